@@ -1,0 +1,390 @@
+package allocation
+
+import (
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/kitaportal/kitaportal/problem"
+)
+
+// engine is an instance mapped to dense int32 indices once, so that the
+// mechanisms run without maps, strings or allocations in their loops.
+type engine struct {
+	inst *Instance
+	nA   int
+	nF   int
+	apps map[string]int32
+	facs map[string]int32
+
+	fixed []int32 // per applicant: facility index of a fixed placement, or -1
+
+	// Pairs are the applicants' choices, flattened: applicant a's choices
+	// are pairs start[a]..start[a+1]-1, best first.
+	start    []int32
+	pairApp  []int32
+	pairFac  []int32
+	pairPool []int32 // seat pool the pair competes for, -1 if none
+	pairRank []int32 // 0-based rank at the facility; -1 for fixed applicants
+
+	// Pools are a facility's seats, one pool without quotas, one per band
+	// with them.
+	facPool  []int32 // 3 per facility, indexed by Band (0: no quotas)
+	poolFac  []int32
+	poolBand []Band
+	poolCap  []int32 // places left for this round (after fixed placements)
+	poolAll  []int32 // all places
+
+	// facOrder[facStart[f]:facStart[f+1]] are facility f's pairs of this
+	// round's applicants, best priority first.
+	facStart []int32
+	facOrder []int32
+
+	tiers  []Criterion // tier criteria in policy order
+	points []Criterion // points criteria in policy order
+}
+
+// Validate reports every problem of inst as a [problem.List], or nil.
+func Validate(inst Instance) error {
+	_, err := build(&inst, inst.Policy.Seed, false)
+	return err
+}
+
+// build validates inst and, when rank is set, computes the priorities.
+func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
+	var c problem.Collector
+	e := &engine{inst: inst, nA: len(inst.Applicants), nF: len(inst.Facilities)}
+	e.facs = make(map[string]int32, e.nF)
+	e.apps = make(map[string]int32, e.nA)
+
+	// Facilities and pools.
+	e.facPool = make([]int32, 3*e.nF)
+	for i := range inst.Facilities {
+		f := &inst.Facilities[i]
+		path := "facilities[" + strconv.Itoa(i) + "]"
+		if f.ID == "" {
+			c.Add(path+".id", CodeMissingID, ErrID)
+		} else if !insertOnce(e.facs, f.ID, int32(i)) {
+			c.Add(path+".id", CodeDuplicateID, ErrID)
+		}
+		if f.Capacity < 0 {
+			c.Add(path+".capacity", CodeNegativeCapacity, ErrCapacity)
+		}
+		if f.CapacityByBand == nil {
+			p := e.addPool(i, 0, f.Capacity)
+			e.facPool[3*i], e.facPool[3*i+1], e.facPool[3*i+2] = p, p, p
+			continue
+		}
+		e.facPool[3*i] = -1
+		sum, bad := 0, false
+		for b, n := range f.CapacityByBand {
+			if !b.Valid() {
+				bad = true
+				continue
+			}
+			if n < 0 {
+				c.Add(path+".capacity_by_band."+b.String(), CodeNegativeCapacity, ErrCapacity)
+				bad = true
+			}
+			sum += n
+		}
+		if bad && hasInvalidBand(f.CapacityByBand) {
+			c.Add(path+".capacity_by_band", CodeInvalidBand, ErrBand)
+		}
+		if !bad && sum != f.Capacity {
+			c.Add(path+".capacity_by_band", CodeQuotaSum, ErrCapacity)
+		}
+		for _, b := range Bands {
+			e.facPool[3*i+int(b)] = e.addPool(i, b, f.CapacityByBand[b])
+		}
+	}
+
+	uses := map[Kind]bool{}
+	for _, cr := range inst.Policy.Criteria {
+		uses[cr.Kind] = true
+	}
+
+	// Applicants and their choices.
+	e.start = make([]int32, e.nA+1)
+	total := 0
+	for i := range inst.Applicants {
+		total += len(inst.Applicants[i].Choices)
+	}
+	e.pairApp = make([]int32, 0, total)
+	e.pairFac = make([]int32, 0, total)
+	e.pairPool = make([]int32, 0, total)
+	resolved := e.resolveChoices(total)
+	seen := make([]int32, e.nF) // applicant index+1 that last chose the facility
+	next := 0
+	for i := range inst.Applicants {
+		a := &inst.Applicants[i]
+		path := "applicants[" + strconv.Itoa(i) + "]"
+		e.start[i] = int32(len(e.pairApp))
+		if a.ID == "" {
+			c.Add(path+".id", CodeMissingID, ErrID)
+		} else if !insertOnce(e.apps, a.ID, int32(i)) {
+			c.Add(path+".id", CodeDuplicateID, ErrID)
+		}
+		if a.Band != 0 && !a.Band.Valid() {
+			c.Add(path+".band", CodeInvalidBand, ErrBand)
+		}
+		missingBand := false
+		for j := range a.Choices {
+			f := resolved[next]
+			next++
+			if f < 0 {
+				c.Add(path+".choices["+strconv.Itoa(j)+"]", CodeUnknownFacility, ErrUnknownFacility)
+				continue
+			}
+			if seen[f] == int32(i)+1 {
+				c.Add(path+".choices["+strconv.Itoa(j)+"]", CodeDuplicateChoice, ErrChoice)
+				continue
+			}
+			seen[f] = int32(i) + 1
+			pool := e.poolOf(f, a.Band)
+			if pool < 0 && a.Band == 0 {
+				missingBand = true
+			}
+			e.pairApp = append(e.pairApp, int32(i))
+			e.pairFac = append(e.pairFac, f)
+			e.pairPool = append(e.pairPool, pool)
+		}
+		if missingBand {
+			c.Add(path+".band", CodeMissingBand, ErrBand)
+		}
+		if a.BirthDate != "" {
+			if _, ok := parseDay(a.BirthDate); !ok {
+				c.Add(path+".birth_date", CodeInvalidDate, ErrAttribute)
+			}
+		} else if uses[KindAge] {
+			c.Add(path+".birth_date", CodeMissingAttribute, ErrAttribute, "criterion", KindAge.String())
+		}
+		if a.RegisteredAt.IsZero() && uses[KindRegistrationDate] {
+			c.Add(path+".registered_at", CodeMissingAttribute, ErrAttribute, "criterion", KindRegistrationDate.String())
+		}
+		for j, id := range a.Siblings {
+			if _, ok := e.facs[id]; !ok {
+				c.Add(path+".siblings["+strconv.Itoa(j)+"]", CodeUnknownFacility, ErrUnknownFacility)
+			}
+		}
+	}
+	e.start[e.nA] = int32(len(e.pairApp))
+
+	// Pairs by facility, in applicant order.
+	e.facStart = make([]int32, e.nF+1)
+	for _, f := range e.pairFac {
+		e.facStart[f+1]++
+	}
+	for f := 0; f < e.nF; f++ {
+		e.facStart[f+1] += e.facStart[f]
+	}
+	byFac := make([]int32, len(e.pairFac))
+	fill := slices.Clone(e.facStart[:e.nF])
+	for p, f := range e.pairFac {
+		byFac[fill[f]] = int32(p)
+		fill[f]++
+	}
+
+	// Explicit priority orders.
+	pos := make([]int32, e.nA) // facility index+1 that listed the applicant
+	explicitAll := true
+	for i := range inst.Facilities {
+		f := &inst.Facilities[i]
+		if f.Priority == nil {
+			explicitAll = false
+			continue
+		}
+		path := "facilities[" + strconv.Itoa(i) + "].priority"
+		for j, id := range f.Priority {
+			a, ok := e.apps[id]
+			switch {
+			case !ok:
+				c.Add(path+"["+strconv.Itoa(j)+"]", CodeUnknownApplicant, ErrUnknownApplicant)
+			case pos[a] == int32(i)+1:
+				c.Add(path+"["+strconv.Itoa(j)+"]", CodeDuplicatePriority, ErrPriority)
+			default:
+				pos[a] = int32(i) + 1
+			}
+		}
+		if fi, ok := e.facs[f.ID]; !ok || int(fi) != i {
+			continue // duplicate facility id: already reported
+		}
+		for _, p := range byFac[e.facStart[i]:e.facStart[i+1]] {
+			a := e.pairApp[p]
+			if pos[a] != int32(i)+1 {
+				k := e.choiceIndex(a, f.ID)
+				c.Add("applicants["+strconv.Itoa(int(a))+"].choices["+strconv.Itoa(k)+"]", CodeNotInPriority, ErrPriority)
+			}
+		}
+	}
+
+	// Fixed placements.
+	e.fixed = make([]int32, e.nA)
+	for i := range e.fixed {
+		e.fixed[i] = -1
+	}
+	taken := make([]int32, len(e.poolCap))
+	for _, id := range sortedKeys(inst.Fixed) {
+		path := "fixed[" + id + "]"
+		a, okA := e.apps[id]
+		f, okF := e.facs[inst.Fixed[id]]
+		if !okA {
+			c.Add(path, CodeUnknownApplicant, ErrUnknownApplicant)
+		}
+		if !okF {
+			c.Add(path, CodeUnknownFacility, ErrUnknownFacility)
+		}
+		if !okA || !okF {
+			continue
+		}
+		pool := e.poolOf(f, inst.Applicants[a].Band)
+		if pool < 0 {
+			if inst.Applicants[a].Band == 0 {
+				c.Add("applicants["+strconv.Itoa(int(a))+"].band", CodeMissingBand, ErrBand)
+			}
+			continue
+		}
+		e.fixed[a] = f
+		taken[pool]++
+		if taken[pool] == e.poolAll[pool]+1 {
+			fp := "facilities[" + strconv.Itoa(int(f)) + "].capacity"
+			if e.poolBand[pool] != 0 {
+				fp += "_by_band." + e.poolBand[pool].String()
+			}
+			c.Add(fp, CodeFixedOverCapacity, ErrCapacity)
+		}
+	}
+	for p := range e.poolCap {
+		e.poolCap[p] = max(0, e.poolAll[p]-taken[p])
+	}
+
+	// Policy.
+	e.checkPolicy(&c, explicitAll)
+
+	if err := c.Err(); err != nil {
+		return nil, err
+	}
+	if rank {
+		e.rank(byFac, pos, seed)
+	}
+	return e, nil
+}
+
+// insertOnce sets m[k] = v with one map operation and reports whether k
+// was new. For a duplicate the later index wins; the input is then invalid
+// and the index only serves further validation.
+func insertOnce(m map[string]int32, k string, v int32) bool {
+	n := len(m)
+	m[k] = v
+	return len(m) > n
+}
+
+func hasInvalidBand(m map[Band]int) bool {
+	for b := range m {
+		if !b.Valid() {
+			return true
+		}
+	}
+	return false
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// resolveChoices maps every choice to its facility index (-1 if unknown),
+// flattened in applicant order; large inputs are split over the CPUs.
+func (e *engine) resolveChoices(total int) []int32 {
+	out := make([]int32, total)
+	offs := make([]int, e.nA+1)
+	for i := range e.inst.Applicants {
+		offs[i+1] = offs[i] + len(e.inst.Applicants[i].Choices)
+	}
+	parallel(e.nA, total, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			for j, id := range e.inst.Applicants[i].Choices {
+				f, ok := e.facs[id]
+				if !ok {
+					f = -1
+				}
+				out[offs[i]+j] = f
+			}
+		}
+	})
+	return out
+}
+
+// parallel calls fn on contiguous parts of [0, n), on several goroutines
+// when work (a rough count of steps) is large enough to pay for them.
+func parallel(n, work int, fn func(lo, hi int)) {
+	workers := min(runtime.GOMAXPROCS(0), 8)
+	if work < 1<<15 || workers < 2 {
+		fn(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		lo, hi := n*w/workers, n*(w+1)/workers
+		wg.Go(func() { fn(lo, hi) })
+	}
+	wg.Wait()
+}
+
+func (e *engine) addPool(f int, b Band, capacity int) int32 {
+	capacity = max(0, min(capacity, 1<<30))
+	e.poolFac = append(e.poolFac, int32(f))
+	e.poolBand = append(e.poolBand, b)
+	e.poolCap = append(e.poolCap, int32(capacity))
+	e.poolAll = append(e.poolAll, int32(capacity))
+	return int32(len(e.poolFac) - 1)
+}
+
+// poolOf returns the pool an applicant of band b takes at facility f, or -1
+// (unset band at a facility with quotas).
+func (e *engine) poolOf(f int32, b Band) int32 {
+	if !b.Valid() {
+		b = 0
+	}
+	return e.facPool[3*int(f)+int(b)]
+}
+
+func (e *engine) choiceIndex(a int32, facID string) int {
+	return slices.Index(e.inst.Applicants[a].Choices, facID)
+}
+
+func (e *engine) checkPolicy(c *problem.Collector, explicitAll bool) {
+	pol := &e.inst.Policy
+	seenKind := map[Kind]bool{}
+	allowed := strings.Join(kindNames[1:], ", ")
+	for i, cr := range pol.Criteria {
+		path := "policy.criteria[" + strconv.Itoa(i) + "]"
+		switch {
+		case !cr.Kind.Valid():
+			c.Add(path+".kind", CodeInvalidCriterion, ErrPolicy, "allowed", allowed)
+		case seenKind[cr.Kind]:
+			c.Add(path+".kind", CodeDuplicateCriterion, ErrPolicy)
+		}
+		seenKind[cr.Kind] = true
+		if !cr.Mode.Valid() || (cr.Mode == ModePoints && cr.Kind.Ordinal()) {
+			c.Add(path+".mode", CodeInvalidMode, ErrPolicy)
+		}
+		if cr.Points < -MaxPoints || cr.Points > MaxPoints {
+			c.Add(path+".points", CodePointsRange, ErrPolicy, "max", strconv.Itoa(MaxPoints))
+		}
+		if cr.Mode == ModeTier {
+			e.tiers = append(e.tiers, cr)
+		} else {
+			e.points = append(e.points, cr)
+		}
+	}
+	if !pol.Lottery.Valid() && (pol.Lottery != 0 || !explicitAll) {
+		c.Add("policy.lottery", CodeInvalidLottery, ErrPolicy)
+	}
+}

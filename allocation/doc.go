@@ -1,0 +1,121 @@
+// Package allocation is kitaportal's engine for coordinated placement: it
+// turns the ranked Kita choices of one allocation round into places, under
+// a city's priority policy stated as data, and verifies results.
+//
+// It is a pure engine over plain inputs. It imports no other kitaportal
+// package except problem (no registration, no store), so that test suites
+// and other cities can use it alone; the round that reads Voranmeldungen,
+// calls [Run] and writes offers lives on the registration side.
+//
+// # Glossary
+//
+//   - Kita (Kindertagesstätte): a day-care facility; [Facility].
+//   - Träger: the carrier running a Kita (city, church, association).
+//   - Jugendamt: the city's youth office; it runs the allocation and
+//     confirms hardship cases.
+//   - Voranmeldung: a family's pre-registration with up to five ranked
+//     Kitas; here an [Applicant].
+//   - Kindergartenjahr: the Kita year, in NRW from 1 August to 31 July; the
+//     age band (u3: under three, o3: three and older) is taken at its start.
+//   - Geschwisterkind: a child whose sibling already attends the Kita
+//     ([KindSibling]).
+//   - Stichtag, Platzvergabe, Zusage: cut-off date, allocation, offer.
+//
+// # Model
+//
+// An [Instance] lists applicants (ranked choices, age band, the attributes
+// a policy scores), facilities (capacity, optional band quotas, optional
+// explicit priority order), a [Policy] and fixed placements of earlier
+// rounds. Every facility orders the applicants who chose it strictly:
+// by the policy's tier criteria (lexicographically, in policy order), then
+// the sum of its points criteria, then a seeded lottery number (lower
+// first), then the applicant id. A facility with an explicit Priority uses
+// that order instead. Options.Explain returns, per Kita and applicant, the
+// tier values, points and lottery number behind each rank.
+//
+// Band quotas: a facility with CapacityByBand has one seat pool per band;
+// a u3 child competes only for u3 seats, an o3 child only for o3 seats, and
+// a free seat of the other band is no wasted seat. Without quotas there is
+// one pool and any child takes any seat.
+//
+// Later rounds: applicants in Instance.Fixed keep the seat they accepted
+// earlier, use up one place of their pool, take no part in the round and
+// are never displaced; the round fills the remaining places among the
+// others.
+//
+// The mechanisms are child-proposing deferred acceptance ([DeferredAcceptance],
+// stable, best for every family among stable matchings, strategy-proof for
+// families), Kita-proposing deferred acceptance ([KitaProposing]) and
+// immediate acceptance ([ImmediateAcceptance], the "Boston" mechanism, for
+// comparison: it shows justified envy). Each facility's [Cutoff] per pool
+// names the rank of the last admitted applicant, so a family can be told
+// why it was not placed at a higher choice. [Verify] checks a result
+// against its instance and returns typed [Violation]s naming the
+// applicants and Kitas involved.
+//
+// Internally ids are mapped to dense int32 indices once; the mechanisms
+// run on flat arrays (choices, per-facility priority orders, per-pool
+// heaps) without maps or allocations per proposal, in time close to linear
+// in the number of choices.
+//
+// # Error contract
+//
+// [Decode], [DecodeResult], [Validate], [Run] and [Verify] return nil or a
+// [problem.List]: every problem of the input at once, each with a field path
+// in JSON names and array indices ("applicants[3].choices[1]",
+// "facilities[2].capacity_by_band.u3", "fixed[c17]"), a stable code such as
+// "allocation.unknown_facility" and a rule sentinel ([ErrUnknownFacility],
+// ...) for errors.Is. Texts in German and English come from [Messages].
+// Error strings and parameters never contain input values other than ids in
+// field paths. No input makes the package panic.
+//
+// # JSON interchange format
+//
+// An instance (see FORMAT.md for a complete example):
+//
+//	{
+//	  "applicants": [{
+//	    "id": "c1",                          // required, unique
+//	    "choices": ["k1", "k7"],             // facility ids, best first
+//	    "band": "u3",                        // "u3" | "o3"; required at Kitas with quotas
+//	    "working_parents": true, "single_parent": false, "hardship": false,
+//	    "birth_date": "2023-04-01",          // needed by the age criterion
+//	    "registered_at": "2025-01-10T08:00:00Z", // needed by registration_date
+//	    "district": "Mitte", "resident": true,
+//	    "siblings": ["k7"]                   // Kitas a sibling attends
+//	  }],
+//	  "facilities": [{
+//	    "id": "k1", "district": "Mitte", "capacity": 20,
+//	    "capacity_by_band": {"u3": 6, "o3": 14}, // optional, must add up to capacity
+//	    "priority": ["c9", "c1"]                  // optional explicit order, best first
+//	  }],
+//	  "policy": {
+//	    "criteria": [
+//	      {"kind": "hardship", "mode": "tier"},
+//	      {"kind": "sibling", "mode": "points", "points": 40}
+//	    ],
+//	    "lottery": "per_child",              // "per_child" | "per_facility"
+//	    "seed": 2026
+//	  },
+//	  "fixed": {"c5": "k1"}                  // optional: earlier rounds' placements
+//	}
+//
+// Criterion kinds: working_parents, single_parent, hardship, resident,
+// district (lives in the Kita's district), sibling (local: counts only at a
+// Kita a sibling attends), age (older first) and registration_date (earlier
+// first); the last two only as tiers. Unknown fields are rejected; input is
+// limited to [MaxInputSize].
+//
+// A result:
+//
+//	{
+//	  "mechanism": "deferred-acceptance", "seed": 2026,
+//	  "placements": {"c1": "k1", "c2": null},
+//	  "priorities": {"k1": ["c9", "c1"]},
+//	  "cutoffs": {"k1": [{"band": "u3", "capacity": 6, "admitted": 6, "rank": 8, "applicant": "c1"}]},
+//	  "statistics": {"applicants": 2, "fixed": 0, "placed": 1, "unplaced": 1,
+//	                 "first_choice": 1, "by_choice": [1, 0]},
+//	  "explanations": {"k1": [{"applicant": "c9", "rank": 1, "tiers": [...],
+//	                   "points": [...], "total": 40, "lottery": 123}]}
+//	}
+package allocation

@@ -1,0 +1,47 @@
+package allocation
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+)
+
+func FuzzDecodeInstance(f *testing.F) {
+	for seed := range uint64(4) {
+		inst := generate(genSpec{applicants: 6, facilities: 3, choices: 3, capacity: 4, bands: seed%2 == 0, explicit: seed == 3}, seed)
+		inst.Fixed = map[string]string{inst.Applicants[0].ID: inst.Facilities[0].ID}
+		data, err := json.Marshal(inst)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte(`{"applicants":[{"id":"a","choices":["K","K"],"band":"x"}],"facilities":[{"id":"K","capacity":-1,"capacity_by_band":{"u3":1,"zz":2},"priority":["b","b"]}],"policy":{"criteria":[{"kind":"age","mode":"points","points":5}],"lottery":"per_facility"},"fixed":{"q":"K"}}`))
+	f.Add([]byte(`{"applicants":[{"id":"a","choices":["K"],"birth_date":"2024-02-29","registered_at":"2025-01-01T00:00:00Z"}],"facilities":[{"id":"K","capacity":1}],"policy":{"criteria":[{"kind":"age","mode":"tier"},{"kind":"registration_date","mode":"tier"}],"lottery":"per_child","seed":18446744073709551615}}`))
+	f.Add([]byte(`[`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		inst, err := Decode(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		if Validate(inst) != nil {
+			return
+		}
+		for _, m := range []Mechanism{DeferredAcceptance, KitaProposing, ImmediateAcceptance} {
+			res, err := Run(inst, Options{Mechanism: m, Explain: true})
+			if err != nil {
+				t.Fatalf("%s: valid instance rejected: %v", m, err)
+			}
+			v, err := Verify(inst, res)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m != ImmediateAcceptance && len(v) > 0 {
+				t.Fatalf("%s: not stable: %v", m, v)
+			}
+			if _, err := res.MarshalJSON(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}

@@ -1,0 +1,218 @@
+package allocation
+
+// The mechanisms work on pairs and pools only. Each returns, per applicant,
+// the pair it is placed by, or -1. Fixed applicants take no part.
+
+// childProposing runs child-proposing deferred acceptance. Each pool holds
+// its tentatively admitted pairs in a max-heap by rank, so the worst
+// admitted applicant is found and replaced in O(log capacity).
+func (e *engine) childProposing() []int32 {
+	match := make([]int32, e.nA)
+	next := make([]int32, e.nA)
+	heapStart := make([]int32, len(e.poolCap)+1)
+	for p, c := range e.poolCap {
+		heapStart[p+1] = heapStart[p] + c
+	}
+	heapLen := make([]int32, len(e.poolCap))
+	heap := make([]int32, heapStart[len(e.poolCap)])
+	rank := e.pairRank
+
+	stack := make([]int32, 0, e.nA)
+	for a := e.nA - 1; a >= 0; a-- {
+		match[a] = -1
+		next[a] = e.start[a]
+		if e.fixed[a] < 0 {
+			stack = append(stack, int32(a))
+		}
+	}
+	for len(stack) > 0 {
+		a := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for next[a] < e.start[a+1] {
+			pair := next[a]
+			next[a]++
+			pool := e.pairPool[pair]
+			h := heap[heapStart[pool]:heapStart[pool+1]]
+			n := heapLen[pool]
+			if n < int32(len(h)) {
+				h[n] = pair
+				heapLen[pool] = n + 1
+				siftUp(h, int(n), rank)
+				match[a] = pair
+				break
+			}
+			if n == 0 || rank[pair] > rank[h[0]] {
+				continue // rejected
+			}
+			out := h[0]
+			h[0] = pair
+			siftDown(h, 0, int(n), rank)
+			match[a] = pair
+			b := e.pairApp[out]
+			match[b] = -1
+			stack = append(stack, b)
+			break
+		}
+	}
+	return match
+}
+
+func siftUp(h []int32, i int, rank []int32) {
+	for i > 0 {
+		parent := (i - 1) / 2
+		if rank[h[parent]] >= rank[h[i]] {
+			return
+		}
+		h[parent], h[i] = h[i], h[parent]
+		i = parent
+	}
+}
+
+func siftDown(h []int32, i, n int, rank []int32) {
+	for {
+		l := 2*i + 1
+		if l >= n {
+			return
+		}
+		big := l
+		if r := l + 1; r < n && rank[h[r]] > rank[h[l]] {
+			big = r
+		}
+		if rank[h[i]] >= rank[h[big]] {
+			return
+		}
+		h[i], h[big] = h[big], h[i]
+		i = big
+	}
+}
+
+// poolOrders returns each pool's pairs in priority order:
+// order[start[p]:start[p+1]].
+func (e *engine) poolOrders() (start, order []int32) {
+	nPools := len(e.poolCap)
+	start = make([]int32, nPools+1)
+	for _, p := range e.facOrder {
+		start[e.pairPool[p]+1]++
+	}
+	for p := 0; p < nPools; p++ {
+		start[p+1] += start[p]
+	}
+	order = make([]int32, len(e.facOrder))
+	fill := make([]int32, nPools)
+	copy(fill, start[:nPools])
+	for _, p := range e.facOrder { // facOrder is by priority within a facility
+		pool := e.pairPool[p]
+		order[fill[pool]] = p
+		fill[pool]++
+	}
+	return start, order
+}
+
+// kitaProposing runs Kita-proposing deferred acceptance: each pool offers
+// its places down its priority order; an applicant holds the best offer by
+// its own ranking and rejects the rest, which frees the rejecting pool's
+// place for its next applicant.
+func (e *engine) kitaProposing() []int32 {
+	start, order := e.poolOrders()
+	nPools := len(e.poolCap)
+	match := make([]int32, e.nA)
+	for a := range match {
+		match[a] = -1
+	}
+	next := make([]int32, nPools)
+	copy(next, start[:nPools])
+	held := make([]int32, nPools)
+	queue := make([]int32, 0, nPools)
+	for p := nPools - 1; p >= 0; p-- {
+		queue = append(queue, int32(p))
+	}
+	for len(queue) > 0 {
+		pool := queue[len(queue)-1]
+		queue = queue[:len(queue)-1]
+		for held[pool] < e.poolCap[pool] && next[pool] < start[pool+1] {
+			pair := order[next[pool]]
+			next[pool]++
+			a := e.pairApp[pair]
+			cur := match[a]
+			if cur >= 0 && cur < pair { // pairs of a are in a's preference order
+				continue
+			}
+			held[pool]++
+			match[a] = pair
+			if cur >= 0 {
+				q := e.pairPool[cur]
+				held[q]--
+				queue = append(queue, q)
+			}
+		}
+	}
+	return match
+}
+
+// immediateAcceptance runs the Boston mechanism: in round k every unplaced
+// applicant applies to its k-th choice and pools accept for good, by
+// priority, while places last.
+func (e *engine) immediateAcceptance() []int32 {
+	start, order := e.poolOrders()
+	nPools := len(e.poolCap)
+	// Within each pool, order by the applicant's choice position, then by
+	// priority (counting sort, stable).
+	byRound := make([]int32, len(order))
+	roundStart := make([]int32, 0, 2*nPools) // per pool: offsets of rounds
+	roundIdx := make([]int32, nPools+1)      // pool -> index in roundStart
+	var maxLen int32
+	for a := 0; a < e.nA; a++ {
+		maxLen = max(maxLen, e.start[a+1]-e.start[a])
+	}
+	count := make([]int32, maxLen+1)
+	for pool := 0; pool < nPools; pool++ {
+		seg := order[start[pool]:start[pool+1]]
+		clear(count)
+		var top int32
+		for _, p := range seg {
+			k := p - e.start[e.pairApp[p]]
+			count[k+1]++
+			top = max(top, k+1)
+		}
+		for k := int32(0); k < top; k++ {
+			count[k+1] += count[k]
+		}
+		roundIdx[pool] = int32(len(roundStart))
+		for k := int32(0); k <= top; k++ {
+			roundStart = append(roundStart, start[pool]+count[k])
+		}
+		for _, p := range seg {
+			k := p - e.start[e.pairApp[p]]
+			byRound[start[pool]+count[k]] = p
+			count[k]++
+		}
+	}
+	roundIdx[nPools] = int32(len(roundStart))
+
+	match := make([]int32, e.nA)
+	for a := range match {
+		match[a] = -1
+	}
+	left := make([]int32, nPools)
+	copy(left, e.poolCap)
+	for k := int32(0); k < maxLen; k++ {
+		for pool := 0; pool < nPools; pool++ {
+			rs := roundStart[roundIdx[pool]:roundIdx[pool+1]]
+			if int(k)+1 >= len(rs) {
+				continue
+			}
+			for _, p := range byRound[rs[k]:rs[k+1]] {
+				if left[pool] == 0 {
+					break
+				}
+				a := e.pairApp[p]
+				if match[a] >= 0 {
+					continue
+				}
+				match[a] = p
+				left[pool]--
+			}
+		}
+	}
+	return match
+}

@@ -1,0 +1,195 @@
+package allocation
+
+import "time"
+
+// Instance is the input of one allocation round: who applies where, what
+// the Kitas offer, and the city's priority policy. It is plain data, built
+// directly in Go or decoded with [Decode]; [Validate] and [Run] check it.
+type Instance struct {
+	// Applicants are the children of the round, each with its ranked
+	// choices.
+	Applicants []Applicant `json:"applicants"`
+	// Facilities are the Kitas.
+	Facilities []Facility `json:"facilities"`
+	// Policy computes each Kita's priority order, except at Kitas that
+	// state an explicit Facility.Priority.
+	Policy Policy `json:"policy"`
+	// Fixed maps applicant ids to the Kita whose offer they accepted in an
+	// earlier round. They keep that seat, are never displaced, and take no
+	// part in this round; their seats reduce the Kita's capacity.
+	Fixed map[string]string `json:"fixed,omitempty"`
+}
+
+// Applicant is one child's Voranmeldung as the engine sees it: an id chosen
+// by the city (never a name), ranked choices and the attributes a policy
+// scores.
+type Applicant struct {
+	// ID identifies the applicant in the input and the result.
+	ID string `json:"id"`
+	// Choices are facility ids, best first, each at most once.
+	Choices []string `json:"choices"`
+	// Band is the child's age band at the start of the Kindergartenjahr.
+	// It is required when the applicant chooses a Kita with band quotas.
+	Band Band `json:"band,omitempty"`
+	// WorkingParents: the parents work or train.
+	WorkingParents bool `json:"working_parents,omitempty"`
+	// SingleParent: the child lives with one parent.
+	SingleParent bool `json:"single_parent,omitempty"`
+	// Hardship: a hardship confirmed by the Jugendamt.
+	Hardship bool `json:"hardship,omitempty"`
+	// BirthDate is the calendar date "YYYY-MM-DD"; required when the
+	// policy uses [KindAge].
+	BirthDate string `json:"birth_date,omitempty"`
+	// RegisteredAt is the instant the Voranmeldung arrived (RFC 3339);
+	// required when the policy uses [KindRegistrationDate].
+	RegisteredAt time.Time `json:"registered_at,omitzero"`
+	// District is the district the family lives in.
+	District string `json:"district,omitempty"`
+	// Resident: the family lives in the city.
+	Resident bool `json:"resident,omitempty"`
+	// Siblings are the ids of Kitas a sibling attends.
+	Siblings []string `json:"siblings,omitempty"`
+}
+
+// Facility is a Kita with its places for the round.
+type Facility struct {
+	// ID identifies the Kita.
+	ID string `json:"id"`
+	// District is the district the Kita is in.
+	District string `json:"district,omitempty"`
+	// Capacity is the number of free places in the round.
+	Capacity int `json:"capacity"`
+	// CapacityByBand optionally splits Capacity into age-band quotas that
+	// add up to Capacity. With quotas, a u3 child only takes a u3 place
+	// and an o3 child only an o3 place; each band is a separate pool with
+	// its own cut-off. Without quotas any child takes any place.
+	CapacityByBand map[Band]int `json:"capacity_by_band,omitempty"`
+	// Priority optionally fixes the Kita's strict priority order, applicant
+	// ids best first, instead of the policy. It must name every applicant
+	// who chose the Kita; applicants who did not choose it are ignored.
+	Priority []string `json:"priority,omitempty"`
+}
+
+// Policy is a city's priority rule as data. A Kita ranks its applicants by
+// the tier criteria, lexicographically in the order listed, then by the sum
+// of the points criteria, then by the lottery (the lower number first), and
+// finally by applicant id.
+type Policy struct {
+	// Criteria are scored in order; each kind at most once.
+	Criteria []Criterion `json:"criteria,omitempty"`
+	// Lottery breaks remaining ties. Required unless every Kita has an
+	// explicit priority.
+	Lottery Lottery `json:"lottery,omitempty"`
+	// Seed makes the lottery reproducible: the same input and seed give
+	// the same numbers, whatever the order of applicants and Kitas.
+	Seed uint64 `json:"seed"`
+}
+
+// Criterion is one rule of a policy.
+type Criterion struct {
+	// Kind is what is scored.
+	Kind Kind `json:"kind"`
+	// Mode is points or tier. Ordinal kinds (age, registration_date) must
+	// be tiers.
+	Mode Mode `json:"mode"`
+	// Points are granted in points mode when the criterion is met; between
+	// -MaxPoints and MaxPoints.
+	Points int `json:"points,omitempty"`
+}
+
+// MaxPoints bounds the absolute value of Criterion.Points.
+const MaxPoints = 1_000_000
+
+// Options choose how [Run] allocates.
+type Options struct {
+	// Mechanism is required.
+	Mechanism Mechanism
+	// Explain fills Result.Explanations (one entry per applicant and chosen
+	// Kita; large for a whole state).
+	Explain bool
+}
+
+// Result is the outcome of a round.
+type Result struct {
+	// Mechanism that produced the result.
+	Mechanism Mechanism `json:"mechanism"`
+	// Seed of the lottery used.
+	Seed uint64 `json:"seed"`
+	// Placements maps every applicant id (fixed ones included) to its
+	// facility id, or "" when unplaced (null in JSON).
+	Placements map[string]string `json:"placements"`
+	// Priorities are each Kita's strict order of this round's applicants
+	// who chose it, best first (fixed applicants take no part).
+	Priorities map[string][]string `json:"priorities"`
+	// Cutoffs are, per Kita, one cut-off per seat pool: one without band
+	// quotas, one per band with quotas.
+	Cutoffs map[string][]Cutoff `json:"cutoffs"`
+	// Statistics summarise the placements.
+	Statistics Statistics `json:"statistics"`
+	// Explanations, when requested, explain each Kita's priority order,
+	// in that order.
+	Explanations map[string][]Explanation `json:"explanations,omitempty"`
+}
+
+// Cutoff tells a family why it was not placed at a Kita: an applicant of the
+// pool whose rank is worse (greater) than Rank was not admitted while the
+// pool is full (Free == 0).
+type Cutoff struct {
+	// Band of the pool; omitted (unset) when the Kita has no quotas.
+	Band Band `json:"band,omitempty"`
+	// Capacity of the pool in this round (after fixed placements).
+	Capacity int `json:"capacity"`
+	// Admitted is the number of applicants placed in the pool this round.
+	Admitted int `json:"admitted"`
+	// Rank is the 1-based priority rank of the last admitted applicant,
+	// 0 when nobody was admitted.
+	Rank int `json:"rank"`
+	// Applicant is that applicant's id.
+	Applicant string `json:"applicant,omitempty"`
+}
+
+// Statistics summarise a result.
+type Statistics struct {
+	// Applicants counts everyone, fixed included.
+	Applicants int `json:"applicants"`
+	// Fixed counts placements kept from earlier rounds.
+	Fixed int `json:"fixed"`
+	// Placed counts applicants placed in this round.
+	Placed int `json:"placed"`
+	// Unplaced counts applicants of this round without a place.
+	Unplaced int `json:"unplaced"`
+	// FirstChoice counts applicants placed at their first choice.
+	FirstChoice int `json:"first_choice"`
+	// ByChoice[k] counts applicants placed at their (k+1)-th choice.
+	ByChoice []int `json:"by_choice"`
+}
+
+// Explanation is how one applicant's rank at one Kita came about.
+type Explanation struct {
+	// Applicant id.
+	Applicant string `json:"applicant"`
+	// Rank is the 1-based position in the Kita's priority order.
+	Rank int `json:"rank"`
+	// Explicit is set when the Kita's order was given, not computed; the
+	// other fields are then empty.
+	Explicit bool `json:"explicit,omitempty"`
+	// Tiers hold the tier criteria's values, in policy order; higher is
+	// better. Yes/no criteria score 1 or 0; age scores minus the birth
+	// date's day number (days since 1970-01-01); registration_date scores
+	// minus the Unix second of registered_at.
+	Tiers []Score `json:"tiers,omitempty"`
+	// Points hold the points criteria's points, in policy order.
+	Points []Score `json:"points,omitempty"`
+	// Total is the sum of Points.
+	Total int64 `json:"total"`
+	// Lottery is the applicant's number at this Kita; lower is better.
+	Lottery uint64 `json:"lottery"`
+}
+
+// Score is one criterion's value in an [Explanation].
+type Score struct {
+	// Criterion scored.
+	Criterion Kind `json:"criterion"`
+	// Value scored.
+	Value int64 `json:"value"`
+}

@@ -1,0 +1,191 @@
+package allocation
+
+import (
+	"fmt"
+	"slices"
+)
+
+// ViolationKind names what a [Violation] breaks.
+type ViolationKind uint8
+
+// Violation kinds.
+const (
+	// ViolationUnknownApplicant: the result places an id that is no
+	// applicant of the instance.
+	ViolationUnknownApplicant ViolationKind = iota + 1
+	// ViolationUnknownFacility: the result places an applicant at an id
+	// that is no facility of the instance.
+	ViolationUnknownFacility
+	// ViolationMissing: the result says nothing about an applicant.
+	ViolationMissing
+	// ViolationFixedMoved: a fixed placement was not kept.
+	ViolationFixedMoved
+	// ViolationNotChosen: an applicant is placed at a Kita it did not choose.
+	ViolationNotChosen
+	// ViolationOverCapacity: a Kita (or one of its band quotas) holds more
+	// children than places.
+	ViolationOverCapacity
+	// ViolationWastedSeat: an applicant prefers a Kita to its placement
+	// and that Kita has a free place for its band.
+	ViolationWastedSeat
+	// ViolationJustifiedEnvy: an applicant prefers a Kita to its placement
+	// and that Kita admitted, in the same pool, an applicant of this round
+	// with lower priority (Other). Together with wasted seats these are the
+	// blocking pairs: a result without either is stable.
+	ViolationJustifiedEnvy
+)
+
+var violationNames = []string{"", "unknown_applicant", "unknown_facility", "missing",
+	"fixed_moved", "not_chosen", "over_capacity", "wasted_seat", "justified_envy"}
+
+// Valid reports whether k is a known violation kind.
+func (k ViolationKind) Valid() bool {
+	return k >= ViolationUnknownApplicant && k <= ViolationJustifiedEnvy
+}
+
+// String returns the kind's JSON name.
+func (k ViolationKind) String() string { return nameOf(violationNames, uint8(k)) }
+
+// MarshalText encodes the kind's name.
+func (k ViolationKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
+// UnmarshalText decodes a kind's name; unknown names are not Valid.
+func (k *ViolationKind) UnmarshalText(text []byte) error {
+	*k = ViolationKind(parseName(violationNames, string(text)))
+	return nil
+}
+
+// Violation is one way a result fails its instance, naming the applicants
+// and Kitas involved by id.
+type Violation struct {
+	// Kind of violation.
+	Kind ViolationKind `json:"kind"`
+	// Applicant concerned (the envious one for justified envy).
+	Applicant string `json:"applicant,omitempty"`
+	// Facility concerned (the Kita envied or over capacity).
+	Facility string `json:"facility,omitempty"`
+	// Band of the pool concerned, when the Kita has quotas.
+	Band Band `json:"band,omitempty"`
+	// Other is, for justified envy, the admitted applicant with lower
+	// priority.
+	Other string `json:"other,omitempty"`
+}
+
+// String describes the violation in English.
+func (v Violation) String() string {
+	pool := v.Facility
+	if v.Band != 0 {
+		pool += " (" + v.Band.String() + " places)"
+	}
+	switch v.Kind {
+	case ViolationUnknownApplicant:
+		return fmt.Sprintf("unknown applicant %q in placements", v.Applicant)
+	case ViolationUnknownFacility:
+		return fmt.Sprintf("applicant %q placed at unknown Kita %q", v.Applicant, v.Facility)
+	case ViolationMissing:
+		return fmt.Sprintf("applicant %q missing from placements", v.Applicant)
+	case ViolationFixedMoved:
+		return fmt.Sprintf("applicant %q lost its fixed place at %q", v.Applicant, v.Facility)
+	case ViolationNotChosen:
+		return fmt.Sprintf("applicant %q placed at %q, which it did not choose", v.Applicant, v.Facility)
+	case ViolationOverCapacity:
+		return fmt.Sprintf("Kita %s holds more children than places", pool)
+	case ViolationWastedSeat:
+		return fmt.Sprintf("wasted seat: applicant %q prefers %s, which has a free place", v.Applicant, pool)
+	case ViolationJustifiedEnvy:
+		return fmt.Sprintf("justified envy: applicant %q prefers %s, which admitted %q with lower priority", v.Applicant, pool, v.Other)
+	}
+	return "invalid violation"
+}
+
+// Verify checks res against inst and returns every violation, ordered by
+// applicant then kind; none means the result respects capacities and
+// quotas, keeps fixed placements, places applicants only at chosen Kitas and
+// is stable (no wasted seat, no justified envy) with respect to the
+// priorities. The priorities are recomputed from the instance's policy with
+// res.Seed; res.Priorities and res.Cutoffs are not trusted. An invalid
+// instance yields a [problem.List] error.
+func Verify(inst Instance, res Result) ([]Violation, error) {
+	e, err := build(&inst, res.Seed, true)
+	if err != nil {
+		return nil, err
+	}
+	apps, facs := inst.Applicants, inst.Facilities
+	var out []Violation
+
+	for _, id := range sortedKeys(res.Placements) {
+		if _, ok := e.apps[id]; !ok {
+			out = append(out, Violation{Kind: ViolationUnknownApplicant, Applicant: id})
+		}
+	}
+	nPools := len(e.poolCap)
+	count := make([]int32, nPools)  // every placement, fixed included
+	worst := make([]int32, nPools)  // lowest-priority pair of this round, -1
+	placedAt := make([]int32, e.nA) // choice position (len(choices) if none)
+	for p := range worst {
+		worst[p] = -1
+	}
+	for a := 0; a < e.nA; a++ {
+		id := apps[a].ID
+		placedAt[a] = e.start[a+1] - e.start[a]
+		fid, ok := res.Placements[id]
+		if !ok {
+			out = append(out, Violation{Kind: ViolationMissing, Applicant: id})
+			continue
+		}
+		if fx := e.fixed[a]; fx >= 0 && fid != facs[fx].ID {
+			out = append(out, Violation{Kind: ViolationFixedMoved, Applicant: id, Facility: facs[fx].ID})
+		}
+		if fid == "" {
+			continue
+		}
+		f, ok := e.facs[fid]
+		if !ok {
+			out = append(out, Violation{Kind: ViolationUnknownFacility, Applicant: id, Facility: fid})
+			continue
+		}
+		if pool := e.poolOf(f, apps[a].Band); pool >= 0 {
+			count[pool]++
+		}
+		if e.fixed[a] >= 0 {
+			continue
+		}
+		k := slices.Index(e.pairFac[e.start[a]:e.start[a+1]], f)
+		if k < 0 {
+			out = append(out, Violation{Kind: ViolationNotChosen, Applicant: id, Facility: fid})
+			continue
+		}
+		pair := e.start[a] + int32(k)
+		placedAt[a] = int32(k)
+		pool := e.pairPool[pair]
+		if w := worst[pool]; w < 0 || e.pairRank[pair] > e.pairRank[w] {
+			worst[pool] = pair
+		}
+	}
+	for pool := 0; pool < nPools; pool++ {
+		if count[pool] > e.poolAll[pool] {
+			out = append(out, Violation{Kind: ViolationOverCapacity,
+				Facility: facs[e.poolFac[pool]].ID, Band: e.poolBand[pool]})
+		}
+	}
+	for a := 0; a < e.nA; a++ {
+		if e.fixed[a] >= 0 {
+			continue
+		}
+		for pair := e.start[a]; pair < e.start[a]+placedAt[a]; pair++ {
+			pool := e.pairPool[pair]
+			v := Violation{Applicant: apps[a].ID, Facility: facs[e.pairFac[pair]].ID, Band: e.poolBand[pool]}
+			switch w := worst[pool]; {
+			case count[pool] < e.poolAll[pool]:
+				v.Kind = ViolationWastedSeat
+			case w >= 0 && e.pairRank[pair] < e.pairRank[w]:
+				v.Kind = ViolationJustifiedEnvy
+				v.Other = apps[e.pairApp[w]].ID
+			default:
+				continue
+			}
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,148 @@
+package contract_test
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/kitaportal/kitaportal/contract"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func pdftotext(t *testing.T, pdf []byte) string {
+	t.Helper()
+	bin, err := exec.LookPath("pdftotext")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("pdftotext missing: apt-get install poppler-utils")
+		}
+		t.Skip("pdftotext missing: apt-get install poppler-utils")
+	}
+	path := filepath.Join(t.TempDir(), "c.pdf")
+	require.NoError(t, os.WriteFile(path, pdf, 0o600))
+	out, err := exec.Command(bin, "-layout", path, "-").Output()
+	require.NoError(t, err)
+	return string(out)
+}
+
+func TestRender(t *testing.T) {
+	rr, err := contract.NewRenderer()
+	require.NoError(t, err)
+	r := bochumRules(t)
+	for _, lang := range []contract.Language{contract.German, contract.English} {
+		dr := validDraft()
+		dr.Language = lang
+		c, err := contract.Generate(dr, r)
+		require.NoError(t, err)
+		var a, b bytes.Buffer
+		require.NoError(t, rr.Render(&a, c))
+		require.NoError(t, rr.Render(&b, c))
+
+		t.Run("two renders of the "+lang.String()+" contract are byte-identical", func(t *testing.T) {
+			assert.True(t, bytes.Equal(a.Bytes(), b.Bytes()))
+			assert.True(t, bytes.HasPrefix(a.Bytes(), []byte("%PDF-")))
+			assert.Less(t, a.Len(), 40_000, "PDF size")
+		})
+		t.Run("the "+lang.String()+" text survives extraction", func(t *testing.T) {
+			text := pdftotext(t, a.Bytes())
+			flat := strings.Join(strings.Fields(text), " ")
+			for _, want := range []string{"Jürgen Ößmann-Çelik", "Ayşe Ößmann-Çelik", "Kita Sonnenblume Weitmar",
+				"Gülşen Straßburger", "Hohenzollern-Sigmaringen-Ößmann", "35", "§ 20", "Seite 1 von 2"} {
+				if lang == contract.English && want == "Seite 1 von 2" {
+					want = "Page 1 of 2"
+				}
+				assert.Contains(t, flat, want)
+			}
+			for _, band := range c.Fees().Bands {
+				assert.Contains(t, text, contract.FormatEuro(band.Fee, lang))
+				assert.Contains(t, text, contract.FormatEuro(band.MealFee, lang))
+			}
+			if lang == contract.German {
+				assert.Contains(t, text, "112,50 €")
+				assert.Contains(t, text, "71,25 €")
+			} else {
+				assert.Contains(t, flat, "Only the German text of this contract is binding")
+			}
+		})
+	}
+}
+
+func TestWriteFile(t *testing.T) {
+	rr, err := contract.NewRenderer()
+	require.NoError(t, err)
+	dir := t.TempDir()
+	t.Run("a generated contract is written atomically", func(t *testing.T) {
+		c, err := contract.Generate(validDraft(), bochumRules(t))
+		require.NoError(t, err)
+		path := filepath.Join(dir, "ok.pdf")
+		require.NoError(t, rr.WriteFile(path, c))
+		b, err := os.ReadFile(path)
+		require.NoError(t, err)
+		assert.True(t, bytes.HasPrefix(b, []byte("%PDF-")))
+		entries, _ := os.ReadDir(dir)
+		assert.Len(t, entries, 1, "no temporary file is left")
+	})
+	t.Run("bad input writes no file", func(t *testing.T) {
+		dr := validDraft()
+		dr.Guardians = nil
+		c, err := contract.Generate(dr, bochumRules(t))
+		require.Error(t, err)
+		path := filepath.Join(dir, "bad.pdf")
+		assert.ErrorIs(t, rr.WriteFile(path, c), contract.ErrNotGenerated)
+		var buf bytes.Buffer
+		assert.ErrorIs(t, rr.Render(&buf, c), contract.ErrNotGenerated)
+		assert.Zero(t, buf.Len())
+		_, statErr := os.Stat(path)
+		assert.True(t, os.IsNotExist(statErr))
+		entries, _ := os.ReadDir(dir)
+		assert.Len(t, entries, 1)
+	})
+}
+
+// BenchmarkRender renders Bochum contracts on all cores (11,435 places a
+// year) and reports contracts per second and the PDF size.
+func BenchmarkRender(b *testing.B) {
+	rr, err := contract.NewRenderer()
+	require.NoError(b, err)
+	c, err := contract.Generate(validDraft(), bochumRules(b))
+	require.NoError(b, err)
+	var size int
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		var buf bytes.Buffer
+		for pb.Next() {
+			buf.Reset()
+			if err := rr.Render(&buf, c); err != nil {
+				b.Error(err)
+				return
+			}
+			size = buf.Len()
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "contracts/s")
+	b.ReportMetric(float64(size), "pdfbytes/op")
+	_ = runtime.NumCPU()
+}
+
+// BenchmarkRenderSerial renders one contract after another on one goroutine.
+func BenchmarkRenderSerial(b *testing.B) {
+	rr, err := contract.NewRenderer()
+	require.NoError(b, err)
+	c, err := contract.Generate(validDraft(), bochumRules(b))
+	require.NoError(b, err)
+	var buf bytes.Buffer
+	b.ReportAllocs()
+	for b.Loop() {
+		buf.Reset()
+		if err := rr.Render(&buf, c); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "contracts/s")
+	b.ReportMetric(float64(buf.Len()), "pdfbytes/op")
+}

@@ -1,0 +1,52 @@
+package district
+
+import "github.com/kitaportal/kitaportal/problem"
+
+// Messages holds the German and English texts of every code of this
+// package, for a [problem.Translator].
+var Messages = problem.Catalog{
+	"de": {
+		CodeIDMissing:       "Der Stadtbezirk braucht eine Kennung.",
+		CodeIDDuplicate:     "Diese Kennung ist schon vergeben.",
+		CodeNumberInvalid:   "Die Bezirksnummer muss mindestens 1 sein.",
+		CodeNumberDuplicate: "Diese Bezirksnummer ist schon vergeben.",
+		CodeNameMissing:     "Der Stadtbezirk braucht einen Namen.",
+		CodePostalCode:      "Die Postleitzahl muss aus fünf Ziffern bestehen.",
+		CodePostalDuplicate: "Für diese Postleitzahl gibt es schon eine Regel.",
+		CodeNoDistricts:     "Die Postleitzahl muss mindestens einem Stadtbezirk zugeordnet sein.",
+		CodeUnknownDistrict: "Diesen Stadtbezirk gibt es nicht.",
+		CodeStreetMissing:   "Die Straßenregel braucht einen Straßennamen.",
+		CodeStreetDistrict:  "Die Straßenregel muss einen Stadtbezirk der Postleitzahl nennen.",
+		CodeRange:           "Der Hausnummernbereich ist ungültig.",
+		CodeParity:          "Die Angabe gerade/ungerade ist ungültig.",
+		CodeOverlap:         "Die Straßenregel überschneidet sich mit Regel {other} für einen anderen Stadtbezirk.",
+		CodeEmpty:           "Es muss mindestens einen Stadtbezirk geben.",
+	},
+	"en": {
+		CodeIDMissing:       "The district needs an id.",
+		CodeIDDuplicate:     "This id is already taken.",
+		CodeNumberInvalid:   "The district number must be at least 1.",
+		CodeNumberDuplicate: "This district number is already taken.",
+		CodeNameMissing:     "The district needs a name.",
+		CodePostalCode:      "The postal code must have five digits.",
+		CodePostalDuplicate: "There is already a rule for this postal code.",
+		CodeNoDistricts:     "The postal code must belong to at least one district.",
+		CodeUnknownDistrict: "There is no such district.",
+		CodeStreetMissing:   "The street rule needs a street name.",
+		CodeStreetDistrict:  "The street rule must name a district of its postal code.",
+		CodeRange:           "The range of house numbers is invalid.",
+		CodeParity:          "The even/odd setting is invalid.",
+		CodeOverlap:         "The street rule overlaps rule {other}, which names another district.",
+		CodeEmpty:           "There must be at least one district.",
+	},
+}
+
+var codes = []problem.Code{
+	CodeIDMissing, CodeIDDuplicate, CodeNumberInvalid, CodeNumberDuplicate, CodeNameMissing,
+	CodePostalCode, CodePostalDuplicate, CodeNoDistricts, CodeUnknownDistrict, CodeStreetMissing,
+	CodeStreetDistrict, CodeRange, CodeParity, CodeOverlap, CodeEmpty,
+}
+
+// AllCodes returns every code of the package, for clients that check their
+// own translations.
+func AllCodes() []problem.Code { return append([]problem.Code(nil), codes...) }

@@ -1,0 +1,116 @@
+package notify
+
+import (
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/kitaportal/kitaportal/problem"
+)
+
+// NewID returns a new message id: a UUIDv7, so that ids sort roughly by
+// creation time.
+func NewID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// Validate checks m before it is enqueued and returns every problem as a
+// [problem.List] whose problems unwrap to [ErrMessage]. Problems name
+// fields, never their values.
+func (m Message) Validate() error {
+	var c problem.Collector
+	if strings.TrimSpace(m.ID) == "" {
+		c.Add("id", CodeIDRequired, ErrMessage)
+	}
+	if !m.Kind.Valid() {
+		c.Add("kind", CodeKindInvalid, ErrMessage)
+	}
+	if !m.Status.Valid() {
+		c.Add("status", CodeStatusInvalid, ErrMessage)
+	}
+	switch {
+	case strings.TrimSpace(m.To) == "":
+		c.Add("to", CodeRecipientRequired, ErrMessage)
+	case !validAddress(m.To):
+		c.Add("to", CodeRecipientInvalid, ErrMessage)
+	}
+	if !langPattern.MatchString(m.Lang) {
+		c.Add("lang", CodeLangInvalid, ErrMessage)
+	}
+	if strings.TrimSpace(m.Title) == "" {
+		c.Add("title", CodeTitleRequired, ErrMessage)
+	}
+	if strings.TrimSpace(m.Body) == "" {
+		c.Add("body", CodeBodyRequired, ErrMessage)
+	}
+	if m.CreatedAt.IsZero() {
+		c.Add("created_at", CodeCreatedRequired, ErrMessage)
+	}
+	return c.Err()
+}
+
+// ValidateNew checks a message about to enter the outbox: everything
+// [Message.Validate] checks, and that it is Pending, unclaimed, untried.
+// Outbox adapters call it in Enqueue.
+func (m Message) ValidateNew() error {
+	var c problem.Collector
+	c.Merge("", m.Validate())
+	if m.Status.Valid() && (m.Status != Pending || m.Attempts != 0 || m.ClaimToken != "" || !m.SentAt.IsZero()) {
+		c.Add("status", CodeNotNew, ErrMessage)
+	}
+	return c.Err()
+}
+
+// validAddress reports whether s is a bare e-mail address ("a@b.de", not
+// "Name <a@b.de>").
+func validAddress(s string) bool {
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s && a.Name == ""
+}
+
+// Draft is what a service knows of a message before it is rendered.
+type Draft struct {
+	// ID of the message; "" draws a new one with [NewID].
+	ID   string
+	Kind Kind
+	// Subject is the id of the application or referral the message is about.
+	Subject  string
+	FamilyID string
+	To       string
+	ToName   string
+	// Lang is the recipient's language; templates fall back to German.
+	Lang string
+	// Data fills the kind's templates (ConfirmationData, ReferralData, ...).
+	Data any
+}
+
+// Compose renders d with the templates and returns a Pending message due
+// at now, ready to be enqueued in the same atomic step as the change it
+// reports. Template and message problems come as one [problem.List].
+func (t *Templates) Compose(d Draft, now time.Time) (Message, error) {
+	subject, body, err := t.Render(d.Kind, d.Lang, d.Data)
+	if err != nil {
+		return Message{}, err
+	}
+	if d.ID == "" {
+		d.ID = NewID()
+	}
+	now = now.UTC()
+	m := Message{
+		ID:          d.ID,
+		Kind:        d.Kind,
+		Subject:     d.Subject,
+		FamilyID:    d.FamilyID,
+		To:          d.To,
+		ToName:      d.ToName,
+		Lang:        d.Lang,
+		Title:       subject,
+		Body:        body,
+		Status:      Pending,
+		CreatedAt:   now,
+		NextAttempt: now,
+	}
+	if err := m.Validate(); err != nil {
+		return Message{}, err
+	}
+	return m, nil
+}

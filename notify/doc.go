@@ -1,0 +1,57 @@
+// Package notify is how kitaportal tells people what happened: the
+// Eingangsbestätigung (confirmation) a family gets right after its
+// Voranmeldung, the Vermittlungsanfrage (referral) a district's Fachberatung
+// gets when a family asks for Kindertagespflege, offers, withdrawals and the
+// note that a care contract is ready.
+//
+// It has three parts:
+//
+//   - [Templates]: subject and body per [Kind] and language, German and
+//     English built in, replaceable by a city ([ParseTemplates],
+//     [ParseTemplatesFS]). [Templates.Compose] turns a [Draft] into a
+//     Pending [Message].
+//   - The outbox: a service writes its messages with [Outbox.Enqueue] in
+//     the same atomic step as the change they report (store/memory,
+//     store/postgres implement the port; store/storetest checks them).
+//   - [Dispatcher]: claims due messages under a lease, sends them through a
+//     [Transport] ([MemoryTransport] here, SMTP in notify/smtp) and records
+//     the outcome, retrying with exponential backoff.
+//
+// Delivery is at least once; the dispatcher never re-sends a message
+// recorded as Sent, and the message id travels as the e-mail's Message-ID,
+// so the one remaining window (a crash after the server accepted a message
+// but before the outbox recorded it) is healed by receivers that drop
+// duplicate Message-IDs. See [Dispatcher].
+//
+// # Error contract
+//
+// Sentinels carry the "notify: " prefix and are matched with errors.Is:
+// [ErrNotFound], [ErrExists], [ErrNotClaimed], [ErrClaim] from the outbox;
+// [ErrTransport] (retry) and [ErrPermanent] (give up) from transports.
+// Invalid templates, template data and messages come back as one
+// problem.List listing every problem, each with a field path, a stable
+// Code* code and [ErrTemplate] or [ErrMessage] as rule; German and English
+// texts are in [Messages]. No error and no log line contains an address, a
+// name or a message text: [Message.LastError] holds a stable code such as
+// "transport.unavailable" (see [ErrorCode]), never the server's reply.
+//
+// # Glossary
+//
+//   - Voranmeldung: a family's pre-registration of need for a place (not yet
+//     a place); has a reference number such as "BO-2021-000123".
+//   - Eingangsbestätigung: the confirmation of receipt of a Voranmeldung
+//     ([Confirmation]); KiBiz § 5 asks the Jugendamt to confirm within a
+//     month, the portal does it at once.
+//   - Kindertagespflege: child-minding by a licensed Tagespflegeperson.
+//   - Fachberatung (Kindertagespflege): the district office that places
+//     children with child-minders; it receives the Vermittlungsanfrage.
+//   - Vermittlungsanfrage: the request to place a child in
+//     Kindertagespflege ([Referral]).
+//   - Stadtbezirk: city district; each has its Fachberatung.
+//   - Jugendamt: the youth welfare office that runs the portal; the
+//     default templates sign in its name.
+//   - Betreuungsvertrag: the care contract ([ContractReady]).
+//   - Betreuungsumfang: weekly care hours (25, 35 or 45 in NRW).
+//   - KiBiz § 5: parents report their need six months ahead; confirmations
+//     warn when the start is sooner ([ConfirmationData.ShortNotice]).
+package notify

@@ -1,0 +1,372 @@
+package notify
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"io/fs"
+	"maps"
+	"path"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"text/template"
+	"text/template/parse"
+	"time"
+
+	"github.com/kitaportal/kitaportal/problem"
+)
+
+// Limits on city-supplied templates and on their output.
+const (
+	// MaxTemplateSize is the largest template source, in bytes.
+	MaxTemplateSize = 64 << 10
+	// MaxOutputSize is the largest rendered subject or body, in bytes.
+	MaxOutputSize = 256 << 10
+	// MaxRangeDepth is how deeply {{range}} actions may nest.
+	MaxRangeDepth = 2
+)
+
+// FallbackLang is the language used where a template is missing.
+const FallbackLang = "de"
+
+// Source is the text of one message template: a subject and a body, both
+// text/template source.
+type Source struct {
+	Subject string
+	Body    string
+}
+
+// Templates holds the subject and body templates of every [Kind] per
+// language. It is immutable after parsing and safe for concurrent use.
+//
+// Templates are text/template with a small function map and nothing else:
+//
+//	date    formats a [Date] as "02.01.2006"
+//	isodate formats a [Date] as "2006-01-02"
+//	join    joins a []string with a separator: {{join .Warnings ", "}}
+//
+// plus text/template's builtins (if, range, with, len, index, printf ...).
+// No function reads files, the environment or the network, or runs code; a
+// template cannot define or call other templates ({{define}}, {{template}},
+// {{block}} are rejected), may not range over a number, and may nest
+// {{range}} at most [MaxRangeDepth] deep, so rendering ends quickly whatever
+// a city writes. Output is plain text (no HTML escaping); a rendered subject
+// is folded onto one line.
+type Templates struct {
+	set map[string]map[Kind]*pair
+}
+
+type pair struct {
+	subject, body *template.Template
+}
+
+//go:embed templates
+var builtin embed.FS
+
+var defaults = func() *Templates {
+	sub, err := fs.Sub(builtin, "templates")
+	if err != nil {
+		panic(err)
+	}
+	src, err := sourcesFS(sub)
+	if err != nil {
+		panic("notify: built-in templates: " + err.Error())
+	}
+	t, err := parseAll(nil, src)
+	if err != nil {
+		panic("notify: built-in templates: " + err.Error())
+	}
+	return t
+}()
+
+// DefaultTemplates returns the built-in German and English templates.
+func DefaultTemplates() *Templates { return defaults }
+
+// ParseTemplates parses a city's templates, by language and kind, over the
+// built-in ones: a city may replace just the German confirmation and keep
+// every other default. Every problem is reported at once as a [problem.List]
+// whose problems unwrap to [ErrTemplate], with field paths such as
+// "de.confirmation.body".
+func ParseTemplates(src map[string]map[Kind]Source) (*Templates, error) {
+	return parseAll(defaults, src)
+}
+
+// ParseTemplatesFS reads a city's templates from fsys, laid out as
+// <lang>/<kind>.subject.tmpl and <lang>/<kind>.body.tmpl (kind as in
+// [Kind.String]: "de/confirmation.body.tmpl"), and parses them over the
+// built-in ones like [ParseTemplates]. Files not ending in ".tmpl" are
+// ignored. Only fsys is read; the templates themselves cannot read files.
+func ParseTemplatesFS(fsys fs.FS) (*Templates, error) {
+	src, err := sourcesFS(fsys)
+	if err != nil {
+		return nil, err
+	}
+	return parseAll(defaults, src)
+}
+
+var langPattern = regexp.MustCompile(`^[a-z]{2,3}(-[A-Z]{2})?$`)
+
+func sourcesFS(fsys fs.FS) (map[string]map[Kind]Source, error) {
+	src := map[string]map[Kind]Source{}
+	var c problem.Collector
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || !strings.HasSuffix(p, ".tmpl") {
+			return nil
+		}
+		lang, file := path.Split(p)
+		lang = strings.TrimSuffix(lang, "/")
+		parts := strings.Split(strings.TrimSuffix(file, ".tmpl"), ".")
+		kind, ok := Kind(0), false
+		if len(parts) == 2 {
+			kind, ok = ParseKind(parts[0])
+		}
+		if !ok || strings.Contains(lang, "/") || (parts[1] != "subject" && parts[1] != "body") {
+			c.Add(p, CodeTemplateFile, ErrTemplate)
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		if info.Size() > MaxTemplateSize {
+			c.Add(p, CodeTemplateTooLarge, ErrTemplate, "max", strconv.Itoa(MaxTemplateSize))
+			return nil
+		}
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		if src[lang] == nil {
+			src[lang] = map[Kind]Source{}
+		}
+		s := src[lang][kind]
+		if parts[1] == "subject" {
+			s.Subject = string(b)
+		} else {
+			s.Body = string(b)
+		}
+		src[lang][kind] = s
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := c.Err(); err != nil {
+		return nil, err
+	}
+	return src, nil
+}
+
+// parseAll parses src over the templates of base (nil for none).
+func parseAll(base *Templates, src map[string]map[Kind]Source) (*Templates, error) {
+	t := &Templates{set: map[string]map[Kind]*pair{}}
+	if base != nil {
+		for lang, kinds := range base.set {
+			t.set[lang] = maps.Clone(kinds)
+		}
+	}
+	var c problem.Collector
+	for _, lang := range slices.Sorted(maps.Keys(src)) {
+		if !langPattern.MatchString(lang) {
+			c.Add(lang, CodeLangInvalid, ErrTemplate)
+			continue
+		}
+		kinds := src[lang]
+		for _, kind := range slices.Sorted(maps.Keys(kinds)) {
+			field := problem.Join(lang, kind.String())
+			if !kind.Valid() {
+				c.Add(field, CodeKindInvalid, ErrTemplate)
+				continue
+			}
+			s := kinds[kind]
+			if s.Subject == "" || s.Body == "" {
+				c.Add(field, CodeTemplateIncomplete, ErrTemplate)
+				continue
+			}
+			n := c.Len()
+			subject := parseOne(&c, problem.Join(field, "subject"), s.Subject)
+			body := parseOne(&c, problem.Join(field, "body"), s.Body)
+			if c.Len() > n {
+				continue
+			}
+			if t.set[lang] == nil {
+				t.set[lang] = map[Kind]*pair{}
+			}
+			t.set[lang][kind] = &pair{subject: subject, body: body}
+		}
+	}
+	if err := c.Err(); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+var funcs = template.FuncMap{
+	"date":    func(d Date) string { return d.Format("02.01.2006") },
+	"isodate": func(d Date) string { return d.Format(time.DateOnly) },
+	"join":    strings.Join,
+}
+
+var lineRE = regexp.MustCompile(`:(\d+):`)
+
+func parseOne(c *problem.Collector, field, text string) *template.Template {
+	if len(text) > MaxTemplateSize {
+		c.Add(field, CodeTemplateTooLarge, ErrTemplate, "max", strconv.Itoa(MaxTemplateSize))
+		return nil
+	}
+	tmpl, err := template.New(field).Funcs(funcs).Option("missingkey=error").Parse(text)
+	if err != nil {
+		// The error text may quote the template, never the data; only the
+		// line number is kept.
+		line := "?"
+		if m := lineRE.FindStringSubmatch(err.Error()); m != nil {
+			line = m[1]
+		}
+		c.Add(field, CodeTemplateSyntax, ErrTemplate, "line", line)
+		return nil
+	}
+	if len(tmpl.Templates()) > 1 {
+		c.Add(field, CodeTemplateForbidden, ErrTemplate, "construct", "define")
+		return nil
+	}
+	if construct := forbidden(tmpl.Tree.Root, 0); construct != "" {
+		c.Add(field, CodeTemplateForbidden, ErrTemplate, "construct", construct)
+		return nil
+	}
+	return tmpl
+}
+
+// forbidden walks a parse tree and names the first construct a message
+// template may not use, or returns "".
+func forbidden(n parse.Node, ranges int) string {
+	switch n := n.(type) {
+	case nil:
+		return ""
+	case *parse.ListNode:
+		if n == nil {
+			return ""
+		}
+		for _, c := range n.Nodes {
+			if s := forbidden(c, ranges); s != "" {
+				return s
+			}
+		}
+	case *parse.TemplateNode:
+		return "template"
+	case *parse.RangeNode:
+		if ranges+1 > MaxRangeDepth {
+			return "range (nested)"
+		}
+		if rangesOverNumber(n.Pipe) {
+			return "range (number)"
+		}
+		if s := forbidden(n.List, ranges+1); s != "" {
+			return s
+		}
+		return forbidden(n.ElseList, ranges)
+	case *parse.IfNode:
+		if s := forbidden(n.List, ranges); s != "" {
+			return s
+		}
+		return forbidden(n.ElseList, ranges)
+	case *parse.WithNode:
+		if s := forbidden(n.List, ranges); s != "" {
+			return s
+		}
+		return forbidden(n.ElseList, ranges)
+	}
+	return ""
+}
+
+// rangesOverNumber reports whether a range pipeline is or contains a number
+// (Go's templates range over integers: {{range 1000000000}}).
+func rangesOverNumber(p *parse.PipeNode) bool {
+	if p == nil {
+		return false
+	}
+	for _, cmd := range p.Cmds {
+		for _, arg := range cmd.Args {
+			switch a := arg.(type) {
+			case *parse.NumberNode:
+				return true
+			case *parse.PipeNode:
+				if rangesOverNumber(a) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// Languages returns the languages that have at least one template, sorted.
+func (t *Templates) Languages() []string {
+	return slices.Sorted(maps.Keys(t.set))
+}
+
+// Render fills the templates of kind in lang with data and returns the
+// subject (one line, trimmed) and the body. A language without a template
+// for kind falls back to German ([FallbackLang]). data must be the kind's
+// data type (ConfirmationData for [Confirmation], ReferralData for
+// [Referral], ...), as a value or pointer. Problems come as a
+// [problem.List] whose problems unwrap to [ErrTemplate]; they never quote
+// data.
+func (t *Templates) Render(kind Kind, lang string, data any) (subject, body string, err error) {
+	var c problem.Collector
+	if !kind.Valid() {
+		c.Add("kind", CodeKindInvalid, ErrTemplate)
+		return "", "", c.Err()
+	}
+	if ok, want := checkData(kind, data); !ok {
+		c.Add("data", CodeDataMismatch, ErrTemplate, "want", want)
+		return "", "", c.Err()
+	}
+	p := t.set[lang][kind]
+	if p == nil {
+		p = t.set[FallbackLang][kind]
+	}
+	if p == nil {
+		c.Add(kind.String(), CodeTemplateMissing, ErrTemplate)
+		return "", "", c.Err()
+	}
+	subject = execute(&c, "subject", p.subject, data)
+	body = execute(&c, "body", p.body, data)
+	if err := c.Err(); err != nil {
+		return "", "", err
+	}
+	return strings.Join(strings.Fields(subject), " "), body, nil
+}
+
+var errTooLarge = errors.New("output too large")
+
+// limitWriter fails once more than max bytes were written, which ends a
+// template execution that would produce too much text.
+type limitWriter struct {
+	buf bytes.Buffer
+	max int
+}
+
+func (w *limitWriter) Write(p []byte) (int, error) {
+	if w.buf.Len()+len(p) > w.max {
+		return 0, errTooLarge
+	}
+	return w.buf.Write(p)
+}
+
+func execute(c *problem.Collector, field string, tmpl *template.Template, data any) string {
+	w := &limitWriter{max: MaxOutputSize}
+	if err := tmpl.Execute(w, data); err != nil {
+		if errors.Is(err, errTooLarge) {
+			c.Add(field, CodeOutputTooLarge, ErrTemplate, "max", strconv.Itoa(MaxOutputSize))
+		} else {
+			c.Add(field, CodeTemplateExec, ErrTemplate)
+		}
+		return ""
+	}
+	return w.buf.String()
+}

@@ -1,0 +1,28 @@
+// Package problem is the error contract of every kitaportal package: a
+// validation error that lists every problem of an input at once, each with a
+// field path, a stable code and parameters, and human text in German and
+// English that comes from translations, never from the code that detected the
+// problem.
+//
+// # Error contract
+//
+// A validating function returns nil or a [List]. The list satisfies
+// errors.Is for [ErrInvalid] and for the sentinel of every rule it names
+// (each [Problem] unwraps to its Rule), and errors.As for [List] itself:
+//
+//	var list problem.List
+//	if errors.As(err, &list) {
+//		for _, p := range list {
+//			fmt.Println(p.Field, p.Code, tr.Message(p, "de"))
+//		}
+//	}
+//
+// Error strings name fields and codes only. Parameters carry limits taken
+// from the rules (a maximum, an allowed set), never the input values, so an
+// error may be logged without leaking a child's name or birth date.
+//
+// Struct-tag checks run through github.com/go-playground/validator/v10
+// ([Struct]); their German and English texts come from that library's own
+// translations. Domain rules name their codes in the package that owns the
+// rule and ship their texts as a [Catalog].
+package problem

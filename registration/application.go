@@ -1,0 +1,348 @@
+package registration
+
+import (
+	"errors"
+	"slices"
+	"time"
+
+	"github.com/rickb777/date"
+
+	"github.com/kitaportal/kitaportal/geo"
+	"github.com/kitaportal/kitaportal/kita"
+)
+
+// Sentinel errors of the registration package. Each domain rule of
+// validation has its own sentinel too (see rules.go).
+var (
+	// ErrNotFound: no application with that id (or the actor may not know it).
+	ErrNotFound = errors.New("registration: application not found")
+	// ErrDuplicate: the same child already has an application for that Kita year.
+	ErrDuplicate = errors.New("registration: duplicate application")
+	// ErrConflict: the application changed since it was read (stale version).
+	ErrConflict = errors.New("registration: version conflict")
+	// ErrTransition: the application's state does not allow that step.
+	ErrTransition = errors.New("registration: transition not allowed")
+	// ErrDeadline: the city's allocation deadline for that Kita year has passed.
+	ErrDeadline = errors.New("registration: allocation deadline passed")
+	// ErrNoPlace: the Kita has no free place left in that band and year.
+	ErrNoPlace = errors.New("registration: no free place")
+	// ErrExists: a record with that id exists already.
+	ErrExists = errors.New("registration: already exists")
+)
+
+// Status is where an application stands in its lifecycle.
+type Status int
+
+// The lifecycle of a Voranmeldung.
+const (
+	// Submitted: received, not yet confirmed.
+	Submitted Status = iota + 1
+	// Confirmed: receipt confirmed to the family (Eingangsbestätigung).
+	Confirmed
+	// Offered: a Kita has offered a place.
+	Offered
+	// Accepted: the family accepted the offer; the other choices are released.
+	Accepted
+	// Declined: the family declined the offer; the application waits for
+	// later rounds with its remaining choices.
+	Declined
+	// Contracted: the care contract (Betreuungsvertrag) is signed.
+	Contracted
+	// Withdrawn: the family withdrew, or a contract elsewhere withdrew it.
+	Withdrawn
+	// Expired: the Kita year passed without a place.
+	Expired
+)
+
+var statusNames = [...]string{"", "submitted", "confirmed", "offered", "accepted", "declined", "contracted", "withdrawn", "expired"}
+
+// Valid reports whether s is a known status.
+func (s Status) Valid() bool { return s >= Submitted && s <= Expired }
+
+// String returns the stable name.
+func (s Status) String() string {
+	if !s.Valid() {
+		return "unset"
+	}
+	return statusNames[s]
+}
+
+// ParseStatus reads a stable name.
+func ParseStatus(s string) (Status, bool) {
+	for i, n := range statusNames {
+		if i > 0 && n == s {
+			return Status(i), true
+		}
+	}
+	return 0, false
+}
+
+// MarshalText encodes the stable name.
+func (s Status) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText decodes the stable name.
+func (s *Status) UnmarshalText(p []byte) error {
+	v, ok := ParseStatus(string(p))
+	if !ok {
+		return errors.New("registration: unknown status")
+	}
+	*s = v
+	return nil
+}
+
+// transitions is the lifecycle, explicit: from → allowed targets.
+var transitions = map[Status][]Status{
+	Submitted:  {Confirmed, Withdrawn},
+	Confirmed:  {Offered, Withdrawn, Expired, Contracted},
+	Offered:    {Accepted, Declined, Withdrawn, Expired},
+	Declined:   {Offered, Withdrawn, Expired, Contracted},
+	Accepted:   {Contracted, Withdrawn},
+	Contracted: {},
+	Withdrawn:  {},
+	Expired:    {},
+}
+
+// CanTransition reports whether the lifecycle allows from → to.
+func CanTransition(from, to Status) bool { return slices.Contains(transitions[from], to) }
+
+// Open reports whether the application still waits for a place.
+func (s Status) Open() bool { return s == Submitted || s == Confirmed || s == Declined }
+
+// ChoiceStatus is where one ranked Kita choice stands.
+type ChoiceStatus int
+
+// The states of a choice.
+const (
+	// Waiting: no decision yet.
+	Waiting ChoiceStatus = iota + 1
+	// ChoiceOffered: this Kita offered a place.
+	ChoiceOffered
+	// ChoiceAccepted: the family accepted this Kita's offer.
+	ChoiceAccepted
+	// ChoiceDeclined: the family declined this Kita's offer.
+	ChoiceDeclined
+	// Released: released because the child took a place elsewhere or withdrew.
+	Released
+)
+
+var choiceNames = [...]string{"", "waiting", "offered", "accepted", "declined", "released"}
+
+// Valid reports whether s is known.
+func (s ChoiceStatus) Valid() bool { return s >= Waiting && s <= Released }
+
+// String returns the stable name.
+func (s ChoiceStatus) String() string {
+	if !s.Valid() {
+		return "unset"
+	}
+	return choiceNames[s]
+}
+
+// MarshalText encodes the stable name.
+func (s ChoiceStatus) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText decodes the stable name.
+func (s *ChoiceStatus) UnmarshalText(p []byte) error {
+	for i, n := range choiceNames {
+		if i > 0 && n == string(p) {
+			*s = ChoiceStatus(i)
+			return nil
+		}
+	}
+	return errors.New("registration: unknown choice status")
+}
+
+// Child is the child an application is for.
+type Child struct {
+	GivenName  string    `json:"given_name"`
+	FamilyName string    `json:"family_name"`
+	BirthDate  date.Date `json:"birth_date"`
+	// Unborn marks BirthDate as the expected date of birth.
+	Unborn bool `json:"unborn,omitempty"`
+}
+
+// Guardian is a parent or other Erziehungsberechtigte/r.
+type Guardian struct {
+	GivenName  string `json:"given_name"`
+	FamilyName string `json:"family_name"`
+	Email      string `json:"email"`
+	Phone      string `json:"phone,omitempty"`
+	// Language is the preferred language of messages ("de", "en").
+	Language string `json:"language"`
+	// Working: employed, self-employed, seeking work, or in training or study.
+	Working bool `json:"working"`
+}
+
+// Choice is one Kita in the family's rank order (rank 1 is the first wish).
+type Choice struct {
+	Rank   int          `json:"rank"`
+	KitaID string       `json:"kita_id"`
+	Status ChoiceStatus `json:"status"`
+	// Carrier is the carrier of the Kita when chosen (for access decisions).
+	Carrier string `json:"carrier"`
+}
+
+// Tagespflege is the request for Kindertagespflege in a district.
+type Tagespflege struct {
+	District   string `json:"district"`
+	ReferralID string `json:"referral_id"`
+}
+
+// HardshipReason is a stable code for a Härtefall; the city defines the
+// codes it accepts. The free-text explanation is never stored.
+type HardshipReason string
+
+// Criteria are the facts the city's allocation policy scores.
+type Criteria struct {
+	// SiblingKitaIDs are chosen Kitas a sibling attends.
+	SiblingKitaIDs []string `json:"sibling_kita_ids,omitempty"`
+	// SingleParent: one guardian raises the child alone (Alleinerziehend).
+	SingleParent bool `json:"single_parent,omitempty"`
+	// Hardship: a Härtefall, with a reason code.
+	Hardship       bool           `json:"hardship,omitempty"`
+	HardshipReason HardshipReason `json:"hardship_reason,omitempty"`
+}
+
+// Flag marks something the Jugendamt should look at without rejecting the application.
+type Flag string
+
+// The flags.
+const (
+	// FlagShortNotice: the start is less than six months after submission
+	// (KiBiz § 5 (1): need should be reported six months ahead).
+	FlagShortNotice Flag = "short_notice"
+	// FlagLate: submitted after the allocation deadline of its Kita year; it
+	// joins the waiting list for later rounds.
+	FlagLate Flag = "late"
+)
+
+// Offer is a place offered at one of the chosen Kitas.
+type Offer struct {
+	KitaID string    `json:"kita_id"`
+	Band   kita.Band `json:"band"`
+	Round  int       `json:"round"`
+	At     time.Time `json:"at"`
+	// RespondBy is when the offer lapses without an answer.
+	RespondBy date.Date `json:"respond_by"`
+}
+
+// Event is one step of an application's history.
+type Event struct {
+	At     time.Time `json:"at"`
+	Actor  string    `json:"actor"`
+	From   Status    `json:"from,omitempty"`
+	To     Status    `json:"to"`
+	Reason string    `json:"reason,omitempty"`
+}
+
+// Application is a Voranmeldung: the pre-registration of one child's need
+// for a place in one Kita year, with up to N Kitas in rank order and
+// optionally Kindertagespflege. It is created by [Service.Submit] and
+// changed only through the service; values handed out are copies.
+type Application struct {
+	ID        string `json:"id"`
+	Reference string `json:"reference"`
+	FamilyID  string `json:"family_id"`
+	// Year is the Kita year's label ("2021/2022"), from the start date.
+	Year string `json:"year"`
+
+	Child     Child       `json:"child"`
+	Guardians []Guardian  `json:"guardians"`
+	Address   geo.Address `json:"address"`
+	// District is the Stadtbezirk the address resolved to ("" when undecided).
+	District string       `json:"district"`
+	Start    date.Date    `json:"start"`
+	Hours    kita.Hours   `json:"hours"`
+	Choices  []Choice     `json:"choices"`
+	TP       *Tagespflege `json:"tagespflege,omitempty"`
+	Criteria Criteria     `json:"criteria"`
+	// ConsentAt is when the family consented to the processing of its data.
+	ConsentAt time.Time `json:"consent_at"`
+
+	Status Status `json:"status"`
+	Offer  *Offer `json:"offer,omitempty"`
+	Flags  []Flag `json:"flags,omitempty"`
+
+	IdempotencyKey string `json:"idempotency_key,omitempty"`
+	// ChildKey identifies the child across applications: a hash of the
+	// normalized name and birth date, never the name itself.
+	ChildKey string `json:"child_key"`
+
+	SubmittedAt time.Time `json:"submitted_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+	Version     int64     `json:"version"`
+	History     []Event   `json:"history"`
+	// Anonymized marks an application whose personal data was erased; its
+	// statistics (year, district, choices, status) remain.
+	Anonymized bool `json:"anonymized,omitempty"`
+}
+
+// Clone returns a deep copy.
+func (a Application) Clone() Application {
+	b := a
+	b.Guardians = slices.Clone(a.Guardians)
+	b.Choices = slices.Clone(a.Choices)
+	b.Criteria.SiblingKitaIDs = slices.Clone(a.Criteria.SiblingKitaIDs)
+	b.Flags = slices.Clone(a.Flags)
+	b.History = slices.Clone(a.History)
+	if a.TP != nil {
+		tp := *a.TP
+		b.TP = &tp
+	}
+	if a.Offer != nil {
+		o := *a.Offer
+		b.Offer = &o
+	}
+	return b
+}
+
+// HasFlag reports whether f is set.
+func (a Application) HasFlag(f Flag) bool { return slices.Contains(a.Flags, f) }
+
+// Choice returns the choice of a Kita, if chosen.
+func (a Application) Choice(kitaID string) (Choice, bool) {
+	for _, c := range a.Choices {
+		if c.KitaID == kitaID {
+			return c, true
+		}
+	}
+	return Choice{}, false
+}
+
+// transition moves the application to status to and records the event.
+func (a *Application) transition(to Status, at time.Time, actor, reason string) error {
+	if !CanTransition(a.Status, to) {
+		return ErrTransition
+	}
+	a.History = append(a.History, Event{At: at, Actor: actor, From: a.Status, To: to, Reason: reason})
+	a.Status = to
+	a.UpdatedAt = at
+	return nil
+}
+
+// setChoices sets the status of every choice for which pick returns true.
+func (a *Application) setChoices(to ChoiceStatus, pick func(Choice) bool) {
+	for i := range a.Choices {
+		if pick(a.Choices[i]) {
+			a.Choices[i].Status = to
+		}
+	}
+}
+
+// releaseOthers releases every choice still waiting or offered except kitaID.
+func (a *Application) releaseOthers(kitaID string) {
+	a.setChoices(Released, func(c Choice) bool {
+		return c.KitaID != kitaID && (c.Status == Waiting || c.Status == ChoiceOffered)
+	})
+}
+
+// OpenChoices returns the Kita ids still waiting, in rank order.
+func (a Application) OpenChoices() []string {
+	var ids []string
+	for _, c := range a.Choices {
+		if c.Status == Waiting {
+			ids = append(ids, c.KitaID)
+		}
+	}
+	return ids
+}

@@ -1,0 +1,133 @@
+package registration_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/rickb777/date"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kitaportal/kitaportal/access"
+	"github.com/kitaportal/kitaportal/district"
+	"github.com/kitaportal/kitaportal/geo"
+	"github.com/kitaportal/kitaportal/kita"
+	"github.com/kitaportal/kitaportal/notify"
+	"github.com/kitaportal/kitaportal/registration"
+	"github.com/kitaportal/kitaportal/store/memory"
+	"github.com/kitaportal/kitaportal/tagespflege"
+)
+
+// now is the fixed instant of the tests: 25 November 2026, 10:00 in Bochum.
+var berlin = mustLoc("Europe/Berlin")
+
+func mustLoc(name string) *time.Location {
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return l
+}
+
+var now = time.Date(2026, 11, 25, 10, 0, 0, 0, berlin)
+
+func bochumRules() registration.Rules {
+	return registration.Rules{
+		CityCode:          "BO",
+		Calendar:          kita.NRW,
+		MaxChoices:        5,
+		Hours:             kita.NRWHours,
+		Tagespflege:       true,
+		TagespflegeMaxAge: 3,
+		YearsAhead:        2,
+		Deadline:          kita.MonthDay{Month: time.January, Day: 15},
+		NoticeMonths:      6,
+		AllowUnborn:       true,
+		HardshipReasons:   []registration.HardshipReason{"medical", "social"},
+		OfferDays:         14,
+		Location:          berlin,
+	}
+}
+
+func testKitas() []kita.Kita {
+	var ks []kita.Kita
+	for i := 1; i <= 7; i++ {
+		ks = append(ks, kita.Kita{
+			ID:           fmt.Sprintf("k%d", i),
+			Name:         fmt.Sprintf("Kita Sonnenschein %d", i),
+			Carrier:      kita.Carrier{ID: fmt.Sprintf("c%d", (i+1)/2), Name: "Träger", Kind: kita.Municipal},
+			Address:      geo.Address{Street: "Hauptstraße", HouseNumber: fmt.Sprint(i), PostalCode: "44787", City: "Bochum"},
+			District:     "I",
+			MinAgeMonths: 4,
+			Hours:        kita.HoursOptions{25, 35, 45},
+			Capacity:     kita.Capacity{Under3: 10, From3: 40},
+		})
+	}
+	ks[5].Hours = kita.HoursOptions{25} // k6: 25 hours only
+	ks[6].MinAgeMonths = 36             // k7: from 3
+	ks[6].Capacity = kita.Capacity{From3: 50}
+	return ks
+}
+
+type fixture struct {
+	svc   *registration.Service
+	store *memory.Store
+	cat   *kita.Catalogue
+	ctx   context.Context
+	clock *time.Time
+	ids   int
+}
+
+func newFixture(t testing.TB) *fixture {
+	t.Helper()
+	cat, err := kita.NewCatalogue(testKitas(), kita.NRWHours)
+	require.NoError(t, err)
+	f, err := os.Open("../municipality/bochum/districts.json")
+	require.NoError(t, err)
+	defer f.Close()
+	dirs, err := district.Load(f)
+	require.NoError(t, err)
+	var offices []tagespflege.Office
+	for _, d := range dirs.All() {
+		offices = append(offices, tagespflege.Office{
+			District: d.ID, Name: "Fachberatung Kindertagespflege " + d.Name,
+			Email: "tagespflege-" + d.ID + "@bochum.example", Phone: "+492349100",
+			Address: geo.Address{Street: "Rathausplatz", HouseNumber: "1", PostalCode: "44787", City: "Bochum"},
+		})
+	}
+	offs, err := tagespflege.NewOffices(offices)
+	require.NoError(t, err)
+	st := memory.New()
+	fx := &fixture{store: st, cat: cat, ctx: context.Background()}
+	clock := now
+	fx.clock = &clock
+	svc, err := registration.NewService(registration.Config{
+		Rules: bochumRules(), Store: st.Registrations(), Catalogue: cat, Districts: dirs,
+		Offices: offs, Templates: notify.DefaultTemplates(),
+		Clock: func() time.Time { return *fx.clock },
+	})
+	require.NoError(t, err)
+	fx.svc = svc
+	return fx
+}
+
+func guardian(family string) access.Actor { return access.NewGuardian("g-"+family, family) }
+
+var jugendamt = access.NewJugendamt("ja-1")
+
+// validInput is a correct Voranmeldung for 1 August 2027.
+func validInput() registration.Input {
+	return registration.Input{
+		Child: registration.ChildInput{GivenName: "Jürgen", FamilyName: "Ößmann-Çelik", BirthDate: date.New(2024, time.February, 29)},
+		Guardians: []registration.GuardianInput{{
+			GivenName: "Ayşe", FamilyName: "Ößmann-Çelik", Email: "ayse@example.org", Language: "de", Working: true,
+		}},
+		Address: geo.Address{Street: "Hauptstraße", HouseNumber: "12", PostalCode: "44787", City: "Bochum"},
+		Start:   date.New(2027, time.August, 1),
+		Hours:   35,
+		Kitas:   []string{"k1", "k2", "k3"},
+		Consent: true,
+	}
+}

@@ -1,0 +1,138 @@
+package registration
+
+import (
+	"context"
+	"time"
+
+	"github.com/rickb777/date"
+
+	"github.com/kitaportal/kitaportal/notify"
+)
+
+func noteDate(d date.Date) notify.Date { return notify.DateOf(d.Date()) }
+
+func childName(a Application) string { return a.Child.GivenName + " " + a.Child.FamilyName }
+
+// lang returns the first guardian's preferred language.
+func lang(a Application) string {
+	if len(a.Guardians) > 0 && a.Guardians[0].Language != "" {
+		return a.Guardians[0].Language
+	}
+	return "de"
+}
+
+func (s *Service) kitaLine(rank int, id string) notify.KitaLine {
+	k, _ := s.catalogue.Get(id)
+	addr := k.Address.Street
+	if k.Address.HouseNumber != "" {
+		addr += " " + k.Address.HouseNumber
+	}
+	if k.Address.PostalCode != "" {
+		addr += ", " + k.Address.PostalCode + " " + k.Address.City
+	}
+	return notify.KitaLine{Rank: rank, Name: k.Name, Address: addr}
+}
+
+// message renders one outbox message to the family (to the first
+// guardian; the second receives a copy as its own message).
+func (s *Service) familyMessages(a Application, kind notify.Kind, data any, now time.Time) ([]notify.Message, error) {
+	var out []notify.Message
+	for i, g := range a.Guardians {
+		if i > 0 && g.Email == a.Guardians[0].Email {
+			continue
+		}
+		l := g.Language
+		if l == "" {
+			l = lang(a)
+		}
+		subject, body, err := s.templates.Render(kind, l, data)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, notify.Message{
+			ID: s.newID(), Kind: kind, Subject: a.ID, FamilyID: a.FamilyID,
+			To: g.Email, ToName: g.GivenName + " " + g.FamilyName, Lang: l,
+			Title: subject, Body: body, Status: notify.Pending, CreatedAt: now, NextAttempt: now,
+		})
+	}
+	return out, nil
+}
+
+// submissionMessages are the confirmation to the family and, with
+// Tagespflege, the referral message to the district's Fachberatung.
+func (s *Service) submissionMessages(a Application, now time.Time) ([]notify.Message, error) {
+	data := notify.ConfirmationData{
+		Reference:   a.Reference,
+		ChildName:   childName(a),
+		StartDate:   noteDate(a.Start),
+		Hours:       int(a.Hours),
+		ShortNotice: a.HasFlag(FlagShortNotice),
+	}
+	for _, c := range a.Choices {
+		data.Kitas = append(data.Kitas, s.kitaLine(c.Rank, c.KitaID))
+	}
+	var office notifyOffice
+	if a.TP != nil {
+		o, _ := s.offices.ForDistrict(a.TP.District)
+		d, _ := s.districts.Get(a.TP.District)
+		office = notifyOffice{name: o.Name, email: o.Email, phone: o.Phone, district: d.Name}
+		data.Tagespflege = &notify.ReferralLine{District: d.Name, Office: notify.Contact{Name: o.Name, Email: o.Email, Phone: o.Phone}}
+	}
+	msgs, err := s.familyMessages(a, notify.Confirmation, data, now)
+	if err != nil {
+		return nil, err
+	}
+	if a.TP != nil {
+		g := a.Guardians[0]
+		rd := notify.ReferralData{
+			Reference: a.Reference, District: office.district, OfficeName: office.name,
+			ChildName: childName(a), ChildBirth: noteDate(a.Child.BirthDate), StartDate: noteDate(a.Start),
+			Hours:    int(a.Hours),
+			Guardian: notify.Contact{Name: g.GivenName + " " + g.FamilyName, Email: g.Email, Phone: g.Phone},
+			Language: languageName(g.Language),
+		}
+		subject, body, err := s.templates.Render(notify.Referral, "de", rd)
+		if err != nil {
+			return nil, err
+		}
+		msgs = append(msgs, notify.Message{
+			ID: s.newID(), Kind: notify.Referral, Subject: a.TP.ReferralID, To: office.email, ToName: office.name,
+			Lang: "de", Title: subject, Body: body, Status: notify.Pending, CreatedAt: now, NextAttempt: now,
+		})
+	}
+	return msgs, nil
+}
+
+type notifyOffice struct{ name, email, phone, district string }
+
+func languageName(l string) string {
+	switch l {
+	case "en":
+		return "Englisch"
+	default:
+		return "Deutsch"
+	}
+}
+
+// enqueue renders and queues a lifecycle message (offer, withdrawal) to the family.
+func (s *Service) enqueue(ctx context.Context, tx Tx, a Application, kind notify.Kind, now time.Time) error {
+	var data any
+	switch kind {
+	case notify.Offer:
+		k, _ := s.catalogue.Get(a.Offer.KitaID)
+		line := s.kitaLine(0, a.Offer.KitaID)
+		data = notify.OfferData{
+			Reference: a.Reference, ChildName: childName(a), KitaName: k.Name, KitaAddress: line.Address,
+			StartDate: noteDate(a.Start), Hours: int(a.Hours), RespondBy: noteDate(a.Offer.RespondBy),
+		}
+	case notify.Withdrawal:
+		data = notify.WithdrawalData{Reference: a.Reference, ChildName: childName(a), WithdrawnOn: noteDate(s.rules.today(now))}
+	default:
+		return nil
+	}
+	msgs, err := s.familyMessages(a, kind, data, now)
+	if err != nil {
+		return err
+	}
+	return tx.Enqueue(ctx, msgs...)
+}

@@ -1,0 +1,516 @@
+package registration
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/rickb777/date"
+
+	"github.com/kitaportal/kitaportal/access"
+	"github.com/kitaportal/kitaportal/kita"
+	"github.com/kitaportal/kitaportal/notify"
+	"github.com/kitaportal/kitaportal/tagespflege"
+)
+
+// Config wires a [Service].
+type Config struct {
+	Rules     Rules
+	Store     Store
+	Catalogue Catalogue
+	Districts Districts
+	Offices   Offices
+	Templates *notify.Templates
+	// Clock returns the current instant; time.Now when nil.
+	Clock func() time.Time
+	// NewID returns a new unique id; UUID version 7 when nil.
+	NewID func() string
+}
+
+// Service owns the rules of the Voranmeldung: validation, lifecycle, access,
+// the atomic step of application, referral and messages.
+type Service struct {
+	rules     Rules
+	store     Store
+	catalogue Catalogue
+	districts Districts
+	offices   Offices
+	templates *notify.Templates
+	clock     func() time.Time
+	newID     func() string
+}
+
+// NewService checks the configuration and returns a service.
+func NewService(cfg Config) (*Service, error) {
+	if err := cfg.Rules.Validate(); err != nil {
+		return nil, err
+	}
+	if cfg.Store == nil || cfg.Catalogue == nil || cfg.Districts == nil || cfg.Offices == nil || cfg.Templates == nil {
+		return nil, errors.New("registration: config needs store, catalogue, districts, offices and templates")
+	}
+	s := &Service{
+		rules: cfg.Rules, store: cfg.Store, catalogue: cfg.Catalogue, districts: cfg.Districts,
+		offices: cfg.Offices, templates: cfg.Templates, clock: cfg.Clock, newID: cfg.NewID,
+	}
+	if s.clock == nil {
+		s.clock = time.Now
+	}
+	if s.newID == nil {
+		s.newID = func() string { return uuid.Must(uuid.NewV7()).String() }
+	}
+	return s, nil
+}
+
+// Rules returns the service's rules.
+func (s *Service) Rules() Rules { return s.rules }
+
+// Receipt is the immediate answer to a submission.
+type Receipt struct {
+	Application Application
+	// Replayed is true when the idempotency key returned an earlier result.
+	Replayed bool
+}
+
+// Submit validates a Voranmeldung and, in one atomic step, stores the
+// application, its confirmation message and, where Kindertagespflege was
+// chosen, the referral to the district's Fachberatung with its message.
+// Bad input returns a problem.List and stores nothing.
+func (s *Service) Submit(ctx context.Context, actor access.Actor, familyID string, in Input) (Receipt, error) {
+	if err := access.SubmitFor(actor, familyID); err != nil {
+		return Receipt{}, err
+	}
+	in.normalize()
+	if in.IdempotencyKey != "" {
+		if prev, err := s.store.ApplicationByKey(ctx, familyID, in.IdempotencyKey); err == nil {
+			return Receipt{Application: prev, Replayed: true}, nil
+		} else if !errors.Is(err, ErrNotFound) {
+			return Receipt{}, err
+		}
+	}
+	now := s.clock().UTC()
+	chk, err := s.check(in, now)
+	if err != nil {
+		return Receipt{}, err
+	}
+	app := Application{
+		ID:       s.newID(),
+		FamilyID: familyID,
+		Year:     chk.year.Label(),
+		Child: Child{
+			GivenName: in.Child.GivenName, FamilyName: in.Child.FamilyName,
+			BirthDate: in.Child.BirthDate, Unborn: in.Child.Unborn,
+		},
+		Address:  in.Address,
+		District: chk.district,
+		Start:    in.Start,
+		Hours:    kita.Hours(in.Hours),
+		Choices:  chk.choices,
+		Criteria: Criteria{
+			SiblingKitaIDs: slices.Clone(in.Criteria.SiblingKitaIDs),
+			SingleParent:   in.Criteria.SingleParent,
+			Hardship:       in.Criteria.Hardship,
+			HardshipReason: in.Criteria.HardshipReason,
+		},
+		ConsentAt:      now,
+		Status:         Submitted,
+		Flags:          chk.flags,
+		IdempotencyKey: in.IdempotencyKey,
+		ChildKey:       ChildKey(in.Child.GivenName, in.Child.FamilyName, in.Child.BirthDate),
+		SubmittedAt:    now,
+		UpdatedAt:      now,
+		History:        []Event{{At: now, Actor: actor.String(), To: Submitted}},
+	}
+	for _, g := range in.Guardians {
+		app.Guardians = append(app.Guardians, Guardian{
+			GivenName: g.GivenName, FamilyName: g.FamilyName, Email: g.Email,
+			Phone: g.Phone, Language: g.Language, Working: g.Working,
+		})
+	}
+	var ref tagespflege.Referral
+	if in.Tagespflege != nil {
+		app.TP = &Tagespflege{District: in.Tagespflege.District, ReferralID: s.newID()}
+	}
+	_ = app.transition(Confirmed, now, actor.String(), "confirmation_issued")
+
+	err = s.store.Atomic(ctx, func(tx Tx) error {
+		a := app.Clone()
+		seq, err := tx.NextSequence(ctx, s.rules.CityCode+"-"+fmt.Sprint(chk.year.StartYear()))
+		if err != nil {
+			return err
+		}
+		a.Reference = fmt.Sprintf("%s-%d-%06d", s.rules.CityCode, chk.year.StartYear(), seq)
+		if err := tx.Insert(ctx, a); err != nil {
+			return err
+		}
+		msgs, err := s.submissionMessages(a, now)
+		if err != nil {
+			return err
+		}
+		if a.TP != nil {
+			ref = tagespflege.NewReferral(a.TP.ReferralID, a.ID, a.FamilyID, a.Reference, a.TP.District, now)
+			if err := tx.CreateReferral(ctx, ref); err != nil {
+				return err
+			}
+		}
+		if err := tx.Enqueue(ctx, msgs...); err != nil {
+			return err
+		}
+		app = a
+		return nil
+	})
+	if errors.Is(err, ErrDuplicate) && in.IdempotencyKey != "" {
+		// A concurrent submission with the same key won; return its result.
+		if prev, perr := s.store.ApplicationByKey(ctx, familyID, in.IdempotencyKey); perr == nil {
+			return Receipt{Application: prev, Replayed: true}, nil
+		}
+	}
+	if err != nil {
+		return Receipt{}, err
+	}
+	app.Version = 1
+	return Receipt{Application: app}, nil
+}
+
+// Get returns an application as the actor may see it.
+func (s *Service) Get(ctx context.Context, actor access.Actor, id string) (Application, error) {
+	a, err := s.store.Application(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return Application{}, access.ErrDenied
+	}
+	if err != nil {
+		return Application{}, err
+	}
+	v, ok := viewFor(actor, a)
+	if !ok {
+		return Application{}, access.ErrDenied
+	}
+	return v, nil
+}
+
+// List returns the applications the actor may see among those q selects.
+// A guardian sees only their family's; a carrier's staff only those that
+// chose one of its Kitas, in the Kita view.
+func (s *Service) List(ctx context.Context, actor access.Actor, q Query) ([]Application, error) {
+	if !actor.Valid() {
+		return nil, access.ErrDenied
+	}
+	switch actor.Role {
+	case access.Guardian:
+		q.FamilyID = actor.FamilyID
+	case access.CarrierStaff:
+		// Narrowed by the view filter below; a carrier's Kitas are found by
+		// the choices' carrier field.
+	case access.Fachberatung:
+		return nil, access.ErrDenied
+	}
+	apps, err := s.store.Applications(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	out := apps[:0]
+	for _, a := range apps {
+		if v, ok := viewFor(actor, a); ok {
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
+// facts returns what the access rules need to know of a.
+func facts(a Application) access.Application {
+	f := access.Application{FamilyID: a.FamilyID}
+	for _, c := range a.Choices {
+		f.Carriers = append(f.Carriers, c.Carrier)
+	}
+	if a.TP != nil {
+		f.TagespflegeDistrict = a.TP.District
+	}
+	return f
+}
+
+// viewFor returns the application as the actor may see it.
+func viewFor(actor access.Actor, a Application) (Application, bool) {
+	switch access.ApplicationView(actor, facts(a)) {
+	case access.FullView:
+		return a, true
+	case access.KitaView:
+		return kitaView(actor.CarrierID, a), true
+	}
+	return Application{}, false
+}
+
+// kitaView is what a carrier's Kita needs to decide: not the family's other
+// choices, their rank order, the hardship reason, the Tagespflege request or
+// the history.
+func kitaView(carrier string, a Application) Application {
+	v := a.Clone()
+	v.Choices = v.Choices[:0]
+	for _, c := range a.Choices {
+		if c.Carrier == carrier {
+			c.Rank = 0
+			v.Choices = append(v.Choices, c)
+		}
+	}
+	var sib []string
+	for _, id := range a.Criteria.SiblingKitaIDs {
+		if c, ok := a.Choice(id); ok && c.Carrier == carrier {
+			sib = append(sib, id)
+		}
+	}
+	v.Criteria.SiblingKitaIDs = sib
+	v.Criteria.HardshipReason = ""
+	v.TP = nil
+	v.History = nil
+	v.IdempotencyKey = ""
+	v.ChildKey = ""
+	if v.Offer != nil {
+		if c, ok := a.Choice(v.Offer.KitaID); !ok || c.Carrier != carrier {
+			v.Offer = nil
+		}
+	}
+	return v
+}
+
+// update reads, checks access, applies change and writes back in one
+// atomic step, with the version check of the store.
+func (s *Service) update(ctx context.Context, actor access.Actor, id string, allow func(access.Actor, Application) error,
+	change func(tx Tx, a *Application, now time.Time) error) (Application, error) {
+	var out Application
+	now := s.clock().UTC()
+	err := s.store.Atomic(ctx, func(tx Tx) error {
+		a, err := tx.Application(ctx, id)
+		if errors.Is(err, ErrNotFound) {
+			return access.ErrDenied
+		}
+		if err != nil {
+			return err
+		}
+		if err := allow(actor, a); err != nil {
+			return err
+		}
+		if err := change(tx, &a, now); err != nil {
+			return err
+		}
+		if err := tx.Update(ctx, a); err != nil {
+			return err
+		}
+		a.Version++
+		out = a
+		return nil
+	})
+	if err != nil {
+		return Application{}, err
+	}
+	v, _ := viewFor(actor, out)
+	return v, nil
+}
+
+func familyOnly(actor access.Actor, a Application) error {
+	return access.ChangeApplication(actor, facts(a))
+}
+
+// Withdraw withdraws an application at the family's request: every choice
+// is released, a taken place given back and an open referral closed by the
+// Fachberatung's service later (its status is visible there).
+func (s *Service) Withdraw(ctx context.Context, actor access.Actor, id string) (Application, error) {
+	return s.update(ctx, actor, id, familyOnly, func(tx Tx, a *Application, now time.Time) error {
+		if err := s.releasePlace(ctx, tx, *a); err != nil {
+			return err
+		}
+		if err := a.transition(Withdrawn, now, actor.String(), "withdrawn_by_family"); err != nil {
+			return err
+		}
+		a.releaseOthers("")
+		a.Offer = nil
+		return s.enqueue(ctx, tx, *a, notify.Withdrawal, now)
+	})
+}
+
+// ChangeChoices replaces the ranked Kitas (and the Tagespflege district is
+// kept) until the allocation deadline of the application's Kita year.
+func (s *Service) ChangeChoices(ctx context.Context, actor access.Actor, id string, kitas []string) (Application, error) {
+	return s.update(ctx, actor, id, familyOnly, func(tx Tx, a *Application, now time.Time) error {
+		if !a.Status.Open() || a.Status == Declined {
+			return ErrTransition
+		}
+		y, err := s.rules.Calendar.ParseYear(a.Year)
+		if err != nil {
+			return err
+		}
+		if s.rules.today(now).After(s.rules.DeadlineOf(y)) && !a.HasFlag(FlagLate) {
+			return ErrDeadline
+		}
+		in := inputOf(*a)
+		in.Kitas = slices.Clone(kitas)
+		in.normalize()
+		// The start may lie in the past by now; check the choices as of the submission.
+		chk, err := s.check(in, a.SubmittedAt)
+		if err != nil {
+			return err
+		}
+		a.Choices = chk.choices
+		a.UpdatedAt = now
+		a.History = append(a.History, Event{At: now, Actor: actor.String(), From: a.Status, To: a.Status, Reason: "choices_changed"})
+		return nil
+	})
+}
+
+// inputOf rebuilds the input an application was made from.
+func inputOf(a Application) Input {
+	in := Input{
+		Child:    ChildInput{GivenName: a.Child.GivenName, FamilyName: a.Child.FamilyName, BirthDate: a.Child.BirthDate, Unborn: a.Child.Unborn},
+		Address:  a.Address,
+		Start:    a.Start,
+		Hours:    int(a.Hours),
+		Criteria: CriteriaInput{SiblingKitaIDs: a.Criteria.SiblingKitaIDs, SingleParent: a.Criteria.SingleParent, Hardship: a.Criteria.Hardship, HardshipReason: a.Criteria.HardshipReason},
+		Consent:  true,
+	}
+	for _, g := range a.Guardians {
+		in.Guardians = append(in.Guardians, GuardianInput{GivenName: g.GivenName, FamilyName: g.FamilyName, Email: g.Email, Phone: g.Phone, Language: g.Language, Working: g.Working})
+	}
+	if a.TP != nil {
+		in.Tagespflege = &TagespflegeWish{District: a.TP.District}
+	}
+	return in
+}
+
+// bandOf returns the age band of the child at the application's start.
+func bandOf(a Application) kita.Band { return kita.BandOn(a.Child.BirthDate, a.Start) }
+
+// releasePlace gives back the place an offered or accepted application holds.
+func (s *Service) releasePlace(ctx context.Context, tx Tx, a Application) error {
+	if a.Offer == nil || (a.Status != Offered && a.Status != Accepted) {
+		return nil
+	}
+	return tx.ReleasePlace(ctx, PlaceKey{KitaID: a.Offer.KitaID, Year: a.Year, Band: a.Offer.Band})
+}
+
+// Offer lets a Kita offer a place to an application that chose it (outside
+// or after the allocation rounds, from the waiting list). The place is
+// taken in the same atomic step; when the Kita has none left, ErrNoPlace.
+func (s *Service) Offer(ctx context.Context, actor access.Actor, id, kitaID string) (Application, error) {
+	k, ok := s.catalogue.Get(kitaID)
+	if !ok {
+		return Application{}, access.ErrDenied
+	}
+	if err := access.ActOnKita(actor, k.Carrier.ID); err != nil {
+		return Application{}, err
+	}
+	allow := func(actor access.Actor, a Application) error {
+		if _, chosen := a.Choice(kitaID); !chosen {
+			return access.ErrDenied
+		}
+		return nil
+	}
+	return s.update(ctx, actor, id, allow, func(tx Tx, a *Application, now time.Time) error {
+		return s.makeOffer(ctx, tx, a, kitaID, 0, now, actor.String(), true)
+	})
+}
+
+// makeOffer records an offer on a; take says whether the place must still
+// be taken (rounds take their places in bulk from the result).
+func (s *Service) makeOffer(ctx context.Context, tx Tx, a *Application, kitaID string, round int, now time.Time, actor string, take bool) error {
+	c, ok := a.Choice(kitaID)
+	if !ok || c.Status != Waiting {
+		return ErrTransition
+	}
+	if !CanTransition(a.Status, Offered) {
+		return ErrTransition
+	}
+	band := bandOf(*a)
+	if take {
+		if err := tx.TakePlace(ctx, PlaceKey{KitaID: kitaID, Year: a.Year, Band: band}); err != nil {
+			return err
+		}
+	}
+	if err := a.transition(Offered, now, actor, "offer:"+kitaID); err != nil {
+		return err
+	}
+	a.setChoices(ChoiceOffered, func(c Choice) bool { return c.KitaID == kitaID })
+	a.Offer = &Offer{KitaID: kitaID, Band: band, Round: round, At: now, RespondBy: s.rules.today(now).Add(date.PeriodOfDays(s.rules.OfferDays))}
+	return s.enqueue(ctx, tx, *a, notify.Offer, now)
+}
+
+// Accept accepts the offer: every other open choice of the child is released.
+func (s *Service) Accept(ctx context.Context, actor access.Actor, id string) (Application, error) {
+	return s.update(ctx, actor, id, familyOnly, func(tx Tx, a *Application, now time.Time) error {
+		if a.Offer == nil {
+			return ErrTransition
+		}
+		if err := a.transition(Accepted, now, actor.String(), "offer_accepted"); err != nil {
+			return err
+		}
+		a.setChoices(ChoiceAccepted, func(c Choice) bool { return c.KitaID == a.Offer.KitaID })
+		a.releaseOthers(a.Offer.KitaID)
+		return nil
+	})
+}
+
+// Decline declines the offer: the place is given back, and the application
+// waits for later rounds with its remaining choices.
+func (s *Service) Decline(ctx context.Context, actor access.Actor, id string) (Application, error) {
+	return s.update(ctx, actor, id, familyOnly, func(tx Tx, a *Application, now time.Time) error {
+		if a.Offer == nil || a.Status != Offered {
+			return ErrTransition
+		}
+		if err := s.releasePlace(ctx, tx, *a); err != nil {
+			return err
+		}
+		if err := a.transition(Declined, now, actor.String(), "offer_declined"); err != nil {
+			return err
+		}
+		kid := a.Offer.KitaID
+		a.setChoices(ChoiceDeclined, func(c Choice) bool { return c.KitaID == kid })
+		a.Offer = nil
+		return nil
+	})
+}
+
+// Contracted records that the care contract was signed: the application is
+// contracted, and every other active application of the same child (other
+// Kita years) is withdrawn, releasing their choices.
+func (s *Service) Contracted(ctx context.Context, actor access.Actor, id string) (Application, error) {
+	allow := func(actor access.Actor, a Application) error {
+		if a.Offer != nil {
+			if k, ok := s.catalogue.Get(a.Offer.KitaID); ok && access.ActOnKita(actor, k.Carrier.ID) == nil {
+				return nil
+			}
+		}
+		return familyOnly(actor, a)
+	}
+	return s.update(ctx, actor, id, allow, func(tx Tx, a *Application, now time.Time) error {
+		if a.Status != Accepted {
+			return ErrTransition
+		}
+		if err := a.transition(Contracted, now, actor.String(), "contract_signed"); err != nil {
+			return err
+		}
+		others, err := tx.Applications(ctx, Query{ChildKey: a.ChildKey})
+		if err != nil {
+			return err
+		}
+		for _, o := range others {
+			if o.ID == a.ID || !o.Status.Open() && o.Status != Offered {
+				continue
+			}
+			if err := s.releasePlace(ctx, tx, o); err != nil {
+				return err
+			}
+			if err := o.transition(Withdrawn, now, actor.String(), "contract_elsewhere"); err != nil {
+				return err
+			}
+			o.releaseOthers("")
+			o.Offer = nil
+			if err := tx.Update(ctx, o); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// ErrActor is returned when a call names no valid actor.
+var ErrActor = access.ErrDenied

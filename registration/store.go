@@ -1,0 +1,88 @@
+package registration
+
+import (
+	"context"
+
+	"github.com/kitaportal/kitaportal/kita"
+	"github.com/kitaportal/kitaportal/notify"
+	"github.com/kitaportal/kitaportal/tagespflege"
+)
+
+// Store is the store port of the registration service. Adapters in
+// store/memory and store/postgres implement it and pass store/storetest.
+//
+// Atomic runs fn as one transaction: either every write of fn is stored or
+// none. fn must use only tx, never the Store itself, and may be run again
+// by an adapter after a serialization failure, so it must not have other
+// side effects.
+type Store interface {
+	Atomic(ctx context.Context, fn func(tx Tx) error) error
+	// Application returns one application (ErrNotFound).
+	Application(ctx context.Context, id string) (Application, error)
+	// ApplicationByKey finds a family's application by idempotency key (ErrNotFound).
+	ApplicationByKey(ctx context.Context, familyID, key string) (Application, error)
+	// Applications lists applications matching q, ordered by SubmittedAt, then ID.
+	Applications(ctx context.Context, q Query) ([]Application, error)
+	// SetPlaces sets the capacity of places (keeps what is taken).
+	SetPlaces(ctx context.Context, places ...Places) error
+	// Places lists the places of a Kita year, ordered by Kita id and band.
+	Places(ctx context.Context, year string) ([]Places, error)
+}
+
+// Query selects applications. Empty fields select all.
+type Query struct {
+	FamilyID string
+	Year     string
+	// KitaIDs selects applications that chose any of these Kitas.
+	KitaIDs  []string
+	Statuses []Status
+	// ChildKey selects the applications of one child.
+	ChildKey string
+	Offset   int
+	Limit    int
+}
+
+// Tx is the write side of one atomic step.
+type Tx interface {
+	Application(ctx context.Context, id string) (Application, error)
+	ApplicationByKey(ctx context.Context, familyID, key string) (Application, error)
+	Applications(ctx context.Context, q Query) ([]Application, error)
+	// Insert stores a new application with Version 1. ErrExists for a taken
+	// id; ErrDuplicate when the family already used the idempotency key or
+	// an active (not withdrawn or expired) application of the same child
+	// (ChildKey) for the same Kita year exists.
+	Insert(ctx context.Context, a Application) error
+	// Update stores a, which must carry the version it was read with; the
+	// stored version becomes a.Version+1. ErrConflict when stale.
+	Update(ctx context.Context, a Application) error
+	// NextSequence returns the next number of a named counter (1, 2, ...).
+	NextSequence(ctx context.Context, name string) (int64, error)
+	// TakePlace takes one place of a Kita, year and band; ErrNoPlace when
+	// all are taken. The database decides, so two writers cannot both take
+	// the last place.
+	TakePlace(ctx context.Context, k PlaceKey) error
+	// ReleasePlace gives a taken place back.
+	ReleasePlace(ctx context.Context, k PlaceKey) error
+	// CreateReferral stores a Kindertagespflege referral.
+	CreateReferral(ctx context.Context, r tagespflege.Referral) error
+	// Enqueue puts messages into the outbox.
+	Enqueue(ctx context.Context, msgs ...notify.Message) error
+}
+
+// PlaceKey names the places of one Kita, Kita year and age band.
+type PlaceKey struct {
+	KitaID string    `json:"kita_id"`
+	Year   string    `json:"year"`
+	Band   kita.Band `json:"band"`
+}
+
+// Places are the places of one Kita, year and band, and how many are taken
+// by offers and accepted places.
+type Places struct {
+	PlaceKey
+	Capacity int `json:"capacity"`
+	Taken    int `json:"taken"`
+}
+
+// Free returns the places not taken.
+func (p Places) Free() int { return max(0, p.Capacity-p.Taken) }

@@ -1,0 +1,264 @@
+package registration
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rickb777/date"
+
+	"github.com/kitaportal/kitaportal/district"
+	"github.com/kitaportal/kitaportal/geo"
+	"github.com/kitaportal/kitaportal/kita"
+	"github.com/kitaportal/kitaportal/problem"
+	"github.com/kitaportal/kitaportal/tagespflege"
+)
+
+// The rules of a Voranmeldung, each with its sentinel. Problems of an
+// input unwrap to these, so errors.Is(err, registration.ErrTooManyChoices)
+// tells which rule was broken.
+var (
+	ErrNoChoice           = errors.New("registration: neither a Kita nor Tagespflege chosen")
+	ErrTooManyChoices     = errors.New("registration: too many Kitas chosen")
+	ErrDuplicateChoice    = errors.New("registration: Kita chosen twice")
+	ErrUnknownKita        = errors.New("registration: unknown Kita")
+	ErrKitaClosed         = errors.New("registration: Kita takes no registrations")
+	ErrKitaAge            = errors.New("registration: Kita does not take the child's age")
+	ErrKitaHours          = errors.New("registration: Kita does not offer the care hours")
+	ErrHoursNotOffered    = errors.New("registration: care hours not offered by the city")
+	ErrYearNotAccepted    = errors.New("registration: Kita year not open for registration")
+	ErrStartInPast        = errors.New("registration: start date in the past")
+	ErrSchoolAge          = errors.New("registration: child of school age at the start")
+	ErrTagespflegeOff     = errors.New("registration: Kindertagespflege cannot be chosen here")
+	ErrTagespflegeAge     = errors.New("registration: Kindertagespflege not available for the child's age")
+	ErrUnknownDistrict    = errors.New("registration: unknown district")
+	ErrUnbornNotAllowed   = errors.New("registration: applications for unborn children not accepted")
+	ErrBirthDate          = errors.New("registration: impossible birth date")
+	ErrConsent            = errors.New("registration: consent to data processing missing")
+	ErrSiblingNotChosen   = errors.New("registration: sibling Kita not among the choices")
+	ErrHardshipReason     = errors.New("registration: hardship reason missing or unknown")
+	ErrStartBeforeClaim   = errors.New("registration: start before the child is born")
+	ErrFamilyID           = errors.New("registration: family id missing")
+	ErrIdempotencyReplay  = errors.New("registration: idempotency key reused with other content")
+	ErrUnknownApplication = ErrNotFound
+)
+
+// Catalogue is the port to the Kita catalogue the rules check choices against.
+type Catalogue interface {
+	Get(id string) (kita.Kita, bool)
+}
+
+// Districts resolves an address to its Stadtbezirk and knows the districts.
+type Districts interface {
+	Resolve(a geo.Address) (district.District, error)
+	Get(id string) (district.District, bool)
+}
+
+// Offices finds the Fachberatung of a district.
+type Offices interface {
+	ForDistrict(id string) (tagespflege.Office, bool)
+}
+
+// checked is the outcome of validation: what the service stores.
+type checked struct {
+	year     kita.Year
+	district string
+	flags    []Flag
+	choices  []Choice
+}
+
+// check validates a normalized input against the rules, the catalogue and
+// the clock, collecting every problem.
+func (s *Service) check(in Input, now time.Time) (checked, error) {
+	var c problem.Collector
+	c.Merge("", problem.Struct(in))
+	if err := problem.Struct(in.Address); err != nil {
+		c.Merge("address", err)
+	}
+	r := s.rules
+	today := r.today(now)
+	var out checked
+
+	// The child.
+	birth := in.Child.BirthDate
+	birthOK := false
+	switch {
+	case birth.IsZero():
+		c.Add("child.birth_date", "required", ErrBirthDate)
+	case in.Child.Unborn && !r.AllowUnborn:
+		c.Add("child.unborn", "registration.unborn_not_allowed", ErrUnbornNotAllowed)
+	case in.Child.Unborn && (birth.Before(today) || birth.After(today.AddDate(1, 0, 0))):
+		c.Add("child.birth_date", "registration.birth_date", ErrBirthDate)
+	case !in.Child.Unborn && (birth.After(today) || birth.Before(today.AddDate(-r.Calendar.SchoolAge-2, 0, 0))):
+		c.Add("child.birth_date", "registration.birth_date", ErrBirthDate)
+	default:
+		birthOK = true
+	}
+
+	// The start and its Kita year.
+	startOK := false
+	switch {
+	case in.Start.IsZero():
+		c.Add("start", "required", ErrYearNotAccepted)
+	case in.Start.Before(today):
+		c.Add("start", "registration.start_in_past", ErrStartInPast)
+	default:
+		out.year = r.Calendar.YearOf(in.Start)
+		current := r.Calendar.YearOf(today)
+		last := current
+		for range r.YearsAhead {
+			last = last.Next()
+		}
+		if last.Before(out.year) {
+			c.Add("start", "registration.year_not_accepted", ErrYearNotAccepted, "last", last.Label())
+		} else {
+			startOK = true
+		}
+		if birthOK && in.Start.Before(birth) {
+			c.Add("start", "registration.start_before_birth", ErrStartBeforeClaim)
+			startOK = false
+		}
+		if birthOK && r.Calendar.SchoolAgeOn(birth, in.Start) {
+			c.Add("start", "registration.school_age", ErrSchoolAge)
+			startOK = false
+		}
+		if r.NoticeMonths > 0 && in.Start.Before(today.AddDate(0, r.NoticeMonths, 0)) {
+			out.flags = append(out.flags, FlagShortNotice)
+		}
+		if startOK && today.After(r.DeadlineOf(out.year)) {
+			out.flags = append(out.flags, FlagLate)
+		}
+	}
+
+	// Hours.
+	hours := kita.Hours(in.Hours)
+	hoursOK := r.Hours.Allows(hours)
+	if in.Hours != 0 && !hoursOK {
+		c.Add("hours", "registration.hours_not_offered", ErrHoursNotOffered, "allowed", r.Hours.String())
+	}
+
+	// At least one Kita or Tagespflege, at most MaxChoices Kitas.
+	if len(in.Kitas) == 0 && in.Tagespflege == nil {
+		c.Add("kitas", "registration.no_choice", ErrNoChoice)
+	}
+	if len(in.Kitas) > r.MaxChoices {
+		c.Add("kitas", "registration.too_many_choices", ErrTooManyChoices, "max", strconv.Itoa(r.MaxChoices))
+	}
+	seen := make(map[string]bool, len(in.Kitas))
+	for i, id := range in.Kitas {
+		field := "kitas[" + strconv.Itoa(i) + "]"
+		if id == "" {
+			continue // reported by the struct check
+		}
+		if seen[id] {
+			c.Add(field, "registration.duplicate_choice", ErrDuplicateChoice)
+			continue
+		}
+		seen[id] = true
+		k, ok := s.catalogue.Get(id)
+		if !ok {
+			c.Add(field, "registration.unknown_kita", ErrUnknownKita)
+			continue
+		}
+		if k.Closed {
+			c.Add(field, "registration.kita_closed", ErrKitaClosed)
+		}
+		if birthOK && startOK {
+			age := kita.AgeOn(birth, in.Start).InMonths()
+			if !k.Takes(age) || !k.TakesBand(kita.BandOn(birth, in.Start)) {
+				c.Add(field, "registration.kita_age", ErrKitaAge)
+			}
+		}
+		if hoursOK && !k.Hours.Allows(hours) {
+			c.Add(field, "registration.kita_hours", ErrKitaHours, "offered", k.Hours.String())
+		}
+		out.choices = append(out.choices, Choice{Rank: len(out.choices) + 1, KitaID: id, Status: Waiting, Carrier: k.Carrier.ID})
+	}
+
+	// Kindertagespflege.
+	if tp := in.Tagespflege; tp != nil {
+		switch {
+		case !r.Tagespflege:
+			c.Add("tagespflege", "registration.tagespflege_disabled", ErrTagespflegeOff)
+		case tp.District == "":
+			// reported by the struct check
+		default:
+			if _, ok := s.districts.Get(tp.District); !ok {
+				c.Add("tagespflege.district", "registration.unknown_district", ErrUnknownDistrict)
+			} else if _, ok := s.offices.ForDistrict(tp.District); !ok {
+				c.Add("tagespflege.district", "registration.unknown_district", ErrUnknownDistrict)
+			}
+			if birthOK && startOK && !tagespflege.EligibleAgeUntil(birth, in.Start, r.TagespflegeMaxAge) {
+				c.Add("tagespflege", "registration.tagespflege_age", ErrTagespflegeAge, "max_age", strconv.Itoa(r.TagespflegeMaxAge))
+			}
+		}
+	}
+
+	// Criteria.
+	for i, id := range in.Criteria.SiblingKitaIDs {
+		if id != "" && !seen[id] {
+			c.Add("criteria.sibling_kita_ids["+strconv.Itoa(i)+"]", "registration.sibling_not_chosen", ErrSiblingNotChosen)
+		}
+	}
+	if in.Criteria.Hardship {
+		if in.Criteria.HardshipReason == "" || !containsReason(r.HardshipReasons, in.Criteria.HardshipReason) {
+			c.Add("criteria.hardship_reason", "registration.hardship_reason", ErrHardshipReason)
+		}
+	} else if in.Criteria.HardshipReason != "" {
+		c.Add("criteria.hardship_reason", "registration.hardship_reason", ErrHardshipReason)
+	}
+	if !in.Consent {
+		c.Add("consent", "registration.consent_missing", ErrConsent)
+	}
+
+	// The address decides the district; an undecidable address is kept
+	// without a district, never guessed.
+	if !hasField(c, "address") {
+		d, err := s.districts.Resolve(in.Address)
+		if err == nil {
+			out.district = d.ID
+		}
+	}
+	if err := c.Err(); err != nil {
+		return checked{}, err
+	}
+	return out, nil
+}
+
+func hasField(c problem.Collector, prefix string) bool {
+	err := c.Err()
+	var l problem.List
+	if !errors.As(err, &l) {
+		return false
+	}
+	for _, p := range l {
+		if strings.HasPrefix(p.Field, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+func containsReason(rs []HardshipReason, r HardshipReason) bool {
+	for _, x := range rs {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// ChildKey identifies a child across applications without storing its
+// name: a SHA-256 of the normalized, case-folded name and the birth date.
+func ChildKey(given, family string, birth date.Date) string {
+	h := sha256.New()
+	h.Write([]byte(strings.ToLower(Text(given))))
+	h.Write([]byte{0})
+	h.Write([]byte(strings.ToLower(Text(family))))
+	h.Write([]byte{0})
+	h.Write([]byte(birth.String()))
+	return hex.EncodeToString(h.Sum(nil))
+}

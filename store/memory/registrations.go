@@ -1,0 +1,301 @@
+package memory
+
+import (
+	"cmp"
+	"context"
+	"slices"
+
+	"github.com/kitaportal/kitaportal/notify"
+	"github.com/kitaportal/kitaportal/registration"
+	"github.com/kitaportal/kitaportal/tagespflege"
+)
+
+type regData struct {
+	apps   map[string]registration.Application
+	byKey  map[string]string // family \x00 idempotency key -> id
+	active map[string]string // child key \x00 year -> id of the active application
+	seq    map[string]int64
+	places map[registration.PlaceKey]registration.Places
+}
+
+func newRegData() regData {
+	return regData{
+		apps:   map[string]registration.Application{},
+		byKey:  map[string]string{},
+		active: map[string]string{},
+		seq:    map[string]int64{},
+		places: map[registration.PlaceKey]registration.Places{},
+	}
+}
+
+func active(s registration.Status) bool {
+	return s != registration.Withdrawn && s != registration.Expired
+}
+
+// Registrations returns the view of the store that implements registration.Store.
+func (s *Store) Registrations() registration.Store { return regView{s} }
+
+type regView struct{ s *Store }
+
+func (v regView) Atomic(ctx context.Context, fn func(tx registration.Tx) error) error {
+	return v.s.write(ctx, func(t *tx) error { return fn(regTx{t}) })
+}
+
+func (v regView) Application(ctx context.Context, id string) (a registration.Application, err error) {
+	err = v.s.read(ctx, func(d *data) error {
+		a, err = d.reg.get(id)
+		return err
+	})
+	return a, err
+}
+
+func (v regView) ApplicationByKey(ctx context.Context, familyID, key string) (a registration.Application, err error) {
+	err = v.s.read(ctx, func(d *data) error {
+		a, err = d.reg.byIdempotency(familyID, key)
+		return err
+	})
+	return a, err
+}
+
+func (v regView) Applications(ctx context.Context, q registration.Query) (out []registration.Application, err error) {
+	err = v.s.read(ctx, func(d *data) error {
+		out = d.reg.list(q)
+		return nil
+	})
+	return out, err
+}
+
+func (v regView) SetPlaces(ctx context.Context, places ...registration.Places) error {
+	return v.s.write(ctx, func(t *tx) error {
+		for _, p := range places {
+			old := t.d.reg.places[p.PlaceKey]
+			p.Taken = old.Taken
+			setKey(t, t.d.reg.places, p.PlaceKey, p)
+		}
+		return nil
+	})
+}
+
+func (v regView) Places(ctx context.Context, year string) (out []registration.Places, err error) {
+	err = v.s.read(ctx, func(d *data) error {
+		for k, p := range d.reg.places {
+			if k.Year == year {
+				out = append(out, p)
+			}
+		}
+		return nil
+	})
+	slices.SortFunc(out, func(a, b registration.Places) int {
+		return cmp.Or(cmp.Compare(a.KitaID, b.KitaID), cmp.Compare(a.Band, b.Band))
+	})
+	return out, err
+}
+
+func (r *regData) get(id string) (registration.Application, error) {
+	a, ok := r.apps[id]
+	if !ok {
+		return registration.Application{}, registration.ErrNotFound
+	}
+	return a.Clone(), nil
+}
+
+func (r *regData) byIdempotency(familyID, key string) (registration.Application, error) {
+	id, ok := r.byKey[familyID+"\x00"+key]
+	if !ok || key == "" {
+		return registration.Application{}, registration.ErrNotFound
+	}
+	return r.get(id)
+}
+
+func (r *regData) list(q registration.Query) []registration.Application {
+	var out []registration.Application
+	for _, a := range r.apps {
+		if matches(a, q) {
+			out = append(out, a)
+		}
+	}
+	slices.SortFunc(out, func(a, b registration.Application) int {
+		return cmp.Or(a.SubmittedAt.Compare(b.SubmittedAt), cmp.Compare(a.ID, b.ID))
+	})
+	out = page(out, q.Offset, q.Limit)
+	for i := range out {
+		out[i] = out[i].Clone()
+	}
+	return out
+}
+
+func matches(a registration.Application, q registration.Query) bool {
+	if q.FamilyID != "" && a.FamilyID != q.FamilyID {
+		return false
+	}
+	if q.Year != "" && a.Year != q.Year {
+		return false
+	}
+	if q.ChildKey != "" && a.ChildKey != q.ChildKey {
+		return false
+	}
+	if len(q.Statuses) > 0 && !slices.Contains(q.Statuses, a.Status) {
+		return false
+	}
+	if len(q.KitaIDs) > 0 {
+		found := false
+		for _, c := range a.Choices {
+			if slices.Contains(q.KitaIDs, c.KitaID) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// page cuts a sorted slice to offset and limit (limit 0: all).
+func page[T any](s []T, offset, limit int) []T {
+	if offset < 0 {
+		offset = 0
+	}
+	if offset >= len(s) {
+		return nil
+	}
+	s = s[offset:]
+	if limit > 0 && limit < len(s) {
+		s = s[:limit]
+	}
+	return s
+}
+
+type regTx struct{ t *tx }
+
+func (x regTx) Application(ctx context.Context, id string) (registration.Application, error) {
+	if err := ctx.Err(); err != nil {
+		return registration.Application{}, err
+	}
+	return x.t.d.reg.get(id)
+}
+
+func (x regTx) ApplicationByKey(ctx context.Context, familyID, key string) (registration.Application, error) {
+	if err := ctx.Err(); err != nil {
+		return registration.Application{}, err
+	}
+	return x.t.d.reg.byIdempotency(familyID, key)
+}
+
+func (x regTx) Applications(ctx context.Context, q registration.Query) ([]registration.Application, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return x.t.d.reg.list(q), nil
+}
+
+func (x regTx) Insert(ctx context.Context, a registration.Application) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	r := &x.t.d.reg
+	if _, ok := r.apps[a.ID]; ok {
+		return registration.ErrExists
+	}
+	if a.IdempotencyKey != "" {
+		if _, ok := r.byKey[a.FamilyID+"\x00"+a.IdempotencyKey]; ok {
+			return registration.ErrDuplicate
+		}
+	}
+	childKey := a.ChildKey + "\x00" + a.Year
+	if a.ChildKey != "" && active(a.Status) {
+		if _, ok := r.active[childKey]; ok {
+			return registration.ErrDuplicate
+		}
+		setKey(x.t, r.active, childKey, a.ID)
+	}
+	if a.IdempotencyKey != "" {
+		setKey(x.t, r.byKey, a.FamilyID+"\x00"+a.IdempotencyKey, a.ID)
+	}
+	a = a.Clone()
+	a.Version = 1
+	setKey(x.t, r.apps, a.ID, a)
+	return nil
+}
+
+func (x regTx) Update(ctx context.Context, a registration.Application) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	r := &x.t.d.reg
+	old, ok := r.apps[a.ID]
+	if !ok {
+		return registration.ErrNotFound
+	}
+	if old.Version != a.Version {
+		return registration.ErrConflict
+	}
+	oldKey := old.ChildKey + "\x00" + old.Year
+	newKey := a.ChildKey + "\x00" + a.Year
+	if old.ChildKey != "" && active(old.Status) && r.active[oldKey] == a.ID {
+		deleteKey(x.t, r.active, oldKey)
+	}
+	if a.ChildKey != "" && active(a.Status) {
+		if other, ok := r.active[newKey]; ok && other != a.ID {
+			return registration.ErrDuplicate
+		}
+		setKey(x.t, r.active, newKey, a.ID)
+	}
+	if old.IdempotencyKey != "" && a.IdempotencyKey == "" {
+		deleteKey(x.t, r.byKey, old.FamilyID+"\x00"+old.IdempotencyKey)
+	}
+	a = a.Clone()
+	a.Version = old.Version + 1
+	setKey(x.t, r.apps, a.ID, a)
+	return nil
+}
+
+func (x regTx) NextSequence(ctx context.Context, name string) (int64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	n := x.t.d.reg.seq[name] + 1
+	setKey(x.t, x.t.d.reg.seq, name, n)
+	return n, nil
+}
+
+func (x regTx) TakePlace(ctx context.Context, k registration.PlaceKey) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	p, ok := x.t.d.reg.places[k]
+	if !ok || p.Taken >= p.Capacity {
+		return registration.ErrNoPlace
+	}
+	p.Taken++
+	setKey(x.t, x.t.d.reg.places, k, p)
+	return nil
+}
+
+func (x regTx) ReleasePlace(ctx context.Context, k registration.PlaceKey) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	p, ok := x.t.d.reg.places[k]
+	if !ok || p.Taken == 0 {
+		return nil
+	}
+	p.Taken--
+	setKey(x.t, x.t.d.reg.places, k, p)
+	return nil
+}
+
+func (x regTx) CreateReferral(ctx context.Context, r tagespflege.Referral) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return x.t.createReferral(r)
+}
+
+func (x regTx) Enqueue(ctx context.Context, msgs ...notify.Message) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return x.t.enqueue(msgs...)
+}
