@@ -394,8 +394,7 @@ func (im *importer) run(data []byte) (kitas []Kita, err error) {
 			break
 		}
 		if err != nil {
-			line, _ := rd.FieldPos(0)
-			im.syntax(err, line)
+			im.syntax(err, 0) // FieldPos is undefined after an error
 			continue
 		}
 		if blank(row) {

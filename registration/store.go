@@ -2,6 +2,7 @@ package registration
 
 import (
 	"context"
+	"time"
 
 	"github.com/kitaportal/kitaportal/kita"
 	"github.com/kitaportal/kitaportal/notify"
@@ -27,6 +28,12 @@ type Store interface {
 	SetPlaces(ctx context.Context, places ...Places) error
 	// Places lists the places of a Kita year, ordered by Kita id and band.
 	Places(ctx context.Context, year string) ([]Places, error)
+	// AppendAudit appends to the audit trail (append-only).
+	AppendAudit(ctx context.Context, e AuditEntry) error
+	// Audit lists audit entries matching q, oldest first (At, then Seq).
+	Audit(ctx context.Context, q AuditQuery) ([]AuditEntry, error)
+	// FamilyMessages lists the outbox messages of a family, oldest first.
+	FamilyMessages(ctx context.Context, familyID string) ([]notify.Message, error)
 }
 
 // Query selects applications. Empty fields select all.
@@ -67,6 +74,34 @@ type Tx interface {
 	CreateReferral(ctx context.Context, r tagespflege.Referral) error
 	// Enqueue puts messages into the outbox.
 	Enqueue(ctx context.Context, msgs ...notify.Message) error
+	// AppendAudit appends to the audit trail within the step.
+	AppendAudit(ctx context.Context, e AuditEntry) error
+	// EraseFamilyMessages deletes every outbox message of a family (sent or
+	// not) and returns how many.
+	EraseFamilyMessages(ctx context.Context, familyID string) (int, error)
+}
+
+// AuditEntry is one line of the audit trail: who read or changed which
+// application, when and why. It holds ids and codes only, never names.
+type AuditEntry struct {
+	// Seq orders entries with the same instant; the store assigns it.
+	Seq           int64     `json:"seq"`
+	At            time.Time `json:"at"`
+	Actor         string    `json:"actor"`
+	Action        string    `json:"action"`
+	ApplicationID string    `json:"application_id,omitempty"`
+	FamilyID      string    `json:"family_id,omitempty"`
+	// Reason is a stable code ("family_request", "allocation", "retention").
+	Reason string `json:"reason,omitempty"`
+}
+
+// AuditQuery selects audit entries; empty fields select all.
+type AuditQuery struct {
+	ApplicationID string
+	FamilyID      string
+	Actor         string
+	Offset        int
+	Limit         int
 }
 
 // PlaceKey names the places of one Kita, Kita year and age band.

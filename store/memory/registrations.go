@@ -16,6 +16,7 @@ type regData struct {
 	active map[string]string // child key \x00 year -> id of the active application
 	seq    map[string]int64
 	places map[registration.PlaceKey]registration.Places
+	audit  []registration.AuditEntry
 }
 
 func newRegData() regData {
@@ -298,4 +299,63 @@ func (x regTx) Enqueue(ctx context.Context, msgs ...notify.Message) error {
 		return err
 	}
 	return x.t.enqueue(msgs...)
+}
+
+func (v regView) AppendAudit(ctx context.Context, e registration.AuditEntry) error {
+	return v.s.write(ctx, func(t *tx) error { return regTx{t}.AppendAudit(ctx, e) })
+}
+
+func (v regView) Audit(ctx context.Context, q registration.AuditQuery) (out []registration.AuditEntry, err error) {
+	err = v.s.read(ctx, func(d *data) error {
+		for _, e := range d.reg.audit {
+			if (q.ApplicationID == "" || e.ApplicationID == q.ApplicationID) &&
+				(q.FamilyID == "" || e.FamilyID == q.FamilyID) &&
+				(q.Actor == "" || e.Actor == q.Actor) {
+				out = append(out, e)
+			}
+		}
+		out = slices.Clone(page(out, q.Offset, q.Limit))
+		return nil
+	})
+	return out, err
+}
+
+func (v regView) FamilyMessages(ctx context.Context, familyID string) (out []notify.Message, err error) {
+	err = v.s.read(ctx, func(d *data) error {
+		for _, m := range d.outbox.msgs {
+			if m.FamilyID == familyID && familyID != "" {
+				out = append(out, m)
+			}
+		}
+		return nil
+	})
+	slices.SortFunc(out, func(a, b notify.Message) int {
+		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
+	})
+	return out, err
+}
+
+func (x regTx) AppendAudit(ctx context.Context, e registration.AuditEntry) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	r := &x.t.d.reg
+	e.Seq = int64(len(r.audit)) + 1
+	r.audit = append(r.audit, e)
+	x.t.onUndo(func() { r.audit = r.audit[:len(r.audit)-1] })
+	return nil
+}
+
+func (x regTx) EraseFamilyMessages(ctx context.Context, familyID string) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	n := 0
+	for id, m := range x.t.d.outbox.msgs {
+		if familyID != "" && m.FamilyID == familyID {
+			deleteKey(x.t, x.t.d.outbox.msgs, id)
+			n++
+		}
+	}
+	return n, nil
 }

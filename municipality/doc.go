@@ -1,0 +1,28 @@
+// Package municipality holds the Profile: every rule a city may change, as
+// data, so that another city configures kitaportal instead of forking it.
+// A profile gathers the rules each domain package declares for itself
+// (registration.Rules, contract.Rules, allocation.Policy, the districts and
+// the Fachberatung offices, message templates, retention periods) and
+// checks that they fit together.
+//
+// A city keeps its profile as files (profile.json, districts.json,
+// offices.json, fees.json, and optionally templates/) and loads them with
+// [Load]; package municipality/bochum embeds the reference profile of
+// Bochum.
+//
+// # Error contract
+//
+// [Load] and [Profile.Validate] return a problem.List naming every problem
+// with a field path ("registration.max_choices", "fees.json: ...") and the
+// sentinel [ErrProfile]; nothing half-loaded is returned.
+//
+// # Glossary
+//
+//   - Kommune / Stadt: the municipality that runs the portal through its Jugendamt.
+//   - Jugendamt: youth welfare office.
+//   - Stadtbezirk: city district.
+//   - Fachberatung Kindertagespflege: the district office for child-minding.
+//   - Kindergartenjahr: the Kita year (NRW: 1 August to 31 July).
+//   - Elternbeitragssatzung: the city's statute of parent fees (the fee schedule).
+//   - Löschfrist: retention period after which personal data is erased.
+package municipality

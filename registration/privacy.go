@@ -1,0 +1,206 @@
+package registration
+
+import (
+	"context"
+	"time"
+
+	"github.com/rickb777/date"
+
+	"github.com/kitaportal/kitaportal/access"
+	"github.com/kitaportal/kitaportal/geo"
+	"github.com/kitaportal/kitaportal/notify"
+)
+
+// The audit actions.
+const (
+	AuditRead     = "read"
+	AuditSubmit   = "submit"
+	AuditChange   = "change"
+	AuditErase    = "erase"
+	AuditExport   = "export"
+	AuditRetained = "retention"
+)
+
+// Anonymize erases the personal data of an application and keeps what
+// statistics need: Kita year, district, choices, status, dates of the
+// lifecycle. Names, contact data, street address, birth day, idempotency key
+// and child key are removed; the birth date is reduced to the first of its
+// month, so that age bands stay countable.
+func (a *Application) Anonymize(at time.Time) {
+	a.Child = Child{BirthDate: firstOfMonth(a.Child.BirthDate), Unborn: a.Child.Unborn}
+	for i := range a.Guardians {
+		a.Guardians[i] = Guardian{Language: a.Guardians[i].Language, Working: a.Guardians[i].Working}
+	}
+	a.Address = geo.Address{PostalCode: a.Address.PostalCode}
+	a.Criteria.HardshipReason = ""
+	a.IdempotencyKey = ""
+	a.ChildKey = ""
+	for i := range a.History {
+		a.History[i].Actor = ""
+	}
+	a.Anonymized = true
+	a.UpdatedAt = at
+}
+
+func firstOfMonth(d date.Date) date.Date {
+	y, m, _ := d.Date()
+	return date.New(y, m, 1)
+}
+
+// audit appends an audit entry in its own step; reads are audited too.
+func (s *Service) audit(ctx context.Context, actor access.Actor, action string, a Application, reason string) error {
+	return s.store.AppendAudit(ctx, AuditEntry{
+		At: s.clock().UTC(), Actor: actor.String(), Action: action,
+		ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: reason,
+	})
+}
+
+// Export is everything stored about a family (DSGVO Art. 15 and 20): its
+// applications, the messages sent to it and the audit trail about it.
+type Export struct {
+	FamilyID     string           `json:"family_id"`
+	ExportedAt   time.Time        `json:"exported_at"`
+	Applications []Application    `json:"applications"`
+	Messages     []notify.Message `json:"messages"`
+	Audit        []AuditEntry     `json:"audit"`
+}
+
+// Export returns everything stored about a family, to the family itself or
+// the Jugendamt. The export is audited.
+func (s *Service) Export(ctx context.Context, actor access.Actor, familyID string) (Export, error) {
+	if err := access.ChangeApplication(actor, access.Application{FamilyID: familyID}); err != nil {
+		return Export{}, err
+	}
+	apps, err := s.store.Applications(ctx, Query{FamilyID: familyID})
+	if err != nil {
+		return Export{}, err
+	}
+	msgs, err := s.store.FamilyMessages(ctx, familyID)
+	if err != nil {
+		return Export{}, err
+	}
+	trail, err := s.store.Audit(ctx, AuditQuery{FamilyID: familyID})
+	if err != nil {
+		return Export{}, err
+	}
+	if err := s.audit(ctx, actor, AuditExport, Application{FamilyID: familyID}, "data_subject_request"); err != nil {
+		return Export{}, err
+	}
+	if apps == nil {
+		apps = []Application{}
+	}
+	if msgs == nil {
+		msgs = []notify.Message{}
+	}
+	return Export{FamilyID: familyID, ExportedAt: s.clock().UTC(), Applications: apps, Messages: msgs, Audit: trail}, nil
+}
+
+// Erase erases a family's personal data on request (DSGVO Art. 17): every
+// application is anonymized (statistics survive), open ones are withdrawn
+// first and their places given back, and the family's messages are deleted
+// from the outbox. The audit trail keeps the fact of the erasure, by ids.
+func (s *Service) Erase(ctx context.Context, actor access.Actor, familyID string) (int, error) {
+	if err := access.ChangeApplication(actor, access.Application{FamilyID: familyID}); err != nil {
+		return 0, err
+	}
+	now := s.clock().UTC()
+	n := 0
+	err := s.store.Atomic(ctx, func(tx Tx) error {
+		n = 0
+		apps, err := tx.Applications(ctx, Query{FamilyID: familyID})
+		if err != nil {
+			return err
+		}
+		for _, a := range apps {
+			if a.Status.Open() || a.Status == Offered || a.Status == Accepted {
+				if err := s.releasePlace(ctx, tx, a); err != nil {
+					return err
+				}
+				if err := a.transition(Withdrawn, now, actor.String(), "erased_on_request"); err != nil {
+					return err
+				}
+				a.releaseOthers("")
+				a.Offer = nil
+			}
+			if a.Anonymized {
+				continue
+			}
+			a.Anonymize(now)
+			if err := tx.Update(ctx, a); err != nil {
+				return err
+			}
+			if err := tx.AppendAudit(ctx, AuditEntry{At: now, Actor: actor.String(), Action: AuditErase, ApplicationID: a.ID, FamilyID: familyID, Reason: "data_subject_request"}); err != nil {
+				return err
+			}
+			n++
+		}
+		_, err = tx.EraseFamilyMessages(ctx, familyID)
+		return err
+	})
+	return n, err
+}
+
+// Retention is when personal data is anonymized (the profile's Löschfristen).
+type Retention struct {
+	// AnonymizeAfterMonths applies to applications that never led to a
+	// contract, counted from the end of their Kita year.
+	AnonymizeAfterMonths int
+	// ContractedAfterMonths applies to contracted applications, counted
+	// from the end of the child's Kita time (the day before school entry).
+	ContractedAfterMonths int
+}
+
+// ApplyRetention anonymizes every application whose retention period has
+// passed; statistics survive. It returns how many were anonymized.
+func (s *Service) ApplyRetention(ctx context.Context, actor access.Actor, r Retention) (int, error) {
+	if err := access.RunAllocation(actor); err != nil {
+		return 0, err
+	}
+	now := s.clock().UTC()
+	today := s.rules.today(now)
+	n := 0
+	err := s.store.Atomic(ctx, func(tx Tx) error {
+		n = 0
+		apps, err := tx.Applications(ctx, Query{})
+		if err != nil {
+			return err
+		}
+		for _, a := range apps {
+			if a.Anonymized {
+				continue
+			}
+			y, err := s.rules.Calendar.ParseYear(a.Year)
+			if err != nil {
+				continue
+			}
+			due := y.Last().AddDate(0, r.AnonymizeAfterMonths, 0)
+			switch {
+			case a.Status == Contracted:
+				due = s.rules.Calendar.KitaEnd(a.Child.BirthDate).AddDate(0, r.ContractedAfterMonths, 0)
+			case a.Status.Open() || a.Status == Offered || a.Status == Accepted:
+				continue // still in the running: expired or withdrawn first
+			}
+			if !today.After(due) {
+				continue
+			}
+			a.Anonymize(now)
+			if err := tx.Update(ctx, a); err != nil {
+				return err
+			}
+			if err := tx.AppendAudit(ctx, AuditEntry{At: now, Actor: actor.String(), Action: AuditRetained, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: "retention_period"}); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
+// AuditTrail returns the audit trail, for the Jugendamt only.
+func (s *Service) AuditTrail(ctx context.Context, actor access.Actor, q AuditQuery) ([]AuditEntry, error) {
+	if !actor.Valid() || actor.Role != access.Jugendamt {
+		return nil, access.ErrDenied
+	}
+	return s.store.Audit(ctx, q)
+}
