@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"codeberg.org/go-pdf/fpdf"
+	"github.com/kitaportal/kitaportal/internal/fpdf"
 	"golang.org/x/image/font/gofont/gobold"
 	"golang.org/x/image/font/gofont/goregular"
 )
@@ -25,12 +25,23 @@ const (
 // document's dates come from [Contract.CreatedAt] and nothing reads a
 // clock.
 type Renderer struct {
-	regular, bold []byte
+	// regular and bold are parsed once and shared read-only by all
+	// documents; each document keeps its own subset of the glyphs.
+	regular, bold *fpdf.UTF8Font
 }
 
-// NewRenderer checks the embedded fonts once and returns a renderer.
+// NewRenderer parses and checks the embedded fonts once and returns a
+// renderer.
 func NewRenderer() (*Renderer, error) {
-	r := &Renderer{regular: goregular.TTF, bold: gobold.TTF}
+	regular, err := fpdf.ParseUTF8Font(goregular.TTF)
+	if err != nil {
+		return nil, fmt.Errorf("contract: font check: %w", err)
+	}
+	bold, err := fpdf.ParseUTF8Font(gobold.TTF)
+	if err != nil {
+		return nil, fmt.Errorf("contract: font check: %w", err)
+	}
+	r := &Renderer{regular: regular, bold: bold}
 	f := r.newDoc()
 	f.AddPage()
 	f.SetFont(fontFamily, "B", 10)
@@ -48,8 +59,8 @@ func (r *Renderer) newDoc() *fpdf.Fpdf {
 	f.SetProducer("kitaportal contract", false)
 	f.SetCreator("kitaportal", false)
 	f.AliasNbPages(pageAlias)
-	f.AddUTF8FontFromBytes(fontFamily, "", r.regular)
-	f.AddUTF8FontFromBytes(fontFamily, "B", r.bold)
+	f.AddPreparedUTF8Font(fontFamily, "", r.regular)
+	f.AddPreparedUTF8Font(fontFamily, "B", r.bold)
 	f.SetMargins(20, 18, 20)
 	f.SetAutoPageBreak(true, 20)
 	return f

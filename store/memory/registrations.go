@@ -314,6 +314,9 @@ func (v regView) Audit(ctx context.Context, q registration.AuditQuery) (out []re
 				out = append(out, e)
 			}
 		}
+		slices.SortStableFunc(out, func(a, b registration.AuditEntry) int {
+			return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.Seq, b.Seq))
+		})
 		out = slices.Clone(page(out, q.Offset, q.Limit))
 		return nil
 	})

@@ -1,0 +1,90 @@
+package kitaportal
+
+import (
+	"context"
+	"errors"
+	"io"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/kitaportal/kitaportal/access"
+	"github.com/kitaportal/kitaportal/contract"
+	"github.com/kitaportal/kitaportal/registration"
+)
+
+// Contracts generates care contracts (Betreuungsverträge) for accepted places.
+type Contracts struct {
+	portal   *Portal
+	renderer *contract.Renderer
+}
+
+// ErrNotAccepted: the application holds no accepted (or contracted) place.
+var ErrNotAccepted = errors.New("kitaportal: no accepted place to contract")
+
+// ContractRequest names the application and the facts the fee needs that
+// the application does not hold.
+type ContractRequest struct {
+	ApplicationID string
+	// Income is the household's annual income in euros (for the fee bracket).
+	Income decimal.Decimal
+	// Siblings in care, for the schedule's sibling rule.
+	Siblings []contract.Sibling
+	// MealPlan: the child takes part in the meals (meal fee).
+	MealPlan bool
+}
+
+// Generate builds the contract of an accepted place: the carrier of the
+// Kita, represented by the Kita's head, and the guardians; dates from the
+// profile's calendar, fees from its fee schedule. The family, the Kita's
+// carrier and the Jugendamt may generate it.
+func (c *Contracts) Generate(ctx context.Context, actor access.Actor, req ContractRequest) (contract.Contract, error) {
+	a, err := c.portal.Registrations.Get(ctx, actor, req.ApplicationID)
+	if err != nil {
+		return contract.Contract{}, err
+	}
+	if a.Offer == nil || (a.Status != registration.Accepted && a.Status != registration.Contracted) {
+		return contract.Contract{}, ErrNotAccepted
+	}
+	k, ok := c.portal.Catalogue.Get(a.Offer.KitaID)
+	if !ok {
+		return contract.Contract{}, ErrNotAccepted
+	}
+	if actor.Role == access.CarrierStaff && actor.CarrierID != k.Carrier.ID {
+		return contract.Contract{}, access.ErrDenied
+	}
+	lang := contract.German
+	if len(a.Guardians) > 0 && a.Guardians[0].Language == "en" {
+		lang = contract.English
+	}
+	d := contract.Draft{
+		Number: a.Reference + "-V",
+		Kind:   contract.Kita,
+		Provider: contract.Provider{
+			Name: k.Name, Representative: "Leitung " + k.Name, CarrierName: k.Carrier.Name, Address: k.Address,
+		},
+		Child: contract.Child{
+			Name: a.Child.GivenName + " " + a.Child.FamilyName, BirthDate: a.Child.BirthDate, Address: a.Address,
+		},
+		Start:     a.Start,
+		Hours:     a.Hours,
+		Language:  lang,
+		Income:    req.Income,
+		Siblings:  req.Siblings,
+		MealPlan:  req.MealPlan,
+		CreatedAt: c.portal.clock().UTC(),
+	}
+	for _, g := range a.Guardians {
+		d.Guardians = append(d.Guardians, contract.Party{
+			Name: g.GivenName + " " + g.FamilyName, Address: a.Address, Email: g.Email, Phone: g.Phone,
+		})
+	}
+	return contract.Generate(d, c.portal.Profile.Contract)
+}
+
+// Render writes the contract as PDF; nothing is written on error.
+func (c *Contracts) Render(w io.Writer, ct contract.Contract) error { return c.renderer.Render(w, ct) }
+
+// WriteFile writes the contract's PDF to path atomically, or not at all.
+func (c *Contracts) WriteFile(path string, ct contract.Contract) error {
+	return c.renderer.WriteFile(path, ct)
+}

@@ -1,0 +1,69 @@
+// Package kitaportal is the SDK entry point of kitaportal: the domain core
+// of a German city's online pre-registration for day care (Kita-Voranmeldung),
+// as Bochum runs it and better. A family pre-registers a child at up to five
+// Kitas in rank order and may add Kindertagespflege, which goes at once to
+// the Fachberatung of the chosen district; the family is confirmed at once,
+// any day of the year; places are allocated fairly and verifiably; care
+// contracts are generated automatically.
+//
+// It is a library, not a website: a city's portal calls it with an
+// authenticated actor, and other cities change its rules through a
+// municipality profile instead of forking it.
+//
+// # Starting
+//
+// [Open] wires a municipality profile, a Kita catalogue, a store (in memory
+// by default, PostgreSQL by a URL) and a message transport into a [Portal]
+// with ready services:
+//
+//	profile, _ := bochum.Profile()
+//	catalogue, _ := bochum.Catalogue() // sample data
+//	portal, err := kitaportal.Open(ctx, kitaportal.Config{Profile: profile, Catalogue: catalogue})
+//	receipt, err := portal.Registrations.Submit(ctx, guardian, familyID, input)
+//	portal.Dispatcher.RunOnce(ctx) // delivers the confirmation
+//
+// # Package tour
+//
+//   - problem: the error contract (every problem, field path, code, de/en text).
+//   - geo: addresses, WGS84 points, distances, UTM 32N conversion.
+//   - kita: the Kita year calendar, ages and bands, care hours, Kitas and
+//     their carriers, the catalogue with search and CSV import.
+//   - district: Stadtbezirke and address-to-district rules.
+//   - access: who may see and change what (one place for every decision).
+//   - registration: the Voranmeldung, its validation, lifecycle, allocation
+//     rounds, place ledger, audit trail, export and erasure.
+//   - tagespflege: child-minders, Fachberatung offices, referrals.
+//   - allocation: the pure allocation engine (deferred acceptance, Kita-
+//     proposing, immediate acceptance), policies, verification, JSON format.
+//   - contract: fee schedules and care contracts as PDF.
+//   - notify: message templates, the outbox dispatcher, SMTP delivery.
+//   - municipality and municipality/bochum: the profile and Bochum's.
+//   - store/memory, store/postgres, store/storetest: the adapters and the
+//     conformance suite both pass.
+//   - cmd/kitaportal: allocate and verify allocation files.
+//
+// # Error contract
+//
+// Invalid input returns a problem.List (errors.Is with problem.ErrInvalid
+// and each rule's sentinel; errors.As for the list; [Portal.Translator]
+// gives German and English texts). Access denials are access.ErrDenied,
+// whether or not the record exists. State errors are the sentinels of the
+// package that owns the rule. No error string carries personal data.
+//
+// # Glossary
+//
+//   - Kita (Kindertageseinrichtung): day-care centre.
+//   - Träger: the carrier that runs a Kita.
+//   - Kindertagespflege, Tagespflegeperson: child-minding by a licensed person.
+//   - Großtagespflege: up to three minders together, at most nine children.
+//   - Fachberatung: the district office that places children with minders.
+//   - Voranmeldung: pre-registration of need, not yet a place.
+//   - Kindergartenjahr: the Kita year (NRW: 1 August to 31 July).
+//   - Stadtbezirk: city district.
+//   - Jugendamt: the youth welfare office that runs portal and allocation.
+//   - Betreuungsvertrag: care contract.
+//   - Elternbeitrag: the parent fee, set by the city.
+//   - Betreuungsumfang: weekly care hours (NRW: 25, 35, 45).
+//   - U3 / Ü3: under three / three and older.
+//   - Eingewöhnung: the settling-in period at the start of care.
+package kitaportal

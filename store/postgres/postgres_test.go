@@ -1,0 +1,112 @@
+package postgres_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"os"
+	"testing"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/kitaportal/kitaportal/store/postgres"
+	"github.com/kitaportal/kitaportal/store/storetest"
+)
+
+// envURL names the variable with the URL of the PostgreSQL server the tests
+// and benchmarks run against.
+const envURL = "KITAPORTAL_POSTGRES_URL"
+
+// serverURL returns the test server's URL. Without one the test is
+// skipped, except in CI (CI=true), where it fails: CI must not pass
+// because the PostgreSQL tests did not run.
+func serverURL(tb testing.TB) string {
+	tb.Helper()
+	url := os.Getenv(envURL)
+	if url == "" {
+		if os.Getenv("CI") == "true" {
+			tb.Fatal(envURL + " is not set in CI; the PostgreSQL tests must run there (see .ci/postgres.sh)")
+		}
+		tb.Skip("set " + envURL + "=postgres://... to run the PostgreSQL tests; see README")
+	}
+	return url
+}
+
+// testDB gives each caller an empty, migrated schema of its own on the
+// server at url and drops it when the test ends.
+type testDB struct {
+	url   string
+	admin *pgxpool.Pool
+}
+
+func newTestDB(tb testing.TB) *testDB {
+	tb.Helper()
+	url := serverURL(tb)
+	admin, err := pgxpool.New(context.Background(), url)
+	if err != nil {
+		tb.Fatalf("connect: %v", err)
+	}
+	tb.Cleanup(admin.Close)
+	return &testDB{url: url, admin: admin}
+}
+
+// store returns a store on a fresh schema, whose pool has at most maxConns
+// connections (0: pgx's default).
+func (d *testDB) store(tb testing.TB, maxConns int32) *postgres.Store {
+	tb.Helper()
+	ctx := context.Background()
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	schema := "t_" + hex.EncodeToString(b)
+	if _, err := d.admin.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+		tb.Fatalf("create schema: %v", err)
+	}
+	cfg, err := pgxpool.ParseConfig(d.url)
+	if err != nil {
+		tb.Fatalf("parse url: %v", err)
+	}
+	cfg.ConnConfig.RuntimeParams["search_path"] = schema
+	if maxConns > 0 {
+		cfg.MaxConns = maxConns
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		tb.Fatalf("connect: %v", err)
+	}
+	tb.Cleanup(func() {
+		pool.Close()
+		if _, err := d.admin.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
+			tb.Errorf("drop schema: %v", err)
+		}
+	})
+	s := postgres.New(pool)
+	if err := s.Migrate(ctx); err != nil {
+		tb.Fatalf("migrate: %v", err)
+	}
+	return s
+}
+
+func TestConformance(t *testing.T) {
+	db := newTestDB(t)
+	storetest.Run(t, func(t *testing.T) storetest.Stores {
+		s := db.store(t, 0)
+		return storetest.Stores{
+			Registrations: s.Registrations(),
+			Tagespflege:   s.Tagespflege(),
+			Outbox:        s.Outbox(),
+		}
+	})
+}
+
+func TestOpenMigratesOnceAndAgain(t *testing.T) {
+	db := newTestDB(t)
+	s := db.store(t, 0)
+	// The schema is up to date: migrating again changes nothing.
+	if err := s.Migrate(context.Background()); err != nil {
+		t.Fatalf("second Migrate: %v", err)
+	}
+	s.Close() // a pool given to New stays open
+	if _, err := s.Registrations().Places(context.Background(), "2021/2022"); err != nil {
+		t.Errorf("after Close of a store made with New: %v", err)
+	}
+}

@@ -1,0 +1,454 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/kitaportal/kitaportal/kita"
+	"github.com/kitaportal/kitaportal/notify"
+	"github.com/kitaportal/kitaportal/registration"
+	"github.com/kitaportal/kitaportal/tagespflege"
+)
+
+// Registrations returns the view of s that implements registration.Store.
+func (s *Store) Registrations() registration.Store { return regView{s} }
+
+// regView is the registration port outside a transaction: every method is
+// one statement, or one transaction of its own.
+type regView struct{ s *Store }
+
+var _ registration.Store = regView{}
+
+// regTx is the registration port inside an atomic step.
+type regTx struct{ tx pgx.Tx }
+
+var _ registration.Tx = regTx{}
+
+// Atomic runs fn in one transaction; see [Store] for the retry rule.
+func (v regView) Atomic(ctx context.Context, fn func(tx registration.Tx) error) error {
+	return v.s.atomic(ctx, func(tx pgx.Tx) error { return fn(regTx{tx}) })
+}
+
+func (v regView) Application(ctx context.Context, id string) (registration.Application, error) {
+	return getApplication(ctx, v.s.pool, id)
+}
+
+func (v regView) ApplicationByKey(ctx context.Context, familyID, key string) (registration.Application, error) {
+	return applicationByKey(ctx, v.s.pool, familyID, key)
+}
+
+func (v regView) Applications(ctx context.Context, q registration.Query) ([]registration.Application, error) {
+	return listApplications(ctx, v.s.pool, q)
+}
+
+// SetPlaces sets the capacity of the places in one transaction and keeps
+// what is taken.
+func (v regView) SetPlaces(ctx context.Context, places ...registration.Places) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if len(places) == 0 {
+		return nil
+	}
+	return v.s.atomic(ctx, func(tx pgx.Tx) error {
+		b := &pgx.Batch{}
+		for _, p := range places {
+			b.Queue(`INSERT INTO places (kita_id, year, band, capacity, taken) VALUES ($1, $2, $3, $4, 0)
+ON CONFLICT (kita_id, year, band) DO UPDATE SET capacity = excluded.capacity`,
+				p.KitaID, p.Year, int(p.Band), p.Capacity)
+		}
+		return wrap(ctx, "set places", tx.SendBatch(ctx, b).Close())
+	})
+}
+
+func (v regView) Places(ctx context.Context, year string) ([]registration.Places, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	rows, err := v.s.pool.Query(ctx, `SELECT kita_id, year, band, capacity, taken FROM places
+WHERE year = $1 ORDER BY kita_id, band`, year)
+	if err != nil {
+		return nil, wrap(ctx, "places", err)
+	}
+	var out []registration.Places
+	for rows.Next() {
+		var p registration.Places
+		var band int
+		if err := rows.Scan(&p.KitaID, &p.Year, &band, &p.Capacity, &p.Taken); err != nil {
+			rows.Close()
+			return nil, wrap(ctx, "places", err)
+		}
+		p.Band = kita.Band(band)
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap(ctx, "places", err)
+	}
+	return out, nil
+}
+
+func (v regView) AppendAudit(ctx context.Context, e registration.AuditEntry) error {
+	return appendAudit(ctx, v.s.pool, e)
+}
+
+func (v regView) Audit(ctx context.Context, q registration.AuditQuery) ([]registration.AuditEntry, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var (
+		where []string
+		args  []any
+	)
+	add := func(cond string, arg any) {
+		args = append(args, arg)
+		where = append(where, fmt.Sprintf(cond, len(args)))
+	}
+	if q.ApplicationID != "" {
+		add("application_id = $%d", q.ApplicationID)
+	}
+	if q.FamilyID != "" {
+		add("family_id = $%d", q.FamilyID)
+	}
+	if q.Actor != "" {
+		add("actor = $%d", q.Actor)
+	}
+	sql := "SELECT seq, at, actor, action, application_id, family_id, reason FROM audit" +
+		whereClause(where) + " ORDER BY at, seq" + pageClause(q.Offset, q.Limit)
+	rows, err := v.s.pool.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, wrap(ctx, "audit", err)
+	}
+	var out []registration.AuditEntry
+	for rows.Next() {
+		var e registration.AuditEntry
+		if err := rows.Scan(&e.Seq, &e.At, &e.Actor, &e.Action, &e.ApplicationID, &e.FamilyID, &e.Reason); err != nil {
+			rows.Close()
+			return nil, wrap(ctx, "audit", err)
+		}
+		e.At = utc(e.At)
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap(ctx, "audit", err)
+	}
+	return out, nil
+}
+
+func (v regView) FamilyMessages(ctx context.Context, familyID string) ([]notify.Message, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if familyID == "" {
+		return nil, nil
+	}
+	return queryMessages(ctx, v.s.pool, "family messages",
+		"SELECT "+messageColumns+" FROM messages WHERE family_id = $1 ORDER BY created_at, id", familyID)
+}
+
+func (x regTx) Application(ctx context.Context, id string) (registration.Application, error) {
+	return getApplication(ctx, x.tx, id)
+}
+
+func (x regTx) ApplicationByKey(ctx context.Context, familyID, key string) (registration.Application, error) {
+	return applicationByKey(ctx, x.tx, familyID, key)
+}
+
+func (x regTx) Applications(ctx context.Context, q registration.Query) ([]registration.Application, error) {
+	return listApplications(ctx, x.tx, q)
+}
+
+// Insert stores a with Version 1. A conflict on any unique index is
+// resolved by ON CONFLICT DO NOTHING, so the transaction stays usable
+// after ErrExists or ErrDuplicate, as in the in-memory adapter.
+func (x regTx) Insert(ctx context.Context, a registration.Application) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	a.Version = 1
+	doc, err := json.Marshal(a)
+	if err != nil {
+		return fmt.Errorf("postgres: encode application: %w", err)
+	}
+	tag, err := x.tx.Exec(ctx, `INSERT INTO applications
+(id, family_id, year, child_key, idempotency_key, status, submitted_at, kita_ids, version, doc)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9) ON CONFLICT DO NOTHING`,
+		a.ID, a.FamilyID, a.Year, a.ChildKey, a.IdempotencyKey, a.Status.String(), a.SubmittedAt, kitaIDs(a), doc)
+	if err != nil {
+		return appError(ctx, "insert application", err)
+	}
+	if tag.RowsAffected() == 1 {
+		return nil
+	}
+	var exists bool
+	if err := x.tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM applications WHERE id = $1)`, a.ID).Scan(&exists); err != nil {
+		return wrap(ctx, "insert application", err)
+	}
+	if exists {
+		return registration.ErrExists
+	}
+	return registration.ErrDuplicate
+}
+
+// Update stores a with Version+1 when the stored version is a.Version. The
+// statement itself refuses a second active application of the same child,
+// so that the transaction stays usable after ErrDuplicate; the unique index
+// still decides between concurrent writers.
+func (x regTx) Update(ctx context.Context, a registration.Application) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	read := a.Version
+	a.Version = read + 1
+	doc, err := json.Marshal(a)
+	if err != nil {
+		return fmt.Errorf("postgres: encode application: %w", err)
+	}
+	tag, err := x.tx.Exec(ctx, `UPDATE applications SET family_id = $3, year = $4, child_key = $5,
+idempotency_key = $6, status = $7, submitted_at = $8, kita_ids = $9, version = version + 1, doc = $10
+WHERE id = $1 AND version = $2
+AND NOT ($11 AND EXISTS (SELECT 1 FROM applications o WHERE o.child_key = $5 AND o.year = $4
+	AND o.id <> $1 AND o.status NOT IN ('withdrawn', 'expired')))`,
+		a.ID, read, a.FamilyID, a.Year, a.ChildKey, a.IdempotencyKey, a.Status.String(), a.SubmittedAt,
+		kitaIDs(a), doc, a.ChildKey != "" && active(a.Status))
+	if err != nil {
+		return appError(ctx, "update application", err)
+	}
+	if tag.RowsAffected() == 1 {
+		return nil
+	}
+	var stored int64
+	err = x.tx.QueryRow(ctx, `SELECT version FROM applications WHERE id = $1`, a.ID).Scan(&stored)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return registration.ErrNotFound
+	case err != nil:
+		return wrap(ctx, "update application", err)
+	case stored != read:
+		return registration.ErrConflict
+	}
+	return registration.ErrDuplicate
+}
+
+func (x regTx) NextSequence(ctx context.Context, name string) (int64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	var n int64
+	err := x.tx.QueryRow(ctx, `INSERT INTO counters (name, value) VALUES ($1, 1)
+ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value`, name).Scan(&n)
+	if err != nil {
+		return 0, wrap(ctx, "next sequence", err)
+	}
+	return n, nil
+}
+
+// TakePlace lets the database decide: the row lock of the conditional
+// update serializes concurrent writers, and the loser sees the row with the
+// place taken.
+func (x regTx) TakePlace(ctx context.Context, k registration.PlaceKey) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	tag, err := x.tx.Exec(ctx, `UPDATE places SET taken = taken + 1
+WHERE kita_id = $1 AND year = $2 AND band = $3 AND taken < capacity`, k.KitaID, k.Year, int(k.Band))
+	if err != nil {
+		return wrap(ctx, "take place", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return registration.ErrNoPlace
+	}
+	return nil
+}
+
+func (x regTx) ReleasePlace(ctx context.Context, k registration.PlaceKey) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	_, err := x.tx.Exec(ctx, `UPDATE places SET taken = taken - 1
+WHERE kita_id = $1 AND year = $2 AND band = $3 AND taken > 0`, k.KitaID, k.Year, int(k.Band))
+	return wrap(ctx, "release place", err)
+}
+
+func (x regTx) CreateReferral(ctx context.Context, r tagespflege.Referral) error {
+	return createReferral(ctx, x.tx, r)
+}
+
+func (x regTx) Enqueue(ctx context.Context, msgs ...notify.Message) error {
+	return enqueue(ctx, x.tx, msgs)
+}
+
+func (x regTx) AppendAudit(ctx context.Context, e registration.AuditEntry) error {
+	return appendAudit(ctx, x.tx, e)
+}
+
+func (x regTx) EraseFamilyMessages(ctx context.Context, familyID string) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	if familyID == "" {
+		return 0, nil
+	}
+	tag, err := x.tx.Exec(ctx, `DELETE FROM messages WHERE family_id = $1`, familyID)
+	if err != nil {
+		return 0, wrap(ctx, "erase family messages", err)
+	}
+	return int(tag.RowsAffected()), nil
+}
+
+// active reports whether an application in status s counts for the rule of
+// one active application per child and Kita year.
+func active(s registration.Status) bool {
+	return s != registration.Withdrawn && s != registration.Expired
+}
+
+// kitaIDs returns the chosen Kitas of a, never nil (the column is NOT NULL).
+func kitaIDs(a registration.Application) []string {
+	ids := make([]string, 0, len(a.Choices))
+	for _, c := range a.Choices {
+		ids = append(ids, c.KitaID)
+	}
+	return ids
+}
+
+// appError translates a unique violation to registration.ErrDuplicate.
+func appError(ctx context.Context, op string, err error) error {
+	err = wrap(ctx, op, err)
+	if sqlState(err) == codeUniqueViolation {
+		return registration.ErrDuplicate
+	}
+	return err
+}
+
+func getApplication(ctx context.Context, q querier, id string) (registration.Application, error) {
+	if err := ctx.Err(); err != nil {
+		return registration.Application{}, err
+	}
+	return scanApplication(ctx, q.QueryRow(ctx, `SELECT version, doc FROM applications WHERE id = $1`, id))
+}
+
+func applicationByKey(ctx context.Context, q querier, familyID, key string) (registration.Application, error) {
+	if err := ctx.Err(); err != nil {
+		return registration.Application{}, err
+	}
+	if key == "" {
+		return registration.Application{}, registration.ErrNotFound
+	}
+	return scanApplication(ctx, q.QueryRow(ctx, `SELECT version, doc FROM applications
+WHERE family_id = $1 AND idempotency_key = $2`, familyID, key))
+}
+
+func scanApplication(ctx context.Context, row pgx.Row) (registration.Application, error) {
+	var (
+		version int64
+		doc     []byte
+	)
+	if err := row.Scan(&version, &doc); err != nil {
+		if errors.Is(err, pgx.ErrNoRows) {
+			return registration.Application{}, registration.ErrNotFound
+		}
+		return registration.Application{}, wrap(ctx, "read application", err)
+	}
+	return decodeApplication(version, doc)
+}
+
+func decodeApplication(version int64, doc []byte) (registration.Application, error) {
+	var a registration.Application
+	if err := json.Unmarshal(doc, &a); err != nil {
+		return registration.Application{}, errors.New("postgres: decode application: invalid document")
+	}
+	a.Version = version
+	return a, nil
+}
+
+func listApplications(ctx context.Context, q querier, query registration.Query) ([]registration.Application, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var (
+		where []string
+		args  []any
+	)
+	add := func(cond string, arg any) {
+		args = append(args, arg)
+		where = append(where, fmt.Sprintf(cond, len(args)))
+	}
+	if query.FamilyID != "" {
+		add("family_id = $%d", query.FamilyID)
+	}
+	if query.Year != "" {
+		add("year = $%d", query.Year)
+	}
+	if query.ChildKey != "" {
+		add("child_key = $%d", query.ChildKey)
+	}
+	if len(query.Statuses) > 0 {
+		names := make([]string, len(query.Statuses))
+		for i, s := range query.Statuses {
+			names[i] = s.String()
+		}
+		add("status = ANY($%d::text[])", names)
+	}
+	if len(query.KitaIDs) > 0 {
+		add("kita_ids && $%d::text[]", query.KitaIDs)
+	}
+	sql := "SELECT version, doc FROM applications" + whereClause(where) +
+		" ORDER BY submitted_at, id" + pageClause(query.Offset, query.Limit)
+	rows, err := q.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, wrap(ctx, "list applications", err)
+	}
+	defer rows.Close()
+	var out []registration.Application
+	for rows.Next() {
+		var (
+			version int64
+			doc     []byte
+		)
+		if err := rows.Scan(&version, &doc); err != nil {
+			return nil, wrap(ctx, "list applications", err)
+		}
+		a, err := decodeApplication(version, doc)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap(ctx, "list applications", err)
+	}
+	return out, nil
+}
+
+func appendAudit(ctx context.Context, q querier, e registration.AuditEntry) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	_, err := q.Exec(ctx, `INSERT INTO audit (at, actor, action, application_id, family_id, reason)
+VALUES ($1, $2, $3, $4, $5, $6)`, e.At, e.Actor, e.Action, e.ApplicationID, e.FamilyID, e.Reason)
+	return wrap(ctx, "append audit", err)
+}
+
+func whereClause(conds []string) string {
+	if len(conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(conds, " AND ")
+}
+
+// pageClause returns OFFSET and LIMIT as in the in-memory adapter: a
+// negative offset counts as 0, a limit of 0 or less means all.
+func pageClause(offset, limit int) string {
+	s := ""
+	if offset > 0 {
+		s += fmt.Sprintf(" OFFSET %d", offset)
+	}
+	if limit > 0 {
+		s += fmt.Sprintf(" LIMIT %d", limit)
+	}
+	return s
+}

@@ -1,0 +1,226 @@
+package postgres
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// maxAttempts is how often Atomic runs a step that failed with a
+// serialization failure or a deadlock before it gives up.
+const maxAttempts = 4
+
+// Store is the PostgreSQL adapter for every store port of kitaportal. It is
+// safe for concurrent use; every method takes a context and runs on a
+// connection of the pool.
+//
+// The ports are reached through views: [Store.Registrations],
+// [Store.Tagespflege] and [Store.Outbox], each implementing the interface
+// its domain package declares. They share the pool, so an atomic step of
+// one port may write the tables of the others.
+type Store struct {
+	pool  *pgxpool.Pool
+	owned bool
+}
+
+// Open connects to the database at url (a PostgreSQL connection string,
+// "postgres://user@host:5432/db?sslmode=..."), applies the migrations and
+// returns the store. Close releases the pool.
+func Open(ctx context.Context, url string) (*Store, error) {
+	pool, err := pgxpool.New(ctx, url)
+	if err != nil {
+		return nil, wrap(ctx, "open", err)
+	}
+	s := New(pool)
+	s.owned = true
+	if err := s.Migrate(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// New returns a store on a pool the caller made and keeps; it applies no
+// migrations (see [Store.Migrate]) and Close leaves the pool open.
+func New(pool *pgxpool.Pool) *Store {
+	return &Store{pool: pool}
+}
+
+// Migrate brings the schema of the pool's search_path up to date with the
+// migrations embedded in the package. It holds a PostgreSQL advisory lock
+// meanwhile, so several instances starting at once migrate one at a time;
+// each migration runs in a transaction of its own.
+func (s *Store) Migrate(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return fmt.Errorf("postgres: migrations: %w", err)
+	}
+	locker, err := lock.NewPostgresSessionLocker()
+	if err != nil {
+		return fmt.Errorf("postgres: migration lock: %w", err)
+	}
+	db := stdlib.OpenDBFromPool(s.pool)
+	defer db.Close()
+	p, err := goose.NewProvider(goose.DialectPostgres, db, sub,
+		goose.WithSessionLocker(locker), goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		return fmt.Errorf("postgres: migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("postgres: migrate: %v", err)
+	}
+	return nil
+}
+
+// Close releases the pool if [Open] made it; a pool given to [New] stays open.
+func (s *Store) Close() {
+	if s.owned {
+		s.pool.Close()
+	}
+}
+
+// querier is what a pool and a transaction have in common.
+type querier interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// atomic runs fn in a read-committed transaction and commits it when fn
+// returns nil. A serialization failure or deadlock, of fn's statements or
+// of the commit, runs the whole step again, up to maxAttempts times. A
+// panic of fn rolls back and is passed on.
+func (s *Store) atomic(ctx context.Context, fn func(tx pgx.Tx) error) error {
+	var err error
+	for attempt := 1; attempt <= maxAttempts; attempt++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		err = s.attempt(ctx, fn)
+		if err == nil || !retryable(err) {
+			return err
+		}
+		// Back off a little, more on every attempt, before running again.
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(attempt) * time.Millisecond):
+		}
+	}
+	return err
+}
+
+func (s *Store) attempt(ctx context.Context, fn func(tx pgx.Tx) error) error {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return wrap(ctx, "begin", err)
+	}
+	committed := false
+	defer func() {
+		// Also on a panic of fn; with a context of its own, as ctx may be done.
+		if !committed {
+			_ = tx.Rollback(context.WithoutCancel(ctx))
+		}
+	}()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return wrap(ctx, "commit", err)
+	}
+	committed = true
+	return nil
+}
+
+// dbError is a database error with its SQLSTATE and the operation that
+// failed, but without the server's message, which may quote values.
+type dbError struct {
+	op   string
+	code string
+}
+
+func (e *dbError) Error() string {
+	return "postgres: " + e.op + ": database error (SQLSTATE " + e.code + ")"
+}
+
+// The SQLSTATE codes the adapter acts upon.
+const (
+	codeUniqueViolation      = "23505"
+	codeSerializationFailure = "40001"
+	codeDeadlockDetected     = "40P01"
+)
+
+// wrap turns an error of pgx into one of the adapter: ctx.Err() when the
+// context is done, a dbError for a database error, and otherwise a plain
+// error whose text names the operation. No pgx type leaks.
+func wrap(ctx context.Context, op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return ctxErr
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		if errors.Is(err, context.Canceled) {
+			return context.Canceled
+		}
+		return context.DeadlineExceeded
+	}
+	var de *dbError
+	if errors.As(err, &de) {
+		return err
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return &dbError{op: op, code: pe.Code}
+	}
+	return fmt.Errorf("postgres: %s: %v", op, err)
+}
+
+// sqlState returns the SQLSTATE of a database error, or "".
+func sqlState(err error) string {
+	var de *dbError
+	if errors.As(err, &de) {
+		return de.code
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code
+	}
+	return ""
+}
+
+func retryable(err error) bool {
+	c := sqlState(err)
+	return c == codeSerializationFailure || c == codeDeadlockDetected
+}
+
+// utc returns t in UTC, keeping a zero time zero.
+func utc(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Time{}
+	}
+	return t.UTC()
+}
