@@ -5,8 +5,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/kitaportal/kitaportal/contract"
@@ -72,6 +73,50 @@ func TestRender(t *testing.T) {
 	}
 }
 
+func TestRenderConcurrently(t *testing.T) {
+	rr, err := contract.NewRenderer()
+	require.NoError(t, err)
+	r := bochumRules(t)
+	var contracts []contract.Contract
+	var want [][]byte
+	for _, lang := range []contract.Language{contract.German, contract.English} {
+		dr := validDraft()
+		dr.Language = lang
+		c, err := contract.Generate(dr, r)
+		require.NoError(t, err)
+		var buf bytes.Buffer
+		require.NoError(t, rr.Render(&buf, c))
+		contracts = append(contracts, c)
+		want = append(want, buf.Bytes())
+	}
+	require.False(t, bytes.Equal(want[0], want[1]))
+
+	t.Run("renders on many goroutines sharing one renderer are byte-identical", func(t *testing.T) {
+		const goroutines, each = 8, 6
+		got := make([][][]byte, goroutines)
+		var wg sync.WaitGroup
+		for g := range goroutines {
+			wg.Go(func() {
+				for i := range each {
+					var buf bytes.Buffer
+					if err := rr.Render(&buf, contracts[(g+i)%2]); err != nil {
+						t.Error(err)
+						return
+					}
+					got[g] = append(got[g], buf.Bytes())
+				}
+			})
+		}
+		wg.Wait()
+		for g := range goroutines {
+			require.Len(t, got[g], each)
+			for i, pdf := range got[g] {
+				assert.True(t, bytes.Equal(want[(g+i)%2], pdf), "goroutine %d, render %d", g, i)
+			}
+		}
+	})
+}
+
 func TestWriteFile(t *testing.T) {
 	rr, err := contract.NewRenderer()
 	require.NoError(t, err)
@@ -111,7 +156,7 @@ func BenchmarkRender(b *testing.B) {
 	require.NoError(b, err)
 	c, err := contract.Generate(validDraft(), bochumRules(b))
 	require.NoError(b, err)
-	var size int
+	var size atomic.Int64
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		var buf bytes.Buffer
@@ -121,12 +166,11 @@ func BenchmarkRender(b *testing.B) {
 				b.Error(err)
 				return
 			}
-			size = buf.Len()
+			size.Store(int64(buf.Len()))
 		}
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "contracts/s")
-	b.ReportMetric(float64(size), "pdfbytes/op")
-	_ = runtime.NumCPU()
+	b.ReportMetric(float64(size.Load()), "pdfbytes/op")
 }
 
 // BenchmarkRenderSerial renders one contract after another on one goroutine.

@@ -74,10 +74,7 @@ type checked struct {
 // the clock, collecting every problem.
 func (s *Service) check(in Input, now time.Time) (checked, error) {
 	var c problem.Collector
-	c.Merge("", problem.Struct(in))
-	if err := problem.Struct(in.Address); err != nil {
-		c.Merge("address", err)
-	}
+	c.Merge("", problem.Struct(in)) // includes the address's tags
 	r := s.rules
 	today := r.today(now)
 	var out checked

@@ -262,7 +262,6 @@ func (s *simulation) register(ctx context.Context, sum *summary) error {
 	return nil
 }
 
-
 // input makes one family's Voranmeldung.
 func (s *simulation) input(i int) registration.Input {
 	r := s.r
@@ -330,7 +329,7 @@ func (s *simulation) input(i int) registration.Input {
 	if kita.BandOn(birth, start) == kita.Under3 && r.IntN(100) < 14 {
 		in.Tagespflege = &registration.TagespflegeWish{District: district}
 		if r.IntN(4) == 0 {
-			in.Kitas = nil // Tagespflege only
+			in.Kitas, in.Criteria.SiblingKitaIDs = nil, nil // Tagespflege only
 		}
 	}
 	if len(in.Kitas) == 0 && in.Tagespflege == nil {

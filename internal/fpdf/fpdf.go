@@ -4563,7 +4563,12 @@ func (f *Fpdf) putfonts() {
 					cidToGidMap[cc*2+1] = byte(glyph & 0xFF)
 				}
 
-				mem := xmem.compress(cidToGidMap)
+				// kitaportal patch: the map ends after the highest rune used
+				// (LastRune covers every rune in the content, including those
+				// missing from the font), not at U+FFFF; a CID past the end
+				// of the stream is never shown. Saves compressing ~120 KiB of
+				// zeros per font.
+				mem := xmem.compress(cidToGidMap[:min(len(cidToGidMap), 2*(font.utf8File.LastRune+1))])
 				for cc := range CodeSignDictionary {
 					cidToGidMap[cc*2], cidToGidMap[cc*2+1] = 0, 0
 				}

@@ -37,6 +37,7 @@ func ParseUTF8Font(ttf []byte) (font *UTF8Font, err error) {
 			font, err = nil, fmt.Errorf("fpdf: malformed TrueType font: %v", r)
 		}
 	}()
+	ttf = ttf[:len(ttf):len(ttf)] // the reader slices up to cap, not len
 	utf := newUTF8Font(&fileReader{readerPosition: 0, array: ttf})
 	if err := utf.parseFile(); err != nil {
 		return nil, fmt.Errorf("fpdf: %w", err)

@@ -1,0 +1,246 @@
+package kitaportal_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/rickb777/date"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kitaportal/kitaportal"
+	"github.com/kitaportal/kitaportal/access"
+	"github.com/kitaportal/kitaportal/geo"
+	"github.com/kitaportal/kitaportal/kita"
+	"github.com/kitaportal/kitaportal/municipality/bochum"
+	"github.com/kitaportal/kitaportal/registration"
+)
+
+var berlin, _ = time.LoadLocation("Europe/Berlin")
+
+// world is a portal with one application of family A, which chose two Kitas
+// of carrier "T01" and Tagespflege in district I.
+type world struct {
+	ctx     context.Context
+	p       *kitaportal.Portal
+	app     registration.Application
+	kitaA   string // chosen, carrier T01
+	kitaX   string // not chosen, another carrier
+	referID string
+}
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	ctx := context.Background()
+	profile, err := bochum.Profile()
+	require.NoError(t, err)
+	cat, err := bochum.Catalogue()
+	require.NoError(t, err)
+	now := time.Date(2026, 11, 25, 10, 0, 0, 0, berlin)
+	p, err := kitaportal.Open(ctx, kitaportal.Config{Profile: profile, Catalogue: cat, Clock: func() time.Time { return now }})
+	require.NoError(t, err)
+	t.Cleanup(p.Close)
+	w := &world{ctx: ctx, p: p}
+
+	birth := date.New(2025, time.March, 3)
+	start := date.New(2027, time.August, 1)
+	var chosen []string
+	for _, k := range cat.All() {
+		takes := k.Takes(kita.AgeOn(birth, start).InMonths()) && k.Capacity.Under3 > 0 && k.Hours.Allows(35)
+		switch {
+		case takes && k.Carrier.ID == "T01" && len(chosen) < 2:
+			chosen = append(chosen, k.ID)
+		case k.Carrier.ID == "T05" && w.kitaX == "":
+			w.kitaX = k.ID
+		}
+	}
+	require.Len(t, chosen, 2)
+	w.kitaA = chosen[0]
+	require.NoError(t, p.Registrations.SyncPlaces(ctx, access.SystemActor, "2027/2028", cat.All()))
+	rc, err := p.Registrations.Submit(ctx, access.NewGuardian("ga", "A"), "A", registration.Input{
+		Child:     registration.ChildInput{GivenName: "Lotte", FamilyName: "Beispiel", BirthDate: birth},
+		Guardians: []registration.GuardianInput{{GivenName: "Eva", FamilyName: "Beispiel", Email: "eva@beispiel.example", Language: "de", Working: true}},
+		Address:   geo.Address{Street: "Kortumstraße", HouseNumber: "5", PostalCode: "44787", City: "Bochum"},
+		Start:     start, Hours: 35, Kitas: chosen, Consent: true,
+		Criteria:    registration.CriteriaInput{Hardship: true, HardshipReason: "medical"},
+		Tagespflege: &registration.TagespflegeWish{District: "I"},
+	})
+	require.NoError(t, err)
+	w.app = rc.Application
+	w.referID = rc.Application.TP.ReferralID
+	return w
+}
+
+func (w *world) offer(t *testing.T) {
+	t.Helper()
+	_, err := w.p.Registrations.Offer(w.ctx, access.NewJugendamt("ja"), w.app.ID, w.kitaA)
+	require.NoError(t, err)
+}
+
+func (w *world) accept(t *testing.T) {
+	t.Helper()
+	w.offer(t)
+	_, err := w.p.Registrations.Accept(w.ctx, access.NewGuardian("ga", "A"), w.app.ID)
+	require.NoError(t, err)
+}
+
+var actors = map[string]access.Actor{
+	"own family":          access.NewGuardian("ga", "A"),
+	"other family":        access.NewGuardian("gb", "B"),
+	"chosen carrier":      access.NewCarrierStaff("s1", "T01"),
+	"other carrier":       access.NewCarrierStaff("s5", "T05"),
+	"own Fachberatung":    access.NewFachberatung("fb1", "I"),
+	"other Fachberatung":  access.NewFachberatung("fb2", "II"),
+	"Jugendamt":           access.NewJugendamt("ja"),
+	"system":              access.SystemActor,
+	"anonymous (invalid)": {},
+}
+
+// TestAccessMatrix asserts every cell of who may do what, through the public API.
+func TestAccessMatrix(t *testing.T) {
+	type op struct {
+		name    string
+		setup   func(t *testing.T, w *world)
+		call    func(w *world, a access.Actor) error
+		allowed []string
+	}
+	all := func(names ...string) []string { return names }
+	ops := []op{
+		{"read an application", nil, func(w *world, a access.Actor) error {
+			_, err := w.p.Registrations.Get(w.ctx, a, w.app.ID)
+			return err
+		}, all("own family", "chosen carrier", "Jugendamt", "system")},
+		{"change the choices", nil, func(w *world, a access.Actor) error {
+			_, err := w.p.Registrations.ChangeChoices(w.ctx, a, w.app.ID, []string{w.kitaA})
+			return err
+		}, all("own family", "Jugendamt", "system")},
+		{"withdraw", nil, func(w *world, a access.Actor) error {
+			_, err := w.p.Registrations.Withdraw(w.ctx, a, w.app.ID)
+			return err
+		}, all("own family", "Jugendamt", "system")},
+		{"submit for the family", nil, func(w *world, a access.Actor) error {
+			in := registration.Input{}
+			_, err := w.p.Registrations.Submit(w.ctx, a, "A", in)
+			if err != nil && !isDenied(err) {
+				return nil // got past access, failed validation
+			}
+			return err
+		}, all("own family", "Jugendamt")},
+		{"offer a place at the chosen carrier's Kita", nil, func(w *world, a access.Actor) error {
+			_, err := w.p.Registrations.Offer(w.ctx, a, w.app.ID, w.kitaA)
+			return err
+		}, all("chosen carrier", "Jugendamt", "system")},
+		{"offer a place at a Kita that was not chosen", nil, func(w *world, a access.Actor) error {
+			_, err := w.p.Registrations.Offer(w.ctx, a, w.app.ID, w.kitaX)
+			return err
+		}, all()},
+		{"accept an offer", func(t *testing.T, w *world) { w.offer(t) }, func(w *world, a access.Actor) error {
+			_, err := w.p.Registrations.Accept(w.ctx, a, w.app.ID)
+			return err
+		}, all("own family", "Jugendamt", "system")},
+		{"decline an offer", func(t *testing.T, w *world) { w.offer(t) }, func(w *world, a access.Actor) error {
+			_, err := w.p.Registrations.Decline(w.ctx, a, w.app.ID)
+			return err
+		}, all("own family", "Jugendamt", "system")},
+		{"generate the care contract", func(t *testing.T, w *world) { w.accept(t) }, func(w *world, a access.Actor) error {
+			_, err := w.p.Contracts.Generate(w.ctx, a, kitaportal.ContractRequest{ApplicationID: w.app.ID, Income: decimal.NewFromInt(50000)})
+			return err
+		}, all("own family", "chosen carrier", "Jugendamt", "system")},
+		{"record the signed contract", func(t *testing.T, w *world) { w.accept(t) }, func(w *world, a access.Actor) error {
+			_, err := w.p.Registrations.Contracted(w.ctx, a, w.app.ID)
+			return err
+		}, all("own family", "chosen carrier", "Jugendamt", "system")},
+		{"export the family's data", nil, func(w *world, a access.Actor) error {
+			_, err := w.p.Registrations.Export(w.ctx, a, "A")
+			return err
+		}, all("own family", "Jugendamt", "system")},
+		{"erase the family's data", nil, func(w *world, a access.Actor) error {
+			_, err := w.p.Registrations.Erase(w.ctx, a, "A")
+			return err
+		}, all("own family", "Jugendamt", "system")},
+		{"read the audit trail", nil, func(w *world, a access.Actor) error {
+			_, err := w.p.Registrations.AuditTrail(w.ctx, a, registration.AuditQuery{})
+			return err
+		}, all("Jugendamt")},
+		{"run an allocation round", nil, func(w *world, a access.Actor) error {
+			_, err := w.p.Registrations.RunRound(w.ctx, a, "2027/2028", registration.RoundOptions{Policy: w.p.Profile.Policy})
+			return err
+		}, all("Jugendamt", "system")},
+		{"read the Jugendamt's report", nil, func(w *world, a access.Actor) error {
+			_, err := w.p.Reports.Year(w.ctx, a, "2027/2028")
+			return err
+		}, all("Jugendamt", "system")},
+		{"list a district's referrals", nil, func(w *world, a access.Actor) error {
+			_, err := w.p.Referrals.List(w.ctx, a, "I", 0, 0)
+			return err
+		}, all("own Fachberatung", "Jugendamt", "system")},
+		{"read a referral", nil, func(w *world, a access.Actor) error {
+			_, err := w.p.Referrals.Get(w.ctx, a, w.referID)
+			return err
+		}, all("own Fachberatung", "Jugendamt", "system")},
+		{"record contact on a referral", nil, func(w *world, a access.Actor) error {
+			_, err := w.p.Referrals.MarkContacted(w.ctx, a, w.referID, "")
+			return err
+		}, all("own Fachberatung", "Jugendamt", "system")},
+		{"register a minder in district I", nil, func(w *world, a access.Actor) error {
+			m := bochum.Minders(1, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))[0]
+			m.District = "I"
+			_, err := w.p.Referrals.AddMinder(w.ctx, a, m)
+			return err
+		}, all("own Fachberatung", "Jugendamt", "system")},
+		{"edit the public profile of the carrier's Kita", nil, func(w *world, a access.Actor) error {
+			return w.p.Catalogue.UpdateProfile(a, w.kitaA, kita.PublicProfile{Text: "Neu"})
+		}, all("chosen carrier", "Jugendamt", "system")},
+		{"report free places of the carrier's Kita", nil, func(w *world, a access.Actor) error {
+			return w.p.Catalogue.ReportFreePlaces(a, w.kitaA, kita.Capacity{Under3: 1})
+		}, all("chosen carrier", "Jugendamt", "system")},
+	}
+	for _, o := range ops {
+		for name, actor := range actors {
+			allowed := false
+			for _, n := range o.allowed {
+				allowed = allowed || n == name
+			}
+			verdict := "is denied"
+			if allowed {
+				verdict = "is allowed"
+			}
+			t.Run(o.name+": "+name+" "+verdict, func(t *testing.T) {
+				w := newWorld(t)
+				if o.setup != nil {
+					o.setup(t, w)
+				}
+				err := o.call(w, actor)
+				if allowed {
+					assert.False(t, isDenied(err), "unexpected denial: %v", err)
+				} else {
+					assert.ErrorIs(t, err, access.ErrDenied)
+				}
+			})
+		}
+	}
+}
+
+func isDenied(err error) bool { return err != nil && errors.Is(err, access.ErrDenied) }
+
+// TestListsNeverLeak checks that list operations return no other party's records.
+func TestListsNeverLeak(t *testing.T) {
+	w := newWorld(t)
+	for _, name := range []string{"other family", "other carrier"} {
+		list, err := w.p.Registrations.List(w.ctx, actors[name], registration.Query{})
+		require.NoError(t, err)
+		assert.Empty(t, list, name)
+	}
+	list, err := w.p.Registrations.List(w.ctx, actors["other family"], registration.Query{FamilyID: "A"})
+	require.NoError(t, err)
+	assert.Empty(t, list, "a guardian cannot widen the query to another family")
+	refs, err := w.p.Referrals.List(w.ctx, actors["own Fachberatung"], "I", 0, 0)
+	require.NoError(t, err)
+	assert.Len(t, refs, 1)
+	for _, r := range refs {
+		assert.Equal(t, "I", r.District)
+	}
+}

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestRun runs the main path at a small size and checks the summary.
+func TestRun(t *testing.T) {
+	out := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"-children", "300", "-seed", "7", "-out", out}, &stdout, &stderr)
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, stderr.String())
+	}
+	got := map[string]string{}
+	for _, line := range strings.Split(stdout.String(), "\n") {
+		if k, v, ok := strings.Cut(line, ": "); ok {
+			got[k] = v
+		}
+	}
+	num := func(key string) int {
+		t.Helper()
+		v, ok := got[key]
+		if !ok {
+			t.Fatalf("summary has no %q line:\n%s", key, stdout.String())
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			t.Fatalf("%s: %q is not a number", key, v)
+		}
+		return n
+	}
+	for _, key := range []string{"applications", "children", "choices", "confirmations", "referrals", "placed", "unplaced", "first_choice", "contracts"} {
+		num(key)
+	}
+	if _, ok := got["seconds"]; !ok {
+		t.Fatal("summary has no seconds line")
+	}
+	if num("applications") != 300 || num("children") != 300 {
+		t.Errorf("300 families should give 300 applications for 300 children: %v", got)
+	}
+	if num("confirmations") != num("applications") {
+		t.Errorf("every application is confirmed: %d of %d", num("confirmations"), num("applications"))
+	}
+	if num("choices") < num("applications") || num("choices") > 5*num("applications") {
+		t.Errorf("choices %d outside 1..5 per application", num("choices"))
+	}
+	if num("referrals") == 0 {
+		t.Errorf("some families ask for Tagespflege")
+	}
+	if num("contracts") != num("placed") {
+		t.Errorf("every accepted place gets a contract: %d contracts for %d placed", num("contracts"), num("placed"))
+	}
+	if num("rejected_inputs") != 0 {
+		t.Errorf("the simulated families make valid inputs")
+	}
+	pdfs, _ := filepath.Glob(filepath.Join(out, "BO-2027-*.pdf"))
+	if len(pdfs) != num("contracts") {
+		t.Errorf("%d PDFs written for %d contracts", len(pdfs), num("contracts"))
+	}
+	if len(pdfs) > 0 {
+		b, err := os.ReadFile(pdfs[0])
+		if err != nil || !bytes.HasPrefix(b, []byte("%PDF-")) {
+			t.Errorf("%s is not a PDF", pdfs[0])
+		}
+	}
+	if !strings.Contains(stdout.String(), "Wattenscheid") {
+		t.Errorf("the per-district table names the districts")
+	}
+
+	// The same seed gives the same year.
+	var again bytes.Buffer
+	if err := run(context.Background(), []string{"-children", "300", "-seed", "7", "-contracts=false", "-quiet"}, &again, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"placed", "first_choice", "offers_main_round", "declined"} {
+		if !strings.Contains(again.String(), key+": "+got[key]+"\n") {
+			t.Errorf("%s differs between two runs with the same seed", key)
+		}
+	}
+}
+
+func TestFlags(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), []string{"-children", "0"}, &stdout, &stderr); err == nil {
+		t.Error("-children 0 is refused")
+	}
+	if err := run(context.Background(), []string{"-no-such-flag"}, &stdout, &stderr); err == nil {
+		t.Error("an unknown flag is refused")
+	}
+}

@@ -1,0 +1,46 @@
+package registration_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/kitaportal/kitaportal/registration"
+)
+
+// BenchmarkSubmit measures submissions through the service with the
+// in-memory store: decoding is not included; validation against profile and
+// catalogue, the reference number, the application, its confirmation
+// rendered from the template and queued in the outbox are.
+func BenchmarkSubmit(b *testing.B) {
+	fx := newFixture(b)
+	in := validInput()
+	in.Child.BirthDate = in.Child.BirthDate.AddDate(1, 0, 0)
+	i := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		i++
+		in.Child.GivenName = fmt.Sprintf("Kind %d", i)
+		if _, err := fx.svc.Submit(fx.ctx, guardian("bench"), "bench", in); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "submissions/s")
+}
+
+// BenchmarkSubmitTagespflege adds the referral and its message.
+func BenchmarkSubmitTagespflege(b *testing.B) {
+	fx := newFixture(b)
+	in := validInput()
+	in.Child.BirthDate = in.Child.BirthDate.AddDate(1, 4, 0)
+	in.Tagespflege = &registration.TagespflegeWish{District: "III"}
+	i := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		i++
+		in.Child.GivenName = fmt.Sprintf("Kind %d", i)
+		if _, err := fx.svc.Submit(fx.ctx, guardian("bench"), "bench", in); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "submissions/s")
+}
