@@ -20,7 +20,9 @@ const (
 )
 
 // Renderer turns contracts into PDF documents (A4, the Go fonts embedded as
-// subsets, compressed). Create it once with [NewRenderer]; it is safe for
+// subsets, compressed). It uses the patched fpdf copy in internal/fpdf
+// (see its PATCHES.md): upstream fpdf parses both fonts again for every
+// document, which alone limits it to a few hundred contracts per second. Create it once with [NewRenderer]; it is safe for
 // concurrent use. The same contract always gives the same bytes: the
 // document's dates come from [Contract.CreatedAt] and nothing reads a
 // clock.

@@ -84,7 +84,7 @@ func Decode(r io.Reader) (Input, error) {
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil {
+	if err := decodeSafely(dec, &in); err != nil {
 		field := ""
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
@@ -98,6 +98,19 @@ func Decode(r io.Reader) (Input, error) {
 		return Input{}, c.Err()
 	}
 	return in, nil
+}
+
+// decodeSafely decodes one JSON value. github.com/rickb777/date v1.22.0
+// panics on some malformed dates (such as "00000-00") instead of returning
+// an error; such a panic is turned into ErrMalformed here, so that no input
+// can crash the caller.
+func decodeSafely(dec *json.Decoder, v any) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = ErrMalformed
+		}
+	}()
+	return dec.Decode(v)
 }
 
 // ErrMalformed: the application document is not valid JSON of the expected shape.

@@ -158,6 +158,9 @@ func (s *Service) Submit(ctx context.Context, actor access.Actor, familyID strin
 		if err := tx.Enqueue(ctx, msgs...); err != nil {
 			return err
 		}
+		if err := tx.AppendAudit(ctx, AuditEntry{At: now, Actor: actor.String(), Action: AuditSubmit, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: "voranmeldung"}); err != nil {
+			return err
+		}
 		app = a
 		return nil
 	})
@@ -187,6 +190,9 @@ func (s *Service) Get(ctx context.Context, actor access.Actor, id string) (Appli
 	if !ok {
 		return Application{}, access.ErrDenied
 	}
+	if err := s.audit(ctx, actor, AuditRead, a, "view"); err != nil {
+		return Application{}, err
+	}
 	return v, nil
 }
 
@@ -211,9 +217,27 @@ func (s *Service) List(ctx context.Context, actor access.Actor, q Query) ([]Appl
 		return nil, err
 	}
 	out := apps[:0]
+	var trail []AuditEntry
+	now := s.clock().UTC()
 	for _, a := range apps {
 		if v, ok := viewFor(actor, a); ok {
 			out = append(out, v)
+			if actor.Role != access.System {
+				trail = append(trail, AuditEntry{At: now, Actor: actor.String(), Action: AuditRead, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: "list"})
+			}
+		}
+	}
+	if len(trail) > 0 {
+		err := s.store.Atomic(ctx, func(tx Tx) error {
+			for _, e := range trail {
+				if err := tx.AppendAudit(ctx, e); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
 	return out, nil
@@ -295,6 +319,13 @@ func (s *Service) update(ctx context.Context, actor access.Actor, id string, all
 			return err
 		}
 		if err := tx.Update(ctx, a); err != nil {
+			return err
+		}
+		reason := ""
+		if n := len(a.History); n > 0 {
+			reason = a.History[n-1].Reason
+		}
+		if err := tx.AppendAudit(ctx, AuditEntry{At: now, Actor: actor.String(), Action: AuditChange, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: reason}); err != nil {
 			return err
 		}
 		a.Version++

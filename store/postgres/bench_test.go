@@ -152,41 +152,70 @@ func BenchmarkRoundOffers(b *testing.B) {
 		}
 	}
 	const batch = 500
+	// prefetcher is the optional capability of the adapter's Tx that reads
+	// a batch of applications in one round trip.
+	type prefetcher interface {
+		ApplicationsByID(ctx context.Context, ids []string) ([]registration.Application, error)
+	}
 	round := 0
-	b.ReportAllocs()
-	for b.Loop() {
-		round++
+	offer := func(tx registration.Tx, a registration.Application) error {
 		at := benchT0.Add(time.Duration(round) * time.Hour)
-		for start := 0; start < len(ids); start += batch {
-			err := s.Atomic(ctx, func(tx registration.Tx) error {
-				for _, id := range ids[start:min(start+batch, len(ids))] {
-					a, err := tx.Application(ctx, id)
+		k := a.Choices[round%len(a.Choices)].KitaID
+		band := kita.From3
+		if round%2 == 0 {
+			band = kita.Under3
+		}
+		if err := tx.TakePlace(ctx, registration.PlaceKey{KitaID: k, Year: a.Year, Band: band}); err != nil {
+			return err
+		}
+		a.Status = registration.Offered
+		a.Offer = &registration.Offer{KitaID: k, Band: band, Round: round, At: at, RespondBy: date.New(2027, time.March, 1)}
+		a.History = append(a.History, registration.Event{At: at, Actor: "system:round", From: registration.Confirmed, To: registration.Offered, Reason: "allocation"})
+		a.UpdatedAt = at
+		return tx.Update(ctx, a)
+	}
+	for _, prefetch := range []bool{false, true} {
+		name := "one_by_one"
+		if prefetch {
+			name = "prefetched"
+		}
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				round++
+				for start := 0; start < len(ids); start += batch {
+					chunk := ids[start:min(start+batch, len(ids))]
+					err := s.Atomic(ctx, func(tx registration.Tx) error {
+						if p, ok := tx.(prefetcher); ok && prefetch {
+							apps, err := p.ApplicationsByID(ctx, chunk)
+							if err != nil {
+								return err
+							}
+							for _, a := range apps {
+								if err := offer(tx, a); err != nil {
+									return err
+								}
+							}
+							return nil
+						}
+						for _, id := range chunk {
+							a, err := tx.Application(ctx, id)
+							if err != nil {
+								return err
+							}
+							if err := offer(tx, a); err != nil {
+								return err
+							}
+						}
+						return nil
+					})
 					if err != nil {
-						return err
-					}
-					k := a.Choices[round%len(a.Choices)].KitaID
-					band := kita.From3
-					if round%2 == 0 {
-						band = kita.Under3
-					}
-					if err := tx.TakePlace(ctx, registration.PlaceKey{KitaID: k, Year: a.Year, Band: band}); err != nil {
-						return err
-					}
-					a.Status = registration.Offered
-					a.Offer = &registration.Offer{KitaID: k, Band: band, Round: round, At: at, RespondBy: date.New(2027, time.March, 1)}
-					a.History = append(a.History, registration.Event{At: at, Actor: "system:round", From: registration.Confirmed, To: registration.Offered, Reason: "allocation"})
-					a.UpdatedAt = at
-					if err := tx.Update(ctx, a); err != nil {
-						return err
+						b.Fatal(err)
 					}
 				}
-				return nil
-			})
-			if err != nil {
-				b.Fatal(err)
 			}
-		}
+			b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/round")
+			b.ReportMetric(float64(bochumYear*b.N)/b.Elapsed().Seconds(), "offers/s")
+		})
 	}
-	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/round")
-	b.ReportMetric(float64(bochumYear*b.N)/b.Elapsed().Seconds(), "offers/s")
 }

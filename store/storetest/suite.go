@@ -36,4 +36,5 @@ func Run(t *testing.T, newStores Factory) {
 	t.Run("Registrations", func(t *testing.T) { RunRegistrations(t, newStores) })
 	t.Run("Outbox", func(t *testing.T) { RunOutbox(t, newStores) })
 	t.Run("Tagespflege", func(t *testing.T) { RunTagespflege(t, newStores) })
+	t.Run("Privacy", func(t *testing.T) { RunPrivacy(t, newStores) })
 }
