@@ -1,6 +1,8 @@
 package registration_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -536,5 +538,70 @@ func TestRound(t *testing.T) {
 
 		_, err = fx.svc.RunRound(fx.ctx, guardian("1"), "2027/2028", registration.RoundOptions{})
 		assert.ErrorIs(t, err, access.ErrDenied)
+	})
+}
+
+func TestExpireYear(t *testing.T) {
+	t.Run("when the Kita year is over, waiting and offered applications expire and offered places are given back", func(t *testing.T) {
+		fx := newFixture(t)
+		require.NoError(t, fx.svc.SyncPlaces(fx.ctx, jugendamt, "2027/2028", fx.cat.All()))
+		in := validInput()
+		waiting, err := fx.svc.Submit(fx.ctx, guardian("f1"), "f1", in)
+		require.NoError(t, err)
+		in.Child.GivenName = "Ida"
+		offered, err := fx.svc.Submit(fx.ctx, guardian("f2"), "f2", in)
+		require.NoError(t, err)
+		_, err = fx.svc.Offer(fx.ctx, access.NewCarrierStaff("s", "c1"), offered.Application.ID, "k1")
+		require.NoError(t, err)
+
+		n, err := fx.svc.ExpireYear(fx.ctx, access.SystemActor, "2027/2028")
+		require.NoError(t, err)
+		assert.Equal(t, 2, n)
+		for _, id := range []string{waiting.Application.ID, offered.Application.ID} {
+			a, err := fx.svc.Get(fx.ctx, jugendamt, id)
+			require.NoError(t, err)
+			assert.Equal(t, registration.Expired, a.Status)
+			assert.Empty(t, a.OpenChoices())
+		}
+		places, err := fx.store.Registrations().Places(fx.ctx, "2027/2028")
+		require.NoError(t, err)
+		for _, p := range places {
+			assert.Zero(t, p.Taken)
+		}
+		_, err = fx.svc.ExpireYear(fx.ctx, guardian("f1"), "2027/2028")
+		assert.ErrorIs(t, err, access.ErrDenied)
+	})
+}
+
+func TestDecode(t *testing.T) {
+	t.Run("a malformed document names the offset and stores nothing", func(t *testing.T) {
+		_, err := registration.Decode(strings.NewReader(`{"child": {"given_name": 5}}`))
+		var list problem.List
+		require.ErrorAs(t, err, &list)
+		assert.True(t, list.Has("", "registration.malformed"))
+		assert.ErrorIs(t, err, registration.ErrMalformed)
+	})
+	t.Run("unknown fields are refused", func(t *testing.T) {
+		_, err := registration.Decode(strings.NewReader(`{"password": "x"}`))
+		assert.ErrorIs(t, err, registration.ErrMalformed)
+	})
+	t.Run("a document over 64 KiB is refused", func(t *testing.T) {
+		_, err := registration.Decode(strings.NewReader(`{"child":{"given_name":"` + strings.Repeat("a", 70000) + `"}}`))
+		var list problem.List
+		require.ErrorAs(t, err, &list)
+		assert.True(t, list.Has("", "registration.too_large"))
+	})
+	t.Run("a broken date is an error, not a crash", func(t *testing.T) {
+		_, err := registration.Decode(strings.NewReader(`{"child":{"birth_date":"00000-00"}}`))
+		assert.ErrorIs(t, err, registration.ErrMalformed)
+	})
+	t.Run("a valid document round-trips", func(t *testing.T) {
+		in := validInput()
+		b, err := json.Marshal(in)
+		require.NoError(t, err)
+		got, err := registration.Decode(bytes.NewReader(b))
+		require.NoError(t, err)
+		assert.Equal(t, in.Child.BirthDate, got.Child.BirthDate)
+		assert.Equal(t, in.Kitas, got.Kitas)
 	})
 }

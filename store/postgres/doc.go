@@ -1,0 +1,74 @@
+// Package postgres is the PostgreSQL adapter for every store port of
+// kitaportal: registration.Store, tagespflege.Store and notify.Outbox, as
+// views of one [Store] on one pgx connection pool. It passes the same
+// conformance suite (store/storetest) as the in-memory reference adapter.
+//
+//	s, err := postgres.Open(ctx, "postgres://kitaportal@db:5432/kitaportal")
+//	if err != nil { ... }
+//	defer s.Close()
+//	svc, err := registration.NewService(registration.Config{Store: s.Registrations(), ...})
+//
+// # Error contract
+//
+// Methods return the sentinels of the domain package whose port they
+// implement (registration.ErrNotFound, ErrExists, ErrDuplicate,
+// ErrConflict, ErrNoPlace; tagespflege.ErrNotFound, ErrExists, ErrConflict;
+// notify.ErrNotFound, ErrExists, ErrNotClaimed, ErrClaim), checked with
+// errors.Is, and ctx.Err() when the context is done. Other failures are
+// errors with a "postgres: " prefix that name the operation and, for a
+// database error, its SQLSTATE; they never carry the server's message,
+// which may quote stored values, and no pgx type is part of the API.
+// Refused writes (a taken id, a duplicate, a stale version, no free place)
+// leave the transaction usable, as in the in-memory adapter.
+//
+// # Transactions and concurrency
+//
+// Atomic runs its function in one READ COMMITTED transaction. Every write
+// that could race is a conditional statement, so the database decides:
+// TakePlace is UPDATE ... SET taken = taken + 1 WHERE ... AND taken <
+// capacity, version checks are UPDATE ... WHERE id = $1 AND version = $2,
+// and unique indexes back the idempotency key and the rule of one active
+// application per child and Kita year. A step that fails with a
+// serialization failure (40001) or a deadlock (40P01) is run again, up to
+// four times in all, so its function must have no other side effects.
+// Sequences live in a counters table and are transactional: a failed step
+// gives its numbers back, and concurrent steps drawing from the same
+// counter wait for each other until commit. Outbox claims use FOR UPDATE
+// SKIP LOCKED, so dispatchers take disjoint batches.
+//
+// # Schema
+//
+// The SQL migrations are embedded (migrations/*.sql) and applied by
+// [Open] or [Store.Migrate] with goose (github.com/pressly/goose/v3),
+// under a PostgreSQL advisory lock, each migration in a transaction; goose
+// records them in goose_db_version. Tables, in the schema of the pool's
+// search_path:
+//
+//   - applications: the registration.Application as a JSONB document, with
+//     columns id, family_id, year, child_key, idempotency_key, status,
+//     submitted_at (timestamptz), version and kita_ids (text[], GIN index);
+//     a unique index on (family_id, idempotency_key) for non-empty keys and
+//     a partial unique index on (child_key, year) for non-empty child keys
+//     of applications not withdrawn or expired.
+//   - counters (name, value); places (kita_id, year, band, capacity, taken).
+//   - audit: append-only, seq bigserial.
+//   - messages: the outbox, one column per field of notify.Message, with
+//     status, next_attempt, claimed_until and claim_token.
+//   - referrals, minders, tp_groups: JSONB documents with id, version and
+//     the columns their listings sort and filter by.
+//
+// Ids sort with the "C" collation, as Go compares strings. Instants are
+// timestamptz, which keeps microseconds; calendar dates are ISO dates
+// inside the documents. Zero instants of outbox messages are stored as
+// 0001-01-01 UTC.
+//
+// # Tests
+//
+// The tests and benchmarks need a server; they are skipped without one
+// (and fail when CI=true). Each test gets a fresh schema that is dropped
+// afterwards:
+//
+//	export KITAPORTAL_POSTGRES_URL=$(.ci/postgres.sh)
+//	go test -race ./store/...
+//	go test -run '^$' -bench . -benchtime 4s ./store/postgres/
+package postgres
