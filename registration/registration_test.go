@@ -506,6 +506,7 @@ func TestRound(t *testing.T) {
 			in := validInput()
 			in.Child.GivenName = fmt.Sprintf("Kind%d", i)
 			in.Kitas = []string{"k1", "k2"}
+			in.Criteria.SiblingKitaIDs = []string{"k1", "k2"} // a declined sibling Kita must not break the next round
 			rc, err := fx.svc.Submit(fx.ctx, guardian(fmt.Sprint(i)), fmt.Sprint(i), in)
 			require.NoError(t, err)
 			ids = append(ids, rc.Application.ID)
@@ -603,5 +604,28 @@ func TestDecode(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, in.Child.BirthDate, got.Child.BirthDate)
 		assert.Equal(t, in.Kitas, got.Kitas)
+	})
+}
+
+func TestRoundAfterDecline(t *testing.T) {
+	t.Run("a family that declined its sibling's Kita still takes part in the next round", func(t *testing.T) {
+		fx := newFixture(t)
+		require.NoError(t, fx.svc.SyncPlaces(fx.ctx, jugendamt, "2027/2028", fx.cat.All()))
+		in := validInput()
+		in.Kitas = []string{"k1", "k2"}
+		in.Criteria.SiblingKitaIDs = []string{"k1"}
+		rc, err := fx.svc.Submit(fx.ctx, guardian("f1"), "f1", in)
+		require.NoError(t, err)
+		_, err = fx.svc.Offer(fx.ctx, access.NewCarrierStaff("s", "c1"), rc.Application.ID, "k1")
+		require.NoError(t, err)
+		_, err = fx.svc.Decline(fx.ctx, guardian("f1"), rc.Application.ID)
+		require.NoError(t, err)
+		rep, err := fx.svc.RunRound(fx.ctx, access.SystemActor, "2027/2028", registration.RoundOptions{Round: 2, Policy: bochumTestPolicy()})
+		require.NoError(t, err)
+		assert.Equal(t, 1, rep.Offers)
+		a, err := fx.svc.Get(fx.ctx, jugendamt, rc.Application.ID)
+		require.NoError(t, err)
+		require.NotNil(t, a.Offer)
+		assert.Equal(t, "k2", a.Offer.KitaID)
 	})
 }

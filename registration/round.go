@@ -94,7 +94,7 @@ func (s *Service) Instance(ctx context.Context, actor access.Actor, year string,
 			RegisteredAt:   a.SubmittedAt,
 			District:       a.District,
 			Resident:       a.District != "",
-			Siblings:       slices.Clone(a.Criteria.SiblingKitaIDs),
+			Siblings:       siblingsAmong(a.Criteria.SiblingKitaIDs, choices),
 		})
 		for _, c := range choices {
 			chosen[c] = true
@@ -162,10 +162,14 @@ func (s *Service) RunRound(ctx context.Context, actor access.Actor, year string,
 		written := 0
 		err := s.store.Atomic(ctx, func(tx Tx) error {
 			written = 0
+			apps, err := readBatch(ctx, tx, batch, func(o offer) string { return o.app })
+			if err != nil {
+				return err
+			}
 			for _, o := range batch {
-				a, err := tx.Application(ctx, o.app)
-				if err != nil {
-					return err
+				a, ok := apps[o.app]
+				if !ok {
+					continue // erased or gone since the round read it
 				}
 				err = s.makeOffer(ctx, tx, &a, o.kita, opts.Round, now, actor.String(), true)
 				if errors.Is(err, ErrTransition) || errors.Is(err, ErrNoPlace) {
@@ -236,4 +240,47 @@ func (s *Service) SyncPlaces(ctx context.Context, actor access.Actor, year strin
 			Places{PlaceKey: PlaceKey{KitaID: k.ID, Year: year, Band: kita.From3}, Capacity: k.Capacity.From3})
 	}
 	return s.store.SetPlaces(ctx, places...)
+}
+
+// readBatch reads the applications of a batch, in one call where the store
+// offers [BatchReader].
+func readBatch[T any](ctx context.Context, tx Tx, batch []T, id func(T) string) (map[string]Application, error) {
+	ids := make([]string, len(batch))
+	for i, b := range batch {
+		ids[i] = id(b)
+	}
+	out := make(map[string]Application, len(ids))
+	if br, ok := tx.(BatchReader); ok {
+		apps, err := br.ApplicationsByID(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range apps {
+			out[a.ID] = a
+		}
+		return out, nil
+	}
+	for _, id := range ids {
+		a, err := tx.Application(ctx, id)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out[id] = a
+	}
+	return out, nil
+}
+
+// siblingsAmong keeps the sibling Kitas that are still open choices (the
+// engine knows only the Kitas of the round).
+func siblingsAmong(siblings, open []string) []string {
+	var out []string
+	for _, k := range siblings {
+		if slices.Contains(open, k) {
+			out = append(out, k)
+		}
+	}
+	return out
 }

@@ -121,3 +121,11 @@ type Places struct {
 
 // Free returns the places not taken.
 func (p Places) Free() int { return max(0, p.Capacity-p.Taken) }
+
+// BatchReader is an optional capability of a [Tx]: reading many
+// applications in one call, in the order of ids, leaving out unknown ids.
+// Allocation rounds use it to read a batch of offers at once; a Tx without
+// it is read one application at a time.
+type BatchReader interface {
+	ApplicationsByID(ctx context.Context, ids []string) ([]Application, error)
+}

@@ -312,7 +312,7 @@ func (s *simulation) input(i int) registration.Input {
 	c := centres[district]
 	home := geo.Point{Lat: c.Lat + (r.Float64()-0.5)*0.03, Lon: c.Lon + (r.Float64()-0.5)*0.05}
 	page := s.catalogue.Search(kita.Query{Near: &home, Child: &kita.ChildAt{Birth: birth, On: start}, Hours: hours, Limit: 12})
-	want := []int{1, 2, 3, 3, 4, 4, 4, 5, 5, 5, 5, 5, 5, 5}[r.IntN(14)]
+	want := []int{1, 2, 3, 4, 4, 4, 5, 5, 5, 5, 5, 5, 5, 5}[r.IntN(14)]
 	cands := page.Items
 	for len(in.Kitas) < want && len(cands) > 0 {
 		j := min(r.IntN(3), len(cands)-1) // mostly the nearest, sometimes a bit further

@@ -65,7 +65,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs := flag.NewFlagSet("customcity", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.city, "city", "", "folder with the city's files (default: the built-in Musterstadt)")
-	fs.IntVar(&o.families, "families", 30, "number of further families that register before the allocation round")
+	fs.IntVar(&o.families, "families", 60, "number of further families that register before the allocation round")
 	fs.Uint64Var(&o.seed, "seed", 2027, "seed of the sample families (the lottery's seed is in profile.json)")
 	fs.StringVar(&o.out, "out", "", "folder to write the care contract PDF to (default: no PDF)")
 	if err := fs.Parse(args); err != nil {

@@ -362,3 +362,17 @@ func (x regTx) EraseFamilyMessages(ctx context.Context, familyID string) (int, e
 	}
 	return n, nil
 }
+
+// ApplicationsByID implements registration.BatchReader.
+func (x regTx) ApplicationsByID(ctx context.Context, ids []string) ([]registration.Application, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]registration.Application, 0, len(ids))
+	for _, id := range ids {
+		if a, err := x.t.d.reg.get(id); err == nil {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
