@@ -26,10 +26,10 @@ func exampleService() (*registration.Service, *memory.Store) {
 	dirs, _ := district.Load(f)
 	cat, _ := kita.NewCatalogue([]kita.Kita{
 		{ID: "BO-001", Name: "Kita Regenbogen", Carrier: kita.Carrier{ID: "T01", Name: "Stadt Bochum", Kind: kita.Municipal},
-			Address: geo.Address{Street: "Hattinger Straße", HouseNumber: "12", PostalCode: "44789", City: "Bochum"},
+			Address:  geo.Address{Street: "Hattinger Straße", HouseNumber: "12", PostalCode: "44789", City: "Bochum"},
 			District: "I", MinAgeMonths: 4, Hours: kita.NRWHours, Capacity: kita.Capacity{Under3: 10, From3: 40}},
 		{ID: "BO-002", Name: "Ev. Kita Arche Noah", Carrier: kita.Carrier{ID: "T03", Name: "Ev. Kirchenkreis", Kind: kita.Protestant},
-			Address: geo.Address{Street: "Kirchstraße", HouseNumber: "3", PostalCode: "44787", City: "Bochum"},
+			Address:  geo.Address{Street: "Kirchstraße", HouseNumber: "3", PostalCode: "44787", City: "Bochum"},
 			District: "I", MinAgeMonths: 12, Hours: kita.NRWHours, Capacity: kita.Capacity{Under3: 6, From3: 44}},
 	}, kita.NRWHours)
 	var offices []tagespflege.Office
