@@ -77,7 +77,6 @@ type fixture struct {
 	cat   *kita.Catalogue
 	ctx   context.Context
 	clock *time.Time
-	ids   int
 }
 
 func newFixture(t testing.TB) *fixture {

@@ -124,10 +124,7 @@ func (s *Service) Submit(ctx context.Context, actor access.Actor, familyID strin
 		History:        []Event{{At: now, Actor: actor.String(), To: Submitted}},
 	}
 	for _, g := range in.Guardians {
-		app.Guardians = append(app.Guardians, Guardian{
-			GivenName: g.GivenName, FamilyName: g.FamilyName, Email: g.Email,
-			Phone: g.Phone, Language: g.Language, Working: g.Working,
-		})
+		app.Guardians = append(app.Guardians, Guardian(g))
 	}
 	var ref tagespflege.Referral
 	if in.Tagespflege != nil {
@@ -400,7 +397,7 @@ func inputOf(a Application) Input {
 		Consent:  true,
 	}
 	for _, g := range a.Guardians {
-		in.Guardians = append(in.Guardians, GuardianInput{GivenName: g.GivenName, FamilyName: g.FamilyName, Email: g.Email, Phone: g.Phone, Language: g.Language, Working: g.Working})
+		in.Guardians = append(in.Guardians, GuardianInput(g))
 	}
 	if a.TP != nil {
 		in.Tagespflege = &TagespflegeWish{District: a.TP.District}
