@@ -1,25 +1,3 @@
-// Package access decides who may see and change what, in one place. Every
-// service call of kitaportal names an [Actor]; the services ask this
-// package before they read or write, and they filter lists through it.
-//
-// The rules (DESIGN "Who may see what"):
-//   - a Guardian (Erziehungsberechtigte/r) sees and changes only the
-//     applications of their own family;
-//   - a Carrier's staff (Träger, Kita-Leitung) sees only applications that
-//     chose one of the carrier's Kitas, and only in the Kita view (no other
-//     choices, no rank order, no hardship reason); it edits the public
-//     profile and free places of its own Kitas only;
-//   - a Fachberatung (Kindertagespflege counselling office) sees only the
-//     referrals of its own district;
-//   - the Jugendamt (youth welfare office) sees everything of its city;
-//   - the System actor runs the dispatcher and the allocation rounds.
-//
-// # Error contract
-//
-// A denial is [ErrDenied], whether or not the record exists, so that a
-// denial never tells an outsider that a record is there. Services return
-// ErrDenied also for unknown records when the actor could not have seen
-// them anyway.
 package access
 
 import "errors"

@@ -1,21 +1,3 @@
-// Package smtp is the SMTP [notify.Transport] of kitaportal, built on
-// github.com/wneessen/go-mail.
-//
-// Each message goes out as a UTF-8 text/plain e-mail (quoted-printable, so
-// umlauts and "€" arrive intact), with Content-Language set from the
-// message's language and Message-ID <message-id@sender-domain>, so that
-// receivers can drop the rare second copy the outbox's at-least-once
-// delivery may cause.
-//
-// # Error contract
-//
-// [New] returns a problem.List (rule [ErrConfig]) listing every problem of a
-// [Config]. Send wraps notify.ErrPermanent when the server rejects the
-// recipient or the content with a 5xx reply (the message is not retried),
-// and notify.ErrTransport for everything else: connection refused,
-// timeouts, TLS or authentication failures, 4xx replies (the message is
-// retried). Error texts name the SMTP step and reply code, never an
-// address, a name or the server's text.
 package smtp
 
 import (

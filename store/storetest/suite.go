@@ -1,16 +1,3 @@
-// Package storetest is the conformance suite every store adapter of
-// kitaportal must pass. It uses only the standard testing package, so an
-// adapter author needs nothing else:
-//
-//	func TestConformance(t *testing.T) {
-//		storetest.Run(t, func(t *testing.T) storetest.Stores {
-//			s := memory.New()
-//			return storetest.Stores{Registrations: s.Registrations(), ...}
-//		})
-//	}
-//
-// Each call of the factory must return empty stores that share one backend,
-// so that atomic steps across ports can be observed.
 package storetest
 
 import (

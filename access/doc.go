@@ -1,0 +1,32 @@
+// Package access decides who may see and change what, in one place. Every
+// service call of kitaportal names an [Actor]; the services ask this
+// package before they read or write, and they filter lists through it.
+//
+// The rules (DESIGN "Who may see what"):
+//   - a Guardian (Erziehungsberechtigte/r) sees and changes only the
+//     applications of their own family;
+//   - a Carrier's staff (Träger, Kita-Leitung) sees only applications that
+//     chose one of the carrier's Kitas, and only in the Kita view (no other
+//     choices, no rank order, no hardship reason); it edits the public
+//     profile and free places of its own Kitas only;
+//   - a Fachberatung (Kindertagespflege counselling office) sees only the
+//     referrals of its own district;
+//   - the Jugendamt (youth welfare office) sees everything of its city;
+//   - the System actor runs the dispatcher and the allocation rounds.
+//
+// # Error contract
+//
+// A denial is [ErrDenied], whether or not the record exists, so that a
+// denial never tells an outsider that a record is there. Services return
+// ErrDenied also for unknown records when the actor could not have seen
+// them anyway.
+//
+// # Glossary
+//
+//   - Erziehungsberechtigte/r: guardian (parent or other person with custody).
+//   - Träger: the carrier that runs Kitas; its staff act for its Kitas.
+//   - Kita-Leitung: the head of a Kita.
+//   - Fachberatung (Kindertagespflege): the district's child-minding office.
+//   - Jugendamt: the youth welfare office that runs the portal.
+//   - Stadtbezirk: city district.
+package access

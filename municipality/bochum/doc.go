@@ -1,0 +1,32 @@
+// Package bochum is the reference municipality profile: the rules of the
+// city of Bochum (North Rhine-Westphalia) as data, embedded in the module.
+//
+// What is confirmed and what is indicative:
+//   - confirmed: up to 5 Kitas in rank order plus Kindertagespflege; the NRW
+//     calendar (Kita year 1 August to 31 July, school entry for children who
+//     turn 6 by 30 September); weekly hours 25/35/45; six Stadtbezirke.
+//   - indicative: the postal-code-to-district table (districts.json: there is
+//     no official table), the allocation deadline, the priority policy and
+//     the Fachberatung contacts (offices.json: sample addresses on the
+//     .example domain).
+//   - sample: the fee schedule (fees.json) has Bochum's structure (brackets ×
+//     hours × age split at 2, exemption threshold 25,000 € then 40,000 €, all
+//     fees cut by 25 % from 1 August 2025) with illustrative amounts; the full
+//     table is not public.
+//
+// [Sample] generates a synthetic catalogue of 190 Kitas with 11,435 places
+// and 610 child-minders, clearly marked as sample data, for the examples
+// and benchmarks.
+//
+// # Error contract
+//
+// [Profile] returns the municipality package's problem list if the embedded
+// files were broken (a test guards that they are not).
+//
+// # Glossary
+//
+//   - Stadtbezirk: city district; Bochum has six, numbered I–VI.
+//   - Fachberatung Kindertagespflege: the district's child-minding office.
+//   - Träger: the carrier of a Kita.
+//   - Beispieldaten: sample data.
+package bochum
