@@ -1,7 +1,6 @@
 package notify
 
 import (
-	"bytes"
 	"embed"
 	"errors"
 	"io/fs"
@@ -347,7 +346,7 @@ var errTooLarge = errors.New("output too large")
 // limitWriter fails once more than max bytes were written, which ends a
 // template execution that would produce too much text.
 type limitWriter struct {
-	buf bytes.Buffer
+	buf strings.Builder
 	max int
 }
 
@@ -360,6 +359,7 @@ func (w *limitWriter) Write(p []byte) (int, error) {
 
 func execute(c *problem.Collector, field string, tmpl *template.Template, data any) string {
 	w := &limitWriter{max: MaxOutputSize}
+	w.buf.Grow(2048) // one allocation for a whole message; String does not copy
 	if err := tmpl.Execute(w, data); err != nil {
 		if errors.Is(err, errTooLarge) {
 			c.Add(field, CodeOutputTooLarge, ErrTemplate, "max", strconv.Itoa(MaxOutputSize))

@@ -133,7 +133,7 @@ func (s *Service) Submit(ctx context.Context, actor access.Actor, familyID strin
 	_ = app.transition(Confirmed, now, actor.String(), "confirmation_issued")
 
 	err = s.store.Atomic(ctx, func(tx Tx) error {
-		a := app.Clone()
+		a := app // the step only sets the reference; fn may run again
 		seq, err := tx.NextSequence(ctx, s.rules.CityCode+"-"+fmt.Sprint(chk.year.StartYear()))
 		if err != nil {
 			return err

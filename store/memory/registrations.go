@@ -11,7 +11,7 @@ import (
 )
 
 type regData struct {
-	apps   map[string]registration.Application
+	apps   map[string]*registration.Application
 	byKey  map[string]string // family \x00 idempotency key -> id
 	active map[string]string // child key \x00 year -> id of the active application
 	seq    map[string]int64
@@ -21,7 +21,7 @@ type regData struct {
 
 func newRegData() regData {
 	return regData{
-		apps:   map[string]registration.Application{},
+		apps:   map[string]*registration.Application{},
 		byKey:  map[string]string{},
 		active: map[string]string{},
 		seq:    map[string]int64{},
@@ -111,8 +111,8 @@ func (r *regData) byIdempotency(familyID, key string) (registration.Application,
 func (r *regData) list(q registration.Query) []registration.Application {
 	var out []registration.Application
 	for _, a := range r.apps {
-		if matches(a, q) {
-			out = append(out, a)
+		if matches(*a, q) {
+			out = append(out, *a)
 		}
 	}
 	slices.SortFunc(out, func(a, b registration.Application) int {
@@ -216,7 +216,7 @@ func (x regTx) Insert(ctx context.Context, a registration.Application) error {
 	}
 	a = a.Clone()
 	a.Version = 1
-	setKey(x.t, r.apps, a.ID, a)
+	setKey(x.t, r.apps, a.ID, &a)
 	return nil
 }
 
@@ -248,7 +248,7 @@ func (x regTx) Update(ctx context.Context, a registration.Application) error {
 	}
 	a = a.Clone()
 	a.Version = old.Version + 1
-	setKey(x.t, r.apps, a.ID, a)
+	setKey(x.t, r.apps, a.ID, &a)
 	return nil
 }
 
