@@ -116,6 +116,15 @@ func languageName(l string) string {
 
 // enqueue renders and queues a lifecycle message (offer, withdrawal) to the family.
 func (s *Service) enqueue(ctx context.Context, tx Tx, a Application, kind notify.Kind, now time.Time) error {
+	msgs, err := s.lifecycleMessages(a, kind, now)
+	if err != nil {
+		return err
+	}
+	return tx.Enqueue(ctx, msgs...)
+}
+
+// lifecycleMessages renders a lifecycle message (offer, withdrawal) to the family.
+func (s *Service) lifecycleMessages(a Application, kind notify.Kind, now time.Time) ([]notify.Message, error) {
 	var data any
 	switch kind {
 	case notify.Offer:
@@ -128,11 +137,7 @@ func (s *Service) enqueue(ctx context.Context, tx Tx, a Application, kind notify
 	case notify.Withdrawal:
 		data = notify.WithdrawalData{Reference: a.Reference, ChildName: childName(a), WithdrawnOn: noteDate(s.rules.today(now))}
 	default:
-		return nil
+		return nil, nil
 	}
-	msgs, err := s.familyMessages(a, kind, data, now)
-	if err != nil {
-		return err
-	}
-	return tx.Enqueue(ctx, msgs...)
+	return s.familyMessages(a, kind, data, now)
 }

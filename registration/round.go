@@ -8,6 +8,7 @@ import (
 	"github.com/kitaportal/kitaportal/access"
 	"github.com/kitaportal/kitaportal/allocation"
 	"github.com/kitaportal/kitaportal/kita"
+	"github.com/kitaportal/kitaportal/notify"
 )
 
 // RoundOptions configure an allocation round over the stored applications.
@@ -166,6 +167,7 @@ func (s *Service) RunRound(ctx context.Context, actor access.Actor, year string,
 			if err != nil {
 				return err
 			}
+			var msgs []notify.Message
 			for _, o := range batch {
 				a, ok := apps[o.app]
 				if !ok {
@@ -181,9 +183,15 @@ func (s *Service) RunRound(ctx context.Context, actor access.Actor, year string,
 				if err := tx.Update(ctx, a); err != nil {
 					return err
 				}
+				m, err := s.lifecycleMessages(a, notify.Offer, now)
+				if err != nil {
+					return err
+				}
+				msgs = append(msgs, m...)
 				written++
 			}
-			return nil
+			// One call for the batch's messages: a store may send them at once.
+			return tx.Enqueue(ctx, msgs...)
 		})
 		if err != nil {
 			return rep, err

@@ -434,12 +434,15 @@ func (s *Service) Offer(ctx context.Context, actor access.Actor, id, kitaID stri
 		return nil
 	}
 	return s.update(ctx, actor, id, allow, func(tx Tx, a *Application, now time.Time) error {
-		return s.makeOffer(ctx, tx, a, kitaID, 0, now, actor.String(), true)
+		if err := s.makeOffer(ctx, tx, a, kitaID, 0, now, actor.String(), true); err != nil {
+			return err
+		}
+		return s.enqueue(ctx, tx, *a, notify.Offer, now)
 	})
 }
 
-// makeOffer records an offer on a; take says whether the place must still
-// be taken (rounds take their places in bulk from the result).
+// makeOffer records an offer on a and takes its place when take is set;
+// the caller queues the offer message.
 func (s *Service) makeOffer(ctx context.Context, tx Tx, a *Application, kitaID string, round int, now time.Time, actor string, take bool) error {
 	c, ok := a.Choice(kitaID)
 	if !ok || c.Status != Waiting {
@@ -459,7 +462,7 @@ func (s *Service) makeOffer(ctx context.Context, tx Tx, a *Application, kitaID s
 	}
 	a.setChoices(ChoiceOffered, func(c Choice) bool { return c.KitaID == kitaID })
 	a.Offer = &Offer{KitaID: kitaID, Band: band, Round: round, At: now, RespondBy: s.rules.today(now).Add(date.PeriodOfDays(s.rules.OfferDays))}
-	return s.enqueue(ctx, tx, *a, notify.Offer, now)
+	return nil
 }
 
 // Accept accepts the offer: every other open choice of the child is released.

@@ -383,12 +383,13 @@ func (s *simulation) fachberatung(ctx context.Context, sum *summary) error {
 func (s *simulation) rounds(ctx context.Context, sum *summary) error {
 	s.clock.Set(mainRound)
 	opts := registration.RoundOptions{Round: 1, Policy: s.profile.Policy, Mechanism: s.profile.Mechanism}
+	began := time.Now()
 	rep, err := s.portal.Registrations.RunRound(ctx, access.SystemActor, kitaYear, opts)
 	if err != nil {
 		return err
 	}
 	sum.offers1 = rep.Offers
-	s.step("main round (%s): %d offers, %d children without a place, %d first choices", s.profile.Mechanism, rep.Offers, rep.Result.Statistics.Unplaced, rep.Result.Statistics.FirstChoice)
+	s.step("main round (%s): %d offers, %d children without a place, %d first choices, %.2f s", s.profile.Mechanism, rep.Offers, rep.Result.Statistics.Unplaced, rep.Result.Statistics.FirstChoice, time.Since(began).Seconds())
 	if err := s.dispatch(ctx); err != nil {
 		return err
 	}

@@ -49,21 +49,34 @@ func enqueue(ctx context.Context, q querier, msgs []notify.Message) error {
 		}
 		seen[m.ID] = true
 	}
+	if len(msgs) == 0 {
+		return nil
+	}
+	// All inserts go to the server in one round trip.
+	var b pgx.Batch
 	for _, m := range msgs {
-		tag, err := q.Exec(ctx, `INSERT INTO messages (`+messageColumns+`)
+		b.Queue(`INSERT INTO messages (`+messageColumns+`)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
 ON CONFLICT (id) DO NOTHING`,
 			m.ID, m.Kind.String(), m.Subject, m.FamilyID, m.To, m.ToName, m.Lang, m.Title, m.Body,
 			m.Status.String(), m.Attempts, m.CreatedAt, m.NextAttempt, m.ClaimedUntil, m.ClaimToken,
 			m.SentAt, m.LastError)
-		if err != nil {
-			return wrap(ctx, "enqueue", err)
-		}
-		if tag.RowsAffected() == 0 {
-			return notify.ErrExists
+	}
+	br := q.SendBatch(ctx, &b)
+	var first error
+	for range msgs {
+		tag, err := br.Exec()
+		switch {
+		case err != nil && first == nil:
+			first = wrap(ctx, "enqueue", err)
+		case err == nil && tag.RowsAffected() == 0 && first == nil:
+			first = notify.ErrExists
 		}
 	}
-	return nil
+	if err := br.Close(); err != nil && first == nil {
+		first = wrap(ctx, "enqueue", err)
+	}
+	return first
 }
 
 // Claim leases up to limit due messages to token, oldest first (by

@@ -1,0 +1,122 @@
+package kitaportal_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net/url"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/rickb777/date"
+
+	"github.com/kitaportal/kitaportal"
+	"github.com/kitaportal/kitaportal/access"
+	"github.com/kitaportal/kitaportal/geo"
+	"github.com/kitaportal/kitaportal/kita"
+	"github.com/kitaportal/kitaportal/municipality/bochum"
+	"github.com/kitaportal/kitaportal/registration"
+)
+
+// bochumYear opens a portal with Bochum's profile and sample catalogue and
+// registers n children with up to five Kitas each, as in a Bochum year.
+func bochumYear(b *testing.B, cfg kitaportal.Config, n int) *kitaportal.Portal {
+	b.Helper()
+	ctx := context.Background()
+	profile, err := bochum.Profile()
+	if err != nil {
+		b.Fatal(err)
+	}
+	cat, err := bochum.Catalogue()
+	if err != nil {
+		b.Fatal(err)
+	}
+	clock := time.Date(2026, 11, 25, 10, 0, 0, 0, berlin)
+	cfg.Profile, cfg.Catalogue, cfg.Clock = profile, cat, func() time.Time { return clock }
+	p, err := kitaportal.Open(ctx, cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(p.Close)
+	if err := p.Registrations.SyncPlaces(ctx, access.SystemActor, "2027/2028", cat.All()); err != nil {
+		b.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	start := date.New(2027, time.August, 1)
+	kitas := cat.All()
+	for i := range n {
+		birth := start.AddDate(0, -(12 + r.IntN(40)), -r.IntN(28))
+		var choices []string
+		want := 1 + r.IntN(5)
+		for _, j := range r.Perm(len(kitas)) {
+			k := kitas[j]
+			if k.Takes(kita.AgeOn(birth, start).InMonths()) && k.TakesBand(kita.BandOn(birth, start)) && k.Hours.Allows(35) {
+				choices = append(choices, k.ID)
+			}
+			if len(choices) == want {
+				break
+			}
+		}
+		family := fmt.Sprintf("F%05d", i)
+		_, err := p.Registrations.Submit(ctx, access.NewGuardian("g", family), family, registration.Input{
+			Child:     registration.ChildInput{GivenName: fmt.Sprintf("Kind %d", i), FamilyName: "Beispiel", BirthDate: birth},
+			Guardians: []registration.GuardianInput{{GivenName: "Eva", FamilyName: "Beispiel", Email: "eva@beispiel.example", Language: "de", Working: true}},
+			Address:   geo.Address{Street: "Kortumstraße", HouseNumber: "5", PostalCode: "44787", City: "Bochum"},
+			Start:     start, Hours: 35, Kitas: choices, Consent: true,
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	return p
+}
+
+// BenchmarkRoundBochum runs the main allocation round of a Bochum year
+// (8,861 applications, 190 Kitas, 11,435 places) through the service: read
+// the applications and places, allocate under Bochum's policy, write an
+// offer (place taken, message queued) on every placed application. With
+// KITAPORTAL_POSTGRES_URL set it runs against PostgreSQL too.
+func BenchmarkRoundBochum(b *testing.B) {
+	run := func(b *testing.B, cfg kitaportal.Config) {
+		p := bochumYear(b, cfg, 8861)
+		ctx := context.Background()
+		b.ReportAllocs()
+		var offers int
+		for b.Loop() {
+			rep, err := p.Registrations.RunRound(ctx, access.SystemActor, "2027/2028",
+				registration.RoundOptions{Policy: p.Profile.Policy, Mechanism: p.Profile.Mechanism})
+			if err != nil {
+				b.Fatal(err)
+			}
+			offers = rep.Offers
+		}
+		b.ReportMetric(float64(offers), "offers")
+	}
+	b.Run("memory", func(b *testing.B) { run(b, kitaportal.Config{}) })
+	b.Run("postgres", func(b *testing.B) {
+		base := os.Getenv("KITAPORTAL_POSTGRES_URL")
+		if base == "" {
+			b.Skip("set KITAPORTAL_POSTGRES_URL to run against PostgreSQL")
+		}
+		schema := fmt.Sprintf("bench_%d", time.Now().UnixNano())
+		conn, err := pgx.Connect(context.Background(), base)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer conn.Close(context.Background())
+		if _, err := conn.Exec(context.Background(), "CREATE SCHEMA "+schema); err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { _, _ = conn.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE") })
+		u, err := url.Parse(base)
+		if err != nil {
+			b.Fatal(err)
+		}
+		q := u.Query()
+		q.Set("search_path", schema)
+		u.RawQuery = q.Encode()
+		run(b, kitaportal.Config{PostgresURL: u.String()})
+	})
+}
