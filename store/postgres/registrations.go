@@ -100,14 +100,8 @@ func (v regView) Audit(ctx context.Context, q registration.AuditQuery) ([]regist
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	var (
-		where []string
-		args  []any
-	)
-	add := func(cond string, arg any) {
-		args = append(args, arg)
-		where = append(where, fmt.Sprintf(cond, len(args)))
-	}
+	var f filter
+	add := f.add
 	if q.ApplicationID != "" {
 		add("application_id = $%d", q.ApplicationID)
 	}
@@ -118,8 +112,8 @@ func (v regView) Audit(ctx context.Context, q registration.AuditQuery) ([]regist
 		add("actor = $%d", q.Actor)
 	}
 	sql := "SELECT seq, at, actor, action, application_id, family_id, reason FROM audit" +
-		whereClause(where) + " ORDER BY at, seq" + pageClause(q.Offset, q.Limit)
-	rows, err := v.s.pool.Query(ctx, sql, args...)
+		f.where() + " ORDER BY at, seq" + pageClause(q.Offset, q.Limit)
+	rows, err := v.s.pool.Query(ctx, sql, f.args...)
 	if err != nil {
 		return nil, wrap(ctx, "audit", err)
 	}
@@ -369,14 +363,8 @@ func listApplications(ctx context.Context, q querier, query registration.Query) 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	var (
-		where []string
-		args  []any
-	)
-	add := func(cond string, arg any) {
-		args = append(args, arg)
-		where = append(where, fmt.Sprintf(cond, len(args)))
-	}
+	var f filter
+	add := f.add
 	if query.FamilyID != "" {
 		add("family_id = $%d", query.FamilyID)
 	}
@@ -396,9 +384,9 @@ func listApplications(ctx context.Context, q querier, query registration.Query) 
 	if len(query.KitaIDs) > 0 {
 		add("kita_ids && $%d::text[]", query.KitaIDs)
 	}
-	sql := "SELECT version, doc FROM applications" + whereClause(where) +
+	sql := "SELECT version, doc FROM applications" + f.where() +
 		" ORDER BY submitted_at, id" + pageClause(query.Offset, query.Limit)
-	rows, err := q.Query(ctx, sql, args...)
+	rows, err := q.Query(ctx, sql, f.args...)
 	if err != nil {
 		return nil, wrap(ctx, "list applications", err)
 	}
@@ -433,11 +421,24 @@ VALUES ($1, $2, $3, $4, $5, $6)`, e.At, e.Actor, e.Action, e.ApplicationID, e.Fa
 	return wrap(ctx, "append audit", err)
 }
 
-func whereClause(conds []string) string {
-	if len(conds) == 0 {
+// filter builds a WHERE clause with numbered parameters.
+type filter struct {
+	conds []string
+	args  []any
+}
+
+// add appends a condition whose %d becomes the parameter's number.
+func (f *filter) add(cond string, arg any) {
+	f.args = append(f.args, arg)
+	f.conds = append(f.conds, fmt.Sprintf(cond, len(f.args)))
+}
+
+// where returns " WHERE a AND b", or "" without conditions.
+func (f *filter) where() string {
+	if len(f.conds) == 0 {
 		return ""
 	}
-	return " WHERE " + strings.Join(conds, " AND ")
+	return " WHERE " + strings.Join(f.conds, " AND ")
 }
 
 // pageClause returns OFFSET and LIMIT as in the in-memory adapter: a
