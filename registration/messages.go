@@ -6,6 +6,7 @@ import (
 
 	"github.com/rickb777/date"
 
+	"github.com/kitaportal/kitaportal/kita"
 	"github.com/kitaportal/kitaportal/notify"
 )
 
@@ -23,6 +24,11 @@ func lang(a Application) string {
 
 func (s *Service) kitaLine(rank int, id string) notify.KitaLine {
 	k, _ := s.catalogue.Get(id)
+	return lineOf(rank, k)
+}
+
+// lineOf is a Kita as a confirmation lists it: rank, name and address.
+func lineOf(rank int, k kita.Kita) notify.KitaLine {
 	addr := k.Address.Street
 	if k.Address.HouseNumber != "" {
 		addr += " " + k.Address.HouseNumber
@@ -60,7 +66,8 @@ func (s *Service) familyMessages(a Application, kind notify.Kind, data any, now 
 
 // submissionMessages are the confirmation to the family and, with
 // Tagespflege, the referral message to the district's Fachberatung.
-func (s *Service) submissionMessages(a Application, now time.Time) ([]notify.Message, error) {
+// kitas are the chosen Kitas in rank order, as validation looked them up.
+func (s *Service) submissionMessages(a Application, kitas []kita.Kita, now time.Time) ([]notify.Message, error) {
 	data := notify.ConfirmationData{
 		Reference:   a.Reference,
 		ChildName:   childName(a),
@@ -68,8 +75,9 @@ func (s *Service) submissionMessages(a Application, now time.Time) ([]notify.Mes
 		Hours:       int(a.Hours),
 		ShortNotice: a.HasFlag(FlagShortNotice),
 	}
-	for _, c := range a.Choices {
-		data.Kitas = append(data.Kitas, s.kitaLine(c.Rank, c.KitaID))
+	data.Kitas = make([]notify.KitaLine, 0, len(kitas))
+	for i, k := range kitas {
+		data.Kitas = append(data.Kitas, lineOf(i+1, k))
 	}
 	var office notifyOffice
 	if a.TP != nil {

@@ -130,7 +130,8 @@ func (s *Service) Submit(ctx context.Context, actor access.Actor, familyID strin
 	if in.Tagespflege != nil {
 		app.TP = &Tagespflege{District: in.Tagespflege.District, ReferralID: s.newID()}
 	}
-	_ = app.transition(Confirmed, now, actor.String(), "confirmation_issued")
+	who := actor.String()
+	_ = app.transition(Confirmed, now, who, "confirmation_issued")
 
 	err = s.store.Atomic(ctx, func(tx Tx) error {
 		a := app // the step only sets the reference; fn may run again
@@ -142,7 +143,7 @@ func (s *Service) Submit(ctx context.Context, actor access.Actor, familyID strin
 		if err := tx.Insert(ctx, a); err != nil {
 			return err
 		}
-		msgs, err := s.submissionMessages(a, now)
+		msgs, err := s.submissionMessages(a, chk.kitas, now)
 		if err != nil {
 			return err
 		}
@@ -155,7 +156,7 @@ func (s *Service) Submit(ctx context.Context, actor access.Actor, familyID strin
 		if err := tx.Enqueue(ctx, msgs...); err != nil {
 			return err
 		}
-		if err := tx.AppendAudit(ctx, AuditEntry{At: now, Actor: actor.String(), Action: AuditSubmit, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: "voranmeldung"}); err != nil {
+		if err := tx.AppendAudit(ctx, AuditEntry{At: now, Actor: who, Action: AuditSubmit, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: "voranmeldung"}); err != nil {
 			return err
 		}
 		app = a

@@ -68,6 +68,7 @@ type checked struct {
 	district string
 	flags    []Flag
 	choices  []Choice
+	kitas    []kita.Kita // the chosen Kitas, aligned with choices
 }
 
 // check validates a normalized input against the rules, the catalogue and
@@ -173,6 +174,7 @@ func (s *Service) check(in Input, now time.Time) (checked, error) {
 			c.Add(field, "registration.kita_hours", ErrKitaHours, "offered", k.Hours.String())
 		}
 		out.choices = append(out.choices, Choice{Rank: len(out.choices) + 1, KitaID: id, Status: Waiting, Carrier: k.Carrier.ID})
+		out.kitas = append(out.kitas, k)
 	}
 
 	// Kindertagespflege.
