@@ -9,6 +9,7 @@ import (
 	"github.com/kitaportal/kitaportal/access"
 	"github.com/kitaportal/kitaportal/geo"
 	"github.com/kitaportal/kitaportal/notify"
+	"github.com/kitaportal/kitaportal/tagespflege"
 )
 
 // The audit actions.
@@ -121,6 +122,9 @@ func (s *Service) Erase(ctx context.Context, actor access.Actor, familyID string
 				}
 				a.releaseOthers("")
 				a.Offer = nil
+				if err := closeReferral(ctx, tx, a, tagespflege.Withdrawn, now, actor.String()); err != nil {
+					return err
+				}
 			}
 			if a.Anonymized {
 				continue

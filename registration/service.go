@@ -354,6 +354,9 @@ func (s *Service) Withdraw(ctx context.Context, actor access.Actor, id string) (
 		}
 		a.releaseOthers("")
 		a.Offer = nil
+		if err := closeReferral(ctx, tx, *a, tagespflege.Withdrawn, now, actor.String()); err != nil {
+			return err
+		}
 		return s.enqueue(ctx, tx, *a, notify.Withdrawal, now)
 	})
 }
@@ -477,8 +480,31 @@ func (s *Service) Accept(ctx context.Context, actor access.Actor, id string) (Ap
 		}
 		a.setChoices(ChoiceAccepted, func(c Choice) bool { return c.KitaID == a.Offer.KitaID })
 		a.releaseOthers(a.Offer.KitaID)
-		return nil
+		return closeReferral(ctx, tx, *a, tagespflege.PlacedElsewhere, now, actor.String())
 	})
+}
+
+// closeReferral closes the application's Tagespflege referral, if it is
+// still open, in the same atomic step: the Fachberatung stops looking for a
+// minder once the child took a Kita place or the family withdrew.
+func closeReferral(ctx context.Context, tx Tx, a Application, reason tagespflege.CloseReason, now time.Time, actor string) error {
+	if a.TP == nil || a.TP.ReferralID == "" {
+		return nil
+	}
+	r, err := tx.Referral(ctx, a.TP.ReferralID)
+	if errors.Is(err, tagespflege.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if r.Status != tagespflege.Open && r.Status != tagespflege.Contacted {
+		return nil // placed with a minder or closed already: the Fachberatung decides
+	}
+	if err := r.Close(reason, now, actor); err != nil {
+		return err
+	}
+	return tx.UpdateReferral(ctx, r)
 }
 
 // Decline declines the offer: the place is given back, and the application
@@ -536,6 +562,9 @@ func (s *Service) Contracted(ctx context.Context, actor access.Actor, id string)
 			}
 			o.releaseOthers("")
 			o.Offer = nil
+			if err := closeReferral(ctx, tx, o, tagespflege.PlacedElsewhere, now, actor.String()); err != nil {
+				return err
+			}
 			if err := tx.Update(ctx, o); err != nil {
 				return err
 			}

@@ -72,6 +72,11 @@ type Tx interface {
 	ReleasePlace(ctx context.Context, k PlaceKey) error
 	// CreateReferral stores a Kindertagespflege referral.
 	CreateReferral(ctx context.Context, r tagespflege.Referral) error
+	// Referral reads a referral (tagespflege.ErrNotFound).
+	Referral(ctx context.Context, id string) (tagespflege.Referral, error)
+	// UpdateReferral stores r, which must carry the version it was read
+	// with (tagespflege.ErrConflict when stale).
+	UpdateReferral(ctx context.Context, r tagespflege.Referral) error
 	// Enqueue puts messages into the outbox.
 	Enqueue(ctx context.Context, msgs ...notify.Message) error
 	// AppendAudit appends to the audit trail within the step.

@@ -294,6 +294,14 @@ func (x regTx) CreateReferral(ctx context.Context, r tagespflege.Referral) error
 	return x.t.createReferral(r)
 }
 
+func (x regTx) Referral(ctx context.Context, id string) (tagespflege.Referral, error) {
+	return tpTx(x).Referral(ctx, id)
+}
+
+func (x regTx) UpdateReferral(ctx context.Context, r tagespflege.Referral) error {
+	return tpTx(x).UpdateReferral(ctx, r)
+}
+
 func (x regTx) Enqueue(ctx context.Context, msgs ...notify.Message) error {
 	if err := ctx.Err(); err != nil {
 		return err

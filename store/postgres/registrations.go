@@ -272,6 +272,14 @@ func (x regTx) CreateReferral(ctx context.Context, r tagespflege.Referral) error
 	return createReferral(ctx, x.tx, r)
 }
 
+func (x regTx) Referral(ctx context.Context, id string) (tagespflege.Referral, error) {
+	return tpView{q: x.tx, tx: x.tx}.Referral(ctx, id)
+}
+
+func (x regTx) UpdateReferral(ctx context.Context, r tagespflege.Referral) error {
+	return tpView{q: x.tx, tx: x.tx}.UpdateReferral(ctx, r)
+}
+
 func (x regTx) Enqueue(ctx context.Context, msgs ...notify.Message) error {
 	return enqueue(ctx, x.tx, msgs)
 }

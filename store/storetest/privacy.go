@@ -18,16 +18,16 @@ import (
 	"github.com/kitaportal/kitaportal/tagespflege"
 )
 
-// privacyWorld is a registration service over the adapter's stores with a
+// serviceWorld is a registration service over the adapter's stores with a
 // tiny city: one district, two Kitas, one Fachberatung.
-type privacyWorld struct {
+type serviceWorld struct {
 	ctx   context.Context
 	svc   *registration.Service
 	now   *time.Time
 	store registration.Store
 }
 
-func newPrivacyWorld(t *testing.T, st Stores) *privacyWorld {
+func newServiceWorld(t *testing.T, st Stores) *serviceWorld {
 	t.Helper()
 	addr := geo.Address{Street: "Marktplatz", HouseNumber: "1", PostalCode: "12345", City: "Musterstadt"}
 	cat, err := kita.NewCatalogue([]kita.Kita{
@@ -48,7 +48,7 @@ func newPrivacyWorld(t *testing.T, st Stores) *privacyWorld {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
-	w := &privacyWorld{ctx: context.Background(), now: &now, store: st.Registrations}
+	w := &serviceWorld{ctx: context.Background(), now: &now, store: st.Registrations}
 	w.svc, err = registration.NewService(registration.Config{
 		Rules: registration.Rules{
 			CityCode: "MS", Calendar: kita.NRW, MaxChoices: 5, Hours: kita.NRWHours, Tagespflege: true, TagespflegeMaxAge: 3,
@@ -66,14 +66,25 @@ func newPrivacyWorld(t *testing.T, st Stores) *privacyWorld {
 	return w
 }
 
-func (w *privacyWorld) submit(t *testing.T, family, child string) registration.Application {
+func (w *serviceWorld) submit(t *testing.T, family, child string) registration.Application {
 	t.Helper()
-	rc, err := w.svc.Submit(w.ctx, access.NewGuardian("g-"+family, family), family, registration.Input{
+	return w.submitWith(t, family, child, nil)
+}
+
+// submitWith submits a Voranmeldung for a child born on 29 February 2024;
+// edit may change the input.
+func (w *serviceWorld) submitWith(t *testing.T, family, child string, edit func(*registration.Input)) registration.Application {
+	t.Helper()
+	in := registration.Input{
 		Child:     registration.ChildInput{GivenName: child, FamilyName: "Ößmann-Çelik", BirthDate: date.New(2024, time.February, 29)},
 		Guardians: []registration.GuardianInput{{GivenName: "Jürgen", FamilyName: "Ößmann-Çelik", Email: family + "@familie.example", Language: "de"}},
 		Address:   geo.Address{Street: "Lindenweg", HouseNumber: "7", PostalCode: "12345", City: "Musterstadt"},
 		Start:     date.New(2027, time.August, 1), Hours: 35, Kitas: []string{"a", "b"}, Consent: true,
-	})
+	}
+	if edit != nil {
+		edit(&in)
+	}
+	rc, err := w.svc.Submit(w.ctx, access.NewGuardian("g-"+family, family), family, in)
 	if err != nil {
 		t.Fatalf("submit: %v", err)
 	}
@@ -85,7 +96,7 @@ func (w *privacyWorld) submit(t *testing.T, family, child string) registration.A
 // (Art. 17), retention, and the audit trail.
 func RunPrivacy(t *testing.T, newStores Factory) {
 	t.Run("an export holds the family's applications, messages and audit trail, and nothing of others", func(t *testing.T) {
-		w := newPrivacyWorld(t, newStores(t))
+		w := newServiceWorld(t, newStores(t))
 		a := w.submit(t, "fa", "Lena")
 		w.submit(t, "fb", "Mats")
 		ex, err := w.svc.Export(w.ctx, access.NewGuardian("g-fa", "fa"), "fa")
@@ -112,7 +123,7 @@ func RunPrivacy(t *testing.T, newStores Factory) {
 	})
 
 	t.Run("erasure anonymizes the family's applications, deletes its messages and keeps the statistics", func(t *testing.T) {
-		w := newPrivacyWorld(t, newStores(t))
+		w := newServiceWorld(t, newStores(t))
 		a := w.submit(t, "fa", "Lena")
 		other := w.submit(t, "fb", "Mats")
 		n, err := w.svc.Erase(w.ctx, access.NewGuardian("g-fa", "fa"), "fa")
@@ -162,7 +173,7 @@ func RunPrivacy(t *testing.T, newStores Factory) {
 	})
 
 	t.Run("retention anonymizes applications that never led to a contract once the period has passed", func(t *testing.T) {
-		w := newPrivacyWorld(t, newStores(t))
+		w := newServiceWorld(t, newStores(t))
 		withdrawn := w.submit(t, "fa", "Lena")
 		open := w.submit(t, "fb", "Mats")
 		if _, err := w.svc.Withdraw(w.ctx, access.NewGuardian("g-fa", "fa"), withdrawn.ID); err != nil {
@@ -192,7 +203,7 @@ func RunPrivacy(t *testing.T, newStores Factory) {
 	})
 
 	t.Run("the audit trail records who read and changed an application, when and why", func(t *testing.T) {
-		w := newPrivacyWorld(t, newStores(t))
+		w := newServiceWorld(t, newStores(t))
 		a := w.submit(t, "fa", "Lena")
 		staff := access.NewCarrierStaff("s1", "c1")
 		if _, err := w.svc.Get(w.ctx, staff, a.ID); err != nil {

@@ -24,4 +24,5 @@ func Run(t *testing.T, newStores Factory) {
 	t.Run("Outbox", func(t *testing.T) { RunOutbox(t, newStores) })
 	t.Run("Tagespflege", func(t *testing.T) { RunTagespflege(t, newStores) })
 	t.Run("Privacy", func(t *testing.T) { RunPrivacy(t, newStores) })
+	t.Run("Lifecycle", func(t *testing.T) { RunLifecycle(t, newStores) })
 }
