@@ -141,8 +141,11 @@ type Cutoff struct {
 	Capacity int `json:"capacity"`
 	// Admitted is the number of applicants placed in the pool this round.
 	Admitted int `json:"admitted"`
-	// Rank is the 1-based priority rank of the last admitted applicant,
-	// 0 when nobody was admitted.
+	// Rank is the 1-based rank of the last admitted applicant in the Kita's
+	// whole priority order (Result.Priorities, all bands together), 0 when
+	// nobody was admitted. With band quotas it is therefore not a count
+	// within the band: a u3 pool of 10 places may close at rank 14 when
+	// o3 children stand between the u3 children in the order.
 	Rank int `json:"rank"`
 	// Applicant is that applicant's id.
 	Applicant string `json:"applicant,omitempty"`

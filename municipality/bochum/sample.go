@@ -3,6 +3,7 @@ package bochum
 import (
 	"bytes"
 	_ "embed"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -32,25 +33,21 @@ const SamplePlaces = 11435
 // SampleMinders is the number of child-minders [Minders] returns (Bochum 2020: 610).
 const SampleMinders = 610
 
-// CSVMapping is how Bochum-style open data files are laid out: semicolon
-// separated, "Straße Hausnummer" and "PLZ Ort" in one column each, UTM zone
-// 32N coordinates (EPSG:25832), ages in months.
-var CSVMapping = kita.CSVMapping{
-	Columns: kita.CSVColumns{
-		ID: "Einrichtungsnummer", Name: "Name", CarrierID: "Traeger_Nr", CarrierName: "Traeger",
-		CarrierKind: "Traegerart", Street: "Strasse", PostalCodeCity: "PLZ_Ort", District: "Stadtbezirk",
-		Easting: "Rechtswert", Northing: "Hochwert", MinAge: "Aufnahmealter_Monate", Hours: "Betreuungsumfang",
-		CapacityU3: "Plaetze_U3", CapacityO3: "Plaetze_UE3",
-	},
-	Comma:       ';',
-	Coordinates: kita.UTM32,
-	AgeUnit:     kita.Months,
-	CarrierKinds: map[string]kita.CarrierKind{
-		"städtisch": kita.Municipal, "katholisch": kita.Catholic, "evangelisch": kita.Protestant,
-		"wohlfahrtsverband": kita.Welfare, "elterninitiative": kita.ParentsInitiative, "betriebskita": kita.Company,
-	},
-	City:    "Bochum",
-	Allowed: kita.NRWHours,
+// layoutJSON is the layout of Bochum-style open-data files as
+// configuration: semicolon separated, "Straße Hausnummer" and "PLZ Ort" in
+// one column each, UTM zone 32N coordinates (EPSG:25832), ages in months.
+//
+//go:embed kitas-layout.json
+var layoutJSON []byte
+
+// Layout returns the column mapping of Bochum-style open-data files
+// (kitas-layout.json), for kita.ImportCSV.
+func Layout() (kita.CSVMapping, error) {
+	var m kita.CSVMapping
+	if err := json.Unmarshal(layoutJSON, &m); err != nil {
+		return kita.CSVMapping{}, err
+	}
+	return m, m.Validate()
 }
 
 // SampleCSV returns the synthetic open-data file.
@@ -59,7 +56,11 @@ func SampleCSV() []byte { return bytes.Clone(sampleCSV) }
 // Catalogue returns the SAMPLE catalogue: 190 synthetic Kitas with 11,435
 // places, imported from the embedded open-data file through kita.ImportCSV.
 func Catalogue() (*kita.Catalogue, error) {
-	kitas, err := kita.ImportCSV(bytes.NewReader(sampleCSV), CSVMapping)
+	layout, err := Layout()
+	if err != nil {
+		return nil, err
+	}
+	kitas, err := kita.ImportCSV(bytes.NewReader(sampleCSV), layout)
 	if err != nil {
 		return nil, err
 	}
