@@ -14,9 +14,10 @@
 //     fees cut by 25 % from 1 August 2025) with illustrative amounts; the full
 //     table is not public.
 //
-// [Sample] generates a synthetic catalogue of 190 Kitas with 11,435 places
-// and 610 child-minders, clearly marked as sample data, for the examples
-// and benchmarks.
+// [Catalogue] imports a synthetic open-data file (kitas-sample.csv) of 190
+// Kitas with 11,435 places through kita.ImportCSV with the layout in
+// kitas-layout.json ([Layout]); [Minders] makes 610 child-minders. Both are
+// clearly marked sample data, for the examples and benchmarks.
 //
 // # Error contract
 //
