@@ -47,6 +47,9 @@ type FeeSchedule struct {
 	// free of fees (Beitragsfreiheit, NRW § 50 KiBiz: 2). Counted back from
 	// the last Kita year before school entry under the contract's calendar.
 	FeeFreeYearsBeforeSchool int `json:"fee_free_years_before_school"`
+	// FeeFreeBasis is the legal basis printed beside fee-free months (NRW:
+	// "§ 50 KiBiz"); empty prints none, for states with other rules.
+	FeeFreeBasis string `json:"fee_free_basis,omitempty"`
 	// Siblings is the Geschwisterermäßigung.
 	Siblings SiblingRule `json:"siblings"`
 	// SiblingPercent is the reduction of further children under [PercentReduction].
@@ -301,6 +304,8 @@ type Band struct {
 	Reasons []Reason `json:"reasons"`
 	// AgeSplit is the schedule's split age, for the text of age reasons.
 	AgeSplit kita.AgeSplit `json:"age_split"`
+	// FeeFreeBasis is the schedule's legal basis of fee-free years.
+	FeeFreeBasis string `json:"fee_free_basis,omitempty"`
 	// SiblingPercent and CutPercent are the percentages applied, for the text.
 	SiblingPercent decimal.Decimal `json:"sibling_percent"`
 	CutPercent     decimal.Decimal `json:"cut_percent"`
@@ -334,10 +339,14 @@ func reasonText(r Reason, l Language, b Band) string {
 	split := strconv.Itoa(int(b.AgeSplit))
 	switch r {
 	case ReasonFeeFree:
+		text := "beitragsfreies Jahr"
 		if en {
-			return "fee-free year (§ 50 KiBiz)"
+			text = "fee-free year"
 		}
-		return "beitragsfreies Jahr (§ 50 KiBiz)"
+		if b.FeeFreeBasis != "" {
+			text += " (" + b.FeeFreeBasis + ")"
+		}
+		return text
 	case ReasonExempt:
 		if en {
 			return "exempt: income below threshold"
@@ -513,7 +522,7 @@ func (s FeeSchedule) Calculate(q FeeQuery) (FeeStatement, error) {
 			c.Add(ferr.field, ferr.code, rule)
 			return FeeStatement{}, c.Err()
 		}
-		band := Band{Fee: own.fee, Reasons: own.reasons, AgeSplit: s.AgeSplit}
+		band := Band{Fee: own.fee, Reasons: own.reasons, AgeSplit: s.AgeSplit, FeeFreeBasis: s.FeeFreeBasis}
 		if s.Siblings != NoSiblingReduction && own.fee.IsPositive() {
 			ahead := false
 			for _, sib := range q.Siblings {

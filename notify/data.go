@@ -75,6 +75,10 @@ type ConfirmationData struct {
 	// ShortNotice says the start date is less than six months away: parents
 	// should report their need six months before (§ 5 KiBiz).
 	ShortNotice bool
+	// NoticeMonths is how far ahead need should be reported (NRW: 6), and
+	// NoticeBasis its legal basis ("§ 5 KiBiz"; empty prints none).
+	NoticeMonths int
+	NoticeBasis  string
 	// Warnings are further notes, already in the message's language.
 	Warnings []string
 }

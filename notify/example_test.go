@@ -27,7 +27,9 @@ func ExampleTemplates_Render() {
 				Phone: "0234 910-0000",
 			},
 		},
-		ShortNotice: true,
+		ShortNotice:  true,
+		NoticeMonths: 6,
+		NoticeBasis:  "§ 5 KiBiz",
 	})
 	if err != nil {
 		fmt.Println(err)
@@ -60,10 +62,10 @@ func ExampleTemplates_Render() {
 	//   E-Mail: tagespflege-sued@bochum.example
 	//   Telefon: 0234 910-0000
 	//
-	// Bitte beachten Sie: Bis zum gewünschten Beginn sind es weniger als sechs
-	// Monate. Eltern sollen ihren Bedarf mindestens sechs Monate vorher anmelden
-	// (§ 5 KiBiz). Wir bemühen uns trotzdem um einen Platz, können ihn aber nicht
-	// zusagen.
+	// Bitte beachten Sie: Bis zum gewünschten Beginn sind es weniger als 6
+	// Monate. Eltern sollen ihren Bedarf mindestens 6 Monate vorher
+	// anmelden (§ 5 KiBiz). Wir bemühen uns trotzdem um einen Platz,
+	// können ihn aber nicht zusagen.
 	//
 	// Eine Voranmeldung ist noch keine Platzzusage. Wenn eine Kita Ihnen einen
 	// Platz anbieten kann, meldet sie sich bei Ihnen, in der Regel acht Wochen,

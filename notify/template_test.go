@@ -97,13 +97,20 @@ func TestRenderConfirmation(t *testing.T) {
 		assert.NotContains(t, body, "folgende Kitas")
 	})
 
-	t.Run("warnings are shown, the six-month rule by its paragraph", func(t *testing.T) {
+	t.Run("warnings are shown, the notice period with the city's months and legal basis", func(t *testing.T) {
 		d := confirmation()
 		d.ShortNotice = true
+		d.NoticeMonths, d.NoticeBasis = 6, "§ 5 KiBiz"
 		d.Warnings = []string{"Die Kita Löwenzahn nimmt Kinder erst ab zwei Jahren auf."}
 		_, body, err := tmpl.Render(notify.Confirmation, "de", d)
 		require.NoError(t, err)
+		assert.Contains(t, body, "mindestens 6 Monate")
 		assert.Contains(t, body, "(§ 5 KiBiz)")
+		d.NoticeMonths, d.NoticeBasis = 4, ""
+		_, body, err = tmpl.Render(notify.Confirmation, "de", d)
+		require.NoError(t, err)
+		assert.Contains(t, body, "mindestens 4 Monate")
+		assert.NotContains(t, body, "KiBiz", "a city outside NRW quotes no NRW law")
 		assert.Contains(t, body, "Hinweis: Die Kita Löwenzahn nimmt Kinder erst ab zwei Jahren auf.")
 	})
 

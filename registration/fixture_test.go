@@ -44,6 +44,7 @@ func bochumRules() registration.Rules {
 		YearsAhead:        2,
 		Deadline:          kita.MonthDay{Month: time.January, Day: 15},
 		NoticeMonths:      6,
+		NoticeBasis:       "§ 5 KiBiz",
 		AllowUnborn:       true,
 		HardshipReasons:   []registration.HardshipReason{"medical", "social"},
 		OfferDays:         14,

@@ -69,11 +69,13 @@ func (s *Service) familyMessages(a Application, kind notify.Kind, data any, now 
 // kitas are the chosen Kitas in rank order, as validation looked them up.
 func (s *Service) submissionMessages(a Application, kitas []kita.Kita, now time.Time) ([]notify.Message, error) {
 	data := notify.ConfirmationData{
-		Reference:   a.Reference,
-		ChildName:   childName(a),
-		StartDate:   noteDate(a.Start),
-		Hours:       int(a.Hours),
-		ShortNotice: a.HasFlag(FlagShortNotice),
+		Reference:    a.Reference,
+		ChildName:    childName(a),
+		StartDate:    noteDate(a.Start),
+		Hours:        int(a.Hours),
+		ShortNotice:  a.HasFlag(FlagShortNotice),
+		NoticeMonths: s.rules.NoticeMonths,
+		NoticeBasis:  s.rules.NoticeBasis,
 	}
 	data.Kitas = make([]notify.KitaLine, 0, len(kitas))
 	for i, k := range kitas {

@@ -35,6 +35,9 @@ type Rules struct {
 	Deadline kita.MonthDay `json:"deadline"`
 	// NoticeMonths is how far ahead a need should be reported (KiBiz § 5 (1): 6).
 	NoticeMonths int `json:"notice_months"`
+	// NoticeBasis is the legal basis of the notice period, quoted in the
+	// confirmation ("§ 5 KiBiz" in NRW; empty quotes none).
+	NoticeBasis string `json:"notice_basis,omitempty"`
 	// AllowUnborn accepts an expected birth date for an unborn child.
 	AllowUnborn bool `json:"allow_unborn"`
 	// HardshipReasons are the accepted Härtefall reason codes.
