@@ -1,6 +1,7 @@
 package municipality_test
 
 import (
+	"errors"
 	"os"
 	"testing"
 	"testing/fstest"
@@ -57,4 +58,39 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 	assert.True(t, list.Has("districts.json", "municipality.file_missing"))
 	assert.True(t, list.Has("fees.json", "municipality.file_missing"))
 	assert.True(t, list.Has("offices.json", "municipality.malformed"))
+}
+
+// FuzzLoad feeds arbitrary profile.json and offices.json files, beside a
+// valid rest, to Load: it never panics, and a profile it returns validates.
+func FuzzLoad(f *testing.F) {
+	base := map[string][]byte{}
+	for _, name := range []string{"profile.json", "districts.json", "offices.json", "fees.json"} {
+		b, err := os.ReadFile("testdata/musterstadt/" + name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		base[name] = b
+	}
+	f.Add(base["profile.json"], base["offices.json"])
+	f.Add([]byte(`{"name":"X","time_zone":"Europe/Berlin","registration":{"max_choices":-1}}`), []byte(`[{}]`))
+	f.Add([]byte(`{"registration":{"calendar":{"year_start":{"month":2,"day":29}}}}`), []byte(`[]`))
+	f.Add([]byte(`null`), []byte(`null`))
+	f.Fuzz(func(t *testing.T, profile, offices []byte) {
+		fsys := fstest.MapFS{
+			"profile.json":   {Data: profile},
+			"districts.json": {Data: base["districts.json"]},
+			"offices.json":   {Data: offices},
+			"fees.json":      {Data: base["fees.json"]},
+		}
+		p, err := municipality.Load(fsys)
+		if err != nil {
+			if !errors.Is(err, problem.ErrInvalid) {
+				t.Fatalf("Load error is not a problem list: %v", err)
+			}
+			return
+		}
+		if err := p.Validate(); err != nil {
+			t.Fatalf("Load returned a profile that does not validate: %v", err)
+		}
+	})
 }

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // TestRun runs the main path at a small size and checks the summary.
@@ -94,4 +96,48 @@ func TestFlags(t *testing.T) {
 	if err := run(context.Background(), []string{"-no-such-flag"}, &stdout, &stderr); err == nil {
 		t.Error("an unknown flag is refused")
 	}
+}
+
+// TestRunPostgres runs a small year against PostgreSQL when
+// KITAPORTAL_POSTGRES_URL is set, and checks it matches the in-memory year.
+func TestRunPostgres(t *testing.T) {
+	pg := os.Getenv("KITAPORTAL_POSTGRES_URL")
+	if pg == "" {
+		t.Skip("set KITAPORTAL_POSTGRES_URL to run the year against PostgreSQL")
+	}
+	var mem, db, stderr bytes.Buffer
+	args := []string{"-children", "200", "-seed", "3", "-contracts=false", "-quiet"}
+	if err := run(context.Background(), args, &mem, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(context.Background(), append(args, "-postgres", pg), &db, &stderr); err != nil {
+		t.Fatalf("postgres run: %v\n%s", err, stderr.String())
+	}
+	store := lineValue(db.String(), "store")
+	schema, ok := strings.CutPrefix(strings.TrimSuffix(store, ")"), "postgres (schema ")
+	if !ok || !strings.HasPrefix(schema, "bochum_") {
+		t.Fatalf("the year did not run on PostgreSQL:\n%s", db.String())
+	}
+	t.Cleanup(func() {
+		conn, err := pgx.Connect(context.Background(), pg)
+		if err == nil {
+			_, _ = conn.Exec(context.Background(), "DROP SCHEMA "+pgx.Identifier{schema}.Sanitize()+" CASCADE")
+			conn.Close(context.Background())
+		}
+	})
+	for _, key := range []string{"applications", "choices", "confirmations", "referrals", "placed", "first_choice"} {
+		want := key + ": " + lineValue(mem.String(), key) + "\n"
+		if !strings.Contains(db.String(), want) {
+			t.Errorf("%s differs between memory and PostgreSQL: want %q", key, want)
+		}
+	}
+}
+
+func lineValue(out, key string) string {
+	for _, line := range strings.Split(out, "\n") {
+		if k, v, ok := strings.Cut(line, ": "); ok && k == key {
+			return v
+		}
+	}
+	return ""
 }

@@ -15,7 +15,8 @@ func (s *summary) print(w io.Writer) error {
 	}{
 		{"city", s.profile.Name},
 		{"kita_year", kitaYear},
-		{"kitas", s.report.Kitas != nil && true},
+		{"store", s.store},
+		{"kitas", len(s.report.Kitas)},
 		{"applications", s.applications},
 		{"children", s.children},
 		{"choices", s.choices},
@@ -36,7 +37,6 @@ func (s *summary) print(w io.Writer) error {
 		{"messages_sent", s.messages},
 		{"seconds", fmt.Sprintf("%.2f", s.seconds)},
 	}
-	lines[2].val = len(s.report.Kitas)
 	for _, l := range lines {
 		if _, err := fmt.Fprintf(w, "%s: %v\n", l.key, l.val); err != nil {
 			return err

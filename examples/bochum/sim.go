@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/rickb777/date"
 	"github.com/shopspring/decimal"
 
@@ -67,6 +69,7 @@ type simulation struct {
 	r         *rand.Rand
 	progress  io.Writer
 	jugendamt access.Actor
+	storeName string
 }
 
 func newSimulation(ctx context.Context, o options, stderr io.Writer) (*simulation, error) {
@@ -95,8 +98,15 @@ func newSimulation(ctx context.Context, o options, stderr io.Writer) (*simulatio
 		return u.String()
 	}
 	transport := notify.NewMemoryTransport()
+	pgURL := o.postgres
+	if pgURL != "" {
+		// Every run gets a schema of its own, so that runs never mix.
+		if pgURL, err = freshSchema(ctx, pgURL, fmt.Sprintf("bochum_%d", time.Now().Unix())); err != nil {
+			return nil, err
+		}
+	}
 	portal, err := kitaportal.Open(ctx, kitaportal.Config{
-		Profile: profile, Catalogue: cat, PostgresURL: o.postgres, Transport: transport,
+		Profile: profile, Catalogue: cat, PostgresURL: pgURL, Transport: transport,
 		Clock: clock.Now, NewID: newID,
 	})
 	if err != nil {
@@ -109,6 +119,7 @@ func newSimulation(ctx context.Context, o options, stderr io.Writer) (*simulatio
 	return &simulation{
 		o: o, portal: portal, profile: profile, catalogue: cat, clock: clock, transport: transport,
 		r: rand.New(rand.NewPCG(o.seed, 1)), progress: progress, jugendamt: access.NewJugendamt("jugendamt-bochum"),
+		storeName: storeName(pgURL),
 	}, nil
 }
 
@@ -122,6 +133,7 @@ type summary struct {
 	referralsPlaced, late, shortNotice, offers1, declined      int
 	offers2, placed, unplaced, firstChoice, contracts, rejects int
 	messages                                                   int
+	store                                                      string
 	seconds                                                    float64
 	report                                                     kitaportal.YearReport
 	out                                                        string
@@ -129,7 +141,7 @@ type summary struct {
 }
 
 func (s *simulation) year(ctx context.Context) (*summary, error) {
-	sum := &summary{profile: s.profile}
+	sum := &summary{profile: s.profile, store: s.storeName}
 	s.step("Bochum: %d Kitas, %d places (sample data), %d districts", s.catalogue.Len(), bochum.SamplePlaces, len(s.profile.Districts.All()))
 	if err := s.portal.Registrations.SyncPlaces(ctx, access.SystemActor, kitaYear, s.catalogue.All()); err != nil {
 		return nil, err
@@ -498,4 +510,37 @@ func (s *simulation) contracts(ctx context.Context, sum *summary) error {
 	wg.Wait()
 	sum.contracts = int(done.Load())
 	return ferr
+}
+
+// freshSchema creates a schema in the database at base and returns the URL
+// that uses it.
+func freshSchema(ctx context.Context, base, schema string) (string, error) {
+	u, err := url.Parse(base)
+	if err != nil {
+		return "", fmt.Errorf("-postgres: not a URL")
+	}
+	conn, err := pgx.Connect(ctx, base)
+	if err != nil {
+		return "", fmt.Errorf("-postgres: cannot connect: %w", err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+pgx.Identifier{schema}.Sanitize()); err != nil {
+		return "", fmt.Errorf("-postgres: cannot create schema %s: %w", schema, err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String(), nil
+}
+
+// storeName describes where the year is stored.
+func storeName(pgURL string) string {
+	if pgURL == "" {
+		return "memory"
+	}
+	u, err := url.Parse(pgURL)
+	if err != nil {
+		return "postgres"
+	}
+	return "postgres (schema " + u.Query().Get("search_path") + ")"
 }
