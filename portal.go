@@ -126,7 +126,7 @@ func Open(ctx context.Context, cfg Config) (*Portal, error) {
 	if cfg.NewID != nil {
 		tpOpts = append(tpOpts, tagespflege.WithIDs(cfg.NewID))
 	}
-	p.Referrals = &Referrals{svc: tagespflege.NewService(p.store.Tagespflege(), cfg.Profile.Offices, cfg.Clock, tpOpts...)}
+	p.Referrals = &Referrals{svc: tagespflege.NewService(p.store.Tagespflege(), cfg.Profile.Offices, cfg.Clock, tpOpts...), reg: reg}
 	p.Catalogue = &Catalogue{cat: cfg.Catalogue, clock: cfg.Clock}
 	renderer, err := contract.NewRenderer()
 	if err != nil {

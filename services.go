@@ -3,12 +3,14 @@ package kitaportal
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/rickb777/date"
 
 	"github.com/kitaportal/kitaportal/access"
 	"github.com/kitaportal/kitaportal/kita"
+	"github.com/kitaportal/kitaportal/registration"
 	"github.com/kitaportal/kitaportal/tagespflege"
 )
 
@@ -16,6 +18,7 @@ import (
 // sees and handles only its own district's referrals; the Jugendamt all.
 type Referrals struct {
 	svc *tagespflege.Service
+	reg *registration.Service
 }
 
 // List returns a district's referrals, oldest first.
@@ -50,12 +53,62 @@ func (r *Referrals) MarkContacted(ctx context.Context, actor access.Actor, id, n
 }
 
 // Place places the child with a minder of the district, within the
-// minder's licensed capacity.
+// minder's licensed capacity, and then withdraws the child's Kita choices
+// (registration.Service.ReleaseForTagespflege), so that the child holds
+// one place only. The two steps are separate transactions; should the
+// second fail, the placement stands, the error says so
+// ([ErrReleasePending]) and [Referrals.Reconcile] finishes the job.
 func (r *Referrals) Place(ctx context.Context, actor access.Actor, id, minderID string, start date.Date) (tagespflege.Referral, error) {
 	if _, err := r.Get(ctx, actor, id); err != nil {
 		return tagespflege.Referral{}, err
 	}
-	return r.svc.Place(ctx, id, minderID, start, actor.String())
+	ref, err := r.svc.Place(ctx, id, minderID, start, actor.String())
+	if err != nil {
+		return tagespflege.Referral{}, err
+	}
+	if _, err := r.reg.ReleaseForTagespflege(ctx, access.SystemActor, ref.ApplicationID); err != nil && !errors.Is(err, registration.ErrTransition) {
+		return ref, fmt.Errorf("%w: %w", ErrReleasePending, err)
+	}
+	return ref, nil
+}
+
+// ErrReleasePending: the child was placed with a minder, but its Kita
+// choices are not withdrawn yet; [Referrals.Reconcile] withdraws them.
+var ErrReleasePending = errors.New("kitaportal: Tagespflege placement stored, Kita choices not yet released")
+
+// Reconcile withdraws the Kita choices of every child placed with a minder
+// whose application is still waiting or holds an offer: the second step of
+// [Referrals.Place], for placements where it did not happen (a crash between
+// the two steps). It returns how many applications it withdrew. Jugendamt
+// and system only.
+func (r *Referrals) Reconcile(ctx context.Context, actor access.Actor, districts []string) (int, error) {
+	if err := access.RunAllocation(actor); err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, d := range districts {
+		refs, err := r.svc.Referrals(ctx, d, 0, 0)
+		if err != nil {
+			return n, err
+		}
+		for _, ref := range refs {
+			if ref.Status != tagespflege.Placed {
+				continue
+			}
+			a, err := r.reg.Get(ctx, access.SystemActor, ref.ApplicationID)
+			if err != nil {
+				return n, err
+			}
+			if !a.Status.Open() && a.Status != registration.Offered {
+				continue
+			}
+			if _, err := r.reg.ReleaseForTagespflege(ctx, actor, ref.ApplicationID); err != nil {
+				return n, err
+			}
+			n++
+		}
+	}
+	return n, nil
 }
 
 // Close ends a referral without (or after) a placement.

@@ -575,3 +575,46 @@ func (s *Service) Contracted(ctx context.Context, actor access.Actor, id string)
 
 // ErrActor is returned when a call names no valid actor.
 var ErrActor = access.ErrDenied
+
+// ReleaseForTagespflege withdraws an application whose child was placed
+// with a child-minder through its Tagespflege referral: every Kita choice
+// is released and an offered place given back, so that the child holds one
+// place only. It is idempotent: an application already withdrawn or expired
+// is returned unchanged. A child who accepted a Kita place keeps it
+// (ErrTransition). The Fachberatung of the referral's district, the
+// Jugendamt and the system may call it.
+func (s *Service) ReleaseForTagespflege(ctx context.Context, actor access.Actor, id string) (Application, error) {
+	allow := func(actor access.Actor, a Application) error {
+		if actor.Valid() && actor.Role == access.Fachberatung && a.TP != nil && actor.District == a.TP.District {
+			return nil
+		}
+		return access.RunAllocation(actor)
+	}
+	a, err := s.store.Application(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return Application{}, access.ErrDenied
+	}
+	if err != nil {
+		return Application{}, err
+	}
+	if err := allow(actor, a); err != nil {
+		return Application{}, err
+	}
+	if a.Status == Withdrawn || a.Status == Expired {
+		return a, nil
+	}
+	return s.update(ctx, actor, id, allow, func(tx Tx, a *Application, now time.Time) error {
+		if a.Status == Withdrawn || a.Status == Expired {
+			return nil
+		}
+		if err := s.releasePlace(ctx, tx, *a); err != nil {
+			return err
+		}
+		if err := a.transition(Withdrawn, now, actor.String(), "placed_in_tagespflege"); err != nil {
+			return err
+		}
+		a.releaseOthers("")
+		a.Offer = nil
+		return nil
+	})
+}
