@@ -168,6 +168,9 @@ func (in *Input) normalize() {
 // Text normalizes free text: Unicode NFC, control characters removed,
 // white space trimmed and folded to single spaces.
 func Text(s string) string {
+	if plainASCII(s) {
+		return s // nothing to normalize: the common case
+	}
 	s = norm.NFC.String(s)
 	var b strings.Builder
 	b.Grow(len(s))
@@ -187,4 +190,19 @@ func Text(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// plainASCII reports whether s is printable ASCII without leading,
+// trailing or double spaces, which Text would return unchanged.
+func plainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c > 0x7e {
+			return false
+		}
+		if c == ' ' && (i == 0 || i == len(s)-1 || s[i-1] == ' ') {
+			return false
+		}
+	}
+	return true
 }

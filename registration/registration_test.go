@@ -629,3 +629,22 @@ func TestRoundAfterDecline(t *testing.T) {
 		assert.Equal(t, "k2", a.Offer.KitaID)
 	})
 }
+
+func TestText(t *testing.T) {
+	cases := map[string]string{
+		"Lena":                  "Lena",
+		"  Anna   Maria ":       "Anna Maria",
+		"Ju\u0308rgen":          "Jürgen",
+		"Ößmann\tÇelik":         "Ößmann Çelik",
+		"Bad\x00Name\x07":       "BadName",
+		"Mia ":                  "Mia",
+		" Mia":                  "Mia",
+		"Mia  Sophie":           "Mia Sophie",
+		"Straße des 17. Juni 3": "Straße des 17. Juni 3",
+	}
+	for in, want := range cases {
+		t.Run(fmt.Sprintf("%q becomes %q", in, want), func(t *testing.T) {
+			assert.Equal(t, want, registration.Text(in))
+		})
+	}
+}
