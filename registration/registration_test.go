@@ -648,3 +648,25 @@ func TestText(t *testing.T) {
 		})
 	}
 }
+
+func TestSubmitFamily(t *testing.T) {
+	t.Run("the Jugendamt must name the family it registers for", func(t *testing.T) {
+		fx := newFixture(t)
+		_, err := fx.svc.Submit(fx.ctx, jugendamt, "", validInput())
+		assert.ErrorIs(t, err, registration.ErrFamilyID)
+		rc, err := fx.svc.Submit(fx.ctx, jugendamt, "f9", validInput())
+		require.NoError(t, err)
+		assert.Equal(t, "f9", rc.Application.FamilyID)
+	})
+}
+
+func TestMessagesCoverEveryCode(t *testing.T) {
+	t.Run("every registration code has a German and an English text", func(t *testing.T) {
+		for code := range registration.Messages["de"] {
+			assert.Contains(t, registration.Messages["en"], code)
+		}
+		for code := range registration.Messages["en"] {
+			assert.Contains(t, registration.Messages["de"], code)
+		}
+	})
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/kitaportal/kitaportal/access"
 	"github.com/kitaportal/kitaportal/kita"
 	"github.com/kitaportal/kitaportal/notify"
+	"github.com/kitaportal/kitaportal/problem"
 	"github.com/kitaportal/kitaportal/tagespflege"
 )
 
@@ -81,6 +82,11 @@ type Receipt struct {
 func (s *Service) Submit(ctx context.Context, actor access.Actor, familyID string, in Input) (Receipt, error) {
 	if err := access.SubmitFor(actor, familyID); err != nil {
 		return Receipt{}, err
+	}
+	if familyID == "" || len(familyID) > 128 {
+		var c problem.Collector
+		c.Add("family_id", "registration.family_id", ErrFamilyID)
+		return Receipt{}, c.Err()
 	}
 	in.normalize()
 	if in.IdempotencyKey != "" {
@@ -572,9 +578,6 @@ func (s *Service) Contracted(ctx context.Context, actor access.Actor, id string)
 		return nil
 	})
 }
-
-// ErrActor is returned when a call names no valid actor.
-var ErrActor = access.ErrDenied
 
 // ReleaseForTagespflege withdraws an application whose child was placed
 // with a child-minder through its Tagespflege referral: every Kita choice

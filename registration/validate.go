@@ -21,29 +21,27 @@ import (
 // input unwrap to these, so errors.Is(err, registration.ErrTooManyChoices)
 // tells which rule was broken.
 var (
-	ErrNoChoice           = errors.New("registration: neither a Kita nor Tagespflege chosen")
-	ErrTooManyChoices     = errors.New("registration: too many Kitas chosen")
-	ErrDuplicateChoice    = errors.New("registration: Kita chosen twice")
-	ErrUnknownKita        = errors.New("registration: unknown Kita")
-	ErrKitaClosed         = errors.New("registration: Kita takes no registrations")
-	ErrKitaAge            = errors.New("registration: Kita does not take the child's age")
-	ErrKitaHours          = errors.New("registration: Kita does not offer the care hours")
-	ErrHoursNotOffered    = errors.New("registration: care hours not offered by the city")
-	ErrYearNotAccepted    = errors.New("registration: Kita year not open for registration")
-	ErrStartInPast        = errors.New("registration: start date in the past")
-	ErrSchoolAge          = errors.New("registration: child of school age at the start")
-	ErrTagespflegeOff     = errors.New("registration: Kindertagespflege cannot be chosen here")
-	ErrTagespflegeAge     = errors.New("registration: Kindertagespflege not available for the child's age")
-	ErrUnknownDistrict    = errors.New("registration: unknown district")
-	ErrUnbornNotAllowed   = errors.New("registration: applications for unborn children not accepted")
-	ErrBirthDate          = errors.New("registration: impossible birth date")
-	ErrConsent            = errors.New("registration: consent to data processing missing")
-	ErrSiblingNotChosen   = errors.New("registration: sibling Kita not among the choices")
-	ErrHardshipReason     = errors.New("registration: hardship reason missing or unknown")
-	ErrStartBeforeClaim   = errors.New("registration: start before the child is born")
-	ErrFamilyID           = errors.New("registration: family id missing")
-	ErrIdempotencyReplay  = errors.New("registration: idempotency key reused with other content")
-	ErrUnknownApplication = ErrNotFound
+	ErrNoChoice         = errors.New("registration: neither a Kita nor Tagespflege chosen")
+	ErrTooManyChoices   = errors.New("registration: too many Kitas chosen")
+	ErrDuplicateChoice  = errors.New("registration: Kita chosen twice")
+	ErrUnknownKita      = errors.New("registration: unknown Kita")
+	ErrKitaClosed       = errors.New("registration: Kita takes no registrations")
+	ErrKitaAge          = errors.New("registration: Kita does not take the child's age")
+	ErrKitaHours        = errors.New("registration: Kita does not offer the care hours")
+	ErrHoursNotOffered  = errors.New("registration: care hours not offered by the city")
+	ErrYearNotAccepted  = errors.New("registration: Kita year not open for registration")
+	ErrStartInPast      = errors.New("registration: start date in the past")
+	ErrSchoolAge        = errors.New("registration: child of school age at the start")
+	ErrTagespflegeOff   = errors.New("registration: Kindertagespflege cannot be chosen here")
+	ErrTagespflegeAge   = errors.New("registration: Kindertagespflege not available for the child's age")
+	ErrUnknownDistrict  = errors.New("registration: unknown district")
+	ErrUnbornNotAllowed = errors.New("registration: applications for unborn children not accepted")
+	ErrBirthDate        = errors.New("registration: impossible birth date")
+	ErrConsent          = errors.New("registration: consent to data processing missing")
+	ErrSiblingNotChosen = errors.New("registration: sibling Kita not among the choices")
+	ErrHardshipReason   = errors.New("registration: hardship reason missing or unknown")
+	ErrStartBeforeBirth = errors.New("registration: start before the child is born")
+	ErrFamilyID         = errors.New("registration: family id missing")
 )
 
 // Catalogue is the port to the Kita catalogue the rules check choices against.
@@ -116,7 +114,7 @@ func (s *Service) check(in Input, now time.Time) (checked, error) {
 			startOK = true
 		}
 		if birthOK && in.Start.Before(birth) {
-			c.Add("start", "registration.start_before_birth", ErrStartBeforeClaim)
+			c.Add("start", "registration.start_before_birth", ErrStartBeforeBirth)
 			startOK = false
 		}
 		if birthOK && r.Calendar.SchoolAgeOn(birth, in.Start) {
