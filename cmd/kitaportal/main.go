@@ -3,12 +3,15 @@
 //
 //	kitaportal allocate -instance FILE [-mechanism deferred-acceptance|kita-proposing|immediate-acceptance] [-seed N] [-explain]
 //	kitaportal verify -instance FILE -result FILE
+//	kitaportal simulate [-size bochum|nrw] [-applicants N] [-facilities N] [-choices N] [-capacity N] [-bands] [-seed N]
 //
 // allocate prints the result JSON on standard output. verify exits 0 when
 // the result respects capacities, quotas, fixed placements and choices and
 // has no blocking pair, and 1 with a report otherwise. Malformed input
 // exits 1 with one line per problem, naming the offending element, and
-// prints no result; a wrong command line exits 2.
+// prints no result; a wrong command line exits 2. simulate prints a
+// synthetic instance (no personal data) of a named or given size, for test
+// suites and analysts who want realistic inputs.
 package main
 
 import (
@@ -35,6 +38,7 @@ const (
 const usage = `usage:
   kitaportal allocate -instance FILE [-mechanism deferred-acceptance|kita-proposing|immediate-acceptance] [-seed N] [-explain]
   kitaportal verify -instance FILE -result FILE
+  kitaportal simulate [-size bochum|nrw] [-applicants N] [-facilities N] [-choices N] [-capacity N] [-bands] [-seed N]
 `
 
 func main() {
@@ -52,6 +56,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return allocate(args[1:], stdout, stderr)
 	case "verify":
 		return verify(args[1:], stdout, stderr)
+	case "simulate":
+		return simulate(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

@@ -27,7 +27,9 @@ func TestRun(t *testing.T) {
 		emptyStdout bool
 	}{
 		{name: "no command prints the usage", args: nil, code: 2, stderr: []string{"usage:"}, emptyStdout: true},
-		{name: "an unknown command is a usage error", args: []string{"simulate"}, code: 2, stderr: []string{`unknown command "simulate"`}, emptyStdout: true},
+		{name: "an unknown command is a usage error", args: []string{"shuffle"}, code: 2, stderr: []string{`unknown command "shuffle"`}, emptyStdout: true},
+		{name: "simulate refuses an unknown size", args: []string{"simulate", "-size", "berlin"}, code: 2, stderr: []string{`unknown size "berlin"`}, emptyStdout: true},
+		{name: "simulate refuses a size out of range", args: []string{"simulate", "-applicants", "0"}, code: 1, stderr: []string{"applicants"}, emptyStdout: true},
 		{name: "allocate needs an instance", args: []string{"allocate"}, code: 2, stderr: []string{"-instance is required"}, emptyStdout: true},
 		{name: "allocate rejects an unknown flag", args: []string{"allocate", "-colour", "x"}, code: 2, emptyStdout: true},
 		{name: "allocate rejects an unknown mechanism", args: []string{"allocate", "-instance", "testdata/boston.json", "-mechanism", "first-come"}, code: 2, stderr: []string{"unknown mechanism"}, emptyStdout: true},
@@ -91,4 +93,32 @@ func TestAllocateThenVerify(t *testing.T) {
 			})
 		}
 	}
+}
+
+func TestSimulateAllocateVerify(t *testing.T) {
+	t.Run("a simulated Bochum year allocates and verifies through the command line", func(t *testing.T) {
+		dir := t.TempDir()
+		code, inst, stderr := runArgs("simulate", "-size", "bochum", "-seed", "7")
+		require.Equal(t, 0, code, stderr)
+		instPath := filepath.Join(dir, "instance.json")
+		require.NoError(t, os.WriteFile(instPath, []byte(inst), 0o644))
+		var decoded struct {
+			Applicants []json.RawMessage `json:"applicants"`
+			Facilities []json.RawMessage `json:"facilities"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(inst), &decoded))
+		assert.Len(t, decoded.Applicants, 8861)
+		assert.Len(t, decoded.Facilities, 190)
+
+		code, res, stderr := runArgs("allocate", "-instance", instPath)
+		require.Equal(t, 0, code, stderr)
+		resPath := filepath.Join(dir, "result.json")
+		require.NoError(t, os.WriteFile(resPath, []byte(res), 0o644))
+		code, _, stderr = runArgs("verify", "-instance", instPath, "-result", resPath)
+		assert.Equal(t, 0, code, stderr)
+
+		code, again, _ := runArgs("simulate", "-size", "bochum", "-seed", "7")
+		require.Equal(t, 0, code)
+		assert.Equal(t, inst, again, "the same seed gives the same instance")
+	})
 }

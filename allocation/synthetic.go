@@ -1,10 +1,58 @@
 package allocation
 
 import (
+	"errors"
 	"math/rand/v2"
 	"strconv"
 	"time"
+
+	"github.com/kitaportal/kitaportal/problem"
 )
+
+// ErrSynthetic: a size of a synthetic instance is out of range.
+var ErrSynthetic = errors.New("allocation: synthetic instance size out of range")
+
+// CodeSyntheticSize is the code of a size out of range.
+const CodeSyntheticSize problem.Code = "allocation.synthetic_size"
+
+// Synthetic sizes a generated instance, for test suites and analysts who
+// need realistic inputs without personal data: a Bochum year is
+// Synthetic{Applicants: 8861, Facilities: 190, Choices: 5, Capacity: 11435}.
+type Synthetic struct {
+	Applicants int `json:"applicants"`
+	Facilities int `json:"facilities"`
+	// Choices is how many Kitas each applicant ranks (fewer when there are
+	// fewer Kitas; with 3 or fewer, a random number up to it).
+	Choices int `json:"choices"`
+	// Capacity is the total of places, spread evenly over the Kitas.
+	Capacity int `json:"capacity"`
+	// Bands gives about half the Kitas age-band quotas.
+	Bands bool `json:"bands"`
+}
+
+// MaxSynthetic bounds each size of a [Synthetic] instance.
+const MaxSynthetic = 5_000_000
+
+// Generate builds the instance deterministically from seed: popular Kitas
+// are chosen more often, attributes are random, the policy mixes tiers and
+// points (hardship and age tiers; sibling, working parents, single parent,
+// district and residence points), with the lottery seeded by seed.
+func (s Synthetic) Generate(seed uint64) (Instance, error) {
+	var c problem.Collector
+	for _, f := range []struct {
+		name string
+		v    int
+		min  int
+	}{{"applicants", s.Applicants, 1}, {"facilities", s.Facilities, 1}, {"choices", s.Choices, 1}, {"capacity", s.Capacity, 0}} {
+		if f.v < f.min || f.v > MaxSynthetic {
+			c.Add(f.name, CodeSyntheticSize, ErrSynthetic, "min", strconv.Itoa(f.min), "max", strconv.Itoa(MaxSynthetic))
+		}
+	}
+	if err := c.Err(); err != nil {
+		return Instance{}, err
+	}
+	return generate(genSpec{applicants: s.Applicants, facilities: s.Facilities, choices: s.Choices, capacity: s.Capacity, bands: s.Bands}, seed), nil
+}
 
 // genSpec sizes a generated instance.
 type genSpec struct {
