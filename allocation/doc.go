@@ -58,6 +58,10 @@
 // heaps) without maps or allocations per proposal, in time close to linear
 // in the number of choices.
 //
+// [Synthetic] generates realistic instances without personal data (a
+// Bochum year, all of North Rhine-Westphalia) for test suites and
+// benchmarks; `kitaportal simulate` writes them as files.
+//
 // # Error contract
 //
 // [Decode], [DecodeResult], [Validate], [Run] and [Verify] return nil or a
