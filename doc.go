@@ -35,12 +35,13 @@
 //   - tagespflege: child-minders, Fachberatung offices, referrals.
 //   - allocation: the pure allocation engine (deferred acceptance, Kita-
 //     proposing, immediate acceptance), policies, verification, JSON format.
-//   - contract: fee schedules and care contracts as PDF.
+//   - contract: fee schedules and care contracts as PDF (through
+//     internal/fpdf, codeberg.org/go-pdf/fpdf with fonts parsed once).
 //   - notify: message templates, the outbox dispatcher, SMTP delivery.
 //   - municipality and municipality/bochum: the profile and Bochum's.
 //   - store/memory, store/postgres, store/storetest: the adapters and the
 //     conformance suite both pass.
-//   - cmd/kitaportal: allocate and verify allocation files.
+//   - cmd/kitaportal: allocate, verify and simulate allocation files.
 //
 // # Error contract
 //
