@@ -30,6 +30,7 @@ type world struct {
 	kitaA   string // chosen, carrier T01
 	kitaX   string // not chosen, another carrier
 	referID string
+	now     *time.Time
 }
 
 func newWorld(t *testing.T) *world {
@@ -43,7 +44,7 @@ func newWorld(t *testing.T) *world {
 	p, err := kitaportal.Open(ctx, kitaportal.Config{Profile: profile, Catalogue: cat, Clock: func() time.Time { return now }})
 	require.NoError(t, err)
 	t.Cleanup(p.Close)
-	w := &world{ctx: ctx, p: p}
+	w := &world{ctx: ctx, p: p, now: &now}
 
 	birth := date.New(2025, time.March, 3)
 	start := date.New(2027, time.August, 1)
@@ -243,4 +244,25 @@ func TestListsNeverLeak(t *testing.T) {
 	for _, r := range refs {
 		assert.Equal(t, "I", r.District)
 	}
+}
+
+func TestRetentionFromProfile(t *testing.T) {
+	t.Run("the profile's retention periods anonymize a withdrawn application once due", func(t *testing.T) {
+		w := newWorld(t)
+		_, err := w.p.Registrations.Withdraw(w.ctx, access.NewGuardian("ga", "A"), w.app.ID)
+		require.NoError(t, err)
+		n, err := w.p.ApplyRetention(w.ctx, access.SystemActor)
+		require.NoError(t, err)
+		assert.Zero(t, n, "Bochum keeps data 12 months after the Kita year 2027/2028 ends")
+		*w.now = time.Date(2029, 8, 2, 9, 0, 0, 0, berlin)
+		n, err = w.p.ApplyRetention(w.ctx, access.SystemActor)
+		require.NoError(t, err)
+		assert.Equal(t, 1, n)
+		a, err := w.p.Store().Registrations().Application(w.ctx, w.app.ID)
+		require.NoError(t, err)
+		assert.True(t, a.Anonymized)
+		assert.Empty(t, a.Child.GivenName)
+		_, err = w.p.ApplyRetention(w.ctx, access.NewGuardian("ga", "A"))
+		assert.ErrorIs(t, err, access.ErrDenied)
+	})
 }

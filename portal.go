@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/kitaportal/kitaportal/access"
 	"github.com/kitaportal/kitaportal/allocation"
 	"github.com/kitaportal/kitaportal/contract"
 	"github.com/kitaportal/kitaportal/district"
@@ -148,3 +149,15 @@ func (p *Portal) Close() { p.closer() }
 
 // Store returns the backend, for adapters' own tools (migrations, tests).
 func (p *Portal) Store() Store { return p.store }
+
+// ApplyRetention anonymizes what the profile's retention periods
+// (Löschfristen) say is due: applications that never led to a contract,
+// AnonymizeAfterMonths after their Kita year ended; contracted ones,
+// ContractedAfterMonths after the child's Kita time ended. Statistics
+// survive. Run it daily, as the Jugendamt or the system actor.
+func (p *Portal) ApplyRetention(ctx context.Context, actor access.Actor) (int, error) {
+	return p.Registrations.ApplyRetention(ctx, actor, registration.Retention{
+		AnonymizeAfterMonths:  p.Profile.Retention.AnonymizeAfterMonths,
+		ContractedAfterMonths: p.Profile.Retention.ContractedAfterMonths,
+	})
+}
