@@ -1,6 +1,10 @@
 package access
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/kitaportal/kitaportal/internal/enum"
+)
 
 // ErrDenied: the actor may not do this. It says nothing about whether the
 // record exists.
@@ -30,10 +34,7 @@ func (r Role) Valid() bool { return r >= Guardian && r <= System }
 
 // String returns the stable name.
 func (r Role) String() string {
-	if !r.Valid() {
-		return "unset"
-	}
-	return roleNames[r]
+	return enum.Name(roleNames[:], r)
 }
 
 // Actor is the authenticated party behind a call. Authentication stays with

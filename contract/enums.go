@@ -2,6 +2,8 @@ package contract
 
 import (
 	"fmt"
+
+	"github.com/kitaportal/kitaportal/internal/enum"
 )
 
 // Kind is the kind of care a contract is about. The zero value is unset.
@@ -130,10 +132,7 @@ func (r SiblingRule) Valid() bool { return r >= NoSiblingReduction && r <= Perce
 
 // String returns "none", "most_expensive_only" or "percentage".
 func (r SiblingRule) String() string {
-	if !r.Valid() {
-		return "unset"
-	}
-	return siblingRuleNames[r]
+	return enum.Name(siblingRuleNames[:], r)
 }
 
 // MarshalText encodes the rule name.
@@ -146,13 +145,12 @@ func (r SiblingRule) MarshalText() ([]byte, error) {
 
 // UnmarshalText decodes a rule name.
 func (r *SiblingRule) UnmarshalText(p []byte) error {
-	for i, n := range siblingRuleNames {
-		if i > 0 && n == string(p) {
-			*r = SiblingRule(i)
-			return nil
-		}
+	v, ok := enum.Parse[SiblingRule](siblingRuleNames[:], string(p))
+	if !ok {
+		return fmt.Errorf("%w: sibling rule", ErrSchedule)
 	}
-	return fmt.Errorf("%w: sibling rule", ErrSchedule)
+	*r = v
+	return nil
 }
 
 // Reason explains why a month band of a [FeeStatement] costs what it costs.
@@ -183,10 +181,7 @@ func (r Reason) Valid() bool { return r >= ReasonFeeFree && r <= ReasonCut }
 
 // String returns the stable name of the reason, such as "fee_free_year".
 func (r Reason) String() string {
-	if !r.Valid() {
-		return "unset"
-	}
-	return reasonNames[r]
+	return enum.Name(reasonNames[:], r)
 }
 
 // MarshalText encodes the reason name.

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/kitaportal/kitaportal/geo"
+	"github.com/kitaportal/kitaportal/internal/enum"
 )
 
 // ErrNotFound: no Kita with that id.
@@ -31,20 +32,12 @@ func (k CarrierKind) Valid() bool { return k >= Municipal && k <= OtherCarrier }
 
 // String returns the kind's stable name ("municipal", "catholic", ...).
 func (k CarrierKind) String() string {
-	if !k.Valid() {
-		return "unset"
-	}
-	return carrierNames[k]
+	return enum.Name(carrierNames[:], k)
 }
 
 // ParseCarrierKind reads a stable name.
 func ParseCarrierKind(s string) (CarrierKind, bool) {
-	for i, n := range carrierNames {
-		if i > 0 && n == s {
-			return CarrierKind(i), true
-		}
-	}
-	return 0, false
+	return enum.Parse[CarrierKind](carrierNames[:], s)
 }
 
 // MarshalText encodes the stable name.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"github.com/kitaportal/kitaportal/internal/enum"
 )
 
 // Sentinel errors of the notify package.
@@ -46,20 +48,12 @@ func (k Kind) Valid() bool { return k >= Confirmation && k <= ContractReady }
 
 // String returns the kind's stable name.
 func (k Kind) String() string {
-	if !k.Valid() {
-		return "unset"
-	}
-	return kindNames[k]
+	return enum.Name(kindNames[:], k)
 }
 
 // ParseKind reads a stable name.
 func ParseKind(s string) (Kind, bool) {
-	for i, n := range kindNames {
-		if i > 0 && n == s {
-			return Kind(i), true
-		}
-	}
-	return 0, false
+	return enum.Parse[Kind](kindNames[:], s)
 }
 
 // Status is where a message stands in the outbox.
@@ -82,20 +76,12 @@ func (s Status) Valid() bool { return s >= Pending && s <= Failed }
 
 // String returns the status's stable name.
 func (s Status) String() string {
-	if !s.Valid() {
-		return "unset"
-	}
-	return statusNames[s]
+	return enum.Name(statusNames[:], s)
 }
 
 // ParseStatus reads a stable name.
 func ParseStatus(s string) (Status, bool) {
-	for i, n := range statusNames {
-		if i > 0 && n == s {
-			return Status(i), true
-		}
-	}
-	return 0, false
+	return enum.Parse[Status](statusNames[:], s)
 }
 
 // Message is one e-mail in the outbox. It is written in the same atomic step

@@ -8,6 +8,7 @@ import (
 	"github.com/rickb777/date"
 
 	"github.com/kitaportal/kitaportal/geo"
+	"github.com/kitaportal/kitaportal/internal/enum"
 	"github.com/kitaportal/kitaportal/kita"
 )
 
@@ -61,20 +62,12 @@ func (s Status) Valid() bool { return s >= Submitted && s <= Expired }
 
 // String returns the stable name.
 func (s Status) String() string {
-	if !s.Valid() {
-		return "unset"
-	}
-	return statusNames[s]
+	return enum.Name(statusNames[:], s)
 }
 
 // ParseStatus reads a stable name.
 func ParseStatus(s string) (Status, bool) {
-	for i, n := range statusNames {
-		if i > 0 && n == s {
-			return Status(i), true
-		}
-	}
-	return 0, false
+	return enum.Parse[Status](statusNames[:], s)
 }
 
 // MarshalText encodes the stable name.
@@ -132,10 +125,7 @@ func (s ChoiceStatus) Valid() bool { return s >= Waiting && s <= Released }
 
 // String returns the stable name.
 func (s ChoiceStatus) String() string {
-	if !s.Valid() {
-		return "unset"
-	}
-	return choiceNames[s]
+	return enum.Name(choiceNames[:], s)
 }
 
 // MarshalText encodes the stable name.
@@ -143,13 +133,12 @@ func (s ChoiceStatus) MarshalText() ([]byte, error) { return []byte(s.String()),
 
 // UnmarshalText decodes the stable name.
 func (s *ChoiceStatus) UnmarshalText(p []byte) error {
-	for i, n := range choiceNames {
-		if i > 0 && n == string(p) {
-			*s = ChoiceStatus(i)
-			return nil
-		}
+	v, ok := enum.Parse[ChoiceStatus](choiceNames[:], string(p))
+	if !ok {
+		return errors.New("registration: unknown choice status")
 	}
-	return errors.New("registration: unknown choice status")
+	*s = v
+	return nil
 }
 
 // Child is the child an application is for.

@@ -4,8 +4,10 @@ import (
 	"slices"
 	"time"
 
-	"github.com/kitaportal/kitaportal/problem"
 	"github.com/rickb777/date"
+
+	"github.com/kitaportal/kitaportal/internal/enum"
+	"github.com/kitaportal/kitaportal/problem"
 )
 
 // transitions is the referral lifecycle, the single place that says which
@@ -57,20 +59,12 @@ func (c CloseReason) Valid() bool { return c >= Withdrawn && c <= CareEnded }
 
 // String returns the stable name.
 func (c CloseReason) String() string {
-	if !c.Valid() {
-		return "unset"
-	}
-	return closeReasonNames[c]
+	return enum.Name(closeReasonNames[:], c)
 }
 
 // ParseCloseReason reads a stable name.
 func ParseCloseReason(s string) (CloseReason, bool) {
-	for i, n := range closeReasonNames {
-		if i > 0 && n == s {
-			return CloseReason(i), true
-		}
-	}
-	return 0, false
+	return enum.Parse[CloseReason](closeReasonNames[:], s)
 }
 
 // NewReferral returns the referral the registration service stores in the

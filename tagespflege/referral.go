@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/rickb777/date"
+
+	"github.com/kitaportal/kitaportal/internal/enum"
 )
 
 // Sentinel errors of the tagespflege package.
@@ -49,20 +51,12 @@ func (s ReferralStatus) Valid() bool { return s >= Open && s <= Closed }
 
 // String returns the stable name.
 func (s ReferralStatus) String() string {
-	if !s.Valid() {
-		return "unset"
-	}
-	return referralStatusNames[s]
+	return enum.Name(referralStatusNames[:], s)
 }
 
 // ParseReferralStatus reads a stable name.
 func ParseReferralStatus(s string) (ReferralStatus, bool) {
-	for i, n := range referralStatusNames {
-		if i > 0 && n == s {
-			return ReferralStatus(i), true
-		}
-	}
-	return 0, false
+	return enum.Parse[ReferralStatus](referralStatusNames[:], s)
 }
 
 // Referral is a request for Kindertagespflege handed to the Fachberatung

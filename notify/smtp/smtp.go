@@ -12,6 +12,7 @@ import (
 
 	gomail "github.com/wneessen/go-mail"
 
+	"github.com/kitaportal/kitaportal/internal/enum"
 	"github.com/kitaportal/kitaportal/notify"
 	"github.com/kitaportal/kitaportal/problem"
 )
@@ -39,10 +40,7 @@ func (p TLSPolicy) Valid() bool { return p >= TLSMandatory && p <= TLSNone }
 
 // String returns the policy's stable name.
 func (p TLSPolicy) String() string {
-	if !p.Valid() {
-		return "unset"
-	}
-	return tlsNames[p]
+	return enum.Name(tlsNames[:], p)
 }
 
 // Config configures a [Transport].
