@@ -266,3 +266,17 @@ func TestRetentionFromProfile(t *testing.T) {
 		assert.ErrorIs(t, err, access.ErrDenied)
 	})
 }
+
+func TestContractRepresentative(t *testing.T) {
+	t.Run("the contract names the Kita-Leitung the carrier published, or N. N.", func(t *testing.T) {
+		w := newWorld(t)
+		w.accept(t)
+		ct, err := w.p.Contracts.Generate(w.ctx, access.NewJugendamt("ja"), kitaportal.ContractRequest{ApplicationID: w.app.ID, Income: decimal.NewFromInt(50000)})
+		require.NoError(t, err)
+		assert.Equal(t, "N. N.", ct.Provider().Representative)
+		require.NoError(t, w.p.Catalogue.UpdateProfile(access.NewCarrierStaff("s1", "T01"), w.kitaA, kita.PublicProfile{Head: "Gülşen Straßburger"}))
+		ct, err = w.p.Contracts.Generate(w.ctx, access.NewJugendamt("ja"), kitaportal.ContractRequest{ApplicationID: w.app.ID, Income: decimal.NewFromInt(50000)})
+		require.NoError(t, err)
+		assert.Equal(t, "Gülşen Straßburger", ct.Provider().Representative)
+	})
+}

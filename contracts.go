@@ -9,6 +9,7 @@ import (
 
 	"github.com/kitaportal/kitaportal/access"
 	"github.com/kitaportal/kitaportal/contract"
+	"github.com/kitaportal/kitaportal/kita"
 	"github.com/kitaportal/kitaportal/registration"
 )
 
@@ -60,7 +61,7 @@ func (c *Contracts) Generate(ctx context.Context, actor access.Actor, req Contra
 		Number: a.Reference + "-V",
 		Kind:   contract.Kita,
 		Provider: contract.Provider{
-			Name: k.Name, Representative: "Leitung " + k.Name, CarrierName: k.Carrier.Name, Address: k.Address,
+			Name: k.Name, Representative: representative(k), CarrierName: k.Carrier.Name, Address: k.Address,
 		},
 		Child: contract.Child{
 			Name: a.Child.GivenName + " " + a.Child.FamilyName, BirthDate: a.Child.BirthDate, Address: a.Address,
@@ -87,4 +88,14 @@ func (c *Contracts) Render(w io.Writer, ct contract.Contract) error { return c.r
 // WriteFile writes the contract's PDF to path atomically, or not at all.
 func (c *Contracts) WriteFile(path string, ct contract.Contract) error {
 	return c.renderer.WriteFile(path, ct)
+}
+
+// representative is the Kita-Leitung as the carrier publishes it, or "N. N."
+// (nomen nominandum), the placeholder German contracts use for a person not
+// yet named.
+func representative(k kita.Kita) string {
+	if k.Profile.Head != "" {
+		return k.Profile.Head
+	}
+	return "N. N."
 }

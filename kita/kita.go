@@ -169,6 +169,9 @@ type OpeningHours struct {
 
 // PublicProfile is what a carrier publishes about a Kita for families.
 type PublicProfile struct {
+	// Head is the name of the Kita-Leitung, who signs care contracts for
+	// the carrier (optional; contracts name "N. N." without it).
+	Head            string   `json:"head,omitempty"`
 	Text            string   `json:"text,omitempty"`
 	Concept         string   `json:"concept,omitempty"`
 	Languages       []string `json:"languages,omitempty"`

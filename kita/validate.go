@@ -237,6 +237,9 @@ func checkProfile(c *problem.Collector, p PublicProfile, cp Capacity) {
 	if utf8.RuneCountInString(p.Text) > MaxProfileTextLen {
 		c.Add("profile.text", CodeProfile, ErrMalformed, "max", strconv.Itoa(MaxProfileTextLen))
 	}
+	if utf8.RuneCountInString(p.Head) > 200 {
+		c.Add("profile.head", CodeProfile, ErrMalformed, "max", "200")
+	}
 	if utf8.RuneCountInString(p.Concept) > MaxProfileTextLen {
 		c.Add("profile.concept", CodeProfile, ErrMalformed, "max", strconv.Itoa(MaxProfileTextLen))
 	}

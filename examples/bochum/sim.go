@@ -146,6 +146,15 @@ func (s *simulation) year(ctx context.Context) (*summary, error) {
 	if err := s.portal.Registrations.SyncPlaces(ctx, access.SystemActor, kitaYear, s.catalogue.All()); err != nil {
 		return nil, err
 	}
+	// Each carrier's staff publishes its Kitas' profiles, with the
+	// Kita-Leitung who will sign the care contracts.
+	for _, k := range s.catalogue.All() {
+		staff := access.NewCarrierStaff("staff-"+k.Carrier.ID, k.Carrier.ID)
+		head := s.pick(givenNames) + " " + s.pick(familyNames)
+		if err := s.portal.Catalogue.UpdateProfile(staff, k.ID, kita.PublicProfile{Head: head, Languages: []string{"de"}}); err != nil {
+			return nil, err
+		}
+	}
 	for _, m := range bochum.Minders(s.o.seed, registerFrom.UTC()) {
 		if _, err := s.portal.Referrals.AddMinder(ctx, s.jugendamt, m); err != nil {
 			return nil, err
