@@ -103,13 +103,22 @@ func (s *Service) MarkContacted(ctx context.Context, id, actor, note string) (Re
 	if err := c.Err(); err != nil {
 		return Referral{}, err
 	}
+	return s.updateReferral(ctx, id, func(_ Store, r *Referral) error {
+		return r.MarkContacted(s.clock(), actor, note)
+	})
+}
+
+// updateReferral reads the referral, lets change modify it (and write
+// whatever else belongs to the step) and stores it, all in one atomic step
+// whose version check decides concurrent writers.
+func (s *Service) updateReferral(ctx context.Context, id string, change func(tx Store, r *Referral) error) (Referral, error) {
 	var out Referral
 	err := s.store.Atomic(ctx, func(tx Store) error {
 		r, err := tx.Referral(ctx, id)
 		if err != nil {
 			return err
 		}
-		if err := r.MarkContacted(s.clock(), actor, note); err != nil {
+		if err := change(tx, &r); err != nil {
 			return err
 		}
 		if err := tx.UpdateReferral(ctx, r); err != nil {
@@ -144,12 +153,7 @@ func (s *Service) Place(ctx context.Context, id, minderID string, start date.Dat
 	if err := c.Err(); err != nil {
 		return Referral{}, err
 	}
-	var out Referral
-	err := s.store.Atomic(ctx, func(tx Store) error {
-		r, err := tx.Referral(ctx, id)
-		if err != nil {
-			return err
-		}
+	return s.updateReferral(ctx, id, func(tx Store, r *Referral) error {
 		if !CanTransition(r.Status, Placed) {
 			return ErrTransition
 		}
@@ -191,14 +195,8 @@ func (s *Service) Place(ctx context.Context, id, minderID string, start date.Dat
 				return err
 			}
 		}
-		if err := tx.UpdateReferral(ctx, r); err != nil {
-			return err
-		}
-		r.Version++
-		out = r
 		return nil
 	})
-	return out, err
 }
 
 // Close ends the referral for reason. Closing a placed referral frees its
@@ -213,30 +211,17 @@ func (s *Service) Close(ctx context.Context, id, actor string, reason CloseReaso
 	if err := c.Err(); err != nil {
 		return Referral{}, err
 	}
-	var out Referral
-	err := s.store.Atomic(ctx, func(tx Store) error {
-		r, err := tx.Referral(ctx, id)
-		if err != nil {
-			return err
-		}
+	return s.updateReferral(ctx, id, func(tx Store, r *Referral) error {
 		minderID := r.MinderID
 		now := s.clock()
 		if err := r.Close(reason, now, actor); err != nil {
 			return err
 		}
-		if minderID != "" {
-			if err := s.release(ctx, tx, minderID, r.ID, now); err != nil {
-				return err
-			}
+		if minderID == "" {
+			return nil
 		}
-		if err := tx.UpdateReferral(ctx, r); err != nil {
-			return err
-		}
-		r.Version++
-		out = r
-		return nil
+		return s.release(ctx, tx, minderID, r.ID, now)
 	})
-	return out, err
 }
 
 // release removes the referral's placement from the minder and its group.
