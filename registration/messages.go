@@ -81,21 +81,19 @@ func (s *Service) submissionMessages(a Application, kitas []kita.Kita, now time.
 	for i, k := range kitas {
 		data.Kitas = append(data.Kitas, lineOf(i+1, k))
 	}
-	var office notifyOffice
 	if a.TP != nil {
 		o, _ := s.offices.ForDistrict(a.TP.District)
 		d, _ := s.districts.Get(a.TP.District)
-		office = notifyOffice{name: o.Name, email: o.Email, phone: o.Phone, district: d.Name}
 		data.Tagespflege = &notify.ReferralLine{District: d.Name, Office: notify.Contact{Name: o.Name, Email: o.Email, Phone: o.Phone}}
 	}
 	msgs, err := s.familyMessages(a, notify.Confirmation, data, now)
 	if err != nil {
 		return nil, err
 	}
-	if a.TP != nil {
+	if tp := data.Tagespflege; tp != nil {
 		g := a.Guardians[0]
 		rd := notify.ReferralData{
-			Reference: a.Reference, District: office.district, OfficeName: office.name,
+			Reference: a.Reference, District: tp.District, OfficeName: tp.Office.Name,
 			ChildName: childName(a), ChildBirth: noteDate(a.Child.BirthDate), StartDate: noteDate(a.Start),
 			Hours:    int(a.Hours),
 			Guardian: notify.Contact{Name: g.GivenName + " " + g.FamilyName, Email: g.Email, Phone: g.Phone},
@@ -106,14 +104,12 @@ func (s *Service) submissionMessages(a Application, kitas []kita.Kita, now time.
 			return nil, err
 		}
 		msgs = append(msgs, notify.Message{
-			ID: s.newID(), Kind: notify.Referral, Subject: a.TP.ReferralID, To: office.email, ToName: office.name,
+			ID: s.newID(), Kind: notify.Referral, Subject: a.TP.ReferralID, To: tp.Office.Email, ToName: tp.Office.Name,
 			Lang: "de", Title: subject, Body: body, Status: notify.Pending, CreatedAt: now, NextAttempt: now,
 		})
 	}
 	return msgs, nil
 }
-
-type notifyOffice struct{ name, email, phone, district string }
 
 func languageName(l string) string {
 	switch l {
