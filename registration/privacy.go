@@ -114,14 +114,9 @@ func (s *Service) Erase(ctx context.Context, actor access.Actor, familyID string
 		}
 		for _, a := range apps {
 			if a.Status.Open() || a.Status == Offered || a.Status == Accepted {
-				if err := s.releasePlace(ctx, tx, a); err != nil {
+				if err := s.end(ctx, tx, &a, Withdrawn, now, actor.String(), "erased_on_request"); err != nil {
 					return err
 				}
-				if err := a.transition(Withdrawn, now, actor.String(), "erased_on_request"); err != nil {
-					return err
-				}
-				a.releaseOthers("")
-				a.Offer = nil
 				if err := closeReferral(ctx, tx, a, tagespflege.Withdrawn, now, actor.String()); err != nil {
 					return err
 				}

@@ -217,14 +217,9 @@ func (s *Service) ExpireYear(ctx context.Context, actor access.Actor, year strin
 			return err
 		}
 		for _, a := range apps {
-			if err := s.releasePlace(ctx, tx, a); err != nil {
+			if err := s.end(ctx, tx, &a, Expired, now, actor.String(), "year_ended"); err != nil {
 				return err
 			}
-			if err := a.transition(Expired, now, actor.String(), "year_ended"); err != nil {
-				return err
-			}
-			a.releaseOthers("")
-			a.Offer = nil
 			if err := tx.Update(ctx, a); err != nil {
 				return err
 			}

@@ -352,14 +352,9 @@ func familyOnly(actor access.Actor, a Application) error {
 // Fachberatung's service later (its status is visible there).
 func (s *Service) Withdraw(ctx context.Context, actor access.Actor, id string) (Application, error) {
 	return s.update(ctx, actor, id, familyOnly, func(tx Tx, a *Application, now time.Time) error {
-		if err := s.releasePlace(ctx, tx, *a); err != nil {
+		if err := s.end(ctx, tx, a, Withdrawn, now, actor.String(), "withdrawn_by_family"); err != nil {
 			return err
 		}
-		if err := a.transition(Withdrawn, now, actor.String(), "withdrawn_by_family"); err != nil {
-			return err
-		}
-		a.releaseOthers("")
-		a.Offer = nil
 		if err := closeReferral(ctx, tx, *a, tagespflege.Withdrawn, now, actor.String()); err != nil {
 			return err
 		}
@@ -417,6 +412,21 @@ func inputOf(a Application) Input {
 
 // bandOf returns the age band of the child at the application's start.
 func bandOf(a Application) kita.Band { return kita.BandOn(a.Child.BirthDate, a.Start) }
+
+// end ends an application that still waits or holds an offer or place: the
+// place is given back, every open choice released and the lifecycle moved
+// to (withdrawn or expired), with the reason in the history.
+func (s *Service) end(ctx context.Context, tx Tx, a *Application, to Status, now time.Time, actor, reason string) error {
+	if err := s.releasePlace(ctx, tx, *a); err != nil {
+		return err
+	}
+	if err := a.transition(to, now, actor, reason); err != nil {
+		return err
+	}
+	a.releaseOthers("")
+	a.Offer = nil
+	return nil
+}
 
 // releasePlace gives back the place an offered or accepted application holds.
 func (s *Service) releasePlace(ctx context.Context, tx Tx, a Application) error {
@@ -560,14 +570,9 @@ func (s *Service) Contracted(ctx context.Context, actor access.Actor, id string)
 			if o.ID == a.ID || !o.Status.Open() && o.Status != Offered {
 				continue
 			}
-			if err := s.releasePlace(ctx, tx, o); err != nil {
+			if err := s.end(ctx, tx, &o, Withdrawn, now, actor.String(), "contract_elsewhere"); err != nil {
 				return err
 			}
-			if err := o.transition(Withdrawn, now, actor.String(), "contract_elsewhere"); err != nil {
-				return err
-			}
-			o.releaseOthers("")
-			o.Offer = nil
 			if err := closeReferral(ctx, tx, o, tagespflege.PlacedElsewhere, now, actor.String()); err != nil {
 				return err
 			}
@@ -610,14 +615,9 @@ func (s *Service) ReleaseForTagespflege(ctx context.Context, actor access.Actor,
 		if a.Status == Withdrawn || a.Status == Expired {
 			return nil
 		}
-		if err := s.releasePlace(ctx, tx, *a); err != nil {
+		if err := s.end(ctx, tx, a, Withdrawn, now, actor.String(), "placed_in_tagespflege"); err != nil {
 			return err
 		}
-		if err := a.transition(Withdrawn, now, actor.String(), "placed_in_tagespflege"); err != nil {
-			return err
-		}
-		a.releaseOthers("")
-		a.Offer = nil
 		return nil
 	})
 }
