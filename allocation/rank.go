@@ -317,8 +317,13 @@ func (e *engine) rank(byFac, pos []int32, seed uint64) {
 
 // explain returns the explanation of pair p of facility f at rank r.
 func (e *engine) explain(p int32, r int, seed uint64) Explanation {
+	return e.explainInto(Explanation{}, p, r, seed)
+}
+
+// explainInto is explain reusing x's slices.
+func (e *engine) explainInto(x Explanation, p int32, r int, seed uint64) Explanation {
 	a, f := e.pairApp[p], e.pairFac[p]
-	x := Explanation{Applicant: e.inst.Applicants[a].ID, Rank: r + 1}
+	x = Explanation{Applicant: e.inst.Applicants[a].ID, Rank: r + 1, Tiers: x.Tiers[:0], Points: x.Points[:0]}
 	if e.inst.Facilities[f].Priority != nil {
 		x.Explicit = true
 		return x

@@ -8,7 +8,8 @@ import (
 
 // Run validates inst and allocates its places with opts.Mechanism, under
 // the instance's policy and seed. Invalid input (or an invalid mechanism)
-// yields a [problem.List] naming every problem, and no result.
+// yields a [problem.List] naming every problem, and no result. Run is
+// [Compile], [Compiled.Allocate] and [Outcome.Result] in one call.
 func Run(inst Instance, opts Options) (Result, error) {
 	if !opts.Mechanism.Valid() {
 		var c problem.Collector
@@ -18,69 +19,80 @@ func Run(inst Instance, opts Options) (Result, error) {
 		}
 		return Result{}, c.Err()
 	}
-	e, err := build(&inst, inst.Policy.Seed, true)
+	comp, err := Compile(inst)
 	if err != nil {
 		return Result{}, err
 	}
+	out, err := comp.Allocate(opts)
+	if err != nil {
+		return Result{}, err
+	}
+	return out.Result(), nil
+}
+
+// Compiled is an instance validated once and mapped to dense indices, with
+// every Kita's priority order computed: ready to be allocated by any
+// mechanism, any number of times. It does not copy the instance's slices
+// and maps; do not change them while the Compiled is in use.
+type Compiled struct {
+	e *engine
+}
+
+// Compile validates inst and computes its priorities under the instance's
+// policy and seed. Invalid input yields a [problem.List] naming every
+// problem, and no Compiled.
+func Compile(inst Instance) (*Compiled, error) {
+	e, err := build(&inst, inst.Policy.Seed, true)
+	if err != nil {
+		return nil, err
+	}
+	return &Compiled{e: e}, nil
+}
+
+// Allocate places the compiled instance's applicants with opts.Mechanism.
+// An invalid mechanism yields a [problem.List] and no outcome.
+func (c *Compiled) Allocate(opts Options) (*Outcome, error) {
 	var match []int32
 	switch opts.Mechanism {
 	case DeferredAcceptance:
-		match = e.childProposing()
+		match = c.e.childProposing()
 	case KitaProposing:
-		match = e.kitaProposing()
+		match = c.e.kitaProposing()
 	case ImmediateAcceptance:
-		match = e.immediateAcceptance()
+		match = c.e.immediateAcceptance()
+	default:
+		var pc problem.Collector
+		pc.Add("mechanism", CodeInvalidMechanism, ErrMechanism, "allowed", strings.Join(mechanismNames[1:], ", "))
+		return nil, pc.Err()
 	}
-	return e.result(match, opts), nil
+	return &Outcome{e: c.e, match: match, opts: opts}, nil
 }
 
-// result turns a matching into a Result.
-func (e *engine) result(match []int32, opts Options) Result {
-	apps, facs := e.inst.Applicants, e.inst.Facilities
+// Outcome is an allocation in the engine's dense form. [Outcome.Result]
+// turns it into maps keyed by id; [Outcome.WriteJSON] writes it in the
+// interchange format directly, in time linear in the number of choices.
+type Outcome struct {
+	e     *engine
+	match []int32 // per applicant: the pair placing it, or -1
+	opts  Options
+}
+
+// Result returns the outcome as a [Result]: placements, priorities,
+// cut-offs and statistics, and explanations when the options asked for
+// them.
+func (o *Outcome) Result() Result {
+	e, apps, facs := o.e, o.e.inst.Applicants, o.e.inst.Facilities
 	res := Result{
-		Mechanism:  opts.Mechanism,
+		Mechanism:  o.opts.Mechanism,
 		Seed:       e.inst.Policy.Seed,
 		Placements: make(map[string]string, e.nA),
 		Priorities: make(map[string][]string, e.nF),
 		Cutoffs:    make(map[string][]Cutoff, e.nF),
 	}
-	st := &res.Statistics
-	st.Applicants = e.nA
-	var maxLen int32
+	st := o.statistics()
+	res.Statistics = st.Statistics
 	for a := 0; a < e.nA; a++ {
-		maxLen = max(maxLen, e.start[a+1]-e.start[a])
-	}
-	st.ByChoice = make([]int, maxLen)
-	nPools := len(e.poolCap)
-	admitted := make([]int32, nPools)
-	worst := make([]int32, nPools) // pair of the last admitted, -1 if none
-	for p := range worst {
-		worst[p] = -1
-	}
-	for a := 0; a < e.nA; a++ {
-		id := apps[a].ID
-		if f := e.fixed[a]; f >= 0 {
-			res.Placements[id] = facs[f].ID
-			st.Fixed++
-			continue
-		}
-		pair := match[a]
-		if pair < 0 {
-			res.Placements[id] = ""
-			st.Unplaced++
-			continue
-		}
-		res.Placements[id] = facs[e.pairFac[pair]].ID
-		st.Placed++
-		st.ByChoice[pair-e.start[a]]++
-		pool := e.pairPool[pair]
-		admitted[pool]++
-		if w := worst[pool]; w < 0 || e.pairRank[pair] > e.pairRank[w] {
-			worst[pool] = pair
-		}
-	}
-	if len(st.ByChoice) > 0 {
-		st.FirstChoice = st.ByChoice[0]
+		res.Placements[apps[a].ID] = o.placement(a)
 	}
 	for f := 0; f < e.nF; f++ {
 		if _, dup := res.Priorities[facs[f].ID]; dup {
@@ -92,21 +104,8 @@ func (e *engine) result(match []int32, opts Options) Result {
 			ids[i] = apps[e.pairApp[p]].ID
 		}
 		res.Priorities[facs[f].ID] = ids
-		var cuts []Cutoff
-		for b := 0; b < 3; b++ {
-			pool := e.facPool[3*f+b]
-			if pool < 0 || (b > 0 && e.poolBand[pool] == 0) {
-				continue
-			}
-			c := Cutoff{Band: e.poolBand[pool], Capacity: int(e.poolCap[pool]), Admitted: int(admitted[pool])}
-			if w := worst[pool]; w >= 0 {
-				c.Rank = int(e.pairRank[w]) + 1
-				c.Applicant = apps[e.pairApp[w]].ID
-			}
-			cuts = append(cuts, c)
-		}
-		res.Cutoffs[facs[f].ID] = cuts
-		if opts.Explain {
+		res.Cutoffs[facs[f].ID] = o.cutoffs(f, st, nil)
+		if o.opts.Explain {
 			if res.Explanations == nil {
 				res.Explanations = make(map[string][]Explanation, e.nF)
 			}
@@ -118,4 +117,80 @@ func (e *engine) result(match []int32, opts Options) Result {
 		}
 	}
 	return res
+}
+
+// placement returns the id of applicant a's Kita, or "".
+func (o *Outcome) placement(a int) string {
+	e := o.e
+	if f := e.fixed[a]; f >= 0 {
+		return e.inst.Facilities[f].ID
+	}
+	if pair := o.match[a]; pair >= 0 {
+		return e.inst.Facilities[e.pairFac[pair]].ID
+	}
+	return ""
+}
+
+// poolStats are the statistics of an outcome with, per seat pool, the
+// number admitted this round and the pair of the last admitted (-1).
+type poolStats struct {
+	Statistics
+	admitted []int32
+	worst    []int32
+}
+
+func (o *Outcome) statistics() poolStats {
+	e := o.e
+	st := poolStats{Statistics: Statistics{Applicants: e.nA}}
+	var maxLen int32
+	for a := 0; a < e.nA; a++ {
+		maxLen = max(maxLen, e.start[a+1]-e.start[a])
+	}
+	st.ByChoice = make([]int, maxLen)
+	nPools := len(e.poolCap)
+	st.admitted = make([]int32, nPools)
+	st.worst = make([]int32, nPools)
+	for p := range st.worst {
+		st.worst[p] = -1
+	}
+	for a := 0; a < e.nA; a++ {
+		if e.fixed[a] >= 0 {
+			st.Fixed++
+			continue
+		}
+		pair := o.match[a]
+		if pair < 0 {
+			st.Unplaced++
+			continue
+		}
+		st.Placed++
+		st.ByChoice[pair-e.start[a]]++
+		pool := e.pairPool[pair]
+		st.admitted[pool]++
+		if w := st.worst[pool]; w < 0 || e.pairRank[pair] > e.pairRank[w] {
+			st.worst[pool] = pair
+		}
+	}
+	if len(st.ByChoice) > 0 {
+		st.FirstChoice = st.ByChoice[0]
+	}
+	return st
+}
+
+// cutoffs appends facility f's cut-offs, one per seat pool, to dst.
+func (o *Outcome) cutoffs(f int, st poolStats, dst []Cutoff) []Cutoff {
+	e := o.e
+	for b := 0; b < 3; b++ {
+		pool := e.facPool[3*f+b]
+		if pool < 0 || (b > 0 && e.poolBand[pool] == 0) {
+			continue
+		}
+		c := Cutoff{Band: e.poolBand[pool], Capacity: int(e.poolCap[pool]), Admitted: int(st.admitted[pool])}
+		if w := st.worst[pool]; w >= 0 {
+			c.Rank = int(e.pairRank[w]) + 1
+			c.Applicant = e.inst.Applicants[e.pairApp[w]].ID
+		}
+		dst = append(dst, c)
+	}
+	return dst
 }

@@ -69,5 +69,16 @@ func TestAllocateKeepsGoldenContent(t *testing.T) {
 			require.Equal(t, 0, code, stderr)
 			assert.Equal(t, want, decodeJSON(t, []byte(stdout)))
 		})
+		t.Run(tt.name+" without -explain, compact and without priorities", func(t *testing.T) {
+			want := decodeJSON(t, readGolden(t, tt.golden))
+			delete(want, "priorities")
+			delete(want, "explanations")
+			args := append([]string{"allocate", "-instance", filepath.Join("testdata", "golden", tt.inst)}, tt.args...)
+			code, stdout, stderr := runArgs(args...)
+			require.Equal(t, 0, code, stderr)
+			assert.Equal(t, want, decodeJSON(t, []byte(stdout)))
+			assert.Equal(t, 1, strings.Count(stdout, "\n"), "one line")
+			assert.NotContains(t, stdout, `"priorities"`)
+		})
 	}
 }

@@ -15,8 +15,6 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -107,19 +105,17 @@ func allocate(args []string, stdout, stderr io.Writer) int {
 			inst.Policy.Seed = *seed
 		}
 	})
-	res, err := allocation.Run(inst, allocation.Options{Mechanism: mech, Explain: *explain})
+	comp, err := allocation.Compile(inst)
 	if err != nil {
 		report(stderr, *instPath, err)
 		return exitFail
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(res); err != nil {
-		fmt.Fprintf(stderr, "kitaportal allocate: %v\n", err)
+	out, err := comp.Allocate(allocation.Options{Mechanism: mech, Explain: *explain})
+	if err != nil {
+		report(stderr, *instPath, err)
 		return exitFail
 	}
-	if _, err := buf.WriteTo(stdout); err != nil {
+	if err := out.WriteJSON(stdout); err != nil {
 		fmt.Fprintf(stderr, "kitaportal allocate: %v\n", err)
 		return exitFail
 	}
@@ -172,7 +168,9 @@ func verify(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// readInstance decodes and validates an instance file, reporting problems.
+// readInstance decodes an instance file, reporting problems. Validation
+// is left to the step that uses the instance ([allocation.Compile] or
+// [allocation.Verify]), so that it runs once.
 func readInstance(path string, stderr io.Writer) (allocation.Instance, bool) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -181,9 +179,6 @@ func readInstance(path string, stderr io.Writer) (allocation.Instance, bool) {
 	}
 	defer f.Close()
 	inst, err := allocation.Decode(f)
-	if err == nil {
-		err = allocation.Validate(inst)
-	}
 	if err != nil {
 		report(stderr, path, err)
 		return allocation.Instance{}, false

@@ -1,0 +1,201 @@
+package allocation
+
+import (
+	"bufio"
+	"io"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/go-json-experiment/json/jsontext"
+)
+
+// WriteJSON writes the outcome as one compact result in the interchange
+// format: mechanism, seed, placements, cut-offs and statistics, and, when
+// the options asked for explanations, each Kita's priority order and the
+// explanations behind it. Applicants and Kitas appear in input order. The
+// content equals that of [Outcome.Result] encoded with [Result.MarshalJSON]
+// (without priorities unless explained); the cost is linear in the number
+// of choices.
+func (o *Outcome) WriteJSON(w io.Writer) error {
+	e := o.e
+	apps, facs := e.inst.Applicants, e.inst.Facilities
+	bw := bufio.NewWriterSize(w, 1<<16)
+	var b []byte
+	flush := func() {
+		if len(b) >= 1<<15 {
+			bw.Write(b) //nolint:errcheck // bufio keeps the first error for Flush
+			b = b[:0]
+		}
+	}
+	b = append(b, `{"mechanism":`...)
+	b = appendJSONString(b, o.opts.Mechanism.String())
+	b = append(b, `,"seed":`...)
+	b = strconv.AppendUint(b, e.inst.Policy.Seed, 10)
+
+	b = append(b, `,"placements":{`...)
+	for a := range apps {
+		if a > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, apps[a].ID)
+		b = append(b, ':')
+		if f := o.placement(a); f != "" {
+			b = appendJSONString(b, f)
+		} else {
+			b = append(b, "null"...)
+		}
+		flush()
+	}
+	b = append(b, '}')
+
+	if o.opts.Explain {
+		b = append(b, `,"priorities":{`...)
+		for f := range facs {
+			if f > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONString(b, facs[f].ID)
+			b = append(b, ":["...)
+			for i, p := range e.facOrder[e.facStart[f]:e.facStart[f+1]] {
+				if i > 0 {
+					b = append(b, ',')
+				}
+				b = appendJSONString(b, apps[e.pairApp[p]].ID)
+				flush()
+			}
+			b = append(b, ']')
+		}
+		b = append(b, '}')
+	}
+
+	st := o.statistics()
+	b = append(b, `,"cutoffs":{`...)
+	var cuts []Cutoff
+	for f := range facs {
+		if f > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, facs[f].ID)
+		b = append(b, ":["...)
+		cuts = o.cutoffs(f, st, cuts[:0])
+		for i, c := range cuts {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, '{')
+			if c.Band != 0 {
+				b = append(b, `"band":`...)
+				b = appendJSONString(b, c.Band.String())
+				b = append(b, ',')
+			}
+			b = append(b, `"capacity":`...)
+			b = strconv.AppendInt(b, int64(c.Capacity), 10)
+			b = append(b, `,"admitted":`...)
+			b = strconv.AppendInt(b, int64(c.Admitted), 10)
+			b = append(b, `,"rank":`...)
+			b = strconv.AppendInt(b, int64(c.Rank), 10)
+			if c.Applicant != "" {
+				b = append(b, `,"applicant":`...)
+				b = appendJSONString(b, c.Applicant)
+			}
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+		flush()
+	}
+	b = append(b, '}')
+
+	b = append(b, `,"statistics":{"applicants":`...)
+	b = strconv.AppendInt(b, int64(st.Applicants), 10)
+	b = append(b, `,"fixed":`...)
+	b = strconv.AppendInt(b, int64(st.Fixed), 10)
+	b = append(b, `,"placed":`...)
+	b = strconv.AppendInt(b, int64(st.Placed), 10)
+	b = append(b, `,"unplaced":`...)
+	b = strconv.AppendInt(b, int64(st.Unplaced), 10)
+	b = append(b, `,"first_choice":`...)
+	b = strconv.AppendInt(b, int64(st.FirstChoice), 10)
+	b = append(b, `,"by_choice":[`...)
+	for i, n := range st.ByChoice {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, int64(n), 10)
+	}
+	b = append(b, "]}"...)
+
+	if o.opts.Explain && len(facs) > 0 {
+		b = append(b, `,"explanations":{`...)
+		var x Explanation
+		for f := range facs {
+			if f > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONString(b, facs[f].ID)
+			b = append(b, ":["...)
+			for r, p := range e.facOrder[e.facStart[f]:e.facStart[f+1]] {
+				if r > 0 {
+					b = append(b, ',')
+				}
+				x = e.explainInto(x, p, r, e.inst.Policy.Seed)
+				b = appendExplanation(b, &x)
+				flush()
+			}
+			b = append(b, ']')
+		}
+		b = append(b, '}')
+	}
+	b = append(b, "}\n"...)
+	bw.Write(b) //nolint:errcheck // bufio keeps the first error for Flush
+	return bw.Flush()
+}
+
+func appendExplanation(b []byte, x *Explanation) []byte {
+	b = append(b, `{"applicant":`...)
+	b = appendJSONString(b, x.Applicant)
+	b = append(b, `,"rank":`...)
+	b = strconv.AppendInt(b, int64(x.Rank), 10)
+	if x.Explicit {
+		b = append(b, `,"explicit":true`...)
+	}
+	for _, s := range []struct {
+		name   string
+		scores []Score
+	}{{`,"tiers":[`, x.Tiers}, {`,"points":[`, x.Points}} {
+		if len(s.scores) == 0 {
+			continue
+		}
+		b = append(b, s.name...)
+		for i, sc := range s.scores {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"criterion":`...)
+			b = appendJSONString(b, sc.Criterion.String())
+			b = append(b, `,"value":`...)
+			b = strconv.AppendInt(b, sc.Value, 10)
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"total":`...)
+	b = strconv.AppendInt(b, x.Total, 10)
+	b = append(b, `,"lottery":`...)
+	b = strconv.AppendUint(b, x.Lottery, 10)
+	return append(b, '}')
+}
+
+// appendJSONString appends s as a JSON string. Plain printable ASCII is
+// copied as is; anything else is quoted by jsontext (invalid UTF-8
+// becomes U+FFFD, as encoding/json does).
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' {
+			q, _ := jsontext.AppendQuote(b, s)
+			return q
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
