@@ -458,10 +458,18 @@ func TestDecode(t *testing.T) {
 	}{
 		{"broken JSON names its byte offset", `{"applicants": [}`, "", CodeMalformedJSON},
 		{"an unknown field is named", `{"applicants": [], "colour": 1}`, "colour", CodeUnknownField},
-		{"a wrong type is reported", `{"facilities": [{"id": "K", "capacity": "ten"}]}`, "facilities.capacity", CodeMalformedJSON},
+		{"a wrong type is reported with its path", `{"facilities": [{"id": "K", "capacity": "ten"}]}`, "facilities[0].capacity", CodeMalformedJSON},
+		{"a fraction where an integer belongs is reported", `{"facilities": [{"id": "K", "capacity": 1.5}]}`, "facilities[0].capacity", CodeMalformedJSON},
+		{"an unknown nested field is named with its path", `{"applicants": [{"id": "a"}, {"id": "b", "colour": 1}]}`, "applicants[1].colour", CodeUnknownField},
+		{"a field given twice is named", `{"applicants": [{"id": "a", "choices": ["K"], "choices": ["L"]}]}`, "applicants[0].choices", CodeDuplicateField},
+		{"a Kita given twice in fixed is named", `{"fixed": {"c1": "K", "c1": "L"}}`, "fixed[c1]", CodeDuplicateField},
+		{"a negative seed is reported", `{"policy": {"seed": -1}}`, "policy.seed", CodeMalformedJSON},
+		{"invalid UTF-8 is reported", "{\"applicants\": [{\"id\": \"a\xff\"}]}", "applicants[0].id", CodeMalformedJSON},
+		{"a field name differing in case is unknown", `{"Applicants": []}`, "Applicants", CodeUnknownField},
 		{"trailing data is reported", `{} {}`, "", CodeMalformedJSON},
 		{"truncated input is reported", `{"applicants": [`, "", CodeMalformedJSON},
-		{"a malformed instant is reported", `{"applicants": [{"id": "a", "registered_at": "yesterday"}]}`, "", CodeMalformedJSON},
+		{"a malformed instant is reported", `{"applicants": [{"id": "a", "registered_at": "yesterday"}]}`, "applicants[0].registered_at", CodeMalformedJSON},
+		{"a top-level array is reported", `[]`, "", CodeMalformedJSON},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

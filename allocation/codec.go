@@ -15,18 +15,6 @@ import (
 // for every child of a large German state.
 const MaxInputSize = 1 << 30
 
-// Decode reads one instance in the interchange format (see the package
-// documentation). Unknown fields, trailing data, malformed JSON and input
-// larger than [MaxInputSize] yield a [problem.List] naming the byte offset
-// or field; Decode does not validate the instance (see [Validate]).
-func Decode(r io.Reader) (Instance, error) {
-	var inst Instance
-	if err := decodeStrict(r, &inst); err != nil {
-		return Instance{}, err
-	}
-	return inst, nil
-}
-
 // resultJSON is the wire form of a Result: unplaced applicants are null.
 type resultJSON struct {
 	Mechanism    Mechanism                `json:"mechanism"`

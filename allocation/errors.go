@@ -9,7 +9,8 @@ import (
 // Rule sentinels. Every [problem.Problem] reported by this package unwraps
 // to one of them; match with errors.Is.
 var (
-	// ErrMalformed: the input is not valid JSON of the interchange format,
+	// ErrMalformed: the input is not valid JSON of the interchange format
+	// (an unknown field, a field given twice, a value of the wrong type),
 	// or too large.
 	ErrMalformed = errors.New("allocation: malformed input")
 	// ErrID: an id is missing or used twice.
@@ -42,6 +43,7 @@ var (
 const (
 	CodeMalformedJSON      problem.Code = "allocation.malformed_json"
 	CodeUnknownField       problem.Code = "allocation.unknown_field"
+	CodeDuplicateField     problem.Code = "allocation.duplicate_field"
 	CodeTooLarge           problem.Code = "allocation.too_large"
 	CodeMissingID          problem.Code = "allocation.missing_id"
 	CodeDuplicateID        problem.Code = "allocation.duplicate_id"
@@ -71,6 +73,7 @@ var Messages = problem.Catalog{
 	"de": {
 		CodeMalformedJSON:      "ist kein gültiges JSON des Austauschformats (Byte {offset})",
 		CodeUnknownField:       "ist kein Feld des Austauschformats",
+		CodeDuplicateField:     "Das Feld kommt mehrfach vor",
 		CodeTooLarge:           "Die Eingabe ist größer als {max} Bytes",
 		CodeMissingID:          "Die Kennung fehlt",
 		CodeDuplicateID:        "Die Kennung ist bereits vergeben",
@@ -97,6 +100,7 @@ var Messages = problem.Catalog{
 	"en": {
 		CodeMalformedJSON:      "is not valid JSON of the interchange format (byte {offset})",
 		CodeUnknownField:       "is not a field of the interchange format",
+		CodeDuplicateField:     "the field appears twice",
 		CodeTooLarge:           "the input is larger than {max} bytes",
 		CodeMissingID:          "the id is missing",
 		CodeDuplicateID:        "the id is already taken",

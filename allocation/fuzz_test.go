@@ -3,7 +3,9 @@ package allocation
 import (
 	"bytes"
 	"encoding/json"
+	"reflect"
 	"testing"
+	"time"
 )
 
 func FuzzDecodeInstance(f *testing.F) {
@@ -42,6 +44,50 @@ func FuzzDecodeInstance(f *testing.F) {
 			if _, err := res.MarshalJSON(); err != nil {
 				t.Fatal(err)
 			}
+		}
+	})
+}
+
+// FuzzDecodeAgreesWithEncodingJSON checks the streaming decoder against
+// encoding/json: whatever Decode accepts, encoding/json (with unknown
+// fields disallowed) decodes to the same instance. Decode is stricter
+// (fields given twice, invalid UTF-8, names differing in case), never
+// laxer.
+func FuzzDecodeAgreesWithEncodingJSON(f *testing.F) {
+	for seed := range uint64(3) {
+		inst := generate(genSpec{applicants: 4, facilities: 3, choices: 3, capacity: 4, bands: seed%2 == 0, explicit: seed == 2}, seed)
+		inst.Fixed = map[string]string{inst.Applicants[0].ID: inst.Facilities[0].ID}
+		data, err := json.Marshal(inst)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte(`{"applicants":[{"id":"a\u00e4\n","choices":[],"siblings":null,"registered_at":"2025-01-01T10:00:00+02:00","band":null}],"facilities":[{"id":"K","capacity":-0,"capacity_by_band":{},"priority":[]}],"fixed":{"a":null},"policy":null}`))
+	f.Add([]byte(`null`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, err := Decode(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		var want Instance
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&want); err != nil {
+			t.Fatalf("Decode accepted what encoding/json rejects: %v", err)
+		}
+		if len(got.Applicants) != len(want.Applicants) {
+			t.Fatalf("%d applicants, encoding/json: %d", len(got.Applicants), len(want.Applicants))
+		}
+		for i := range got.Applicants {
+			g, w := &got.Applicants[i], &want.Applicants[i]
+			if !g.RegisteredAt.Equal(w.RegisteredAt) {
+				t.Fatalf("applicant %d: registered_at differs", i)
+			}
+			g.RegisteredAt, w.RegisteredAt = time.Time{}, time.Time{}
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("Decode: %#v\nencoding/json: %#v", got, want)
 		}
 	})
 }
