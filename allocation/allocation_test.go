@@ -463,6 +463,8 @@ func TestDecode(t *testing.T) {
 		{"an unknown nested field is named with its path", `{"applicants": [{"id": "a"}, {"id": "b", "colour": 1}]}`, "applicants[1].colour", CodeUnknownField},
 		{"a field given twice is named", `{"applicants": [{"id": "a", "choices": ["K"], "choices": ["L"]}]}`, "applicants[0].choices", CodeDuplicateField},
 		{"a Kita given twice in fixed is named", `{"fixed": {"c1": "K", "c1": "L"}}`, "fixed[c1]", CodeDuplicateField},
+		{"a band quota given twice is named", `{"facilities": [{"id": "K", "capacity": 1, "capacity_by_band": {"u3": 1, "u3": 0}}]}`, "facilities[0].capacity_by_band.u3", CodeDuplicateField},
+		{"a policy field given twice is named", `{"policy": {"seed": 1, "seed": 2}}`, "policy.seed", CodeDuplicateField},
 		{"a negative seed is reported", `{"policy": {"seed": -1}}`, "policy.seed", CodeMalformedJSON},
 		{"invalid UTF-8 is reported", "{\"applicants\": [{\"id\": \"a\xff\"}]}", "applicants[0].id", CodeMalformedJSON},
 		{"a field name differing in case is unknown", `{"Applicants": []}`, "Applicants", CodeUnknownField},

@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/go-json-experiment/json/jsontext"
 
@@ -21,7 +21,9 @@ import (
 // names match exactly (case-sensitive).
 func Decode(r io.Reader) (Instance, error) {
 	lr := &io.LimitedReader{R: r, N: MaxInputSize + 1}
-	d := instanceDecoder{dec: jsontext.NewDecoder(lr), intern: make(map[string]string)}
+	// Names given twice are detected per object by the decoders below, more
+	// cheaply than by jsontext's general bookkeeping.
+	d := instanceDecoder{dec: jsontext.NewDecoder(lr, jsontext.AllowDuplicateNames(true)), intern: make(map[string]string)}
 	var inst Instance
 	err := d.instance(&inst)
 	if err == nil {
@@ -91,6 +93,7 @@ func atIndex(err error, i string) error {
 type instanceDecoder struct {
 	dec    *jsontext.Decoder
 	intern map[string]string
+	slab   []string // backing store of the string arrays
 }
 
 // malformed returns the error of a syntax or type problem at the current
@@ -103,17 +106,14 @@ func (d *instanceDecoder) malformed() error {
 func (d *instanceDecoder) syntax(err error) error {
 	var se *jsontext.SyntacticError
 	if errors.As(err, &se) {
-		if se.Err == jsontext.ErrDuplicateName {
-			return &decodeError{path: se.JSONPointer.LastToken(), code: CodeDuplicateField}
-		}
 		return &decodeError{code: CodeMalformedJSON, offset: se.ByteOffset}
 	}
 	return d.malformed()
 }
 
-// object reads an object (or null) and calls field for every member name,
-// raw and quoted; field must read the member's value.
-func (d *instanceDecoder) object(field func(name []byte) error) (null bool, err error) {
+// begin reads the start of an object or array (open is '{' or '['), or
+// null.
+func (d *instanceDecoder) begin(open jsontext.Kind) (null bool, err error) {
 	tok, err := d.dec.ReadToken()
 	if err != nil {
 		return false, d.syntax(err)
@@ -121,36 +121,67 @@ func (d *instanceDecoder) object(field func(name []byte) error) (null bool, err 
 	switch tok.Kind() {
 	case 'n':
 		return true, nil
-	case '{':
+	case open:
+		return false, nil
+	}
+	return false, d.malformed()
+}
+
+// name reads the next member name of an object, raw and quoted; ok is
+// false at the object's end, which it consumes.
+func (d *instanceDecoder) name() (name []byte, ok bool, err error) {
+	switch d.dec.PeekKind() {
+	case '}':
+		if _, err := d.dec.ReadToken(); err != nil {
+			return nil, false, d.syntax(err)
+		}
+		return nil, false, nil
+	case '"':
 	default:
-		return false, d.malformed()
+		_, err := d.dec.ReadToken()
+		if err == nil {
+			err = d.malformed()
+		}
+		return nil, false, d.syntax(err)
+	}
+	name, err = d.dec.ReadValue()
+	if err != nil {
+		return nil, false, d.syntax(err)
+	}
+	if bytes.IndexByte(name, '\\') >= 0 {
+		if name, err = jsontext.AppendUnquote(nil, name); err != nil {
+			return nil, false, d.malformed()
+		}
+		name, _ = jsontext.AppendQuote(nil, name)
+	}
+	return name, true, nil
+}
+
+// more reports whether an array has another element; at its end it
+// consumes the end.
+func (d *instanceDecoder) more() (bool, error) {
+	if d.dec.PeekKind() != ']' {
+		return true, nil
+	}
+	if _, err := d.dec.ReadToken(); err != nil {
+		return false, d.syntax(err)
+	}
+	return false, nil
+}
+
+// object reads an object (or null) and calls member for every member
+// name, raw and quoted; member must read the value and report a name given
+// twice.
+func (d *instanceDecoder) object(member func(name []byte) error) (null bool, err error) {
+	if null, err := d.begin('{'); null || err != nil {
+		return null, err
 	}
 	for {
-		switch d.dec.PeekKind() {
-		case '}':
-			if _, err := d.dec.ReadToken(); err != nil {
-				return false, d.syntax(err)
-			}
-			return false, nil
-		case '"':
-		default:
-			_, err := d.dec.ReadToken()
-			if err == nil {
-				err = d.malformed()
-			}
-			return false, d.syntax(err)
+		name, ok, err := d.name()
+		if !ok || err != nil {
+			return false, err
 		}
-		name, err := d.dec.ReadValue()
-		if err != nil {
-			return false, d.syntax(err)
-		}
-		if bytes.IndexByte(name, '\\') >= 0 {
-			if name, err = jsontext.AppendUnquote(nil, name); err != nil {
-				return false, d.malformed()
-			}
-			name, _ = jsontext.AppendQuote(nil, name)
-		}
-		if err := field(name); err != nil {
+		if err := member(name); err != nil {
 			return false, err
 		}
 	}
@@ -159,23 +190,12 @@ func (d *instanceDecoder) object(field func(name []byte) error) (null bool, err 
 // array reads an array (or null) and calls elem for every element with its
 // index; elem must read the element.
 func (d *instanceDecoder) array(elem func(i int) error) (null bool, err error) {
-	tok, err := d.dec.ReadToken()
-	if err != nil {
-		return false, d.syntax(err)
-	}
-	switch tok.Kind() {
-	case 'n':
-		return true, nil
-	case '[':
-	default:
-		return false, d.malformed()
+	if null, err := d.begin('['); null || err != nil {
+		return null, err
 	}
 	for i := 0; ; i++ {
-		if d.dec.PeekKind() == ']' {
-			if _, err := d.dec.ReadToken(); err != nil {
-				return false, d.syntax(err)
-			}
-			return false, nil
+		if more, err := d.more(); !more || err != nil {
+			return false, err
 		}
 		if err := elem(i); err != nil {
 			return false, atIndex(err, strconv.Itoa(i))
@@ -234,18 +254,32 @@ func (d *instanceDecoder) str(interned bool) (string, error) {
 	return s, nil
 }
 
-// strs reads an array of strings (null: nil; [] stays non-nil).
-func (d *instanceDecoder) strs(interned bool, capacity int) ([]string, error) {
-	out := make([]string, 0, capacity)
-	null, err := d.array(func(int) error {
-		s, err := d.str(interned)
-		out = append(out, s)
-		return err
-	})
-	if null {
+// strs reads an array of strings (null: nil; [] stays non-nil). The
+// strings are cut from a shared slab, capped so that appending to one
+// never touches another.
+func (d *instanceDecoder) strs(interned bool) ([]string, error) {
+	if null, err := d.begin('['); null || err != nil {
 		return nil, err
 	}
-	return out, err
+	if len(d.slab) > cap(d.slab)-16 {
+		d.slab = make([]string, 0, 1<<14)
+	}
+	from := len(d.slab)
+	for i := 0; ; i++ {
+		more, err := d.more()
+		if err != nil {
+			return nil, err
+		}
+		if !more {
+			break
+		}
+		s, err := d.str(interned)
+		if err != nil {
+			return nil, atIndex(err, strconv.Itoa(i))
+		}
+		d.slab = append(d.slab, s)
+	}
+	return d.slab[from:len(d.slab):len(d.slab)], nil
 }
 
 // boolean reads true, false or null (false).
@@ -328,21 +362,38 @@ func (d *instanceDecoder) unmarshalText(u interface{ UnmarshalText([]byte) error
 
 const maxInt = int64(^uint(0) >> 1)
 
+// field is the error wrapper and duplicate check of the member key: bit is
+// its bit in seen. (The raw name is no longer valid once the value has been
+// read.)
+func field(seen *uint32, bit uint32, key string, err error) error {
+	if err != nil {
+		return at(err, key)
+	}
+	if *seen&bit != 0 {
+		return &decodeError{path: key, code: CodeDuplicateField}
+	}
+	*seen |= bit
+	return nil
+}
+
 func (d *instanceDecoder) instance(inst *Instance) error {
-	_, err := d.object(func(name []byte) error {
-		var err error
+	if null, err := d.begin('{'); null || err != nil {
+		return err
+	}
+	var seen uint32
+	for {
+		name, ok, err := d.name()
+		if !ok || err != nil {
+			return err
+		}
+		var bit uint32
+		var key string
 		switch string(name) {
 		case `"applicants"`:
-			var null bool
-			inst.Applicants = inst.Applicants[:0]
-			null, err = d.array(func(int) error {
-				inst.Applicants = append(inst.Applicants, Applicant{})
-				return d.applicant(&inst.Applicants[len(inst.Applicants)-1])
-			})
-			if null {
-				inst.Applicants = nil
-			}
+			bit, key = 1<<0, "applicants"
+			inst.Applicants, err = d.applicants()
 		case `"facilities"`:
+			bit, key = 1<<1, "facilities"
 			var null bool
 			inst.Facilities = inst.Facilities[:0]
 			null, err = d.array(func(int) error {
@@ -353,107 +404,195 @@ func (d *instanceDecoder) instance(inst *Instance) error {
 				inst.Facilities = nil
 			}
 		case `"policy"`:
+			bit, key = 1<<2, "policy"
 			err = d.policy(&inst.Policy)
 		case `"fixed"`:
-			m := make(map[string]string)
-			var null bool
-			null, err = d.object(func(key []byte) error {
-				k, _ := strconv.Unquote(string(key))
-				v, err := d.str(true)
-				m[k] = v
-				return atIndex(err, k)
-			})
-			if null {
-				m = nil
-			}
-			inst.Fixed = m
-			if de, ok := err.(*decodeError); ok && de.code == CodeDuplicateField && !strings.HasPrefix(de.path, "[") {
-				de.path = "[" + de.path + "]" // an applicant id, as in fixed[c5]
-			}
+			bit, key = 1<<3, "fixed"
+			inst.Fixed, err = d.fixed()
 		default:
 			return unknown(name)
 		}
-		return at(err, string(name[1:len(name)-1]))
+		if err := field(&seen, bit, key, err); err != nil {
+			return err
+		}
+	}
+}
+
+// fixed reads the map of fixed placements.
+func (d *instanceDecoder) fixed() (map[string]string, error) {
+	m := make(map[string]string)
+	null, err := d.object(func(key []byte) error {
+		k, _ := strconv.Unquote(string(key))
+		if _, dup := m[k]; dup {
+			return &decodeError{path: "[" + k + "]", code: CodeDuplicateField}
+		}
+		v, err := d.str(true)
+		m[k] = v
+		return atIndex(err, k)
 	})
-	return err
+	if null {
+		return nil, err
+	}
+	return m, err
+}
+
+// applicants reads the applicants in chunks, copied once into one slice
+// at the end, so that a large state's array is not regrown and copied
+// again and again.
+func (d *instanceDecoder) applicants() ([]Applicant, error) {
+	if null, err := d.begin('['); null || err != nil {
+		return nil, err
+	}
+	var chunks [][]Applicant
+	chunk := make([]Applicant, 0, 1<<10)
+	n := 0
+	for {
+		more, err := d.more()
+		if err != nil {
+			return nil, err
+		}
+		if !more {
+			break
+		}
+		if len(chunk) == cap(chunk) {
+			chunks = append(chunks, chunk)
+			chunk = make([]Applicant, 0, min(2*cap(chunk), 1<<16))
+		}
+		chunk = append(chunk, Applicant{})
+		if err := d.applicant(&chunk[len(chunk)-1]); err != nil {
+			return nil, atIndex(err, strconv.Itoa(n))
+		}
+		n++
+	}
+	if len(chunks) == 0 {
+		return chunk, nil
+	}
+	out := make([]Applicant, 0, n)
+	for _, c := range chunks {
+		out = append(out, c...)
+	}
+	return append(out, chunk...), nil
 }
 
 func (d *instanceDecoder) applicant(a *Applicant) error {
-	_, err := d.object(func(name []byte) error {
-		var err error
+	if null, err := d.begin('{'); null || err != nil {
+		return err
+	}
+	var seen uint32
+	for {
+		name, ok, err := d.name()
+		if !ok || err != nil {
+			return err
+		}
+		var bit uint32
+		var key string
 		switch string(name) {
 		case `"id"`:
+			bit, key = 1<<0, "id"
 			a.ID, err = d.str(false)
 		case `"choices"`:
-			a.Choices, err = d.strs(true, 5)
+			bit, key = 1<<1, "choices"
+			a.Choices, err = d.strs(true)
 		case `"band"`:
+			bit, key = 1<<2, "band"
 			err = d.unmarshalText(&a.Band)
 		case `"working_parents"`:
+			bit, key = 1<<3, "working_parents"
 			a.WorkingParents, err = d.boolean()
 		case `"single_parent"`:
+			bit, key = 1<<4, "single_parent"
 			a.SingleParent, err = d.boolean()
 		case `"hardship"`:
+			bit, key = 1<<5, "hardship"
 			a.Hardship, err = d.boolean()
 		case `"birth_date"`:
-			a.BirthDate, err = d.str(false)
+			bit, key = 1<<6, "birth_date"
+			a.BirthDate, err = d.str(true)
 		case `"registered_at"`:
+			bit, key = 1<<7, "registered_at"
 			err = d.unmarshalText(&a.RegisteredAt)
 		case `"district"`:
+			bit, key = 1<<8, "district"
 			a.District, err = d.str(true)
 		case `"resident"`:
+			bit, key = 1<<9, "resident"
 			a.Resident, err = d.boolean()
 		case `"siblings"`:
-			a.Siblings, err = d.strs(true, 1)
+			bit, key = 1<<10, "siblings"
+			a.Siblings, err = d.strs(true)
 		default:
 			return unknown(name)
 		}
-		return at(err, string(name[1:len(name)-1]))
-	})
-	return err
+		if err := field(&seen, bit, key, err); err != nil {
+			return err
+		}
+	}
 }
 
 func (d *instanceDecoder) facility(f *Facility) error {
+	var seen uint32
 	_, err := d.object(func(name []byte) error {
 		var err error
+		var bit uint32
+		var key string
 		switch string(name) {
 		case `"id"`:
+			bit, key = 1<<0, "id"
 			f.ID, err = d.str(true)
 		case `"district"`:
+			bit, key = 1<<1, "district"
 			f.District, err = d.str(true)
 		case `"capacity"`:
+			bit, key = 1<<2, "capacity"
 			var n int64
 			n, err = d.integer(-maxInt-1, maxInt)
 			f.Capacity = int(n)
 		case `"capacity_by_band"`:
-			m := make(map[Band]int)
-			var null bool
-			null, err = d.object(func(key []byte) error {
-				var b Band
-				k, _ := strconv.Unquote(string(key))
-				_ = b.UnmarshalText([]byte(k))
-				n, err := d.integer(-maxInt-1, maxInt)
-				m[b] = int(n)
-				return at(err, k)
-			})
-			if null {
-				m = nil
-			}
-			f.CapacityByBand = m
+			bit, key = 1<<3, "capacity_by_band"
+			f.CapacityByBand, err = d.quotas()
 		case `"priority"`:
-			f.Priority, err = d.strs(false, 0)
+			bit, key = 1<<4, "priority"
+			f.Priority, err = d.strs(false)
 		default:
 			return unknown(name)
 		}
-		return at(err, string(name[1:len(name)-1]))
+		return field(&seen, bit, key, err)
 	})
 	return err
 }
 
+// quotas reads capacity_by_band; unknown band names decode to an invalid
+// Band, which validation reports.
+func (d *instanceDecoder) quotas() (map[Band]int, error) {
+	m := make(map[Band]int)
+	var keys []string
+	null, err := d.object(func(key []byte) error {
+		k, _ := strconv.Unquote(string(key))
+		if slices.Contains(keys, k) {
+			return &decodeError{path: k, code: CodeDuplicateField}
+		}
+		keys = append(keys, k)
+		var b Band
+		_ = b.UnmarshalText([]byte(k))
+		n, err := d.integer(-maxInt-1, maxInt)
+		m[b] = int(n)
+		return at(err, k)
+	})
+	if null {
+		return nil, err
+	}
+	return m, err
+}
+
 func (d *instanceDecoder) policy(p *Policy) error {
+	var seen uint32
 	_, err := d.object(func(name []byte) error {
 		var err error
+		var bit uint32
+		var key string
 		switch string(name) {
 		case `"criteria"`:
+			bit, key = 1<<0, "criteria"
 			var null bool
 			p.Criteria = p.Criteria[:0]
 			null, err = d.array(func(int) error {
@@ -464,33 +603,41 @@ func (d *instanceDecoder) policy(p *Policy) error {
 				p.Criteria = nil
 			}
 		case `"lottery"`:
+			bit, key = 1<<1, "lottery"
 			err = d.unmarshalText(&p.Lottery)
 		case `"seed"`:
+			bit, key = 1<<2, "seed"
 			p.Seed, err = d.unsigned()
 		default:
 			return unknown(name)
 		}
-		return at(err, string(name[1:len(name)-1]))
+		return field(&seen, bit, key, err)
 	})
 	return err
 }
 
 func (d *instanceDecoder) criterion(c *Criterion) error {
+	var seen uint32
 	_, err := d.object(func(name []byte) error {
 		var err error
+		var bit uint32
+		var key string
 		switch string(name) {
 		case `"kind"`:
+			bit, key = 1<<0, "kind"
 			err = d.unmarshalText(&c.Kind)
 		case `"mode"`:
+			bit, key = 1<<1, "mode"
 			err = d.unmarshalText(&c.Mode)
 		case `"points"`:
+			bit, key = 1<<2, "points"
 			var n int64
 			n, err = d.integer(-maxInt-1, maxInt)
 			c.Points = int(n)
 		default:
 			return unknown(name)
 		}
-		return at(err, string(name[1:len(name)-1]))
+		return field(&seen, bit, key, err)
 	})
 	return err
 }

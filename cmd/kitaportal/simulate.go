@@ -1,7 +1,7 @@
 package main
 
 import (
-	"bytes"
+	"bufio"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -66,16 +66,51 @@ func simulate(args []string, stdout, stderr io.Writer) int {
 		report(stderr, "simulate", err)
 		return exitFail
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(inst); err != nil {
-		fmt.Fprintf(stderr, "kitaportal simulate: %v\n", err)
-		return exitFail
-	}
-	if _, err := buf.WriteTo(stdout); err != nil {
+	if err := writeInstance(stdout, inst); err != nil {
 		fmt.Fprintf(stderr, "kitaportal simulate: %v\n", err)
 		return exitFail
 	}
 	return exitOK
+}
+
+// writeInstance writes inst compactly, one applicant or Kita per line, so
+// that the file is small, quick to read and still easy to grep and diff.
+func writeInstance(w io.Writer, inst allocation.Instance) error {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	var line []byte
+	list := func(name string, n int, elem func(i int) any) error {
+		bw.WriteString(`"` + name + `":[`)
+		for i := 0; i < n; i++ {
+			var err error
+			if line, err = json.Marshal(elem(i)); err != nil {
+				return err
+			}
+			if i > 0 {
+				bw.WriteByte(',')
+			}
+			bw.WriteString("\n")
+			bw.Write(line)
+		}
+		_, err := bw.WriteString("\n]")
+		return err
+	}
+	bw.WriteString("{")
+	if err := list("applicants", len(inst.Applicants), func(i int) any { return inst.Applicants[i] }); err != nil {
+		return err
+	}
+	bw.WriteString(",\n")
+	if err := list("facilities", len(inst.Facilities), func(i int) any { return inst.Facilities[i] }); err != nil {
+		return err
+	}
+	rest, err := json.Marshal(struct {
+		Policy allocation.Policy `json:"policy"`
+		Fixed  map[string]string `json:"fixed,omitempty"`
+	}{inst.Policy, inst.Fixed})
+	if err != nil {
+		return err
+	}
+	bw.WriteString(",\n")
+	bw.Write(rest[1 : len(rest)-1])
+	bw.WriteString("}\n")
+	return bw.Flush()
 }

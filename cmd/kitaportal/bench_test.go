@@ -1,0 +1,110 @@
+package main
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/kitaportal/kitaportal/allocation"
+)
+
+// benchSizes scale all of North Rhine-Westphalia (750,000 children, 10,500
+// Kitas, 650,000 places, five choices each) down, keeping its proportions;
+// "nrw" is `kitaportal simulate -size nrw`.
+var benchSizes = []struct {
+	name       string
+	applicants int
+}{{"50k", 50_000}, {"100k", 100_000}, {"200k", 200_000}, {"400k", 400_000}, {"nrw", 750_000}}
+
+// simulatedFile writes `kitaportal simulate` of the given size into dir.
+func simulatedFile(b *testing.B, dir string, applicants int) string {
+	b.Helper()
+	path := filepath.Join(dir, "instance-"+strconv.Itoa(applicants)+".json")
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	args := []string{"simulate", "-size", "nrw", "-seed", "2026",
+		"-applicants", strconv.Itoa(applicants),
+		"-facilities", strconv.Itoa(10_500 * applicants / 750_000),
+		"-capacity", strconv.Itoa(650_000 * applicants / 750_000)}
+	if code := run(args, f, io.Discard); code != exitOK {
+		b.Fatalf("simulate: exit %d", code)
+	}
+	return path
+}
+
+// BenchmarkAllocateFile is the whole command: read and decode the file,
+// validate, rank, allocate, write the compact result.
+func BenchmarkAllocateFile(b *testing.B) {
+	dir := b.TempDir()
+	for _, size := range benchSizes {
+		b.Run(size.name, func(b *testing.B) {
+			path := simulatedFile(b, dir, size.applicants)
+			b.ReportAllocs()
+			for b.Loop() {
+				if code := run([]string{"allocate", "-instance", path}, io.Discard, io.Discard); code != exitOK {
+					b.Fatalf("allocate: exit %d", code)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkDecodeFile is the floor of BenchmarkAllocateFile: reading the
+// file alone (read), tokenising it (tokens) and decoding it into an
+// Instance (decode).
+func BenchmarkDecodeFile(b *testing.B) {
+	dir := b.TempDir()
+	for _, size := range []int{50_000, 750_000} {
+		path := simulatedFile(b, dir, size)
+		name := strconv.Itoa(size/1000) + "k"
+		if size == 750_000 {
+			name = "nrw"
+		}
+		b.Run(name+"/read", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := os.ReadFile(path); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(name+"/tokens", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				f, err := os.Open(path)
+				if err != nil {
+					b.Fatal(err)
+				}
+				dec := jsontext.NewDecoder(f)
+				for {
+					if _, err := dec.ReadToken(); err == io.EOF {
+						break
+					} else if err != nil {
+						b.Fatal(err)
+					}
+				}
+				f.Close()
+			}
+		})
+		b.Run(name+"/decode", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				f, err := os.Open(path)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := allocation.Decode(f); err != nil {
+					b.Fatal(err)
+				}
+				f.Close()
+			}
+		})
+	}
+}
