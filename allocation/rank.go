@@ -270,6 +270,9 @@ func (e *engine) rank(byFac, pos []int32, seed uint64) {
 			return scratch
 		}
 		scratch = scratch[:0]
+		if packed && bitsUsed+bits.Len(uint(len(bucket))) <= 64 {
+			return sortPacked(bucket, keyHi, keyLo, bitsUsed, scratch, key, compare)
+		}
 		for _, p := range bucket {
 			scratch = append(scratch, key(p))
 		}
@@ -313,6 +316,53 @@ func (e *engine) rank(byFac, pos []int32, seed uint64) {
 			e.pairRank[p] = int32(r)
 		}
 	}
+}
+
+// sortPacked sorts a facility's pairs by one uint64 per pair, sorted as a
+// plain number: the packed tier and points value (hiBits wide, better
+// first), then the lottery number's leading bits, then the pair's position
+// in the bucket. Pairs whose leading lottery bits tie (rare) are re-sorted
+// with compare, which looks at the whole lottery number and the id; the
+// result is the order compare defines. scratch is reused.
+func sortPacked(bucket []int32, keyHi, keyLo []uint64, hiBits int, scratch []sortKey,
+	key func(int32) sortKey, compare func(x, y sortKey) int) []sortKey {
+	n := len(bucket)
+	ib := bits.Len(uint(n))
+	lotBits := 64 - hiBits - ib
+	mask := uint64(1)<<hiBits - 1
+	ks := make([]uint64, n)
+	for i, p := range bucket {
+		k := (keyHi[p] & mask) << (64 - hiBits) // keyHi is inverted: lower is better
+		if lotBits > 0 {
+			k |= keyLo[p] >> (64 - lotBits) << ib
+		}
+		ks[i] = k | uint64(i)
+	}
+	slices.Sort(ks)
+	idx := uint64(1)<<ib - 1
+	sorted := make([]int32, n)
+	for i, k := range ks {
+		sorted[i] = bucket[k&idx]
+	}
+	for i := 0; i < n; {
+		j := i + 1
+		for j < n && ks[j]>>ib == ks[i]>>ib {
+			j++
+		}
+		if j-i > 1 {
+			scratch = scratch[:0]
+			for _, p := range sorted[i:j] {
+				scratch = append(scratch, key(p))
+			}
+			slices.SortFunc(scratch, compare)
+			for r, k := range scratch {
+				sorted[i+r] = k.pair
+			}
+		}
+		i = j
+	}
+	copy(bucket, sorted)
+	return scratch
 }
 
 // explain returns the explanation of pair p of facility f at rank r.

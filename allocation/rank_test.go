@@ -1,0 +1,58 @@
+package allocation
+
+import (
+	"cmp"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestSortPacked(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, tt := range []struct {
+		name   string
+		hiBits int
+		lots   []uint64
+	}{
+		{"distinct lottery numbers sort by value then lottery", 7, nil},
+		{"lottery numbers equal in their leading bits fall back to the whole number", 40, []uint64{1 << 20, 1<<20 + 1, 1<<20 + 2}},
+		{"equal lottery numbers fall back to the pair", 3, []uint64{42}},
+		{"values leaving no bits for the lottery fall back to it", 55, nil},
+		{"no values at all sort by lottery", 0, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			n := 300
+			keyHi, keyLo := make([]uint64, n), make([]uint64, n)
+			for p := range n {
+				h := rng.Uint64()
+				h &= 1<<tt.hiBits - 1
+				h >>= 2 // some ties in the value
+				keyHi[p] = ^h
+				keyLo[p] = rng.Uint64()
+				if tt.lots != nil {
+					keyLo[p] = tt.lots[rng.IntN(len(tt.lots))]
+				}
+			}
+			key := func(p int32) sortKey { return sortKey{hi: keyHi[p], lo: keyLo[p], pair: p} }
+			compare := func(x, y sortKey) int {
+				if c := cmp.Compare(x.hi, y.hi); c != 0 {
+					return c
+				}
+				if c := cmp.Compare(x.lo, y.lo); c != 0 {
+					return c
+				}
+				return cmp.Compare(x.pair, y.pair)
+			}
+			bucket := make([]int32, n)
+			for i, p := range rng.Perm(n) {
+				bucket[i] = int32(p)
+			}
+			want := slices.Clone(bucket)
+			slices.SortFunc(want, func(p, q int32) int { return compare(key(p), key(q)) })
+			sortPacked(bucket, keyHi, keyLo, tt.hiBits, nil, key, compare)
+			assert.Equal(t, want, bucket)
+		})
+	}
+}
