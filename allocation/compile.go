@@ -120,26 +120,25 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 	next := 0
 	for i := range inst.Applicants {
 		a := &inst.Applicants[i]
-		path := "applicants[" + strconv.Itoa(i) + "]"
 		e.start[i] = int32(len(e.pairApp))
 		if a.ID == "" {
-			c.Add(path+".id", CodeMissingID, ErrID)
+			c.Add(appPath(i)+".id", CodeMissingID, ErrID)
 		} else if !insertOnce(e.apps, a.ID, int32(i)) {
-			c.Add(path+".id", CodeDuplicateID, ErrID)
+			c.Add(appPath(i)+".id", CodeDuplicateID, ErrID)
 		}
 		if a.Band != 0 && !a.Band.Valid() {
-			c.Add(path+".band", CodeInvalidBand, ErrBand)
+			c.Add(appPath(i)+".band", CodeInvalidBand, ErrBand)
 		}
 		missingBand := false
 		for j := range a.Choices {
 			f := resolved[next]
 			next++
 			if f < 0 {
-				c.Add(path+".choices["+strconv.Itoa(j)+"]", CodeUnknownFacility, ErrUnknownFacility)
+				c.Add(appPath(i)+".choices["+strconv.Itoa(j)+"]", CodeUnknownFacility, ErrUnknownFacility)
 				continue
 			}
 			if seen[f] == int32(i)+1 {
-				c.Add(path+".choices["+strconv.Itoa(j)+"]", CodeDuplicateChoice, ErrChoice)
+				c.Add(appPath(i)+".choices["+strconv.Itoa(j)+"]", CodeDuplicateChoice, ErrChoice)
 				continue
 			}
 			seen[f] = int32(i) + 1
@@ -152,21 +151,21 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 			e.pairPool = append(e.pairPool, pool)
 		}
 		if missingBand {
-			c.Add(path+".band", CodeMissingBand, ErrBand)
+			c.Add(appPath(i)+".band", CodeMissingBand, ErrBand)
 		}
 		if a.BirthDate != "" {
 			if _, ok := parseDay(a.BirthDate); !ok {
-				c.Add(path+".birth_date", CodeInvalidDate, ErrAttribute)
+				c.Add(appPath(i)+".birth_date", CodeInvalidDate, ErrAttribute)
 			}
 		} else if uses[KindAge] {
-			c.Add(path+".birth_date", CodeMissingAttribute, ErrAttribute, "criterion", KindAge.String())
+			c.Add(appPath(i)+".birth_date", CodeMissingAttribute, ErrAttribute, "criterion", KindAge.String())
 		}
 		if a.RegisteredAt.IsZero() && uses[KindRegistrationDate] {
-			c.Add(path+".registered_at", CodeMissingAttribute, ErrAttribute, "criterion", KindRegistrationDate.String())
+			c.Add(appPath(i)+".registered_at", CodeMissingAttribute, ErrAttribute, "criterion", KindRegistrationDate.String())
 		}
 		for j, id := range a.Siblings {
 			if _, ok := e.facs[id]; !ok {
-				c.Add(path+".siblings["+strconv.Itoa(j)+"]", CodeUnknownFacility, ErrUnknownFacility)
+				c.Add(appPath(i)+".siblings["+strconv.Itoa(j)+"]", CodeUnknownFacility, ErrUnknownFacility)
 			}
 		}
 	}
@@ -271,6 +270,9 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 	}
 	return e, nil
 }
+
+// appPath is the field path of applicant i, built only for a problem.
+func appPath(i int) string { return "applicants[" + strconv.Itoa(i) + "]" }
 
 // insertOnce sets m[k] = v with one map operation and reports whether k
 // was new. For a duplicate the later index wins; the input is then invalid
