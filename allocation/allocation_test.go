@@ -501,6 +501,23 @@ func TestDecode(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, res, back)
 	})
+	for _, tt := range []struct {
+		name, input, field string
+		code                problem.Code
+	}{
+		{"a result with an unknown field is rejected with its path", `{"statistics": {"placed": 1, "colour": 2}}`, "statistics.colour", CodeUnknownField},
+		{"a result placing an applicant twice is rejected", `{"placements": {"c1": "K", "c1": null}}`, "placements.c1", CodeDuplicateField},
+		{"a result with a wrong type is rejected with its path", `{"cutoffs": {"K": [{"rank": "first"}]}}`, "cutoffs.K[0].rank", CodeMalformedJSON},
+		{"a result with trailing data is rejected", `{} {}`, "", CodeMalformedJSON},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := DecodeResult(strings.NewReader(tt.input))
+			require.ErrorIs(t, err, ErrMalformed)
+			var list problem.List
+			require.ErrorAs(t, err, &list)
+			assert.True(t, list.Has(tt.field, tt.code), "%v", list)
+		})
+	}
 	t.Run("decode errors are not matched by text", func(t *testing.T) {
 		_, err := DecodeResult(strings.NewReader(`{"mechanism": "lottery"}`))
 		assert.True(t, errors.Is(err, ErrMechanism))

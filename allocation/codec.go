@@ -8,6 +8,9 @@ import (
 	"strconv"
 	"strings"
 
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
 	"github.com/kitaportal/kitaportal/problem"
 )
 
@@ -27,7 +30,9 @@ type resultJSON struct {
 }
 
 // DecodeResult reads a result in the interchange format, as strictly as
-// [Decode]. An unknown mechanism name is an error.
+// [Decode]: unknown fields, fields given twice, invalid UTF-8, values of
+// the wrong type and trailing data yield a [problem.List] with the field
+// path. An unknown mechanism name is an error.
 func DecodeResult(r io.Reader) (Result, error) {
 	var w resultJSON
 	if err := decodeStrict(r, &w); err != nil {
@@ -82,6 +87,9 @@ func (r *Result) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
+// decodeStrict decodes one JSON value into v with encoding/json/v2's
+// semantics (github.com/go-json-experiment/json): unknown fields, names
+// given twice, invalid UTF-8 and trailing data are errors.
 func decodeStrict(r io.Reader, v any) error {
 	var c problem.Collector
 	lr := &io.LimitedReader{R: r, N: MaxInputSize + 1}
@@ -94,36 +102,41 @@ func decodeStrict(r io.Reader, v any) error {
 		c.Add("", CodeTooLarge, ErrMalformed, "max", strconv.Itoa(MaxInputSize))
 		return c.Err()
 	}
-	dec := json.NewDecoder(bytes.NewReader(buf.Bytes()))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		addJSONError(&c, err, dec.InputOffset())
-		return c.Err()
+	err := jsonv2.Unmarshal(buf.Bytes(), v, jsonv2.RejectUnknownMembers(true))
+	if err == nil {
+		return nil
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		c.Add("", CodeMalformedJSON, ErrMalformed, "offset", strconv.FormatInt(dec.InputOffset(), 10))
-		return c.Err()
+	var sem *jsonv2.SemanticError
+	var syn *jsontext.SyntacticError
+	switch {
+	case errors.As(err, &sem) && sem.Err == jsonv2.ErrUnknownName:
+		c.Add(pointerPath(sem.JSONPointer), CodeUnknownField, ErrMalformed)
+	case errors.As(err, &sem):
+		c.Add(pointerPath(sem.JSONPointer), CodeMalformedJSON, ErrMalformed, "offset", strconv.FormatInt(sem.ByteOffset, 10))
+	case errors.As(err, &syn) && syn.Err == jsontext.ErrDuplicateName:
+		c.Add(pointerPath(syn.JSONPointer), CodeDuplicateField, ErrMalformed)
+	case errors.As(err, &syn):
+		c.Add(pointerPath(syn.JSONPointer), CodeMalformedJSON, ErrMalformed, "offset", strconv.FormatInt(syn.ByteOffset, 10))
+	default:
+		// The message may quote input, so it is not kept.
+		c.Add("", CodeMalformedJSON, ErrMalformed, "offset", "0")
 	}
-	return nil
+	return c.Err()
 }
 
-func addJSONError(c *problem.Collector, err error, offset int64) {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		c.Add("", CodeMalformedJSON, ErrMalformed, "offset", strconv.FormatInt(syn.Offset, 10))
-	case errors.As(err, &typ):
-		c.Add(typ.Field, CodeMalformedJSON, ErrMalformed, "offset", strconv.FormatInt(typ.Offset, 10))
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		// encoding/json has no type for this error; the field name is the
-		// input's key, not a value.
-		name, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
-		c.Add(name, CodeUnknownField, ErrMalformed)
-	default:
-		// Unexpected EOF, or a value a field's decoder rejected (such as a
-		// malformed registered_at); the message may quote input, so it is
-		// not kept.
-		c.Add("", CodeMalformedJSON, ErrMalformed, "offset", strconv.FormatInt(offset, 10))
+// pointerPath renders a JSON pointer as a field path: names joined by
+// dots, numbers (array indices, or ids used as keys) in brackets.
+func pointerPath(p jsontext.Pointer) string {
+	var b strings.Builder
+	for tok := range p.Tokens() {
+		if _, err := strconv.ParseUint(tok, 10, 64); err == nil {
+			b.WriteString("[" + tok + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(tok)
 	}
+	return b.String()
 }

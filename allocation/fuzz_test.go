@@ -91,3 +91,25 @@ func FuzzDecodeAgreesWithEncodingJSON(f *testing.F) {
 		}
 	})
 }
+
+func FuzzDecodeResult(f *testing.F) {
+	res, err := Run(generate(genSpec{applicants: 6, facilities: 3, choices: 3, capacity: 4, bands: true}, 1), Options{Mechanism: DeferredAcceptance, Explain: true})
+	if err != nil {
+		f.Fatal(err)
+	}
+	data, err := res.MarshalJSON()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(data)
+	f.Add([]byte(`{"placements":{"a":null,"a":"K"},"mechanism":"x"}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		res, err := DecodeResult(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		if _, err := res.MarshalJSON(); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
