@@ -503,7 +503,7 @@ func TestDecode(t *testing.T) {
 	})
 	for _, tt := range []struct {
 		name, input, field string
-		code                problem.Code
+		code               problem.Code
 	}{
 		{"a result with an unknown field is rejected with its path", `{"statistics": {"placed": 1, "colour": 2}}`, "statistics.colour", CodeUnknownField},
 		{"a result placing an applicant twice is rejected", `{"placements": {"c1": "K", "c1": null}}`, "placements.c1", CodeDuplicateField},
