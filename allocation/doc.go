@@ -53,10 +53,20 @@
 // against its instance and returns typed [Violation]s naming the
 // applicants and Kitas involved.
 //
-// Internally ids are mapped to dense int32 indices once; the mechanisms
-// run on flat arrays (choices, per-facility priority orders, per-pool
-// heaps) without maps or allocations per proposal, in time close to linear
-// in the number of choices.
+// # Compiled instances and outcomes
+//
+// [Run] is three steps that can be taken one by one: [Compile] validates an
+// instance once, maps its ids to dense int32 indices and computes every
+// Kita's priority order (one packed integer key per choice, sorted per
+// Kita); [Compiled.Allocate] runs a mechanism on flat arrays (choices,
+// per-facility priority orders, per-pool heaps) without maps or
+// allocations per proposal; [Outcome.Result] turns the outcome into a
+// [Result] of maps keyed by id, while [Outcome.WriteJSON] writes the
+// interchange format directly, compact, with priorities and explanations
+// only when Options.Explain asks for them. Every step is linear in the
+// number of choices, except the per-Kita sort (n log n in the applicants
+// of one Kita). `kitaportal allocate` takes the steps one by one, from a
+// streaming [Decode] to WriteJSON.
 //
 // [Synthetic] generates realistic instances without personal data (a
 // Bochum year, all of North Rhine-Westphalia) for test suites and
@@ -64,8 +74,9 @@
 //
 // # Error contract
 //
-// [Decode], [DecodeResult], [Validate], [Run] and [Verify] return nil or a
-// [problem.List]: every problem of the input at once, each with a field path
+// [Decode], [DecodeResult], [Validate], [Compile], [Compiled.Allocate],
+// [Run] and [Verify] return nil or a [problem.List]: every problem of the
+// input at once (decoding stops at the first), each with a field path
 // in JSON names and array indices ("applicants[3].choices[1]",
 // "facilities[2].capacity_by_band.u3", "fixed[c17]"), a stable code such as
 // "allocation.unknown_facility" and a rule sentinel ([ErrUnknownFacility],
@@ -107,10 +118,15 @@
 // Criterion kinds: working_parents, single_parent, hardship, resident,
 // district (lives in the Kita's district), sibling (local: counts only at a
 // Kita a sibling attends), age (older first) and registration_date (earlier
-// first); the last two only as tiers. Unknown fields are rejected; input is
-// limited to [MaxInputSize].
+// first); the last two only as tiers. Field names match exactly; unknown
+// fields, fields given twice, values of the wrong type and invalid UTF-8
+// are rejected with their path; input is limited to [MaxInputSize].
+// [Decode] streams and interns repeated strings (Kita ids, districts,
+// birth dates), so a whole state's file is never held in memory.
 //
-// A result:
+// A result ([Outcome.WriteJSON] writes it on one line; priorities and
+// explanations only with Options.Explain, [Result.MarshalJSON] always
+// includes the priorities):
 //
 //	{
 //	  "mechanism": "deferred-acceptance", "seed": 2026,

@@ -5,13 +5,21 @@
 //	kitaportal verify -instance FILE -result FILE
 //	kitaportal simulate [-size bochum|nrw] [-applicants N] [-facilities N] [-choices N] [-capacity N] [-bands] [-seed N]
 //
-// allocate prints the result JSON on standard output. verify exits 0 when
+// allocate prints the result as one line of compact JSON on standard
+// output: placements, cut-offs and statistics; with -explain also each
+// Kita's priority order and the reasons behind every rank (large for a
+// whole state). It validates the instance once and runs in time linear in
+// the number of choices. verify exits 0 when
 // the result respects capacities, quotas, fixed placements and choices and
 // has no blocking pair, and 1 with a report otherwise. Malformed input
 // exits 1 with one line per problem, naming the offending element, and
 // prints no result; a wrong command line exits 2. simulate prints a
 // synthetic instance (no personal data) of a named or given size, for test
-// suites and analysts who want realistic inputs.
+// suites and analysts who want realistic inputs, one applicant or Kita per
+// line.
+//
+// Unless GOGC or GOMEMLIMIT is set, the command collects garbage only when
+// its heap nears 512 MiB (see tuneGC).
 package main
 
 import (
@@ -95,7 +103,7 @@ func allocate(args []string, stdout, stderr io.Writer) int {
 	instPath := fs.String("instance", "", "instance `file` (JSON)")
 	mechName := fs.String("mechanism", allocation.DeferredAcceptance.String(), "allocation `mechanism`")
 	seed := fs.Uint64("seed", 0, "lottery seed, overriding the policy's")
-	explain := fs.Bool("explain", false, "explain every priority rank in the result")
+	explain := fs.Bool("explain", false, "add each Kita's priority order and the reasons behind every rank")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
