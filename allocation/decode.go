@@ -94,6 +94,7 @@ type instanceDecoder struct {
 	dec    *jsontext.Decoder
 	intern map[string]string
 	slab   []string // backing store of the string arrays
+	recent [4096]string
 }
 
 // malformed returns the error of a syntax or type problem at the current
@@ -246,11 +247,22 @@ func (d *instanceDecoder) str(interned bool) (string, error) {
 	case !interned:
 		return string(v), nil
 	}
-	if s, ok := d.intern[string(v)]; ok {
-		return s, nil
+	// A direct-mapped cache in front of the map: most strings repeat
+	// (Kita ids, districts, dates) and are found with one comparison.
+	h := uint32(2166136261)
+	for _, c := range v {
+		h = (h ^ uint32(c)) * 16777619
 	}
-	s := string(v)
-	d.intern[s] = s
+	slot := &d.recent[h%uint32(len(d.recent))]
+	if *slot == string(v) {
+		return *slot, nil
+	}
+	s, ok := d.intern[string(v)]
+	if !ok {
+		s = string(v)
+		d.intern[s] = s
+	}
+	*slot = s
 	return s, nil
 }
 
