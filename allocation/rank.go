@@ -153,14 +153,29 @@ func (e *engine) rank(byFac, pos []int32, seed uint64) {
 	for a := range apps {
 		appDistrict[a] = district[apps[a].District] // 0: none, or no Kita there
 	}
+	// Siblings as facility indices (validation made sure they exist).
+	sibStart := make([]int32, e.nA+1)
+	var sibFac []int32
+	for a := range apps {
+		for _, id := range apps[a].Siblings {
+			sibFac = append(sibFac, e.facs[id])
+		}
+		sibStart[a+1] = int32(len(sibFac))
+	}
 	local := func(k Kind, a, f int32) int64 {
-		if k == KindDistrict {
+		switch k {
+		case KindDistrict:
 			if d := appDistrict[a]; d != 0 && d == facDistrict[f] {
 				return 1
 			}
-			return 0
+		case KindSibling:
+			for _, s := range sibFac[sibStart[a]:sibStart[a+1]] {
+				if s == f {
+					return 1
+				}
+			}
 		}
-		return e.criterionValue(k, a, f)
+		return 0
 	}
 
 	width := make([]int, nT)
