@@ -204,6 +204,21 @@ func (d *instanceDecoder) array(elem func(i int) error) (null bool, err error) {
 	}
 }
 
+// objects reads an array of objects, each by elem (null: nil; [] stays
+// non-nil).
+func objects[T any](d *instanceDecoder, elem func(*T) error) ([]T, error) {
+	out := []T{}
+	null, err := d.array(func(int) error {
+		var zero T
+		out = append(out, zero)
+		return elem(&out[len(out)-1])
+	})
+	if null {
+		return nil, err
+	}
+	return out, err
+}
+
 // unknown is the error of a member name the format does not know.
 func unknown(name []byte) error {
 	n, _ := strconv.Unquote(string(name))
@@ -389,15 +404,9 @@ func field(seen *uint32, bit uint32, key string, err error) error {
 }
 
 func (d *instanceDecoder) instance(inst *Instance) error {
-	if null, err := d.begin('{'); null || err != nil {
-		return err
-	}
 	var seen uint32
-	for {
-		name, ok, err := d.name()
-		if !ok || err != nil {
-			return err
-		}
+	_, err := d.object(func(name []byte) error {
+		var err error
 		var bit uint32
 		var key string
 		switch string(name) {
@@ -406,15 +415,7 @@ func (d *instanceDecoder) instance(inst *Instance) error {
 			inst.Applicants, err = d.applicants()
 		case `"facilities"`:
 			bit, key = 1<<1, "facilities"
-			var null bool
-			inst.Facilities = inst.Facilities[:0]
-			null, err = d.array(func(int) error {
-				inst.Facilities = append(inst.Facilities, Facility{})
-				return d.facility(&inst.Facilities[len(inst.Facilities)-1])
-			})
-			if null {
-				inst.Facilities = nil
-			}
+			inst.Facilities, err = objects(d, d.facility)
 		case `"policy"`:
 			bit, key = 1<<2, "policy"
 			err = d.policy(&inst.Policy)
@@ -424,10 +425,9 @@ func (d *instanceDecoder) instance(inst *Instance) error {
 		default:
 			return unknown(name)
 		}
-		if err := field(&seen, bit, key, err); err != nil {
-			return err
-		}
-	}
+		return field(&seen, bit, key, err)
+	})
+	return err
 }
 
 // fixed reads the map of fixed placements.
@@ -486,6 +486,8 @@ func (d *instanceDecoder) applicants() ([]Applicant, error) {
 	return append(out, chunk...), nil
 }
 
+// applicant is the hot path: one call per child, so it loops without the
+// closure of object.
 func (d *instanceDecoder) applicant(a *Applicant) error {
 	if null, err := d.begin('{'); null || err != nil {
 		return err
@@ -605,15 +607,7 @@ func (d *instanceDecoder) policy(p *Policy) error {
 		switch string(name) {
 		case `"criteria"`:
 			bit, key = 1<<0, "criteria"
-			var null bool
-			p.Criteria = p.Criteria[:0]
-			null, err = d.array(func(int) error {
-				p.Criteria = append(p.Criteria, Criterion{})
-				return d.criterion(&p.Criteria[len(p.Criteria)-1])
-			})
-			if null {
-				p.Criteria = nil
-			}
+			p.Criteria, err = objects(d, d.criterion)
 		case `"lottery"`:
 			bit, key = 1<<1, "lottery"
 			err = d.unmarshalText(&p.Lottery)

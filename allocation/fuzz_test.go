@@ -65,6 +65,7 @@ func FuzzDecodeAgreesWithEncodingJSON(f *testing.F) {
 	}
 	f.Add([]byte(`{"applicants":[{"id":"a\u00e4\n","choices":[],"siblings":null,"registered_at":"2025-01-01T10:00:00+02:00","band":null}],"facilities":[{"id":"K","capacity":-0,"capacity_by_band":{},"priority":[]}],"fixed":{"a":null},"policy":null}`))
 	f.Add([]byte(`null`))
+	f.Add([]byte(`{"applicants":[],"facilities":[],"policy":{"criteria":[]},"fixed":{}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		got, err := Decode(bytes.NewReader(data))
 		if err != nil {

@@ -21,11 +21,12 @@ func (o *Outcome) WriteJSON(w io.Writer) error {
 	apps, facs := e.inst.Applicants, e.inst.Facilities
 	bw := bufio.NewWriterSize(w, 1<<16)
 	var b []byte
-	flush := func() {
+	flush := func(b []byte) []byte {
 		if len(b) >= 1<<15 {
 			bw.Write(b) //nolint:errcheck // bufio keeps the first error for Flush
 			b = b[:0]
 		}
+		return b
 	}
 	b = append(b, `{"mechanism":`...)
 	b = appendJSONString(b, o.opts.Mechanism.String())
@@ -44,28 +45,14 @@ func (o *Outcome) WriteJSON(w io.Writer) error {
 		} else {
 			b = append(b, "null"...)
 		}
-		flush()
+		b = flush(b)
 	}
 	b = append(b, '}')
 
 	if o.opts.Explain {
-		b = append(b, `,"priorities":{`...)
-		for f := range facs {
-			if f > 0 {
-				b = append(b, ',')
-			}
-			b = appendJSONString(b, facs[f].ID)
-			b = append(b, ":["...)
-			for i, p := range e.facOrder[e.facStart[f]:e.facStart[f+1]] {
-				if i > 0 {
-					b = append(b, ',')
-				}
-				b = appendJSONString(b, apps[e.pairApp[p]].ID)
-				flush()
-			}
-			b = append(b, ']')
-		}
-		b = append(b, '}')
+		b = o.appendOrders(b, "priorities", flush, func(b []byte, p int32, _ int) []byte {
+			return appendJSONString(b, apps[e.pairApp[p]].ID)
+		})
 	}
 
 	st := o.statistics()
@@ -101,7 +88,7 @@ func (o *Outcome) WriteJSON(w io.Writer) error {
 			b = append(b, '}')
 		}
 		b = append(b, ']')
-		flush()
+		b = flush(b)
 	}
 	b = append(b, '}')
 
@@ -125,29 +112,39 @@ func (o *Outcome) WriteJSON(w io.Writer) error {
 	b = append(b, "]}"...)
 
 	if o.opts.Explain && len(facs) > 0 {
-		b = append(b, `,"explanations":{`...)
 		var x Explanation
-		for f := range facs {
-			if f > 0 {
-				b = append(b, ',')
-			}
-			b = appendJSONString(b, facs[f].ID)
-			b = append(b, ":["...)
-			for r, p := range e.facOrder[e.facStart[f]:e.facStart[f+1]] {
-				if r > 0 {
-					b = append(b, ',')
-				}
-				x = e.explainInto(x, p, r, e.inst.Policy.Seed)
-				b = appendExplanation(b, &x)
-				flush()
-			}
-			b = append(b, ']')
-		}
-		b = append(b, '}')
+		b = o.appendOrders(b, "explanations", flush, func(b []byte, p int32, r int) []byte {
+			x = e.explainInto(x, p, r, e.inst.Policy.Seed)
+			return appendExplanation(b, &x)
+		})
 	}
 	b = append(b, "}\n"...)
 	bw.Write(b) //nolint:errcheck // bufio keeps the first error for Flush
 	return bw.Flush()
+}
+
+// appendOrders appends `,"name":{...}`: per Kita, in input order, an array
+// with one element per applicant in priority order, written by elem (given
+// the pair and its 0-based rank).
+func (o *Outcome) appendOrders(b []byte, name string, flush func([]byte) []byte, elem func(b []byte, p int32, r int) []byte) []byte {
+	e := o.e
+	b = append(b, `,"`+name+`":{`...)
+	for f := range e.inst.Facilities {
+		if f > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, e.inst.Facilities[f].ID)
+		b = append(b, ":["...)
+		for r, p := range e.facOrder[e.facStart[f]:e.facStart[f+1]] {
+			if r > 0 {
+				b = append(b, ',')
+			}
+			b = elem(b, p, r)
+			b = flush(b)
+		}
+		b = append(b, ']')
+	}
+	return append(b, '}')
 }
 
 func appendExplanation(b []byte, x *Explanation) []byte {
