@@ -48,9 +48,11 @@ func reportCPU(b *testing.B, start time.Duration) {
 }
 
 // BenchmarkAllocateFile is the whole command: read and decode the file,
-// validate, rank, allocate, write the compact result.
+// validate, rank, allocate, write the compact result, with the command's
+// garbage collector settings (tuneGC).
 func BenchmarkAllocateFile(b *testing.B) {
 	dir := b.TempDir()
+	defer tuneGC()()
 	for _, size := range benchSizes {
 		b.Run(size.name, func(b *testing.B) {
 			path := simulatedFile(b, dir, size.applicants)
