@@ -325,12 +325,12 @@ const MaxFileBytes = 1 << 20
 // A file may also name how points and streets are resolved; such files are
 // read with [LoadFS], which opens the files they name:
 //
-//	  "order": ["geometry", "streets", "postal_code"],
-//	  "outline": {"min_lat": 51.41, "min_lon": 7.10, "max_lat": 51.54, "max_lon": 7.35},
-//	  "boundaries": {"file": "boundaries.geojson", "property": "Stadtbezir",
-//	                 "match": "number", "name_property": "Bezeichnun",
-//	                 "source": "…", "licence": "…"},
-//	  "streets_file": "streets.csv"
+//	"order": ["geometry", "streets", "postal_code"],
+//	"outline": {"min_lat": 51.41, "min_lon": 7.10, "max_lat": 51.54, "max_lon": 7.35},
+//	"boundaries": {"file": "boundaries.geojson", "property": "Stadtbezir",
+//	               "match": "number", "name_property": "Bezeichnun",
+//	               "source": "…", "licence": "…"},
+//	"streets_file": "streets.csv"
 //
 // See [Boundaries], [ReadBoundaries] and [ReadStreets].
 type File struct {

@@ -263,9 +263,8 @@ type Result struct {
 //     boundaries) an [*AmbiguousError].
 //   - Streets: entries of the address's street (names compared after
 //     geo.NormalizeStreet, the postal code where the entry names one, the
-//     house number's range and parity) decide when they name one district;
-//     several are narrowed by the postal code's districts, and what remains
-//     ambiguous is an [*AmbiguousError].
+//     house number's range and parity) decide when they name one district
+//     ([Build] refuses entries that overlap for different districts).
 //   - PostalCode: as [Directory.Resolve] always did; a code the city does
 //     not know gives an error matching both [ErrUnknownPostalCode] and
 //     [ErrOutside].
@@ -341,11 +340,6 @@ func (d *Directory) byStreet(addr geo.Address) (Result, bool, error) {
 		r := StreetRule{From: e.From, To: e.To, Parity: e.Parity}
 		if p := d.byID[e.District]; r.matches(n, hasNumber) && !slices.Contains(found, p) {
 			found = append(found, p)
-		}
-	}
-	if len(found) > 1 {
-		if r, ok := d.rules[code]; ok {
-			found = slices.DeleteFunc(found, func(p int) bool { return !slices.Contains(r.districts, p) })
 		}
 	}
 	switch len(found) {

@@ -135,8 +135,8 @@ func ReadStreets(r io.Reader) ([]StreetEntry, error) {
 		if err == io.EOF {
 			break
 		}
-		line, _ := rd.FieldPos(0)
 		if err != nil {
+			line := 0 // FieldPos is undefined after an error
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				line = pe.Line
@@ -147,6 +147,7 @@ func ReadStreets(r io.Reader) ([]StreetEntry, error) {
 			}
 			continue
 		}
+		line, _ := rd.FieldPos(0)
 		if len(out) >= MaxStreetEntries {
 			bad(line, "")
 			break
