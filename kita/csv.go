@@ -422,4 +422,3 @@ func (c CSVColumns) fields() []columnRef {
 // normWord folds a header name or a city's word: lower case, inner runs of
 // space as one space, trimmed.
 func normWord(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
-
