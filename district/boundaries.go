@@ -32,6 +32,8 @@ type Boundaries struct {
 	Match string `json:"match,omitempty"`
 	// NameProperty optionally names the area ("Bezeichnun": "Leithe").
 	NameProperty string `json:"name_property,omitempty"`
+	// ToleranceM is [Config.ToleranceM].
+	ToleranceM float64 `json:"tolerance_m,omitempty"`
 	// Source and Licence say where the geometry comes from and under which
 	// terms, for the city's records.
 	Source  string `json:"source,omitempty"`

@@ -152,6 +152,7 @@ type Directory struct {
 	areas     []area
 	city      geo.Region // union of the areas
 	outline   geo.BBox
+	tolerance float64
 	streets   map[string][]StreetEntry // by geo.NormalizeStreet
 }
 
@@ -345,7 +346,11 @@ type File struct {
 }
 
 func (f File) config() Config {
-	return Config{Districts: f.Districts, PostalCodes: f.PostalCodes, Order: f.Order, Outline: f.Outline}
+	c := Config{Districts: f.Districts, PostalCodes: f.PostalCodes, Order: f.Order, Outline: f.Outline}
+	if f.Boundaries != nil {
+		c.ToleranceM = f.Boundaries.ToleranceM
+	}
+	return c
 }
 
 func decodeFile(data []byte) (File, error) {

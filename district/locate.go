@@ -107,6 +107,12 @@ type Config struct {
 	// Order is the resolution order (nil: [DefaultOrder] restricted to the
 	// methods with data). A method without data is a problem.
 	Order []Method
+	// ToleranceM lets a point up to this many metres outside every area
+	// count as inside the nearest one, for boundaries drawn coarser than
+	// the points (Bochum's real Kita list has a Kita 6 m outside the
+	// published statistical districts). Points near areas of two
+	// districts are ambiguous. 0: exact containment.
+	ToleranceM float64
 }
 
 // Build validates a configuration and returns the directory. Every problem
@@ -147,6 +153,9 @@ func Build(c Config) (*Directory, error) {
 		}
 	}
 	streets := checkStreets(&p, d, c.Streets)
+	if c.ToleranceM < 0 || c.ToleranceM > 1000 || c.ToleranceM != c.ToleranceM {
+		p.Add("tolerance_m", CodeOutline, ErrInvalid)
+	}
 	if !c.Outline.IsZero() && !c.Outline.Valid() {
 		p.Add("outline", CodeOutline, ErrInvalid)
 	}
@@ -179,6 +188,7 @@ func Build(c Config) (*Directory, error) {
 	d.order = slices.Clone(order)
 	d.streets = streets
 	d.outline = c.Outline
+	d.tolerance = c.ToleranceM
 	for _, a := range c.Areas {
 		d.areas = append(d.areas, area{district: d.byID[a.District], name: a.Name, region: a.Region})
 		d.city = geo.Union(d.city, a.Region)
@@ -226,7 +236,7 @@ func (d *Directory) HasOutline() bool { return !d.city.IsZero() || !d.outline.Is
 // without areas, inside its outline box. Without either it reports false.
 func (d *Directory) Contains(p geo.Point) bool {
 	if !d.city.IsZero() {
-		return d.city.Contains(p)
+		return d.city.Contains(p) || (d.tolerance > 0 && d.city.DistanceM(p) <= d.tolerance)
 	}
 	return !d.outline.IsZero() && d.outline.Contains(p)
 }
@@ -258,9 +268,10 @@ type Result struct {
 // resolution order in turn; a method that does not apply (no point, no
 // street entry for the address) passes on to the next.
 //
-//   - Geometry: a point outside the city gives [ErrOutside]; a point in
-//     the areas of one district decides; in several (overlapping
-//     boundaries) an [*AmbiguousError].
+//   - Geometry: a point outside the city (beyond the tolerance) gives
+//     [ErrOutside]; a point in the areas of one district decides; in
+//     several (overlapping boundaries, or within the tolerance of two) an
+//     [*AmbiguousError].
 //   - Streets: entries of the address's street (names compared after
 //     geo.NormalizeStreet, the postal code where the entry names one, the
 //     house number's range and parity) decide when they name one district
@@ -303,7 +314,7 @@ func (d *Directory) byPoint(p geo.Point) (Result, bool, error) {
 	if p.IsZero() || len(d.areas) == 0 {
 		return Result{}, false, nil
 	}
-	if !p.Valid() || !d.city.Contains(p) {
+	if !p.Valid() || !d.Contains(p) {
 		return Result{}, false, ErrOutside
 	}
 	var found []int
@@ -312,6 +323,14 @@ func (d *Directory) byPoint(p geo.Point) (Result, bool, error) {
 		if a.region.Contains(p) && !slices.Contains(found, a.district) {
 			found = append(found, a.district)
 			name = a.name
+		}
+	}
+	if len(found) == 0 { // within the tolerance of one or more areas
+		for _, a := range d.areas {
+			if a.region.DistanceM(p) <= d.tolerance && !slices.Contains(found, a.district) {
+				found = append(found, a.district)
+				name = a.name
+			}
 		}
 	}
 	if len(found) > 1 {

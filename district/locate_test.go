@@ -132,6 +132,23 @@ func TestLocateOrder(t *testing.T) {
 		assert.True(t, l.Has("streets[2].street", district.CodeStreetMissing), "%v", l)
 		assert.True(t, l.Has("streets[2].district", district.CodeUnknownDistrict), "%v", l)
 	})
+	t.Run("a tolerance takes a point just outside into the nearest district", func(t *testing.T) {
+		justSouth := geo.Point{Lat: 49.9997, Lon: 10.05} // about 33 m south of Süd
+		strict, err := district.Build(district.Config{Districts: musterDistricts, Areas: areas})
+		require.NoError(t, err)
+		_, err = strict.Locate(district.Query{Point: justSouth})
+		require.ErrorIs(t, err, district.ErrOutside)
+		lenient, err := district.Build(district.Config{Districts: musterDistricts, Areas: areas, ToleranceM: 50})
+		require.NoError(t, err)
+		r, err := lenient.Locate(district.Query{Point: justSouth})
+		require.NoError(t, err)
+		assert.Equal(t, "sued", r.District.ID)
+		assert.True(t, lenient.Contains(justSouth))
+		_, err = lenient.Locate(district.Query{Point: geo.Point{Lat: 49.9997, Lon: 10.1}})
+		var amb *district.AmbiguousError
+		require.ErrorAs(t, err, &amb, "near the corner of Süd and Hafen")
+		assert.Equal(t, []string{"sued", "hafen"}, ids(amb.Candidates))
+	})
 	t.Run("boundaries must cover every district", func(t *testing.T) {
 		_, err := district.Build(district.Config{Districts: musterDistricts, Areas: areas[:2]})
 		var l problem.List

@@ -136,3 +136,34 @@ func ringArea(ring orb.Ring) float64 {
 	const r = earthRadiusKm * 1000
 	return sum * r * r / 2
 }
+
+// DistanceM returns how far p lies from r in metres: 0 inside, otherwise
+// the distance to the nearest edge (on a local flat approximation, good to
+// a fraction of a per cent over a few kilometres).
+func (r Region) DistanceM(p Point) float64 {
+	if r.IsZero() {
+		return math.Inf(1)
+	}
+	if r.Contains(p) {
+		return 0
+	}
+	const rad = math.Pi / 180
+	const m = earthRadiusKm * 1000 * rad // metres per degree of latitude
+	kx := m * math.Cos(p.Lat*rad)
+	best := math.Inf(1)
+	for _, poly := range r.polys {
+		for _, ring := range poly {
+			for i := range len(ring) - 1 {
+				ax, ay := (ring[i][0]-p.Lon)*kx, (ring[i][1]-p.Lat)*m
+				bx, by := (ring[i+1][0]-p.Lon)*kx, (ring[i+1][1]-p.Lat)*m
+				dx, dy := bx-ax, by-ay
+				t := 0.0
+				if l := dx*dx + dy*dy; l > 0 {
+					t = max(0, min(1, -(ax*dx+ay*dy)/l))
+				}
+				best = min(best, math.Hypot(ax+t*dx, ay+t*dy))
+			}
+		}
+	}
+	return best
+}

@@ -6,7 +6,7 @@ import (
 	"github.com/kitaportal/kitaportal/municipality"
 )
 
-//go:embed profile.json districts.json offices.json fees.json
+//go:embed profile.json districts.json offices.json fees.json kitas-layout.json
 var files embed.FS
 
 // Files returns the embedded profile files, for cities that start from
