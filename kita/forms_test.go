@@ -42,7 +42,7 @@ func TestImportForms(t *testing.T) {
 				PostalCode: "PLZ", City: "Ort", Places: "Plätze gesamt", GroupsU3: "Gruppen Krippe",
 				GroupsO3: "Gruppen Elementar", Opening: "Öffnungszeiten", Easting: "Rechtswert", Northing: "Hochwert"},
 			Coordinates: kita.UTM32, GenerateIDs: "FL-",
-			CarrierKinds: map[string]kita.CarrierKind{"Stadt Flensburg": kita.Municipal, "Ev.-Luth.": kita.Protestant, "AWO": kita.Welfare},
+			CarrierKinds:       map[string]kita.CarrierKind{"Stadt Flensburg": kita.Municipal, "Ev.-Luth.": kita.Protestant, "AWO": kita.Welfare},
 			DefaultCarrierKind: kita.OtherCarrier,
 			Defaults:           kita.CSVDefaults{Hours: kita.HoursOptions{30, 40}},
 			CarrierMaintained:  []string{kita.FieldHours},
