@@ -257,3 +257,45 @@ func TestImportSeparatorLine(t *testing.T) {
 		assert.Equal(t, []kita.RowProblem{{Line: 1, Code: kita.CodeCSVSeparatorLine}}, res.Report.Problems)
 	})
 }
+
+func FuzzImport(f *testing.F) {
+	mappings := []kita.CSVMapping{
+		{
+			Columns: kita.CSVColumns{Name: "Name", CarrierName: "Träger", CarrierKind: "Träger", Street: "Straße",
+				PostalCode: "PLZ", City: "Ort", Places: "Plätze gesamt", GroupsU3: "Gruppen Krippe",
+				GroupsO3: "Gruppen Elementar", Opening: "Öffnungszeiten", Easting: "Rechtswert", Northing: "Hochwert"},
+			Coordinates: kita.UTM32, GenerateIDs: "FL-", DefaultCarrierKind: kita.OtherCarrier,
+			Defaults: kita.CSVDefaults{Hours: kita.HoursOptions{30, 40}}, CarrierMaintained: []string{kita.FieldHours},
+		},
+		{
+			Columns: kita.CSVColumns{ID: "Nr", Name: "Name", CarrierName: "Träger", Street: "Straße", PostalCode: "PLZ",
+				City: "Ort", Easting: "Ostwert", Northing: "Nordwert", Hours: "Stunden", CapacityU3: "U3", CapacityO3: "Ü3"},
+			Coordinates: kita.UTM33, Encoding: kita.Windows1252, DefaultCarrierKind: kita.OtherCarrier,
+			Duplicates: kita.DuplicateRule{PrimaryColumn: "Ort", PrimaryValue: "Dresden", Merge: []string{"hours"}},
+		},
+		{
+			Columns: kita.CSVColumns{ID: "Kennung", Name: "Bezeichnung", CarrierKind: "Trägerart", Street: "Anschrift",
+				PostalCodeCity: "PLZ_Ort", Easting: "RW", Northing: "HW", Hours: "Betreuung", MinAge: "Alter_von",
+				CapacityU3: "Plätze_U3", CapacityO3: "Plätze_Ü3"},
+			Coordinates: kita.GK2, Encoding: kita.Latin1, AgeUnit: kita.Years, DefaultCarrierKind: kita.Municipal,
+		},
+	}
+	for i, name := range []string{"flensburg.csv", "dresden-cp1252.csv", "gk-latin1.csv"} {
+		data, err := os.ReadFile("testdata/forms/" + name)
+		require.NoError(f, err)
+		f.Add(data, uint8(i))
+	}
+	f.Add([]byte("sep=\nx"), uint8(0))
+	f.Fuzz(func(t *testing.T, data []byte, which uint8) {
+		m := mappings[int(which)%len(mappings)]
+		res, err := kita.Import(strings.NewReader(string(data)), m, kita.ImportOptions{Area: bochumBox})
+		if err != nil {
+			assert.ErrorIs(t, err, problem.ErrInvalid)
+			assert.Nil(t, res.Kitas)
+			assert.NotEmpty(t, res.Report.Problems)
+			return
+		}
+		_, err = kita.NewCatalogue(res.Kitas, nil)
+		require.NoError(t, err)
+	})
+}
