@@ -41,6 +41,6 @@ func TestLoadBoundariesStreetsAndLayout(t *testing.T) {
 		var l problem.List
 		require.ErrorAs(t, err, &l)
 		assert.True(t, l.Has("districts.json.boundaries.file", district.CodeFileReference), "%v", l)
-		assert.True(t, l.Has("kitas-layout.json.columns.id", kita.CodeCSVMapping), "%v", l)
+		assert.True(t, l.Has("catalogue-layout.json.columns.id", kita.CodeCSVMapping), "%v", l)
 	})
 }

@@ -56,13 +56,13 @@ type Profile struct {
 	// Retention are the retention periods.
 	Retention Retention
 	// CatalogueLayout is the layout of the city's open-data list of Kitas
-	// (kitas-layout.json, optional; nil without it).
+	// (catalogue-layout.json, optional; nil without it).
 	CatalogueLayout *kita.CSVMapping
 }
 
 // LayoutFile is the optional file of a profile directory that holds the
 // layout of the city's open-data list of Kitas (a kita.CSVMapping).
-const LayoutFile = "kitas-layout.json"
+const LayoutFile = "catalogue-layout.json"
 
 // Validate checks that the parts are there and fit together.
 func (p Profile) Validate() error {
@@ -127,7 +127,7 @@ const MaxFileBytes = 4 << 20
 // Load reads a profile from a directory: profile.json ([Settings]),
 // districts.json (district.LoadFS, with the boundary and street files it
 // names), offices.json (a list of tagespflege.Office), fees.json
-// (contract.LoadFeeSchedule) and, when present, kitas-layout.json
+// (contract.LoadFeeSchedule) and, when present, catalogue-layout.json
 // ([LayoutFile]) and templates/ (notify.ParseTemplatesFS). Every problem
 // of every file is reported at once.
 func Load(fsys fs.FS) (Profile, error) {

@@ -41,7 +41,7 @@ func catalogue(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("catalogue "+mode, stderr)
 	profileName := fs.String("profile", "", "profile `dir`ectory, or bochum")
 	csvPath := fs.String("csv", "", "the city's open-data `file` of Kitas (CSV)")
-	layoutPath := fs.String("layout", "", "layout `file` (JSON; default: the profile's kitas-layout.json)")
+	layoutPath := fs.String("layout", "", "layout `file` (JSON; default: the profile's catalogue-layout.json)")
 	asJSON := fs.Bool("json", false, "print the report and every facility as JSON")
 	out := fs.String("out", "", "catalogue `file` to write (JSON; import only)")
 	if err := fs.Parse(args[1:]); err != nil {
@@ -84,7 +84,7 @@ func catalogue(args []string, stdout, stderr io.Writer) int {
 	case p.CatalogueLayout != nil:
 		layout = *p.CatalogueLayout
 	default:
-		fmt.Fprintf(stderr, "%s: the profile has no kitas-layout.json; give -layout\n", name)
+		fmt.Fprintf(stderr, "%s: the profile has no catalogue-layout.json; give -layout\n", name)
 		return exitFail
 	}
 	f, err := os.Open(*csvPath)

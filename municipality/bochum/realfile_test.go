@@ -23,7 +23,8 @@ func TestRealOpenDataFile(t *testing.T) {
 	require.NoError(t, err)
 	defer f.Close()
 
-	res, err := kita.Import(f, layout, kita.ImportOptions{Districts: p.Districts})
+	require.True(t, p.Districts.HasOutline(), "districts.json names Bochum's outline box")
+	res, err := kita.Import(f, layout, kita.ImportOptions{Area: p.Districts, Districts: p.Districts})
 	require.NoError(t, err, "%v", res.Report.Problems)
 	rep := res.Report
 
