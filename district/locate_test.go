@@ -2,6 +2,7 @@ package district_test
 
 import (
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -252,4 +253,31 @@ func FuzzReadStreets(f *testing.F) {
 			_, _ = d.Locate(district.Query{Address: geo.Address{Street: "Kaiweg 1", PostalCode: "12346"}})
 		}
 	})
+}
+
+// BenchmarkLocate resolves the places of a Bochum year (8,861 children's
+// addresses, or the same number of points) in one op.
+func BenchmarkLocate(b *testing.B) {
+	d := musterstadtGeo(b)
+	const children = 8861
+	streets := []string{"Kaiweg", "Hafenstraße", "Hafen-Str.", "Marktplatz", "Ackerweg", "Lange Str."}
+	addrs := make([]district.Query, children)
+	points := make([]district.Query, children)
+	for i := range children {
+		addrs[i] = district.Query{Address: geo.Address{Street: streets[i%len(streets)], HouseNumber: strconv.Itoa(1 + i%150), PostalCode: "12346"}}
+		points[i] = district.Query{Point: geo.Point{Lat: 50.0 + float64(i%100)/1000, Lon: 10.0 + float64(i%150)/1000}}
+	}
+	for _, tc := range []struct {
+		name string
+		qs   []district.Query
+	}{{"addresses", addrs}, {"points", points}} {
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				for _, q := range tc.qs {
+					_, _ = d.Locate(q)
+				}
+			}
+		})
+	}
 }

@@ -136,6 +136,19 @@ func Import(r io.Reader, m CSVMapping, opt ImportOptions) (ImportResult, error) 
 		return ImportResult{}, errors.Join(ErrCSV, err)
 	}
 	im := importer{m: m, opt: opt}
+	for word, k := range m.CarrierKinds {
+		if nw := normWord(word); nw != "" {
+			im.kinds = append(im.kinds, kindWord{nw, k})
+		}
+	}
+	// Longer words first, equal lengths by word order: the longest
+	// contained word wins, the same every time.
+	slices.SortFunc(im.kinds, func(a, b kindWord) int {
+		if len(a.word) != len(b.word) {
+			return len(b.word) - len(a.word)
+		}
+		return strings.Compare(a.word, b.word)
+	})
 	if len(data) > MaxCSVBytes {
 		im.add(0, "", "file", CodeCSVTooLarge, ErrCSVLimit, "max", strconv.Itoa(MaxCSVBytes))
 		return im.result(nil)
@@ -184,6 +197,12 @@ type importer struct {
 	cols    map[string]int // mapping key -> index in the header
 	order   []columnRef    // mapped columns in CSVColumns order
 	primary int            // index of the duplicate rule's primary column, or -1
+	kinds   []kindWord     // the mapping's carrier-kind words, folded once
+}
+
+type kindWord struct {
+	word string
+	kind CarrierKind
 }
 
 func (im *importer) add(line int, column, field string, code problem.Code, rule error, params ...string) {
@@ -806,21 +825,15 @@ func (im *importer) carrierKind(rec *record) CarrierKind {
 		return im.m.DefaultCarrierKind
 	}
 	w := normWord(c.v)
-	for word, k := range im.m.CarrierKinds {
-		if normWord(word) == w {
-			return k
+	for _, kw := range im.kinds {
+		if kw.word == w {
+			return kw.kind
 		}
 	}
-	// Longest contained word; equal lengths by word order.
-	best, kind := "", CarrierKind(0)
-	for word, k := range im.m.CarrierKinds {
-		nw := normWord(word)
-		if nw != "" && strings.Contains(w, nw) && (len(nw) > len(best) || (len(nw) == len(best) && nw < best)) {
-			best, kind = nw, k
+	for _, kw := range im.kinds { // the longest contained word
+		if strings.Contains(w, kw.word) {
+			return kw.kind
 		}
-	}
-	if kind != 0 {
-		return kind
 	}
 	if k, ok := ParseCarrierKind(w); ok {
 		return k
