@@ -2,6 +2,7 @@ package district
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -173,19 +174,10 @@ func asList(err error, code problem.Code) error {
 	if err == nil {
 		return nil
 	}
-	var l problem.List
-	if ok := asProblemList(err, &l); ok {
+	if l := (problem.List{}); errors.As(err, &l) {
 		return l
 	}
 	return problem.List{{Field: "file", Code: code, Rule: ErrFormat}}
-}
-
-func asProblemList(err error, l *problem.List) bool {
-	pl, ok := err.(problem.List)
-	if ok {
-		*l = pl
-	}
-	return ok
 }
 
 // readAllLimited reads a directory file of at most [MaxFileBytes].

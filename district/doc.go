@@ -13,8 +13,8 @@
 // postal-code-to-district table for most German cities, so a city's file
 // should say in its note where its rules come from.
 //
-// It imports only the leaf packages problem and geo of the module (and
-// github.com/paulmach/orb for polygons).
+// It imports only the leaf packages problem, geo and internal/enum of the
+// module (and github.com/paulmach/orb for polygons).
 //
 // # Error contract
 //

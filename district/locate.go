@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/kitaportal/kitaportal/geo"
+	"github.com/kitaportal/kitaportal/internal/enum"
 	"github.com/kitaportal/kitaportal/problem"
 )
 
@@ -56,25 +57,19 @@ var methodNames = [...]string{"", "geometry", "streets", "postal_code"}
 func (m Method) Valid() bool { return m >= Geometry && m <= PostalCode }
 
 // String returns "geometry", "streets" or "postal_code".
-func (m Method) String() string {
-	if !m.Valid() {
-		return "unset"
-	}
-	return methodNames[m]
-}
+func (m Method) String() string { return enum.Name(methodNames[:], m) }
 
 // MarshalText encodes the method's name.
 func (m Method) MarshalText() ([]byte, error) { return []byte(m.String()), nil }
 
 // UnmarshalText decodes "geometry", "streets" or "postal_code".
 func (m *Method) UnmarshalText(b []byte) error {
-	for i, n := range methodNames {
-		if i > 0 && n == string(b) {
-			*m = Method(i)
-			return nil
-		}
+	v, ok := enum.Parse[Method](methodNames[:], string(b))
+	if !ok {
+		return errors.New("district: unknown resolution method")
 	}
-	return errors.New("district: unknown resolution method")
+	*m = v
+	return nil
 }
 
 // DefaultOrder is the resolution order used when a directory names none,
@@ -122,13 +117,7 @@ func Build(c Config) (*Directory, error) {
 	var p problem.Collector
 	d, err := New(c.Districts, c.PostalCodes)
 	if err != nil {
-		var l problem.List
-		if !errors.As(err, &l) {
-			return nil, err
-		}
-		for _, pr := range l {
-			p.Add(pr.Field, pr.Code, pr.Rule, flatten(pr.Params)...)
-		}
+		p.Merge("", err)
 		d = &Directory{byID: map[string]int{}}
 		for i, x := range c.Districts {
 			d.byID[x.ID] = i
@@ -194,19 +183,6 @@ func Build(c Config) (*Directory, error) {
 		d.city = geo.Union(d.city, a.Region)
 	}
 	return d, nil
-}
-
-func flatten(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	out := make([]string, 0, 2*len(keys))
-	for _, k := range keys {
-		out = append(out, k, m[k])
-	}
-	return out
 }
 
 // sorted returns the collected problems ordered by field.

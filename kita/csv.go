@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/kitaportal/kitaportal/geo"
+	"github.com/kitaportal/kitaportal/internal/enum"
 	"github.com/kitaportal/kitaportal/problem"
 )
 
@@ -82,18 +83,13 @@ const (
 	GK4
 )
 
-var systemNames = [...]string{"unset", "wgs84", "utm32", "utm33", "gk2", "gk3", "gk4"}
+var systemNames = [...]string{"", "wgs84", "utm32", "utm33", "gk2", "gk3", "gk4"}
 
 // Valid reports whether s is a known system.
 func (s CoordinateSystem) Valid() bool { return s >= WGS84 && s <= GK4 }
 
 // String returns "wgs84", "utm32", "utm33", "gk2", "gk3" or "gk4".
-func (s CoordinateSystem) String() string {
-	if !s.Valid() {
-		return "unset"
-	}
-	return systemNames[s]
-}
+func (s CoordinateSystem) String() string { return enum.Name(systemNames[:], s) }
 
 // metric reports whether s is a grid in metres.
 func (s CoordinateSystem) metric() bool { return s.Valid() && s != WGS84 }
@@ -130,18 +126,13 @@ const (
 	Latin1
 )
 
-var encodingNames = [...]string{"unset", "utf-8", "windows-1252", "latin-1"}
+var encodingNames = [...]string{"", "utf-8", "windows-1252", "latin-1"}
 
 // Valid reports whether e is a known encoding.
 func (e Encoding) Valid() bool { return e >= UTF8 && e <= Latin1 }
 
 // String returns "utf-8", "windows-1252" or "latin-1".
-func (e Encoding) String() string {
-	if !e.Valid() {
-		return "unset"
-	}
-	return encodingNames[e]
-}
+func (e Encoding) String() string { return enum.Name(encodingNames[:], e) }
 
 // AgeUnit is the unit of the age columns of a CSV file.
 type AgeUnit int

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/kitaportal/kitaportal/internal/enum"
 )
 
 // ErrCSVMappingFormat: a CSV mapping file is not of the documented JSON form.
@@ -28,13 +30,12 @@ func (s *CoordinateSystem) UnmarshalText(p []byte) error {
 		*s = v
 		return nil
 	}
-	for i, n := range systemNames {
-		if i > 0 && n == name {
-			*s = CoordinateSystem(i)
-			return nil
-		}
+	v, ok := enum.Parse[CoordinateSystem](systemNames[:], name)
+	if !ok {
+		return ErrCSVMappingFormat
 	}
-	return ErrCSVMappingFormat
+	*s = v
+	return nil
 }
 
 // MarshalText encodes "utf-8", "windows-1252" or "latin-1".
