@@ -58,16 +58,12 @@ type Area interface {
 }
 
 // DistrictFinder finds the district of a facility from its address and
-// point; a district.Directory is one. An error that matches
-// [ErrOutsideArea] (district.ErrOutside wraps nothing of this package, so
-// finders report outside points through Area instead) leaves the district
-// undecided.
+// point; a district.Directory is one. Any error leaves the district empty
+// and is a notice in the report ([CodeCSVDistrictUndecided]); a point
+// outside the city is a problem only through [ImportOptions.Area].
 type DistrictFinder interface {
 	DistrictOf(addr geo.Address, p geo.Point) (string, error)
 }
-
-// ErrOutsideArea: a facility's point lies outside the city's area.
-var ErrOutsideArea = errors.New("kita: point outside the city")
 
 // ImportOptions are the runtime companions of a mapping.
 type ImportOptions struct {
@@ -157,7 +153,7 @@ func Import(r io.Reader, m CSVMapping, opt ImportOptions) (ImportResult, error) 
 	return im.result(kitas)
 }
 
-// ImportOptions of a catalogue import.
+// CatalogueImport are the options of [Catalogue.Import].
 type CatalogueImport struct {
 	ImportOptions
 	// DryRun checks the file and reports without changing the catalogue.
