@@ -229,9 +229,11 @@ var maintainable = []string{FieldHours, FieldCapacity, FieldAges, FieldOpening}
 type DuplicateRule struct {
 	// PrimaryColumn and PrimaryValue pick the row that describes the
 	// facility (Bochum: column "erstkateg" = "1" marks the primary
-	// category of a Kita listed in two); the other rows only count as
-	// merged. Exactly one row of each id must be primary. Empty: every row
-	// contributes, and two rows must not disagree (see [ImportCSV]).
+	// category of a Kita listed in two); without PrimaryValue the row where
+	// the column has any value is the primary one. The other rows only
+	// count as merged. Exactly one row of each id must be primary. Without
+	// PrimaryColumn every row contributes, and two rows must not disagree
+	// (see [ImportCSV]).
 	PrimaryColumn string `json:"primary_column,omitempty"`
 	PrimaryValue  string `json:"primary_value,omitempty"`
 	// Merge names mapped fields (keys as in the JSON form of [CSVColumns],
@@ -320,7 +322,7 @@ func (m CSVMapping) Validate() error {
 		}
 	}
 	d := m.Duplicates
-	if (d.PrimaryColumn == "") != (d.PrimaryValue == "") {
+	if d.PrimaryColumn == "" && d.PrimaryValue != "" {
 		p.Add("duplicates.primary_column", CodeCSVMapping, ErrCSVMapping)
 	}
 	keys := map[string]bool{}

@@ -446,7 +446,12 @@ func (im *importer) row(fields []string, rd *csv.Reader, line int) (row, bool) {
 		}
 	}
 	if im.primary >= 0 {
-		rw.primary = strings.TrimSpace(fields[im.primary]) == im.m.Duplicates.PrimaryValue
+		v := strings.TrimSpace(fields[im.primary])
+		if want := im.m.Duplicates.PrimaryValue; want != "" {
+			rw.primary = v == want
+		} else {
+			rw.primary = v != ""
+		}
 	}
 	return rw, ok
 }

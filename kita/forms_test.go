@@ -208,6 +208,15 @@ func TestImportDuplicateRule(t *testing.T) {
 		require.ErrorIs(t, err, kita.ErrCSV)
 		assert.Equal(t, []kita.RowProblem{{Line: 2, Column: "erstkateg", Code: kita.CodeCSVNoPrimary}}, res.Report.Problems)
 	})
+	t.Run("without a value, the row where the column has one is primary", func(t *testing.T) {
+		m := m
+		m.Duplicates = kita.DuplicateRule{PrimaryColumn: "o3"}
+		res, err := kita.Import(strings.NewReader(header+"7;Kita A;Heilpädagogische Tagesstätten;0;45;\n7;Kita A;Kath. Kindertagesstätten;0;25;40\n"), m, kita.ImportOptions{})
+		require.NoError(t, err)
+		require.Len(t, res.Kitas, 1)
+		assert.Equal(t, kita.Catholic, res.Kitas[0].Carrier.Kind)
+		assert.Equal(t, kita.HoursOptions{25}, res.Kitas[0].Hours, "hours are not merged without being listed")
+	})
 	t.Run("two primary rows are a conflict", func(t *testing.T) {
 		res, err := kita.Import(strings.NewReader(header+"7;A;Kath. Kindertagesstätten;1;45;12\n7;A;Kath. Kindertagesstätten;1;45;12\n"), m, kita.ImportOptions{})
 		require.ErrorIs(t, err, kita.ErrCSV)
