@@ -477,6 +477,16 @@ func (e *AmbiguousError) Error() string {
 // Unwrap returns [ErrAmbiguous].
 func (e *AmbiguousError) Unwrap() error { return ErrAmbiguous }
 
+// CandidateIDs returns the ids of the candidates, for reports that name
+// them without depending on this package.
+func (e *AmbiguousError) CandidateIDs() []string {
+	out := make([]string, len(e.Candidates))
+	for i, c := range e.Candidates {
+		out[i] = c.ID
+	}
+	return out
+}
+
 // Resolve returns the district of an address by the directory's resolution
 // order without a point (see [Directory.Locate]): the street directory, if
 // there is one, then the postal code. A postal code in one district decides

@@ -65,6 +65,13 @@ type DistrictFinder interface {
 	DistrictOf(addr geo.Address, p geo.Point) (string, error)
 }
 
+// candidates is an error that names the districts a place may lie in
+// (district.AmbiguousError), for the report's notice.
+type candidates interface {
+	error
+	CandidateIDs() []string
+}
+
 // ImportOptions are the runtime companions of a mapping.
 type ImportOptions struct {
 	// Area is the city's extent. Without it a point must lie in Germany.
@@ -744,8 +751,12 @@ func (im *importer) kita(rec *record) (Kita, bool) {
 	k.Location = im.location(rec)
 	if k.District == "" && im.m.Columns.District == "" && im.opt.Districts != nil && im.p.Len() == before {
 		id, err := im.opt.Districts.DistrictOf(k.Address, k.Location)
-		if err != nil {
-			im.notice(rec.line, "", "district", CodeCSVDistrictUndecided)
+		var c candidates
+		switch {
+		case errors.As(err, &c):
+			im.notice(rec.line, "", "district", CodeCSVDistrictUndecided, "candidates", strings.Join(c.CandidateIDs(), ", "))
+		case err != nil:
+			im.notice(rec.line, "", "district", CodeCSVDistrictUndecided, "candidates", "–")
 		}
 		k.District = id
 	}

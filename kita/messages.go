@@ -50,7 +50,7 @@ var Messages = problem.Catalog{
 		CodeCSVSwapped:           "Breite und Länge sind vertauscht.",
 		CodeCSVZone:              "Die Koordinaten gehören zu einer anderen UTM-Zone als {system}.",
 		CodeCSVThousands:         "Die Koordinate enthält Tausendertrennzeichen.",
-		CodeCSVDistrictUndecided: "Der Stadtbezirk der Kita ist nicht eindeutig und bleibt offen.",
+		CodeCSVDistrictUndecided: "Der Stadtbezirk der Kita ist nicht eindeutig (möglich: {candidates}) und bleibt offen.",
 	},
 	"en": {
 		CodeCalendar:             "The calendar setting is impossible.",
@@ -96,7 +96,7 @@ var Messages = problem.Catalog{
 		CodeCSVSwapped:           "Latitude and longitude are swapped.",
 		CodeCSVZone:              "The coordinates belong to another UTM zone than {system}.",
 		CodeCSVThousands:         "The coordinate contains thousands separators.",
-		CodeCSVDistrictUndecided: "The Kita's district is not certain and stays open.",
+		CodeCSVDistrictUndecided: "The Kita's district is not certain (candidates: {candidates}) and stays open.",
 	},
 }
 

@@ -74,6 +74,7 @@ func TestRealOpenDataFile(t *testing.T) {
 		undecided := 0
 		for _, n := range rep.Notices {
 			assert.Equal(t, kita.CodeCSVDistrictUndecided, n.Code)
+			assert.Contains(t, []string{"I, III", "I, IV", "I, V", "I, VI"}, n.Params["candidates"], "a split postal code's districts")
 			undecided++
 		}
 		decided := 0
