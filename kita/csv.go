@@ -179,7 +179,8 @@ type CSVColumns struct {
 	PostalCode     string `json:"postal_code"`
 	City           string `json:"city"`
 	District       string `json:"district"`
-	// Lat and Lon are read with WGS84, Easting and Northing with UTM32.
+	// Lat and Lon are read with WGS84, Easting and Northing with the
+	// metric grids (UTM32, UTM33, GK2–GK4: Rechtswert and Hochwert).
 	Lat      string `json:"lat"`
 	Lon      string `json:"lon"`
 	Easting  string `json:"easting"`
