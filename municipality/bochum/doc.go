@@ -22,6 +22,21 @@
 // the places, hours and ages the file lacks, marked for the carriers to
 // maintain.
 //
+// The profile resolves districts by its postal-code table (indicative) and
+// checks imported points against Bochum's outline box. The city's 30
+// statistical districts, each carrying its Stadtbezirk number, are not
+// shipped: the copy known to the project states no licence. A city office
+// that has them loads them like this: copy the files of [Files] into a
+// directory, add the GeoJSON as boundaries.geojson and to districts.json
+//
+//	"boundaries": {"file": "boundaries.geojson", "property": "Stadtbezir",
+//	               "match": "number", "name_property": "Bezeichnun", "tolerance_m": 25}
+//
+// and load the directory with municipality.Load; a point then resolves
+// to its statistical district's Stadtbezirk before the postal-code table
+// is asked (the tolerance takes in a real Kita that lies 6 m outside the
+// published boundaries).
+//
 // [Catalogue] imports a synthetic open-data file (kitas-sample.csv) of 190
 // Kitas with 11,435 places through kita.ImportCSV with the layout in
 // kitas-sample-layout.json ([SampleLayout]); [Minders] makes 610
