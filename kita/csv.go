@@ -55,6 +55,7 @@ const (
 	CodeCSVPlaces          problem.Code = "kita.csv_places_mismatch"
 	CodeCSVOpening         problem.Code = "kita.csv_opening_hours"
 	CodeCSVSeparatorLine   problem.Code = "kita.csv_separator_line"
+	CodeCSVEncodingLayout  problem.Code = "kita.csv_encoding_not_layouts"
 	// Plausibility of coordinates.
 	CodeCSVOutside   problem.Code = "kita.csv_point_outside"
 	CodeCSVSwapped   problem.Code = "kita.csv_lat_lon_swapped"

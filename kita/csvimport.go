@@ -293,6 +293,12 @@ func (im *importer) decode(data []byte) ([]byte, rune) {
 	} else {
 		im.report.Encoding = enc.String()
 	}
+	if enc != UTF8 && utf8.Valid(data) && slices.ContainsFunc(data, func(b byte) bool { return b >= 0x80 }) {
+		// Umlauts in valid UTF-8: decoding it once more would garble
+		// every one of them, so the layout's encoding must be wrong.
+		im.add(0, "", "file", CodeCSVEncodingLayout, ErrCSV, "encoding", enc.String())
+		return nil, 0
+	}
 	switch enc {
 	case Windows1252:
 		data, _ = charmap.Windows1252.NewDecoder().Bytes(data)

@@ -109,6 +109,12 @@ func TestImportForms(t *testing.T) {
 		// Reference: PROJ cs2cs, EPSG:25833 → WGS84 (see geo/grid_test.go).
 		assert.Less(t, geo.DistanceKm(k.Location, geo.Point{Lat: 51.05762281, Lon: 13.73004909})*1000, 1.0)
 
+		t.Run("a UTF-8 file declared as Windows-1252 is refused, not garbled", func(t *testing.T) {
+			csv := "Nr;Name;Träger;Straße;PLZ;Ort;Ostwert;Nordwert;Stunden;U3;Ü3\nD-1;Kita Bärenhöhle;x;Weg 1;01097;Dresden;411000;5657000;45;0;54\n"
+			res, err := kita.Import(strings.NewReader(csv), m, kita.ImportOptions{})
+			require.ErrorIs(t, err, kita.ErrCSV)
+			assert.Equal(t, []kita.RowProblem{{Code: kita.CodeCSVEncodingLayout, Params: map[string]string{"encoding": "windows-1252"}}}, res.Report.Problems)
+		})
 		t.Run("read as UTF-8 it names the undecodable cells", func(t *testing.T) {
 			m := m
 			m.Encoding = 0

@@ -42,6 +42,7 @@ var Messages = problem.Catalog{
 		CodeCSVCoordinates:       "Die Koordinate ist nicht lesbar oder liegt außerhalb des gültigen Bereichs.",
 		CodeCSVConflict:          "Der Wert widerspricht Zeile {first_line} derselben Kita.",
 		CodeCSVMapping:           "Die Spaltenzuordnung ist unvollständig oder widersprüchlich.",
+		CodeCSVEncodingLayout:    "Die Datei ist UTF-8-kodiert, die Zuordnung nennt aber {encoding}.",
 		CodeCSVNoPrimary:         "Keine Zeile dieser Kita ist als Hauptzeile markiert.",
 		CodeCSVPlaces:            "Die Platzzahlen passen nicht zusammen (Gesamtzahl, Gruppen, Plätze je Altersgruppe).",
 		CodeCSVOpening:           "Die Öffnungszeit ist nicht lesbar (Beispiel: 07:00-16:30).",
@@ -88,6 +89,7 @@ var Messages = problem.Catalog{
 		CodeCSVCoordinates:       "The coordinate cannot be read or is out of range.",
 		CodeCSVConflict:          "The value contradicts line {first_line} of the same Kita.",
 		CodeCSVMapping:           "The column mapping is incomplete or contradictory.",
+		CodeCSVEncodingLayout:    "The file is UTF-8, but the layout names {encoding}.",
 		CodeCSVNoPrimary:         "No row of this Kita is marked as its primary row.",
 		CodeCSVPlaces:            "The numbers of places do not fit together (total, groups, places per band).",
 		CodeCSVOpening:           "The opening hours cannot be read (example: 07:00-16:30).",
@@ -109,7 +111,7 @@ var codes = []problem.Code{
 	CodeCSVSyntax, CodeCSVEncoding, CodeCSVColumnMissing, CodeCSVColumnDuplicate, CodeCSVFieldCount,
 	CodeCSVNumber, CodeCSVHours, CodeCSVPostalCode, CodeCSVCarrierKind, CodeCSVCoordinates,
 	CodeCSVConflict, CodeCSVMapping, CodeCSVNoPrimary, CodeCSVPlaces, CodeCSVOpening, CodeCSVSeparatorLine,
-	CodeCSVOutside, CodeCSVSwapped, CodeCSVZone, CodeCSVThousands, CodeCSVDistrictUndecided,
+	CodeCSVOutside, CodeCSVSwapped, CodeCSVZone, CodeCSVThousands, CodeCSVDistrictUndecided, CodeCSVEncodingLayout,
 }
 
 // AllCodes returns every code of the package, for clients that check their
