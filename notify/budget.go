@@ -1,15 +1,15 @@
 package notify
 
 import (
-	"context"
 	"errors"
-	"fmt"
 	"reflect"
 	"strconv"
 	"strings"
 	"text/template"
 	"text/template/parse"
 	"time"
+
+	"github.com/kitaportal/kitaportal/internal/budget"
 )
 
 // The render budget: what one rendering of one message (its subject and
@@ -32,223 +32,30 @@ const (
 	MaxFormatWidth = 200
 )
 
-// Causes of a failed rendering; execute turns them into problem codes.
-var (
-	errTooLarge  = errors.New("notify: output too large")
-	errSteps     = errors.New("notify: render step budget spent")
-	errWork      = errors.New("notify: render work budget spent")
-	errTimeout   = errors.New("notify: render time budget spent")
-	errFormat    = errors.New("notify: printf width or precision too large")
-	errCancelled = errors.New("notify: rendering cancelled")
-)
+// limits is the render budget as internal/budget takes it.
+var limits = budget.Limits{Steps: MaxRenderSteps, Work: MaxRenderWork, FormatWidth: MaxFormatWidth, Time: MaxRenderTime}
 
-// budget is the state of one rendering.
-type budget struct {
-	ctx      context.Context
-	deadline time.Time
-	steps    int
-	work     int
-}
+// errTooLarge: the output passed MaxOutputSize.
+var errTooLarge = errors.New("notify: output too large")
 
-// reset starts a new rendering under ctx.
-func (b *budget) reset(ctx context.Context) {
-	deadline := time.Now().Add(MaxRenderTime)
-	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
-		deadline = d
-	}
-	*b = budget{ctx: ctx, deadline: deadline}
-}
-
-// tick spends one step and checks the clock and the context every few
-// steps (and on the first).
-func (b *budget) tick() error {
-	b.steps++
-	if b.steps > MaxRenderSteps {
-		return errSteps
-	}
-	if b.steps%32 == 1 {
-		if b.ctx.Err() != nil {
-			if errors.Is(b.ctx.Err(), context.DeadlineExceeded) {
-				return errTimeout
-			}
-			return errCancelled
-		}
-		if !time.Now().Before(b.deadline) {
-			return errTimeout
-		}
-	}
-	return nil
-}
-
-// spend checks that n more bytes of function output fit the budget and
-// spends them.
-func (b *budget) spend(n int) error {
-	if err := b.tick(); err != nil {
-		return err
-	}
-	if n < 0 || n > MaxRenderWork-b.work {
-		b.work = MaxRenderWork
-		return errWork
-	}
-	b.work += n
-	return nil
-}
-
-// argBytes is an upper bound of the bytes a function's arguments
-// contribute to its result, for the check before it runs. Non-string
-// values (numbers, dates, the data's lists) are bounded by the data.
-func argBytes(args []any) int {
-	n := 0
-	for _, a := range args {
-		switch v := a.(type) {
-		case string:
-			n += len(v)
-		case []string:
-			for _, s := range v {
-				n += len(s) + 1
-			}
-		default:
-			n += 64
-		}
-	}
-	return n
-}
-
-// funcs are the template functions of one rendering: the documented ones
-// plus budgeted replacements of text/template's text-producing builtins.
-// At parse time they are bound to a nil budget; only their names matter
-// there.
-func (b *budget) funcs() template.FuncMap {
-	return template.FuncMap{
-		"date":    func(d Date) (string, error) { return d.Format("02.01.2006"), b.spend(10) },
-		"isodate": func(d Date) (string, error) { return d.Format(time.DateOnly), b.spend(10) },
+// funcs are the template functions bound to the budget b: the documented
+// ones plus the budgeted replacements of text/template's text-producing
+// builtins.
+func funcs(b *budget.Budget) template.FuncMap {
+	return b.Funcs(template.FuncMap{
+		"date":    func(d Date) (string, error) { return d.Format("02.01.2006"), b.Spend(10) },
+		"isodate": func(d Date) (string, error) { return d.Format(time.DateOnly), b.Spend(10) },
 		"join": func(elems []string, sep string) (string, error) {
-			if err := b.spend(argBytes([]any{elems}) + len(sep)*len(elems)); err != nil {
+			if err := b.Spend(budget.ArgBytes(elems) + len(sep)*len(elems)); err != nil {
 				return "", err
 			}
 			return strings.Join(elems, sep), nil
 		},
-		"printf": func(format string, args ...any) (string, error) {
-			verbs, err := checkFormat(format)
-			if err != nil {
-				return "", err
-			}
-			if err := b.spend(len(format) + argBytes(args) + verbs*MaxFormatWidth); err != nil {
-				return "", err
-			}
-			return fmt.Sprintf(format, args...), nil
-		},
-		"print": func(args ...any) (string, error) {
-			if err := b.spend(argBytes(args) + len(args)); err != nil {
-				return "", err
-			}
-			return fmt.Sprint(args...), nil
-		},
-		"println": func(args ...any) (string, error) {
-			if err := b.spend(argBytes(args) + len(args) + 1); err != nil {
-				return "", err
-			}
-			return fmt.Sprintln(args...), nil
-		},
-		// Escaping at most sextuples a text ("<" becomes "&#34;" ...).
-		"html": func(args ...any) (string, error) {
-			if err := b.spend(6 * argBytes(args)); err != nil {
-				return "", err
-			}
-			return template.HTMLEscaper(args...), nil
-		},
-		"js": func(args ...any) (string, error) {
-			if err := b.spend(6 * argBytes(args)); err != nil {
-				return "", err
-			}
-			return template.JSEscaper(args...), nil
-		},
-		"urlquery": func(args ...any) (string, error) {
-			if err := b.spend(3 * argBytes(args)); err != nil {
-				return "", err
-			}
-			return template.URLQueryEscaper(args...), nil
-		},
-		stepFunc: func() (string, error) { return "", b.tick() },
-	}
+	})
 }
 
 // parseFuncs bind the function names for parsing; they never run.
-var parseFuncs = (&budget{ctx: context.Background()}).funcs()
-
-// stepFunc is the function every list of actions calls first (see
-// insertSteps), so that a {{range}} body spends a step per iteration even
-// when it neither writes nor calls anything.
-const stepFunc = "step"
-
-// stepNode is the {{step}} action that insertSteps puts at the head of
-// every list, from a tree of its own, so that an error it reports has a
-// position to name.
-var stepNode = func() parse.Node {
-	t := template.Must(template.New("step").Funcs(parseFuncs).Parse("{{" + stepFunc + "}}"))
-	return t.Tree.Root.Nodes[0]
-}()
-
-// insertSteps puts a {{step}} at the head of every list of the tree: the
-// template's root and the bodies and else branches of range, if and with.
-func insertSteps(n parse.Node) {
-	switch n := n.(type) {
-	case *parse.ListNode:
-		if n == nil {
-			return
-		}
-		for _, c := range n.Nodes {
-			insertSteps(c)
-		}
-		n.Nodes = append([]parse.Node{stepNode}, n.Nodes...)
-	case *parse.RangeNode:
-		insertSteps(n.List)
-		insertSteps(n.ElseList)
-	case *parse.IfNode:
-		insertSteps(n.List)
-		insertSteps(n.ElseList)
-	case *parse.WithNode:
-		insertSteps(n.List)
-		insertSteps(n.ElseList)
-	}
-}
-
-// checkFormat counts the verbs of a printf format and rejects a width or
-// precision over MaxFormatWidth or given as an argument ("%*d").
-func checkFormat(format string) (verbs int, err error) {
-	for i := 0; i < len(format); i++ {
-		if format[i] != '%' {
-			continue
-		}
-		i++
-		if i < len(format) && format[i] == '%' {
-			continue
-		}
-		verbs++
-		num := -1
-		for ; i < len(format); i++ {
-			c := format[i]
-			switch {
-			case c >= '0' && c <= '9':
-				if num < 0 {
-					num = 0
-				}
-				num = num*10 + int(c-'0')
-				if num > MaxFormatWidth {
-					return 0, errFormat
-				}
-				continue
-			case c == '*':
-				return 0, errFormat
-			case c == '.' || c == '+' || c == '-' || c == '#' || c == ' ' || c == '[' || c == ']':
-				num = -1
-				continue
-			}
-			break
-		}
-	}
-	return verbs, nil
-}
+var parseFuncs = funcs(budget.New(limits))
 
 // dataType is the type of the data a kind's templates are filled with.
 func dataType(k Kind) reflect.Type {
@@ -368,21 +175,15 @@ func forbiddenPipe(p *parse.PipeNode) string {
 	if p == nil {
 		return ""
 	}
+	if budget.LiteralFormat(p, MaxFormatWidth) {
+		return "printf (width over " + strconv.Itoa(MaxFormatWidth) + ")"
+	}
 	for _, cmd := range p.Cmds {
-		for i, arg := range cmd.Args {
+		for _, arg := range cmd.Args {
 			switch a := arg.(type) {
 			case *parse.IdentifierNode:
-				switch a.Ident {
-				case "call":
+				if a.Ident == "call" {
 					return "call"
-				case "printf":
-					if i+1 < len(cmd.Args) {
-						if f, ok := cmd.Args[i+1].(*parse.StringNode); ok {
-							if _, err := checkFormat(f.Text); err != nil {
-								return "printf (width over " + strconv.Itoa(MaxFormatWidth) + ")"
-							}
-						}
-					}
 				}
 			case *parse.PipeNode:
 				if s := forbiddenPipe(a); s != "" {

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"text/template"
 
+	"github.com/kitaportal/kitaportal/internal/budget"
 	"github.com/kitaportal/kitaportal/problem"
 )
 
@@ -68,14 +69,14 @@ type pair struct {
 // bound to one budget.
 type runner struct {
 	subject, body *template.Template
-	b             *budget
+	b             *budget.Budget
 }
 
 func (p *pair) runner() (*runner, error) {
 	if r, ok := p.runners.Get().(*runner); ok {
 		return r, nil
 	}
-	r := &runner{b: &budget{}}
+	r := &runner{b: budget.New(limits)}
 	var err error
 	if r.subject, err = p.subject.Clone(); err != nil {
 		return nil, err
@@ -83,7 +84,7 @@ func (p *pair) runner() (*runner, error) {
 	if r.body, err = p.body.Clone(); err != nil {
 		return nil, err
 	}
-	fm := r.b.funcs()
+	fm := funcs(r.b)
 	r.subject.Funcs(fm)
 	r.body.Funcs(fm)
 	return r, nil
@@ -260,7 +261,7 @@ func parseOne(c *problem.Collector, field string, kind Kind, text string) *templ
 		c.Add(field, CodeTemplateForbidden, ErrTemplate, "construct", construct)
 		return nil
 	}
-	insertSteps(tmpl.Tree.Root)
+	budget.InsertSteps(tmpl.Tree.Root)
 	return tmpl
 }
 
@@ -310,12 +311,12 @@ func (t *Templates) RenderContext(ctx context.Context, kind Kind, lang string, d
 		c.Add(kind.String(), CodeTemplateExec, ErrTemplate)
 		return "", "", c.Err()
 	}
-	r.b.reset(ctx)
-	subject = r.b.execute(&c, "subject", r.subject, data)
+	r.b.Reset(ctx)
+	subject = execute(&c, r.b, "subject", r.subject, data)
 	if c.Len() == 0 {
-		body = r.b.execute(&c, "body", r.body, data)
+		body = execute(&c, r.b, "body", r.body, data)
 	}
-	r.b.ctx = nil // keep no context alive in the pool
+	r.b.Release()
 	p.runners.Put(r)
 	if err := c.Err(); err != nil {
 		return "", "", err
@@ -329,11 +330,11 @@ func (t *Templates) RenderContext(ctx context.Context, kind Kind, lang string, d
 type limitWriter struct {
 	buf strings.Builder
 	max int
-	b   *budget
+	b   *budget.Budget
 }
 
 func (w *limitWriter) Write(p []byte) (int, error) {
-	if err := w.b.tick(); err != nil {
+	if err := w.b.Tick(); err != nil {
 		return 0, err
 	}
 	if w.buf.Len()+len(p) > w.max {
@@ -344,7 +345,7 @@ func (w *limitWriter) Write(p []byte) (int, error) {
 
 // execute renders one template, a runner's clone whose functions spend
 // the budget b.
-func (b *budget) execute(c *problem.Collector, field string, tmpl *template.Template, data any) string {
+func execute(c *problem.Collector, b *budget.Budget, field string, tmpl *template.Template, data any) string {
 	w := &limitWriter{max: MaxOutputSize, b: b}
 	w.buf.Grow(2048) // one allocation for a whole message; String does not copy
 	if err := tmpl.Execute(w, data); err != nil {
@@ -352,15 +353,15 @@ func (b *budget) execute(c *problem.Collector, field string, tmpl *template.Temp
 		switch {
 		case errors.Is(err, errTooLarge):
 			code, params = CodeOutputTooLarge, []string{"max", strconv.Itoa(MaxOutputSize)}
-		case errors.Is(err, errSteps):
+		case errors.Is(err, budget.ErrSteps):
 			code, params = CodeTemplateBudget, []string{"max", strconv.Itoa(MaxRenderSteps)}
-		case errors.Is(err, errWork):
+		case errors.Is(err, budget.ErrWork):
 			code, params = CodeTemplateWork, []string{"max", strconv.Itoa(MaxRenderWork)}
-		case errors.Is(err, errFormat):
+		case errors.Is(err, budget.ErrFormat):
 			code, params = CodeTemplateFormat, []string{"max", strconv.Itoa(MaxFormatWidth)}
-		case errors.Is(err, errTimeout):
+		case errors.Is(err, budget.ErrTimeout):
 			code, params = CodeTemplateTimeout, []string{"max", MaxRenderTime.String()}
-		case errors.Is(err, errCancelled):
+		case errors.Is(err, budget.ErrCancelled):
 			code = CodeTemplateCancelled
 		}
 		c.Add(field, code, ErrTemplate, params...)
