@@ -50,9 +50,11 @@ type Source struct {
 // plus text/template's builtins (if, range, with, len, index, printf ...).
 // No function reads files, the environment or the network, or runs code; a
 // template cannot define or call other templates ({{define}}, {{template}},
-// {{block}} are rejected), may not range over a number, and may nest
-// {{range}} at most [MaxRangeDepth] deep, so rendering ends quickly whatever
-// a city writes. Output is plain text (no HTML escaping); a rendered subject
+// {{block}} are rejected, and so is the builtin call), may range only over
+// a list of the message's data ({{range .Kitas}}, {{range $.Warnings}}; not
+// over a number, a variable or a computed value), and may nest {{range}}
+// at most [MaxRangeDepth] deep. Rendering keeps to a budget (see
+// [MaxRenderSteps]), so it ends quickly whatever a city writes. Output is plain text (no HTML escaping); a rendered subject
 // is folded onto one line.
 type Templates struct {
 	set map[string]map[Kind]*pair

@@ -3,6 +3,7 @@ package registration
 import (
 	"errors"
 	"io"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -186,18 +187,25 @@ func decodeProblem(c *problem.Collector, err error) {
 }
 
 // fieldOf turns a JSON pointer ("/guardians/0/email") into a field path
-// ("guardians[0].email").
+// ("guardians[0].email"). A member name that is not a plain identifier
+// (letters, digits, underscores, at most 40) is shown as "?": it is not a
+// field of the document, and its text may be anything a sender typed.
 func fieldOf(p jsontext.Pointer) string {
 	var parts []string
 	for tok := range p.Tokens() {
-		if tok != "" && strings.Trim(tok, "0123456789") == "" && len(parts) > 0 {
+		switch {
+		case tok != "" && strings.Trim(tok, "0123456789") == "" && len(parts) > 0:
 			parts = append(parts, "["+tok+"]")
-			continue
+		case identifier.MatchString(tok):
+			parts = append(parts, tok)
+		default:
+			parts = append(parts, "?")
 		}
-		parts = append(parts, tok)
 	}
 	return problem.Join(parts...)
 }
+
+var identifier = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,39}$`)
 
 // ErrMalformed: the application document is not valid JSON of the expected shape.
 var ErrMalformed = errors.New("registration: malformed application document")

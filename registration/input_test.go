@@ -37,6 +37,7 @@ func TestDecodeStrict(t *testing.T) {
 		{"a member given twice is rejected, not the last one taken", strings.Replace(doc, `"consent":true`, `"consent":true,"consent":false`, 1), "consent", "registration.duplicate_field"},
 		{"member names match case-sensitively", strings.Replace(doc, `"consent":true`, `"Consent":true`, 1), "Consent", "registration.unknown_field"},
 		{"an unknown member inside a guardian names its path", strings.Replace(doc, `"working":true`, `"working":true,"fax":"1"`, 1), "guardians[0].fax", "registration.unknown_field"},
+		{"an unknown member that is not a name is not quoted", strings.Replace(doc, `"consent":true`, `"consent":true,"Anna Schmidt, 1.2.2024":1`, 1), "?", "registration.unknown_field"},
 		{"a value of the wrong type names its path", strings.Replace(doc, `"hours":35`, `"hours":"35"`, 1), "hours", "registration.malformed"},
 		{"trailing data after the document is rejected", doc + `{}`, "", "registration.malformed"},
 		{"invalid UTF-8 is rejected", strings.Replace(doc, `"Jürgen"`, "\"J\xffrgen\"", 1), "child.given_name", "registration.malformed"},
