@@ -168,31 +168,27 @@ func (b *Budget) Funcs(extra template.FuncMap) template.FuncMap {
 			return fmt.Sprintln(args...), nil
 		},
 		// Escaping makes a byte at most six ("<" becomes "&lt;", "\u00e9"
-		// in js "\u00E9").
-		"html": func(args ...any) (string, error) {
-			if err := b.Spend(6 * ArgBytes(args...)); err != nil {
-				return "", err
-			}
-			return template.HTMLEscaper(args...), nil
-		},
-		"js": func(args ...any) (string, error) {
-			if err := b.Spend(6 * ArgBytes(args...)); err != nil {
-				return "", err
-			}
-			return template.JSEscaper(args...), nil
-		},
-		"urlquery": func(args ...any) (string, error) {
-			if err := b.Spend(3 * ArgBytes(args...)); err != nil {
-				return "", err
-			}
-			return template.URLQueryEscaper(args...), nil
-		},
+		// in js "\u00E9"), a query byte at most three ("%C3").
+		"html":     b.escaper(6, template.HTMLEscaper),
+		"js":       b.escaper(6, template.JSEscaper),
+		"urlquery": b.escaper(3, template.URLQueryEscaper),
 		StepFunc: func() (string, error) { return "", b.Tick() },
 	}
 	for name, fn := range extra {
 		fm[name] = fn
 	}
 	return fm
+}
+
+// escaper budgets an escaping function whose result is at most factor
+// times as long as its arguments.
+func (b *Budget) escaper(factor int, escape func(...any) string) func(...any) (string, error) {
+	return func(args ...any) (string, error) {
+		if err := b.Spend(factor * ArgBytes(args...)); err != nil {
+			return "", err
+		}
+		return escape(args...), nil
+	}
 }
 
 // stepNode is the action InsertSteps puts at the head of every list, from
