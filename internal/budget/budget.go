@@ -172,7 +172,7 @@ func (b *Budget) Funcs(extra template.FuncMap) template.FuncMap {
 		"html":     b.escaper(6, template.HTMLEscaper),
 		"js":       b.escaper(6, template.JSEscaper),
 		"urlquery": b.escaper(3, template.URLQueryEscaper),
-		StepFunc: func() (string, error) { return "", b.Tick() },
+		StepFunc:   func() (string, error) { return "", b.Tick() },
 	}
 	for name, fn := range extra {
 		fm[name] = fn
