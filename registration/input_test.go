@@ -142,6 +142,10 @@ func TestChildKey(t *testing.T) {
 			assert.Equal(t, base, key(n[0], n[1]))
 		})
 	}
+	t.Run("a Turkish dotless ı counts as i: the two look alike (TR 39)", func(t *testing.T) {
+		assert.Equal(t, key("Aydın", "Yıldız"), key("Aydin", "Yildiz"))
+		assert.Equal(t, key("AYDIN", "YILDIZ"), key("Aydın", "Yıldız"))
+	})
 	t.Run("a combining umlaut is the same name as a precomposed one", func(t *testing.T) {
 		assert.Equal(t, key("Jürgen", "Müller"), key("Ju\u0308rgen", "Mu\u0308ller"))
 	})

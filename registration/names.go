@@ -115,7 +115,9 @@ var fold = cases.Fold()
 //     Standard #39 (a Cyrillic "а" becomes a Latin "a", a dotless "ı"
 //     an "i").
 //
-// Letters with diacritics stay what they are: "Müller", "Muller" and
+// Letters that look alike count as one: the Turkish dotless "ı" as "i", so
+// "Aydın" and "Aydin" are one name (a keyboard without Turkish letters
+// types the second). Letters with diacritics stay what they are: "Müller", "Muller" and
 // "Mueller" are three names, as are "Šimić" and "Simic"; the key never
 // guesses a transliteration. The key is case-folded after the skeleton
 // again, so that its result does not depend on the order of the steps.
