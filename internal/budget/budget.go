@@ -9,9 +9,8 @@
 // without writing anything. A [Budget] replaces the text-producing builtins
 // (printf, print, println, html, js, urlquery) with versions that check
 // the size of their result before they build it, and [InsertSteps] puts a
-// call that spends a step at the head of every list of actions, so that
-// every loop iteration and every branch taken is counted and the clock is
-// looked at.
+// call that spends a step at the head of every loop body, so that every
+// iteration is counted and the clock is looked at.
 //
 // # Error contract
 //
@@ -198,29 +197,37 @@ var stepNode = func() parse.Node {
 	return t.Tree.Root.Nodes[0]
 }()
 
-// InsertSteps puts a step at the head of every list of the tree under n:
-// the template's root and the bodies and else branches of range, if and
-// with. The template must have been parsed with [Budget.Funcs] of some
-// budget, and must run with those of its own budget.
-func InsertSteps(n parse.Node) {
+// InsertSteps puts a step at the head of the template's root list and of
+// every {{range}} body, so that each iteration spends a step and looks at
+// the clock even when it neither writes nor calls a function. (The bodies
+// of if and with run at most once per enclosing iteration; their actions
+// are counted when they write or call.) The template must have been parsed
+// with [Budget.Funcs] of some budget, and must run with those of its own.
+func InsertSteps(root *parse.ListNode) {
+	insertSteps(root, true)
+}
+
+func insertSteps(n parse.Node, head bool) {
 	switch n := n.(type) {
 	case *parse.ListNode:
 		if n == nil {
 			return
 		}
 		for _, c := range n.Nodes {
-			InsertSteps(c)
+			insertSteps(c, false)
 		}
-		n.Nodes = append([]parse.Node{stepNode}, n.Nodes...)
+		if head {
+			n.Nodes = append([]parse.Node{stepNode}, n.Nodes...)
+		}
 	case *parse.RangeNode:
-		InsertSteps(n.List)
-		InsertSteps(n.ElseList)
+		insertSteps(n.List, true)
+		insertSteps(n.ElseList, false)
 	case *parse.IfNode:
-		InsertSteps(n.List)
-		InsertSteps(n.ElseList)
+		insertSteps(n.List, false)
+		insertSteps(n.ElseList, false)
 	case *parse.WithNode:
-		InsertSteps(n.List)
-		InsertSteps(n.ElseList)
+		insertSteps(n.List, false)
+		insertSteps(n.ElseList, false)
 	}
 }
 
