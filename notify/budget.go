@@ -16,10 +16,10 @@ import (
 // its body together) may spend. A template that needs more fails with a
 // problem naming the limit; nothing it produced is kept.
 const (
-	// MaxRenderSteps bounds the actions, function calls, written pieces
-	// and {{range}}/{{if}}/{{with}} bodies entered. The longest built-in
-	// message needs a few hundred.
-	MaxRenderSteps = 100_000
+	// MaxRenderSteps bounds the function calls, written pieces and
+	// {{range}} iterations. A confirmation listing 50 Kitas needs a few
+	// hundred.
+	MaxRenderSteps = 10_000
 	// MaxRenderWork bounds the text, in bytes, that functions (printf,
 	// print, join, html ...) produce, intermediate values included, so that
 	// {{$x = printf "%s%s" $x $x}} cannot double a value past it.
