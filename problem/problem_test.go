@@ -150,3 +150,12 @@ func ExampleCollector() {
 	// kitas: Sie können höchstens 5 Kitas wählen.
 	// true true
 }
+
+func TestMessagesCatalog(t *testing.T) {
+	t.Run("every text and label has a German and an English version", func(t *testing.T) {
+		for code := range problem.Messages["de"] {
+			assert.NotEmpty(t, problem.Messages["en"][code], code)
+		}
+		assert.Len(t, problem.Messages["en"], len(problem.Messages["de"]))
+	})
+}

@@ -247,7 +247,8 @@ func (in *Input) normalize() {
 
 // Text normalizes free text: Unicode NFC, format characters (Unicode
 // category Cf: bidi overrides and isolates, zero-width space, soft hyphen,
-// byte order mark ...) removed, white space trimmed and folded to single
+// byte order mark ...) and other invisible characters (variation
+// selectors, combining grapheme joiner, Hangul fillers) removed, white space trimmed and folded to single
 // spaces. A zero-width joiner or non-joiner stays only between two letters
 // of a script that needs it (Arabic, Persian, Indic scripts). Other control
 // characters and private-use characters are kept, so that validation can
@@ -272,7 +273,7 @@ func Text(s string) string {
 			if !joins(prev) || !joins(next) {
 				continue
 			}
-		case unicode.Is(unicode.Cf, r):
+		case invisible(r):
 			continue
 		}
 		if space {
@@ -283,6 +284,13 @@ func Text(s string) string {
 		prev = r
 	}
 	return b.String()
+}
+
+// invisible reports whether r is a format character (Unicode category
+// Cf) or another default-ignorable code point that draws nothing: a
+// variation selector, the combining grapheme joiner, a Hangul filler.
+func invisible(r rune) bool {
+	return unicode.In(r, unicode.Cf, unicode.Variation_Selector, unicode.Other_Default_Ignorable_Code_Point)
 }
 
 const (

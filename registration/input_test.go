@@ -101,6 +101,7 @@ func TestNames(t *testing.T) {
 		code  problem.Code
 	}{
 		{"a name of invisible characters only has no letter", func(in *registration.Input) { in.Child.GivenName = "\u200b\u200d\u00ad\ufeff" }, "child.given_name", "required"},
+		{"a name of Hangul fillers only is empty", func(in *registration.Input) { in.Child.GivenName = "\u3164\u3164" }, "child.given_name", "required"},
 		{"a name of punctuation only has no letter", func(in *registration.Input) { in.Child.FamilyName = "-- .." }, "child.family_name", registration.CodeNameLetters},
 		{"a private-use character is rejected", func(in *registration.Input) { in.Guardians[0].GivenName = "Ay\ue000şe" }, "guardians[0].given_name", registration.CodeNameCharacters},
 		{"a control character is rejected", func(in *registration.Input) { in.Child.GivenName = "Jür\x07gen" }, "child.given_name", registration.CodeNameCharacters},
@@ -136,6 +137,8 @@ func TestChildKey(t *testing.T) {
 		"a combining sequence for a ü":  {"Anna", "Schmidt"},
 		"extra white space":             {" Anna ", "Schmidt "},
 		"a zero-width joiner in a name": {"Ann\u200da", "Schmidt"},
+		"a variation selector":          {"An\ufe0fna", "Schmidt"},
+		"a combining grapheme joiner":   {"An\u034fna", "Schmidt"},
 	}
 	for what, n := range same {
 		t.Run(what+" does not evade the duplicate check", func(t *testing.T) {

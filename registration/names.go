@@ -123,7 +123,7 @@ var fold = cases.Fold()
 // again, so that its result does not depend on the order of the steps.
 func NameKey(s string) string {
 	s = strings.Map(func(r rune) rune {
-		if unicode.Is(unicode.Cf, r) {
+		if invisible(r) {
 			return -1
 		}
 		return r
