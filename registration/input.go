@@ -113,7 +113,7 @@ var decodeOptions = json.JoinOptions(
 // errDate is the cause of an impossible or malformed calendar date.
 var errDate = errors.New("registration: not a calendar date")
 
-// unmarshalDate reads a date as "YYYY-MM-DD" (years 1 to 9999) and rejects
+// unmarshalDate reads a date as "YYYY-MM-DD" (four-digit years) and rejects
 // a day that does not exist instead of rolling it over into the next month.
 // An empty string or null is the zero date (left to the checks that
 // require it).
