@@ -13,7 +13,7 @@ import (
 
 const (
 	pageAlias = "{nb}"
-	lineH      = 5.0
+	lineH     = 5.0
 )
 
 // Renderer turns contracts into PDF documents (A4, compressed fonts
