@@ -142,41 +142,49 @@ const anyEnc = -1
 
 // glyphs appends the glyphs of s to dst. s is composed first (NFC), so a
 // letter typed as base and combining mark finds its precomposed glyph. A
-// character the fonts lack becomes [substitute], except that invisible
-// marks and format characters around it (a variation selector, a
-// zero-width joiner) are dropped; a tab becomes a space, a line break stays
-// as '\n' (code 0x0A), any other control character is dropped.
+// character the fonts lack becomes [substitute]; what only belongs to it (a
+// combining mark, an emoji modifier, the next emoji of a zero-width-joiner
+// sequence) adds no second substitute, and invisible format characters
+// (variation selectors, joiners) are dropped. A tab becomes a space, a line
+// break stays '\n', any other control character is dropped.
 func (fs *fontSet) glyphs(dst []glyph, s string) []glyph {
 	if !norm.NFC.IsNormalString(s) {
 		s = norm.NFC.String(s)
 	}
+	sub := glyph{int16((fs.code[substitute] - 1) >> 8), byte(fs.code[substitute] - 1)}
+	var afterSub, joined bool // the last glyph is a substitute; a joiner followed it
 	for _, r := range s {
 		switch {
 		case r >= ' ' && r < firstOwnCode:
 			dst = append(dst, glyph{anyEnc, byte(r)})
-			continue
 		case r == '\n':
 			dst = append(dst, glyph{anyEnc, '\n'})
-			continue
 		case r == '\t':
 			dst = append(dst, glyph{anyEnc, ' '})
-			continue
 		case unicode.IsControl(r):
 			continue
-		}
-		if r <= 0xFFFF && fs.code[r] != 0 {
+		case r <= 0xFFFF && fs.code[r] != 0:
 			c := fs.code[r] - 1
 			dst = append(dst, glyph{int16(c >> 8), byte(c)})
+		case unicode.In(r, unicode.Cf, unicode.Variation_Selector):
+			joined = joined || afterSub && r == zeroWidthJoiner
+			continue
+		case afterSub && (joined || unicode.In(r, unicode.Mn, unicode.Me) || isEmojiModifier(r)):
+			joined = false
+			continue
+		default:
+			dst = append(dst, sub)
+			afterSub, joined = true, false
 			continue
 		}
-		if unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf) || unicode.Is(unicode.Variation_Selector, r) {
-			continue
-		}
-		c := fs.code[substitute] - 1
-		dst = append(dst, glyph{int16(c >> 8), byte(c)})
+		afterSub, joined = false, false
 	}
 	return dst
 }
+
+const zeroWidthJoiner = '\u200D'
+
+func isEmojiModifier(r rune) bool { return r >= 0x1F3FB && r <= 0x1F3FF }
 
 // doc is one contract document: the fpdf document, its current style and
 // size, and which fonts it has added.

@@ -190,3 +190,69 @@ func BenchmarkRenderSerial(b *testing.B) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "contracts/s")
 	b.ReportMetric(float64(buf.Len()), "pdfbytes/op")
 }
+
+func TestRenderNamesInAnyScript(t *testing.T) {
+	rr, err := contract.NewRenderer()
+	require.NoError(t, err)
+	tests := []struct {
+		name, child, guardian string
+		want                  []string // read back by pdftotext
+		substitutes           bool     // U+FFFD stands for characters the fonts lack
+	}{
+		{"a child name with a character outside the Basic Multilingual Plane renders, the rest of it is read back",
+			"𠮷野 Sakura Ößmann", "Ayşe Ößmann-Çelik", []string{"Sakura Ößmann", "Ayşe Ößmann-Çelik"}, true},
+		{"an emoji in a guardian name renders, the rest of it is read back",
+			"Jürgen Yılmaz", "Ayşe 👶 Yılmaz", []string{"Jürgen Yılmaz", "Ayşe", "Yılmaz"}, true},
+		{"an emoji sequence with joiners, modifiers and variation selectors gives one substitute",
+			"Mia Kowalska", "Łucja 👨‍👩‍👧 👋🏽 ❤️ Kowalska", []string{"Mia Kowalska", "Łucja � � � Kowalska"}, true},
+		{"a CJK name renders as substitutes and the Latin part is read back",
+			"王 小明 (Xiaoming Wang)", "李 娜 Li", []string{"(Xiaoming Wang)", "Li"}, true},
+		{"Greek and Cyrillic names come back exactly",
+			"Σωκράτης Παπαδόπουλος", "Наталья Кузнецова-Ёлкина", []string{"Σωκράτης Παπαδόπουλος", "Наталья Кузнецова-Ёлкина"}, false},
+		{"letters typed as base and combining mark come back composed",
+			"Ju\u0308rgen O\u0308ßmann", "Ays\u0327e Çelik", []string{"Jürgen Ößmann", "Ayşe Çelik"}, false},
+		{"the names of German, Turkish, Polish, Czech, Romanian and Hungarian families come back exactly",
+			"Žofie Řezníčková-Ďurková", "Ștefan Țăranu Őrsi Gyűrű Małgorzata Świątek", []string{"Žofie Řezníčková-Ďurková", "Ștefan Țăranu Őrsi Gyűrű Małgorzata Świątek"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dr := validDraft()
+			dr.Child.Name = tt.child
+			dr.Guardians[0].Name = tt.guardian
+			c, err := contract.Generate(dr, bochumRules(t))
+			require.NoError(t, err)
+			var a, b bytes.Buffer
+			require.NoError(t, rr.Render(&a, c))
+			require.NoError(t, rr.Render(&b, c))
+			assert.True(t, bytes.Equal(a.Bytes(), b.Bytes()), "byte-identical")
+			flat := strings.Join(strings.Fields(pdftotext(t, a.Bytes())), " ")
+			for _, w := range tt.want {
+				assert.Contains(t, flat, w)
+			}
+			assert.Equal(t, tt.substitutes, strings.ContainsRune(flat, '\uFFFD'))
+		})
+	}
+}
+
+// FuzzRenderName renders a contract for any child and guardian name that
+// Generate accepts: no panic, no error, a PDF.
+func FuzzRenderName(f *testing.F) {
+	rr, err := contract.NewRenderer()
+	require.NoError(f, err)
+	rules := bochumRules(f)
+	for _, s := range []string{"Ayşe Ößmann-Çelik", "𠮷野 👶", "a\nb\tc\u200d\ufe0f", "Наталья", "\xff\xfe", strings.Repeat("W", 300)} {
+		f.Add(s, s)
+	}
+	f.Fuzz(func(t *testing.T, child, guardian string) {
+		dr := validDraft()
+		dr.Child.Name = child
+		dr.Guardians[0].Name = guardian
+		c, err := contract.Generate(dr, rules)
+		if err != nil {
+			return
+		}
+		var buf bytes.Buffer
+		require.NoError(t, rr.Render(&buf, c))
+		require.True(t, bytes.HasPrefix(buf.Bytes(), []byte("%PDF-")))
+	})
+}

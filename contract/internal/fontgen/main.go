@@ -129,7 +129,7 @@ func coverage(ttf []byte) (map[rune]bool, error) {
 	var b sfnt.Buffer
 	c := map[rune]bool{}
 	for r := rune(0x20); r <= 0xFFFF; r++ {
-		if !unicode.IsPrint(r) && r != 0xA0 && r != 0xAD {
+		if !unicode.IsPrint(r) && r != 0xA0 {
 			continue
 		}
 		g, err := f.GlyphIndex(&b, r)
@@ -149,7 +149,7 @@ func coverage(ttf []byte) (map[rune]bool, error) {
 // Croatian, Romanian, Hungarian), so that most contracts need one font per
 // style. At most 129.
 const common = "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝßàáâãäåæçèéêëìíîïñòóôõöøùúûüýÿ" +
-	"€§–—„“”‘’…°×½«»\u00A0\u00AD" +
+	"€§–—„“”‘’…°×½«»\u00A0" +
 	"ĞğŞşİı" + "ĄąĆćĘęŁłŃńŚśŹźŻż" + "ČčĎďĚěŇňŘřŠšŤťŮůŽžĽľ" + "Đđ" + "ĂăȘșȚț" + "ŐőŰű"
 
 // encodings makes encoding 0 from ASCII and common, each character of
