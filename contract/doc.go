@@ -37,6 +37,23 @@
 //   - rounding: once, to cents, half away from zero (kaufmännisch), on the
 //     monthly amount after all percentages. A month begun counts in full.
 //
+// # PDF
+//
+// A [Renderer] lays the contract out with codeberg.org/go-pdf/fpdf through
+// its public API only. The fonts (subsets of Go Regular and Go Bold, see
+// fonts/README.md) are prepared once, when the module is built, as fpdf
+// font definitions in single-byte encodings: encoding 0 holds German
+// contract text and the name letters most often met in Germany, further
+// encodings the rest of the fonts (more Latin, Greek, Cyrillic, symbols).
+// A document embeds, compressed as shipped, only the encodings its text
+// uses, so no font is parsed, subset or compressed per contract; text
+// mixing encodings is broken into lines by the package itself, the way
+// fpdf's MultiCell does. Text stays extractable (each glyph is named
+// uniXXXX). A character the fonts lack (a CJK character, an emoji) is
+// drawn as U+FFFD, the replacement character: such a name never makes the
+// contract impossible and never appears in an error. The same contract
+// always gives the same bytes.
+//
 // # Error contract
 //
 // Validating functions ([LoadFeeSchedule], [FeeSchedule.Validate],
@@ -48,7 +65,9 @@
 // English are in [Messages]. Error strings never contain names, birth
 // dates, addresses or incomes. [Renderer.Render] and [Renderer.WriteFile]
 // write nothing on error; a Contract not made by [Generate] gives
-// [ErrNotGenerated].
+// [ErrNotGenerated]. Every text of a generated contract renders, whatever
+// its characters. [NewRenderer] fails ("contract: font check") only when
+// the embedded fonts do not fit together, a fault of the build.
 //
 // # Glossary
 //
