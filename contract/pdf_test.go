@@ -152,9 +152,25 @@ func TestWriteFile(t *testing.T) {
 // BenchmarkRender renders Bochum contracts on all cores (11,435 places a
 // year) and reports contracts per second and the PDF size.
 func BenchmarkRender(b *testing.B) {
-	rr, err := contract.NewRenderer()
-	require.NoError(b, err)
 	c, err := contract.Generate(validDraft(), bochumRules(b))
+	require.NoError(b, err)
+	renderParallel(b, c)
+}
+
+// BenchmarkRenderScripts renders contracts whose names need every font of
+// the renderer (Greek, Cyrillic, more Latin, a substitute).
+func BenchmarkRenderScripts(b *testing.B) {
+	dr := validDraft()
+	dr.Child.Name = "Σωκράτης Παπαδόπουλος-Kuznetsova"
+	dr.Guardians[0].Name = "Наталья Кузнецова 👶"
+	dr.Guardians[1].Name = "Ŕ Ŋ Ħ Ŀ ŉ ☺"
+	c, err := contract.Generate(dr, bochumRules(b))
+	require.NoError(b, err)
+	renderParallel(b, c)
+}
+
+func renderParallel(b *testing.B, c contract.Contract) {
+	rr, err := contract.NewRenderer()
 	require.NoError(b, err)
 	var size atomic.Int64
 	b.ReportAllocs()
