@@ -213,6 +213,17 @@ func (d *doc) font(style int, size float64) {
 	d.enc = -1
 }
 
+// aside runs fn, which may set fonts and write text (a page footer, run by
+// fpdf inside a page break in the middle of a text), and gives the
+// interrupted text back its style, size and scratch space.
+func (d *doc) aside(fn func()) {
+	style, size, gs, line := d.style, d.size, d.gs, d.line
+	d.gs, d.line = nil, nil
+	fn()
+	d.style, d.size, d.gs, d.line = style, size, gs, line
+	d.enc = -1
+}
+
 func family(enc int) string { return "go" + strconv.Itoa(enc) }
 
 // use makes encoding enc of the current style the font of f, adding the

@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -96,5 +97,48 @@ func TestGlyphs(t *testing.T) {
 	})
 	t.Run("invalid UTF-8 becomes the substitute", func(t *testing.T) {
 		assert.Equal(t, fs.glyphs(nil, "\uFFFD"), fs.glyphs(nil, "\xff"))
+	})
+}
+
+func TestParagraphAcrossPages(t *testing.T) {
+	rr, err := NewRenderer()
+	require.NoError(t, err)
+	f := rr.newDoc()
+	d := newDoc(f, rr.fonts)
+	f.SetFooterFunc(func() {
+		d.aside(func() {
+			f.SetY(-14)
+			d.font(bold, 8)
+			d.cell(0, 5, "Fusszeile mit einem langen Text, der den Puffer der Seite überschreibt", "", "R")
+		})
+	})
+	f.AddPage()
+	d.font(regular, 11)
+	_, pageHeight := f.GetPageSize()
+	f.SetY(pageHeight - 20 - 4) // the first line breaks the page
+	text := "Erste Zeile Ayşe Ößmann-Çelik " + strings.Repeat("und weiter ", 30)
+	d.paragraph(100, 5, text)
+	var out strings.Builder
+	require.NoError(t, f.Output(&out))
+	pdf := out.String()
+
+	var texts []string
+	for _, m := range regexp.MustCompile(`\((.*)\)Tj`).FindAllStringSubmatch(pdf, -1) {
+		if !strings.HasPrefix(m[1], "Fusszeile") {
+			texts = append(texts, strings.TrimSpace(m[1]))
+		}
+	}
+	var want []byte
+	for _, g := range rr.fonts.glyphs(nil, strings.TrimSpace(text)) {
+		want = append(want, g.code)
+	}
+
+	t.Run("a footer interrupting a text leaves the text whole", func(t *testing.T) {
+		assert.Equal(t, 2, f.PageNo())
+		assert.Equal(t, 2, strings.Count(pdf, "(Fusszeile"))
+		assert.Equal(t, string(want), strings.Join(texts, " "))
+	})
+	t.Run("the text goes on in its own size", func(t *testing.T) {
+		assert.Equal(t, 2, strings.Count(pdf, " 8.00 Tf"), "only the footers are at 8 pt")
 	})
 }

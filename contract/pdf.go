@@ -170,10 +170,12 @@ func (r *Renderer) render(out *bytes.Buffer, c Contract) error {
 	f.SetModificationDate(c.d.CreatedAt)
 	f.SetTitle(w.title+" "+c.d.Number, true)
 	f.SetFooterFunc(func() {
-		f.SetY(-14)
-		d.font(regular, 8)
-		d.cell(85, 5, w.number+" "+c.d.Number, "", "L")
-		d.cell(0, 5, fmt.Sprintf("%s %d %s %s", w.page, f.PageNo(), w.of, pageAlias), "", "R")
+		d.aside(func() {
+			f.SetY(-14)
+			d.font(regular, 8)
+			d.cell(85, 5, w.number+" "+c.d.Number, "", "L")
+			d.cell(0, 5, fmt.Sprintf("%s %d %s %s", w.page, f.PageNo(), w.of, pageAlias), "", "R")
+		})
 	})
 	f.AddPage()
 	pw, _ := f.GetPageSize()
