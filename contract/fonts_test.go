@@ -15,7 +15,7 @@ func TestParagraph(t *testing.T) {
 	rr, err := NewRenderer()
 	require.NoError(t, err)
 	lines := func(t *testing.T, width float64, write func(d *doc)) int {
-		f := rr.newDoc()
+		f := rr.newPDF()
 		d := newDoc(f, rr.fonts)
 		f.AddPage()
 		d.font(regular, 10)
@@ -55,7 +55,7 @@ func TestParagraph(t *testing.T) {
 	}
 	t.Run("a text of several scripts breaks at spaces within the width", func(t *testing.T) {
 		// Each line holds one repetition: it fits, a space and "Ω" more do not.
-		f := rr.newDoc()
+		f := rr.newPDF()
 		d := newDoc(f, rr.fonts)
 		d.font(regular, 10)
 		width := d.width(rr.fonts.glyphs(nil, "Ωμέγα Жук Łódź Ω")) + 2*f.GetCellMargin() - 0.01
@@ -103,7 +103,7 @@ func TestGlyphs(t *testing.T) {
 func TestParagraphAcrossPages(t *testing.T) {
 	rr, err := NewRenderer()
 	require.NoError(t, err)
-	f := rr.newDoc()
+	f := rr.newPDF()
 	d := newDoc(f, rr.fonts)
 	f.SetFooterFunc(func() {
 		d.aside(func() {

@@ -38,7 +38,7 @@ func NewRenderer() (*Renderer, error) {
 		return nil, err
 	}
 	r := &Renderer{fonts: fs}
-	f := r.newDoc()
+	f := r.newPDF()
 	d := newDoc(f, fs)
 	f.AddPage()
 	for s := range numStyles {
@@ -53,7 +53,8 @@ func NewRenderer() (*Renderer, error) {
 	return r, nil
 }
 
-func (r *Renderer) newDoc() *fpdf.Fpdf {
+// newPDF starts a document with the contract's page setup.
+func (r *Renderer) newPDF() *fpdf.Fpdf {
 	f := fpdf.New("P", "mm", "A4", "")
 	// Compressing the two pages' content would take a new zlib writer
 	// (about 1 MB) per page and double the time of a contract for about
@@ -164,7 +165,7 @@ func (r *Renderer) render(out *bytes.Buffer, c Contract) error {
 	if l == English {
 		w = wordsEN
 	}
-	f := r.newDoc()
+	f := r.newPDF()
 	d := newDoc(f, r.fonts)
 	f.SetCreationDate(c.d.CreatedAt)
 	f.SetModificationDate(c.d.CreatedAt)
