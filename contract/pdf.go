@@ -2,6 +2,7 @@ package contract
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -52,6 +53,9 @@ func NewRenderer() (*Renderer, error) {
 	}
 	return r, nil
 }
+
+// errNoRenderer: a Renderer not made by NewRenderer has no fonts.
+var errNoRenderer = errors.New("contract: renderer not made by NewRenderer")
 
 // newPDF starts a document with the contract's page setup.
 func (r *Renderer) newPDF() *fpdf.Fpdf {
@@ -157,6 +161,9 @@ func addressLine(street, no, postal, city string) string {
 }
 
 func (r *Renderer) render(out *bytes.Buffer, c Contract) error {
+	if r == nil || r.fonts == nil {
+		return errNoRenderer
+	}
 	if !c.generated {
 		return ErrNotGenerated
 	}

@@ -132,6 +132,18 @@ func TestWriteFile(t *testing.T) {
 		entries, _ := os.ReadDir(dir)
 		assert.Len(t, entries, 1, "no temporary file is left")
 	})
+	t.Run("a renderer not made by NewRenderer writes nothing and says why", func(t *testing.T) {
+		c, err := contract.Generate(validDraft(), bochumRules(t))
+		require.NoError(t, err)
+		var zero contract.Renderer
+		var buf bytes.Buffer
+		require.Error(t, zero.Render(&buf, c))
+		assert.Zero(t, buf.Len())
+		path := filepath.Join(dir, "zero.pdf")
+		require.Error(t, zero.WriteFile(path, c))
+		_, statErr := os.Stat(path)
+		assert.True(t, os.IsNotExist(statErr))
+	})
 	t.Run("bad input writes no file", func(t *testing.T) {
 		dr := validDraft()
 		dr.Guardians = nil
