@@ -35,9 +35,9 @@ var styleNames = [numStyles]string{"regular", "bold"}
 // fpdfStyles are the fpdf style strings of the styles.
 var fpdfStyles = [numStyles]string{"", "B"}
 
-// substitute stands for a character the fonts do not have (a CJK
-// character, an emoji): U+FFFD REPLACEMENT CHARACTER, drawn as a mark and
-// read back by text extraction as U+FFFD.
+// substitute stands for a character no font has (a CJK character, an
+// emoji): U+FFFD REPLACEMENT CHARACTER, drawn as a mark and read back by
+// text extraction as U+FFFD.
 const substitute = unicode.ReplacementChar
 
 // errFonts: the embedded fonts do not fit together.
@@ -50,15 +50,22 @@ type fontDef struct {
 }
 
 // fontSet is the contract's font: single-byte encodings that together hold
-// every character of the fonts, each a small subset font per style. A
-// document embeds only the encodings it uses. It is read-only after
-// loadFonts and shared by all documents.
+// every character of the main font (Go) and the fallback font (DejaVu
+// Sans), each a small subset font per style. A document embeds only the
+// encodings it uses. It is read-only after loadFonts and shared by all
+// documents.
 type fontSet struct {
 	// code maps a character of the Basic Multilingual Plane to its place:
 	// encoding<<8 | code, plus 1 (0: not in the fonts). ASCII is in every
 	// encoding and not in this table.
 	code []uint16
 	defs [numStyles][]fontDef
+	// ascii tells the encodings (of the main font) that have ASCII at its
+	// codes; the others (of the fallback font) hold only characters the
+	// main font lacks.
+	ascii []bool
+	// sample is a code of each encoding that has a character.
+	sample []byte
 }
 
 // loadFonts reads the embedded encodings and font definitions and checks
@@ -80,8 +87,11 @@ func loadFonts() (*fontSet, error) {
 	if fs.code[substitute] == 0 {
 		return nil, fmt.Errorf("%w: no glyph for U+FFFD", errFonts)
 	}
+	if !fs.ascii[0] {
+		return nil, fmt.Errorf("%w: no ASCII in encoding 0", errFonts)
+	}
 	for k := range fs.defs[regular] {
-		for c := ' '; c < firstOwnCode; c++ {
+		for c := ' '; c < firstOwnCode && fs.ascii[k]; c++ {
 			if fs.defs[regular][k].cw[c] != fs.defs[regular][0].cw[c] || fs.defs[bold][k].cw[c] != fs.defs[bold][0].cw[c] {
 				return nil, fmt.Errorf("%w: ASCII widths differ between encodings", errFonts)
 			}
@@ -90,14 +100,15 @@ func loadFonts() (*fontSet, error) {
 	return fs, nil
 }
 
-// firstOwnCode is the first code of an encoding's own characters; codes
-// 0x20 to 0x7E are ASCII in every encoding.
+// firstOwnCode is the first code of an encoding's own characters in the
+// encodings of the main font; codes 0x20 to 0x7E are ASCII there.
 const firstOwnCode = 0x7F
 
 func (fs *fontSet) addEncoding(k int, m []byte) error {
 	if k > 0xFE {
 		return fmt.Errorf("%w: too many encodings", errFonts)
 	}
+	ascii, sample := 0, -1
 	sc := bufio.NewScanner(bytes.NewReader(m))
 	for sc.Scan() {
 		var code, r int
@@ -105,13 +116,24 @@ func (fs *fontSet) addEncoding(k int, m []byte) error {
 		if _, err := fmt.Sscanf(sc.Text(), "!%x U+%x %s", &code, &r, &name); err != nil {
 			return fmt.Errorf("%w: enc%d.map: %w", errFonts, k, err)
 		}
-		if name == ".notdef" || code < firstOwnCode && k > 0 || r < firstOwnCode || r > 0xFFFF || code > 0xFF {
-			continue
-		}
-		if fs.code[r] == 0 {
+		switch {
+		case name == ".notdef" || code < ' ' || code > 0xFF || r > 0xFFFF:
+		case r < firstOwnCode:
+			if r == code {
+				ascii++
+			}
+		case fs.code[r] == 0:
 			fs.code[r] = uint16(k<<8|code) + 1
+			if sample < 0 {
+				sample = code
+			}
 		}
 	}
+	if sample < 0 || ascii != 0 && ascii != firstOwnCode-' ' {
+		return fmt.Errorf("%w: enc%d.map: no character of its own or part of ASCII", errFonts, k)
+	}
+	fs.ascii = append(fs.ascii, ascii > 0)
+	fs.sample = append(fs.sample, byte(sample))
 	for s, name := range styleNames {
 		var d fontDef
 		var err error
@@ -251,29 +273,40 @@ func (d *doc) width(gs []glyph) float64 {
 }
 
 // put writes gs as one line at the current position: one cell per run of
-// glyphs in the same encoding, ASCII joining the run it is in. The first
-// cell may break the page.
+// glyphs in the same encoding, ASCII joining the run of the main font it
+// is in (or the next or last one). The first cell may break the page.
 func (d *doc) put(h float64, gs []glyph) {
-	enc := max(d.enc, 0)
+	ascii := d.fs.ascii
+	base := 0 // the encoding ASCII is written in
+	if d.enc >= 0 && ascii[d.enc] {
+		base = d.enc
+	}
 	for _, g := range gs {
-		if g.enc != anyEnc {
-			enc = int(g.enc)
+		if g.enc != anyEnc && ascii[g.enc] {
+			base = int(g.enc)
 			break
 		}
 	}
 	for len(gs) > 0 {
+		enc := base
+		if gs[0].enc != anyEnc {
+			enc = int(gs[0].enc)
+		}
+		if ascii[enc] {
+			base = enc
+		}
 		n := 0
 		d.line = d.line[:0]
-		for n < len(gs) && (gs[n].enc == anyEnc || int(gs[n].enc) == enc) {
+		for n < len(gs) && (int(gs[n].enc) == enc || gs[n].enc == anyEnc && ascii[enc]) {
 			d.line = append(d.line, gs[n].code)
 			n++
 		}
 		d.use(enc)
-		d.f.CellFormat(d.width(gs[:n]), h, string(d.line), "", 0, "L", false, 0, "")
+		// A run of combining marks has no width; a cell of width 0
+		// would reach to the right margin.
+		w := max(d.width(gs[:n]), 1e-6)
+		d.f.CellFormat(w, h, string(d.line), "", 0, "L", false, 0, "")
 		gs = gs[n:]
-		if len(gs) > 0 {
-			enc = int(gs[0].enc)
-		}
 	}
 }
 

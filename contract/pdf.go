@@ -20,13 +20,14 @@ const (
 // Renderer turns contracts into PDF documents (A4, compressed fonts
 // embedded). It stays on the fpdf library's public API: the fonts are
 // prepared once, when the module is built (internal/fontgen), as subsets
-// of the Go fonts in single-byte encodings, so that a document only copies
-// the compressed fonts it uses instead of parsing and subsetting a font per
-// document. A character the fonts lack (a CJK character, an emoji) is drawn
-// as U+FFFD; it never makes a contract impossible. Create the renderer
-// once with [NewRenderer]; it is safe for concurrent use. The same
-// contract always gives the same bytes: the document's dates come from
-// [Contract.CreatedAt] and nothing reads a clock.
+// of the Go fonts, and of DejaVu Sans for what they lack, in single-byte
+// encodings, so that a document only copies the compressed fonts it uses
+// instead of parsing and subsetting a font per document. A character no
+// font has (a CJK character, an emoji) is drawn as U+FFFD; it never makes
+// a contract impossible. Create the renderer once with [NewRenderer]; it
+// is safe for concurrent use. The same contract always gives the same
+// bytes: the document's dates come from [Contract.CreatedAt] and nothing
+// reads a clock.
 type Renderer struct {
 	fonts *fontSet
 }
@@ -45,7 +46,7 @@ func NewRenderer() (*Renderer, error) {
 	for s := range numStyles {
 		d.font(s, 10)
 		for k := range fs.defs[s] {
-			d.put(5, []glyph{{int16(k), firstOwnCode}})
+			d.put(5, []glyph{{int16(k), fs.sample[k]}})
 		}
 	}
 	if err := f.Output(io.Discard); err != nil {

@@ -1,20 +1,21 @@
 // Command fontgen makes the contract fonts in contract/fonts from the Go
-// fonts (golang.org/x/image/font/gofont, regular and bold).
+// fonts (golang.org/x/image/font/gofont, regular and bold) and, for what
+// they lack, DejaVu Sans (regular and bold, from the system's fonts).
 //
-// Every character the two fonts share is given a place in one of a few
+// Every character both Go fonts have is given a place in one of a few
 // single-byte encodings, each with ASCII at its usual codes: encoding 0
 // holds what German contract texts use and the letters of the names most
 // often met in Germany (see common), the others the rest (more Latin,
 // Greek, Cyrillic, punctuation and symbols, U+FFFD) in code point order at
-// 0x7F–0xFF.
-// For each encoding and style a subset of the font with just those
-// characters is made with fonttools' pyftsubset (hinting dropped) and
-// turned into an fpdf font definition (JSON) and compressed font file (.z)
-// with fpdf.MakeFont. The encodings are written as fpdf map files
-// (encN.map) for the renderer.
+// 0x7F–0xFF. The characters of fallbackRanges that only DejaVu Sans has
+// follow in encodings without ASCII (0x20–0xFF). For each encoding and
+// style a subset of its font with just those characters is made with
+// fonttools' pyftsubset (hinting dropped) and turned into an fpdf font
+// definition (JSON) and compressed font file (.z) with fpdf.MakeFont. The
+// encodings are written as fpdf map files (encN.map) for the renderer.
 //
-// Run from the contract directory with pyftsubset on PATH (Debian package
-// fonttools):
+// Run with pyftsubset on PATH and the DejaVu fonts installed (Debian
+// packages fonttools and fonts-dejavu-core):
 //
 //	go generate ./contract
 package main
@@ -46,36 +47,51 @@ type encoding [256]rune // 0: no character
 
 func main() {
 	out := flag.String("out", "fonts", "output directory")
+	fallbackRegular := flag.String("fallback-regular", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "fallback font, regular (Debian: fonts-dejavu-core)")
+	fallbackBold := flag.String("fallback-bold", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", "fallback font, bold")
 	flag.Parse()
-	if err := run(*out); err != nil {
+	if err := run(*out, *fallbackRegular, *fallbackBold); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(out string) error {
-	styles := []struct {
-		name, tag string
-		ttf       []byte
-	}{{"regular", "R", goregular.TTF}, {"bold", "B", gobold.TTF}}
-	var covered map[rune]bool
-	for _, s := range styles {
-		c, err := coverage(s.ttf)
+var styleNames = [2]string{"regular", "bold"}
+
+// family is a font in both styles and the tag letter of its subsets.
+type family struct {
+	tag  byte
+	ttfs [2][]byte
+}
+
+func run(out, fallbackRegular, fallbackBold string) error {
+	goFonts := family{'G', [2][]byte{goregular.TTF, gobold.TTF}}
+	fallback := family{tag: 'D'}
+	for s, path := range []string{fallbackRegular, fallbackBold} {
+		b, err := os.ReadFile(path)
 		if err != nil {
-			return fmt.Errorf("%s: %w", s.name, err)
+			return err
 		}
-		if covered == nil {
-			covered = c
-			continue
-		}
-		for r := range covered {
-			if !c[r] {
-				delete(covered, r)
-			}
-		}
+		fallback.ttfs[s] = b
+	}
+	covered, err := shared(goFonts.ttfs)
+	if err != nil {
+		return err
 	}
 	encs, err := encodings(covered)
 	if err != nil {
 		return err
+	}
+	more, err := shared(fallback.ttfs)
+	if err != nil {
+		return err
+	}
+	fams := make([]family, len(encs))
+	for k := range fams {
+		fams[k] = goFonts
+	}
+	for _, e := range fallbackEncodings(more, covered) {
+		encs = append(encs, e)
+		fams = append(fams, fallback)
 	}
 	tmp, err := os.MkdirTemp("", "fontgen")
 	if err != nil {
@@ -96,10 +112,10 @@ func run(out string) error {
 				return err
 			}
 		}
-		for _, s := range styles {
-			base := fmt.Sprintf("%s%d", s.name, k)
-			full := filepath.Join(tmp, s.name+".ttf")
-			if err := os.WriteFile(full, s.ttf, 0o644); err != nil {
+		for st, ttf := range fams[k].ttfs {
+			base := fmt.Sprintf("%s%d", styleNames[st], k)
+			full := filepath.Join(tmp, base+"-full.ttf")
+			if err := os.WriteFile(full, ttf, 0o644); err != nil {
 				return err
 			}
 			sub := filepath.Join(tmp, base+".ttf")
@@ -110,13 +126,77 @@ func run(out string) error {
 				return fmt.Errorf("%s: %w", base, err)
 			}
 			// A subset font's name carries a six-letter tag of its own.
-			tag := fmt.Sprintf("KPG%s%c%c", s.tag, 'A'+k/26, 'A'+k%26)
+			tag := fmt.Sprintf("KP%c%c%c%c", fams[k].tag, "RB"[st], 'A'+k/26, 'A'+k%26)
 			if err := rename(filepath.Join(out, base+".json"), tag); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// shared lists the characters both styles of a font have.
+func shared(ttfs [2][]byte) (map[rune]bool, error) {
+	covered, err := coverage(ttfs[0])
+	if err != nil {
+		return nil, err
+	}
+	other, err := coverage(ttfs[1])
+	if err != nil {
+		return nil, err
+	}
+	for r := range covered {
+		if !other[r] {
+			delete(covered, r)
+		}
+	}
+	return covered, nil
+}
+
+// fallbackRanges are the blocks taken from the fallback font: scripts
+// written left to right without shaping, so that a glyph per character is
+// right (Latin, Greek, Cyrillic, Armenian, Georgian, combining marks,
+// punctuation and symbols).
+var fallbackRanges = [][2]rune{
+	{0x0080, 0x036F}, // Latin-1 to combining diacritical marks
+	{0x0370, 0x052F}, // Greek, Cyrillic and its supplement
+	{0x0530, 0x058F}, // Armenian
+	{0x10A0, 0x10FF}, // Georgian
+	{0x1E00, 0x1FFF}, // Latin Extended Additional (Vietnamese), Greek Extended
+	{0x2000, 0x214F}, // punctuation, currency, letterlike symbols
+	{0x2C60, 0x2C7F}, // Latin Extended-C
+	{0xA720, 0xA7FF}, // Latin Extended-D
+}
+
+// fallbackEncodings puts the characters of the fallback font in
+// fallbackRanges that the main font lacks into encodings of their own, in
+// code point order, 224 each at 0x20–0xFF: no ASCII, which is always
+// written in the main font.
+func fallbackEncodings(more, main map[rune]bool) []encoding {
+	var rest []rune
+	for r := range more {
+		if main[r] {
+			continue
+		}
+		for _, rg := range fallbackRanges {
+			if r >= rg[0] && r <= rg[1] {
+				rest = append(rest, r)
+				break
+			}
+		}
+	}
+	sort.Slice(rest, func(i, j int) bool { return rest[i] < rest[j] })
+	var encs []encoding
+	for len(rest) > 0 {
+		var e encoding
+		n := min(len(rest), 0x100-0x20)
+		for i, r := range rest[:n] {
+			e[0x20+i] = r
+		}
+		rest = rest[n:]
+		encs = append(encs, e)
+	}
+	return encs
 }
 
 // coverage lists the printable characters of the Basic Multilingual Plane
