@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"codeberg.org/go-pdf/fpdf"
 )
@@ -32,15 +33,25 @@ type Renderer struct {
 	fonts *fontSet
 }
 
-// NewRenderer loads and checks the embedded fonts once and returns a
-// renderer.
+// NewRenderer returns a renderer. The embedded fonts are loaded and
+// checked once per process, on the first call, and shared read-only by all
+// renderers.
 func NewRenderer() (*Renderer, error) {
+	fs, err := sharedFonts()
+	if err != nil {
+		return nil, err
+	}
+	return &Renderer{fonts: fs}, nil
+}
+
+// sharedFonts loads the fonts and renders a page with every font of both
+// styles.
+var sharedFonts = sync.OnceValues(func() (*fontSet, error) {
 	fs, err := loadFonts()
 	if err != nil {
 		return nil, err
 	}
-	r := &Renderer{fonts: fs}
-	f := r.newPDF()
+	f := (&Renderer{fonts: fs}).newPDF()
 	d := newDoc(f, fs)
 	f.AddPage()
 	for s := range numStyles {
@@ -52,8 +63,8 @@ func NewRenderer() (*Renderer, error) {
 	if err := f.Output(io.Discard); err != nil {
 		return nil, fmt.Errorf("%w: %w", errFonts, err)
 	}
-	return r, nil
-}
+	return fs, nil
+})
 
 // errNoRenderer: a Renderer not made by NewRenderer has no fonts.
 var errNoRenderer = errors.New("contract: renderer not made by NewRenderer")
