@@ -89,6 +89,12 @@ func TestGlyphs(t *testing.T) {
 			assert.Greater(t, e, int16(0))
 		}
 	})
+	t.Run("Vietnamese letters come from encodings of the fallback font, without ASCII", func(t *testing.T) {
+		for _, e := range enc("ễị") {
+			require.Greater(t, e, int16(0))
+			assert.False(t, fs.ascii[e])
+		}
+	})
 	t.Run("missing characters become one substitute each, controls and format characters vanish", func(t *testing.T) {
 		sub := fs.glyphs(nil, "\uFFFD")
 		require.Len(t, sub, 1)

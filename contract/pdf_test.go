@@ -169,13 +169,14 @@ func BenchmarkRender(b *testing.B) {
 	renderParallel(b, c)
 }
 
-// BenchmarkRenderScripts renders contracts whose names need every font of
-// the renderer (Greek, Cyrillic, more Latin, a substitute).
+// BenchmarkRenderScripts renders contracts whose names need many fonts
+// (Greek, Cyrillic, Vietnamese from the fallback font, more Latin, a
+// substitute).
 func BenchmarkRenderScripts(b *testing.B) {
 	dr := validDraft()
 	dr.Child.Name = "Σωκράτης Παπαδόπουλος-Kuznetsova"
 	dr.Guardians[0].Name = "Наталья Кузнецова 👶"
-	dr.Guardians[1].Name = "Ŕ Ŋ Ħ Ŀ ŉ ☺"
+	dr.Guardians[1].Name = "Nguyễn Thị Hương Ŋ Ħ Ŀ ŉ ☺"
 	c, err := contract.Generate(dr, bochumRules(b))
 	require.NoError(b, err)
 	renderParallel(b, c)
