@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -9,7 +10,9 @@ import (
 	"sync"
 	"text/template"
 	"text/template/parse"
+	"time"
 
+	"github.com/kitaportal/kitaportal/internal/budget"
 	"github.com/kitaportal/kitaportal/problem"
 )
 
@@ -156,7 +159,7 @@ func parseClause(name, body string) (t *template.Template, err error) {
 			t, err = nil, ErrClause
 		}
 	}()
-	t, err = template.New(name).Option("missingkey=error").Parse(body)
+	t, err = template.New(name).Funcs(clauseParseFuncs).Option("missingkey=error").Parse(body)
 	if err != nil {
 		return nil, err
 	}
@@ -169,8 +172,18 @@ func parseClause(name, body string) (t *template.Template, err error) {
 	if err := checkNode(t.Tree.Root); err != nil {
 		return nil, err
 	}
+	budget.InsertSteps(t.Tree.Root)
 	return t, nil
 }
+
+// clauseLimits bound one filling-in of one clause: printf and its kin
+// (the only functions a clause has) check the size of their result before
+// they build it, so that {{$x = printf "%s%s" $x $x}} cannot grow a value
+// past a mebibyte, and every action spends a step.
+var clauseLimits = budget.Limits{Steps: 10_000, Work: 1 << 20, FormatWidth: MaxClauseOutput, Time: time.Second}
+
+// clauseParseFuncs bind the budgeted functions' names for parsing.
+var clauseParseFuncs = budget.New(clauseLimits).Funcs(nil)
 
 // checkNode walks the parse tree and rejects actions that could loop,
 // recurse or call functions.
@@ -259,9 +272,15 @@ func execute(t *template.Template, data ClauseData) (s string, err error) {
 			s, err = "", ErrClause
 		}
 	}()
+	b := budget.New(clauseLimits)
+	b.Reset(context.Background())
+	run, err := t.Clone()
+	if err != nil {
+		return "", err
+	}
 	var w limitWriter
-	if err := t.Execute(&w, data); err != nil {
-		if errors.Is(err, errTooLong) {
+	if err := run.Funcs(b.Funcs(nil)).Execute(&w, data); err != nil {
+		if errors.Is(err, errTooLong) || errors.Is(err, budget.ErrWork) {
 			return "", errTooLong
 		}
 		return "", err

@@ -37,6 +37,25 @@
 //   - rounding: once, to cents, half away from zero (kaufmännisch), on the
 //     monthly amount after all percentages. A month begun counts in full.
 //
+// # PDF
+//
+// A [Renderer] lays the contract out with codeberg.org/go-pdf/fpdf through
+// its public API only. The fonts are prepared once, when the module is
+// built, as fpdf font definitions of small subset fonts in single-byte
+// encodings (see fonts/README.md): Go Regular and Go Bold, whose encoding 0
+// holds German contract text and the name letters most often met in
+// Germany and whose further encodings hold the rest of the Go fonts (more
+// Latin, Greek, Cyrillic, symbols); DejaVu Sans for what the Go fonts lack
+// in scripts written left to right (Vietnamese, Armenian, Georgian,
+// combining marks, ...). A document embeds, compressed as shipped, only
+// the encodings its text uses, so no font is parsed, subset or compressed
+// per contract; text mixing encodings is broken into lines by the package
+// itself, the way fpdf's MultiCell does. Text stays extractable (each glyph
+// is named uniXXXX). A character no font has (a CJK character, an emoji,
+// right-to-left scripts) is drawn as U+FFFD, the replacement character:
+// such a name never makes the contract impossible and never appears in an
+// error. The same contract always gives the same bytes.
+//
 // # Error contract
 //
 // Validating functions ([LoadFeeSchedule], [FeeSchedule.Validate],
@@ -48,7 +67,9 @@
 // English are in [Messages]. Error strings never contain names, birth
 // dates, addresses or incomes. [Renderer.Render] and [Renderer.WriteFile]
 // write nothing on error; a Contract not made by [Generate] gives
-// [ErrNotGenerated].
+// [ErrNotGenerated]. Every text of a generated contract renders, whatever
+// its characters. [NewRenderer] fails ("contract: font check") only when
+// the embedded fonts do not fit together, a fault of the build.
 //
 // # Glossary
 //

@@ -2,67 +2,84 @@ package contract
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
-	"github.com/kitaportal/kitaportal/internal/fpdf"
-	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/goregular"
+	"codeberg.org/go-pdf/fpdf"
 )
 
 const (
-	fontFamily = "go"
-	pageAlias  = "{nb}"
-	lineH      = 5.0
+	pageAlias = "{nb}"
+	lineH     = 5.0
 )
 
-// Renderer turns contracts into PDF documents (A4, the Go fonts embedded as
-// subsets, compressed). It uses the patched fpdf copy in internal/fpdf
-// (see its PATCHES.md): upstream fpdf parses both fonts again for every
-// document, which alone limits it to a few hundred contracts per second. Create it once with [NewRenderer]; it is safe for
-// concurrent use. The same contract always gives the same bytes: the
-// document's dates come from [Contract.CreatedAt] and nothing reads a
-// clock.
+// Renderer turns contracts into PDF documents (A4, compressed fonts
+// embedded). It stays on the fpdf library's public API: the fonts are
+// prepared once, when the module is built (internal/fontgen), as subsets
+// of the Go fonts, and of DejaVu Sans for what they lack, in single-byte
+// encodings, so that a document only copies the compressed fonts it uses
+// instead of parsing and subsetting a font per document. A character no
+// font has (a CJK character, an emoji) is drawn as U+FFFD; it never makes
+// a contract impossible. Create the renderer once with [NewRenderer]; it
+// is safe for concurrent use. The same contract always gives the same
+// bytes: the document's dates come from [Contract.CreatedAt] and nothing
+// reads a clock.
 type Renderer struct {
-	// regular and bold are parsed once and shared read-only by all
-	// documents; each document keeps its own subset of the glyphs.
-	regular, bold *fpdf.UTF8Font
+	fonts *fontSet
 }
 
-// NewRenderer parses and checks the embedded fonts once and returns a
-// renderer.
+// NewRenderer returns a renderer. The embedded fonts are loaded and
+// checked once per process, on the first call, and shared read-only by all
+// renderers.
 func NewRenderer() (*Renderer, error) {
-	regular, err := fpdf.ParseUTF8Font(goregular.TTF)
+	fs, err := sharedFonts()
 	if err != nil {
-		return nil, fmt.Errorf("contract: font check: %w", err)
+		return nil, err
 	}
-	bold, err := fpdf.ParseUTF8Font(gobold.TTF)
-	if err != nil {
-		return nil, fmt.Errorf("contract: font check: %w", err)
-	}
-	r := &Renderer{regular: regular, bold: bold}
-	f := r.newDoc()
-	f.AddPage()
-	f.SetFont(fontFamily, "B", 10)
-	f.Cell(10, 10, "Prüfung €")
-	if err := f.Output(io.Discard); err != nil {
-		return nil, fmt.Errorf("contract: font check: %w", err)
-	}
-	return r, nil
+	return &Renderer{fonts: fs}, nil
 }
 
-func (r *Renderer) newDoc() *fpdf.Fpdf {
+// sharedFonts loads the fonts and renders a page with every font of both
+// styles.
+var sharedFonts = sync.OnceValues(func() (*fontSet, error) {
+	fs, err := loadFonts()
+	if err != nil {
+		return nil, err
+	}
+	f := (&Renderer{fonts: fs}).newPDF()
+	d := newDoc(f, fs)
+	f.AddPage()
+	for s := range numStyles {
+		d.font(s, 10)
+		for k := range fs.defs[s] {
+			d.put(5, []glyph{{int16(k), fs.sample[k]}})
+		}
+	}
+	if err := f.Output(io.Discard); err != nil {
+		return nil, fmt.Errorf("%w: %w", errFonts, err)
+	}
+	return fs, nil
+})
+
+// errNoRenderer: a Renderer not made by NewRenderer has no fonts.
+var errNoRenderer = errors.New("contract: renderer not made by NewRenderer")
+
+// newPDF starts a document with the contract's page setup.
+func (r *Renderer) newPDF() *fpdf.Fpdf {
 	f := fpdf.New("P", "mm", "A4", "")
-	f.SetCompression(true)
+	// Compressing the two pages' content would take a new zlib writer
+	// (about 1 MB) per page and double the time of a contract for about
+	// 7 KB; the fonts are stored compressed.
+	f.SetCompression(false)
 	f.SetCatalogSort(true)
 	f.SetProducer("kitaportal contract", false)
 	f.SetCreator("kitaportal", false)
 	f.AliasNbPages(pageAlias)
-	f.AddPreparedUTF8Font(fontFamily, "", r.regular)
-	f.AddPreparedUTF8Font(fontFamily, "B", r.bold)
 	f.SetMargins(20, 18, 20)
 	f.SetAutoPageBreak(true, 20)
 	return f
@@ -156,6 +173,9 @@ func addressLine(street, no, postal, city string) string {
 }
 
 func (r *Renderer) render(out *bytes.Buffer, c Contract) error {
+	if r == nil || r.fonts == nil {
+		return errNoRenderer
+	}
 	if !c.generated {
 		return ErrNotGenerated
 	}
@@ -164,44 +184,47 @@ func (r *Renderer) render(out *bytes.Buffer, c Contract) error {
 	if l == English {
 		w = wordsEN
 	}
-	f := r.newDoc()
+	f := r.newPDF()
+	d := newDoc(f, r.fonts)
 	f.SetCreationDate(c.d.CreatedAt)
 	f.SetModificationDate(c.d.CreatedAt)
 	f.SetTitle(w.title+" "+c.d.Number, true)
 	f.SetFooterFunc(func() {
-		f.SetY(-14)
-		f.SetFont(fontFamily, "", 8)
-		f.CellFormat(85, 5, w.number+" "+c.d.Number, "", 0, "L", false, 0, "")
-		f.CellFormat(0, 5, fmt.Sprintf("%s %d %s %s", w.page, f.PageNo(), w.of, pageAlias), "", 0, "R", false, 0, "")
+		d.aside(func() {
+			f.SetY(-14)
+			d.font(regular, 8)
+			d.cell(85, 5, w.number+" "+c.d.Number, "", "L")
+			d.cell(0, 5, fmt.Sprintf("%s %d %s %s", w.page, f.PageNo(), w.of, pageAlias), "", "R")
+		})
 	})
 	f.AddPage()
 	pw, _ := f.GetPageSize()
 	lm, _, rm, _ := f.GetMargins()
 	width := pw - lm - rm
 
-	f.SetFont(fontFamily, "B", 16)
-	f.MultiCell(width, 8, w.title, "", "L", false)
-	f.SetFont(fontFamily, "", 9)
-	f.MultiCell(width, lineH, fmt.Sprintf("%s %s, %s %s", w.number, c.d.Number, w.created, FormatDate(dateOf(c.d.CreatedAt), l)), "", "L", false)
+	d.font(bold, 16)
+	d.paragraph(width, 8, w.title)
+	d.font(regular, 9)
+	d.paragraph(width, lineH, fmt.Sprintf("%s %s, %s %s", w.number, c.d.Number, w.created, FormatDate(dateOf(c.d.CreatedAt), l)))
 	if w.translationNote != "" {
-		f.SetFont(fontFamily, "B", 9)
-		f.MultiCell(width, lineH, w.translationNote, "", "L", false)
+		d.font(bold, 9)
+		d.paragraph(width, lineH, w.translationNote)
 	}
 	heading := func(s string) {
 		f.Ln(3)
-		f.SetFont(fontFamily, "B", 11)
-		f.MultiCell(width, 6, s, "", "L", false)
-		f.SetFont(fontFamily, "", 10)
+		d.font(bold, 11)
+		d.paragraph(width, 6, s)
+		d.font(regular, 10)
 	}
 	row := func(label, value string) {
-		f.SetFont(fontFamily, "", 10)
+		d.font(regular, 10)
 		y := f.GetY()
-		f.MultiCell(45, lineH, label, "", "L", false)
+		d.paragraph(45, lineH, label)
 		y2 := f.GetY()
 		if f.PageNo() > 0 && y2 > y {
 			f.SetXY(lm+45, y)
 		}
-		f.MultiCell(width-45, lineH, value, "", "L", false)
+		d.paragraph(width-45, lineH, value)
 		if f.GetY() < y2 {
 			f.SetY(y2)
 		}
@@ -247,32 +270,32 @@ func (r *Renderer) render(out *bytes.Buffer, c Contract) error {
 
 	heading(w.fees)
 	cols := []float64{44, 26, 24, width - 94}
-	f.SetFont(fontFamily, "B", 9)
+	d.font(bold, 9)
 	for i, h := range []string{w.period, w.fee, w.mealFee, w.reason} {
 		align := "L"
 		if i == 1 || i == 2 {
 			align = "R"
 		}
-		f.CellFormat(cols[i], 6, h, "B", 0, align, false, 0, "")
+		d.cell(cols[i], 6, h, "B", align)
 	}
 	f.Ln(-1)
-	f.SetFont(fontFamily, "", 9)
+	d.font(regular, 9)
 	for _, b := range c.fees.Bands {
-		f.CellFormat(cols[0], lineH, FormatDate(b.From, German)+" – "+FormatDate(b.To, German), "", 0, "L", false, 0, "")
-		f.CellFormat(cols[1], lineH, FormatEuro(b.Fee, l), "", 0, "R", false, 0, "")
-		f.CellFormat(cols[2], lineH, FormatEuro(b.MealFee, l), "", 0, "R", false, 0, "")
+		d.cell(cols[0], lineH, FormatDate(b.From, German)+" – "+FormatDate(b.To, German), "", "L")
+		d.cell(cols[1], lineH, FormatEuro(b.Fee, l), "", "R")
+		d.cell(cols[2], lineH, FormatEuro(b.MealFee, l), "", "R")
 		f.SetX(f.GetX() + 2)
-		f.MultiCell(cols[3]-2, lineH, b.Explain(l), "", "L", false)
+		d.paragraph(cols[3]-2, lineH, b.Explain(l))
 	}
-	f.SetFont(fontFamily, "", 8)
-	f.MultiCell(width, 4, w.feeNote, "", "L", false)
+	d.font(regular, 8)
+	d.paragraph(width, 4, w.feeNote)
 
 	heading(w.clauses)
 	for i, cl := range c.clauses {
-		f.SetFont(fontFamily, "B", 10)
-		f.MultiCell(width, lineH, fmt.Sprintf("§ %d %s", i+1, cl.Title), "", "L", false)
-		f.SetFont(fontFamily, "", 10)
-		f.MultiCell(width, lineH, cl.Text, "", "L", false)
+		d.font(bold, 10)
+		d.paragraph(width, lineH, fmt.Sprintf("§ %d %s", i+1, cl.Title))
+		d.font(regular, 10)
+		d.paragraph(width, lineH, cl.Text)
 		f.Ln(1.5)
 	}
 
@@ -292,9 +315,9 @@ func (r *Renderer) render(out *bytes.Buffer, c Contract) error {
 		y := f.GetY()
 		f.Line(lm, y, lm+60, y)
 		f.Line(lm+70, y, lm+width, y)
-		f.SetFont(fontFamily, "", 8)
-		f.CellFormat(70, 4, w.placeDate, "", 0, "L", false, 0, "")
-		f.MultiCell(width-70, 4, s, "", "L", false)
+		d.font(regular, 8)
+		d.cell(70, 4, w.placeDate, "", "L")
+		d.paragraph(width-70, 4, s)
 	}
 	if err := f.Output(out); err != nil {
 		out.Reset()

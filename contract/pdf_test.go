@@ -132,6 +132,18 @@ func TestWriteFile(t *testing.T) {
 		entries, _ := os.ReadDir(dir)
 		assert.Len(t, entries, 1, "no temporary file is left")
 	})
+	t.Run("a renderer not made by NewRenderer writes nothing and says why", func(t *testing.T) {
+		c, err := contract.Generate(validDraft(), bochumRules(t))
+		require.NoError(t, err)
+		var zero contract.Renderer
+		var buf bytes.Buffer
+		require.Error(t, zero.Render(&buf, c))
+		assert.Zero(t, buf.Len())
+		path := filepath.Join(dir, "zero.pdf")
+		require.Error(t, zero.WriteFile(path, c))
+		_, statErr := os.Stat(path)
+		assert.True(t, os.IsNotExist(statErr))
+	})
 	t.Run("bad input writes no file", func(t *testing.T) {
 		dr := validDraft()
 		dr.Guardians = nil
@@ -152,9 +164,26 @@ func TestWriteFile(t *testing.T) {
 // BenchmarkRender renders Bochum contracts on all cores (11,435 places a
 // year) and reports contracts per second and the PDF size.
 func BenchmarkRender(b *testing.B) {
-	rr, err := contract.NewRenderer()
-	require.NoError(b, err)
 	c, err := contract.Generate(validDraft(), bochumRules(b))
+	require.NoError(b, err)
+	renderParallel(b, c)
+}
+
+// BenchmarkRenderScripts renders contracts whose names need many fonts
+// (Greek, Cyrillic, Vietnamese from the fallback font, more Latin, a
+// substitute).
+func BenchmarkRenderScripts(b *testing.B) {
+	dr := validDraft()
+	dr.Child.Name = "Σωκράτης Παπαδόπουλος-Kuznetsova"
+	dr.Guardians[0].Name = "Наталья Кузнецова 👶"
+	dr.Guardians[1].Name = "Nguyễn Thị Hương Ŋ Ħ Ŀ ŉ ☺"
+	c, err := contract.Generate(dr, bochumRules(b))
+	require.NoError(b, err)
+	renderParallel(b, c)
+}
+
+func renderParallel(b *testing.B, c contract.Contract) {
+	rr, err := contract.NewRenderer()
 	require.NoError(b, err)
 	var size atomic.Int64
 	b.ReportAllocs()
@@ -189,4 +218,74 @@ func BenchmarkRenderSerial(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "contracts/s")
 	b.ReportMetric(float64(buf.Len()), "pdfbytes/op")
+}
+
+func TestRenderNamesInAnyScript(t *testing.T) {
+	rr, err := contract.NewRenderer()
+	require.NoError(t, err)
+	tests := []struct {
+		name, child, guardian string
+		want                  []string // read back by pdftotext
+		substitutes           bool     // U+FFFD stands for characters the fonts lack
+	}{
+		{"a child name with a character outside the Basic Multilingual Plane renders, the rest of it is read back",
+			"𠮷野 Sakura Ößmann", "Ayşe Ößmann-Çelik", []string{"Sakura Ößmann", "Ayşe Ößmann-Çelik"}, true},
+		{"an emoji in a guardian name renders, the rest of it is read back",
+			"Jürgen Yılmaz", "Ayşe 👶 Yılmaz", []string{"Jürgen Yılmaz", "Ayşe", "Yılmaz"}, true},
+		{"an emoji sequence with joiners, modifiers and variation selectors gives one substitute",
+			"Mia Kowalska", "Łucja 👨‍👩‍👧 👋🏽 ❤️ Kowalska", []string{"Mia Kowalska", "Łucja � � � Kowalska"}, true},
+		{"a CJK name renders as substitutes and the Latin part is read back",
+			"王 小明 (Xiaoming Wang)", "李 娜 Li", []string{"(Xiaoming Wang)", "Li"}, true},
+		{"Greek and Cyrillic names come back exactly",
+			"Σωκράτης Παπαδόπουλος", "Наталья Кузнецова-Ёлкина", []string{"Σωκράτης Παπαδόπουλος", "Наталья Кузнецова-Ёлкина"}, false},
+		{"Vietnamese, Armenian and Georgian names come back exactly from the fallback font",
+			"Nguyễn Thị Hương", "Արամ Խաչատրյան ნინო ბერიძე", []string{"Nguyễn Thị Hương", "Արամ Խաչատրյան ნინო ბერიძე"}, false},
+		{"a letter with a mark that has no precomposed form keeps the mark",
+			"Zoë n\u0308 Müller", "Ayşe Çelik", []string{"Zoë n\u0308 Müller"}, false},
+		{"letters typed as base and combining mark come back composed",
+			"Ju\u0308rgen O\u0308ßmann", "Ays\u0327e Çelik", []string{"Jürgen Ößmann", "Ayşe Çelik"}, false},
+		{"the names of German, Turkish, Polish, Czech, Romanian and Hungarian families come back exactly",
+			"Žofie Řezníčková-Ďurková", "Ștefan Țăranu Őrsi Gyűrű Małgorzata Świątek", []string{"Žofie Řezníčková-Ďurková", "Ștefan Țăranu Őrsi Gyűrű Małgorzata Świątek"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dr := validDraft()
+			dr.Child.Name = tt.child
+			dr.Guardians[0].Name = tt.guardian
+			c, err := contract.Generate(dr, bochumRules(t))
+			require.NoError(t, err)
+			var a, b bytes.Buffer
+			require.NoError(t, rr.Render(&a, c))
+			require.NoError(t, rr.Render(&b, c))
+			assert.True(t, bytes.Equal(a.Bytes(), b.Bytes()), "byte-identical")
+			flat := strings.Join(strings.Fields(pdftotext(t, a.Bytes())), " ")
+			for _, w := range tt.want {
+				assert.Contains(t, flat, w)
+			}
+			assert.Equal(t, tt.substitutes, strings.ContainsRune(flat, '\uFFFD'))
+		})
+	}
+}
+
+// FuzzRenderName renders a contract for any child and guardian name that
+// Generate accepts: no panic, no error, a PDF.
+func FuzzRenderName(f *testing.F) {
+	rr, err := contract.NewRenderer()
+	require.NoError(f, err)
+	rules := bochumRules(f)
+	for _, s := range []string{"Ayşe Ößmann-Çelik", "𠮷野 👶", "a\nb\tc\u200d\ufe0f", "Наталья", "\xff\xfe", strings.Repeat("W", 300)} {
+		f.Add(s, s)
+	}
+	f.Fuzz(func(t *testing.T, child, guardian string) {
+		dr := validDraft()
+		dr.Child.Name = child
+		dr.Guardians[0].Name = guardian
+		c, err := contract.Generate(dr, rules)
+		if err != nil {
+			return
+		}
+		var buf bytes.Buffer
+		require.NoError(t, rr.Render(&buf, c))
+		require.True(t, bytes.HasPrefix(buf.Bytes(), []byte("%PDF-")))
+	})
 }

@@ -146,8 +146,14 @@ type Directory struct {
 	districts []District // by Number
 	byID      map[string]int
 	rules     map[string]*rule
-	city      string
+	cityName  string
 	note      string
+	order     []Method
+	areas     []area
+	city      geo.Region // union of the areas
+	outline   geo.BBox
+	tolerance float64
+	streets   map[string][]StreetEntry // by geo.NormalizeStreet
 }
 
 type rule struct {
@@ -155,7 +161,8 @@ type rule struct {
 	streets   map[string][]StreetRule
 }
 
-// New validates districts and rules and returns the directory. Every problem
+// New validates districts and rules and returns the directory; it resolves
+// by postal code only (see [Build] for boundaries and a street directory). Every problem
 // comes back at once as a [problem.List] with fields such as "districts[2].id"
 // or "postal_codes[0].streets[1].from".
 func New(districts []District, rules []PostalRule) (*Directory, error) {
@@ -250,6 +257,7 @@ func New(districts []District, rules []PostalRule) (*Directory, error) {
 		}
 		d.rules[r.PostalCode] = ru
 	}
+	d.order = []Method{PostalCode}
 	return d, nil
 }
 
@@ -314,37 +322,78 @@ const MaxFileBytes = 1 << 20
 //
 // Unknown fields are rejected, so a misspelt key does not silently drop a
 // rule. Street rules: see [StreetRule].
+//
+// A file may also name how points and streets are resolved; such files are
+// read with [LoadFS], which opens the files they name:
+//
+//	"order": ["geometry", "streets", "postal_code"],
+//	"outline": {"min_lat": 51.41, "min_lon": 7.10, "max_lat": 51.54, "max_lon": 7.35},
+//	"boundaries": {"file": "boundaries.geojson", "property": "Stadtbezir",
+//	               "match": "number", "name_property": "Bezeichnun",
+//	               "source": "…", "licence": "…"},
+//	"streets_file": "streets.csv"
+//
+// See [Boundaries], [ReadBoundaries] and [ReadStreets].
 type File struct {
 	City        string       `json:"city"`
 	Note        string       `json:"note"`
 	Districts   []District   `json:"districts"`
 	PostalCodes []PostalRule `json:"postal_codes"`
+	Order       []Method     `json:"order,omitempty"`
+	Outline     geo.BBox     `json:"outline,omitzero"`
+	Boundaries  *Boundaries  `json:"boundaries,omitempty"`
+	StreetsFile string       `json:"streets_file,omitempty"`
 }
 
-// Load reads a directory file (see [File]) of at most [MaxFileBytes] and
-// validates it like [New].
-func Load(r io.Reader) (*Directory, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxFileBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrFormat, err)
+func (f File) config() Config {
+	c := Config{Districts: f.Districts, PostalCodes: f.PostalCodes, Order: f.Order, Outline: f.Outline}
+	if f.Boundaries != nil {
+		c.ToleranceM = f.Boundaries.ToleranceM
 	}
-	if len(data) > MaxFileBytes {
-		return nil, fmt.Errorf("%w: larger than %d bytes", ErrFormat, MaxFileBytes)
-	}
+	return c
+}
+
+func decodeFile(data []byte) (File, error) {
 	dec := json.NewDecoder(strings.NewReader(string(data)))
 	dec.DisallowUnknownFields()
 	var f File
 	if err := dec.Decode(&f); err != nil {
-		return nil, formatError(err)
+		return File{}, formatError(err)
 	}
 	if dec.More() {
-		return nil, fmt.Errorf("%w: data after the directory", ErrFormat)
+		return File{}, fmt.Errorf("%w: data after the directory", ErrFormat)
 	}
-	d, err := New(f.Districts, f.PostalCodes)
+	return f, nil
+}
+
+// Load reads a directory file (see [File]) of at most [MaxFileBytes] and
+// validates it like [Build]. A file that names boundary or street files
+// must be read with [LoadFS]; Load reports them as [CodeFileReference]
+// rather than ignoring them.
+func Load(r io.Reader) (*Directory, error) {
+	data, err := readAllLimited(r)
 	if err != nil {
 		return nil, err
 	}
-	d.city, d.note = f.City, f.Note
+	f, err := decodeFile(data)
+	if err != nil {
+		return nil, err
+	}
+	var p problem.Collector
+	if f.Boundaries != nil {
+		p.Add("boundaries", CodeFileReference, ErrFormat)
+	}
+	if f.StreetsFile != "" {
+		p.Add("streets_file", CodeFileReference, ErrFormat)
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	d, err := Build(f.config())
+	if err != nil {
+		return nil, err
+	}
+	d.cityName, d.note = f.City, f.Note
 	return d, nil
 }
 
@@ -366,7 +415,7 @@ func formatError(err error) error {
 }
 
 // City returns the city a loaded file names ("" for [New]).
-func (d *Directory) City() string { return d.city }
+func (d *Directory) City() string { return d.cityName }
 
 // Note returns the note of a loaded file, which says where its rules come
 // from and how far they are official.
@@ -428,18 +477,38 @@ func (e *AmbiguousError) Error() string {
 // Unwrap returns [ErrAmbiguous].
 func (e *AmbiguousError) Unwrap() error { return ErrAmbiguous }
 
-// Resolve returns the district of an address. A postal code in one district
-// decides alone. In a split code the street rules of the address's street
+// CandidateIDs returns the ids of the candidates, for reports that name
+// them without depending on this package.
+func (e *AmbiguousError) CandidateIDs() []string {
+	out := make([]string, len(e.Candidates))
+	for i, c := range e.Candidates {
+		out[i] = c.ID
+	}
+	return out
+}
+
+// Resolve returns the district of an address by the directory's resolution
+// order without a point (see [Directory.Locate]): the street directory, if
+// there is one, then the postal code. A postal code in one district decides
+// alone. In a split code the street rules of the address's street
 // decide (street names compared after geo.NormalizeStreet, house numbers by
 // their leading number: "12a" is 12): if all matching rules name the same
 // district, that is it. Otherwise the result is an [*AmbiguousError] whose
 // candidates are the districts of the matching rules (when several match) or
 // all districts of the code (when none does) — the directory never guesses.
-// An unknown postal code gives [ErrUnknownPostalCode].
+// An unknown postal code gives [ErrUnknownPostalCode] (and [ErrOutside]).
 func (d *Directory) Resolve(addr geo.Address) (District, error) {
+	r, err := d.Locate(Query{Address: addr})
+	return r.District, err
+}
+
+// errUnknownCode is an unknown postal code: not in the city.
+var errUnknownCode = fmt.Errorf("%w; %w", ErrUnknownPostalCode, ErrOutside)
+
+func (d *Directory) resolvePostal(addr geo.Address) (District, error) {
 	r, ok := d.rules[strings.TrimSpace(addr.PostalCode)]
 	if !ok {
-		return District{}, ErrUnknownPostalCode
+		return District{}, errUnknownCode
 	}
 	if len(r.districts) == 1 {
 		return d.districts[r.districts[0]], nil

@@ -1,25 +1,35 @@
 // Package district knows the Stadtbezirke (districts) of a city and decides
-// which district an address lies in: by postal code where a code lies in one
-// district, by street rules where a code is split, and never by guessing —
-// an address that the rules cannot decide is reported as ambiguous with its
-// candidate districts.
+// which district a place lies in ([Directory.Locate]), by the methods the
+// city names in its resolution order: the district boundaries for a point
+// (GeoJSON polygons and multipolygons with holes, [ReadBoundaries]), a
+// street directory for an address ([StreetEntry], [ReadStreets]), and the
+// postal-code table with its street rules as the last resort. It never
+// guesses: a place the methods cannot decide is reported as ambiguous with
+// its candidate districts, and a place outside the city as outside
+// ([ErrOutside]), so that the family is treated as not resident.
 //
-// The mapping is data ([Load] reads a JSON file, see [File]); there is no
-// official postal-code-to-district table for most German cities, so a
-// city's file should say in its note where its rules come from.
+// The mapping is data ([LoadFS] reads a JSON file and the boundary and
+// street files it names, see [File]); there is no official
+// postal-code-to-district table for most German cities, so a city's file
+// should say in its note where its rules come from.
 //
-// It imports only the leaf packages problem and geo of the module.
+// It imports only the leaf packages problem, geo and internal/enum of the
+// module (and github.com/paulmach/orb for polygons).
 //
 // # Error contract
 //
-// [New] and [Load] return nil or a [problem.List] of every problem in the
-// districts and rules, with field paths such as "postal_codes[3].streets[0].district",
-// stable codes (the Code... constants) and rule sentinels; German and
-// English texts are in [Messages]. A file that is not JSON of the
-// documented shape gives [ErrFormat]. [Directory.Resolve] returns
-// [ErrUnknownPostalCode], or an [*AmbiguousError] (matching [ErrAmbiguous])
-// that lists the candidates. Error strings never contain postal codes,
-// streets or other input values.
+// [New], [Build], [Load] and [LoadFS] return nil or a [problem.List] of
+// every problem in the districts, rules, areas, street entries and order,
+// with field paths such as "postal_codes[3].streets[0].district" or
+// "streets[12].from", stable codes (the Code... constants) and rule
+// sentinels; German and English texts are in [Messages]. A file that is not
+// JSON (or GeoJSON, or CSV) of the documented shape gives [ErrFormat].
+// [Directory.Locate] and [Directory.Resolve] return [ErrOutside] (a point
+// outside the city; an unknown postal code, which also matches
+// [ErrUnknownPostalCode]), an [*AmbiguousError] (matching [ErrAmbiguous])
+// that lists the candidates, or [ErrUndecided] when no method applies.
+// Error strings never contain postal codes, streets, points or other input
+// values.
 //
 // # Glossary
 //
@@ -29,4 +39,10 @@
 //     follow district lines, so one code may lie in several districts.
 //   - Straße, Hausnummer: street and house number, which decide the
 //     district where a postal code is split ([StreetRule]).
+//   - Straßenverzeichnis: the city's street directory, street and
+//     house-number ranges (gerade/ungerade: even/odd) per district
+//     ([StreetEntry]).
+//   - Statistischer Bezirk: a statistical district; several make one
+//     Stadtbezirk ([Area]).
+//   - Stadtgrenze, Bezirksgrenze: the city's and a district's boundary.
 package district

@@ -45,3 +45,33 @@ func ExampleDirectory_Resolve() {
 	// III Nord
 	// ambiguous: I Mitte III Nord
 }
+
+// A city that resolves by its boundaries first, its street directory next
+// and its postal codes last (testdata/musterstadt-geo).
+func ExampleDirectory_Locate() {
+	dir, err := district.LoadFS(os.DirFS("testdata/musterstadt-geo"), "districts.json")
+	if err != nil {
+		panic(err)
+	}
+	for _, q := range []district.Query{
+		{Point: geo.Point{Lat: 50.075, Lon: 10.05}},                                           // in the hole of Nord, which is Hafen
+		{Address: geo.Address{Street: "Hafenstr.", HouseNumber: "120", PostalCode: "12346"}},  // street directory
+		{Address: geo.Address{Street: "Lange Straße", HouseNumber: "7", PostalCode: "12346"}}, // postal-code rules
+		{Point: geo.Point{Lat: 48.85, Lon: 2.35}},                                             // Paris
+	} {
+		r, err := dir.Locate(q)
+		switch {
+		case errors.Is(err, district.ErrOutside):
+			fmt.Println("outside the city: not resident")
+		case err != nil:
+			fmt.Println(err)
+		default:
+			fmt.Println(r.District.ID, r.Method)
+		}
+	}
+	// Output:
+	// hafen geometry
+	// sued streets
+	// nord postal_code
+	// outside the city: not resident
+}

@@ -21,6 +21,17 @@ var Messages = problem.Catalog{
 		CodeParity:          "Die Angabe gerade/ungerade ist ungültig.",
 		CodeOverlap:         "Die Straßenregel überschneidet sich mit Regel {other} für einen anderen Stadtbezirk.",
 		CodeEmpty:           "Es muss mindestens einen Stadtbezirk geben.",
+		CodeMethod:          "Das Verfahren ist unbekannt (geometry, streets, postal_code).",
+		CodeMethodTwice:     "Das Verfahren steht schon in der Reihenfolge.",
+		CodeMethodNoData:    "Für das Verfahren {method} fehlen die Daten.",
+		CodeOutline:         "Der Umriss der Stadt ist ungültig.",
+		CodeAreaDistrict:    "Die Fläche gehört zu keinem bekannten Stadtbezirk.",
+		CodeAreaGeometry:    "Die Fläche ist kein gültiges Polygon.",
+		CodeAreaMissing:     "Für diesen Stadtbezirk fehlt die Grenze.",
+		CodeStreetPostal:    "Die Postleitzahl des Straßeneintrags muss aus fünf Ziffern bestehen.",
+		CodeBoundaryFile:    "Die Grenzdatei ist fehlerhaft.",
+		CodeStreetFile:      "Das Straßenverzeichnis ist fehlerhaft.",
+		CodeFileReference:   "Die genannte Datei kann nicht gelesen werden.",
 	},
 	"en": {
 		CodeIDMissing:       "The district needs an id.",
@@ -38,6 +49,17 @@ var Messages = problem.Catalog{
 		CodeParity:          "The even/odd setting is invalid.",
 		CodeOverlap:         "The street rule overlaps rule {other}, which names another district.",
 		CodeEmpty:           "There must be at least one district.",
+		CodeMethod:          "The method is unknown (geometry, streets, postal_code).",
+		CodeMethodTwice:     "The method is already in the order.",
+		CodeMethodNoData:    "The method {method} has no data.",
+		CodeOutline:         "The city's outline is invalid.",
+		CodeAreaDistrict:    "The area belongs to no known district.",
+		CodeAreaGeometry:    "The area is not a valid polygon.",
+		CodeAreaMissing:     "This district has no boundary.",
+		CodeStreetPostal:    "The street entry's postal code must have five digits.",
+		CodeBoundaryFile:    "The boundary file is malformed.",
+		CodeStreetFile:      "The street directory is malformed.",
+		CodeFileReference:   "The named file cannot be read.",
 	},
 }
 
@@ -45,6 +67,8 @@ var codes = []problem.Code{
 	CodeIDMissing, CodeIDDuplicate, CodeNumberInvalid, CodeNumberDuplicate, CodeNameMissing,
 	CodePostalCode, CodePostalDuplicate, CodeNoDistricts, CodeUnknownDistrict, CodeStreetMissing,
 	CodeStreetDistrict, CodeRange, CodeParity, CodeOverlap, CodeEmpty,
+	CodeMethod, CodeMethodTwice, CodeMethodNoData, CodeOutline, CodeAreaDistrict, CodeAreaGeometry,
+	CodeAreaMissing, CodeStreetPostal, CodeBoundaryFile, CodeStreetFile, CodeFileReference,
 }
 
 // AllCodes returns every code of the package, for clients that check their

@@ -8,8 +8,11 @@
 // # Error contract
 //
 // Validating functions ([Kita.Validate], [NewCatalogue], [Catalogue.Replace],
-// [ImportCSV], [Catalogue.UpdateProfile], [Catalogue.ReportFreePlaces])
-// return nil or a [problem.List] naming every problem at once. Each problem
+// [ImportCSV], [Import], [Catalogue.Import], [Catalogue.UpdateProfile],
+// [Catalogue.ReportFreePlaces]) return nil or a [problem.List] naming every
+// problem at once; [Import] also returns an [ImportReport] whose Problems
+// are the same problems as structured values (line, column, code) and whose
+// Notices are remarks that did not stop the import. Each problem
 // has a field path ("hours", "kitas[3].capacity", "line 12: column plz"), a
 // stable code (the Code... constants, "kita.id_missing") and the rule's
 // sentinel, which errors.Is finds through the list; the rule sentinels of
@@ -38,5 +41,15 @@
 //     ([Kita.District]), the district package owns the districts.
 //   - PLZ (Postleitzahl): postal code.
 //   - Offene Daten: the city's open-data list of Kitas, imported by
-//     [ImportCSV].
+//     [Import] with a layout ([CSVMapping]) the city keeps as JSON.
+//   - Kategorie, Erstkategorie: the category under which a city lists a
+//     Kita ("Kath. Kindertagesstätten"), read as the carrier kind, and the
+//     mark of its primary row when it is listed twice ([DuplicateRule]).
+//   - Gruppen U3/Ü3 (Krippe, Elementar): group counts per age band that
+//     split a total of places ([CSVColumns.Places]).
+//   - Öffnungszeiten: opening hours ([OpeningHours]).
+//   - Rechtswert, Hochwert / Ostwert, Nordwert: easting and northing of a
+//     grid ([CoordinateSystem]).
+//   - vom Träger zu pflegen: to be maintained by the carrier in the portal
+//     ([CSVMapping.CarrierMaintained]).
 package kita

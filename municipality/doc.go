@@ -6,9 +6,13 @@
 // checks that they fit together.
 //
 // A city keeps its profile as files (profile.json, districts.json,
-// offices.json, fees.json, and optionally templates/) and loads them with
-// [Load]; package municipality/bochum embeds the reference profile of
-// Bochum.
+// offices.json, fees.json, and optionally catalogue-layout.json and templates/)
+// and loads them with [Load]; districts.json may name the district
+// resolution order, the city's outline box, a GeoJSON file of district
+// boundaries and a street directory, which Load reads too
+// (district.LoadFS). catalogue-layout.json is the layout of the city's
+// open-data list of Kitas ([Profile.CatalogueLayout]). Package
+// municipality/bochum embeds the reference profile of Bochum.
 //
 // # Error contract
 //
@@ -25,4 +29,6 @@
 //   - Kindergartenjahr: the Kita year (NRW: 1 August to 31 July).
 //   - Elternbeitragssatzung: the city's statute of parent fees (the fee schedule).
 //   - Löschfrist: retention period after which personal data is erased.
+//   - Stadtgrenze: the city's outline, for plausibility checks of points.
+//   - Straßenverzeichnis: the city's street directory.
 package municipality

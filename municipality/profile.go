@@ -55,7 +55,14 @@ type Profile struct {
 	Templates *notify.Templates
 	// Retention are the retention periods.
 	Retention Retention
+	// CatalogueLayout is the layout of the city's open-data list of Kitas
+	// (catalogue-layout.json, optional; nil without it).
+	CatalogueLayout *kita.CSVMapping
 }
+
+// LayoutFile is the optional file of a profile directory that holds the
+// layout of the city's open-data list of Kitas (a kita.CSVMapping).
+const LayoutFile = "catalogue-layout.json"
 
 // Validate checks that the parts are there and fit together.
 func (p Profile) Validate() error {
@@ -118,10 +125,11 @@ type ContractSettings struct {
 const MaxFileBytes = 4 << 20
 
 // Load reads a profile from a directory: profile.json ([Settings]),
-// districts.json (district.Load), offices.json (a list of
-// tagespflege.Office), fees.json (contract.LoadFeeSchedule) and, when
-// present, templates/ (notify.ParseTemplatesFS). Every problem of every
-// file is reported at once.
+// districts.json (district.LoadFS, with the boundary and street files it
+// names), offices.json (a list of tagespflege.Office), fees.json
+// (contract.LoadFeeSchedule) and, when present, catalogue-layout.json
+// ([LayoutFile]) and templates/ (notify.ParseTemplatesFS). Every problem
+// of every file is reported at once.
 func Load(fsys fs.FS) (Profile, error) {
 	var c problem.Collector
 	var p Profile
@@ -151,10 +159,20 @@ func Load(fsys fs.FS) (Profile, error) {
 		p.GroupForms = kita.NRWGroupForms
 	}
 
-	if data, ok := readFile(&c, fsys, "districts.json"); ok {
-		d, err := district.Load(bytes.NewReader(data))
+	if _, ok := readFile(&c, fsys, "districts.json"); ok {
+		d, err := district.LoadFS(fsys, "districts.json")
 		c.Merge("districts.json", err)
 		p.Districts = d
+	}
+	if data, err := fs.ReadFile(fsys, LayoutFile); err == nil {
+		var m kita.CSVMapping
+		if err := json.Unmarshal(data, &m); err != nil {
+			c.Add(LayoutFile, "municipality.malformed", ErrProfile)
+		} else if err := m.Validate(); err != nil {
+			c.Merge(LayoutFile, err)
+		} else {
+			p.CatalogueLayout = &m
+		}
 	}
 	if data, ok := readFile(&c, fsys, "offices.json"); ok {
 		var offices []tagespflege.Office

@@ -17,6 +17,13 @@
 //     [Transport] ([MemoryTransport] here, SMTP in notify/smtp) and records
 //     the outcome, retrying with exponential backoff.
 //
+// City templates are untrusted: a template may range only over the lists
+// of its kind's data (checked against the data type when it is parsed),
+// and every rendering keeps to a budget of steps ([MaxRenderSteps]),
+// text produced by functions ([MaxRenderWork]), printf widths
+// ([MaxFormatWidth]), output ([MaxOutputSize]) and time ([MaxRenderTime],
+// or the deadline of the context given to [Templates.RenderContext]).
+//
 // Delivery is at least once; the dispatcher never re-sends a message
 // recorded as Sent, and the message id travels as the e-mail's Message-ID,
 // so the one remaining window (a crash after the server accepted a message
@@ -30,8 +37,10 @@
 // [ErrTransport] (retry) and [ErrPermanent] (give up) from transports.
 // Invalid templates, template data and messages come back as one
 // problem.List listing every problem, each with a field path, a stable
-// Code* code and [ErrTemplate] or [ErrMessage] as rule; German and English
-// texts are in [Messages]. No error and no log line contains an address, a
+// Code* code and [ErrTemplate] or [ErrMessage] as rule; a spent render
+// budget is [CodeTemplateBudget], [CodeTemplateWork], [CodeTemplateFormat],
+// [CodeTemplateTimeout], [CodeTemplateCancelled] or [CodeOutputTooLarge].
+// German and English texts are in [Messages]. No error and no log line contains an address, a
 // name or a message text: [Message.LastError] holds a stable code such as
 // "transport.unavailable" (see [ErrorCode]), never the server's reply.
 //

@@ -43,6 +43,12 @@ const (
 	CodeTemplateExec       problem.Code = "notify.template_exec"
 	CodeOutputTooLarge     problem.Code = "notify.output_too_large"
 	CodeDataMismatch       problem.Code = "notify.data_mismatch"
+	// The render budget (see [MaxRenderSteps] and the limits beside it).
+	CodeTemplateBudget    problem.Code = "notify.template_budget"
+	CodeTemplateWork      problem.Code = "notify.template_work"
+	CodeTemplateFormat    problem.Code = "notify.template_format"
+	CodeTemplateTimeout   problem.Code = "notify.template_timeout"
+	CodeTemplateCancelled problem.Code = "notify.template_cancelled"
 )
 
 // Messages are the German and English texts of the notify problem codes,
@@ -68,6 +74,11 @@ var Messages = problem.Catalog{
 		CodeTemplateExec:       "Die Vorlage ließ sich mit diesen Daten nicht ausfüllen.",
 		CodeOutputTooLarge:     "Die ausgefüllte Vorlage ist größer als {max} Bytes.",
 		CodeDataMismatch:       "Die Daten passen nicht zur Nachrichtenart (erwartet: {want}).",
+		CodeTemplateBudget:     "Die Vorlage braucht zum Ausfüllen mehr als {max} Schritte.",
+		CodeTemplateWork:       "Die Vorlage erzeugt beim Ausfüllen mehr als {max} Bytes Zwischentext.",
+		CodeTemplateFormat:     "Die Vorlage verlangt bei printf eine Breite oder Genauigkeit über {max}.",
+		CodeTemplateTimeout:    "Das Ausfüllen der Vorlage dauerte länger als erlaubt ({max}).",
+		CodeTemplateCancelled:  "Das Ausfüllen der Vorlage wurde abgebrochen.",
 	},
 	"en": {
 		CodeIDRequired:         "The message needs an id.",
@@ -89,5 +100,10 @@ var Messages = problem.Catalog{
 		CodeTemplateExec:       "The template could not be filled with this data.",
 		CodeOutputTooLarge:     "The filled-in template is larger than {max} bytes.",
 		CodeDataMismatch:       "The data does not fit the kind of message (want {want}).",
+		CodeTemplateBudget:     "Filling in the template takes more than {max} steps.",
+		CodeTemplateWork:       "Filling in the template produces more than {max} bytes of intermediate text.",
+		CodeTemplateFormat:     "The template asks printf for a width or precision over {max}.",
+		CodeTemplateTimeout:    "Filling in the template took longer than allowed ({max}).",
+		CodeTemplateCancelled:  "Filling in the template was cancelled.",
 	},
 }

@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"context"
 	"embed"
 	"errors"
 	"io/fs"
@@ -10,10 +11,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"text/template"
-	"text/template/parse"
-	"time"
 
+	"github.com/kitaportal/kitaportal/internal/budget"
 	"github.com/kitaportal/kitaportal/problem"
 )
 
@@ -49,9 +50,11 @@ type Source struct {
 // plus text/template's builtins (if, range, with, len, index, printf ...).
 // No function reads files, the environment or the network, or runs code; a
 // template cannot define or call other templates ({{define}}, {{template}},
-// {{block}} are rejected), may not range over a number, and may nest
-// {{range}} at most [MaxRangeDepth] deep, so rendering ends quickly whatever
-// a city writes. Output is plain text (no HTML escaping); a rendered subject
+// {{block}} are rejected, and so is the builtin call), may range only over
+// a list of the message's data ({{range .Kitas}}, {{range $.Warnings}}; not
+// over a number, a variable or a computed value), and may nest {{range}}
+// at most [MaxRangeDepth] deep. Rendering keeps to a budget (see
+// [MaxRenderSteps]), so it ends quickly whatever a city writes. Output is plain text (no HTML escaping); a rendered subject
 // is folded onto one line.
 type Templates struct {
 	set map[string]map[Kind]*pair
@@ -59,6 +62,34 @@ type Templates struct {
 
 type pair struct {
 	subject, body *template.Template
+	// runners are clones of subject and body whose functions spend the
+	// budget of their runner, reused from one rendering to the next.
+	runners sync.Pool
+}
+
+// runner renders one message at a time: clones of a pair's templates
+// bound to one budget.
+type runner struct {
+	subject, body *template.Template
+	b             *budget.Budget
+}
+
+func (p *pair) runner() (*runner, error) {
+	if r, ok := p.runners.Get().(*runner); ok {
+		return r, nil
+	}
+	r := &runner{b: budget.New(limits)}
+	var err error
+	if r.subject, err = p.subject.Clone(); err != nil {
+		return nil, err
+	}
+	if r.body, err = p.body.Clone(); err != nil {
+		return nil, err
+	}
+	fm := funcs(r.b)
+	r.subject.Funcs(fm)
+	r.body.Funcs(fm)
+	return r, nil
 }
 
 //go:embed templates
@@ -188,8 +219,8 @@ func parseAll(base *Templates, src map[string]map[Kind]Source) (*Templates, erro
 				continue
 			}
 			n := c.Len()
-			subject := parseOne(&c, problem.Join(field, "subject"), s.Subject)
-			body := parseOne(&c, problem.Join(field, "body"), s.Body)
+			subject := parseOne(&c, problem.Join(field, "subject"), kind, s.Subject)
+			body := parseOne(&c, problem.Join(field, "body"), kind, s.Body)
 			if c.Len() > n {
 				continue
 			}
@@ -205,20 +236,14 @@ func parseAll(base *Templates, src map[string]map[Kind]Source) (*Templates, erro
 	return t, nil
 }
 
-var funcs = template.FuncMap{
-	"date":    func(d Date) string { return d.Format("02.01.2006") },
-	"isodate": func(d Date) string { return d.Format(time.DateOnly) },
-	"join":    strings.Join,
-}
-
 var lineRE = regexp.MustCompile(`:(\d+):`)
 
-func parseOne(c *problem.Collector, field, text string) *template.Template {
+func parseOne(c *problem.Collector, field string, kind Kind, text string) *template.Template {
 	if len(text) > MaxTemplateSize {
 		c.Add(field, CodeTemplateTooLarge, ErrTemplate, "max", strconv.Itoa(MaxTemplateSize))
 		return nil
 	}
-	tmpl, err := template.New(field).Funcs(funcs).Option("missingkey=error").Parse(text)
+	tmpl, err := template.New(field).Funcs(parseFuncs).Option("missingkey=error").Parse(text)
 	if err != nil {
 		// The error text may quote the template, never the data; only the
 		// line number is kept.
@@ -233,74 +258,13 @@ func parseOne(c *problem.Collector, field, text string) *template.Template {
 		c.Add(field, CodeTemplateForbidden, ErrTemplate, "construct", "define")
 		return nil
 	}
-	if construct := forbidden(tmpl.Tree.Root, 0); construct != "" {
+	root := dataType(kind)
+	if construct := forbidden(tmpl.Tree.Root, root, root, 0); construct != "" {
 		c.Add(field, CodeTemplateForbidden, ErrTemplate, "construct", construct)
 		return nil
 	}
+	budget.InsertSteps(tmpl.Tree.Root)
 	return tmpl
-}
-
-// forbidden walks a parse tree and names the first construct a message
-// template may not use, or returns "".
-func forbidden(n parse.Node, ranges int) string {
-	switch n := n.(type) {
-	case nil:
-		return ""
-	case *parse.ListNode:
-		if n == nil {
-			return ""
-		}
-		for _, c := range n.Nodes {
-			if s := forbidden(c, ranges); s != "" {
-				return s
-			}
-		}
-	case *parse.TemplateNode:
-		return "template"
-	case *parse.RangeNode:
-		if ranges+1 > MaxRangeDepth {
-			return "range (nested)"
-		}
-		if rangesOverNumber(n.Pipe) {
-			return "range (number)"
-		}
-		if s := forbidden(n.List, ranges+1); s != "" {
-			return s
-		}
-		return forbidden(n.ElseList, ranges)
-	case *parse.IfNode:
-		if s := forbidden(n.List, ranges); s != "" {
-			return s
-		}
-		return forbidden(n.ElseList, ranges)
-	case *parse.WithNode:
-		if s := forbidden(n.List, ranges); s != "" {
-			return s
-		}
-		return forbidden(n.ElseList, ranges)
-	}
-	return ""
-}
-
-// rangesOverNumber reports whether a range pipeline is or contains a number
-// (Go's templates range over integers: {{range 1000000000}}).
-func rangesOverNumber(p *parse.PipeNode) bool {
-	if p == nil {
-		return false
-	}
-	for _, cmd := range p.Cmds {
-		for _, arg := range cmd.Args {
-			switch a := arg.(type) {
-			case *parse.NumberNode:
-				return true
-			case *parse.PipeNode:
-				if rangesOverNumber(a) {
-					return true
-				}
-			}
-		}
-	}
-	return false
 }
 
 // Languages returns the languages that have at least one template, sorted.
@@ -315,7 +279,18 @@ func (t *Templates) Languages() []string {
 // [Referral], ...), as a value or pointer. Problems come as a
 // [problem.List] whose problems unwrap to [ErrTemplate]; they never quote
 // data.
+//
+// Rendering keeps to the render budget ([MaxRenderSteps], [MaxRenderWork],
+// [MaxRenderTime], [MaxOutputSize]); a template that needs more fails with
+// a problem naming the limit.
 func (t *Templates) Render(kind Kind, lang string, data any) (subject, body string, err error) {
+	return t.RenderContext(context.Background(), kind, lang, data)
+}
+
+// RenderContext is [Templates.Render] with a context: a rendering ends
+// with [CodeTemplateTimeout] when ctx's deadline or [MaxRenderTime] passes
+// first, and with [CodeTemplateCancelled] when ctx is cancelled.
+func (t *Templates) RenderContext(ctx context.Context, kind Kind, lang string, data any) (subject, body string, err error) {
 	var c problem.Collector
 	if !kind.Valid() {
 		c.Add("kind", CodeKindInvalid, ErrTemplate)
@@ -333,39 +308,65 @@ func (t *Templates) Render(kind Kind, lang string, data any) (subject, body stri
 		c.Add(kind.String(), CodeTemplateMissing, ErrTemplate)
 		return "", "", c.Err()
 	}
-	subject = execute(&c, "subject", p.subject, data)
-	body = execute(&c, "body", p.body, data)
+	r, err := p.runner()
+	if err != nil {
+		c.Add(kind.String(), CodeTemplateExec, ErrTemplate)
+		return "", "", c.Err()
+	}
+	r.b.Reset(ctx)
+	subject = execute(&c, r.b, "subject", r.subject, data)
+	if c.Len() == 0 {
+		body = execute(&c, r.b, "body", r.body, data)
+	}
+	r.b.Release()
+	p.runners.Put(r)
 	if err := c.Err(); err != nil {
 		return "", "", err
 	}
 	return strings.Join(strings.Fields(subject), " "), body, nil
 }
 
-var errTooLarge = errors.New("output too large")
-
 // limitWriter fails once more than max bytes were written, which ends a
-// template execution that would produce too much text.
+// template execution that would produce too much text; every write spends
+// a step of the budget.
 type limitWriter struct {
 	buf strings.Builder
 	max int
+	b   *budget.Budget
 }
 
 func (w *limitWriter) Write(p []byte) (int, error) {
+	if err := w.b.Tick(); err != nil {
+		return 0, err
+	}
 	if w.buf.Len()+len(p) > w.max {
 		return 0, errTooLarge
 	}
 	return w.buf.Write(p)
 }
 
-func execute(c *problem.Collector, field string, tmpl *template.Template, data any) string {
-	w := &limitWriter{max: MaxOutputSize}
+// execute renders one template, a runner's clone whose functions spend
+// the budget b.
+func execute(c *problem.Collector, b *budget.Budget, field string, tmpl *template.Template, data any) string {
+	w := &limitWriter{max: MaxOutputSize, b: b}
 	w.buf.Grow(2048) // one allocation for a whole message; String does not copy
 	if err := tmpl.Execute(w, data); err != nil {
-		if errors.Is(err, errTooLarge) {
-			c.Add(field, CodeOutputTooLarge, ErrTemplate, "max", strconv.Itoa(MaxOutputSize))
-		} else {
-			c.Add(field, CodeTemplateExec, ErrTemplate)
+		code, params := CodeTemplateExec, []string(nil)
+		switch {
+		case errors.Is(err, errTooLarge):
+			code, params = CodeOutputTooLarge, []string{"max", strconv.Itoa(MaxOutputSize)}
+		case errors.Is(err, budget.ErrSteps):
+			code, params = CodeTemplateBudget, []string{"max", strconv.Itoa(MaxRenderSteps)}
+		case errors.Is(err, budget.ErrWork):
+			code, params = CodeTemplateWork, []string{"max", strconv.Itoa(MaxRenderWork)}
+		case errors.Is(err, budget.ErrFormat):
+			code, params = CodeTemplateFormat, []string{"max", strconv.Itoa(MaxFormatWidth)}
+		case errors.Is(err, budget.ErrTimeout):
+			code, params = CodeTemplateTimeout, []string{"max", MaxRenderTime.String()}
+		case errors.Is(err, budget.ErrCancelled):
+			code = CodeTemplateCancelled
 		}
+		c.Add(field, code, ErrTemplate, params...)
 		return ""
 	}
 	return w.buf.String()

@@ -22,7 +22,12 @@
 // error may be logged without leaking a child's name or birth date.
 //
 // Struct-tag checks run through github.com/go-playground/validator/v10
-// ([Struct]); their German and English texts come from that library's own
-// translations. Domain rules name their codes in the package that owns the
-// rule and ship their texts as a [Catalog].
+// ([Struct]); the code is the failed tag ("required", "email", "max"). Their
+// German and English texts are whole sentences in [Messages] that name the
+// field by its label ("Bitte füllen Sie das Feld „Vorname des Kindes“
+// aus."), never the validator's own error text. A package gives its fields'
+// labels as catalog entries "label.<path>" (list indices dropped:
+// "label.guardians.phone"); [Messages] has labels of common fields (e-mail
+// address, phone number, street ...). Domain rules name their codes in the
+// package that owns the rule and ship their texts as a [Catalog].
 package problem

@@ -31,8 +31,6 @@ type Problem struct {
 	Params map[string]string
 	// Rule is the sentinel error of the rule; Problem unwraps to it.
 	Rule error
-
-	text map[string]string // pre-translated texts of struct-tag problems
 }
 
 // Error returns "field: code", without any input value.
@@ -169,11 +167,12 @@ type Translator struct {
 	fallback string
 }
 
-// NewTranslator merges catalogs; later catalogs override earlier ones. The
-// fallback language ("de") is used where a language or code is missing.
+// NewTranslator merges [Messages] and catalogs; later catalogs override
+// earlier ones. The fallback language ("de") is used where a language or
+// code is missing.
 func NewTranslator(catalogs ...Catalog) *Translator {
 	t := &Translator{catalogs: Catalog{}, fallback: "de"}
-	for _, c := range catalogs {
+	for _, c := range append([]Catalog{Messages}, catalogs...) {
 		for lang, msgs := range c {
 			if t.catalogs[lang] == nil {
 				t.catalogs[lang] = map[Code]string{}
@@ -197,29 +196,56 @@ func (t *Translator) Languages() []string {
 }
 
 // Message returns the text of p in lang (falling back to German), with its
-// parameters filled in. A code without a template yields its code.
+// parameters filled in. A code without a template yields its code. The
+// template "<code>.<unit>" is preferred where p has the parameter "unit"
+// ("max.items" for a list's limit). The placeholder {label} names the field: the catalogs' "label.<path>" with
+// list indices dropped, tried from the whole path down to its last element
+// ("label.guardians.phone", then "label.phone"), else "label".
 func (t *Translator) Message(p Problem, lang string) string {
-	if s, ok := p.text[lang]; ok {
-		return s
+	tmpl, ok := "", false
+	if u := p.Params["unit"]; u != "" {
+		tmpl, ok = t.text(p.Code+"."+Code(u), lang)
 	}
-	if s, ok := p.text[t.fallback]; ok {
-		return s
-	}
-	tmpl, ok := t.catalogs[lang][p.Code]
 	if !ok {
-		tmpl, ok = t.catalogs[t.fallback][p.Code]
+		tmpl, ok = t.text(p.Code, lang)
 	}
 	if !ok {
 		return string(p.Code)
 	}
-	if len(p.Params) == 0 {
+	if len(p.Params) == 0 && !strings.Contains(tmpl, "{label}") {
 		return tmpl
 	}
-	pairs := make([]string, 0, 2*len(p.Params))
+	pairs := make([]string, 0, 2*len(p.Params)+2)
 	for k, v := range p.Params {
 		pairs = append(pairs, "{"+k+"}", v)
 	}
+	if strings.Contains(tmpl, "{label}") {
+		pairs = append(pairs, "{label}", t.label(p.Field, lang))
+	}
 	return strings.NewReplacer(pairs...).Replace(tmpl)
+}
+
+// label is the most specific label of field in lang; a German label is
+// taken only where lang has none at all.
+func (t *Translator) label(field, lang string) string {
+	keys := labelKeys(field)
+	for _, l := range []string{lang, t.fallback} {
+		for _, key := range keys {
+			if s, ok := t.catalogs[l][key]; ok {
+				return s
+			}
+		}
+	}
+	return ""
+}
+
+// text is the template of code in lang, else in the fallback language.
+func (t *Translator) text(code Code, lang string) (string, bool) {
+	if s, ok := t.catalogs[lang][code]; ok {
+		return s, true
+	}
+	s, ok := t.catalogs[t.fallback][code]
+	return s, ok
 }
 
 // Messages returns "field: text" for every problem of l in lang.

@@ -96,6 +96,44 @@ func TestStruct(t *testing.T) {
 	})
 }
 
+type household struct {
+	Members []string `json:"members" validate:"max=2"`
+	Phone   string   `json:"phone" validate:"omitempty,e164|numeric"`
+	Age     int      `json:"age" validate:"max=7"`
+}
+
+func TestStructTexts(t *testing.T) {
+	tr := problem.NewTranslator(problem.Catalog{
+		"de": {"label.members": "Mitglieder"},
+		"en": {"label.members": "members"},
+	})
+	err := problem.Struct(household{Members: []string{"a", "b", "c"}, Phone: "0234 / 1", Age: 9})
+	var l problem.List
+	require.ErrorAs(t, err, &l)
+	msg := map[string]map[string]string{}
+	for _, p := range l {
+		msg[p.Field] = map[string]string{"de": tr.Message(p, "de"), "en": tr.Message(p, "en")}
+	}
+	t.Run("a limit on a list counts entries and names the field's label", func(t *testing.T) {
+		assert.Equal(t, "Bei „Mitglieder“ sind zu viele Angaben (höchstens 2).", msg["members"]["de"])
+		assert.Equal(t, "“members” has too many entries (at most 2).", msg["members"]["en"])
+	})
+	t.Run("an alternative of tags is a sentence, not the validator's raw text", func(t *testing.T) {
+		assert.Equal(t, "Bitte geben Sie eine gültige Telefonnummer an: nur Ziffern, international mit + am Anfang.", msg["phone"]["de"])
+		assert.NotContains(t, msg["phone"]["en"], "Key:")
+	})
+	t.Run("a field without a label of its own is called an entry", func(t *testing.T) {
+		assert.Equal(t, "„Angabe“ darf höchstens 7 sein.", msg["age"]["de"])
+		assert.Equal(t, "“entry” may be at most 7.", msg["age"]["en"])
+	})
+	t.Run("the most specific label wins, list indices dropped", func(t *testing.T) {
+		tr := problem.NewTranslator(problem.Catalog{"de": {"label.guardians.phone": "Telefonnummer der Eltern"}})
+		p := problem.Problem{Field: "guardians[1].phone", Code: "numeric"}
+		assert.Equal(t, "„Telefonnummer der Eltern“ darf nur Ziffern enthalten.", tr.Message(p, "de"))
+		assert.Equal(t, "“phone number” may contain digits only.", tr.Message(p, "en"))
+	})
+}
+
 func ExampleCollector() {
 	var c problem.Collector
 	c.Add("kitas", "registration.too_many_choices", errTooMany, "max", "5")
@@ -111,4 +149,13 @@ func ExampleCollector() {
 	// Output:
 	// kitas: Sie können höchstens 5 Kitas wählen.
 	// true true
+}
+
+func TestMessagesCatalog(t *testing.T) {
+	t.Run("every text and label has a German and an English version", func(t *testing.T) {
+		for code := range problem.Messages["de"] {
+			assert.NotEmpty(t, problem.Messages["en"][code], code)
+		}
+		assert.Len(t, problem.Messages["en"], len(problem.Messages["de"]))
+	})
 }

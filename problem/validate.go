@@ -6,22 +6,12 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/go-playground/locales/de"
-	"github.com/go-playground/locales/en"
-	ut "github.com/go-playground/universal-translator"
 	"github.com/go-playground/validator/v10"
-	de_translations "github.com/go-playground/validator/v10/translations/de"
-	en_translations "github.com/go-playground/validator/v10/translations/en"
 )
-
-type structValidator struct {
-	v     *validator.Validate
-	trans map[string]ut.Translator
-}
 
 // shared is built on first use; validator.Validate is safe for concurrent use
 // and caches struct metadata, so one instance serves the whole process.
-var shared = sync.OnceValue(func() *structValidator {
+var shared = sync.OnceValue(func() *validator.Validate {
 	v := validator.New(validator.WithRequiredStructEnabled())
 	v.RegisterTagNameFunc(func(f reflect.StructField) string {
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
@@ -33,23 +23,20 @@ var shared = sync.OnceValue(func() *structValidator {
 		}
 		return name
 	})
-	uni := ut.New(en.New(), en.New(), de.New())
-	enT, _ := uni.GetTranslator("en")
-	deT, _ := uni.GetTranslator("de")
-	// The registrations only fail on duplicate keys, which cannot happen on
-	// a fresh translator.
-	_ = en_translations.RegisterDefaultTranslations(v, enT)
-	_ = de_translations.RegisterDefaultTranslations(v, deT)
-	return &structValidator{v: v, trans: map[string]ut.Translator{"en": enT, "de": deT}}
+	return v
 })
 
 // Struct checks the `validate` tags of s (a struct or pointer to one) and
-// returns the problems as a [List], field paths in JSON names, each with the
-// validator's tag as code and [ErrField] as rule. Texts come from the
-// validator's German and English translations.
+// returns the problems as a [List], field paths in JSON names, each with
+// [ErrField] as rule and the validator's tag as code ("required", "email",
+// "max", "e164|numeric" ...). The tag's parameter (a limit, the allowed
+// values) is the parameter "param"; a limit (max, min, len) on a list has
+// the parameter "unit" "items", on a number "value", so that its text can
+// say what is limited.
+// Texts are sentences from [Messages] naming the field's label; the
+// validator's own error text never reaches a caller.
 func Struct(s any) error {
-	sv := shared()
-	err := sv.v.Struct(s)
+	err := shared().Struct(s)
 	if err == nil {
 		return nil
 	}
@@ -63,17 +50,33 @@ func Struct(s any) error {
 			Field: fieldPath(fe.Namespace()),
 			Code:  Code(fe.Tag()),
 			Rule:  ErrField,
-			text:  map[string]string{},
 		}
 		if fe.Param() != "" {
 			p.Params = map[string]string{"param": fe.Param()}
-		}
-		for lang, tr := range sv.trans {
-			p.text[lang] = fe.Translate(tr)
+			if u := unit(fe.Tag(), fe.Kind()); u != "" {
+				p.Params["unit"] = u
+			}
 		}
 		out = append(out, p)
 	}
 	return out
+}
+
+// unit says what a length limit limits: "items" of a list, a number's
+// "value", or "" for the characters of a text.
+func unit(tag string, kind reflect.Kind) string {
+	switch tag {
+	case "max", "min", "len":
+		switch kind {
+		case reflect.Slice, reflect.Array, reflect.Map:
+			return "items"
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+			reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+			reflect.Float32, reflect.Float64:
+			return "value"
+		}
+	}
+	return ""
 }
 
 // fieldPath drops the root type name from a validator namespace:

@@ -13,6 +13,19 @@
 // with the engine of package allocation, writing offers and taking places
 // from the place ledger.
 //
+// [Decode] reads the application document strictly: member names match
+// case-sensitively, a member given twice, an unknown member, invalid UTF-8
+// and an impossible date (2025-02-29) are problems, never guesses. Names
+// and address texts are normalized ([Text]: Unicode NFC, format characters
+// such as bidi overrides, zero-width spaces, soft hyphens and byte order
+// marks removed, white space folded); control and private-use characters
+// are rejected, and a name needs at least one letter. The duplicate check
+// keys a child on [NameKey] (case-folded NFKC with the Unicode TR 39
+// confusable skeleton) and the birth date ([ChildKey]), so that invisible
+// characters, a Cyrillic "а" or fullwidth letters do not make a second
+// child, while "Müller" and "Muller" stay two names. Submit never writes
+// into the caller's Input.
+//
 // Every call names its actor (package access): a guardian sees only their
 // family's applications, a carrier's staff only those that chose its Kitas
 // and only in the Kita view, the Jugendamt everything.
@@ -22,8 +35,14 @@
 // Invalid input returns a problem.List that lists every problem with a
 // field path ("kitas[5]", "child.birth_date"), a stable code
 // ("registration.too_many_choices") and the rule's sentinel
-// ([ErrTooManyChoices]); its German and English texts are in [Messages] and
-// in the validator's translations. Nothing is stored then. State errors are
+// ([ErrTooManyChoices]); its German and English texts are sentences in
+// [Messages] and problem.Messages that name the field by its label
+// ("Bitte füllen Sie das Feld „Vorname des Kindes“ aus."). [Decode] gives
+// "registration.malformed", "registration.unknown_field",
+// "registration.duplicate_field", "registration.invalid_date" and
+// "registration.too_large" (rule [ErrMalformed]); names give
+// [CodeNameCharacters] and [CodeNameLetters] (rule [ErrName]). Nothing is
+// stored then. State errors are
 // sentinels: [ErrDuplicate], [ErrConflict], [ErrTransition], [ErrDeadline],
 // [ErrNoPlace]; access errors are access.ErrDenied, also for records that do
 // not exist. Error strings never carry names, birth dates or addresses.
@@ -44,4 +63,5 @@
 //   - Anmeldeschluss: the allocation deadline of a Kita year.
 //   - Jugendamt: the youth welfare office that runs portal and allocation.
 //   - Stadtbezirk: city district.
+//   - Sorgeberechtigte: the parents or guardians who register the child.
 package registration

@@ -1,13 +1,18 @@
 package registration
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"io"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
+	"time"
 	"unicode"
+	"unicode/utf8"
 
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/rickb777/date"
 	"golang.org/x/text/unicode/norm"
 
@@ -68,9 +73,16 @@ type CriteriaInput struct {
 	HardshipReason HardshipReason `json:"hardship_reason" validate:"max=32"`
 }
 
-// Decode reads an application document (JSON, at most [MaxInputBytes],
-// unknown fields rejected). Malformed JSON gives a problem list with the
-// code "registration.malformed" and the byte offset; nothing is guessed.
+// Decode reads an application document: JSON of at most [MaxInputBytes].
+// Parsing is strict, so that what a family sent is exactly what is
+// checked: member names match case-sensitively, an unknown member, a
+// member given twice, a value of the wrong type, invalid UTF-8 and an
+// impossible date (2025-02-29, 2025-13-01) are problems with the field
+// path ("child.birth_date", "guardians[0].email") and a code of their own
+// ("registration.unknown_field", "registration.duplicate_field",
+// "registration.invalid_date", "registration.malformed" with the byte
+// offset). Every problem unwraps to [ErrMalformed]; nothing is guessed and
+// no value of the document is repeated.
 func Decode(r io.Reader) (Input, error) {
 	var in Input
 	data, err := io.ReadAll(io.LimitReader(r, MaxInputBytes+1))
@@ -82,69 +94,133 @@ func Decode(r io.Reader) (Input, error) {
 		c.Add("", "registration.too_large", ErrMalformed, "max", "65536")
 		return Input{}, c.Err()
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := decodeSafely(dec, &in); err != nil {
-		field := ""
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			field = te.Field
-		}
-		c.Add(field, "registration.malformed", ErrMalformed, "offset", itoa(dec.InputOffset()))
-		return Input{}, c.Err()
-	}
-	if dec.More() {
-		c.Add("", "registration.malformed", ErrMalformed, "offset", itoa(dec.InputOffset()))
+	if err := decodeSafely(data, &in); err != nil {
+		decodeProblem(&c, err)
 		return Input{}, c.Err()
 	}
 	return in, nil
 }
 
-// decodeSafely decodes one JSON value. github.com/rickb777/date v1.22.0
-// panics on some malformed dates (such as "00000-00") instead of returning
-// an error; such a panic is turned into ErrMalformed here, so that no input
-// can crash the caller.
-func decodeSafely(dec *json.Decoder, v any) (err error) {
+// decodeOptions make the decoder strict: encoding/json/v2 semantics
+// (case-sensitive names, duplicate names rejected, valid UTF-8 required)
+// plus unknown members rejected and calendar dates parsed without rolling
+// over.
+var decodeOptions = json.JoinOptions(
+	json.RejectUnknownMembers(true),
+	json.WithUnmarshalers(json.UnmarshalFromFunc(unmarshalDate)),
+)
+
+// errDate is the cause of an impossible or malformed calendar date.
+var errDate = errors.New("registration: not a calendar date")
+
+// unmarshalDate reads a date as "YYYY-MM-DD" (four-digit years) and rejects
+// a day that does not exist instead of rolling it over into the next month.
+// An empty string or null is the zero date (left to the checks that
+// require it).
+func unmarshalDate(dec *jsontext.Decoder, d *date.Date) error {
+	tok, err := dec.ReadToken()
+	if err != nil {
+		return err
+	}
+	switch tok.Kind() {
+	case 'n':
+		*d = date.Date{}
+		return nil
+	case '"':
+	default:
+		return errDate
+	}
+	s := tok.String()
+	if s == "" {
+		*d = date.Date{}
+		return nil
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil || len(s) != len(time.DateOnly) {
+		return errDate
+	}
+	*d = date.New(t.Year(), t.Month(), t.Day())
+	return nil
+}
+
+// decodeSafely decodes one JSON document. Dates never reach
+// github.com/rickb777/date's parser (which panics on some malformed dates
+// such as "00000-00" in v1.22.0), but a panic from any other decoder is
+// still turned into ErrMalformed here, so that no input can crash the
+// caller.
+func decodeSafely(data []byte, v any) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = ErrMalformed
 		}
 	}()
-	return dec.Decode(v)
+	return json.Unmarshal(data, v, decodeOptions)
 }
+
+// decodeProblem records a decoding error as one problem with the field
+// path of the offending member. The cause's text is never kept: it may
+// quote the document.
+func decodeProblem(c *problem.Collector, err error) {
+	var (
+		se   *json.SemanticError
+		sx   *jsontext.SyntacticError
+		ptr  jsontext.Pointer
+		code problem.Code = "registration.malformed"
+		off  int64
+	)
+	switch {
+	case errors.As(err, &sx):
+		ptr, off = sx.JSONPointer, sx.ByteOffset
+		if errors.Is(sx.Err, jsontext.ErrDuplicateName) {
+			code = "registration.duplicate_field"
+		}
+	case errors.As(err, &se):
+		ptr, off = se.JSONPointer, se.ByteOffset
+		switch {
+		case errors.Is(se.Err, json.ErrUnknownName):
+			code = "registration.unknown_field"
+		case errors.Is(se.Err, errDate):
+			code = "registration.invalid_date"
+		}
+	}
+	c.Add(fieldOf(ptr), code, ErrMalformed, "offset", strconv.FormatInt(off, 10))
+}
+
+// fieldOf turns a JSON pointer ("/guardians/0/email") into a field path
+// ("guardians[0].email"). A member name that is not a plain identifier
+// (letters, digits, underscores, at most 40) is shown as "?": it is not a
+// field of the document, and its text may be anything a sender typed.
+func fieldOf(p jsontext.Pointer) string {
+	var parts []string
+	for tok := range p.Tokens() {
+		switch {
+		case tok != "" && strings.Trim(tok, "0123456789") == "" && len(parts) > 0:
+			parts = append(parts, "["+tok+"]")
+		case identifier.MatchString(tok):
+			parts = append(parts, tok)
+		default:
+			parts = append(parts, "?")
+		}
+	}
+	return problem.Join(parts...)
+}
+
+var identifier = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,39}$`)
 
 // ErrMalformed: the application document is not valid JSON of the expected shape.
 var ErrMalformed = errors.New("registration: malformed application document")
 
-func itoa(n int64) string {
-	var b [20]byte
-	i := len(b)
-	if n == 0 {
-		return "0"
-	}
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	if neg {
-		i--
-		b[i] = '-'
-	}
-	return string(b[i:])
-}
-
-// normalize brings every text to Unicode NFC, trims it and folds inner
-// white space, so that "Müller" typed with a combining umlaut is the same
-// family as "Müller" typed precomposed.
+// normalize brings every text to Unicode NFC, strips format characters,
+// trims it and folds inner white space, so that "Müller" typed with a
+// combining umlaut is the same family as "Müller" typed precomposed. It
+// never writes into the caller's memory: the slices and the Tagespflege
+// wish are copied before they are changed, so one Input may be submitted
+// from several goroutines at once.
 func (in *Input) normalize() {
 	in.IdempotencyKey = strings.TrimSpace(in.IdempotencyKey)
 	in.Child.GivenName = Text(in.Child.GivenName)
 	in.Child.FamilyName = Text(in.Child.FamilyName)
+	in.Guardians = slices.Clone(in.Guardians)
 	for i := range in.Guardians {
 		g := &in.Guardians[i]
 		g.GivenName = Text(g.GivenName)
@@ -157,16 +233,26 @@ func (in *Input) normalize() {
 	in.Address.HouseNumber = Text(in.Address.HouseNumber)
 	in.Address.PostalCode = strings.TrimSpace(in.Address.PostalCode)
 	in.Address.City = Text(in.Address.City)
+	in.Kitas = slices.Clone(in.Kitas)
 	for i := range in.Kitas {
 		in.Kitas[i] = strings.TrimSpace(in.Kitas[i])
 	}
+	in.Criteria.SiblingKitaIDs = slices.Clone(in.Criteria.SiblingKitaIDs)
 	if in.Tagespflege != nil {
-		in.Tagespflege.District = strings.TrimSpace(in.Tagespflege.District)
+		tp := *in.Tagespflege
+		tp.District = strings.TrimSpace(tp.District)
+		in.Tagespflege = &tp
 	}
 }
 
-// Text normalizes free text: Unicode NFC, control characters removed,
-// white space trimmed and folded to single spaces.
+// Text normalizes free text: Unicode NFC, format characters (Unicode
+// category Cf: bidi overrides and isolates, zero-width space, soft hyphen,
+// byte order mark ...) and other invisible characters (variation
+// selectors, combining grapheme joiner, Hangul fillers) removed, white space trimmed and folded to single
+// spaces. A zero-width joiner or non-joiner stays only between two letters
+// of a script that needs it (Arabic, Persian, Indic scripts). Other control
+// characters and private-use characters are kept, so that validation can
+// reject them instead of silently changing a name.
 func Text(s string) string {
 	if plainASCII(s) {
 		return s // nothing to normalize: the common case
@@ -175,12 +261,19 @@ func Text(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
-	for _, r := range s {
+	var prev rune
+	for i, r := range s {
 		switch {
 		case unicode.IsSpace(r):
 			space = b.Len() > 0
+			prev = ' '
 			continue
-		case unicode.IsControl(r) || r == unicode.ReplacementChar:
+		case r == zwnj || r == zwj:
+			next, _ := utf8.DecodeRuneInString(s[i+utf8.RuneLen(r):])
+			if !joins(prev) || !joins(next) {
+				continue
+			}
+		case invisible(r):
 			continue
 		}
 		if space {
@@ -188,8 +281,28 @@ func Text(s string) string {
 			space = false
 		}
 		b.WriteRune(r)
+		prev = r
 	}
 	return b.String()
+}
+
+// invisible reports whether r is a format character (Unicode category
+// Cf) or another default-ignorable code point that draws nothing: a
+// variation selector, the combining grapheme joiner, a Hangul filler.
+func invisible(r rune) bool {
+	return unicode.In(r, unicode.Cf, unicode.Variation_Selector, unicode.Other_Default_Ignorable_Code_Point)
+}
+
+const (
+	zwnj = '\u200c' // zero-width non-joiner
+	zwj  = '\u200d' // zero-width joiner
+)
+
+// joins reports whether r is a letter or mark of a script in which a
+// zero-width (non-)joiner changes how a word is written: any script but
+// Latin, Greek and Cyrillic, whose names never need one.
+func joins(r rune) bool {
+	return (unicode.IsLetter(r) || unicode.IsMark(r)) && !unicode.In(r, unicode.Latin, unicode.Greek, unicode.Cyrillic)
 }
 
 // plainASCII reports whether s is printable ASCII without leading,

@@ -636,7 +636,8 @@ func TestText(t *testing.T) {
 		"  Anna   Maria ":       "Anna Maria",
 		"Ju\u0308rgen":          "Jürgen",
 		"Ößmann\tÇelik":         "Ößmann Çelik",
-		"Bad\x00Name\x07":       "BadName",
+		"Bad\x00Name\x07":       "Bad\x00Name\x07", // kept, so that validation rejects it
+		"Le\u200bna\u00ad":      "Lena",
 		"Mia ":                  "Mia",
 		" Mia":                  "Mia",
 		"Mia  Sophie":           "Mia Sophie",

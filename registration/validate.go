@@ -1,14 +1,10 @@
 package registration
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/rickb777/date"
 
 	"github.com/kitaportal/kitaportal/district"
 	"github.com/kitaportal/kitaportal/geo"
@@ -42,6 +38,7 @@ var (
 	ErrHardshipReason   = errors.New("registration: hardship reason missing or unknown")
 	ErrStartBeforeBirth = errors.New("registration: start before the child is born")
 	ErrFamilyID         = errors.New("registration: family id missing")
+	ErrName             = errors.New("registration: name or address not made of letters")
 )
 
 // Catalogue is the port to the Kita catalogue the rules check choices against.
@@ -74,6 +71,7 @@ type checked struct {
 func (s *Service) check(in Input, now time.Time) (checked, error) {
 	var c problem.Collector
 	c.Merge("", problem.Struct(in)) // includes the address's tags
+	checkTexts(&c, in)
 	r := s.rules
 	today := r.today(now)
 	var out checked
@@ -246,16 +244,4 @@ func containsReason(rs []HardshipReason, r HardshipReason) bool {
 		}
 	}
 	return false
-}
-
-// ChildKey identifies a child across applications without storing its
-// name: a SHA-256 of the normalized, case-folded name and the birth date.
-func ChildKey(given, family string, birth date.Date) string {
-	h := sha256.New()
-	h.Write([]byte(strings.ToLower(Text(given))))
-	h.Write([]byte{0})
-	h.Write([]byte(strings.ToLower(Text(family))))
-	h.Write([]byte{0})
-	h.Write([]byte(birth.String()))
-	return hex.EncodeToString(h.Sum(nil))
 }

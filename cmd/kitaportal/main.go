@@ -4,6 +4,8 @@
 //	kitaportal allocate -instance FILE [-mechanism deferred-acceptance|kita-proposing|immediate-acceptance] [-seed N] [-explain]
 //	kitaportal verify -instance FILE -result FILE
 //	kitaportal simulate [-size bochum|nrw] [-applicants N] [-facilities N] [-choices N] [-capacity N] [-bands] [-seed N]
+//	kitaportal catalogue check|import -profile DIR|bochum -csv FILE [-layout FILE] [-json] [-out FILE]
+//	kitaportal district -profile DIR|bochum -address "STREET NO, PLZ CITY" | -point LAT,LON
 //
 // allocate prints the result as one line of compact JSON on standard
 // output: placements, cut-offs and statistics; with -explain also each
@@ -17,6 +19,15 @@
 // synthetic instance (no personal data) of a named or given size, for test
 // suites and analysts who want realistic inputs, one applicant or Kita per
 // line.
+//
+// catalogue reads a city's open-data list of Kitas with the profile's
+// layout (or -layout) and prints the import report: rows, facilities,
+// merged duplicates, defaults, notices and every problem with its line and
+// column; -json prints the report and every facility (id, name, address,
+// carrier kind, WGS84 coordinates, district). check changes nothing; import
+// writes the catalogue to -out only when the whole file is good. district
+// prints the district of an address or point by the profile's resolution
+// order, or the candidates; an undecided or outside place exits 1.
 //
 // Unless GOGC or GOMEMLIMIT is set, the command collects garbage only when
 // its heap nears 512 MiB (see tuneGC).
@@ -46,6 +57,8 @@ const usage = `usage:
   kitaportal allocate -instance FILE [-mechanism deferred-acceptance|kita-proposing|immediate-acceptance] [-seed N] [-explain]
   kitaportal verify -instance FILE -result FILE
   kitaportal simulate [-size bochum|nrw] [-applicants N] [-facilities N] [-choices N] [-capacity N] [-bands] [-seed N]
+  kitaportal catalogue check|import -profile DIR|bochum -csv FILE [-layout FILE] [-json] [-out FILE]
+  kitaportal district -profile DIR|bochum -address "STREET NO, PLZ CITY" | -point LAT,LON
 `
 
 func main() {
@@ -83,6 +96,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return verify(args[1:], stdout, stderr)
 	case "simulate":
 		return simulate(args[1:], stdout, stderr)
+	case "catalogue":
+		return catalogue(args[1:], stdout, stderr)
+	case "district":
+		return districtCmd(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

@@ -13,5 +13,17 @@ var files embed.FS
 // Bochum's and change a few.
 func Files() embed.FS { return files }
 
-// Profile returns Bochum's profile.
-func Profile() (municipality.Profile, error) { return municipality.Load(files) }
+// Profile returns Bochum's profile, with the layout of the city's open-data
+// list of Kitas ([Layout]) as its CatalogueLayout.
+func Profile() (municipality.Profile, error) {
+	p, err := municipality.Load(files)
+	if err != nil {
+		return municipality.Profile{}, err
+	}
+	m, err := Layout()
+	if err != nil {
+		return municipality.Profile{}, err
+	}
+	p.CatalogueLayout = &m
+	return p, nil
+}

@@ -33,18 +33,38 @@ const SamplePlaces = 11435
 // SampleMinders is the number of child-minders [Minders] returns (Bochum 2020: 610).
 const SampleMinders = 610
 
-// layoutJSON is the layout of Bochum-style open-data files as
-// configuration: semicolon separated, "Straße Hausnummer" and "PLZ Ort" in
-// one column each, UTM zone 32N coordinates (EPSG:25832), ages in months.
+// layoutJSON is the layout of the city's real open-data file
+// bochum_daycare_centers.csv as it is published: 18 columns, semicolon
+// separated, every field quoted, UTF-8; "Straße Hausnummer" and "PLZ Ort" in
+// one column each; UTM zone 32N coordinates (EPSG:25832) in whole metres;
+// the category ("kategorie") as the carrier kind; a Kita listed in two
+// categories appears twice with the same poi_id and erstkateg = 1 on its
+// primary row. The file has no places, hours or ages: the layout fills them
+// with placeholders (25/35/45 hours, from 24 months, one group of form I:
+// 6 U3 and 14 Ü3 places) that the carriers are to maintain in the portal.
 //
 //go:embed kitas-layout.json
 var layoutJSON []byte
 
-// Layout returns the column mapping of Bochum-style open-data files
-// (kitas-layout.json), for kita.ImportCSV.
-func Layout() (kita.CSVMapping, error) {
+// sampleLayoutJSON is the layout of the synthetic sample file: semicolon
+// separated, "Straße Hausnummer" and "PLZ Ort" in one column each, UTM zone
+// 32N coordinates, ages in months, and the places, hours and districts the
+// real file lacks.
+//
+//go:embed kitas-sample-layout.json
+var sampleLayoutJSON []byte
+
+// Layout returns the column mapping of the city's real open-data file
+// (kitas-layout.json), for kita.Import.
+func Layout() (kita.CSVMapping, error) { return layout(layoutJSON) }
+
+// SampleLayout returns the column mapping of the synthetic sample file
+// (kitas-sample-layout.json).
+func SampleLayout() (kita.CSVMapping, error) { return layout(sampleLayoutJSON) }
+
+func layout(data []byte) (kita.CSVMapping, error) {
 	var m kita.CSVMapping
-	if err := json.Unmarshal(layoutJSON, &m); err != nil {
+	if err := json.Unmarshal(data, &m); err != nil {
 		return kita.CSVMapping{}, err
 	}
 	return m, m.Validate()
@@ -56,7 +76,7 @@ func SampleCSV() []byte { return bytes.Clone(sampleCSV) }
 // Catalogue returns the SAMPLE catalogue: 190 synthetic Kitas with 11,435
 // places, imported from the embedded open-data file through kita.ImportCSV.
 func Catalogue() (*kita.Catalogue, error) {
-	layout, err := Layout()
+	layout, err := SampleLayout()
 	if err != nil {
 		return nil, err
 	}

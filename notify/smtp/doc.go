@@ -5,7 +5,10 @@
 // umlauts and "€" arrive intact), with Content-Language set from the
 // message's language and Message-ID <message-id@sender-domain>, so that
 // receivers can drop the rare second copy the outbox's at-least-once
-// delivery may cause.
+// delivery may cause. Sender and recipient names are written by
+// net/mail's address formatting (RFC 5322 quoting, RFC 2047 encoded-words),
+// so a name with an unbalanced quote, a comma or a line break is delivered
+// as typed and cannot add a header; only the address itself must parse.
 //
 // # Error contract
 //

@@ -177,23 +177,17 @@ func (t *Transport) MessageID(id string) string { return id + "@" + t.domain }
 // Send delivers m. See the package documentation for the errors.
 func (t *Transport) Send(ctx context.Context, m notify.Message) error {
 	msg := gomail.NewMsg(gomail.WithCharset(gomail.CharsetUTF8), gomail.WithEncoding(gomail.EncodingQP))
-	var err error
-	if t.name != "" {
-		err = msg.FromFormat(t.name, t.from)
-	} else {
-		err = msg.From(t.from)
-	}
-	if err != nil {
-		return fmt.Errorf("%w: smtp: sender address", notify.ErrPermanent)
-	}
-	if m.ToName != "" {
-		err = msg.AddToFormat(m.ToName, m.To)
-	} else {
-		err = msg.AddTo(m.To)
-	}
+	// Names are written by net/mail's own address formatting: quoted with
+	// escapes where RFC 5322 needs it (an unbalanced quote in
+	// `Anna "Anni Schmidt`), as an RFC 2047 encoded-word where they are
+	// not ASCII. Only the address itself is parsed, so no name can make
+	// a message undeliverable.
+	msg.FromMailAddress(&mail.Address{Name: t.name, Address: t.from})
+	to, err := mail.ParseAddress(m.To)
 	if err != nil {
 		return fmt.Errorf("%w: smtp: recipient address", notify.ErrPermanent)
 	}
+	msg.ToMailAddress(&mail.Address{Name: m.ToName, Address: to.Address})
 	msg.Subject(m.Title)
 	msg.SetMessageIDWithValue(t.MessageID(m.ID))
 	if m.Lang != "" {

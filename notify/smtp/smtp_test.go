@@ -245,3 +245,39 @@ func TestNewChecksConfig(t *testing.T) {
 		assert.Equal(t, "x@bochum.example", tr.MessageID("x"))
 	})
 }
+
+func TestSendFormatsNamesWhateverTheyContain(t *testing.T) {
+	names := []string{
+		`Anna "Anni Schmidt`,
+		`Anna "Anni" Schmidt`,
+		`Schmidt, Anna`,
+		`Anna <Schmidt>`,
+		`O'Brien (Mutter)`,
+		`Ayşe Öztürk-Çelik`,
+		`Олена Коваленко`,
+		`محمد الأحمد`,
+		"Anna\\ Schmidt",
+		"Anna\r\nBcc: evil@example.org",
+		`"`,
+	}
+	s := &server{}
+	s.start(t, "127.0.0.1:0")
+	tr := newTransport(t, s.addr)
+	for i, name := range names {
+		t.Run(fmt.Sprintf("the guardian name %q reaches the family", name), func(t *testing.T) {
+			m := message(fmt.Sprintf("q%02d", i), "eltern@example.org")
+			m.ToName = name
+			before, _ := s.messages()
+			require.NoError(t, tr.Send(context.Background(), m))
+			got, _ := s.messages()
+			require.Len(t, got, len(before)+1)
+			h := got[len(before)].Header
+			to, err := h.AddressList("To")
+			require.NoError(t, err, "the To header parses")
+			require.Len(t, to, 1)
+			assert.Equal(t, "eltern@example.org", to[0].Address)
+			assert.Equal(t, name, to[0].Name, "the name arrives unchanged")
+			assert.Empty(t, h.Get("Bcc"), "no header can be injected through a name")
+		})
+	}
+}
