@@ -9,6 +9,7 @@ import (
 	"github.com/kitaportal/kitaportal/access"
 	"github.com/kitaportal/kitaportal/geo"
 	"github.com/kitaportal/kitaportal/notify"
+	"github.com/kitaportal/kitaportal/problem"
 	"github.com/kitaportal/kitaportal/tagespflege"
 )
 
@@ -69,7 +70,10 @@ type Export struct {
 // Export returns everything stored about a family, to the family itself or
 // the Jugendamt. The export is audited.
 func (s *Service) Export(ctx context.Context, actor access.Actor, familyID string) (Export, error) {
-	if err := access.ChangeApplication(actor, access.Application{FamilyID: familyID}); err != nil {
+	if err := checkFamilyID(familyID); err != nil {
+		return Export{}, err
+	}
+	if err := access.Can(actor, access.ReadFamily, access.Subject{FamilyID: familyID}); err != nil {
 		return Export{}, err
 	}
 	apps, err := s.store.Applications(ctx, Query{FamilyID: familyID})
@@ -101,7 +105,10 @@ func (s *Service) Export(ctx context.Context, actor access.Actor, familyID strin
 // first and their places given back, and the family's messages are deleted
 // from the outbox. The audit trail keeps the fact of the erasure, by ids.
 func (s *Service) Erase(ctx context.Context, actor access.Actor, familyID string) (int, error) {
-	if err := access.ChangeApplication(actor, access.Application{FamilyID: familyID}); err != nil {
+	if err := checkFamilyID(familyID); err != nil {
+		return 0, err
+	}
+	if err := access.Can(actor, access.EraseFamily, access.Subject{FamilyID: familyID}); err != nil {
 		return 0, err
 	}
 	now := s.clock().UTC()
@@ -152,7 +159,7 @@ type Retention struct {
 // ApplyRetention anonymizes every application whose retention period has
 // passed; statistics survive. It returns how many were anonymized.
 func (s *Service) ApplyRetention(ctx context.Context, actor access.Actor, r Retention) (int, error) {
-	if err := access.RunAllocation(actor); err != nil {
+	if err := access.Can(actor, access.RunAllocation, access.Subject{}); err != nil {
 		return 0, err
 	}
 	now := s.clock().UTC()
@@ -198,8 +205,19 @@ func (s *Service) ApplyRetention(ctx context.Context, actor access.Actor, r Rete
 
 // AuditTrail returns the audit trail, for the Jugendamt only.
 func (s *Service) AuditTrail(ctx context.Context, actor access.Actor, q AuditQuery) ([]AuditEntry, error) {
-	if !actor.Valid() || actor.Role != access.Jugendamt {
-		return nil, access.ErrDenied
+	if err := access.Can(actor, access.ReadAudit, access.Subject{}); err != nil {
+		return nil, err
 	}
 	return s.store.Audit(ctx, q)
+}
+
+// checkFamilyID rejects an empty or over-long family id as invalid input:
+// an empty id must never select every family.
+func checkFamilyID(familyID string) error {
+	if familyID == "" || len(familyID) > 128 {
+		var c problem.Collector
+		c.Add("family_id", "registration.family_id", ErrFamilyID)
+		return c.Err()
+	}
+	return nil
 }

@@ -52,7 +52,7 @@ func toEngineBand(b kita.Band) allocation.Band {
 // of a Kita year and the free places of the ledger. It carries ids and the
 // scored facts only, never names.
 func (s *Service) Instance(ctx context.Context, actor access.Actor, year string, opts RoundOptions) (allocation.Instance, error) {
-	if err := access.RunAllocation(actor); err != nil {
+	if err := access.Can(actor, access.RunAllocation, access.Subject{}); err != nil {
 		return allocation.Instance{}, err
 	}
 	apps, err := s.store.Applications(ctx, Query{Year: year, Statuses: []Status{Confirmed, Declined}})
@@ -205,7 +205,7 @@ func (s *Service) RunRound(ctx context.Context, actor access.Actor, year string,
 // ExpireYear ends every application of a Kita year that is still waiting or
 // holds an unanswered offer: the year is over. Offered places are given back.
 func (s *Service) ExpireYear(ctx context.Context, actor access.Actor, year string) (int, error) {
-	if err := access.RunAllocation(actor); err != nil {
+	if err := access.Can(actor, access.RunAllocation, access.Subject{}); err != nil {
 		return 0, err
 	}
 	now := s.clock().UTC()
@@ -233,7 +233,7 @@ func (s *Service) ExpireYear(ctx context.Context, actor access.Actor, year strin
 // SyncPlaces sets the ledger's capacity of a Kita year from the catalogue's
 // capacities, keeping what is taken.
 func (s *Service) SyncPlaces(ctx context.Context, actor access.Actor, year string, kitas []kita.Kita) error {
-	if err := access.RunAllocation(actor); err != nil {
+	if err := access.Can(actor, access.RunAllocation, access.Subject{}); err != nil {
 		return err
 	}
 	places := make([]Places, 0, 2*len(kitas))

@@ -68,7 +68,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	defer sim.portal.Close()
+	defer sim.closeStore()
 	sum, err := sim.year(ctx)
 	if err != nil {
 		return err

@@ -22,12 +22,14 @@ import (
 
 	"github.com/kitaportal/kitaportal"
 	"github.com/kitaportal/kitaportal/access"
+	"github.com/kitaportal/kitaportal/app"
 	"github.com/kitaportal/kitaportal/geo"
 	"github.com/kitaportal/kitaportal/kita"
 	"github.com/kitaportal/kitaportal/municipality"
 	"github.com/kitaportal/kitaportal/municipality/bochum"
 	"github.com/kitaportal/kitaportal/notify"
 	"github.com/kitaportal/kitaportal/registration"
+	"github.com/kitaportal/kitaportal/store/postgres"
 	"github.com/kitaportal/kitaportal/tagespflege"
 )
 
@@ -70,6 +72,8 @@ type simulation struct {
 	progress  io.Writer
 	jugendamt access.Actor
 	storeName string
+	// closeStore releases the PostgreSQL pool (a no-op in memory).
+	closeStore func()
 }
 
 func newSimulation(ctx context.Context, o options, stderr io.Writer) (*simulation, error) {
@@ -105,11 +109,20 @@ func newSimulation(ctx context.Context, o options, stderr io.Writer) (*simulatio
 			return nil, err
 		}
 	}
-	portal, err := kitaportal.Open(ctx, kitaportal.Config{
-		Profile: profile, Catalogue: cat, PostgresURL: pgURL, Transport: transport,
-		Clock: clock.Now, NewID: newID,
-	})
+	cfg := kitaportal.Config{Profile: profile, Catalogue: cat, Transport: transport, Clock: clock.Now, NewID: newID}
+	closeStore := func() {}
+	if pgURL != "" {
+		// The PostgreSQL adapter is opened here and passed in: the portal
+		// itself links no database driver.
+		pg, err := postgres.Open(ctx, pgURL)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Store, closeStore = pg, pg.Close
+	}
+	portal, err := kitaportal.Open(ctx, cfg)
 	if err != nil {
+		closeStore()
 		return nil, err
 	}
 	progress := stderr
@@ -119,7 +132,7 @@ func newSimulation(ctx context.Context, o options, stderr io.Writer) (*simulatio
 	return &simulation{
 		o: o, portal: portal, profile: profile, catalogue: cat, clock: clock, transport: transport,
 		r: rand.New(rand.NewPCG(o.seed, 1)), progress: progress, jugendamt: access.NewJugendamt("jugendamt-bochum"),
-		storeName: storeName(pgURL),
+		storeName: storeName(pgURL), closeStore: closeStore,
 	}, nil
 }
 
@@ -135,7 +148,7 @@ type summary struct {
 	messages                                                   int
 	store                                                      string
 	seconds                                                    float64
-	report                                                     kitaportal.YearReport
+	report                                                     app.YearReport
 	out                                                        string
 	profile                                                    municipality.Profile
 }
@@ -143,15 +156,12 @@ type summary struct {
 func (s *simulation) year(ctx context.Context) (*summary, error) {
 	sum := &summary{profile: s.profile, store: s.storeName}
 	s.step("Bochum: %d Kitas, %d places (sample data), %d districts", s.catalogue.Len(), bochum.SamplePlaces, len(s.profile.Districts.All()))
-	if err := s.portal.Registrations.SyncPlaces(ctx, access.SystemActor, kitaYear, s.catalogue.All()); err != nil {
-		return nil, err
-	}
 	// Each carrier's staff publishes its Kitas' profiles, with the
 	// Kita-Leitung who will sign the care contracts.
 	for _, k := range s.catalogue.All() {
 		staff := access.NewCarrierStaff("staff-"+k.Carrier.ID, k.Carrier.ID)
 		head := s.pick(givenNames) + " " + s.pick(familyNames)
-		if err := s.portal.Catalogue.UpdateProfile(staff, k.ID, kita.PublicProfile{Head: head, Languages: []string{"de"}}); err != nil {
+		if err := s.portal.Catalogue.UpdateProfile(ctx, staff, k.ID, kita.PublicProfile{Head: head, Languages: []string{"de"}}); err != nil {
 			return nil, err
 		}
 	}
@@ -245,7 +255,7 @@ func (s *simulation) register(ctx context.Context, sum *summary) error {
 		s.clock.Add(gap)
 		family := fmt.Sprintf("F%05d", i+1)
 		in := s.input(i)
-		_, err := s.portal.Registrations.Submit(ctx, access.NewGuardian("G"+family, family), family, in)
+		_, err := s.portal.Registrations.Submit(ctx, access.NewGuardian("G"+family, family), in)
 		if err != nil {
 			if errors.Is(err, registration.ErrDuplicate) {
 				continue
@@ -403,7 +413,7 @@ func (s *simulation) fachberatung(ctx context.Context, sum *summary) error {
 // second round for the places freed by declines.
 func (s *simulation) rounds(ctx context.Context, sum *summary) error {
 	s.clock.Set(mainRound)
-	opts := registration.RoundOptions{Round: 1, Policy: s.profile.Policy, Mechanism: s.profile.Mechanism}
+	opts := app.RoundOptions{Round: 1}
 	began := time.Now()
 	rep, err := s.portal.Registrations.RunRound(ctx, access.SystemActor, kitaYear, opts)
 	if err != nil {
@@ -495,7 +505,7 @@ func (s *simulation) contracts(ctx context.Context, sum *summary) error {
 					return
 				}
 				a := apps[i]
-				ct, err := s.portal.Contracts.Generate(ctx, s.jugendamt, kitaportal.ContractRequest{ApplicationID: a.ID, Income: incomes[i], MealPlan: true})
+				ct, err := s.portal.Contracts.Generate(ctx, s.jugendamt, app.ContractRequest{ApplicationID: a.ID, Income: incomes[i], MealPlan: true})
 				if err == nil {
 					err = s.portal.Contracts.WriteFile(filepath.Join(out, a.Reference+".pdf"), ct)
 				}
