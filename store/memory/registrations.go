@@ -371,6 +371,20 @@ func (x regTx) EraseFamilyMessages(ctx context.Context, familyID string) (int, e
 	return n, nil
 }
 
+func (x regTx) EraseSubjectMessages(ctx context.Context, subjectIDs ...string) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	n := 0
+	for id, m := range x.t.d.outbox.msgs {
+		if m.Subject != "" && slices.Contains(subjectIDs, m.Subject) {
+			deleteKey(x.t, x.t.d.outbox.msgs, id)
+			n++
+		}
+	}
+	return n, nil
+}
+
 // ApplicationsByID implements registration.BatchReader.
 func (x regTx) ApplicationsByID(ctx context.Context, ids []string) ([]registration.Application, error) {
 	if err := ctx.Err(); err != nil {

@@ -302,6 +302,20 @@ func (x regTx) EraseFamilyMessages(ctx context.Context, familyID string) (int, e
 	return int(tag.RowsAffected()), nil
 }
 
+func (x regTx) EraseSubjectMessages(ctx context.Context, subjectIDs ...string) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	if len(subjectIDs) == 0 {
+		return 0, nil
+	}
+	tag, err := x.tx.Exec(ctx, `DELETE FROM messages WHERE subject_id = ANY($1) AND subject_id <> ''`, subjectIDs)
+	if err != nil {
+		return 0, wrap(ctx, "erase subject messages", err)
+	}
+	return int(tag.RowsAffected()), nil
+}
+
 // active reports whether an application in status s counts for the rule of
 // one active application per child and Kita year.
 func active(s registration.Status) bool {
