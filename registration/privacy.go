@@ -22,7 +22,14 @@ const (
 	AuditErase    = "erase"
 	AuditExport   = "export"
 	AuditRetained = "retention"
+	// AuditReview marks an entry for the Jugendamt to review.
+	AuditReview = "review"
 )
+
+// ReasonCrossFamilyMatch is the reason of an [AuditReview] entry: another
+// family has an active application with the same child key for the same
+// Kita year (the same child registered twice, or a mistake).
+const ReasonCrossFamilyMatch = "cross_family_match"
 
 // Anonymize erases the personal data of an application and keeps what
 // statistics need: Kita year, district, choices, status, dates of the
