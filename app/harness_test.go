@@ -155,10 +155,10 @@ func (w *world) open(t *testing.T, store app.Store) *app.App {
 // input is a complete Voranmeldung for a child of the Beispiel family.
 func (w *world) input(child string, kitas []string) registration.Input {
 	return registration.Input{
-		Child:       registration.ChildInput{GivenName: child, FamilyName: "Beispiel", BirthDate: w.birth},
-		Guardians:   []registration.GuardianInput{{GivenName: "Eva", FamilyName: "Beispiel", Email: "eva@beispiel.example", Phone: "+492345550123", Language: "de", Working: true}},
-		Address:     geo.Address{Street: "Kortumstraße", HouseNumber: "5", PostalCode: "44787", City: "Bochum"},
-		Start:       w.start, Hours: 35, Kitas: kitas, Consent: true,
+		Child:     registration.ChildInput{GivenName: child, FamilyName: "Beispiel", BirthDate: w.birth},
+		Guardians: []registration.GuardianInput{{GivenName: "Eva", FamilyName: "Beispiel", Email: "eva@beispiel.example", Phone: "+492345550123", Language: "de", Working: true}},
+		Address:   geo.Address{Street: "Kortumstraße", HouseNumber: "5", PostalCode: "44787", City: "Bochum"},
+		Start:     w.start, Hours: 35, Kitas: kitas, Consent: true,
 		Criteria:    registration.CriteriaInput{Hardship: true, HardshipReason: "medical"},
 		Tagespflege: &registration.TagespflegeWish{District: "I"},
 	}
