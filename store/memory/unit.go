@@ -24,9 +24,9 @@ func (s *Store) Atomic(ctx context.Context, fn func(tx app.Tx) error) error {
 // unitTx is the unit of work of one step.
 type unitTx struct{ t *tx }
 
-func (u unitTx) Applications() registration.Tx  { return regTx{u.t} }
-func (u unitTx) Tagespflege() tagespflege.Store { return tpTx{u.t} }
-func (u unitTx) Catalogue() app.CatalogueEdits  { return catTx{u.t} }
+func (u unitTx) Applications() registration.Tx  { return regTx(u) }
+func (u unitTx) Tagespflege() tagespflege.Store { return tpTx(u) }
+func (u unitTx) Catalogue() app.CatalogueEdits  { return catTx(u) }
 
 // Atomic runs fn as a savepoint of the running step: when fn fails, its
 // own writes are undone at once.
