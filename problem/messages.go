@@ -10,6 +10,7 @@ import "strings"
 // them.
 var Messages = Catalog{
 	"de": {
+		CodeInternal:   "Ein interner Fehler ist aufgetreten. Bitte versuchen Sie es später erneut.",
 		"invalid":      "Die Angabe „{label}“ ist ungültig.",
 		"required":     "Bitte füllen Sie das Feld „{label}“ aus.",
 		"email":        "Bitte geben Sie eine gültige E-Mail-Adresse an.",
@@ -43,6 +44,7 @@ var Messages = Catalog{
 		"label.id":           "Kennung",
 	},
 	"en": {
+		CodeInternal:   "An internal error occurred. Please try again later.",
 		"invalid":      "The entry “{label}” is invalid.",
 		"required":     "Please fill in the field “{label}”.",
 		"email":        "Please enter a valid e-mail address.",

@@ -19,6 +19,7 @@ import (
 	"github.com/kitaportal/kitaportal"
 	"github.com/kitaportal/kitaportal/access"
 	"github.com/kitaportal/kitaportal/allocation"
+	"github.com/kitaportal/kitaportal/app"
 	"github.com/kitaportal/kitaportal/contract"
 	"github.com/kitaportal/kitaportal/geo"
 	"github.com/kitaportal/kitaportal/kita"
@@ -209,21 +210,26 @@ func (t *tour) registerFamily(ctx context.Context) (registration.Application, er
 	t.heading("a family registers")
 	in := family()
 	guardian := access.NewGuardian("g-beispiel", "F-BEISPIEL")
-	rec, err := t.portal.Registrations.Submit(ctx, guardian, "F-BEISPIEL", in)
+	rec, err := t.portal.Registrations.Submit(ctx, guardian, in)
 	if err != nil {
 		return registration.Application{}, fmt.Errorf("the family's registration:\n%s", explain(err))
 	}
 	a := rec.Application
 	d, _ := t.c.profile.Districts.Get(a.District)
-	t.printf("registered: %s, Kita year %s, status %s, district %s\n", a.Reference, a.Year, a.Status, d.Name)
+	t.printf("registered: %s, Kita year %s, status %s, district %s\n", a.Reference, a.Year, a.Status(), d.Name)
 	if err := t.dispatch(ctx); err != nil {
 		return registration.Application{}, err
 	}
-	for _, m := range t.transport.Sent() {
-		if m.Kind != notify.Confirmation || m.Subject != a.ID {
+	// What the family received, as the portal shows it to the family.
+	msgs, err := t.portal.Registrations.Messages(ctx, guardian, "F-BEISPIEL")
+	if err != nil {
+		return registration.Application{}, err
+	}
+	for _, m := range msgs {
+		if m.Kind != notify.Confirmation {
 			continue
 		}
-		t.printf("confirmation to %s: %s\n", m.To, m.Title)
+		t.printf("confirmation to %s: %s\n", m.To, m.Subject)
 		lines := strings.Split(strings.TrimSpace(m.Body), "\n")
 		for _, l := range lines[:min(len(lines), 13)] {
 			t.printf("  | %s\n", l)
@@ -264,7 +270,7 @@ func (t *tour) showRejections(ctx context.Context, a registration.Application) e
 }
 
 func (t *tour) reject(ctx context.Context, actor access.Actor, what string, in registration.Input, rule error) {
-	_, err := t.portal.Registrations.Submit(ctx, actor, actor.FamilyID, in)
+	_, err := t.portal.Registrations.Submit(ctx, actor, in)
 	var list problem.List
 	if !errors.As(err, &list) {
 		t.printf("%s: NOT rejected (%v)\n", what, err)
@@ -337,7 +343,7 @@ func (t *tour) registerOthers(ctx context.Context) error {
 		if r.IntN(100) < 10 {
 			in.Criteria.SiblingKitaIDs = []string{kitas[0]}
 		}
-		if _, err := t.portal.Registrations.Submit(ctx, access.NewGuardian("g-"+fam, fam), fam, in); err != nil {
+		if _, err := t.portal.Registrations.Submit(ctx, access.NewGuardian("g-"+fam, fam), in); err != nil {
 			return fmt.Errorf("sample family %d:\n%s", i+1, explain(err))
 		}
 	}
@@ -367,10 +373,7 @@ func (t *tour) allocate(ctx context.Context) error {
 	t.heading("allocation round")
 	t.clock.at(roundDay, t.c.profile.Location)
 	year := t.yearLabel()
-	if err := t.portal.Registrations.SyncPlaces(ctx, access.SystemActor, year, t.c.catalogue.All()); err != nil {
-		return err
-	}
-	opts := registration.RoundOptions{Round: 1, Policy: t.c.profile.Policy, Mechanism: t.c.profile.Mechanism}
+	opts := app.RoundOptions{Round: 1}
 	rep, err := t.portal.Registrations.RunRound(ctx, access.SystemActor, year, opts)
 	if err != nil {
 		return fmt.Errorf("allocation round:\n%s", explain(err))
@@ -414,21 +417,21 @@ func (t *tour) contract(ctx context.Context, a registration.Application) error {
 	if err != nil {
 		return err
 	}
-	if a.Offer == nil {
-		t.printf("%s: no offer in this round (status %s); the application waits for later rounds\n", a.Reference, a.Status)
+	if a.Offer() == nil {
+		t.printf("%s: no offer in this round (status %s); the application waits for later rounds\n", a.Reference, a.Status())
 		return nil
 	}
-	k, _ := t.c.catalogue.Get(a.Offer.KitaID)
-	t.printf("offer for %s: %s (%s), answer by %s\n", a.Reference, k.Name, a.Offer.Band, day(a.Offer.RespondBy))
+	k, _ := t.c.catalogue.Get(a.Offer().KitaID)
+	t.printf("offer for %s: %s (%s), answer by %s\n", a.Reference, k.Name, a.Offer().Band, day(a.Offer().RespondBy))
 	if a, err = t.portal.Registrations.Accept(ctx, guardian, a.ID); err != nil {
 		return err
 	}
-	t.printf("accepted on %s: status %s\n", day(t.today()), a.Status)
+	t.printf("accepted on %s: status %s\n", day(t.today()), a.Status())
 
 	t.clock.at(contractDay, t.c.profile.Location)
 	income := decimal.NewFromInt(52000)
 	sibling := contract.Sibling{BirthDate: date.New(2023, time.October, 2), Hours: 50}
-	ct, err := t.portal.Contracts.Generate(ctx, guardian, kitaportal.ContractRequest{
+	ct, err := t.portal.Contracts.Generate(ctx, guardian, app.ContractRequest{
 		ApplicationID: a.ID, Income: income, Siblings: []contract.Sibling{sibling}, MealPlan: true,
 	})
 	if err != nil {

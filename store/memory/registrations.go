@@ -13,7 +13,7 @@ import (
 type regData struct {
 	apps   map[string]*registration.Application
 	byKey  map[string]string // family \x00 idempotency key -> id
-	active map[string]string // child key \x00 year -> id of the active application
+	active map[string]string // family \x00 child key \x00 year -> id of the active application
 	seq    map[string]int64
 	places map[registration.PlaceKey]registration.Places
 	audit  []registration.AuditEntry
@@ -27,6 +27,12 @@ func newRegData() regData {
 		seq:    map[string]int64{},
 		places: map[registration.PlaceKey]registration.Places{},
 	}
+}
+
+// activeKey is the key of the rule "one active application per child,
+// family and Kita year".
+func activeKey(a registration.Application) string {
+	return a.FamilyID + "\x00" + a.ChildKey + "\x00" + a.Year
 }
 
 func active(s registration.Status) bool {
@@ -135,7 +141,7 @@ func matches(a registration.Application, q registration.Query) bool {
 	if q.ChildKey != "" && a.ChildKey != q.ChildKey {
 		return false
 	}
-	if len(q.Statuses) > 0 && !slices.Contains(q.Statuses, a.Status) {
+	if len(q.Statuses) > 0 && !slices.Contains(q.Statuses, a.Status()) {
 		return false
 	}
 	if len(q.KitaIDs) > 0 {
@@ -204,8 +210,8 @@ func (x regTx) Insert(ctx context.Context, a registration.Application) error {
 			return registration.ErrDuplicate
 		}
 	}
-	childKey := a.ChildKey + "\x00" + a.Year
-	if a.ChildKey != "" && active(a.Status) {
+	childKey := activeKey(a)
+	if a.ChildKey != "" && active(a.Status()) {
 		if _, ok := r.active[childKey]; ok {
 			return registration.ErrDuplicate
 		}
@@ -215,7 +221,7 @@ func (x regTx) Insert(ctx context.Context, a registration.Application) error {
 		setKey(x.t, r.byKey, a.FamilyID+"\x00"+a.IdempotencyKey, a.ID)
 	}
 	a = a.Clone()
-	a.Version = 1
+	a = a.AtVersion(1)
 	setKey(x.t, r.apps, a.ID, &a)
 	return nil
 }
@@ -229,15 +235,15 @@ func (x regTx) Update(ctx context.Context, a registration.Application) error {
 	if !ok {
 		return registration.ErrNotFound
 	}
-	if old.Version != a.Version {
+	if old.Version() != a.Version() {
 		return registration.ErrConflict
 	}
-	oldKey := old.ChildKey + "\x00" + old.Year
-	newKey := a.ChildKey + "\x00" + a.Year
-	if old.ChildKey != "" && active(old.Status) && r.active[oldKey] == a.ID {
+	oldKey := activeKey(*old)
+	newKey := activeKey(a)
+	if old.ChildKey != "" && active(old.Status()) && r.active[oldKey] == a.ID {
 		deleteKey(x.t, r.active, oldKey)
 	}
-	if a.ChildKey != "" && active(a.Status) {
+	if a.ChildKey != "" && active(a.Status()) {
 		if other, ok := r.active[newKey]; ok && other != a.ID {
 			return registration.ErrDuplicate
 		}
@@ -247,7 +253,7 @@ func (x regTx) Update(ctx context.Context, a registration.Application) error {
 		deleteKey(x.t, r.byKey, old.FamilyID+"\x00"+old.IdempotencyKey)
 	}
 	a = a.Clone()
-	a.Version = old.Version + 1
+	a = a.AtVersion(old.Version() + 1)
 	setKey(x.t, r.apps, a.ID, &a)
 	return nil
 }
@@ -364,6 +370,20 @@ func (x regTx) EraseFamilyMessages(ctx context.Context, familyID string) (int, e
 	n := 0
 	for id, m := range x.t.d.outbox.msgs {
 		if familyID != "" && m.FamilyID == familyID {
+			deleteKey(x.t, x.t.d.outbox.msgs, id)
+			n++
+		}
+	}
+	return n, nil
+}
+
+func (x regTx) EraseSubjectMessages(ctx context.Context, subjectIDs ...string) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	n := 0
+	for id, m := range x.t.d.outbox.msgs {
+		if m.Subject != "" && slices.Contains(subjectIDs, m.Subject) {
 			deleteKey(x.t, x.t.d.outbox.msgs, id)
 			n++
 		}

@@ -30,8 +30,7 @@ func newTPData() tpData {
 // caller nor the store can change the other's data.
 
 func cloneReferral(r tagespflege.Referral) tagespflege.Referral {
-	r.History = slices.Clone(r.History)
-	return r
+	return tagespflege.RehydrateReferral(r, r.State())
 }
 
 func cloneMinder(m tagespflege.Minder) tagespflege.Minder {
@@ -76,11 +75,10 @@ func (t *tx) updateReferral(r tagespflege.Referral) error {
 	if !ok {
 		return tagespflege.ErrNotFound
 	}
-	if old.Version != r.Version {
+	if old.Version() != r.Version() {
 		return tagespflege.ErrConflict
 	}
-	r = cloneReferral(r)
-	r.Version++
+	r = cloneReferral(r).AtVersion(r.Version() + 1)
 	setKey(t, t.d.tp.referrals, r.ID, r)
 	return nil
 }
@@ -354,21 +352,8 @@ func (x tpTx) UpdateGroup(ctx context.Context, g tagespflege.Group) error {
 // Atomic joins the running step as a savepoint: when fn fails, its own
 // writes are undone at once; otherwise they are kept or undone with the
 // outer step.
-func (x tpTx) Atomic(ctx context.Context, fn func(tx tagespflege.Store) error) (err error) {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	mark := len(x.t.undo)
-	defer func() {
-		if r := recover(); r != nil {
-			x.t.rollbackTo(mark)
-			panic(r)
-		}
-		if err != nil {
-			x.t.rollbackTo(mark)
-		}
-	}()
-	return fn(x)
+func (x tpTx) Atomic(ctx context.Context, fn func(tx tagespflege.Store) error) error {
+	return x.t.savepoint(ctx, func() error { return fn(x) })
 }
 
 // rollbackTo undoes the changes registered after the first mark ones.

@@ -144,8 +144,14 @@ func (v regView) FamilyMessages(ctx context.Context, familyID string) ([]notify.
 		"SELECT "+messageColumns+" FROM messages WHERE family_id = $1 ORDER BY created_at, id", familyID)
 }
 
+// Application reads an application inside a step and locks its row until
+// the step ends: a step reads to change, so a concurrent step waits for it
+// instead of failing with ErrConflict afterwards.
 func (x regTx) Application(ctx context.Context, id string) (registration.Application, error) {
-	return getApplication(ctx, x.tx, id)
+	if err := ctx.Err(); err != nil {
+		return registration.Application{}, err
+	}
+	return scanApplication(ctx, x.tx.QueryRow(ctx, `SELECT version, doc FROM applications WHERE id = $1 FOR UPDATE`, id))
 }
 
 func (x regTx) ApplicationByKey(ctx context.Context, familyID, key string) (registration.Application, error) {
@@ -163,7 +169,7 @@ func (x regTx) Insert(ctx context.Context, a registration.Application) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	a.Version = 1
+	a = a.AtVersion(1)
 	doc, err := json.Marshal(a)
 	if err != nil {
 		return fmt.Errorf("postgres: encode application: %w", err)
@@ -171,7 +177,7 @@ func (x regTx) Insert(ctx context.Context, a registration.Application) error {
 	tag, err := x.tx.Exec(ctx, `INSERT INTO applications
 (id, family_id, year, child_key, idempotency_key, status, submitted_at, kita_ids, version, doc)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9) ON CONFLICT DO NOTHING`,
-		a.ID, a.FamilyID, a.Year, a.ChildKey, a.IdempotencyKey, a.Status.String(), a.SubmittedAt, kitaIDs(a), doc)
+		a.ID, a.FamilyID, a.Year, a.ChildKey, a.IdempotencyKey, a.Status().String(), a.SubmittedAt, kitaIDs(a), doc)
 	if err != nil {
 		return appError(ctx, "insert application", err)
 	}
@@ -189,15 +195,16 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9) ON CONFLICT DO NOTHING`,
 }
 
 // Update stores a with Version+1 when the stored version is a.Version. The
-// statement itself refuses a second active application of the same child,
+// statement itself refuses a second active application of the same child
+// in the same family,
 // so that the transaction stays usable after ErrDuplicate; the unique index
 // still decides between concurrent writers.
 func (x regTx) Update(ctx context.Context, a registration.Application) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	read := a.Version
-	a.Version = read + 1
+	read := a.Version()
+	a = a.AtVersion(read + 1)
 	doc, err := json.Marshal(a)
 	if err != nil {
 		return fmt.Errorf("postgres: encode application: %w", err)
@@ -205,10 +212,10 @@ func (x regTx) Update(ctx context.Context, a registration.Application) error {
 	tag, err := x.tx.Exec(ctx, `UPDATE applications SET family_id = $3, year = $4, child_key = $5,
 idempotency_key = $6, status = $7, submitted_at = $8, kita_ids = $9, version = version + 1, doc = $10
 WHERE id = $1 AND version = $2
-AND NOT ($11 AND EXISTS (SELECT 1 FROM applications o WHERE o.child_key = $5 AND o.year = $4
+AND NOT ($11 AND EXISTS (SELECT 1 FROM applications o WHERE o.family_id = $3 AND o.child_key = $5 AND o.year = $4
 	AND o.id <> $1 AND o.status NOT IN ('withdrawn', 'expired')))`,
-		a.ID, read, a.FamilyID, a.Year, a.ChildKey, a.IdempotencyKey, a.Status.String(), a.SubmittedAt,
-		kitaIDs(a), doc, a.ChildKey != "" && active(a.Status))
+		a.ID, read, a.FamilyID, a.Year, a.ChildKey, a.IdempotencyKey, a.Status().String(), a.SubmittedAt,
+		kitaIDs(a), doc, a.ChildKey != "" && active(a.Status()))
 	if err != nil {
 		return appError(ctx, "update application", err)
 	}
@@ -302,6 +309,20 @@ func (x regTx) EraseFamilyMessages(ctx context.Context, familyID string) (int, e
 	return int(tag.RowsAffected()), nil
 }
 
+func (x regTx) EraseSubjectMessages(ctx context.Context, subjectIDs ...string) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	if len(subjectIDs) == 0 {
+		return 0, nil
+	}
+	tag, err := x.tx.Exec(ctx, `DELETE FROM messages WHERE subject_id = ANY($1) AND subject_id <> ''`, subjectIDs)
+	if err != nil {
+		return 0, wrap(ctx, "erase subject messages", err)
+	}
+	return int(tag.RowsAffected()), nil
+}
+
 // active reports whether an application in status s counts for the rule of
 // one active application per child and Kita year.
 func active(s registration.Status) bool {
@@ -363,7 +384,7 @@ func decodeApplication(version int64, doc []byte) (registration.Application, err
 	if err := json.Unmarshal(doc, &a); err != nil {
 		return registration.Application{}, errors.New("postgres: decode application: invalid document")
 	}
-	a.Version = version
+	a = a.AtVersion(version)
 	return a, nil
 }
 
@@ -470,7 +491,9 @@ func (x regTx) ApplicationsByID(ctx context.Context, ids []string) ([]registrati
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	rows, err := x.tx.Query(ctx, `SELECT version, doc FROM applications WHERE id = ANY($1::text[])`, ids)
+	// The rows stay locked until the step ends (in id order, so that two
+	// steps lock alike): a concurrent change waits instead of failing the step.
+	rows, err := x.tx.Query(ctx, `SELECT version, doc FROM applications WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`, ids)
 	if err != nil {
 		return nil, wrap(ctx, "read applications", err)
 	}
