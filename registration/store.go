@@ -84,6 +84,9 @@ type Tx interface {
 	// EraseFamilyMessages deletes every outbox message of a family (sent or
 	// not) and returns how many.
 	EraseFamilyMessages(ctx context.Context, familyID string) (int, error)
+	// EraseSubjectMessages deletes every outbox message about the given
+	// applications or referrals (sent or not) and returns how many.
+	EraseSubjectMessages(ctx context.Context, subjectIDs ...string) (int, error)
 }
 
 // AuditEntry is one line of the audit trail: who read or changed which
