@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
 
 	"github.com/kitaportal/kitaportal/access"
@@ -21,7 +22,7 @@ func (p *portal) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if p.opts.Demo {
-		http.Redirect(w, r, "/demo?next="+next, http.StatusSeeOther)
+		http.Redirect(w, r, "/demo?next="+url.QueryEscape(next), http.StatusSeeOther)
 		return
 	}
 	p.render(w, r, http.StatusUnauthorized, "error", "error_title", p.texts.T(p.texts.lang(r), "login_failed", nil), nil)
