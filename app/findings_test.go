@@ -289,3 +289,29 @@ func TestFamilyMessages(t *testing.T) {
 		})
 	})
 }
+
+func TestContractReady(t *testing.T) {
+	forEach(t, func(t *testing.T, w *world) {
+		t.Run("the family hears once that its contract is ready", func(t *testing.T) {
+			_, err := w.app.Registrations.Offer(w.ctx, jugendamt, w.appA.ID, w.kitas[0])
+			require.NoError(t, err)
+			_, err = w.app.Registrations.Accept(w.ctx, guardianA, w.appA.ID)
+			require.NoError(t, err)
+			for range 2 {
+				ct, err := w.app.Contracts.Generate(w.ctx, staffT01, app.ContractRequest{ApplicationID: w.appA.ID})
+				require.NoError(t, err)
+				assert.NotEmpty(t, ct.Number())
+			}
+			msgs, err := w.app.Registrations.Messages(w.ctx, guardianA, "A")
+			require.NoError(t, err)
+			n := 0
+			for _, m := range msgs {
+				if m.Kind == notify.ContractReady {
+					n++
+					assert.Contains(t, m.Body, "Lotte")
+				}
+			}
+			assert.Equal(t, 1, n)
+		})
+	})
+}

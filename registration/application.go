@@ -215,8 +215,10 @@ type Offer struct {
 	Band   kita.Band `json:"band"`
 	Round  int       `json:"round"`
 	At     time.Time `json:"at"`
-	// RespondBy is when the offer lapses without an answer.
+	// RespondBy is the last day to accept; the offer lapses after it.
 	RespondBy date.Date `json:"respond_by"`
+	// Reminded is set once the family was reminded of the offer.
+	Reminded bool `json:"reminded,omitempty"`
 }
 
 // Event is one step of an application's history.

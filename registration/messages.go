@@ -133,7 +133,7 @@ func (s *Service) enqueue(ctx context.Context, tx Tx, a Application, kind notify
 func (s *Service) lifecycleMessages(a Application, kind notify.Kind, now time.Time) ([]notify.Message, error) {
 	var data any
 	switch kind {
-	case notify.Offer:
+	case notify.Offer, notify.OfferReminder:
 		k, _ := s.catalogue.Get(a.Offer.KitaID)
 		line := s.kitaLine(0, a.Offer.KitaID)
 		data = notify.OfferData{

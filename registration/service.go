@@ -615,6 +615,9 @@ func (s *Service) Contracted(ctx context.Context, actor access.Actor, id string)
 			if err := tx.Update(ctx, o); err != nil {
 				return err
 			}
+			if err := tx.AppendAudit(ctx, AuditEntry{At: now, Actor: actor.String(), Action: AuditChange, ApplicationID: o.ID, FamilyID: o.FamilyID, Reason: "contract_elsewhere"}); err != nil {
+				return err
+			}
 		}
 		return nil
 	})

@@ -132,6 +132,7 @@ func (p Places) Free() int { return max(0, p.Capacity-p.Taken) }
 
 // BatchReader is an optional capability of a [Tx]: reading many
 // applications in one call, in the order of ids, leaving out unknown ids.
+// A database adapter locks the rows it read until the step ends.
 // Allocation rounds use it to read a batch of offers at once; a Tx without
 // it is read one application at a time.
 type BatchReader interface {

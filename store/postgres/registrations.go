@@ -485,7 +485,9 @@ func (x regTx) ApplicationsByID(ctx context.Context, ids []string) ([]registrati
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	rows, err := x.tx.Query(ctx, `SELECT version, doc FROM applications WHERE id = ANY($1::text[])`, ids)
+	// The rows stay locked until the step ends (in id order, so that two
+	// steps lock alike): a concurrent change waits instead of failing the step.
+	rows, err := x.tx.Query(ctx, `SELECT version, doc FROM applications WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`, ids)
 	if err != nil {
 		return nil, wrap(ctx, "read applications", err)
 	}
