@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -28,6 +29,12 @@ type formData struct {
 	Tagespfl   bool
 	MessageLng []string
 }
+
+// messageLanguages are the languages a guardian may choose for the
+// messages: those registration accepts (GuardianInput.Language). The
+// message templates exist in every page language; the list grows when
+// registration accepts more.
+var messageLanguages = []string{"de", "en"}
 
 // summaryItem is one line of the error summary: a link to the field.
 type summaryItem struct {
@@ -95,7 +102,7 @@ func (p *portal) form(v url.Values) formData {
 	rules := p.app.Profile.Registration
 	d := formData{
 		V: v, Kitas: p.app.Catalogue.All(), Districts: p.app.Profile.Districts.All(), Hours: rules.Hours,
-		Reasons: rules.HardshipReasons, Tagespfl: rules.Tagespflege, MessageLng: []string{"de", "en"},
+		Reasons: rules.HardshipReasons, Tagespfl: rules.Tagespflege, MessageLng: messageLanguages,
 	}
 	d.Choices = make([]string, rules.MaxChoices)
 	copy(d.Choices, v["kita"])
@@ -106,8 +113,8 @@ func (p *portal) form(v url.Values) formData {
 // (the search's "choose" link).
 func (p *portal) registerForm(w http.ResponseWriter, r *http.Request, _ access.Actor, _ session) {
 	v := url.Values{"key": {randomToken()}, "city": {p.app.Profile.Name}}
-	if l := p.texts.lang(r); l == "en" {
-		v.Set("g0_language", "en")
+	if l := p.texts.lang(r); slices.Contains(messageLanguages, l) {
+		v.Set("g0_language", l)
 	}
 	if id := r.URL.Query().Get("kita"); id != "" {
 		if _, ok := p.app.Catalogue.Get(id); ok {

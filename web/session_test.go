@@ -1,0 +1,83 @@
+package web
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kitaportal/kitaportal/access"
+)
+
+func testSessions(now time.Time) sessions {
+	return sessions{key: []byte("0123456789abcdef0123456789abcdef"), clock: func() time.Time { return now }}
+}
+
+func TestSessions(t *testing.T) {
+	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	m := testSessions(now)
+	s := m.newSession(access.NewFachberatung("fb-1", "III"))
+	v := m.encode(s)
+
+	t.Run("a signed cookie gives back its actor", func(t *testing.T) {
+		got, err := m.decode(v)
+		require.NoError(t, err)
+		assert.Equal(t, access.NewFachberatung("fb-1", "III"), got.actor())
+	})
+	t.Run("another key's cookie, a changed payload or an expired one is no session", func(t *testing.T) {
+		other := sessions{key: []byte("another key of thirty-two bytes!"), clock: m.clock}
+		_, err := other.decode(v)
+		assert.ErrorIs(t, err, errSession)
+		forged := m.encode(session{Role: int(access.Jugendamt), ID: "x", Nonce: "n", Expires: s.Expires})
+		_, err = m.decode(forged[:len(forged)-2] + "AA")
+		assert.ErrorIs(t, err, errSession)
+		late := testSessions(now.Add(sessionTTL + time.Second))
+		_, err = late.decode(v)
+		assert.ErrorIs(t, err, errSession)
+	})
+	t.Run("a form token belongs to one session", func(t *testing.T) {
+		assert.True(t, m.checkCSRF(s, m.csrf(s)))
+		s2 := m.newSession(access.NewFachberatung("fb-1", "III"))
+		assert.False(t, m.checkCSRF(s2, m.csrf(s)))
+		assert.False(t, m.checkCSRF(s, ""))
+	})
+}
+
+// FuzzSessionDecode: any cookie value decodes without panic, and only a
+// value this key signed yields a session.
+func FuzzSessionDecode(f *testing.F) {
+	m := testSessions(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
+	f.Add(m.encode(m.newSession(access.NewJugendamt("ja"))))
+	f.Add("e30.AAAA")
+	f.Add("..")
+	f.Add("")
+	f.Fuzz(func(t *testing.T, v string) {
+		s, err := m.decode(v)
+		if err != nil {
+			return
+		}
+		if !s.actor().Valid() {
+			t.Fatalf("decoded an invalid actor from %q", v)
+		}
+	})
+}
+
+func TestFieldID(t *testing.T) {
+	for _, tc := range []struct{ path, want string }{
+		{"guardians[0].email", "guardians-0-email"},
+		{"child.birth_date", "child-birth_date"},
+		{"kitas[3]", "kitas-3"},
+		{"kitas[9]", "kitas-0"},
+		{"kitas", "kitas-0"},
+		{"guardians", "guardians-0-given_name"},
+		{"address.postal_code", "address-postal_code"},
+		{"tagespflege.district", "tagespflege-district"},
+		{"", "registration-form"},
+		{"]][[..", "registration-form"},
+	} {
+		t.Run("the path "+tc.path+" links to "+tc.want, func(t *testing.T) {
+			assert.Equal(t, tc.want, fieldID(tc.path, 5))
+		})
+	}
+}
