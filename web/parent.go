@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"net/http"
 	"net/url"
 	"slices"
@@ -146,12 +147,11 @@ func (p *portal) kita(w http.ResponseWriter, r *http.Request) {
 // status shows the family's applications, an open offer with its
 // deadline, accept and decline, the contract, and the messages received.
 func (p *portal) status(w http.ResponseWriter, r *http.Request, a access.Actor, _ session) {
-	apps, err := p.app.Registrations.List(r.Context(), a, registration.Query{FamilyID: a.FamilyID})
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
-	msgs, err := p.app.Registrations.Messages(r.Context(), a, a.FamilyID)
+	var apps []registration.Application
+	msgs, err := p.messagesAfter(r, a, func() (err error) {
+		apps, err = p.app.Registrations.List(r.Context(), a, registration.Query{FamilyID: a.FamilyID})
+		return err
+	})
 	if err != nil {
 		p.fail(w, r, err)
 		return
@@ -206,25 +206,32 @@ func (p *portal) contract(w http.ResponseWriter, r *http.Request, a access.Actor
 		p.fail(w, r, err)
 		return
 	}
-	var buf strings.Builder
+	var buf bytes.Buffer
 	if err := p.app.Contracts.Render(&buf, c); err != nil {
 		p.fail(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "application/pdf")
 	w.Header().Set("Content-Disposition", `attachment; filename="betreuungsvertrag.pdf"`)
-	_, _ = w.Write([]byte(buf.String()))
+	_, _ = buf.WriteTo(w)
+}
+
+// messagesAfter runs first, then reads the messages the family received.
+func (p *portal) messagesAfter(r *http.Request, a access.Actor, first func() error) ([]app.Message, error) {
+	if err := first(); err != nil {
+		return nil, err
+	}
+	return p.app.Registrations.Messages(r.Context(), a, a.FamilyID)
 }
 
 // confirmation shows the reference and the confirmation message's text,
 // exactly as the family receives it by mail.
 func (p *portal) confirmation(w http.ResponseWriter, r *http.Request, a access.Actor, _ session) {
-	ap, err := p.app.Registrations.Get(r.Context(), a, r.PathValue("id"))
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
-	msgs, err := p.app.Registrations.Messages(r.Context(), a, a.FamilyID)
+	var ap registration.Application
+	msgs, err := p.messagesAfter(r, a, func() (err error) {
+		ap, err = p.app.Registrations.Get(r.Context(), a, r.PathValue("id"))
+		return err
+	})
 	if err != nil {
 		p.fail(w, r, err)
 		return
