@@ -143,6 +143,16 @@ func (b *tab) check() {
 	}
 }
 
+// narrow checks that the page fits 320 CSS pixels (a phone, or 1280 px at
+// 400 % zoom; 200 % zoom is 640 px) without scrolling sideways.
+func (b *tab) narrow() {
+	b.t.Helper()
+	b.do(chromedp.EmulateViewport(320, 800))
+	over := run(b, chromedp.Evaluate[int](`document.documentElement.scrollWidth - document.documentElement.clientWidth`))
+	b.do(chromedp.EmulateViewport(1280, 900))
+	assert.LessOrEqual(b.t, over, 0, "%s scrolls sideways at 320 px", run(b, chromedp.Location()))
+}
+
 // shot writes the page at phone (375 px) and desktop (1280 px) width. In
 // other languages than German only the pages that show the language's
 // layout best (start, the form with its error summary, the offer).
@@ -215,6 +225,10 @@ func TestBrowserParentJourney(t *testing.T) {
 				assert.Equal(t, "ltr de", dir)
 			}
 			b.shot("home")
+			b.narrow()
+			// The keyboard: the first Tab reaches the skip link, which leads to the content.
+			b.do(chromedp.KeyEvent("\t"))
+			assert.Equal(t, "skip", run(b, chromedp.Evaluate[string](`document.activeElement.className`)))
 			if lang == "de" {
 				b.visit("/leichte-sprache", "main h1")
 				b.shot("leichte-sprache")
@@ -233,6 +247,7 @@ func TestBrowserParentJourney(t *testing.T) {
 			b.do(chromedp.Click(chromedp.CSS(".demo button[type=submit]")), chromedp.WaitVisible(chromedp.ID("registration-form")))
 			b.check()
 			b.shot("register")
+			b.narrow()
 			assert.Equal(t, strings.TrimPrefix(first, "/register?kita="), run(b, chromedp.Value(chromedp.ID("kitas-0"))), "the chosen Kita is wish 1")
 
 			// A parent types the form, with an e-mail address mistyped and
@@ -285,6 +300,7 @@ func TestBrowserParentJourney(t *testing.T) {
 			require.Positive(t, rep.Offers)
 			b.visit("/status", ".offer")
 			b.shot("status-offer")
+			b.narrow()
 			b.do(chromedp.Click(chromedp.CSS(".offer button.primary")), chromedp.WaitVisible(chromedp.CSS("form.contract")))
 			b.check()
 			b.do(
@@ -336,6 +352,12 @@ func TestBrowserStaff(t *testing.T) {
 			chromedp.Click(chromedp.CSS("form.free:has("+sel+") button")), chromedp.WaitVisible(chromedp.CSS(sel+`[value="2"]`)))
 		k2, _ := srv.App.Catalogue.Get(k.ID)
 		assert.Equal(t, 2, k2.FreePlaces.Under3)
+		head := "#head-" + k.ID
+		b.do(chromedp.Clear(chromedp.CSS(head)), chromedp.SendKeys(chromedp.CSS(head), "Maria Beispiel"),
+			chromedp.Click(chromedp.CSS("form.profile:has("+head+") button")), chromedp.WaitVisible(chromedp.CSS(head+`[value="Maria Beispiel"]`)))
+		b.check()
+		k3, _ := srv.App.Catalogue.Get(k.ID)
+		assert.Equal(t, "Maria Beispiel", k3.Profile.Head)
 	})
 	t.Run("a Fachberatung contacts a family and closes the referral", func(t *testing.T) {
 		srv := webtest.New(t)
@@ -370,6 +392,7 @@ func TestBrowserStaff(t *testing.T) {
 		assert.Equal(t, registration.Offered, got.Status)
 		b.visit("/staff/report?year="+url.QueryEscape("2027/2028"), "svg.chart")
 		b.shot("report")
+		b.narrow()
 		assert.Positive(t, run(b, chromedp.Evaluate[int](`document.querySelectorAll("svg.chart rect.demand").length`)))
 	})
 }

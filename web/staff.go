@@ -21,6 +21,7 @@ func (p *portal) staffRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /staff/carrier", p.with(carrier, p.carrierInbox))
 	mux.HandleFunc("POST /staff/carrier/offer", p.with(carrier, p.carrierOffer))
 	mux.HandleFunc("POST /staff/carrier/free", p.with(carrier, p.carrierFree))
+	mux.HandleFunc("POST /staff/carrier/profile", p.with(carrier, p.carrierProfile))
 	mux.HandleFunc("GET /staff/referrals", p.with(fb, p.referrals))
 	mux.HandleFunc("POST /staff/referrals/{id}/{step}", p.with(fb, p.referralStep))
 	mux.HandleFunc("GET /staff/round", p.with(ja, p.roundPage))
@@ -67,6 +68,30 @@ func (p *portal) carrierFree(w http.ResponseWriter, r *http.Request, a access.Ac
 		return
 	}
 	if err := p.app.Catalogue.ReportFreePlaces(r.Context(), a, r.PostForm.Get("kita"), kita.Capacity{Under3: u3, From3: o3}); err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/staff/carrier", http.StatusSeeOther)
+}
+
+// carrierProfile replaces the public profile of one of the carrier's
+// Kitas (head, text, concept, languages); the catalogue checks the limits.
+func (p *portal) carrierProfile(w http.ResponseWriter, r *http.Request, a access.Actor, _ session) {
+	id, f := r.PostForm.Get("kita"), r.PostForm
+	k, ok := p.app.Catalogue.Get(id)
+	if !ok {
+		p.fail(w, r, kita.ErrNotFound)
+		return
+	}
+	prof := k.Profile
+	prof.Head, prof.Text, prof.Concept = strings.TrimSpace(f.Get("head")), strings.TrimSpace(f.Get("text")), strings.TrimSpace(f.Get("concept"))
+	prof.Languages = nil
+	for _, l := range strings.Split(f.Get("languages"), ",") {
+		if l = strings.TrimSpace(l); l != "" {
+			prof.Languages = append(prof.Languages, l)
+		}
+	}
+	if err := p.app.Catalogue.UpdateProfile(r.Context(), a, id, prof); err != nil {
 		p.fail(w, r, err)
 		return
 	}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/kitaportal/kitaportal/access"
 	"github.com/kitaportal/kitaportal/app"
+	"github.com/kitaportal/kitaportal/geo"
 	"github.com/kitaportal/kitaportal/kita"
 	"github.com/kitaportal/kitaportal/registration"
 	"github.com/kitaportal/kitaportal/web/webtest"
@@ -287,4 +288,59 @@ func TestNewRefusesUnsafeOptions(t *testing.T) {
 	assert.ErrorIs(t, err, errOptions)
 	_, err = newHandler(srv.App, bytes.Repeat([]byte{1}, 32), false)
 	assert.ErrorIs(t, err, errOptions, "nobody could log in")
+}
+
+func TestStaffPagesKeepToTheirOwn(t *testing.T) {
+	srv := webtest.New(t)
+	all := srv.App.Catalogue.All()
+	k := all[0]
+	var other string
+	for _, x := range all {
+		if x.Carrier.ID != k.Carrier.ID {
+			other = x.Carrier.ID
+			break
+		}
+	}
+	require.NotEmpty(t, other)
+	g := access.NewGuardian("g1", "fam-1")
+	in := registration.Input{
+		Child:     registration.ChildInput{GivenName: "Mila", FamilyName: "Nowak", BirthDate: date.New(2023, 5, 2)},
+		Guardians: []registration.GuardianInput{{GivenName: "Olena", FamilyName: "Nowak", Email: "olena.nowak@example.org", Language: "de"}},
+		Address:   geo.Address{Street: "Kortumstraße", HouseNumber: "3", PostalCode: "44787", City: "Bochum"},
+		Start:     date.New(2027, 8, 1), Hours: int(k.Hours[0]), Kitas: []string{k.ID}, Consent: true,
+	}
+	_, err := srv.App.Registrations.Submit(context.Background(), g, in)
+	require.NoError(t, err)
+
+	v := newVisitor(t, srv)
+	v.login(url.Values{"role": {"carrier"}, "carrier": {other}})
+	_, page := v.get("/staff/carrier")
+	csrf := hidden(page, "csrf")
+	t.Run("another carrier's staff does not see the application", func(t *testing.T) {
+		assert.NotContains(t, page, "Mila")
+	})
+	t.Run("another carrier's staff cannot change the Kita's profile or free places", func(t *testing.T) {
+		resp, _ := v.post("/staff/carrier/profile", url.Values{"csrf": {csrf}, "kita": {k.ID}, "head": {"Eve"}})
+		assert.Equal(t, http.StatusNotFound, resp.StatusCode)
+		resp, _ = v.post("/staff/carrier/free", url.Values{"csrf": {csrf}, "kita": {k.ID}, "u3": {"1"}, "o3": {"1"}})
+		assert.Equal(t, http.StatusNotFound, resp.StatusCode)
+		got, _ := srv.App.Catalogue.Get(k.ID)
+		assert.NotEqual(t, "Eve", got.Profile.Head)
+	})
+	t.Run("the own carrier sees the application in the Kita view", func(t *testing.T) {
+		w := newVisitor(t, srv)
+		w.login(url.Values{"role": {"carrier"}, "carrier": {k.Carrier.ID}})
+		_, page := w.get("/staff/carrier")
+		assert.Contains(t, page, "Mila")
+	})
+	t.Run("the report's CSV is the Jugendamt's only", func(t *testing.T) {
+		resp, _ := v.get("/staff/report.csv")
+		assert.Equal(t, http.StatusNotFound, resp.StatusCode)
+		j := newVisitor(t, srv)
+		j.login(url.Values{"role": {"jugendamt"}})
+		resp, body := j.get("/staff/report.csv?year=2027%2F2028")
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+		assert.Equal(t, "text/csv; charset=utf-8", resp.Header.Get("Content-Type"))
+		assert.Contains(t, strings.SplitN(body, "\n", 2)[0], "district")
+	})
 }
