@@ -346,7 +346,7 @@ func TestBrowserStaff(t *testing.T) {
 		b.check()
 		got, err := srv.App.Registrations.Get(context.Background(), access.NewJugendamt("check"), a.ID)
 		require.NoError(t, err)
-		assert.Equal(t, registration.Offered, got.Status)
+		assert.Equal(t, registration.Offered, got.Status())
 		sel := fmt.Sprintf("#u3-%s", k.ID)
 		b.do(chromedp.Clear(chromedp.CSS(sel)), chromedp.SendKeys(chromedp.CSS(sel), "2"),
 			chromedp.Click(chromedp.CSS("form.free:has("+sel+") button")), chromedp.WaitVisible(chromedp.CSS(sel+`[value="2"]`)))
@@ -389,7 +389,7 @@ func TestBrowserStaff(t *testing.T) {
 		b.check()
 		got, err := srv.App.Registrations.Get(context.Background(), access.NewJugendamt("check"), a.ID)
 		require.NoError(t, err)
-		assert.Equal(t, registration.Offered, got.Status)
+		assert.Equal(t, registration.Offered, got.Status())
 		b.visit("/staff/report?year="+url.QueryEscape("2027/2028"), "svg.chart")
 		b.shot("report")
 		b.narrow()
