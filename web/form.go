@@ -28,6 +28,8 @@ type formData struct {
 	Reasons    []registration.HardshipReason
 	Tagespfl   bool
 	MessageLng []string
+	// GuardianRanks numbers the guardians' fieldsets (0, 1).
+	GuardianRanks []int
 }
 
 // messageLanguages are the languages a guardian may choose for the
@@ -103,6 +105,7 @@ func (p *portal) form(v url.Values) formData {
 	d := formData{
 		V: v, Kitas: p.app.Catalogue.All(), Districts: p.app.Profile.Districts.All(), Hours: rules.Hours,
 		Reasons: rules.HardshipReasons, Tagespfl: rules.Tagespflege, MessageLng: messageLanguages,
+		GuardianRanks: []int{0, 1},
 	}
 	d.Choices = make([]string, rules.MaxChoices)
 	copy(d.Choices, v["kita"])
