@@ -3,9 +3,12 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"html"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -23,6 +26,7 @@ import (
 	"github.com/kitaportal/kitaportal/geo"
 	"github.com/kitaportal/kitaportal/kita"
 	"github.com/kitaportal/kitaportal/registration"
+	"github.com/kitaportal/kitaportal/web"
 	"github.com/kitaportal/kitaportal/web/webtest"
 )
 
@@ -342,5 +346,79 @@ func TestStaffPagesKeepToTheirOwn(t *testing.T) {
 		require.Equal(t, http.StatusOK, resp.StatusCode)
 		assert.Equal(t, "text/csv; charset=utf-8", resp.Header.Get("Content-Type"))
 		assert.Contains(t, strings.SplitN(body, "\n", 2)[0], "district")
+	})
+}
+
+// headerAuth stands for a city's sign-on in front of the portal: it
+// trusts a header its proxy sets.
+type headerAuth struct{}
+
+func (headerAuth) Authenticate(r *http.Request) (access.Actor, error) {
+	if f := r.Header.Get("X-Family"); f != "" {
+		return access.NewGuardian("sso-"+f, f), nil
+	}
+	return access.Actor{}, errors.New("no sign-on")
+}
+
+func TestLoginThroughTheAuthenticator(t *testing.T) {
+	srv := webtest.New(t)
+	h, err := web.New(srv.App, web.Options{SessionKey: bytes.Repeat([]byte{7}, 32), Authenticator: headerAuth{}})
+	require.NoError(t, err)
+	ts := httptest.NewTLSServer(h)
+	defer ts.Close()
+	jar, err := cookiejar.New(nil)
+	require.NoError(t, err)
+	c := ts.Client()
+	c.Jar = jar
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+	t.Run("without the sign-on there is no session and no demo login", func(t *testing.T) {
+		resp, err := c.Get(ts.URL + "/status")
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, http.StatusSeeOther, resp.StatusCode)
+		resp, err = c.Get(ts.URL + "/demo")
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, http.StatusNotFound, resp.StatusCode)
+	})
+	t.Run("the sign-on's actor starts a session that later requests keep", func(t *testing.T) {
+		req, err := http.NewRequest(http.MethodGet, ts.URL+"/status", nil)
+		require.NoError(t, err)
+		req.Header.Set("X-Family", "fam-sso")
+		resp, err := c.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+		resp, err = c.Get(ts.URL + "/register")
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, http.StatusOK, resp.StatusCode, "the session cookie, no header")
+	})
+}
+
+func TestDeclineKeepsTheApplicationWaiting(t *testing.T) {
+	srv := webtest.New(t)
+	v := newVisitor(t, srv)
+	kitas := kitasFor(t, srv.App, date.New(2025, 3, 14), date.New(2027, 8, 1), 2)
+	v.login(url.Values{"role": {"guardian"}})
+	_, page := v.get("/register")
+	csrf, key := hidden(page, "csrf"), hidden(page, "key")
+	resp, _ := v.post("/register", registrationForm(csrf, key, kitas))
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	id := strings.TrimPrefix(resp.Header.Get("Location"), "/register/")
+	_, err := srv.App.Registrations.RunRound(context.Background(), access.NewJugendamt("ja"), "2027/2028", app.RoundOptions{})
+	require.NoError(t, err)
+	resp, _ = v.post("/status/"+id+"/decline", url.Values{"csrf": {csrf}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	a, err := srv.App.Registrations.Get(context.Background(), access.NewJugendamt("check"), id)
+	require.NoError(t, err)
+	assert.Equal(t, registration.Declined, a.Status())
+	_, page = v.get("/status")
+	assert.NotContains(t, page, "/status/"+id+"/accept", "no offer is open any more")
+	t.Run("accepting a declined offer is refused with the rule's text", func(t *testing.T) {
+		resp, page := v.post("/status/"+id+"/accept", url.Values{"csrf": {csrf}})
+		assert.Equal(t, http.StatusConflict, resp.StatusCode)
+		assert.Contains(t, page, `role="alert"`)
 	})
 }
