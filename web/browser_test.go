@@ -301,6 +301,10 @@ func TestBrowserParentJourney(t *testing.T) {
 			b.visit("/status", ".offer")
 			b.shot("status-offer")
 			b.narrow()
+			// Withdrawing asks first; "no" leads back.
+			b.do(chromedp.Click(chromedp.CSS(`a[href$="/withdraw"]`)), chromedp.WaitVisible(chromedp.CSS(`form[action$="/withdraw"]`)))
+			b.check()
+			b.do(chromedp.Click(chromedp.CSS(`main a[href="/status"]`)), chromedp.WaitVisible(chromedp.CSS(".offer")))
 			b.do(chromedp.Click(chromedp.CSS(".offer button.primary")), chromedp.WaitVisible(chromedp.CSS("form.contract")))
 			b.check()
 			b.do(

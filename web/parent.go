@@ -191,6 +191,26 @@ func (p *portal) answer(accept bool) handler {
 	}
 }
 
+// withdrawForm asks once more before an application is withdrawn (a
+// second step instead of a script's confirm dialog).
+func (p *portal) withdrawForm(w http.ResponseWriter, r *http.Request, a access.Actor, _ session) {
+	ap, err := p.app.Registrations.Get(r.Context(), a, r.PathValue("id"))
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	p.render(w, r, http.StatusOK, "withdraw", "withdraw_title", ap, nil)
+}
+
+// withdraw withdraws the application at the family's request.
+func (p *portal) withdraw(w http.ResponseWriter, r *http.Request, a access.Actor, _ session) {
+	if _, err := p.app.Registrations.Withdraw(r.Context(), a, r.PathValue("id")); err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/status", http.StatusSeeOther)
+}
+
 // contract generates the care contract of an accepted place and sends it
 // as PDF; the income is asked on the status page (for the fee bracket).
 func (p *portal) contract(w http.ResponseWriter, r *http.Request, a access.Actor, _ session) {

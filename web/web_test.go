@@ -422,3 +422,28 @@ func TestDeclineKeepsTheApplicationWaiting(t *testing.T) {
 		assert.Contains(t, page, `role="alert"`)
 	})
 }
+
+func TestWithdrawAfterAQuestion(t *testing.T) {
+	srv := webtest.New(t)
+	v := newVisitor(t, srv)
+	kitas := kitasFor(t, srv.App, date.New(2025, 3, 14), date.New(2027, 8, 1), 1)
+	v.login(url.Values{"role": {"guardian"}})
+	_, page := v.get("/register")
+	csrf, key := hidden(page, "csrf"), hidden(page, "key")
+	resp, _ := v.post("/register", registrationForm(csrf, key, kitas))
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	id := strings.TrimPrefix(resp.Header.Get("Location"), "/register/")
+	_, page = v.get("/status")
+	require.Contains(t, page, "/status/"+id+"/withdraw")
+	resp, page = v.get("/status/" + id + "/withdraw")
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	a, err := srv.App.Registrations.Get(context.Background(), access.NewJugendamt("check"), id)
+	require.NoError(t, err)
+	assert.Contains(t, page, a.Reference)
+	assert.Equal(t, registration.Confirmed, a.Status(), "asking changes nothing")
+	resp, _ = v.post("/status/"+id+"/withdraw", url.Values{"csrf": {csrf}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	a, err = srv.App.Registrations.Get(context.Background(), access.NewJugendamt("check"), id)
+	require.NoError(t, err)
+	assert.Equal(t, registration.Withdrawn, a.Status())
+}
