@@ -81,3 +81,31 @@ func TestFieldID(t *testing.T) {
 		})
 	}
 }
+
+// FuzzFormInput: whatever a browser posts, reading the registration form
+// does not panic, every problem it reports names a field, and every field
+// path links to an id the form has (or the form itself).
+func FuzzFormInput(f *testing.F) {
+	f.Add("2025-03-14", "2027-08-01", "35", "44787", "BO-001", "on")
+	f.Add("14.03.2025", "", "fünf", "", "", "")
+	f.Add("\x00", "9999-99-99", "-1", "4478\u0307", "]]", "off")
+	p := &portal{}
+	f.Fuzz(func(t *testing.T, birth, start, hours, postal, kita, check string) {
+		v := map[string][]string{
+			"child_birth": {birth}, "start": {start}, "hours": {hours}, "postal_code": {postal},
+			"consent": {check}, "tagespflege": {check}, "g1_email": {kita},
+		}
+		in, local := p.input(v, []string{kita, "", kita})
+		if len(in.Guardians) == 0 {
+			t.Fatal("the first guardian is always read")
+		}
+		for _, q := range local {
+			if q.Field == "" || q.Code != codeFormat {
+				t.Fatalf("problem without field or with another code: %+v", q)
+			}
+			if id := fieldID(q.Field, 5); id == "registration-form" {
+				t.Fatalf("%s links to no field", q.Field)
+			}
+		}
+	})
+}
