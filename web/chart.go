@@ -1,10 +1,12 @@
 package web
 
 import (
+	"math"
 	"strconv"
 
 	"github.com/kitaportal/kitaportal/app"
 	"github.com/kitaportal/kitaportal/district"
+	"github.com/kitaportal/kitaportal/kita"
 )
 
 // chart is a bar chart laid out for an SVG template: no script, no inline
@@ -75,6 +77,44 @@ func rateChart(rates ...float64) chart {
 		c.Labels = append(c.Labels, label{X: 100 + w + 6, Y: 24 + 30*i, Text: strconv.Itoa(int(r*100+0.5)) + " %"})
 	}
 	return c
+}
+
+// point is a Kita drawn on the location picture.
+type point struct {
+	X, Y  int
+	Title string
+}
+
+// locations places the hits' Kitas in a 400×300 picture, scaled to the
+// whole catalogue's extent (north up; longitudes shrunk by the latitude's
+// cosine so that distances look right). Kitas without a location are left
+// out. District outlines are not drawn: the catalogue has none.
+func locations(all []kita.Kita, hits []kita.Hit) []point {
+	minLat, maxLat, minLon, maxLon := 90.0, -90.0, 180.0, -180.0
+	for _, k := range all {
+		if k.Location.IsZero() {
+			continue
+		}
+		minLat, maxLat = math.Min(minLat, k.Location.Lat), math.Max(maxLat, k.Location.Lat)
+		minLon, maxLon = math.Min(minLon, k.Location.Lon), math.Max(maxLon, k.Location.Lon)
+	}
+	if minLat >= maxLat || minLon >= maxLon {
+		return nil
+	}
+	kx := math.Cos((minLat + maxLat) / 2 * math.Pi / 180)
+	w, h := (maxLon-minLon)*kx, maxLat-minLat
+	scale := math.Min(380/w, 280/h)
+	var out []point
+	for _, hit := range hits {
+		l := hit.Kita.Location
+		if l.IsZero() {
+			continue
+		}
+		out = append(out, point{
+			X: 10 + int((l.Lon-minLon)*kx*scale), Y: 10 + int((maxLat-l.Lat)*scale), Title: hit.Kita.Name,
+		})
+	}
+	return out
 }
 
 func maxInt(a, b int) int {

@@ -64,6 +64,7 @@ type searchData struct {
 	Searched  bool
 	Problem   string
 	NearNote  bool
+	Points    []point
 }
 
 // search finds Kitas by district, the child's age at the start, hours and
@@ -109,6 +110,7 @@ func (p *portal) search(w http.ResponseWriter, r *http.Request) {
 	} else {
 		page := p.app.Catalogue.Search(q)
 		d.Hits, d.Total, d.Searched = page.Items, page.Total, len(f) > 0
+		d.Points = locations(p.app.Catalogue.All(), page.Items)
 	}
 	p.render(w, r, http.StatusOK, "search", "search_title", d, nil)
 }

@@ -8,6 +8,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kitaportal/kitaportal/access"
+	"github.com/kitaportal/kitaportal/geo"
+	"github.com/kitaportal/kitaportal/kita"
 )
 
 func testSessions(now time.Time) sessions {
@@ -108,4 +110,21 @@ func FuzzFormInput(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestLocationsStayInsideThePicture(t *testing.T) {
+	all := []kita.Kita{
+		{ID: "a", Location: geo.Point{Lat: 51.40, Lon: 7.10}},
+		{ID: "b", Location: geo.Point{Lat: 51.55, Lon: 7.35}},
+		{ID: "c"}, // no location
+	}
+	hits := []kita.Hit{{Kita: all[0]}, {Kita: all[1]}, {Kita: all[2]}}
+	pts := locations(all, hits)
+	require.Len(t, pts, 2, "a Kita without a location is left out")
+	for _, p := range pts {
+		assert.True(t, p.X >= 10 && p.X <= 390 && p.Y >= 10 && p.Y <= 290, "%+v", p)
+	}
+	assert.Less(t, pts[1].Y, pts[0].Y, "north is up")
+	assert.Less(t, pts[0].X, pts[1].X, "east is right")
+	assert.Nil(t, locations(all[2:], hits[2:]), "no extent, no picture")
 }

@@ -128,6 +128,7 @@ func TestParentFlow(t *testing.T) {
 		for _, id := range kitas {
 			assert.Contains(t, page, "/kitas/"+id)
 		}
+		assert.Contains(t, page, `<circle`, "the picture of where they are")
 		_, near := v.get("/kitas?postal_code=44787&radius=2")
 		assert.Contains(t, near, " km")
 		_, bad := v.get("/kitas?postal_code=99999")
