@@ -8,7 +8,8 @@
 //   - parents: the start page (what the Voranmeldung is, deadlines, what
 //     happens next) and its Leichte-Sprache version; the Kita search by
 //     district, the child's age at the start, weekly hours and distance
-//     from a postal code, and each Kita's profile; the registration form
+//     from a postal code, with an SVG picture of where the Kitas found are
+//     (points, north up; no district outlines yet), and each Kita's profile; the registration form
 //     (child, guardians, address, start, hours, the city's number of
 //     ranked choices with up/down buttons, Kindertagespflege in a
 //     district, criteria and hardship reason, consent) that shows every
