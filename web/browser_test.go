@@ -375,11 +375,11 @@ func TestBrowserStaff(t *testing.T) {
 		b.check()
 		ref, err := srv.App.Referrals.Get(context.Background(), access.NewJugendamt("check"), a.TP.ReferralID)
 		require.NoError(t, err)
-		assert.Equal(t, "contacted", ref.Status.String())
+		assert.Equal(t, "contacted", ref.Status().String())
 		b.do(chromedp.Click(chromedp.CSS(`form[action$="/close"] button`)), chromedp.WaitNotPresent(chromedp.CSS(`form[action$="/close"]`)))
 		ref, err = srv.App.Referrals.Get(context.Background(), access.NewJugendamt("check"), a.TP.ReferralID)
 		require.NoError(t, err)
-		assert.Equal(t, "closed", ref.Status.String())
+		assert.Equal(t, "closed", ref.Status().String())
 	})
 	t.Run("the Jugendamt runs a round and reads the year's report", func(t *testing.T) {
 		srv := webtest.New(t)
