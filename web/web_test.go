@@ -399,23 +399,15 @@ func TestLoginThroughTheAuthenticator(t *testing.T) {
 }
 
 func TestDeclineKeepsTheApplicationWaiting(t *testing.T) {
-	srv := webtest.New(t)
-	v := newVisitor(t, srv)
-	kitas := kitasFor(t, srv.App, date.New(2025, 3, 14), date.New(2027, 8, 1), 2)
-	v.login(url.Values{"role": {"guardian"}})
-	_, page := v.get("/register")
-	csrf, key := hidden(page, "csrf"), hidden(page, "key")
-	resp, _ := v.post("/register", registrationForm(csrf, key, kitas))
-	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
-	id := strings.TrimPrefix(resp.Header.Get("Location"), "/register/")
+	srv, v, id, csrf := registeredFamily(t, 2)
 	_, err := srv.App.Registrations.RunRound(context.Background(), access.NewJugendamt("ja"), "2027/2028", app.RoundOptions{})
 	require.NoError(t, err)
-	resp, _ = v.post("/status/"+id+"/decline", url.Values{"csrf": {csrf}})
+	resp, _ := v.post("/status/"+id+"/decline", url.Values{"csrf": {csrf}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	a, err := srv.App.Registrations.Get(context.Background(), access.NewJugendamt("check"), id)
 	require.NoError(t, err)
 	assert.Equal(t, registration.Declined, a.Status())
-	_, page = v.get("/status")
+	_, page := v.get("/status")
 	assert.NotContains(t, page, "/status/"+id+"/accept", "no offer is open any more")
 	t.Run("accepting a declined offer is refused with the rule's text", func(t *testing.T) {
 		resp, page := v.post("/status/"+id+"/accept", url.Values{"csrf": {csrf}})
@@ -425,18 +417,10 @@ func TestDeclineKeepsTheApplicationWaiting(t *testing.T) {
 }
 
 func TestWithdrawAfterAQuestion(t *testing.T) {
-	srv := webtest.New(t)
-	v := newVisitor(t, srv)
-	kitas := kitasFor(t, srv.App, date.New(2025, 3, 14), date.New(2027, 8, 1), 1)
-	v.login(url.Values{"role": {"guardian"}})
-	_, page := v.get("/register")
-	csrf, key := hidden(page, "csrf"), hidden(page, "key")
-	resp, _ := v.post("/register", registrationForm(csrf, key, kitas))
-	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
-	id := strings.TrimPrefix(resp.Header.Get("Location"), "/register/")
-	_, page = v.get("/status")
+	srv, v, id, csrf := registeredFamily(t, 1)
+	_, page := v.get("/status")
 	require.Contains(t, page, "/status/"+id+"/withdraw")
-	resp, page = v.get("/status/" + id + "/withdraw")
+	resp, page := v.get("/status/" + id + "/withdraw")
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	a, err := srv.App.Registrations.Get(context.Background(), access.NewJugendamt("check"), id)
 	require.NoError(t, err)
@@ -447,4 +431,20 @@ func TestWithdrawAfterAQuestion(t *testing.T) {
 	a, err = srv.App.Registrations.Get(context.Background(), access.NewJugendamt("check"), id)
 	require.NoError(t, err)
 	assert.Equal(t, registration.Withdrawn, a.Status())
+}
+
+// registeredFamily starts a portal, logs a new family in and registers a
+// child for n Kitas through the form; it returns the application's id and
+// the session's form token.
+func registeredFamily(t *testing.T, n int) (*webtest.Server, *visitor, string, string) {
+	t.Helper()
+	srv := webtest.New(t)
+	v := newVisitor(t, srv)
+	kitas := kitasFor(t, srv.App, date.New(2025, 3, 14), date.New(2027, 8, 1), n)
+	v.login(url.Values{"role": {"guardian"}})
+	_, page := v.get("/register")
+	csrf, key := hidden(page, "csrf"), hidden(page, "key")
+	resp, _ := v.post("/register", registrationForm(csrf, key, kitas))
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	return srv, v, strings.TrimPrefix(resp.Header.Get("Location"), "/register/"), csrf
 }
