@@ -6,8 +6,9 @@
 //
 // It has three parts:
 //
-//   - [Templates]: subject and body per [Kind] and language, German and
-//     English built in, replaceable by a city ([ParseTemplates],
+//   - [Templates]: subject and body per [Kind] and language, German
+//     (binding), English, Turkish, Arabic, Ukrainian, Russian and Polish
+//     built in, replaceable by a city ([ParseTemplates],
 //     [ParseTemplatesFS]). [Templates.Compose] turns a [Draft] into a
 //     Pending [Message].
 //   - The outbox: a service writes its messages with [Outbox.Enqueue] in

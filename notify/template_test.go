@@ -58,7 +58,7 @@ func codes(t *testing.T, err error) []problem.Code {
 
 func TestDefaultTemplates(t *testing.T) {
 	tmpl := notify.DefaultTemplates()
-	assert.Equal(t, []string{"de", "en"}, tmpl.Languages())
+	assert.Equal(t, []string{"ar", "de", "en", "pl", "ru", "tr", "uk"}, tmpl.Languages())
 
 	for kind, data := range sample() {
 		for _, lang := range []string{"de", "en"} {
@@ -115,7 +115,7 @@ func TestRenderConfirmation(t *testing.T) {
 	})
 
 	t.Run("a language without templates falls back to German", func(t *testing.T) {
-		subject, _, err := tmpl.Render(notify.Confirmation, "tr", confirmation())
+		subject, _, err := tmpl.Render(notify.Confirmation, "fr", confirmation())
 		require.NoError(t, err)
 		assert.Equal(t, "Eingangsbestätigung Ihrer Voranmeldung BO-2021-000123", subject)
 	})
@@ -156,7 +156,7 @@ func TestParseTemplates(t *testing.T) {
 	t.Run("a city replaces one template and keeps the others", func(t *testing.T) {
 		tmpl, err := notify.ParseTemplates(map[string]map[notify.Kind]notify.Source{
 			"de": {notify.Confirmation: {Subject: "Voranmeldung {{.Reference}} ist da", Body: "Kitas: {{range .Kitas}}{{.Name}};{{end}} Beginn {{date .StartDate}} ({{isodate .StartDate}})"}},
-			"tr": {notify.Withdrawal: {Subject: "Geri çekildi {{.Reference}}", Body: "Başvurunuz geri çekildi."}},
+			"fr": {notify.Withdrawal: {Subject: "Retirée {{.Reference}}", Body: "Votre préinscription est retirée."}},
 		})
 		require.NoError(t, err)
 		subject, body, err := tmpl.Render(notify.Confirmation, "de", confirmation())
@@ -168,10 +168,10 @@ func TestParseTemplates(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, "Confirmation of your pre-registration BO-2021-000123", subject)
 
-		subject, _, err = tmpl.Render(notify.Withdrawal, "tr", sample()[notify.Withdrawal])
+		subject, _, err = tmpl.Render(notify.Withdrawal, "fr", sample()[notify.Withdrawal])
 		require.NoError(t, err)
-		assert.Equal(t, "Geri çekildi BO-2021-000123", subject)
-		assert.Equal(t, []string{"de", "en", "tr"}, tmpl.Languages())
+		assert.Equal(t, "Retirée BO-2021-000123", subject)
+		assert.Equal(t, []string{"ar", "de", "en", "fr", "pl", "ru", "tr", "uk"}, tmpl.Languages())
 
 		orig, _, err := notify.DefaultTemplates().Render(notify.Confirmation, "de", confirmation())
 		require.NoError(t, err)

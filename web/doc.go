@@ -1,0 +1,76 @@
+// Package web is kitaportal's reference portal: server-rendered pages for
+// parents and staff on the application layer (package app), mounted at "/"
+// next to the JSON API. [New] returns one http.Handler.
+//
+// Every page works without JavaScript (html/template, plain forms; the one
+// small script only moves the focus to an error summary). Pages:
+//
+//   - parents: the start page (what the Voranmeldung is, deadlines, what
+//     happens next) and its Leichte-Sprache version; the Kita search by
+//     district, the child's age at the start, weekly hours and distance
+//     from a postal code, with an SVG picture of where the Kitas found are
+//     (points, north up; no district outlines yet), and each Kita's profile; the registration form
+//     (child, guardians, address, start, hours, the city's number of
+//     ranked choices with up/down buttons, Kindertagespflege in a
+//     district, criteria and hardship reason, consent) that shows every
+//     problem at once in an error summary linked to the fields; the
+//     confirmation with the reference and the confirmation mail's text;
+//     the status page (applications, an open offer with its deadline,
+//     accept or decline, withdraw after a question, the contract PDF,
+//     messages received);
+//   - a carrier's staff (Träger): the inbox in the Kita view (no other
+//     choices, no rank), offering a place, reporting free places;
+//   - a Fachberatung (Kindertagespflege counselling office): the district's
+//     referrals and their steps (contacted, placed with a minder, closed);
+//   - the Jugendamt (youth welfare office): running an allocation round,
+//     the year's report with SVG charts (places against demand per
+//     district and age band, first-choice and placement rate) and CSV.
+//
+// # Languages
+//
+// Page texts are go-i18n catalogues (CLDR plural rules) in
+// locales/pages.<lang>.toml; error texts, by problem code, in
+// locales/problems.<lang>.toml, added to the catalogs of app.Catalogs. The
+// languages are German (binding: every translated page says so), English,
+// Turkish, Arabic (right to left), Ukrainian, Russian and Polish. A city
+// overrides any text with files of the same names in Options.Locales.
+// Tests fail when a page key, an error code or a message template
+// (notify/templates) is missing in a language.
+//
+// # Safety
+//
+// A session is a cookie signed with HMAC-SHA256 (Options.SessionKey),
+// carrying ids only, Secure, HttpOnly and SameSite=Lax. Every form carries
+// a token bound to the session (a MAC of its nonce), and every unsafe
+// request also passes net/http's CrossOriginProtection (Sec-Fetch-Site /
+// Origin). The Content-Security-Policy allows the portal's own style sheet
+// and script only, nothing inline. People log in through an
+// [Authenticator] (the same interface the JSON API's authenticators
+// satisfy); the demo login (/demo: pick a role) exists only with
+// Options.Demo.
+//
+// # Error contract
+//
+// [New] returns ErrOptions for a missing app, a session key shorter than 32
+// bytes, or neither an authenticator nor the demo login, and ErrLocale for
+// a malformed locale file. Handlers map every error of the application
+// layer with one switch on problem.KindOf to a status (invalid 422, denied
+// or not found 404, conflict and wrong state 409, unavailable 503,
+// otherwise 500) and show its text in the visitor's language; a denial
+// reads like a record that is not there. Logs carry codes and paths, never
+// personal data.
+//
+// # Glossary
+//
+//   - Voranmeldung: pre-registration of a need for a place.
+//   - Leichte Sprache: easy-to-read German, a public portal's duty (BITV 2.0).
+//   - Träger: the carrier that runs a Kita.
+//   - Fachberatung (Kindertagespflege): the district office that places
+//     children with child-minders (Tagespflegepersonen).
+//   - Jugendamt: the youth welfare office that runs the portal.
+//   - Härtefall: a hardship case, scored first by the city's policy.
+//   - Betreuungsvertrag: the care contract, downloaded as PDF.
+//
+// Package webtest starts the pages on a test server with Bochum's sample
+// data, so the tests run without the kitaportal command.
+package web
