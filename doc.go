@@ -47,13 +47,17 @@
 //   - tagespflege: child-minders, Fachberatung offices, referrals.
 //   - allocation: the pure allocation engine (deferred acceptance, Kita-
 //     proposing, immediate acceptance), policies, verification, JSON format.
-//   - contract: fee schedules and care contracts as PDF (through
-//     internal/fpdf, codeberg.org/go-pdf/fpdf with fonts parsed once).
+//   - contract: fee schedules and care contracts as PDF (on
+//     codeberg.org/go-pdf/fpdf, with subset fonts prepared once).
 //   - notify: message templates, the outbox dispatcher, SMTP delivery.
 //   - municipality and municipality/bochum: the profile and Bochum's.
 //   - store/memory, store/postgres, store/storetest: the adapters and the
 //     conformance suite both pass.
-//   - cmd/kitaportal: allocate, verify and simulate allocation files.
+//   - httpapi, auth: the HTTP API (OpenAPI 3.1) and the authenticators.
+//   - web: the reference portal's pages for parents and staff.
+//   - cmd/kitaportal: serve the API and the pages; allocate, verify and
+//     simulate allocation files; check and import a city's Kita list;
+//     look up a district.
 //
 // # Error contract
 //

@@ -111,7 +111,8 @@ var defaults = func() *Templates {
 	return t
 }()
 
-// DefaultTemplates returns the built-in German and English templates.
+// DefaultTemplates returns the built-in templates: German (binding),
+// English, Turkish, Arabic, Ukrainian, Russian and Polish.
 func DefaultTemplates() *Templates { return defaults }
 
 // ParseTemplates parses a city's templates, by language and kind, over the
