@@ -14,18 +14,25 @@ type regData struct {
 	apps   map[string]*registration.Application
 	byKey  map[string]string // family \x00 idempotency key -> id
 	active map[string]string // family \x00 child key \x00 year -> id of the active application
-	seq    map[string]int64
-	places map[registration.PlaceKey]registration.Places
-	audit  []registration.AuditEntry
+	// byChild and byFamily index the applications of a child (child key
+	// \x00 year) and of a family, so that the duplicate and review checks
+	// of a submission and a family's list do not scan the whole year.
+	byChild  map[string][]string
+	byFamily map[string][]string
+	seq      map[string]int64
+	places   map[registration.PlaceKey]registration.Places
+	audit    []registration.AuditEntry
 }
 
 func newRegData() regData {
 	return regData{
-		apps:   map[string]*registration.Application{},
-		byKey:  map[string]string{},
-		active: map[string]string{},
-		seq:    map[string]int64{},
-		places: map[registration.PlaceKey]registration.Places{},
+		apps:     map[string]*registration.Application{},
+		byKey:    map[string]string{},
+		active:   map[string]string{},
+		byChild:  map[string][]string{},
+		byFamily: map[string][]string{},
+		seq:      map[string]int64{},
+		places:   map[registration.PlaceKey]registration.Places{},
 	}
 }
 
@@ -116,9 +123,17 @@ func (r *regData) byIdempotency(familyID, key string) (registration.Application,
 
 func (r *regData) list(q registration.Query) []registration.Application {
 	var out []registration.Application
-	for _, a := range r.apps {
-		if matches(*a, q) {
-			out = append(out, *a)
+	if ids, ok := r.candidates(q); ok {
+		for _, id := range ids {
+			if a := r.apps[id]; a != nil && matches(*a, q) {
+				out = append(out, *a)
+			}
+		}
+	} else {
+		for _, a := range r.apps {
+			if matches(*a, q) {
+				out = append(out, *a)
+			}
 		}
 	}
 	slices.SortFunc(out, func(a, b registration.Application) int {
@@ -130,6 +145,37 @@ func (r *regData) list(q registration.Query) []registration.Application {
 	}
 	return out
 }
+
+// candidates returns the ids an index holds for q, when q names a child
+// or a family; every candidate is still checked by matches.
+func (r *regData) candidates(q registration.Query) ([]string, bool) {
+	switch {
+	case q.ChildKey != "" && q.Year != "":
+		return r.byChild[q.ChildKey+"\x00"+q.Year], true
+	case q.FamilyID != "":
+		return r.byFamily[q.FamilyID], true
+	}
+	return nil, false
+}
+
+// index adds id to the entry k of an index, or with add false removes it.
+func index(t *tx, m map[string][]string, k, id string, add bool) {
+	old := m[k]
+	if add {
+		setKey(t, m, k, append(slices.Clip(old), id))
+		return
+	}
+	i := slices.Index(old, id)
+	switch {
+	case i < 0:
+	case len(old) == 1:
+		deleteKey(t, m, k)
+	default:
+		setKey(t, m, k, slices.Delete(slices.Clone(old), i, i+1))
+	}
+}
+
+func childIndexKey(a registration.Application) string { return a.ChildKey + "\x00" + a.Year }
 
 func matches(a registration.Application, q registration.Query) bool {
 	if q.FamilyID != "" && a.FamilyID != q.FamilyID {
@@ -220,6 +266,10 @@ func (x regTx) Insert(ctx context.Context, a registration.Application) error {
 	if a.IdempotencyKey != "" {
 		setKey(x.t, r.byKey, a.FamilyID+"\x00"+a.IdempotencyKey, a.ID)
 	}
+	if a.ChildKey != "" {
+		index(x.t, r.byChild, childIndexKey(a), a.ID, true)
+	}
+	index(x.t, r.byFamily, a.FamilyID, a.ID, true)
 	a = a.Clone()
 	a = a.AtVersion(1)
 	setKey(x.t, r.apps, a.ID, &a)
@@ -251,6 +301,18 @@ func (x regTx) Update(ctx context.Context, a registration.Application) error {
 	}
 	if old.IdempotencyKey != "" && a.IdempotencyKey == "" {
 		deleteKey(x.t, r.byKey, old.FamilyID+"\x00"+old.IdempotencyKey)
+	}
+	if childIndexKey(*old) != childIndexKey(a) {
+		if old.ChildKey != "" {
+			index(x.t, r.byChild, childIndexKey(*old), a.ID, false)
+		}
+		if a.ChildKey != "" {
+			index(x.t, r.byChild, childIndexKey(a), a.ID, true)
+		}
+	}
+	if old.FamilyID != a.FamilyID {
+		index(x.t, r.byFamily, old.FamilyID, a.ID, false)
+		index(x.t, r.byFamily, a.FamilyID, a.ID, true)
 	}
 	a = a.Clone()
 	a = a.AtVersion(old.Version() + 1)
