@@ -17,8 +17,8 @@ type regData struct {
 	// byChild and byFamily index the applications of a child (child key
 	// \x00 year) and of a family, so that the duplicate and review checks
 	// of a submission and a family's list do not scan the whole year.
-	byChild  map[string][]string
-	byFamily map[string][]string
+	byChild  map[string]map[string]struct{}
+	byFamily map[string]map[string]struct{}
 	seq      map[string]int64
 	places   map[registration.PlaceKey]registration.Places
 	audit    []registration.AuditEntry
@@ -29,8 +29,8 @@ func newRegData() regData {
 		apps:     map[string]*registration.Application{},
 		byKey:    map[string]string{},
 		active:   map[string]string{},
-		byChild:  map[string][]string{},
-		byFamily: map[string][]string{},
+		byChild:  map[string]map[string]struct{}{},
+		byFamily: map[string]map[string]struct{}{},
 		seq:      map[string]int64{},
 		places:   map[registration.PlaceKey]registration.Places{},
 	}
@@ -149,29 +149,44 @@ func (r *regData) list(q registration.Query) []registration.Application {
 // candidates returns the ids an index holds for q, when q names a child
 // or a family; every candidate is still checked by matches.
 func (r *regData) candidates(q registration.Query) ([]string, bool) {
+	var set map[string]struct{}
 	switch {
 	case q.ChildKey != "" && q.Year != "":
-		return r.byChild[q.ChildKey+"\x00"+q.Year], true
+		set = r.byChild[q.ChildKey+"\x00"+q.Year]
 	case q.FamilyID != "":
-		return r.byFamily[q.FamilyID], true
+		set = r.byFamily[q.FamilyID]
+	default:
+		return nil, false
 	}
-	return nil, false
+	ids := make([]string, 0, len(set))
+	for id := range set {
+		ids = append(ids, id)
+	}
+	return ids, true
 }
 
-// index adds id to the entry k of an index, or with add false removes it.
-func index(t *tx, m map[string][]string, k, id string, add bool) {
-	old := m[k]
+// index adds id to the entry k of an index, or with add false removes it,
+// and registers the undo.
+func index(t *tx, m map[string]map[string]struct{}, k, id string, add bool) {
+	set := m[k]
 	if add {
-		setKey(t, m, k, append(slices.Clip(old), id))
+		if set == nil {
+			set = map[string]struct{}{}
+			setKey(t, m, k, set)
+		}
+		if _, ok := set[id]; !ok {
+			set[id] = struct{}{}
+			t.onUndo(func() { delete(set, id) })
+		}
 		return
 	}
-	i := slices.Index(old, id)
-	switch {
-	case i < 0:
-	case len(old) == 1:
+	if _, ok := set[id]; !ok {
+		return
+	}
+	delete(set, id)
+	t.onUndo(func() { set[id] = struct{}{} })
+	if len(set) == 0 {
 		deleteKey(t, m, k)
-	default:
-		setKey(t, m, k, slices.Delete(slices.Clone(old), i, i+1))
 	}
 }
 
