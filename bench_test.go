@@ -14,10 +14,13 @@ import (
 
 	"github.com/kitaportal/kitaportal"
 	"github.com/kitaportal/kitaportal/access"
+	"github.com/kitaportal/kitaportal/app"
 	"github.com/kitaportal/kitaportal/geo"
 	"github.com/kitaportal/kitaportal/kita"
 	"github.com/kitaportal/kitaportal/municipality/bochum"
+	"github.com/kitaportal/kitaportal/notify"
 	"github.com/kitaportal/kitaportal/registration"
+	"github.com/kitaportal/kitaportal/store/postgres"
 )
 
 // bochumYear opens a portal with Bochum's profile and sample catalogue and
@@ -35,12 +38,9 @@ func bochumYear(b *testing.B, cfg kitaportal.Config, n int) *kitaportal.Portal {
 	}
 	clock := time.Date(2026, 11, 25, 10, 0, 0, 0, berlin)
 	cfg.Profile, cfg.Catalogue, cfg.Clock = profile, cat, func() time.Time { return clock }
+	cfg.Transport = notify.NewMemoryTransport()
 	p, err := kitaportal.Open(ctx, cfg)
 	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(p.Close)
-	if err := p.Registrations.SyncPlaces(ctx, access.SystemActor, "2027/2028", cat.All()); err != nil {
 		b.Fatal(err)
 	}
 	r := rand.New(rand.NewPCG(1, 2))
@@ -60,7 +60,7 @@ func bochumYear(b *testing.B, cfg kitaportal.Config, n int) *kitaportal.Portal {
 			}
 		}
 		family := fmt.Sprintf("F%05d", i)
-		_, err := p.Registrations.Submit(ctx, access.NewGuardian("g", family), family, registration.Input{
+		_, err := p.Registrations.Submit(ctx, access.NewGuardian("g", family), registration.Input{
 			Child:     registration.ChildInput{GivenName: fmt.Sprintf("Kind %d", i), FamilyName: "Beispiel", BirthDate: birth},
 			Guardians: []registration.GuardianInput{{GivenName: "Eva", FamilyName: "Beispiel", Email: "eva@beispiel.example", Language: "de", Working: true}},
 			Address:   geo.Address{Street: "Kortumstraße", HouseNumber: "5", PostalCode: "44787", City: "Bochum"},
@@ -86,7 +86,7 @@ func BenchmarkRoundBochum(b *testing.B) {
 		var offers int
 		for b.Loop() {
 			rep, err := p.Registrations.RunRound(ctx, access.SystemActor, "2027/2028",
-				registration.RoundOptions{Policy: p.Profile.Policy, Mechanism: p.Profile.Mechanism})
+				app.RoundOptions{})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -117,6 +117,11 @@ func BenchmarkRoundBochum(b *testing.B) {
 		q := u.Query()
 		q.Set("search_path", schema)
 		u.RawQuery = q.Encode()
-		run(b, kitaportal.Config{PostgresURL: u.String()})
+		pg, err := postgres.Open(context.Background(), u.String())
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(pg.Close)
+		run(b, kitaportal.Config{Store: pg})
 	})
 }

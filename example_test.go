@@ -34,7 +34,6 @@ func ExampleOpen() {
 		fmt.Println(err)
 		return
 	}
-	defer portal.Close()
 
 	parent := access.NewGuardian("user-4711", "family-4711")
 	in := registration.Input{
@@ -46,7 +45,7 @@ func ExampleOpen() {
 		Kitas:     []string{"BO-002", "BO-009", "BO-014"},
 		Consent:   true,
 	}
-	receipt, err := portal.Registrations.Submit(ctx, parent, "family-4711", in)
+	receipt, err := portal.Registrations.Submit(ctx, parent, in)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -61,7 +60,7 @@ func ExampleOpen() {
 
 	in.Kitas = []string{"BO-001", "BO-002", "BO-003", "BO-004", "BO-005", "BO-006"}
 	in.Child.GivenName = "Paul"
-	_, err = portal.Registrations.Submit(ctx, parent, "family-4711", in)
+	_, err = portal.Registrations.Submit(ctx, parent, in)
 	var problems problem.List
 	if errors.As(err, &problems) {
 		for _, p := range problems {

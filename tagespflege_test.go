@@ -38,7 +38,7 @@ func TestTagespflegePlacement(t *testing.T) {
 		assert.Equal(t, "placed_in_tagespflege", a.History[len(a.History)-1].Reason)
 		assert.Empty(t, a.OpenChoices())
 		assert.Nil(t, a.Offer, "the offered Kita place is given back")
-		places, err := w.p.Store().Registrations().Places(w.ctx, "2027/2028")
+		places, err := w.store.Registrations().Places(w.ctx, "2027/2028")
 		require.NoError(t, err)
 		for _, p := range places {
 			assert.Zero(t, p.Taken, "place %v", p.PlaceKey)
@@ -56,35 +56,33 @@ func TestTagespflegePlacement(t *testing.T) {
 		assert.Equal(t, registration.Accepted, a.Status)
 	})
 
-	t.Run("reconciliation finishes a placement whose second step did not happen", func(t *testing.T) {
+	t.Run("a minder without a free place leaves the Kita choices untouched", func(t *testing.T) {
 		w := newWorld(t)
-		minder := addMinder(t, w)
-		// Only the first step: the placement in the Tagespflege store.
-		direct := tagespflege.NewService(w.p.Store().Tagespflege(), w.p.Profile.Offices, time.Now)
-		_, err := direct.Place(w.ctx, w.referID, minder, start, "fb1")
+		m := bochum.Minders(1, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))[0]
+		m.District, m.Capacity = "I", 1
+		m, err := w.p.Referrals.AddMinder(w.ctx, fb, m)
 		require.NoError(t, err)
-		a, _ := w.p.Registrations.Get(w.ctx, access.NewJugendamt("ja"), w.app.ID)
-		require.Equal(t, registration.Confirmed, a.Status)
-
-		_, err = w.p.Referrals.Reconcile(w.ctx, fb, []string{"I"})
-		assert.ErrorIs(t, err, access.ErrDenied)
-		n, err := w.p.Referrals.Reconcile(w.ctx, access.NewJugendamt("ja"), []string{"I", "II"})
+		other := w.submitSibling(t, "B")
+		_, err = w.p.Referrals.Place(w.ctx, fb, other.TP.ReferralID, m.ID, start)
 		require.NoError(t, err)
-		assert.Equal(t, 1, n)
-		a, _ = w.p.Registrations.Get(w.ctx, access.NewJugendamt("ja"), w.app.ID)
-		assert.Equal(t, registration.Withdrawn, a.Status)
-		n, err = w.p.Referrals.Reconcile(w.ctx, access.NewJugendamt("ja"), []string{"I"})
+		_, err = w.p.Referrals.Place(w.ctx, fb, w.referID, m.ID, start)
+		assert.ErrorIs(t, err, tagespflege.ErrMinderFull)
+		a, err := w.p.Registrations.Get(w.ctx, access.NewJugendamt("ja"), w.app.ID)
 		require.NoError(t, err)
-		assert.Zero(t, n, "reconciliation is idempotent")
+		assert.Equal(t, registration.Confirmed, a.Status, "placement and release are one step")
 	})
 
-	t.Run("only the district's Fachberatung, the Jugendamt and the system may release", func(t *testing.T) {
+	t.Run("a Fachberatung never receives the application, on a first or a repeated placement", func(t *testing.T) {
 		w := newWorld(t)
-		_, err := w.p.Registrations.ReleaseForTagespflege(w.ctx, access.NewFachberatung("fb2", "II"), w.app.ID)
+		minder := addMinder(t, w)
+		_, err := w.p.Referrals.Place(w.ctx, access.NewFachberatung("fb2", "II"), w.referID, minder, start)
+		assert.ErrorIs(t, err, access.ErrDenied, "another district's office")
+		ref, err := w.p.Referrals.Place(w.ctx, fb, w.referID, minder, start)
+		require.NoError(t, err)
+		assert.Equal(t, tagespflege.Placed, ref.Status)
+		_, err = w.p.Referrals.Place(w.ctx, fb, w.referID, minder, start)
+		assert.ErrorIs(t, err, tagespflege.ErrTransition, "a repeat changes nothing and reveals nothing")
+		_, err = w.p.Registrations.Get(w.ctx, fb, w.app.ID)
 		assert.ErrorIs(t, err, access.ErrDenied)
-		_, err = w.p.Registrations.ReleaseForTagespflege(w.ctx, access.NewGuardian("ga", "A"), w.app.ID)
-		assert.ErrorIs(t, err, access.ErrDenied)
-		_, err = w.p.Registrations.ReleaseForTagespflege(w.ctx, fb, w.app.ID)
-		assert.NoError(t, err)
 	})
 }

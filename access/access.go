@@ -1,14 +1,24 @@
 package access
 
 import (
-	"errors"
+	"github.com/kitaportal/kitaportal/problem"
 
 	"github.com/kitaportal/kitaportal/internal/enum"
 )
 
 // ErrDenied: the actor may not do this. It says nothing about whether the
 // record exists.
-var ErrDenied = errors.New("access: denied")
+var ErrDenied = problem.NewSentinel(problem.NotFound, CodeDenied, "access: denied")
+
+// CodeDenied is the stable code of [ErrDenied].
+const CodeDenied problem.Code = "access.denied"
+
+// Messages are the German and English texts of the access codes. A denial
+// reads like a record that is not there.
+var Messages = problem.Catalog{
+	"de": {CodeDenied: "Dieser Eintrag wurde nicht gefunden."},
+	"en": {CodeDenied: "This record was not found."},
+}
 
 // Role is the kind of actor.
 type Role int
@@ -108,109 +118,15 @@ const (
 	FullView
 )
 
-// Application is what the rules need to know of an application.
-type Application struct {
-	FamilyID string
-	// Carriers are the carriers of the chosen Kitas.
-	Carriers []string
-	// District is the Tagespflege district, if Tagespflege was chosen.
-	TagespflegeDistrict string
-}
-
-// ApplicationView returns how much of an application the actor may see.
-func ApplicationView(a Actor, app Application) View {
-	if !a.Valid() {
+// ApplicationView returns how much of an application the actor may see:
+// the Kita view for a carrier's staff, everything for the others the
+// table lets read it ([ReadApplication]).
+func ApplicationView(a Actor, s Subject) View {
+	if Can(a, ReadApplication, s) != nil {
 		return NoView
 	}
-	switch a.Role {
-	case Jugendamt, System:
-		return FullView
-	case Guardian:
-		if a.FamilyID == app.FamilyID {
-			return FullView
-		}
-	case CarrierStaff:
-		for _, c := range app.Carriers {
-			if c == a.CarrierID {
-				return KitaView
-			}
-		}
+	if a.Role == CarrierStaff {
+		return KitaView
 	}
-	return NoView
-}
-
-// ReadApplication returns ErrDenied unless the actor may see the application at all.
-func ReadApplication(a Actor, app Application) error {
-	if ApplicationView(a, app) == NoView {
-		return ErrDenied
-	}
-	return nil
-}
-
-// ChangeApplication allows the family itself, the Jugendamt and the system
-// to change choices or withdraw.
-func ChangeApplication(a Actor, app Application) error {
-	if ApplicationView(a, app) == FullView {
-		return nil
-	}
-	return ErrDenied
-}
-
-// SubmitFor allows a guardian to submit for their own family, and the
-// Jugendamt (registering on a family's behalf at the counter).
-func SubmitFor(a Actor, familyID string) error {
-	if !a.Valid() {
-		return ErrDenied
-	}
-	switch a.Role {
-	case Guardian:
-		if a.FamilyID == familyID {
-			return nil
-		}
-	case Jugendamt:
-		return nil
-	}
-	return ErrDenied
-}
-
-// ActOnKita allows a carrier's staff to act for its own Kitas (offers,
-// profile, free places), and the Jugendamt and system for all.
-func ActOnKita(a Actor, kitaCarrier string) error {
-	if !a.Valid() {
-		return ErrDenied
-	}
-	switch a.Role {
-	case Jugendamt, System:
-		return nil
-	case CarrierStaff:
-		if a.CarrierID == kitaCarrier {
-			return nil
-		}
-	}
-	return ErrDenied
-}
-
-// ReadReferrals allows a Fachberatung its own district, and the Jugendamt and system all.
-func ReadReferrals(a Actor, district string) error {
-	if !a.Valid() {
-		return ErrDenied
-	}
-	switch a.Role {
-	case Jugendamt, System:
-		return nil
-	case Fachberatung:
-		if a.District == district {
-			return nil
-		}
-	}
-	return ErrDenied
-}
-
-// RunAllocation allows the Jugendamt and the system to run allocation
-// rounds and read city-wide reports.
-func RunAllocation(a Actor) error {
-	if a.Valid() && (a.Role == Jugendamt || a.Role == System) {
-		return nil
-	}
-	return ErrDenied
+	return FullView
 }

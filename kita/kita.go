@@ -1,6 +1,8 @@
 package kita
 
 import (
+	"github.com/kitaportal/kitaportal/problem"
+
 	"errors"
 	"time"
 
@@ -9,7 +11,7 @@ import (
 )
 
 // ErrNotFound: no Kita with that id.
-var ErrNotFound = errors.New("kita: not found")
+var ErrNotFound = problem.NewSentinel(problem.NotFound, "kita.not_found", "kita: not found")
 
 // CarrierKind is the kind of a Träger (the organisation that runs a Kita).
 type CarrierKind int

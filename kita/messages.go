@@ -7,6 +7,8 @@ import "github.com/kitaportal/kitaportal/problem"
 // problem's Params.
 var Messages = problem.Catalog{
 	"de": {
+		"kita.stale_report":    "Es liegt bereits eine neuere Meldung freier Plätze vor.",
+		"kita.not_found":       "Diese Kita wurde nicht gefunden.",
 		CodeCalendar:           "Die Kalendereinstellung ist unmöglich.",
 		CodeIDMissing:          "Die Kita braucht eine Kennung.",
 		CodeIDInvalid:          "Die Kennung darf keine Leerzeichen enthalten und höchstens {max} Zeichen lang sein.",
@@ -44,6 +46,8 @@ var Messages = problem.Catalog{
 		CodeCSVMapping:         "Die Spaltenzuordnung ist unvollständig oder widersprüchlich.",
 	},
 	"en": {
+		"kita.stale_report":    "A newer report of free places exists already.",
+		"kita.not_found":       "This Kita was not found.",
 		CodeCalendar:           "The calendar setting is impossible.",
 		CodeIDMissing:          "The Kita needs an id.",
 		CodeIDInvalid:          "The id must not contain spaces and may have at most {max} characters.",

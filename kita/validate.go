@@ -37,7 +37,7 @@ var (
 	// ErrStaleReport: a free-place report is older than the one the catalogue
 	// holds; it is ignored so that reports arriving out of order cannot turn
 	// fresh figures stale.
-	ErrStaleReport = errors.New("kita: free-place report older than the current one")
+	ErrStaleReport = problem.NewSentinel(problem.Conflict, "kita.stale_report", "kita: free-place report older than the current one")
 	// ErrQuery: a search query breaks a rule (see [Query.Validate]).
 	ErrQuery = errors.New("kita: invalid search query")
 )

@@ -1,6 +1,8 @@
 package registration
 
 import (
+	"github.com/kitaportal/kitaportal/problem"
+
 	"errors"
 	"slices"
 	"time"
@@ -16,19 +18,21 @@ import (
 // validation has its own sentinel too (see rules.go).
 var (
 	// ErrNotFound: no application with that id (or the actor may not know it).
-	ErrNotFound = errors.New("registration: application not found")
+	ErrNotFound = problem.NewSentinel(problem.NotFound, "registration.not_found", "registration: application not found")
 	// ErrDuplicate: the same child already has an application for that Kita year.
-	ErrDuplicate = errors.New("registration: duplicate application")
+	ErrDuplicate = problem.NewSentinel(problem.Exists, "registration.duplicate", "registration: duplicate application")
 	// ErrConflict: the application changed since it was read (stale version).
-	ErrConflict = errors.New("registration: version conflict")
+	ErrConflict = problem.NewSentinel(problem.Conflict, "registration.conflict", "registration: version conflict")
 	// ErrTransition: the application's state does not allow that step.
-	ErrTransition = errors.New("registration: transition not allowed")
+	ErrTransition = problem.NewSentinel(problem.WrongState, "registration.transition", "registration: transition not allowed")
 	// ErrDeadline: the city's allocation deadline for that Kita year has passed.
-	ErrDeadline = errors.New("registration: allocation deadline passed")
+	ErrDeadline = problem.NewSentinel(problem.WrongState, "registration.deadline", "registration: allocation deadline passed")
+	// ErrOfferLapsed: the offer was not accepted by its RespondBy date.
+	ErrOfferLapsed = problem.NewSentinel(problem.WrongState, "registration.offer_lapsed", "registration: offer lapsed")
 	// ErrNoPlace: the Kita has no free place left in that band and year.
-	ErrNoPlace = errors.New("registration: no free place")
+	ErrNoPlace = problem.NewSentinel(problem.WrongState, "registration.no_place", "registration: no free place")
 	// ErrExists: a record with that id exists already.
-	ErrExists = errors.New("registration: already exists")
+	ErrExists = problem.NewSentinel(problem.Exists, "registration.exists", "registration: already exists")
 )
 
 // Status is where an application stands in its lifecycle.
@@ -211,8 +215,10 @@ type Offer struct {
 	Band   kita.Band `json:"band"`
 	Round  int       `json:"round"`
 	At     time.Time `json:"at"`
-	// RespondBy is when the offer lapses without an answer.
+	// RespondBy is the last day to accept; the offer lapses after it.
 	RespondBy date.Date `json:"respond_by"`
+	// Reminded is set once the family was reminded of the offer.
+	Reminded bool `json:"reminded,omitempty"`
 }
 
 // Event is one step of an application's history.

@@ -5,6 +5,16 @@ import "github.com/kitaportal/kitaportal/problem"
 // Messages are the German and English texts of the registration codes.
 var Messages = problem.Catalog{
 	"de": {
+		"registration.rules_reminder_days":  "Die Erinnerung muss zwischen 0 (keine) und der Antwortfrist weniger einem Tag liegen.",
+		"registration.round_published":      "Diese Vergaberunde ist bereits veröffentlicht; eine spätere Runde trägt die nächste Nummer.",
+		"registration.offer_lapsed":         "Die Frist zur Annahme dieses Platzangebots ist abgelaufen.",
+		"registration.not_found":            "Diese Anmeldung wurde nicht gefunden.",
+		"registration.duplicate":            "Für dieses Kind liegt für dieses Kindergartenjahr bereits eine Anmeldung Ihrer Familie vor.",
+		"registration.conflict":             "Die Anmeldung wurde inzwischen geändert. Bitte laden Sie sie neu und versuchen Sie es erneut.",
+		"registration.transition":           "Dieser Schritt ist im aktuellen Stand der Anmeldung nicht möglich.",
+		"registration.deadline":             "Die Frist für Änderungen in diesem Kindergartenjahr ist abgelaufen.",
+		"registration.no_place":             "Diese Kita hat in dieser Altersgruppe keinen freien Platz mehr.",
+		"registration.exists":               "Ein Eintrag mit dieser Kennung existiert bereits.",
 		"registration.malformed":            "Das Anmeldedokument ist kein gültiges JSON der erwarteten Form (Stelle {offset}).",
 		"registration.too_large":            "Das Anmeldedokument ist zu groß (höchstens {max} Bytes).",
 		"registration.no_choice":            "Bitte wählen Sie mindestens eine Kita oder die Kindertagespflege.",
@@ -38,6 +48,16 @@ var Messages = problem.Catalog{
 		"registration.rules_periods":        "Die Fristen der Stadt sind ungültig.",
 	},
 	"en": {
+		"registration.rules_reminder_days":  "The reminder must lie between 0 (none) and one day less than the time to answer.",
+		"registration.round_published":      "This allocation round is published already; a later round takes the next number.",
+		"registration.offer_lapsed":         "The time to accept this offer has passed.",
+		"registration.not_found":            "This application was not found.",
+		"registration.duplicate":            "Your family has already registered this child for this Kita year.",
+		"registration.conflict":             "The application changed meanwhile. Please reload it and try again.",
+		"registration.transition":           "This step is not possible in the current state of the application.",
+		"registration.deadline":             "The deadline for changes in this Kita year has passed.",
+		"registration.no_place":             "This Kita has no free place left in this age group.",
+		"registration.exists":               "A record with this id exists already.",
 		"registration.malformed":            "The application document is not valid JSON of the expected shape (offset {offset}).",
 		"registration.too_large":            "The application document is too large (at most {max} bytes).",
 		"registration.no_choice":            "Please choose at least one Kita or child-minding (Kindertagespflege).",

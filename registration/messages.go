@@ -104,7 +104,7 @@ func (s *Service) submissionMessages(a Application, kitas []kita.Kita, now time.
 			return nil, err
 		}
 		msgs = append(msgs, notify.Message{
-			ID: s.newID(), Kind: notify.Referral, Subject: a.TP.ReferralID, To: tp.Office.Email, ToName: tp.Office.Name,
+			ID: s.newID(), Kind: notify.Referral, Subject: a.TP.ReferralID, FamilyID: a.FamilyID, To: tp.Office.Email, ToName: tp.Office.Name,
 			Lang: "de", Title: subject, Body: body, Status: notify.Pending, CreatedAt: now, NextAttempt: now,
 		})
 	}
@@ -133,7 +133,7 @@ func (s *Service) enqueue(ctx context.Context, tx Tx, a Application, kind notify
 func (s *Service) lifecycleMessages(a Application, kind notify.Kind, now time.Time) ([]notify.Message, error) {
 	var data any
 	switch kind {
-	case notify.Offer:
+	case notify.Offer, notify.OfferReminder:
 		k, _ := s.catalogue.Get(a.Offer.KitaID)
 		line := s.kitaLine(0, a.Offer.KitaID)
 		data = notify.OfferData{

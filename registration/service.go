@@ -13,7 +13,6 @@ import (
 	"github.com/kitaportal/kitaportal/access"
 	"github.com/kitaportal/kitaportal/kita"
 	"github.com/kitaportal/kitaportal/notify"
-	"github.com/kitaportal/kitaportal/problem"
 	"github.com/kitaportal/kitaportal/tagespflege"
 )
 
@@ -80,13 +79,11 @@ type Receipt struct {
 // chosen, the referral to the district's Fachberatung with its message.
 // Bad input returns a problem.List and stores nothing.
 func (s *Service) Submit(ctx context.Context, actor access.Actor, familyID string, in Input) (Receipt, error) {
-	if err := access.SubmitFor(actor, familyID); err != nil {
+	if err := checkFamilyID(familyID); err != nil {
 		return Receipt{}, err
 	}
-	if familyID == "" || len(familyID) > 128 {
-		var c problem.Collector
-		c.Add("family_id", "registration.family_id", ErrFamilyID)
-		return Receipt{}, c.Err()
+	if err := access.Can(actor, access.SubmitApplication, access.Subject{FamilyID: familyID}); err != nil {
+		return Receipt{}, err
 	}
 	in.normalize()
 	if in.IdempotencyKey != "" {
@@ -165,6 +162,9 @@ func (s *Service) Submit(ctx context.Context, actor access.Actor, familyID strin
 		if err := tx.AppendAudit(ctx, AuditEntry{At: now, Actor: who, Action: AuditSubmit, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: "voranmeldung"}); err != nil {
 			return err
 		}
+		if err := flagCrossFamily(ctx, tx, a, now); err != nil {
+			return err
+		}
 		app = a
 		return nil
 	})
@@ -179,6 +179,26 @@ func (s *Service) Submit(ctx context.Context, actor access.Actor, familyID strin
 	}
 	app.Version = 1
 	return Receipt{Application: app}, nil
+}
+
+// flagCrossFamily records, for the Jugendamt to review, that another
+// family holds an active application with the same child key for the same
+// Kita year. The match is never acted on and never shown to either family:
+// the audit entry names no family, so no family's export holds it.
+func flagCrossFamily(ctx context.Context, tx Tx, a Application, now time.Time) error {
+	if a.ChildKey == "" {
+		return nil
+	}
+	same, err := tx.Applications(ctx, Query{ChildKey: a.ChildKey, Year: a.Year})
+	if err != nil {
+		return err
+	}
+	for _, o := range same {
+		if o.FamilyID != a.FamilyID && o.Status != Withdrawn && o.Status != Expired {
+			return tx.AppendAudit(ctx, AuditEntry{At: now, Actor: "system:registration", Action: AuditReview, ApplicationID: a.ID, Reason: ReasonCrossFamilyMatch})
+		}
+	}
+	return nil
 }
 
 // Get returns an application as the actor may see it.
@@ -204,17 +224,21 @@ func (s *Service) Get(ctx context.Context, actor access.Actor, id string) (Appli
 // A guardian sees only their family's; a carrier's staff only those that
 // chose one of its Kitas, in the Kita view.
 func (s *Service) List(ctx context.Context, actor access.Actor, q Query) ([]Application, error) {
-	if !actor.Valid() {
+	switch access.Scope(actor, access.ReadApplication) {
+	case access.Never:
 		return nil, access.ErrDenied
-	}
-	switch actor.Role {
-	case access.Guardian:
-		q.FamilyID = actor.FamilyID
-	case access.CarrierStaff:
-		// Narrowed by the view filter below; a carrier's Kitas are found by
-		// the choices' carrier field.
-	case access.Fachberatung:
-		return nil, access.ErrDenied
+	case access.Own:
+		if f := access.FamilyOf(actor); f != "" {
+			q.FamilyID = f
+		}
+		// A carrier's staff filtering by Kitas filters by its own only: the
+		// choices of other carriers' Kitas are not its business.
+		if len(q.KitaIDs) > 0 {
+			q.KitaIDs = access.NarrowKitas(actor, q.KitaIDs, s.carrierOf)
+			if len(q.KitaIDs) == 0 {
+				return []Application{}, nil
+			}
+		}
 	}
 	apps, err := s.store.Applications(ctx, q)
 	if err != nil {
@@ -226,9 +250,7 @@ func (s *Service) List(ctx context.Context, actor access.Actor, q Query) ([]Appl
 	for _, a := range apps {
 		if v, ok := viewFor(actor, a); ok {
 			out = append(out, v)
-			if actor.Role != access.System {
-				trail = append(trail, AuditEntry{At: now, Actor: actor.String(), Action: AuditRead, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: "list"})
-			}
+			trail = append(trail, AuditEntry{At: now, Actor: actor.String(), Action: AuditRead, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: "list"})
 		}
 	}
 	if len(trail) > 0 {
@@ -247,21 +269,31 @@ func (s *Service) List(ctx context.Context, actor access.Actor, q Query) ([]Appl
 	return out, nil
 }
 
-// facts returns what the access rules need to know of a.
-func facts(a Application) access.Application {
-	f := access.Application{FamilyID: a.FamilyID}
+// carrierOf returns the carrier of a Kita of the catalogue ("" when unknown).
+func (s *Service) carrierOf(kitaID string) string {
+	k, ok := s.catalogue.Get(kitaID)
+	if !ok {
+		return ""
+	}
+	return k.Carrier.ID
+}
+
+// Subject returns what the access rules need to know of a: its family,
+// the carriers of its choices and its Tagespflege district.
+func Subject(a Application) access.Subject {
+	f := access.Subject{FamilyID: a.FamilyID}
 	for _, c := range a.Choices {
 		f.Carriers = append(f.Carriers, c.Carrier)
 	}
 	if a.TP != nil {
-		f.TagespflegeDistrict = a.TP.District
+		f.District = a.TP.District
 	}
 	return f
 }
 
 // viewFor returns the application as the actor may see it.
 func viewFor(actor access.Actor, a Application) (Application, bool) {
-	switch access.ApplicationView(actor, facts(a)) {
+	switch access.ApplicationView(actor, Subject(a)) {
 	case access.FullView:
 		return a, true
 	case access.KitaView:
@@ -344,7 +376,7 @@ func (s *Service) update(ctx context.Context, actor access.Actor, id string, all
 }
 
 func familyOnly(actor access.Actor, a Application) error {
-	return access.ChangeApplication(actor, facts(a))
+	return access.Can(actor, access.ChangeApplication, Subject(a))
 }
 
 // Withdraw withdraws an application at the family's request: every choice
@@ -444,7 +476,7 @@ func (s *Service) Offer(ctx context.Context, actor access.Actor, id, kitaID stri
 	if !ok {
 		return Application{}, access.ErrDenied
 	}
-	if err := access.ActOnKita(actor, k.Carrier.ID); err != nil {
+	if err := access.Can(actor, access.OfferPlace, access.Subject{Carriers: []string{k.Carrier.ID}}); err != nil {
 		return Application{}, err
 	}
 	allow := func(actor access.Actor, a Application) error {
@@ -490,6 +522,9 @@ func (s *Service) Accept(ctx context.Context, actor access.Actor, id string) (Ap
 	return s.update(ctx, actor, id, familyOnly, func(tx Tx, a *Application, now time.Time) error {
 		if a.Offer == nil {
 			return ErrTransition
+		}
+		if s.rules.today(now).After(a.Offer.RespondBy) {
+			return ErrOfferLapsed
 		}
 		if err := a.transition(Accepted, now, actor.String(), "offer_accepted"); err != nil {
 			return err
@@ -548,12 +583,11 @@ func (s *Service) Decline(ctx context.Context, actor access.Actor, id string) (A
 // Kita years) is withdrawn, releasing their choices.
 func (s *Service) Contracted(ctx context.Context, actor access.Actor, id string) (Application, error) {
 	allow := func(actor access.Actor, a Application) error {
+		subject := access.Subject{FamilyID: a.FamilyID}
 		if a.Offer != nil {
-			if k, ok := s.catalogue.Get(a.Offer.KitaID); ok && access.ActOnKita(actor, k.Carrier.ID) == nil {
-				return nil
-			}
+			subject.Carriers = []string{s.carrierOf(a.Offer.KitaID)}
 		}
-		return familyOnly(actor, a)
+		return access.Can(actor, access.RecordContract, subject)
 	}
 	return s.update(ctx, actor, id, allow, func(tx Tx, a *Application, now time.Time) error {
 		if a.Status != Accepted {
@@ -562,7 +596,9 @@ func (s *Service) Contracted(ctx context.Context, actor access.Actor, id string)
 		if err := a.transition(Contracted, now, actor.String(), "contract_signed"); err != nil {
 			return err
 		}
-		others, err := tx.Applications(ctx, Query{ChildKey: a.ChildKey})
+		// The same child within the family only: another family's match is
+		// never acted on.
+		others, err := tx.Applications(ctx, Query{ChildKey: a.ChildKey, FamilyID: a.FamilyID})
 		if err != nil {
 			return err
 		}
@@ -579,45 +615,37 @@ func (s *Service) Contracted(ctx context.Context, actor access.Actor, id string)
 			if err := tx.Update(ctx, o); err != nil {
 				return err
 			}
+			if err := tx.AppendAudit(ctx, AuditEntry{At: now, Actor: actor.String(), Action: AuditChange, ApplicationID: o.ID, FamilyID: o.FamilyID, Reason: "contract_elsewhere"}); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
 }
 
-// ReleaseForTagespflege withdraws an application whose child was placed
-// with a child-minder through its Tagespflege referral: every Kita choice
-// is released and an offered place given back, so that the child holds one
-// place only. It is idempotent: an application already withdrawn or expired
-// is returned unchanged. A child who accepted a Kita place keeps it
-// (ErrTransition). The Fachberatung of the referral's district, the
-// Jugendamt and the system may call it.
-func (s *Service) ReleaseForTagespflege(ctx context.Context, actor access.Actor, id string) (Application, error) {
-	allow := func(actor access.Actor, a Application) error {
-		if actor.Valid() && actor.Role == access.Fachberatung && a.TP != nil && actor.District == a.TP.District {
-			return nil
-		}
-		return access.RunAllocation(actor)
-	}
-	a, err := s.store.Application(ctx, id)
-	if errors.Is(err, ErrNotFound) {
-		return Application{}, access.ErrDenied
-	}
+// EndForTagespflege withdraws, inside the caller's atomic step tx, an
+// application whose child was placed with a child-minder through its
+// Tagespflege referral: every Kita choice is released and an offered place
+// given back, so that the child holds one place only. An application
+// already withdrawn or expired is returned unchanged; a child who accepted
+// a Kita place keeps it (ErrTransition). The caller decided access.
+func (s *Service) EndForTagespflege(ctx context.Context, tx Tx, id, actor string, now time.Time) (Application, error) {
+	a, err := tx.Application(ctx, id)
 	if err != nil {
-		return Application{}, err
-	}
-	if err := allow(actor, a); err != nil {
 		return Application{}, err
 	}
 	if a.Status == Withdrawn || a.Status == Expired {
 		return a, nil
 	}
-	return s.update(ctx, actor, id, allow, func(tx Tx, a *Application, now time.Time) error {
-		if a.Status == Withdrawn || a.Status == Expired {
-			return nil
-		}
-		if err := s.end(ctx, tx, a, Withdrawn, now, actor.String(), "placed_in_tagespflege"); err != nil {
-			return err
-		}
-		return nil
-	})
+	if err := s.end(ctx, tx, &a, Withdrawn, now, actor, "placed_in_tagespflege"); err != nil {
+		return Application{}, err
+	}
+	if err := tx.Update(ctx, a); err != nil {
+		return Application{}, err
+	}
+	if err := tx.AppendAudit(ctx, AuditEntry{At: now, Actor: actor, Action: AuditChange, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: "placed_in_tagespflege"}); err != nil {
+		return Application{}, err
+	}
+	a.Version++
+	return a, nil
 }

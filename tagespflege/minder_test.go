@@ -180,6 +180,9 @@ func TestMessages(t *testing.T) {
 		tagespflege.CodeDistrictUnknown, tagespflege.CodeActorMissing, tagespflege.CodeStartMissing,
 		tagespflege.CodeReasonInvalid, tagespflege.CodeIDMissing, tagespflege.CodeStatusInvalid,
 		tagespflege.CodeGroupPlacementsExceedCap,
+		problem.CodeOf(tagespflege.ErrNotFound), problem.CodeOf(tagespflege.ErrExists), problem.CodeOf(tagespflege.ErrConflict),
+		problem.CodeOf(tagespflege.ErrTransition), problem.CodeOf(tagespflege.ErrMinderFull), problem.CodeOf(tagespflege.ErrLicence),
+		problem.CodeOf(tagespflege.ErrDistrict),
 	}
 	for _, lang := range []string{"de", "en"} {
 		t.Run("every code has a "+lang+" text", func(t *testing.T) {

@@ -1,8 +1,9 @@
 package tagespflege
 
 import (
+	"github.com/kitaportal/kitaportal/problem"
+
 	"context"
-	"errors"
 	"time"
 
 	"github.com/rickb777/date"
@@ -13,20 +14,20 @@ import (
 // Sentinel errors of the tagespflege package.
 var (
 	// ErrNotFound: no referral, minder or office with that id.
-	ErrNotFound = errors.New("tagespflege: not found")
+	ErrNotFound = problem.NewSentinel(problem.NotFound, "tagespflege.not_found", "tagespflege: not found")
 	// ErrExists: a record with that id exists already.
-	ErrExists = errors.New("tagespflege: already exists")
+	ErrExists = problem.NewSentinel(problem.Exists, "tagespflege.exists", "tagespflege: already exists")
 	// ErrConflict: the record changed since it was read (stale version).
-	ErrConflict = errors.New("tagespflege: version conflict")
+	ErrConflict = problem.NewSentinel(problem.Conflict, "tagespflege.conflict", "tagespflege: version conflict")
 	// ErrTransition: the referral's state does not allow that step.
-	ErrTransition = errors.New("tagespflege: transition not allowed")
+	ErrTransition = problem.NewSentinel(problem.WrongState, "tagespflege.transition", "tagespflege: transition not allowed")
 	// ErrMinderFull: the minder has no free place (§ 43 (3) SGB VIII: at
 	// most 5 children at once; Großtagespflege at most 9 children).
-	ErrMinderFull = errors.New("tagespflege: minder has no free place")
+	ErrMinderFull = problem.NewSentinel(problem.WrongState, "tagespflege.minder_full", "tagespflege: minder has no free place")
 	// ErrLicence: the minder's licence (Pflegeerlaubnis) does not cover the start date.
-	ErrLicence = errors.New("tagespflege: licence not valid at start")
+	ErrLicence = problem.NewSentinel(problem.WrongState, "tagespflege.licence", "tagespflege: licence not valid at start")
 	// ErrDistrict: the minder works in another district than the referral's.
-	ErrDistrict = errors.New("tagespflege: minder in another district")
+	ErrDistrict = problem.NewSentinel(problem.Invalid, "tagespflege.district", "tagespflege: minder in another district")
 )
 
 // ReferralStatus is where a referral to the Fachberatung stands.

@@ -82,6 +82,13 @@ const (
 // codes, for a [problem.Translator].
 var Messages = problem.Catalog{
 	"de": {
+		"tagespflege.not_found":      "Dieser Eintrag wurde nicht gefunden.",
+		"tagespflege.exists":         "Ein Eintrag mit dieser Kennung existiert bereits.",
+		"tagespflege.conflict":       "Der Eintrag wurde inzwischen geändert. Bitte laden Sie ihn neu.",
+		"tagespflege.transition":     "Dieser Schritt ist im aktuellen Stand der Vermittlung nicht möglich.",
+		"tagespflege.minder_full":    "Die Tagespflegeperson hat keinen freien Platz mehr.",
+		"tagespflege.licence":        "Die Pflegeerlaubnis gilt zum Betreuungsbeginn nicht.",
+		"tagespflege.district":       "Die Tagespflegeperson arbeitet in einem anderen Stadtbezirk.",
 		CodeCapacityMissing:          "Die Zahl der gleichzeitig betreuten Kinder fehlt.",
 		CodeCapacityExceedsLicence:   "Eine Tagespflegeperson darf höchstens {max} Kinder gleichzeitig betreuen (§ 43 Abs. 3 SGB VIII).",
 		CodeContractsExceedLimit:     "Höchstens {max} Betreuungsverträge pro Woche sind erlaubt.",
@@ -112,6 +119,13 @@ var Messages = problem.Catalog{
 		CodeGroupPlacementsExceedCap: "Es sind mehr Kinder vermittelt, als die Großtagespflege Plätze hat.",
 	},
 	"en": {
+		"tagespflege.not_found":      "This record was not found.",
+		"tagespflege.exists":         "A record with this id exists already.",
+		"tagespflege.conflict":       "The record changed meanwhile. Please reload it.",
+		"tagespflege.transition":     "This step is not possible in the current state of the referral.",
+		"tagespflege.minder_full":    "The child-minder has no free place left.",
+		"tagespflege.licence":        "The minder's licence does not cover the start of care.",
+		"tagespflege.district":       "The child-minder works in another district.",
 		CodeCapacityMissing:          "The number of children cared for at once is missing.",
 		CodeCapacityExceedsLicence:   "A child-minder may care for at most {max} children at once (§ 43 (3) SGB VIII).",
 		CodeContractsExceedLimit:     "At most {max} care contracts a week are allowed.",

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -22,12 +23,15 @@ import (
 
 	"github.com/kitaportal/kitaportal"
 	"github.com/kitaportal/kitaportal/access"
+	"github.com/kitaportal/kitaportal/app"
+	"github.com/kitaportal/kitaportal/contract"
 	"github.com/kitaportal/kitaportal/geo"
 	"github.com/kitaportal/kitaportal/kita"
 	"github.com/kitaportal/kitaportal/municipality"
 	"github.com/kitaportal/kitaportal/municipality/bochum"
 	"github.com/kitaportal/kitaportal/notify"
 	"github.com/kitaportal/kitaportal/registration"
+	"github.com/kitaportal/kitaportal/store/postgres"
 	"github.com/kitaportal/kitaportal/tagespflege"
 )
 
@@ -70,6 +74,8 @@ type simulation struct {
 	progress  io.Writer
 	jugendamt access.Actor
 	storeName string
+	// closeStore releases the PostgreSQL pool (a no-op in memory).
+	closeStore func()
 }
 
 func newSimulation(ctx context.Context, o options, stderr io.Writer) (*simulation, error) {
@@ -105,11 +111,20 @@ func newSimulation(ctx context.Context, o options, stderr io.Writer) (*simulatio
 			return nil, err
 		}
 	}
-	portal, err := kitaportal.Open(ctx, kitaportal.Config{
-		Profile: profile, Catalogue: cat, PostgresURL: pgURL, Transport: transport,
-		Clock: clock.Now, NewID: newID,
-	})
+	cfg := kitaportal.Config{Profile: profile, Catalogue: cat, Transport: transport, Clock: clock.Now, NewID: newID}
+	closeStore := func() {}
+	if pgURL != "" {
+		// The PostgreSQL adapter is opened here and passed in: the portal
+		// itself links no database driver.
+		pg, err := postgres.Open(ctx, pgURL)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Store, closeStore = pg, pg.Close
+	}
+	portal, err := kitaportal.Open(ctx, cfg)
 	if err != nil {
+		closeStore()
 		return nil, err
 	}
 	progress := stderr
@@ -119,7 +134,7 @@ func newSimulation(ctx context.Context, o options, stderr io.Writer) (*simulatio
 	return &simulation{
 		o: o, portal: portal, profile: profile, catalogue: cat, clock: clock, transport: transport,
 		r: rand.New(rand.NewPCG(o.seed, 1)), progress: progress, jugendamt: access.NewJugendamt("jugendamt-bochum"),
-		storeName: storeName(pgURL),
+		storeName: storeName(pgURL), closeStore: closeStore,
 	}, nil
 }
 
@@ -129,29 +144,29 @@ func (s *simulation) step(format string, args ...any) {
 
 // summary are the figures the run prints.
 type summary struct {
-	applications, children, choices, confirmations, referrals  int
-	referralsPlaced, late, shortNotice, offers1, declined      int
-	offers2, placed, unplaced, firstChoice, contracts, rejects int
-	messages                                                   int
-	store                                                      string
-	seconds                                                    float64
-	report                                                     kitaportal.YearReport
-	out                                                        string
-	profile                                                    municipality.Profile
+	submitted, duplicates, rejects, reviews                   int
+	applications, children, choices, confirmations, referrals int
+	tagespflegeOnly, withKita, withdrawn, expired             int
+	referralsPlaced, late, shortNotice, offers1, declined     int
+	offers2, placed, unplaced, firstChoice, contracts         int
+	messages                                                  int
+	pdfBytes                                                  int64
+	store                                                     string
+	seconds                                                   float64
+	report                                                    app.YearReport
+	out                                                       string
+	profile                                                   municipality.Profile
 }
 
 func (s *simulation) year(ctx context.Context) (*summary, error) {
 	sum := &summary{profile: s.profile, store: s.storeName}
 	s.step("Bochum: %d Kitas, %d places (sample data), %d districts", s.catalogue.Len(), bochum.SamplePlaces, len(s.profile.Districts.All()))
-	if err := s.portal.Registrations.SyncPlaces(ctx, access.SystemActor, kitaYear, s.catalogue.All()); err != nil {
-		return nil, err
-	}
 	// Each carrier's staff publishes its Kitas' profiles, with the
 	// Kita-Leitung who will sign the care contracts.
 	for _, k := range s.catalogue.All() {
 		staff := access.NewCarrierStaff("staff-"+k.Carrier.ID, k.Carrier.ID)
 		head := s.pick(givenNames) + " " + s.pick(familyNames)
-		if err := s.portal.Catalogue.UpdateProfile(staff, k.ID, kita.PublicProfile{Head: head, Languages: []string{"de"}}); err != nil {
+		if err := s.portal.Catalogue.UpdateProfile(ctx, staff, k.ID, kita.PublicProfile{Head: head, Languages: []string{"de"}}); err != nil {
 			return nil, err
 		}
 	}
@@ -195,17 +210,35 @@ func (s *simulation) year(ctx context.Context) (*summary, error) {
 		return nil, err
 	}
 	sum.report = rep
-	sum.placed, sum.firstChoice = rep.Placed, rep.FirstChoice
-	sum.unplaced = 0
+	sum.firstChoice = rep.FirstChoice
 	apps, err := s.portal.Registrations.List(ctx, s.jugendamt, registration.Query{Year: kitaYear})
 	if err != nil {
 		return nil, err
 	}
+	// Every application counts once: Tagespflege only, or with a Kita
+	// choice and then placed, waiting, withdrawn or expired.
 	for _, a := range apps {
-		if len(a.Choices) > 0 && (a.Status.Open()) {
+		if len(a.Choices) == 0 {
+			sum.tagespflegeOnly++
+			continue
+		}
+		sum.withKita++
+		switch a.Status {
+		case registration.Offered, registration.Accepted, registration.Contracted:
+			sum.placed++
+		case registration.Withdrawn:
+			sum.withdrawn++
+		case registration.Expired:
+			sum.expired++
+		default:
 			sum.unplaced++
 		}
 	}
+	reviews, err := s.portal.Registrations.Reviews(ctx, s.jugendamt)
+	if err != nil {
+		return nil, err
+	}
+	sum.reviews = len(reviews)
 	return sum, nil
 }
 
@@ -245,13 +278,23 @@ func (s *simulation) register(ctx context.Context, sum *summary) error {
 		s.clock.Add(gap)
 		family := fmt.Sprintf("F%05d", i+1)
 		in := s.input(i)
-		_, err := s.portal.Registrations.Submit(ctx, access.NewGuardian("G"+family, family), family, in)
+		guardian := access.NewGuardian("G"+family, family)
+		sum.submitted++
+		_, err := s.portal.Registrations.Submit(ctx, guardian, in)
 		if err != nil {
-			if errors.Is(err, registration.ErrDuplicate) {
-				continue
-			}
 			sum.rejects++
 			continue
+		}
+		// Some families send the same child again from another device: a
+		// new request (another idempotency key), refused as a duplicate.
+		if s.r.IntN(200) == 0 {
+			in.IdempotencyKey += "-again"
+			_, err := s.portal.Registrations.Submit(ctx, guardian, in)
+			if !errors.Is(err, registration.ErrDuplicate) {
+				return fmt.Errorf("a family's second submission of the same child: got %v, want a duplicate", err)
+			}
+			sum.submitted++
+			sum.duplicates++
 		}
 		if i%500 == 0 {
 			if err := s.dispatch(ctx); err != nil {
@@ -403,7 +446,7 @@ func (s *simulation) fachberatung(ctx context.Context, sum *summary) error {
 // second round for the places freed by declines.
 func (s *simulation) rounds(ctx context.Context, sum *summary) error {
 	s.clock.Set(mainRound)
-	opts := registration.RoundOptions{Round: 1, Policy: s.profile.Policy, Mechanism: s.profile.Mechanism}
+	opts := app.RoundOptions{Round: 1}
 	began := time.Now()
 	rep, err := s.portal.Registrations.RunRound(ctx, access.SystemActor, kitaYear, opts)
 	if err != nil {
@@ -459,15 +502,14 @@ func (s *simulation) answer(ctx context.Context, sum *summary, declinePercent in
 // on every core, and records it as signed.
 func (s *simulation) contracts(ctx context.Context, sum *summary) error {
 	s.clock.Set(contractDay)
+	// Without -out the PDFs are rendered (and timed) but not kept: a whole
+	// year is about a quarter of a gigabyte, which nobody wants left in a
+	// temporary folder unasked.
 	out := s.o.out
-	if out == "" {
-		dir, err := os.MkdirTemp("", "kitaportal-bochum-")
-		if err != nil {
+	if out != "" {
+		if err := os.MkdirAll(out, 0o755); err != nil {
 			return err
 		}
-		out = dir
-	} else if err := os.MkdirAll(out, 0o755); err != nil {
-		return err
 	}
 	sum.out = out
 	apps, err := s.portal.Registrations.List(ctx, s.jugendamt, registration.Query{Year: kitaYear, Statuses: []registration.Status{registration.Accepted}})
@@ -479,13 +521,14 @@ func (s *simulation) contracts(ctx context.Context, sum *summary) error {
 	for i := range apps {
 		incomes[i] = decimal.NewFromInt(int64(18000 + s.r.IntN(140000)))
 	}
-	s.step("writing %d care contracts to %s", len(apps), out)
+	s.step("rendering %d care contracts", len(apps))
 	var (
-		wg   sync.WaitGroup
-		next atomic.Int64
-		done atomic.Int64
-		mu   sync.Mutex
-		ferr error
+		wg       sync.WaitGroup
+		next     atomic.Int64
+		done     atomic.Int64
+		mu       sync.Mutex
+		ferr     error
+		pdfBytes atomic.Int64
 	)
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
@@ -495,9 +538,9 @@ func (s *simulation) contracts(ctx context.Context, sum *summary) error {
 					return
 				}
 				a := apps[i]
-				ct, err := s.portal.Contracts.Generate(ctx, s.jugendamt, kitaportal.ContractRequest{ApplicationID: a.ID, Income: incomes[i], MealPlan: true})
+				ct, err := s.portal.Contracts.Generate(ctx, s.jugendamt, app.ContractRequest{ApplicationID: a.ID, Income: incomes[i], MealPlan: true})
 				if err == nil {
-					err = s.portal.Contracts.WriteFile(filepath.Join(out, a.Reference+".pdf"), ct)
+					err = s.writePDF(out, a.Reference, ct, &pdfBytes)
 				}
 				if err == nil {
 					_, err = s.portal.Registrations.Contracted(ctx, s.jugendamt, a.ID)
@@ -518,7 +561,22 @@ func (s *simulation) contracts(ctx context.Context, sum *summary) error {
 	}
 	wg.Wait()
 	sum.contracts = int(done.Load())
+	sum.pdfBytes = pdfBytes.Load()
 	return ferr
+}
+
+// writePDF renders a contract: into out (when set) as <reference>.pdf, or
+// nowhere; it adds the PDF's size to size.
+func (s *simulation) writePDF(out, reference string, ct contract.Contract, size *atomic.Int64) error {
+	var buf bytes.Buffer
+	if err := s.portal.Contracts.Render(&buf, ct); err != nil {
+		return err
+	}
+	size.Add(int64(buf.Len()))
+	if out == "" {
+		return nil
+	}
+	return os.WriteFile(filepath.Join(out, reference+".pdf"), buf.Bytes(), 0o644)
 }
 
 // freshSchema creates a schema in the database at base and returns the URL
@@ -545,11 +603,11 @@ func freshSchema(ctx context.Context, base, schema string) (string, error) {
 // storeName describes where the year is stored.
 func storeName(pgURL string) string {
 	if pgURL == "" {
-		return "memory"
+		return "Arbeitsspeicher"
 	}
 	u, err := url.Parse(pgURL)
 	if err != nil {
-		return "postgres"
+		return "PostgreSQL"
 	}
-	return "postgres (schema " + u.Query().Get("search_path") + ")"
+	return "PostgreSQL (Schema " + u.Query().Get("search_path") + ")"
 }

@@ -93,6 +93,5 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	defer t.portal.Close()
 	return t.run(ctx)
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/kitaportal/kitaportal"
 	"github.com/kitaportal/kitaportal/access"
 	"github.com/kitaportal/kitaportal/allocation"
+	"github.com/kitaportal/kitaportal/app"
 	"github.com/kitaportal/kitaportal/contract"
 	"github.com/kitaportal/kitaportal/geo"
 	"github.com/kitaportal/kitaportal/kita"
@@ -209,7 +210,7 @@ func (t *tour) registerFamily(ctx context.Context) (registration.Application, er
 	t.heading("a family registers")
 	in := family()
 	guardian := access.NewGuardian("g-beispiel", "F-BEISPIEL")
-	rec, err := t.portal.Registrations.Submit(ctx, guardian, "F-BEISPIEL", in)
+	rec, err := t.portal.Registrations.Submit(ctx, guardian, in)
 	if err != nil {
 		return registration.Application{}, fmt.Errorf("the family's registration:\n%s", explain(err))
 	}
@@ -264,7 +265,7 @@ func (t *tour) showRejections(ctx context.Context, a registration.Application) e
 }
 
 func (t *tour) reject(ctx context.Context, actor access.Actor, what string, in registration.Input, rule error) {
-	_, err := t.portal.Registrations.Submit(ctx, actor, actor.FamilyID, in)
+	_, err := t.portal.Registrations.Submit(ctx, actor, in)
 	var list problem.List
 	if !errors.As(err, &list) {
 		t.printf("%s: NOT rejected (%v)\n", what, err)
@@ -337,7 +338,7 @@ func (t *tour) registerOthers(ctx context.Context) error {
 		if r.IntN(100) < 10 {
 			in.Criteria.SiblingKitaIDs = []string{kitas[0]}
 		}
-		if _, err := t.portal.Registrations.Submit(ctx, access.NewGuardian("g-"+fam, fam), fam, in); err != nil {
+		if _, err := t.portal.Registrations.Submit(ctx, access.NewGuardian("g-"+fam, fam), in); err != nil {
 			return fmt.Errorf("sample family %d:\n%s", i+1, explain(err))
 		}
 	}
@@ -367,10 +368,7 @@ func (t *tour) allocate(ctx context.Context) error {
 	t.heading("allocation round")
 	t.clock.at(roundDay, t.c.profile.Location)
 	year := t.yearLabel()
-	if err := t.portal.Registrations.SyncPlaces(ctx, access.SystemActor, year, t.c.catalogue.All()); err != nil {
-		return err
-	}
-	opts := registration.RoundOptions{Round: 1, Policy: t.c.profile.Policy, Mechanism: t.c.profile.Mechanism}
+	opts := app.RoundOptions{Round: 1}
 	rep, err := t.portal.Registrations.RunRound(ctx, access.SystemActor, year, opts)
 	if err != nil {
 		return fmt.Errorf("allocation round:\n%s", explain(err))
@@ -428,7 +426,7 @@ func (t *tour) contract(ctx context.Context, a registration.Application) error {
 	t.clock.at(contractDay, t.c.profile.Location)
 	income := decimal.NewFromInt(52000)
 	sibling := contract.Sibling{BirthDate: date.New(2023, time.October, 2), Hours: 50}
-	ct, err := t.portal.Contracts.Generate(ctx, guardian, kitaportal.ContractRequest{
+	ct, err := t.portal.Contracts.Generate(ctx, guardian, app.ContractRequest{
 		ApplicationID: a.ID, Income: income, Siblings: []contract.Sibling{sibling}, MealPlan: true,
 	})
 	if err != nil {

@@ -3,6 +3,7 @@ package memory_test
 import (
 	"testing"
 
+	"github.com/kitaportal/kitaportal/app"
 	"github.com/kitaportal/kitaportal/store/memory"
 	"github.com/kitaportal/kitaportal/store/storetest"
 )
@@ -16,6 +17,11 @@ func TestConformance(t *testing.T) {
 			Registrations: s.Registrations(),
 			Tagespflege:   s.Tagespflege(),
 			Outbox:        s.Outbox(),
+			Unit:          s,
+			// The in-memory store lives as long as the process: a second
+			// instance in the process shares it.
+			Reopen: func(*testing.T) app.Store { return s },
+			Dump:   func(t *testing.T) string { return memory.Dump(t, s) },
 		}
 	})
 }

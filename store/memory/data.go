@@ -6,6 +6,7 @@ type data struct {
 	reg    regData
 	tp     tpData
 	outbox outboxData
+	cat    catData
 }
 
 func newData() *data {
@@ -13,5 +14,6 @@ func newData() *data {
 		reg:    newRegData(),
 		tp:     newTPData(),
 		outbox: newOutboxData(),
+		cat:    newCatData(),
 	}
 }

@@ -5,10 +5,13 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"os"
+	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/kitaportal/kitaportal/app"
 	"github.com/kitaportal/kitaportal/store/postgres"
 	"github.com/kitaportal/kitaportal/store/storetest"
 )
@@ -35,8 +38,9 @@ func serverURL(tb testing.TB) string {
 // testDB gives each caller an empty, migrated schema of its own on the
 // server at url and drops it when the test ends.
 type testDB struct {
-	url   string
-	admin *pgxpool.Pool
+	url     string
+	admin   *pgxpool.Pool
+	schemas map[*postgres.Store]string
 }
 
 func newTestDB(tb testing.TB) *testDB {
@@ -47,7 +51,7 @@ func newTestDB(tb testing.TB) *testDB {
 		tb.Fatalf("connect: %v", err)
 	}
 	tb.Cleanup(admin.Close)
-	return &testDB{url: url, admin: admin}
+	return &testDB{url: url, admin: admin, schemas: map[*postgres.Store]string{}}
 }
 
 // store returns a store on a fresh schema, whose pool has at most maxConns
@@ -61,6 +65,23 @@ func (d *testDB) store(tb testing.TB, maxConns int32) *postgres.Store {
 	if _, err := d.admin.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
 		tb.Fatalf("create schema: %v", err)
 	}
+	tb.Cleanup(func() {
+		if _, err := d.admin.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
+			tb.Errorf("drop schema: %v", err)
+		}
+	})
+	s := d.open(tb, schema, maxConns)
+	if err := s.Migrate(ctx); err != nil {
+		tb.Fatalf("migrate: %v", err)
+	}
+	d.schemas[s] = schema
+	return s
+}
+
+// open returns a store on a pool of its own over an existing schema; the
+// pool is closed before the schema is dropped.
+func (d *testDB) open(tb testing.TB, schema string, maxConns int32) *postgres.Store {
+	tb.Helper()
 	cfg, err := pgxpool.ParseConfig(d.url)
 	if err != nil {
 		tb.Fatalf("parse url: %v", err)
@@ -69,21 +90,12 @@ func (d *testDB) store(tb testing.TB, maxConns int32) *postgres.Store {
 	if maxConns > 0 {
 		cfg.MaxConns = maxConns
 	}
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
 	if err != nil {
 		tb.Fatalf("connect: %v", err)
 	}
-	tb.Cleanup(func() {
-		pool.Close()
-		if _, err := d.admin.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			tb.Errorf("drop schema: %v", err)
-		}
-	})
-	s := postgres.New(pool)
-	if err := s.Migrate(ctx); err != nil {
-		tb.Fatalf("migrate: %v", err)
-	}
-	return s
+	tb.Cleanup(pool.Close)
+	return postgres.New(pool)
 }
 
 func TestConformance(t *testing.T) {
@@ -94,6 +106,11 @@ func TestConformance(t *testing.T) {
 			Registrations: s.Registrations(),
 			Tagespflege:   s.Tagespflege(),
 			Outbox:        s.Outbox(),
+			Unit:          s,
+			Reopen: func(t *testing.T) app.Store {
+				return db.open(t, db.schemas[s], 0)
+			},
+			Dump: func(t *testing.T) string { return db.dump(t, db.schemas[s]) },
 		}
 	})
 }
@@ -109,4 +126,34 @@ func TestOpenMigratesOnceAndAgain(t *testing.T) {
 	if _, err := s.Registrations().Places(context.Background(), "2021/2022"); err != nil {
 		t.Errorf("after Close of a store made with New: %v", err)
 	}
+}
+
+// dump returns every row of every table of the schema as text.
+func (d *testDB) dump(tb testing.TB, schema string) string {
+	tb.Helper()
+	ctx := context.Background()
+	rows, err := d.admin.Query(ctx, `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`, schema)
+	if err != nil {
+		tb.Fatalf("list tables: %v", err)
+	}
+	tables, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		tb.Fatalf("list tables: %v", err)
+	}
+	if len(tables) == 0 {
+		tb.Fatalf("schema %s has no tables", schema)
+	}
+	var b strings.Builder
+	for _, table := range tables {
+		var text *string
+		q := `SELECT string_agg(t::text, E'\n') FROM ` + pgx.Identifier{schema, table}.Sanitize() + ` t`
+		if err := d.admin.QueryRow(ctx, q).Scan(&text); err != nil {
+			tb.Fatalf("dump %s: %v", table, err)
+		}
+		b.WriteString(table + ":\n")
+		if text != nil {
+			b.WriteString(*text + "\n")
+		}
+	}
+	return b.String()
 }

@@ -3,6 +3,7 @@ package storetest
 import (
 	"testing"
 
+	"github.com/kitaportal/kitaportal/app"
 	"github.com/kitaportal/kitaportal/notify"
 	"github.com/kitaportal/kitaportal/registration"
 	"github.com/kitaportal/kitaportal/tagespflege"
@@ -13,6 +14,14 @@ type Stores struct {
 	Registrations registration.Store
 	Tagespflege   tagespflege.Store
 	Outbox        notify.Outbox
+	// Unit is the whole backend as the application layer's unit of work.
+	Unit app.Store
+	// Reopen returns a second handle on the same backend, as a restarted
+	// or second instance of the portal would open it.
+	Reopen func(t *testing.T) app.Store
+	// Dump returns the text of everything the backend stores (every table
+	// or structure), for the erasure test to search.
+	Dump func(t *testing.T) string
 }
 
 // Factory returns fresh, empty stores of the adapter under test.
@@ -25,4 +34,6 @@ func Run(t *testing.T, newStores Factory) {
 	t.Run("Tagespflege", func(t *testing.T) { RunTagespflege(t, newStores) })
 	t.Run("Privacy", func(t *testing.T) { RunPrivacy(t, newStores) })
 	t.Run("Lifecycle", func(t *testing.T) { RunLifecycle(t, newStores) })
+	t.Run("UnitOfWork", func(t *testing.T) { RunUnitOfWork(t, newStores) })
+	t.Run("Erasure", func(t *testing.T) { RunErasure(t, newStores) })
 }

@@ -1,4 +1,4 @@
-package kitaportal
+package app
 
 import (
 	"context"
@@ -17,7 +17,7 @@ import (
 // Reports are the Jugendamt's figures for planning (Jugendhilfeplanung):
 // plain data structures, with CSV output for charts.
 type Reports struct {
-	portal    *Portal
+	app       *App
 	catalogue *kita.Catalogue
 }
 
@@ -84,14 +84,14 @@ func placed(s registration.Status) bool {
 // Year computes the report of a Kita year ("2027/2028"). Only the Jugendamt
 // (and the system) may.
 func (r *Reports) Year(ctx context.Context, actor access.Actor, year string) (YearReport, error) {
-	if err := access.RunAllocation(actor); err != nil {
+	if err := access.Can(actor, access.ReadReports, access.Subject{}); err != nil {
 		return YearReport{}, err
 	}
-	apps, err := r.portal.store.Registrations().Applications(ctx, registration.Query{Year: year})
+	apps, err := r.app.store.Registrations().Applications(ctx, registration.Query{Year: year})
 	if err != nil {
 		return YearReport{}, err
 	}
-	places, err := r.portal.store.Registrations().Places(ctx, year)
+	places, err := r.app.store.Registrations().Places(ctx, year)
 	if err != nil {
 		return YearReport{}, err
 	}
@@ -176,7 +176,7 @@ func (r *Reports) Year(ctx context.Context, actor access.Actor, year string) (Ye
 	}
 	slices.SortFunc(rep.Demand, func(a, b DemandRow) int {
 		if a.District != b.District {
-			return districtOrder(r.portal, a.District) - districtOrder(r.portal, b.District)
+			return districtOrder(r.app, a.District) - districtOrder(r.app, b.District)
 		}
 		if a.Band < b.Band {
 			return 1 // u3 before o3
@@ -197,7 +197,7 @@ func (r *Reports) Year(ctx context.Context, actor access.Actor, year string) (Ye
 	return rep, nil
 }
 
-func districtOrder(p *Portal, id string) int {
+func districtOrder(p *App, id string) int {
 	if d, ok := p.Profile.Districts.Get(id); ok {
 		return d.Number
 	}
@@ -206,10 +206,10 @@ func districtOrder(p *Portal, id string) int {
 
 // openReferrals counts the open referrals per district and their age.
 func (r *Reports) openReferrals(ctx context.Context) ([]ReferralRow, error) {
-	now := r.portal.clock()
+	now := r.app.clock()
 	var out []ReferralRow
-	for _, d := range r.portal.Profile.Districts.All() {
-		refs, err := r.portal.store.Tagespflege().Referrals(ctx, d.ID, 0, 0)
+	for _, d := range r.app.Profile.Districts.All() {
+		refs, err := r.app.store.Tagespflege().Referrals(ctx, d.ID, 0, 0)
 		if err != nil {
 			return nil, err
 		}

@@ -1,8 +1,7 @@
-package kitaportal
+package app
 
 import (
 	"context"
-	"errors"
 	"io"
 
 	"github.com/shopspring/decimal"
@@ -10,17 +9,18 @@ import (
 	"github.com/kitaportal/kitaportal/access"
 	"github.com/kitaportal/kitaportal/contract"
 	"github.com/kitaportal/kitaportal/kita"
+	"github.com/kitaportal/kitaportal/problem"
 	"github.com/kitaportal/kitaportal/registration"
 )
 
 // Contracts generates care contracts (Betreuungsverträge) for accepted places.
 type Contracts struct {
-	portal   *Portal
+	app      *App
 	renderer *contract.Renderer
 }
 
 // ErrNotAccepted: the application holds no accepted (or contracted) place.
-var ErrNotAccepted = errors.New("kitaportal: no accepted place to contract")
+var ErrNotAccepted = problem.NewSentinel(problem.WrongState, "app.not_accepted", "app: no accepted place to contract")
 
 // ContractRequest names the application and the facts the fee needs that
 // the application does not hold.
@@ -37,21 +37,22 @@ type ContractRequest struct {
 // Generate builds the contract of an accepted place: the carrier of the
 // Kita, represented by the Kita's head, and the guardians; dates from the
 // profile's calendar, fees from its fee schedule. The family, the Kita's
-// carrier and the Jugendamt may generate it.
+// carrier and the Jugendamt may generate it. The first generation tells the
+// family that its contract is ready (a notify.ContractReady message).
 func (c *Contracts) Generate(ctx context.Context, actor access.Actor, req ContractRequest) (contract.Contract, error) {
-	a, err := c.portal.Registrations.Get(ctx, actor, req.ApplicationID)
+	a, err := c.app.Registrations.Get(ctx, actor, req.ApplicationID)
 	if err != nil {
 		return contract.Contract{}, err
 	}
 	if a.Offer == nil || (a.Status != registration.Accepted && a.Status != registration.Contracted) {
 		return contract.Contract{}, ErrNotAccepted
 	}
-	k, ok := c.portal.Catalogue.Get(a.Offer.KitaID)
+	k, ok := c.app.Catalogue.Get(a.Offer.KitaID)
 	if !ok {
 		return contract.Contract{}, ErrNotAccepted
 	}
-	if actor.Role == access.CarrierStaff && actor.CarrierID != k.Carrier.ID {
-		return contract.Contract{}, access.ErrDenied
+	if err := access.Can(actor, access.RecordContract, access.Subject{FamilyID: a.FamilyID, Carriers: []string{k.Carrier.ID}}); err != nil {
+		return contract.Contract{}, err
 	}
 	lang := contract.German
 	if len(a.Guardians) > 0 && a.Guardians[0].Language == "en" {
@@ -72,14 +73,22 @@ func (c *Contracts) Generate(ctx context.Context, actor access.Actor, req Contra
 		Income:    req.Income,
 		Siblings:  req.Siblings,
 		MealPlan:  req.MealPlan,
-		CreatedAt: c.portal.clock().UTC(),
+		CreatedAt: c.app.clock().UTC(),
 	}
 	for _, g := range a.Guardians {
 		d.Guardians = append(d.Guardians, contract.Party{
 			Name: g.GivenName + " " + g.FamilyName, Address: a.Address, Email: g.Email, Phone: g.Phone,
 		})
 	}
-	return contract.Generate(d, c.portal.Profile.Contract)
+	ct, err := contract.Generate(d, c.app.Profile.Contract)
+	if err != nil {
+		return contract.Contract{}, err
+	}
+	// The family hears once that its contract is ready.
+	if _, err := c.app.reg.NotifyContractReady(ctx, actor, a.ID); err != nil {
+		return contract.Contract{}, err
+	}
+	return ct, nil
 }
 
 // Render writes the contract as PDF; nothing is written on error.
