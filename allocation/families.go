@@ -150,19 +150,28 @@ func (e *engine) addBoosts() {
 
 // familyRun is the state of the family-aware deferred acceptance.
 type familyRun struct {
-	e        *engine
-	fs       *families
-	match    []int32 // per applicant: the pair holding a place, or -1
-	next     []int32 // per applicant: next pair to propose
-	nextF    []int32 // per family: next choice position to propose
-	cur      []int32 // per real pair: the rank it was admitted with
-	heapAt   []int32
-	heapLen  []int32
-	heap     []int32
-	stack    []int32 // agents: applicant a, or nA+F for family F
-	evicted  []int32
-	dirty    []bool
-	unstable *Instability
+	e       *engine
+	fs      *families
+	match   []int32 // per applicant: the pair holding a place, or -1
+	next    []int32 // per applicant: next pair to propose
+	nextF   []int32 // per family: next choice position to propose
+	cur     []int32 // per real pair: the rank it was admitted with
+	heapAt  []int32
+	heapLen []int32
+	heap    []int32
+	stack   []int32 // agents: applicant a, or nA+F for family F
+	evicted []int32
+	dirty   []bool
+	// touched marks pools whose holders changed since the last scan; only
+	// applicants and families choosing them are scanned again.
+	touched []bool
+	cand    []bool
+	famSeen []bool
+	// round is the scan being repaired; from maxRepairRounds/2 on, the
+	// families that are withdrawn are marked involved: they move in the
+	// cycle that keeps the outcome from settling.
+	round    int
+	involved []bool
 }
 
 // familyDA places the applicants with families; see the comment at the top
@@ -181,6 +190,10 @@ func (e *engine) familyDA() ([]int32, *Instability) {
 	r.heapLen = make([]int32, nP)
 	r.heap = make([]int32, r.heapAt[nP])
 	r.dirty = make([]bool, nP)
+	r.touched = make([]bool, nP)
+	r.cand = make([]bool, e.nA)
+	r.famSeen = make([]bool, len(r.fs.together))
+	r.involved = make([]bool, len(r.fs.together))
 	for a := e.nA - 1; a >= 0; a-- {
 		r.match[a] = -1
 		r.next[a] = e.start[a]
@@ -196,6 +209,7 @@ func (e *engine) familyDA() ([]int32, *Instability) {
 	}
 	r.run()
 	for round := 0; ; round++ {
+		r.round = round
 		singles, fams := r.blocking()
 		if len(singles) == 0 && len(fams) == 0 {
 			return r.match, nil
@@ -211,6 +225,9 @@ func (e *engine) familyDA() ([]int32, *Instability) {
 			}
 			r.next[a] = singles[i+1]
 			r.stack = append(r.stack, a)
+		}
+		if len(singles) > 0 {
+			fams = nil // singles settle first, as in the first pass
 		}
 		for i := 0; i < len(fams); i += 2 {
 			F := fams[i]
@@ -287,6 +304,7 @@ func (r *familyRun) admit(p, rk int32) (out int32, ok bool) {
 	pool := r.e.pairPool[p]
 	h := r.pool(p)
 	n := r.heapLen[pool]
+	r.touched[pool] = true
 	if n < int32(len(h)) {
 		r.cur[p] = rk
 		h[n] = p
@@ -319,6 +337,9 @@ func (r *familyRun) evict(p int32) {
 
 // withdraw takes every child of family F out of its pool.
 func (r *familyRun) withdraw(F int32) {
+	if r.round >= maxRepairRounds/2 {
+		r.involved[F] = true
+	}
 	for _, b := range r.fs.members(F) {
 		if m := r.match[b]; m >= 0 {
 			r.remove(m)
@@ -332,6 +353,7 @@ func (r *familyRun) remove(p int32) {
 	pool := r.e.pairPool[p]
 	h := r.pool(p)
 	n := int(r.heapLen[pool])
+	r.touched[pool] = true
 	i := slices.Index(h[:n], p)
 	if i < 0 {
 		return
@@ -410,14 +432,23 @@ func (r *familyRun) proposeFamily(F int32) {
 // blocking refreshes the holders' ranks (boosts follow the current
 // placements) and returns the blocking single applicants and families, as
 // pairs (agent, where to propose again): a pair index for an applicant, a
-// choice position for a family.
+// choice position for a family. Only applicants and families choosing a
+// pool whose holders changed since the last scan, and the children of
+// families not placed together, can have begun to block; only they are
+// scanned.
 func (r *familyRun) blocking() (singles, fams []int32) {
-	e := r.e
-	for a := int32(0); a < int32(e.nA); a++ {
-		if m := r.match[a]; m >= 0 && !r.inTogether(a) {
-			if rk := r.rankOf(m); rk != r.cur[m] {
-				r.cur[m] = rk
-				r.dirty[e.pairPool[m]] = true
+	e, fs := r.e, r.fs
+	for F, together := range fs.together {
+		if together {
+			continue
+		}
+		for _, a := range fs.members(int32(F)) {
+			r.cand[a] = true
+			if m := r.match[a]; m >= 0 {
+				if rk := r.rankOf(m); rk != r.cur[m] {
+					r.cur[m] = rk
+					r.dirty[e.pairPool[m]] = true
+				}
 			}
 		}
 	}
@@ -429,10 +460,43 @@ func (r *familyRun) blocking() (singles, fams []int32) {
 				siftDown(h, i, n, r.cur)
 			}
 			r.dirty[pool] = false
+			r.touched[pool] = true
 		}
 	}
+	lastFac := int32(-1)
+	for pool, t := range r.touched {
+		if !t {
+			continue
+		}
+		r.touched[pool] = false
+		f := e.poolFac[pool]
+		if f == lastFac {
+			continue // the facility's pairs were marked already
+		}
+		lastFac = f
+		for _, p := range e.facOrder[e.facStart[f]:e.facStart[f+1]] {
+			if r.touched[e.pairPool[p]] || int(e.pairPool[p]) == pool {
+				r.cand[e.pairApp[p]] = true
+			}
+		}
+	}
+	var buf [8]int32
 	for a := int32(0); a < int32(e.nA); a++ {
-		if e.fixed[a] >= 0 || r.inTogether(a) {
+		if !r.cand[a] {
+			continue
+		}
+		r.cand[a] = false
+		if e.fixed[a] >= 0 {
+			continue
+		}
+		if F := fs.of[a]; F >= 0 && fs.together[F] {
+			if r.famSeen[F] {
+				continue
+			}
+			r.famSeen[F] = true
+			if j, ok := r.familyBlocks(F, buf[:0]); ok {
+				fams = append(fams, F, j)
+			}
 			continue
 		}
 		end := e.start[a+1]
@@ -448,32 +512,55 @@ func (r *familyRun) blocking() (singles, fams []int32) {
 			}
 		}
 	}
-	var buf [8]int32
-	for F := int32(0); F < int32(len(r.fs.together)); F++ {
-		if !r.fs.together[F] {
-			continue
-		}
-		end := r.nChoices(F)
-		if a := r.fs.members(F)[0]; r.match[a] >= 0 {
-			end = r.match[a] - e.start[a]
-		}
-		for j := int32(0); j < end; j++ {
-			if r.admissible(F, j, r.kidPairs(F, j, buf[:0])) {
-				fams = append(fams, F, j)
-				break
-			}
-		}
-	}
+	clear(r.famSeen)
 	return singles, fams
 }
 
+// familyBlocks returns the first choice position, before the one holding
+// family F, at which all its children would be admitted.
+func (r *familyRun) familyBlocks(F int32, buf []int32) (int32, bool) {
+	e := r.e
+	end := r.nChoices(F)
+	if a := r.fs.members(F)[0]; r.match[a] >= 0 {
+		end = r.match[a] - e.start[a]
+	}
+	for j := int32(0); j < end; j++ {
+		if r.admissible(F, j, r.kidPairs(F, j, buf)) {
+			return j, true
+		}
+	}
+	return 0, false
+}
+
+// instability names the blocking families and applicants, the families
+// withdrawn in the second half of the repair (they move in the cycle), and
+// the together-families holding places that blocking applicants want.
 func (r *familyRun) instability(singles, fams []int32) *Instability {
+	e := r.e
 	in := &Instability{Families: []string{}, Applicants: []string{}}
+	named := make(map[int32]bool)
+	name := func(F int32) {
+		if !named[F] {
+			named[F] = true
+			in.Families = append(in.Families, e.inst.Families[F].ID)
+		}
+	}
 	for i := 0; i < len(fams); i += 2 {
-		in.Families = append(in.Families, r.e.inst.Families[fams[i]].ID)
+		name(fams[i])
+	}
+	for F, inv := range r.involved {
+		if inv {
+			name(int32(F))
+		}
 	}
 	for i := 0; i < len(singles); i += 2 {
-		in.Applicants = append(in.Applicants, r.e.inst.Applicants[singles[i]].ID)
+		in.Applicants = append(in.Applicants, e.inst.Applicants[singles[i]].ID)
+		p := singles[i+1]
+		for _, q := range r.pool(p)[:r.heapLen[e.pairPool[p]]] {
+			if b := e.pairApp[q]; r.inTogether(b) {
+				name(r.fs.of[b])
+			}
+		}
 	}
 	return in
 }

@@ -250,3 +250,76 @@ func TestWithoutFamiliesTheFamilyEngineIsDeferredAcceptance(t *testing.T) {
 		}
 	}
 }
+
+// stableFamilyPlacementExists enumerates every placement of a small
+// instance and reports whether one has no blocking pair, no blocking
+// family, no split and no pool over capacity.
+func stableFamilyPlacementExists(t *testing.T, inst Instance) bool {
+	cur := map[string]string{}
+	found := false
+	var walk func(i int)
+	walk = func(i int) {
+		if found {
+			return
+		}
+		if i == len(inst.Applicants) {
+			found = checkFamilies(t, inst, cur) == familyCounts{}
+			return
+		}
+		a := inst.Applicants[i]
+		for _, f := range append(slices.Clone(a.Choices), "") {
+			cur[a.ID] = f
+			walk(i + 1)
+		}
+	}
+	walk(0)
+	return found
+}
+
+// smallTogetherInstance is a generated instance with explicit priorities
+// and only its together-families.
+func smallTogetherInstance(seed uint64) Instance {
+	n, f := 3+int(seed%5), 2+int(seed%2)
+	inst := generate(genSpec{applicants: n, facilities: f, choices: 3, capacity: n*2/3 + f - 1, explicit: true, families: 60}, seed)
+	var fs []Family
+	for _, fam := range inst.Families {
+		if fam.Together {
+			fs = append(fs, fam)
+		}
+	}
+	inst.Families = fs
+	return inst
+}
+
+func TestNoStableOutcomeIsReportedWithTheFamiliesInvolved(t *testing.T) {
+	// Seeds whose instances have no stable placement at all, found by
+	// enumerating the first 3000.
+	for _, seed := range []uint64{278, 832, 2032} {
+		t.Run(fmt.Sprintf("seed %d: the result says it is unstable and names a family", seed), func(t *testing.T) {
+			inst := smallTogetherInstance(seed)
+			require.False(t, stableFamilyPlacementExists(t, inst), "the instance must have no stable placement")
+			res, err := Run(inst, Options{Mechanism: DeferredAcceptance})
+			require.NoError(t, err)
+			require.NotNil(t, res.Unstable)
+			assert.NotEmpty(t, res.Unstable.Families)
+			got := checkFamilies(t, inst, res.Placements)
+			assert.Zero(t, got.split)
+			assert.Zero(t, got.overCapacity)
+			v, err := Verify(inst, res)
+			require.NoError(t, err)
+			assert.Equal(t, got, countViolations(v))
+		})
+	}
+	t.Run("where a stable placement exists, the engine finds one", func(t *testing.T) {
+		for seed := range uint64(300) {
+			inst := smallTogetherInstance(seed)
+			if len(inst.Families) == 0 || !stableFamilyPlacementExists(t, inst) {
+				continue
+			}
+			res, err := Run(inst, Options{Mechanism: DeferredAcceptance})
+			require.NoError(t, err)
+			assert.Nil(t, res.Unstable, "seed %d", seed)
+			assert.Equal(t, familyCounts{}, checkFamilies(t, inst, res.Placements), "seed %d", seed)
+		}
+	})
+}
