@@ -285,3 +285,36 @@ func TestMunsterFailureShape(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, v)
 }
+
+func TestPositionsShowAFamilyItsRanksAndTheLastAdmitted(t *testing.T) {
+	inst := twinsInstance(true)
+	res, err := Run(inst, Options{Mechanism: DeferredAcceptance})
+	require.NoError(t, err)
+	pos, err := Positions(inst, res, "f1")
+	require.NoError(t, err)
+	assert.Equal(t, []Position{
+		{Applicant: "t1", Facility: "k1", Choice: 1, Rank: 1, LastAdmitted: 2},
+		{Applicant: "t1", Facility: "k2", Choice: 2, Rank: 2, LastAdmitted: 2, Placed: true},
+		{Applicant: "t2", Facility: "k1", Choice: 1, Rank: 3, LastAdmitted: 2},
+		{Applicant: "t2", Facility: "k2", Choice: 2, Rank: 1, LastAdmitted: 2, Placed: true},
+	}, pos)
+
+	pos, err = Positions(inst, res, "s")
+	require.NoError(t, err)
+	assert.Equal(t, []Position{{Applicant: "s", Facility: "k1", Choice: 1, Rank: 2, LastAdmitted: 2, Placed: true}}, pos)
+
+	_, err = Positions(inst, res, "nobody")
+	require.ErrorIs(t, err, ErrUnknownApplicant)
+}
+
+func TestDiffListsTheApplicantsWhoseOutcomeDiffers(t *testing.T) {
+	together, err := Run(twinsInstance(true), Options{Mechanism: DeferredAcceptance})
+	require.NoError(t, err)
+	apart, err := Run(twinsInstance(false), Options{Mechanism: DeferredAcceptance})
+	require.NoError(t, err)
+	assert.Equal(t, []Change{
+		{Applicant: "s", Before: "", After: "k1"},
+		{Applicant: "t1", Before: "k1", After: "k2"},
+	}, Diff(apart, together))
+	assert.Empty(t, Diff(together, together))
+}

@@ -3,7 +3,9 @@
 //
 //	kitaportal allocate -instance FILE [-mechanism deferred-acceptance|kita-proposing|immediate-acceptance] [-seed N] [-explain]
 //	kitaportal verify -instance FILE -result FILE
-//	kitaportal simulate [-size bochum|nrw] [-applicants N] [-facilities N] [-choices N] [-capacity N] [-bands] [-seed N]
+//	kitaportal explain -instance FILE -result FILE -family ID
+//	kitaportal diff -before FILE -after FILE
+//	kitaportal simulate [-size bochum|nrw] [-applicants N] [-facilities N] [-choices N] [-capacity N] [-bands] [-families PCT] [-seed N]
 //
 // allocate prints the result as one line of compact JSON on standard
 // output: placements, cut-offs and statistics; with -explain also each
@@ -13,7 +15,11 @@
 // the result respects capacities, quotas, fixed placements and choices and
 // has no blocking pair, and 1 with a report otherwise. Malformed input
 // exits 1 with one line per problem, naming the offending element, and
-// prints no result; a wrong command line exits 2. simulate prints a
+// prints no result; a wrong command line exits 2. explain prints, for one
+// family (a family id of the instance, or an applicant id), each child's
+// rank at each Kita it chose and the last admitted rank there. diff lists
+// the applicants whose placement differs between two results. simulate
+// prints a
 // synthetic instance (no personal data) of a named or given size, for test
 // suites and analysts who want realistic inputs, one applicant or Kita per
 // line.
@@ -45,7 +51,9 @@ const (
 const usage = `usage:
   kitaportal allocate -instance FILE [-mechanism deferred-acceptance|kita-proposing|immediate-acceptance] [-seed N] [-explain]
   kitaportal verify -instance FILE -result FILE
-  kitaportal simulate [-size bochum|nrw] [-applicants N] [-facilities N] [-choices N] [-capacity N] [-bands] [-seed N]
+  kitaportal explain -instance FILE -result FILE -family ID
+  kitaportal diff -before FILE -after FILE
+  kitaportal simulate [-size bochum|nrw] [-applicants N] [-facilities N] [-choices N] [-capacity N] [-bands] [-families PCT] [-seed N]
 `
 
 func main() {
@@ -79,6 +87,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return verify(args[1:], stdout, stderr)
 	case "simulate":
 		return simulate(args[1:], stdout, stderr)
+	case "explain":
+		return explain(args[1:], stdout, stderr)
+	case "diff":
+		return diff(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
@@ -142,6 +154,10 @@ func allocate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "kitaportal allocate: %v\n", err)
 		return exitFail
 	}
+	if u := out.Unstable(); u != nil {
+		fmt.Fprintf(stderr, "kitaportal allocate: no stable outcome reached; families involved: %s; applicants still blocking: %s\n",
+			strings.Join(u.Families, ", "), strings.Join(u.Applicants, ", "))
+	}
 	return exitOK
 }
 
@@ -164,15 +180,8 @@ func verify(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return exitFail
 	}
-	f, err := os.Open(*resPath)
-	if err != nil {
-		fmt.Fprintf(stderr, "kitaportal: %v\n", err)
-		return exitFail
-	}
-	defer f.Close()
-	res, err := allocation.DecodeResult(f)
-	if err != nil {
-		report(stderr, *resPath, err)
+	res, ok := readResult(*resPath, stderr)
+	if !ok {
 		return exitFail
 	}
 	violations, err := allocation.Verify(inst, res)
@@ -207,6 +216,22 @@ func readInstance(path string, stderr io.Writer) (allocation.Instance, bool) {
 		return allocation.Instance{}, false
 	}
 	return inst, true
+}
+
+// readResult decodes a result file, reporting problems.
+func readResult(path string, stderr io.Writer) (allocation.Result, bool) {
+	f, err := os.Open(path)
+	if err != nil {
+		fmt.Fprintf(stderr, "kitaportal: %v\n", err)
+		return allocation.Result{}, false
+	}
+	defer f.Close()
+	res, err := allocation.DecodeResult(f)
+	if err != nil {
+		report(stderr, path, err)
+		return allocation.Result{}, false
+	}
+	return res, true
 }
 
 // report prints every problem of err in English, one per line.

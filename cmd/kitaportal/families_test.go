@@ -1,0 +1,54 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestFamiliesOnFiles(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, data string) string {
+		path := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(path, []byte(data), 0o600))
+		return path
+	}
+	code, inst, stderr := runArgs("simulate", "-applicants", "400", "-facilities", "12", "-capacity", "300", "-bands", "-families", "10", "-seed", "3")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, inst, `"format":"kitaportal.allocation/v2"`)
+	assert.Contains(t, inst, `"together":true`)
+	instPath := write("instance.json", inst)
+
+	code, result, stderr := runArgs("allocate", "-instance", instPath)
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, result, `"families":`)
+	resPath := write("result.json", result)
+
+	code, out, _ := runArgs("verify", "-instance", instPath, "-result", resPath)
+	assert.Equal(t, 0, code, out)
+
+	code, out, stderr = runArgs("explain", "-instance", instPath, "-result", resPath, "-family", "f0")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, out, "choice 1")
+	assert.Contains(t, out, "last admitted rank")
+
+	code, _, stderr = runArgs("explain", "-instance", instPath, "-result", resPath, "-family", "nobody")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "family: no such applicant")
+
+	code, out, _ = runArgs("diff", "-before", resPath, "-after", resPath)
+	assert.Equal(t, 0, code)
+	assert.Contains(t, out, "0 of 400 applicants differ")
+
+	code, inst2, stderr := runArgs("simulate", "-applicants", "400", "-facilities", "12", "-capacity", "300", "-bands", "-families", "10", "-seed", "4")
+	require.Equal(t, 0, code, stderr)
+	code, other, stderr := runArgs("allocate", "-instance", write("instance2.json", inst2))
+	require.Equal(t, 0, code, stderr)
+	code, out, _ = runArgs("diff", "-before", resPath, "-after", write("other.json", other))
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out, " -> ")
+	assert.Contains(t, out, "of 400 applicants differ")
+}
