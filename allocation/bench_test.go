@@ -1,6 +1,16 @@
 package allocation
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
+
+// reportCPU reports the processor time per operation since start, as
+// cpu-ns/op: on a machine shared with other work, wall time (ns/op) grows
+// with the load, processor time much less.
+func reportCPU(b *testing.B, start time.Duration) {
+	b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
+}
 
 // Bochum: one Kindergartenjahr of Voranmeldungen in Bochum.
 var bochumYear = genSpec{applicants: 8_861, facilities: 190, choices: 5, capacity: 11_435, bands: true}
@@ -20,6 +30,8 @@ var nrw = genSpec{applicants: 750_000, facilities: 10_500, choices: 5, capacity:
 func benchmarkEngine(b *testing.B, spec genSpec, m Mechanism) {
 	inst := generate(spec, 2026)
 	b.ReportAllocs()
+	cpu := cpuTime()
+	defer reportCPU(b, cpu)
 	for b.Loop() {
 		comp, err := Compile(inst)
 		if err != nil {
@@ -46,6 +58,8 @@ func BenchmarkNRW(b *testing.B) {
 func BenchmarkNRWResult(b *testing.B) {
 	inst := generate(nrw, 2026)
 	b.ReportAllocs()
+	cpu := cpuTime()
+	defer reportCPU(b, cpu)
 	for b.Loop() {
 		if _, err := Run(inst, Options{Mechanism: DeferredAcceptance}); err != nil {
 			b.Fatal(err)

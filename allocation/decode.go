@@ -88,8 +88,8 @@ func atIndex(err error, i string) error {
 }
 
 // instanceDecoder decodes the interchange format token by token, straight
-// into the model's types. Repeated strings (Kita ids in choices, districts)
-// are interned, so a large state's file holds each only once.
+// into the model's types. Repeated strings (Kita ids in choices, districts,
+// birth dates) are interned, so a large state's file holds each only once.
 type instanceDecoder struct {
 	dec    *jsontext.Decoder
 	intern map[string]string

@@ -44,10 +44,10 @@ func (c *Contracts) Generate(ctx context.Context, actor access.Actor, req Contra
 	if err != nil {
 		return contract.Contract{}, err
 	}
-	if a.Offer == nil || (a.Status != registration.Accepted && a.Status != registration.Contracted) {
+	if a.Offer() == nil || (a.Status() != registration.Accepted && a.Status() != registration.Contracted) {
 		return contract.Contract{}, ErrNotAccepted
 	}
-	k, ok := c.app.Catalogue.Get(a.Offer.KitaID)
+	k, ok := c.app.Catalogue.Get(a.Offer().KitaID)
 	if !ok {
 		return contract.Contract{}, ErrNotAccepted
 	}

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -12,9 +13,11 @@ import (
 	"github.com/kitaportal/kitaportal/access"
 	"github.com/kitaportal/kitaportal/app"
 	"github.com/kitaportal/kitaportal/kita"
+	"github.com/kitaportal/kitaportal/municipality/bochum"
 	"github.com/kitaportal/kitaportal/notify"
 	"github.com/kitaportal/kitaportal/problem"
 	"github.com/kitaportal/kitaportal/registration"
+	"github.com/kitaportal/kitaportal/store/memory"
 	"github.com/kitaportal/kitaportal/tagespflege"
 )
 
@@ -89,19 +92,19 @@ func TestOfferLapse(t *testing.T) {
 	forEach(t, func(t *testing.T, w *world) {
 		a, err := w.app.Registrations.Offer(w.ctx, staffT01, w.appA.ID, w.kitas[0])
 		require.NoError(t, err)
-		require.NotNil(t, a.Offer)
+		require.NotNil(t, a.Offer())
 		t.Run("accepting two weeks after RespondBy fails with a rule-named error", func(t *testing.T) {
-			y, m, d := a.Offer.RespondBy.AddDate(0, 0, 14).Date()
+			y, m, d := a.Offer().RespondBy.AddDate(0, 0, 14).Date()
 			*w.now = time.Date(y, m, d, 10, 0, 0, 0, berlin)
 			_, err := w.app.Registrations.Accept(w.ctx, guardianA, w.appA.ID)
 			require.ErrorIs(t, err, registration.ErrOfferLapsed)
 			assert.Equal(t, problem.WrongState, problem.KindOf(err))
 			got, err := w.app.Registrations.Get(w.ctx, guardianA, w.appA.ID)
 			require.NoError(t, err)
-			assert.Equal(t, registration.Offered, got.Status)
+			assert.Equal(t, registration.Offered, got.Status())
 		})
 		t.Run("accepting on the RespondBy day succeeds", func(t *testing.T) {
-			y, m, d := a.Offer.RespondBy.Date()
+			y, m, d := a.Offer().RespondBy.Date()
 			*w.now = time.Date(y, m, d, 23, 0, 0, 0, berlin)
 			_, err := w.app.Registrations.Accept(w.ctx, guardianA, w.appA.ID)
 			require.NoError(t, err)
@@ -187,7 +190,7 @@ func TestDuplicatesStayInTheFamily(t *testing.T) {
 		})
 		t.Run("another family with the same child is accepted, told nothing and flagged for review", func(t *testing.T) {
 			b := w.submit(t, guardianB, "Lotte", nil)
-			assert.Equal(t, registration.Confirmed, b.Status)
+			assert.Equal(t, registration.Confirmed, b.Status())
 			assert.Empty(t, b.Flags)
 			reviews, err := w.app.Registrations.Reviews(w.ctx, jugendamt)
 			require.NoError(t, err)
@@ -211,7 +214,7 @@ func TestDuplicatesStayInTheFamily(t *testing.T) {
 				require.NoError(t, err)
 				a, err := w.app.Registrations.Get(w.ctx, guardianA, w.appA.ID)
 				require.NoError(t, err)
-				assert.Equal(t, registration.Confirmed, a.Status)
+				assert.Equal(t, registration.Confirmed, a.Status())
 			})
 		})
 	})
@@ -228,7 +231,7 @@ func TestOneToday(t *testing.T) {
 			assert.Positive(t, free, "the minder's licence starts today")
 			a, err := w.app.Registrations.Offer(w.ctx, jugendamt, w.appA.ID, w.kitas[0])
 			require.NoError(t, err)
-			assert.Equal(t, first.AddDate(0, 0, w.app.Profile.Registration.OfferDays), a.Offer.RespondBy)
+			assert.Equal(t, first.AddDate(0, 0, w.app.Profile.Registration.OfferDays), a.Offer().RespondBy)
 		})
 	})
 }
@@ -244,8 +247,8 @@ func TestPlaceWithMinder(t *testing.T) {
 			assert.Equal(t, tagespflege.Placed, ref.Status)
 			a, err := w.app.Registrations.Get(w.ctx, jugendamt, w.appA.ID)
 			require.NoError(t, err)
-			assert.Equal(t, registration.Withdrawn, a.Status)
-			assert.Nil(t, a.Offer)
+			assert.Equal(t, registration.Withdrawn, a.Status())
+			assert.Nil(t, a.Offer())
 			places, err := w.store.Registrations().Places(w.ctx, "2027/2028")
 			require.NoError(t, err)
 			for _, p := range places {
@@ -313,5 +316,27 @@ func TestContractReady(t *testing.T) {
 			}
 			assert.Equal(t, 1, n)
 		})
+	})
+}
+
+func TestNoSilentNoOps(t *testing.T) {
+	profile, err := bochum.Profile()
+	require.NoError(t, err)
+	t.Run("a round over a catalogue without places is an error with a code", func(t *testing.T) {
+		empty, err := kita.NewCatalogue(nil, nil)
+		require.NoError(t, err)
+		a, err := app.New(context.Background(), app.Config{Profile: profile, Catalogue: empty, Store: memory.New(), Transport: notify.NewMemoryTransport()})
+		require.NoError(t, err)
+		_, err = a.Registrations.RunRound(context.Background(), jugendamt, "2027/2028", app.RoundOptions{})
+		require.ErrorIs(t, err, app.ErrNoPlaces)
+		assert.Equal(t, problem.WrongState, problem.KindOf(err))
+	})
+	t.Run("an App without store or transport is a configuration error", func(t *testing.T) {
+		cat, err := bochum.Catalogue()
+		require.NoError(t, err)
+		_, err = app.New(context.Background(), app.Config{Profile: profile, Catalogue: cat, Transport: notify.NewMemoryTransport()})
+		require.ErrorIs(t, err, app.ErrConfig)
+		_, err = app.New(context.Background(), app.Config{Profile: profile, Catalogue: cat, Store: memory.New()})
+		require.ErrorIs(t, err, app.ErrConfig)
 	})
 }

@@ -41,22 +41,22 @@ func (s *Service) LapseOffers(ctx context.Context, actor access.Actor) (LapseRep
 			return err
 		}
 		for _, a := range apps {
-			if a.Offer == nil {
+			if a.offer == nil {
 				continue
 			}
 			var reason string
 			switch {
-			case today.After(a.Offer.RespondBy):
+			case today.After(a.offer.RespondBy):
 				if err := s.lapse(ctx, tx, &a, now, who); err != nil {
 					return err
 				}
 				reason = "offer_lapsed"
 				rep.Lapsed++
-			case s.rules.ReminderDays > 0 && !a.Offer.Reminded && !today.Before(a.Offer.RespondBy.AddDate(0, 0, -s.rules.ReminderDays)):
+			case s.rules.ReminderDays > 0 && !a.offer.Reminded && !today.Before(a.offer.RespondBy.AddDate(0, 0, -s.rules.ReminderDays)):
 				if err := s.enqueue(ctx, tx, a, notify.OfferReminder, now); err != nil {
 					return err
 				}
-				a.Offer.Reminded = true
+				a.offer.Reminded = true
 				a.UpdatedAt = now
 				reason = "offer_reminded"
 				rep.Reminded++
@@ -84,9 +84,9 @@ func (s *Service) lapse(ctx context.Context, tx Tx, a *Application, now time.Tim
 	if err := a.transition(Declined, now, actor, "offer_lapsed"); err != nil {
 		return err
 	}
-	kid := a.Offer.KitaID
+	kid := a.offer.KitaID
 	a.setChoices(ChoiceDeclined, func(c Choice) bool { return c.KitaID == kid })
-	a.Offer = nil
+	a.offer = nil
 	return nil
 }
 
@@ -101,8 +101,8 @@ func (s *Service) NotifyContractReady(ctx context.Context, actor access.Actor, i
 		return false, access.ErrDenied
 	}
 	subject := access.Subject{FamilyID: prev.FamilyID}
-	if prev.Offer != nil {
-		subject.Carriers = []string{s.carrierOf(prev.Offer.KitaID)}
+	if prev.offer != nil {
+		subject.Carriers = []string{s.carrierOf(prev.offer.KitaID)}
 	}
 	if err := access.Can(actor, access.RecordContract, subject); err != nil {
 		return false, err
@@ -122,10 +122,10 @@ func (s *Service) NotifyContractReady(ctx context.Context, actor access.Actor, i
 		if err != nil {
 			return err
 		}
-		if a.Offer == nil || a.Status != Accepted && a.Status != Contracted {
+		if a.offer == nil || a.status != Accepted && a.status != Contracted {
 			return ErrTransition
 		}
-		k, _ := s.catalogue.Get(a.Offer.KitaID)
+		k, _ := s.catalogue.Get(a.offer.KitaID)
 		msgs, err := s.familyMessages(a, notify.ContractReady, notify.ContractReadyData{
 			Reference: a.Reference, ChildName: childName(a), KitaName: k.Name, StartDate: noteDate(a.Start), Hours: int(a.Hours),
 		}, now)

@@ -65,13 +65,17 @@ func main() {
 // instance, alive until the end: unless GOGC or GOMEMLIMIT say otherwise,
 // collect only when the heap nears 512 MiB. All of North Rhine-Westphalia
 // then allocates with a few collections instead of one per doubling, and
-// small files with none.
-func tuneGC() {
+// small files with none. restore puts the previous settings back.
+func tuneGC() (restore func()) {
 	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
-		return
+		return func() {}
 	}
-	debug.SetMemoryLimit(512 << 20)
-	debug.SetGCPercent(-1)
+	limit := debug.SetMemoryLimit(512 << 20)
+	percent := debug.SetGCPercent(-1)
+	return func() {
+		debug.SetGCPercent(percent)
+		debug.SetMemoryLimit(limit)
+	}
 }
 
 // run executes one command line and returns the exit code.

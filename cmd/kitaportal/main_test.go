@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -80,9 +81,10 @@ func TestRun(t *testing.T) {
 
 func TestAllocateThenVerify(t *testing.T) {
 	for _, inst := range []string{"gale-shapley-1962.json", "boston.json", "policy.json"} {
-		for _, mech := range []string{"deferred-acceptance", "kita-proposing"} {
+		for _, mech := range []string{"deferred-acceptance", "kita-proposing", "deferred-acceptance -explain"} {
 			t.Run(inst+" allocated by "+mech+" verifies clean", func(t *testing.T) {
-				code, stdout, stderr := runArgs("allocate", "-instance", filepath.Join("testdata", inst), "-mechanism", mech, "-seed", "3")
+				args := append([]string{"allocate", "-instance", filepath.Join("testdata", inst), "-seed", "3", "-mechanism"}, strings.Fields(mech)...)
+				code, stdout, stderr := runArgs(args...)
 				require.Equal(t, 0, code, stderr)
 				require.True(t, json.Valid([]byte(stdout)))
 				path := filepath.Join(t.TempDir(), "result.json")

@@ -223,7 +223,7 @@ func (s *simulation) year(ctx context.Context) (*summary, error) {
 			continue
 		}
 		sum.withKita++
-		switch a.Status {
+		switch a.Status() {
 		case registration.Offered, registration.Accepted, registration.Contracted:
 			sum.placed++
 		case registration.Withdrawn:

@@ -46,15 +46,14 @@ func regApp(id, family, childKey string, age time.Duration, kitas ...string) reg
 		Start:       date.New(2021, time.August, 1),
 		Hours:       35,
 		ConsentAt:   at,
-		Status:      registration.Confirmed,
 		ChildKey:    childKey,
 		SubmittedAt: at,
 		UpdatedAt:   at,
-		History: []registration.Event{
-			{At: at, Actor: "family:" + family, To: registration.Submitted},
-			{At: at, Actor: "family:" + family, From: registration.Submitted, To: registration.Confirmed, Reason: "confirmation_issued"},
-		},
 	}
+	a = registration.Rehydrate(a, registration.Lifecycle{Status: registration.Confirmed, History: []registration.Event{
+		{At: at, Actor: "family:" + family, To: registration.Submitted},
+		{At: at, Actor: "family:" + family, From: registration.Submitted, To: registration.Confirmed, Reason: "confirmation_issued"},
+	}})
 	for i, k := range kitas {
 		a.Choices = append(a.Choices, registration.Choice{Rank: i + 1, KitaID: k, Status: registration.Waiting, Carrier: "c1"})
 	}
@@ -67,11 +66,11 @@ func regNorm(a registration.Application) registration.Application {
 	a = a.Clone()
 	tm := func(t time.Time) time.Time { return t.Round(0).UTC() }
 	a.ConsentAt, a.SubmittedAt, a.UpdatedAt = tm(a.ConsentAt), tm(a.SubmittedAt), tm(a.UpdatedAt)
-	if a.Offer != nil {
-		a.Offer.At = tm(a.Offer.At)
+	if a.Offer() != nil {
+		a.Offer().At = tm(a.Offer().At)
 	}
-	for i := range a.History {
-		a.History[i].At = tm(a.History[i].At)
+	for i := range a.History() {
+		a.History()[i].At = tm(a.History()[i].At)
 	}
 	if len(a.Guardians) == 0 {
 		a.Guardians = nil
@@ -82,8 +81,8 @@ func regNorm(a registration.Application) registration.Application {
 	if len(a.Flags) == 0 {
 		a.Flags = nil
 	}
-	if len(a.History) == 0 {
-		a.History = nil
+	if len(a.History()) == 0 {
+		a = regWith(a, func(l *registration.Lifecycle) { l.History = nil })
 	}
 	if len(a.Criteria.SiblingKitaIDs) == 0 {
 		a.Criteria.SiblingKitaIDs = nil
@@ -179,9 +178,9 @@ func testRegAnInsertedApplicationReadsBackAsStoredWith(t *testing.T, newStores F
 	s := newStores(t).Registrations
 	want := regApp("a1", "f1", "child-1", 0, "k1", "k2")
 	want.IdempotencyKey = "key-1"
-	want.Version = 7 // the store sets 1
+	want = regWith(want, func(l *registration.Lifecycle) { l.Version = 7 }) // the store sets 1
 	regInsert(t, s, want)
-	want.Version = 1
+	want = regWith(want, func(l *registration.Lifecycle) { l.Version = 1 })
 	got, err := s.Application(ctx, "a1")
 	regOK(t, "Application", err)
 	regSame(t, "Application", got, want)
@@ -218,7 +217,8 @@ func testRegAwkwardValuesSurviveTheRoundTrip(t *testing.T, newStores Factory) {
 	plain.Child = registration.Child{GivenName: "Jürgen", FamilyName: "Ößmann-Çelik", BirthDate: date.New(2020, time.February, 29)}
 	plain.Guardians[0].GivenName, plain.Guardians[0].FamilyName = "Zoë 'Zo' \"Z\"", "Ößmann-Çelik\\Łukasz 👶"
 	plain.Address.Street = "Straße des 17. Juni – Hinterhaus"
-	plain.TP, plain.Offer = nil, nil
+	plain.TP = nil
+	plain = regWith(plain, func(l *registration.Lifecycle) { l.Offer = nil })
 	plain.Flags = []registration.Flag{registration.FlagShortNotice, registration.FlagLate}
 	plain.Criteria = registration.Criteria{SiblingKitaIDs: []string{"k-ü"}, SingleParent: true, Hardship: true, HardshipReason: "medical"}
 
@@ -226,20 +226,22 @@ func testRegAwkwardValuesSurviveTheRoundTrip(t *testing.T, newStores Factory) {
 	full.Child.BirthDate = date.New(2024, time.February, 29)
 	full.Child.Unborn = true
 	full.TP = &registration.Tagespflege{District: "süd", ReferralID: "r-1"}
-	full.Status = registration.Offered
+	full = regWith(full, func(l *registration.Lifecycle) { l.Status = registration.Offered })
 	full.Choices[1].Status = registration.ChoiceOffered
-	full.Offer = &registration.Offer{KitaID: "k2", Band: kita.From3, Round: 2, At: regT0.Add(36 * time.Hour), RespondBy: date.New(2024, time.February, 29)}
+	full = regWith(full, func(l *registration.Lifecycle) {
+		l.Offer = &registration.Offer{KitaID: "k2", Band: kita.From3, Round: 2, At: regT0.Add(36 * time.Hour), RespondBy: date.New(2024, time.February, 29)}
+	})
 
-	empty := registration.Application{ID: "a-empty", FamilyID: "f-3", Year: regYear, Status: registration.Submitted}
+	empty := registration.Rehydrate(registration.Application{ID: "a-empty", FamilyID: "f-3", Year: regYear}, registration.Lifecycle{Status: registration.Submitted})
 
 	regInsert(t, s, plain, full, empty)
 	for _, want := range []registration.Application{plain, full, empty} {
-		want.Version = 1
+		want = regWith(want, func(l *registration.Lifecycle) { l.Version = 1 })
 		got, err := s.Application(ctx, want.ID)
 		regOK(t, "Application "+want.ID, err)
 		regSame(t, want.ID, got, want)
-		if want.TP == nil && got.TP != nil || want.Offer == nil && got.Offer != nil {
-			t.Errorf("%s: empty optionals came back set: TP %v, Offer %v", want.ID, got.TP, got.Offer)
+		if want.TP == nil && got.TP != nil || want.Offer() == nil && got.Offer() != nil {
+			t.Errorf("%s: empty optionals came back set: TP %v, Offer %v", want.ID, got.TP, got.Offer())
 		}
 		if !got.SubmittedAt.Equal(want.SubmittedAt) {
 			t.Errorf("%s: SubmittedAt %v, want %v", want.ID, got.SubmittedAt, want.SubmittedAt)
@@ -315,24 +317,24 @@ func testRegAChildHasOneActiveApplicationPerFamily(t *testing.T, newStores Facto
 	next.Year = "2022/2023"
 	regOK(t, "another Kita year", insert(next))
 	withdrawn := regApp("a4", "f1", "child-1", 0, "k1")
-	withdrawn.Status = registration.Withdrawn
+	withdrawn = regWith(withdrawn, func(l *registration.Lifecycle) { l.Status = registration.Withdrawn })
 	regOK(t, "a withdrawn one beside the active one", insert(withdrawn))
 	regOK(t, "no child key twice", insert(regApp("a5", "f1", "", 0, "k1")))
 	regOK(t, "no child key twice", insert(regApp("a6", "f1", "", 0, "k1")))
 
-	first.Version = 1
-	first.Status = registration.Withdrawn
+	first = regWith(first, func(l *registration.Lifecycle) { l.Version = 1 })
+	first = regWith(first, func(l *registration.Lifecycle) { l.Status = registration.Withdrawn })
 	regOK(t, "withdraw the first", regUpdate(s, first))
 	again := regApp("a7", "f1", "child-1", 0, "k3")
 	regOK(t, "insert after the withdrawal", insert(again))
 
 	back, err := s.Application(ctx, "a1")
 	regOK(t, "Application", err)
-	back.Status = registration.Confirmed
+	back = regWith(back, func(l *registration.Lifecycle) { l.Status = registration.Confirmed })
 	regIs(t, "reactivating the withdrawn one", regUpdate(s, back), registration.ErrDuplicate)
 	got, _ := s.Application(ctx, "a1")
-	if got.Status != registration.Withdrawn || got.Version != 2 {
-		t.Errorf("after the refused update: %v version %d, want withdrawn version 2", got.Status, got.Version)
+	if got.Status() != registration.Withdrawn || got.Version() != 2 {
+		t.Errorf("after the refused update: %v version %d, want withdrawn version 2", got.Status(), got.Version())
 	}
 }
 
@@ -344,21 +346,23 @@ func testRegAnUpdateStoresVersion1AndAStale(t *testing.T, newStores Factory) {
 	a, err := s.Application(ctx, "a1")
 	regOK(t, "Application", err)
 	stale := a
-	a.Status = registration.Offered
-	a.Offer = &registration.Offer{KitaID: "k1", Band: kita.Under3, Round: 1, At: regT0.Add(time.Hour), RespondBy: date.New(2021, time.March, 15)}
+	a = regWith(a, func(l *registration.Lifecycle) { l.Status = registration.Offered })
+	a = regWith(a, func(l *registration.Lifecycle) {
+		l.Offer = &registration.Offer{KitaID: "k1", Band: kita.Under3, Round: 1, At: regT0.Add(time.Hour), RespondBy: date.New(2021, time.March, 15)}
+	})
 	a.UpdatedAt = regT0.Add(time.Hour)
 	regOK(t, "Update", regUpdate(s, a))
 	got, err := s.Application(ctx, "a1")
 	regOK(t, "Application", err)
 	want := a
-	want.Version = 2
+	want = regWith(want, func(l *registration.Lifecycle) { l.Version = 2 })
 	regSame(t, "after Update", got, want)
 	stale.District = "süd"
 	regIs(t, "stale Update", regUpdate(s, stale), registration.ErrConflict)
 	regOK(t, "Update with the new version", regUpdate(s, got))
 	got, _ = s.Application(ctx, "a1")
-	if got.Version != 3 || got.District != "mitte" {
-		t.Errorf("got version %d district %q, want 3 mitte", got.Version, got.District)
+	if got.Version() != 3 || got.District != "mitte" {
+		t.Errorf("got version %d district %q, want 3 mitte", got.Version(), got.District)
 	}
 }
 
@@ -422,14 +426,14 @@ func testRegEveryQueryFilterSelects(t *testing.T, newStores Factory) {
 	s := newStores(t).Registrations
 	a1 := regApp("a1", "f1", "child-1", 1*time.Second, "k1", "k2")
 	a2 := regApp("a2", "f1", "child-2", 2*time.Second, "k3")
-	a2.Status = registration.Offered
+	a2 = regWith(a2, func(l *registration.Lifecycle) { l.Status = registration.Offered })
 	a3 := regApp("a3", "f2", "child-3", 3*time.Second, "k2", "k4")
 	a3.Year = "2022/2023"
 	a4 := regApp("a4", "f3", "child-1", 4*time.Second, "k5")
 	a4.Year = "2022/2023"
-	a4.Status = registration.Declined
+	a4 = regWith(a4, func(l *registration.Lifecycle) { l.Status = registration.Declined })
 	a5 := regApp("a5", "f3", "child-5", 5*time.Second)
-	a5.Status = registration.Withdrawn
+	a5 = regWith(a5, func(l *registration.Lifecycle) { l.Status = registration.Withdrawn })
 	regInsert(t, s, a1, a2, a3, a4, a5)
 	cases := []struct {
 		name string
@@ -467,11 +471,11 @@ func testRegReturnedApplicationsAreCopies(t *testing.T, newStores Factory) {
 	a.Choices[0].KitaID = "changed" // the caller's value after Insert
 	got, _ := s.Application(ctx, "a1")
 	got.Choices[1].KitaID = "changed"
-	got.History[0].Actor = "changed"
+	got.History()[0].Actor = "changed"
 	list, _ := s.Applications(ctx, registration.Query{})
 	list[0].Guardians[0].Email = "changed"
 	again, _ := s.Application(ctx, "a1")
-	if again.Choices[0].KitaID != "k1" || again.Choices[1].KitaID != "k2" || again.History[0].Actor != "family:f1" || again.Guardians[0].Email != "eva@example.org" {
+	if again.Choices[0].KitaID != "k1" || again.Choices[1].KitaID != "k2" || again.History()[0].Actor != "family:f1" || again.Guardians[0].Email != "eva@example.org" {
 		t.Errorf("a caller's change reached the store: %+v", again)
 	}
 }
@@ -930,4 +934,12 @@ func regFamilyMessage(id, familyID string, age time.Duration) notify.Message {
 	m := newMessage(id, "app-"+id, age)
 	m.FamilyID = familyID
 	return m
+}
+
+// regWith returns a with its lifecycle changed by set, as a store would
+// hold it.
+func regWith(a registration.Application, set func(l *registration.Lifecycle)) registration.Application {
+	l := a.Lifecycle()
+	set(&l)
+	return registration.Rehydrate(a, l)
 }
