@@ -2,6 +2,7 @@ package allocation
 
 import (
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -317,4 +318,30 @@ func TestDiffListsTheApplicantsWhoseOutcomeDiffers(t *testing.T) {
 		{Applicant: "t1", Before: "k1", After: "k2"},
 	}, Diff(apart, together))
 	assert.Empty(t, Diff(together, together))
+}
+
+// TestFormatDocumentExamplesDecode reads every version 2 instance example
+// of FORMAT.md and allocates it.
+func TestFormatDocumentExamplesDecode(t *testing.T) {
+	doc, err := os.ReadFile("FORMAT.md")
+	require.NoError(t, err)
+	n := 0
+	for _, block := range strings.Split(string(doc), "```json\n")[1:] {
+		block = block[:strings.Index(block, "```")]
+		if !strings.Contains(block, `"format": "kitaportal.allocation/v2"`) {
+			continue
+		}
+		n++
+		inst, err := Decode(strings.NewReader(block))
+		require.NoError(t, err)
+		res, err := Run(inst, Options{Mechanism: DeferredAcceptance})
+		require.NoError(t, err)
+		v, err := Verify(inst, res)
+		require.NoError(t, err)
+		assert.Empty(t, v)
+		if len(inst.Families) > 0 {
+			assert.Equal(t, res.Placements["t1"], res.Placements["t2"])
+		}
+	}
+	assert.Equal(t, 1, n)
 }
