@@ -1,8 +1,10 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/kitaportal/kitaportal/allocation"
 )
@@ -14,15 +16,7 @@ func explain(args []string, stdout, stderr io.Writer) int {
 	instPath := fs.String("instance", "", "instance `file` (JSON)")
 	resPath := fs.String("result", "", "result `file` (JSON)")
 	family := fs.String("family", "", "family `id` of the instance, or an applicant id")
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
-	}
-	switch {
-	case fs.NArg() > 0:
-		fmt.Fprintf(stderr, "kitaportal explain: unexpected argument %q\n", fs.Arg(0))
-		return exitUsage
-	case *instPath == "" || *resPath == "" || *family == "":
-		fmt.Fprintln(stderr, "kitaportal explain: -instance, -result and -family are required")
+	if !parse(fs, args, stderr, "instance", "result", "family") {
 		return exitUsage
 	}
 	inst, ok := readInstance(*instPath, stderr)
@@ -58,15 +52,7 @@ func diff(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("diff", stderr)
 	beforePath := fs.String("before", "", "earlier result `file` (JSON)")
 	afterPath := fs.String("after", "", "later result `file` (JSON)")
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
-	}
-	switch {
-	case fs.NArg() > 0:
-		fmt.Fprintf(stderr, "kitaportal diff: unexpected argument %q\n", fs.Arg(0))
-		return exitUsage
-	case *beforePath == "" || *afterPath == "":
-		fmt.Fprintln(stderr, "kitaportal diff: -before and -after are required")
+	if !parse(fs, args, stderr, "before", "after") {
 		return exitUsage
 	}
 	before, ok := readResult(*beforePath, stderr)
@@ -93,4 +79,31 @@ func orNone(f string) string {
 		return "(none)"
 	}
 	return f
+}
+
+// parse parses a command's flags and reports false, after saying why, when
+// an argument is left over or a required flag is unset.
+func parse(fs *flag.FlagSet, args []string, stderr io.Writer, required ...string) bool {
+	if err := fs.Parse(args); err != nil {
+		return false
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "kitaportal %s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+		return false
+	}
+	var missing []string
+	for _, name := range required {
+		if fs.Lookup(name).Value.String() == "" {
+			missing = append(missing, "-"+name)
+		}
+	}
+	switch n := len(missing); n {
+	case 0:
+		return true
+	case 1:
+		fmt.Fprintf(stderr, "kitaportal %s: %s is required\n", fs.Name(), missing[0])
+	default:
+		fmt.Fprintf(stderr, "kitaportal %s: %s and %s are required\n", fs.Name(), strings.Join(missing[:n-1], ", "), missing[n-1])
+	}
+	return false
 }

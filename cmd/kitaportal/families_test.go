@@ -52,3 +52,23 @@ func TestFamiliesOnFiles(t *testing.T) {
 	assert.Contains(t, out, " -> ")
 	assert.Contains(t, out, "of 400 applicants differ")
 }
+
+func TestExplainAndDiffCommandLines(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		stderr string
+	}{
+		{"explain needs all three flags", []string{"explain", "-instance", "x.json"}, "kitaportal explain: -result and -family are required"},
+		{"diff needs both results", []string{"diff", "-after", "x.json"}, "kitaportal diff: -before is required"},
+		{"diff takes no arguments", []string{"diff", "-before", "a", "-after", "b", "c"}, `kitaportal diff: unexpected argument "c"`},
+		{"verify needs both files", []string{"verify"}, "kitaportal verify: -instance and -result are required"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := runArgs(tc.args...)
+			assert.Equal(t, 2, code)
+			assert.Empty(t, stdout)
+			assert.Contains(t, stderr, tc.stderr)
+		})
+	}
+}

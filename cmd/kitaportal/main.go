@@ -169,15 +169,7 @@ func verify(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("verify", stderr)
 	instPath := fs.String("instance", "", "instance `file` (JSON)")
 	resPath := fs.String("result", "", "result `file` (JSON)")
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
-	}
-	switch {
-	case fs.NArg() > 0:
-		fmt.Fprintf(stderr, "kitaportal verify: unexpected argument %q\n", fs.Arg(0))
-		return exitUsage
-	case *instPath == "" || *resPath == "":
-		fmt.Fprintln(stderr, "kitaportal verify: -instance and -result are required")
+	if !parse(fs, args, stderr, "instance", "result") {
 		return exitUsage
 	}
 	inst, ok := readInstance(*instPath, stderr)
