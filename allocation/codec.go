@@ -141,3 +141,17 @@ func pointerPath(p jsontext.Pointer) string {
 	}
 	return b.String()
 }
+
+// MarshalJSON encodes the statistics; "together" appears whenever the
+// instance has together-families, also when none was placed.
+func (s Statistics) MarshalJSON() ([]byte, error) {
+	type plain Statistics
+	w := struct {
+		plain
+		Together *int `json:"together,omitempty"`
+	}{plain: plain(s)}
+	if s.Families > 0 {
+		w.Together = &s.Together
+	}
+	return json.Marshal(w)
+}

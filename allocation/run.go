@@ -52,6 +52,11 @@ func Compile(inst Instance) (*Compiled, error) {
 // Allocate places the compiled instance's applicants with opts.Mechanism.
 // An invalid mechanism yields a [problem.List] and no outcome.
 func (c *Compiled) Allocate(opts Options) (*Outcome, error) {
+	if c.e.fam != nil && opts.Mechanism.Valid() && opts.Mechanism != DeferredAcceptance {
+		var pc problem.Collector
+		pc.Add("mechanism", CodeFamilyMechanism, ErrMechanism)
+		return nil, pc.Err()
+	}
 	var match []int32
 	var unstable *Instability
 	switch opts.Mechanism {
@@ -68,11 +73,6 @@ func (c *Compiled) Allocate(opts Options) (*Outcome, error) {
 	default:
 		var pc problem.Collector
 		pc.Add("mechanism", CodeInvalidMechanism, ErrMechanism, "allowed", strings.Join(mechanismNames[1:], ", "))
-		return nil, pc.Err()
-	}
-	if c.e.fam != nil && opts.Mechanism != DeferredAcceptance {
-		var pc problem.Collector
-		pc.Add("mechanism", CodeFamilyMechanism, ErrMechanism)
 		return nil, pc.Err()
 	}
 	return &Outcome{e: c.e, match: match, opts: opts, unstable: unstable}, nil
