@@ -227,7 +227,12 @@ func (e *engine) familyDA() ([]int32, *Instability) {
 			r.stack = append(r.stack, a)
 		}
 		if len(singles) > 0 {
-			fams = nil // singles settle first, as in the first pass
+			// Singles settle first, as in the first pass; the families
+			// are scanned again next time.
+			for i := 0; i < len(fams); i += 2 {
+				r.cand[r.fs.members(fams[i])[0]] = true
+			}
+			fams = nil
 		}
 		for i := 0; i < len(fams); i += 2 {
 			F := fams[i]
@@ -285,6 +290,9 @@ func (r *familyRun) run() {
 
 func (r *familyRun) proposeSingle(a int32) {
 	e := r.e
+	if r.match[a] >= 0 {
+		return // on the stack twice; placed already
+	}
 	for r.next[a] < e.start[a+1] {
 		p := r.next[a]
 		r.next[a]++
@@ -410,6 +418,9 @@ func (r *familyRun) nChoices(F int32) int32 {
 }
 
 func (r *familyRun) proposeFamily(F int32) {
+	if r.match[r.fs.members(F)[0]] >= 0 {
+		return // on the stack twice (two children displaced); placed already
+	}
 	var buf [8]int32
 	for r.nextF[F] < r.nChoices(F) {
 		j := r.nextF[F]
