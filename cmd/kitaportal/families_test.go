@@ -72,3 +72,21 @@ func TestExplainAndDiffCommandLines(t *testing.T) {
 		})
 	}
 }
+
+func TestVerifyCountsSingleApplicantsAndFamiliesApart(t *testing.T) {
+	dir := t.TempDir()
+	inst := filepath.Join(dir, "instance.json")
+	require.NoError(t, os.WriteFile(inst, []byte(`{"format":"kitaportal.allocation/v2",
+		"applicants":[{"id":"t1","choices":["k1","k2"]},{"id":"t2","choices":["k1","k2"]},{"id":"s","choices":["k1"]},{"id":"u","choices":["k2"]}],
+		"facilities":[{"id":"k1","capacity":1,"priority":["t1","s","t2"]},{"id":"k2","capacity":2,"priority":["t2","t1","u"]}],
+		"families":[{"id":"f1","children":["t1","t2"],"together":true}],
+		"policy":{"lottery":"per_child"}}`), 0o600))
+	res := filepath.Join(dir, "result.json")
+	require.NoError(t, os.WriteFile(res, []byte(`{"mechanism":"deferred-acceptance","seed":0,
+		"placements":{"t1":"k1","t2":"k2","s":null,"u":null}}`), 0o600))
+	code, out, _ := runArgs("verify", "-instance", inst, "-result", res)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out, "2 violations (blocking single applicants: 1, split or blocking families: 1)")
+	assert.Contains(t, out, `family "f1" is not placed together`)
+	assert.Contains(t, out, `wasted seat: applicant "u" prefers k2, which has a free place`)
+}

@@ -186,7 +186,17 @@ func verify(args []string, stdout, stderr io.Writer) int {
 		return exitFail
 	}
 	if len(violations) > 0 {
-		fmt.Fprintf(stdout, "%s: %d violations\n", *resPath, len(violations))
+		var blocking, families int
+		for _, v := range violations {
+			switch {
+			case v.Kind.Blocking():
+				blocking++
+			case v.Kind == allocation.ViolationBlockingFamily || v.Kind == allocation.ViolationSplit:
+				families++
+			}
+		}
+		fmt.Fprintf(stdout, "%s: %d violations (blocking single applicants: %d, split or blocking families: %d)\n",
+			*resPath, len(violations), blocking, families)
 		for _, v := range violations {
 			fmt.Fprintf(stdout, "  %s\n", v)
 		}
