@@ -19,11 +19,7 @@ func explain(args []string, stdout, stderr io.Writer) int {
 	if !parse(fs, args, stderr, "instance", "result", "family") {
 		return exitUsage
 	}
-	inst, ok := readInstance(*instPath, stderr)
-	if !ok {
-		return exitFail
-	}
-	res, ok := readResult(*resPath, stderr)
+	inst, res, ok := readInstanceAndResult(*instPath, *resPath, stderr)
 	if !ok {
 		return exitFail
 	}

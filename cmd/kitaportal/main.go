@@ -172,11 +172,7 @@ func verify(args []string, stdout, stderr io.Writer) int {
 	if !parse(fs, args, stderr, "instance", "result") {
 		return exitUsage
 	}
-	inst, ok := readInstance(*instPath, stderr)
-	if !ok {
-		return exitFail
-	}
-	res, ok := readResult(*resPath, stderr)
+	inst, res, ok := readInstanceAndResult(*instPath, *resPath, stderr)
 	if !ok {
 		return exitFail
 	}
@@ -222,6 +218,17 @@ func readInstance(path string, stderr io.Writer) (allocation.Instance, bool) {
 		return allocation.Instance{}, false
 	}
 	return inst, true
+}
+
+// readInstanceAndResult decodes an instance and a result file, reporting
+// problems.
+func readInstanceAndResult(instPath, resPath string, stderr io.Writer) (allocation.Instance, allocation.Result, bool) {
+	inst, ok := readInstance(instPath, stderr)
+	if !ok {
+		return inst, allocation.Result{}, false
+	}
+	res, ok := readResult(resPath, stderr)
+	return inst, res, ok
 }
 
 // readResult decodes a result file, reporting problems.
