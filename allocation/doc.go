@@ -88,14 +88,15 @@
 // streaming [Decode] to WriteJSON.
 //
 // [Synthetic] generates realistic instances without personal data (a
-// Bochum year, all of North Rhine-Westphalia) for test suites and
-// benchmarks; `kitaportal simulate` writes them as files.
+// Bochum year, all of North Rhine-Westphalia, optionally with twins and
+// siblings) for test suites and benchmarks; `kitaportal simulate` writes
+// them as files.
 //
 // # Error contract
 //
 // [Decode], [DecodeResult], [Validate], [Compile], [Compiled.Allocate],
-// [Run] and [Verify] return nil or a [problem.List]: every problem of the
-// input at once (decoding stops at the first), each with a field path
+// [Run], [Verify] and [Positions] return nil or a [problem.List]: every
+// problem of the input at once (decoding stops at the first), each with a field path
 // in JSON names and array indices ("applicants[3].choices[1]",
 // "facilities[2].capacity_by_band.u3", "fixed[c17]"), a stable code such as
 // "allocation.unknown_facility" and a rule sentinel ([ErrUnknownFacility],
