@@ -11,18 +11,21 @@
 // output: placements, cut-offs and statistics; with -explain also each
 // Kita's priority order and the reasons behind every rank (large for a
 // whole state). It validates the instance once and runs in time linear in
-// the number of choices. verify exits 0 when
-// the result respects capacities, quotas, fixed placements and choices and
-// has no blocking pair, and 1 with a report otherwise. Malformed input
-// exits 1 with one line per problem, naming the offending element, and
-// prints no result; a wrong command line exits 2. explain prints, for one
-// family (a family id of the instance, or an applicant id), each child's
-// rank at each Kita it chose and the last admitted rank there. diff lists
-// the applicants whose placement differs between two results. simulate
-// prints a
-// synthetic instance (no personal data) of a named or given size, for test
-// suites and analysts who want realistic inputs, one applicant or Kita per
-// line.
+// the number of choices. With families (format version 2) it says on
+// standard error when no stable outcome was reached. verify exits 0 when
+// the result respects capacities, quotas, fixed placements and choices,
+// keeps every together-family at one Kita and has no blocking pair and no
+// blocking family, and 1 with a report otherwise (counting blocking single
+// applicants and split or blocking families apart). Malformed input exits
+// 1 with one line per problem, naming the offending element, and prints no
+// result; a wrong command line exits 2. explain prints, for one family (a
+// family id of the instance, or an applicant id), each child's rank at
+// each Kita it chose and the last admitted rank there. diff lists the
+// applicants whose placement differs between two results and exits 1 when
+// any does. simulate prints a synthetic instance (no personal data) of a
+// named or given size, for test suites and analysts who want realistic
+// inputs, one applicant or Kita per line; -families adds twins and
+// siblings.
 //
 // Unless GOGC or GOMEMLIMIT is set, the command collects garbage only when
 // its heap nears 512 MiB (see tuneGC).
