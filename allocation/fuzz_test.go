@@ -84,6 +84,12 @@ func FuzzDecodeAgreesWithEncodingJSON(f *testing.F) {
 	f.Add([]byte(`null`))
 	f.Add([]byte(`{"applicants":[],"facilities":[],"policy":{"criteria":[]},"fixed":{}}`))
 	f.Add([]byte(`{"format":"kitaportal.allocation/v2","meta":{"a":1},"families":[{"id":"f","children":["a","b"],"together":true}]}`))
+	inst := generate(genSpec{applicants: 6, facilities: 3, choices: 2, capacity: 4, families: 80}, 9)
+	if data, err := json.Marshal(inst); err == nil && len(inst.Families) > 0 {
+		f.Add(data)
+	} else {
+		f.Fatal("no family seed", err)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		got, err := Decode(bytes.NewReader(data))
 		if err != nil {
