@@ -24,8 +24,8 @@ import (
 // remains, the outcome names the families and applicants involved
 // (Result.Unstable).
 
-// maxRepairRounds bounds the scans for blocking agents after the first
-// pass. Realistic instances settle within a few.
+// maxRepairRounds bounds the scans for blocking applicants and families
+// after the first pass. Realistic instances settle within a few.
 const maxRepairRounds = 64
 
 // families is the compiled form of Instance.Families.
@@ -159,7 +159,7 @@ type familyRun struct {
 	heapAt  []int32
 	heapLen []int32
 	heap    []int32
-	stack   []int32 // agents: applicant a, or nA+F for family F
+	stack   []int32 // proposers: applicant a, or nA+F for family F
 	evicted []int32
 	dirty   []bool
 	// touched marks pools whose holders changed since the last scan; only
@@ -270,15 +270,15 @@ func (r *familyRun) pool(p int32) []int32 {
 	return r.heap[r.heapAt[pool]:r.heapAt[pool+1]]
 }
 
-// run lets the agents on the stack propose until none is left.
+// run lets the proposers on the stack propose until none is left.
 func (r *familyRun) run() {
 	for len(r.stack) > 0 {
-		ag := r.stack[len(r.stack)-1]
+		who := r.stack[len(r.stack)-1]
 		r.stack = r.stack[:len(r.stack)-1]
-		if int(ag) < r.e.nA {
-			r.proposeSingle(ag)
+		if int(who) < r.e.nA {
+			r.proposeSingle(who)
 		} else {
-			r.proposeFamily(ag - int32(r.e.nA))
+			r.proposeFamily(who - int32(r.e.nA))
 		}
 		for len(r.evicted) > 0 {
 			p := r.evicted[len(r.evicted)-1]
@@ -442,7 +442,7 @@ func (r *familyRun) proposeFamily(F int32) {
 
 // blocking refreshes the holders' ranks (boosts follow the current
 // placements) and returns the blocking single applicants and families, as
-// pairs (agent, where to propose again): a pair index for an applicant, a
+// pairs (proposer, where to propose again): a pair index for an applicant, a
 // choice position for a family. Only applicants and families choosing a
 // pool whose holders changed since the last scan, and the children of
 // families not placed together, can have begun to block; only they are
