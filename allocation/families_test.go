@@ -345,3 +345,23 @@ func TestFormatDocumentExamplesDecode(t *testing.T) {
 	}
 	assert.Equal(t, 1, n)
 }
+
+func TestPositionsRankSiblingsAsTheRoundDid(t *testing.T) {
+	inst := siblingInstance(true)
+	res, err := Run(inst, Options{Mechanism: DeferredAcceptance})
+	require.NoError(t, err)
+	require.Equal(t, []string{"e", "s", "y"}, res.Priorities["k1"], "published without the boost")
+	pos, err := Positions(inst, res, "f1")
+	require.NoError(t, err)
+	assert.Equal(t, []Position{
+		{Applicant: "e", Facility: "k1", Choice: 1, Rank: 1, LastAdmitted: 2, Placed: true},
+		{Applicant: "y", Facility: "k1", Choice: 1, Rank: 2, LastAdmitted: 2, Placed: true},
+		{Applicant: "y", Facility: "k2", Choice: 2, Rank: 2, LastAdmitted: 1},
+	}, pos)
+	pos, err = Positions(inst, res, "s")
+	require.NoError(t, err)
+	assert.Equal(t, []Position{
+		{Applicant: "s", Facility: "k1", Choice: 1, Rank: 3, LastAdmitted: 2},
+		{Applicant: "s", Facility: "k2", Choice: 2, Rank: 1, LastAdmitted: 1, Placed: true},
+	}, pos)
+}

@@ -18,10 +18,13 @@ type Position struct {
 	Choice   int    `json:"choice"`
 	// Band of the pool the child competes in, when the Kita has quotas.
 	Band Band `json:"band,omitempty"`
-	// Rank is the child's 1-based rank in the Kita's priority order.
+	// Rank is the child's 1-based rank among the Kita's applicants of the
+	// round, as the round saw it: with the sibling criterion where a
+	// sibling of its family is placed at the Kita (so it may be better
+	// than its rank in Result.Priorities).
 	Rank int `json:"rank"`
-	// LastAdmitted is the rank of the last child of this round admitted
-	// to the pool, 0 when nobody was.
+	// LastAdmitted is the rank, on the same scale, of the last child of
+	// this round admitted to the pool, 0 when nobody was.
 	LastAdmitted int `json:"last_admitted"`
 	// Placed is set at the Kita where the child is placed.
 	Placed bool `json:"placed,omitempty"`
@@ -48,31 +51,51 @@ func Positions(inst Instance, res Result, family string) ([]Position, error) {
 		c.Add("family", CodeUnknownApplicant, ErrUnknownApplicant)
 		return nil, c.Err()
 	}
-	last := make([]int32, len(e.poolCap)) // worst rank+1 admitted per pool
-	placed := make([]int32, e.nA)         // pair placing the applicant, or -1
+	placedAt := make([]int32, e.nA) // choice position, the number of choices if none
 	for a := range inst.Applicants {
-		placed[a] = -1
+		placedAt[a] = e.start[a+1] - e.start[a]
 		if e.fixed[a] >= 0 {
 			continue
 		}
-		f, ok := e.facs[res.Placements[inst.Applicants[a].ID]]
-		if !ok {
-			continue
+		if f, ok := e.facs[res.Placements[inst.Applicants[a].ID]]; ok {
+			if k := slices.Index(e.pairFac[e.start[a]:e.start[a+1]], f); k >= 0 {
+				placedAt[a] = int32(k)
+			}
 		}
-		if k := slices.Index(e.pairFac[e.start[a]:e.start[a+1]], f); k >= 0 {
-			p := e.start[a] + int32(k)
-			placed[a] = p
-			last[e.pairPool[p]] = max(last[e.pairPool[p]], e.pairRank[p]+1)
+	}
+	// Ranks as the round saw them (with the sibling criterion where a
+	// sibling is placed), as positions among the Kita's applicants.
+	rank := e.effectiveRank(placedAt)
+	position := func(p int32) (pos int, last int) {
+		f, pool, rk := e.pairFac[p], e.pairPool[p], rank(p)
+		var worst int32 = -1
+		for _, q := range e.facOrder[e.facStart[f]:e.facStart[f+1]] {
+			rq := rank(q)
+			if rq < rk {
+				pos++
+			}
+			b := e.pairApp[q]
+			if e.pairPool[q] == pool && e.start[b]+placedAt[b] == q && rq > worst {
+				worst = rq
+			}
 		}
+		if worst >= 0 {
+			for _, q := range e.facOrder[e.facStart[f]:e.facStart[f+1]] {
+				if rank(q) <= worst {
+					last++
+				}
+			}
+		}
+		return pos + 1, last
 	}
 	var out []Position
 	for _, a := range kids {
 		for p := e.start[a]; p < e.start[a+1]; p++ {
-			pool := e.pairPool[p]
+			rk, last := position(p)
 			out = append(out, Position{
 				Applicant: inst.Applicants[a].ID, Facility: inst.Facilities[e.pairFac[p]].ID,
-				Choice: int(p-e.start[a]) + 1, Band: e.poolBand[pool],
-				Rank: int(e.pairRank[p]) + 1, LastAdmitted: int(last[pool]), Placed: placed[a] == p,
+				Choice: int(p-e.start[a]) + 1, Band: e.poolBand[e.pairPool[p]],
+				Rank: rk, LastAdmitted: last, Placed: e.start[a]+placedAt[a] == p,
 			})
 		}
 	}

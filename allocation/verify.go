@@ -179,22 +179,7 @@ func Verify(inst Instance, res Result) ([]Violation, error) {
 		}
 		placedAt[a] = int32(k)
 	}
-	// Ranks as the round saw them: boosted where a sibling of a family not
-	// placed together holds a place at the same Kita.
-	rank := func(p int32) int32 { return e.xRank[p] }
-	if fs := e.fam; e.boost != nil {
-		rank = func(p int32) int32 {
-			a, f := e.pairApp[p], e.pairFac[p]
-			if e.boost[p] >= 0 {
-				for _, b := range fs.members(fs.of[a]) {
-					if b != a && placedAt[b] < e.start[b+1]-e.start[b] && e.pairFac[e.start[b]+placedAt[b]] == f {
-						return e.xRank[e.boost[p]]
-					}
-				}
-			}
-			return e.xRank[p]
-		}
-	}
+	rank := e.effectiveRank(placedAt)
 	holders := make([][]int32, nPools) // ranks of this round's placed applicants
 	for a := 0; a < e.nA; a++ {
 		if e.fixed[a] >= 0 || placedAt[a] == e.start[a+1]-e.start[a] {
@@ -288,4 +273,26 @@ func (e *engine) verifyFamilies(placedAt []int32, holders [][]int32) []Violation
 		}
 	}
 	return out
+}
+
+// effectiveRank returns the rank of a pair as the round saw it, on the
+// scale of xRank: boosted where a sibling of a family not placed together
+// holds a place at the same Kita. placedAt is, per applicant, the choice
+// position it is placed at (the number of its choices if none).
+func (e *engine) effectiveRank(placedAt []int32) func(p int32) int32 {
+	fs := e.fam
+	if e.boost == nil {
+		return func(p int32) int32 { return e.xRank[p] }
+	}
+	return func(p int32) int32 {
+		a, f := e.pairApp[p], e.pairFac[p]
+		if e.boost[p] >= 0 {
+			for _, b := range fs.members(fs.of[a]) {
+				if b != a && placedAt[b] < e.start[b+1]-e.start[b] && e.pairFac[e.start[b]+placedAt[b]] == f {
+					return e.xRank[e.boost[p]]
+				}
+			}
+		}
+		return e.xRank[p]
+	}
 }
