@@ -20,8 +20,11 @@ import (
 // family whose child is displaced withdraws all its children. Withdrawals
 // leave vacancies and boosts change ranks, so a scan then looks for
 // blocking applicants and families; they propose again from the choice
-// they block at, and so on, for at most maxRepairRounds scans. If blocking
-// remains, the outcome names the families and applicants involved
+// they block at (the single applicants first; blocking families only once
+// no single applicant blocks), and so on, for at most maxRepairRounds
+// scans. Each scan looks only at those who chose a pool whose holders
+// changed, and at the children of sibling families. If blocking remains,
+// the outcome names the families and applicants involved
 // (Result.Unstable).
 
 // maxRepairRounds bounds the scans for blocking applicants and families
