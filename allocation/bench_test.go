@@ -15,6 +15,13 @@ func reportCPU(b *testing.B, start time.Duration) {
 // Bochum: one Kindergartenjahr of Voranmeldungen in Bochum.
 var bochumYear = genSpec{applicants: 8_861, facilities: 190, choices: 5, capacity: 11_435, bands: true}
 
+// bochumFamilies: a Bochum year with about 5 % of the children in
+// together-families and as many in sibling families.
+var bochumFamilies = genSpec{applicants: 8_861, facilities: 190, choices: 5, capacity: 11_435, bands: true, families: 5}
+
+// nrwFamilies: all of NRW with the same shares.
+var nrwFamilies = genSpec{applicants: 750_000, facilities: 10_500, choices: 5, capacity: 650_000, bands: true, families: 5}
+
 // NRW: every Voranmeldung of North Rhine-Westphalia in one round.
 var nrw = genSpec{applicants: 750_000, facilities: 10_500, choices: 5, capacity: 650_000, bands: true}
 
@@ -58,4 +65,12 @@ func BenchmarkNRWResult(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+func BenchmarkBochumYearFamilies(b *testing.B) {
+	benchmarkEngine(b, bochumFamilies, DeferredAcceptance)
+}
+
+func BenchmarkNRWFamilies(b *testing.B) {
+	benchmarkEngine(b, nrwFamilies, DeferredAcceptance)
 }

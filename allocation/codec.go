@@ -27,6 +27,7 @@ type resultJSON struct {
 	Cutoffs      map[string][]Cutoff      `json:"cutoffs"`
 	Statistics   Statistics               `json:"statistics"`
 	Explanations map[string][]Explanation `json:"explanations,omitempty"`
+	Unstable     *Instability             `json:"unstable,omitempty"`
 }
 
 // DecodeResult reads a result in the interchange format, as strictly as
@@ -49,7 +50,7 @@ func DecodeResult(r io.Reader) (Result, error) {
 func (w *resultJSON) result() Result {
 	res := Result{Mechanism: w.Mechanism, Seed: w.Seed, Priorities: w.Priorities,
 		Cutoffs: w.Cutoffs, Statistics: w.Statistics, Explanations: w.Explanations,
-		Placements: make(map[string]string, len(w.Placements))}
+		Unstable: w.Unstable, Placements: make(map[string]string, len(w.Placements))}
 	for a, f := range w.Placements {
 		if f == nil {
 			res.Placements[a] = ""
@@ -65,7 +66,7 @@ func (w *resultJSON) result() Result {
 func (r Result) MarshalJSON() ([]byte, error) {
 	w := resultJSON{Mechanism: r.Mechanism, Seed: r.Seed, Priorities: r.Priorities,
 		Cutoffs: r.Cutoffs, Statistics: r.Statistics, Explanations: r.Explanations,
-		Placements: make(map[string]*string, len(r.Placements))}
+		Unstable: r.Unstable, Placements: make(map[string]*string, len(r.Placements))}
 	for a, f := range r.Placements {
 		if f != "" {
 			w.Placements[a] = &f
@@ -139,4 +140,18 @@ func pointerPath(p jsontext.Pointer) string {
 		b.WriteString(tok)
 	}
 	return b.String()
+}
+
+// MarshalJSON encodes the statistics; "together" appears whenever the
+// instance has together-families, also when none was placed.
+func (s Statistics) MarshalJSON() ([]byte, error) {
+	type plain Statistics
+	w := struct {
+		plain
+		Together *int `json:"together,omitempty"`
+	}{plain: plain(s)}
+	if s.Families > 0 {
+		w.Together = &s.Together
+	}
+	return json.Marshal(w)
 }

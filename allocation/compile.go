@@ -44,6 +44,14 @@ type engine struct {
 
 	tiers  []Criterion // tier criteria in policy order
 	points []Criterion // points criteria in policy order
+
+	// Families (nil without). Pairs from nReal on are boosted twins (see
+	// families.go); xRank ranks real pairs and twins in merged orders, and
+	// equals pairRank without twins.
+	fam   *families
+	nReal int32
+	boost []int32
+	xRank []int32
 }
 
 // Validate reports every problem of inst as a [problem.List], or nil.
@@ -170,6 +178,13 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 		}
 	}
 	e.start[e.nA] = int32(len(e.pairApp))
+	e.checkFamilies(&c)
+	if e.nReal = int32(len(e.pairApp)); c.Len() == 0 {
+		e.addBoosts()
+	}
+	if e.inst.Format != "" && e.inst.Format != FormatV2 {
+		c.Add("format", CodeInvalidFormat, ErrFormat, "allowed", FormatV2)
+	}
 
 	// Pairs by facility, in applicant order.
 	e.facStart = make([]int32, e.nF+1)

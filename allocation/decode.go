@@ -422,6 +422,15 @@ func (d *instanceDecoder) instance(inst *Instance) error {
 		case `"fixed"`:
 			bit, key = 1<<3, "fixed"
 			inst.Fixed, err = d.fixed()
+		case `"families"`:
+			bit, key = 1<<4, "families"
+			inst.Families, err = objects(d, d.family)
+		case `"format"`:
+			bit, key = 1<<5, "format"
+			inst.Format, err = d.str(false)
+		case `"meta"`:
+			bit, key = 1<<6, "meta"
+			err = d.meta()
 		default:
 			return unknown(name)
 		}
@@ -640,6 +649,48 @@ func (d *instanceDecoder) criterion(c *Criterion) error {
 			var n int64
 			n, err = d.integer(-maxInt-1, maxInt)
 			c.Points = int(n)
+		default:
+			return unknown(name)
+		}
+		return field(&seen, bit, key, err)
+	})
+	return err
+}
+
+// meta skips the free "meta" object (or null); any other value is
+// malformed.
+func (d *instanceDecoder) meta() error {
+	switch d.dec.PeekKind() {
+	case '{', 'n':
+	default:
+		_, err := d.dec.ReadValue()
+		if err != nil {
+			return d.syntax(err)
+		}
+		return d.malformed()
+	}
+	if err := d.dec.SkipValue(); err != nil {
+		return d.syntax(err)
+	}
+	return nil
+}
+
+func (d *instanceDecoder) family(f *Family) error {
+	var seen uint32
+	_, err := d.object(func(name []byte) error {
+		var err error
+		var bit uint32
+		var key string
+		switch string(name) {
+		case `"id"`:
+			bit, key = 1<<0, "id"
+			f.ID, err = d.str(false)
+		case `"children"`:
+			bit, key = 1<<1, "children"
+			f.Children, err = d.strs(false)
+		case `"together"`:
+			bit, key = 1<<2, "together"
+			f.Together, err = d.boolean()
 		default:
 			return unknown(name)
 		}

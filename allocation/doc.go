@@ -18,7 +18,10 @@
 //   - Kindergartenjahr: the Kita year, in NRW from 1 August to 31 July; the
 //     age band (u3: under three, o3: three and older) is taken at its start.
 //   - Geschwisterkind: a child whose sibling already attends the Kita
-//     ([KindSibling]).
+//     ([KindSibling]), or, in a [Family], is placed there in the same
+//     round.
+//   - Zwillinge, Geschwister: twins, siblings; a [Family] of the round,
+//     placed together (one Kita for all or none) or each on its own.
 //   - Stichtag, Platzvergabe, Zusage: cut-off date, allocation, offer.
 //
 // # Model
@@ -42,6 +45,22 @@
 // earlier, use up one place of their pool, take no part in the round and
 // are never displaced; the round fills the remaining places among the
 // others.
+//
+// Families: Instance.Families groups children of this round. A
+// together-family's children share one ranked list (their choices must be
+// equal) and are placed at the same Kita, each in a place of its own pool,
+// or not at all. The other families' children are placed one by one, but
+// a child placed at a Kita gives its siblings the sibling criterion there
+// in the same round. [DeferredAcceptance] places families in the spirit of
+// Roth and Peranson (1999): single applicants first, then the families;
+// a family whose child is displaced withdraws all its children; scans for
+// blocking applicants and families then let them propose again, at most
+// 64 times. Couples can make a stable outcome impossible; the result then
+// says so (Result.Unstable, naming the families involved) and keeps
+// every family together. Without families the engine is plain deferred
+// acceptance. [Positions] shows a family its rank and the last admitted
+// rank at each Kita it chose; [Diff] lists the applicants whose placement
+// differs between two results.
 //
 // The mechanisms are child-proposing deferred acceptance ([DeferredAcceptance],
 // stable, best for every family among stable matchings, strategy-proof for
@@ -69,18 +88,23 @@
 // streaming [Decode] to WriteJSON.
 //
 // [Synthetic] generates realistic instances without personal data (a
-// Bochum year, all of North Rhine-Westphalia) for test suites and
-// benchmarks; `kitaportal simulate` writes them as files.
+// Bochum year, all of North Rhine-Westphalia, optionally with twins and
+// siblings) for test suites and benchmarks; `kitaportal simulate` writes
+// them as files.
 //
 // # Error contract
 //
 // [Decode], [DecodeResult], [Validate], [Compile], [Compiled.Allocate],
-// [Run] and [Verify] return nil or a [problem.List]: every problem of the
-// input at once (decoding stops at the first), each with a field path
+// [Run], [Verify] and [Positions] return nil or a [problem.List]: every
+// problem of the input at once (decoding stops at the first), each with a field path
 // in JSON names and array indices ("applicants[3].choices[1]",
 // "facilities[2].capacity_by_band.u3", "fixed[c17]"), a stable code such as
 // "allocation.unknown_facility" and a rule sentinel ([ErrUnknownFacility],
-// ...) for errors.Is. Texts in German and English come from [Messages].
+// ...) for errors.Is. Families add "allocation.family_too_small",
+// "family_member_twice", "family_member_fixed", "family_choices_differ"
+// ([ErrFamily]) and "families_need_deferred_acceptance" ([ErrMechanism]);
+// the format "allocation.invalid_format" and "allocation.needs_v2"
+// ([ErrFormat]). Texts in German and English come from [Messages].
 // Error strings and parameters never contain input values other than ids in
 // field paths. No input makes the package panic.
 //
@@ -112,7 +136,10 @@
 //	    "lottery": "per_child",              // "per_child" | "per_facility"
 //	    "seed": 2026
 //	  },
-//	  "fixed": {"c5": "k1"}                  // optional: earlier rounds' placements
+//	  "fixed": {"c5": "k1"},                 // optional: earlier rounds' placements
+//	  "format": "kitaportal.allocation/v2",  // optional; needed for families
+//	  "meta": {"city": "Bochum"},            // optional, any object, ignored
+//	  "families": [{"id": "f1", "children": ["c1", "c2"], "together": true}]
 //	}
 //
 // Criterion kinds: working_parents, single_parent, hardship, resident,
@@ -134,7 +161,9 @@
 //	  "priorities": {"k1": ["c9", "c1"]},
 //	  "cutoffs": {"k1": [{"band": "u3", "capacity": 6, "admitted": 6, "rank": 8, "applicant": "c1"}]},
 //	  "statistics": {"applicants": 2, "fixed": 0, "placed": 1, "unplaced": 1,
-//	                 "first_choice": 1, "by_choice": [1, 0]},
+//	                 "first_choice": 1, "by_choice": [1, 0],
+//	                 "families": 1, "together": 1}, // together-families, those placed
+//	  "unstable": {"families": ["f1"], "applicants": ["c9"]}, // only when no stable outcome was reached
 //	  "explanations": {"k1": [{"applicant": "c9", "rank": 1, "tiers": [...],
 //	                   "points": [...], "total": 40, "lottery": 123}]}
 //	}

@@ -34,8 +34,16 @@ var (
 	// ErrPolicy: the policy names an unknown criterion, mode or lottery, a
 	// criterion twice, or points out of range.
 	ErrPolicy = errors.New("allocation: invalid policy")
-	// ErrMechanism: the mechanism is unset or unknown.
+	// ErrMechanism: the mechanism is unset or unknown, or cannot place
+	// families.
 	ErrMechanism = errors.New("allocation: invalid mechanism")
+	// ErrFamily: a family has fewer than two children, names an unknown or
+	// fixed child or one of another family, or is placed together while
+	// its children's choices differ.
+	ErrFamily = errors.New("allocation: invalid family")
+	// ErrFormat: the format names an unknown version, or a field needs a
+	// later version than the one named.
+	ErrFormat = errors.New("allocation: invalid format version")
 )
 
 // Codes of the problems this package reports. They never change once
@@ -65,6 +73,13 @@ const (
 	CodePointsRange        problem.Code = "allocation.points_range"
 	CodeInvalidLottery     problem.Code = "allocation.invalid_lottery"
 	CodeInvalidMechanism   problem.Code = "allocation.invalid_mechanism"
+	CodeFamilySize         problem.Code = "allocation.family_too_small"
+	CodeFamilyMember       problem.Code = "allocation.family_member_twice"
+	CodeFamilyFixed        problem.Code = "allocation.family_member_fixed"
+	CodeFamilyChoices      problem.Code = "allocation.family_choices_differ"
+	CodeFamilyMechanism    problem.Code = "allocation.families_need_deferred_acceptance"
+	CodeInvalidFormat      problem.Code = "allocation.invalid_format"
+	CodeNeedsV2            problem.Code = "allocation.needs_v2"
 )
 
 // Messages are the German and English texts of every code above, for a
@@ -96,6 +111,13 @@ var Messages = problem.Catalog{
 		CodePointsRange:        "Die Punkte müssen zwischen -{max} und {max} liegen",
 		CodeInvalidLottery:     "Das Losverfahren muss per_child oder per_facility sein",
 		CodeInvalidMechanism:   "Unbekanntes Verfahren; erlaubt: {allowed}",
+		CodeFamilySize:         "Eine Familie braucht mindestens zwei Kinder",
+		CodeFamilyMember:       "Das Kind gehört bereits zu einer Familie",
+		CodeFamilyFixed:        "Das Kind hat bereits eine feste Zusage und kann nicht mit seiner Familie vergeben werden",
+		CodeFamilyChoices:      "Kinder, die zusammen einen Platz bekommen sollen, brauchen dieselbe Wunschliste",
+		CodeFamilyMechanism:    "Familien kann nur das Verfahren deferred-acceptance vergeben",
+		CodeInvalidFormat:      "Unbekannte Formatversion; erlaubt: {allowed}",
+		CodeNeedsV2:            "Das Feld gibt es erst ab Formatversion {format}",
 	},
 	"en": {
 		CodeMalformedJSON:      "is not valid JSON of the interchange format (byte {offset})",
@@ -123,5 +145,12 @@ var Messages = problem.Catalog{
 		CodePointsRange:        "points must lie between -{max} and {max}",
 		CodeInvalidLottery:     "the lottery must be per_child or per_facility",
 		CodeInvalidMechanism:   "unknown mechanism; allowed: {allowed}",
+		CodeFamilySize:         "a family needs at least two children",
+		CodeFamilyMember:       "the child already belongs to a family",
+		CodeFamilyFixed:        "the child already holds a fixed place and cannot be placed with its family",
+		CodeFamilyChoices:      "children placed together need the same list of choices",
+		CodeFamilyMechanism:    "only deferred-acceptance places families",
+		CodeInvalidFormat:      "unknown format version; allowed: {allowed}",
+		CodeNeedsV2:            "the field needs format version {format}",
 	},
 }

@@ -3,6 +3,7 @@ package allocation
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"reflect"
 	"testing"
 	"time"
@@ -21,6 +22,16 @@ func FuzzDecodeInstance(f *testing.F) {
 	f.Add([]byte(`{"applicants":[{"id":"a","choices":["K","K"],"band":"x"}],"facilities":[{"id":"K","capacity":-1,"capacity_by_band":{"u3":1,"zz":2},"priority":["b","b"]}],"policy":{"criteria":[{"kind":"age","mode":"points","points":5}],"lottery":"per_facility"},"fixed":{"q":"K"}}`))
 	f.Add([]byte(`{"applicants":[{"id":"a","choices":["K"],"birth_date":"2024-02-29","registered_at":"2025-01-01T00:00:00Z"}],"facilities":[{"id":"K","capacity":1}],"policy":{"criteria":[{"kind":"age","mode":"tier"},{"kind":"registration_date","mode":"tier"}],"lottery":"per_child","seed":18446744073709551615}}`))
 	f.Add([]byte(`[`))
+	for seed := range uint64(4) {
+		inst := generate(genSpec{applicants: 8, facilities: 3, choices: 3, capacity: 5, bands: seed%2 == 0, families: 60}, seed)
+		data, err := json.Marshal(inst)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte(`{"format":"kitaportal.allocation/v2","meta":{"city":"Bochum","n":[1,{"x":null}]},"applicants":[{"id":"a","choices":["K"]},{"id":"b","choices":["K"]}],"facilities":[{"id":"K","capacity":1}],"families":[{"id":"f","children":["a","b"],"together":true}],"policy":{"lottery":"per_child"}}`))
+	f.Add([]byte(`{"format":"v3","meta":[],"families":[{"id":"","children":["a","a"],"together":1}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		inst, err := Decode(bytes.NewReader(data))
 		if err != nil {
@@ -31,6 +42,12 @@ func FuzzDecodeInstance(f *testing.F) {
 		}
 		for _, m := range []Mechanism{DeferredAcceptance, KitaProposing, ImmediateAcceptance} {
 			res, err := Run(inst, Options{Mechanism: m, Explain: true})
+			if len(inst.Families) > 0 && m != DeferredAcceptance {
+				if !errors.Is(err, ErrMechanism) {
+					t.Fatalf("%s placed families: %v", m, err)
+				}
+				continue
+			}
 			if err != nil {
 				t.Fatalf("%s: valid instance rejected: %v", m, err)
 			}
@@ -38,7 +55,7 @@ func FuzzDecodeInstance(f *testing.F) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if m != ImmediateAcceptance && len(v) > 0 {
+			if m != ImmediateAcceptance && len(v) > 0 && res.Unstable == nil {
 				t.Fatalf("%s: not stable: %v", m, v)
 			}
 			if _, err := res.MarshalJSON(); err != nil {
@@ -66,17 +83,28 @@ func FuzzDecodeAgreesWithEncodingJSON(f *testing.F) {
 	f.Add([]byte(`{"applicants":[{"id":"a\u00e4\n","choices":[],"siblings":null,"registered_at":"2025-01-01T10:00:00+02:00","band":null}],"facilities":[{"id":"K","capacity":-0,"capacity_by_band":{},"priority":[]}],"fixed":{"a":null},"policy":null}`))
 	f.Add([]byte(`null`))
 	f.Add([]byte(`{"applicants":[],"facilities":[],"policy":{"criteria":[]},"fixed":{}}`))
+	f.Add([]byte(`{"format":"kitaportal.allocation/v2","meta":{"a":1},"families":[{"id":"f","children":["a","b"],"together":true}]}`))
+	inst := generate(genSpec{applicants: 6, facilities: 3, choices: 2, capacity: 4, families: 80}, 9)
+	if data, err := json.Marshal(inst); err == nil && len(inst.Families) > 0 {
+		f.Add(data)
+	} else {
+		f.Fatal("no family seed", err)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		got, err := Decode(bytes.NewReader(data))
 		if err != nil {
 			return
 		}
-		var want Instance
+		var wire struct {
+			Instance
+			Meta map[string]any `json:"meta"` // accepted and ignored
+		}
 		dec := json.NewDecoder(bytes.NewReader(data))
 		dec.DisallowUnknownFields()
-		if err := dec.Decode(&want); err != nil {
+		if err := dec.Decode(&wire); err != nil {
 			t.Fatalf("Decode accepted what encoding/json rejects: %v", err)
 		}
+		want := wire.Instance
 		if len(got.Applicants) != len(want.Applicants) {
 			t.Fatalf("%d applicants, encoding/json: %d", len(got.Applicants), len(want.Applicants))
 		}

@@ -18,6 +18,31 @@ type Instance struct {
 	// earlier round. They keep that seat, are never displaced, and take no
 	// part in this round; their seats reduce the Kita's capacity.
 	Fixed map[string]string `json:"fixed,omitempty"`
+	// Families group siblings and twins of this round. Children of a
+	// together-family are placed at the same Kita or not at all; the other
+	// families' children give each other the sibling criterion at the Kita
+	// where one of them is placed in this round.
+	Families []Family `json:"families,omitempty"`
+	// Format names the interchange format's version: "" (version 1) or
+	// [FormatV2]. Both read the same fields.
+	Format string `json:"format,omitempty"`
+}
+
+// FormatV2 is the value of Instance.Format for version 2 of the
+// interchange format (families; a free "meta" object).
+const FormatV2 = "kitaportal.allocation/v2"
+
+// Family is a group of children of this round who are siblings or twins.
+type Family struct {
+	// ID identifies the family in the input and in violations and
+	// instability reports (an id chosen by the city, never a name).
+	ID string `json:"id"`
+	// Children are applicant ids, at least two, none in another family
+	// and none fixed by an earlier round.
+	Children []string `json:"children"`
+	// Together asks for one Kita for all children or none: their choices
+	// must be equal; each child still needs a place of its own band.
+	Together bool `json:"together,omitempty"`
 }
 
 // Applicant is one child's Voranmeldung as the engine sees it: an id chosen
@@ -129,6 +154,20 @@ type Result struct {
 	// Explanations, when requested, explain each Kita's priority order,
 	// in that order.
 	Explanations map[string][]Explanation `json:"explanations,omitempty"`
+	// Unstable, when set, says that the engine could not reach a stable
+	// outcome with the instance's together-families within its bound of
+	// rounds, and names who still blocks. The placements are complete and
+	// keep every family together, but are not stable.
+	Unstable *Instability `json:"unstable,omitempty"`
+}
+
+// Instability names the families and single applicants who still prefer a
+// Kita that would take them when the engine stopped.
+type Instability struct {
+	// Families are ids of blocking together-families.
+	Families []string `json:"families"`
+	// Applicants are ids of blocking applicants outside together-families.
+	Applicants []string `json:"applicants"`
 }
 
 // Cutoff tells a family why it was not placed at a Kita: an applicant of the
@@ -165,6 +204,10 @@ type Statistics struct {
 	FirstChoice int `json:"first_choice"`
 	// ByChoice[k] counts applicants placed at their (k+1)-th choice.
 	ByChoice []int `json:"by_choice"`
+	// Families counts the instance's together-families; Together those
+	// placed (all children at one Kita). None is ever split.
+	Families int `json:"families,omitempty"`
+	Together int `json:"together,omitempty"`
 }
 
 // Explanation is how one applicant's rank at one Kita came about.

@@ -162,13 +162,16 @@ func (e *engine) rank(byFac, pos []int32, seed uint64) {
 		}
 		sibStart[a+1] = int32(len(sibFac))
 	}
-	local := func(k Kind, a, f int32) int64 {
+	local := func(k Kind, p, a, f int32) int64 {
 		switch k {
 		case KindDistrict:
 			if d := appDistrict[a]; d != 0 && d == facDistrict[f] {
 				return 1
 			}
 		case KindSibling:
+			if p >= e.nReal { // a boosted twin: a sibling holds a place here
+				return 1
+			}
 			for _, s := range sibFac[sibStart[a]:sibStart[a+1]] {
 				if s == f {
 					return 1
@@ -192,17 +195,17 @@ func (e *engine) rank(byFac, pos []int32, seed uint64) {
 	if !packed {
 		keys = make([]int64, nP*stride)
 	}
-	value := func(t int, a, f int32) int64 {
+	value := func(t int, p, a, f int32) int64 {
 		if k := e.tiers[t].Kind; facilityDependent(k) {
-			return local(k, a, f)
+			return local(k, p, a, f)
 		}
 		return appVal[t*e.nA+int(a)]
 	}
-	points := func(a, f int32) int64 {
+	points := func(p, a, f int32) int64 {
 		sum := appPoints[a]
 		for _, cr := range e.points {
 			if facilityDependent(cr.Kind) {
-				sum += int64(cr.Points) * local(cr.Kind, a, f)
+				sum += int64(cr.Points) * local(cr.Kind, p, a, f)
 			}
 		}
 		return sum
@@ -216,16 +219,16 @@ func (e *engine) rank(byFac, pos []int32, seed uint64) {
 		if !packed {
 			row := keys[int(p)*stride : int(p+1)*stride]
 			for t := range e.tiers {
-				row[t] = value(t, a, f)
+				row[t] = value(t, p, a, f)
 			}
-			row[nT] = points(a, f)
+			row[nT] = points(p, a, f)
 			return k
 		}
 		var h uint64
 		for t := range e.tiers {
-			h = h<<width[t] | uint64(value(t, a, f)-lowT[t])
+			h = h<<width[t] | uint64(value(t, p, a, f)-lowT[t])
 		}
-		h = h<<bits.Len64(uint64(highP-lowP)) | uint64(points(a, f)-lowP)
+		h = h<<bits.Len64(uint64(highP-lowP)) | uint64(points(p, a, f)-lowP)
 		k.hi = ^h
 		return k
 	}
@@ -331,6 +334,37 @@ func (e *engine) rank(byFac, pos []int32, seed uint64) {
 			e.pairRank[p] = int32(r)
 		}
 	}
+	e.xRank = e.pairRank
+	if int(e.nReal) < nP {
+		e.dropBoosts()
+	}
+}
+
+// dropBoosts keeps the ranks of the orders merged with the boosted twins
+// as xRank, and takes the twins out of the published orders and ranks.
+func (e *engine) dropBoosts() {
+	e.xRank = e.pairRank
+	order := e.facOrder[:0:0]
+	start := make([]int32, e.nF+1)
+	for f := 0; f < e.nF; f++ {
+		for _, p := range e.facOrder[e.facStart[f]:e.facStart[f+1]] {
+			if p < e.nReal {
+				order = append(order, p)
+			}
+		}
+		start[f+1] = int32(len(order))
+	}
+	e.facOrder, e.facStart = order, start
+	e.pairRank = make([]int32, e.nReal)
+	for i := range e.pairRank {
+		e.pairRank[i] = -1
+	}
+	for f := 0; f < e.nF; f++ {
+		for r, p := range e.facOrder[e.facStart[f]:e.facStart[f+1]] {
+			e.pairRank[p] = int32(r)
+		}
+	}
+	e.pairApp, e.pairFac, e.pairPool = e.pairApp[:e.nReal], e.pairFac[:e.nReal], e.pairPool[:e.nReal]
 }
 
 // sortPacked sorts a facility's pairs by one uint64 per pair, sorted as a

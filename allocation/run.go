@@ -52,9 +52,19 @@ func Compile(inst Instance) (*Compiled, error) {
 // Allocate places the compiled instance's applicants with opts.Mechanism.
 // An invalid mechanism yields a [problem.List] and no outcome.
 func (c *Compiled) Allocate(opts Options) (*Outcome, error) {
+	if c.e.fam != nil && opts.Mechanism.Valid() && opts.Mechanism != DeferredAcceptance {
+		var pc problem.Collector
+		pc.Add("mechanism", CodeFamilyMechanism, ErrMechanism)
+		return nil, pc.Err()
+	}
 	var match []int32
+	var unstable *Instability
 	switch opts.Mechanism {
 	case DeferredAcceptance:
+		if c.e.fam != nil {
+			match, unstable = c.e.familyDA()
+			break
+		}
 		match = c.e.childProposing()
 	case KitaProposing:
 		match = c.e.kitaProposing()
@@ -65,7 +75,7 @@ func (c *Compiled) Allocate(opts Options) (*Outcome, error) {
 		pc.Add("mechanism", CodeInvalidMechanism, ErrMechanism, "allowed", strings.Join(mechanismNames[1:], ", "))
 		return nil, pc.Err()
 	}
-	return &Outcome{e: c.e, match: match, opts: opts}, nil
+	return &Outcome{e: c.e, match: match, opts: opts, unstable: unstable}, nil
 }
 
 // Outcome is an allocation in the engine's dense form. [Outcome.Result]
@@ -75,7 +85,14 @@ type Outcome struct {
 	e     *engine
 	match []int32 // per applicant: the pair placing it, or -1
 	opts  Options
+	// unstable names who still blocks when families kept the engine from
+	// a stable outcome; nil otherwise.
+	unstable *Instability
 }
+
+// Unstable returns who still blocks when the engine could not reach a
+// stable outcome with the instance's together-families, or nil.
+func (o *Outcome) Unstable() *Instability { return o.unstable }
 
 // Result returns the outcome as a [Result]: placements, priorities,
 // cut-offs and statistics, and explanations when the options asked for
@@ -91,6 +108,7 @@ func (o *Outcome) Result() Result {
 	}
 	st := o.statistics()
 	res.Statistics = st.Statistics
+	res.Unstable = o.unstable
 	for a := 0; a < e.nA; a++ {
 		res.Placements[apps[a].ID] = o.placement(a)
 	}
@@ -173,6 +191,17 @@ func (o *Outcome) statistics() poolStats {
 	}
 	if len(st.ByChoice) > 0 {
 		st.FirstChoice = st.ByChoice[0]
+	}
+	if fs := e.fam; fs != nil {
+		for F, together := range fs.together {
+			if !together {
+				continue
+			}
+			st.Families++
+			if o.match[fs.members(int32(F))[0]] >= 0 {
+				st.Together++
+			}
+		}
 	}
 	return st
 }

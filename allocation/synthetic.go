@@ -3,6 +3,7 @@ package allocation
 import (
 	"errors"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"time"
 
@@ -28,6 +29,11 @@ type Synthetic struct {
 	Capacity int `json:"capacity"`
 	// Bands gives about half the Kitas age-band quotas.
 	Bands bool `json:"bands"`
+	// Families is the per cent (0 to 100) of children in families placed
+	// together (twins, and siblings with the same list); as many again are
+	// in sibling families not placed together, whose younger child ranks
+	// the elder's first choice first.
+	Families int `json:"families"`
 }
 
 // MaxSynthetic bounds each size of a [Synthetic] instance.
@@ -48,10 +54,13 @@ func (s Synthetic) Generate(seed uint64) (Instance, error) {
 			c.Add(f.name, CodeSyntheticSize, ErrSynthetic, "min", strconv.Itoa(f.min), "max", strconv.Itoa(MaxSynthetic))
 		}
 	}
+	if s.Families < 0 || s.Families > 100 {
+		c.Add("families", CodeSyntheticSize, ErrSynthetic, "min", "0", "max", "100")
+	}
 	if err := c.Err(); err != nil {
 		return Instance{}, err
 	}
-	return generate(genSpec{applicants: s.Applicants, facilities: s.Facilities, choices: s.Choices, capacity: s.Capacity, bands: s.Bands}, seed), nil
+	return generate(genSpec{applicants: s.Applicants, facilities: s.Facilities, choices: s.Choices, capacity: s.Capacity, bands: s.Bands, families: s.Families}, seed), nil
 }
 
 // genSpec sizes a generated instance.
@@ -60,6 +69,7 @@ type genSpec struct {
 	capacity                        int  // total places, spread over facilities
 	bands                           bool // give about half the facilities band quotas
 	explicit                        bool // random explicit priority orders instead of a policy
+	families                        int  // per cent of children in together-families (as many in sibling families)
 }
 
 // generate builds an instance deterministically from seed: popular Kitas
@@ -139,6 +149,9 @@ func generate(spec genSpec, seed uint64) Instance {
 		}
 		inst.Applicants[a] = ap
 	}
+	if spec.families > 0 {
+		genFamilies(&inst, spec.families, rng)
+	}
 	if spec.explicit {
 		for f := range inst.Facilities {
 			order := make([]string, len(inst.Applicants))
@@ -149,4 +162,44 @@ func generate(spec genSpec, seed uint64) Instance {
 		}
 	}
 	return inst
+}
+
+// genFamilies groups neighbouring applicants into families: about pct per
+// cent of the children into together-families of two (one in ten of
+// three), with the first child's choices, and as many into sibling
+// families not placed together, whose younger child ranks the elder's
+// first choice first.
+func genFamilies(inst *Instance, pct int, rng *rand.Rand) {
+	apps := inst.Applicants
+	for a := 0; a+1 < len(apps); {
+		x := rng.IntN(200)
+		size := 2
+		if x%10 == 0 && a+2 < len(apps) {
+			size = 3
+		}
+		switch {
+		case x < pct: // together
+			fam := Family{ID: "f" + strconv.Itoa(len(inst.Families)), Together: true}
+			for i := a; i < a+size; i++ {
+				if i > a {
+					apps[i].Choices = apps[a].Choices
+				}
+				fam.Children = append(fam.Children, apps[i].ID)
+			}
+			inst.Families = append(inst.Families, fam)
+			a += size
+		case x < 2*pct: // siblings
+			if len(apps[a].Choices) > 0 && !slices.Contains(apps[a+1].Choices, apps[a].Choices[0]) {
+				apps[a+1].Choices = append([]string{apps[a].Choices[0]}, apps[a+1].Choices...)
+			}
+			inst.Families = append(inst.Families, Family{ID: "f" + strconv.Itoa(len(inst.Families)),
+				Children: []string{apps[a].ID, apps[a+1].ID}})
+			a += 2
+		default:
+			a++
+		}
+	}
+	if len(inst.Families) > 0 {
+		inst.Format = FormatV2
+	}
 }

@@ -33,14 +33,30 @@ const (
 	// with lower priority (Other). Together with wasted seats these are the
 	// blocking pairs: a result without either is stable.
 	ViolationJustifiedEnvy
+	// ViolationSplit: the children of a together-family are not all at
+	// one Kita (some placed elsewhere or not at all).
+	ViolationSplit
+	// ViolationBlockingFamily: a together-family prefers a Kita (Facility)
+	// to its placement, and there every child of it would take a free
+	// place of its pool or one held by an applicant of this round with
+	// lower priority. The blocking family counterpart of wasted seats and
+	// justified envy.
+	ViolationBlockingFamily
 )
 
 var violationNames = []string{"", "unknown_applicant", "unknown_facility", "missing",
-	"fixed_moved", "not_chosen", "over_capacity", "wasted_seat", "justified_envy"}
+	"fixed_moved", "not_chosen", "over_capacity", "wasted_seat", "justified_envy",
+	"split", "blocking_family"}
 
 // Valid reports whether k is a known violation kind.
 func (k ViolationKind) Valid() bool {
-	return k >= ViolationUnknownApplicant && k <= ViolationJustifiedEnvy
+	return k >= ViolationUnknownApplicant && k <= ViolationBlockingFamily
+}
+
+// Blocking reports whether k is a blocking pair of a single applicant
+// (wasted seat or justified envy).
+func (k ViolationKind) Blocking() bool {
+	return k == ViolationWastedSeat || k == ViolationJustifiedEnvy
 }
 
 // String returns the kind's JSON name.
@@ -69,6 +85,8 @@ type Violation struct {
 	// Other is, for justified envy, the admitted applicant with lower
 	// priority.
 	Other string `json:"other,omitempty"`
+	// Family concerned, for a split or blocking family.
+	Family string `json:"family,omitempty"`
 }
 
 // String describes the violation in English.
@@ -94,6 +112,10 @@ func (v Violation) String() string {
 		return fmt.Sprintf("wasted seat: applicant %q prefers %s, which has a free place", v.Applicant, pool)
 	case ViolationJustifiedEnvy:
 		return fmt.Sprintf("justified envy: applicant %q prefers %s, which admitted %q with lower priority", v.Applicant, pool, v.Other)
+	case ViolationSplit:
+		return fmt.Sprintf("family %q is not placed together", v.Family)
+	case ViolationBlockingFamily:
+		return fmt.Sprintf("blocking family: family %q prefers %s, which would take all its children", v.Family, pool)
 	}
 	return "invalid violation"
 }
@@ -155,10 +177,20 @@ func Verify(inst Instance, res Result) ([]Violation, error) {
 			out = append(out, Violation{Kind: ViolationNotChosen, Applicant: id, Facility: fid})
 			continue
 		}
-		pair := e.start[a] + int32(k)
 		placedAt[a] = int32(k)
+	}
+	rank := e.effectiveRank(placedAt)
+	holders := make([][]int32, nPools) // ranks of this round's placed applicants
+	for a := 0; a < e.nA; a++ {
+		if e.fixed[a] >= 0 || placedAt[a] == e.start[a+1]-e.start[a] {
+			continue
+		}
+		pair := e.start[a] + placedAt[a]
 		pool := e.pairPool[pair]
-		if w := worst[pool]; w < 0 || e.pairRank[pair] > e.pairRank[w] {
+		if e.fam != nil {
+			holders[pool] = append(holders[pool], rank(pair))
+		}
+		if w := worst[pool]; w < 0 || rank(pair) > rank(w) {
 			worst[pool] = pair
 		}
 	}
@@ -169,7 +201,7 @@ func Verify(inst Instance, res Result) ([]Violation, error) {
 		}
 	}
 	for a := 0; a < e.nA; a++ {
-		if e.fixed[a] >= 0 {
+		if e.fixed[a] >= 0 || (e.fam != nil && e.fam.of[a] >= 0 && e.fam.together[e.fam.of[a]]) {
 			continue
 		}
 		for pair := e.start[a]; pair < e.start[a]+placedAt[a]; pair++ {
@@ -178,7 +210,7 @@ func Verify(inst Instance, res Result) ([]Violation, error) {
 			switch w := worst[pool]; {
 			case count[pool] < e.poolAll[pool]:
 				v.Kind = ViolationWastedSeat
-			case w >= 0 && e.pairRank[pair] < e.pairRank[w]:
+			case w >= 0 && rank(pair) < rank(w):
 				v.Kind = ViolationJustifiedEnvy
 				v.Other = apps[e.pairApp[w]].ID
 			default:
@@ -187,5 +219,80 @@ func Verify(inst Instance, res Result) ([]Violation, error) {
 			out = append(out, v)
 		}
 	}
+	if e.fam != nil {
+		for _, h := range holders {
+			slices.Sort(h)
+		}
+		out = append(out, e.verifyFamilies(placedAt, holders)...)
+	}
 	return out, nil
+}
+
+// verifyFamilies reports together-families that are split or block: at a
+// Kita they prefer, every child would have fewer better-ranked holders
+// and siblings in its pool than the pool has places for this round.
+func (e *engine) verifyFamilies(placedAt []int32, holders [][]int32) []Violation {
+	var out []Violation
+	fs := e.fam
+	for F, together := range fs.together {
+		if !together {
+			continue
+		}
+		id := e.inst.Families[F].ID
+		kids := fs.members(int32(F))
+		at := placedAt[kids[0]]
+		split := false
+		for _, b := range kids {
+			split = split || placedAt[b] != at
+		}
+		if split {
+			out = append(out, Violation{Kind: ViolationSplit, Family: id})
+			continue
+		}
+		for j := int32(0); j < at; j++ {
+			ok := true
+			for _, b := range kids {
+				p := e.start[b] + j
+				pool, rk := e.pairPool[p], e.xRank[p]
+				better, _ := slices.BinarySearch(holders[pool], rk)
+				for _, c := range kids {
+					if q := e.start[c] + j; e.pairPool[q] == pool && e.xRank[q] < rk {
+						better++
+					}
+				}
+				if int32(better) >= e.poolCap[pool] {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				f := e.pairFac[e.start[kids[0]]+j]
+				out = append(out, Violation{Kind: ViolationBlockingFamily, Family: id, Facility: e.inst.Facilities[f].ID})
+				break
+			}
+		}
+	}
+	return out
+}
+
+// effectiveRank returns the rank of a pair as the round saw it, on the
+// scale of xRank: boosted where a sibling of a family not placed together
+// holds a place at the same Kita. placedAt is, per applicant, the choice
+// position it is placed at (the number of its choices if none).
+func (e *engine) effectiveRank(placedAt []int32) func(p int32) int32 {
+	fs := e.fam
+	if e.boost == nil {
+		return func(p int32) int32 { return e.xRank[p] }
+	}
+	return func(p int32) int32 {
+		a, f := e.pairApp[p], e.pairFac[p]
+		if e.boost[p] >= 0 {
+			for _, b := range fs.members(fs.of[a]) {
+				if b != a && placedAt[b] < e.start[b+1]-e.start[b] && e.pairFac[e.start[b]+placedAt[b]] == f {
+					return e.xRank[e.boost[p]]
+				}
+			}
+		}
+		return e.xRank[p]
+	}
 }

@@ -109,7 +109,14 @@ func (o *Outcome) WriteJSON(w io.Writer) error {
 		}
 		b = strconv.AppendInt(b, int64(n), 10)
 	}
-	b = append(b, "]}"...)
+	b = append(b, ']')
+	if st.Families > 0 {
+		b = append(b, `,"families":`...)
+		b = strconv.AppendInt(b, int64(st.Families), 10)
+		b = append(b, `,"together":`...)
+		b = strconv.AppendInt(b, int64(st.Together), 10)
+	}
+	b = append(b, '}')
 
 	if o.opts.Explain && len(facs) > 0 {
 		var x Explanation
@@ -117,6 +124,13 @@ func (o *Outcome) WriteJSON(w io.Writer) error {
 			x = e.explainInto(x, p, r, e.inst.Policy.Seed)
 			return appendExplanation(b, &x)
 		})
+	}
+	if u := o.unstable; u != nil {
+		b = append(b, `,"unstable":{"families":`...)
+		b = appendStrings(b, u.Families)
+		b = append(b, `,"applicants":`...)
+		b = appendStrings(b, u.Applicants)
+		b = append(b, '}')
 	}
 	b = append(b, "}\n"...)
 	bw.Write(b) //nolint:errcheck // bufio keeps the first error for Flush
@@ -195,4 +209,16 @@ func appendJSONString(b []byte, s string) []byte {
 	b = append(b, '"')
 	b = append(b, s...)
 	return append(b, '"')
+}
+
+// appendStrings appends ids as a JSON array.
+func appendStrings(b []byte, ids []string) []byte {
+	b = append(b, '[')
+	for i, id := range ids {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, id)
+	}
+	return append(b, ']')
 }

@@ -32,9 +32,14 @@ func TestOutcomeWriteJSON(t *testing.T) {
 		{"an instance with explicit priority orders", generate(genSpec{applicants: 50, facilities: 4, choices: 3, capacity: 30, explicit: true}, 2)},
 		{"ids that need escaping, and a fixed placement", odd},
 		{"an empty instance", Instance{Policy: Policy{Lottery: LotteryPerChild}}},
+		{"an instance with families", generate(genSpec{applicants: 300, facilities: 12, choices: 5, capacity: 250, bands: true, families: 10}, 5)},
+		{"an instance without a stable outcome", smallTogetherInstance(278)},
 	}
 	for _, tt := range instances {
 		for _, m := range []Mechanism{DeferredAcceptance, KitaProposing, ImmediateAcceptance} {
+			if len(tt.inst.Families) > 0 && m != DeferredAcceptance {
+				continue
+			}
 			for _, explain := range []bool{false, true} {
 				name := tt.name + " written by " + m.String()
 				if explain {

@@ -3,7 +3,9 @@
 //
 //	kitaportal allocate -instance FILE [-mechanism deferred-acceptance|kita-proposing|immediate-acceptance] [-seed N] [-explain]
 //	kitaportal verify -instance FILE -result FILE
-//	kitaportal simulate [-size bochum|nrw] [-applicants N] [-facilities N] [-choices N] [-capacity N] [-bands] [-seed N]
+//	kitaportal explain -instance FILE -result FILE -family ID
+//	kitaportal diff -before FILE -after FILE
+//	kitaportal simulate [-size bochum|nrw] [-applicants N] [-facilities N] [-choices N] [-capacity N] [-bands] [-families PCT] [-seed N]
 //	kitaportal catalogue check|import -profile DIR|bochum -csv FILE [-layout FILE] [-json] [-out FILE]
 //	kitaportal district -profile DIR|bochum -address "STREET NO, PLZ CITY" | -point LAT,LON
 //
@@ -11,14 +13,21 @@
 // output: placements, cut-offs and statistics; with -explain also each
 // Kita's priority order and the reasons behind every rank (large for a
 // whole state). It validates the instance once and runs in time linear in
-// the number of choices. verify exits 0 when
-// the result respects capacities, quotas, fixed placements and choices and
-// has no blocking pair, and 1 with a report otherwise. Malformed input
-// exits 1 with one line per problem, naming the offending element, and
-// prints no result; a wrong command line exits 2. simulate prints a
-// synthetic instance (no personal data) of a named or given size, for test
-// suites and analysts who want realistic inputs, one applicant or Kita per
-// line.
+// the number of choices. With families (format version 2) it says on
+// standard error when no stable outcome was reached. verify exits 0 when
+// the result respects capacities, quotas, fixed placements and choices,
+// keeps every together-family at one Kita and has no blocking pair and no
+// blocking family, and 1 with a report otherwise (counting blocking single
+// applicants and split or blocking families apart). Malformed input exits
+// 1 with one line per problem, naming the offending element, and prints no
+// result; a wrong command line exits 2. explain prints, for one family (a
+// family id of the instance, or an applicant id), each child's rank at
+// each Kita it chose and the last admitted rank there. diff lists the
+// applicants whose placement differs between two results and exits 1 when
+// any does. simulate prints a synthetic instance (no personal data) of a
+// named or given size, for test suites and analysts who want realistic
+// inputs, one applicant or Kita per line; -families adds twins and
+// siblings.
 //
 // catalogue reads a city's open-data list of Kitas with the profile's
 // layout (or -layout) and prints the import report: rows, facilities,
@@ -56,7 +65,9 @@ const (
 const usage = `usage:
   kitaportal allocate -instance FILE [-mechanism deferred-acceptance|kita-proposing|immediate-acceptance] [-seed N] [-explain]
   kitaportal verify -instance FILE -result FILE
-  kitaportal simulate [-size bochum|nrw] [-applicants N] [-facilities N] [-choices N] [-capacity N] [-bands] [-seed N]
+  kitaportal explain -instance FILE -result FILE -family ID
+  kitaportal diff -before FILE -after FILE
+  kitaportal simulate [-size bochum|nrw] [-applicants N] [-facilities N] [-choices N] [-capacity N] [-bands] [-families PCT] [-seed N]
   kitaportal catalogue check|import -profile DIR|bochum -csv FILE [-layout FILE] [-json] [-out FILE]
   kitaportal district -profile DIR|bochum -address "STREET NO, PLZ CITY" | -point LAT,LON
 `
@@ -100,6 +111,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return catalogue(args[1:], stdout, stderr)
 	case "district":
 		return districtCmd(args[1:], stdout, stderr)
+	case "explain":
+		return explain(args[1:], stdout, stderr)
+	case "diff":
+		return diff(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
@@ -163,6 +178,10 @@ func allocate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "kitaportal allocate: %v\n", err)
 		return exitFail
 	}
+	if u := out.Unstable(); u != nil {
+		fmt.Fprintf(stderr, "kitaportal allocate: no stable outcome reached; families involved: %s; applicants still blocking: %s\n",
+			strings.Join(u.Families, ", "), strings.Join(u.Applicants, ", "))
+	}
 	return exitOK
 }
 
@@ -170,30 +189,11 @@ func verify(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("verify", stderr)
 	instPath := fs.String("instance", "", "instance `file` (JSON)")
 	resPath := fs.String("result", "", "result `file` (JSON)")
-	if err := fs.Parse(args); err != nil {
+	if !parse(fs, args, stderr, "instance", "result") {
 		return exitUsage
 	}
-	switch {
-	case fs.NArg() > 0:
-		fmt.Fprintf(stderr, "kitaportal verify: unexpected argument %q\n", fs.Arg(0))
-		return exitUsage
-	case *instPath == "" || *resPath == "":
-		fmt.Fprintln(stderr, "kitaportal verify: -instance and -result are required")
-		return exitUsage
-	}
-	inst, ok := readInstance(*instPath, stderr)
+	inst, res, ok := readInstanceAndResult(*instPath, *resPath, stderr)
 	if !ok {
-		return exitFail
-	}
-	f, err := os.Open(*resPath)
-	if err != nil {
-		fmt.Fprintf(stderr, "kitaportal: %v\n", err)
-		return exitFail
-	}
-	defer f.Close()
-	res, err := allocation.DecodeResult(f)
-	if err != nil {
-		report(stderr, *resPath, err)
 		return exitFail
 	}
 	violations, err := allocation.Verify(inst, res)
@@ -202,7 +202,17 @@ func verify(args []string, stdout, stderr io.Writer) int {
 		return exitFail
 	}
 	if len(violations) > 0 {
-		fmt.Fprintf(stdout, "%s: %d violations\n", *resPath, len(violations))
+		var blocking, families int
+		for _, v := range violations {
+			switch {
+			case v.Kind.Blocking():
+				blocking++
+			case v.Kind == allocation.ViolationBlockingFamily || v.Kind == allocation.ViolationSplit:
+				families++
+			}
+		}
+		fmt.Fprintf(stdout, "%s: %d violations (blocking single applicants: %d, split or blocking families: %d)\n",
+			*resPath, len(violations), blocking, families)
 		for _, v := range violations {
 			fmt.Fprintf(stdout, "  %s\n", v)
 		}
@@ -228,6 +238,33 @@ func readInstance(path string, stderr io.Writer) (allocation.Instance, bool) {
 		return allocation.Instance{}, false
 	}
 	return inst, true
+}
+
+// readInstanceAndResult decodes an instance and a result file, reporting
+// problems.
+func readInstanceAndResult(instPath, resPath string, stderr io.Writer) (allocation.Instance, allocation.Result, bool) {
+	inst, ok := readInstance(instPath, stderr)
+	if !ok {
+		return inst, allocation.Result{}, false
+	}
+	res, ok := readResult(resPath, stderr)
+	return inst, res, ok
+}
+
+// readResult decodes a result file, reporting problems.
+func readResult(path string, stderr io.Writer) (allocation.Result, bool) {
+	f, err := os.Open(path)
+	if err != nil {
+		fmt.Fprintf(stderr, "kitaportal: %v\n", err)
+		return allocation.Result{}, false
+	}
+	defer f.Close()
+	res, err := allocation.DecodeResult(f)
+	if err != nil {
+		report(stderr, path, err)
+		return allocation.Result{}, false
+	}
+	return res, true
 }
 
 // report prints every problem of err in English, one per line.

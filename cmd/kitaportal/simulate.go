@@ -28,6 +28,7 @@ func simulate(args []string, stdout, stderr io.Writer) int {
 	choices := fs.Int("choices", 5, "Kitas each child ranks")
 	capacity := fs.Int("capacity", 800, "total places")
 	bands := fs.Bool("bands", false, "give about half the Kitas u3/o3 quotas")
+	families := fs.Int("families", 0, "per cent of children in families placed together (as many again in sibling families)")
 	seed := fs.Uint64("seed", 1, "seed of the instance and its lottery")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
@@ -36,7 +37,7 @@ func simulate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "kitaportal simulate: unexpected argument %q\n", fs.Arg(0))
 		return exitUsage
 	}
-	spec := allocation.Synthetic{Applicants: *applicants, Facilities: *facilities, Choices: *choices, Capacity: *capacity, Bands: *bands}
+	spec := allocation.Synthetic{Applicants: *applicants, Facilities: *facilities, Choices: *choices, Capacity: *capacity, Bands: *bands, Families: *families}
 	if *size != "" {
 		named, ok := sizes[*size]
 		if !ok {
@@ -102,10 +103,17 @@ func writeInstance(w io.Writer, inst allocation.Instance) error {
 	if err := list("facilities", len(inst.Facilities), func(i int) any { return inst.Facilities[i] }); err != nil {
 		return err
 	}
+	if len(inst.Families) > 0 {
+		bw.WriteString(",\n")
+		if err := list("families", len(inst.Families), func(i int) any { return inst.Families[i] }); err != nil {
+			return err
+		}
+	}
 	rest, err := json.Marshal(struct {
+		Format string            `json:"format,omitempty"`
 		Policy allocation.Policy `json:"policy"`
 		Fixed  map[string]string `json:"fixed,omitempty"`
-	}{inst.Policy, inst.Fixed})
+	}{inst.Format, inst.Policy, inst.Fixed})
 	if err != nil {
 		return err
 	}

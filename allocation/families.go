@@ -1,0 +1,580 @@
+package allocation
+
+import (
+	"slices"
+	"strconv"
+
+	"github.com/kitaportal/kitaportal/problem"
+)
+
+// Families. Children of a together-family share one ranked list and are
+// admitted jointly: at their j-th choice each child needs a place of its
+// own pool, and all are admitted or none. The other families' children
+// propose alone, but a child whose sibling holds a place at a Kita ranks
+// there as if a sibling attended it: each such pair has a "boosted" twin
+// pair, ranked with the sibling criterion met, merged into the Kita's
+// order (engine.xRank) and never published.
+//
+// The mechanism follows Roth and Peranson (1999): deferred acceptance for
+// the single applicants, then the families are inserted one by one, and a
+// family whose child is displaced withdraws all its children. Withdrawals
+// leave vacancies and boosts change ranks, so a scan then looks for
+// blocking applicants and families; they propose again from the choice
+// they block at (the single applicants first; blocking families only once
+// no single applicant blocks), and so on, for at most maxRepairRounds
+// scans. Each scan looks only at those who chose a pool whose holders
+// changed, and at the children of sibling families. If blocking remains,
+// the outcome names the families and applicants involved
+// (Result.Unstable).
+
+// maxRepairRounds bounds the scans for blocking applicants and families
+// after the first pass. Realistic instances settle within a few.
+const maxRepairRounds = 64
+
+// families is the compiled form of Instance.Families.
+type families struct {
+	of       []int32 // per applicant: family index, or -1
+	start    []int32 // kids[start[F]:start[F+1]] are family F's children
+	kids     []int32
+	together []bool
+}
+
+func (fs *families) members(F int32) []int32 { return fs.kids[fs.start[F]:fs.start[F+1]] }
+
+// checkFamilies validates inst.Families and compiles them; it needs the
+// applicants' ids mapped.
+func (e *engine) checkFamilies(c *problem.Collector) {
+	fams := e.inst.Families
+	if len(fams) == 0 {
+		return
+	}
+	if e.inst.Format != FormatV2 {
+		c.Add("families", CodeNeedsV2, ErrFormat, "format", FormatV2)
+	}
+	fs := &families{of: make([]int32, e.nA), start: make([]int32, 1, len(fams)+1), together: make([]bool, len(fams))}
+	for a := range fs.of {
+		fs.of[a] = -1
+	}
+	ids := make(map[string]bool, len(fams))
+	for F := range fams {
+		fam := &fams[F]
+		path := "families[" + strconv.Itoa(F) + "]"
+		switch {
+		case fam.ID == "":
+			c.Add(path+".id", CodeMissingID, ErrID)
+		case ids[fam.ID]:
+			c.Add(path+".id", CodeDuplicateID, ErrID)
+		}
+		ids[fam.ID] = true
+		if len(fam.Children) < 2 {
+			c.Add(path+".children", CodeFamilySize, ErrFamily)
+		}
+		fs.together[F] = fam.Together
+		first := int32(-1)
+		for j, id := range fam.Children {
+			cp := path + ".children[" + strconv.Itoa(j) + "]"
+			a, ok := e.apps[id]
+			switch {
+			case !ok:
+				c.Add(cp, CodeUnknownApplicant, ErrUnknownApplicant)
+				continue
+			case fs.of[a] >= 0:
+				c.Add(cp, CodeFamilyMember, ErrFamily)
+				continue
+			}
+			if _, fixed := e.inst.Fixed[id]; fixed {
+				c.Add(cp, CodeFamilyFixed, ErrFamily)
+			}
+			fs.of[a] = int32(F)
+			fs.kids = append(fs.kids, a)
+			if first < 0 {
+				first = a
+			} else if fam.Together && !slices.Equal(e.inst.Applicants[a].Choices, e.inst.Applicants[first].Choices) {
+				c.Add(appPath(int(a))+".choices", CodeFamilyChoices, ErrFamily)
+			}
+		}
+		fs.start = append(fs.start, int32(len(fs.kids)))
+	}
+	e.fam = fs
+}
+
+// siblingMatters reports whether the policy ranks by the sibling criterion
+// at all (a boost then changes ranks).
+func (e *engine) siblingMatters() bool {
+	for _, cr := range e.inst.Policy.Criteria {
+		if cr.Kind == KindSibling && (cr.Mode == ModeTier || cr.Points != 0) {
+			return true
+		}
+	}
+	return false
+}
+
+// addBoosts appends the boosted twin of every pair of a child of a family
+// that is not placed together, at a policy-ranked Kita that another child
+// of the family chose and no sibling attends already. e.boost maps each
+// real pair to its twin, or -1.
+func (e *engine) addBoosts() {
+	e.nReal = int32(len(e.pairApp))
+	if e.fam == nil || !e.siblingMatters() {
+		return
+	}
+	fs := e.fam
+	e.boost = make([]int32, e.nReal)
+	for p := range e.boost {
+		e.boost[p] = -1
+	}
+	for a := int32(0); a < int32(e.nA); a++ {
+		F := fs.of[a]
+		if F < 0 || fs.together[F] {
+			continue
+		}
+		for p := e.start[a]; p < e.start[a+1]; p++ {
+			f := e.pairFac[p]
+			if e.inst.Facilities[f].Priority != nil || slices.Contains(e.inst.Applicants[a].Siblings, e.inst.Facilities[f].ID) {
+				continue
+			}
+			chosen := false
+			for _, b := range fs.members(F) {
+				if b != a && slices.Contains(e.pairFac[e.start[b]:e.start[b+1]], f) {
+					chosen = true
+					break
+				}
+			}
+			if !chosen {
+				continue
+			}
+			e.boost[p] = int32(len(e.pairApp))
+			e.pairApp = append(e.pairApp, a)
+			e.pairFac = append(e.pairFac, f)
+			e.pairPool = append(e.pairPool, e.pairPool[p])
+		}
+	}
+}
+
+// familyRun is the state of the family-aware deferred acceptance.
+type familyRun struct {
+	e       *engine
+	fs      *families
+	match   []int32 // per applicant: the pair holding a place, or -1
+	next    []int32 // per applicant: next pair to propose
+	nextF   []int32 // per family: next choice position to propose
+	cur     []int32 // per real pair: the rank it was admitted with
+	heapAt  []int32
+	heapLen []int32
+	heap    []int32
+	stack   []int32 // proposers: applicant a, or nA+F for family F
+	evicted []int32
+	dirty   []bool
+	// touched marks pools whose holders changed since the last scan; only
+	// applicants and families choosing them are scanned again.
+	touched []bool
+	cand    []bool
+	famSeen []bool
+	// round is the scan being repaired; from maxRepairRounds/2 on, the
+	// families that are withdrawn are marked involved: they move in the
+	// cycle that keeps the outcome from settling.
+	round    int
+	involved []bool
+}
+
+// familyDA places the applicants with families; see the comment at the top
+// of this file.
+func (e *engine) familyDA() ([]int32, *Instability) {
+	r := &familyRun{e: e, fs: e.fam}
+	nP := len(e.poolCap)
+	r.match = make([]int32, e.nA)
+	r.next = make([]int32, e.nA)
+	r.nextF = make([]int32, len(r.fs.together))
+	r.cur = make([]int32, e.nReal)
+	r.heapAt = make([]int32, nP+1)
+	for p, c := range e.poolCap {
+		r.heapAt[p+1] = r.heapAt[p] + c
+	}
+	r.heapLen = make([]int32, nP)
+	r.heap = make([]int32, r.heapAt[nP])
+	r.dirty = make([]bool, nP)
+	r.touched = make([]bool, nP)
+	r.cand = make([]bool, e.nA)
+	r.famSeen = make([]bool, len(r.fs.together))
+	r.involved = make([]bool, len(r.fs.together))
+	for a := e.nA - 1; a >= 0; a-- {
+		r.match[a] = -1
+		r.next[a] = e.start[a]
+		if e.fixed[a] < 0 && !r.inTogether(int32(a)) {
+			r.stack = append(r.stack, int32(a))
+		}
+	}
+	r.run()
+	for F := len(r.fs.together) - 1; F >= 0; F-- {
+		if r.fs.together[F] {
+			r.stack = append(r.stack, int32(e.nA+F))
+		}
+	}
+	r.run()
+	for round := 0; ; round++ {
+		r.round = round
+		singles, fams := r.blocking()
+		if len(singles) == 0 && len(fams) == 0 {
+			return r.match, nil
+		}
+		if round == maxRepairRounds {
+			return r.match, r.instability(singles, fams)
+		}
+		for i := 0; i < len(singles); i += 2 {
+			a := singles[i]
+			if m := r.match[a]; m >= 0 {
+				r.remove(m)
+				r.match[a] = -1
+			}
+			r.next[a] = singles[i+1]
+			r.stack = append(r.stack, a)
+		}
+		if len(singles) > 0 {
+			// Singles settle first, as in the first pass; the families
+			// are scanned again next time.
+			for i := 0; i < len(fams); i += 2 {
+				r.cand[r.fs.members(fams[i])[0]] = true
+			}
+			fams = nil
+		}
+		for i := 0; i < len(fams); i += 2 {
+			F := fams[i]
+			r.withdraw(F)
+			r.nextF[F] = fams[i+1]
+			r.stack = append(r.stack, int32(e.nA)+F)
+		}
+		r.run()
+	}
+}
+
+func (r *familyRun) inTogether(a int32) bool {
+	F := r.fs.of[a]
+	return F >= 0 && r.fs.together[F]
+}
+
+// rankOf is the rank pair p proposes with: boosted when a sibling of its
+// applicant holds a place at the same Kita.
+func (r *familyRun) rankOf(p int32) int32 {
+	e := r.e
+	if e.boost == nil || e.boost[p] < 0 {
+		return e.xRank[p]
+	}
+	a, f := e.pairApp[p], e.pairFac[p]
+	for _, b := range r.fs.members(r.fs.of[a]) {
+		if m := r.match[b]; b != a && m >= 0 && e.pairFac[m] == f {
+			return e.xRank[e.boost[p]]
+		}
+	}
+	return e.xRank[p]
+}
+
+func (r *familyRun) pool(p int32) []int32 {
+	pool := r.e.pairPool[p]
+	return r.heap[r.heapAt[pool]:r.heapAt[pool+1]]
+}
+
+// run lets the proposers on the stack propose until none is left.
+func (r *familyRun) run() {
+	for len(r.stack) > 0 {
+		who := r.stack[len(r.stack)-1]
+		r.stack = r.stack[:len(r.stack)-1]
+		if int(who) < r.e.nA {
+			r.proposeSingle(who)
+		} else {
+			r.proposeFamily(who - int32(r.e.nA))
+		}
+		for len(r.evicted) > 0 {
+			p := r.evicted[len(r.evicted)-1]
+			r.evicted = r.evicted[:len(r.evicted)-1]
+			r.evict(p)
+		}
+	}
+}
+
+func (r *familyRun) proposeSingle(a int32) {
+	e := r.e
+	if r.match[a] >= 0 {
+		return // on the stack twice; placed already
+	}
+	for r.next[a] < e.start[a+1] {
+		p := r.next[a]
+		r.next[a]++
+		if out, ok := r.admit(p, r.rankOf(p)); ok {
+			r.match[a] = p
+			if out >= 0 {
+				r.evicted = append(r.evicted, out)
+			}
+			return
+		}
+	}
+}
+
+// admit puts pair p with rank rk into its pool if there is a free place
+// or a worse holder, whom it returns (-1 if none).
+func (r *familyRun) admit(p, rk int32) (out int32, ok bool) {
+	pool := r.e.pairPool[p]
+	h := r.pool(p)
+	n := r.heapLen[pool]
+	r.touched[pool] = true
+	if n < int32(len(h)) {
+		r.cur[p] = rk
+		h[n] = p
+		r.heapLen[pool] = n + 1
+		siftUp(h, int(n), r.cur)
+		return -1, true
+	}
+	if n == 0 || rk > r.cur[h[0]] {
+		return -1, false
+	}
+	out = h[0]
+	r.cur[p] = rk
+	h[0] = p
+	siftDown(h, 0, int(n), r.cur)
+	return out, true
+}
+
+// evict handles a holder pushed out of its pool: it proposes again, and a
+// together-family withdraws all its children first.
+func (r *familyRun) evict(p int32) {
+	a := r.e.pairApp[p]
+	r.match[a] = -1
+	if F := r.fs.of[a]; F >= 0 && r.fs.together[F] {
+		r.withdraw(F)
+		r.stack = append(r.stack, int32(r.e.nA)+F)
+		return
+	}
+	r.stack = append(r.stack, a)
+}
+
+// withdraw takes every child of family F out of its pool.
+func (r *familyRun) withdraw(F int32) {
+	if r.round >= maxRepairRounds/2 {
+		r.involved[F] = true
+	}
+	for _, b := range r.fs.members(F) {
+		if m := r.match[b]; m >= 0 {
+			r.remove(m)
+			r.match[b] = -1
+		}
+	}
+}
+
+// remove takes pair p out of its pool's heap.
+func (r *familyRun) remove(p int32) {
+	pool := r.e.pairPool[p]
+	h := r.pool(p)
+	n := int(r.heapLen[pool])
+	r.touched[pool] = true
+	i := slices.Index(h[:n], p)
+	if i < 0 {
+		return
+	}
+	n--
+	h[i] = h[n]
+	r.heapLen[pool] = int32(n)
+	if i < n {
+		siftDown(h, i, n, r.cur)
+		siftUp(h, i, r.cur)
+	}
+}
+
+// kidPairs returns family F's pairs at choice position j, best rank first.
+func (r *familyRun) kidPairs(F, j int32, buf []int32) []int32 {
+	buf = buf[:0]
+	for _, b := range r.fs.members(F) {
+		buf = append(buf, r.e.start[b]+j)
+	}
+	x := r.e.xRank
+	slices.SortFunc(buf, func(p, q int32) int { return int(x[p] - x[q]) })
+	return buf
+}
+
+// admissible reports whether all of family F's children would be admitted
+// at choice position j: each has fewer better-ranked holders and siblings
+// in its pool than the pool has places.
+func (r *familyRun) admissible(F, j int32, pairs []int32) bool {
+	e := r.e
+	for i, p := range pairs {
+		pool := e.pairPool[p]
+		better := int32(0)
+		for _, q := range pairs[:i] {
+			if e.pairPool[q] == pool {
+				better++
+			}
+		}
+		rk := e.xRank[p]
+		for _, q := range r.pool(p)[:r.heapLen[pool]] {
+			if r.cur[q] < rk {
+				better++
+			}
+		}
+		if better >= e.poolCap[pool] {
+			return false
+		}
+	}
+	return true
+}
+
+func (r *familyRun) nChoices(F int32) int32 {
+	a := r.fs.members(F)[0]
+	return r.e.start[a+1] - r.e.start[a]
+}
+
+func (r *familyRun) proposeFamily(F int32) {
+	if r.match[r.fs.members(F)[0]] >= 0 {
+		return // on the stack twice (two children displaced); placed already
+	}
+	var buf [8]int32
+	for r.nextF[F] < r.nChoices(F) {
+		j := r.nextF[F]
+		r.nextF[F]++
+		pairs := r.kidPairs(F, j, buf[:0])
+		if !r.admissible(F, j, pairs) {
+			continue
+		}
+		for _, p := range pairs { // best first: nobody pushes out a sibling
+			out, _ := r.admit(p, r.e.xRank[p])
+			r.match[r.e.pairApp[p]] = p
+			if out >= 0 {
+				r.evicted = append(r.evicted, out)
+			}
+		}
+		return
+	}
+}
+
+// blocking refreshes the holders' ranks (boosts follow the current
+// placements) and returns the blocking single applicants and families, as
+// pairs (proposer, where to propose again): a pair index for an applicant, a
+// choice position for a family. Only applicants and families choosing a
+// pool whose holders changed since the last scan, and the children of
+// families not placed together, can have begun to block; only they are
+// scanned.
+func (r *familyRun) blocking() (singles, fams []int32) {
+	e, fs := r.e, r.fs
+	for F, together := range fs.together {
+		if together {
+			continue
+		}
+		for _, a := range fs.members(int32(F)) {
+			r.cand[a] = true
+			if m := r.match[a]; m >= 0 {
+				if rk := r.rankOf(m); rk != r.cur[m] {
+					r.cur[m] = rk
+					r.dirty[e.pairPool[m]] = true
+				}
+			}
+		}
+	}
+	for pool, d := range r.dirty {
+		if d {
+			h := r.heap[r.heapAt[pool]:r.heapAt[pool+1]]
+			n := int(r.heapLen[pool])
+			for i := n/2 - 1; i >= 0; i-- {
+				siftDown(h, i, n, r.cur)
+			}
+			r.dirty[pool] = false
+			r.touched[pool] = true
+		}
+	}
+	lastFac := int32(-1)
+	for pool, t := range r.touched {
+		if !t {
+			continue
+		}
+		r.touched[pool] = false
+		f := e.poolFac[pool]
+		if f == lastFac {
+			continue // the facility's pairs were marked already
+		}
+		lastFac = f
+		for _, p := range e.facOrder[e.facStart[f]:e.facStart[f+1]] {
+			if r.touched[e.pairPool[p]] || int(e.pairPool[p]) == pool {
+				r.cand[e.pairApp[p]] = true
+			}
+		}
+	}
+	var buf [8]int32
+	for a := int32(0); a < int32(e.nA); a++ {
+		if !r.cand[a] {
+			continue
+		}
+		r.cand[a] = false
+		if e.fixed[a] >= 0 {
+			continue
+		}
+		if F := fs.of[a]; F >= 0 && fs.together[F] {
+			if r.famSeen[F] {
+				continue
+			}
+			r.famSeen[F] = true
+			if j, ok := r.familyBlocks(F, buf[:0]); ok {
+				fams = append(fams, F, j)
+			}
+			continue
+		}
+		end := e.start[a+1]
+		if m := r.match[a]; m >= 0 {
+			end = m
+		}
+		for p := e.start[a]; p < end; p++ {
+			pool := e.pairPool[p]
+			n := r.heapLen[pool]
+			if n < e.poolCap[pool] || (n > 0 && r.rankOf(p) < r.cur[r.pool(p)[0]]) {
+				singles = append(singles, a, p)
+				break
+			}
+		}
+	}
+	clear(r.famSeen)
+	return singles, fams
+}
+
+// familyBlocks returns the first choice position, before the one holding
+// family F, at which all its children would be admitted.
+func (r *familyRun) familyBlocks(F int32, buf []int32) (int32, bool) {
+	e := r.e
+	end := r.nChoices(F)
+	if a := r.fs.members(F)[0]; r.match[a] >= 0 {
+		end = r.match[a] - e.start[a]
+	}
+	for j := int32(0); j < end; j++ {
+		if r.admissible(F, j, r.kidPairs(F, j, buf)) {
+			return j, true
+		}
+	}
+	return 0, false
+}
+
+// instability names the blocking families and applicants, the families
+// withdrawn in the second half of the repair (they move in the cycle), and
+// the together-families holding places that blocking applicants want.
+func (r *familyRun) instability(singles, fams []int32) *Instability {
+	e := r.e
+	in := &Instability{Families: []string{}, Applicants: []string{}}
+	named := make(map[int32]bool)
+	name := func(F int32) {
+		if !named[F] {
+			named[F] = true
+			in.Families = append(in.Families, e.inst.Families[F].ID)
+		}
+	}
+	for i := 0; i < len(fams); i += 2 {
+		name(fams[i])
+	}
+	for F, inv := range r.involved {
+		if inv {
+			name(int32(F))
+		}
+	}
+	for i := 0; i < len(singles); i += 2 {
+		in.Applicants = append(in.Applicants, e.inst.Applicants[singles[i]].ID)
+		p := singles[i+1]
+		for _, q := range r.pool(p)[:r.heapLen[e.pairPool[p]]] {
+			if b := e.pairApp[q]; r.inTogether(b) {
+				name(r.fs.of[b])
+			}
+		}
+	}
+	return in
+}

@@ -1,0 +1,367 @@
+package allocation
+
+import (
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kitaportal/kitaportal/problem"
+)
+
+// twinsInstance: Kita k1 has one place, k2 two. Twins t1 and t2 rank k1
+// before k2; s wants only k1. k1 ranks t1 first, then s, then t2.
+func twinsInstance(together bool) Instance {
+	return Instance{
+		Format: FormatV2,
+		Applicants: []Applicant{
+			{ID: "t1", Choices: []string{"k1", "k2"}},
+			{ID: "t2", Choices: []string{"k1", "k2"}},
+			{ID: "s", Choices: []string{"k1"}},
+		},
+		Facilities: []Facility{
+			{ID: "k1", Capacity: 1, Priority: []string{"t1", "s", "t2"}},
+			{ID: "k2", Capacity: 2, Priority: []string{"t2", "t1"}},
+		},
+		Policy:   Policy{Lottery: LotteryPerChild},
+		Families: []Family{{ID: "f1", Children: []string{"t1", "t2"}, Together: together}},
+	}
+}
+
+func TestTogetherFamilyIsPlacedAtOneKitaOrNone(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		together bool
+		want     map[string]string
+	}{
+		{"twins placed together both go where both fit, and the single keeps its place", true,
+			map[string]string{"t1": "k2", "t2": "k2", "s": "k1"}},
+		{"siblings not placed together are split by the Kita's order", false,
+			map[string]string{"t1": "k1", "t2": "k2", "s": ""}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			inst := twinsInstance(tc.together)
+			res, err := Run(inst, Options{Mechanism: DeferredAcceptance})
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, res.Placements)
+			assert.Nil(t, res.Unstable)
+			v, err := Verify(inst, res)
+			require.NoError(t, err)
+			assert.Empty(t, v)
+		})
+	}
+}
+
+func TestTogetherFamilyIsUnplacedWhenNoKitaTakesAll(t *testing.T) {
+	inst := twinsInstance(true)
+	inst.Facilities[1].Capacity = 1
+	res, err := Run(inst, Options{Mechanism: DeferredAcceptance})
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"t1": "", "t2": "", "s": "k1"}, res.Placements)
+	assert.Equal(t, 1, res.Statistics.Families)
+	assert.Equal(t, 0, res.Statistics.Together)
+}
+
+func TestVerifyReportsSplitAndBlockingFamilies(t *testing.T) {
+	inst := twinsInstance(true)
+	for _, tc := range []struct {
+		name       string
+		placements map[string]string
+		want       []Violation
+	}{
+		{"twins at two Kitas are split", map[string]string{"t1": "k1", "t2": "k2", "s": ""},
+			[]Violation{{Kind: ViolationSplit, Family: "f1"}}},
+		{"twins left out while k2 has room for both block as a family",
+			map[string]string{"t1": "", "t2": "", "s": "k1"},
+			[]Violation{{Kind: ViolationBlockingFamily, Family: "f1", Facility: "k2"}}},
+		{"a single left out while k1 is free is a wasted seat, not a family matter",
+			map[string]string{"t1": "k2", "t2": "k2", "s": ""},
+			[]Violation{{Kind: ViolationWastedSeat, Applicant: "s", Facility: "k1"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v, err := Verify(inst, Result{Mechanism: DeferredAcceptance, Placements: tc.placements})
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, v)
+		})
+	}
+}
+
+// siblingInstance: the elder e has a hardship and takes one of k1's two
+// places; the younger y and the single s compete for the other. s has
+// working parents (20 points), y only gets the sibling's 40 points if its
+// family counts.
+func siblingInstance(family bool) Instance {
+	inst := Instance{
+		Applicants: []Applicant{
+			{ID: "e", Choices: []string{"k1"}, Hardship: true},
+			{ID: "y", Choices: []string{"k1", "k2"}},
+			{ID: "s", Choices: []string{"k1", "k2"}, WorkingParents: true},
+		},
+		Facilities: []Facility{{ID: "k1", Capacity: 2}, {ID: "k2", Capacity: 1}},
+		Policy: Policy{Criteria: []Criterion{
+			{Kind: KindHardship, Mode: ModeTier},
+			{Kind: KindSibling, Mode: ModePoints, Points: 40},
+			{Kind: KindWorkingParents, Mode: ModePoints, Points: 20},
+		}, Lottery: LotteryPerChild, Seed: 7},
+	}
+	if family {
+		inst.Format = FormatV2
+		inst.Families = []Family{{ID: "f1", Children: []string{"e", "y"}}}
+	}
+	return inst
+}
+
+func TestSiblingPlacedThisRoundGivesSiblingPriority(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		family bool
+		want   map[string]string
+	}{
+		{"without the family, working parents win the second place", false,
+			map[string]string{"e": "k1", "y": "k2", "s": "k1"}},
+		{"the elder's place this round gives the younger the sibling points", true,
+			map[string]string{"e": "k1", "y": "k1", "s": "k2"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			inst := siblingInstance(tc.family)
+			res, err := Run(inst, Options{Mechanism: DeferredAcceptance})
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, res.Placements)
+			v, err := Verify(inst, res)
+			require.NoError(t, err)
+			assert.Empty(t, v)
+			// The published order is the one without a boost.
+			assert.Equal(t, []string{"e", "s", "y"}, res.Priorities["k1"])
+		})
+	}
+	t.Run("verify judges the younger child with the sibling points", func(t *testing.T) {
+		inst := siblingInstance(true)
+		v, err := Verify(inst, Result{Mechanism: DeferredAcceptance, Seed: 7,
+			Placements: map[string]string{"e": "k1", "y": "k2", "s": "k1"}})
+		require.NoError(t, err)
+		assert.Equal(t, []Violation{{Kind: ViolationJustifiedEnvy, Applicant: "y", Facility: "k1", Other: "s"}}, v)
+	})
+}
+
+func TestFamilyValidation(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		edit  func(*Instance)
+		field string
+		code  problem.Code
+		rule  error
+	}{
+		{"a together-family with different choices is refused", func(in *Instance) {
+			in.Applicants[1].Choices = []string{"k2", "k1"}
+		}, "applicants[1].choices", CodeFamilyChoices, ErrFamily},
+		{"a family of one child is refused", func(in *Instance) {
+			in.Families[0].Children = []string{"t1"}
+		}, "families[0].children", CodeFamilySize, ErrFamily},
+		{"a child in two families is refused", func(in *Instance) {
+			in.Families = append(in.Families, Family{ID: "f2", Children: []string{"t2", "s"}})
+		}, "families[1].children[0]", CodeFamilyMember, ErrFamily},
+		{"an unknown child is refused", func(in *Instance) {
+			in.Families[0].Children[1] = "zz"
+		}, "families[0].children[1]", CodeUnknownApplicant, ErrUnknownApplicant},
+		{"a fixed child is refused", func(in *Instance) {
+			in.Fixed = map[string]string{"t2": "k2"}
+		}, "families[0].children[1]", CodeFamilyFixed, ErrFamily},
+		{"a family id given twice is refused", func(in *Instance) {
+			in.Families = append(in.Families, Family{ID: "f1", Children: []string{"s", "zz"}})
+		}, "families[1].id", CodeDuplicateID, ErrID},
+		{"families need format version 2", func(in *Instance) {
+			in.Format = ""
+		}, "families", CodeNeedsV2, ErrFormat},
+		{"an unknown format version is refused", func(in *Instance) {
+			in.Format = "kitaportal.allocation/v9"
+		}, "format", CodeInvalidFormat, ErrFormat},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			inst := twinsInstance(true)
+			inst.Families[0].Children = slices.Clone(inst.Families[0].Children)
+			tc.edit(&inst)
+			_, err := Run(inst, Options{Mechanism: DeferredAcceptance})
+			require.ErrorIs(t, err, tc.rule)
+			var list problem.List
+			require.ErrorAs(t, err, &list)
+			assert.True(t, list.Has(tc.field, tc.code), "%v", list)
+		})
+	}
+	t.Run("families are placed only by deferred acceptance", func(t *testing.T) {
+		for _, m := range []Mechanism{KitaProposing, ImmediateAcceptance} {
+			_, err := Run(twinsInstance(true), Options{Mechanism: m})
+			require.ErrorIs(t, err, ErrMechanism)
+			var list problem.List
+			require.ErrorAs(t, err, &list)
+			assert.True(t, list.Has("mechanism", CodeFamilyMechanism))
+		}
+	})
+}
+
+func TestDecodeVersion2(t *testing.T) {
+	in := `{"format":"kitaportal.allocation/v2","meta":{"city":"Münster","year":2027,"notes":[{"x":null}]},
+	"applicants":[{"id":"t1","choices":["k1"]},{"id":"t2","choices":["k1"]}],
+	"facilities":[{"id":"k1","capacity":2}],
+	"families":[{"id":"f1","children":["t1","t2"],"together":true}],
+	"policy":{"lottery":"per_child","seed":3}}`
+	inst, err := Decode(strings.NewReader(in))
+	require.NoError(t, err)
+	assert.Equal(t, FormatV2, inst.Format)
+	assert.Equal(t, []Family{{ID: "f1", Children: []string{"t1", "t2"}, Together: true}}, inst.Families)
+	res, err := Run(inst, Options{Mechanism: DeferredAcceptance})
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"t1": "k1", "t2": "k1"}, res.Placements)
+
+	for _, tc := range []struct{ name, in, field string }{
+		{"meta must be an object", `{"meta":[1]}`, "meta"},
+		{"an unknown family field is refused", `{"families":[{"id":"f","kids":[]}]}`, "families[0].kids"},
+		{"together must be a boolean", `{"families":[{"id":"f","together":"yes"}]}`, "families[0].together"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Decode(strings.NewReader(tc.in))
+			require.ErrorIs(t, err, ErrMalformed)
+			var list problem.List
+			require.ErrorAs(t, err, &list)
+			require.Len(t, list, 1)
+			assert.Equal(t, tc.field, list[0].Field)
+		})
+	}
+}
+
+// TestMunsterFailureShape: in February 2023 Münster re-ran its allocation
+// because twins and siblings were split. Twins with different lottery
+// numbers rank the same Kitas; a pair of siblings ranks one Kita first;
+// the Kitas are nearly full. Placed alone, one twin got the first choice
+// and the other did not; placed together, both share a Kita they ranked,
+// and the younger sibling gets the sibling points where the elder is placed.
+func TestMunsterFailureShape(t *testing.T) {
+	inst := Instance{
+		Format: FormatV2,
+		Facilities: []Facility{
+			{ID: "aasee", Capacity: 3}, {ID: "kreuzviertel", Capacity: 2}, {ID: "hiltrup", Capacity: 4},
+		},
+		Policy: Policy{Criteria: []Criterion{
+			{Kind: KindSibling, Mode: ModePoints, Points: 40},
+			{Kind: KindWorkingParents, Mode: ModePoints, Points: 20},
+		}, Lottery: LotteryPerChild, Seed: 2024},
+	}
+	ranked := []string{"aasee", "kreuzviertel", "hiltrup"}
+	for i := range 6 {
+		inst.Applicants = append(inst.Applicants, Applicant{ID: fmt.Sprintf("c%d", i), Choices: ranked, WorkingParents: i%2 == 0})
+	}
+	inst.Applicants = append(inst.Applicants,
+		Applicant{ID: "twinA", Choices: ranked, WorkingParents: true},
+		Applicant{ID: "twinB", Choices: ranked, WorkingParents: true},
+		Applicant{ID: "elder", Choices: []string{"kreuzviertel", "hiltrup"}, WorkingParents: true},
+		Applicant{ID: "younger", Choices: []string{"kreuzviertel", "aasee", "hiltrup"}},
+	)
+	inst.Families = []Family{
+		{ID: "twins", Children: []string{"twinA", "twinB"}, Together: true},
+		{ID: "siblings", Children: []string{"elder", "younger"}},
+	}
+
+	// The shape of the failure: the same twins placed one by one are
+	// split (their lottery numbers differ).
+	alone := inst
+	alone.Families = nil
+	res, err := Run(alone, Options{Mechanism: DeferredAcceptance})
+	require.NoError(t, err)
+	require.NotEqual(t, res.Placements["twinA"], res.Placements["twinB"], "the instance must split twins placed alone")
+	require.Equal(t, "kreuzviertel", res.Placements["elder"])
+	require.NotEqual(t, "kreuzviertel", res.Placements["younger"], "the instance must split siblings placed alone")
+
+	res, err = Run(inst, Options{Mechanism: DeferredAcceptance})
+	require.NoError(t, err)
+	assert.Nil(t, res.Unstable)
+	assert.NotEmpty(t, res.Placements["twinA"])
+	assert.Equal(t, res.Placements["twinA"], res.Placements["twinB"])
+	assert.Equal(t, 1, res.Statistics.Together)
+	assert.Equal(t, "kreuzviertel", res.Placements["elder"])
+	assert.Equal(t, "kreuzviertel", res.Placements["younger"], "the sibling points follow the elder's place")
+	v, err := Verify(inst, res)
+	require.NoError(t, err)
+	assert.Empty(t, v)
+}
+
+func TestPositionsShowAFamilyItsRanksAndTheLastAdmitted(t *testing.T) {
+	inst := twinsInstance(true)
+	res, err := Run(inst, Options{Mechanism: DeferredAcceptance})
+	require.NoError(t, err)
+	pos, err := Positions(inst, res, "f1")
+	require.NoError(t, err)
+	assert.Equal(t, []Position{
+		{Applicant: "t1", Facility: "k1", Choice: 1, Rank: 1, LastAdmitted: 2},
+		{Applicant: "t1", Facility: "k2", Choice: 2, Rank: 2, LastAdmitted: 2, Placed: true},
+		{Applicant: "t2", Facility: "k1", Choice: 1, Rank: 3, LastAdmitted: 2},
+		{Applicant: "t2", Facility: "k2", Choice: 2, Rank: 1, LastAdmitted: 2, Placed: true},
+	}, pos)
+
+	pos, err = Positions(inst, res, "s")
+	require.NoError(t, err)
+	assert.Equal(t, []Position{{Applicant: "s", Facility: "k1", Choice: 1, Rank: 2, LastAdmitted: 2, Placed: true}}, pos)
+
+	_, err = Positions(inst, res, "nobody")
+	require.ErrorIs(t, err, ErrUnknownApplicant)
+}
+
+func TestDiffListsTheApplicantsWhoseOutcomeDiffers(t *testing.T) {
+	together, err := Run(twinsInstance(true), Options{Mechanism: DeferredAcceptance})
+	require.NoError(t, err)
+	apart, err := Run(twinsInstance(false), Options{Mechanism: DeferredAcceptance})
+	require.NoError(t, err)
+	assert.Equal(t, []Change{
+		{Applicant: "s", Before: "", After: "k1"},
+		{Applicant: "t1", Before: "k1", After: "k2"},
+	}, Diff(apart, together))
+	assert.Empty(t, Diff(together, together))
+}
+
+// TestFormatDocumentExamplesDecode reads every version 2 instance example
+// of FORMAT.md and allocates it.
+func TestFormatDocumentExamplesDecode(t *testing.T) {
+	doc, err := os.ReadFile("FORMAT.md")
+	require.NoError(t, err)
+	n := 0
+	for _, block := range strings.Split(string(doc), "```json\n")[1:] {
+		block = block[:strings.Index(block, "```")]
+		if !strings.Contains(block, `"format": "kitaportal.allocation/v2"`) {
+			continue
+		}
+		n++
+		inst, err := Decode(strings.NewReader(block))
+		require.NoError(t, err)
+		res, err := Run(inst, Options{Mechanism: DeferredAcceptance})
+		require.NoError(t, err)
+		v, err := Verify(inst, res)
+		require.NoError(t, err)
+		assert.Empty(t, v)
+		if len(inst.Families) > 0 {
+			assert.Equal(t, res.Placements["t1"], res.Placements["t2"])
+		}
+	}
+	assert.Equal(t, 1, n)
+}
+
+func TestPositionsRankSiblingsAsTheRoundDid(t *testing.T) {
+	inst := siblingInstance(true)
+	res, err := Run(inst, Options{Mechanism: DeferredAcceptance})
+	require.NoError(t, err)
+	require.Equal(t, []string{"e", "s", "y"}, res.Priorities["k1"], "published without the boost")
+	pos, err := Positions(inst, res, "f1")
+	require.NoError(t, err)
+	assert.Equal(t, []Position{
+		{Applicant: "e", Facility: "k1", Choice: 1, Rank: 1, LastAdmitted: 2, Placed: true},
+		{Applicant: "y", Facility: "k1", Choice: 1, Rank: 2, LastAdmitted: 2, Placed: true},
+		{Applicant: "y", Facility: "k2", Choice: 2, Rank: 2, LastAdmitted: 1},
+	}, pos)
+	pos, err = Positions(inst, res, "s")
+	require.NoError(t, err)
+	assert.Equal(t, []Position{
+		{Applicant: "s", Facility: "k1", Choice: 1, Rank: 3, LastAdmitted: 2},
+		{Applicant: "s", Facility: "k2", Choice: 2, Rank: 1, LastAdmitted: 1, Placed: true},
+	}, pos)
+}

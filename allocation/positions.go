@@ -1,0 +1,133 @@
+package allocation
+
+import (
+	"slices"
+
+	"github.com/kitaportal/kitaportal/problem"
+)
+
+// Position is where one child stands on one Kita's list after a round:
+// what a family may be told without learning anything about other
+// families.
+type Position struct {
+	// Applicant is the child's id.
+	Applicant string `json:"applicant"`
+	// Facility is the Kita's id; Choice its 1-based place in the child's
+	// list.
+	Facility string `json:"facility"`
+	Choice   int    `json:"choice"`
+	// Band of the pool the child competes in, when the Kita has quotas.
+	Band Band `json:"band,omitempty"`
+	// Rank is the child's 1-based rank among the Kita's applicants of the
+	// round, as the round saw it: with the sibling criterion where a
+	// sibling of its family is placed at the Kita (so it may be better
+	// than its rank in Result.Priorities).
+	Rank int `json:"rank"`
+	// LastAdmitted is the rank, on the same scale, of the last child of
+	// this round admitted to the pool, 0 when nobody was.
+	LastAdmitted int `json:"last_admitted"`
+	// Placed is set at the Kita where the child is placed.
+	Placed bool `json:"placed,omitempty"`
+}
+
+// Positions returns, for a family (a family id of the instance, or the id
+// of a single applicant), each child's position on each Kita's list it
+// chose, in the order of the children and their choices. The ranks are
+// recomputed from the instance with res.Seed; the last admitted ranks
+// come from res.Placements. An unknown id or an invalid instance yields a
+// [problem.List].
+func Positions(inst Instance, res Result, family string) ([]Position, error) {
+	e, err := build(&inst, res.Seed, true)
+	if err != nil {
+		return nil, err
+	}
+	var kids []int32
+	if i := slices.IndexFunc(inst.Families, func(f Family) bool { return f.ID == family }); i >= 0 {
+		kids = e.fam.members(int32(i))
+	} else if a, ok := e.apps[family]; ok {
+		kids = []int32{a}
+	} else {
+		var c problem.Collector
+		c.Add("family", CodeUnknownApplicant, ErrUnknownApplicant)
+		return nil, c.Err()
+	}
+	placedAt := make([]int32, e.nA) // choice position, the number of choices if none
+	for a := range inst.Applicants {
+		placedAt[a] = e.start[a+1] - e.start[a]
+		if e.fixed[a] >= 0 {
+			continue
+		}
+		if f, ok := e.facs[res.Placements[inst.Applicants[a].ID]]; ok {
+			if k := slices.Index(e.pairFac[e.start[a]:e.start[a+1]], f); k >= 0 {
+				placedAt[a] = int32(k)
+			}
+		}
+	}
+	// Ranks as the round saw them (with the sibling criterion where a
+	// sibling is placed), as positions among the Kita's applicants.
+	rank := e.effectiveRank(placedAt)
+	position := func(p int32) (pos int, last int) {
+		f, pool, rk := e.pairFac[p], e.pairPool[p], rank(p)
+		var worst int32 = -1
+		for _, q := range e.facOrder[e.facStart[f]:e.facStart[f+1]] {
+			rq := rank(q)
+			if rq < rk {
+				pos++
+			}
+			b := e.pairApp[q]
+			if e.pairPool[q] == pool && e.start[b]+placedAt[b] == q && rq > worst {
+				worst = rq
+			}
+		}
+		if worst >= 0 {
+			for _, q := range e.facOrder[e.facStart[f]:e.facStart[f+1]] {
+				if rank(q) <= worst {
+					last++
+				}
+			}
+		}
+		return pos + 1, last
+	}
+	var out []Position
+	for _, a := range kids {
+		for p := e.start[a]; p < e.start[a+1]; p++ {
+			rk, last := position(p)
+			out = append(out, Position{
+				Applicant: inst.Applicants[a].ID, Facility: inst.Facilities[e.pairFac[p]].ID,
+				Choice: int(p-e.start[a]) + 1, Band: e.poolBand[e.pairPool[p]],
+				Rank: rk, LastAdmitted: last, Placed: e.start[a]+placedAt[a] == p,
+			})
+		}
+	}
+	return out, nil
+}
+
+// Change is one applicant whose placement differs between two results;
+// "" is unplaced (or absent).
+type Change struct {
+	Applicant string `json:"applicant"`
+	Before    string `json:"before"`
+	After     string `json:"after"`
+}
+
+// Diff lists the applicants whose placement differs between before and
+// after, by applicant id.
+func Diff(before, after Result) []Change {
+	ids := make([]string, 0, len(before.Placements)+len(after.Placements))
+	for id := range before.Placements {
+		ids = append(ids, id)
+	}
+	for id := range after.Placements {
+		if _, ok := before.Placements[id]; !ok {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	var out []Change
+	for _, id := range ids {
+		if b, a := before.Placements[id], after.Placements[id]; b != a {
+			out = append(out, Change{Applicant: id, Before: b, After: a})
+		}
+	}
+	return out
+}
