@@ -146,3 +146,21 @@ func (a *App) Now() time.Time { return a.clock() }
 func (a *App) tagespflege(tx tagespflege.Store) *tagespflege.Service {
 	return tagespflege.NewService(tx, a.Profile.Offices, a.clock, tagespflege.WithIDs(a.newID))
 }
+
+// carrierOf returns the carrier of a Kita of the catalogue ("" when unknown).
+func (a *App) carrierOf(kitaID string) string {
+	k, ok := a.Catalogue.cat.Get(kitaID)
+	if !ok {
+		return ""
+	}
+	return k.Carrier.ID
+}
+
+// auditEntry is the audit entry of the actor's action on an application,
+// at the App's current instant.
+func (a *App) auditEntry(actor access.Actor, action string, on registration.Application, reason string) registration.AuditEntry {
+	return registration.AuditEntry{
+		At: a.clock().UTC(), Actor: actor.String(), Action: action,
+		ApplicationID: on.ID, FamilyID: on.FamilyID, Reason: reason,
+	}
+}

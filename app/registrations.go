@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strconv"
 	"unicode/utf8"
@@ -89,12 +90,28 @@ func (r *Registrations) SubmitAtCounter(ctx context.Context, actor access.Actor,
 	return r.svc.Submit(ctx, actor, familyID, in)
 }
 
-// Get returns an application as the actor may see it (audited).
+// Get returns an application as the actor may see it (audited). An
+// unknown id is denied the same way as another family's.
 func (r *Registrations) Get(ctx context.Context, actor access.Actor, id string) (registration.Application, error) {
 	if err := ids("id", id); err != nil {
 		return registration.Application{}, err
 	}
-	return r.svc.Get(ctx, actor, id)
+	st := r.app.store.Registrations()
+	a, err := st.Application(ctx, id)
+	if errors.Is(err, registration.ErrNotFound) {
+		return registration.Application{}, access.ErrDenied
+	}
+	if err != nil {
+		return registration.Application{}, err
+	}
+	v, ok := registration.ViewFor(actor, a)
+	if !ok {
+		return registration.Application{}, access.ErrDenied
+	}
+	if err := st.AppendAudit(ctx, r.app.auditEntry(actor, registration.AuditRead, a, "view")); err != nil {
+		return registration.Application{}, err
+	}
+	return v, nil
 }
 
 // List returns the applications the actor may see among those q selects
@@ -110,7 +127,49 @@ func (r *Registrations) List(ctx context.Context, actor access.Actor, q registra
 	if err := c.Err(); err != nil {
 		return nil, err
 	}
-	return r.svc.List(ctx, actor, q)
+	switch access.Scope(actor, access.ReadApplication) {
+	case access.Never:
+		return nil, access.ErrDenied
+	case access.Own:
+		if f := access.FamilyOf(actor); f != "" {
+			q.FamilyID = f
+		}
+		// A carrier's staff filtering by Kitas filters by its own only: the
+		// choices of other carriers' Kitas are not its business.
+		if len(q.KitaIDs) > 0 {
+			q.KitaIDs = access.NarrowKitas(actor, q.KitaIDs, r.app.carrierOf)
+			if len(q.KitaIDs) == 0 {
+				return []registration.Application{}, nil
+			}
+		}
+	}
+	apps, err := r.app.store.Registrations().Applications(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	out := apps[:0]
+	var trail []registration.AuditEntry
+	for _, a := range apps {
+		if v, ok := registration.ViewFor(actor, a); ok {
+			out = append(out, v)
+			trail = append(trail, r.app.auditEntry(actor, registration.AuditRead, a, "list"))
+		}
+	}
+	if len(trail) == 0 {
+		return out, nil
+	}
+	err = r.app.store.Atomic(ctx, func(tx Tx) error {
+		for _, e := range trail {
+			if err := tx.Applications().AppendAudit(ctx, e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // ChangeChoices replaces the ranked Kitas until the allocation deadline.
@@ -304,7 +363,10 @@ func (r *Registrations) ApplyRetention(ctx context.Context, actor access.Actor) 
 
 // AuditTrail returns the audit trail, for the Jugendamt only.
 func (r *Registrations) AuditTrail(ctx context.Context, actor access.Actor, q registration.AuditQuery) ([]registration.AuditEntry, error) {
-	return r.svc.AuditTrail(ctx, actor, q)
+	if err := access.Can(actor, access.ReadAudit, access.Subject{}); err != nil {
+		return nil, err
+	}
+	return r.app.store.Registrations().Audit(ctx, q)
 }
 
 // Messages are the German and English texts of the application layer's codes.
@@ -332,7 +394,7 @@ var Messages = problem.Catalog{
 // same Kita year (registration.ReasonCrossFamilyMatch). Neither family is
 // told; nothing is refused or withdrawn because of a match.
 func (r *Registrations) Reviews(ctx context.Context, actor access.Actor) ([]registration.AuditEntry, error) {
-	trail, err := r.svc.AuditTrail(ctx, actor, registration.AuditQuery{})
+	trail, err := r.AuditTrail(ctx, actor, registration.AuditQuery{})
 	if err != nil {
 		return nil, err
 	}

@@ -113,6 +113,11 @@ func newFixture(t testing.TB) *fixture {
 	return fx
 }
 
+// get reads an application as stored.
+func (f *fixture) get(id string) (registration.Application, error) {
+	return f.store.Registrations().Application(f.ctx, id)
+}
+
 func guardian(family string) access.Actor { return access.NewGuardian("g-"+family, family) }
 
 var jugendamt = access.NewJugendamt("ja-1")

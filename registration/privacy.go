@@ -261,14 +261,6 @@ func (s *Service) ApplyRetention(ctx context.Context, actor access.Actor, r Rete
 	return n, err
 }
 
-// AuditTrail returns the audit trail, for the Jugendamt only.
-func (s *Service) AuditTrail(ctx context.Context, actor access.Actor, q AuditQuery) ([]AuditEntry, error) {
-	if err := access.Can(actor, access.ReadAudit, access.Subject{}); err != nil {
-		return nil, err
-	}
-	return s.store.Audit(ctx, q)
-}
-
 // checkFamilyID rejects an empty or over-long family id as invalid input:
 // an empty id must never select every family.
 func checkFamilyID(familyID string) error {

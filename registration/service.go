@@ -201,74 +201,6 @@ func flagCrossFamily(ctx context.Context, tx Tx, a Application, now time.Time) e
 	return nil
 }
 
-// Get returns an application as the actor may see it.
-func (s *Service) Get(ctx context.Context, actor access.Actor, id string) (Application, error) {
-	a, err := s.store.Application(ctx, id)
-	if errors.Is(err, ErrNotFound) {
-		return Application{}, access.ErrDenied
-	}
-	if err != nil {
-		return Application{}, err
-	}
-	v, ok := viewFor(actor, a)
-	if !ok {
-		return Application{}, access.ErrDenied
-	}
-	if err := s.audit(ctx, actor, AuditRead, a, "view"); err != nil {
-		return Application{}, err
-	}
-	return v, nil
-}
-
-// List returns the applications the actor may see among those q selects.
-// A guardian sees only their family's; a carrier's staff only those that
-// chose one of its Kitas, in the Kita view.
-func (s *Service) List(ctx context.Context, actor access.Actor, q Query) ([]Application, error) {
-	switch access.Scope(actor, access.ReadApplication) {
-	case access.Never:
-		return nil, access.ErrDenied
-	case access.Own:
-		if f := access.FamilyOf(actor); f != "" {
-			q.FamilyID = f
-		}
-		// A carrier's staff filtering by Kitas filters by its own only: the
-		// choices of other carriers' Kitas are not its business.
-		if len(q.KitaIDs) > 0 {
-			q.KitaIDs = access.NarrowKitas(actor, q.KitaIDs, s.carrierOf)
-			if len(q.KitaIDs) == 0 {
-				return []Application{}, nil
-			}
-		}
-	}
-	apps, err := s.store.Applications(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	out := apps[:0]
-	var trail []AuditEntry
-	now := s.clock().UTC()
-	for _, a := range apps {
-		if v, ok := viewFor(actor, a); ok {
-			out = append(out, v)
-			trail = append(trail, AuditEntry{At: now, Actor: actor.String(), Action: AuditRead, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: "list"})
-		}
-	}
-	if len(trail) > 0 {
-		err := s.store.Atomic(ctx, func(tx Tx) error {
-			for _, e := range trail {
-				if err := tx.AppendAudit(ctx, e); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
 // carrierOf returns the carrier of a Kita of the catalogue ("" when unknown).
 func (s *Service) carrierOf(kitaID string) string {
 	k, ok := s.catalogue.Get(kitaID)
@@ -291,8 +223,10 @@ func Subject(a Application) access.Subject {
 	return f
 }
 
-// viewFor returns the application as the actor may see it.
-func viewFor(actor access.Actor, a Application) (Application, bool) {
+// ViewFor returns the application as the actor may see it: whole, in the
+// view of a carrier's Kita, or not at all (false). It applies the access
+// table's view; the caller decides whether to ask.
+func ViewFor(actor access.Actor, a Application) (Application, bool) {
 	switch access.ApplicationView(actor, Subject(a)) {
 	case access.FullView:
 		return a, true
@@ -371,7 +305,7 @@ func (s *Service) update(ctx context.Context, actor access.Actor, id string, all
 	if err != nil {
 		return Application{}, err
 	}
-	v, _ := viewFor(actor, out)
+	v, _ := ViewFor(actor, out)
 	return v, nil
 }
 
