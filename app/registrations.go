@@ -334,33 +334,6 @@ func (r *Registrations) ExpireYear(ctx context.Context, actor access.Actor, year
 	return r.svc.ExpireYear(ctx, actor, year)
 }
 
-// Export returns everything stored about a family (DSGVO Art. 15, 20). An
-// empty family id is invalid input, never "every family".
-func (r *Registrations) Export(ctx context.Context, actor access.Actor, familyID string) (registration.Export, error) {
-	if err := ids("family_id", familyID); err != nil {
-		return registration.Export{}, err
-	}
-	return r.svc.Export(ctx, actor, familyID)
-}
-
-// Erase erases a family's personal data (DSGVO Art. 17). An empty family
-// id is invalid input, never "every family".
-func (r *Registrations) Erase(ctx context.Context, actor access.Actor, familyID string) (int, error) {
-	if err := ids("family_id", familyID); err != nil {
-		return 0, err
-	}
-	return r.svc.Erase(ctx, actor, familyID)
-}
-
-// ApplyRetention anonymizes what the profile's retention periods
-// (Löschfristen) say is due. Run it daily, as the Jugendamt or the system.
-func (r *Registrations) ApplyRetention(ctx context.Context, actor access.Actor) (int, error) {
-	return r.svc.ApplyRetention(ctx, actor, registration.Retention{
-		AnonymizeAfterMonths:  r.app.Profile.Retention.AnonymizeAfterMonths,
-		ContractedAfterMonths: r.app.Profile.Retention.ContractedAfterMonths,
-	})
-}
-
 // AuditTrail returns the audit trail, for the Jugendamt only.
 func (r *Registrations) AuditTrail(ctx context.Context, actor access.Actor, q registration.AuditQuery) ([]registration.AuditEntry, error) {
 	if err := access.Can(actor, access.ReadAudit, access.Subject{}); err != nil {

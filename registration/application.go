@@ -426,3 +426,21 @@ func (a Application) OpenChoices() []string {
 	}
 	return ids
 }
+
+// End ends an application that still waits or holds an offer or place:
+// every open choice is released and the lifecycle moved to (withdrawn or
+// expired), with the reason in the history. It returns the place the
+// application held, to be given back in the same step (nil when none);
+// ErrTransition when the application cannot end so.
+func (a *Application) End(to Status, at time.Time, actor, reason string) (*PlaceKey, error) {
+	var place *PlaceKey
+	if a.offer != nil && (a.status == Offered || a.status == Accepted) {
+		place = &PlaceKey{KitaID: a.offer.KitaID, Year: a.Year, Band: a.offer.Band}
+	}
+	if err := a.transition(to, at, actor, reason); err != nil {
+		return nil, err
+	}
+	a.releaseOthers("")
+	a.offer = nil
+	return place, nil
+}

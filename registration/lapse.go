@@ -31,7 +31,7 @@ func (s *Service) LapseOffers(ctx context.Context, actor access.Actor) (LapseRep
 		return LapseReport{}, err
 	}
 	now := s.clock().UTC()
-	today := s.rules.today(now)
+	today := s.rules.Today(now)
 	who := actor.String()
 	var rep LapseReport
 	err := s.store.Atomic(ctx, func(tx Tx) error {

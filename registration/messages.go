@@ -141,7 +141,7 @@ func (s *Service) lifecycleMessages(a Application, kind notify.Kind, now time.Ti
 			StartDate: noteDate(a.Start), Hours: int(a.Hours), RespondBy: noteDate(a.offer.RespondBy),
 		}
 	case notify.Withdrawal:
-		data = notify.WithdrawalData{Reference: a.Reference, ChildName: childName(a), WithdrawnOn: noteDate(s.rules.today(now))}
+		data = notify.WithdrawalData{Reference: a.Reference, ChildName: childName(a), WithdrawnOn: noteDate(s.rules.Today(now))}
 	default:
 		return nil, nil
 	}

@@ -321,7 +321,7 @@ func (s *Service) Withdraw(ctx context.Context, actor access.Actor, id string) (
 		if err := s.end(ctx, tx, a, Withdrawn, now, actor.String(), "withdrawn_by_family"); err != nil {
 			return err
 		}
-		if err := closeReferral(ctx, tx, *a, tagespflege.Withdrawn, now, actor.String()); err != nil {
+		if err := CloseReferral(ctx, tx, *a, tagespflege.Withdrawn, now, actor.String()); err != nil {
 			return err
 		}
 		return s.enqueue(ctx, tx, *a, notify.Withdrawal, now)
@@ -339,7 +339,7 @@ func (s *Service) ChangeChoices(ctx context.Context, actor access.Actor, id stri
 		if err != nil {
 			return err
 		}
-		if s.rules.today(now).After(s.rules.DeadlineOf(y)) && !a.HasFlag(FlagLate) {
+		if s.rules.Today(now).After(s.rules.DeadlineOf(y)) && !a.HasFlag(FlagLate) {
 			return ErrDeadline
 		}
 		in := inputOf(*a)
@@ -379,19 +379,20 @@ func inputOf(a Application) Input {
 // bandOf returns the age band of the child at the application's start.
 func bandOf(a Application) kita.Band { return kita.BandOn(a.Child.BirthDate, a.Start) }
 
-// end ends an application that still waits or holds an offer or place: the
-// place is given back, every open choice released and the lifecycle moved
-// to (withdrawn or expired), with the reason in the history.
+// end ends an application in the step tx (see [Application.End]) and
+// gives back the place it held.
 func (s *Service) end(ctx context.Context, tx Tx, a *Application, to Status, now time.Time, actor, reason string) error {
-	if err := s.releasePlace(ctx, tx, *a); err != nil {
+	return End(ctx, tx, a, to, now, actor, reason)
+}
+
+// End ends an application in the step tx (see [Application.End]) and gives
+// back the place it held.
+func End(ctx context.Context, tx Tx, a *Application, to Status, now time.Time, actor, reason string) error {
+	place, err := a.End(to, now, actor, reason)
+	if err != nil || place == nil {
 		return err
 	}
-	if err := a.transition(to, now, actor, reason); err != nil {
-		return err
-	}
-	a.releaseOthers("")
-	a.offer = nil
-	return nil
+	return tx.ReleasePlace(ctx, *place)
 }
 
 // releasePlace gives back the place an offered or accepted application holds.
@@ -447,7 +448,7 @@ func (s *Service) makeOffer(ctx context.Context, tx Tx, a *Application, kitaID s
 		return err
 	}
 	a.setChoices(ChoiceOffered, func(c Choice) bool { return c.KitaID == kitaID })
-	a.offer = &Offer{KitaID: kitaID, Band: band, Round: round, At: now, RespondBy: s.rules.today(now).Add(date.PeriodOfDays(s.rules.OfferDays))}
+	a.offer = &Offer{KitaID: kitaID, Band: band, Round: round, At: now, RespondBy: s.rules.Today(now).Add(date.PeriodOfDays(s.rules.OfferDays))}
 	return nil
 }
 
@@ -457,7 +458,7 @@ func (s *Service) Accept(ctx context.Context, actor access.Actor, id string) (Ap
 		if a.offer == nil {
 			return ErrTransition
 		}
-		if s.rules.today(now).After(a.offer.RespondBy) {
+		if s.rules.Today(now).After(a.offer.RespondBy) {
 			return ErrOfferLapsed
 		}
 		if err := a.transition(Accepted, now, actor.String(), "offer_accepted"); err != nil {
@@ -465,14 +466,14 @@ func (s *Service) Accept(ctx context.Context, actor access.Actor, id string) (Ap
 		}
 		a.setChoices(ChoiceAccepted, func(c Choice) bool { return c.KitaID == a.offer.KitaID })
 		a.releaseOthers(a.offer.KitaID)
-		return closeReferral(ctx, tx, *a, tagespflege.PlacedElsewhere, now, actor.String())
+		return CloseReferral(ctx, tx, *a, tagespflege.PlacedElsewhere, now, actor.String())
 	})
 }
 
-// closeReferral closes the application's Tagespflege referral, if it is
+// CloseReferral closes the application's Tagespflege referral, if it is
 // still open, in the same atomic step: the Fachberatung stops looking for a
 // minder once the child took a Kita place or the family withdrew.
-func closeReferral(ctx context.Context, tx Tx, a Application, reason tagespflege.CloseReason, now time.Time, actor string) error {
+func CloseReferral(ctx context.Context, tx Tx, a Application, reason tagespflege.CloseReason, now time.Time, actor string) error {
 	return changeReferral(ctx, tx, a, func(r *tagespflege.Referral) (bool, error) {
 		if r.Status() != tagespflege.Open && r.Status() != tagespflege.Contacted {
 			return false, nil // placed with a minder or closed already: the Fachberatung decides
@@ -552,7 +553,7 @@ func (s *Service) Contracted(ctx context.Context, actor access.Actor, id string)
 			if err := s.end(ctx, tx, &o, Withdrawn, now, actor.String(), "contract_elsewhere"); err != nil {
 				return err
 			}
-			if err := closeReferral(ctx, tx, o, tagespflege.PlacedElsewhere, now, actor.String()); err != nil {
+			if err := CloseReferral(ctx, tx, o, tagespflege.PlacedElsewhere, now, actor.String()); err != nil {
 				return err
 			}
 			if err := tx.Update(ctx, o); err != nil {

@@ -73,7 +73,7 @@ func (s *Service) check(in Input, now time.Time) (checked, error) {
 	c.Merge("", problem.Struct(in)) // includes the address's tags
 	checkTexts(&c, in)
 	r := s.rules
-	today := r.today(now)
+	today := r.Today(now)
 	var out checked
 
 	// The child.
