@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strconv"
+	"time"
 	"unicode/utf8"
 
 	"github.com/kitaportal/kitaportal/access"
@@ -13,6 +14,7 @@ import (
 	"github.com/kitaportal/kitaportal/notify"
 	"github.com/kitaportal/kitaportal/problem"
 	"github.com/kitaportal/kitaportal/registration"
+	"github.com/kitaportal/kitaportal/tagespflege"
 )
 
 // Registrations are the use cases of the Voranmeldung: submit, read,
@@ -79,7 +81,8 @@ func (r *Registrations) Submit(ctx context.Context, actor access.Actor, in regis
 
 // SubmitAtCounter submits a Voranmeldung on behalf of the named family:
 // the Jugendamt registering a family at its counter (a guardian may name
-// only their own family).
+// only their own family). A repeated idempotency key returns the earlier
+// receipt (Replayed).
 func (r *Registrations) SubmitAtCounter(ctx context.Context, actor access.Actor, familyID string, in registration.Input) (registration.Receipt, error) {
 	var c problem.Collector
 	checkID(&c, "family_id", familyID, true)
@@ -87,7 +90,99 @@ func (r *Registrations) SubmitAtCounter(ctx context.Context, actor access.Actor,
 	if err := c.Err(); err != nil {
 		return registration.Receipt{}, err
 	}
-	return r.svc.Submit(ctx, actor, familyID, in)
+	if err := access.Can(actor, access.SubmitApplication, access.Subject{FamilyID: familyID}); err != nil {
+		return registration.Receipt{}, err
+	}
+	in = registration.Normalize(in)
+	if prev, ok, err := r.replay(ctx, familyID, in.IdempotencyKey); ok || err != nil {
+		return prev, err
+	}
+	now := r.app.clock().UTC()
+	who := actor.String()
+	draft, err := r.svc.Draft(familyID, in, who, now)
+	if err != nil {
+		return registration.Receipt{}, err
+	}
+	var stored registration.Application
+	err = r.app.store.Atomic(ctx, func(step Tx) error {
+		tx := step.Applications()
+		a := draft.Application // the step only sets the reference; fn may run again
+		seq, err := tx.NextSequence(ctx, r.svc.SequenceName(draft.Year))
+		if err != nil {
+			return err
+		}
+		a.Reference = r.svc.Reference(draft.Year, seq)
+		if err := tx.Insert(ctx, a); err != nil {
+			return err
+		}
+		msgs, err := r.svc.SubmissionMessages(a, draft.Kitas, now)
+		if err != nil {
+			return err
+		}
+		if a.TP != nil {
+			ref := tagespflege.NewReferral(a.TP.ReferralID, a.ID, a.FamilyID, a.Reference, a.TP.District, now)
+			if err := tx.CreateReferral(ctx, ref); err != nil {
+				return err
+			}
+		}
+		if err := tx.Enqueue(ctx, msgs...); err != nil {
+			return err
+		}
+		if err := tx.AppendAudit(ctx, registration.AuditEntry{At: now, Actor: who, Action: registration.AuditSubmit, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: "voranmeldung"}); err != nil {
+			return err
+		}
+		if err := flagCrossFamily(ctx, tx, a, now); err != nil {
+			return err
+		}
+		stored = a
+		return nil
+	})
+	if errors.Is(err, registration.ErrDuplicate) {
+		// A concurrent submission with the same key won; return its result.
+		if prev, ok, perr := r.replay(ctx, familyID, in.IdempotencyKey); ok && perr == nil {
+			return prev, nil
+		}
+	}
+	if err != nil {
+		return registration.Receipt{}, err
+	}
+	return registration.Receipt{Application: stored.AtVersion(1)}, nil
+}
+
+// replay returns the receipt of an earlier submission with the family's
+// idempotency key (ok), if there is one.
+func (r *Registrations) replay(ctx context.Context, familyID, key string) (registration.Receipt, bool, error) {
+	if key == "" {
+		return registration.Receipt{}, false, nil
+	}
+	prev, err := r.app.store.Registrations().ApplicationByKey(ctx, familyID, key)
+	switch {
+	case err == nil:
+		return registration.Receipt{Application: prev, Replayed: true}, true, nil
+	case errors.Is(err, registration.ErrNotFound):
+		return registration.Receipt{}, false, nil
+	}
+	return registration.Receipt{}, false, err
+}
+
+// flagCrossFamily records, for the Jugendamt to review, that another
+// family holds an active application with the same child key for the same
+// Kita year. The match is never acted on and never shown to either family:
+// the audit entry names no family, so no family's export holds it.
+func flagCrossFamily(ctx context.Context, tx registration.Tx, a registration.Application, now time.Time) error {
+	if a.ChildKey == "" {
+		return nil
+	}
+	same, err := tx.Applications(ctx, registration.Query{ChildKey: a.ChildKey, Year: a.Year})
+	if err != nil {
+		return err
+	}
+	for _, o := range same {
+		if a.IsCrossFamilyMatch(o) {
+			return tx.AppendAudit(ctx, registration.AuditEntry{At: now, Actor: "system:registration", Action: registration.AuditReview, ApplicationID: a.ID, Reason: registration.ReasonCrossFamilyMatch})
+		}
+	}
+	return nil
 }
 
 // Get returns an application as the actor may see it (audited). An
@@ -172,20 +267,89 @@ func (r *Registrations) List(ctx context.Context, actor access.Actor, q registra
 	return out, nil
 }
 
-// ChangeChoices replaces the ranked Kitas until the allocation deadline.
+// ChangeChoices replaces the ranked Kitas until the allocation deadline
+// (registration.ErrDeadline after it).
 func (r *Registrations) ChangeChoices(ctx context.Context, actor access.Actor, id string, kitas []string) (registration.Application, error) {
-	if err := ids("id", id); err != nil {
-		return registration.Application{}, err
-	}
-	return r.svc.ChangeChoices(ctx, actor, id, kitas)
+	return r.change(ctx, actor, id, access.ChangeApplication, nil, func(_ registration.Tx, a *registration.Application, now time.Time) error {
+		return r.svc.ChangeChoices(a, kitas, now, actor.String())
+	})
 }
 
-// Withdraw withdraws an application at the family's request.
+// Withdraw withdraws an application at the family's request, in one step:
+// every choice is released, a held place given back, an open Tagespflege
+// referral closed, and the family told.
 func (r *Registrations) Withdraw(ctx context.Context, actor access.Actor, id string) (registration.Application, error) {
+	return r.change(ctx, actor, id, access.ChangeApplication, nil, func(tx registration.Tx, a *registration.Application, now time.Time) error {
+		if err := registration.End(ctx, tx, a, registration.Withdrawn, now, actor.String(), "withdrawn_by_family"); err != nil {
+			return err
+		}
+		if err := registration.CloseReferral(ctx, tx, *a, tagespflege.Withdrawn, now, actor.String()); err != nil {
+			return err
+		}
+		return r.enqueue(ctx, tx, *a, notify.Withdrawal, now)
+	})
+}
+
+// enqueue renders and queues a lifecycle message (offer, withdrawal,
+// reminder) to the family in the step tx.
+func (r *Registrations) enqueue(ctx context.Context, tx registration.Tx, a registration.Application, kind notify.Kind, now time.Time) error {
+	msgs, err := r.svc.LifecycleMessages(a, kind, now)
+	if err != nil {
+		return err
+	}
+	return tx.Enqueue(ctx, msgs...)
+}
+
+// change is the shape of a use case on one application: the id is checked,
+// then, in one step, the application is read, the actor's access to op on
+// it decided once (subject, when set, says what the decision needs of the
+// stored application; registration.Subject otherwise), apply changes it
+// with the aggregate's methods, and it is written back with the store's
+// version check and audited. An unknown id is denied like a foreign one.
+func (r *Registrations) change(ctx context.Context, actor access.Actor, id string, op access.Operation,
+	subject func(registration.Application) (access.Subject, error),
+	apply func(tx registration.Tx, a *registration.Application, now time.Time) error) (registration.Application, error) {
 	if err := ids("id", id); err != nil {
 		return registration.Application{}, err
 	}
-	return r.svc.Withdraw(ctx, actor, id)
+	if subject == nil {
+		subject = func(a registration.Application) (access.Subject, error) { return registration.Subject(a), nil }
+	}
+	var out registration.Application
+	now := r.app.clock().UTC()
+	err := r.app.store.Atomic(ctx, func(step Tx) error {
+		tx := step.Applications()
+		a, err := tx.Application(ctx, id)
+		if errors.Is(err, registration.ErrNotFound) {
+			return access.ErrDenied
+		}
+		if err != nil {
+			return err
+		}
+		sub, err := subject(a)
+		if err != nil {
+			return err
+		}
+		if err := access.Can(actor, op, sub); err != nil {
+			return err
+		}
+		if err := apply(tx, &a, now); err != nil {
+			return err
+		}
+		if err := tx.Update(ctx, a); err != nil {
+			return err
+		}
+		if err := tx.AppendAudit(ctx, registration.AuditEntry{At: now, Actor: actor.String(), Action: registration.AuditChange, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: a.LastReason()}); err != nil {
+			return err
+		}
+		out = a.AtVersion(a.Version() + 1)
+		return nil
+	})
+	if err != nil {
+		return registration.Application{}, err
+	}
+	v, _ := registration.ViewFor(actor, out)
+	return v, nil
 }
 
 // Offer lets a Kita's carrier (or the Jugendamt) offer a place to an

@@ -64,10 +64,10 @@ func (s *Service) familyMessages(a Application, kind notify.Kind, data any, now 
 	return out, nil
 }
 
-// submissionMessages are the confirmation to the family and, with
+// SubmissionMessages are the confirmation to the family and, with
 // Tagespflege, the referral message to the district's Fachberatung.
 // kitas are the chosen Kitas in rank order, as validation looked them up.
-func (s *Service) submissionMessages(a Application, kitas []kita.Kita, now time.Time) ([]notify.Message, error) {
+func (s *Service) SubmissionMessages(a Application, kitas []kita.Kita, now time.Time) ([]notify.Message, error) {
 	data := notify.ConfirmationData{
 		Reference:    a.Reference,
 		ChildName:    childName(a),
@@ -122,15 +122,15 @@ func languageName(l string) string {
 
 // enqueue renders and queues a lifecycle message (offer, withdrawal) to the family.
 func (s *Service) enqueue(ctx context.Context, tx Tx, a Application, kind notify.Kind, now time.Time) error {
-	msgs, err := s.lifecycleMessages(a, kind, now)
+	msgs, err := s.LifecycleMessages(a, kind, now)
 	if err != nil {
 		return err
 	}
 	return tx.Enqueue(ctx, msgs...)
 }
 
-// lifecycleMessages renders a lifecycle message (offer, withdrawal) to the family.
-func (s *Service) lifecycleMessages(a Application, kind notify.Kind, now time.Time) ([]notify.Message, error) {
+// LifecycleMessages renders a lifecycle message (offer, withdrawal) to the family.
+func (s *Service) LifecycleMessages(a Application, kind notify.Kind, now time.Time) ([]notify.Message, error) {
 	var data any
 	switch kind {
 	case notify.Offer, notify.OfferReminder:

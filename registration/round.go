@@ -201,7 +201,7 @@ func (s *Service) RunRound(ctx context.Context, actor access.Actor, year string,
 			if err := tx.AppendAudit(ctx, AuditEntry{At: now, Actor: who, Action: AuditChange, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: "offer_round"}); err != nil {
 				return err
 			}
-			m, err := s.lifecycleMessages(a, notify.Offer, now)
+			m, err := s.LifecycleMessages(a, notify.Offer, now)
 			if err != nil {
 				return err
 			}

@@ -74,29 +74,30 @@ type Receipt struct {
 	Replayed bool
 }
 
-// Submit validates a Voranmeldung and, in one atomic step, stores the
-// application, its confirmation message and, where Kindertagespflege was
-// chosen, the referral to the district's Fachberatung with its message.
-// Bad input returns a problem.List and stores nothing.
-func (s *Service) Submit(ctx context.Context, actor access.Actor, familyID string, in Input) (Receipt, error) {
-	if err := checkFamilyID(familyID); err != nil {
-		return Receipt{}, err
-	}
-	if err := access.Can(actor, access.SubmitApplication, access.Subject{FamilyID: familyID}); err != nil {
-		return Receipt{}, err
-	}
+// Draft is a validated Voranmeldung, ready to be stored by the caller's
+// step: the application (confirmed, its history begun, without its
+// reference number) and the chosen Kitas in rank order, as validation
+// looked them up, for the confirmation.
+type Draft struct {
+	Application Application
+	Year        kita.Year
+	Kitas       []kita.Kita
+}
+
+// Normalize returns the input as validation and idempotency read it:
+// trimmed, normalized Unicode.
+func Normalize(in Input) Input {
 	in.normalize()
-	if in.IdempotencyKey != "" {
-		if prev, err := s.store.ApplicationByKey(ctx, familyID, in.IdempotencyKey); err == nil {
-			return Receipt{Application: prev, Replayed: true}, nil
-		} else if !errors.Is(err, ErrNotFound) {
-			return Receipt{}, err
-		}
-	}
-	now := s.clock().UTC()
+	return in
+}
+
+// Draft validates a normalized Voranmeldung of the family, submitted by
+// actor at now, and builds its application. Bad input returns a
+// problem.List with every problem at once.
+func (s *Service) Draft(familyID string, in Input, actor string, now time.Time) (Draft, error) {
 	chk, err := s.check(in, now)
 	if err != nil {
-		return Receipt{}, err
+		return Draft{}, err
 	}
 	app := Application{
 		ID:       s.newID(),
@@ -124,81 +125,36 @@ func (s *Service) Submit(ctx context.Context, actor access.Actor, familyID strin
 		ChildKey:       ChildKey(in.Child.GivenName, in.Child.FamilyName, in.Child.BirthDate),
 		SubmittedAt:    now,
 		UpdatedAt:      now,
-		history:        []Event{{At: now, Actor: actor.String(), To: Submitted}},
+		history:        []Event{{At: now, Actor: actor, To: Submitted}},
 	}
 	for _, g := range in.Guardians {
 		app.Guardians = append(app.Guardians, Guardian(g))
 	}
-	var ref tagespflege.Referral
 	if in.Tagespflege != nil {
 		app.TP = &Tagespflege{District: in.Tagespflege.District, ReferralID: s.newID()}
 	}
-	who := actor.String()
-	_ = app.transition(Confirmed, now, who, "confirmation_issued")
-
-	err = s.store.Atomic(ctx, func(tx Tx) error {
-		a := app // the step only sets the reference; fn may run again
-		seq, err := tx.NextSequence(ctx, s.rules.CityCode+"-"+fmt.Sprint(chk.year.StartYear()))
-		if err != nil {
-			return err
-		}
-		a.Reference = fmt.Sprintf("%s-%d-%06d", s.rules.CityCode, chk.year.StartYear(), seq)
-		if err := tx.Insert(ctx, a); err != nil {
-			return err
-		}
-		msgs, err := s.submissionMessages(a, chk.kitas, now)
-		if err != nil {
-			return err
-		}
-		if a.TP != nil {
-			ref = tagespflege.NewReferral(a.TP.ReferralID, a.ID, a.FamilyID, a.Reference, a.TP.District, now)
-			if err := tx.CreateReferral(ctx, ref); err != nil {
-				return err
-			}
-		}
-		if err := tx.Enqueue(ctx, msgs...); err != nil {
-			return err
-		}
-		if err := tx.AppendAudit(ctx, AuditEntry{At: now, Actor: who, Action: AuditSubmit, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: "voranmeldung"}); err != nil {
-			return err
-		}
-		if err := flagCrossFamily(ctx, tx, a, now); err != nil {
-			return err
-		}
-		app = a
-		return nil
-	})
-	if errors.Is(err, ErrDuplicate) && in.IdempotencyKey != "" {
-		// A concurrent submission with the same key won; return its result.
-		if prev, perr := s.store.ApplicationByKey(ctx, familyID, in.IdempotencyKey); perr == nil {
-			return Receipt{Application: prev, Replayed: true}, nil
-		}
-	}
-	if err != nil {
-		return Receipt{}, err
-	}
-	app.version = 1
-	return Receipt{Application: app}, nil
+	_ = app.transition(Confirmed, now, actor, "confirmation_issued")
+	return Draft{Application: app, Year: chk.year, Kitas: chk.kitas}, nil
 }
 
-// flagCrossFamily records, for the Jugendamt to review, that another
-// family holds an active application with the same child key for the same
-// Kita year. The match is never acted on and never shown to either family:
-// the audit entry names no family, so no family's export holds it.
-func flagCrossFamily(ctx context.Context, tx Tx, a Application, now time.Time) error {
-	if a.ChildKey == "" {
-		return nil
-	}
-	same, err := tx.Applications(ctx, Query{ChildKey: a.ChildKey, Year: a.Year})
-	if err != nil {
-		return err
-	}
-	for _, o := range same {
-		if o.FamilyID != a.FamilyID && o.status != Withdrawn && o.status != Expired {
-			return tx.AppendAudit(ctx, AuditEntry{At: now, Actor: "system:registration", Action: AuditReview, ApplicationID: a.ID, Reason: ReasonCrossFamilyMatch})
-		}
-	}
-	return nil
+// SequenceName is the name of the reference-number sequence of a Kita
+// year; [Service.Reference] formats a number drawn from it.
+func (s *Service) SequenceName(y kita.Year) string {
+	return s.rules.CityCode + "-" + fmt.Sprint(y.StartYear())
+}
+
+// Reference is the reference number (Aktenzeichen) of the seq-th
+// application of a Kita year: "BO-2027-000042".
+func (s *Service) Reference(y kita.Year, seq int64) string {
+	return fmt.Sprintf("%s-%d-%06d", s.rules.CityCode, y.StartYear(), seq)
+}
+
+// IsCrossFamilyMatch reports whether o is another family's active
+// application for the same child and Kita year as a: a match for the
+// Jugendamt to review, never acted on.
+func (a Application) IsCrossFamilyMatch(o Application) bool {
+	return a.ChildKey != "" && o.ChildKey == a.ChildKey && o.Year == a.Year &&
+		o.FamilyID != a.FamilyID && o.status != Withdrawn && o.status != Expired
 }
 
 // carrierOf returns the carrier of a Kita of the catalogue ("" when unknown).
@@ -291,11 +247,7 @@ func (s *Service) update(ctx context.Context, actor access.Actor, id string, all
 		if err := tx.Update(ctx, a); err != nil {
 			return err
 		}
-		reason := ""
-		if n := len(a.history); n > 0 {
-			reason = a.history[n-1].Reason
-		}
-		if err := tx.AppendAudit(ctx, AuditEntry{At: now, Actor: actor.String(), Action: AuditChange, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: reason}); err != nil {
+		if err := tx.AppendAudit(ctx, AuditEntry{At: now, Actor: actor.String(), Action: AuditChange, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: a.LastReason()}); err != nil {
 			return err
 		}
 		a.version++
@@ -313,48 +265,41 @@ func familyOnly(actor access.Actor, a Application) error {
 	return access.Can(actor, access.ChangeApplication, Subject(a))
 }
 
-// Withdraw withdraws an application at the family's request: every choice
-// is released, a taken place given back and an open referral closed by the
-// Fachberatung's service later (its status is visible there).
-func (s *Service) Withdraw(ctx context.Context, actor access.Actor, id string) (Application, error) {
-	return s.update(ctx, actor, id, familyOnly, func(tx Tx, a *Application, now time.Time) error {
-		if err := s.end(ctx, tx, a, Withdrawn, now, actor.String(), "withdrawn_by_family"); err != nil {
-			return err
-		}
-		if err := CloseReferral(ctx, tx, *a, tagespflege.Withdrawn, now, actor.String()); err != nil {
-			return err
-		}
-		return s.enqueue(ctx, tx, *a, notify.Withdrawal, now)
-	})
+// ChangeChoices replaces the ranked Kitas of a (the Tagespflege district
+// is kept) until the allocation deadline of its Kita year: ErrTransition
+// when a no longer waits, ErrDeadline after the deadline (unless late),
+// a problem.List for choices the rules refuse.
+func (s *Service) ChangeChoices(a *Application, kitas []string, now time.Time, actor string) error {
+	if !a.status.Open() || a.status == Declined {
+		return ErrTransition
+	}
+	y, err := s.rules.Calendar.ParseYear(a.Year)
+	if err != nil {
+		return err
+	}
+	if s.rules.Today(now).After(s.rules.DeadlineOf(y)) && !a.HasFlag(FlagLate) {
+		return ErrDeadline
+	}
+	in := inputOf(*a)
+	in.Kitas = slices.Clone(kitas)
+	in.normalize()
+	// The start may lie in the past by now; check the choices as of the submission.
+	chk, err := s.check(in, a.SubmittedAt)
+	if err != nil {
+		return err
+	}
+	a.Choices = chk.choices
+	a.UpdatedAt = now
+	a.history = append(a.history, Event{At: now, Actor: actor, From: a.status, To: a.status, Reason: "choices_changed"})
+	return nil
 }
 
-// ChangeChoices replaces the ranked Kitas (and the Tagespflege district is
-// kept) until the allocation deadline of the application's Kita year.
-func (s *Service) ChangeChoices(ctx context.Context, actor access.Actor, id string, kitas []string) (Application, error) {
-	return s.update(ctx, actor, id, familyOnly, func(tx Tx, a *Application, now time.Time) error {
-		if !a.status.Open() || a.status == Declined {
-			return ErrTransition
-		}
-		y, err := s.rules.Calendar.ParseYear(a.Year)
-		if err != nil {
-			return err
-		}
-		if s.rules.Today(now).After(s.rules.DeadlineOf(y)) && !a.HasFlag(FlagLate) {
-			return ErrDeadline
-		}
-		in := inputOf(*a)
-		in.Kitas = slices.Clone(kitas)
-		in.normalize()
-		// The start may lie in the past by now; check the choices as of the submission.
-		chk, err := s.check(in, a.SubmittedAt)
-		if err != nil {
-			return err
-		}
-		a.Choices = chk.choices
-		a.UpdatedAt = now
-		a.history = append(a.history, Event{At: now, Actor: actor.String(), From: a.status, To: a.status, Reason: "choices_changed"})
-		return nil
-	})
+// LastReason is the reason of the application's latest lifecycle event.
+func (a Application) LastReason() string {
+	if n := len(a.history); n > 0 {
+		return a.history[n-1].Reason
+	}
+	return ""
 }
 
 // inputOf rebuilds the input an application was made from.
