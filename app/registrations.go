@@ -353,47 +353,180 @@ func (r *Registrations) change(ctx context.Context, actor access.Actor, id strin
 }
 
 // Offer lets a Kita's carrier (or the Jugendamt) offer a place to an
-// application that chose the Kita; ErrNoPlace when none is left.
+// application that chose the Kita (outside or after the allocation
+// rounds, from the waiting list); the place is taken in the same step and
+// the family told. registration.ErrNoPlace when none is left.
 func (r *Registrations) Offer(ctx context.Context, actor access.Actor, id, kitaID string) (registration.Application, error) {
 	if err := ids("id", id, "kita_id", kitaID); err != nil {
 		return registration.Application{}, err
 	}
+	k, ok := r.app.Catalogue.cat.Get(kitaID)
+	if !ok {
+		return registration.Application{}, access.ErrDenied
+	}
 	// The Kita's places of the application's year come from the catalogue
-	// (what is taken stays taken); the offer's step decides access.
-	if k, ok := r.app.Catalogue.cat.Get(kitaID); ok {
-		if a, err := r.app.store.Registrations().Application(ctx, id); err == nil {
-			if err := r.svc.SyncPlaces(ctx, access.SystemActor, a.Year, []kita.Kita{k}); err != nil {
-				return registration.Application{}, err
-			}
+	// (what is taken stays taken).
+	if a, err := r.app.store.Registrations().Application(ctx, id); err == nil {
+		if err := r.svc.SyncPlaces(ctx, access.SystemActor, a.Year, []kita.Kita{k}); err != nil {
+			return registration.Application{}, err
 		}
 	}
-	return r.svc.Offer(ctx, actor, id, kitaID)
+	subject := func(a registration.Application) (access.Subject, error) {
+		if _, chosen := a.Choice(kitaID); !chosen {
+			return access.Subject{}, access.ErrDenied
+		}
+		return access.Subject{Carriers: []string{k.Carrier.ID}}, nil
+	}
+	return r.change(ctx, actor, id, access.OfferPlace, subject, func(tx registration.Tx, a *registration.Application, now time.Time) error {
+		place, err := a.MakeOffer(kitaID, 0, now, actor.String(), r.svc.RespondBy(now))
+		if err != nil {
+			return err
+		}
+		if err := tx.TakePlace(ctx, place); err != nil {
+			return err
+		}
+		return r.enqueue(ctx, tx, *a, notify.Offer, now)
+	})
 }
 
-// Accept accepts the offer; every other open choice is released. After the
-// offer's RespondBy date it fails with registration.ErrOfferLapsed.
+// Accept accepts the offer; every other open choice is released and an
+// open Tagespflege referral closed. After the offer's RespondBy date it
+// fails with registration.ErrOfferLapsed.
 func (r *Registrations) Accept(ctx context.Context, actor access.Actor, id string) (registration.Application, error) {
-	if err := ids("id", id); err != nil {
-		return registration.Application{}, err
-	}
-	return r.svc.Accept(ctx, actor, id)
+	return r.change(ctx, actor, id, access.ChangeApplication, nil, func(tx registration.Tx, a *registration.Application, now time.Time) error {
+		if err := a.Accept(r.app.Profile.Registration.Today(now), now, actor.String()); err != nil {
+			return err
+		}
+		return registration.CloseReferral(ctx, tx, *a, tagespflege.PlacedElsewhere, now, actor.String())
+	})
 }
 
-// Decline declines the offer; the application waits for later rounds.
+// Decline declines the offer: the place is given back, and the
+// application waits for later rounds with its remaining choices.
 func (r *Registrations) Decline(ctx context.Context, actor access.Actor, id string) (registration.Application, error) {
-	if err := ids("id", id); err != nil {
-		return registration.Application{}, err
-	}
-	return r.svc.Decline(ctx, actor, id)
+	return r.change(ctx, actor, id, access.ChangeApplication, nil, func(tx registration.Tx, a *registration.Application, now time.Time) error {
+		place, err := a.Decline(now, actor.String(), "offer_declined")
+		if err != nil {
+			return err
+		}
+		return tx.ReleasePlace(ctx, place)
+	})
 }
 
 // Contracted records the signed care contract: every other active
-// application of the same child within the family is withdrawn.
+// application of the same child within the family (other Kita years) is
+// withdrawn in the same step; another family's match is never acted on.
 func (r *Registrations) Contracted(ctx context.Context, actor access.Actor, id string) (registration.Application, error) {
-	if err := ids("id", id); err != nil {
-		return registration.Application{}, err
+	return r.change(ctx, actor, id, access.RecordContract, r.contractSubject, func(tx registration.Tx, a *registration.Application, now time.Time) error {
+		who := actor.String()
+		if err := a.Contract(now, who); err != nil {
+			return err
+		}
+		others, err := tx.Applications(ctx, registration.Query{ChildKey: a.ChildKey, FamilyID: a.FamilyID})
+		if err != nil {
+			return err
+		}
+		for _, o := range others {
+			if o.ID == a.ID || !o.Status().Open() && o.Status() != registration.Offered {
+				continue
+			}
+			if err := r.endIn(ctx, tx, o, who, now, "contract_elsewhere"); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// contractSubject is what the access rules need to decide on a contract:
+// the family and the carrier of the offered Kita.
+func (r *Registrations) contractSubject(a registration.Application) (access.Subject, error) {
+	subject := access.Subject{FamilyID: a.FamilyID}
+	if o := a.Offer(); o != nil {
+		subject.Carriers = []string{r.app.carrierOf(o.KitaID)}
 	}
-	return r.svc.Contracted(ctx, actor, id)
+	return subject, nil
+}
+
+// endIn withdraws o in the step tx because its child holds a place
+// elsewhere (reason): its choices are released, a held place given back,
+// its open referral closed, and the change audited.
+func (r *Registrations) endIn(ctx context.Context, tx registration.Tx, o registration.Application, who string, now time.Time, reason string) error {
+	if err := registration.End(ctx, tx, &o, registration.Withdrawn, now, who, reason); err != nil {
+		return err
+	}
+	if err := registration.CloseReferral(ctx, tx, o, tagespflege.PlacedElsewhere, now, who); err != nil {
+		return err
+	}
+	if err := tx.Update(ctx, o); err != nil {
+		return err
+	}
+	return tx.AppendAudit(ctx, registration.AuditEntry{At: now, Actor: who, Action: registration.AuditChange, ApplicationID: o.ID, FamilyID: o.FamilyID, Reason: reason})
+}
+
+// endForTagespflege withdraws, inside the caller's step tx, an application
+// whose child was placed with a child-minder through its Tagespflege
+// referral: every Kita choice is released and an offered place given
+// back, so that the child holds one place only. An application already
+// withdrawn or expired stays as it is; a child who accepted a Kita place
+// keeps it (registration.ErrTransition). The caller decided access.
+func (r *Registrations) endForTagespflege(ctx context.Context, tx registration.Tx, id, who string, now time.Time) error {
+	a, err := tx.Application(ctx, id)
+	if err != nil {
+		return err
+	}
+	if a.Status() == registration.Withdrawn || a.Status() == registration.Expired {
+		return nil
+	}
+	if err := registration.End(ctx, tx, &a, registration.Withdrawn, now, who, "placed_in_tagespflege"); err != nil {
+		return err
+	}
+	if err := tx.Update(ctx, a); err != nil {
+		return err
+	}
+	return tx.AppendAudit(ctx, registration.AuditEntry{At: now, Actor: who, Action: registration.AuditChange, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: "placed_in_tagespflege"})
+}
+
+// notifyContractReady tells the family, once, that the care contract of
+// its accepted place is ready (a notify.ContractReady message, audited);
+// a repeated call queues none. registration.ErrTransition unless the
+// application holds an accepted or contracted place. The family, the
+// Kita's carrier and the Jugendamt may.
+func (r *Registrations) notifyContractReady(ctx context.Context, actor access.Actor, id string) error {
+	st := r.app.store.Registrations()
+	prev, err := st.Application(ctx, id)
+	if err != nil {
+		return access.ErrDenied
+	}
+	subject, _ := r.contractSubject(prev)
+	if err := access.Can(actor, access.RecordContract, subject); err != nil {
+		return err
+	}
+	sent, err := st.FamilyMessages(ctx, prev.FamilyID)
+	if err != nil {
+		return err
+	}
+	for _, m := range sent {
+		if m.Kind == notify.ContractReady && m.Subject == id {
+			return nil
+		}
+	}
+	now := r.app.clock().UTC()
+	return r.app.store.Atomic(ctx, func(step Tx) error {
+		tx := step.Applications()
+		a, err := tx.Application(ctx, id)
+		if err != nil {
+			return err
+		}
+		msgs, err := r.svc.ContractReadyMessages(a, now)
+		if err != nil {
+			return err
+		}
+		if err := tx.Enqueue(ctx, msgs...); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, registration.AuditEntry{At: now, Actor: actor.String(), Action: registration.AuditChange, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: "contract_ready"})
+	})
 }
 
 // Messages returns the messages the family received (or will receive:

@@ -444,3 +444,73 @@ func (a *Application) End(to Status, at time.Time, actor, reason string) (*Place
 	a.offer = nil
 	return place, nil
 }
+
+// MakeOffer records an offer of a place at kitaID, to be answered by
+// respondBy: ErrTransition unless the choice of kitaID still waits and the
+// application may be offered a place. It returns the place the offer
+// takes, to be taken in the same step.
+func (a *Application) MakeOffer(kitaID string, round int, at time.Time, actor string, respondBy date.Date) (PlaceKey, error) {
+	c, ok := a.Choice(kitaID)
+	if !ok || c.Status != Waiting || !CanTransition(a.status, Offered) {
+		return PlaceKey{}, ErrTransition
+	}
+	band := kita.BandOn(a.Child.BirthDate, a.Start)
+	if err := a.transition(Offered, at, actor, "offer:"+kitaID); err != nil {
+		return PlaceKey{}, err
+	}
+	a.setChoices(ChoiceOffered, func(c Choice) bool { return c.KitaID == kitaID })
+	a.offer = &Offer{KitaID: kitaID, Band: band, Round: round, At: at, RespondBy: respondBy}
+	return PlaceKey{KitaID: kitaID, Year: a.Year, Band: band}, nil
+}
+
+// Accept accepts the offer on today: every other open choice is released.
+// ErrTransition without an offer, ErrOfferLapsed after its RespondBy date.
+func (a *Application) Accept(today date.Date, at time.Time, actor string) error {
+	if a.offer == nil {
+		return ErrTransition
+	}
+	if today.After(a.offer.RespondBy) {
+		return ErrOfferLapsed
+	}
+	if err := a.transition(Accepted, at, actor, "offer_accepted"); err != nil {
+		return err
+	}
+	a.setChoices(ChoiceAccepted, func(c Choice) bool { return c.KitaID == a.offer.KitaID })
+	a.releaseOthers(a.offer.KitaID)
+	return nil
+}
+
+// Decline ends the open offer, declined by the family or lapsed (reason):
+// the choice counts as declined and the application waits with its other
+// choices. It returns the place to give back in the same step;
+// ErrTransition without an open offer.
+func (a *Application) Decline(at time.Time, actor, reason string) (PlaceKey, error) {
+	if a.offer == nil || a.status != Offered {
+		return PlaceKey{}, ErrTransition
+	}
+	place := PlaceKey{KitaID: a.offer.KitaID, Year: a.Year, Band: a.offer.Band}
+	if err := a.transition(Declined, at, actor, reason); err != nil {
+		return PlaceKey{}, err
+	}
+	a.setChoices(ChoiceDeclined, func(c Choice) bool { return c.KitaID == place.KitaID })
+	a.offer = nil
+	return place, nil
+}
+
+// Contract records the signed care contract of the accepted place;
+// ErrTransition unless the place is accepted.
+func (a *Application) Contract(at time.Time, actor string) error {
+	if a.status != Accepted {
+		return ErrTransition
+	}
+	return a.transition(Contracted, at, actor, "contract_signed")
+}
+
+// Remind marks the open offer as reminded (the reminder is queued by the
+// caller's step).
+func (a *Application) Remind(at time.Time) {
+	if a.offer != nil {
+		a.offer.Reminded = true
+		a.UpdatedAt = at
+	}
+}

@@ -78,64 +78,22 @@ func (s *Service) LapseOffers(ctx context.Context, actor access.Actor) (LapseRep
 // lapse ends an unanswered offer like a decline: the place goes back and
 // the application waits with its remaining choices.
 func (s *Service) lapse(ctx context.Context, tx Tx, a *Application, now time.Time, actor string) error {
-	if err := s.releasePlace(ctx, tx, *a); err != nil {
+	place, err := a.Decline(now, actor, "offer_lapsed")
+	if err != nil {
 		return err
 	}
-	if err := a.transition(Declined, now, actor, "offer_lapsed"); err != nil {
-		return err
-	}
-	kid := a.offer.KitaID
-	a.setChoices(ChoiceDeclined, func(c Choice) bool { return c.KitaID == kid })
-	a.offer = nil
-	return nil
+	return tx.ReleasePlace(ctx, place)
 }
 
-// NotifyContractReady tells the family, once, that the care contract of
-// its accepted place is ready (a [notify.ContractReady] message, audited).
-// It reports whether a message was queued; a repeated call queues none.
-// ErrTransition unless the application holds an accepted or contracted
-// place. The family, the Kita's carrier and the Jugendamt may.
-func (s *Service) NotifyContractReady(ctx context.Context, actor access.Actor, id string) (bool, error) {
-	prev, err := s.store.Application(ctx, id)
-	if err != nil {
-		return false, access.ErrDenied
+// ContractReadyMessages render the message that tells the family the care
+// contract of its accepted place is ready; ErrTransition unless a holds an
+// accepted or contracted place.
+func (s *Service) ContractReadyMessages(a Application, now time.Time) ([]notify.Message, error) {
+	if a.offer == nil || a.status != Accepted && a.status != Contracted {
+		return nil, ErrTransition
 	}
-	subject := access.Subject{FamilyID: prev.FamilyID}
-	if prev.offer != nil {
-		subject.Carriers = []string{s.carrierOf(prev.offer.KitaID)}
-	}
-	if err := access.Can(actor, access.RecordContract, subject); err != nil {
-		return false, err
-	}
-	sent, err := s.store.FamilyMessages(ctx, prev.FamilyID)
-	if err != nil {
-		return false, err
-	}
-	for _, m := range sent {
-		if m.Kind == notify.ContractReady && m.Subject == id {
-			return false, nil
-		}
-	}
-	now := s.clock().UTC()
-	err = s.store.Atomic(ctx, func(tx Tx) error {
-		a, err := tx.Application(ctx, id)
-		if err != nil {
-			return err
-		}
-		if a.offer == nil || a.status != Accepted && a.status != Contracted {
-			return ErrTransition
-		}
-		k, _ := s.catalogue.Get(a.offer.KitaID)
-		msgs, err := s.familyMessages(a, notify.ContractReady, notify.ContractReadyData{
-			Reference: a.Reference, ChildName: childName(a), KitaName: k.Name, StartDate: noteDate(a.Start), Hours: int(a.Hours),
-		}, now)
-		if err != nil {
-			return err
-		}
-		if err := tx.Enqueue(ctx, msgs...); err != nil {
-			return err
-		}
-		return tx.AppendAudit(ctx, AuditEntry{At: now, Actor: actor.String(), Action: AuditChange, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: "contract_ready"})
-	})
-	return err == nil, err
+	k, _ := s.catalogue.Get(a.offer.KitaID)
+	return s.familyMessages(a, notify.ContractReady, notify.ContractReadyData{
+		Reference: a.Reference, ChildName: childName(a), KitaName: k.Name, StartDate: noteDate(a.Start), Hours: int(a.Hours),
+	}, now)
 }

@@ -157,15 +157,6 @@ func (a Application) IsCrossFamilyMatch(o Application) bool {
 		o.FamilyID != a.FamilyID && o.status != Withdrawn && o.status != Expired
 }
 
-// carrierOf returns the carrier of a Kita of the catalogue ("" when unknown).
-func (s *Service) carrierOf(kitaID string) string {
-	k, ok := s.catalogue.Get(kitaID)
-	if !ok {
-		return ""
-	}
-	return k.Carrier.ID
-}
-
 // Subject returns what the access rules need to know of a: its family,
 // the carriers of its choices and its Tagespflege district.
 func Subject(a Application) access.Subject {
@@ -222,47 +213,6 @@ func kitaView(carrier string, a Application) Application {
 		}
 	}
 	return v
-}
-
-// update reads, checks access, applies change and writes back in one
-// atomic step, with the version check of the store.
-func (s *Service) update(ctx context.Context, actor access.Actor, id string, allow func(access.Actor, Application) error,
-	change func(tx Tx, a *Application, now time.Time) error) (Application, error) {
-	var out Application
-	now := s.clock().UTC()
-	err := s.store.Atomic(ctx, func(tx Tx) error {
-		a, err := tx.Application(ctx, id)
-		if errors.Is(err, ErrNotFound) {
-			return access.ErrDenied
-		}
-		if err != nil {
-			return err
-		}
-		if err := allow(actor, a); err != nil {
-			return err
-		}
-		if err := change(tx, &a, now); err != nil {
-			return err
-		}
-		if err := tx.Update(ctx, a); err != nil {
-			return err
-		}
-		if err := tx.AppendAudit(ctx, AuditEntry{At: now, Actor: actor.String(), Action: AuditChange, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: a.LastReason()}); err != nil {
-			return err
-		}
-		a.version++
-		out = a
-		return nil
-	})
-	if err != nil {
-		return Application{}, err
-	}
-	v, _ := ViewFor(actor, out)
-	return v, nil
-}
-
-func familyOnly(actor access.Actor, a Application) error {
-	return access.Can(actor, access.ChangeApplication, Subject(a))
 }
 
 // ChangeChoices replaces the ranked Kitas of a (the Tagespflege district
@@ -340,79 +290,19 @@ func End(ctx context.Context, tx Tx, a *Application, to Status, now time.Time, a
 	return tx.ReleasePlace(ctx, *place)
 }
 
-// releasePlace gives back the place an offered or accepted application holds.
-func (s *Service) releasePlace(ctx context.Context, tx Tx, a Application) error {
-	if a.offer == nil || (a.status != Offered && a.status != Accepted) {
-		return nil
-	}
-	return tx.ReleasePlace(ctx, PlaceKey{KitaID: a.offer.KitaID, Year: a.Year, Band: a.offer.Band})
-}
-
-// Offer lets a Kita offer a place to an application that chose it (outside
-// or after the allocation rounds, from the waiting list). The place is
-// taken in the same atomic step; when the Kita has none left, ErrNoPlace.
-func (s *Service) Offer(ctx context.Context, actor access.Actor, id, kitaID string) (Application, error) {
-	k, ok := s.catalogue.Get(kitaID)
-	if !ok {
-		return Application{}, access.ErrDenied
-	}
-	if err := access.Can(actor, access.OfferPlace, access.Subject{Carriers: []string{k.Carrier.ID}}); err != nil {
-		return Application{}, err
-	}
-	allow := func(actor access.Actor, a Application) error {
-		if _, chosen := a.Choice(kitaID); !chosen {
-			return access.ErrDenied
-		}
-		return nil
-	}
-	return s.update(ctx, actor, id, allow, func(tx Tx, a *Application, now time.Time) error {
-		if err := s.makeOffer(ctx, tx, a, kitaID, 0, now, actor.String(), true); err != nil {
-			return err
-		}
-		return s.enqueue(ctx, tx, *a, notify.Offer, now)
-	})
+// RespondBy is the last day to answer an offer made at now.
+func (s *Service) RespondBy(now time.Time) date.Date {
+	return s.rules.Today(now).Add(date.PeriodOfDays(s.rules.OfferDays))
 }
 
 // makeOffer records an offer on a and takes its place when take is set;
 // the caller queues the offer message.
 func (s *Service) makeOffer(ctx context.Context, tx Tx, a *Application, kitaID string, round int, now time.Time, actor string, take bool) error {
-	c, ok := a.Choice(kitaID)
-	if !ok || c.Status != Waiting {
-		return ErrTransition
-	}
-	if !CanTransition(a.status, Offered) {
-		return ErrTransition
-	}
-	band := bandOf(*a)
-	if take {
-		if err := tx.TakePlace(ctx, PlaceKey{KitaID: kitaID, Year: a.Year, Band: band}); err != nil {
-			return err
-		}
-	}
-	if err := a.transition(Offered, now, actor, "offer:"+kitaID); err != nil {
+	place, err := a.MakeOffer(kitaID, round, now, actor, s.RespondBy(now))
+	if err != nil || !take {
 		return err
 	}
-	a.setChoices(ChoiceOffered, func(c Choice) bool { return c.KitaID == kitaID })
-	a.offer = &Offer{KitaID: kitaID, Band: band, Round: round, At: now, RespondBy: s.rules.Today(now).Add(date.PeriodOfDays(s.rules.OfferDays))}
-	return nil
-}
-
-// Accept accepts the offer: every other open choice of the child is released.
-func (s *Service) Accept(ctx context.Context, actor access.Actor, id string) (Application, error) {
-	return s.update(ctx, actor, id, familyOnly, func(tx Tx, a *Application, now time.Time) error {
-		if a.offer == nil {
-			return ErrTransition
-		}
-		if s.rules.Today(now).After(a.offer.RespondBy) {
-			return ErrOfferLapsed
-		}
-		if err := a.transition(Accepted, now, actor.String(), "offer_accepted"); err != nil {
-			return err
-		}
-		a.setChoices(ChoiceAccepted, func(c Choice) bool { return c.KitaID == a.offer.KitaID })
-		a.releaseOthers(a.offer.KitaID)
-		return CloseReferral(ctx, tx, *a, tagespflege.PlacedElsewhere, now, actor.String())
-	})
+	return tx.TakePlace(ctx, place)
 }
 
 // CloseReferral closes the application's Tagespflege referral, if it is
@@ -447,94 +337,3 @@ func changeReferral(ctx context.Context, tx Tx, a Application, change func(r *ta
 	return tx.UpdateReferral(ctx, r)
 }
 
-// Decline declines the offer: the place is given back, and the application
-// waits for later rounds with its remaining choices.
-func (s *Service) Decline(ctx context.Context, actor access.Actor, id string) (Application, error) {
-	return s.update(ctx, actor, id, familyOnly, func(tx Tx, a *Application, now time.Time) error {
-		if a.offer == nil || a.status != Offered {
-			return ErrTransition
-		}
-		if err := s.releasePlace(ctx, tx, *a); err != nil {
-			return err
-		}
-		if err := a.transition(Declined, now, actor.String(), "offer_declined"); err != nil {
-			return err
-		}
-		kid := a.offer.KitaID
-		a.setChoices(ChoiceDeclined, func(c Choice) bool { return c.KitaID == kid })
-		a.offer = nil
-		return nil
-	})
-}
-
-// Contracted records that the care contract was signed: the application is
-// contracted, and every other active application of the same child (other
-// Kita years) is withdrawn, releasing their choices.
-func (s *Service) Contracted(ctx context.Context, actor access.Actor, id string) (Application, error) {
-	allow := func(actor access.Actor, a Application) error {
-		subject := access.Subject{FamilyID: a.FamilyID}
-		if a.offer != nil {
-			subject.Carriers = []string{s.carrierOf(a.offer.KitaID)}
-		}
-		return access.Can(actor, access.RecordContract, subject)
-	}
-	return s.update(ctx, actor, id, allow, func(tx Tx, a *Application, now time.Time) error {
-		if a.status != Accepted {
-			return ErrTransition
-		}
-		if err := a.transition(Contracted, now, actor.String(), "contract_signed"); err != nil {
-			return err
-		}
-		// The same child within the family only: another family's match is
-		// never acted on.
-		others, err := tx.Applications(ctx, Query{ChildKey: a.ChildKey, FamilyID: a.FamilyID})
-		if err != nil {
-			return err
-		}
-		for _, o := range others {
-			if o.ID == a.ID || !o.status.Open() && o.status != Offered {
-				continue
-			}
-			if err := s.end(ctx, tx, &o, Withdrawn, now, actor.String(), "contract_elsewhere"); err != nil {
-				return err
-			}
-			if err := CloseReferral(ctx, tx, o, tagespflege.PlacedElsewhere, now, actor.String()); err != nil {
-				return err
-			}
-			if err := tx.Update(ctx, o); err != nil {
-				return err
-			}
-			if err := tx.AppendAudit(ctx, AuditEntry{At: now, Actor: actor.String(), Action: AuditChange, ApplicationID: o.ID, FamilyID: o.FamilyID, Reason: "contract_elsewhere"}); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}
-
-// EndForTagespflege withdraws, inside the caller's atomic step tx, an
-// application whose child was placed with a child-minder through its
-// Tagespflege referral: every Kita choice is released and an offered place
-// given back, so that the child holds one place only. An application
-// already withdrawn or expired is returned unchanged; a child who accepted
-// a Kita place keeps it (ErrTransition). The caller decided access.
-func (s *Service) EndForTagespflege(ctx context.Context, tx Tx, id, actor string, now time.Time) (Application, error) {
-	a, err := tx.Application(ctx, id)
-	if err != nil {
-		return Application{}, err
-	}
-	if a.status == Withdrawn || a.status == Expired {
-		return a, nil
-	}
-	if err := s.end(ctx, tx, &a, Withdrawn, now, actor, "placed_in_tagespflege"); err != nil {
-		return Application{}, err
-	}
-	if err := tx.Update(ctx, a); err != nil {
-		return Application{}, err
-	}
-	if err := tx.AppendAudit(ctx, AuditEntry{At: now, Actor: actor, Action: AuditChange, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: "placed_in_tagespflege"}); err != nil {
-		return Application{}, err
-	}
-	a.version++
-	return a, nil
-}
