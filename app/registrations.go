@@ -9,7 +9,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/kitaportal/kitaportal/access"
-	"github.com/kitaportal/kitaportal/allocation"
 	"github.com/kitaportal/kitaportal/kita"
 	"github.com/kitaportal/kitaportal/notify"
 	"github.com/kitaportal/kitaportal/problem"
@@ -367,7 +366,7 @@ func (r *Registrations) Offer(ctx context.Context, actor access.Actor, id, kitaI
 	// The Kita's places of the application's year come from the catalogue
 	// (what is taken stays taken).
 	if a, err := r.app.store.Registrations().Application(ctx, id); err == nil {
-		if err := r.svc.SyncPlaces(ctx, access.SystemActor, a.Year, []kita.Kita{k}); err != nil {
+		if err := r.app.store.Registrations().SetPlaces(ctx, registration.PlacesOf(a.Year, []kita.Kita{k})...); err != nil {
 			return registration.Application{}, err
 		}
 	}
@@ -569,68 +568,6 @@ func messageOf(m notify.Message) Message {
 	return Message{ID: m.ID, Kind: m.Kind, Lang: m.Lang, To: m.To, Subject: m.Title, Body: m.Body, Sent: m.Status == notify.Sent}
 }
 
-// RoundOptions configure an allocation round. The zero value is the main
-// round with the profile's policy and mechanism.
-type RoundOptions struct {
-	// Round numbers the round within the Kita year (0: 1, the main round).
-	Round int
-	// Mechanism overrides the profile's mechanism (0: the profile's).
-	Mechanism allocation.Mechanism
-	// Policy overrides the profile's policy (nil: the profile's).
-	Policy *allocation.Policy
-	// IncludeLate admits applications submitted after the deadline.
-	IncludeLate bool
-}
-
-// RunRound runs an allocation round for a Kita year labelled as the
-// profile's calendar labels it ("2027/2028"): the places come from the
-// catalogue inside the round (what offers and accepted places hold stays
-// taken), the engine places the children under the profile's policy, and
-// offers are written with their messages. A label of another form
-// ("2027/28") or of no Kita year is a problem.List; a year without places
-// is [ErrNoPlaces]. Applications that changed meanwhile are skipped and
-// counted in Skipped.
-func (r *Registrations) RunRound(ctx context.Context, actor access.Actor, year string, opts RoundOptions) (registration.RoundReport, error) {
-	if err := access.Can(actor, access.RunAllocation, access.Subject{}); err != nil {
-		return registration.RoundReport{}, err
-	}
-	y, err := r.app.Profile.Registration.Calendar.ParseYear(year)
-	if err != nil || y.Label() != year {
-		var c problem.Collector
-		c.Add("year", CodeYear, ErrYear, "example", r.app.Profile.Registration.Calendar.YearStarting(2027).Label())
-		return registration.RoundReport{}, c.Err()
-	}
-	kitas := r.app.Catalogue.cat.All()
-	places := 0
-	for _, k := range kitas {
-		places += k.Capacity.Under3 + k.Capacity.From3
-	}
-	if places == 0 {
-		return registration.RoundReport{}, ErrNoPlaces
-	}
-	if err := r.svc.SyncPlaces(ctx, actor, year, kitas); err != nil {
-		return registration.RoundReport{}, err
-	}
-	o := registration.RoundOptions{Round: opts.Round, Mechanism: opts.Mechanism, IncludeLate: opts.IncludeLate}
-	o.Policy = r.app.Profile.Policy
-	if opts.Policy != nil {
-		o.Policy = *opts.Policy
-	}
-	if o.Mechanism == 0 {
-		o.Mechanism = r.app.Profile.Mechanism
-	}
-	return r.svc.RunRound(ctx, actor, year, o)
-}
-
-// ErrYear: the Kita year label is not one of the profile's calendar.
-var ErrYear = problem.NewSentinel(problem.Invalid, CodeYear, "app: unknown Kita year label")
-
-// ExpireYear ends every application of a Kita year still waiting or holding
-// an unanswered offer (audited).
-func (r *Registrations) ExpireYear(ctx context.Context, actor access.Actor, year string) (int, error) {
-	return r.svc.ExpireYear(ctx, actor, year)
-}
-
 // AuditTrail returns the audit trail, for the Jugendamt only.
 func (r *Registrations) AuditTrail(ctx context.Context, actor access.Actor, q registration.AuditQuery) ([]registration.AuditEntry, error) {
 	if err := access.Can(actor, access.ReadAudit, access.Subject{}); err != nil {
@@ -675,13 +612,4 @@ func (r *Registrations) Reviews(ctx context.Context, actor access.Actor) ([]regi
 		}
 	}
 	return out, nil
-}
-
-// LapseOffers is the daily scheduled use case of offers (run it once a day,
-// as the system): offers not accepted by their RespondBy date lapse (the
-// place goes back; the application waits with its remaining choices), and
-// families whose offer lapses within the profile's ReminderDays are
-// reminded once. Every change is audited.
-func (r *Registrations) LapseOffers(ctx context.Context, actor access.Actor) (registration.LapseReport, error) {
-	return r.svc.LapseOffers(ctx, actor)
 }

@@ -1,14 +1,14 @@
 package registration
 
 import (
-	"context"
 	"time"
 
-	"github.com/kitaportal/kitaportal/access"
+	"github.com/rickb777/date"
+
 	"github.com/kitaportal/kitaportal/notify"
 )
 
-// LapseReport is what one run of [Service.LapseOffers] did.
+// LapseReport is what one run of the daily offer step (app's LapseOffers) did.
 type LapseReport struct {
 	// Lapsed counts offers that lapsed: not accepted by their RespondBy
 	// date, so their places went back and the applications wait again
@@ -19,70 +19,17 @@ type LapseReport struct {
 	Reminded int
 }
 
-// LapseOffers is the daily scheduled step of offers, in one atomic step:
-// every offer whose RespondBy date has passed lapses (its place is given
-// back, the choice counts as declined, the application waits for later
-// rounds), and every family whose offer lapses in Rules.ReminderDays days
-// (or fewer) and has not been reminded gets an [notify.OfferReminder]. Each
-// change is audited. Running it twice on a day changes nothing more. The
-// Jugendamt and the system may run it.
-func (s *Service) LapseOffers(ctx context.Context, actor access.Actor) (LapseReport, error) {
-	if err := access.Can(actor, access.RunAllocation, access.Subject{}); err != nil {
-		return LapseReport{}, err
+// Lapsing says what the daily offer step does with a: lapse its offer
+// (RespondBy has passed on today), remind the family (the offer lapses
+// within Rules.ReminderDays and it was not reminded yet), or nothing.
+func (s *Service) Lapsing(a Application, today date.Date) (lapse, remind bool) {
+	if a.offer == nil || a.status != Offered {
+		return false, false
 	}
-	now := s.clock().UTC()
-	today := s.rules.Today(now)
-	who := actor.String()
-	var rep LapseReport
-	err := s.store.Atomic(ctx, func(tx Tx) error {
-		rep = LapseReport{}
-		apps, err := tx.Applications(ctx, Query{Statuses: []Status{Offered}})
-		if err != nil {
-			return err
-		}
-		for _, a := range apps {
-			if a.offer == nil {
-				continue
-			}
-			var reason string
-			switch {
-			case today.After(a.offer.RespondBy):
-				if err := s.lapse(ctx, tx, &a, now, who); err != nil {
-					return err
-				}
-				reason = "offer_lapsed"
-				rep.Lapsed++
-			case s.rules.ReminderDays > 0 && !a.offer.Reminded && !today.Before(a.offer.RespondBy.AddDate(0, 0, -s.rules.ReminderDays)):
-				if err := s.enqueue(ctx, tx, a, notify.OfferReminder, now); err != nil {
-					return err
-				}
-				a.offer.Reminded = true
-				a.UpdatedAt = now
-				reason = "offer_reminded"
-				rep.Reminded++
-			default:
-				continue
-			}
-			if err := tx.Update(ctx, a); err != nil {
-				return err
-			}
-			if err := tx.AppendAudit(ctx, AuditEntry{At: now, Actor: who, Action: AuditChange, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: reason}); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	return rep, err
-}
-
-// lapse ends an unanswered offer like a decline: the place goes back and
-// the application waits with its remaining choices.
-func (s *Service) lapse(ctx context.Context, tx Tx, a *Application, now time.Time, actor string) error {
-	place, err := a.Decline(now, actor, "offer_lapsed")
-	if err != nil {
-		return err
+	if today.After(a.offer.RespondBy) {
+		return true, false
 	}
-	return tx.ReleasePlace(ctx, place)
+	return false, s.rules.ReminderDays > 0 && !a.offer.Reminded && !today.Before(a.offer.RespondBy.AddDate(0, 0, -s.rules.ReminderDays))
 }
 
 // ContractReadyMessages render the message that tells the family the care

@@ -1,7 +1,6 @@
 package registration
 
 import (
-	"context"
 	"time"
 
 	"github.com/rickb777/date"
@@ -118,15 +117,6 @@ func languageName(l string) string {
 	default:
 		return "Deutsch"
 	}
-}
-
-// enqueue renders and queues a lifecycle message (offer, withdrawal) to the family.
-func (s *Service) enqueue(ctx context.Context, tx Tx, a Application, kind notify.Kind, now time.Time) error {
-	msgs, err := s.LifecycleMessages(a, kind, now)
-	if err != nil {
-		return err
-	}
-	return tx.Enqueue(ctx, msgs...)
 }
 
 // LifecycleMessages renders a lifecycle message (offer, withdrawal) to the family.

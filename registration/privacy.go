@@ -8,7 +8,6 @@ import (
 
 	"github.com/kitaportal/kitaportal/geo"
 	"github.com/kitaportal/kitaportal/notify"
-	"github.com/kitaportal/kitaportal/problem"
 	"github.com/kitaportal/kitaportal/tagespflege"
 )
 
@@ -115,15 +114,4 @@ func (rs Rules) RetentionDue(a Application, r Retention, now time.Time) bool {
 // an accepted place.
 func (a Application) Active() bool {
 	return a.status.Open() || a.status == Offered || a.status == Accepted
-}
-
-// checkFamilyID rejects an empty or over-long family id as invalid input:
-// an empty id must never select every family.
-func checkFamilyID(familyID string) error {
-	if familyID == "" || len(familyID) > 128 {
-		var c problem.Collector
-		c.Add("family_id", "registration.family_id", ErrFamilyID)
-		return c.Err()
-	}
-	return nil
 }

@@ -274,12 +274,6 @@ func inputOf(a Application) Input {
 // bandOf returns the age band of the child at the application's start.
 func bandOf(a Application) kita.Band { return kita.BandOn(a.Child.BirthDate, a.Start) }
 
-// end ends an application in the step tx (see [Application.End]) and
-// gives back the place it held.
-func (s *Service) end(ctx context.Context, tx Tx, a *Application, to Status, now time.Time, actor, reason string) error {
-	return End(ctx, tx, a, to, now, actor, reason)
-}
-
 // End ends an application in the step tx (see [Application.End]) and gives
 // back the place it held.
 func End(ctx context.Context, tx Tx, a *Application, to Status, now time.Time, actor, reason string) error {
@@ -293,16 +287,6 @@ func End(ctx context.Context, tx Tx, a *Application, to Status, now time.Time, a
 // RespondBy is the last day to answer an offer made at now.
 func (s *Service) RespondBy(now time.Time) date.Date {
 	return s.rules.Today(now).Add(date.PeriodOfDays(s.rules.OfferDays))
-}
-
-// makeOffer records an offer on a and takes its place when take is set;
-// the caller queues the offer message.
-func (s *Service) makeOffer(ctx context.Context, tx Tx, a *Application, kitaID string, round int, now time.Time, actor string, take bool) error {
-	place, err := a.MakeOffer(kitaID, round, now, actor, s.RespondBy(now))
-	if err != nil || !take {
-		return err
-	}
-	return tx.TakePlace(ctx, place)
 }
 
 // CloseReferral closes the application's Tagespflege referral, if it is
@@ -336,4 +320,3 @@ func changeReferral(ctx context.Context, tx Tx, a Application, change func(r *ta
 	}
 	return tx.UpdateReferral(ctx, r)
 }
-

@@ -37,7 +37,6 @@ var (
 	ErrSiblingNotChosen = errors.New("registration: sibling Kita not among the choices")
 	ErrHardshipReason   = errors.New("registration: hardship reason missing or unknown")
 	ErrStartBeforeBirth = errors.New("registration: start before the child is born")
-	ErrFamilyID         = errors.New("registration: family id missing")
 	ErrName             = errors.New("registration: name or address not made of letters")
 )
 
