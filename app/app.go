@@ -73,7 +73,7 @@ type App struct {
 	store Store
 	clock func() time.Time
 	newID func() string
-	reg   *registration.Service
+	reg   *registration.Checker
 }
 
 // New wires an application layer over a store. A missing profile check,
@@ -103,10 +103,10 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if templates == nil {
 		templates = notify.DefaultTemplates()
 	}
-	reg, err := registration.NewService(registration.Config{
-		Rules: cfg.Profile.Registration, Store: cfg.Store.Registrations(), Catalogue: cfg.Catalogue,
+	reg, err := registration.NewChecker(registration.Config{
+		Rules: cfg.Profile.Registration, Catalogue: cfg.Catalogue,
 		Districts: cfg.Profile.Districts, Offices: cfg.Profile.Offices, Templates: templates,
-		Clock: clock, NewID: cfg.NewID,
+		NewID: cfg.NewID,
 	})
 	if err != nil {
 		return nil, err

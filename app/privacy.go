@@ -98,14 +98,14 @@ func (r *Registrations) Erase(ctx context.Context, actor access.Actor, familyID 
 		}
 		for _, a := range apps {
 			if a.Active() {
-				if err := registration.End(ctx, tx, &a, registration.Withdrawn, now, who, "erased_on_request"); err != nil {
+				if err := end(ctx, tx, &a, registration.Withdrawn, now, who, "erased_on_request"); err != nil {
 					return err
 				}
-				if err := registration.CloseReferral(ctx, tx, a, tagespflege.Withdrawn, now, who); err != nil {
+				if err := closeReferral(ctx, tx, a, tagespflege.Withdrawn, now, who); err != nil {
 					return err
 				}
 			}
-			if err := registration.AnonymizeReferral(ctx, tx, a, now); err != nil {
+			if err := anonymizeReferral(ctx, tx, a, now); err != nil {
 				return err
 			}
 			if a.Anonymized {
@@ -157,7 +157,7 @@ func (r *Registrations) ApplyRetention(ctx context.Context, actor access.Actor) 
 			if err := tx.Update(ctx, a); err != nil {
 				return err
 			}
-			if err := registration.AnonymizeReferral(ctx, tx, a, now); err != nil {
+			if err := anonymizeReferral(ctx, tx, a, now); err != nil {
 				return err
 			}
 			subjects := []string{a.ID}

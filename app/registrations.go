@@ -22,7 +22,7 @@ import (
 // [access.Can] once and runs one atomic step.
 type Registrations struct {
 	app *App
-	svc *registration.Service
+	svc *registration.Checker
 }
 
 // Errors and codes of the application layer.
@@ -279,10 +279,10 @@ func (r *Registrations) ChangeChoices(ctx context.Context, actor access.Actor, i
 // referral closed, and the family told.
 func (r *Registrations) Withdraw(ctx context.Context, actor access.Actor, id string) (registration.Application, error) {
 	return r.change(ctx, actor, id, access.ChangeApplication, nil, func(tx registration.Tx, a *registration.Application, now time.Time) error {
-		if err := registration.End(ctx, tx, a, registration.Withdrawn, now, actor.String(), "withdrawn_by_family"); err != nil {
+		if err := end(ctx, tx, a, registration.Withdrawn, now, actor.String(), "withdrawn_by_family"); err != nil {
 			return err
 		}
-		if err := registration.CloseReferral(ctx, tx, *a, tagespflege.Withdrawn, now, actor.String()); err != nil {
+		if err := closeReferral(ctx, tx, *a, tagespflege.Withdrawn, now, actor.String()); err != nil {
 			return err
 		}
 		return r.enqueue(ctx, tx, *a, notify.Withdrawal, now)
@@ -396,7 +396,7 @@ func (r *Registrations) Accept(ctx context.Context, actor access.Actor, id strin
 		if err := a.Accept(r.app.Profile.Registration.Today(now), now, actor.String()); err != nil {
 			return err
 		}
-		return registration.CloseReferral(ctx, tx, *a, tagespflege.PlacedElsewhere, now, actor.String())
+		return closeReferral(ctx, tx, *a, tagespflege.PlacedElsewhere, now, actor.String())
 	})
 }
 
@@ -451,10 +451,10 @@ func (r *Registrations) contractSubject(a registration.Application) (access.Subj
 // elsewhere (reason): its choices are released, a held place given back,
 // its open referral closed, and the change audited.
 func (r *Registrations) endIn(ctx context.Context, tx registration.Tx, o registration.Application, who string, now time.Time, reason string) error {
-	if err := registration.End(ctx, tx, &o, registration.Withdrawn, now, who, reason); err != nil {
+	if err := end(ctx, tx, &o, registration.Withdrawn, now, who, reason); err != nil {
 		return err
 	}
-	if err := registration.CloseReferral(ctx, tx, o, tagespflege.PlacedElsewhere, now, who); err != nil {
+	if err := closeReferral(ctx, tx, o, tagespflege.PlacedElsewhere, now, who); err != nil {
 		return err
 	}
 	if err := tx.Update(ctx, o); err != nil {
@@ -477,7 +477,7 @@ func (r *Registrations) endForTagespflege(ctx context.Context, tx registration.T
 	if a.Status() == registration.Withdrawn || a.Status() == registration.Expired {
 		return nil
 	}
-	if err := registration.End(ctx, tx, &a, registration.Withdrawn, now, who, "placed_in_tagespflege"); err != nil {
+	if err := end(ctx, tx, &a, registration.Withdrawn, now, who, "placed_in_tagespflege"); err != nil {
 		return err
 	}
 	if err := tx.Update(ctx, a); err != nil {

@@ -115,7 +115,7 @@ func (r *Registrations) publish(ctx context.Context, actor access.Actor, year st
 		if n > 1 {
 			return registration.ErrRoundPublished
 		}
-		apps, err := registration.ReadBatch(ctx, tx, offers)
+		apps, err := readBatch(ctx, tx, offers)
 		if err != nil {
 			return err
 		}
@@ -184,7 +184,7 @@ func (r *Registrations) ExpireYear(ctx context.Context, actor access.Actor, year
 			return err
 		}
 		for _, a := range apps {
-			if err := registration.End(ctx, tx, &a, registration.Expired, now, who, "year_ended"); err != nil {
+			if err := end(ctx, tx, &a, registration.Expired, now, who, "year_ended"); err != nil {
 				return err
 			}
 			if err := tx.Update(ctx, a); err != nil {

@@ -233,7 +233,7 @@ type Event struct {
 
 // Application is a Voranmeldung: the pre-registration of one child's need
 // for a place in one Kita year, with up to N Kitas in rank order and
-// optionally Kindertagespflege. It is created by [Service.Submit] and
+// optionally Kindertagespflege. It is created by [Checker.Submit] and
 // changed only through the service; values handed out are copies.
 type Application struct {
 	ID        string `json:"id"`
@@ -268,7 +268,7 @@ type Application struct {
 	// statistics (year, district, choices, status) remain.
 	Anonymized bool `json:"anonymized,omitempty"`
 
-	// The lifecycle: changed only by the [Service]'s steps (transition,
+	// The lifecycle: changed only by the aggregate's methods (transition,
 	// offers), read through Status, Offer, History and Version, and set
 	// by adapters through [Rehydrate].
 	status  Status
@@ -311,7 +311,7 @@ func (a Application) Lifecycle() Lifecycle {
 
 // Rehydrate returns a with the lifecycle l, as an adapter read it from
 // storage (or a test builds a stored application). It checks nothing: the
-// lifecycle was written by the Service's steps.
+// lifecycle was written by the aggregate's methods.
 func Rehydrate(a Application, l Lifecycle) Application {
 	a.status, a.version = l.Status, l.Version
 	a.history = slices.Clone(l.History)

@@ -34,7 +34,7 @@
 // never refused or acted on but recorded for the Jugendamt's review
 // ([AuditReview], [ReasonCrossFamilyMatch]). A round is published in one
 // step, once per Kita year and number ([ErrRoundPublished]); offers lapse
-// and families are reminded by [Service.LapseOffers].
+// and families are reminded by [Checker.LapseOffers].
 //
 // Every call names its actor and asks package access once: a guardian sees
 // only their family's applications, a carrier's staff only those that chose

@@ -22,7 +22,7 @@ type LapseReport struct {
 // Lapsing says what the daily offer step does with a: lapse its offer
 // (RespondBy has passed on today), remind the family (the offer lapses
 // within Rules.ReminderDays and it was not reminded yet), or nothing.
-func (s *Service) Lapsing(a Application, today date.Date) (lapse, remind bool) {
+func (s *Checker) Lapsing(a Application, today date.Date) (lapse, remind bool) {
 	if a.offer == nil || a.status != Offered {
 		return false, false
 	}
@@ -35,7 +35,7 @@ func (s *Service) Lapsing(a Application, today date.Date) (lapse, remind bool) {
 // ContractReadyMessages render the message that tells the family the care
 // contract of its accepted place is ready; ErrTransition unless a holds an
 // accepted or contracted place.
-func (s *Service) ContractReadyMessages(a Application, now time.Time) ([]notify.Message, error) {
+func (s *Checker) ContractReadyMessages(a Application, now time.Time) ([]notify.Message, error) {
 	if a.offer == nil || a.status != Accepted && a.status != Contracted {
 		return nil, ErrTransition
 	}

@@ -21,7 +21,7 @@ func lang(a Application) string {
 	return "de"
 }
 
-func (s *Service) kitaLine(rank int, id string) notify.KitaLine {
+func (s *Checker) kitaLine(rank int, id string) notify.KitaLine {
 	k, _ := s.catalogue.Get(id)
 	return lineOf(rank, k)
 }
@@ -40,7 +40,7 @@ func lineOf(rank int, k kita.Kita) notify.KitaLine {
 
 // message renders one outbox message to the family (to the first
 // guardian; the second receives a copy as its own message).
-func (s *Service) familyMessages(a Application, kind notify.Kind, data any, now time.Time) ([]notify.Message, error) {
+func (s *Checker) familyMessages(a Application, kind notify.Kind, data any, now time.Time) ([]notify.Message, error) {
 	var out []notify.Message
 	for i, g := range a.Guardians {
 		if i > 0 && g.Email == a.Guardians[0].Email {
@@ -66,7 +66,7 @@ func (s *Service) familyMessages(a Application, kind notify.Kind, data any, now 
 // SubmissionMessages are the confirmation to the family and, with
 // Tagespflege, the referral message to the district's Fachberatung.
 // kitas are the chosen Kitas in rank order, as validation looked them up.
-func (s *Service) SubmissionMessages(a Application, kitas []kita.Kita, now time.Time) ([]notify.Message, error) {
+func (s *Checker) SubmissionMessages(a Application, kitas []kita.Kita, now time.Time) ([]notify.Message, error) {
 	data := notify.ConfirmationData{
 		Reference:    a.Reference,
 		ChildName:    childName(a),
@@ -120,7 +120,7 @@ func languageName(l string) string {
 }
 
 // LifecycleMessages renders a lifecycle message (offer, withdrawal) to the family.
-func (s *Service) LifecycleMessages(a Application, kind notify.Kind, now time.Time) ([]notify.Message, error) {
+func (s *Checker) LifecycleMessages(a Application, kind notify.Kind, now time.Time) ([]notify.Message, error) {
 	var data any
 	switch kind {
 	case notify.Offer, notify.OfferReminder:

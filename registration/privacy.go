@@ -1,7 +1,6 @@
 package registration
 
 import (
-	"context"
 	"time"
 
 	"github.com/rickb777/date"
@@ -66,15 +65,6 @@ type Export struct {
 	// the Fachberatung about its referrals.
 	Messages []notify.Message `json:"messages"`
 	Audit    []AuditEntry     `json:"audit"`
-}
-
-// AnonymizeReferral erases the Fachberatung's notes of the application's
-// referral, if it has one, in the step tx.
-func AnonymizeReferral(ctx context.Context, tx Tx, a Application, now time.Time) error {
-	return changeReferral(ctx, tx, a, func(r *tagespflege.Referral) (bool, error) {
-		r.Anonymize(now)
-		return true, nil
-	})
 }
 
 // Retention is when personal data is anonymized (the profile's Löschfristen).

@@ -1,8 +1,6 @@
 package registration
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"slices"
 
@@ -60,7 +58,7 @@ var RoundStatuses = []Status{Confirmed, Declined}
 // Instance builds the allocation engine's input from the open applications
 // of a Kita year (read with [RoundStatuses]) and the ledger's places. It
 // carries ids and the scored facts only, never names.
-func (s *Service) Instance(apps []Application, places []Places, opts RoundOptions) allocation.Instance {
+func (s *Checker) Instance(apps []Application, places []Places, opts RoundOptions) allocation.Instance {
 	inst := allocation.Instance{Policy: opts.Policy}
 	free := map[string]map[allocation.Band]int{}
 	for _, p := range places {
@@ -148,33 +146,6 @@ func PlacesOf(year string, kitas []kita.Kita) []Places {
 			Places{PlaceKey: PlaceKey{KitaID: k.ID, Year: year, Band: kita.From3}, Capacity: k.Capacity.From3})
 	}
 	return places
-}
-
-// ReadBatch reads the applications of ids in the step tx, in one call
-// where the store offers [BatchReader]; those gone are left out.
-func ReadBatch(ctx context.Context, tx Tx, ids []string) (map[string]Application, error) {
-	out := make(map[string]Application, len(ids))
-	if br, ok := tx.(BatchReader); ok {
-		apps, err := br.ApplicationsByID(ctx, ids)
-		if err != nil {
-			return nil, err
-		}
-		for _, a := range apps {
-			out[a.ID] = a
-		}
-		return out, nil
-	}
-	for _, id := range ids {
-		a, err := tx.Application(ctx, id)
-		if errors.Is(err, ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		out[id] = a
-	}
-	return out, nil
 }
 
 // siblingsAmong keeps the sibling Kitas that are still open choices (the

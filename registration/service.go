@@ -1,7 +1,6 @@
 package registration
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -13,50 +12,45 @@ import (
 	"github.com/kitaportal/kitaportal/access"
 	"github.com/kitaportal/kitaportal/kita"
 	"github.com/kitaportal/kitaportal/notify"
-	"github.com/kitaportal/kitaportal/tagespflege"
 )
 
-// Config wires a [Service].
+// Config wires a [Checker].
 type Config struct {
 	Rules     Rules
-	Store     Store
 	Catalogue Catalogue
 	Districts Districts
 	Offices   Offices
 	Templates *notify.Templates
-	// Clock returns the current instant; time.Now when nil.
-	Clock func() time.Time
 	// NewID returns a new unique id; UUID version 7 when nil.
 	NewID func() string
 }
 
-// Service owns the rules of the Voranmeldung: validation, lifecycle, access,
-// the atomic step of application, referral and messages.
-type Service struct {
+// Checker holds the rules of the Voranmeldung with what they are checked
+// against (catalogue, districts, Fachberatung offices) and the message
+// templates: it validates and drafts applications, changes their choices,
+// builds the allocation engine's input and renders the family's messages.
+// It decides no access and runs no step: the use cases that do are in
+// package app.
+type Checker struct {
 	rules     Rules
-	store     Store
 	catalogue Catalogue
 	districts Districts
 	offices   Offices
 	templates *notify.Templates
-	clock     func() time.Time
 	newID     func() string
 }
 
-// NewService checks the configuration and returns a service.
-func NewService(cfg Config) (*Service, error) {
+// NewChecker checks the configuration and returns a checker.
+func NewChecker(cfg Config) (*Checker, error) {
 	if err := cfg.Rules.Validate(); err != nil {
 		return nil, err
 	}
-	if cfg.Store == nil || cfg.Catalogue == nil || cfg.Districts == nil || cfg.Offices == nil || cfg.Templates == nil {
-		return nil, errors.New("registration: config needs store, catalogue, districts, offices and templates")
+	if cfg.Catalogue == nil || cfg.Districts == nil || cfg.Offices == nil || cfg.Templates == nil {
+		return nil, errors.New("registration: config needs catalogue, districts, offices and templates")
 	}
-	s := &Service{
-		rules: cfg.Rules, store: cfg.Store, catalogue: cfg.Catalogue, districts: cfg.Districts,
-		offices: cfg.Offices, templates: cfg.Templates, clock: cfg.Clock, newID: cfg.NewID,
-	}
-	if s.clock == nil {
-		s.clock = time.Now
+	s := &Checker{
+		rules: cfg.Rules, catalogue: cfg.Catalogue, districts: cfg.Districts,
+		offices: cfg.Offices, templates: cfg.Templates, newID: cfg.NewID,
 	}
 	if s.newID == nil {
 		s.newID = func() string { return uuid.Must(uuid.NewV7()).String() }
@@ -64,8 +58,8 @@ func NewService(cfg Config) (*Service, error) {
 	return s, nil
 }
 
-// Rules returns the service's rules.
-func (s *Service) Rules() Rules { return s.rules }
+// Rules returns the checker's rules.
+func (s *Checker) Rules() Rules { return s.rules }
 
 // Receipt is the immediate answer to a submission.
 type Receipt struct {
@@ -94,7 +88,7 @@ func Normalize(in Input) Input {
 // Draft validates a normalized Voranmeldung of the family, submitted by
 // actor at now, and builds its application. Bad input returns a
 // problem.List with every problem at once.
-func (s *Service) Draft(familyID string, in Input, actor string, now time.Time) (Draft, error) {
+func (s *Checker) Draft(familyID string, in Input, actor string, now time.Time) (Draft, error) {
 	chk, err := s.check(in, now)
 	if err != nil {
 		return Draft{}, err
@@ -138,14 +132,14 @@ func (s *Service) Draft(familyID string, in Input, actor string, now time.Time) 
 }
 
 // SequenceName is the name of the reference-number sequence of a Kita
-// year; [Service.Reference] formats a number drawn from it.
-func (s *Service) SequenceName(y kita.Year) string {
+// year; [Checker.Reference] formats a number drawn from it.
+func (s *Checker) SequenceName(y kita.Year) string {
 	return s.rules.CityCode + "-" + fmt.Sprint(y.StartYear())
 }
 
 // Reference is the reference number (Aktenzeichen) of the seq-th
 // application of a Kita year: "BO-2027-000042".
-func (s *Service) Reference(y kita.Year, seq int64) string {
+func (s *Checker) Reference(y kita.Year, seq int64) string {
 	return fmt.Sprintf("%s-%d-%06d", s.rules.CityCode, y.StartYear(), seq)
 }
 
@@ -219,7 +213,7 @@ func kitaView(carrier string, a Application) Application {
 // is kept) until the allocation deadline of its Kita year: ErrTransition
 // when a no longer waits, ErrDeadline after the deadline (unless late),
 // a problem.List for choices the rules refuse.
-func (s *Service) ChangeChoices(a *Application, kitas []string, now time.Time, actor string) error {
+func (s *Checker) ChangeChoices(a *Application, kitas []string, now time.Time, actor string) error {
 	if !a.status.Open() || a.status == Declined {
 		return ErrTransition
 	}
@@ -274,49 +268,7 @@ func inputOf(a Application) Input {
 // bandOf returns the age band of the child at the application's start.
 func bandOf(a Application) kita.Band { return kita.BandOn(a.Child.BirthDate, a.Start) }
 
-// End ends an application in the step tx (see [Application.End]) and gives
-// back the place it held.
-func End(ctx context.Context, tx Tx, a *Application, to Status, now time.Time, actor, reason string) error {
-	place, err := a.End(to, now, actor, reason)
-	if err != nil || place == nil {
-		return err
-	}
-	return tx.ReleasePlace(ctx, *place)
-}
-
 // RespondBy is the last day to answer an offer made at now.
-func (s *Service) RespondBy(now time.Time) date.Date {
+func (s *Checker) RespondBy(now time.Time) date.Date {
 	return s.rules.Today(now).Add(date.PeriodOfDays(s.rules.OfferDays))
-}
-
-// CloseReferral closes the application's Tagespflege referral, if it is
-// still open, in the same atomic step: the Fachberatung stops looking for a
-// minder once the child took a Kita place or the family withdrew.
-func CloseReferral(ctx context.Context, tx Tx, a Application, reason tagespflege.CloseReason, now time.Time, actor string) error {
-	return changeReferral(ctx, tx, a, func(r *tagespflege.Referral) (bool, error) {
-		if r.Status() != tagespflege.Open && r.Status() != tagespflege.Contacted {
-			return false, nil // placed with a minder or closed already: the Fachberatung decides
-		}
-		return true, r.Close(reason, now, actor)
-	})
-}
-
-// changeReferral lets change update the application's referral, if it has
-// one, in the step tx; change reports whether it changed anything.
-func changeReferral(ctx context.Context, tx Tx, a Application, change func(r *tagespflege.Referral) (bool, error)) error {
-	if a.TP == nil || a.TP.ReferralID == "" {
-		return nil
-	}
-	r, err := tx.Referral(ctx, a.TP.ReferralID)
-	if errors.Is(err, tagespflege.ErrNotFound) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	changed, err := change(&r)
-	if err != nil || !changed {
-		return err
-	}
-	return tx.UpdateReferral(ctx, r)
 }

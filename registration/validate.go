@@ -67,7 +67,7 @@ type checked struct {
 
 // check validates a normalized input against the rules, the catalogue and
 // the clock, collecting every problem.
-func (s *Service) check(in Input, now time.Time) (checked, error) {
+func (s *Checker) check(in Input, now time.Time) (checked, error) {
 	var c problem.Collector
 	c.Merge("", problem.Struct(in)) // includes the address's tags
 	checkTexts(&c, in)
