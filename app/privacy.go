@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/kitaportal/kitaportal/access"
 	"github.com/kitaportal/kitaportal/notify"
@@ -86,44 +87,27 @@ func (r *Registrations) Erase(ctx context.Context, actor access.Actor, familyID 
 	if err := access.Can(actor, access.EraseFamily, access.Subject{FamilyID: familyID}); err != nil {
 		return 0, err
 	}
-	now := r.app.clock().UTC()
 	who := actor.String()
-	n := 0
-	err := r.app.store.Atomic(ctx, func(step Tx) error {
-		n = 0
-		tx := step.Applications()
-		apps, err := tx.Applications(ctx, registration.Query{FamilyID: familyID})
-		if err != nil {
-			return err
+	erase := func(tx registration.Tx, a *registration.Application, now time.Time) (bool, error) {
+		if a.Active() {
+			if err := end(ctx, tx, a, registration.Withdrawn, now, who, "erased_on_request"); err != nil {
+				return false, err
+			}
+			if err := closeReferral(ctx, tx, *a, tagespflege.Withdrawn, now, who); err != nil {
+				return false, err
+			}
 		}
-		for _, a := range apps {
-			if a.Active() {
-				if err := end(ctx, tx, &a, registration.Withdrawn, now, who, "erased_on_request"); err != nil {
-					return err
-				}
-				if err := closeReferral(ctx, tx, a, tagespflege.Withdrawn, now, who); err != nil {
-					return err
-				}
-			}
-			if err := anonymizeReferral(ctx, tx, a, now); err != nil {
-				return err
-			}
-			if a.Anonymized {
-				continue
-			}
-			a.Anonymize(now)
-			if err := tx.Update(ctx, a); err != nil {
-				return err
-			}
-			if err := tx.AppendAudit(ctx, registration.AuditEntry{At: now, Actor: who, Action: registration.AuditErase, ApplicationID: a.ID, FamilyID: familyID, Reason: "data_subject_request"}); err != nil {
-				return err
-			}
-			n++
+		if err := anonymizeReferral(ctx, tx, *a, now); err != nil || a.Anonymized {
+			return false, err
 		}
-		_, err = tx.EraseFamilyMessages(ctx, familyID)
+		a.Anonymize(now)
+		return true, nil
+	}
+	messages := func(tx registration.Tx) error {
+		_, err := tx.EraseFamilyMessages(ctx, familyID)
 		return err
-	})
-	return n, err
+	}
+	return r.sweep(ctx, actor, registration.Query{FamilyID: familyID}, registration.AuditErase, "data_subject_request", erase, messages)
 }
 
 // ApplyRetention anonymizes, in one step, every application whose
@@ -140,37 +124,58 @@ func (r *Registrations) ApplyRetention(ctx context.Context, actor access.Actor) 
 		ContractedAfterMonths: r.app.Profile.Retention.ContractedAfterMonths,
 	}
 	rules := r.app.Profile.Registration
+	retain := func(tx registration.Tx, a *registration.Application, now time.Time) (bool, error) {
+		if !rules.RetentionDue(*a, ret, now) {
+			return false, nil
+		}
+		a.Anonymize(now)
+		if err := anonymizeReferral(ctx, tx, *a, now); err != nil {
+			return false, err
+		}
+		subjects := []string{a.ID}
+		if a.TP != nil && a.TP.ReferralID != "" {
+			subjects = append(subjects, a.TP.ReferralID)
+		}
+		_, err := tx.EraseSubjectMessages(ctx, subjects...)
+		return err == nil, err
+	}
+	return r.sweep(ctx, actor, registration.Query{}, registration.AuditRetained, "retention_period", retain, nil)
+}
+
+// sweep runs one step over the applications q selects: visit changes each
+// with the aggregate's methods and reports whether it did; every changed
+// application is written back and audited (action, reason), and finish,
+// when set, ends the step. It returns how many changed. The caller decided
+// access.
+func (r *Registrations) sweep(ctx context.Context, actor access.Actor, q registration.Query, action, reason string,
+	visit func(tx registration.Tx, a *registration.Application, now time.Time) (bool, error), finish func(tx registration.Tx) error) (int, error) {
 	now := r.app.clock().UTC()
 	n := 0
 	err := r.app.store.Atomic(ctx, func(step Tx) error {
 		n = 0
 		tx := step.Applications()
-		apps, err := tx.Applications(ctx, registration.Query{})
+		apps, err := tx.Applications(ctx, q)
 		if err != nil {
 			return err
 		}
 		for _, a := range apps {
-			if !rules.RetentionDue(a, ret, now) {
+			changed, err := visit(tx, &a, now)
+			if err != nil {
+				return err
+			}
+			if !changed {
 				continue
 			}
-			a.Anonymize(now)
 			if err := tx.Update(ctx, a); err != nil {
 				return err
 			}
-			if err := anonymizeReferral(ctx, tx, a, now); err != nil {
-				return err
-			}
-			subjects := []string{a.ID}
-			if a.TP != nil && a.TP.ReferralID != "" {
-				subjects = append(subjects, a.TP.ReferralID)
-			}
-			if _, err := tx.EraseSubjectMessages(ctx, subjects...); err != nil {
-				return err
-			}
-			if err := tx.AppendAudit(ctx, registration.AuditEntry{At: now, Actor: actor.String(), Action: registration.AuditRetained, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: "retention_period"}); err != nil {
+			if err := tx.AppendAudit(ctx, registration.AuditEntry{At: now, Actor: actor.String(), Action: action, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: reason}); err != nil {
 				return err
 			}
 			n++
+		}
+		if finish != nil {
+			return finish(tx)
 		}
 		return nil
 	})

@@ -173,31 +173,12 @@ func (r *Registrations) ExpireYear(ctx context.Context, actor access.Actor, year
 	if err := access.Can(actor, access.RunAllocation, access.Subject{}); err != nil {
 		return 0, err
 	}
-	now := r.app.clock().UTC()
 	who := actor.String()
-	n := 0
-	err := r.app.store.Atomic(ctx, func(step Tx) error {
-		n = 0
-		tx := step.Applications()
-		apps, err := tx.Applications(ctx, registration.Query{Year: year, Statuses: []registration.Status{registration.Confirmed, registration.Declined, registration.Offered}})
-		if err != nil {
-			return err
-		}
-		for _, a := range apps {
-			if err := end(ctx, tx, &a, registration.Expired, now, who, "year_ended"); err != nil {
-				return err
-			}
-			if err := tx.Update(ctx, a); err != nil {
-				return err
-			}
-			if err := tx.AppendAudit(ctx, registration.AuditEntry{At: now, Actor: who, Action: registration.AuditChange, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: "year_ended"}); err != nil {
-				return err
-			}
-			n++
-		}
-		return nil
-	})
-	return n, err
+	expire := func(tx registration.Tx, a *registration.Application, now time.Time) (bool, error) {
+		return true, end(ctx, tx, a, registration.Expired, now, who, "year_ended")
+	}
+	q := registration.Query{Year: year, Statuses: []registration.Status{registration.Confirmed, registration.Declined, registration.Offered}}
+	return r.sweep(ctx, actor, q, registration.AuditChange, "year_ended", expire, nil)
 }
 
 // LapseOffers is the daily scheduled use case of offers (run it once a day,
