@@ -56,7 +56,7 @@ type Offices interface {
 	ForDistrict(id string) (tagespflege.Office, bool)
 }
 
-// checked is the outcome of validation: what the service stores.
+// checked is the outcome of validation: what a draft is built from.
 type checked struct {
 	year     kita.Year
 	district string
