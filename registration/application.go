@@ -233,7 +233,7 @@ type Event struct {
 
 // Application is a Voranmeldung: the pre-registration of one child's need
 // for a place in one Kita year, with up to N Kitas in rank order and
-// optionally Kindertagespflege. It is created by [Checker.Submit] and
+// optionally Kindertagespflege. It is created by [Checker.Draft] and
 // changed only through its methods; values handed out are copies.
 type Application struct {
 	ID        string `json:"id"`
