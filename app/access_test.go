@@ -3,11 +3,14 @@ package app_test
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/kitaportal/kitaportal/access"
 	"github.com/kitaportal/kitaportal/app"
+	"github.com/kitaportal/kitaportal/kita"
+	"github.com/kitaportal/kitaportal/municipality/bochum"
 	"github.com/kitaportal/kitaportal/registration"
 	"github.com/kitaportal/kitaportal/store/memory"
 )
@@ -131,10 +134,22 @@ var invokers = map[access.Operation][]invoker{
 			_, err := w.app.Referrals.Close(w.ctx, a, w.appA.TP.ReferralID, 1)
 			return err
 		}},
+		{"AddMinder", nil, func(w *world, a access.Actor) error {
+			m := bochum.Minders(1, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))[0]
+			m.District = "I"
+			_, err := w.app.Referrals.AddMinder(w.ctx, a, m)
+			return err
+		}},
 	},
 	access.EditKita: {
 		{"SetClosed", nil, func(w *world, a access.Actor) error {
 			return w.app.Catalogue.SetClosed(w.ctx, a, w.kitas[0], true)
+		}},
+		{"UpdateProfile", nil, func(w *world, a access.Actor) error {
+			return w.app.Catalogue.UpdateProfile(w.ctx, a, w.kitas[0], kita.PublicProfile{Text: "Neu"})
+		}},
+		{"ReportFreePlaces", nil, func(w *world, a access.Actor) error {
+			return w.app.Catalogue.ReportFreePlaces(w.ctx, a, w.kitas[0], kita.Capacity{Under3: 1})
 		}},
 	},
 	access.ReadAudit: {
@@ -218,4 +233,18 @@ func TestAccessMatrix(t *testing.T) {
 			})
 		}
 	}
+}
+
+func TestOfferAtAKitaNotChosen(t *testing.T) {
+	forEach(t, func(t *testing.T, w *world) {
+		t.Run("no one offers a place at a Kita the family did not choose, not even its own carrier or the Jugendamt", func(t *testing.T) {
+			for _, actor := range []access.Actor{staffT05, jugendamt, access.SystemActor} {
+				_, err := w.app.Registrations.Offer(w.ctx, actor, w.appA.ID, w.kitaX)
+				require.ErrorIs(t, err, access.ErrDenied, actor.String())
+			}
+			a, err := w.app.Registrations.Get(w.ctx, jugendamt, w.appA.ID)
+			require.NoError(t, err)
+			require.Nil(t, a.Offer())
+		})
+	})
 }

@@ -73,7 +73,7 @@ type App struct {
 	store Store
 	clock func() time.Time
 	newID func() string
-	reg   *registration.Service
+	reg   *registration.Checker
 }
 
 // New wires an application layer over a store. A missing profile check,
@@ -103,10 +103,10 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if templates == nil {
 		templates = notify.DefaultTemplates()
 	}
-	reg, err := registration.NewService(registration.Config{
-		Rules: cfg.Profile.Registration, Store: cfg.Store.Registrations(), Catalogue: cfg.Catalogue,
+	reg, err := registration.NewChecker(registration.Config{
+		Rules: cfg.Profile.Registration, Catalogue: cfg.Catalogue,
 		Districts: cfg.Profile.Districts, Offices: cfg.Profile.Offices, Templates: templates,
-		Clock: clock, NewID: cfg.NewID,
+		NewID: cfg.NewID,
 	})
 	if err != nil {
 		return nil, err
@@ -145,4 +145,22 @@ func (a *App) Now() time.Time { return a.clock() }
 // tagespflege returns the Tagespflege service over one step's tx.
 func (a *App) tagespflege(tx tagespflege.Store) *tagespflege.Service {
 	return tagespflege.NewService(tx, a.Profile.Offices, a.clock, tagespflege.WithIDs(a.newID))
+}
+
+// carrierOf returns the carrier of a Kita of the catalogue ("" when unknown).
+func (a *App) carrierOf(kitaID string) string {
+	k, ok := a.Catalogue.cat.Get(kitaID)
+	if !ok {
+		return ""
+	}
+	return k.Carrier.ID
+}
+
+// auditEntry is the audit entry of the actor's action on an application,
+// at the App's current instant.
+func (a *App) auditEntry(actor access.Actor, action string, on registration.Application, reason string) registration.AuditEntry {
+	return registration.AuditEntry{
+		At: a.clock().UTC(), Actor: actor.String(), Action: action,
+		ApplicationID: on.ID, FamilyID: on.FamilyID, Reason: reason,
+	}
 }

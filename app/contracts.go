@@ -85,7 +85,7 @@ func (c *Contracts) Generate(ctx context.Context, actor access.Actor, req Contra
 		return contract.Contract{}, err
 	}
 	// The family hears once that its contract is ready.
-	if _, err := c.app.reg.NotifyContractReady(ctx, actor, a.ID); err != nil {
+	if err := c.app.Registrations.notifyContractReady(ctx, actor, a.ID); err != nil {
 		return contract.Contract{}, err
 	}
 	return ct, nil

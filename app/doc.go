@@ -5,6 +5,15 @@
 // out applications, place ledger, outbox, audit, referrals, minders and
 // the catalogue edits), with its messages and its audit entry.
 //
+// The use cases live here and nowhere else: a method checks its ids, reads
+// what the decision needs (inside the step where it needs the stored
+// record, as Withdraw, Offer or Contracted do), decides access once and
+// changes the aggregates only through their methods
+// (registration.Application.MakeOffer, Accept, Decline, Contract, End;
+// tagespflege.Referral's). Package registration holds the domain: the
+// aggregate, validation and drafting (registration.Checker), the engine's
+// input and the message texts, as functions without access or steps.
+//
 // Dates are github.com/rickb777/date date.Date; money is
 // github.com/shopspring/decimal decimal.Decimal (for example
 // [ContractRequest].Income). Instants come from one clock, read in the

@@ -90,7 +90,7 @@ func (r *Referrals) Place(ctx context.Context, actor access.Actor, id, minderID 
 		if err != nil {
 			return tagespflege.Referral{}, err
 		}
-		_, err = r.app.reg.EndForTagespflege(ctx, tx.Applications(), ref.ApplicationID, actor.String(), r.app.clock().UTC())
+		err = r.app.Registrations.endForTagespflege(ctx, tx.Applications(), ref.ApplicationID, actor.String(), r.app.clock().UTC())
 		if errors.Is(err, registration.ErrNotFound) {
 			return ref, nil // erased meanwhile: nothing to release
 		}

@@ -2,16 +2,18 @@ package app
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strconv"
+	"time"
 	"unicode/utf8"
 
 	"github.com/kitaportal/kitaportal/access"
-	"github.com/kitaportal/kitaportal/allocation"
 	"github.com/kitaportal/kitaportal/kita"
 	"github.com/kitaportal/kitaportal/notify"
 	"github.com/kitaportal/kitaportal/problem"
 	"github.com/kitaportal/kitaportal/registration"
+	"github.com/kitaportal/kitaportal/tagespflege"
 )
 
 // Registrations are the use cases of the Voranmeldung: submit, read,
@@ -20,7 +22,7 @@ import (
 // [access.Can] once and runs one atomic step.
 type Registrations struct {
 	app *App
-	svc *registration.Service
+	svc *registration.Checker
 }
 
 // Errors and codes of the application layer.
@@ -78,7 +80,8 @@ func (r *Registrations) Submit(ctx context.Context, actor access.Actor, in regis
 
 // SubmitAtCounter submits a Voranmeldung on behalf of the named family:
 // the Jugendamt registering a family at its counter (a guardian may name
-// only their own family).
+// only their own family). A repeated idempotency key returns the earlier
+// receipt (Replayed).
 func (r *Registrations) SubmitAtCounter(ctx context.Context, actor access.Actor, familyID string, in registration.Input) (registration.Receipt, error) {
 	var c problem.Collector
 	checkID(&c, "family_id", familyID, true)
@@ -86,15 +89,123 @@ func (r *Registrations) SubmitAtCounter(ctx context.Context, actor access.Actor,
 	if err := c.Err(); err != nil {
 		return registration.Receipt{}, err
 	}
-	return r.svc.Submit(ctx, actor, familyID, in)
+	if err := access.Can(actor, access.SubmitApplication, access.Subject{FamilyID: familyID}); err != nil {
+		return registration.Receipt{}, err
+	}
+	in = registration.Normalize(in)
+	if prev, ok, err := r.replay(ctx, familyID, in.IdempotencyKey); ok || err != nil {
+		return prev, err
+	}
+	now := r.app.clock().UTC()
+	who := actor.String()
+	draft, err := r.svc.Draft(familyID, in, who, now)
+	if err != nil {
+		return registration.Receipt{}, err
+	}
+	var stored registration.Application
+	err = r.app.store.Atomic(ctx, func(step Tx) error {
+		tx := step.Applications()
+		a := draft.Application // the step only sets the reference; fn may run again
+		seq, err := tx.NextSequence(ctx, r.svc.SequenceName(draft.Year))
+		if err != nil {
+			return err
+		}
+		a.Reference = r.svc.Reference(draft.Year, seq)
+		if err := tx.Insert(ctx, a); err != nil {
+			return err
+		}
+		msgs, err := r.svc.SubmissionMessages(a, draft.Kitas, now)
+		if err != nil {
+			return err
+		}
+		if a.TP != nil {
+			ref := tagespflege.NewReferral(a.TP.ReferralID, a.ID, a.FamilyID, a.Reference, a.TP.District, now)
+			if err := tx.CreateReferral(ctx, ref); err != nil {
+				return err
+			}
+		}
+		if err := tx.Enqueue(ctx, msgs...); err != nil {
+			return err
+		}
+		if err := tx.AppendAudit(ctx, registration.AuditEntry{At: now, Actor: who, Action: registration.AuditSubmit, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: "voranmeldung"}); err != nil {
+			return err
+		}
+		if err := flagCrossFamily(ctx, tx, a, now); err != nil {
+			return err
+		}
+		stored = a
+		return nil
+	})
+	if errors.Is(err, registration.ErrDuplicate) {
+		// A concurrent submission with the same key won; return its result.
+		if prev, ok, perr := r.replay(ctx, familyID, in.IdempotencyKey); ok && perr == nil {
+			return prev, nil
+		}
+	}
+	if err != nil {
+		return registration.Receipt{}, err
+	}
+	return registration.Receipt{Application: stored.AtVersion(1)}, nil
 }
 
-// Get returns an application as the actor may see it (audited).
+// replay returns the receipt of an earlier submission with the family's
+// idempotency key (ok), if there is one.
+func (r *Registrations) replay(ctx context.Context, familyID, key string) (registration.Receipt, bool, error) {
+	if key == "" {
+		return registration.Receipt{}, false, nil
+	}
+	prev, err := r.app.store.Registrations().ApplicationByKey(ctx, familyID, key)
+	switch {
+	case err == nil:
+		return registration.Receipt{Application: prev, Replayed: true}, true, nil
+	case errors.Is(err, registration.ErrNotFound):
+		return registration.Receipt{}, false, nil
+	}
+	return registration.Receipt{}, false, err
+}
+
+// flagCrossFamily records, for the Jugendamt to review, that another
+// family holds an active application with the same child key for the same
+// Kita year. The match is never acted on and never shown to either family:
+// the audit entry names no family, so no family's export holds it.
+func flagCrossFamily(ctx context.Context, tx registration.Tx, a registration.Application, now time.Time) error {
+	if a.ChildKey == "" {
+		return nil
+	}
+	same, err := tx.Applications(ctx, registration.Query{ChildKey: a.ChildKey, Year: a.Year})
+	if err != nil {
+		return err
+	}
+	for _, o := range same {
+		if a.IsCrossFamilyMatch(o) {
+			return tx.AppendAudit(ctx, registration.AuditEntry{At: now, Actor: "system:registration", Action: registration.AuditReview, ApplicationID: a.ID, Reason: registration.ReasonCrossFamilyMatch})
+		}
+	}
+	return nil
+}
+
+// Get returns an application as the actor may see it (audited). An
+// unknown id is denied the same way as another family's.
 func (r *Registrations) Get(ctx context.Context, actor access.Actor, id string) (registration.Application, error) {
 	if err := ids("id", id); err != nil {
 		return registration.Application{}, err
 	}
-	return r.svc.Get(ctx, actor, id)
+	st := r.app.store.Registrations()
+	a, err := st.Application(ctx, id)
+	if errors.Is(err, registration.ErrNotFound) {
+		return registration.Application{}, access.ErrDenied
+	}
+	if err != nil {
+		return registration.Application{}, err
+	}
+	v, ok := registration.ViewFor(actor, a)
+	if !ok {
+		return registration.Application{}, access.ErrDenied
+	}
+	if err := st.AppendAudit(ctx, r.app.auditEntry(actor, registration.AuditRead, a, "view")); err != nil {
+		return registration.Application{}, err
+	}
+	return v, nil
 }
 
 // List returns the applications the actor may see among those q selects
@@ -110,67 +221,311 @@ func (r *Registrations) List(ctx context.Context, actor access.Actor, q registra
 	if err := c.Err(); err != nil {
 		return nil, err
 	}
-	return r.svc.List(ctx, actor, q)
+	switch access.Scope(actor, access.ReadApplication) {
+	case access.Never:
+		return nil, access.ErrDenied
+	case access.Own:
+		if f := access.FamilyOf(actor); f != "" {
+			q.FamilyID = f
+		}
+		// A carrier's staff filtering by Kitas filters by its own only: the
+		// choices of other carriers' Kitas are not its business.
+		if len(q.KitaIDs) > 0 {
+			q.KitaIDs = access.NarrowKitas(actor, q.KitaIDs, r.app.carrierOf)
+			if len(q.KitaIDs) == 0 {
+				return []registration.Application{}, nil
+			}
+		}
+	}
+	apps, err := r.app.store.Registrations().Applications(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	out := apps[:0]
+	var trail []registration.AuditEntry
+	for _, a := range apps {
+		if v, ok := registration.ViewFor(actor, a); ok {
+			out = append(out, v)
+			trail = append(trail, r.app.auditEntry(actor, registration.AuditRead, a, "list"))
+		}
+	}
+	if len(trail) == 0 {
+		return out, nil
+	}
+	err = r.app.store.Atomic(ctx, func(tx Tx) error {
+		for _, e := range trail {
+			if err := tx.Applications().AppendAudit(ctx, e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
-// ChangeChoices replaces the ranked Kitas until the allocation deadline.
+// ChangeChoices replaces the ranked Kitas until the allocation deadline
+// (registration.ErrDeadline after it).
 func (r *Registrations) ChangeChoices(ctx context.Context, actor access.Actor, id string, kitas []string) (registration.Application, error) {
-	if err := ids("id", id); err != nil {
-		return registration.Application{}, err
-	}
-	return r.svc.ChangeChoices(ctx, actor, id, kitas)
+	return r.change(ctx, actor, id, access.ChangeApplication, nil, func(_ registration.Tx, a *registration.Application, now time.Time) error {
+		return r.svc.ChangeChoices(a, kitas, now, actor.String())
+	})
 }
 
-// Withdraw withdraws an application at the family's request.
+// Withdraw withdraws an application at the family's request, in one step:
+// every choice is released, a held place given back, an open Tagespflege
+// referral closed, and the family told.
 func (r *Registrations) Withdraw(ctx context.Context, actor access.Actor, id string) (registration.Application, error) {
+	return r.change(ctx, actor, id, access.ChangeApplication, nil, func(tx registration.Tx, a *registration.Application, now time.Time) error {
+		if err := end(ctx, tx, a, registration.Withdrawn, now, actor.String(), "withdrawn_by_family"); err != nil {
+			return err
+		}
+		if err := closeReferral(ctx, tx, *a, tagespflege.Withdrawn, now, actor.String()); err != nil {
+			return err
+		}
+		return r.enqueue(ctx, tx, *a, notify.Withdrawal, now)
+	})
+}
+
+// enqueue renders and queues a lifecycle message (offer, withdrawal,
+// reminder) to the family in the step tx.
+func (r *Registrations) enqueue(ctx context.Context, tx registration.Tx, a registration.Application, kind notify.Kind, now time.Time) error {
+	msgs, err := r.svc.LifecycleMessages(a, kind, now)
+	if err != nil {
+		return err
+	}
+	return tx.Enqueue(ctx, msgs...)
+}
+
+// change is the shape of a use case on one application: the id is checked,
+// then, in one step, the application is read, the actor's access to op on
+// it decided once (subject, when set, says what the decision needs of the
+// stored application; registration.Subject otherwise), apply changes it
+// with the aggregate's methods, and it is written back with the store's
+// version check and audited. An unknown id is denied like a foreign one.
+func (r *Registrations) change(ctx context.Context, actor access.Actor, id string, op access.Operation,
+	subject func(registration.Application) (access.Subject, error),
+	apply func(tx registration.Tx, a *registration.Application, now time.Time) error) (registration.Application, error) {
 	if err := ids("id", id); err != nil {
 		return registration.Application{}, err
 	}
-	return r.svc.Withdraw(ctx, actor, id)
+	if subject == nil {
+		subject = func(a registration.Application) (access.Subject, error) { return registration.Subject(a), nil }
+	}
+	var out registration.Application
+	now := r.app.clock().UTC()
+	err := r.app.store.Atomic(ctx, func(step Tx) error {
+		tx := step.Applications()
+		a, err := tx.Application(ctx, id)
+		if errors.Is(err, registration.ErrNotFound) {
+			return access.ErrDenied
+		}
+		if err != nil {
+			return err
+		}
+		sub, err := subject(a)
+		if err != nil {
+			return err
+		}
+		if err := access.Can(actor, op, sub); err != nil {
+			return err
+		}
+		if err := apply(tx, &a, now); err != nil {
+			return err
+		}
+		if err := tx.Update(ctx, a); err != nil {
+			return err
+		}
+		if err := tx.AppendAudit(ctx, registration.AuditEntry{At: now, Actor: actor.String(), Action: registration.AuditChange, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: a.LastReason()}); err != nil {
+			return err
+		}
+		out = a.AtVersion(a.Version() + 1)
+		return nil
+	})
+	if err != nil {
+		return registration.Application{}, err
+	}
+	v, _ := registration.ViewFor(actor, out)
+	return v, nil
 }
 
 // Offer lets a Kita's carrier (or the Jugendamt) offer a place to an
-// application that chose the Kita; ErrNoPlace when none is left.
+// application that chose the Kita (outside or after the allocation
+// rounds, from the waiting list); the place is taken in the same step and
+// the family told. registration.ErrNoPlace when none is left.
 func (r *Registrations) Offer(ctx context.Context, actor access.Actor, id, kitaID string) (registration.Application, error) {
 	if err := ids("id", id, "kita_id", kitaID); err != nil {
 		return registration.Application{}, err
 	}
+	k, ok := r.app.Catalogue.cat.Get(kitaID)
+	if !ok {
+		return registration.Application{}, access.ErrDenied
+	}
 	// The Kita's places of the application's year come from the catalogue
-	// (what is taken stays taken); the offer's step decides access.
-	if k, ok := r.app.Catalogue.cat.Get(kitaID); ok {
-		if a, err := r.app.store.Registrations().Application(ctx, id); err == nil {
-			if err := r.svc.SyncPlaces(ctx, access.SystemActor, a.Year, []kita.Kita{k}); err != nil {
-				return registration.Application{}, err
-			}
+	// (what is taken stays taken).
+	if a, err := r.app.store.Registrations().Application(ctx, id); err == nil {
+		if err := r.app.store.Registrations().SetPlaces(ctx, registration.PlacesOf(a.Year, []kita.Kita{k})...); err != nil {
+			return registration.Application{}, err
 		}
 	}
-	return r.svc.Offer(ctx, actor, id, kitaID)
+	subject := func(a registration.Application) (access.Subject, error) {
+		if _, chosen := a.Choice(kitaID); !chosen {
+			return access.Subject{}, access.ErrDenied
+		}
+		return access.Subject{Carriers: []string{k.Carrier.ID}}, nil
+	}
+	return r.change(ctx, actor, id, access.OfferPlace, subject, func(tx registration.Tx, a *registration.Application, now time.Time) error {
+		place, err := a.MakeOffer(kitaID, 0, now, actor.String(), r.svc.RespondBy(now))
+		if err != nil {
+			return err
+		}
+		if err := tx.TakePlace(ctx, place); err != nil {
+			return err
+		}
+		return r.enqueue(ctx, tx, *a, notify.Offer, now)
+	})
 }
 
-// Accept accepts the offer; every other open choice is released. After the
-// offer's RespondBy date it fails with registration.ErrOfferLapsed.
+// Accept accepts the offer; every other open choice is released and an
+// open Tagespflege referral closed. After the offer's RespondBy date it
+// fails with registration.ErrOfferLapsed.
 func (r *Registrations) Accept(ctx context.Context, actor access.Actor, id string) (registration.Application, error) {
-	if err := ids("id", id); err != nil {
-		return registration.Application{}, err
-	}
-	return r.svc.Accept(ctx, actor, id)
+	return r.change(ctx, actor, id, access.ChangeApplication, nil, func(tx registration.Tx, a *registration.Application, now time.Time) error {
+		if err := a.Accept(r.app.Profile.Registration.Today(now), now, actor.String()); err != nil {
+			return err
+		}
+		return closeReferral(ctx, tx, *a, tagespflege.PlacedElsewhere, now, actor.String())
+	})
 }
 
-// Decline declines the offer; the application waits for later rounds.
+// Decline declines the offer: the place is given back, and the
+// application waits for later rounds with its remaining choices.
 func (r *Registrations) Decline(ctx context.Context, actor access.Actor, id string) (registration.Application, error) {
-	if err := ids("id", id); err != nil {
-		return registration.Application{}, err
-	}
-	return r.svc.Decline(ctx, actor, id)
+	return r.change(ctx, actor, id, access.ChangeApplication, nil, func(tx registration.Tx, a *registration.Application, now time.Time) error {
+		place, err := a.Decline(now, actor.String(), "offer_declined")
+		if err != nil {
+			return err
+		}
+		return tx.ReleasePlace(ctx, place)
+	})
 }
 
 // Contracted records the signed care contract: every other active
-// application of the same child within the family is withdrawn.
+// application of the same child within the family (other Kita years) is
+// withdrawn in the same step; another family's match is never acted on.
 func (r *Registrations) Contracted(ctx context.Context, actor access.Actor, id string) (registration.Application, error) {
-	if err := ids("id", id); err != nil {
-		return registration.Application{}, err
+	return r.change(ctx, actor, id, access.RecordContract, r.contractSubject, func(tx registration.Tx, a *registration.Application, now time.Time) error {
+		who := actor.String()
+		if err := a.Contract(now, who); err != nil {
+			return err
+		}
+		others, err := tx.Applications(ctx, registration.Query{ChildKey: a.ChildKey, FamilyID: a.FamilyID})
+		if err != nil {
+			return err
+		}
+		for _, o := range others {
+			if o.ID == a.ID || !o.Status().Open() && o.Status() != registration.Offered {
+				continue
+			}
+			if err := r.endIn(ctx, tx, o, who, now, "contract_elsewhere"); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// contractSubject is what the access rules need to decide on a contract:
+// the family and the carrier of the offered Kita.
+func (r *Registrations) contractSubject(a registration.Application) (access.Subject, error) {
+	subject := access.Subject{FamilyID: a.FamilyID}
+	if o := a.Offer(); o != nil {
+		subject.Carriers = []string{r.app.carrierOf(o.KitaID)}
 	}
-	return r.svc.Contracted(ctx, actor, id)
+	return subject, nil
+}
+
+// endIn withdraws o in the step tx because its child holds a place
+// elsewhere (reason): its choices are released, a held place given back,
+// its open referral closed, and the change audited.
+func (r *Registrations) endIn(ctx context.Context, tx registration.Tx, o registration.Application, who string, now time.Time, reason string) error {
+	if err := end(ctx, tx, &o, registration.Withdrawn, now, who, reason); err != nil {
+		return err
+	}
+	if err := closeReferral(ctx, tx, o, tagespflege.PlacedElsewhere, now, who); err != nil {
+		return err
+	}
+	if err := tx.Update(ctx, o); err != nil {
+		return err
+	}
+	return tx.AppendAudit(ctx, registration.AuditEntry{At: now, Actor: who, Action: registration.AuditChange, ApplicationID: o.ID, FamilyID: o.FamilyID, Reason: reason})
+}
+
+// endForTagespflege withdraws, inside the caller's step tx, an application
+// whose child was placed with a child-minder through its Tagespflege
+// referral: every Kita choice is released and an offered place given
+// back, so that the child holds one place only. An application already
+// withdrawn or expired stays as it is; a child who accepted a Kita place
+// keeps it (registration.ErrTransition). The caller decided access.
+func (r *Registrations) endForTagespflege(ctx context.Context, tx registration.Tx, id, who string, now time.Time) error {
+	a, err := tx.Application(ctx, id)
+	if err != nil {
+		return err
+	}
+	if a.Status() == registration.Withdrawn || a.Status() == registration.Expired {
+		return nil
+	}
+	if err := end(ctx, tx, &a, registration.Withdrawn, now, who, "placed_in_tagespflege"); err != nil {
+		return err
+	}
+	if err := tx.Update(ctx, a); err != nil {
+		return err
+	}
+	return tx.AppendAudit(ctx, registration.AuditEntry{At: now, Actor: who, Action: registration.AuditChange, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: "placed_in_tagespflege"})
+}
+
+// notifyContractReady tells the family, once, that the care contract of
+// its accepted place is ready (a notify.ContractReady message, audited);
+// a repeated call queues none. registration.ErrTransition unless the
+// application holds an accepted or contracted place. The family, the
+// Kita's carrier and the Jugendamt may.
+func (r *Registrations) notifyContractReady(ctx context.Context, actor access.Actor, id string) error {
+	st := r.app.store.Registrations()
+	prev, err := st.Application(ctx, id)
+	if err != nil {
+		return access.ErrDenied
+	}
+	subject, _ := r.contractSubject(prev)
+	if err := access.Can(actor, access.RecordContract, subject); err != nil {
+		return err
+	}
+	sent, err := st.FamilyMessages(ctx, prev.FamilyID)
+	if err != nil {
+		return err
+	}
+	for _, m := range sent {
+		if m.Kind == notify.ContractReady && m.Subject == id {
+			return nil
+		}
+	}
+	now := r.app.clock().UTC()
+	return r.app.store.Atomic(ctx, func(step Tx) error {
+		tx := step.Applications()
+		a, err := tx.Application(ctx, id)
+		if err != nil {
+			return err
+		}
+		msgs, err := r.svc.ContractReadyMessages(a, now)
+		if err != nil {
+			return err
+		}
+		if err := tx.Enqueue(ctx, msgs...); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, registration.AuditEntry{At: now, Actor: actor.String(), Action: registration.AuditChange, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: "contract_ready"})
+	})
 }
 
 // Messages returns the messages the family received (or will receive:
@@ -213,98 +568,12 @@ func messageOf(m notify.Message) Message {
 	return Message{ID: m.ID, Kind: m.Kind, Lang: m.Lang, To: m.To, Subject: m.Title, Body: m.Body, Sent: m.Status == notify.Sent}
 }
 
-// RoundOptions configure an allocation round. The zero value is the main
-// round with the profile's policy and mechanism.
-type RoundOptions struct {
-	// Round numbers the round within the Kita year (0: 1, the main round).
-	Round int
-	// Mechanism overrides the profile's mechanism (0: the profile's).
-	Mechanism allocation.Mechanism
-	// Policy overrides the profile's policy (nil: the profile's).
-	Policy *allocation.Policy
-	// IncludeLate admits applications submitted after the deadline.
-	IncludeLate bool
-}
-
-// RunRound runs an allocation round for a Kita year labelled as the
-// profile's calendar labels it ("2027/2028"): the places come from the
-// catalogue inside the round (what offers and accepted places hold stays
-// taken), the engine places the children under the profile's policy, and
-// offers are written with their messages. A label of another form
-// ("2027/28") or of no Kita year is a problem.List; a year without places
-// is [ErrNoPlaces]. Applications that changed meanwhile are skipped and
-// counted in Skipped.
-func (r *Registrations) RunRound(ctx context.Context, actor access.Actor, year string, opts RoundOptions) (registration.RoundReport, error) {
-	if err := access.Can(actor, access.RunAllocation, access.Subject{}); err != nil {
-		return registration.RoundReport{}, err
-	}
-	y, err := r.app.Profile.Registration.Calendar.ParseYear(year)
-	if err != nil || y.Label() != year {
-		var c problem.Collector
-		c.Add("year", CodeYear, ErrYear, "example", r.app.Profile.Registration.Calendar.YearStarting(2027).Label())
-		return registration.RoundReport{}, c.Err()
-	}
-	kitas := r.app.Catalogue.cat.All()
-	places := 0
-	for _, k := range kitas {
-		places += k.Capacity.Under3 + k.Capacity.From3
-	}
-	if places == 0 {
-		return registration.RoundReport{}, ErrNoPlaces
-	}
-	if err := r.svc.SyncPlaces(ctx, actor, year, kitas); err != nil {
-		return registration.RoundReport{}, err
-	}
-	o := registration.RoundOptions{Round: opts.Round, Mechanism: opts.Mechanism, IncludeLate: opts.IncludeLate}
-	o.Policy = r.app.Profile.Policy
-	if opts.Policy != nil {
-		o.Policy = *opts.Policy
-	}
-	if o.Mechanism == 0 {
-		o.Mechanism = r.app.Profile.Mechanism
-	}
-	return r.svc.RunRound(ctx, actor, year, o)
-}
-
-// ErrYear: the Kita year label is not one of the profile's calendar.
-var ErrYear = problem.NewSentinel(problem.Invalid, CodeYear, "app: unknown Kita year label")
-
-// ExpireYear ends every application of a Kita year still waiting or holding
-// an unanswered offer (audited).
-func (r *Registrations) ExpireYear(ctx context.Context, actor access.Actor, year string) (int, error) {
-	return r.svc.ExpireYear(ctx, actor, year)
-}
-
-// Export returns everything stored about a family (DSGVO Art. 15, 20). An
-// empty family id is invalid input, never "every family".
-func (r *Registrations) Export(ctx context.Context, actor access.Actor, familyID string) (registration.Export, error) {
-	if err := ids("family_id", familyID); err != nil {
-		return registration.Export{}, err
-	}
-	return r.svc.Export(ctx, actor, familyID)
-}
-
-// Erase erases a family's personal data (DSGVO Art. 17). An empty family
-// id is invalid input, never "every family".
-func (r *Registrations) Erase(ctx context.Context, actor access.Actor, familyID string) (int, error) {
-	if err := ids("family_id", familyID); err != nil {
-		return 0, err
-	}
-	return r.svc.Erase(ctx, actor, familyID)
-}
-
-// ApplyRetention anonymizes what the profile's retention periods
-// (Löschfristen) say is due. Run it daily, as the Jugendamt or the system.
-func (r *Registrations) ApplyRetention(ctx context.Context, actor access.Actor) (int, error) {
-	return r.svc.ApplyRetention(ctx, actor, registration.Retention{
-		AnonymizeAfterMonths:  r.app.Profile.Retention.AnonymizeAfterMonths,
-		ContractedAfterMonths: r.app.Profile.Retention.ContractedAfterMonths,
-	})
-}
-
 // AuditTrail returns the audit trail, for the Jugendamt only.
 func (r *Registrations) AuditTrail(ctx context.Context, actor access.Actor, q registration.AuditQuery) ([]registration.AuditEntry, error) {
-	return r.svc.AuditTrail(ctx, actor, q)
+	if err := access.Can(actor, access.ReadAudit, access.Subject{}); err != nil {
+		return nil, err
+	}
+	return r.app.store.Registrations().Audit(ctx, q)
 }
 
 // Messages are the German and English texts of the application layer's codes.
@@ -332,7 +601,7 @@ var Messages = problem.Catalog{
 // same Kita year (registration.ReasonCrossFamilyMatch). Neither family is
 // told; nothing is refused or withdrawn because of a match.
 func (r *Registrations) Reviews(ctx context.Context, actor access.Actor) ([]registration.AuditEntry, error) {
-	trail, err := r.svc.AuditTrail(ctx, actor, registration.AuditQuery{})
+	trail, err := r.AuditTrail(ctx, actor, registration.AuditQuery{})
 	if err != nil {
 		return nil, err
 	}
@@ -343,13 +612,4 @@ func (r *Registrations) Reviews(ctx context.Context, actor access.Actor) ([]regi
 		}
 	}
 	return out, nil
-}
-
-// LapseOffers is the daily scheduled use case of offers (run it once a day,
-// as the system): offers not accepted by their RespondBy date lapse (the
-// place goes back; the application waits with its remaining choices), and
-// families whose offer lapses within the profile's ReminderDays are
-// reminded once. Every change is audited.
-func (r *Registrations) LapseOffers(ctx context.Context, actor access.Actor) (registration.LapseReport, error) {
-	return r.svc.LapseOffers(ctx, actor)
 }

@@ -117,18 +117,16 @@ type faultStore struct {
 
 var errCrash = errors.New("crash in the middle of the step")
 
-func (f *faultStore) Registrations() registration.Store {
-	return faultReg{Store: f.Store.Registrations(), f: f}
+func (f *faultStore) Atomic(ctx context.Context, fn func(tx app.Tx) error) error {
+	return f.Store.Atomic(ctx, func(tx app.Tx) error { return fn(faultStep{Tx: tx, f: f}) })
 }
 
-type faultReg struct {
-	registration.Store
+type faultStep struct {
+	app.Tx
 	f *faultStore
 }
 
-func (r faultReg) Atomic(ctx context.Context, fn func(tx registration.Tx) error) error {
-	return r.Store.Atomic(ctx, func(tx registration.Tx) error { return fn(faultTx{Tx: tx, f: r.f}) })
-}
+func (s faultStep) Applications() registration.Tx { return faultTx{Tx: s.Tx.Applications(), f: s.f} }
 
 type faultTx struct {
 	registration.Tx

@@ -233,8 +233,8 @@ type Event struct {
 
 // Application is a Voranmeldung: the pre-registration of one child's need
 // for a place in one Kita year, with up to N Kitas in rank order and
-// optionally Kindertagespflege. It is created by [Service.Submit] and
-// changed only through the service; values handed out are copies.
+// optionally Kindertagespflege. It is created by [Checker.Draft] and
+// changed only through its methods; values handed out are copies.
 type Application struct {
 	ID        string `json:"id"`
 	Reference string `json:"reference"`
@@ -268,7 +268,7 @@ type Application struct {
 	// statistics (year, district, choices, status) remain.
 	Anonymized bool `json:"anonymized,omitempty"`
 
-	// The lifecycle: changed only by the [Service]'s steps (transition,
+	// The lifecycle: changed only by the aggregate's methods (transition,
 	// offers), read through Status, Offer, History and Version, and set
 	// by adapters through [Rehydrate].
 	status  Status
@@ -311,7 +311,7 @@ func (a Application) Lifecycle() Lifecycle {
 
 // Rehydrate returns a with the lifecycle l, as an adapter read it from
 // storage (or a test builds a stored application). It checks nothing: the
-// lifecycle was written by the Service's steps.
+// lifecycle was written by the aggregate's methods.
 func Rehydrate(a Application, l Lifecycle) Application {
 	a.status, a.version = l.Status, l.Version
 	a.history = slices.Clone(l.History)
@@ -425,4 +425,92 @@ func (a Application) OpenChoices() []string {
 		}
 	}
 	return ids
+}
+
+// End ends an application that still waits or holds an offer or place:
+// every open choice is released and the lifecycle moved to (withdrawn or
+// expired), with the reason in the history. It returns the place the
+// application held, to be given back in the same step (nil when none);
+// ErrTransition when the application cannot end so.
+func (a *Application) End(to Status, at time.Time, actor, reason string) (*PlaceKey, error) {
+	var place *PlaceKey
+	if a.offer != nil && (a.status == Offered || a.status == Accepted) {
+		place = &PlaceKey{KitaID: a.offer.KitaID, Year: a.Year, Band: a.offer.Band}
+	}
+	if err := a.transition(to, at, actor, reason); err != nil {
+		return nil, err
+	}
+	a.releaseOthers("")
+	a.offer = nil
+	return place, nil
+}
+
+// MakeOffer records an offer of a place at kitaID, to be answered by
+// respondBy: ErrTransition unless the choice of kitaID still waits and the
+// application may be offered a place. It returns the place the offer
+// takes, to be taken in the same step.
+func (a *Application) MakeOffer(kitaID string, round int, at time.Time, actor string, respondBy date.Date) (PlaceKey, error) {
+	c, ok := a.Choice(kitaID)
+	if !ok || c.Status != Waiting || !CanTransition(a.status, Offered) {
+		return PlaceKey{}, ErrTransition
+	}
+	band := kita.BandOn(a.Child.BirthDate, a.Start)
+	if err := a.transition(Offered, at, actor, "offer:"+kitaID); err != nil {
+		return PlaceKey{}, err
+	}
+	a.setChoices(ChoiceOffered, func(c Choice) bool { return c.KitaID == kitaID })
+	a.offer = &Offer{KitaID: kitaID, Band: band, Round: round, At: at, RespondBy: respondBy}
+	return PlaceKey{KitaID: kitaID, Year: a.Year, Band: band}, nil
+}
+
+// Accept accepts the offer on today: every other open choice is released.
+// ErrTransition without an offer, ErrOfferLapsed after its RespondBy date.
+func (a *Application) Accept(today date.Date, at time.Time, actor string) error {
+	if a.offer == nil {
+		return ErrTransition
+	}
+	if today.After(a.offer.RespondBy) {
+		return ErrOfferLapsed
+	}
+	if err := a.transition(Accepted, at, actor, "offer_accepted"); err != nil {
+		return err
+	}
+	a.setChoices(ChoiceAccepted, func(c Choice) bool { return c.KitaID == a.offer.KitaID })
+	a.releaseOthers(a.offer.KitaID)
+	return nil
+}
+
+// Decline ends the open offer, declined by the family or lapsed (reason):
+// the choice counts as declined and the application waits with its other
+// choices. It returns the place to give back in the same step;
+// ErrTransition without an open offer.
+func (a *Application) Decline(at time.Time, actor, reason string) (PlaceKey, error) {
+	if a.offer == nil || a.status != Offered {
+		return PlaceKey{}, ErrTransition
+	}
+	place := PlaceKey{KitaID: a.offer.KitaID, Year: a.Year, Band: a.offer.Band}
+	if err := a.transition(Declined, at, actor, reason); err != nil {
+		return PlaceKey{}, err
+	}
+	a.setChoices(ChoiceDeclined, func(c Choice) bool { return c.KitaID == place.KitaID })
+	a.offer = nil
+	return place, nil
+}
+
+// Contract records the signed care contract of the accepted place;
+// ErrTransition unless the place is accepted.
+func (a *Application) Contract(at time.Time, actor string) error {
+	if a.status != Accepted {
+		return ErrTransition
+	}
+	return a.transition(Contracted, at, actor, "contract_signed")
+}
+
+// Remind marks the open offer as reminded (the reminder is queued by the
+// caller's step).
+func (a *Application) Remind(at time.Time) {
+	if a.offer != nil {
+		a.offer.Reminded = true
+		a.UpdatedAt = at
+	}
 }

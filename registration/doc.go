@@ -3,15 +3,24 @@
 // municipality profile; 5 in Bochum) and may add Kindertagespflege in a
 // district. The city confirms at once, any day of the year.
 //
-// The [Service] owns every rule: it validates an [Input] against the
-// [Rules], the Kita catalogue and the clock; in one atomic step of the
-// [Store] it keeps the application, a confirmation in the outbox and, with
-// Tagespflege, a referral to the district's Fachberatung and its message;
-// it runs the lifecycle (submitted → confirmed → offered → accepted →
-// contracted, or declined, withdrawn, expired) with a history of timestamps
-// and actors; and it runs allocation rounds over the stored applications
-// with the engine of package allocation, writing offers and taking places
-// from the place ledger.
+// This package is the domain: the [Application] aggregate, its rules and
+// the ports of its storage ([Store], [Tx]). It decides no access and runs
+// no step: every use case (submit, change, withdraw, offers and their
+// answers, rounds, lapses, expiry, export, erasure, retention, reads) is
+// in package app, as one access decision and one atomic step. The
+// [Checker] validates an [Input] against the [Rules], the Kita catalogue,
+// the districts and the clock's instant and drafts the application
+// ([Checker.Draft]); it changes choices ([Checker.ChangeChoices]), builds
+// the allocation engine's input ([Checker.Instance], [Allocate],
+// [PlacesOf]) and renders the family's messages. The aggregate's methods
+// run the lifecycle (submitted → confirmed → offered → accepted →
+// contracted, or declined, withdrawn, expired) with a history of
+// timestamps and actors, each returning a rule-named error:
+// [Application.MakeOffer], [Application.Accept] ([ErrOfferLapsed]),
+// [Application.Decline], [Application.Contract], [Application.End]; those
+// that take or free a place return its [PlaceKey] for the caller's step.
+// [ViewFor] and [Subject] are what package access needs to know of an
+// application.
 //
 // [Decode] reads the application document strictly: member names match
 // case-sensitively, a member given twice, an unknown member, invalid UTF-8
@@ -23,24 +32,23 @@
 // keys a child on [NameKey] (case-folded NFKC with the Unicode TR 39
 // confusable skeleton) and the birth date ([ChildKey]), so that invisible
 // characters, a Cyrillic "а" or fullwidth letters do not make a second
-// child, while "Müller" and "Muller" stay two names. Submit never writes
-// into the caller's Input.
+// child, while "Müller" and "Muller" stay two names. [Normalize] and
+// [Checker.Draft] never write into the caller's Input.
 //
 // The lifecycle of an [Application] (status, offer, history, version) is
-// unexported: it is read through methods and changed only by the Service's
-// steps; adapters store it through [Application.Lifecycle] and read it
+// unexported: it is read through methods and changed only by the aggregate's
+// methods; adapters store it through [Application.Lifecycle] and read it
 // back through [Rehydrate]. A child has one active application per family
 // and Kita year ([ErrDuplicate]); a match with another family's child is
 // never refused or acted on but recorded for the Jugendamt's review
 // ([AuditReview], [ReasonCrossFamilyMatch]). A round is published in one
-// step, once per Kita year and number ([ErrRoundPublished]); offers lapse
-// and families are reminded by [Service.LapseOffers].
+// step, once per Kita year and number ([ErrRoundPublished], marker
+// [RoundMarker]); offers lapse and families are reminded by the daily
+// step of package app ([Checker.Lapsing] says which).
 //
-// Every call names its actor and asks package access once: a guardian sees
-// only their family's applications, a carrier's staff only those that chose
-// its Kitas and only in the Kita view, the Jugendamt everything. The
-// application layer (package app) is the entry point; it validates ids and
-// wires one clock and one unit of work.
+// Package app asks package access once per use case: a guardian sees only
+// their family's applications, a carrier's staff only those that chose its
+// Kitas and only in the Kita view ([ViewFor]), the Jugendamt everything.
 //
 // # Error contract
 //

@@ -9,18 +9,21 @@ import (
 	"github.com/rickb777/date"
 
 	"github.com/kitaportal/kitaportal/access"
+	"github.com/kitaportal/kitaportal/app"
 	"github.com/kitaportal/kitaportal/district"
 	"github.com/kitaportal/kitaportal/geo"
 	"github.com/kitaportal/kitaportal/kita"
+	"github.com/kitaportal/kitaportal/municipality/bochum"
 	"github.com/kitaportal/kitaportal/notify"
 	"github.com/kitaportal/kitaportal/registration"
 	"github.com/kitaportal/kitaportal/store/memory"
 	"github.com/kitaportal/kitaportal/tagespflege"
 )
 
-// exampleService wires a service for the examples: Bochum's rules and
-// districts, two Kitas, the six Fachberatung offices, a fixed clock.
-func exampleService() (*registration.Service, *memory.Store) {
+// exampleService wires the application layer for the examples: Bochum's
+// profile with the test rules, two Kitas, the six Fachberatung offices, a
+// fixed clock.
+func exampleService() (*app.Registrations, *memory.Store) {
 	f, _ := os.Open("../municipality/bochum/districts.json")
 	defer f.Close()
 	dirs, _ := district.Load(f)
@@ -41,24 +44,30 @@ func exampleService() (*registration.Service, *memory.Store) {
 	offs, _ := tagespflege.NewOffices(offices)
 	st := memory.New()
 	n := 0
-	svc, err := registration.NewService(registration.Config{
-		Rules: bochumRules(), Store: st.Registrations(), Catalogue: cat, Districts: dirs, Offices: offs,
-		Templates: notify.DefaultTemplates(),
-		Clock:     func() time.Time { return time.Date(2026, 11, 25, 10, 0, 0, 0, berlin) },
-		NewID:     func() string { n++; return fmt.Sprintf("id-%d", n) },
+	profile, err := bochum.Profile()
+	if err != nil {
+		panic(err)
+	}
+	profile.Registration = bochumRules()
+	profile.Districts, profile.Offices = dirs, offs
+	profile.Templates = notify.DefaultTemplates()
+	portal, err := app.New(context.Background(), app.Config{
+		Profile: profile, Catalogue: cat, Store: st, Transport: notify.NewMemoryTransport(),
+		Clock: func() time.Time { return time.Date(2026, 11, 25, 10, 0, 0, 0, berlin) },
+		NewID: func() string { n++; return fmt.Sprintf("id-%d", n) },
 	})
 	if err != nil {
 		panic(err)
 	}
-	return svc, st
+	return portal.Registrations, st
 }
 
 // A family pre-registers its daughter at two Kitas and gets the
 // confirmation at once.
-func ExampleService_Submit() {
+func Example_submit() {
 	svc, st := exampleService()
 	ctx := context.Background()
-	rc, err := svc.Submit(ctx, access.NewGuardian("u-17", "family-17"), "family-17", registration.Input{
+	rc, err := svc.SubmitAtCounter(ctx, access.NewGuardian("u-17", "family-17"), "family-17", registration.Input{
 		Child:     registration.ChildInput{GivenName: "Lotte", FamilyName: "Weiß", BirthDate: date.New(2025, time.May, 14)},
 		Guardians: []registration.GuardianInput{{GivenName: "Eva", FamilyName: "Weiß", Email: "eva.weiss@example.org", Language: "de", Working: true}},
 		Address:   geo.Address{Street: "Kortumstraße", HouseNumber: "5", PostalCode: "44787", City: "Bochum"},
@@ -106,10 +115,10 @@ func ExampleService_Submit() {
 
 // A family asks for Kindertagespflege in Wattenscheid beside a Kita: the
 // request goes at once to that district's Fachberatung.
-func ExampleService_Submit_tagespflege() {
+func Example_submitTagespflege() {
 	svc, st := exampleService()
 	ctx := context.Background()
-	rc, err := svc.Submit(ctx, access.NewGuardian("u-18", "family-18"), "family-18", registration.Input{
+	rc, err := svc.SubmitAtCounter(ctx, access.NewGuardian("u-18", "family-18"), "family-18", registration.Input{
 		Child:       registration.ChildInput{GivenName: "Emil", FamilyName: "Yılmaz", BirthDate: date.New(2025, time.September, 2)},
 		Guardians:   []registration.GuardianInput{{GivenName: "Deniz", FamilyName: "Yılmaz", Email: "deniz@example.org", Phone: "+49234555123", Language: "de", Working: true}},
 		Address:     geo.Address{Street: "Hochstraße", HouseNumber: "9", PostalCode: "44866", City: "Bochum"},

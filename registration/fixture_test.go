@@ -11,9 +11,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kitaportal/kitaportal/access"
+	"github.com/kitaportal/kitaportal/app"
 	"github.com/kitaportal/kitaportal/district"
 	"github.com/kitaportal/kitaportal/geo"
 	"github.com/kitaportal/kitaportal/kita"
+	"github.com/kitaportal/kitaportal/municipality/bochum"
 	"github.com/kitaportal/kitaportal/notify"
 	"github.com/kitaportal/kitaportal/registration"
 	"github.com/kitaportal/kitaportal/store/memory"
@@ -72,17 +74,25 @@ func testKitas() []kita.Kita {
 	return ks
 }
 
+// fixture is the application layer over the in-memory store with
+// Bochum's profile, the test rules, policy and Kitas: the registration
+// rules are exercised through the use cases that apply them.
 type fixture struct {
-	svc   *registration.Service
+	svc   *app.Registrations
 	store *memory.Store
 	cat   *kita.Catalogue
 	ctx   context.Context
 	clock *time.Time
 }
 
-func newFixture(t testing.TB) *fixture {
+// newFixture opens the fixture; edit may change the test Kitas first.
+func newFixture(t testing.TB, edit ...func(ks []kita.Kita)) *fixture {
 	t.Helper()
-	cat, err := kita.NewCatalogue(testKitas(), kita.NRWHours)
+	ks := testKitas()
+	for _, e := range edit {
+		e(ks)
+	}
+	cat, err := kita.NewCatalogue(ks, kita.NRWHours)
 	require.NoError(t, err)
 	f, err := os.Open("../municipality/bochum/districts.json")
 	require.NoError(t, err)
@@ -99,18 +109,28 @@ func newFixture(t testing.TB) *fixture {
 	}
 	offs, err := tagespflege.NewOffices(offices)
 	require.NoError(t, err)
+	profile, err := bochum.Profile()
+	require.NoError(t, err)
+	profile.Registration = bochumRules()
+	profile.Districts, profile.Offices = dirs, offs
+	profile.Templates = notify.DefaultTemplates()
+	profile.Policy = bochumTestPolicy()
 	st := memory.New()
 	fx := &fixture{store: st, cat: cat, ctx: context.Background()}
 	clock := now
 	fx.clock = &clock
-	svc, err := registration.NewService(registration.Config{
-		Rules: bochumRules(), Store: st.Registrations(), Catalogue: cat, Districts: dirs,
-		Offices: offs, Templates: notify.DefaultTemplates(),
+	a, err := app.New(fx.ctx, app.Config{
+		Profile: profile, Catalogue: cat, Store: st, Transport: notify.NewMemoryTransport(),
 		Clock: func() time.Time { return *fx.clock },
 	})
 	require.NoError(t, err)
-	fx.svc = svc
+	fx.svc = a.Registrations
 	return fx
+}
+
+// get reads an application as stored.
+func (f *fixture) get(id string) (registration.Application, error) {
+	return f.store.Registrations().Application(f.ctx, id)
 }
 
 func guardian(family string) access.Actor { return access.NewGuardian("g-"+family, family) }

@@ -81,7 +81,7 @@ func FuzzSubmit(f *testing.F) {
 			}
 			return
 		}
-		_, err = fx.svc.Submit(fx.ctx, guardian("fz"), "fz", in)
+		_, err = fx.svc.SubmitAtCounter(fx.ctx, guardian("fz"), "fz", in)
 		if err == nil {
 			return
 		}

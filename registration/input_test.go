@@ -85,7 +85,7 @@ func TestNames(t *testing.T) {
 		in := validInput()
 		in.Child.GivenName = "\u202eJür\u200bgen\u00ad\ufeff"
 		in.Guardians[0].FamilyName = "\u2066Ößmann-Çelik\u2069"
-		rc, err := fx.svc.Submit(fx.ctx, guardian("f1"), "f1", in)
+		rc, err := fx.svc.SubmitAtCounter(fx.ctx, guardian("f1"), "f1", in)
 		require.NoError(t, err)
 		assert.Equal(t, "Jürgen", rc.Application.Child.GivenName)
 		assert.Equal(t, "Ößmann-Çelik", rc.Application.Guardians[0].FamilyName)
@@ -113,7 +113,7 @@ func TestNames(t *testing.T) {
 			fx := newFixture(t)
 			in := validInput()
 			tc.edit(&in)
-			_, err := fx.svc.Submit(fx.ctx, guardian("f1"), "f1", in)
+			_, err := fx.svc.SubmitAtCounter(fx.ctx, guardian("f1"), "f1", in)
 			var list problem.List
 			require.ErrorAs(t, err, &list)
 			assert.True(t, list.Has(tc.field, tc.code), "want %s at %s, got %v", tc.code, tc.field, list)
@@ -180,14 +180,14 @@ func TestDuplicateEvasion(t *testing.T) {
 	t.Run("a Cyrillic letter and a zero-width space do not make a second application", func(t *testing.T) {
 		fx := newFixture(t)
 		in := validInput()
-		_, err := fx.svc.Submit(fx.ctx, guardian("f1"), "f1", in)
+		_, err := fx.svc.SubmitAtCounter(fx.ctx, guardian("f1"), "f1", in)
 		require.NoError(t, err)
 		in.Child.GivenName = "J\u0443\u200brgen" // Cyrillic у is not ü: a different name
-		_, err = fx.svc.Submit(fx.ctx, guardian("f1"), "f1", in)
+		_, err = fx.svc.SubmitAtCounter(fx.ctx, guardian("f1"), "f1", in)
 		require.NoError(t, err, "a different vowel is a different child")
 		in = validInput()
 		in.Child.FamilyName = "\u00d6\u00dfm\u0430nn-\u00c7el\u200bik" // Cyrillic а, ZWSP
-		_, err = fx.svc.Submit(fx.ctx, guardian("f1"), "f1", in)
+		_, err = fx.svc.SubmitAtCounter(fx.ctx, guardian("f1"), "f1", in)
 		assert.ErrorIs(t, err, registration.ErrDuplicate)
 	})
 }

@@ -1,7 +1,6 @@
 package registration
 
 import (
-	"context"
 	"time"
 
 	"github.com/rickb777/date"
@@ -22,7 +21,7 @@ func lang(a Application) string {
 	return "de"
 }
 
-func (s *Service) kitaLine(rank int, id string) notify.KitaLine {
+func (s *Checker) kitaLine(rank int, id string) notify.KitaLine {
 	k, _ := s.catalogue.Get(id)
 	return lineOf(rank, k)
 }
@@ -41,7 +40,7 @@ func lineOf(rank int, k kita.Kita) notify.KitaLine {
 
 // message renders one outbox message to the family (to the first
 // guardian; the second receives a copy as its own message).
-func (s *Service) familyMessages(a Application, kind notify.Kind, data any, now time.Time) ([]notify.Message, error) {
+func (s *Checker) familyMessages(a Application, kind notify.Kind, data any, now time.Time) ([]notify.Message, error) {
 	var out []notify.Message
 	for i, g := range a.Guardians {
 		if i > 0 && g.Email == a.Guardians[0].Email {
@@ -64,10 +63,10 @@ func (s *Service) familyMessages(a Application, kind notify.Kind, data any, now 
 	return out, nil
 }
 
-// submissionMessages are the confirmation to the family and, with
+// SubmissionMessages are the confirmation to the family and, with
 // Tagespflege, the referral message to the district's Fachberatung.
 // kitas are the chosen Kitas in rank order, as validation looked them up.
-func (s *Service) submissionMessages(a Application, kitas []kita.Kita, now time.Time) ([]notify.Message, error) {
+func (s *Checker) SubmissionMessages(a Application, kitas []kita.Kita, now time.Time) ([]notify.Message, error) {
 	data := notify.ConfirmationData{
 		Reference:    a.Reference,
 		ChildName:    childName(a),
@@ -120,17 +119,8 @@ func languageName(l string) string {
 	}
 }
 
-// enqueue renders and queues a lifecycle message (offer, withdrawal) to the family.
-func (s *Service) enqueue(ctx context.Context, tx Tx, a Application, kind notify.Kind, now time.Time) error {
-	msgs, err := s.lifecycleMessages(a, kind, now)
-	if err != nil {
-		return err
-	}
-	return tx.Enqueue(ctx, msgs...)
-}
-
-// lifecycleMessages renders a lifecycle message (offer, withdrawal) to the family.
-func (s *Service) lifecycleMessages(a Application, kind notify.Kind, now time.Time) ([]notify.Message, error) {
+// LifecycleMessages renders a lifecycle message (offer, withdrawal) to the family.
+func (s *Checker) LifecycleMessages(a Application, kind notify.Kind, now time.Time) ([]notify.Message, error) {
 	var data any
 	switch kind {
 	case notify.Offer, notify.OfferReminder:
@@ -141,7 +131,7 @@ func (s *Service) lifecycleMessages(a Application, kind notify.Kind, now time.Ti
 			StartDate: noteDate(a.Start), Hours: int(a.Hours), RespondBy: noteDate(a.offer.RespondBy),
 		}
 	case notify.Withdrawal:
-		data = notify.WithdrawalData{Reference: a.Reference, ChildName: childName(a), WithdrawnOn: noteDate(s.rules.today(now))}
+		data = notify.WithdrawalData{Reference: a.Reference, ChildName: childName(a), WithdrawnOn: noteDate(s.rules.Today(now))}
 	default:
 		return nil, nil
 	}

@@ -1,16 +1,12 @@
 package registration
 
 import (
-	"context"
-	"errors"
 	"time"
 
 	"github.com/rickb777/date"
 
-	"github.com/kitaportal/kitaportal/access"
 	"github.com/kitaportal/kitaportal/geo"
 	"github.com/kitaportal/kitaportal/notify"
-	"github.com/kitaportal/kitaportal/problem"
 	"github.com/kitaportal/kitaportal/tagespflege"
 )
 
@@ -57,14 +53,6 @@ func firstOfMonth(d date.Date) date.Date {
 	return date.New(y, m, 1)
 }
 
-// audit appends an audit entry in its own step; reads are audited too.
-func (s *Service) audit(ctx context.Context, actor access.Actor, action string, a Application, reason string) error {
-	return s.store.AppendAudit(ctx, AuditEntry{
-		At: s.clock().UTC(), Actor: actor.String(), Action: action,
-		ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: reason,
-	})
-}
-
 // Export is everything stored about a family (DSGVO Art. 15 and 20): its
 // applications, the messages sent to it and the audit trail about it.
 type Export struct {
@@ -79,121 +67,6 @@ type Export struct {
 	Audit    []AuditEntry     `json:"audit"`
 }
 
-// Export returns everything stored about a family, to the family itself or
-// the Jugendamt. The export is audited.
-func (s *Service) Export(ctx context.Context, actor access.Actor, familyID string) (Export, error) {
-	if err := checkFamilyID(familyID); err != nil {
-		return Export{}, err
-	}
-	if err := access.Can(actor, access.ReadFamily, access.Subject{FamilyID: familyID}); err != nil {
-		return Export{}, err
-	}
-	var (
-		apps []Application
-		refs = []tagespflege.Referral{}
-	)
-	err := s.store.Atomic(ctx, func(tx Tx) error {
-		var err error
-		refs = refs[:0]
-		if apps, err = tx.Applications(ctx, Query{FamilyID: familyID}); err != nil {
-			return err
-		}
-		for _, a := range apps {
-			if a.TP == nil || a.TP.ReferralID == "" {
-				continue
-			}
-			r, err := tx.Referral(ctx, a.TP.ReferralID)
-			if errors.Is(err, tagespflege.ErrNotFound) {
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			refs = append(refs, r)
-		}
-		return nil
-	})
-	if err != nil {
-		return Export{}, err
-	}
-	msgs, err := s.store.FamilyMessages(ctx, familyID)
-	if err != nil {
-		return Export{}, err
-	}
-	trail, err := s.store.Audit(ctx, AuditQuery{FamilyID: familyID})
-	if err != nil {
-		return Export{}, err
-	}
-	if err := s.audit(ctx, actor, AuditExport, Application{FamilyID: familyID}, "data_subject_request"); err != nil {
-		return Export{}, err
-	}
-	if apps == nil {
-		apps = []Application{}
-	}
-	if msgs == nil {
-		msgs = []notify.Message{}
-	}
-	return Export{FamilyID: familyID, ExportedAt: s.clock().UTC(), Applications: apps, Referrals: refs, Messages: msgs, Audit: trail}, nil
-}
-
-// Erase erases a family's personal data on request (DSGVO Art. 17): every
-// application is anonymized (statistics survive), open ones are withdrawn
-// first and their places given back, and the family's messages are deleted
-// from the outbox. The audit trail keeps the fact of the erasure, by ids.
-func (s *Service) Erase(ctx context.Context, actor access.Actor, familyID string) (int, error) {
-	if err := checkFamilyID(familyID); err != nil {
-		return 0, err
-	}
-	if err := access.Can(actor, access.EraseFamily, access.Subject{FamilyID: familyID}); err != nil {
-		return 0, err
-	}
-	now := s.clock().UTC()
-	n := 0
-	err := s.store.Atomic(ctx, func(tx Tx) error {
-		n = 0
-		apps, err := tx.Applications(ctx, Query{FamilyID: familyID})
-		if err != nil {
-			return err
-		}
-		for _, a := range apps {
-			if a.status.Open() || a.status == Offered || a.status == Accepted {
-				if err := s.end(ctx, tx, &a, Withdrawn, now, actor.String(), "erased_on_request"); err != nil {
-					return err
-				}
-				if err := closeReferral(ctx, tx, a, tagespflege.Withdrawn, now, actor.String()); err != nil {
-					return err
-				}
-			}
-			if err := anonymizeReferral(ctx, tx, a, now); err != nil {
-				return err
-			}
-			if a.Anonymized {
-				continue
-			}
-			a.Anonymize(now)
-			if err := tx.Update(ctx, a); err != nil {
-				return err
-			}
-			if err := tx.AppendAudit(ctx, AuditEntry{At: now, Actor: actor.String(), Action: AuditErase, ApplicationID: a.ID, FamilyID: familyID, Reason: "data_subject_request"}); err != nil {
-				return err
-			}
-			n++
-		}
-		_, err = tx.EraseFamilyMessages(ctx, familyID)
-		return err
-	})
-	return n, err
-}
-
-// anonymizeReferral erases the Fachberatung's notes of the application's
-// referral, if it has one, in the step tx.
-func anonymizeReferral(ctx context.Context, tx Tx, a Application, now time.Time) error {
-	return changeReferral(ctx, tx, a, func(r *tagespflege.Referral) (bool, error) {
-		r.Anonymize(now)
-		return true, nil
-	})
-}
-
 // Retention is when personal data is anonymized (the profile's Löschfristen).
 type Retention struct {
 	// AnonymizeAfterMonths applies to applications that never led to a
@@ -204,78 +77,31 @@ type Retention struct {
 	ContractedAfterMonths int
 }
 
-// ApplyRetention anonymizes every application whose retention period has
-// passed; statistics survive. It returns how many were anonymized.
-func (s *Service) ApplyRetention(ctx context.Context, actor access.Actor, r Retention) (int, error) {
-	if err := access.Can(actor, access.RunAllocation, access.Subject{}); err != nil {
-		return 0, err
+// RetentionDue reports whether the retention period r of a has passed at
+// now: an application that never led to a contract is due AnonymizeAfterMonths
+// after the end of its Kita year, a contracted one ContractedAfterMonths
+// after the end of the child's Kita time. One still in the running (waiting,
+// offered, accepted) or already anonymized is never due.
+func (rs Rules) RetentionDue(a Application, r Retention, now time.Time) bool {
+	if a.Anonymized {
+		return false
 	}
-	now := s.clock().UTC()
-	today := s.rules.today(now)
-	n := 0
-	err := s.store.Atomic(ctx, func(tx Tx) error {
-		n = 0
-		apps, err := tx.Applications(ctx, Query{})
-		if err != nil {
-			return err
-		}
-		for _, a := range apps {
-			if a.Anonymized {
-				continue
-			}
-			y, err := s.rules.Calendar.ParseYear(a.Year)
-			if err != nil {
-				continue
-			}
-			due := y.Last().AddDate(0, r.AnonymizeAfterMonths, 0)
-			switch {
-			case a.status == Contracted:
-				due = s.rules.Calendar.KitaEnd(a.Child.BirthDate).AddDate(0, r.ContractedAfterMonths, 0)
-			case a.status.Open() || a.status == Offered || a.status == Accepted:
-				continue // still in the running: expired or withdrawn first
-			}
-			if !today.After(due) {
-				continue
-			}
-			a.Anonymize(now)
-			if err := tx.Update(ctx, a); err != nil {
-				return err
-			}
-			if err := anonymizeReferral(ctx, tx, a, now); err != nil {
-				return err
-			}
-			subjects := []string{a.ID}
-			if a.TP != nil && a.TP.ReferralID != "" {
-				subjects = append(subjects, a.TP.ReferralID)
-			}
-			if _, err := tx.EraseSubjectMessages(ctx, subjects...); err != nil {
-				return err
-			}
-			if err := tx.AppendAudit(ctx, AuditEntry{At: now, Actor: actor.String(), Action: AuditRetained, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: "retention_period"}); err != nil {
-				return err
-			}
-			n++
-		}
-		return nil
-	})
-	return n, err
+	y, err := rs.Calendar.ParseYear(a.Year)
+	if err != nil {
+		return false
+	}
+	due := y.Last().AddDate(0, r.AnonymizeAfterMonths, 0)
+	switch {
+	case a.status == Contracted:
+		due = rs.Calendar.KitaEnd(a.Child.BirthDate).AddDate(0, r.ContractedAfterMonths, 0)
+	case a.status.Open() || a.status == Offered || a.status == Accepted:
+		return false // still in the running: expired or withdrawn first
+	}
+	return rs.Today(now).After(due)
 }
 
-// AuditTrail returns the audit trail, for the Jugendamt only.
-func (s *Service) AuditTrail(ctx context.Context, actor access.Actor, q AuditQuery) ([]AuditEntry, error) {
-	if err := access.Can(actor, access.ReadAudit, access.Subject{}); err != nil {
-		return nil, err
-	}
-	return s.store.Audit(ctx, q)
-}
-
-// checkFamilyID rejects an empty or over-long family id as invalid input:
-// an empty id must never select every family.
-func checkFamilyID(familyID string) error {
-	if familyID == "" || len(familyID) > 128 {
-		var c problem.Collector
-		c.Add("family_id", "registration.family_id", ErrFamilyID)
-		return c.Err()
-	}
-	return nil
+// Active reports whether the application still waits, holds an offer or
+// an accepted place.
+func (a Application) Active() bool {
+	return a.status.Open() || a.status == Offered || a.status == Accepted
 }

@@ -94,8 +94,8 @@ func (r Rules) DeadlineOf(y kita.Year) date.Date {
 	return d
 }
 
-// today returns the calendar date of t in the city's time zone.
-func (r Rules) today(t time.Time) date.Date {
+// Today returns the calendar date of t in the city's time zone.
+func (r Rules) Today(t time.Time) date.Date {
 	loc := r.Location
 	if loc == nil {
 		loc = time.UTC

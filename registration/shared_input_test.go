@@ -30,7 +30,7 @@ func TestSubmitSharedInput(t *testing.T) {
 		for i := range errs {
 			wg.Go(func() {
 				family := fmt.Sprintf("f%d", i)
-				_, errs[i] = fx.svc.Submit(fx.ctx, guardian(family), family, in)
+				_, errs[i] = fx.svc.SubmitAtCounter(fx.ctx, guardian(family), family, in)
 			})
 		}
 		wg.Wait()
@@ -49,7 +49,7 @@ func TestSubmitSharedInput(t *testing.T) {
 		fx := newFixture(t)
 		in := validInput()
 		in.Kitas = []string{" k1", "k2 "}
-		rc, err := fx.svc.Submit(fx.ctx, guardian("f1"), "f1", in)
+		rc, err := fx.svc.SubmitAtCounter(fx.ctx, guardian("f1"), "f1", in)
 		require.NoError(t, err)
 		require.Len(t, rc.Application.Choices, 2)
 		assert.Equal(t, "k1", rc.Application.Choices[0].KitaID)

@@ -9,7 +9,7 @@ import (
 	"github.com/kitaportal/kitaportal/tagespflege"
 )
 
-// Store is the store port of the registration service. Adapters in
+// Store is the storage port of the Voranmeldung. Adapters in
 // store/memory and store/postgres implement it and pass store/storetest.
 //
 // Atomic runs fn as one transaction: either every write of fn is stored or

@@ -49,7 +49,7 @@ func everyProblem(t *testing.T) problem.List {
 		all = append(all, l...)
 	}
 	submit := func(in registration.Input) {
-		_, err := fx.svc.Submit(fx.ctx, guardian("f1"), "f1", in)
+		_, err := fx.svc.SubmitAtCounter(fx.ctx, guardian("f1"), "f1", in)
 		add(err)
 	}
 	submit(registration.Input{})

@@ -37,7 +37,6 @@ var (
 	ErrSiblingNotChosen = errors.New("registration: sibling Kita not among the choices")
 	ErrHardshipReason   = errors.New("registration: hardship reason missing or unknown")
 	ErrStartBeforeBirth = errors.New("registration: start before the child is born")
-	ErrFamilyID         = errors.New("registration: family id missing")
 	ErrName             = errors.New("registration: name or address not made of letters")
 )
 
@@ -57,7 +56,7 @@ type Offices interface {
 	ForDistrict(id string) (tagespflege.Office, bool)
 }
 
-// checked is the outcome of validation: what the service stores.
+// checked is the outcome of validation: what a draft is built from.
 type checked struct {
 	year     kita.Year
 	district string
@@ -68,12 +67,12 @@ type checked struct {
 
 // check validates a normalized input against the rules, the catalogue and
 // the clock, collecting every problem.
-func (s *Service) check(in Input, now time.Time) (checked, error) {
+func (s *Checker) check(in Input, now time.Time) (checked, error) {
 	var c problem.Collector
 	c.Merge("", problem.Struct(in)) // includes the address's tags
 	checkTexts(&c, in)
 	r := s.rules
-	today := r.today(now)
+	today := r.Today(now)
 	var out checked
 
 	// The child.

@@ -79,7 +79,7 @@ func benchMessage(a registration.Application) notify.Message {
 // BenchmarkSubmit measures submissions per second with 8 concurrent
 // clients; each submission is one atomic step that draws the reference
 // number, inserts the application and enqueues its confirmation, as
-// registration.Service.Submit does.
+// app.Registrations.Submit does.
 func BenchmarkSubmit(b *testing.B) {
 	db := newTestDB(b)
 	const clients = 8
@@ -121,7 +121,7 @@ func BenchmarkSubmit(b *testing.B) {
 
 // BenchmarkRoundOffers measures the writing of an allocation round's offers
 // for a Bochum year: 8,861 applications, in steps of 500 as
-// registration.Service.RunRound writes them; each offer reads the
+// app.Registrations.RunRound writes them; each offer reads the
 // application, takes a place and updates the application.
 func BenchmarkRoundOffers(b *testing.B) {
 	db := newTestDB(b)

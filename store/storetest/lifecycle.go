@@ -13,7 +13,7 @@ import (
 )
 
 // RunLifecycle runs steps of the registration lifecycle that touch several
-// aggregates in one atomic step through the registration service over the
+// aggregates in one atomic step through the application layer over the
 // adapter.
 func RunLifecycle(t *testing.T, newStores Factory) {
 	t.Run("taking a Kita place closes the open Tagespflege referral in the same step", func(t *testing.T) { testLifecycleTakingAKitaPlaceClosesTheOpenTagespflege(t, newStores) })
@@ -29,10 +29,10 @@ func testLifecycleTakingAKitaPlaceClosesTheOpenTagespflege(t *testing.T, newStor
 	if got := lifeReferralOf(t, st, a).Status(); got != tagespflege.Open {
 		t.Fatalf("referral %v after submission, want open", got)
 	}
-	if _, err := w.svc.Offer(w.ctx, access.NewCarrierStaff("s1", "c1"), a.ID, "a"); err != nil {
+	if _, err := w.app.Registrations.Offer(w.ctx, access.NewCarrierStaff("s1", "c1"), a.ID, "a"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.svc.Accept(w.ctx, access.NewGuardian("g-fa", "fa"), a.ID); err != nil {
+	if _, err := w.app.Registrations.Accept(w.ctx, access.NewGuardian("g-fa", "fa"), a.ID); err != nil {
 		t.Fatal(err)
 	}
 	r := lifeReferralOf(t, st, a)
@@ -46,7 +46,7 @@ func testLifecycleWithdrawingClosesTheReferral(t *testing.T, newStores Factory) 
 	st := newStores(t)
 	w := newServiceWorld(t, st)
 	a := w.submitWith(t, "fa", "Lena", lifeWithTagespflege)
-	if _, err := w.svc.Withdraw(w.ctx, access.NewGuardian("g-fa", "fa"), a.ID); err != nil {
+	if _, err := w.app.Registrations.Withdraw(w.ctx, access.NewGuardian("g-fa", "fa"), a.ID); err != nil {
 		t.Fatal(err)
 	}
 	if r := lifeReferralOf(t, st, a); r.Status() != tagespflege.Closed || r.CloseReason != tagespflege.Withdrawn {
@@ -59,7 +59,7 @@ func testLifecycleReferralUpdatesInsideAnApplicationStepCheck(t *testing.T, newS
 	st := newStores(t)
 	w := newServiceWorld(t, st)
 	a := w.submitWith(t, "fa", "Lena", lifeWithTagespflege)
-	if _, err := w.svc.Offer(w.ctx, access.NewCarrierStaff("s1", "c1"), a.ID, "a"); err != nil {
+	if _, err := w.app.Registrations.Offer(w.ctx, access.NewCarrierStaff("s1", "c1"), a.ID, "a"); err != nil {
 		t.Fatal(err)
 	}
 	// A second write with the version read before the first is stale;
