@@ -208,6 +208,11 @@ const (
 	// FlagLate: submitted after the allocation deadline of its Kita year; it
 	// joins the waiting list for later rounds.
 	FlagLate Flag = "late"
+	// FlagNonResident: the address lies outside the city (its districts
+	// say so, district.ErrOutside); the family is not resident, which a
+	// policy's resident criterion weighs. An address whose district is
+	// merely undecided is resident, with no district.
+	FlagNonResident Flag = "non_resident"
 )
 
 // Offer is a place offered at one of the chosen Kitas.

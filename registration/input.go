@@ -56,7 +56,7 @@ type GuardianInput struct {
 	FamilyName string `json:"family_name" validate:"required,max=100"`
 	Email      string `json:"email" validate:"required,email,max=254"`
 	Phone      string `json:"phone" validate:"omitempty,max=30,e164|numeric"`
-	Language   string `json:"language" validate:"required,oneof=de en"`
+	Language   string `json:"language" validate:"required,oneof=de en tr ar uk ru pl"`
 	Working    bool   `json:"working"`
 }
 

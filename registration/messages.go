@@ -111,12 +111,17 @@ func (s *Checker) SubmissionMessages(a Application, kitas []kita.Kita, now time.
 }
 
 func languageName(l string) string {
-	switch l {
-	case "en":
-		return "Englisch"
-	default:
-		return "Deutsch"
+	if n, ok := languageNames[l]; ok {
+		return n
 	}
+	return "Deutsch"
+}
+
+// languageNames are the German names of the languages a guardian may
+// choose for the messages (GuardianInput.Language), for the Fachberatung.
+var languageNames = map[string]string{
+	"de": "Deutsch", "en": "Englisch", "tr": "Türkisch", "ar": "Arabisch",
+	"uk": "Ukrainisch", "ru": "Russisch", "pl": "Polnisch",
 }
 
 // LifecycleMessages renders a lifecycle message (offer, withdrawal) to the family.

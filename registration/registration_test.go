@@ -87,6 +87,42 @@ func TestSubmit(t *testing.T) {
 		assert.True(t, rc.Application.HasFlag(registration.FlagLate))
 	})
 
+	t.Run("a family that chose Turkish, Arabic, Ukrainian, Russian or Polish gets the confirmation in that language", func(t *testing.T) {
+		confirmation := func(lang string) notify.Message {
+			fx := newFixture(t)
+			in := validInput()
+			in.Guardians[0].Language = lang
+			rc, err := fx.svc.SubmitAtCounter(fx.ctx, guardian("f1"), "f1", in)
+			require.NoError(t, err, lang)
+			msgs, _ := fx.store.Outbox().Messages(fx.ctx, rc.Application.ID)
+			require.Len(t, msgs, 1, lang)
+			return msgs[0]
+		}
+		de := confirmation("de")
+		for _, lang := range []string{"tr", "ar", "uk", "ru", "pl"} {
+			m := confirmation(lang)
+			assert.Equal(t, lang, m.Lang)
+			assert.NotEqual(t, de.Title, m.Title, lang)
+			assert.NotEqual(t, de.Body, m.Body, lang)
+		}
+	})
+
+	t.Run("an address outside the city is accepted and flagged as not resident, never given a district", func(t *testing.T) {
+		fx := newFixture(t)
+		in := validInput()
+		in.Address.PostalCode, in.Address.City = "45127", "Essen"
+		rc, err := fx.svc.SubmitAtCounter(fx.ctx, guardian("f1"), "f1", in)
+		require.NoError(t, err)
+		assert.True(t, rc.Application.HasFlag(registration.FlagNonResident))
+		assert.Empty(t, rc.Application.District)
+
+		in = validInput()
+		in.Child.GivenName = "Lena"
+		rc, err = fx.svc.SubmitAtCounter(fx.ctx, guardian("f1"), "f1", in)
+		require.NoError(t, err)
+		assert.False(t, rc.Application.HasFlag(registration.FlagNonResident), "a Bochum address is resident")
+	})
+
 	t.Run("English-speaking families get the confirmation in English", func(t *testing.T) {
 		fx := newFixture(t)
 		in := validInput()

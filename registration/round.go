@@ -90,7 +90,7 @@ func (s *Checker) Instance(apps []Application, places []Places, opts RoundOption
 			BirthDate:      a.Child.BirthDate.String(),
 			RegisteredAt:   a.SubmittedAt,
 			District:       a.District,
-			Resident:       a.District != "",
+			Resident:       !a.HasFlag(FlagNonResident),
 			Siblings:       siblingsAmong(a.Criteria.SiblingKitaIDs, choices),
 		})
 		for _, c := range choices {

@@ -209,11 +209,15 @@ func (s *Checker) check(in Input, now time.Time) (checked, error) {
 	}
 
 	// The address decides the district; an undecidable address is kept
-	// without a district, never guessed.
+	// without a district, never guessed; an address outside the city is
+	// flagged as not resident.
 	if !hasField(c, "address") {
 		d, err := s.districts.Resolve(in.Address)
-		if err == nil {
+		switch {
+		case err == nil:
 			out.district = d.ID
+		case errors.Is(err, district.ErrOutside):
+			out.flags = append(out.flags, FlagNonResident)
 		}
 	}
 	if err := c.Err(); err != nil {

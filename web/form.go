@@ -33,10 +33,9 @@ type formData struct {
 }
 
 // messageLanguages are the languages a guardian may choose for the
-// messages: those registration accepts (GuardianInput.Language). The
-// message templates exist in every page language; the list grows when
-// registration accepts more.
-var messageLanguages = []string{"de", "en"}
+// messages: those registration accepts (GuardianInput.Language), every
+// page language; the message templates exist in each.
+var messageLanguages = Languages
 
 // summaryItem is one line of the error summary: a link to the field.
 type summaryItem struct {
