@@ -296,7 +296,11 @@ func (h *Handler) registerParent() {
 	// The body is read by registration.Decode (so that field paths and
 	// codes are the Go API's); the description documents its shape.
 	schema := h.api.OpenAPI().Components.Schemas.Schema(reflect.TypeFor[registration.Input](), true, "SubmitInput")
-	h.api.OpenAPI().Paths[Prefix+"/applications"].Post.RequestBody.Content["application/json"].Schema = schema
+	post := h.api.OpenAPI().Paths[Prefix+"/applications"].Post
+	post.RequestBody.Content["application/json"].Schema = schema
+	replay := *post.Responses["201"]
+	replay.Description = "The first submission's result: the Idempotency-Key was used before."
+	post.Responses["200"] = &replay
 
 	huma.Register(h.api, secured(op(http.MethodGet, "/applications", "listApplications",
 		"The applications the caller may see (a family its own, a carrier its inbox, the Jugendamt all)", "Applications", http.StatusUnprocessableEntity)),

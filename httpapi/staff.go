@@ -216,6 +216,29 @@ func (h *Handler) registerReferrals() {
 				return h.app.Referrals.Close(ctx, actor, in.ID, reason)
 			})
 		})
+	addMinder := secured(op(http.MethodPost, "/districts/{district}/minders", "addMinder", "Register a child-minder (Tagespflegeperson) in the district (its Fachberatung)", "Fachberatung",
+		http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity))
+	addMinder.DefaultStatus = http.StatusCreated
+	addMinder.SkipValidateBody = true // tagespflege's rules validate, with their field paths and codes
+	huma.Register(h.api, addMinder, func(ctx context.Context, in *struct {
+		District string `path:"district" maxLength:"16" doc:"The Stadtbezirk's id."`
+		Body     tagespflege.Minder
+	}) (*struct{ Body tagespflege.Minder }, error) {
+		actor, err := h.actor(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if in.Body.District != in.District {
+			var c problem.Collector
+			c.Add("district", CodeInvalidValue, problem.ErrInvalid)
+			return nil, h.fail(ctx, c.Err())
+		}
+		m, err := h.app.Referrals.AddMinder(ctx, actor, in.Body)
+		if err != nil {
+			return nil, h.fail(ctx, err)
+		}
+		return &struct{ Body tagespflege.Minder }{Body: m}, nil
+	})
 	huma.Register(h.api, secured(op(http.MethodGet, "/districts/{district}/minders", "listMinders", "The district's child-minders (Tagespflegepersonen)", "Fachberatung", http.StatusNotFound)),
 		func(ctx context.Context, in *districtPath) (*struct{ Body []tagespflege.Minder }, error) {
 			actor, err := h.actor(ctx)
