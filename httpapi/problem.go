@@ -281,7 +281,7 @@ func humaProblem(tr *problem.Translator, status int, lg string, errs []error) *P
 	for _, e := range errs {
 		var d *huma.ErrorDetail
 		if errors.As(e, &d) {
-			p.Errors = append(p.Errors, FieldProblem{Field: fieldOf(d.Location), Code: string(code), Detail: p.Detail + d.Message})
+			p.Errors = append(p.Errors, FieldProblem{Field: fieldOf(d.Location), Code: string(code), Detail: p.Detail})
 		}
 	}
 	return p
