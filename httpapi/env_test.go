@@ -27,6 +27,7 @@ import (
 	"github.com/kitaportal/kitaportal/kita"
 	"github.com/kitaportal/kitaportal/municipality/bochum"
 	"github.com/kitaportal/kitaportal/notify"
+	"github.com/kitaportal/kitaportal/problem"
 	"github.com/kitaportal/kitaportal/store/memory"
 )
 
@@ -225,3 +226,6 @@ func guardian(family string) *access.Actor {
 func ptr(a access.Actor) *access.Actor { return &a }
 
 func TestMain(m *testing.M) { os.Exit(m.Run()) }
+
+// catalogs are the message catalogs the API answers from.
+func (e *env) catalogs() []problem.Catalog { return app.Catalogs() }

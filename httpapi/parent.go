@@ -77,14 +77,16 @@ var bearerSecurity = []map[string][]string{{"bearer": {}}}
 func op(method, path, id, summary, tag string, errs ...int) huma.Operation {
 	return huma.Operation{
 		OperationID: id, Method: method, Path: Prefix + path, Summary: summary, Tags: []string{tag},
-		Errors: append(errs, http.StatusTooManyRequests, http.StatusServiceUnavailable),
+		// Any request may carry a token that proves nothing (401), be too
+		// large (413), come too often (429) or meet an error (500, 503).
+		Errors: append(errs, http.StatusUnauthorized, http.StatusRequestEntityTooLarge, http.StatusTooManyRequests,
+			http.StatusInternalServerError, http.StatusServiceUnavailable),
 	}
 }
 
 // secured marks an operation as needing an actor.
 func secured(o huma.Operation) huma.Operation {
 	o.Security = bearerSecurity
-	o.Errors = append(o.Errors, http.StatusUnauthorized)
 	return o
 }
 

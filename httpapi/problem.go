@@ -10,6 +10,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"golang.org/x/text/language"
 
+	"github.com/kitaportal/kitaportal/access"
 	"github.com/kitaportal/kitaportal/app"
 	"github.com/kitaportal/kitaportal/auth"
 	"github.com/kitaportal/kitaportal/problem"
@@ -205,7 +206,11 @@ func (h *Handler) fail(ctx context.Context, err error) error {
 	kind := problem.KindOf(err)
 	code := problem.CodeOf(err)
 	switch kind {
-	case problem.Invalid, problem.NotFound, problem.Conflict, problem.Exists, problem.WrongState, problem.Unavailable:
+	case problem.NotFound:
+		// One answer for every record that is absent or denied, so that a
+		// denial cannot be told from absence.
+		return h.problemOf("not_found", access.CodeDenied, lg)
+	case problem.Invalid, problem.Conflict, problem.Exists, problem.WrongState, problem.Unavailable:
 		return h.problemOf(kind.String(), code, lg)
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
