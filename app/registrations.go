@@ -189,6 +189,9 @@ func (r *Registrations) Messages(ctx context.Context, actor access.Actor, family
 	}
 	out := make([]Message, 0, len(msgs))
 	for _, m := range msgs {
+		if m.Kind == notify.Referral {
+			continue // to the Fachberatung, not to the family
+		}
 		out = append(out, messageOf(m))
 	}
 	return out, nil
@@ -322,4 +325,22 @@ var Messages = problem.Catalog{
 		"app.no_edits":        "No changes are stored for this Kita.",
 		"app.edit_conflict":   "The Kita's details changed meanwhile. Please reload them.",
 	},
+}
+
+// Reviews returns the matches the Jugendamt should review: applications
+// whose child key equals an active application of another family for the
+// same Kita year (registration.ReasonCrossFamilyMatch). Neither family is
+// told; nothing is refused or withdrawn because of a match.
+func (r *Registrations) Reviews(ctx context.Context, actor access.Actor) ([]registration.AuditEntry, error) {
+	trail, err := r.svc.AuditTrail(ctx, actor, registration.AuditQuery{})
+	if err != nil {
+		return nil, err
+	}
+	var out []registration.AuditEntry
+	for _, e := range trail {
+		if e.Action == registration.AuditReview {
+			out = append(out, e)
+		}
+	}
+	return out, nil
 }

@@ -5,6 +5,7 @@ import "github.com/kitaportal/kitaportal/problem"
 // Messages are the German and English texts of the registration codes.
 var Messages = problem.Catalog{
 	"de": {
+		"registration.round_published":      "Diese Vergaberunde ist bereits veröffentlicht; eine spätere Runde trägt die nächste Nummer.",
 		"registration.offer_lapsed":         "Die Frist zur Annahme dieses Platzangebots ist abgelaufen.",
 		"registration.not_found":            "Diese Anmeldung wurde nicht gefunden.",
 		"registration.duplicate":            "Für dieses Kind liegt für dieses Kindergartenjahr bereits eine Anmeldung Ihrer Familie vor.",
@@ -46,6 +47,7 @@ var Messages = problem.Catalog{
 		"registration.rules_periods":        "Die Fristen der Stadt sind ungültig.",
 	},
 	"en": {
+		"registration.round_published":      "This allocation round is published already; a later round takes the next number.",
 		"registration.offer_lapsed":         "The time to accept this offer has passed.",
 		"registration.not_found":            "This application was not found.",
 		"registration.duplicate":            "Your family has already registered this child for this Kita year.",

@@ -104,7 +104,7 @@ func (s *Service) submissionMessages(a Application, kitas []kita.Kita, now time.
 			return nil, err
 		}
 		msgs = append(msgs, notify.Message{
-			ID: s.newID(), Kind: notify.Referral, Subject: a.TP.ReferralID, To: tp.Office.Email, ToName: tp.Office.Name,
+			ID: s.newID(), Kind: notify.Referral, Subject: a.TP.ReferralID, FamilyID: a.FamilyID, To: tp.Office.Email, ToName: tp.Office.Name,
 			Lang: "de", Title: subject, Body: body, Status: notify.Pending, CreatedAt: now, NextAttempt: now,
 		})
 	}

@@ -2,6 +2,7 @@ package registration
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/rickb777/date"
@@ -21,7 +22,14 @@ const (
 	AuditErase    = "erase"
 	AuditExport   = "export"
 	AuditRetained = "retention"
+	// AuditReview marks an entry for the Jugendamt to review.
+	AuditReview = "review"
 )
+
+// ReasonCrossFamilyMatch is the reason of an [AuditReview] entry: another
+// family has an active application with the same child key for the same
+// Kita year (the same child registered twice, or a mistake).
+const ReasonCrossFamilyMatch = "cross_family_match"
 
 // Anonymize erases the personal data of an application and keeps what
 // statistics need: Kita year, district, choices, status, dates of the
@@ -60,11 +68,15 @@ func (s *Service) audit(ctx context.Context, actor access.Actor, action string, 
 // Export is everything stored about a family (DSGVO Art. 15 and 20): its
 // applications, the messages sent to it and the audit trail about it.
 type Export struct {
-	FamilyID     string           `json:"family_id"`
-	ExportedAt   time.Time        `json:"exported_at"`
-	Applications []Application    `json:"applications"`
-	Messages     []notify.Message `json:"messages"`
-	Audit        []AuditEntry     `json:"audit"`
+	FamilyID     string        `json:"family_id"`
+	ExportedAt   time.Time     `json:"exported_at"`
+	Applications []Application `json:"applications"`
+	// Referrals are the Tagespflege referrals of the applications.
+	Referrals []tagespflege.Referral `json:"referrals"`
+	// Messages are every message about the family: to the family and to
+	// the Fachberatung about its referrals.
+	Messages []notify.Message `json:"messages"`
+	Audit    []AuditEntry     `json:"audit"`
 }
 
 // Export returns everything stored about a family, to the family itself or
@@ -76,7 +88,31 @@ func (s *Service) Export(ctx context.Context, actor access.Actor, familyID strin
 	if err := access.Can(actor, access.ReadFamily, access.Subject{FamilyID: familyID}); err != nil {
 		return Export{}, err
 	}
-	apps, err := s.store.Applications(ctx, Query{FamilyID: familyID})
+	var (
+		apps []Application
+		refs = []tagespflege.Referral{}
+	)
+	err := s.store.Atomic(ctx, func(tx Tx) error {
+		var err error
+		refs = refs[:0]
+		if apps, err = tx.Applications(ctx, Query{FamilyID: familyID}); err != nil {
+			return err
+		}
+		for _, a := range apps {
+			if a.TP == nil || a.TP.ReferralID == "" {
+				continue
+			}
+			r, err := tx.Referral(ctx, a.TP.ReferralID)
+			if errors.Is(err, tagespflege.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			refs = append(refs, r)
+		}
+		return nil
+	})
 	if err != nil {
 		return Export{}, err
 	}
@@ -97,7 +133,7 @@ func (s *Service) Export(ctx context.Context, actor access.Actor, familyID strin
 	if msgs == nil {
 		msgs = []notify.Message{}
 	}
-	return Export{FamilyID: familyID, ExportedAt: s.clock().UTC(), Applications: apps, Messages: msgs, Audit: trail}, nil
+	return Export{FamilyID: familyID, ExportedAt: s.clock().UTC(), Applications: apps, Referrals: refs, Messages: msgs, Audit: trail}, nil
 }
 
 // Erase erases a family's personal data on request (DSGVO Art. 17): every
@@ -128,6 +164,9 @@ func (s *Service) Erase(ctx context.Context, actor access.Actor, familyID string
 					return err
 				}
 			}
+			if err := anonymizeReferral(ctx, tx, a, now); err != nil {
+				return err
+			}
 			if a.Anonymized {
 				continue
 			}
@@ -144,6 +183,23 @@ func (s *Service) Erase(ctx context.Context, actor access.Actor, familyID string
 		return err
 	})
 	return n, err
+}
+
+// anonymizeReferral erases the Fachberatung's notes of the application's
+// referral, if it has one, in the step tx.
+func anonymizeReferral(ctx context.Context, tx Tx, a Application, now time.Time) error {
+	if a.TP == nil || a.TP.ReferralID == "" {
+		return nil
+	}
+	r, err := tx.Referral(ctx, a.TP.ReferralID)
+	if errors.Is(err, tagespflege.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	r.Anonymize(now)
+	return tx.UpdateReferral(ctx, r)
 }
 
 // Retention is when personal data is anonymized (the profile's Löschfristen).
@@ -191,6 +247,16 @@ func (s *Service) ApplyRetention(ctx context.Context, actor access.Actor, r Rete
 			}
 			a.Anonymize(now)
 			if err := tx.Update(ctx, a); err != nil {
+				return err
+			}
+			if err := anonymizeReferral(ctx, tx, a, now); err != nil {
+				return err
+			}
+			subjects := []string{a.ID}
+			if a.TP != nil && a.TP.ReferralID != "" {
+				subjects = append(subjects, a.TP.ReferralID)
+			}
+			if _, err := tx.EraseSubjectMessages(ctx, subjects...); err != nil {
 				return err
 			}
 			if err := tx.AppendAudit(ctx, AuditEntry{At: now, Actor: actor.String(), Action: AuditRetained, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: "retention_period"}); err != nil {

@@ -3,12 +3,14 @@ package registration
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 
 	"github.com/kitaportal/kitaportal/access"
 	"github.com/kitaportal/kitaportal/allocation"
 	"github.com/kitaportal/kitaportal/kita"
 	"github.com/kitaportal/kitaportal/notify"
+	"github.com/kitaportal/kitaportal/problem"
 )
 
 // RoundOptions configure an allocation round over the stored applications.
@@ -22,9 +24,15 @@ type RoundOptions struct {
 	// IncludeLate admits applications submitted after the deadline; the
 	// main round leaves them to later rounds (the waiting list).
 	IncludeLate bool
-	// BatchSize is how many offers one atomic step writes (default 500).
-	BatchSize int
 }
+
+// ErrRoundPublished: the round of that Kita year and number is published
+// already; a round is published once (run the next number for a later round).
+var ErrRoundPublished = problem.NewSentinel(problem.WrongState, "registration.round_published", "registration: round published already")
+
+// AuditRound is the audit action of a published round (one entry per
+// round; each offer has its own change entry).
+const AuditRound = "round"
 
 // RoundReport is what a round did.
 type RoundReport struct {
@@ -123,15 +131,18 @@ func (s *Service) Instance(ctx context.Context, actor access.Actor, year string,
 
 // RunRound runs an allocation round for a Kita year: it reads the open
 // applications and the free places, lets the engine place the children
-// under the city's policy, and writes an offer on every placed application,
-// taking its place in the same atomic step. Accepted places are never
-// touched; a later round fills what declines freed.
+// under the city's policy, and publishes the result in ONE atomic step:
+// an offer on every placed application with its place and message, an
+// audit entry per offer and one for the round. A crash leaves the round
+// unwritten, never half written. The step holds a marker of the round
+// (year and number), so the same round is published once: running it
+// again returns [ErrRoundPublished]; after a failure it can simply run
+// again. Applications that changed after the engine's snapshot (withdrawn,
+// say) or whose place is gone are skipped and counted in Skipped; accepted
+// places are never touched; a later round fills what declines freed.
 func (s *Service) RunRound(ctx context.Context, actor access.Actor, year string, opts RoundOptions) (RoundReport, error) {
 	if opts.Mechanism == 0 {
 		opts.Mechanism = allocation.DeferredAcceptance
-	}
-	if opts.BatchSize <= 0 {
-		opts.BatchSize = 500
 	}
 	if opts.Round <= 0 {
 		opts.Round = 1
@@ -141,13 +152,11 @@ func (s *Service) RunRound(ctx context.Context, actor access.Actor, year string,
 		return RoundReport{}, err
 	}
 	rep := RoundReport{Year: year, Round: opts.Round, Instance: inst}
-	if len(inst.Applicants) == 0 {
-		rep.Result = allocation.Result{Mechanism: opts.Mechanism, Placements: map[string]string{}}
-		return rep, nil
-	}
-	res, err := allocation.Run(inst, allocation.Options{Mechanism: opts.Mechanism})
-	if err != nil {
-		return RoundReport{}, err
+	res := allocation.Result{Mechanism: opts.Mechanism, Placements: map[string]string{}}
+	if len(inst.Applicants) > 0 {
+		if res, err = allocation.Run(inst, allocation.Options{Mechanism: opts.Mechanism}); err != nil {
+			return RoundReport{}, err
+		}
 	}
 	rep.Result = res
 	type offer struct{ app, kita string }
@@ -158,47 +167,58 @@ func (s *Service) RunRound(ctx context.Context, actor access.Actor, year string,
 		}
 	}
 	now := s.clock().UTC()
-	for start := 0; start < len(offers); start += opts.BatchSize {
-		batch := offers[start:min(start+opts.BatchSize, len(offers))]
-		written := 0
-		err := s.store.Atomic(ctx, func(tx Tx) error {
-			written = 0
-			apps, err := readBatch(ctx, tx, batch, func(o offer) string { return o.app })
+	who := actor.String()
+	written := 0
+	err = s.store.Atomic(ctx, func(tx Tx) error {
+		written = 0
+		n, err := tx.NextSequence(ctx, fmt.Sprintf("round:%s:%d", year, opts.Round))
+		if err != nil {
+			return err
+		}
+		if n > 1 {
+			return ErrRoundPublished
+		}
+		apps, err := readBatch(ctx, tx, offers, func(o offer) string { return o.app })
+		if err != nil {
+			return err
+		}
+		var msgs []notify.Message
+		for _, o := range offers {
+			a, ok := apps[o.app]
+			if !ok {
+				continue // erased or gone since the round read it
+			}
+			err = s.makeOffer(ctx, tx, &a, o.kita, opts.Round, now, who, true)
+			if errors.Is(err, ErrTransition) || errors.Is(err, ErrNoPlace) {
+				continue // changed since the round read it
+			}
 			if err != nil {
 				return err
 			}
-			var msgs []notify.Message
-			for _, o := range batch {
-				a, ok := apps[o.app]
-				if !ok {
-					continue // erased or gone since the round read it
-				}
-				err = s.makeOffer(ctx, tx, &a, o.kita, opts.Round, now, actor.String(), true)
-				if errors.Is(err, ErrTransition) || errors.Is(err, ErrNoPlace) {
-					continue // changed since the round read it
-				}
-				if err != nil {
-					return err
-				}
-				if err := tx.Update(ctx, a); err != nil {
-					return err
-				}
-				m, err := s.lifecycleMessages(a, notify.Offer, now)
-				if err != nil {
-					return err
-				}
-				msgs = append(msgs, m...)
-				written++
+			if err := tx.Update(ctx, a); err != nil {
+				return err
 			}
-			// One call for the batch's messages: a store may send them at once.
-			return tx.Enqueue(ctx, msgs...)
-		})
-		if err != nil {
-			return rep, err
+			if err := tx.AppendAudit(ctx, AuditEntry{At: now, Actor: who, Action: AuditChange, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: "offer_round"}); err != nil {
+				return err
+			}
+			m, err := s.lifecycleMessages(a, notify.Offer, now)
+			if err != nil {
+				return err
+			}
+			msgs = append(msgs, m...)
+			written++
 		}
-		rep.Offers += written
-		rep.Skipped += len(batch) - written
+		if err := tx.AppendAudit(ctx, AuditEntry{At: now, Actor: who, Action: AuditRound, Reason: fmt.Sprintf("round_%d", opts.Round)}); err != nil {
+			return err
+		}
+		// One call for the round's messages: a store may send them at once.
+		return tx.Enqueue(ctx, msgs...)
+	})
+	if err != nil {
+		return rep, err
 	}
+	rep.Offers = written
+	rep.Skipped = len(offers) - written
 	return rep, nil
 }
 
@@ -221,6 +241,9 @@ func (s *Service) ExpireYear(ctx context.Context, actor access.Actor, year strin
 				return err
 			}
 			if err := tx.Update(ctx, a); err != nil {
+				return err
+			}
+			if err := tx.AppendAudit(ctx, AuditEntry{At: now, Actor: actor.String(), Action: AuditChange, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: "year_ended"}); err != nil {
 				return err
 			}
 			n++

@@ -162,6 +162,9 @@ func (s *Service) Submit(ctx context.Context, actor access.Actor, familyID strin
 		if err := tx.AppendAudit(ctx, AuditEntry{At: now, Actor: who, Action: AuditSubmit, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: "voranmeldung"}); err != nil {
 			return err
 		}
+		if err := flagCrossFamily(ctx, tx, a, now); err != nil {
+			return err
+		}
 		app = a
 		return nil
 	})
@@ -176,6 +179,26 @@ func (s *Service) Submit(ctx context.Context, actor access.Actor, familyID strin
 	}
 	app.Version = 1
 	return Receipt{Application: app}, nil
+}
+
+// flagCrossFamily records, for the Jugendamt to review, that another
+// family holds an active application with the same child key for the same
+// Kita year. The match is never acted on and never shown to either family:
+// the audit entry names no family, so no family's export holds it.
+func flagCrossFamily(ctx context.Context, tx Tx, a Application, now time.Time) error {
+	if a.ChildKey == "" {
+		return nil
+	}
+	same, err := tx.Applications(ctx, Query{ChildKey: a.ChildKey, Year: a.Year})
+	if err != nil {
+		return err
+	}
+	for _, o := range same {
+		if o.FamilyID != a.FamilyID && o.Status != Withdrawn && o.Status != Expired {
+			return tx.AppendAudit(ctx, AuditEntry{At: now, Actor: "system:registration", Action: AuditReview, ApplicationID: a.ID, Reason: ReasonCrossFamilyMatch})
+		}
+	}
+	return nil
 }
 
 // Get returns an application as the actor may see it.
@@ -573,7 +596,9 @@ func (s *Service) Contracted(ctx context.Context, actor access.Actor, id string)
 		if err := a.transition(Contracted, now, actor.String(), "contract_signed"); err != nil {
 			return err
 		}
-		others, err := tx.Applications(ctx, Query{ChildKey: a.ChildKey})
+		// The same child within the family only: another family's match is
+		// never acted on.
+		others, err := tx.Applications(ctx, Query{ChildKey: a.ChildKey, FamilyID: a.FamilyID})
 		if err != nil {
 			return err
 		}
@@ -588,6 +613,9 @@ func (s *Service) Contracted(ctx context.Context, actor access.Actor, id string)
 				return err
 			}
 			if err := tx.Update(ctx, o); err != nil {
+				return err
+			}
+			if err := tx.AppendAudit(ctx, AuditEntry{At: now, Actor: actor.String(), Action: AuditChange, ApplicationID: o.ID, FamilyID: o.FamilyID, Reason: "contract_elsewhere"}); err != nil {
 				return err
 			}
 		}

@@ -84,6 +84,9 @@ type Tx interface {
 	// EraseFamilyMessages deletes every outbox message of a family (sent or
 	// not) and returns how many.
 	EraseFamilyMessages(ctx context.Context, familyID string) (int, error)
+	// EraseSubjectMessages deletes every outbox message about the given
+	// applications or referrals (sent or not) and returns how many.
+	EraseSubjectMessages(ctx context.Context, subjectIDs ...string) (int, error)
 }
 
 // AuditEntry is one line of the audit trail: who read or changed which
@@ -129,6 +132,7 @@ func (p Places) Free() int { return max(0, p.Capacity-p.Taken) }
 
 // BatchReader is an optional capability of a [Tx]: reading many
 // applications in one call, in the order of ids, leaving out unknown ids.
+// A database adapter locks the rows it read until the step ends.
 // Allocation rounds use it to read a batch of offers at once; a Tx without
 // it is read one application at a time.
 type BatchReader interface {

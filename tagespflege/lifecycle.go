@@ -137,6 +137,16 @@ func (r *Referral) Close(reason CloseReason, at time.Time, actor string) error {
 	return nil
 }
 
+// Anonymize erases what a referral holds about the family beyond ids and
+// statistics: the Fachberatung's notes. It is part of a family's erasure
+// and of retention; the lifecycle (dates, statuses, minder ids) stays.
+func (r *Referral) Anonymize(at time.Time) {
+	for i := range r.History {
+		r.History[i].Note = ""
+	}
+	r.UpdatedAt = at.UTC()
+}
+
 // step moves the referral to ev.Status and appends ev to its history.
 func (r *Referral) step(ev Event) error {
 	if !CanTransition(r.Status, ev.Status) {

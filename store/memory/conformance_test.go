@@ -21,6 +21,7 @@ func TestConformance(t *testing.T) {
 			// The in-memory store lives as long as the process: a second
 			// instance in the process shares it.
 			Reopen: func(*testing.T) app.Store { return s },
+			Dump:   func(t *testing.T) string { return memory.Dump(t, s) },
 		}
 	})
 }

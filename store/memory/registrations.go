@@ -13,7 +13,7 @@ import (
 type regData struct {
 	apps   map[string]*registration.Application
 	byKey  map[string]string // family \x00 idempotency key -> id
-	active map[string]string // child key \x00 year -> id of the active application
+	active map[string]string // family \x00 child key \x00 year -> id of the active application
 	seq    map[string]int64
 	places map[registration.PlaceKey]registration.Places
 	audit  []registration.AuditEntry
@@ -27,6 +27,12 @@ func newRegData() regData {
 		seq:    map[string]int64{},
 		places: map[registration.PlaceKey]registration.Places{},
 	}
+}
+
+// activeKey is the key of the rule "one active application per child,
+// family and Kita year".
+func activeKey(a registration.Application) string {
+	return a.FamilyID + "\x00" + a.ChildKey + "\x00" + a.Year
 }
 
 func active(s registration.Status) bool {
@@ -204,7 +210,7 @@ func (x regTx) Insert(ctx context.Context, a registration.Application) error {
 			return registration.ErrDuplicate
 		}
 	}
-	childKey := a.ChildKey + "\x00" + a.Year
+	childKey := activeKey(a)
 	if a.ChildKey != "" && active(a.Status) {
 		if _, ok := r.active[childKey]; ok {
 			return registration.ErrDuplicate
@@ -232,8 +238,8 @@ func (x regTx) Update(ctx context.Context, a registration.Application) error {
 	if old.Version != a.Version {
 		return registration.ErrConflict
 	}
-	oldKey := old.ChildKey + "\x00" + old.Year
-	newKey := a.ChildKey + "\x00" + a.Year
+	oldKey := activeKey(*old)
+	newKey := activeKey(a)
 	if old.ChildKey != "" && active(old.Status) && r.active[oldKey] == a.ID {
 		deleteKey(x.t, r.active, oldKey)
 	}
@@ -364,6 +370,20 @@ func (x regTx) EraseFamilyMessages(ctx context.Context, familyID string) (int, e
 	n := 0
 	for id, m := range x.t.d.outbox.msgs {
 		if familyID != "" && m.FamilyID == familyID {
+			deleteKey(x.t, x.t.d.outbox.msgs, id)
+			n++
+		}
+	}
+	return n, nil
+}
+
+func (x regTx) EraseSubjectMessages(ctx context.Context, subjectIDs ...string) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	n := 0
+	for id, m := range x.t.d.outbox.msgs {
+		if m.Subject != "" && slices.Contains(subjectIDs, m.Subject) {
 			deleteKey(x.t, x.t.d.outbox.msgs, id)
 			n++
 		}

@@ -5,8 +5,10 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"os"
+	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/kitaportal/kitaportal/app"
@@ -108,6 +110,7 @@ func TestConformance(t *testing.T) {
 			Reopen: func(t *testing.T) app.Store {
 				return db.open(t, db.schemas[s], 0)
 			},
+			Dump: func(t *testing.T) string { return db.dump(t, db.schemas[s]) },
 		}
 	})
 }
@@ -123,4 +126,34 @@ func TestOpenMigratesOnceAndAgain(t *testing.T) {
 	if _, err := s.Registrations().Places(context.Background(), "2021/2022"); err != nil {
 		t.Errorf("after Close of a store made with New: %v", err)
 	}
+}
+
+// dump returns every row of every table of the schema as text.
+func (d *testDB) dump(tb testing.TB, schema string) string {
+	tb.Helper()
+	ctx := context.Background()
+	rows, err := d.admin.Query(ctx, `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`, schema)
+	if err != nil {
+		tb.Fatalf("list tables: %v", err)
+	}
+	tables, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		tb.Fatalf("list tables: %v", err)
+	}
+	if len(tables) == 0 {
+		tb.Fatalf("schema %s has no tables", schema)
+	}
+	var b strings.Builder
+	for _, table := range tables {
+		var text *string
+		q := `SELECT string_agg(t::text, E'\n') FROM ` + pgx.Identifier{schema, table}.Sanitize() + ` t`
+		if err := d.admin.QueryRow(ctx, q).Scan(&text); err != nil {
+			tb.Fatalf("dump %s: %v", table, err)
+		}
+		b.WriteString(table + ":\n")
+		if text != nil {
+			b.WriteString(*text + "\n")
+		}
+	}
+	return b.String()
 }

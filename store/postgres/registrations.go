@@ -189,7 +189,8 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9) ON CONFLICT DO NOTHING`,
 }
 
 // Update stores a with Version+1 when the stored version is a.Version. The
-// statement itself refuses a second active application of the same child,
+// statement itself refuses a second active application of the same child
+// in the same family,
 // so that the transaction stays usable after ErrDuplicate; the unique index
 // still decides between concurrent writers.
 func (x regTx) Update(ctx context.Context, a registration.Application) error {
@@ -205,7 +206,7 @@ func (x regTx) Update(ctx context.Context, a registration.Application) error {
 	tag, err := x.tx.Exec(ctx, `UPDATE applications SET family_id = $3, year = $4, child_key = $5,
 idempotency_key = $6, status = $7, submitted_at = $8, kita_ids = $9, version = version + 1, doc = $10
 WHERE id = $1 AND version = $2
-AND NOT ($11 AND EXISTS (SELECT 1 FROM applications o WHERE o.child_key = $5 AND o.year = $4
+AND NOT ($11 AND EXISTS (SELECT 1 FROM applications o WHERE o.family_id = $3 AND o.child_key = $5 AND o.year = $4
 	AND o.id <> $1 AND o.status NOT IN ('withdrawn', 'expired')))`,
 		a.ID, read, a.FamilyID, a.Year, a.ChildKey, a.IdempotencyKey, a.Status.String(), a.SubmittedAt,
 		kitaIDs(a), doc, a.ChildKey != "" && active(a.Status))
@@ -298,6 +299,20 @@ func (x regTx) EraseFamilyMessages(ctx context.Context, familyID string) (int, e
 	tag, err := x.tx.Exec(ctx, `DELETE FROM messages WHERE family_id = $1`, familyID)
 	if err != nil {
 		return 0, wrap(ctx, "erase family messages", err)
+	}
+	return int(tag.RowsAffected()), nil
+}
+
+func (x regTx) EraseSubjectMessages(ctx context.Context, subjectIDs ...string) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	if len(subjectIDs) == 0 {
+		return 0, nil
+	}
+	tag, err := x.tx.Exec(ctx, `DELETE FROM messages WHERE subject_id = ANY($1) AND subject_id <> ''`, subjectIDs)
+	if err != nil {
+		return 0, wrap(ctx, "erase subject messages", err)
 	}
 	return int(tag.RowsAffected()), nil
 }
@@ -470,7 +485,9 @@ func (x regTx) ApplicationsByID(ctx context.Context, ids []string) ([]registrati
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	rows, err := x.tx.Query(ctx, `SELECT version, doc FROM applications WHERE id = ANY($1::text[])`, ids)
+	// The rows stay locked until the step ends (in id order, so that two
+	// steps lock alike): a concurrent change waits instead of failing the step.
+	rows, err := x.tx.Query(ctx, `SELECT version, doc FROM applications WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`, ids)
 	if err != nil {
 		return nil, wrap(ctx, "read applications", err)
 	}

@@ -139,8 +139,8 @@ func regIDs(apps []registration.Application) string {
 
 // RunRegistrations checks an adapter's [registration.Store]: insert, read,
 // update and list of applications; ErrNotFound, ErrExists, ErrDuplicate
-// (idempotency key per family, one active application per child and Kita
-// year) and ErrConflict; ordering, paging and every query filter; round
+// (idempotency key per family, one active application per child, family
+// and Kita year) and ErrConflict; ordering, paging and every query filter; round
 // trips of awkward values; sequences; all-or-nothing atomic steps across
 // the application, the referral and the outbox; the race for the last place
 // of a Kita, which exactly one of fifty steps wins; places; the audit
@@ -266,14 +266,17 @@ func RunRegistrations(t *testing.T, newStores Factory) {
 		}
 	})
 
-	t.Run("a child has one active application per Kita year", func(t *testing.T) {
+	t.Run("a child has one active application per family and Kita year", func(t *testing.T) {
 		s := newStores(t).Registrations
 		first := regApp("a1", "f1", "child-1", 0, "k1")
 		regInsert(t, s, first)
 		insert := func(a registration.Application) error {
 			return s.Atomic(ctx, func(tx registration.Tx) error { return tx.Insert(ctx, a) })
 		}
-		regIs(t, "second active", insert(regApp("a2", "f2", "child-1", 0, "k2")), registration.ErrDuplicate)
+		regIs(t, "second active", insert(regApp("a2", "f1", "child-1", 0, "k2")), registration.ErrDuplicate)
+		// Another family's child with the same key is not this family's
+		// business: the store keeps both (the Jugendamt reviews the match).
+		regOK(t, "the same key in another family", insert(regApp("a2b", "f2", "child-1", 0, "k2")))
 		next := regApp("a3", "f1", "child-1", 0, "k1")
 		next.Year = "2022/2023"
 		regOK(t, "another Kita year", insert(next))

@@ -19,6 +19,9 @@ type Stores struct {
 	// Reopen returns a second handle on the same backend, as a restarted
 	// or second instance of the portal would open it.
 	Reopen func(t *testing.T) app.Store
+	// Dump returns the text of everything the backend stores (every table
+	// or structure), for the erasure test to search.
+	Dump func(t *testing.T) string
 }
 
 // Factory returns fresh, empty stores of the adapter under test.
@@ -32,4 +35,5 @@ func Run(t *testing.T, newStores Factory) {
 	t.Run("Privacy", func(t *testing.T) { RunPrivacy(t, newStores) })
 	t.Run("Lifecycle", func(t *testing.T) { RunLifecycle(t, newStores) })
 	t.Run("UnitOfWork", func(t *testing.T) { RunUnitOfWork(t, newStores) })
+	t.Run("Erasure", func(t *testing.T) { RunErasure(t, newStores) })
 }

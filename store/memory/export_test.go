@@ -1,0 +1,36 @@
+package memory
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/kitaportal/kitaportal/registration"
+)
+
+// Dump returns every structure of the store as JSON text, for the
+// conformance suite's search for personal data after an erasure.
+func Dump(t *testing.T, s *Store) string {
+	t.Helper()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	d := s.data
+	all := map[string]any{
+		"apps": d.reg.apps, "by_key": d.reg.byKey, "active": d.reg.active, "seq": d.reg.seq,
+		"places": placesList(d.reg.places), "audit": d.reg.audit,
+		"referrals": d.tp.referrals, "minders": d.tp.minders, "groups": d.tp.groups,
+		"messages": d.outbox.msgs, "kita_edits": d.cat.edits,
+	}
+	b, err := json.Marshal(all)
+	if err != nil {
+		t.Fatalf("dump: %v", err)
+	}
+	return string(b)
+}
+
+func placesList(m map[registration.PlaceKey]registration.Places) []registration.Places {
+	out := make([]registration.Places, 0, len(m))
+	for _, p := range m {
+		out = append(out, p)
+	}
+	return out
+}
