@@ -305,7 +305,7 @@ func (h *Handler) registerParent() {
 	post.Responses["200"] = &replay
 
 	huma.Register(h.api, secured(op(http.MethodGet, "/applications", "listApplications",
-		"The applications the caller may see (a family its own, a carrier its inbox, the Jugendamt all)", "Applications", http.StatusUnprocessableEntity)),
+		"The applications the caller may see (a family its own, a carrier its inbox, the Jugendamt all)", "Applications", http.StatusNotFound, http.StatusUnprocessableEntity)),
 		func(ctx context.Context, in *listInput) (*listOut, error) {
 			actor, err := h.actor(ctx)
 			if err != nil {

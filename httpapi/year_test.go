@@ -166,13 +166,7 @@ func year(t *testing.T, e *env) {
 	require.Len(t, refs, 1)
 	r = e.call(http.MethodPost, "/api/v1/referrals/"+refs[0].ID+"/contacted", fb, map[string]string{"note": "Rückruf vereinbart"})
 	require.Equal(t, http.StatusOK, r.status, string(r.body))
-	var minder tagespflege.Minder
-	for _, m := range bochum.Minders(1, e.clock.Now().UTC()) {
-		if m.District == "I" {
-			minder = m
-			break
-		}
-	}
+	minder := sampleMinder(e)
 	r = e.call(http.MethodPost, "/api/v1/districts/I/minders", fb, minder)
 	require.Equal(t, http.StatusCreated, r.status, string(r.body))
 	r = e.call(http.MethodPost, "/api/v1/referrals/"+refs[0].ID+"/place", fb, map[string]string{"minder_id": minder.ID, "start": e.start.String()})
@@ -250,3 +244,13 @@ func pdfText(t *testing.T, pdf []byte) string {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// sampleMinder is a child-minder of district I from Bochum's sample data.
+func sampleMinder(e *env) tagespflege.Minder {
+	for _, m := range bochum.Minders(1, e.clock.Now().UTC()) {
+		if m.District == "I" {
+			return m
+		}
+	}
+	panic("no sample minder in district I")
+}
