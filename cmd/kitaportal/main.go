@@ -4,6 +4,7 @@
 //	kitaportal allocate -instance FILE [-mechanism deferred-acceptance|kita-proposing|immediate-acceptance] [-seed N] [-explain]
 //	kitaportal verify -instance FILE -result FILE
 //	kitaportal simulate [-size bochum|nrw] [-applicants N] [-facilities N] [-choices N] [-capacity N] [-bands] [-seed N]
+//	kitaportal serve [-profile bochum|DIR] [-addr :8080] [-postgres URL] [-mail memory|smtp://...] [-demo | -oidc-issuer URL -oidc-client ID -oidc-roles VALUE=ROLE,...]
 //
 // allocate prints the result JSON on standard output. verify exits 0 when
 // the result respects capacities, quotas, fixed placements and choices and
@@ -39,6 +40,7 @@ const usage = `usage:
   kitaportal allocate -instance FILE [-mechanism deferred-acceptance|kita-proposing|immediate-acceptance] [-seed N] [-explain]
   kitaportal verify -instance FILE -result FILE
   kitaportal simulate [-size bochum|nrw] [-applicants N] [-facilities N] [-choices N] [-capacity N] [-bands] [-seed N]
+  kitaportal serve [-profile bochum|DIR] [-addr :8080] [-postgres URL] [-mail memory|smtp://...] [-demo | -oidc-issuer URL -oidc-client ID -oidc-roles VALUE=ROLE,...]
 `
 
 func main() {
@@ -58,6 +60,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return verify(args[1:], stdout, stderr)
 	case "simulate":
 		return simulate(args[1:], stdout, stderr)
+	case "serve":
+		return serve(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
