@@ -3,6 +3,7 @@ package httpapi
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net/http"
 	"reflect"
 	"strconv"
@@ -139,8 +140,8 @@ func (in searchInput) query() (kita.Query, error) {
 		}
 	}
 	if in.BirthDate != "" || in.StartDate != "" {
-		birth, err1 := date.AutoParse(in.BirthDate)
-		start, err2 := date.AutoParse(in.StartDate)
+		birth, err1 := parseDate(in.BirthDate)
+		start, err2 := parseDate(in.StartDate)
 		if err1 != nil {
 			c.Add("birth_date", kita.CodeQuery, kita.ErrQuery)
 		}
@@ -156,6 +157,20 @@ func (in searchInput) query() (kita.Query, error) {
 	}
 	return q, q.Validate()
 }
+
+// parseDate reads an ISO 8601 date (YYYY-MM-DD). github.com/rickb777/date
+// v1.22.0 panics on some malformed dates ("00000-00") instead of
+// returning an error; such a panic is an error here.
+func parseDate(s string) (d date.Date, err error) {
+	defer func() {
+		if recover() != nil {
+			err = errDate
+		}
+	}()
+	return date.ParseISO(s)
+}
+
+var errDate = errors.New("httpapi: not a date")
 
 // parsePoint reads "lat,lon".
 func parsePoint(s string) (geo.Point, bool) {
