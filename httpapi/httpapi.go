@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -33,7 +34,7 @@ const Prefix = "/api/v1"
 // Paths are the patterns a city's server mounts the [Handler] at (the
 // portal's pages may take "/"): the API, its description, the health
 // checks and the metrics.
-var Paths = []string{Prefix + "/", "/openapi.json", "/healthz", "/readyz", "/metrics"}
+var Paths = []string{Prefix + "/", "/openapi.json", "/openapi-3.0.json", "/healthz", "/readyz", "/metrics"}
 
 // Config wires a [Handler]. App, Authenticator and Ready are required.
 type Config struct {
@@ -104,6 +105,7 @@ type Handler struct {
 	limits  Limits
 	api     huma.API
 	spec    []byte
+	spec30  []byte
 	handler http.Handler
 	metrics *metrics
 }
@@ -138,6 +140,21 @@ func New(cfg Config) (*Handler, error) {
 		return nil, err
 	}
 	h.spec = append(spec, '\n')
+	// The same description as OpenAPI 3.0.3, for generators that do not
+	// read 3.1 yet (oapi-codegen).
+	down, err := h.api.OpenAPI().Downgrade()
+	if err != nil {
+		return nil, err
+	}
+	var indented bytes.Buffer
+	if err := json.Indent(&indented, down, "", "  "); err != nil {
+		return nil, err
+	}
+	h.spec30 = append(indented.Bytes(), '\n')
+	mux.HandleFunc("GET /openapi-3.0.json", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(h.spec30)
+	})
 	mux.HandleFunc("GET /openapi.json", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(h.spec)
@@ -205,8 +222,12 @@ func schemaName(t reflect.Type, hint string) string {
 	return strings.ToUpper(pkg[:1]) + pkg[1:] + name
 }
 
-// Spec returns the OpenAPI description the Handler serves at /openapi.json.
+// Spec returns the OpenAPI 3.1 description the Handler serves at /openapi.json.
 func (h *Handler) Spec() []byte { return append([]byte(nil), h.spec...) }
+
+// Spec30 returns the same description as OpenAPI 3.0.3, served at
+// /openapi-3.0.json for generators that do not read 3.1 yet.
+func (h *Handler) Spec30() []byte { return append([]byte(nil), h.spec30...) }
 
 // ServeHTTP implements http.Handler.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.handler.ServeHTTP(w, r) }

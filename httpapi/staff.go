@@ -46,6 +46,11 @@ type RoundSummary struct {
 	DurationSeconds float64 `json:"duration_seconds"`
 }
 
+// Erasure says what an erasure did.
+type Erasure struct {
+	Erased int `json:"erased" doc:"Applications whose personal data was erased."`
+}
+
 type yearQuery struct {
 	Year string `query:"year" required:"true" maxLength:"16" doc:"The Kita year, as the profile labels it (2027/2028)."`
 }
@@ -333,11 +338,7 @@ func (h *Handler) registerJugendamt() {
 			return &struct{ Body registration.Export }{Body: ex}, nil
 		})
 	huma.Register(h.api, secured(op(http.MethodDelete, "/families/{family_id}", "eraseFamily", "Erase a family's personal data (DSGVO Art. 17)", "Families", http.StatusNotFound)),
-		func(ctx context.Context, in *familyPath) (*struct {
-			Body struct {
-				Erased int `json:"erased" doc:"Applications whose personal data was erased."`
-			}
-		}, error) {
+		func(ctx context.Context, in *familyPath) (*struct{ Body Erasure }, error) {
 			actor, err := h.actor(ctx)
 			if err != nil {
 				return nil, err
@@ -346,13 +347,7 @@ func (h *Handler) registerJugendamt() {
 			if err != nil {
 				return nil, h.fail(ctx, err)
 			}
-			out := &struct {
-				Body struct {
-					Erased int `json:"erased" doc:"Applications whose personal data was erased."`
-				}
-			}{}
-			out.Body.Erased = n
-			return out, nil
+			return &struct{ Body Erasure }{Body: Erasure{Erased: n}}, nil
 		})
 	huma.Register(h.api, secured(op(http.MethodGet, "/audit", "auditTrail", "The audit trail (the Jugendamt)", "Jugendamt", http.StatusNotFound)),
 		func(ctx context.Context, in *struct {
