@@ -13,14 +13,24 @@
 // # Starting
 //
 // [Open] wires a municipality profile, a Kita catalogue, a store (in memory
-// by default, PostgreSQL by a URL) and a message transport into a [Portal]
-// with ready services:
+// when nil) and a message transport (required: name
+// notify.NewMemoryTransport() for tests) into a [Portal], the application
+// layer of package app:
 //
 //	profile, _ := bochum.Profile()
 //	catalogue, _ := bochum.Catalogue() // sample data
-//	portal, err := kitaportal.Open(ctx, kitaportal.Config{Profile: profile, Catalogue: catalogue})
-//	receipt, err := portal.Registrations.Submit(ctx, guardian, familyID, input)
-//	portal.Dispatcher.RunOnce(ctx) // delivers the confirmation
+//	portal, err := kitaportal.Open(ctx, kitaportal.Config{
+//		Profile: profile, Catalogue: catalogue, Transport: notify.NewMemoryTransport(),
+//	})
+//	receipt, err := portal.Registrations.Submit(ctx, access.NewGuardian("g1", "family-1"), input)
+//	portal.Dispatcher.RunOnce(ctx)                                  // delivers the confirmation
+//	msgs, err := portal.Registrations.Messages(ctx, guardian, "family-1") // what the family received
+//
+// For PostgreSQL the caller opens store/postgres and passes it in as
+// Config.Store; the root package links no database driver.
+//
+// Dates are github.com/rickb777/date date.Date; money is
+// github.com/shopspring/decimal decimal.Decimal.
 //
 // # Package tour
 //
@@ -29,7 +39,9 @@
 //   - kita: the Kita year calendar, ages and bands, care hours, Kitas and
 //     their carriers, the catalogue with search and CSV import.
 //   - district: Stadtbezirke and address-to-district rules.
-//   - access: who may see and change what (one place for every decision).
+//   - access: who may see and change what (one table for every decision).
+//   - app: the application layer: every use case, one access decision and
+//     one atomic step each, over the unit of work its Store port declares.
 //   - registration: the Voranmeldung, its validation, lifecycle, allocation
 //     rounds, place ledger, audit trail, export and erasure.
 //   - tagespflege: child-minders, Fachberatung offices, referrals.
@@ -46,10 +58,13 @@
 // # Error contract
 //
 // Invalid input returns a problem.List (errors.Is with problem.ErrInvalid
-// and each rule's sentinel; errors.As for the list; [Portal.Translator]
-// gives German and English texts). Access denials are access.ErrDenied,
-// whether or not the record exists. State errors are the sentinels of the
-// package that owns the rule. No error string carries personal data.
+// and each rule's sentinel; errors.As for the list). Access denials are
+// access.ErrDenied, whether or not the record exists. State errors are the
+// sentinels of the package that owns the rule, each with a kind
+// (problem.KindOf) and a stable code whose German and English texts the
+// Portal's Translator gives. [Open] fails with [ErrNoCatalogue] or
+// [ErrNoTransport] rather than default silently. No error string carries
+// personal data.
 //
 // # Glossary
 //

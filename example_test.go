@@ -50,7 +50,7 @@ func ExampleOpen() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(receipt.Application.Reference, receipt.Application.Status)
+	fmt.Println(receipt.Application.Reference, receipt.Application.Status())
 	if _, err := portal.Dispatcher.RunOnce(ctx); err != nil {
 		fmt.Println(err)
 	}

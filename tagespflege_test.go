@@ -34,10 +34,10 @@ func TestTagespflegePlacement(t *testing.T) {
 		assert.Equal(t, tagespflege.Placed, ref.Status)
 		a, err := w.p.Registrations.Get(w.ctx, access.NewJugendamt("ja"), w.app.ID)
 		require.NoError(t, err)
-		assert.Equal(t, registration.Withdrawn, a.Status)
-		assert.Equal(t, "placed_in_tagespflege", a.History[len(a.History)-1].Reason)
+		assert.Equal(t, registration.Withdrawn, a.Status())
+		assert.Equal(t, "placed_in_tagespflege", a.History()[len(a.History())-1].Reason)
 		assert.Empty(t, a.OpenChoices())
-		assert.Nil(t, a.Offer, "the offered Kita place is given back")
+		assert.Nil(t, a.Offer(), "the offered Kita place is given back")
 		places, err := w.store.Registrations().Places(w.ctx, "2027/2028")
 		require.NoError(t, err)
 		for _, p := range places {
@@ -53,7 +53,7 @@ func TestTagespflegePlacement(t *testing.T) {
 		assert.ErrorIs(t, err, tagespflege.ErrTransition)
 		a, err := w.p.Registrations.Get(w.ctx, access.NewJugendamt("ja"), w.app.ID)
 		require.NoError(t, err)
-		assert.Equal(t, registration.Accepted, a.Status)
+		assert.Equal(t, registration.Accepted, a.Status())
 	})
 
 	t.Run("a minder without a free place leaves the Kita choices untouched", func(t *testing.T) {
@@ -69,7 +69,7 @@ func TestTagespflegePlacement(t *testing.T) {
 		assert.ErrorIs(t, err, tagespflege.ErrMinderFull)
 		a, err := w.p.Registrations.Get(w.ctx, access.NewJugendamt("ja"), w.app.ID)
 		require.NoError(t, err)
-		assert.Equal(t, registration.Confirmed, a.Status, "placement and release are one step")
+		assert.Equal(t, registration.Confirmed, a.Status(), "placement and release are one step")
 	})
 
 	t.Run("a Fachberatung never receives the application, on a first or a repeated placement", func(t *testing.T) {

@@ -1,6 +1,10 @@
-// Package access decides who may see and change what, in one place. Every
-// service call of kitaportal names an [Actor]; the services ask this
-// package before they read or write, and they filter lists through it.
+// Package access decides who may see and change what, in one table. Every
+// use case of kitaportal names an [Actor] and an [Operation]; [Can] looks
+// the pair (operation, role) up in the table and applies its [Rule]
+// (Never, Own, Always) to the record's [Subject]. Nothing else in the
+// module asks for a role; lists narrow themselves with [Scope],
+// [FamilyOf] and [NarrowKitas]. The access-matrix test of package app is
+// generated from the table ([Operations], [Roles], [RuleOf]).
 //
 // The rules (DESIGN "Who may see what"):
 //   - a Guardian (Erziehungsberechtigte/r) sees and changes only the
@@ -17,7 +21,8 @@
 // # Error contract
 //
 // A denial is [ErrDenied], whether or not the record exists, so that a
-// denial never tells an outsider that a record is there. Services return
+// denial never tells an outsider that a record is there; its kind is
+// problem.NotFound and its code [CodeDenied] ([Messages]). Services return
 // ErrDenied also for unknown records when the actor could not have seen
 // them anyway.
 //

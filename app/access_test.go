@@ -93,6 +93,10 @@ var invokers = map[access.Operation][]invoker{
 			_, err := w.app.Registrations.ExpireYear(w.ctx, a, "2027/2028")
 			return err
 		}},
+		{"LapseOffers", offered, func(w *world, a access.Actor) error {
+			_, err := w.app.Registrations.LapseOffers(w.ctx, a)
+			return err
+		}},
 		{"ApplyRetention", nil, func(w *world, a access.Actor) error {
 			_, err := w.app.Registrations.ApplyRetention(w.ctx, a)
 			return err

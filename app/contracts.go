@@ -37,16 +37,17 @@ type ContractRequest struct {
 // Generate builds the contract of an accepted place: the carrier of the
 // Kita, represented by the Kita's head, and the guardians; dates from the
 // profile's calendar, fees from its fee schedule. The family, the Kita's
-// carrier and the Jugendamt may generate it.
+// carrier and the Jugendamt may generate it. The first generation tells the
+// family that its contract is ready (a notify.ContractReady message).
 func (c *Contracts) Generate(ctx context.Context, actor access.Actor, req ContractRequest) (contract.Contract, error) {
 	a, err := c.app.Registrations.Get(ctx, actor, req.ApplicationID)
 	if err != nil {
 		return contract.Contract{}, err
 	}
-	if a.Offer == nil || (a.Status != registration.Accepted && a.Status != registration.Contracted) {
+	if a.Offer() == nil || (a.Status() != registration.Accepted && a.Status() != registration.Contracted) {
 		return contract.Contract{}, ErrNotAccepted
 	}
-	k, ok := c.app.Catalogue.Get(a.Offer.KitaID)
+	k, ok := c.app.Catalogue.Get(a.Offer().KitaID)
 	if !ok {
 		return contract.Contract{}, ErrNotAccepted
 	}
@@ -79,7 +80,15 @@ func (c *Contracts) Generate(ctx context.Context, actor access.Actor, req Contra
 			Name: g.GivenName + " " + g.FamilyName, Address: a.Address, Email: g.Email, Phone: g.Phone,
 		})
 	}
-	return contract.Generate(d, c.app.Profile.Contract)
+	ct, err := contract.Generate(d, c.app.Profile.Contract)
+	if err != nil {
+		return contract.Contract{}, err
+	}
+	// The family hears once that its contract is ready.
+	if _, err := c.app.reg.NotifyContractReady(ctx, actor, a.ID); err != nil {
+		return contract.Contract{}, err
+	}
+	return ct, nil
 }
 
 // Render writes the contract as PDF; nothing is written on error.

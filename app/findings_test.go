@@ -89,19 +89,19 @@ func TestOfferLapse(t *testing.T) {
 	forEach(t, func(t *testing.T, w *world) {
 		a, err := w.app.Registrations.Offer(w.ctx, staffT01, w.appA.ID, w.kitas[0])
 		require.NoError(t, err)
-		require.NotNil(t, a.Offer)
+		require.NotNil(t, a.Offer())
 		t.Run("accepting two weeks after RespondBy fails with a rule-named error", func(t *testing.T) {
-			y, m, d := a.Offer.RespondBy.AddDate(0, 0, 14).Date()
+			y, m, d := a.Offer().RespondBy.AddDate(0, 0, 14).Date()
 			*w.now = time.Date(y, m, d, 10, 0, 0, 0, berlin)
 			_, err := w.app.Registrations.Accept(w.ctx, guardianA, w.appA.ID)
 			require.ErrorIs(t, err, registration.ErrOfferLapsed)
 			assert.Equal(t, problem.WrongState, problem.KindOf(err))
 			got, err := w.app.Registrations.Get(w.ctx, guardianA, w.appA.ID)
 			require.NoError(t, err)
-			assert.Equal(t, registration.Offered, got.Status)
+			assert.Equal(t, registration.Offered, got.Status())
 		})
 		t.Run("accepting on the RespondBy day succeeds", func(t *testing.T) {
-			y, m, d := a.Offer.RespondBy.Date()
+			y, m, d := a.Offer().RespondBy.Date()
 			*w.now = time.Date(y, m, d, 23, 0, 0, 0, berlin)
 			_, err := w.app.Registrations.Accept(w.ctx, guardianA, w.appA.ID)
 			require.NoError(t, err)
@@ -187,7 +187,7 @@ func TestDuplicatesStayInTheFamily(t *testing.T) {
 		})
 		t.Run("another family with the same child is accepted, told nothing and flagged for review", func(t *testing.T) {
 			b := w.submit(t, guardianB, "Lotte", nil)
-			assert.Equal(t, registration.Confirmed, b.Status)
+			assert.Equal(t, registration.Confirmed, b.Status())
 			assert.Empty(t, b.Flags)
 			reviews, err := w.app.Registrations.Reviews(w.ctx, jugendamt)
 			require.NoError(t, err)
@@ -211,7 +211,7 @@ func TestDuplicatesStayInTheFamily(t *testing.T) {
 				require.NoError(t, err)
 				a, err := w.app.Registrations.Get(w.ctx, guardianA, w.appA.ID)
 				require.NoError(t, err)
-				assert.Equal(t, registration.Confirmed, a.Status)
+				assert.Equal(t, registration.Confirmed, a.Status())
 			})
 		})
 	})
@@ -228,7 +228,7 @@ func TestOneToday(t *testing.T) {
 			assert.Positive(t, free, "the minder's licence starts today")
 			a, err := w.app.Registrations.Offer(w.ctx, jugendamt, w.appA.ID, w.kitas[0])
 			require.NoError(t, err)
-			assert.Equal(t, first.AddDate(0, 0, w.app.Profile.Registration.OfferDays), a.Offer.RespondBy)
+			assert.Equal(t, first.AddDate(0, 0, w.app.Profile.Registration.OfferDays), a.Offer().RespondBy)
 		})
 	})
 }
@@ -244,8 +244,8 @@ func TestPlaceWithMinder(t *testing.T) {
 			assert.Equal(t, tagespflege.Placed, ref.Status)
 			a, err := w.app.Registrations.Get(w.ctx, jugendamt, w.appA.ID)
 			require.NoError(t, err)
-			assert.Equal(t, registration.Withdrawn, a.Status)
-			assert.Nil(t, a.Offer)
+			assert.Equal(t, registration.Withdrawn, a.Status())
+			assert.Nil(t, a.Offer())
 			places, err := w.store.Registrations().Places(w.ctx, "2027/2028")
 			require.NoError(t, err)
 			for _, p := range places {
@@ -286,6 +286,32 @@ func TestFamilyMessages(t *testing.T) {
 			}
 			assert.Equal(t, 1, kinds[notify.Referral])
 			assert.Equal(t, 1, kinds[notify.Confirmation])
+		})
+	})
+}
+
+func TestContractReady(t *testing.T) {
+	forEach(t, func(t *testing.T, w *world) {
+		t.Run("the family hears once that its contract is ready", func(t *testing.T) {
+			_, err := w.app.Registrations.Offer(w.ctx, jugendamt, w.appA.ID, w.kitas[0])
+			require.NoError(t, err)
+			_, err = w.app.Registrations.Accept(w.ctx, guardianA, w.appA.ID)
+			require.NoError(t, err)
+			for range 2 {
+				ct, err := w.app.Contracts.Generate(w.ctx, staffT01, app.ContractRequest{ApplicationID: w.appA.ID})
+				require.NoError(t, err)
+				assert.NotEmpty(t, ct.Number())
+			}
+			msgs, err := w.app.Registrations.Messages(w.ctx, guardianA, "A")
+			require.NoError(t, err)
+			n := 0
+			for _, m := range msgs {
+				if m.Kind == notify.ContractReady {
+					n++
+					assert.Contains(t, m.Body, "Lotte")
+				}
+			}
+			assert.Equal(t, 1, n)
 		})
 	})
 }

@@ -344,3 +344,12 @@ func (r *Registrations) Reviews(ctx context.Context, actor access.Actor) ([]regi
 	}
 	return out, nil
 }
+
+// LapseOffers is the daily scheduled use case of offers (run it once a day,
+// as the system): offers not accepted by their RespondBy date lapse (the
+// place goes back; the application waits with its remaining choices), and
+// families whose offer lapses within the profile's ReminderDays are
+// reminded once. Every change is audited.
+func (r *Registrations) LapseOffers(ctx context.Context, actor access.Actor) (registration.LapseReport, error) {
+	return r.svc.LapseOffers(ctx, actor)
+}

@@ -123,7 +123,7 @@ func (r *Reports) Year(ctx context.Context, actor access.Actor, year string) (Ye
 	children := map[string]bool{}
 	withKita := 0
 	for _, a := range apps {
-		if a.Status == registration.Withdrawn {
+		if a.Status() == registration.Withdrawn {
 			continue
 		}
 		rep.Applications++
@@ -152,10 +152,10 @@ func (r *Reports) Year(ctx context.Context, actor access.Actor, year string) (Ye
 		first, _ := r.catalogue.Get(a.Choices[0].KitaID)
 		d := row(first.District, band)
 		d.Applications++
-		if placed(a.Status) {
+		if placed(a.Status()) {
 			rep.Placed++
 			d.Placed++
-			if a.Offer != nil && a.Offer.KitaID == a.Choices[0].KitaID {
+			if a.Offer() != nil && a.Offer().KitaID == a.Choices[0].KitaID {
 				rep.FirstChoice++
 			}
 		}

@@ -7,7 +7,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
+	"github.com/rickb777/date"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -35,12 +37,12 @@ func (w *world) roundState(t *testing.T) (offered int) {
 	apps, err := w.store.Registrations().Applications(w.ctx, registration.Query{Year: "2027/2028"})
 	require.NoError(t, err)
 	for _, a := range apps {
-		switch a.Status {
+		switch a.Status() {
 		case registration.Offered:
 			offered++
-			require.NotNil(t, a.Offer)
+			require.NotNil(t, a.Offer())
 		case registration.Withdrawn:
-			assert.Nil(t, a.Offer, "a withdrawn application holds an offer")
+			assert.Nil(t, a.Offer(), "a withdrawn application holds an offer")
 		}
 	}
 	places, err := w.store.Registrations().Places(w.ctx, "2027/2028")
@@ -159,6 +161,58 @@ func TestRoundCrash(t *testing.T) {
 			require.NoError(t, err)
 			assert.Positive(t, rep.Offers)
 			assert.Equal(t, rep.Offers, w.roundState(t))
+		})
+	})
+}
+
+func TestLapseOffers(t *testing.T) {
+	forEach(t, func(t *testing.T, w *world) {
+		a, err := w.app.Registrations.Offer(w.ctx, jugendamt, w.appA.ID, w.kitas[0])
+		require.NoError(t, err)
+		at := func(d date.Date) {
+			y, m, day := d.Date()
+			*w.now = time.Date(y, m, day, 6, 0, 0, 0, berlin)
+		}
+		days := w.app.Profile.Registration.ReminderDays
+		require.Positive(t, days, "Bochum's profile names a reminder")
+		t.Run("nothing happens before the reminder day", func(t *testing.T) {
+			at(a.Offer().RespondBy.AddDate(0, 0, -days-1))
+			rep, err := w.app.Registrations.LapseOffers(w.ctx, access.SystemActor)
+			require.NoError(t, err)
+			assert.Zero(t, rep)
+		})
+		t.Run("the family is reminded once, ReminderDays before RespondBy", func(t *testing.T) {
+			at(a.Offer().RespondBy.AddDate(0, 0, -days))
+			rep, err := w.app.Registrations.LapseOffers(w.ctx, access.SystemActor)
+			require.NoError(t, err)
+			assert.Equal(t, registration.LapseReport{Reminded: 1}, rep)
+			rep, err = w.app.Registrations.LapseOffers(w.ctx, access.SystemActor)
+			require.NoError(t, err)
+			assert.Zero(t, rep, "a second run the same day")
+			msgs, err := w.app.Registrations.Messages(w.ctx, guardianA, "A")
+			require.NoError(t, err)
+			kinds := map[notify.Kind]int{}
+			for _, m := range msgs {
+				kinds[m.Kind]++
+			}
+			assert.Equal(t, 1, kinds[notify.OfferReminder])
+		})
+		t.Run("the offer lapses the day after RespondBy and its place goes back", func(t *testing.T) {
+			at(a.Offer().RespondBy)
+			rep, err := w.app.Registrations.LapseOffers(w.ctx, access.SystemActor)
+			require.NoError(t, err)
+			assert.Zero(t, rep.Lapsed, "RespondBy is the last day to accept")
+			at(a.Offer().RespondBy.AddDate(0, 0, 1))
+			rep, err = w.app.Registrations.LapseOffers(w.ctx, access.SystemActor)
+			require.NoError(t, err)
+			assert.Equal(t, 1, rep.Lapsed)
+			got, err := w.app.Registrations.Get(w.ctx, guardianA, w.appA.ID)
+			require.NoError(t, err)
+			assert.Equal(t, registration.Declined, got.Status())
+			assert.Nil(t, got.Offer())
+			assert.Zero(t, w.roundState(t))
+			_, err = w.app.Registrations.LapseOffers(w.ctx, guardianA)
+			require.ErrorIs(t, err, access.ErrDenied)
 		})
 	})
 }

@@ -103,7 +103,8 @@ type ReferralData struct {
 	Language string
 }
 
-// OfferData fills the [Offer] templates: a Kita offers a place.
+// OfferData fills the [Offer] templates (a Kita offers a place) and the
+// [OfferReminder] templates (the offer is still unanswered).
 type OfferData struct {
 	Reference   string
 	ChildName   string
@@ -150,7 +151,7 @@ func checkData(kind Kind, data any) (ok bool, want string) {
 			return data != (*ReferralData)(nil), "ReferralData"
 		}
 		return false, "ReferralData"
-	case Offer:
+	case Offer, OfferReminder:
 		switch data.(type) {
 		case OfferData, *OfferData:
 			return data != (*OfferData)(nil), "OfferData"

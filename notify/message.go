@@ -39,12 +39,15 @@ const (
 	Withdrawal
 	// ContractReady tells a family that its care contract is ready.
 	ContractReady
+	// OfferReminder reminds a family of an unanswered offer a few days
+	// before it lapses (Erinnerung).
+	OfferReminder
 )
 
-var kindNames = [...]string{"", "confirmation", "referral", "offer", "withdrawal", "contract_ready"}
+var kindNames = [...]string{"", "confirmation", "referral", "offer", "withdrawal", "contract_ready", "offer_reminder"}
 
 // Valid reports whether k is a known kind.
-func (k Kind) Valid() bool { return k >= Confirmation && k <= ContractReady }
+func (k Kind) Valid() bool { return k >= Confirmation && k <= OfferReminder }
 
 // String returns the kind's stable name.
 func (k Kind) String() string {

@@ -21,6 +21,13 @@
 // from the rules (a maximum, an allowed set), never the input values, so an
 // error may be logged without leaking a child's name or birth date.
 //
+// Every other error a caller can receive is a [Sentinel]: a rule-named
+// error value with a [Kind] (invalid, not found, conflict, exists, wrong
+// state, unavailable) and a stable [Code]. [KindOf] classifies any error
+// (a List is Invalid; unknown errors are Unknown), so an HTTP layer maps
+// every error with one switch; [Translator.Error] words any error in German
+// or English, an unknown one as [CodeInternal] without its text.
+//
 // Struct-tag checks run through github.com/go-playground/validator/v10
 // ([Struct]); their German and English texts come from that library's own
 // translations. Domain rules name their codes in the package that owns the

@@ -1,6 +1,7 @@
 package registration
 
 import (
+	"encoding/json"
 	"github.com/kitaportal/kitaportal/problem"
 
 	"errors"
@@ -215,8 +216,10 @@ type Offer struct {
 	Band   kita.Band `json:"band"`
 	Round  int       `json:"round"`
 	At     time.Time `json:"at"`
-	// RespondBy is when the offer lapses without an answer.
+	// RespondBy is the last day to accept; the offer lapses after it.
 	RespondBy date.Date `json:"respond_by"`
+	// Reminded is set once the family was reminded of the offer.
+	Reminded bool `json:"reminded,omitempty"`
 }
 
 // Event is one step of an application's history.
@@ -252,9 +255,7 @@ type Application struct {
 	// ConsentAt is when the family consented to the processing of its data.
 	ConsentAt time.Time `json:"consent_at"`
 
-	Status Status `json:"status"`
-	Offer  *Offer `json:"offer,omitempty"`
-	Flags  []Flag `json:"flags,omitempty"`
+	Flags []Flag `json:"flags,omitempty"`
 
 	IdempotencyKey string `json:"idempotency_key,omitempty"`
 	// ChildKey identifies the child across applications: a hash of the
@@ -263,11 +264,100 @@ type Application struct {
 
 	SubmittedAt time.Time `json:"submitted_at"`
 	UpdatedAt   time.Time `json:"updated_at"`
-	Version     int64     `json:"version"`
-	History     []Event   `json:"history"`
 	// Anonymized marks an application whose personal data was erased; its
 	// statistics (year, district, choices, status) remain.
 	Anonymized bool `json:"anonymized,omitempty"`
+
+	// The lifecycle: changed only by the [Service]'s steps (transition,
+	// offers), read through Status, Offer, History and Version, and set
+	// by adapters through [Rehydrate].
+	status  Status
+	offer   *Offer
+	history []Event
+	version int64
+}
+
+// Status returns where the application stands in its lifecycle.
+func (a Application) Status() Status { return a.status }
+
+// Offer returns a copy of the open or accepted offer, or nil.
+func (a Application) Offer() *Offer {
+	if a.offer == nil {
+		return nil
+	}
+	o := *a.offer
+	return &o
+}
+
+// History returns a copy of the lifecycle's events, oldest first.
+func (a Application) History() []Event { return slices.Clone(a.history) }
+
+// Version returns the stored version the application was read with
+// (0: not stored yet); every write must name it.
+func (a Application) Version() int64 { return a.version }
+
+// Lifecycle is the lifecycle state of an application as a store keeps it.
+type Lifecycle struct {
+	Status  Status  `json:"status"`
+	Offer   *Offer  `json:"offer,omitempty"`
+	History []Event `json:"history"`
+	Version int64   `json:"version"`
+}
+
+// Lifecycle returns a copy of a's lifecycle, for adapters storing it.
+func (a Application) Lifecycle() Lifecycle {
+	return Lifecycle{Status: a.status, Offer: a.Offer(), History: a.History(), Version: a.version}
+}
+
+// Rehydrate returns a with the lifecycle l, as an adapter read it from
+// storage (or a test builds a stored application). It checks nothing: the
+// lifecycle was written by the Service's steps.
+func Rehydrate(a Application, l Lifecycle) Application {
+	a.status, a.version = l.Status, l.Version
+	a.history = slices.Clone(l.History)
+	a.offer = nil
+	if l.Offer != nil {
+		o := *l.Offer
+		a.offer = &o
+	}
+	return a
+}
+
+// AtVersion returns a with the stored version v: for adapters, which set
+// the version they store.
+func (a Application) AtVersion(v int64) Application {
+	a.version = v
+	return a
+}
+
+// applicationFields are an application's exported fields (no methods, so
+// that encoding/json does not call Application's own).
+type applicationFields Application
+
+// applicationJSON is the JSON form of an application: its fields and its
+// lifecycle side by side.
+type applicationJSON struct {
+	applicationFields
+	Status  Status  `json:"status"`
+	Offer   *Offer  `json:"offer,omitempty"`
+	Version int64   `json:"version"`
+	History []Event `json:"history"`
+}
+
+// MarshalJSON encodes the application with its lifecycle (for exports and
+// document stores).
+func (a Application) MarshalJSON() ([]byte, error) {
+	return json.Marshal(applicationJSON{applicationFields(a), a.status, a.offer, a.version, a.history})
+}
+
+// UnmarshalJSON decodes what MarshalJSON encoded.
+func (a *Application) UnmarshalJSON(b []byte) error {
+	var j applicationJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*a = Rehydrate(Application(j.applicationFields), Lifecycle{Status: j.Status, Offer: j.Offer, History: j.History, Version: j.Version})
+	return nil
 }
 
 // Clone returns a deep copy.
@@ -277,15 +367,12 @@ func (a Application) Clone() Application {
 	b.Choices = slices.Clone(a.Choices)
 	b.Criteria.SiblingKitaIDs = slices.Clone(a.Criteria.SiblingKitaIDs)
 	b.Flags = slices.Clone(a.Flags)
-	b.History = slices.Clone(a.History)
+	b.history = slices.Clone(a.history)
 	if a.TP != nil {
 		tp := *a.TP
 		b.TP = &tp
 	}
-	if a.Offer != nil {
-		o := *a.Offer
-		b.Offer = &o
-	}
+	b.offer = a.Offer()
 	return b
 }
 
@@ -304,11 +391,11 @@ func (a Application) Choice(kitaID string) (Choice, bool) {
 
 // transition moves the application to status to and records the event.
 func (a *Application) transition(to Status, at time.Time, actor, reason string) error {
-	if !CanTransition(a.Status, to) {
+	if !CanTransition(a.status, to) {
 		return ErrTransition
 	}
-	a.History = append(a.History, Event{At: at, Actor: actor, From: a.Status, To: to, Reason: reason})
-	a.Status = to
+	a.history = append(a.history, Event{At: at, Actor: actor, From: a.status, To: to, Reason: reason})
+	a.status = to
 	a.UpdatedAt = at
 	return nil
 }

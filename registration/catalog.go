@@ -5,6 +5,7 @@ import "github.com/kitaportal/kitaportal/problem"
 // Messages are the German and English texts of the registration codes.
 var Messages = problem.Catalog{
 	"de": {
+		"registration.rules_reminder_days":  "Die Erinnerung muss zwischen 0 (keine) und der Antwortfrist weniger einem Tag liegen.",
 		"registration.round_published":      "Diese Vergaberunde ist bereits veröffentlicht; eine spätere Runde trägt die nächste Nummer.",
 		"registration.offer_lapsed":         "Die Frist zur Annahme dieses Platzangebots ist abgelaufen.",
 		"registration.not_found":            "Diese Anmeldung wurde nicht gefunden.",
@@ -47,6 +48,7 @@ var Messages = problem.Catalog{
 		"registration.rules_periods":        "Die Fristen der Stadt sind ungültig.",
 	},
 	"en": {
+		"registration.rules_reminder_days":  "The reminder must lie between 0 (none) and one day less than the time to answer.",
 		"registration.round_published":      "This allocation round is published already; a later round takes the next number.",
 		"registration.offer_lapsed":         "The time to accept this offer has passed.",
 		"registration.not_found":            "This application was not found.",

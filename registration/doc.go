@@ -13,9 +13,21 @@
 // with the engine of package allocation, writing offers and taking places
 // from the place ledger.
 //
-// Every call names its actor (package access): a guardian sees only their
-// family's applications, a carrier's staff only those that chose its Kitas
-// and only in the Kita view, the Jugendamt everything.
+// The lifecycle of an [Application] (status, offer, history, version) is
+// unexported: it is read through methods and changed only by the Service's
+// steps; adapters store it through [Application.Lifecycle] and read it
+// back through [Rehydrate]. A child has one active application per family
+// and Kita year ([ErrDuplicate]); a match with another family's child is
+// never refused or acted on but recorded for the Jugendamt's review
+// ([AuditReview], [ReasonCrossFamilyMatch]). A round is published in one
+// step, once per Kita year and number ([ErrRoundPublished]); offers lapse
+// and families are reminded by [Service.LapseOffers].
+//
+// Every call names its actor and asks package access once: a guardian sees
+// only their family's applications, a carrier's staff only those that chose
+// its Kitas and only in the Kita view, the Jugendamt everything. The
+// application layer (package app) is the entry point; it validates ids and
+// wires one clock and one unit of work.
 //
 // # Error contract
 //
@@ -24,8 +36,9 @@
 // ("registration.too_many_choices") and the rule's sentinel
 // ([ErrTooManyChoices]); its German and English texts are in [Messages] and
 // in the validator's translations. Nothing is stored then. State errors are
-// sentinels: [ErrDuplicate], [ErrConflict], [ErrTransition], [ErrDeadline],
-// [ErrNoPlace]; access errors are access.ErrDenied, also for records that do
+// sentinels with a kind and a code: [ErrDuplicate], [ErrConflict],
+// [ErrTransition], [ErrDeadline], [ErrNoPlace], [ErrOfferLapsed],
+// [ErrRoundPublished]; access errors are access.ErrDenied, also for records that do
 // not exist. Error strings never carry names, birth dates or addresses.
 //
 // # Glossary

@@ -72,7 +72,7 @@ func ExampleService_Submit() {
 		return
 	}
 	a := rc.Application
-	fmt.Println(a.Reference, a.Status, a.Year, "district", a.District)
+	fmt.Println(a.Reference, a.Status(), a.Year, "district", a.District)
 	msgs, _ := st.Outbox().Messages(ctx, a.ID)
 	fmt.Println("To:", msgs[0].To)
 	fmt.Println("Subject:", msgs[0].Title)
@@ -128,7 +128,7 @@ func ExampleService_Submit_tagespflege() {
 	msgs, _ := st.Outbox().Messages(ctx, refs[0].ID)
 	fmt.Println("To:", msgs[0].To)
 	fmt.Println("Subject:", msgs[0].Title)
-	fmt.Println("family confirmed:", rc.Application.Status)
+	fmt.Println("family confirmed:", rc.Application.Status())
 	// Output:
 	// referrals in Wattenscheid: 1 for BO-2027-000001 open
 	// To: tagespflege-II@bochum.example

@@ -133,12 +133,12 @@ func (s *Service) enqueue(ctx context.Context, tx Tx, a Application, kind notify
 func (s *Service) lifecycleMessages(a Application, kind notify.Kind, now time.Time) ([]notify.Message, error) {
 	var data any
 	switch kind {
-	case notify.Offer:
-		k, _ := s.catalogue.Get(a.Offer.KitaID)
-		line := s.kitaLine(0, a.Offer.KitaID)
+	case notify.Offer, notify.OfferReminder:
+		k, _ := s.catalogue.Get(a.offer.KitaID)
+		line := s.kitaLine(0, a.offer.KitaID)
 		data = notify.OfferData{
 			Reference: a.Reference, ChildName: childName(a), KitaName: k.Name, KitaAddress: line.Address,
-			StartDate: noteDate(a.Start), Hours: int(a.Hours), RespondBy: noteDate(a.Offer.RespondBy),
+			StartDate: noteDate(a.Start), Hours: int(a.Hours), RespondBy: noteDate(a.offer.RespondBy),
 		}
 	case notify.Withdrawal:
 		data = notify.WithdrawalData{Reference: a.Reference, ChildName: childName(a), WithdrawnOn: noteDate(s.rules.today(now))}

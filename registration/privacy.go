@@ -45,8 +45,8 @@ func (a *Application) Anonymize(at time.Time) {
 	a.Criteria.HardshipReason = ""
 	a.IdempotencyKey = ""
 	a.ChildKey = ""
-	for i := range a.History {
-		a.History[i].Actor = ""
+	for i := range a.history {
+		a.history[i].Actor = ""
 	}
 	a.Anonymized = true
 	a.UpdatedAt = at
@@ -156,7 +156,7 @@ func (s *Service) Erase(ctx context.Context, actor access.Actor, familyID string
 			return err
 		}
 		for _, a := range apps {
-			if a.Status.Open() || a.Status == Offered || a.Status == Accepted {
+			if a.status.Open() || a.status == Offered || a.status == Accepted {
 				if err := s.end(ctx, tx, &a, Withdrawn, now, actor.String(), "erased_on_request"); err != nil {
 					return err
 				}
@@ -237,9 +237,9 @@ func (s *Service) ApplyRetention(ctx context.Context, actor access.Actor, r Rete
 			}
 			due := y.Last().AddDate(0, r.AnonymizeAfterMonths, 0)
 			switch {
-			case a.Status == Contracted:
+			case a.status == Contracted:
 				due = s.rules.Calendar.KitaEnd(a.Child.BirthDate).AddDate(0, r.ContractedAfterMonths, 0)
-			case a.Status.Open() || a.Status == Offered || a.Status == Accepted:
+			case a.status.Open() || a.status == Offered || a.status == Accepted:
 				continue // still in the running: expired or withdrawn first
 			}
 			if !today.After(due) {

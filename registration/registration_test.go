@@ -26,14 +26,14 @@ func TestSubmit(t *testing.T) {
 		rc, err := fx.svc.Submit(fx.ctx, guardian("f1"), "f1", validInput())
 		require.NoError(t, err)
 		a := rc.Application
-		assert.Equal(t, registration.Confirmed, a.Status)
+		assert.Equal(t, registration.Confirmed, a.Status())
 		assert.Equal(t, "BO-2027-000001", a.Reference)
 		assert.Equal(t, "2027/2028", a.Year)
 		assert.Equal(t, "I", a.District)
 		assert.Equal(t, []string{"k1", "k2", "k3"}, a.OpenChoices())
-		require.Len(t, a.History, 2)
-		assert.Equal(t, registration.Submitted, a.History[0].To)
-		assert.Equal(t, registration.Confirmed, a.History[1].To)
+		require.Len(t, a.History(), 2)
+		assert.Equal(t, registration.Submitted, a.History()[0].To)
+		assert.Equal(t, registration.Confirmed, a.History()[1].To)
 
 		msgs, err := fx.store.Outbox().Messages(fx.ctx, a.ID)
 		require.NoError(t, err)
@@ -303,10 +303,10 @@ func TestLifecycle(t *testing.T) {
 		a := submit(t, fx, "f1", nil)
 		off, err := fx.svc.Offer(fx.ctx, staff, a.ID, "k2")
 		require.NoError(t, err)
-		assert.Equal(t, registration.Offered, off.Status)
+		assert.Equal(t, registration.Offered, off.Status())
 		acc, err := fx.svc.Accept(fx.ctx, guardian("f1"), a.ID)
 		require.NoError(t, err)
-		assert.Equal(t, registration.Accepted, acc.Status)
+		assert.Equal(t, registration.Accepted, acc.Status())
 		for _, c := range acc.Choices {
 			want := registration.Released
 			if c.KitaID == "k2" {
@@ -318,9 +318,9 @@ func TestLifecycle(t *testing.T) {
 		require.NoError(t, err)
 		con, err := fx.svc.Get(fx.ctx, jugendamt, a.ID)
 		require.NoError(t, err)
-		assert.Equal(t, registration.Contracted, con.Status)
+		assert.Equal(t, registration.Contracted, con.Status())
 		var steps []registration.Status
-		for _, e := range con.History {
+		for _, e := range con.History() {
 			steps = append(steps, e.To)
 		}
 		assert.Equal(t, []registration.Status{registration.Submitted, registration.Confirmed, registration.Offered, registration.Accepted, registration.Contracted}, steps)
@@ -339,7 +339,7 @@ func TestLifecycle(t *testing.T) {
 		require.NoError(t, err)
 		other, err := fx.svc.Get(fx.ctx, guardian("f1"), b.ID)
 		require.NoError(t, err)
-		assert.Equal(t, registration.Withdrawn, other.Status)
+		assert.Equal(t, registration.Withdrawn, other.Status())
 	})
 
 	t.Run("declining gives the place back and keeps the other choices waiting", func(t *testing.T) {
@@ -350,7 +350,7 @@ func TestLifecycle(t *testing.T) {
 		require.NoError(t, err)
 		d, err := fx.svc.Decline(fx.ctx, guardian("f1"), a.ID)
 		require.NoError(t, err)
-		assert.Equal(t, registration.Declined, d.Status)
+		assert.Equal(t, registration.Declined, d.Status())
 		assert.Equal(t, []string{"k2", "k3"}, d.OpenChoices())
 		places, err := fx.store.Registrations().Places(fx.ctx, "2027/2028")
 		require.NoError(t, err)
@@ -464,7 +464,7 @@ func TestAccess(t *testing.T) {
 		assert.Zero(t, v.Choices[0].Rank)
 		assert.Empty(t, string(v.Criteria.HardshipReason))
 		assert.True(t, v.Criteria.Hardship)
-		assert.Nil(t, v.History)
+		assert.Nil(t, v.History())
 		list, err := fx.svc.List(fx.ctx, access.NewCarrierStaff("s2", "c2"), registration.Query{})
 		require.NoError(t, err)
 		assert.Len(t, list, 1)
@@ -525,7 +525,7 @@ func TestRound(t *testing.T) {
 		var offered string
 		for _, id := range ids {
 			a, _ := fx.svc.Get(fx.ctx, jugendamt, id)
-			if a.Status == registration.Offered {
+			if a.Status() == registration.Offered {
 				offered = id
 				break
 			}
@@ -561,7 +561,7 @@ func TestExpireYear(t *testing.T) {
 		for _, id := range []string{waiting.Application.ID, offered.Application.ID} {
 			a, err := fx.svc.Get(fx.ctx, jugendamt, id)
 			require.NoError(t, err)
-			assert.Equal(t, registration.Expired, a.Status)
+			assert.Equal(t, registration.Expired, a.Status())
 			assert.Empty(t, a.OpenChoices())
 		}
 		places, err := fx.store.Registrations().Places(fx.ctx, "2027/2028")
@@ -625,8 +625,8 @@ func TestRoundAfterDecline(t *testing.T) {
 		assert.Equal(t, 1, rep.Offers)
 		a, err := fx.svc.Get(fx.ctx, jugendamt, rc.Application.ID)
 		require.NoError(t, err)
-		require.NotNil(t, a.Offer)
-		assert.Equal(t, "k2", a.Offer.KitaID)
+		require.NotNil(t, a.Offer())
+		assert.Equal(t, "k2", a.Offer().KitaID)
 	})
 }
 

@@ -44,6 +44,9 @@ type Rules struct {
 	HardshipReasons []HardshipReason `json:"hardship_reasons"`
 	// OfferDays is how many days a family has to answer an offer.
 	OfferDays int `json:"offer_days"`
+	// ReminderDays is how many days before an offer's RespondBy date the
+	// family is reminded of it (0: no reminder; less than OfferDays).
+	ReminderDays int `json:"reminder_days"`
 	// Location is the city's time zone; "today" is taken there.
 	Location *time.Location `json:"-"`
 }
@@ -71,6 +74,9 @@ func (r Rules) Validate() error {
 	}
 	if r.NoticeMonths < 0 || r.OfferDays < 1 || r.TagespflegeMaxAge < 0 {
 		c.Add("notice_months", "registration.rules_periods", ErrRules)
+	}
+	if r.ReminderDays < 0 || r.ReminderDays >= max(r.OfferDays, 1) {
+		c.Add("reminder_days", "registration.rules_reminder_days", ErrRules)
 	}
 	return c.Err()
 }

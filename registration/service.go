@@ -118,13 +118,13 @@ func (s *Service) Submit(ctx context.Context, actor access.Actor, familyID strin
 			HardshipReason: in.Criteria.HardshipReason,
 		},
 		ConsentAt:      now,
-		Status:         Submitted,
+		status:         Submitted,
 		Flags:          chk.flags,
 		IdempotencyKey: in.IdempotencyKey,
 		ChildKey:       ChildKey(in.Child.GivenName, in.Child.FamilyName, in.Child.BirthDate),
 		SubmittedAt:    now,
 		UpdatedAt:      now,
-		History:        []Event{{At: now, Actor: actor.String(), To: Submitted}},
+		history:        []Event{{At: now, Actor: actor.String(), To: Submitted}},
 	}
 	for _, g := range in.Guardians {
 		app.Guardians = append(app.Guardians, Guardian(g))
@@ -177,7 +177,7 @@ func (s *Service) Submit(ctx context.Context, actor access.Actor, familyID strin
 	if err != nil {
 		return Receipt{}, err
 	}
-	app.Version = 1
+	app.version = 1
 	return Receipt{Application: app}, nil
 }
 
@@ -194,7 +194,7 @@ func flagCrossFamily(ctx context.Context, tx Tx, a Application, now time.Time) e
 		return err
 	}
 	for _, o := range same {
-		if o.FamilyID != a.FamilyID && o.Status != Withdrawn && o.Status != Expired {
+		if o.FamilyID != a.FamilyID && o.status != Withdrawn && o.status != Expired {
 			return tx.AppendAudit(ctx, AuditEntry{At: now, Actor: "system:registration", Action: AuditReview, ApplicationID: a.ID, Reason: ReasonCrossFamilyMatch})
 		}
 	}
@@ -323,12 +323,12 @@ func kitaView(carrier string, a Application) Application {
 	v.Criteria.SiblingKitaIDs = sib
 	v.Criteria.HardshipReason = ""
 	v.TP = nil
-	v.History = nil
+	v.history = nil
 	v.IdempotencyKey = ""
 	v.ChildKey = ""
-	if v.Offer != nil {
-		if c, ok := a.Choice(v.Offer.KitaID); !ok || c.Carrier != carrier {
-			v.Offer = nil
+	if v.offer != nil {
+		if c, ok := a.Choice(v.offer.KitaID); !ok || c.Carrier != carrier {
+			v.offer = nil
 		}
 	}
 	return v
@@ -358,13 +358,13 @@ func (s *Service) update(ctx context.Context, actor access.Actor, id string, all
 			return err
 		}
 		reason := ""
-		if n := len(a.History); n > 0 {
-			reason = a.History[n-1].Reason
+		if n := len(a.history); n > 0 {
+			reason = a.history[n-1].Reason
 		}
 		if err := tx.AppendAudit(ctx, AuditEntry{At: now, Actor: actor.String(), Action: AuditChange, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: reason}); err != nil {
 			return err
 		}
-		a.Version++
+		a.version++
 		out = a
 		return nil
 	})
@@ -398,7 +398,7 @@ func (s *Service) Withdraw(ctx context.Context, actor access.Actor, id string) (
 // kept) until the allocation deadline of the application's Kita year.
 func (s *Service) ChangeChoices(ctx context.Context, actor access.Actor, id string, kitas []string) (Application, error) {
 	return s.update(ctx, actor, id, familyOnly, func(tx Tx, a *Application, now time.Time) error {
-		if !a.Status.Open() || a.Status == Declined {
+		if !a.status.Open() || a.status == Declined {
 			return ErrTransition
 		}
 		y, err := s.rules.Calendar.ParseYear(a.Year)
@@ -418,7 +418,7 @@ func (s *Service) ChangeChoices(ctx context.Context, actor access.Actor, id stri
 		}
 		a.Choices = chk.choices
 		a.UpdatedAt = now
-		a.History = append(a.History, Event{At: now, Actor: actor.String(), From: a.Status, To: a.Status, Reason: "choices_changed"})
+		a.history = append(a.history, Event{At: now, Actor: actor.String(), From: a.status, To: a.status, Reason: "choices_changed"})
 		return nil
 	})
 }
@@ -456,16 +456,16 @@ func (s *Service) end(ctx context.Context, tx Tx, a *Application, to Status, now
 		return err
 	}
 	a.releaseOthers("")
-	a.Offer = nil
+	a.offer = nil
 	return nil
 }
 
 // releasePlace gives back the place an offered or accepted application holds.
 func (s *Service) releasePlace(ctx context.Context, tx Tx, a Application) error {
-	if a.Offer == nil || (a.Status != Offered && a.Status != Accepted) {
+	if a.offer == nil || (a.status != Offered && a.status != Accepted) {
 		return nil
 	}
-	return tx.ReleasePlace(ctx, PlaceKey{KitaID: a.Offer.KitaID, Year: a.Year, Band: a.Offer.Band})
+	return tx.ReleasePlace(ctx, PlaceKey{KitaID: a.offer.KitaID, Year: a.Year, Band: a.offer.Band})
 }
 
 // Offer lets a Kita offer a place to an application that chose it (outside
@@ -500,7 +500,7 @@ func (s *Service) makeOffer(ctx context.Context, tx Tx, a *Application, kitaID s
 	if !ok || c.Status != Waiting {
 		return ErrTransition
 	}
-	if !CanTransition(a.Status, Offered) {
+	if !CanTransition(a.status, Offered) {
 		return ErrTransition
 	}
 	band := bandOf(*a)
@@ -513,24 +513,24 @@ func (s *Service) makeOffer(ctx context.Context, tx Tx, a *Application, kitaID s
 		return err
 	}
 	a.setChoices(ChoiceOffered, func(c Choice) bool { return c.KitaID == kitaID })
-	a.Offer = &Offer{KitaID: kitaID, Band: band, Round: round, At: now, RespondBy: s.rules.today(now).Add(date.PeriodOfDays(s.rules.OfferDays))}
+	a.offer = &Offer{KitaID: kitaID, Band: band, Round: round, At: now, RespondBy: s.rules.today(now).Add(date.PeriodOfDays(s.rules.OfferDays))}
 	return nil
 }
 
 // Accept accepts the offer: every other open choice of the child is released.
 func (s *Service) Accept(ctx context.Context, actor access.Actor, id string) (Application, error) {
 	return s.update(ctx, actor, id, familyOnly, func(tx Tx, a *Application, now time.Time) error {
-		if a.Offer == nil {
+		if a.offer == nil {
 			return ErrTransition
 		}
-		if s.rules.today(now).After(a.Offer.RespondBy) {
+		if s.rules.today(now).After(a.offer.RespondBy) {
 			return ErrOfferLapsed
 		}
 		if err := a.transition(Accepted, now, actor.String(), "offer_accepted"); err != nil {
 			return err
 		}
-		a.setChoices(ChoiceAccepted, func(c Choice) bool { return c.KitaID == a.Offer.KitaID })
-		a.releaseOthers(a.Offer.KitaID)
+		a.setChoices(ChoiceAccepted, func(c Choice) bool { return c.KitaID == a.offer.KitaID })
+		a.releaseOthers(a.offer.KitaID)
 		return closeReferral(ctx, tx, *a, tagespflege.PlacedElsewhere, now, actor.String())
 	})
 }
@@ -562,7 +562,7 @@ func closeReferral(ctx context.Context, tx Tx, a Application, reason tagespflege
 // waits for later rounds with its remaining choices.
 func (s *Service) Decline(ctx context.Context, actor access.Actor, id string) (Application, error) {
 	return s.update(ctx, actor, id, familyOnly, func(tx Tx, a *Application, now time.Time) error {
-		if a.Offer == nil || a.Status != Offered {
+		if a.offer == nil || a.status != Offered {
 			return ErrTransition
 		}
 		if err := s.releasePlace(ctx, tx, *a); err != nil {
@@ -571,9 +571,9 @@ func (s *Service) Decline(ctx context.Context, actor access.Actor, id string) (A
 		if err := a.transition(Declined, now, actor.String(), "offer_declined"); err != nil {
 			return err
 		}
-		kid := a.Offer.KitaID
+		kid := a.offer.KitaID
 		a.setChoices(ChoiceDeclined, func(c Choice) bool { return c.KitaID == kid })
-		a.Offer = nil
+		a.offer = nil
 		return nil
 	})
 }
@@ -584,13 +584,13 @@ func (s *Service) Decline(ctx context.Context, actor access.Actor, id string) (A
 func (s *Service) Contracted(ctx context.Context, actor access.Actor, id string) (Application, error) {
 	allow := func(actor access.Actor, a Application) error {
 		subject := access.Subject{FamilyID: a.FamilyID}
-		if a.Offer != nil {
-			subject.Carriers = []string{s.carrierOf(a.Offer.KitaID)}
+		if a.offer != nil {
+			subject.Carriers = []string{s.carrierOf(a.offer.KitaID)}
 		}
 		return access.Can(actor, access.RecordContract, subject)
 	}
 	return s.update(ctx, actor, id, allow, func(tx Tx, a *Application, now time.Time) error {
-		if a.Status != Accepted {
+		if a.status != Accepted {
 			return ErrTransition
 		}
 		if err := a.transition(Contracted, now, actor.String(), "contract_signed"); err != nil {
@@ -603,7 +603,7 @@ func (s *Service) Contracted(ctx context.Context, actor access.Actor, id string)
 			return err
 		}
 		for _, o := range others {
-			if o.ID == a.ID || !o.Status.Open() && o.Status != Offered {
+			if o.ID == a.ID || !o.status.Open() && o.status != Offered {
 				continue
 			}
 			if err := s.end(ctx, tx, &o, Withdrawn, now, actor.String(), "contract_elsewhere"); err != nil {
@@ -634,7 +634,7 @@ func (s *Service) EndForTagespflege(ctx context.Context, tx Tx, id, actor string
 	if err != nil {
 		return Application{}, err
 	}
-	if a.Status == Withdrawn || a.Status == Expired {
+	if a.status == Withdrawn || a.status == Expired {
 		return a, nil
 	}
 	if err := s.end(ctx, tx, &a, Withdrawn, now, actor, "placed_in_tagespflege"); err != nil {
@@ -646,6 +646,6 @@ func (s *Service) EndForTagespflege(ctx context.Context, tx Tx, id, actor string
 	if err := tx.AppendAudit(ctx, AuditEntry{At: now, Actor: actor, Action: AuditChange, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: "placed_in_tagespflege"}); err != nil {
 		return Application{}, err
 	}
-	a.Version++
+	a.version++
 	return a, nil
 }

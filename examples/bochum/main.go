@@ -4,12 +4,13 @@
 // all year round, each confirmed at once, Tagespflege requests referred to
 // the district's Fachberatung; the spring allocation round under Bochum's
 // policy; acceptances and declines; a second round for freed places; a care
-// contract PDF for every accepted place; and the Jugendamt's figures.
+// contract PDF for every accepted place; and the Jugendamt's figures, in
+// German, with totals that add up.
 //
 // All people, Kitas and minders are synthetic sample data.
 //
-//	go run ./examples/bochum                 # in memory, contracts in a new temp dir
-//	go run ./examples/bochum -out contracts -seed 7
+//	go run ./examples/bochum                 # in memory; contract PDFs rendered, not kept
+//	go run ./examples/bochum -out contracts -seed 7   # keeps the PDFs (about 250 MB for a year)
 //	go run ./examples/bochum -postgres 'postgres://...'
 package main
 
@@ -44,7 +45,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs := flag.NewFlagSet("bochum", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Uint64Var(&o.seed, "seed", 2027, "seed of the simulation and the allocation lottery (same seed, same year)")
-	fs.StringVar(&o.out, "out", "", "directory for the contract PDFs (default: a new temporary directory)")
+	fs.StringVar(&o.out, "out", "", "directory to keep the contract PDFs in (about 30 KB each; default: rendered, not kept)")
 	fs.StringVar(&o.postgres, "postgres", "", "PostgreSQL URL; without it the year runs in memory")
 	fs.IntVar(&o.children, "children", 8861, "number of children whose families register (Bochum 2020: 8,861)")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress on standard error")
@@ -74,5 +75,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	sum.seconds = time.Since(start).Seconds()
-	return sum.print(stdout)
+	if err := sum.print(stdout); err != nil {
+		return err
+	}
+	if sum.out != "" && sum.contracts > 0 {
+		fmt.Fprintf(stderr, "bochum: %d contract PDFs, %.1f MB, kept in %s\n", sum.contracts, float64(sum.pdfBytes)/1e6, sum.out)
+	}
+	return nil
 }

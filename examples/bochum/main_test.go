@@ -20,12 +20,7 @@ func TestRun(t *testing.T) {
 	if err != nil {
 		t.Fatalf("run: %v\n%s", err, stderr.String())
 	}
-	got := map[string]string{}
-	for _, line := range strings.Split(stdout.String(), "\n") {
-		if k, v, ok := strings.Cut(line, ": "); ok {
-			got[k] = v
-		}
-	}
+	got := summaryOf(stdout.String())
 	num := func(key string) int {
 		t.Helper()
 		v, ok := got[key]
@@ -38,14 +33,43 @@ func TestRun(t *testing.T) {
 		}
 		return n
 	}
-	for _, key := range []string{"applications", "children", "choices", "confirmations", "referrals", "placed", "unplaced", "first_choice", "contracts"} {
-		num(key)
+	for key := range labels {
+		if _, ok := got[key]; !ok {
+			t.Errorf("summary has no %q line", labels[key])
+		}
+	}
+	{ // the totals reconcile
+		if num("submitted") != num("applications")+num("duplicates")+num("rejected_inputs") {
+			t.Errorf("submitted %d != applications %d + duplicates %d + rejected %d", num("submitted"), num("applications"), num("duplicates"), num("rejected_inputs"))
+		}
+		if num("applications") != num("tagespflege_only")+num("with_kita") {
+			t.Errorf("applications %d != Tagespflege only %d + with a Kita %d", num("applications"), num("tagespflege_only"), num("with_kita"))
+		}
+		if num("with_kita") != num("placed")+num("unplaced")+num("withdrawn")+num("expired") {
+			t.Errorf("with a Kita %d != placed + waiting + withdrawn + expired", num("with_kita"))
+		}
+		if num("tagespflege_only") == 0 {
+			t.Errorf("some families ask for Tagespflege only")
+		}
+	}
+	for key, label := range labels {
+		if strings.Contains(label, ": ") {
+			t.Errorf("the label of %s holds the separator", key)
+		}
+		for _, word := range []string{"applications", "placed", "first_choice", "kita_year", "_"} {
+			if strings.Contains(label, word) {
+				t.Errorf("the label of %s reads like a program's key: %q", key, label)
+			}
+		}
 	}
 	if _, ok := got["seconds"]; !ok {
 		t.Fatal("summary has no seconds line")
 	}
-	if num("applications") != 300 || num("children") != 300 {
-		t.Errorf("300 families should give 300 applications for 300 children: %v", got)
+	if num("applications") != 300 {
+		t.Errorf("300 families should give 300 applications: %v", got)
+	}
+	if num("duplicates") == 0 {
+		t.Errorf("the simulation sends some children twice: the refusals show")
 	}
 	if num("confirmations") != num("applications") {
 		t.Errorf("every application is confirmed: %d of %d", num("confirmations"), num("applications"))
@@ -82,7 +106,7 @@ func TestRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, key := range []string{"placed", "first_choice", "offers_main_round", "declined"} {
-		if !strings.Contains(again.String(), key+": "+got[key]+"\n") {
+		if summaryOf(again.String())[key] != got[key] {
 			t.Errorf("%s differs between two runs with the same seed", key)
 		}
 	}
@@ -113,8 +137,8 @@ func TestRunPostgres(t *testing.T) {
 	if err := run(context.Background(), append(args, "-postgres", pg), &db, &stderr); err != nil {
 		t.Fatalf("postgres run: %v\n%s", err, stderr.String())
 	}
-	store := lineValue(db.String(), "store")
-	schema, ok := strings.CutPrefix(strings.TrimSuffix(store, ")"), "postgres (schema ")
+	store := summaryOf(db.String())["store"]
+	schema, ok := strings.CutPrefix(strings.TrimSuffix(store, ")"), "PostgreSQL (Schema ")
 	if !ok || !strings.HasPrefix(schema, "bochum_") {
 		t.Fatalf("the year did not run on PostgreSQL:\n%s", db.String())
 	}
@@ -125,19 +149,26 @@ func TestRunPostgres(t *testing.T) {
 			conn.Close(context.Background())
 		}
 	})
-	for _, key := range []string{"applications", "choices", "confirmations", "referrals", "placed", "first_choice"} {
-		want := key + ": " + lineValue(mem.String(), key) + "\n"
-		if !strings.Contains(db.String(), want) {
-			t.Errorf("%s differs between memory and PostgreSQL: want %q", key, want)
+	for _, key := range []string{"applications", "choices", "confirmations", "referrals", "placed", "first_choice", "duplicates", "reviews"} {
+		if m, d := summaryOf(mem.String())[key], summaryOf(db.String())[key]; m != d {
+			t.Errorf("%s differs between memory (%s) and PostgreSQL (%s)", key, m, d)
 		}
 	}
 }
 
-func lineValue(out, key string) string {
+// summaryOf reads the summary's lines back by key.
+func summaryOf(out string) map[string]string {
+	byLabel := map[string]string{}
+	for key, label := range labels {
+		byLabel[label] = key
+	}
+	got := map[string]string{}
 	for _, line := range strings.Split(out, "\n") {
-		if k, v, ok := strings.Cut(line, ": "); ok && k == key {
-			return v
+		if l, v, ok := strings.Cut(line, ": "); ok {
+			if key, ok := byLabel[l]; ok {
+				got[key] = v
+			}
 		}
 	}
-	return ""
+	return got
 }

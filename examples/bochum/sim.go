@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -23,6 +24,7 @@ import (
 	"github.com/kitaportal/kitaportal"
 	"github.com/kitaportal/kitaportal/access"
 	"github.com/kitaportal/kitaportal/app"
+	"github.com/kitaportal/kitaportal/contract"
 	"github.com/kitaportal/kitaportal/geo"
 	"github.com/kitaportal/kitaportal/kita"
 	"github.com/kitaportal/kitaportal/municipality"
@@ -142,15 +144,18 @@ func (s *simulation) step(format string, args ...any) {
 
 // summary are the figures the run prints.
 type summary struct {
-	applications, children, choices, confirmations, referrals  int
-	referralsPlaced, late, shortNotice, offers1, declined      int
-	offers2, placed, unplaced, firstChoice, contracts, rejects int
-	messages                                                   int
-	store                                                      string
-	seconds                                                    float64
-	report                                                     app.YearReport
-	out                                                        string
-	profile                                                    municipality.Profile
+	submitted, duplicates, rejects, reviews                   int
+	applications, children, choices, confirmations, referrals int
+	tagespflegeOnly, withKita, withdrawn, expired             int
+	referralsPlaced, late, shortNotice, offers1, declined     int
+	offers2, placed, unplaced, firstChoice, contracts         int
+	messages                                                  int
+	pdfBytes                                                  int64
+	store                                                     string
+	seconds                                                   float64
+	report                                                    app.YearReport
+	out                                                       string
+	profile                                                   municipality.Profile
 }
 
 func (s *simulation) year(ctx context.Context) (*summary, error) {
@@ -205,17 +210,35 @@ func (s *simulation) year(ctx context.Context) (*summary, error) {
 		return nil, err
 	}
 	sum.report = rep
-	sum.placed, sum.firstChoice = rep.Placed, rep.FirstChoice
-	sum.unplaced = 0
+	sum.firstChoice = rep.FirstChoice
 	apps, err := s.portal.Registrations.List(ctx, s.jugendamt, registration.Query{Year: kitaYear})
 	if err != nil {
 		return nil, err
 	}
+	// Every application counts once: Tagespflege only, or with a Kita
+	// choice and then placed, waiting, withdrawn or expired.
 	for _, a := range apps {
-		if len(a.Choices) > 0 && (a.Status.Open()) {
+		if len(a.Choices) == 0 {
+			sum.tagespflegeOnly++
+			continue
+		}
+		sum.withKita++
+		switch a.Status() {
+		case registration.Offered, registration.Accepted, registration.Contracted:
+			sum.placed++
+		case registration.Withdrawn:
+			sum.withdrawn++
+		case registration.Expired:
+			sum.expired++
+		default:
 			sum.unplaced++
 		}
 	}
+	reviews, err := s.portal.Registrations.Reviews(ctx, s.jugendamt)
+	if err != nil {
+		return nil, err
+	}
+	sum.reviews = len(reviews)
 	return sum, nil
 }
 
@@ -255,13 +278,23 @@ func (s *simulation) register(ctx context.Context, sum *summary) error {
 		s.clock.Add(gap)
 		family := fmt.Sprintf("F%05d", i+1)
 		in := s.input(i)
-		_, err := s.portal.Registrations.Submit(ctx, access.NewGuardian("G"+family, family), in)
+		guardian := access.NewGuardian("G"+family, family)
+		sum.submitted++
+		_, err := s.portal.Registrations.Submit(ctx, guardian, in)
 		if err != nil {
-			if errors.Is(err, registration.ErrDuplicate) {
-				continue
-			}
 			sum.rejects++
 			continue
+		}
+		// Some families send the same child again from another device: a
+		// new request (another idempotency key), refused as a duplicate.
+		if s.r.IntN(200) == 0 {
+			in.IdempotencyKey += "-again"
+			_, err := s.portal.Registrations.Submit(ctx, guardian, in)
+			if !errors.Is(err, registration.ErrDuplicate) {
+				return fmt.Errorf("a family's second submission of the same child: got %v, want a duplicate", err)
+			}
+			sum.submitted++
+			sum.duplicates++
 		}
 		if i%500 == 0 {
 			if err := s.dispatch(ctx); err != nil {
@@ -469,15 +502,14 @@ func (s *simulation) answer(ctx context.Context, sum *summary, declinePercent in
 // on every core, and records it as signed.
 func (s *simulation) contracts(ctx context.Context, sum *summary) error {
 	s.clock.Set(contractDay)
+	// Without -out the PDFs are rendered (and timed) but not kept: a whole
+	// year is about a quarter of a gigabyte, which nobody wants left in a
+	// temporary folder unasked.
 	out := s.o.out
-	if out == "" {
-		dir, err := os.MkdirTemp("", "kitaportal-bochum-")
-		if err != nil {
+	if out != "" {
+		if err := os.MkdirAll(out, 0o755); err != nil {
 			return err
 		}
-		out = dir
-	} else if err := os.MkdirAll(out, 0o755); err != nil {
-		return err
 	}
 	sum.out = out
 	apps, err := s.portal.Registrations.List(ctx, s.jugendamt, registration.Query{Year: kitaYear, Statuses: []registration.Status{registration.Accepted}})
@@ -489,13 +521,14 @@ func (s *simulation) contracts(ctx context.Context, sum *summary) error {
 	for i := range apps {
 		incomes[i] = decimal.NewFromInt(int64(18000 + s.r.IntN(140000)))
 	}
-	s.step("writing %d care contracts to %s", len(apps), out)
+	s.step("rendering %d care contracts", len(apps))
 	var (
-		wg   sync.WaitGroup
-		next atomic.Int64
-		done atomic.Int64
-		mu   sync.Mutex
-		ferr error
+		wg       sync.WaitGroup
+		next     atomic.Int64
+		done     atomic.Int64
+		mu       sync.Mutex
+		ferr     error
+		pdfBytes atomic.Int64
 	)
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
@@ -507,7 +540,7 @@ func (s *simulation) contracts(ctx context.Context, sum *summary) error {
 				a := apps[i]
 				ct, err := s.portal.Contracts.Generate(ctx, s.jugendamt, app.ContractRequest{ApplicationID: a.ID, Income: incomes[i], MealPlan: true})
 				if err == nil {
-					err = s.portal.Contracts.WriteFile(filepath.Join(out, a.Reference+".pdf"), ct)
+					err = s.writePDF(out, a.Reference, ct, &pdfBytes)
 				}
 				if err == nil {
 					_, err = s.portal.Registrations.Contracted(ctx, s.jugendamt, a.ID)
@@ -528,7 +561,22 @@ func (s *simulation) contracts(ctx context.Context, sum *summary) error {
 	}
 	wg.Wait()
 	sum.contracts = int(done.Load())
+	sum.pdfBytes = pdfBytes.Load()
 	return ferr
+}
+
+// writePDF renders a contract: into out (when set) as <reference>.pdf, or
+// nowhere; it adds the PDF's size to size.
+func (s *simulation) writePDF(out, reference string, ct contract.Contract, size *atomic.Int64) error {
+	var buf bytes.Buffer
+	if err := s.portal.Contracts.Render(&buf, ct); err != nil {
+		return err
+	}
+	size.Add(int64(buf.Len()))
+	if out == "" {
+		return nil
+	}
+	return os.WriteFile(filepath.Join(out, reference+".pdf"), buf.Bytes(), 0o644)
 }
 
 // freshSchema creates a schema in the database at base and returns the URL
@@ -555,11 +603,11 @@ func freshSchema(ctx context.Context, base, schema string) (string, error) {
 // storeName describes where the year is stored.
 func storeName(pgURL string) string {
 	if pgURL == "" {
-		return "memory"
+		return "Arbeitsspeicher"
 	}
 	u, err := url.Parse(pgURL)
 	if err != nil {
-		return "postgres"
+		return "PostgreSQL"
 	}
-	return "postgres (schema " + u.Query().Get("search_path") + ")"
+	return "PostgreSQL (Schema " + u.Query().Get("search_path") + ")"
 }

@@ -216,7 +216,7 @@ func (t *tour) registerFamily(ctx context.Context) (registration.Application, er
 	}
 	a := rec.Application
 	d, _ := t.c.profile.Districts.Get(a.District)
-	t.printf("registered: %s, Kita year %s, status %s, district %s\n", a.Reference, a.Year, a.Status, d.Name)
+	t.printf("registered: %s, Kita year %s, status %s, district %s\n", a.Reference, a.Year, a.Status(), d.Name)
 	if err := t.dispatch(ctx); err != nil {
 		return registration.Application{}, err
 	}
@@ -412,16 +412,16 @@ func (t *tour) contract(ctx context.Context, a registration.Application) error {
 	if err != nil {
 		return err
 	}
-	if a.Offer == nil {
-		t.printf("%s: no offer in this round (status %s); the application waits for later rounds\n", a.Reference, a.Status)
+	if a.Offer() == nil {
+		t.printf("%s: no offer in this round (status %s); the application waits for later rounds\n", a.Reference, a.Status())
 		return nil
 	}
-	k, _ := t.c.catalogue.Get(a.Offer.KitaID)
-	t.printf("offer for %s: %s (%s), answer by %s\n", a.Reference, k.Name, a.Offer.Band, day(a.Offer.RespondBy))
+	k, _ := t.c.catalogue.Get(a.Offer().KitaID)
+	t.printf("offer for %s: %s (%s), answer by %s\n", a.Reference, k.Name, a.Offer().Band, day(a.Offer().RespondBy))
 	if a, err = t.portal.Registrations.Accept(ctx, guardian, a.ID); err != nil {
 		return err
 	}
-	t.printf("accepted on %s: status %s\n", day(t.today()), a.Status)
+	t.printf("accepted on %s: status %s\n", day(t.today()), a.Status())
 
 	t.clock.at(contractDay, t.c.profile.Location)
 	income := decimal.NewFromInt(52000)

@@ -1,6 +1,10 @@
 // Package memory is the in-memory adapter for every store port of
 // kitaportal: the embedded default, and the reference the PostgreSQL adapter
-// is measured against by the conformance suite in store/storetest.
+// is measured against by the conformance suite in store/storetest. [Store]
+// is the application layer's unit of work (app.Store): Atomic runs a step
+// under one write lock over every repository and undoes all of it on an
+// error; app.Tx.Atomic inside a step is a savepoint. It is pure Go and
+// links no database driver; its data lives as long as the process.
 //
 // # Error contract
 //

@@ -141,7 +141,7 @@ func matches(a registration.Application, q registration.Query) bool {
 	if q.ChildKey != "" && a.ChildKey != q.ChildKey {
 		return false
 	}
-	if len(q.Statuses) > 0 && !slices.Contains(q.Statuses, a.Status) {
+	if len(q.Statuses) > 0 && !slices.Contains(q.Statuses, a.Status()) {
 		return false
 	}
 	if len(q.KitaIDs) > 0 {
@@ -211,7 +211,7 @@ func (x regTx) Insert(ctx context.Context, a registration.Application) error {
 		}
 	}
 	childKey := activeKey(a)
-	if a.ChildKey != "" && active(a.Status) {
+	if a.ChildKey != "" && active(a.Status()) {
 		if _, ok := r.active[childKey]; ok {
 			return registration.ErrDuplicate
 		}
@@ -221,7 +221,7 @@ func (x regTx) Insert(ctx context.Context, a registration.Application) error {
 		setKey(x.t, r.byKey, a.FamilyID+"\x00"+a.IdempotencyKey, a.ID)
 	}
 	a = a.Clone()
-	a.Version = 1
+	a = a.AtVersion(1)
 	setKey(x.t, r.apps, a.ID, &a)
 	return nil
 }
@@ -235,15 +235,15 @@ func (x regTx) Update(ctx context.Context, a registration.Application) error {
 	if !ok {
 		return registration.ErrNotFound
 	}
-	if old.Version != a.Version {
+	if old.Version() != a.Version() {
 		return registration.ErrConflict
 	}
 	oldKey := activeKey(*old)
 	newKey := activeKey(a)
-	if old.ChildKey != "" && active(old.Status) && r.active[oldKey] == a.ID {
+	if old.ChildKey != "" && active(old.Status()) && r.active[oldKey] == a.ID {
 		deleteKey(x.t, r.active, oldKey)
 	}
-	if a.ChildKey != "" && active(a.Status) {
+	if a.ChildKey != "" && active(a.Status()) {
 		if other, ok := r.active[newKey]; ok && other != a.ID {
 			return registration.ErrDuplicate
 		}
@@ -253,7 +253,7 @@ func (x regTx) Update(ctx context.Context, a registration.Application) error {
 		deleteKey(x.t, r.byKey, old.FamilyID+"\x00"+old.IdempotencyKey)
 	}
 	a = a.Clone()
-	a.Version = old.Version + 1
+	a = a.AtVersion(old.Version() + 1)
 	setKey(x.t, r.apps, a.ID, &a)
 	return nil
 }

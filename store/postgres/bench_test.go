@@ -47,18 +47,17 @@ func benchApp(n int) registration.Application {
 		Hours:     45,
 		Criteria:  registration.Criteria{SiblingKitaIDs: []string{benchKita(n)}, SingleParent: false, Hardship: n%50 == 0, HardshipReason: "medical"},
 		ConsentAt: benchT0,
-		Status:    registration.Confirmed,
 		Flags:     []registration.Flag{registration.FlagShortNotice},
 		ChildKey:  fmt.Sprintf("%064x", n),
 		// The idempotency key a browser sends with the form.
 		IdempotencyKey: fmt.Sprintf("form-%d-0194f3a2-7c1e-7b3d", n),
 		SubmittedAt:    benchT0.Add(time.Duration(n) * time.Millisecond),
 		UpdatedAt:      benchT0.Add(time.Duration(n) * time.Millisecond),
-		History: []registration.Event{
-			{At: benchT0, Actor: "family:" + id, To: registration.Submitted},
-			{At: benchT0, Actor: "family:" + id, From: registration.Submitted, To: registration.Confirmed, Reason: "confirmation_issued"},
-		},
 	}
+	a = registration.Rehydrate(a, registration.Lifecycle{Status: registration.Confirmed, History: []registration.Event{
+		{At: benchT0, Actor: "family:" + id, To: registration.Submitted},
+		{At: benchT0, Actor: "family:" + id, From: registration.Submitted, To: registration.Confirmed, Reason: "confirmation_issued"},
+	}})
 	for r := range 5 {
 		a.Choices = append(a.Choices, registration.Choice{Rank: r + 1, KitaID: benchKita(n + 37*r), Status: registration.Waiting, Carrier: fmt.Sprintf("carrier-%02d", (n+r)%12)})
 	}
@@ -171,9 +170,11 @@ func BenchmarkRoundOffers(b *testing.B) {
 		if err := tx.TakePlace(ctx, registration.PlaceKey{KitaID: k, Year: a.Year, Band: band}); err != nil {
 			return err
 		}
-		a.Status = registration.Offered
-		a.Offer = &registration.Offer{KitaID: k, Band: band, Round: round, At: at, RespondBy: date.New(2027, time.March, 1)}
-		a.History = append(a.History, registration.Event{At: at, Actor: "system:round", From: registration.Confirmed, To: registration.Offered, Reason: "allocation"})
+		l := a.Lifecycle()
+		l.Status = registration.Offered
+		l.Offer = &registration.Offer{KitaID: k, Band: band, Round: round, At: at, RespondBy: date.New(2027, time.March, 1)}
+		l.History = append(l.History, registration.Event{At: at, Actor: "system:round", From: registration.Confirmed, To: registration.Offered, Reason: "allocation"})
+		a = registration.Rehydrate(a, l)
 		a.UpdatedAt = at
 		return tx.Update(ctx, a)
 	}

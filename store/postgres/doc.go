@@ -1,12 +1,16 @@
 // Package postgres is the PostgreSQL adapter for every store port of
-// kitaportal: registration.Store, tagespflege.Store and notify.Outbox, as
-// views of one [Store] on one pgx connection pool. It passes the same
-// conformance suite (store/storetest) as the in-memory reference adapter.
+// kitaportal: the application layer's unit of work (app.Store: one
+// transaction over applications, place ledger, outbox, audit, referrals,
+// minders and catalogue edits) and the ports registration.Store,
+// tagespflege.Store and notify.Outbox, as views of one [Store] on one pgx
+// connection pool. It passes the same conformance suite (store/storetest)
+// as the in-memory reference adapter. The caller opens it and passes it to
+// the portal, which links no database driver itself:
 //
 //	s, err := postgres.Open(ctx, "postgres://kitaportal@db:5432/kitaportal")
 //	if err != nil { ... }
 //	defer s.Close()
-//	svc, err := registration.NewService(registration.Config{Store: s.Registrations(), ...})
+//	portal, err := kitaportal.Open(ctx, kitaportal.Config{Store: s, ...})
 //
 // # Error contract
 //
@@ -28,13 +32,16 @@
 // TakePlace is UPDATE ... SET taken = taken + 1 WHERE ... AND taken <
 // capacity, version checks are UPDATE ... WHERE id = $1 AND version = $2,
 // and unique indexes back the idempotency key and the rule of one active
-// application per child and Kita year. A step that fails with a
+// application per child, family and Kita year. A step that fails with a
 // serialization failure (40001) or a deadlock (40P01) is run again, up to
 // four times in all, so its function must have no other side effects.
 // Sequences live in a counters table and are transactional: a failed step
 // gives its numbers back, and concurrent steps drawing from the same
 // counter wait for each other until commit. Outbox claims use FOR UPDATE
-// SKIP LOCKED, so dispatchers take disjoint batches.
+// SKIP LOCKED, so dispatchers take disjoint batches. A batch read of
+// applications (an allocation round) locks the rows in id order until the
+// step ends, so a concurrent withdrawal waits instead of failing the round.
+// app.Tx.Atomic inside a step is a savepoint.
 //
 // # Schema
 //
@@ -48,14 +55,17 @@
 //     columns id, family_id, year, child_key, idempotency_key, status,
 //     submitted_at (timestamptz), version and kita_ids (text[], GIN index);
 //     a unique index on (family_id, idempotency_key) for non-empty keys and
-//     a partial unique index on (child_key, year) for non-empty child keys
-//     of applications not withdrawn or expired.
+//     a partial unique index on (family_id, child_key, year) for non-empty
+//     child keys of applications not withdrawn or expired (migration 3:
+//     duplicates are a family's own; a match across families is reviewed).
 //   - counters (name, value); places (kita_id, year, band, capacity, taken).
 //   - audit: append-only, seq bigserial.
 //   - messages: the outbox, one column per field of notify.Message, with
 //     status, next_attempt, claimed_until and claim_token.
 //   - referrals, minders, tp_groups: JSONB documents with id, version and
 //     the columns their listings sort and filter by.
+//   - kita_edits: the carriers' edits of their Kitas (kita.Edits) as JSONB,
+//     by kita_id with a version (migration 2).
 //
 // Ids sort with the "C" collation, as Go compares strings. Instants are
 // timestamptz, which keeps microseconds; calendar dates are ISO dates

@@ -163,7 +163,7 @@ func (x regTx) Insert(ctx context.Context, a registration.Application) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	a.Version = 1
+	a = a.AtVersion(1)
 	doc, err := json.Marshal(a)
 	if err != nil {
 		return fmt.Errorf("postgres: encode application: %w", err)
@@ -171,7 +171,7 @@ func (x regTx) Insert(ctx context.Context, a registration.Application) error {
 	tag, err := x.tx.Exec(ctx, `INSERT INTO applications
 (id, family_id, year, child_key, idempotency_key, status, submitted_at, kita_ids, version, doc)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9) ON CONFLICT DO NOTHING`,
-		a.ID, a.FamilyID, a.Year, a.ChildKey, a.IdempotencyKey, a.Status.String(), a.SubmittedAt, kitaIDs(a), doc)
+		a.ID, a.FamilyID, a.Year, a.ChildKey, a.IdempotencyKey, a.Status().String(), a.SubmittedAt, kitaIDs(a), doc)
 	if err != nil {
 		return appError(ctx, "insert application", err)
 	}
@@ -197,8 +197,8 @@ func (x regTx) Update(ctx context.Context, a registration.Application) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	read := a.Version
-	a.Version = read + 1
+	read := a.Version()
+	a = a.AtVersion(read + 1)
 	doc, err := json.Marshal(a)
 	if err != nil {
 		return fmt.Errorf("postgres: encode application: %w", err)
@@ -208,8 +208,8 @@ idempotency_key = $6, status = $7, submitted_at = $8, kita_ids = $9, version = v
 WHERE id = $1 AND version = $2
 AND NOT ($11 AND EXISTS (SELECT 1 FROM applications o WHERE o.family_id = $3 AND o.child_key = $5 AND o.year = $4
 	AND o.id <> $1 AND o.status NOT IN ('withdrawn', 'expired')))`,
-		a.ID, read, a.FamilyID, a.Year, a.ChildKey, a.IdempotencyKey, a.Status.String(), a.SubmittedAt,
-		kitaIDs(a), doc, a.ChildKey != "" && active(a.Status))
+		a.ID, read, a.FamilyID, a.Year, a.ChildKey, a.IdempotencyKey, a.Status().String(), a.SubmittedAt,
+		kitaIDs(a), doc, a.ChildKey != "" && active(a.Status()))
 	if err != nil {
 		return appError(ctx, "update application", err)
 	}
@@ -378,7 +378,7 @@ func decodeApplication(version int64, doc []byte) (registration.Application, err
 	if err := json.Unmarshal(doc, &a); err != nil {
 		return registration.Application{}, errors.New("postgres: decode application: invalid document")
 	}
-	a.Version = version
+	a = a.AtVersion(version)
 	return a, nil
 }
 

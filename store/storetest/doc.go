@@ -5,12 +5,22 @@
 //	func TestConformance(t *testing.T) {
 //		storetest.Run(t, func(t *testing.T) storetest.Stores {
 //			s := memory.New()
-//			return storetest.Stores{Registrations: s.Registrations(), ...}
+//			return storetest.Stores{Registrations: s.Registrations(), ..., Unit: s,
+//				Reopen: ..., Dump: ...}
 //		})
 //	}
 //
 // Each call of the factory must return empty stores that share one backend,
-// so that atomic steps across ports can be observed.
+// so that atomic steps across ports can be observed. Unit is the backend as
+// the application layer's unit of work; Reopen opens a second handle on the
+// same data (a restarted instance); Dump returns the text of every table or
+// structure, which the erasure test searches for personal data.
+//
+// Each case is a named test function; the Run functions list them:
+// [RunRegistrations], [RunOutbox], [RunTagespflege], [RunPrivacy],
+// [RunLifecycle], [RunUnitOfWork] (all or nothing across repositories,
+// nested steps, catalogue edits found again after reopening) and
+// [RunErasure] (an erased family is nowhere in the store).
 //
 // # Error contract
 //

@@ -16,6 +16,13 @@ import (
 // aggregates in one atomic step through the registration service over the
 // adapter.
 func RunLifecycle(t *testing.T, newStores Factory) {
+	t.Run("taking a Kita place closes the open Tagespflege referral in the same step", func(t *testing.T) { testLifecycleTakingAKitaPlaceClosesTheOpenTagespflege(t, newStores) })
+	t.Run("withdrawing closes the referral", func(t *testing.T) { testLifecycleWithdrawingClosesTheReferral(t, newStores) })
+	t.Run("referral updates inside an application's step check the version and roll back with the step", func(t *testing.T) { testLifecycleReferralUpdatesInsideAnApplicationStepCheck(t, newStores) })
+}
+
+// testLifecycleTakingAKitaPlaceClosesTheOpenTagespflege checks that taking a Kita place closes the open Tagespflege referral in the same step.
+func testLifecycleTakingAKitaPlaceClosesTheOpenTagespflege(t *testing.T, newStores Factory) {
 	withTagespflege := func(in *registration.Input) {
 		in.Child.BirthDate = date.New(2025, time.June, 1)
 		in.Tagespflege = &registration.TagespflegeWish{District: "N"}
@@ -28,71 +35,94 @@ func RunLifecycle(t *testing.T, newStores Factory) {
 		}
 		return r
 	}
+	st := newStores(t)
+	w := newServiceWorld(t, st)
+	a := w.submitWith(t, "fa", "Lena", withTagespflege)
+	if got := referralOf(t, st, a).Status; got != tagespflege.Open {
+		t.Fatalf("referral %v after submission, want open", got)
+	}
+	if _, err := w.svc.Offer(w.ctx, access.NewCarrierStaff("s1", "c1"), a.ID, "a"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.svc.Accept(w.ctx, access.NewGuardian("g-fa", "fa"), a.ID); err != nil {
+		t.Fatal(err)
+	}
+	r := referralOf(t, st, a)
+	if r.Status != tagespflege.Closed || r.CloseReason != tagespflege.PlacedElsewhere {
+		t.Fatalf("referral %v (%v) after acceptance, want closed as placed elsewhere", r.Status, r.CloseReason)
+	}
+}
 
-	t.Run("taking a Kita place closes the open Tagespflege referral in the same step", func(t *testing.T) {
-		st := newStores(t)
-		w := newServiceWorld(t, st)
-		a := w.submitWith(t, "fa", "Lena", withTagespflege)
-		if got := referralOf(t, st, a).Status; got != tagespflege.Open {
-			t.Fatalf("referral %v after submission, want open", got)
+// testLifecycleWithdrawingClosesTheReferral checks that withdrawing closes the referral.
+func testLifecycleWithdrawingClosesTheReferral(t *testing.T, newStores Factory) {
+	withTagespflege := func(in *registration.Input) {
+		in.Child.BirthDate = date.New(2025, time.June, 1)
+		in.Tagespflege = &registration.TagespflegeWish{District: "N"}
+	}
+	referralOf := func(t *testing.T, st Stores, a registration.Application) tagespflege.Referral {
+		t.Helper()
+		r, err := st.Tagespflege.Referral(t.Context(), a.TP.ReferralID)
+		if err != nil {
+			t.Fatalf("referral: %v", err)
 		}
-		if _, err := w.svc.Offer(w.ctx, access.NewCarrierStaff("s1", "c1"), a.ID, "a"); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := w.svc.Accept(w.ctx, access.NewGuardian("g-fa", "fa"), a.ID); err != nil {
-			t.Fatal(err)
-		}
-		r := referralOf(t, st, a)
-		if r.Status != tagespflege.Closed || r.CloseReason != tagespflege.PlacedElsewhere {
-			t.Fatalf("referral %v (%v) after acceptance, want closed as placed elsewhere", r.Status, r.CloseReason)
-		}
-	})
+		return r
+	}
+	st := newStores(t)
+	w := newServiceWorld(t, st)
+	a := w.submitWith(t, "fa", "Lena", withTagespflege)
+	if _, err := w.svc.Withdraw(w.ctx, access.NewGuardian("g-fa", "fa"), a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if r := referralOf(t, st, a); r.Status != tagespflege.Closed || r.CloseReason != tagespflege.Withdrawn {
+		t.Fatalf("referral %v (%v) after withdrawal, want closed as withdrawn", r.Status, r.CloseReason)
+	}
+}
 
-	t.Run("withdrawing closes the referral", func(t *testing.T) {
-		st := newStores(t)
-		w := newServiceWorld(t, st)
-		a := w.submitWith(t, "fa", "Lena", withTagespflege)
-		if _, err := w.svc.Withdraw(w.ctx, access.NewGuardian("g-fa", "fa"), a.ID); err != nil {
-			t.Fatal(err)
+// testLifecycleReferralUpdatesInsideAnApplicationStepCheck checks that referral updates inside an application's step check the version and roll back with the step.
+func testLifecycleReferralUpdatesInsideAnApplicationStepCheck(t *testing.T, newStores Factory) {
+	withTagespflege := func(in *registration.Input) {
+		in.Child.BirthDate = date.New(2025, time.June, 1)
+		in.Tagespflege = &registration.TagespflegeWish{District: "N"}
+	}
+	referralOf := func(t *testing.T, st Stores, a registration.Application) tagespflege.Referral {
+		t.Helper()
+		r, err := st.Tagespflege.Referral(t.Context(), a.TP.ReferralID)
+		if err != nil {
+			t.Fatalf("referral: %v", err)
 		}
-		if r := referralOf(t, st, a); r.Status != tagespflege.Closed || r.CloseReason != tagespflege.Withdrawn {
-			t.Fatalf("referral %v (%v) after withdrawal, want closed as withdrawn", r.Status, r.CloseReason)
+		return r
+	}
+	st := newStores(t)
+	w := newServiceWorld(t, st)
+	a := w.submitWith(t, "fa", "Lena", withTagespflege)
+	if _, err := w.svc.Offer(w.ctx, access.NewCarrierStaff("s1", "c1"), a.ID, "a"); err != nil {
+		t.Fatal(err)
+	}
+	// A second write with the version read before the first is stale;
+	// failing the step afterwards must undo the first write too.
+	err := st.Registrations.Atomic(w.ctx, func(tx registration.Tx) error {
+		r, err := tx.Referral(w.ctx, a.TP.ReferralID)
+		if err != nil {
+			return err
 		}
+		if err := r.Close(tagespflege.PlacedElsewhere, time.Now(), "test"); err != nil {
+			return err
+		}
+		if err := tx.UpdateReferral(w.ctx, r); err != nil {
+			return err
+		}
+		stale := r // still carries the version it was read with
+		if err := tx.UpdateReferral(w.ctx, stale); err == nil {
+			t.Fatal("a stale referral version was accepted")
+		}
+		return errRollback
 	})
-
-	t.Run("referral updates inside an application's step check the version and roll back with the step", func(t *testing.T) {
-		st := newStores(t)
-		w := newServiceWorld(t, st)
-		a := w.submitWith(t, "fa", "Lena", withTagespflege)
-		if _, err := w.svc.Offer(w.ctx, access.NewCarrierStaff("s1", "c1"), a.ID, "a"); err != nil {
-			t.Fatal(err)
-		}
-		// A second write with the version read before the first is stale;
-		// failing the step afterwards must undo the first write too.
-		err := st.Registrations.Atomic(w.ctx, func(tx registration.Tx) error {
-			r, err := tx.Referral(w.ctx, a.TP.ReferralID)
-			if err != nil {
-				return err
-			}
-			if err := r.Close(tagespflege.PlacedElsewhere, time.Now(), "test"); err != nil {
-				return err
-			}
-			if err := tx.UpdateReferral(w.ctx, r); err != nil {
-				return err
-			}
-			stale := r // still carries the version it was read with
-			if err := tx.UpdateReferral(w.ctx, stale); err == nil {
-				t.Fatal("a stale referral version was accepted")
-			}
-			return errRollback
-		})
-		if !errors.Is(err, errRollback) {
-			t.Fatalf("step: %v", err)
-		}
-		if r := referralOf(t, st, a); r.Status != tagespflege.Open {
-			t.Fatalf("referral %v after a failed step, want open", r.Status)
-		}
-	})
+	if !errors.Is(err, errRollback) {
+		t.Fatalf("step: %v", err)
+	}
+	if r := referralOf(t, st, a); r.Status != tagespflege.Open {
+		t.Fatalf("referral %v after a failed step, want open", r.Status)
+	}
 }
 
 // errRollback fails an atomic step on purpose.

@@ -1,0 +1,66 @@
+// Package app is the application layer of kitaportal: the one place for
+// every use case a city's portal, its HTTP API or a scheduler calls. Each
+// use case is one access decision (access.Can, from the table of package
+// access) and one atomic step of the [Store] (Atomic with a [Tx] that hands
+// out applications, place ledger, outbox, audit, referrals, minders and
+// the catalogue edits), with its messages and its audit entry.
+//
+// Dates are github.com/rickb777/date date.Date; money is
+// github.com/shopspring/decimal decimal.Decimal (for example
+// [ContractRequest].Income). Instants come from one clock, read in the
+// profile's time zone ([App.Now]): registration and Tagespflege agree on
+// "today".
+//
+// # Use cases
+//
+//   - [Registrations]: Submit (the family is the actor's), SubmitAtCounter
+//     (the Jugendamt names the family), Get, List, ChangeChoices, Withdraw,
+//     Offer, Accept (registration.ErrOfferLapsed after RespondBy), Decline,
+//     Contracted, Messages (what the family received, rendered),
+//     RunRound (places from the catalogue inside the round; published once,
+//     in one step), LapseOffers (the daily step: lapses and reminders),
+//     ExpireYear, Export, Erase, ApplyRetention, AuditTrail, Reviews.
+//   - [Referrals]: List, Get, MarkContacted, Place (placement with a minder
+//     and the release of the Kita choices in one step), Close, AddMinder,
+//     Minders, FreePlaces.
+//   - [Catalogue]: Search, Get, All (public); UpdateProfile,
+//     ReportFreePlaces, SetClosed (stored through [CatalogueEdits], seen
+//     by a restarted or second instance, [Catalogue.Reload]).
+//   - [Contracts]: Generate (and a notify.ContractReady message once),
+//     Render, WriteFile.
+//   - [Reports]: Year, with CSV output.
+//
+// # Unit of work
+//
+// [Store.Atomic] runs one step all or nothing. Inside a step, [Tx.Atomic]
+// is a nested step (a savepoint): when it fails, only its own writes are
+// undone and the outer step decides; when the outer step fails, the nested
+// step's writes go with it. Calling Store.Atomic inside a step is not
+// supported (the in-memory store would wait for itself). store/memory and
+// store/postgres implement the ports; store/storetest tests them.
+//
+// # Error contract
+//
+// Every error a caller receives classifies with problem.KindOf (invalid,
+// not found or denied, conflict, exists, wrong state; unknown otherwise),
+// so an edge maps it with one switch; [Errors] lists every sentinel, each
+// with a stable code (problem.CodeOf) whose German and English texts are in
+// [Catalogs] ([App.Translator].Error words any error). Ids and idempotency
+// keys are validated before any lookup ([ErrID], field path, code
+// [CodeID]): empty, over-long, not UTF-8 or with control characters. An
+// empty family id is invalid input, never "every family". A denial is
+// access.ErrDenied and reads like a record that is not there. No error
+// string carries names, birth dates, addresses, e-mail addresses or phone
+// numbers.
+//
+// # Glossary
+//
+//   - Voranmeldung: pre-registration of a child's need for a place.
+//   - Kindertagespflege, Tagespflegeperson: child-minding by a licensed person.
+//   - Fachberatung: the district office that places children with minders.
+//   - Träger: the carrier that runs a Kita.
+//   - Jugendamt: the youth welfare office that runs portal and allocation.
+//   - Kindergartenjahr: the Kita year (NRW: 1 August to 31 July).
+//   - Betreuungsvertrag: the care contract.
+//   - Löschfristen: the retention periods after which data is anonymized.
+package app
