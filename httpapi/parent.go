@@ -53,9 +53,9 @@ func applicationOf(a registration.Application) Application {
 	return Application{
 		ID: a.ID, Reference: a.Reference, FamilyID: a.FamilyID, Year: a.Year, Child: a.Child,
 		Guardians: a.Guardians, Address: a.Address, District: a.District, Start: a.Start, Hours: a.Hours,
-		Choices: a.Choices, Tagespflege: a.TP, Criteria: a.Criteria, Status: a.Status, Offer: a.Offer,
-		Flags: a.Flags, SubmittedAt: a.SubmittedAt, UpdatedAt: a.UpdatedAt, Version: a.Version,
-		History: a.History, Anonymized: a.Anonymized,
+		Choices: a.Choices, Tagespflege: a.TP, Criteria: a.Criteria, Status: a.Status(), Offer: a.Offer(),
+		Flags: a.Flags, SubmittedAt: a.SubmittedAt, UpdatedAt: a.UpdatedAt, Version: a.Version(),
+		History: a.History(), Anonymized: a.Anonymized,
 	}
 }
 
@@ -66,7 +66,7 @@ type applicationOut struct {
 }
 
 func outOf(a registration.Application) *applicationOut {
-	return &applicationOut{ETag: etag(a.Version), Body: applicationOf(a)}
+	return &applicationOut{ETag: etag(a.Version()), Body: applicationOf(a)}
 }
 
 // errorsOf lists the problem statuses an operation documents.
@@ -304,7 +304,7 @@ func (h *Handler) registerParent() {
 			return nil, h.fail(ctx, err)
 		}
 		out := &submitOut{Status: http.StatusCreated, Location: Prefix + "/applications/" + rc.Application.ID,
-			ETag: etag(rc.Application.Version), Replayed: rc.Replayed, Body: applicationOf(rc.Application)}
+			ETag: etag(rc.Application.Version()), Replayed: rc.Replayed, Body: applicationOf(rc.Application)}
 		if rc.Replayed {
 			out.Status = http.StatusOK
 		}
@@ -441,7 +441,7 @@ func (h *Handler) change(ctx context.Context, id, ifMatch string, need bool, do 
 		if ifMatch == "" {
 			return registration.Application{}, errIfMatch
 		}
-		if ifMatch != "*" && strings.TrimPrefix(ifMatch, "W/") != etag(cur.Version) {
+		if ifMatch != "*" && strings.TrimPrefix(ifMatch, "W/") != etag(cur.Version()) {
 			return registration.Application{}, errPrecondition
 		}
 		return do(actor)

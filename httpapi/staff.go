@@ -12,6 +12,7 @@ import (
 	"github.com/kitaportal/kitaportal/access"
 	"github.com/kitaportal/kitaportal/app"
 	"github.com/kitaportal/kitaportal/kita"
+	"github.com/kitaportal/kitaportal/notify"
 	"github.com/kitaportal/kitaportal/problem"
 	"github.com/kitaportal/kitaportal/registration"
 	"github.com/kitaportal/kitaportal/tagespflege"
@@ -44,6 +45,16 @@ type RoundSummary struct {
 	Offers          int     `json:"offers" doc:"Offers written."`
 	Skipped         int     `json:"skipped" doc:"Applications not offered because they changed meanwhile."`
 	DurationSeconds float64 `json:"duration_seconds"`
+}
+
+// Export is everything stored about a family (DSGVO Art. 15, 20).
+type Export struct {
+	FamilyID     string                    `json:"family_id"`
+	ExportedAt   time.Time                 `json:"exported_at"`
+	Applications []Application             `json:"applications"`
+	Referrals    []tagespflege.Referral    `json:"referrals" doc:"The Tagespflege referrals of the applications."`
+	Messages     []notify.Message          `json:"messages" doc:"Every message about the family, to it and to the Fachberatung."`
+	Audit        []registration.AuditEntry `json:"audit"`
 }
 
 // Erasure says what an erasure did.
@@ -326,7 +337,7 @@ func (h *Handler) registerJugendamt() {
 		})
 	}
 	huma.Register(h.api, secured(op(http.MethodGet, "/families/{family_id}/export", "exportFamily", "Everything stored about a family (DSGVO Art. 15, 20)", "Families", http.StatusNotFound)),
-		func(ctx context.Context, in *familyPath) (*struct{ Body registration.Export }, error) {
+		func(ctx context.Context, in *familyPath) (*struct{ Body Export }, error) {
 			actor, err := h.actor(ctx)
 			if err != nil {
 				return nil, err
@@ -335,7 +346,12 @@ func (h *Handler) registerJugendamt() {
 			if err != nil {
 				return nil, h.fail(ctx, err)
 			}
-			return &struct{ Body registration.Export }{Body: ex}, nil
+			out := Export{FamilyID: ex.FamilyID, ExportedAt: ex.ExportedAt, Applications: make([]Application, 0, len(ex.Applications)),
+				Referrals: ex.Referrals, Messages: ex.Messages, Audit: ex.Audit}
+			for _, a := range ex.Applications {
+				out.Applications = append(out.Applications, applicationOf(a))
+			}
+			return &struct{ Body Export }{Body: out}, nil
 		})
 	huma.Register(h.api, secured(op(http.MethodDelete, "/families/{family_id}", "eraseFamily", "Erase a family's personal data (DSGVO Art. 17)", "Families", http.StatusNotFound)),
 		func(ctx context.Context, in *familyPath) (*struct{ Body Erasure }, error) {

@@ -205,6 +205,20 @@ type Erasure struct {
 	Erased int64 `json:"erased"`
 }
 
+// Export defines model for Export.
+type Export struct {
+	Applications *[]Application            `json:"applications"`
+	Audit        *[]RegistrationAuditEntry `json:"audit"`
+	ExportedAt   time.Time                 `json:"exported_at"`
+	FamilyId     string                    `json:"family_id"`
+
+	// Messages Every message about the family, to it and to the Fachberatung.
+	Messages *[]NotifyMessage `json:"messages"`
+
+	// Referrals The Tagespflege referrals of the applications.
+	Referrals *[]TagespflegeReferral `json:"referrals"`
+}
+
 // FieldProblem defines model for FieldProblem.
 type FieldProblem struct {
 	// Code The stable code of the rule (registration.kita_unknown).
@@ -348,34 +362,6 @@ type Problem struct {
 	Type string `json:"type"`
 }
 
-// RegistrationApplication defines model for RegistrationApplication.
-type RegistrationApplication struct {
-	Address        GeoAddress               `json:"address"`
-	Anonymized     *bool                    `json:"anonymized,omitempty"`
-	Child          RegistrationChild        `json:"child"`
-	ChildKey       string                   `json:"child_key"`
-	Choices        *[]RegistrationChoice    `json:"choices"`
-	ConsentAt      time.Time                `json:"consent_at"`
-	Criteria       RegistrationCriteria     `json:"criteria"`
-	District       string                   `json:"district"`
-	FamilyId       string                   `json:"family_id"`
-	Flags          *[]string                `json:"flags,omitempty"`
-	Guardians      *[]RegistrationGuardian  `json:"guardians"`
-	History        *[]RegistrationEvent     `json:"history"`
-	Hours          int64                    `json:"hours"`
-	Id             string                   `json:"id"`
-	IdempotencyKey *string                  `json:"idempotency_key,omitempty"`
-	Offer          *RegistrationOffer       `json:"offer,omitempty"`
-	Reference      string                   `json:"reference"`
-	Start          string                   `json:"start"`
-	Status         string                   `json:"status"`
-	SubmittedAt    time.Time                `json:"submitted_at"`
-	Tagespflege    *RegistrationTagespflege `json:"tagespflege,omitempty"`
-	UpdatedAt      time.Time                `json:"updated_at"`
-	Version        int64                    `json:"version"`
-	Year           string                   `json:"year"`
-}
-
 // RegistrationAuditEntry defines model for RegistrationAuditEntry.
 type RegistrationAuditEntry struct {
 	Action        string    `json:"action"`
@@ -436,16 +422,6 @@ type RegistrationEvent struct {
 	To     string    `json:"to"`
 }
 
-// RegistrationExport defines model for RegistrationExport.
-type RegistrationExport struct {
-	Applications *[]RegistrationApplication `json:"applications"`
-	Audit        *[]RegistrationAuditEntry  `json:"audit"`
-	ExportedAt   time.Time                  `json:"exported_at"`
-	FamilyId     string                     `json:"family_id"`
-	Messages     *[]NotifyMessage           `json:"messages"`
-	Referrals    *[]TagespflegeReferral     `json:"referrals"`
-}
-
 // RegistrationGuardian defines model for RegistrationGuardian.
 type RegistrationGuardian struct {
 	Email      string  `json:"email"`
@@ -485,6 +461,7 @@ type RegistrationOffer struct {
 	At        time.Time `json:"at"`
 	Band      string    `json:"band"`
 	KitaId    string    `json:"kita_id"`
+	Reminded  *bool     `json:"reminded,omitempty"`
 	RespondBy string    `json:"respond_by"`
 	Round     int64     `json:"round"`
 }
@@ -5280,7 +5257,7 @@ type ExportFamilyResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *RegistrationExport
+	JSON200 *Export
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Problem
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
@@ -5298,7 +5275,7 @@ type ExportFamilyResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ExportFamilyResponse) GetJSON200() *RegistrationExport {
+func (r ExportFamilyResponse) GetJSON200() *Export {
 	return r.JSON200
 }
 
@@ -8743,7 +8720,7 @@ func ParseExportFamilyResponse(rsp *http.Response) (*ExportFamilyResponse, error
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest RegistrationExport
+		var dest Export
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
