@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
 	"path"
 	"reflect"
@@ -74,6 +75,11 @@ type Limits struct {
 	// PerFamily caps the changing requests (POST, PUT, PATCH, DELETE) of
 	// one family per minute (0: 60; negative: no cap).
 	PerFamily int
+	// ClientKey names the client of a request for PerClient (nil: the TCP
+	// peer's address). Behind a reverse proxy, name the client by the
+	// header the proxy sets, and only then: a client can forge it
+	// otherwise.
+	ClientKey func(r *http.Request) string
 }
 
 func (l Limits) withDefaults() Limits {
@@ -88,6 +94,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.PerFamily == 0 {
 		l.PerFamily = 60
+	}
+	if l.ClientKey == nil {
+		l.ClientKey = peer
 	}
 	return l
 }
@@ -446,9 +455,19 @@ func (h *Handler) rateLimits(next http.Handler) http.Handler {
 	}
 	if h.limits.PerClient > 0 {
 		next = httprate.NewRateLimiter(h.limits.PerClient, time.Minute,
-			httprate.WithKeyFuncs(httprate.KeyByIP), httprate.WithLimitHandler(limited)).Handler(next)
+			httprate.WithKeyFuncs(func(r *http.Request) (string, error) { return h.limits.ClientKey(r), nil }),
+			httprate.WithLimitHandler(limited)).Handler(next)
 	}
 	return next
+}
+
+// peer is the address of the TCP peer that sent r, without the port.
+func peer(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }
 
 // actor returns the request's actor, or the 401 problem.

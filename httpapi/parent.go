@@ -69,9 +69,6 @@ func outOf(a registration.Application) *applicationOut {
 	return &applicationOut{ETag: etag(a.Version()), Body: applicationOf(a)}
 }
 
-// errorsOf lists the problem statuses an operation documents.
-func errorsOf(statuses ...int) []int { return statuses }
-
 var bearerSecurity = []map[string][]string{{"bearer": {}}}
 
 // op returns an operation under [Prefix].

@@ -18,10 +18,6 @@ import (
 	"github.com/kitaportal/kitaportal/tagespflege"
 )
 
-type kitaPath struct {
-	KitaID string `path:"kita_id" maxLength:"64" doc:"The Kita's id."`
-}
-
 type kitaOut struct {
 	Body kita.Kita
 }
