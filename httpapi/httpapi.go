@@ -492,3 +492,20 @@ func (h *Handler) DeliverOnce(ctx context.Context) (notify.Report, error) {
 	h.metrics.outbox.WithLabelValues("failed").Add(float64(rep.Failed))
 	return rep, err
 }
+
+// body is an answer with one body.
+type body[T any] struct{ Body T }
+
+// run runs a use case with the request's actor: 401 without one, the
+// problem document of the use case's error, or its result as the body.
+func run[T any](ctx context.Context, h *Handler, do func(actor access.Actor) (T, error)) (*body[T], error) {
+	actor, err := h.actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	v, err := do(actor)
+	if err != nil {
+		return nil, h.fail(ctx, err)
+	}
+	return &body[T]{Body: v}, nil
+}

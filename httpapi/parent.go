@@ -209,10 +209,6 @@ type listInput struct {
 	Limit    int      `query:"limit" minimum:"0" maximum:"1000"`
 }
 
-type listOut struct {
-	Body []Application
-}
-
 type choicesInput struct {
 	ID      string `path:"id" maxLength:"128" doc:"The application's id."`
 	IfMatch string `header:"If-Match" doc:"The ETag read; required."`
@@ -242,10 +238,6 @@ type pdfOut struct {
 
 type familyPath struct {
 	FamilyID string `path:"family_id" maxLength:"128" doc:"The family's id."`
-}
-
-type messagesOut struct {
-	Body []app.Message
 }
 
 // registerParent registers the search and the family's operations.
@@ -318,32 +310,27 @@ func (h *Handler) registerParent() {
 
 	huma.Register(h.api, secured(op(http.MethodGet, "/applications", "listApplications",
 		"The applications the caller may see (a family its own, a carrier its inbox, the Jugendamt all)", "Applications", http.StatusNotFound, http.StatusUnprocessableEntity)),
-		func(ctx context.Context, in *listInput) (*listOut, error) {
-			actor, err := h.actor(ctx)
-			if err != nil {
-				return nil, err
-			}
-			q := registration.Query{FamilyID: in.FamilyID, Year: in.Year, KitaIDs: in.KitaIDs, Offset: in.Offset, Limit: in.Limit}
-			var c problem.Collector
-			for i, s := range in.Statuses {
-				st, ok := registration.ParseStatus(s)
-				if !ok {
-					c.Add(problem.Join("status", "["+strconv.Itoa(i)+"]"), CodeInvalidValue, problem.ErrInvalid)
+		func(ctx context.Context, in *listInput) (*body[[]Application], error) {
+			return run(ctx, h, func(actor access.Actor) ([]Application, error) {
+				q := registration.Query{FamilyID: in.FamilyID, Year: in.Year, KitaIDs: in.KitaIDs, Offset: in.Offset, Limit: in.Limit}
+				var c problem.Collector
+				for i, s := range in.Statuses {
+					st, ok := registration.ParseStatus(s)
+					if !ok {
+						c.Add(problem.Join("status", "["+strconv.Itoa(i)+"]"), CodeInvalidValue, problem.ErrInvalid)
+					}
+					q.Statuses = append(q.Statuses, st)
 				}
-				q.Statuses = append(q.Statuses, st)
-			}
-			if err := c.Err(); err != nil {
-				return nil, h.fail(ctx, err)
-			}
-			apps, err := h.app.Registrations.List(ctx, actor, q)
-			if err != nil {
-				return nil, h.fail(ctx, err)
-			}
-			out := &listOut{Body: make([]Application, 0, len(apps))}
-			for _, a := range apps {
-				out.Body = append(out.Body, applicationOf(a))
-			}
-			return out, nil
+				if err := c.Err(); err != nil {
+					return nil, err
+				}
+				apps, err := h.app.Registrations.List(ctx, actor, q)
+				out := make([]Application, 0, len(apps))
+				for _, a := range apps {
+					out = append(out, applicationOf(a))
+				}
+				return out, err
+			})
 		})
 	huma.Register(h.api, secured(op(http.MethodGet, "/applications/{id}", "getApplication", "One application", "Applications", http.StatusNotFound)),
 		func(ctx context.Context, in *idPath) (*applicationOut, error) {
@@ -395,16 +382,8 @@ func (h *Handler) registerParent() {
 	})
 	huma.Register(h.api, secured(op(http.MethodGet, "/families/{family_id}/messages", "familyMessages",
 		"The messages the family received, as it read them", "Families", http.StatusNotFound)),
-		func(ctx context.Context, in *familyPath) (*messagesOut, error) {
-			actor, err := h.actor(ctx)
-			if err != nil {
-				return nil, err
-			}
-			msgs, err := h.app.Registrations.Messages(ctx, actor, in.FamilyID)
-			if err != nil {
-				return nil, h.fail(ctx, err)
-			}
-			return &messagesOut{Body: msgs}, nil
+		func(ctx context.Context, in *familyPath) (*body[[]app.Message], error) {
+			return run(ctx, h, func(actor access.Actor) ([]app.Message, error) { return h.app.Registrations.Messages(ctx, actor, in.FamilyID) })
 		})
 }
 

@@ -18,16 +18,8 @@ import (
 	"github.com/kitaportal/kitaportal/tagespflege"
 )
 
-type kitaOut struct {
-	Body kita.Kita
-}
-
 type referralPath struct {
 	ID string `path:"id" maxLength:"128" doc:"The referral's id."`
-}
-
-type referralOut struct {
-	Body tagespflege.Referral
 }
 
 type districtPath struct {
@@ -76,19 +68,17 @@ func (h *Handler) registerStaff() {
 }
 
 // kitaEdit runs a carrier's edit of its Kita and answers the Kita.
-func (h *Handler) kitaEdit(ctx context.Context, id string, do func(actor access.Actor) error) (*kitaOut, error) {
-	actor, err := h.actor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := do(actor); err != nil {
-		return nil, h.fail(ctx, err)
-	}
-	k, ok := h.app.Catalogue.Get(id)
-	if !ok {
-		return nil, h.fail(ctx, kita.ErrNotFound)
-	}
-	return &kitaOut{Body: k}, nil
+func (h *Handler) kitaEdit(ctx context.Context, id string, do func(actor access.Actor) error) (*body[kita.Kita], error) {
+	return run(ctx, h, func(actor access.Actor) (kita.Kita, error) {
+		if err := do(actor); err != nil {
+			return kita.Kita{}, err
+		}
+		k, ok := h.app.Catalogue.Get(id)
+		if !ok {
+			return kita.Kita{}, kita.ErrNotFound
+		}
+		return k, nil
+	})
 }
 
 func (h *Handler) registerCarrier() {
@@ -99,7 +89,7 @@ func (h *Handler) registerCarrier() {
 		func(ctx context.Context, in *struct {
 			KitaID string `path:"kita_id" maxLength:"64" doc:"The Kita's id."`
 			Body   kita.PublicProfile
-		}) (*kitaOut, error) {
+		}) (*body[kita.Kita], error) {
 			return h.kitaEdit(ctx, in.KitaID, func(actor access.Actor) error {
 				return h.app.Catalogue.UpdateProfile(ctx, actor, in.KitaID, in.Body)
 			})
@@ -111,7 +101,7 @@ func (h *Handler) registerCarrier() {
 				Under3 int `json:"u3" minimum:"0" doc:"Free places for children under three."`
 				From3  int `json:"o3" minimum:"0" doc:"Free places for children three and older."`
 			}
-		}) (*kitaOut, error) {
+		}) (*body[kita.Kita], error) {
 			return h.kitaEdit(ctx, in.KitaID, func(actor access.Actor) error {
 				return h.app.Catalogue.ReportFreePlaces(ctx, actor, in.KitaID, kita.Capacity{Under3: in.Body.Under3, From3: in.Body.From3})
 			})
@@ -122,7 +112,7 @@ func (h *Handler) registerCarrier() {
 			Body   struct {
 				Closed bool `json:"closed"`
 			}
-		}) (*kitaOut, error) {
+		}) (*body[kita.Kita], error) {
 			return h.kitaEdit(ctx, in.KitaID, func(actor access.Actor) error {
 				return h.app.Catalogue.SetClosed(ctx, actor, in.KitaID, in.Body.Closed)
 			})
@@ -148,42 +138,24 @@ func (h *Handler) registerCarrier() {
 		})
 }
 
-// referral runs a Fachberatung's step on a referral.
-func (h *Handler) referral(ctx context.Context, do func(actor access.Actor) (tagespflege.Referral, error)) (*referralOut, error) {
-	actor, err := h.actor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	r, err := do(actor)
-	if err != nil {
-		return nil, h.fail(ctx, err)
-	}
-	return &referralOut{Body: r}, nil
-}
-
 func (h *Handler) registerReferrals() {
 	huma.Register(h.api, secured(op(http.MethodGet, "/referrals", "listReferrals", "The district's referral inbox (its Fachberatung, the Jugendamt)", "Fachberatung", http.StatusNotFound, http.StatusUnprocessableEntity)),
 		func(ctx context.Context, in *struct {
 			District string `query:"district" required:"true" maxLength:"16"`
 			Offset   int    `query:"offset" minimum:"0"`
 			Limit    int    `query:"limit" minimum:"0" maximum:"1000"`
-		}) (*struct{ Body []tagespflege.Referral }, error) {
-			actor, err := h.actor(ctx)
-			if err != nil {
-				return nil, err
-			}
-			refs, err := h.app.Referrals.List(ctx, actor, in.District, in.Offset, in.Limit)
-			if err != nil {
-				return nil, h.fail(ctx, err)
-			}
-			if refs == nil {
-				refs = []tagespflege.Referral{}
-			}
-			return &struct{ Body []tagespflege.Referral }{Body: refs}, nil
+		}) (*body[[]tagespflege.Referral], error) {
+			return run(ctx, h, func(actor access.Actor) ([]tagespflege.Referral, error) {
+				refs, err := h.app.Referrals.List(ctx, actor, in.District, in.Offset, in.Limit)
+				if refs == nil {
+					refs = []tagespflege.Referral{}
+				}
+				return refs, err
+			})
 		})
 	huma.Register(h.api, secured(op(http.MethodGet, "/referrals/{id}", "getReferral", "One referral", "Fachberatung", http.StatusNotFound)),
-		func(ctx context.Context, in *referralPath) (*referralOut, error) {
-			return h.referral(ctx, func(actor access.Actor) (tagespflege.Referral, error) { return h.app.Referrals.Get(ctx, actor, in.ID) })
+		func(ctx context.Context, in *referralPath) (*body[tagespflege.Referral], error) {
+			return run(ctx, h, func(actor access.Actor) (tagespflege.Referral, error) { return h.app.Referrals.Get(ctx, actor, in.ID) })
 		})
 	step := func(path, id, summary string) huma.Operation {
 		return secured(op(http.MethodPost, "/referrals/{id}/"+path, id, summary, "Fachberatung", http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity))
@@ -194,8 +166,8 @@ func (h *Handler) registerReferrals() {
 			Body struct {
 				Note string `json:"note,omitempty" maxLength:"2000"`
 			}
-		}) (*referralOut, error) {
-			return h.referral(ctx, func(actor access.Actor) (tagespflege.Referral, error) {
+		}) (*body[tagespflege.Referral], error) {
+			return run(ctx, h, func(actor access.Actor) (tagespflege.Referral, error) {
 				return h.app.Referrals.MarkContacted(ctx, actor, in.ID, in.Body.Note)
 			})
 		})
@@ -206,8 +178,8 @@ func (h *Handler) registerReferrals() {
 				MinderID string    `json:"minder_id" maxLength:"64"`
 				Start    date.Date `json:"start" doc:"The first day of care (YYYY-MM-DD)."`
 			}
-		}) (*referralOut, error) {
-			return h.referral(ctx, func(actor access.Actor) (tagespflege.Referral, error) {
+		}) (*body[tagespflege.Referral], error) {
+			return run(ctx, h, func(actor access.Actor) (tagespflege.Referral, error) {
 				return h.app.Referrals.Place(ctx, actor, in.ID, in.Body.MinderID, in.Body.Start)
 			})
 		})
@@ -217,8 +189,8 @@ func (h *Handler) registerReferrals() {
 			Body struct {
 				Reason string `json:"reason" enum:"withdrawn,no_need,placed_elsewhere,no_minder_found,unreachable,care_ended"`
 			}
-		}) (*referralOut, error) {
-			return h.referral(ctx, func(actor access.Actor) (tagespflege.Referral, error) {
+		}) (*body[tagespflege.Referral], error) {
+			return run(ctx, h, func(actor access.Actor) (tagespflege.Referral, error) {
 				reason, ok := tagespflege.ParseCloseReason(in.Body.Reason)
 				if !ok {
 					var c problem.Collector
@@ -235,36 +207,25 @@ func (h *Handler) registerReferrals() {
 	huma.Register(h.api, addMinder, func(ctx context.Context, in *struct {
 		District string `path:"district" maxLength:"16" doc:"The Stadtbezirk's id."`
 		Body     tagespflege.Minder
-	}) (*struct{ Body tagespflege.Minder }, error) {
-		actor, err := h.actor(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if in.Body.District != in.District {
-			var c problem.Collector
-			c.Add("district", CodeInvalidValue, problem.ErrInvalid)
-			return nil, h.fail(ctx, c.Err())
-		}
-		m, err := h.app.Referrals.AddMinder(ctx, actor, in.Body)
-		if err != nil {
-			return nil, h.fail(ctx, err)
-		}
-		return &struct{ Body tagespflege.Minder }{Body: m}, nil
+	}) (*body[tagespflege.Minder], error) {
+		return run(ctx, h, func(actor access.Actor) (tagespflege.Minder, error) {
+			if in.Body.District != in.District {
+				var c problem.Collector
+				c.Add("district", CodeInvalidValue, problem.ErrInvalid)
+				return tagespflege.Minder{}, c.Err()
+			}
+			return h.app.Referrals.AddMinder(ctx, actor, in.Body)
+		})
 	})
 	huma.Register(h.api, secured(op(http.MethodGet, "/districts/{district}/minders", "listMinders", "The district's child-minders (Tagespflegepersonen)", "Fachberatung", http.StatusNotFound)),
-		func(ctx context.Context, in *districtPath) (*struct{ Body []tagespflege.Minder }, error) {
-			actor, err := h.actor(ctx)
-			if err != nil {
-				return nil, err
-			}
-			ms, err := h.app.Referrals.Minders(ctx, actor, in.District)
-			if err != nil {
-				return nil, h.fail(ctx, err)
-			}
-			if ms == nil {
-				ms = []tagespflege.Minder{}
-			}
-			return &struct{ Body []tagespflege.Minder }{Body: ms}, nil
+		func(ctx context.Context, in *districtPath) (*body[[]tagespflege.Minder], error) {
+			return run(ctx, h, func(actor access.Actor) ([]tagespflege.Minder, error) {
+				ms, err := h.app.Referrals.Minders(ctx, actor, in.District)
+				if ms == nil {
+					ms = []tagespflege.Minder{}
+				}
+				return ms, err
+			})
 		})
 }
 
@@ -277,19 +238,17 @@ func (h *Handler) registerJugendamt() {
 				Round       int    `json:"round,omitempty" minimum:"0" doc:"The round's number within the year (0: 1, the main round)."`
 				IncludeLate bool   `json:"include_late,omitempty" doc:"Admit applications submitted after the deadline."`
 			}
-		}) (*struct{ Body RoundSummary }, error) {
-			actor, err := h.actor(ctx)
-			if err != nil {
-				return nil, err
-			}
-			start := time.Now()
-			rep, err := h.app.Registrations.RunRound(ctx, actor, in.Body.Year, app.RoundOptions{Round: in.Body.Round, IncludeLate: in.Body.IncludeLate})
-			if err != nil {
-				return nil, h.fail(ctx, err)
-			}
-			d := time.Since(start)
-			h.metrics.round.Observe(d.Seconds())
-			return &struct{ Body RoundSummary }{Body: RoundSummary{Year: rep.Year, Round: rep.Round, Offers: rep.Offers, Skipped: rep.Skipped, DurationSeconds: d.Seconds()}}, nil
+		}) (*body[RoundSummary], error) {
+			return run(ctx, h, func(actor access.Actor) (RoundSummary, error) {
+				start := time.Now()
+				rep, err := h.app.Registrations.RunRound(ctx, actor, in.Body.Year, app.RoundOptions{Round: in.Body.Round, IncludeLate: in.Body.IncludeLate})
+				if err != nil {
+					return RoundSummary{}, err
+				}
+				d := time.Since(start)
+				h.metrics.round.Observe(d.Seconds())
+				return RoundSummary{Year: rep.Year, Round: rep.Round, Offers: rep.Offers, Skipped: rep.Skipped, DurationSeconds: d.Seconds()}, nil
+			})
 		})
 	report := func(ctx context.Context, year string) (app.YearReport, error) {
 		actor, err := h.actor(ctx)
@@ -303,12 +262,8 @@ func (h *Handler) registerJugendamt() {
 		return rep, nil
 	}
 	huma.Register(h.api, secured(op(http.MethodGet, "/reports", "yearReport", "The Kita year's figures (the Jugendamt)", "Jugendamt", http.StatusNotFound, http.StatusUnprocessableEntity)),
-		func(ctx context.Context, in *yearQuery) (*struct{ Body app.YearReport }, error) {
-			rep, err := report(ctx, in.Year)
-			if err != nil {
-				return nil, err
-			}
-			return &struct{ Body app.YearReport }{Body: rep}, nil
+		func(ctx context.Context, in *yearQuery) (*body[app.YearReport], error) {
+			return run(ctx, h, func(actor access.Actor) (app.YearReport, error) { return h.app.Reports.Year(ctx, actor, in.Year) })
 		})
 	for _, table := range []struct {
 		name  string
@@ -333,33 +288,26 @@ func (h *Handler) registerJugendamt() {
 		})
 	}
 	huma.Register(h.api, secured(op(http.MethodGet, "/families/{family_id}/export", "exportFamily", "Everything stored about a family (DSGVO Art. 15, 20)", "Families", http.StatusNotFound)),
-		func(ctx context.Context, in *familyPath) (*struct{ Body Export }, error) {
-			actor, err := h.actor(ctx)
-			if err != nil {
-				return nil, err
-			}
-			ex, err := h.app.Registrations.Export(ctx, actor, in.FamilyID)
-			if err != nil {
-				return nil, h.fail(ctx, err)
-			}
-			out := Export{FamilyID: ex.FamilyID, ExportedAt: ex.ExportedAt, Applications: make([]Application, 0, len(ex.Applications)),
-				Referrals: ex.Referrals, Messages: ex.Messages, Audit: ex.Audit}
-			for _, a := range ex.Applications {
-				out.Applications = append(out.Applications, applicationOf(a))
-			}
-			return &struct{ Body Export }{Body: out}, nil
+		func(ctx context.Context, in *familyPath) (*body[Export], error) {
+			return run(ctx, h, func(actor access.Actor) (Export, error) {
+				ex, err := h.app.Registrations.Export(ctx, actor, in.FamilyID)
+				if err != nil {
+					return Export{}, err
+				}
+				out := Export{FamilyID: ex.FamilyID, ExportedAt: ex.ExportedAt, Applications: make([]Application, 0, len(ex.Applications)),
+					Referrals: ex.Referrals, Messages: ex.Messages, Audit: ex.Audit}
+				for _, a := range ex.Applications {
+					out.Applications = append(out.Applications, applicationOf(a))
+				}
+				return out, nil
+			})
 		})
 	huma.Register(h.api, secured(op(http.MethodDelete, "/families/{family_id}", "eraseFamily", "Erase a family's personal data (DSGVO Art. 17)", "Families", http.StatusNotFound)),
-		func(ctx context.Context, in *familyPath) (*struct{ Body Erasure }, error) {
-			actor, err := h.actor(ctx)
-			if err != nil {
-				return nil, err
-			}
-			n, err := h.app.Registrations.Erase(ctx, actor, in.FamilyID)
-			if err != nil {
-				return nil, h.fail(ctx, err)
-			}
-			return &struct{ Body Erasure }{Body: Erasure{Erased: n}}, nil
+		func(ctx context.Context, in *familyPath) (*body[Erasure], error) {
+			return run(ctx, h, func(actor access.Actor) (Erasure, error) {
+				n, err := h.app.Registrations.Erase(ctx, actor, in.FamilyID)
+				return Erasure{Erased: n}, err
+			})
 		})
 	huma.Register(h.api, secured(op(http.MethodGet, "/audit", "auditTrail", "The audit trail (the Jugendamt)", "Jugendamt", http.StatusNotFound)),
 		func(ctx context.Context, in *struct {
@@ -368,19 +316,14 @@ func (h *Handler) registerJugendamt() {
 			Actor         string `query:"actor" maxLength:"200"`
 			Offset        int    `query:"offset" minimum:"0"`
 			Limit         int    `query:"limit" minimum:"0" maximum:"10000"`
-		}) (*struct{ Body []registration.AuditEntry }, error) {
-			actor, err := h.actor(ctx)
-			if err != nil {
-				return nil, err
-			}
-			es, err := h.app.Registrations.AuditTrail(ctx, actor, registration.AuditQuery{ApplicationID: in.ApplicationID, FamilyID: in.FamilyID, Actor: in.Actor, Offset: in.Offset, Limit: in.Limit})
-			if err != nil {
-				return nil, h.fail(ctx, err)
-			}
-			if es == nil {
-				es = []registration.AuditEntry{}
-			}
-			return &struct{ Body []registration.AuditEntry }{Body: es}, nil
+		}) (*body[[]registration.AuditEntry], error) {
+			return run(ctx, h, func(actor access.Actor) ([]registration.AuditEntry, error) {
+				es, err := h.app.Registrations.AuditTrail(ctx, actor, registration.AuditQuery{ApplicationID: in.ApplicationID, FamilyID: in.FamilyID, Actor: in.Actor, Offset: in.Offset, Limit: in.Limit})
+				if es == nil {
+					es = []registration.AuditEntry{}
+				}
+				return es, err
+			})
 		})
 }
 
