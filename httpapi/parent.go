@@ -383,7 +383,9 @@ func (h *Handler) registerParent() {
 	huma.Register(h.api, secured(op(http.MethodGet, "/families/{family_id}/messages", "familyMessages",
 		"The messages the family received, as it read them", "Families", http.StatusNotFound)),
 		func(ctx context.Context, in *familyPath) (*body[[]app.Message], error) {
-			return run(ctx, h, func(actor access.Actor) ([]app.Message, error) { return h.app.Registrations.Messages(ctx, actor, in.FamilyID) })
+			return run(ctx, h, func(actor access.Actor) ([]app.Message, error) {
+				return h.app.Registrations.Messages(ctx, actor, in.FamilyID)
+			})
 		})
 }
 
