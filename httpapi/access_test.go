@@ -96,6 +96,11 @@ func endpoints(w *world) []endpoint {
 		{method: http.MethodGet, path: "/api/v1/reports" + year, op: access.ReadReports, subject: none},
 		{method: http.MethodGet, path: "/api/v1/reports/kitas.csv" + year, op: access.ReadReports, subject: none},
 		{method: http.MethodGet, path: "/api/v1/audit", op: access.ReadAudit, subject: none},
+		{method: http.MethodGet, path: "/api/v1/reviews", op: access.ReadAudit, subject: none},
+		{method: http.MethodPost, path: "/api/v1/years/expire", op: access.RunAllocation, subject: none,
+			body: func(*env, *world) any { return map[string]string{"year": "2027/2028"} }},
+		{method: http.MethodPost, path: "/api/v1/families/A/applications", op: access.SubmitApplication, subject: family,
+			body: func(e *env, _ *world) any { return e.input("Ben", e.chosen, false) }},
 	}
 }
 
@@ -128,7 +133,7 @@ func TestAccessMatrixOverHTTP(t *testing.T) {
 				}
 				return ep.body(e, w)
 			}
-			r := e.call(ep.method, ep.path, nil, body())
+			r := e.call(ep.method, ep.path, nil, body(), "Idempotency-Key", "anonymous")
 			assert.Equal(t, http.StatusUnauthorized, r.status, "anonymous")
 			// Denied parties first, so that the world is still unchanged.
 			var allowed []string
@@ -138,7 +143,7 @@ func TestAccessMatrixOverHTTP(t *testing.T) {
 					continue
 				}
 				before := w.state(e)
-				r := e.call(ep.method, ep.path, &actor, body(), "If-Match", "*")
+				r := e.call(ep.method, ep.path, &actor, body(), "If-Match", "*", "Idempotency-Key", name)
 				if ep.list && r.status == http.StatusOK {
 					assert.NotContains(t, string(r.body), w.app, name+" sees another party's application")
 					continue
@@ -151,7 +156,7 @@ func TestAccessMatrixOverHTTP(t *testing.T) {
 			}
 			for _, name := range allowed {
 				actor := parties[name]
-				r := e.call(ep.method, ep.path, &actor, body(), "If-Match", "*")
+				r := e.call(ep.method, ep.path, &actor, body(), "If-Match", "*", "Idempotency-Key", name)
 				assert.NotContains(t, []int{http.StatusUnauthorized, http.StatusNotFound}, r.status, "%s: %s", name, r.body)
 			}
 		})

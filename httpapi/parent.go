@@ -266,47 +266,24 @@ func (h *Handler) registerParent() {
 			return &struct{ Body kita.Kita }{Body: k}, nil
 		})
 
-	submit := secured(op(http.MethodPost, "/applications", "submitApplication",
-		"Submit a Voranmeldung for the caller's family", "Applications", http.StatusBadRequest, http.StatusUnprocessableEntity, http.StatusNotFound, http.StatusConflict))
-	submit.DefaultStatus = http.StatusCreated
-	submit.MaxBodyBytes = registration.MaxInputBytes
-	submit.SkipValidateBody = true // registration.Decode and the rules validate
-	submit.Description = "Stores the application, its confirmation message and, with Kindertagespflege, the referral to the district's Fachberatung, in one step. " +
-		"Every problem of the input is answered at once (422) with the Go API's field paths and codes. The same Idempotency-Key returns the first result (200, Idempotent-Replayed: true)."
-	huma.Register(h.api, submit, func(ctx context.Context, in *submitInput) (*submitOut, error) {
-		actor, err := h.actor(ctx)
-		if err != nil {
-			return nil, err
-		}
-		input, err := registration.Decode(bytes.NewReader(in.RawBody))
-		if err != nil {
-			return nil, h.fail(ctx, err)
-		}
-		if input.IdempotencyKey != "" && input.IdempotencyKey != in.IdempotencyKey {
-			var c problem.Collector
-			c.Add("idempotency_key", CodeInvalidValue, problem.ErrInvalid)
-			return nil, h.fail(ctx, c.Err())
-		}
-		input.IdempotencyKey = in.IdempotencyKey
-		rc, err := h.app.Registrations.Submit(ctx, actor, input)
-		if err != nil {
-			return nil, h.fail(ctx, err)
-		}
-		out := &submitOut{Status: http.StatusCreated, Location: Prefix + "/applications/" + rc.Application.ID,
-			ETag: etag(rc.Application.Version()), Replayed: rc.Replayed, Body: applicationOf(rc.Application)}
-		if rc.Replayed {
-			out.Status = http.StatusOK
-		}
-		return out, nil
-	})
-	// The body is read by registration.Decode (so that field paths and
-	// codes are the Go API's); the description documents its shape.
-	schema := h.api.OpenAPI().Components.Schemas.Schema(reflect.TypeFor[registration.Input](), true, "SubmitInput")
-	post := h.api.OpenAPI().Paths[Prefix+"/applications"].Post
-	post.RequestBody.Content["application/json"].Schema = schema
-	replay := *post.Responses["201"]
-	replay.Description = "The first submission's result: the Idempotency-Key was used before."
-	post.Responses["200"] = &replay
+	huma.Register(h.api, h.submitOp("/applications", "submitApplication", "Submit a Voranmeldung for the caller's family"),
+		func(ctx context.Context, in *submitInput) (*submitOut, error) {
+			return h.submit(ctx, in.IdempotencyKey, in.RawBody, func(actor access.Actor, input registration.Input) (registration.Receipt, error) {
+				return h.app.Registrations.Submit(ctx, actor, input)
+			})
+		})
+	h.documentSubmit("/applications")
+	huma.Register(h.api, h.submitOp("/families/{family_id}/applications", "submitAtCounter", "Submit a Voranmeldung for a family at the Jugendamt's counter"),
+		func(ctx context.Context, in *struct {
+			FamilyID       string `path:"family_id" maxLength:"128" doc:"The family's id."`
+			IdempotencyKey string `header:"Idempotency-Key" required:"true" minLength:"1" maxLength:"100" doc:"A key of the caller's choosing; the same key returns the first submission's result."`
+			RawBody        []byte `contentType:"application/json"`
+		}) (*submitOut, error) {
+			return h.submit(ctx, in.IdempotencyKey, in.RawBody, func(actor access.Actor, input registration.Input) (registration.Receipt, error) {
+				return h.app.Registrations.SubmitAtCounter(ctx, actor, in.FamilyID, input)
+			})
+		})
+	h.documentSubmit("/families/{family_id}/applications")
 
 	huma.Register(h.api, secured(op(http.MethodGet, "/applications", "listApplications",
 		"The applications the caller may see (a family its own, a carrier its inbox, the Jugendamt all)", "Applications", http.StatusNotFound, http.StatusUnprocessableEntity)),
@@ -387,6 +364,58 @@ func (h *Handler) registerParent() {
 				return h.app.Registrations.Messages(ctx, actor, in.FamilyID)
 			})
 		})
+}
+
+// submitOp is a submitting operation.
+func (h *Handler) submitOp(path, id, summary string) huma.Operation {
+	o := secured(op(http.MethodPost, path, id, summary, "Applications", http.StatusBadRequest, http.StatusUnprocessableEntity, http.StatusNotFound, http.StatusConflict))
+	o.DefaultStatus = http.StatusCreated
+	o.MaxBodyBytes = registration.MaxInputBytes
+	o.SkipValidateBody = true // registration.Decode and the rules validate
+	o.Description = "Stores the application, its confirmation message and, with Kindertagespflege, the referral to the district's Fachberatung, in one step. " +
+		"Every problem of the input is answered at once (422) with the Go API's field paths and codes. The same Idempotency-Key returns the first result (200, Idempotent-Replayed: true)."
+	return o
+}
+
+// documentSubmit describes a submitting operation's body, which
+// registration.Decode reads (so that field paths and codes are the Go
+// API's), and its answer to a replayed Idempotency-Key.
+func (h *Handler) documentSubmit(path string) {
+	schema := h.api.OpenAPI().Components.Schemas.Schema(reflect.TypeFor[registration.Input](), true, "SubmitInput")
+	post := h.api.OpenAPI().Paths[Prefix+path].Post
+	post.RequestBody.Content["application/json"].Schema = schema
+	replay := *post.Responses["201"]
+	replay.Description = "The first submission's result: the Idempotency-Key was used before."
+	post.Responses["200"] = &replay
+}
+
+// submit decodes a Voranmeldung as the Go API does, takes the
+// Idempotency-Key from the header and submits it.
+func (h *Handler) submit(ctx context.Context, key string, raw []byte, do func(access.Actor, registration.Input) (registration.Receipt, error)) (*submitOut, error) {
+	actor, err := h.actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	input, err := registration.Decode(bytes.NewReader(raw))
+	if err != nil {
+		return nil, h.fail(ctx, err)
+	}
+	if input.IdempotencyKey != "" && input.IdempotencyKey != key {
+		var c problem.Collector
+		c.Add("idempotency_key", CodeInvalidValue, problem.ErrInvalid)
+		return nil, h.fail(ctx, c.Err())
+	}
+	input.IdempotencyKey = key
+	rc, err := do(actor, input)
+	if err != nil {
+		return nil, h.fail(ctx, err)
+	}
+	out := &submitOut{Status: http.StatusCreated, Location: Prefix + "/applications/" + rc.Application.ID,
+		ETag: etag(rc.Application.Version()), Replayed: rc.Replayed, Body: applicationOf(rc.Application)}
+	if rc.Replayed {
+		out.Status = http.StatusOK
+	}
+	return out, nil
 }
 
 // call runs a use case with the request's actor and answers the

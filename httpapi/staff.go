@@ -45,6 +45,11 @@ type Export struct {
 	Audit        []registration.AuditEntry `json:"audit"`
 }
 
+// Expiry says how many applications a year's end expired.
+type Expiry struct {
+	Expired int `json:"expired"`
+}
+
 // Erasure says what an erasure did.
 type Erasure struct {
 	Erased int `json:"erased" doc:"Applications whose personal data was erased."`
@@ -307,6 +312,27 @@ func (h *Handler) registerJugendamt() {
 			return run(ctx, h, func(actor access.Actor) (Erasure, error) {
 				n, err := h.app.Registrations.Erase(ctx, actor, in.FamilyID)
 				return Erasure{Erased: n}, err
+			})
+		})
+	huma.Register(h.api, secured(op(http.MethodGet, "/reviews", "reviews", "Matches of the same child in two families, for the Jugendamt to review (neither family is told)", "Jugendamt", http.StatusNotFound)),
+		func(ctx context.Context, _ *struct{}) (*body[[]registration.AuditEntry], error) {
+			return run(ctx, h, func(actor access.Actor) ([]registration.AuditEntry, error) {
+				es, err := h.app.Registrations.Reviews(ctx, actor)
+				if es == nil {
+					es = []registration.AuditEntry{}
+				}
+				return es, err
+			})
+		})
+	huma.Register(h.api, secured(op(http.MethodPost, "/years/expire", "expireYear", "End every application of a Kita year still waiting or holding an unanswered offer (the Jugendamt)", "Jugendamt", http.StatusNotFound, http.StatusUnprocessableEntity)),
+		func(ctx context.Context, in *struct {
+			Body struct {
+				Year string `json:"year" maxLength:"16" doc:"The Kita year, as the profile labels it (2027/2028)."`
+			}
+		}) (*body[Expiry], error) {
+			return run(ctx, h, func(actor access.Actor) (Expiry, error) {
+				n, err := h.app.Registrations.ExpireYear(ctx, actor, in.Body.Year)
+				return Expiry{Expired: n}, err
 			})
 		})
 	huma.Register(h.api, secured(op(http.MethodGet, "/audit", "auditTrail", "The audit trail (the Jugendamt)", "Jugendamt", http.StatusNotFound)),

@@ -93,6 +93,7 @@ func parseServe(args []string, stderr io.Writer) (serveOptions, error) {
 type served struct {
 	handler http.Handler
 	api     *httpapi.Handler
+	app     *app.App
 	close   func()
 }
 
@@ -127,6 +128,7 @@ func buildServe(ctx context.Context, o serveOptions, logger *slog.Logger) (*serv
 		s.close()
 		return nil, err
 	}
+	s.app = a
 	var authn auth.Authenticator
 	if o.demo {
 		authn, err = auth.NewDev(true)
@@ -210,6 +212,37 @@ func mailTransport(spec string) (notify.Transport, error) {
 	return smtp.New(cfg)
 }
 
+// background delivers the outbox every 5 seconds and, every hour, lets
+// unanswered offers lapse (with reminders) and applies the retention
+// periods, as the system; both steps are idempotent.
+func (s *served) background(ctx context.Context, logger *slog.Logger) {
+	deliver := time.NewTicker(5 * time.Second)
+	defer deliver.Stop()
+	hourly := time.NewTicker(time.Hour)
+	defer hourly.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-deliver.C:
+			if _, err := s.api.DeliverOnce(ctx); err != nil && ctx.Err() == nil {
+				logger.Warn("outbox delivery", "error", err.Error())
+			}
+		case <-hourly.C:
+			if rep, err := s.app.Registrations.LapseOffers(ctx, access.SystemActor); err != nil {
+				logger.Warn("lapse offers", "error", err.Error())
+			} else {
+				logger.Info("lapse offers", "lapsed", rep.Lapsed, "reminded", rep.Reminded)
+			}
+			if n, err := s.app.Registrations.ApplyRetention(ctx, access.SystemActor); err != nil {
+				logger.Warn("retention", "error", err.Error())
+			} else {
+				logger.Info("retention", "anonymized", n)
+			}
+		}
+	}
+}
+
 // serve runs the API until SIGINT or SIGTERM.
 func serve(args []string, stdout, stderr io.Writer) int {
 	o, err := parseServe(args, stderr)
@@ -230,20 +263,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	defer s.close()
 	srv := &http.Server{Addr: o.addr, Handler: s.handler, ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout: 15 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 32 << 10}
-	go func() {
-		t := time.NewTicker(5 * time.Second)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				if _, err := s.api.DeliverOnce(ctx); err != nil && ctx.Err() == nil {
-					logger.Warn("outbox delivery", "error", err.Error())
-				}
-			}
-		}
-	}()
+	go s.background(ctx, logger)
 	go func() {
 		<-ctx.Done()
 		shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)

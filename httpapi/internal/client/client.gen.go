@@ -205,6 +205,17 @@ type Erasure struct {
 	Erased int64 `json:"erased"`
 }
 
+// ExpireYearRequest defines model for ExpireYearRequest.
+type ExpireYearRequest struct {
+	// Year The Kita year, as the profile labels it (2027/2028).
+	Year string `json:"year"`
+}
+
+// Expiry defines model for Expiry.
+type Expiry struct {
+	Expired int64 `json:"expired"`
+}
+
 // Export defines model for Export.
 type Export struct {
 	Applications *[]Application            `json:"applications"`
@@ -657,6 +668,12 @@ type AuditTrailParams struct {
 	Limit         *int64  `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// SubmitAtCounterParams defines parameters for SubmitAtCounter.
+type SubmitAtCounterParams struct {
+	// IdempotencyKey A key of the caller's choosing; the same key returns the first submission's result.
+	IdempotencyKey string `json:"Idempotency-Key"`
+}
+
 // SearchKitasParams defines parameters for SearchKitas.
 type SearchKitasParams struct {
 	// District Keep Kitas of this Stadtbezirk (district id).
@@ -742,6 +759,9 @@ type OfferPlaceJSONRequestBody = OfferPlaceRequest
 // AddMinderJSONRequestBody defines body for AddMinder for application/json ContentType.
 type AddMinderJSONRequestBody = TagespflegeMinder
 
+// SubmitAtCounterJSONRequestBody defines body for SubmitAtCounter for application/json ContentType.
+type SubmitAtCounterJSONRequestBody = RegistrationInput
+
 // SetKitaClosedJSONRequestBody defines body for SetKitaClosed for application/json ContentType.
 type SetKitaClosedJSONRequestBody = SetKitaClosedRequest
 
@@ -762,6 +782,9 @@ type PlaceWithMinderJSONRequestBody = PlaceWithMinderRequest
 
 // RunRoundJSONRequestBody defines body for RunRound for application/json ContentType.
 type RunRoundJSONRequestBody = RunRoundRequest
+
+// ExpireYearJSONRequestBody defines body for ExpireYear for application/json ContentType.
+type ExpireYearJSONRequestBody = ExpireYearRequest
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
@@ -956,6 +979,24 @@ type ClientInterface interface {
 	// Corresponds with DELETE /api/v1/families/{family_id} (the `EraseFamily` operationId).
 	EraseFamily(ctx context.Context, familyId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// SubmitAtCounterWithBody Submit a Voranmeldung for a family at the Jugendamt's counter
+	//
+	// Stores the application, its confirmation message and, with Kindertagespflege, the referral to the district's Fachberatung, in one step. Every problem of the input is answered at once (422) with the Go API's field paths and codes. The same Idempotency-Key returns the first result (200, Idempotent-Replayed: true).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/v1/families/{family_id}/applications (the `SubmitAtCounter` operationId).
+	SubmitAtCounterWithBody(ctx context.Context, familyId string, params *SubmitAtCounterParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SubmitAtCounter Submit a Voranmeldung for a family at the Jugendamt's counter
+	//
+	// Stores the application, its confirmation message and, with Kindertagespflege, the referral to the district's Fachberatung, in one step. Every problem of the input is answered at once (422) with the Go API's field paths and codes. The same Idempotency-Key returns the first result (200, Idempotent-Replayed: true).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/v1/families/{family_id}/applications (the `SubmitAtCounter` operationId).
+	SubmitAtCounter(ctx context.Context, familyId string, params *SubmitAtCounterParams, body SubmitAtCounterJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ExportFamily Everything stored about a family (DSGVO Art. 15, 20)
 	//
 	// Corresponds with GET /api/v1/families/{family_id}/export (the `ExportFamily` operationId).
@@ -1090,6 +1131,11 @@ type ClientInterface interface {
 	// Corresponds with GET /api/v1/reports/referrals.csv (the `YearReportreferralsCSV` operationId).
 	YearReportreferralsCSV(ctx context.Context, params *YearReportreferralsCSVParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// Reviews Matches of the same child in two families, for the Jugendamt to review (neither family is told)
+	//
+	// Corresponds with GET /api/v1/reviews (the `Reviews` operationId).
+	Reviews(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// RunRoundWithBody Run an allocation round for a Kita year (the Jugendamt)
 	//
 	// Takes any type of body and a specified content type.
@@ -1103,6 +1149,20 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /api/v1/rounds (the `RunRound` operationId).
 	RunRound(ctx context.Context, body RunRoundJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExpireYearWithBody End every application of a Kita year still waiting or holding an unanswered offer (the Jugendamt)
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/v1/years/expire (the `ExpireYear` operationId).
+	ExpireYearWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExpireYear End every application of a Kita year still waiting or holding an unanswered offer (the Jugendamt)
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/v1/years/expire (the `ExpireYear` operationId).
+	ExpireYear(ctx context.Context, body ExpireYearJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // ListApplications The applications the caller may see (a family its own, a carrier its inbox, the Jugendamt all)
@@ -1404,6 +1464,44 @@ func (c *Client) AddMinder(ctx context.Context, district string, body AddMinderJ
 // Corresponds with DELETE /api/v1/families/{family_id} (the `EraseFamily` operationId).
 func (c *Client) EraseFamily(ctx context.Context, familyId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewEraseFamilyRequest(c.Server, familyId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SubmitAtCounterWithBody Submit a Voranmeldung for a family at the Jugendamt's counter
+//
+// Stores the application, its confirmation message and, with Kindertagespflege, the referral to the district's Fachberatung, in one step. Every problem of the input is answered at once (422) with the Go API's field paths and codes. The same Idempotency-Key returns the first result (200, Idempotent-Replayed: true).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/v1/families/{family_id}/applications (the `SubmitAtCounter` operationId).
+func (c *Client) SubmitAtCounterWithBody(ctx context.Context, familyId string, params *SubmitAtCounterParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSubmitAtCounterRequestWithBody(c.Server, familyId, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SubmitAtCounter Submit a Voranmeldung for a family at the Jugendamt's counter
+//
+// Stores the application, its confirmation message and, with Kindertagespflege, the referral to the district's Fachberatung, in one step. Every problem of the input is answered at once (422) with the Go API's field paths and codes. The same Idempotency-Key returns the first result (200, Idempotent-Replayed: true).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/v1/families/{family_id}/applications (the `SubmitAtCounter` operationId).
+func (c *Client) SubmitAtCounter(ctx context.Context, familyId string, params *SubmitAtCounterParams, body SubmitAtCounterJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSubmitAtCounterRequest(c.Server, familyId, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1768,6 +1866,21 @@ func (c *Client) YearReportreferralsCSV(ctx context.Context, params *YearReportr
 	return c.Client.Do(req)
 }
 
+// Reviews Matches of the same child in two families, for the Jugendamt to review (neither family is told)
+//
+// Corresponds with GET /api/v1/reviews (the `Reviews` operationId).
+func (c *Client) Reviews(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReviewsRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // RunRoundWithBody Run an allocation round for a Kita year (the Jugendamt)
 //
 // Takes any type of body and a specified content type.
@@ -1792,6 +1905,40 @@ func (c *Client) RunRoundWithBody(ctx context.Context, contentType string, body 
 // Corresponds with POST /api/v1/rounds (the `RunRound` operationId).
 func (c *Client) RunRound(ctx context.Context, body RunRoundJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRunRoundRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExpireYearWithBody End every application of a Kita year still waiting or holding an unanswered offer (the Jugendamt)
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/v1/years/expire (the `ExpireYear` operationId).
+func (c *Client) ExpireYearWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpireYearRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExpireYear End every application of a Kita year still waiting or holding an unanswered offer (the Jugendamt)
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/v1/years/expire (the `ExpireYear` operationId).
+func (c *Client) ExpireYear(ctx context.Context, body ExpireYearJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpireYearRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2552,6 +2699,66 @@ func NewEraseFamilyRequest(server string, familyId string) (*http.Request, error
 	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewSubmitAtCounterRequest calls the generic SubmitAtCounter builder with application/json body
+func NewSubmitAtCounterRequest(server string, familyId string, params *SubmitAtCounterParams, body SubmitAtCounterJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewSubmitAtCounterRequestWithBody(server, familyId, params, "application/json", bodyReader)
+}
+
+// NewSubmitAtCounterRequestWithBody constructs an http.Request for the SubmitAtCounter method, with any body, and a specified content type
+func NewSubmitAtCounterRequestWithBody(server string, familyId string, params *SubmitAtCounterParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "family_id", familyId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/families/%s/applications", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		var headerParam0 string
+
+		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+		if err != nil {
+			return nil, err
+		}
+
+		req.Header.Set("Idempotency-Key", headerParam0)
+
 	}
 
 	return req, nil
@@ -3423,6 +3630,33 @@ func NewYearReportreferralsCSVRequest(server string, params *YearReportreferrals
 	return req, nil
 }
 
+// NewReviewsRequest constructs an http.Request for the Reviews method
+func NewReviewsRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/reviews")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewRunRoundRequest calls the generic RunRound builder with application/json body
 func NewRunRoundRequest(server string, body RunRoundJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -3444,6 +3678,46 @@ func NewRunRoundRequestWithBody(server string, contentType string, body io.Reade
 	}
 
 	operationPath := fmt.Sprintf("/api/v1/rounds")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewExpireYearRequest calls the generic ExpireYear builder with application/json body
+func NewExpireYearRequest(server string, body ExpireYearJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewExpireYearRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewExpireYearRequestWithBody constructs an http.Request for the ExpireYear method, with any body, and a specified content type
+func NewExpireYearRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/years/expire")
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -3644,6 +3918,24 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with DELETE /api/v1/families/{family_id} (the `EraseFamily` operationId).
 	EraseFamilyWithResponse(ctx context.Context, familyId string, reqEditors ...RequestEditorFn) (*EraseFamilyResponse, error)
 
+	// SubmitAtCounterWithBodyWithResponse Submit a Voranmeldung for a family at the Jugendamt's counter
+	//
+	// Stores the application, its confirmation message and, with Kindertagespflege, the referral to the district's Fachberatung, in one step. Every problem of the input is answered at once (422) with the Go API's field paths and codes. The same Idempotency-Key returns the first result (200, Idempotent-Replayed: true).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/families/{family_id}/applications (the `SubmitAtCounter` operationId).
+	SubmitAtCounterWithBodyWithResponse(ctx context.Context, familyId string, params *SubmitAtCounterParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SubmitAtCounterResponse, error)
+
+	// SubmitAtCounterWithResponse Submit a Voranmeldung for a family at the Jugendamt's counter
+	//
+	// Stores the application, its confirmation message and, with Kindertagespflege, the referral to the district's Fachberatung, in one step. Every problem of the input is answered at once (422) with the Go API's field paths and codes. The same Idempotency-Key returns the first result (200, Idempotent-Replayed: true).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/families/{family_id}/applications (the `SubmitAtCounter` operationId).
+	SubmitAtCounterWithResponse(ctx context.Context, familyId string, params *SubmitAtCounterParams, body SubmitAtCounterJSONRequestBody, reqEditors ...RequestEditorFn) (*SubmitAtCounterResponse, error)
+
 	// ExportFamilyWithResponse Everything stored about a family (DSGVO Art. 15, 20)
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -3798,6 +4090,13 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/v1/reports/referrals.csv (the `YearReportreferralsCSV` operationId).
 	YearReportreferralsCSVWithResponse(ctx context.Context, params *YearReportreferralsCSVParams, reqEditors ...RequestEditorFn) (*YearReportreferralsCSVResponse, error)
 
+	// ReviewsWithResponse Matches of the same child in two families, for the Jugendamt to review (neither family is told)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/reviews (the `Reviews` operationId).
+	ReviewsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ReviewsResponse, error)
+
 	// RunRoundWithBodyWithResponse Run an allocation round for a Kita year (the Jugendamt)
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -3811,6 +4110,20 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /api/v1/rounds (the `RunRound` operationId).
 	RunRoundWithResponse(ctx context.Context, body RunRoundJSONRequestBody, reqEditors ...RequestEditorFn) (*RunRoundResponse, error)
+
+	// ExpireYearWithBodyWithResponse End every application of a Kita year still waiting or holding an unanswered offer (the Jugendamt)
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/years/expire (the `ExpireYear` operationId).
+	ExpireYearWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ExpireYearResponse, error)
+
+	// ExpireYearWithResponse End every application of a Kita year still waiting or holding an unanswered offer (the Jugendamt)
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/years/expire (the `ExpireYear` operationId).
+	ExpireYearWithResponse(ctx context.Context, body ExpireYearJSONRequestBody, reqEditors ...RequestEditorFn) (*ExpireYearResponse, error)
 }
 
 type ListApplicationsResponse struct {
@@ -5247,6 +5560,135 @@ func (r EraseFamilyResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r EraseFamilyResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// SubmitAtCounterResponse200Headers the declared response headers of an HTTP 200 response for SubmitAtCounter
+type SubmitAtCounterResponse200Headers struct {
+	ETag               *string
+	IdempotentReplayed *bool
+	Location           *string
+}
+
+// SubmitAtCounterResponse201Headers the declared response headers of an HTTP 201 response for SubmitAtCounter
+type SubmitAtCounterResponse201Headers struct {
+	ETag               *string
+	IdempotentReplayed *bool
+	Location           *string
+}
+
+type SubmitAtCounterResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Application
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Application
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *SubmitAtCounterResponse200Headers
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *SubmitAtCounterResponse201Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SubmitAtCounterResponse) GetJSON200() *Application {
+	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r SubmitAtCounterResponse) GetJSON201() *Application {
+	return r.JSON201
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r SubmitAtCounterResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r SubmitAtCounterResponse) GetApplicationproblemJSON401() *Problem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r SubmitAtCounterResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r SubmitAtCounterResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r SubmitAtCounterResponse) GetApplicationproblemJSON413() *Problem {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r SubmitAtCounterResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r SubmitAtCounterResponse) GetApplicationproblemJSON429() *Problem {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r SubmitAtCounterResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r SubmitAtCounterResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r SubmitAtCounterResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SubmitAtCounterResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SubmitAtCounterResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SubmitAtCounterResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -6728,6 +7170,89 @@ func (r YearReportreferralsCSVResponse) ContentType() string {
 	return ""
 }
 
+type ReviewsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *[]RegistrationAuditEntry
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ReviewsResponse) GetJSON200() *[]RegistrationAuditEntry {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ReviewsResponse) GetApplicationproblemJSON401() *Problem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ReviewsResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r ReviewsResponse) GetApplicationproblemJSON413() *Problem {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ReviewsResponse) GetApplicationproblemJSON429() *Problem {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ReviewsResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ReviewsResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ReviewsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ReviewsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ReviewsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ReviewsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type RunRoundResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -6819,6 +7344,96 @@ func (r RunRoundResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r RunRoundResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ExpireYearResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Expiry
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ExpireYearResponse) GetJSON200() *Expiry {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ExpireYearResponse) GetApplicationproblemJSON401() *Problem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ExpireYearResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r ExpireYearResponse) GetApplicationproblemJSON413() *Problem {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r ExpireYearResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ExpireYearResponse) GetApplicationproblemJSON429() *Problem {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ExpireYearResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ExpireYearResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ExpireYearResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExpireYearResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExpireYearResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExpireYearResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -7074,6 +7689,36 @@ func (c *ClientWithResponses) EraseFamilyWithResponse(ctx context.Context, famil
 		return nil, err
 	}
 	return ParseEraseFamilyResponse(rsp)
+}
+
+// SubmitAtCounterWithBodyWithResponse Submit a Voranmeldung for a family at the Jugendamt's counter
+//
+// Stores the application, its confirmation message and, with Kindertagespflege, the referral to the district's Fachberatung, in one step. Every problem of the input is answered at once (422) with the Go API's field paths and codes. The same Idempotency-Key returns the first result (200, Idempotent-Replayed: true).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/families/{family_id}/applications (the `SubmitAtCounter` operationId).
+func (c *ClientWithResponses) SubmitAtCounterWithBodyWithResponse(ctx context.Context, familyId string, params *SubmitAtCounterParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SubmitAtCounterResponse, error) {
+	rsp, err := c.SubmitAtCounterWithBody(ctx, familyId, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSubmitAtCounterResponse(rsp)
+}
+
+// SubmitAtCounterWithResponse Submit a Voranmeldung for a family at the Jugendamt's counter
+//
+// Stores the application, its confirmation message and, with Kindertagespflege, the referral to the district's Fachberatung, in one step. Every problem of the input is answered at once (422) with the Go API's field paths and codes. The same Idempotency-Key returns the first result (200, Idempotent-Replayed: true).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/families/{family_id}/applications (the `SubmitAtCounter` operationId).
+func (c *ClientWithResponses) SubmitAtCounterWithResponse(ctx context.Context, familyId string, params *SubmitAtCounterParams, body SubmitAtCounterJSONRequestBody, reqEditors ...RequestEditorFn) (*SubmitAtCounterResponse, error) {
+	rsp, err := c.SubmitAtCounter(ctx, familyId, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSubmitAtCounterResponse(rsp)
 }
 
 // ExportFamilyWithResponse Everything stored about a family (DSGVO Art. 15, 20)
@@ -7362,6 +8007,19 @@ func (c *ClientWithResponses) YearReportreferralsCSVWithResponse(ctx context.Con
 	return ParseYearReportreferralsCSVResponse(rsp)
 }
 
+// ReviewsWithResponse Matches of the same child in two families, for the Jugendamt to review (neither family is told)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/reviews (the `Reviews` operationId).
+func (c *ClientWithResponses) ReviewsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ReviewsResponse, error) {
+	rsp, err := c.Reviews(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseReviewsResponse(rsp)
+}
+
 // RunRoundWithBodyWithResponse Run an allocation round for a Kita year (the Jugendamt)
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -7386,6 +8044,32 @@ func (c *ClientWithResponses) RunRoundWithResponse(ctx context.Context, body Run
 		return nil, err
 	}
 	return ParseRunRoundResponse(rsp)
+}
+
+// ExpireYearWithBodyWithResponse End every application of a Kita year still waiting or holding an unanswered offer (the Jugendamt)
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/years/expire (the `ExpireYear` operationId).
+func (c *ClientWithResponses) ExpireYearWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ExpireYearResponse, error) {
+	rsp, err := c.ExpireYearWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExpireYearResponse(rsp)
+}
+
+// ExpireYearWithResponse End every application of a Kita year still waiting or holding an unanswered offer (the Jugendamt)
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/years/expire (the `ExpireYear` operationId).
+func (c *ClientWithResponses) ExpireYearWithResponse(ctx context.Context, body ExpireYearJSONRequestBody, reqEditors ...RequestEditorFn) (*ExpireYearResponse, error) {
+	rsp, err := c.ExpireYear(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExpireYearResponse(rsp)
 }
 
 // ParseListApplicationsResponse parses an HTTP response from a ListApplicationsWithResponse call
@@ -8705,6 +9389,153 @@ func ParseEraseFamilyResponse(rsp *http.Response) (*EraseFamilyResponse, error) 
 	return response, nil
 }
 
+// ParseSubmitAtCounterResponse parses an HTTP response from a SubmitAtCounterWithResponse call
+func ParseSubmitAtCounterResponse(rsp *http.Response) (*SubmitAtCounterResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SubmitAtCounterResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Application
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Application
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers SubmitAtCounterResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value bool
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 201:
+		var headers SubmitAtCounterResponse201Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value bool
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
+		response.Headers201 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseExportFamilyResponse parses an HTTP response from a ExportFamilyWithResponse call
 func ParseExportFamilyResponse(rsp *http.Response) (*ExportFamilyResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -9958,6 +10789,74 @@ func ParseYearReportreferralsCSVResponse(rsp *http.Response) (*YearReportreferra
 	return response, nil
 }
 
+// ParseReviewsResponse parses an HTTP response from a ReviewsWithResponse call
+func ParseReviewsResponse(rsp *http.Response) (*ReviewsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ReviewsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest []RegistrationAuditEntry
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseRunRoundResponse parses an HTTP response from a RunRoundWithResponse call
 func ParseRunRoundResponse(rsp *http.Response) (*RunRoundResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -9999,6 +10898,81 @@ func ParseRunRoundResponse(rsp *http.Response) (*RunRoundResponse, error) {
 			return nil, err
 		}
 		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseExpireYearResponse parses an HTTP response from a ExpireYearWithResponse call
+func ParseExpireYearResponse(rsp *http.Response) (*ExpireYearResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExpireYearResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Expiry
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest Problem
