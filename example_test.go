@@ -7,9 +7,11 @@ import (
 	"time"
 
 	"github.com/rickb777/date"
+	"github.com/shopspring/decimal"
 
 	"github.com/kitaportal/kitaportal"
 	"github.com/kitaportal/kitaportal/access"
+	"github.com/kitaportal/kitaportal/app"
 	"github.com/kitaportal/kitaportal/geo"
 	"github.com/kitaportal/kitaportal/municipality/bochum"
 	"github.com/kitaportal/kitaportal/notify"
@@ -77,4 +79,73 @@ func ExampleOpen() {
 	// kitas registration.too_many_choices
 	// de: Sie können höchstens 5 Kitas wählen.
 	// en: You can choose at most 5 Kitas.
+}
+
+// A Kita year's flow through the portal: a family registers, the
+// Jugendamt runs the allocation round (the places come from the catalogue),
+// the family accepts the offer, the contract is generated and the family
+// reads the messages it received.
+func Example_flow() {
+	ctx := context.Background()
+	profile, _ := bochum.Profile()
+	catalogue, _ := bochum.Catalogue() // sample data
+	now := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	portal, err := kitaportal.Open(ctx, kitaportal.Config{
+		Profile: profile, Catalogue: catalogue, Transport: notify.NewMemoryTransport(),
+		Clock: func() time.Time { return now },
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	parent := access.NewGuardian("user-4711", "family-4711")
+	receipt, err := portal.Registrations.Submit(ctx, parent, registration.Input{
+		Child:     registration.ChildInput{GivenName: "Lotte", FamilyName: "Weiß", BirthDate: date.New(2024, time.May, 14)},
+		Guardians: []registration.GuardianInput{{GivenName: "Eva", FamilyName: "Weiß", Email: "eva@example.org", Language: "de", Working: true}},
+		Address:   geo.Address{Street: "Kortumstraße", HouseNumber: "5", PostalCode: "44787", City: "Bochum"},
+		Start:     date.New(2027, time.August, 1), Hours: 35, Kitas: []string{"BO-002", "BO-009"}, Consent: true,
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	id := receipt.Application.ID
+
+	now = time.Date(2027, time.February, 1, 9, 0, 0, 0, time.UTC)
+	round, err := portal.Registrations.RunRound(ctx, access.NewJugendamt("ja-1"), "2027/2028", app.RoundOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("offers:", round.Offers)
+	a, err := portal.Registrations.Accept(ctx, parent, id)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(a.Status(), a.Offer().KitaID)
+	ct, err := portal.Contracts.Generate(ctx, parent, app.ContractRequest{ApplicationID: id, Income: decimal.NewFromInt(42000)})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("contract:", ct.Number())
+	if _, err := portal.Dispatcher.RunOnce(ctx); err != nil {
+		fmt.Println(err)
+	}
+	msgs, err := portal.Registrations.Messages(ctx, parent, "family-4711")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, m := range msgs {
+		fmt.Println(m.Kind, m.Sent, m.Subject)
+	}
+	// Output:
+	// offers: 1
+	// accepted BO-002
+	// contract: BO-2027-000001-V
+	// confirmation true Eingangsbestätigung Ihrer Voranmeldung BO-2027-000001
+	// offer true Platzangebot für Lotte Weiß (BO-2027-000001)
+	// contract_ready true Ihr Betreuungsvertrag für Lotte Weiß liegt bereit (BO-2027-000001)
 }

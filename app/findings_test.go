@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -12,9 +13,11 @@ import (
 	"github.com/kitaportal/kitaportal/access"
 	"github.com/kitaportal/kitaportal/app"
 	"github.com/kitaportal/kitaportal/kita"
+	"github.com/kitaportal/kitaportal/municipality/bochum"
 	"github.com/kitaportal/kitaportal/notify"
 	"github.com/kitaportal/kitaportal/problem"
 	"github.com/kitaportal/kitaportal/registration"
+	"github.com/kitaportal/kitaportal/store/memory"
 	"github.com/kitaportal/kitaportal/tagespflege"
 )
 
@@ -313,5 +316,27 @@ func TestContractReady(t *testing.T) {
 			}
 			assert.Equal(t, 1, n)
 		})
+	})
+}
+
+func TestNoSilentNoOps(t *testing.T) {
+	profile, err := bochum.Profile()
+	require.NoError(t, err)
+	t.Run("a round over a catalogue without places is an error with a code", func(t *testing.T) {
+		empty, err := kita.NewCatalogue(nil, nil)
+		require.NoError(t, err)
+		a, err := app.New(context.Background(), app.Config{Profile: profile, Catalogue: empty, Store: memory.New(), Transport: notify.NewMemoryTransport()})
+		require.NoError(t, err)
+		_, err = a.Registrations.RunRound(context.Background(), jugendamt, "2027/2028", app.RoundOptions{})
+		require.ErrorIs(t, err, app.ErrNoPlaces)
+		assert.Equal(t, problem.WrongState, problem.KindOf(err))
+	})
+	t.Run("an App without store or transport is a configuration error", func(t *testing.T) {
+		cat, err := bochum.Catalogue()
+		require.NoError(t, err)
+		_, err = app.New(context.Background(), app.Config{Profile: profile, Catalogue: cat, Transport: notify.NewMemoryTransport()})
+		require.ErrorIs(t, err, app.ErrConfig)
+		_, err = app.New(context.Background(), app.Config{Profile: profile, Catalogue: cat, Store: memory.New()})
+		require.ErrorIs(t, err, app.ErrConfig)
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"net/url"
 	"os"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/kitaportal/kitaportal/app"
 	"github.com/kitaportal/kitaportal/geo"
 	"github.com/kitaportal/kitaportal/kita"
+	"github.com/kitaportal/kitaportal/municipality"
 	"github.com/kitaportal/kitaportal/municipality/bochum"
 	"github.com/kitaportal/kitaportal/notify"
 	"github.com/kitaportal/kitaportal/registration"
@@ -139,12 +141,32 @@ func newWorld(t *testing.T, store app.Store, reopen func(*testing.T) app.Store) 
 	return w
 }
 
+// sample is Bochum's profile and sample Kitas, parsed once for all tests
+// (the profile is only read; every App gets a catalogue of its own).
+var sample = sync.OnceValues(func() (sampleData, error) {
+	profile, err := bochum.Profile()
+	if err != nil {
+		return sampleData{}, err
+	}
+	cat, err := bochum.Catalogue()
+	if err != nil {
+		return sampleData{}, err
+	}
+	return sampleData{profile: profile, kitas: cat.All()}, nil
+})
+
+type sampleData struct {
+	profile municipality.Profile
+	kitas   []kita.Kita
+}
+
 // open opens an App over store with a fresh copy of the sample catalogue.
 func (w *world) open(t *testing.T, store app.Store) *app.App {
 	t.Helper()
-	profile, err := bochum.Profile()
+	data, err := sample()
 	require.NoError(t, err)
-	cat, err := bochum.Catalogue()
+	profile := data.profile
+	cat, err := kita.NewCatalogue(data.kitas, kita.NRWHours)
 	require.NoError(t, err)
 	a, err := app.New(w.ctx, app.Config{Profile: profile, Catalogue: cat, Store: store,
 		Transport: notify.NewMemoryTransport(), Clock: func() time.Time { return *w.now }})

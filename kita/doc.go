@@ -20,6 +20,9 @@
 //
 // # Glossary
 //
+//   - Kita-Profil, freie Plätze, Schließung: what a carrier edits while the
+//     portal runs; [Edits] holds them for a store, [Catalogue.Apply] and
+//     [Kita.WithEdits] apply them under the same checks.
 //   - Kita (Kindertageseinrichtung): a day-care centre, [Kita].
 //   - Träger: the organisation that runs a Kita (the city, a church, a welfare
 //     association, a parents' initiative ...), [Carrier] and [CarrierKind].

@@ -37,6 +37,7 @@
 //
 // # Glossary
 //
+//   - Erinnerung: the reminder of an unanswered offer ([OfferReminder]).
 //   - Voranmeldung: a family's pre-registration of need for a place (not yet
 //     a place); has a reference number such as "BO-2021-000123".
 //   - Eingangsbestätigung: the confirmation of receipt of a Voranmeldung

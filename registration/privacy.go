@@ -188,18 +188,10 @@ func (s *Service) Erase(ctx context.Context, actor access.Actor, familyID string
 // anonymizeReferral erases the Fachberatung's notes of the application's
 // referral, if it has one, in the step tx.
 func anonymizeReferral(ctx context.Context, tx Tx, a Application, now time.Time) error {
-	if a.TP == nil || a.TP.ReferralID == "" {
-		return nil
-	}
-	r, err := tx.Referral(ctx, a.TP.ReferralID)
-	if errors.Is(err, tagespflege.ErrNotFound) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	r.Anonymize(now)
-	return tx.UpdateReferral(ctx, r)
+	return changeReferral(ctx, tx, a, func(r *tagespflege.Referral) (bool, error) {
+		r.Anonymize(now)
+		return true, nil
+	})
 }
 
 // Retention is when personal data is anonymized (the profile's Löschfristen).

@@ -539,6 +539,17 @@ func (s *Service) Accept(ctx context.Context, actor access.Actor, id string) (Ap
 // still open, in the same atomic step: the Fachberatung stops looking for a
 // minder once the child took a Kita place or the family withdrew.
 func closeReferral(ctx context.Context, tx Tx, a Application, reason tagespflege.CloseReason, now time.Time, actor string) error {
+	return changeReferral(ctx, tx, a, func(r *tagespflege.Referral) (bool, error) {
+		if r.Status != tagespflege.Open && r.Status != tagespflege.Contacted {
+			return false, nil // placed with a minder or closed already: the Fachberatung decides
+		}
+		return true, r.Close(reason, now, actor)
+	})
+}
+
+// changeReferral lets change update the application's referral, if it has
+// one, in the step tx; change reports whether it changed anything.
+func changeReferral(ctx context.Context, tx Tx, a Application, change func(r *tagespflege.Referral) (bool, error)) error {
 	if a.TP == nil || a.TP.ReferralID == "" {
 		return nil
 	}
@@ -549,10 +560,8 @@ func closeReferral(ctx context.Context, tx Tx, a Application, reason tagespflege
 	if err != nil {
 		return err
 	}
-	if r.Status != tagespflege.Open && r.Status != tagespflege.Contacted {
-		return nil // placed with a minder or closed already: the Fachberatung decides
-	}
-	if err := r.Close(reason, now, actor); err != nil {
+	changed, err := change(&r)
+	if err != nil || !changed {
 		return err
 	}
 	return tx.UpdateReferral(ctx, r)

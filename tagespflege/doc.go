@@ -27,6 +27,8 @@
 //
 // # Glossary
 //
+//   - Notiz der Fachberatung: a note on a referral's event; erased with the
+//     family ([Referral.Anonymize]).
 //   - Kindertagespflege: day care by a licensed person, mostly in their home;
 //     from the 1st to the 3rd birthday equal in law to a Kita place (§ 24 (2)
 //     SGB VIII).

@@ -220,11 +220,16 @@ func (t *tour) registerFamily(ctx context.Context) (registration.Application, er
 	if err := t.dispatch(ctx); err != nil {
 		return registration.Application{}, err
 	}
-	for _, m := range t.transport.Sent() {
-		if m.Kind != notify.Confirmation || m.Subject != a.ID {
+	// What the family received, as the portal shows it to the family.
+	msgs, err := t.portal.Registrations.Messages(ctx, guardian, "F-BEISPIEL")
+	if err != nil {
+		return registration.Application{}, err
+	}
+	for _, m := range msgs {
+		if m.Kind != notify.Confirmation {
 			continue
 		}
-		t.printf("confirmation to %s: %s\n", m.To, m.Title)
+		t.printf("confirmation to %s: %s\n", m.To, m.Subject)
 		lines := strings.Split(strings.TrimSpace(m.Body), "\n")
 		for _, l := range lines[:min(len(lines), 13)] {
 			t.printf("  | %s\n", l)

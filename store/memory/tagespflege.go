@@ -354,21 +354,8 @@ func (x tpTx) UpdateGroup(ctx context.Context, g tagespflege.Group) error {
 // Atomic joins the running step as a savepoint: when fn fails, its own
 // writes are undone at once; otherwise they are kept or undone with the
 // outer step.
-func (x tpTx) Atomic(ctx context.Context, fn func(tx tagespflege.Store) error) (err error) {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	mark := len(x.t.undo)
-	defer func() {
-		if r := recover(); r != nil {
-			x.t.rollbackTo(mark)
-			panic(r)
-		}
-		if err != nil {
-			x.t.rollbackTo(mark)
-		}
-	}()
-	return fn(x)
+func (x tpTx) Atomic(ctx context.Context, fn func(tx tagespflege.Store) error) error {
+	return x.t.savepoint(ctx, func() error { return fn(x) })
 }
 
 // rollbackTo undoes the changes registered after the first mark ones.

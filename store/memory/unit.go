@@ -24,27 +24,33 @@ func (s *Store) Atomic(ctx context.Context, fn func(tx app.Tx) error) error {
 // unitTx is the unit of work of one step.
 type unitTx struct{ t *tx }
 
-func (u unitTx) Applications() registration.Tx  { return regTx{u.t} }
-func (u unitTx) Tagespflege() tagespflege.Store { return tpTx{u.t} }
-func (u unitTx) Catalogue() app.CatalogueEdits  { return catTx{u.t} }
+func (u unitTx) Applications() registration.Tx  { return regTx(u) }
+func (u unitTx) Tagespflege() tagespflege.Store { return tpTx(u) }
+func (u unitTx) Catalogue() app.CatalogueEdits  { return catTx(u) }
 
 // Atomic runs fn as a savepoint of the running step: when fn fails, its
 // own writes are undone at once.
-func (u unitTx) Atomic(ctx context.Context, fn func(tx app.Tx) error) (err error) {
+func (u unitTx) Atomic(ctx context.Context, fn func(tx app.Tx) error) error {
+	return u.t.savepoint(ctx, func() error { return fn(u) })
+}
+
+// savepoint runs fn as a nested step of t: when fn fails or panics, the
+// changes it registered are undone at once.
+func (t *tx) savepoint(ctx context.Context, fn func() error) (err error) {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	mark := len(u.t.undo)
+	mark := len(t.undo)
 	defer func() {
 		if r := recover(); r != nil {
-			u.t.rollbackTo(mark)
+			t.rollbackTo(mark)
 			panic(r)
 		}
 		if err != nil {
-			u.t.rollbackTo(mark)
+			t.rollbackTo(mark)
 		}
 	}()
-	return fn(u)
+	return fn()
 }
 
 // catData are the carriers' edits of their Kitas, by Kita id.

@@ -43,24 +43,7 @@ func (v tpView) Atomic(ctx context.Context, fn func(tx tagespflege.Store) error)
 	if v.tx == nil {
 		return v.s.atomic(ctx, func(tx pgx.Tx) error { return fn(tpView{s: v.s, q: tx, tx: tx}) })
 	}
-	sp, err := v.tx.Begin(ctx)
-	if err != nil {
-		return wrap(ctx, "savepoint", err)
-	}
-	done := false
-	defer func() {
-		if !done {
-			_ = sp.Rollback(context.WithoutCancel(ctx))
-		}
-	}()
-	if err := fn(tpView{s: v.s, q: sp, tx: sp}); err != nil {
-		return err
-	}
-	if err := sp.Commit(ctx); err != nil {
-		return wrap(ctx, "release savepoint", err)
-	}
-	done = true
-	return nil
+	return savepoint(ctx, v.tx, func(sp pgx.Tx) error { return fn(tpView{s: v.s, q: sp, tx: sp}) })
 }
 
 func (v tpView) CreateReferral(ctx context.Context, r tagespflege.Referral) error {

@@ -36,10 +36,16 @@ func (u unitTx) Catalogue() app.CatalogueEdits  { return catTx{u.tx} }
 // Atomic runs fn in a savepoint of the transaction: when fn fails, its own
 // writes are undone at once.
 func (u unitTx) Atomic(ctx context.Context, fn func(tx app.Tx) error) error {
+	return savepoint(ctx, u.tx, func(sp pgx.Tx) error { return fn(unitTx{s: u.s, tx: sp}) })
+}
+
+// savepoint runs fn in a savepoint of tx: when fn fails (or panics), its
+// writes are undone at once and tx stays usable.
+func savepoint(ctx context.Context, tx pgx.Tx, fn func(sp pgx.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	sp, err := u.tx.Begin(ctx)
+	sp, err := tx.Begin(ctx)
 	if err != nil {
 		return wrap(ctx, "savepoint", err)
 	}
@@ -49,7 +55,7 @@ func (u unitTx) Atomic(ctx context.Context, fn func(tx app.Tx) error) error {
 			_ = sp.Rollback(context.WithoutCancel(ctx))
 		}
 	}()
-	if err := fn(unitTx{s: u.s, tx: sp}); err != nil {
+	if err := fn(sp); err != nil {
 		return err
 	}
 	if err := sp.Commit(ctx); err != nil {
