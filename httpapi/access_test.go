@@ -83,6 +83,7 @@ func endpoints(w *world) []endpoint {
 		{method: http.MethodPost, path: ref + "/close", op: access.ChangeReferral, subject: district,
 			body: func(*env, *world) any { return map[string]string{"reason": "no_need"} }},
 		{method: http.MethodGet, path: "/api/v1/districts/I/minders", op: access.ReadReferrals, subject: district},
+		{method: http.MethodGet, path: "/api/v1/districts/I/free-minder-places", op: access.ReadReferrals, subject: district},
 		{method: http.MethodPost, path: "/api/v1/districts/I/minders", op: access.ChangeReferral, subject: district,
 			body: func(e *env, _ *world) any { return sampleMinder(e) }},
 		{method: http.MethodPut, path: k + "/profile", op: access.EditKita, subject: carrier,

@@ -45,6 +45,11 @@ type Export struct {
 	Audit        []registration.AuditEntry `json:"audit"`
 }
 
+// FreePlaces counts free places.
+type FreePlaces struct {
+	Free int `json:"free"`
+}
+
 // Expiry says how many applications a year's end expired.
 type Expiry struct {
 	Expired int `json:"expired"`
@@ -222,6 +227,13 @@ func (h *Handler) registerReferrals() {
 			return h.app.Referrals.AddMinder(ctx, actor, in.Body)
 		})
 	})
+	huma.Register(h.api, secured(op(http.MethodGet, "/districts/{district}/free-minder-places", "freeMinderPlaces", "The district's free places with child-minders today", "Fachberatung", http.StatusNotFound)),
+		func(ctx context.Context, in *districtPath) (*body[FreePlaces], error) {
+			return run(ctx, h, func(actor access.Actor) (FreePlaces, error) {
+				n, err := h.app.Referrals.FreePlaces(ctx, actor, in.District)
+				return FreePlaces{Free: n}, err
+			})
+		})
 	huma.Register(h.api, secured(op(http.MethodGet, "/districts/{district}/minders", "listMinders", "The district's child-minders (Tagespflegepersonen)", "Fachberatung", http.StatusNotFound)),
 		func(ctx context.Context, in *districtPath) (*body[[]tagespflege.Minder], error) {
 			return run(ctx, h, func(actor access.Actor) ([]tagespflege.Minder, error) {

@@ -242,6 +242,11 @@ type FieldProblem struct {
 	Field string `json:"field"`
 }
 
+// FreePlaces defines model for FreePlaces.
+type FreePlaces struct {
+	Free int64 `json:"free"`
+}
+
 // GeoAddress defines model for GeoAddress.
 type GeoAddress struct {
 	City        string `json:"city"`
@@ -955,6 +960,11 @@ type ClientInterface interface {
 	// Corresponds with GET /api/v1/audit (the `AuditTrail` operationId).
 	AuditTrail(ctx context.Context, params *AuditTrailParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// FreeMinderPlaces The district's free places with child-minders today
+	//
+	// Corresponds with GET /api/v1/districts/{district}/free-minder-places (the `FreeMinderPlaces` operationId).
+	FreeMinderPlaces(ctx context.Context, district string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListMinders The district's child-minders (Tagespflegepersonen)
 	//
 	// Corresponds with GET /api/v1/districts/{district}/minders (the `ListMinders` operationId).
@@ -1400,6 +1410,21 @@ func (c *Client) WithdrawApplication(ctx context.Context, id string, params *Wit
 // Corresponds with GET /api/v1/audit (the `AuditTrail` operationId).
 func (c *Client) AuditTrail(ctx context.Context, params *AuditTrailParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewAuditTrailRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// FreeMinderPlaces The district's free places with child-minders today
+//
+// Corresponds with GET /api/v1/districts/{district}/free-minder-places (the `FreeMinderPlaces` operationId).
+func (c *Client) FreeMinderPlaces(ctx context.Context, district string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewFreeMinderPlacesRequest(c.Server, district)
 	if err != nil {
 		return nil, err
 	}
@@ -2579,6 +2604,40 @@ func NewAuditTrailRequest(server string, params *AuditTrailParams) (*http.Reques
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
 		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewFreeMinderPlacesRequest constructs an http.Request for the FreeMinderPlaces method
+func NewFreeMinderPlacesRequest(server string, district string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "district", district, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/districts/%s/free-minder-places", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
@@ -3889,6 +3948,13 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /api/v1/audit (the `AuditTrail` operationId).
 	AuditTrailWithResponse(ctx context.Context, params *AuditTrailParams, reqEditors ...RequestEditorFn) (*AuditTrailResponse, error)
+
+	// FreeMinderPlacesWithResponse The district's free places with child-minders today
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/districts/{district}/free-minder-places (the `FreeMinderPlaces` operationId).
+	FreeMinderPlacesWithResponse(ctx context.Context, district string, reqEditors ...RequestEditorFn) (*FreeMinderPlacesResponse, error)
 
 	// ListMindersWithResponse The district's child-minders (Tagespflegepersonen)
 	//
@@ -5283,6 +5349,96 @@ func (r AuditTrailResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r AuditTrailResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type FreeMinderPlacesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *FreePlaces
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r FreeMinderPlacesResponse) GetJSON200() *FreePlaces {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r FreeMinderPlacesResponse) GetApplicationproblemJSON401() *Problem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r FreeMinderPlacesResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r FreeMinderPlacesResponse) GetApplicationproblemJSON413() *Problem {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r FreeMinderPlacesResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r FreeMinderPlacesResponse) GetApplicationproblemJSON429() *Problem {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r FreeMinderPlacesResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r FreeMinderPlacesResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r FreeMinderPlacesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r FreeMinderPlacesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r FreeMinderPlacesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r FreeMinderPlacesResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -7639,6 +7795,19 @@ func (c *ClientWithResponses) AuditTrailWithResponse(ctx context.Context, params
 	return ParseAuditTrailResponse(rsp)
 }
 
+// FreeMinderPlacesWithResponse The district's free places with child-minders today
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/districts/{district}/free-minder-places (the `FreeMinderPlaces` operationId).
+func (c *ClientWithResponses) FreeMinderPlacesWithResponse(ctx context.Context, district string, reqEditors ...RequestEditorFn) (*FreeMinderPlacesResponse, error) {
+	rsp, err := c.FreeMinderPlaces(ctx, district, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseFreeMinderPlacesResponse(rsp)
+}
+
 // ListMindersWithResponse The district's child-minders (Tagespflegepersonen)
 //
 // Returns a wrapper object for the known response body format(s).
@@ -9098,6 +9267,81 @@ func ParseAuditTrailResponse(rsp *http.Response) (*AuditTrailResponse, error) {
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest []RegistrationAuditEntry
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseFreeMinderPlacesResponse parses an HTTP response from a FreeMinderPlacesWithResponse call
+func ParseFreeMinderPlacesResponse(rsp *http.Response) (*FreeMinderPlacesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &FreeMinderPlacesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest FreePlaces
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
