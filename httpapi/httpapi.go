@@ -256,10 +256,10 @@ func (h *Handler) readyz(w http.ResponseWriter, r *http.Request) {
 
 // writeProblem writes a problem document outside huma.
 func (h *Handler) writeProblem(w http.ResponseWriter, _ *http.Request, p *Problem) {
-	w.Header().Set("Content-Type", "application/problem+json")
-	if p.Status == http.StatusTooManyRequests {
-		w.Header().Set("Retry-After", "60")
+	for k, v := range p.GetHeaders() {
+		w.Header()[k] = v
 	}
+	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(p.Status)
 	_ = json.NewEncoder(w).Encode(p)
 }
@@ -421,7 +421,6 @@ func (h *Handler) authenticate(next http.Handler) http.Handler {
 			r = r.WithContext(context.WithValue(r.Context(), actorKey, a))
 		case errors.Is(err, auth.ErrNoCredentials):
 		default:
-			w.Header().Set("WWW-Authenticate", `Bearer realm="kitaportal"`)
 			h.writeProblem(w, r, h.problemOf("unauthenticated", auth.CodeUnauthenticated, langOf(r.Context())))
 			return
 		}

@@ -62,6 +62,19 @@ func (p *Problem) Error() string {
 // GetStatus implements huma.StatusError.
 func (p *Problem) GetStatus() int { return p.Status }
 
+// GetHeaders implements huma.HeadersError: a 401 names the scheme
+// (WWW-Authenticate), a 429 when to come back (Retry-After).
+func (p *Problem) GetHeaders() http.Header {
+	h := http.Header{}
+	switch p.Status {
+	case http.StatusUnauthorized:
+		h.Set("WWW-Authenticate", `Bearer realm="kitaportal"`)
+	case http.StatusTooManyRequests:
+		h.Set("Retry-After", "60")
+	}
+	return h
+}
+
 // ContentType implements huma.ContentTypeFilter.
 func (p *Problem) ContentType(string) string { return "application/problem+json" }
 

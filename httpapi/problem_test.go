@@ -121,6 +121,9 @@ func TestProblems(t *testing.T) {
 			assert.Equal(t, tc.status, p.Status)
 			assert.NotEmpty(t, p.Title)
 			assert.NotEmpty(t, p.Detail)
+			if tc.status == http.StatusUnauthorized {
+				assert.Equal(t, `Bearer realm="kitaportal"`, r.header.Get("WWW-Authenticate"))
+			}
 			if len(p.Errors) > 0 {
 				assert.Equal(t, tc.field, p.Errors[0].Field)
 				assert.Equal(t, tc.code, p.Errors[0].Code)
