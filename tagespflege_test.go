@@ -31,7 +31,7 @@ func TestTagespflegePlacement(t *testing.T) {
 		w.offer(t) // a Kita offer is pending as well
 		ref, err := w.p.Referrals.Place(w.ctx, fb, w.referID, addMinder(t, w), start)
 		require.NoError(t, err)
-		assert.Equal(t, tagespflege.Placed, ref.Status)
+		assert.Equal(t, tagespflege.Placed, ref.Status())
 		a, err := w.p.Registrations.Get(w.ctx, access.NewJugendamt("ja"), w.app.ID)
 		require.NoError(t, err)
 		assert.Equal(t, registration.Withdrawn, a.Status())
@@ -79,7 +79,7 @@ func TestTagespflegePlacement(t *testing.T) {
 		assert.ErrorIs(t, err, access.ErrDenied, "another district's office")
 		ref, err := w.p.Referrals.Place(w.ctx, fb, w.referID, minder, start)
 		require.NoError(t, err)
-		assert.Equal(t, tagespflege.Placed, ref.Status)
+		assert.Equal(t, tagespflege.Placed, ref.Status())
 		_, err = w.p.Referrals.Place(w.ctx, fb, w.referID, minder, start)
 		assert.ErrorIs(t, err, tagespflege.ErrTransition, "a repeat changes nothing and reveals nothing")
 		_, err = w.p.Registrations.Get(w.ctx, fb, w.app.ID)

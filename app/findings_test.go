@@ -244,7 +244,7 @@ func TestPlaceWithMinder(t *testing.T) {
 		t.Run("placing with a minder releases the Kita choices in the same step", func(t *testing.T) {
 			ref, err := w.app.Referrals.Place(w.ctx, fbI, w.appA.TP.ReferralID, minder, w.start)
 			require.NoError(t, err)
-			assert.Equal(t, tagespflege.Placed, ref.Status)
+			assert.Equal(t, tagespflege.Placed, ref.Status())
 			a, err := w.app.Registrations.Get(w.ctx, jugendamt, w.appA.ID)
 			require.NoError(t, err)
 			assert.Equal(t, registration.Withdrawn, a.Status())

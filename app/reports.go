@@ -215,7 +215,7 @@ func (r *Reports) openReferrals(ctx context.Context) ([]ReferralRow, error) {
 		}
 		var ages []int
 		for _, ref := range refs {
-			if ref.Status == tagespflege.Open || ref.Status == tagespflege.Contacted {
+			if ref.Status() == tagespflege.Open || ref.Status() == tagespflege.Contacted {
 				ages = append(ages, int(now.Sub(ref.CreatedAt).Hours()/24))
 			}
 		}

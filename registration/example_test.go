@@ -124,7 +124,7 @@ func ExampleService_Submit_tagespflege() {
 		return
 	}
 	refs, _ := st.Tagespflege().Referrals(ctx, "II", 0, 0)
-	fmt.Println("referrals in Wattenscheid:", len(refs), "for", refs[0].Reference, refs[0].Status)
+	fmt.Println("referrals in Wattenscheid:", len(refs), "for", refs[0].Reference, refs[0].Status())
 	msgs, _ := st.Outbox().Messages(ctx, refs[0].ID)
 	fmt.Println("To:", msgs[0].To)
 	fmt.Println("Subject:", msgs[0].Title)

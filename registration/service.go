@@ -540,7 +540,7 @@ func (s *Service) Accept(ctx context.Context, actor access.Actor, id string) (Ap
 // minder once the child took a Kita place or the family withdrew.
 func closeReferral(ctx context.Context, tx Tx, a Application, reason tagespflege.CloseReason, now time.Time, actor string) error {
 	return changeReferral(ctx, tx, a, func(r *tagespflege.Referral) (bool, error) {
-		if r.Status != tagespflege.Open && r.Status != tagespflege.Contacted {
+		if r.Status() != tagespflege.Open && r.Status() != tagespflege.Contacted {
 			return false, nil // placed with a minder or closed already: the Fachberatung decides
 		}
 		return true, r.Close(reason, now, actor)

@@ -43,8 +43,7 @@ func (f *fakeStore) lock() func() {
 }
 
 func cloneR(r tagespflege.Referral) tagespflege.Referral {
-	r.History = slices.Clone(r.History)
-	return r
+	return tagespflege.RehydrateReferral(r, r.State())
 }
 
 func cloneM(m tagespflege.Minder) tagespflege.Minder {
@@ -82,7 +81,7 @@ func get[T any](ctx context.Context, f *fakeStore, m map[string]T, id string, cl
 	return clone(v), nil
 }
 
-func update[T any](ctx context.Context, f *fakeStore, m map[string]T, id string, v T, version func(*T) *int64) error {
+func update[T any](ctx context.Context, f *fakeStore, m map[string]T, id string, v T, version func(T) int64, stored func(T, int64) T) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -91,11 +90,10 @@ func update[T any](ctx context.Context, f *fakeStore, m map[string]T, id string,
 	if !ok {
 		return tagespflege.ErrNotFound
 	}
-	if *version(&old) != *version(&v) {
+	if version(old) != version(v) {
 		return tagespflege.ErrConflict
 	}
-	*version(&v)++
-	m[id] = v
+	m[id] = stored(v, version(v)+1)
 	return nil
 }
 
@@ -119,7 +117,7 @@ func (f *fakeStore) Referral(ctx context.Context, id string) (tagespflege.Referr
 }
 
 func (f *fakeStore) UpdateReferral(ctx context.Context, r tagespflege.Referral) error {
-	return update(ctx, f, f.d.referrals, r.ID, cloneR(r), func(r *tagespflege.Referral) *int64 { return &r.Version })
+	return update(ctx, f, f.d.referrals, r.ID, cloneR(r), tagespflege.Referral.Version, tagespflege.Referral.AtVersion)
 }
 
 func (f *fakeStore) Referrals(ctx context.Context, district string, offset, limit int) ([]tagespflege.Referral, error) {
@@ -148,7 +146,8 @@ func (f *fakeStore) Minder(ctx context.Context, id string) (tagespflege.Minder, 
 }
 
 func (f *fakeStore) UpdateMinder(ctx context.Context, m tagespflege.Minder) error {
-	return update(ctx, f, f.d.minders, m.ID, cloneM(m), func(m *tagespflege.Minder) *int64 { return &m.Version })
+	return update(ctx, f, f.d.minders, m.ID, cloneM(m), func(m tagespflege.Minder) int64 { return m.Version },
+		func(m tagespflege.Minder, v int64) tagespflege.Minder { m.Version = v; return m })
 }
 
 func (f *fakeStore) Minders(ctx context.Context, district string, offset, limit int) ([]tagespflege.Minder, error) {
@@ -175,7 +174,8 @@ func (f *fakeStore) Group(ctx context.Context, id string) (tagespflege.Group, er
 }
 
 func (f *fakeStore) UpdateGroup(ctx context.Context, g tagespflege.Group) error {
-	return update(ctx, f, f.d.groups, g.ID, cloneG(g), func(g *tagespflege.Group) *int64 { return &g.Version })
+	return update(ctx, f, f.d.groups, g.ID, cloneG(g), func(g tagespflege.Group) int64 { return g.Version },
+		func(g tagespflege.Group, v int64) tagespflege.Group { g.Version = v; return g })
 }
 
 func (f *fakeStore) Atomic(ctx context.Context, fn func(tx tagespflege.Store) error) error {

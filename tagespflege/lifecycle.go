@@ -79,11 +79,11 @@ func NewReferral(id, applicationID, familyID, reference, district string, at tim
 		FamilyID:      familyID,
 		Reference:     reference,
 		District:      district,
-		Status:        Open,
+		status:        Open,
 		CreatedAt:     at,
 		UpdatedAt:     at,
-		Version:       1,
-		History:       []Event{{At: at, Status: Open}},
+		version:       1,
+		history:       []Event{{At: at, Status: Open}},
 	}
 }
 
@@ -98,7 +98,7 @@ func (r Referral) Validate() error {
 			c.Add(f.field, CodeIDMissing, ErrMissing)
 		}
 	}
-	if !r.Status.Valid() {
+	if !r.status.Valid() {
 		c.Add("status", CodeStatusInvalid, ErrRange)
 	}
 	return c.Err()
@@ -141,21 +141,21 @@ func (r *Referral) Close(reason CloseReason, at time.Time, actor string) error {
 // statistics: the Fachberatung's notes. It is part of a family's erasure
 // and of retention; the lifecycle (dates, statuses, minder ids) stays.
 func (r *Referral) Anonymize(at time.Time) {
-	for i := range r.History {
-		r.History[i].Note = ""
+	for i := range r.history {
+		r.history[i].Note = ""
 	}
 	r.UpdatedAt = at.UTC()
 }
 
 // step moves the referral to ev.Status and appends ev to its history.
 func (r *Referral) step(ev Event) error {
-	if !CanTransition(r.Status, ev.Status) {
+	if !CanTransition(r.status, ev.Status) {
 		return ErrTransition
 	}
 	ev.At = ev.At.UTC()
-	r.Status = ev.Status
+	r.status = ev.Status
 	r.UpdatedAt = ev.At
 	// Clip so that appending never writes into an array a copy shares.
-	r.History = append(slices.Clip(r.History), ev)
+	r.history = append(slices.Clip(r.history), ev)
 	return nil
 }

@@ -1,7 +1,9 @@
 package tagespflege
 
 import (
+	"encoding/json"
 	"github.com/kitaportal/kitaportal/problem"
+	"slices"
 
 	"context"
 	"time"
@@ -70,8 +72,7 @@ type Referral struct {
 	// Reference is the application's human-readable number.
 	Reference string `json:"reference"`
 	// District is the Stadtbezirk whose Fachberatung handles the request.
-	District string         `json:"district"`
-	Status   ReferralStatus `json:"status"`
+	District string `json:"district"`
 	// MinderID is set once the child is placed, and cleared again when a
 	// placed referral is closed (the history keeps it).
 	MinderID string `json:"minder_id,omitempty"`
@@ -81,9 +82,72 @@ type Referral struct {
 	CloseReason CloseReason `json:"close_reason,omitempty"`
 	CreatedAt   time.Time   `json:"created_at"`
 	UpdatedAt   time.Time   `json:"updated_at"`
-	// Version counts writes; every update must name the version it read.
-	Version int64   `json:"version"`
-	History []Event `json:"history"`
+
+	// The lifecycle: changed only by the referral's methods (MarkContacted,
+	// Place, Close, Anonymize), read through Status, History and Version,
+	// set by adapters through [RehydrateReferral].
+	status  ReferralStatus
+	version int64
+	history []Event
+}
+
+// Status returns where the referral stands.
+func (r Referral) Status() ReferralStatus { return r.status }
+
+// Version returns the stored version the referral was read with; every
+// update must name it.
+func (r Referral) Version() int64 { return r.version }
+
+// History returns a copy of the referral's events, oldest first.
+func (r Referral) History() []Event { return slices.Clone(r.history) }
+
+// ReferralState is a referral's lifecycle as a store keeps it.
+type ReferralState struct {
+	Status  ReferralStatus `json:"status"`
+	Version int64          `json:"version"`
+	History []Event        `json:"history"`
+}
+
+// State returns a copy of the referral's lifecycle, for adapters.
+func (r Referral) State() ReferralState {
+	return ReferralState{Status: r.status, Version: r.version, History: slices.Clone(r.history)}
+}
+
+// RehydrateReferral returns r with the lifecycle s, as an adapter read it
+// from storage. It checks nothing: the lifecycle was written by the
+// referral's methods.
+func RehydrateReferral(r Referral, s ReferralState) Referral {
+	r.status, r.version, r.history = s.Status, s.Version, slices.Clone(s.History)
+	return r
+}
+
+// AtVersion returns r with the stored version v, for adapters.
+func (r Referral) AtVersion(v int64) Referral {
+	r.version = v
+	return r
+}
+
+// referralFields are a referral's exported fields, without methods.
+type referralFields Referral
+
+type referralJSON struct {
+	referralFields
+	ReferralState
+}
+
+// MarshalJSON encodes the referral with its lifecycle.
+func (r Referral) MarshalJSON() ([]byte, error) {
+	return json.Marshal(referralJSON{referralFields(r), r.State()})
+}
+
+// UnmarshalJSON decodes what MarshalJSON encoded.
+func (r *Referral) UnmarshalJSON(b []byte) error {
+	var j referralJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*r = RehydrateReferral(Referral(j.referralFields), j.ReferralState)
+	return nil
 }
 
 // Event is one step in a referral's history.
@@ -99,7 +163,7 @@ type Event struct {
 }
 
 // ReferralStore is the store port for referrals. Create runs inside the
-// application's atomic step; Update checks r.Version against the stored
+// application's atomic step; Update checks r.version against the stored
 // version and stores r with Version+1 (ErrConflict when stale).
 type ReferralStore interface {
 	// CreateReferral stores a new referral as given (version 1 by
@@ -108,7 +172,7 @@ type ReferralStore interface {
 	// Referral returns a copy of the referral; ErrNotFound when unknown.
 	Referral(ctx context.Context, id string) (Referral, error)
 	// UpdateReferral replaces the referral whose stored Version equals
-	// r.Version and stores it with Version+1; ErrConflict when stale,
+	// r.version and stores it with Version+1; ErrConflict when stale,
 	// ErrNotFound when unknown.
 	UpdateReferral(ctx context.Context, r Referral) error
 	// Referrals lists a district's referrals ("" for all), oldest first,

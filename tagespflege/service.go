@@ -124,7 +124,7 @@ func (s *Service) updateReferral(ctx context.Context, id string, change func(tx 
 		if err := tx.UpdateReferral(ctx, r); err != nil {
 			return err
 		}
-		r.Version++
+		r.version++
 		out = r
 		return nil
 	})
@@ -154,7 +154,7 @@ func (s *Service) Place(ctx context.Context, id, minderID string, start date.Dat
 		return Referral{}, err
 	}
 	return s.updateReferral(ctx, id, func(tx Store, r *Referral) error {
-		if !CanTransition(r.Status, Placed) {
+		if !CanTransition(r.status, Placed) {
 			return ErrTransition
 		}
 		m, err := tx.Minder(ctx, minderID)

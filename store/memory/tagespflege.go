@@ -30,8 +30,7 @@ func newTPData() tpData {
 // caller nor the store can change the other's data.
 
 func cloneReferral(r tagespflege.Referral) tagespflege.Referral {
-	r.History = slices.Clone(r.History)
-	return r
+	return tagespflege.RehydrateReferral(r, r.State())
 }
 
 func cloneMinder(m tagespflege.Minder) tagespflege.Minder {
@@ -76,11 +75,10 @@ func (t *tx) updateReferral(r tagespflege.Referral) error {
 	if !ok {
 		return tagespflege.ErrNotFound
 	}
-	if old.Version != r.Version {
+	if old.Version() != r.Version() {
 		return tagespflege.ErrConflict
 	}
-	r = cloneReferral(r)
-	r.Version++
+	r = cloneReferral(r).AtVersion(r.Version() + 1)
 	setKey(t, t.d.tp.referrals, r.ID, r)
 	return nil
 }

@@ -144,8 +144,14 @@ func (v regView) FamilyMessages(ctx context.Context, familyID string) ([]notify.
 		"SELECT "+messageColumns+" FROM messages WHERE family_id = $1 ORDER BY created_at, id", familyID)
 }
 
+// Application reads an application inside a step and locks its row until
+// the step ends: a step reads to change, so a concurrent step waits for it
+// instead of failing with ErrConflict afterwards.
 func (x regTx) Application(ctx context.Context, id string) (registration.Application, error) {
-	return getApplication(ctx, x.tx, id)
+	if err := ctx.Err(); err != nil {
+		return registration.Application{}, err
+	}
+	return scanApplication(ctx, x.tx.QueryRow(ctx, `SELECT version, doc FROM applications WHERE id = $1 FOR UPDATE`, id))
 }
 
 func (x regTx) ApplicationByKey(ctx context.Context, familyID, key string) (registration.Application, error) {

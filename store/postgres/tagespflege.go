@@ -51,17 +51,20 @@ func (v tpView) CreateReferral(ctx context.Context, r tagespflege.Referral) erro
 }
 
 func (v tpView) Referral(ctx context.Context, id string) (tagespflege.Referral, error) {
-	var r tagespflege.Referral
-	err := getDoc(ctx, v.querier(), "referral", `SELECT version, doc FROM referrals WHERE id = $1`, id, &r, &r.Version)
-	return r, err
+	var (
+		r       tagespflege.Referral
+		version int64
+	)
+	err := getDoc(ctx, v.querier(), "referral", `SELECT version, doc FROM referrals WHERE id = $1`, id, &r, &version)
+	return r.AtVersion(version), err
 }
 
 func (v tpView) UpdateReferral(ctx context.Context, r tagespflege.Referral) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	read := r.Version
-	r.Version++
+	read := r.Version()
+	r = r.AtVersion(read + 1)
 	doc, err := json.Marshal(r)
 	if err != nil {
 		return fmt.Errorf("postgres: encode referral: %w", err)
@@ -77,7 +80,7 @@ func (v tpView) Referrals(ctx context.Context, district string, offset, limit in
 	}
 	sql := `SELECT version, doc FROM referrals WHERE ($1 = '' OR district = $1) ORDER BY created_at, id` + pageClause(offset, limit)
 	return listDocs[tagespflege.Referral](ctx, v.querier(), "referrals", sql, district,
-		func(r *tagespflege.Referral) *int64 { return &r.Version })
+		func(r *tagespflege.Referral, v int64) { *r = r.AtVersion(v) })
 }
 
 func (v tpView) CreateMinder(ctx context.Context, m tagespflege.Minder) error {
@@ -119,7 +122,7 @@ func (v tpView) Minders(ctx context.Context, district string, offset, limit int)
 	}
 	sql := `SELECT version, doc FROM minders WHERE ($1 = '' OR district = $1) ORDER BY id` + pageClause(offset, limit)
 	return listDocs[tagespflege.Minder](ctx, v.querier(), "minders", sql, district,
-		func(m *tagespflege.Minder) *int64 { return &m.Version })
+		func(m *tagespflege.Minder, v int64) { m.Version = v })
 }
 
 func (v tpView) CreateGroup(ctx context.Context, g tagespflege.Group) error {
@@ -165,7 +168,7 @@ func createReferral(ctx context.Context, q querier, r tagespflege.Referral) erro
 		return fmt.Errorf("postgres: encode referral: %w", err)
 	}
 	return created(ctx, q, "referral", `INSERT INTO referrals (id, district, created_at, version, doc)
-VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING`, r.ID, r.District, r.CreatedAt, r.Version, doc)
+VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING`, r.ID, r.District, r.CreatedAt, r.Version(), doc)
 }
 
 // created runs an INSERT ... ON CONFLICT DO NOTHING: no row means the id
@@ -224,7 +227,7 @@ func getDoc(ctx context.Context, q querier, what, sql, id string, dst any, versi
 }
 
 // listDocs reads (version, doc) rows into values of T.
-func listDocs[T any](ctx context.Context, q querier, what, sql string, arg any, version func(*T) *int64) ([]T, error) {
+func listDocs[T any](ctx context.Context, q querier, what, sql string, arg any, setVersion func(*T, int64)) ([]T, error) {
 	rows, err := q.Query(ctx, sql, arg)
 	if err != nil {
 		return nil, wrap(ctx, what, err)
@@ -243,7 +246,7 @@ func listDocs[T any](ctx context.Context, q querier, what, sql string, arg any, 
 		if err := json.Unmarshal(doc, &x); err != nil {
 			return nil, errors.New("postgres: decode " + what + ": invalid document")
 		}
-		*version(&x) = v
+		setVersion(&x, v)
 		out = append(out, x)
 	}
 	if err := rows.Err(); err != nil {

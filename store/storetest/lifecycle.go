@@ -38,7 +38,7 @@ func testLifecycleTakingAKitaPlaceClosesTheOpenTagespflege(t *testing.T, newStor
 	st := newStores(t)
 	w := newServiceWorld(t, st)
 	a := w.submitWith(t, "fa", "Lena", withTagespflege)
-	if got := referralOf(t, st, a).Status; got != tagespflege.Open {
+	if got := referralOf(t, st, a).Status(); got != tagespflege.Open {
 		t.Fatalf("referral %v after submission, want open", got)
 	}
 	if _, err := w.svc.Offer(w.ctx, access.NewCarrierStaff("s1", "c1"), a.ID, "a"); err != nil {
@@ -48,8 +48,8 @@ func testLifecycleTakingAKitaPlaceClosesTheOpenTagespflege(t *testing.T, newStor
 		t.Fatal(err)
 	}
 	r := referralOf(t, st, a)
-	if r.Status != tagespflege.Closed || r.CloseReason != tagespflege.PlacedElsewhere {
-		t.Fatalf("referral %v (%v) after acceptance, want closed as placed elsewhere", r.Status, r.CloseReason)
+	if r.Status() != tagespflege.Closed || r.CloseReason != tagespflege.PlacedElsewhere {
+		t.Fatalf("referral %v (%v) after acceptance, want closed as placed elsewhere", r.Status(), r.CloseReason)
 	}
 }
 
@@ -73,8 +73,8 @@ func testLifecycleWithdrawingClosesTheReferral(t *testing.T, newStores Factory) 
 	if _, err := w.svc.Withdraw(w.ctx, access.NewGuardian("g-fa", "fa"), a.ID); err != nil {
 		t.Fatal(err)
 	}
-	if r := referralOf(t, st, a); r.Status != tagespflege.Closed || r.CloseReason != tagespflege.Withdrawn {
-		t.Fatalf("referral %v (%v) after withdrawal, want closed as withdrawn", r.Status, r.CloseReason)
+	if r := referralOf(t, st, a); r.Status() != tagespflege.Closed || r.CloseReason != tagespflege.Withdrawn {
+		t.Fatalf("referral %v (%v) after withdrawal, want closed as withdrawn", r.Status(), r.CloseReason)
 	}
 }
 
@@ -120,8 +120,8 @@ func testLifecycleReferralUpdatesInsideAnApplicationStepCheck(t *testing.T, newS
 	if !errors.Is(err, errRollback) {
 		t.Fatalf("step: %v", err)
 	}
-	if r := referralOf(t, st, a); r.Status != tagespflege.Open {
-		t.Fatalf("referral %v after a failed step, want open", r.Status)
+	if r := referralOf(t, st, a); r.Status() != tagespflege.Open {
+		t.Fatalf("referral %v after a failed step, want open", r.Status())
 	}
 }
 

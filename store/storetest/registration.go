@@ -583,7 +583,7 @@ func testRegAStepThatSucceedsStoresApplicationReferralAnd(t *testing.T, newStore
 	regOK(t, "application", err)
 	r, err := st.Tagespflege.Referral(ctx, "ra1")
 	regOK(t, "referral", err)
-	if r.ApplicationID != "a1" || r.Status != tagespflege.Open {
+	if r.ApplicationID != "a1" || r.Status() != tagespflege.Open {
 		t.Errorf("referral: %+v", r)
 	}
 	m, err := st.Outbox.Message(ctx, "ma1")

@@ -50,17 +50,14 @@ func tpNorm(v any) any {
 	switch x := v.(type) {
 	case tagespflege.Referral:
 		x.CreatedAt, x.UpdatedAt = x.CreatedAt.Round(0).UTC(), x.UpdatedAt.Round(0).UTC()
-		if len(x.History) == 0 {
-			x.History = nil
-		} else {
-			h := make([]tagespflege.Event, len(x.History))
-			for i, e := range x.History {
-				e.At = e.At.Round(0).UTC()
-				h[i] = e
-			}
-			x.History = h
+		l := x.State()
+		if len(l.History) == 0 {
+			l.History = nil
 		}
-		return x
+		for i := range l.History {
+			l.History[i].At = l.History[i].At.Round(0).UTC()
+		}
+		return tagespflege.RehydrateReferral(x, l)
 	case tagespflege.Minder:
 		x.CreatedAt, x.UpdatedAt = x.CreatedAt.Round(0).UTC(), x.UpdatedAt.Round(0).UTC()
 		if len(x.Hours) == 0 {
@@ -216,8 +213,8 @@ func testTPAnUpdateStoresVersion1AndAStale(t *testing.T, newStores Factory) {
 	tpOK(t, "update", s.UpdateReferral(ctx, r))
 	got, err := s.Referral(ctx, "r1")
 	tpOK(t, "get", err)
-	if got.Version != r.Version+1 || got.Status != tagespflege.Contacted || len(got.History) != 2 {
-		t.Errorf("after update: version %d status %v history %d, want version %d contacted 2", got.Version, got.Status, len(got.History), r.Version+1)
+	if got.Version() != r.Version()+1 || got.Status() != tagespflege.Contacted || len(got.History()) != 2 {
+		t.Errorf("after update: version %d status %v history %d, want version %d contacted 2", got.Version(), got.Status(), len(got.History()), r.Version()+1)
 	}
 	tpIs(t, "stale referral", s.UpdateReferral(ctx, stale), tagespflege.ErrConflict)
 	tpIs(t, "same version twice", s.UpdateReferral(ctx, r), tagespflege.ErrConflict)
@@ -251,13 +248,13 @@ func testTPValuesAreCopiedInAndOut(t *testing.T, newStores Factory) {
 	s := newStores(t).Tagespflege
 	r := tpReferral("r1", "mitte", tpBase)
 	tpOK(t, "create", s.CreateReferral(ctx, r))
-	r.History[0].Note = "changed by the caller"
+	r.History()[0].Note = "changed by the caller"
 	got, err := s.Referral(ctx, "r1")
 	tpOK(t, "get", err)
-	got.History[0].Note = "changed after reading"
+	got.History()[0].Note = "changed after reading"
 	again, err := s.Referral(ctx, "r1")
 	tpOK(t, "get again", err)
-	if again.History[0].Note != "" {
+	if again.History()[0].Note != "" {
 		t.Errorf("the store shares its history slice with callers")
 	}
 	m := tpMinder("m1", "mitte", 5)
@@ -393,8 +390,8 @@ func testTPAnAtomicStepThatFailsInTheMiddle(t *testing.T, newStores Factory) {
 	tpIs(t, "atomic", err, boom)
 	r, err := s.Referral(ctx, "r1")
 	tpOK(t, "get r1", err)
-	if r.Status != tagespflege.Open || r.Version != 1 {
-		t.Errorf("the failed step changed the referral: %v version %d", r.Status, r.Version)
+	if r.Status() != tagespflege.Open || r.Version() != 1 {
+		t.Errorf("the failed step changed the referral: %v version %d", r.Status(), r.Version())
 	}
 	_, err = s.Referral(ctx, "r2")
 	tpIs(t, "r2", err, tagespflege.ErrNotFound)
@@ -430,8 +427,8 @@ func testTPAnAtomicStepThatSucceedsKeepsAllIts(t *testing.T, newStores Factory) 
 	tpOK(t, "atomic", err)
 	r, err := s.Referral(ctx, "r1")
 	tpOK(t, "get", err)
-	if r.Status != tagespflege.Contacted || r.Version != 2 {
-		t.Errorf("got %v version %d, want contacted version 2", r.Status, r.Version)
+	if r.Status() != tagespflege.Contacted || r.Version() != 2 {
+		t.Errorf("got %v version %d, want contacted version 2", r.Status(), r.Version())
 	}
 	_, err = s.Minder(ctx, "m1")
 	tpOK(t, "get minder", err)
@@ -600,8 +597,8 @@ func tpOneWinner(t *testing.T, s tagespflege.Store, errs []error, ids []string, 
 		if id == winner {
 			want = tagespflege.Placed
 		}
-		if r.Status != want {
-			t.Errorf("%s is %v, want %v", id, r.Status, want)
+		if r.Status() != want {
+			t.Errorf("%s is %v, want %v", id, r.Status(), want)
 		}
 	}
 }
