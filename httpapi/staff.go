@@ -18,6 +18,45 @@ import (
 	"github.com/kitaportal/kitaportal/tagespflege"
 )
 
+// Referral is a Tagespflege referral as the Fachberatung works on it.
+type Referral struct {
+	ID            string                     `json:"id"`
+	ApplicationID string                     `json:"application_id"`
+	FamilyID      string                     `json:"family_id"`
+	Reference     string                     `json:"reference" doc:"The application's human-readable number."`
+	District      string                     `json:"district" doc:"The Stadtbezirk whose Fachberatung handles the request."`
+	Status        tagespflege.ReferralStatus `json:"status"`
+	MinderID      string                     `json:"minder_id,omitempty" doc:"The minder the child is placed with."`
+	Start         date.Date                  `json:"start,omitzero" doc:"The first day of care with the minder (YYYY-MM-DD)."`
+	CloseReason   tagespflege.CloseReason    `json:"close_reason,omitempty"`
+	CreatedAt     time.Time                  `json:"created_at"`
+	UpdatedAt     time.Time                  `json:"updated_at"`
+	Version       int64                      `json:"version"`
+	History       []tagespflege.Event        `json:"history"`
+}
+
+func referralOf(r tagespflege.Referral) Referral {
+	return Referral{ID: r.ID, ApplicationID: r.ApplicationID, FamilyID: r.FamilyID, Reference: r.Reference, District: r.District,
+		Status: r.Status(), MinderID: r.MinderID, Start: r.Start, CloseReason: r.CloseReason, CreatedAt: r.CreatedAt,
+		UpdatedAt: r.UpdatedAt, Version: r.Version(), History: r.History()}
+}
+
+func referralsOf(rs []tagespflege.Referral) []Referral {
+	out := make([]Referral, 0, len(rs))
+	for _, r := range rs {
+		out = append(out, referralOf(r))
+	}
+	return out
+}
+
+// referralStep runs a Fachberatung's step and answers the referral.
+func referralStep(ctx context.Context, h *Handler, do func(actor access.Actor) (tagespflege.Referral, error)) (*body[Referral], error) {
+	return run(ctx, h, func(actor access.Actor) (Referral, error) {
+		r, err := do(actor)
+		return referralOf(r), err
+	})
+}
+
 type referralPath struct {
 	ID string `path:"id" maxLength:"128" doc:"The referral's id."`
 }
@@ -40,7 +79,7 @@ type Export struct {
 	FamilyID     string                    `json:"family_id"`
 	ExportedAt   time.Time                 `json:"exported_at"`
 	Applications []Application             `json:"applications"`
-	Referrals    []tagespflege.Referral    `json:"referrals" doc:"The Tagespflege referrals of the applications."`
+	Referrals    []Referral                `json:"referrals" doc:"The Tagespflege referrals of the applications."`
 	Messages     []notify.Message          `json:"messages" doc:"Every message about the family, to it and to the Fachberatung."`
 	Audit        []registration.AuditEntry `json:"audit"`
 }
@@ -154,18 +193,15 @@ func (h *Handler) registerReferrals() {
 			District string `query:"district" required:"true" maxLength:"16"`
 			Offset   int    `query:"offset" minimum:"0"`
 			Limit    int    `query:"limit" minimum:"0" maximum:"1000"`
-		}) (*body[[]tagespflege.Referral], error) {
-			return run(ctx, h, func(actor access.Actor) ([]tagespflege.Referral, error) {
+		}) (*body[[]Referral], error) {
+			return run(ctx, h, func(actor access.Actor) ([]Referral, error) {
 				refs, err := h.app.Referrals.List(ctx, actor, in.District, in.Offset, in.Limit)
-				if refs == nil {
-					refs = []tagespflege.Referral{}
-				}
-				return refs, err
+				return referralsOf(refs), err
 			})
 		})
 	huma.Register(h.api, secured(op(http.MethodGet, "/referrals/{id}", "getReferral", "One referral", "Fachberatung", http.StatusNotFound)),
-		func(ctx context.Context, in *referralPath) (*body[tagespflege.Referral], error) {
-			return run(ctx, h, func(actor access.Actor) (tagespflege.Referral, error) { return h.app.Referrals.Get(ctx, actor, in.ID) })
+		func(ctx context.Context, in *referralPath) (*body[Referral], error) {
+			return referralStep(ctx, h, func(actor access.Actor) (tagespflege.Referral, error) { return h.app.Referrals.Get(ctx, actor, in.ID) })
 		})
 	step := func(path, id, summary string) huma.Operation {
 		return secured(op(http.MethodPost, "/referrals/{id}/"+path, id, summary, "Fachberatung", http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity))
@@ -176,8 +212,8 @@ func (h *Handler) registerReferrals() {
 			Body struct {
 				Note string `json:"note,omitempty" maxLength:"2000"`
 			}
-		}) (*body[tagespflege.Referral], error) {
-			return run(ctx, h, func(actor access.Actor) (tagespflege.Referral, error) {
+		}) (*body[Referral], error) {
+			return referralStep(ctx, h, func(actor access.Actor) (tagespflege.Referral, error) {
 				return h.app.Referrals.MarkContacted(ctx, actor, in.ID, in.Body.Note)
 			})
 		})
@@ -188,8 +224,8 @@ func (h *Handler) registerReferrals() {
 				MinderID string    `json:"minder_id" maxLength:"64"`
 				Start    date.Date `json:"start" doc:"The first day of care (YYYY-MM-DD)."`
 			}
-		}) (*body[tagespflege.Referral], error) {
-			return run(ctx, h, func(actor access.Actor) (tagespflege.Referral, error) {
+		}) (*body[Referral], error) {
+			return referralStep(ctx, h, func(actor access.Actor) (tagespflege.Referral, error) {
 				return h.app.Referrals.Place(ctx, actor, in.ID, in.Body.MinderID, in.Body.Start)
 			})
 		})
@@ -199,8 +235,8 @@ func (h *Handler) registerReferrals() {
 			Body struct {
 				Reason string `json:"reason" enum:"withdrawn,no_need,placed_elsewhere,no_minder_found,unreachable,care_ended"`
 			}
-		}) (*body[tagespflege.Referral], error) {
-			return run(ctx, h, func(actor access.Actor) (tagespflege.Referral, error) {
+		}) (*body[Referral], error) {
+			return referralStep(ctx, h, func(actor access.Actor) (tagespflege.Referral, error) {
 				reason, ok := tagespflege.ParseCloseReason(in.Body.Reason)
 				if !ok {
 					var c problem.Collector
@@ -312,7 +348,7 @@ func (h *Handler) registerJugendamt() {
 					return Export{}, err
 				}
 				out := Export{FamilyID: ex.FamilyID, ExportedAt: ex.ExportedAt, Applications: make([]Application, 0, len(ex.Applications)),
-					Referrals: ex.Referrals, Messages: ex.Messages, Audit: ex.Audit}
+					Referrals: referralsOf(ex.Referrals), Messages: ex.Messages, Audit: ex.Audit}
 				for _, a := range ex.Applications {
 					out.Applications = append(out.Applications, applicationOf(a))
 				}

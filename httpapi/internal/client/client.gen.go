@@ -227,7 +227,7 @@ type Export struct {
 	Messages *[]NotifyMessage `json:"messages"`
 
 	// Referrals The Tagespflege referrals of the applications.
-	Referrals *[]TagespflegeReferral `json:"referrals"`
+	Referrals *[]Referral `json:"referrals"`
 }
 
 // FieldProblem defines model for FieldProblem.
@@ -376,6 +376,31 @@ type Problem struct {
 
 	// Type The kind of problem: urn:kitaportal:problem: followed by invalid, unauthenticated, not_found, conflict, exists, wrong_state, precondition, too_many_requests, unavailable or internal.
 	Type string `json:"type"`
+}
+
+// Referral defines model for Referral.
+type Referral struct {
+	ApplicationId string    `json:"application_id"`
+	CloseReason   *int64    `json:"close_reason,omitempty"`
+	CreatedAt     time.Time `json:"created_at"`
+
+	// District The Stadtbezirk whose Fachberatung handles the request.
+	District string              `json:"district"`
+	FamilyId string              `json:"family_id"`
+	History  *[]TagespflegeEvent `json:"history"`
+	Id       string              `json:"id"`
+
+	// MinderId The minder the child is placed with.
+	MinderId *string `json:"minder_id,omitempty"`
+
+	// Reference The application's human-readable number.
+	Reference string `json:"reference"`
+
+	// Start The first day of care with the minder (YYYY-MM-DD).
+	Start     *string   `json:"start,omitempty"`
+	Status    int64     `json:"status"`
+	UpdatedAt time.Time `json:"updated_at"`
+	Version   int64     `json:"version"`
 }
 
 // RegistrationAuditEntry defines model for RegistrationAuditEntry.
@@ -598,23 +623,6 @@ type TagespflegeMinder struct {
 type TagespflegePlacement struct {
 	ReferralId string `json:"referral_id"`
 	Start      string `json:"start"`
-}
-
-// TagespflegeReferral defines model for TagespflegeReferral.
-type TagespflegeReferral struct {
-	ApplicationId string              `json:"application_id"`
-	CloseReason   *int64              `json:"close_reason,omitempty"`
-	CreatedAt     time.Time           `json:"created_at"`
-	District      string              `json:"district"`
-	FamilyId      string              `json:"family_id"`
-	History       *[]TagespflegeEvent `json:"history"`
-	Id            string              `json:"id"`
-	MinderId      *string             `json:"minder_id,omitempty"`
-	Reference     string              `json:"reference"`
-	Start         *string             `json:"start,omitempty"`
-	Status        int64               `json:"status"`
-	UpdatedAt     time.Time           `json:"updated_at"`
-	Version       int64               `json:"version"`
 }
 
 // ListApplicationsParams defines parameters for ListApplications.
@@ -6499,7 +6507,7 @@ type ListReferralsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *[]TagespflegeReferral
+	JSON200 *[]Referral
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Problem
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
@@ -6517,7 +6525,7 @@ type ListReferralsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListReferralsResponse) GetJSON200() *[]TagespflegeReferral {
+func (r ListReferralsResponse) GetJSON200() *[]Referral {
 	return r.JSON200
 }
 
@@ -6589,7 +6597,7 @@ type GetReferralResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *TagespflegeReferral
+	JSON200 *Referral
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Problem
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
@@ -6607,7 +6615,7 @@ type GetReferralResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetReferralResponse) GetJSON200() *TagespflegeReferral {
+func (r GetReferralResponse) GetJSON200() *Referral {
 	return r.JSON200
 }
 
@@ -6679,7 +6687,7 @@ type CloseReferralResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *TagespflegeReferral
+	JSON200 *Referral
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Problem
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
@@ -6699,7 +6707,7 @@ type CloseReferralResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CloseReferralResponse) GetJSON200() *TagespflegeReferral {
+func (r CloseReferralResponse) GetJSON200() *Referral {
 	return r.JSON200
 }
 
@@ -6776,7 +6784,7 @@ type MarkReferralContactedResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *TagespflegeReferral
+	JSON200 *Referral
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Problem
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
@@ -6796,7 +6804,7 @@ type MarkReferralContactedResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r MarkReferralContactedResponse) GetJSON200() *TagespflegeReferral {
+func (r MarkReferralContactedResponse) GetJSON200() *Referral {
 	return r.JSON200
 }
 
@@ -6873,7 +6881,7 @@ type PlaceWithMinderResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *TagespflegeReferral
+	JSON200 *Referral
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Problem
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
@@ -6893,7 +6901,7 @@ type PlaceWithMinderResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r PlaceWithMinderResponse) GetJSON200() *TagespflegeReferral {
+func (r PlaceWithMinderResponse) GetJSON200() *Referral {
 	return r.JSON200
 }
 
@@ -10334,7 +10342,7 @@ func ParseListReferralsResponse(rsp *http.Response) (*ListReferralsResponse, err
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest []TagespflegeReferral
+		var dest []Referral
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -10409,7 +10417,7 @@ func ParseGetReferralResponse(rsp *http.Response) (*GetReferralResponse, error) 
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest TagespflegeReferral
+		var dest Referral
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -10484,7 +10492,7 @@ func ParseCloseReferralResponse(rsp *http.Response) (*CloseReferralResponse, err
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest TagespflegeReferral
+		var dest Referral
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -10566,7 +10574,7 @@ func ParseMarkReferralContactedResponse(rsp *http.Response) (*MarkReferralContac
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest TagespflegeReferral
+		var dest Referral
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -10648,7 +10656,7 @@ func ParsePlaceWithMinderResponse(rsp *http.Response) (*PlaceWithMinderResponse,
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest TagespflegeReferral
+		var dest Referral
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
