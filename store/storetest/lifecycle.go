@@ -23,22 +23,10 @@ func RunLifecycle(t *testing.T, newStores Factory) {
 
 // testLifecycleTakingAKitaPlaceClosesTheOpenTagespflege checks that taking a Kita place closes the open Tagespflege referral in the same step.
 func testLifecycleTakingAKitaPlaceClosesTheOpenTagespflege(t *testing.T, newStores Factory) {
-	withTagespflege := func(in *registration.Input) {
-		in.Child.BirthDate = date.New(2025, time.June, 1)
-		in.Tagespflege = &registration.TagespflegeWish{District: "N"}
-	}
-	referralOf := func(t *testing.T, st Stores, a registration.Application) tagespflege.Referral {
-		t.Helper()
-		r, err := st.Tagespflege.Referral(t.Context(), a.TP.ReferralID)
-		if err != nil {
-			t.Fatalf("referral: %v", err)
-		}
-		return r
-	}
 	st := newStores(t)
 	w := newServiceWorld(t, st)
-	a := w.submitWith(t, "fa", "Lena", withTagespflege)
-	if got := referralOf(t, st, a).Status(); got != tagespflege.Open {
+	a := w.submitWith(t, "fa", "Lena", lifeWithTagespflege)
+	if got := lifeReferralOf(t, st, a).Status(); got != tagespflege.Open {
 		t.Fatalf("referral %v after submission, want open", got)
 	}
 	if _, err := w.svc.Offer(w.ctx, access.NewCarrierStaff("s1", "c1"), a.ID, "a"); err != nil {
@@ -47,7 +35,7 @@ func testLifecycleTakingAKitaPlaceClosesTheOpenTagespflege(t *testing.T, newStor
 	if _, err := w.svc.Accept(w.ctx, access.NewGuardian("g-fa", "fa"), a.ID); err != nil {
 		t.Fatal(err)
 	}
-	r := referralOf(t, st, a)
+	r := lifeReferralOf(t, st, a)
 	if r.Status() != tagespflege.Closed || r.CloseReason != tagespflege.PlacedElsewhere {
 		t.Fatalf("referral %v (%v) after acceptance, want closed as placed elsewhere", r.Status(), r.CloseReason)
 	}
@@ -55,46 +43,22 @@ func testLifecycleTakingAKitaPlaceClosesTheOpenTagespflege(t *testing.T, newStor
 
 // testLifecycleWithdrawingClosesTheReferral checks that withdrawing closes the referral.
 func testLifecycleWithdrawingClosesTheReferral(t *testing.T, newStores Factory) {
-	withTagespflege := func(in *registration.Input) {
-		in.Child.BirthDate = date.New(2025, time.June, 1)
-		in.Tagespflege = &registration.TagespflegeWish{District: "N"}
-	}
-	referralOf := func(t *testing.T, st Stores, a registration.Application) tagespflege.Referral {
-		t.Helper()
-		r, err := st.Tagespflege.Referral(t.Context(), a.TP.ReferralID)
-		if err != nil {
-			t.Fatalf("referral: %v", err)
-		}
-		return r
-	}
 	st := newStores(t)
 	w := newServiceWorld(t, st)
-	a := w.submitWith(t, "fa", "Lena", withTagespflege)
+	a := w.submitWith(t, "fa", "Lena", lifeWithTagespflege)
 	if _, err := w.svc.Withdraw(w.ctx, access.NewGuardian("g-fa", "fa"), a.ID); err != nil {
 		t.Fatal(err)
 	}
-	if r := referralOf(t, st, a); r.Status() != tagespflege.Closed || r.CloseReason != tagespflege.Withdrawn {
+	if r := lifeReferralOf(t, st, a); r.Status() != tagespflege.Closed || r.CloseReason != tagespflege.Withdrawn {
 		t.Fatalf("referral %v (%v) after withdrawal, want closed as withdrawn", r.Status(), r.CloseReason)
 	}
 }
 
 // testLifecycleReferralUpdatesInsideAnApplicationStepCheck checks that referral updates inside an application's step check the version and roll back with the step.
 func testLifecycleReferralUpdatesInsideAnApplicationStepCheck(t *testing.T, newStores Factory) {
-	withTagespflege := func(in *registration.Input) {
-		in.Child.BirthDate = date.New(2025, time.June, 1)
-		in.Tagespflege = &registration.TagespflegeWish{District: "N"}
-	}
-	referralOf := func(t *testing.T, st Stores, a registration.Application) tagespflege.Referral {
-		t.Helper()
-		r, err := st.Tagespflege.Referral(t.Context(), a.TP.ReferralID)
-		if err != nil {
-			t.Fatalf("referral: %v", err)
-		}
-		return r
-	}
 	st := newStores(t)
 	w := newServiceWorld(t, st)
-	a := w.submitWith(t, "fa", "Lena", withTagespflege)
+	a := w.submitWith(t, "fa", "Lena", lifeWithTagespflege)
 	if _, err := w.svc.Offer(w.ctx, access.NewCarrierStaff("s1", "c1"), a.ID, "a"); err != nil {
 		t.Fatal(err)
 	}
@@ -120,10 +84,27 @@ func testLifecycleReferralUpdatesInsideAnApplicationStepCheck(t *testing.T, newS
 	if !errors.Is(err, errRollback) {
 		t.Fatalf("step: %v", err)
 	}
-	if r := referralOf(t, st, a); r.Status() != tagespflege.Open {
+	if r := lifeReferralOf(t, st, a); r.Status() != tagespflege.Open {
 		t.Fatalf("referral %v after a failed step, want open", r.Status())
 	}
 }
 
 // errRollback fails an atomic step on purpose.
 var errRollback = errors.New("storetest: roll back")
+
+// lifeWithTagespflege makes a submission ask for Kindertagespflege in
+// district N for a child under three.
+func lifeWithTagespflege(in *registration.Input) {
+	in.Child.BirthDate = date.New(2025, time.June, 1)
+	in.Tagespflege = &registration.TagespflegeWish{District: "N"}
+}
+
+// lifeReferralOf reads the referral of an application.
+func lifeReferralOf(t *testing.T, st Stores, a registration.Application) tagespflege.Referral {
+	t.Helper()
+	r, err := st.Tagespflege.Referral(t.Context(), a.TP.ReferralID)
+	if err != nil {
+		t.Fatalf("referral: %v", err)
+	}
+	return r
+}
