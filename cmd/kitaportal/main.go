@@ -1,5 +1,6 @@
-// Command kitaportal runs kitaportal's allocation engine on files in the
-// JSON interchange format of package allocation.
+// Command kitaportal serves the HTTP API and the reference portal, runs
+// kitaportal's allocation engine on files in the JSON interchange format of
+// package allocation, and checks a city's data.
 //
 //	kitaportal allocate -instance FILE [-mechanism deferred-acceptance|kita-proposing|immediate-acceptance] [-seed N] [-explain]
 //	kitaportal verify -instance FILE -result FILE
@@ -8,6 +9,7 @@
 //	kitaportal simulate [-size bochum|nrw] [-applicants N] [-facilities N] [-choices N] [-capacity N] [-bands] [-families PCT] [-seed N]
 //	kitaportal catalogue check|import -profile DIR|bochum -csv FILE [-layout FILE] [-json] [-out FILE]
 //	kitaportal district -profile DIR|bochum -address "STREET NO, PLZ CITY" | -point LAT,LON
+//	kitaportal serve [-profile bochum|DIR] [-addr :8080] [-postgres URL] [-mail memory|smtp://...] [-demo | -oidc-issuer URL -oidc-client ID -oidc-roles VALUE=ROLE,...]
 //
 // allocate prints the result as one line of compact JSON on standard
 // output: placements, cut-offs and statistics; with -explain also each
@@ -70,6 +72,7 @@ const usage = `usage:
   kitaportal simulate [-size bochum|nrw] [-applicants N] [-facilities N] [-choices N] [-capacity N] [-bands] [-families PCT] [-seed N]
   kitaportal catalogue check|import -profile DIR|bochum -csv FILE [-layout FILE] [-json] [-out FILE]
   kitaportal district -profile DIR|bochum -address "STREET NO, PLZ CITY" | -point LAT,LON
+  kitaportal serve [-profile bochum|DIR] [-addr :8080] [-postgres URL] [-mail memory|smtp://...] [-demo | -oidc-issuer URL -oidc-client ID -oidc-roles VALUE=ROLE,...]
 `
 
 func main() {
@@ -115,6 +118,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return explain(args[1:], stdout, stderr)
 	case "diff":
 		return diff(args[1:], stdout, stderr)
+	case "serve":
+		return serve(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kitaportal/kitaportal/municipality/bochum"
+)
+
+func TestServeRefusesAnIncompleteCommandLine(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		stderr string
+	}{
+		{"without an authenticator", []string{"serve"}, "-demo"},
+		{"with both authenticators", []string{"serve", "-demo", "-oidc-issuer", "https://idp.example"}, "exclude"},
+		{"without a mail transport outside a demonstration", []string{"serve", "-oidc-issuer", "https://idp.example", "-oidc-client", "portal"}, "-mail"},
+		{"with a role that does not exist", []string{"serve", "-oidc-issuer", "https://idp.example", "-mail", "memory", "-oidc-roles", "admins=root"}, "admins=root"},
+		{"with an argument left over", []string{"serve", "-demo", "now"}, "unexpected argument"},
+	} {
+		t.Run("it refuses to start "+tc.name, func(t *testing.T) {
+			code, stdout, stderr := runArgs(tc.args...)
+			assert.Equal(t, exitUsage, code)
+			assert.Empty(t, stdout)
+			assert.Contains(t, stderr, tc.stderr)
+		})
+	}
+}
+
+func TestServeDemo(t *testing.T) {
+	o, err := parseServe([]string{"-demo"}, io.Discard)
+	require.NoError(t, err)
+	s, err := buildServe(context.Background(), o, slog.New(slog.DiscardHandler))
+	require.NoError(t, err)
+	defer s.close()
+	srv := httptest.NewServer(s.handler)
+	defer srv.Close()
+
+	for _, p := range []string{"/healthz", "/readyz", "/openapi.json", "/metrics", "/api/v1/kitas?district=I"} {
+		res, err := http.Get(srv.URL + p)
+		require.NoError(t, err)
+		_ = res.Body.Close()
+		assert.Equal(t, http.StatusOK, res.StatusCode, p)
+	}
+	// A first submission as a parent types it.
+	cat, err := bochum.Catalogue()
+	require.NoError(t, err)
+	var kitaID string
+	for _, k := range cat.All() {
+		if k.Capacity.Under3 > 0 && k.Hours.Allows(35) && k.Takes(20) {
+			kitaID = k.ID
+			break
+		}
+	}
+	body := `{"child":{"given_name":"Lotte","family_name":"Beispiel","birth_date":"2025-09-03"},
+	"guardians":[{"given_name":"Eva","family_name":"Beispiel","email":"eva@beispiel.example","language":"de"}],
+	"address":{"street":"Kortumstraße","house_number":"5","postal_code":"44787","city":"Bochum"},
+	"start":"2027-08-01","hours":35,"kitas":["` + kitaID + `"],"consent":true}`
+	req, err := http.NewRequest(http.MethodPost, srv.URL+"/api/v1/applications", strings.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer dev:guardian:eva:family-1")
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Idempotency-Key", "first")
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	out, _ := io.ReadAll(res.Body)
+	_ = res.Body.Close()
+	assert.Equal(t, http.StatusCreated, res.StatusCode, string(out))
+}
+
+func TestServeLoadsACityFromADirectory(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, fs.WalkDir(bochum.Files(), ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".json") {
+			return err
+		}
+		data, err := fs.ReadFile(bochum.Files(), path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, filepath.Base(path)), data, 0o644)
+	}))
+	layout, err := bochum.Layout()
+	require.NoError(t, err)
+	data, err := json.Marshal(layout)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "kitas-layout.json"), data, 0o644))
+	_, _, err = loadCity(dir)
+	require.Error(t, err, "kitas.csv is missing")
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "kitas.csv"), bochum.SampleCSV(), 0o644))
+	p, cat, err := loadCity(dir)
+	require.NoError(t, err)
+	assert.Equal(t, bochum.SampleKitas, cat.Len())
+	assert.NotEmpty(t, p.Districts)
+}

@@ -1,0 +1,105 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/rickb777/date"
+
+	"github.com/kitaportal/kitaportal/access"
+	"github.com/kitaportal/kitaportal/app"
+	"github.com/kitaportal/kitaportal/httpapi"
+)
+
+// BenchmarkSubmit submits Voranmeldungen over a real listener, each for a
+// family of its own, as the families of a Bochum year do (8,861 children
+// in a year, most of them in a few weeks): in memory with as many
+// clients as cores, and on PostgreSQL with 16 concurrent clients. It
+// reports submissions per second and the p50 and p99 latency.
+func BenchmarkSubmit(b *testing.B) {
+	for _, tc := range []struct {
+		name    string
+		clients int
+		store   func(b *testing.B) app.Store
+	}{
+		{"memory", 0, func(*testing.B) app.Store { return nil }},
+		{"postgres-16-clients", 16, func(b *testing.B) app.Store { return postgresStore(b, 32) }},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			e := newEnv(b, tc.store(b), httpapi.Limits{PerClient: -1, PerFamily: -1})
+			// Every family registers a child of its own (the same child in
+			// two families would be flagged for review each time).
+			body := func(i int64) []byte {
+				in := e.input(givenNames[i%int64(len(givenNames))], e.chosen, false)
+				child := in["child"].(map[string]any)
+				child["family_name"] = familyNames[(i/int64(len(givenNames)))%int64(len(familyNames))]
+				child["birth_date"] = e.birth.Add(date.PeriodOfDays(i / int64(len(givenNames)*len(familyNames)) % 300)).String()
+				raw, err := json.Marshal(in)
+				if err != nil {
+					b.Fatal(err)
+				}
+				return raw
+			}
+			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+			var n atomic.Int64
+			var mu sync.Mutex
+			var lat []time.Duration
+			if tc.clients > 0 {
+				b.SetParallelism((tc.clients + 1) / 2) // goroutines = parallelism x GOMAXPROCS (2 here)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			start := time.Now()
+			b.RunParallel(func(pb *testing.PB) {
+				var mine []time.Duration
+				for pb.Next() {
+					i := n.Add(1)
+					fam := "F" + strconv.FormatInt(i, 10)
+					req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/api/v1/applications", bytes.NewReader(body(i)))
+					req.Header.Set("Content-Type", "application/json")
+					req.Header.Set("Authorization", "Bearer "+e.dev.Token(access.NewGuardian("g"+fam, fam)))
+					req.Header.Set("Idempotency-Key", fam)
+					t0 := time.Now()
+					res, err := client.Do(req)
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					_, _ = io.Copy(io.Discard, res.Body)
+					_ = res.Body.Close()
+					mine = append(mine, time.Since(t0))
+					if res.StatusCode != http.StatusCreated {
+						b.Errorf("status %d", res.StatusCode)
+						return
+					}
+				}
+				mu.Lock()
+				lat = append(lat, mine...)
+				mu.Unlock()
+			})
+			elapsed := time.Since(start)
+			b.StopTimer()
+			if len(lat) == 0 {
+				return
+			}
+			slices.Sort(lat)
+			b.ReportMetric(float64(len(lat))/elapsed.Seconds(), "submissions/s")
+			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+		})
+	}
+}
+
+var givenNames = []string{"Lotte", "Mia", "Ben", "Emil", "Hanna", "Leon", "Aylin", "Mehmet", "Sofia", "Noah",
+	"Zeynep", "Paul", "Emilia", "Elias", "Oksana", "Jonas", "Marie", "Yusuf", "Ida", "Anton"}
+
+var familyNames = []string{"Beispiel", "Müller", "Schmidt", "Yılmaz", "Kowalski", "Schneider", "Fischer", "Weber",
+	"Öztürk", "Nowak", "Becker", "Hoffmann", "Kaya", "Koch", "Richter", "Wolf", "Schäfer", "Krüger", "Demir", "Petrenko"}

@@ -1,0 +1,67 @@
+// Package httpapi serves kitaportal's application layer (package app) over
+// HTTP: an http.Handler a city mounts in its own server, described by an
+// OpenAPI 3.1 document derived from the Go types by
+// github.com/danielgtaylor/huma/v2, so that a portal can be built on it in
+// any language. kitaportal serve runs it stand-alone.
+//
+//	api, err := httpapi.New(httpapi.Config{App: a, Authenticator: oidc, Ready: pool.Ping})
+//	for _, p := range httpapi.Paths {
+//		mux.Handle(p, api)
+//	}
+//
+// # Operations
+//
+// Under [Prefix] (/api/v1): the public Kita search and profiles; a
+// family's applications (submit with an Idempotency-Key, read, change the
+// choices with If-Match, withdraw, accept or decline an offer, the care
+// contract as PDF, the messages received); a carrier's inbox, offers, free
+// places, profile and closure of its Kitas; the Fachberatung's referral
+// inbox, its steps and the district's child-minders; the Jugendamt's
+// rounds, reports (JSON and CSV), exports, erasure and audit trail. Beside
+// them: /openapi.json (3.1) and /openapi-3.0.json (the same, downgraded
+// for generators that do not read 3.1 yet), /healthz, /readyz (the store
+// reachable) and /metrics (Prometheus). The description is kept in the
+// repository as openapi.json; a test fails when it and the served one
+// differ.
+//
+// # Identity
+//
+// An [auth.Authenticator] turns each request into an actor; the API never
+// reads a role, family, carrier or district from anywhere else. Every
+// decision is the application layer's ([access.Can]).
+//
+// # Error contract
+//
+// Every refusal is an RFC 9457 problem document (application/problem+json,
+// [Problem]) with type, title, status, detail and, for invalid input,
+// errors[] of {field, code, detail} with the field paths and codes of the
+// Go API, all problems at once. Texts follow Accept-Language: German by
+// default, English when asked for. The status follows [problem.KindOf]:
+// 400 a document that cannot be read, 422 invalid input, 401 no or bad
+// credentials, 404 a record that is absent or denied (one answer for both,
+// so a denial tells nothing), 409 conflict, exists or wrong state, 412/428
+// If-Match that does not match or is missing, 413 too large, 429 too many
+// requests, 503 unavailable, 500 anything else (logged with the request
+// id, answered without internals). Error strings and logs carry codes and
+// ids, never names, birth dates, addresses, e-mails or phone numbers.
+//
+// # Production
+//
+// Request bodies and work are bounded ([Limits]); requests are limited per
+// client address and changes per family (github.com/go-chi/httprate);
+// answers carry security headers and Cache-Control: no-store; CORS
+// (github.com/rs/cors) is off unless origins are configured; each request
+// is logged with log/slog (method, route pattern, status, duration,
+// request id) and counted in Prometheus metrics (requests, latency, round
+// duration, outbox deliveries).
+//
+// # Glossary
+//
+//   - Voranmeldung: a pre-registration of need ([Application]).
+//   - Kita: a day-care centre; Träger: its carrier.
+//   - Kindertagespflege, Tagespflegeperson: child-minding, a child-minder.
+//   - Fachberatung: the Kindertagespflege office of a Stadtbezirk (district).
+//   - Jugendamt: the youth welfare office that runs the portal.
+//   - Betreuungsvertrag: the care contract.
+//   - Kindergartenjahr: the Kita year (2027/2028).
+package httpapi
