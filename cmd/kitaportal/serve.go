@@ -3,11 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -32,6 +35,7 @@ import (
 	"github.com/kitaportal/kitaportal/notify/smtp"
 	"github.com/kitaportal/kitaportal/store/memory"
 	"github.com/kitaportal/kitaportal/store/postgres"
+	"github.com/kitaportal/kitaportal/web"
 )
 
 // serveOptions are the flags of kitaportal serve.
@@ -45,7 +49,7 @@ type serveOptions struct {
 func parseServe(args []string, stderr io.Writer) (serveOptions, error) {
 	var o serveOptions
 	fs := newFlags("serve", stderr)
-	fs.StringVar(&o.profile, "profile", "bochum", "the city: `bochum` (its profile and SAMPLE catalogue) or a directory with profile.json, districts.json, fees.json, offices.json, kitas.csv and kitas-layout.json")
+	fs.StringVar(&o.profile, "profile", "bochum", "the city: `bochum` (its profile and SAMPLE catalogue) or a directory with profile.json, districts.json, fees.json, offices.json, kitas.csv and its layout (kitas-layout.json, or the profile's catalogue-layout.json)")
 	fs.StringVar(&o.addr, "addr", ":8080", "listen `address`")
 	fs.StringVar(&o.postgres, "postgres", "", "PostgreSQL `URL`; without it the data lives in memory until the process ends")
 	fs.StringVar(&o.mail, "mail", "", "message transport: `memory` (kept, not sent) or smtp://USER@HOST:587?from=ADDR (password in KITAPORTAL_SMTP_PASSWORD); -demo implies memory")
@@ -152,9 +156,58 @@ func buildServe(ctx context.Context, o serveOptions, logger *slog.Logger) (*serv
 	for _, p := range httpapi.Paths {
 		mux.Handle(p, s.api)
 	}
-	// The reference portal's pages mount at "/" here.
+	pages, err := portalPages(ctx, o, a, authn, logger)
+	if err != nil {
+		s.close()
+		return nil, err
+	}
+	mux.Handle("/", pages)
 	s.handler = mux
 	return s, nil
+}
+
+// portalPages builds the reference portal's pages (package web). The
+// session key comes from KITAPORTAL_SESSION_KEY (base64, at least 32
+// bytes, the same on every instance); only a demonstration makes one up.
+// A demonstration of Bochum also registers its sample child-minders, so
+// that the Fachberatung's pages have someone to place a child with.
+func portalPages(ctx context.Context, o serveOptions, a *app.App, authn auth.Authenticator, logger *slog.Logger) (http.Handler, error) {
+	key, err := sessionKey(os.Getenv("KITAPORTAL_SESSION_KEY"), o.demo)
+	if err != nil {
+		return nil, err
+	}
+	opts := web.Options{SessionKey: key, Demo: o.demo, Logger: logger}
+	if !o.demo {
+		opts.Authenticator = authn
+	}
+	if o.demo && o.profile == "bochum" {
+		for _, m := range bochum.Minders(1, a.Now()) {
+			if _, err := a.Referrals.AddMinder(ctx, access.SystemActor, m); err != nil {
+				return nil, fmt.Errorf("demo child-minders: %w", err)
+			}
+		}
+	}
+	return web.New(a, opts)
+}
+
+// sessionKey decodes the configured session key, or makes one up for a
+// demonstration.
+func sessionKey(configured string, demo bool) ([]byte, error) {
+	if configured == "" {
+		if !demo {
+			return nil, errors.New("needs KITAPORTAL_SESSION_KEY: at least 32 random bytes, base64 (e.g. openssl rand -base64 32)")
+		}
+		key := make([]byte, 32)
+		if _, err := rand.Read(key); err != nil {
+			return nil, err
+		}
+		return key, nil
+	}
+	key, err := base64.StdEncoding.DecodeString(strings.TrimSpace(configured))
+	if err != nil || len(key) < 32 {
+		return nil, errors.New("KITAPORTAL_SESSION_KEY must be base64 of at least 32 random bytes")
+	}
+	return key, nil
 }
 
 // loadCity returns the profile and catalogue of "bochum" or of a directory.
@@ -171,13 +224,18 @@ func loadCity(name string) (municipality.Profile, *kita.Catalogue, error) {
 	if err != nil {
 		return p, nil, fmt.Errorf("-profile %s: %w", name, err)
 	}
-	layout, err := os.ReadFile(filepath.Join(name, "kitas-layout.json"))
-	if err != nil {
-		return p, nil, fmt.Errorf("-profile: %w", err)
-	}
+	// The layout of kitas.csv: kitas-layout.json when the directory has
+	// one, else the profile's catalogue-layout.json.
 	var m kita.CSVMapping
-	if err := json.Unmarshal(layout, &m); err != nil {
-		return p, nil, fmt.Errorf("-profile: kitas-layout.json: %w", err)
+	switch layout, err := os.ReadFile(filepath.Join(name, "kitas-layout.json")); {
+	case err == nil:
+		if err := json.Unmarshal(layout, &m); err != nil {
+			return p, nil, fmt.Errorf("-profile: kitas-layout.json: %w", err)
+		}
+	case errors.Is(err, fs.ErrNotExist) && p.CatalogueLayout != nil:
+		m = *p.CatalogueLayout
+	default:
+		return p, nil, fmt.Errorf("-profile: %w (or catalogue-layout.json)", err)
 	}
 	csv, err := os.ReadFile(filepath.Join(name, "kitas.csv"))
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kitaportal/kitaportal/access"
 	"github.com/kitaportal/kitaportal/municipality/bochum"
 )
 
@@ -49,7 +50,7 @@ func TestServeDemo(t *testing.T) {
 	srv := httptest.NewServer(s.handler)
 	defer srv.Close()
 
-	for _, p := range []string{"/healthz", "/readyz", "/openapi.json", "/metrics", "/api/v1/kitas?district=I"} {
+	for _, p := range []string{"/healthz", "/readyz", "/openapi.json", "/metrics", "/api/v1/kitas?district=I", "/", "/demo"} {
 		res, err := http.Get(srv.URL + p)
 		require.NoError(t, err)
 		_ = res.Body.Close()
@@ -93,7 +94,7 @@ func TestServeLoadsACityFromADirectory(t *testing.T) {
 		}
 		return os.WriteFile(filepath.Join(dir, filepath.Base(path)), data, 0o644)
 	}))
-	layout, err := bochum.Layout()
+	layout, err := bochum.SampleLayout()
 	require.NoError(t, err)
 	data, err := json.Marshal(layout)
 	require.NoError(t, err)
@@ -105,4 +106,50 @@ func TestServeLoadsACityFromADirectory(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, bochum.SampleKitas, cat.Len())
 	assert.NotEmpty(t, p.Districts)
+}
+
+func TestServePortalPages(t *testing.T) {
+	o, err := parseServe([]string{"-demo"}, io.Discard)
+	require.NoError(t, err)
+	s, err := buildServe(context.Background(), o, slog.New(slog.DiscardHandler))
+	require.NoError(t, err)
+	defer s.close()
+	srv := httptest.NewServer(s.handler)
+	defer srv.Close()
+
+	res, err := http.Get(srv.URL + "/")
+	require.NoError(t, err)
+	body, err := io.ReadAll(res.Body)
+	_ = res.Body.Close()
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusOK, res.StatusCode)
+	assert.Contains(t, res.Header.Get("Content-Type"), "text/html")
+	assert.Contains(t, string(body), "Voranmeldung", "the start page of the portal")
+
+	minders, err := s.app.Referrals.Minders(context.Background(), access.SystemActor, "I")
+	require.NoError(t, err)
+	assert.NotEmpty(t, minders, "a demonstration of Bochum has child-minders to place with")
+}
+
+func TestServeSessionKey(t *testing.T) {
+	t.Run("outside a demonstration the key must be configured", func(t *testing.T) {
+		_, err := sessionKey("", false)
+		assert.ErrorContains(t, err, "KITAPORTAL_SESSION_KEY")
+	})
+	t.Run("a short or malformed key is refused", func(t *testing.T) {
+		for _, k := range []string{"c2hvcnQ=", "not base64!"} {
+			_, err := sessionKey(k, false)
+			assert.Error(t, err, k)
+		}
+	})
+	t.Run("a configured key is used as it is", func(t *testing.T) {
+		key, err := sessionKey("MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=", false)
+		require.NoError(t, err)
+		assert.Equal(t, "0123456789abcdef0123456789abcdef", string(key))
+	})
+	t.Run("a demonstration makes one up", func(t *testing.T) {
+		key, err := sessionKey("", true)
+		require.NoError(t, err)
+		assert.Len(t, key, 32)
+	})
 }
