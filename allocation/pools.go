@@ -1,0 +1,338 @@
+package allocation
+
+import (
+	"encoding/json"
+	"slices"
+	"strconv"
+
+	"github.com/kitaportal/kitaportal/problem"
+)
+
+// Pool is a share of a Kita's places by age band, weekly care hours and the
+// month from which the places are free (Platzkontingent).
+type Pool struct {
+	// Band of the places; unset: any band.
+	Band Band `json:"band,omitempty"`
+	// Hours are the weekly care hours (Betreuungsumfang), 1 to MaxHours.
+	Hours int `json:"hours"`
+	// From is the month "YYYY-MM" from which the places are free.
+	From string `json:"from"`
+	// Capacity is the number of places.
+	Capacity int `json:"capacity"`
+}
+
+// MaxHours bounds the weekly care hours of a pool or a choice.
+const MaxHours = 60
+
+// parseMonth parses "YYYY-MM" into a month number (year*12 + month - 1).
+func parseMonth(s string) (int32, bool) {
+	if len(s) != 7 || s[4] != '-' {
+		return 0, false
+	}
+	n := 0
+	for i, c := range []byte(s) {
+		if i == 4 {
+			continue
+		}
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	y, m := n/100, n%100
+	if y < 1 || m < 1 || m > 12 {
+		return 0, false
+	}
+	return int32(y*12 + m - 1), true
+}
+
+// poolSet is what an engine knows of Kitas with pools (nil without).
+type poolSet struct {
+	first  []int32 // per facility: its first engine pool, -1 without pools
+	hours  []int32 // per engine pool (0 for pools without hours)
+	from   []int32 // per engine pool: month number, 0 for none
+	start  []int32 // per applicant: desired month number, -1 for none
+	declID []int32 // per engine pool: index in Facility.Pools, -1
+}
+
+// addPools checks facility i's pools and adds them as engine pools.
+func (e *engine) addPools(c *problem.Collector, i int) {
+	f := &e.inst.Facilities[i]
+	path := "facilities[" + strconv.Itoa(i) + "]"
+	if e.pools == nil {
+		e.pools = &poolSet{first: make([]int32, e.nF)}
+		for j := range e.pools.first {
+			e.pools.first[j] = -1
+		}
+		e.pools.hours = make([]int32, len(e.poolCap))
+		e.pools.from = make([]int32, len(e.poolCap))
+		e.pools.declID = make([]int32, len(e.poolCap))
+		for p := range e.pools.declID {
+			e.pools.declID[p] = -1
+		}
+	}
+	ps := e.pools
+	if f.CapacityByBand != nil {
+		c.Add(path+".pools", CodePoolsAndQuotas, ErrCapacity)
+	}
+	if e.inst.Format != FormatV2 {
+		c.Add(path+".pools", CodeNeedsV2, ErrFormat, "format", FormatV2)
+	}
+	sum := 0
+	ps.first[i] = int32(len(e.poolCap))
+	for j, p := range f.Pools {
+		pp := path + ".pools[" + strconv.Itoa(j) + "]"
+		if p.Band != 0 && !p.Band.Valid() {
+			c.Add(pp+".band", CodeInvalidBand, ErrBand)
+		}
+		if p.Hours < 1 || p.Hours > MaxHours {
+			c.Add(pp+".hours", CodeInvalidHours, ErrAttribute, "max", strconv.Itoa(MaxHours))
+		}
+		m, ok := parseMonth(p.From)
+		if !ok {
+			c.Add(pp+".from", CodeInvalidMonth, ErrAttribute)
+		}
+		if p.Capacity < 0 {
+			c.Add(pp+".capacity", CodeNegativeCapacity, ErrCapacity)
+		}
+		sum += max(0, p.Capacity)
+		e.addPool(i, p.Band, p.Capacity)
+		ps.hours = append(ps.hours, int32(p.Hours))
+		ps.from = append(ps.from, m)
+		ps.declID = append(ps.declID, int32(j))
+	}
+	if sum != f.Capacity {
+		c.Add(path+".capacity", CodeQuotaSum, ErrCapacity)
+	}
+	// Pairs of the facility compete in its first pool until an applicant's
+	// option decides the pool (see poolDA).
+	p := ps.first[i]
+	if len(f.Pools) == 0 {
+		p = e.addPool(i, 0, 0)
+		ps.hours = append(ps.hours, 0)
+		ps.from = append(ps.from, 0)
+		ps.declID = append(ps.declID, -1)
+	}
+	e.facPool[3*i], e.facPool[3*i+1], e.facPool[3*i+2] = p, p, p
+}
+
+// extendPoolInfo keeps the per-pool slices as long as the engine's pools
+// after a facility without pools was added.
+func (e *engine) extendPoolInfo() {
+	if ps := e.pools; ps != nil {
+		for len(ps.hours) < len(e.poolCap) {
+			ps.hours = append(ps.hours, 0)
+			ps.from = append(ps.from, 0)
+			ps.declID = append(ps.declID, -1)
+		}
+	}
+}
+
+// checkChoiceHours checks applicant i's start month and choice hours: every
+// hour named must be offered by a pool of that Kita.
+func (e *engine) checkChoiceHours(c *problem.Collector) {
+	ps := e.pools
+	if ps != nil {
+		ps.start = make([]int32, e.nA)
+	}
+	for i := range e.inst.Applicants {
+		a := &e.inst.Applicants[i]
+		if ps != nil {
+			ps.start[i] = -1
+		}
+		if (a.Start != "" || a.ChoiceHours != nil) && e.inst.Format != FormatV2 {
+			c.Add(appPath(i), CodeNeedsV2, ErrFormat, "format", FormatV2)
+		}
+		if a.Start != "" {
+			m, ok := parseMonth(a.Start)
+			if !ok {
+				c.Add(appPath(i)+".start", CodeInvalidMonth, ErrAttribute)
+			} else if ps != nil {
+				ps.start[i] = m
+			}
+		}
+		if len(a.ChoiceHours) > len(a.Choices) {
+			c.Add(appPath(i)+".choices", CodeInvalidHours, ErrAttribute, "max", strconv.Itoa(MaxHours))
+			continue
+		}
+		for j, hs := range a.ChoiceHours {
+			path := appPath(i) + ".choices[" + strconv.Itoa(j) + "].hours"
+			f, known := e.facs[a.Choices[j]]
+			for k, h := range hs {
+				hp := path + "[" + strconv.Itoa(k) + "]"
+				switch {
+				case h < 1 || h > MaxHours:
+					c.Add(hp, CodeInvalidHours, ErrAttribute, "max", strconv.Itoa(MaxHours))
+				case slices.Index(hs, h) < k:
+					c.Add(hp, CodeDuplicateHours, ErrChoice)
+				case known && !e.offersHours(f, h):
+					c.Add(hp, CodeHoursNotOffered, ErrChoice)
+				}
+			}
+		}
+	}
+	if ps == nil {
+		return
+	}
+	if e.fam != nil {
+		c.Add("families", CodeFamiliesWithPools, ErrFamily)
+	}
+}
+
+// offersHours reports whether a pool of facility f offers h hours.
+func (e *engine) offersHours(f int32, h int) bool {
+	if e.pools == nil || e.pools.first[f] < 0 {
+		return false
+	}
+	for _, p := range e.inst.Facilities[f].Pools {
+		if p.Hours == h {
+			return true
+		}
+	}
+	return false
+}
+
+// options returns applicant a's pool options in its preference order: per
+// chosen Kita, the fitting pools by the child's hour order (any hours when
+// the choice names none), then by the Kita's order of pools. opt and optPool
+// are appended to.
+func (e *engine) options(a int32, opt, optPool []int32) ([]int32, []int32) {
+	ps := e.pools
+	app := &e.inst.Applicants[a]
+	for p := e.start[a]; p < e.start[a+1]; p++ {
+		f := e.pairFac[p]
+		first := ps.first[f]
+		if first < 0 || len(e.inst.Facilities[f].Pools) == 0 {
+			opt, optPool = append(opt, p), append(optPool, e.pairPool[p])
+			continue
+		}
+		fits := func(q int32) bool {
+			b := e.poolBand[q]
+			return (b == 0 || b == app.Band) && (ps.start[a] < 0 || ps.from[q] <= ps.start[a])
+		}
+		n := int32(len(e.inst.Facilities[f].Pools))
+		var hs []int
+		if k := int(p - e.start[a]); k < len(app.ChoiceHours) {
+			hs = app.ChoiceHours[k]
+		}
+		if len(hs) == 0 {
+			for q := first; q < first+n; q++ {
+				if fits(q) {
+					opt, optPool = append(opt, p), append(optPool, q)
+				}
+			}
+			continue
+		}
+		for _, h := range hs {
+			for q := first; q < first+n; q++ {
+				if ps.hours[q] == int32(h) && fits(q) {
+					opt, optPool = append(opt, p), append(optPool, q)
+				}
+			}
+		}
+	}
+	return opt, optPool
+}
+
+// poolDA runs child-proposing deferred acceptance over pool options: a
+// child proposes to its best fitting pool at a Kita first; a pool keeps its
+// best-ranked children (ranked by the Kita's order) up to its capacity.
+// It returns per applicant the pair and the engine pool placing it.
+func (e *engine) poolDA() (match, pool []int32) {
+	optStart := make([]int32, e.nA+1)
+	var opt, optPool []int32
+	for a := int32(0); a < int32(e.nA); a++ {
+		if e.fixed[a] < 0 {
+			opt, optPool = e.options(a, opt, optPool)
+		}
+		optStart[a+1] = int32(len(opt))
+	}
+	rank := make([]int32, len(opt))
+	for o, p := range opt {
+		rank[o] = e.pairRank[p]
+	}
+	match = make([]int32, e.nA)
+	pool = make([]int32, e.nA)
+	at := make([]int32, e.nA) // option holding a, -1
+	next := slices.Clone(optStart[:e.nA])
+	heapStart := make([]int32, len(e.poolCap)+1)
+	for p, c := range e.poolCap {
+		heapStart[p+1] = heapStart[p] + c
+	}
+	heapLen := make([]int32, len(e.poolCap))
+	heap := make([]int32, heapStart[len(e.poolCap)])
+	stack := make([]int32, 0, e.nA)
+	optApp := make([]int32, len(opt))
+	for a := e.nA - 1; a >= 0; a-- {
+		at[a] = -1
+		for o := optStart[a]; o < optStart[a+1]; o++ {
+			optApp[o] = int32(a)
+		}
+		if e.fixed[a] < 0 {
+			stack = append(stack, int32(a))
+		}
+	}
+	for len(stack) > 0 {
+		a := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for next[a] < optStart[a+1] {
+			o := next[a]
+			next[a]++
+			q := optPool[o]
+			h := heap[heapStart[q]:heapStart[q+1]]
+			n := heapLen[q]
+			if n < int32(len(h)) {
+				h[n] = o
+				heapLen[q] = n + 1
+				siftUp(h, int(n), rank)
+				at[a] = o
+				break
+			}
+			if n == 0 || rank[o] > rank[h[0]] {
+				continue
+			}
+			out := h[0]
+			h[0] = o
+			siftDown(h, 0, int(n), rank)
+			at[a] = o
+			b := optApp[out]
+			at[b] = -1
+			stack = append(stack, b)
+			break
+		}
+	}
+	for a := range match {
+		match[a], pool[a] = -1, -1
+		if o := at[a]; o >= 0 {
+			match[a], pool[a] = opt[o], optPool[o]
+		}
+	}
+	return match, pool
+}
+
+// choiceJSON is a choice with hours in the interchange format.
+type choiceJSON struct {
+	Kita  string `json:"kita"`
+	Hours []int  `json:"hours,omitempty"`
+}
+
+// MarshalJSON encodes the applicant in the interchange format: choices with
+// hours as objects {"kita", "hours"}, the others as plain ids.
+func (a Applicant) MarshalJSON() ([]byte, error) {
+	type plain Applicant
+	if len(a.ChoiceHours) == 0 {
+		return json.Marshal(plain(a))
+	}
+	choices := make([]any, len(a.Choices))
+	for j, id := range a.Choices {
+		if j < len(a.ChoiceHours) && len(a.ChoiceHours[j]) > 0 {
+			choices[j] = choiceJSON{Kita: id, Hours: a.ChoiceHours[j]}
+		} else {
+			choices[j] = id
+		}
+	}
+	return json.Marshal(struct {
+		plain
+		Choices []any `json:"choices"`
+	}{plain(a), choices})
+}
