@@ -1,6 +1,7 @@
 package allocation
 
 import (
+	"bytes"
 	"encoding/json"
 	"slices"
 	"strconv"
@@ -335,4 +336,129 @@ func (a Applicant) MarshalJSON() ([]byte, error) {
 		plain
 		Choices []any `json:"choices"`
 	}{plain(a), choices})
+}
+
+// verifyPools checks a result at Kitas with pools: every placed child has
+// a fitting pool, no pool is over capacity, and no child prefers a pool
+// option (a better Kita, or a better pool of its own Kita) that has a free
+// place or holds a child of lower priority at that Kita. placedAt is each
+// applicant's choice position (the number of choices if unplaced); count
+// holds the placements already counted at Kitas without pools.
+func (e *engine) verifyPools(res Result, placedAt, count []int32) []Violation {
+	apps, facs, ps := e.inst.Applicants, e.inst.Facilities, e.pools
+	var out []Violation
+	at := make([]int32, e.nA)   // engine pool of this round's placement, -1
+	unfit := make([]bool, e.nA) // placed in a pool that is none of its options
+	worst := make([]int32, len(e.poolCap))
+	for q := range worst {
+		worst[q] = -1
+	}
+	var opt, optPool []int32
+	for a := int32(0); a < int32(e.nA); a++ {
+		at[a] = -1
+		if e.fixed[a] >= 0 || placedAt[a] == e.start[a+1]-e.start[a] {
+			continue
+		}
+		pair := e.start[a] + placedAt[a]
+		f := e.pairFac[pair]
+		q := e.pairPool[pair]
+		if ps.first[f] >= 0 {
+			d, ok := res.Pools[apps[a].ID]
+			if !ok || d < 0 || d >= len(facs[f].Pools) {
+				out = append(out, Violation{Kind: ViolationUnfitPool, Applicant: apps[a].ID, Facility: facs[f].ID})
+				continue
+			}
+			q = ps.first[f] + int32(d)
+			count[q]++
+			opt, optPool = e.options(a, opt[:0], optPool[:0])
+			fit := false
+			for o := range opt {
+				fit = fit || (opt[o] == pair && optPool[o] == q)
+			}
+			if !fit {
+				unfit[a] = true
+				out = append(out, Violation{Kind: ViolationUnfitPool, Applicant: apps[a].ID, Facility: facs[f].ID, Pool: d + 1})
+			}
+		}
+		at[a] = q
+		if w := worst[q]; w < 0 || e.pairRank[pair] > e.pairRank[w] {
+			worst[q] = pair
+		}
+	}
+	for q := range e.poolCap {
+		if count[q] > e.poolAll[q] {
+			out = append(out, Violation{Kind: ViolationOverCapacity,
+				Facility: facs[e.poolFac[q]].ID, Band: e.poolBand[q], Pool: int(ps.declID[q]) + 1})
+		}
+	}
+	for a := int32(0); a < int32(e.nA); a++ {
+		if e.fixed[a] >= 0 {
+			continue
+		}
+		opt, optPool = e.options(a, opt[:0], optPool[:0])
+		for o, pair := range opt {
+			q := optPool[o]
+			if at[a] >= 0 && !unfit[a] && pair == e.start[a]+placedAt[a] && q == at[a] {
+				break // its placement: every later option is worse
+			}
+			if pair > e.start[a]+placedAt[a] && !unfit[a] {
+				break // a worse Kita; an unfit placement counts as none
+			}
+			v := Violation{Applicant: apps[a].ID, Facility: facs[e.pairFac[pair]].ID, Band: e.poolBand[q], Pool: int(ps.declID[q]) + 1}
+			switch w := worst[q]; {
+			case count[q] < e.poolAll[q]:
+				v.Kind = ViolationWastedSeat
+			case w >= 0 && e.pairRank[pair] < e.pairRank[w]:
+				v.Kind = ViolationJustifiedEnvy
+				v.Other = apps[e.pairApp[w]].ID
+			default:
+				continue
+			}
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// UnmarshalJSON decodes the applicant in the interchange format, choices as
+// plain ids or objects {"kita", "hours"}, with unknown fields an error, as
+// [Decode] reads it.
+func (a *Applicant) UnmarshalJSON(data []byte) error {
+	type plain Applicant
+	var w struct {
+		plain
+		Choices []json.RawMessage `json:"choices"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&w); err != nil {
+		return err
+	}
+	*a = Applicant(w.plain)
+	a.Choices, a.ChoiceHours = nil, nil
+	if w.Choices != nil {
+		a.Choices = make([]string, len(w.Choices))
+	}
+	for j, raw := range w.Choices {
+		if len(raw) == 0 || raw[0] != '{' {
+			if err := json.Unmarshal(raw, &a.Choices[j]); err != nil {
+				return err
+			}
+			continue
+		}
+		var c choiceJSON
+		cd := json.NewDecoder(bytes.NewReader(raw))
+		cd.DisallowUnknownFields()
+		if err := cd.Decode(&c); err != nil {
+			return err
+		}
+		a.Choices[j] = c.Kita
+		if len(c.Hours) > 0 {
+			for len(a.ChoiceHours) < j {
+				a.ChoiceHours = append(a.ChoiceHours, nil)
+			}
+			a.ChoiceHours = append(a.ChoiceHours, c.Hours)
+		}
+	}
+	return nil
 }
