@@ -157,17 +157,18 @@ func (e *engine) checkChoiceHours(c *problem.Collector) {
 			continue
 		}
 		for j, hs := range a.ChoiceHours {
-			path := appPath(i) + ".choices[" + strconv.Itoa(j) + "].hours"
 			f, known := e.facs[a.Choices[j]]
 			for k, h := range hs {
-				hp := path + "[" + strconv.Itoa(k) + "]"
+				hp := func() string {
+					return appPath(i) + ".choices[" + strconv.Itoa(j) + "].hours[" + strconv.Itoa(k) + "]"
+				}
 				switch {
 				case h < 1 || h > MaxHours:
-					c.Add(hp, CodeInvalidHours, ErrAttribute, "max", strconv.Itoa(MaxHours))
+					c.Add(hp(), CodeInvalidHours, ErrAttribute, "max", strconv.Itoa(MaxHours))
 				case slices.Index(hs, h) < k:
-					c.Add(hp, CodeDuplicateHours, ErrChoice)
+					c.Add(hp(), CodeDuplicateHours, ErrChoice)
 				case known && !e.offersHours(f, h):
-					c.Add(hp, CodeHoursNotOffered, ErrChoice)
+					c.Add(hp(), CodeHoursNotOffered, ErrChoice)
 				}
 			}
 		}

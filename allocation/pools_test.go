@@ -353,3 +353,38 @@ func TestPoolsOnGeneratedInstances(t *testing.T) {
 	assert.Positive(t, random.unfit)
 	assert.Positive(t, random.blocking)
 }
+
+func TestSyntheticHoursAndMonths(t *testing.T) {
+	inst, err := Synthetic{Applicants: 3000, Facilities: 60, Choices: 5, Capacity: 2600, Bands: true, Hours: true, Months: true}.Generate(7)
+	require.NoError(t, err)
+	require.Equal(t, FormatV2, inst.Format)
+	for _, a := range inst.Applicants {
+		require.NotEmpty(t, a.Start)
+		require.Len(t, a.ChoiceHours, len(a.Choices))
+	}
+	res, err := Run(inst, Options{Mechanism: DeferredAcceptance})
+	require.NoError(t, err)
+	viol, err := Verify(inst, res)
+	require.NoError(t, err)
+	assert.Empty(t, viol)
+	// Children take their first hours far more often than their second.
+	first, second := 0, 0
+	for _, a := range inst.Applicants {
+		d, ok := res.Pools[a.ID]
+		if !ok {
+			continue
+		}
+		j := slices.Index(a.Choices, res.Placements[a.ID])
+		k := slices.IndexFunc(inst.Facilities, func(f Facility) bool { return f.ID == res.Placements[a.ID] })
+		switch slices.Index(a.ChoiceHours[j], inst.Facilities[k].Pools[d].Hours) {
+		case 0:
+			first++
+		case 1:
+			second++
+		default:
+			t.Fatalf("%s placed with hours it did not name", a.ID)
+		}
+	}
+	assert.Greater(t, first, 4*second)
+	assert.Positive(t, second)
+}
