@@ -342,8 +342,11 @@ func TestFormatDocumentExamplesDecode(t *testing.T) {
 		if len(inst.Families) > 0 {
 			assert.Equal(t, res.Placements["t1"], res.Placements["t2"])
 		}
+		if inst.Facilities[0].Pools != nil {
+			assert.NotEmpty(t, res.Pools)
+		}
 	}
-	assert.Equal(t, 1, n)
+	assert.Equal(t, 2, n)
 }
 
 func TestPositionsRankSiblingsAsTheRoundDid(t *testing.T) {

@@ -388,3 +388,18 @@ func TestSyntheticHoursAndMonths(t *testing.T) {
 	assert.Greater(t, first, 4*second)
 	assert.Positive(t, second)
 }
+
+func TestPositionsAtKitasWithPools(t *testing.T) {
+	inst, err := Decode(strings.NewReader(muensterHours))
+	require.NoError(t, err)
+	inst.Facilities[0].Priority = []string{"a2", "a1", "a3", "a4", "a5"}
+	inst.Facilities[1].Priority = []string{"a5", "a1", "a3"}
+	res, err := Run(inst, Options{Mechanism: DeferredAcceptance})
+	require.NoError(t, err)
+	pos, err := Positions(inst, res, "a5")
+	require.NoError(t, err)
+	assert.Equal(t, []Position{
+		{Applicant: "a5", Facility: "aasee", Choice: 1, Rank: 5, LastAdmitted: 4},
+		{Applicant: "a5", Facility: "hiltrup", Choice: 2, Rank: 1, LastAdmitted: 3, Placed: true},
+	}, pos)
+}
