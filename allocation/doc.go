@@ -50,7 +50,9 @@
 // child's options are, Kita by Kita, the fitting pools in its hour order;
 // [DeferredAcceptance] runs over the options, so a child prefers Kita A
 // with 35 hours over Kita A with 45 hours over Kita B, and the result is
-// stable per pool. Result.Pools names each child's pool.
+// stable per pool. Result.Pools names each child's pool. Together-families
+// name the same hours and apply to one (Kita, hours) at a time, each child
+// taking the first pool of those hours that fits it.
 //
 // Later rounds: applicants in Instance.Fixed keep the seat they accepted
 // earlier, use up one place of their pool, take no part in the round and
@@ -117,7 +119,7 @@
 // the format "allocation.invalid_format" and "allocation.needs_v2"
 // ([ErrFormat]); pools "allocation.pools_and_quotas", "invalid_hours",
 // "invalid_month", "duplicate_hours", "hours_not_offered",
-// "families_with_pools", "fixed_with_pools" and
+// "fixed_with_pools" and
 // "pools_need_deferred_acceptance". Texts in German and English come from [Messages].
 // Error strings and parameters never contain input values other than ids in
 // field paths. No input makes the package panic.

@@ -85,7 +85,6 @@ const (
 	CodeInvalidMonth       problem.Code = "allocation.invalid_month"
 	CodeDuplicateHours     problem.Code = "allocation.duplicate_hours"
 	CodeHoursNotOffered    problem.Code = "allocation.hours_not_offered"
-	CodeFamiliesWithPools  problem.Code = "allocation.families_with_pools"
 	CodeFixedWithPools     problem.Code = "allocation.fixed_with_pools"
 	CodePoolsMechanism     problem.Code = "allocation.pools_need_deferred_acceptance"
 )
@@ -131,7 +130,6 @@ var Messages = problem.Catalog{
 		CodeInvalidMonth:       "Der Monat muss die Form JJJJ-MM haben",
 		CodeDuplicateHours:     "Diese Stundenzahl wurde für die Kita bereits gewählt",
 		CodeHoursNotOffered:    "Kein Platzkontingent dieser Kita bietet diese Stundenzahl an",
-		CodeFamiliesWithPools:  "Familien und Platzkontingente (pools) lassen sich noch nicht zusammen verteilen",
 		CodeFixedWithPools:     "Ein fester Platz aus einer früheren Runde an einer Kita mit Platzkontingenten wird noch nicht unterstützt",
 		CodePoolsMechanism:     "Platzkontingente (pools) und Stundenwünsche verteilt nur das Verfahren deferred_acceptance",
 	},
@@ -173,7 +171,6 @@ var Messages = problem.Catalog{
 		CodeInvalidMonth:       "the month must have the form YYYY-MM",
 		CodeDuplicateHours:     "these hours were already chosen for the Kita",
 		CodeHoursNotOffered:    "no pool of this Kita offers these hours",
-		CodeFamiliesWithPools:  "families and pools cannot be allocated together yet",
 		CodeFixedWithPools:     "a fixed place from an earlier round at a Kita with pools is not supported yet",
 		CodePoolsMechanism:     "only deferred_acceptance allocates pools and care hours",
 	},

@@ -173,11 +173,25 @@ func (e *engine) checkChoiceHours(c *problem.Collector) {
 			}
 		}
 	}
-	if ps == nil {
+	if e.fam == nil {
 		return
 	}
-	if e.fam != nil {
-		c.Add("families", CodeFamiliesWithPools, ErrFamily)
+	for F, together := range e.fam.together {
+		kids := e.fam.members(int32(F))
+		if !together || len(kids) == 0 {
+			continue
+		}
+		for _, a := range kids[1:] {
+			if !slices.Equal(e.inst.Applicants[a].Choices, e.inst.Applicants[kids[0]].Choices) {
+				continue // reported by checkFamilies
+			}
+			for k := range e.inst.Applicants[a].Choices {
+				if !slices.Equal(e.hoursAt(a, k), e.hoursAt(kids[0], k)) {
+					c.Add(appPath(int(a))+".choices", CodeFamilyChoices, ErrFamily)
+					break
+				}
+			}
+		}
 	}
 }
 
@@ -354,6 +368,11 @@ func (e *engine) verifyPools(res Result, placedAt, count []int32) []Violation {
 	for q := range worst {
 		worst[q] = -1
 	}
+	rank := e.effectiveRank(placedAt)
+	var holders [][]int32 // with families: sorted ranks of each pool's holders
+	if e.fam != nil {
+		holders = make([][]int32, len(e.poolCap))
+	}
 	var opt, optPool []int32
 	for a := int32(0); a < int32(e.nA); a++ {
 		at[a] = -1
@@ -382,7 +401,10 @@ func (e *engine) verifyPools(res Result, placedAt, count []int32) []Violation {
 			}
 		}
 		at[a] = q
-		if w := worst[q]; w < 0 || e.pairRank[pair] > e.pairRank[w] {
+		if holders != nil {
+			holders[q] = append(holders[q], rank(pair))
+		}
+		if w := worst[q]; w < 0 || rank(pair) > rank(w) {
 			worst[q] = pair
 		}
 	}
@@ -393,7 +415,7 @@ func (e *engine) verifyPools(res Result, placedAt, count []int32) []Violation {
 		}
 	}
 	for a := int32(0); a < int32(e.nA); a++ {
-		if e.fixed[a] >= 0 {
+		if e.fixed[a] >= 0 || e.inTogether(a) {
 			continue
 		}
 		opt, optPool = e.options(a, opt[:0], optPool[:0])
@@ -409,7 +431,7 @@ func (e *engine) verifyPools(res Result, placedAt, count []int32) []Violation {
 			switch w := worst[q]; {
 			case count[q] < e.poolAll[q]:
 				v.Kind = ViolationWastedSeat
-			case w >= 0 && e.pairRank[pair] < e.pairRank[w]:
+			case w >= 0 && rank(pair) < rank(w):
 				v.Kind = ViolationJustifiedEnvy
 				v.Other = apps[e.pairApp[w]].ID
 			default:
@@ -417,6 +439,12 @@ func (e *engine) verifyPools(res Result, placedAt, count []int32) []Violation {
 			}
 			out = append(out, v)
 		}
+	}
+	if holders != nil {
+		for _, h := range holders {
+			slices.Sort(h)
+		}
+		out = append(out, e.verifyPoolFamilies(placedAt, at, holders)...)
 	}
 	return out
 }

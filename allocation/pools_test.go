@@ -142,8 +142,8 @@ func TestPoolsValidation(t *testing.T) {
 			"facilities[0].capacity", CodeQuotaSum},
 		{"pools in a version 1 file are refused", `{"applicants":[],"facilities":[` + k + `],"policy":{"lottery":"per_child"}}`,
 			"facilities[0].pools", CodeNeedsV2},
-		{"families with pools are refused", `{"format":"kitaportal.allocation/v2","applicants":[{"id":"a","band":"u3","choices":["k"]},{"id":"b","band":"u3","choices":["k"]}],"facilities":[` + k + `],"families":[{"id":"f","children":["a","b"],"together":true}],"policy":{"lottery":"per_child"}}`,
-			"families", CodeFamiliesWithPools},
+		{"a together-family with different hours is refused", `{"format":"kitaportal.allocation/v2","applicants":[{"id":"a","band":"u3","choices":[{"kita":"k","hours":[35]}]},{"id":"b","band":"u3","choices":["k"]}],"facilities":[` + k + `],"families":[{"id":"f","children":["a","b"],"together":true}],"policy":{"lottery":"per_child"}}`,
+			"applicants[1].choices", CodeFamilyChoices},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -170,7 +170,7 @@ func TestPoolsNeedDeferredAcceptance(t *testing.T) {
 // poolInstance generates a small instance with pools, ranked hours, start
 // months and explicit priority orders, so that the checker below needs no
 // engine to rank.
-func poolInstance(rng *rand.Rand, nA, nF int) Instance {
+func poolInstance(rng *rand.Rand, nA, nF int, families bool) Instance {
 	inst := Instance{Format: FormatV2, Policy: Policy{Lottery: LotteryPerChild}}
 	hours := []int{25, 35, 45}
 	months := []string{"2027-08", "2027-10", "2028-01"}
@@ -208,6 +208,18 @@ func poolInstance(rng *rand.Rand, nA, nF int) Instance {
 		}
 		inst.Applicants = append(inst.Applicants, app)
 	}
+	for a := 0; families && a+1 < nA; a++ {
+		if rng.IntN(3) > 0 {
+			continue
+		}
+		fam := Family{ID: fmt.Sprintf("f%d", len(inst.Families)), Children: []string{inst.Applicants[a].ID, inst.Applicants[a+1].ID}, Together: rng.IntN(3) > 0}
+		if fam.Together {
+			inst.Applicants[a+1].Choices = inst.Applicants[a].Choices
+			inst.Applicants[a+1].ChoiceHours = inst.Applicants[a].ChoiceHours
+		}
+		inst.Families = append(inst.Families, fam)
+		a++
+	}
 	for f := range inst.Facilities {
 		fac := &inst.Facilities[f]
 		for _, i := range rng.Perm(nA) {
@@ -221,7 +233,7 @@ func poolInstance(rng *rand.Rand, nA, nF int) Instance {
 
 // poolCounts are what checkPools counts in a placement.
 type poolCounts struct {
-	overCapacity, unfit, blocking int
+	overCapacity, unfit, blocking, split, families int
 }
 
 // checkPools counts by the definitions, from the instance's fields only: a
@@ -284,7 +296,106 @@ func checkPools(inst Instance, place map[string]string, pools map[string]int) po
 			c.overCapacity++
 		}
 	}
+	together := map[string]bool{}
+	for _, fam := range inst.Families {
+		for _, k := range fam.Children {
+			together[k] = fam.Together
+		}
+	}
+	byID := map[string]Applicant{}
 	for _, a := range inst.Applicants {
+		byID[a.ID] = a
+	}
+	// A together-family's options: per Kita, per hour (its hours, or the
+	// Kita's in the order of its pools), each child's first fitting pool
+	// of those hours (-1: none).
+	famOptions := func(kid Applicant) []opt {
+		var out []opt
+		for j, fid := range kid.Choices {
+			var hs []int
+			if j < len(kid.ChoiceHours) {
+				hs = kid.ChoiceHours[j]
+			}
+			if len(hs) == 0 {
+				for _, p := range facs[fid].Pools {
+					if !slices.Contains(hs, p.Hours) {
+						hs = append(hs, p.Hours)
+					}
+				}
+			}
+			for _, h := range hs {
+				o := opt{fid, -1}
+				for i, p := range facs[fid].Pools {
+					if p.Hours == h && (p.Band == 0 || p.Band == kid.Band) && (kid.Start == "" || p.From <= kid.Start) {
+						o.pool = i
+						break
+					}
+				}
+				out = append(out, o)
+			}
+		}
+		return out
+	}
+	for _, fam := range inst.Families {
+		if !fam.Together {
+			continue
+		}
+		at := place[fam.Children[0]]
+		split := false
+		for _, k := range fam.Children {
+			split = split || place[k] != at
+		}
+		if split {
+			c.split++
+			continue
+		}
+		opts := map[string][]opt{}
+		for _, k := range fam.Children {
+			opts[k] = famOptions(byID[k])
+		}
+		first := opts[fam.Children[0]]
+		end := len(first)
+		for i := range first {
+			here := at != ""
+			for _, k := range fam.Children {
+				here = here && opts[k][i] == (opt{place[k], pools[k]})
+			}
+			if here {
+				end = i
+				break
+			}
+		}
+		for i := range end {
+			ok := true
+			for _, k := range fam.Children {
+				o := opts[k][i]
+				if o.pool < 0 {
+					ok = false
+					break
+				}
+				n := 0
+				for _, b := range held[o] {
+					if rank(o.f, b) < rank(o.f, k) {
+						n++
+					}
+				}
+				for _, s := range fam.Children {
+					if opts[s][i] == o && rank(o.f, s) < rank(o.f, k) {
+						n++
+					}
+				}
+				ok = ok && n < facs[o.f].Pools[o.pool].Capacity
+			}
+			if ok {
+				c.families++
+				break
+			}
+		}
+	}
+	for _, a := range inst.Applicants {
+		if together[a.ID] {
+			continue
+		}
 		opts := options(a)
 		end := len(opts)
 		if place[a.ID] != "" {
@@ -312,6 +423,10 @@ func countPoolViolations(v []Violation) poolCounts {
 			c.unfit++
 		case x.Kind.Blocking():
 			c.blocking++
+		case x.Kind == ViolationSplit:
+			c.split++
+		case x.Kind == ViolationBlockingFamily:
+			c.families++
 		}
 	}
 	return c
@@ -319,17 +434,22 @@ func countPoolViolations(v []Violation) poolCounts {
 
 func TestPoolsOnGeneratedInstances(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 2027))
-	random := poolCounts{}
+	random, unstable := poolCounts{}, 0
 	for i := range 400 {
-		inst := poolInstance(rng, 2+rng.IntN(9), 1+rng.IntN(4))
+		inst := poolInstance(rng, 2+rng.IntN(9), 1+rng.IntN(4), i%2 == 1)
 		require.NoError(t, Validate(inst), "instance %d", i)
 		res, err := Run(inst, Options{Mechanism: DeferredAcceptance})
 		require.NoError(t, err)
 		got := checkPools(inst, res.Placements, res.Pools)
-		assert.Equal(t, poolCounts{}, got, "instance %d: the engine's result is stable and fits", i)
 		viol, err := Verify(inst, res)
 		require.NoError(t, err)
-		assert.Empty(t, viol, "instance %d", i)
+		assert.Equal(t, got, countPoolViolations(viol), "instance %d", i)
+		assert.Zero(t, got.split+got.unfit+got.overCapacity, "instance %d: nobody split, every pool fits and holds", i)
+		if res.Unstable == nil {
+			assert.Equal(t, poolCounts{}, got, "instance %d: the engine's result is stable", i)
+		} else {
+			unstable++
+		}
 
 		// Random placements: Verify counts what the checker counts.
 		place, pools := map[string]string{}, map[string]int{}
@@ -348,7 +468,12 @@ func TestPoolsOnGeneratedInstances(t *testing.T) {
 		random.overCapacity += want.overCapacity
 		random.unfit += want.unfit
 		random.blocking += want.blocking
+		random.split += want.split
+		random.families += want.families
 	}
+	assert.Less(t, unstable, 10, "instances without a stable outcome are rare")
+	assert.Positive(t, random.split)
+	assert.Positive(t, random.families)
 	assert.Positive(t, random.overCapacity)
 	assert.Positive(t, random.unfit)
 	assert.Positive(t, random.blocking)
@@ -402,4 +527,83 @@ func TestPositionsAtKitasWithPools(t *testing.T) {
 		{Applicant: "a5", Facility: "aasee", Choice: 1, Rank: 5, LastAdmitted: 4},
 		{Applicant: "a5", Facility: "hiltrup", Choice: 2, Rank: 1, LastAdmitted: 3, Placed: true},
 	}, pos)
+}
+
+func TestTwinsWithHoursStayTogether(t *testing.T) {
+	const input = `{
+  "format": "kitaportal.allocation/v2",
+  "applicants": [
+    {"id": "t1", "band": "u3", "start": "2027-08", "choices": [{"kita": "aasee", "hours": [35, 45]}, {"kita": "hiltrup", "hours": [35]}]},
+    {"id": "t2", "band": "u3", "start": "2027-08", "choices": [{"kita": "aasee", "hours": [35, 45]}, {"kita": "hiltrup", "hours": [35]}]},
+    {"id": "s1", "band": "u3", "start": "2027-08", "choices": [{"kita": "aasee", "hours": [35]}]},
+    {"id": "e1", "band": "o3", "start": "2027-08", "choices": [{"kita": "hiltrup", "hours": [35]}]},
+    {"id": "y1", "band": "u3", "start": "2027-08", "choices": [{"kita": "hiltrup", "hours": [35]}]}
+  ],
+  "facilities": [
+    {"id": "aasee", "capacity": 4, "pools": [
+      {"band": "u3", "hours": 35, "from": "2027-08", "capacity": 2},
+      {"band": "u3", "hours": 45, "from": "2027-08", "capacity": 2}]},
+    {"id": "hiltrup", "capacity": 3, "pools": [{"hours": 35, "from": "2027-08", "capacity": 3}]}
+  ],
+  "families": [{"id": "twins", "children": ["t1", "t2"], "together": true},
+               {"id": "siblings", "children": ["e1", "y1"]}],
+  "policy": {"lottery": "per_child", "seed": 2027}
+}`
+	inst, err := Decode(strings.NewReader(input))
+	require.NoError(t, err)
+	// s1 ranks between the twins at Aasee: the twins cannot both have 35
+	// hours there, so they take 45 hours there together, as their order
+	// says (Aasee with 45 before Hiltrup).
+	inst.Facilities[0].Priority = []string{"t1", "s1", "t2"}
+	res, err := Run(inst, Options{Mechanism: DeferredAcceptance})
+	require.NoError(t, err)
+	assert.Equal(t, "aasee", res.Placements["t1"])
+	assert.Equal(t, "aasee", res.Placements["t2"])
+	assert.Equal(t, 1, res.Pools["t1"])
+	assert.Equal(t, 1, res.Pools["t2"])
+	assert.Equal(t, 0, res.Pools["s1"])
+	assert.Equal(t, "hiltrup", res.Placements["e1"])
+	assert.Equal(t, "hiltrup", res.Placements["y1"])
+	assert.Equal(t, 1, res.Statistics.Together)
+	viol, err := Verify(inst, res)
+	require.NoError(t, err)
+	assert.Empty(t, viol)
+
+	// Twins split over two pools of one Kita are together; one at each
+	// Kita is a split.
+	bad := res
+	bad.Placements = cloneMap(res.Placements)
+	bad.Placements["t2"] = "hiltrup"
+	bad.Pools = cloneMap(res.Pools)
+	bad.Pools["t2"] = 0
+	viol, err = Verify(inst, bad)
+	require.NoError(t, err)
+	assert.Contains(t, viol, Violation{Kind: ViolationSplit, Family: "twins"})
+}
+
+func TestSyntheticFamiliesWithHoursAndMonths(t *testing.T) {
+	inst, err := Synthetic{Applicants: 3000, Facilities: 60, Choices: 5, Capacity: 3870, Bands: true, Families: 5, Hours: true, Months: true}.Generate(11) // places as in Bochum
+	require.NoError(t, err)
+	res, err := Run(inst, Options{Mechanism: DeferredAcceptance})
+	require.NoError(t, err)
+	viol, err := Verify(inst, res)
+	require.NoError(t, err)
+	for _, v := range viol {
+		assert.NotEqual(t, ViolationSplit, v.Kind)
+		assert.NotEqual(t, ViolationUnfitPool, v.Kind)
+		assert.NotEqual(t, ViolationOverCapacity, v.Kind)
+	}
+	if res.Unstable == nil {
+		assert.Empty(t, viol)
+	}
+	assert.Positive(t, res.Statistics.Families)
+	assert.Greater(t, res.Statistics.Together, res.Statistics.Families/2)
+}
+
+func cloneMap[V any](m map[string]V) map[string]V {
+	out := make(map[string]V, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
 }

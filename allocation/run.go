@@ -66,6 +66,10 @@ func (c *Compiled) Allocate(opts Options) (*Outcome, error) {
 	var unstable *Instability
 	switch opts.Mechanism {
 	case DeferredAcceptance:
+		if c.e.pools != nil && c.e.fam != nil {
+			match, pool, unstable = c.e.poolFamilyDA()
+			break
+		}
 		if c.e.pools != nil {
 			match, pool = c.e.poolDA()
 			break
