@@ -49,11 +49,12 @@ func parseMonth(s string) (int32, bool) {
 
 // poolSet is what an engine knows of Kitas with pools (nil without).
 type poolSet struct {
-	first  []int32 // per facility: its first engine pool, -1 without pools
-	hours  []int32 // per engine pool (0 for pools without hours)
-	from   []int32 // per engine pool: month number, 0 for none
-	start  []int32 // per applicant: desired month number, -1 for none
-	declID []int32 // per engine pool: index in Facility.Pools, -1
+	first  []int32  // per facility: its first engine pool, -1 without pools
+	hours  []int32  // per engine pool (0 for pools without hours)
+	from   []int32  // per engine pool: month number, 0 for none
+	start  []int32  // per applicant: desired month number, -1 for none
+	declID []int32  // per engine pool: index in Facility.Pools, -1
+	offers []uint64 // per facility: bit h set when a pool offers h hours
 }
 
 // addPools checks facility i's pools and adds them as engine pools.
@@ -79,6 +80,9 @@ func (e *engine) addPools(c *problem.Collector, i int) {
 	if e.inst.Format != FormatV2 {
 		c.Add(path+".pools", CodeNeedsV2, ErrFormat, "format", FormatV2)
 	}
+	if ps.offers == nil {
+		ps.offers = make([]uint64, e.nF)
+	}
 	sum := 0
 	ps.first[i] = int32(len(e.poolCap))
 	for j, p := range f.Pools {
@@ -97,6 +101,9 @@ func (e *engine) addPools(c *problem.Collector, i int) {
 			c.Add(pp+".capacity", CodeNegativeCapacity, ErrCapacity)
 		}
 		sum += max(0, p.Capacity)
+		if p.Hours >= 1 && p.Hours <= MaxHours {
+			ps.offers[i] |= 1 << p.Hours
+		}
 		e.addPool(i, p.Band, p.Capacity)
 		ps.hours = append(ps.hours, int32(p.Hours))
 		ps.from = append(ps.from, m)
@@ -197,15 +204,7 @@ func (e *engine) checkChoiceHours(c *problem.Collector) {
 
 // offersHours reports whether a pool of facility f offers h hours.
 func (e *engine) offersHours(f int32, h int) bool {
-	if e.pools == nil || e.pools.first[f] < 0 {
-		return false
-	}
-	for _, p := range e.inst.Facilities[f].Pools {
-		if p.Hours == h {
-			return true
-		}
-	}
-	return false
+	return e.pools != nil && e.pools.offers[f]&(1<<h) != 0
 }
 
 // options returns applicant a's pool options in its preference order: per

@@ -81,8 +81,15 @@ func (e *engine) poolOptions(none int32) (start, opt, optPool []int32) {
 // poolFamilyDA places the applicants with families at Kitas with pools.
 func (e *engine) poolFamilyDA() (match, pool []int32, unstable *Instability) {
 	none := int32(len(e.poolCap))
-	d := &engine{inst: e.inst, nA: e.nA, nF: e.nF, fixed: e.fixed, fam: e.fam}
-	d.poolFac = append(slices.Clone(e.poolFac), 0)
+	nPools := len(e.poolCap) + 1
+	// The scans look up who chose a pool whose holders changed through
+	// poolFac and facOrder; here each pool is its own "facility", so that
+	// a scan visits only the options of the changed pools.
+	d := &engine{inst: e.inst, nA: e.nA, nF: nPools, fixed: e.fixed, fam: e.fam}
+	d.poolFac = make([]int32, nPools)
+	for q := range d.poolFac {
+		d.poolFac[q] = int32(q)
+	}
 	d.poolCap = append(slices.Clone(e.poolCap), 0)
 	var opt []int32
 	d.start, opt, d.pairPool = e.poolOptions(none)
@@ -106,19 +113,18 @@ func (e *engine) poolFamilyDA() (match, pool []int32, unstable *Instability) {
 			}
 		}
 	}
-	// Options by facility: the scans look up who chose a Kita.
-	d.facStart = make([]int32, e.nF+1)
-	for _, f := range d.pairFac[:d.nReal] {
-		d.facStart[f+1]++
+	d.facStart = make([]int32, nPools+1)
+	for _, q := range d.pairPool[:d.nReal] {
+		d.facStart[q+1]++
 	}
-	for f := 0; f < e.nF; f++ {
-		d.facStart[f+1] += d.facStart[f]
+	for q := 0; q < nPools; q++ {
+		d.facStart[q+1] += d.facStart[q]
 	}
 	d.facOrder = make([]int32, d.nReal)
-	fill := slices.Clone(d.facStart[:e.nF])
-	for o, f := range d.pairFac[:d.nReal] {
-		d.facOrder[fill[f]] = int32(o)
-		fill[f]++
+	fill := slices.Clone(d.facStart[:nPools])
+	for o, q := range d.pairPool[:d.nReal] {
+		d.facOrder[fill[q]] = int32(o)
+		fill[q]++
 	}
 	m, unstable := d.familyDA()
 	match = make([]int32, e.nA)
