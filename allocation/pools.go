@@ -263,62 +263,15 @@ func (e *engine) poolDA() (match, pool []int32) {
 		optStart[a+1] = int32(len(opt))
 	}
 	rank := make([]int32, len(opt))
-	for o, p := range opt {
-		rank[o] = e.pairRank[p]
-	}
-	match = make([]int32, e.nA)
-	pool = make([]int32, e.nA)
-	at := make([]int32, e.nA) // option holding a, -1
-	next := slices.Clone(optStart[:e.nA])
-	heapStart := make([]int32, len(e.poolCap)+1)
-	for p, c := range e.poolCap {
-		heapStart[p+1] = heapStart[p] + c
-	}
-	heapLen := make([]int32, len(e.poolCap))
-	heap := make([]int32, heapStart[len(e.poolCap)])
-	stack := make([]int32, 0, e.nA)
 	optApp := make([]int32, len(opt))
-	for a := e.nA - 1; a >= 0; a-- {
-		at[a] = -1
-		for o := optStart[a]; o < optStart[a+1]; o++ {
-			optApp[o] = int32(a)
-		}
-		if e.fixed[a] < 0 {
-			stack = append(stack, int32(a))
-		}
+	for o, p := range opt {
+		rank[o], optApp[o] = e.pairRank[p], e.pairApp[p]
 	}
-	for len(stack) > 0 {
-		a := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		for next[a] < optStart[a+1] {
-			o := next[a]
-			next[a]++
-			q := optPool[o]
-			h := heap[heapStart[q]:heapStart[q+1]]
-			n := heapLen[q]
-			if n < int32(len(h)) {
-				h[n] = o
-				heapLen[q] = n + 1
-				siftUp(h, int(n), rank)
-				at[a] = o
-				break
-			}
-			if n == 0 || rank[o] > rank[h[0]] {
-				continue
-			}
-			out := h[0]
-			h[0] = o
-			siftDown(h, 0, int(n), rank)
-			at[a] = o
-			b := optApp[out]
-			at[b] = -1
-			stack = append(stack, b)
-			break
-		}
-	}
-	for a := range match {
+	at := e.proposing(optStart, optPool, optApp, rank)
+	match, pool = at, make([]int32, e.nA)
+	for a, o := range at {
 		match[a], pool[a] = -1, -1
-		if o := at[a]; o >= 0 {
+		if o >= 0 {
 			match[a], pool[a] = opt[o], optPool[o]
 		}
 	}

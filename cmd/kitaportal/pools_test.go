@@ -13,12 +13,7 @@ import (
 )
 
 func TestHoursAndMonthsOnFiles(t *testing.T) {
-	dir := t.TempDir()
-	write := func(name, data string) string {
-		path := filepath.Join(dir, name)
-		require.NoError(t, os.WriteFile(path, []byte(data), 0o600))
-		return path
-	}
+	write := tempWriter(t)
 	code, inst, stderr := runArgs("simulate", "-applicants", "400", "-facilities", "12", "-capacity", "300", "-bands", "-hours", "-months", "-seed", "3")
 	require.Equal(t, 0, code, stderr)
 	assert.Contains(t, inst, `"format":"kitaportal.allocation/v2"`)
@@ -48,4 +43,15 @@ func TestHoursAndMonthsOnFiles(t *testing.T) {
 	code, out, _ = runArgs("verify", "-instance", instPath, "-result", write("moved.json", string(data)))
 	assert.Equal(t, 1, code)
 	assert.Contains(t, out, "without a fitting pool")
+}
+
+// tempWriter returns a function that writes a file into a fresh
+// temporary directory and returns its path.
+func tempWriter(t *testing.T) func(name, data string) string {
+	dir := t.TempDir()
+	return func(name, data string) string {
+		path := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(path, []byte(data), 0o600))
+		return path
+	}
 }
