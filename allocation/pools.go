@@ -380,16 +380,9 @@ func (e *engine) verifyPools(res Result, placedAt, count []int32) []Violation {
 				break // a worse Kita; an unfit placement counts as none
 			}
 			v := Violation{Applicant: apps[a].ID, Facility: facs[e.pairFac[pair]].ID, Band: e.poolBand[q], Pool: int(ps.declID[q]) + 1}
-			switch w := worst[q]; {
-			case count[q] < e.poolAll[q]:
-				v.Kind = ViolationWastedSeat
-			case w >= 0 && rank(pair) < rank(w):
-				v.Kind = ViolationJustifiedEnvy
-				v.Other = apps[e.pairApp[w]].ID
-			default:
-				continue
+			if e.blockingPair(&v, pair, q, count, worst, rank) {
+				out = append(out, v)
 			}
-			out = append(out, v)
 		}
 	}
 	if holders != nil {

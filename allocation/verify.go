@@ -224,16 +224,9 @@ func Verify(inst Instance, res Result) ([]Violation, error) {
 		for pair := e.start[a]; pair < e.start[a]+placedAt[a]; pair++ {
 			pool := e.pairPool[pair]
 			v := Violation{Applicant: apps[a].ID, Facility: facs[e.pairFac[pair]].ID, Band: e.poolBand[pool]}
-			switch w := worst[pool]; {
-			case count[pool] < e.poolAll[pool]:
-				v.Kind = ViolationWastedSeat
-			case w >= 0 && rank(pair) < rank(w):
-				v.Kind = ViolationJustifiedEnvy
-				v.Other = apps[e.pairApp[w]].ID
-			default:
-				continue
+			if e.blockingPair(&v, pair, pool, count, worst, rank) {
+				out = append(out, v)
 			}
-			out = append(out, v)
 		}
 	}
 	if e.fam != nil {
@@ -243,6 +236,23 @@ func Verify(inst Instance, res Result) ([]Violation, error) {
 		out = append(out, e.verifyFamilies(placedAt, holders)...)
 	}
 	return out, nil
+}
+
+// blockingPair sets v's kind when pair, proposing to pool, blocks: a wasted
+// seat when the pool has a free place (count holds all its placements), a
+// justified envy (with Other) when its worst holder of this round (worst)
+// ranks below the pair. It reports whether the pair blocks.
+func (e *engine) blockingPair(v *Violation, pair, pool int32, count, worst []int32, rank func(int32) int32) bool {
+	switch w := worst[pool]; {
+	case count[pool] < e.poolAll[pool]:
+		v.Kind = ViolationWastedSeat
+	case w >= 0 && rank(pair) < rank(w):
+		v.Kind = ViolationJustifiedEnvy
+		v.Other = e.inst.Applicants[e.pairApp[w]].ID
+	default:
+		return false
+	}
+	return true
 }
 
 // verifyFamilies reports together-families that are split or block: at a
