@@ -74,3 +74,19 @@ func BenchmarkBochumYearFamilies(b *testing.B) {
 func BenchmarkNRWFamilies(b *testing.B) {
 	benchmarkEngine(b, nrwFamilies, DeferredAcceptance)
 }
+
+// bochumHours: a Bochum year with pools by hours and months, hours on
+// every choice and a start month for every child, about 5 % of the
+// children in together-families and as many in sibling families.
+var bochumHours = genSpec{applicants: 8_861, facilities: 190, choices: 5, capacity: 11_435, bands: true, families: 5, hours: true, months: true}
+
+// nrwHours: all of NRW with the same pools, hours, months and families.
+var nrwHours = genSpec{applicants: 750_000, facilities: 10_500, choices: 5, capacity: 650_000, bands: true, families: 5, hours: true, months: true}
+
+func BenchmarkBochumYearHours(b *testing.B) {
+	benchmarkEngine(b, bochumHours, DeferredAcceptance)
+}
+
+func BenchmarkNRWHours(b *testing.B) {
+	benchmarkEngine(b, nrwHours, DeferredAcceptance)
+}

@@ -28,6 +28,7 @@ type resultJSON struct {
 	Statistics   Statistics               `json:"statistics"`
 	Explanations map[string][]Explanation `json:"explanations,omitempty"`
 	Unstable     *Instability             `json:"unstable,omitempty"`
+	Pools        map[string]int           `json:"pools,omitempty"`
 }
 
 // DecodeResult reads a result in the interchange format, as strictly as
@@ -50,7 +51,7 @@ func DecodeResult(r io.Reader) (Result, error) {
 func (w *resultJSON) result() Result {
 	res := Result{Mechanism: w.Mechanism, Seed: w.Seed, Priorities: w.Priorities,
 		Cutoffs: w.Cutoffs, Statistics: w.Statistics, Explanations: w.Explanations,
-		Unstable: w.Unstable, Placements: make(map[string]string, len(w.Placements))}
+		Unstable: w.Unstable, Pools: w.Pools, Placements: make(map[string]string, len(w.Placements))}
 	for a, f := range w.Placements {
 		if f == nil {
 			res.Placements[a] = ""
@@ -66,7 +67,7 @@ func (w *resultJSON) result() Result {
 func (r Result) MarshalJSON() ([]byte, error) {
 	w := resultJSON{Mechanism: r.Mechanism, Seed: r.Seed, Priorities: r.Priorities,
 		Cutoffs: r.Cutoffs, Statistics: r.Statistics, Explanations: r.Explanations,
-		Unstable: r.Unstable, Placements: make(map[string]*string, len(r.Placements))}
+		Unstable: r.Unstable, Pools: r.Pools, Placements: make(map[string]*string, len(r.Placements))}
 	for a, f := range r.Placements {
 		if f != "" {
 			w.Placements[a] = &f

@@ -49,6 +49,7 @@ type engine struct {
 	// families.go); xRank ranks real pairs and twins in merged orders, and
 	// equals pairRank without twins.
 	fam   *families
+	pools *poolSet // Kitas with pools; nil without
 	nReal int32
 	boost []int32
 	xRank []int32
@@ -80,6 +81,10 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 		if f.Capacity < 0 {
 			c.Add(path+".capacity", CodeNegativeCapacity, ErrCapacity)
 		}
+		if f.Pools != nil {
+			e.addPools(&c, i)
+			continue
+		}
 		if f.CapacityByBand == nil {
 			p := e.addPool(i, 0, f.Capacity)
 			e.facPool[3*i], e.facPool[3*i+1], e.facPool[3*i+2] = p, p, p
@@ -109,6 +114,7 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 		}
 	}
 
+	e.extendPoolInfo()
 	uses := map[Kind]bool{}
 	for _, cr := range inst.Policy.Criteria {
 		uses[cr.Kind] = true
@@ -179,6 +185,7 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 	}
 	e.start[e.nA] = int32(len(e.pairApp))
 	e.checkFamilies(&c)
+	e.checkChoiceHours(&c)
 	if e.nReal = int32(len(e.pairApp)); c.Len() == 0 {
 		e.addBoosts()
 	}
@@ -258,6 +265,10 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 			if inst.Applicants[a].Band == 0 {
 				c.Add("applicants["+strconv.Itoa(int(a))+"].band", CodeMissingBand, ErrBand)
 			}
+			continue
+		}
+		if e.pools != nil && e.pools.first[f] >= 0 {
+			c.Add(path, CodeFixedWithPools, ErrCapacity)
 			continue
 		}
 		e.fixed[a] = f

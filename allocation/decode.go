@@ -515,7 +515,7 @@ func (d *instanceDecoder) applicant(a *Applicant) error {
 			a.ID, err = d.str(false)
 		case `"choices"`:
 			bit, key = 1<<1, "choices"
-			a.Choices, err = d.strs(true)
+			a.Choices, a.ChoiceHours, err = d.choices()
 		case `"band"`:
 			bit, key = 1<<2, "band"
 			err = d.unmarshalText(&a.Band)
@@ -543,6 +543,9 @@ func (d *instanceDecoder) applicant(a *Applicant) error {
 		case `"siblings"`:
 			bit, key = 1<<10, "siblings"
 			a.Siblings, err = d.strs(true)
+		case `"start"`:
+			bit, key = 1<<11, "start"
+			a.Start, err = d.str(true)
 		default:
 			return unknown(name)
 		}
@@ -576,6 +579,9 @@ func (d *instanceDecoder) facility(f *Facility) error {
 		case `"priority"`:
 			bit, key = 1<<4, "priority"
 			f.Priority, err = d.strs(false)
+		case `"pools"`:
+			bit, key = 1<<5, "pools"
+			f.Pools, err = objects(d, d.pool)
 		default:
 			return unknown(name)
 		}
@@ -691,6 +697,105 @@ func (d *instanceDecoder) family(f *Family) error {
 		case `"together"`:
 			bit, key = 1<<2, "together"
 			f.Together, err = d.boolean()
+		default:
+			return unknown(name)
+		}
+		return field(&seen, bit, key, err)
+	})
+	return err
+}
+
+// choices reads an applicant's choices: Kita ids, or objects
+// {"kita": id, "hours": [h, ...]} (format v2). hours is nil unless an
+// object names hours.
+func (d *instanceDecoder) choices() (ids []string, hours [][]int, err error) {
+	if d.dec.PeekKind() != '[' {
+		ids, err = d.strs(true)
+		return ids, nil, err
+	}
+	if _, err := d.begin('['); err != nil {
+		return nil, nil, err
+	}
+	if len(d.slab) > cap(d.slab)-16 {
+		d.slab = make([]string, 0, 1<<14)
+	}
+	from := len(d.slab)
+	for i := 0; ; i++ {
+		more, err := d.more()
+		if err != nil {
+			return nil, nil, err
+		}
+		if !more {
+			return d.slab[from:len(d.slab):len(d.slab)], hours, nil
+		}
+		if d.dec.PeekKind() != '{' {
+			s, err := d.str(true)
+			if err != nil {
+				return nil, nil, atIndex(err, strconv.Itoa(i))
+			}
+			d.slab = append(d.slab, s)
+			continue
+		}
+		var id string
+		var hs []int
+		var seen uint32
+		_, err = d.object(func(name []byte) error {
+			var err error
+			var bit uint32
+			var key string
+			switch string(name) {
+			case `"kita"`:
+				bit, key = 1<<0, "kita"
+				id, err = d.str(true)
+			case `"hours"`:
+				bit, key = 1<<1, "hours"
+				hs = []int{}
+				_, err = d.array(func(int) error {
+					n, err := d.integer(-maxInt-1, maxInt)
+					hs = append(hs, int(n))
+					return err
+				})
+			default:
+				return unknown(name)
+			}
+			return field(&seen, bit, key, err)
+		})
+		if err != nil {
+			return nil, nil, atIndex(err, strconv.Itoa(i))
+		}
+		d.slab = append(d.slab, id)
+		if len(hs) > 0 {
+			for len(hours) < i {
+				hours = append(hours, nil)
+			}
+			hours = append(hours, hs)
+		}
+	}
+}
+
+func (d *instanceDecoder) pool(p *Pool) error {
+	var seen uint32
+	_, err := d.object(func(name []byte) error {
+		var err error
+		var bit uint32
+		var key string
+		switch string(name) {
+		case `"band"`:
+			bit, key = 1<<0, "band"
+			err = d.unmarshalText(&p.Band)
+		case `"hours"`:
+			bit, key = 1<<1, "hours"
+			var n int64
+			n, err = d.integer(-maxInt-1, maxInt)
+			p.Hours = int(n)
+		case `"from"`:
+			bit, key = 1<<2, "from"
+			p.From, err = d.str(true)
+		case `"capacity"`:
+			bit, key = 1<<3, "capacity"
+			var n int64
+			n, err = d.integer(-maxInt-1, maxInt)
+			p.Capacity = int(n)
 		default:
 			return unknown(name)
 		}

@@ -23,6 +23,8 @@
 //   - Zwillinge, Geschwister: twins, siblings; a [Family] of the round,
 //     placed together (one Kita for all or none) or each on its own.
 //   - Stichtag, Platzvergabe, Zusage: cut-off date, allocation, offer.
+//   - Betreuungsumfang: weekly care hours (25, 35, 45); a [Pool] offers
+//     places of one. Platzkontingent: such a share of a Kita's places.
 //
 // # Model
 //
@@ -40,6 +42,17 @@
 // a u3 child competes only for u3 seats, an o3 child only for o3 seats, and
 // a free seat of the other band is no wasted seat. Without quotas there is
 // one pool and any child takes any seat.
+//
+// Pools: a facility with Pools splits its places by band, weekly care
+// hours and the month from which they are free. A choice may name the
+// hours the family accepts there, best first (Applicant.ChoiceHours), and
+// an applicant the month it needs the place from (Applicant.Start). A
+// child's options are, Kita by Kita, the fitting pools in its hour order;
+// [DeferredAcceptance] runs over the options, so a child prefers Kita A
+// with 35 hours over Kita A with 45 hours over Kita B, and the result is
+// stable per pool. Result.Pools names each child's pool. Together-families
+// name the same hours and apply to one (Kita, hours) at a time, each child
+// taking the first pool of those hours that fits it.
 //
 // Later rounds: applicants in Instance.Fixed keep the seat they accepted
 // earlier, use up one place of their pool, take no part in the round and
@@ -104,7 +117,10 @@
 // "family_member_twice", "family_member_fixed", "family_choices_differ"
 // ([ErrFamily]) and "families_need_deferred_acceptance" ([ErrMechanism]);
 // the format "allocation.invalid_format" and "allocation.needs_v2"
-// ([ErrFormat]). Texts in German and English come from [Messages].
+// ([ErrFormat]); pools "allocation.pools_and_quotas", "invalid_hours",
+// "invalid_month", "duplicate_hours", "hours_not_offered",
+// "fixed_with_pools" and
+// "pools_need_deferred_acceptance". Texts in German and English come from [Messages].
 // Error strings and parameters never contain input values other than ids in
 // field paths. No input makes the package panic.
 //
@@ -121,12 +137,14 @@
 //	    "birth_date": "2023-04-01",          // needed by the age criterion
 //	    "registered_at": "2025-01-10T08:00:00Z", // needed by registration_date
 //	    "district": "Mitte", "resident": true,
-//	    "siblings": ["k7"]                   // Kitas a sibling attends
-//	  }],
+//	    "siblings": ["k7"],                  // Kitas a sibling attends
+//	    "start": "2027-08"                   // v2, optional: needs the place from
+//	  }],                                    // v2: a choice may be {"kita": "k1", "hours": [35, 45]}
 //	  "facilities": [{
 //	    "id": "k1", "district": "Mitte", "capacity": 20,
 //	    "capacity_by_band": {"u3": 6, "o3": 14}, // optional, must add up to capacity
-//	    "priority": ["c9", "c1"]                  // optional explicit order, best first
+//	    "priority": ["c9", "c1"],                 // optional explicit order, best first
+//	    "pools": [{"band": "u3", "hours": 35, "from": "2027-08", "capacity": 6}] // v2, instead of quotas
 //	  }],
 //	  "policy": {
 //	    "criteria": [
@@ -164,6 +182,7 @@
 //	                 "first_choice": 1, "by_choice": [1, 0],
 //	                 "families": 1, "together": 1}, // together-families, those placed
 //	  "unstable": {"families": ["f1"], "applicants": ["c9"]}, // only when no stable outcome was reached
+//	  "pools": {"c1": 0},                    // at Kitas with pools: the index of each child's pool
 //	  "explanations": {"k1": [{"applicant": "c9", "rank": 1, "tiers": [...],
 //	                   "points": [...], "total": 40, "lottery": 123}]}
 //	}

@@ -80,6 +80,13 @@ const (
 	CodeFamilyMechanism    problem.Code = "allocation.families_need_deferred_acceptance"
 	CodeInvalidFormat      problem.Code = "allocation.invalid_format"
 	CodeNeedsV2            problem.Code = "allocation.needs_v2"
+	CodePoolsAndQuotas     problem.Code = "allocation.pools_and_quotas"
+	CodeInvalidHours       problem.Code = "allocation.invalid_hours"
+	CodeInvalidMonth       problem.Code = "allocation.invalid_month"
+	CodeDuplicateHours     problem.Code = "allocation.duplicate_hours"
+	CodeHoursNotOffered    problem.Code = "allocation.hours_not_offered"
+	CodeFixedWithPools     problem.Code = "allocation.fixed_with_pools"
+	CodePoolsMechanism     problem.Code = "allocation.pools_need_deferred_acceptance"
 )
 
 // Messages are the German and English texts of every code above, for a
@@ -118,6 +125,13 @@ var Messages = problem.Catalog{
 		CodeFamilyMechanism:    "Familien kann nur das Verfahren deferred-acceptance vergeben",
 		CodeInvalidFormat:      "Unbekannte Formatversion; erlaubt: {allowed}",
 		CodeNeedsV2:            "Das Feld gibt es erst ab Formatversion {format}",
+		CodePoolsAndQuotas:     "Eine Kita gibt entweder pools oder capacity_by_band an, nicht beides",
+		CodeInvalidHours:       "Die Betreuungsstunden müssen zwischen 1 und {max} liegen",
+		CodeInvalidMonth:       "Der Monat muss die Form JJJJ-MM haben",
+		CodeDuplicateHours:     "Diese Stundenzahl wurde für die Kita bereits gewählt",
+		CodeHoursNotOffered:    "Kein Platzkontingent dieser Kita bietet diese Stundenzahl an",
+		CodeFixedWithPools:     "Ein fester Platz aus einer früheren Runde an einer Kita mit Platzkontingenten wird noch nicht unterstützt",
+		CodePoolsMechanism:     "Platzkontingente (pools) und Stundenwünsche verteilt nur das Verfahren deferred_acceptance",
 	},
 	"en": {
 		CodeMalformedJSON:      "is not valid JSON of the interchange format (byte {offset})",
@@ -152,5 +166,12 @@ var Messages = problem.Catalog{
 		CodeFamilyMechanism:    "only deferred-acceptance places families",
 		CodeInvalidFormat:      "unknown format version; allowed: {allowed}",
 		CodeNeedsV2:            "the field needs format version {format}",
+		CodePoolsAndQuotas:     "a Kita gives either pools or capacity_by_band, not both",
+		CodeInvalidHours:       "care hours must be between 1 and {max}",
+		CodeInvalidMonth:       "the month must have the form YYYY-MM",
+		CodeDuplicateHours:     "these hours were already chosen for the Kita",
+		CodeHoursNotOffered:    "no pool of this Kita offers these hours",
+		CodeFixedWithPools:     "a fixed place from an earlier round at a Kita with pools is not supported yet",
+		CodePoolsMechanism:     "only deferred_acceptance allocates pools and care hours",
 	},
 }

@@ -1,6 +1,7 @@
 package allocation
 
 import (
+	"math"
 	"slices"
 	"strconv"
 
@@ -175,6 +176,7 @@ type familyRun struct {
 	// cycle that keeps the outcome from settling.
 	round    int
 	involved []bool
+	bar      []int32 // per pool, during a scan: see blocking
 }
 
 // familyDA places the applicants with families; see the comment at the top
@@ -494,6 +496,22 @@ func (r *familyRun) blocking() (singles, fams []int32) {
 			}
 		}
 	}
+	// bar[pool]: a proposal ranked better (lower) than it is admitted:
+	// any rank while the pool has a free place, none at a pool without
+	// places, else better than the worst holder. One read per option.
+	if r.bar == nil {
+		r.bar = make([]int32, len(e.poolCap))
+	}
+	for pool, c := range e.poolCap {
+		switch n := r.heapLen[pool]; {
+		case n < c:
+			r.bar[pool] = math.MaxInt32
+		case n == 0:
+			r.bar[pool] = math.MinInt32
+		default:
+			r.bar[pool] = r.cur[r.heap[r.heapAt[pool]]]
+		}
+	}
 	var buf [8]int32
 	for a := int32(0); a < int32(e.nA); a++ {
 		if !r.cand[a] {
@@ -518,9 +536,7 @@ func (r *familyRun) blocking() (singles, fams []int32) {
 			end = m
 		}
 		for p := e.start[a]; p < end; p++ {
-			pool := e.pairPool[p]
-			n := r.heapLen[pool]
-			if n < e.poolCap[pool] || (n > 0 && r.rankOf(p) < r.cur[r.pool(p)[0]]) {
+			if r.rankOf(p) < r.bar[e.pairPool[p]] {
 				singles = append(singles, a, p)
 				break
 			}

@@ -342,8 +342,11 @@ func TestFormatDocumentExamplesDecode(t *testing.T) {
 		if len(inst.Families) > 0 {
 			assert.Equal(t, res.Placements["t1"], res.Placements["t2"])
 		}
+		if inst.Facilities[0].Pools != nil {
+			assert.NotEmpty(t, res.Pools)
+		}
 	}
-	assert.Equal(t, 1, n)
+	assert.Equal(t, 2, n)
 }
 
 func TestPositionsRankSiblingsAsTheRoundDid(t *testing.T) {
@@ -364,4 +367,80 @@ func TestPositionsRankSiblingsAsTheRoundDid(t *testing.T) {
 		{Applicant: "s", Facility: "k1", Choice: 1, Rank: 3, LastAdmitted: 2},
 		{Applicant: "s", Facility: "k2", Choice: 2, Rank: 1, LastAdmitted: 1, Placed: true},
 	}, pos)
+}
+
+// TestMunsterFailureShapeWithHours is the same shape with care hours: each
+// Kita offers 35 and 45 hour places, the families rank 35 before 45, the
+// other children 45 before 35. The twins stay together and the families
+// get 35 hours wherever a 35 hour place is theirs by priority.
+func TestMunsterFailureShapeWithHours(t *testing.T) {
+	pools := func(n35, n45 int) []Pool {
+		return []Pool{{Hours: 35, From: "2027-08", Capacity: n35}, {Hours: 45, From: "2027-08", Capacity: n45}}
+	}
+	inst := Instance{
+		Format: FormatV2,
+		Facilities: []Facility{
+			{ID: "aasee", Capacity: 3, Pools: pools(2, 1)},
+			{ID: "kreuzviertel", Capacity: 2, Pools: pools(1, 1)},
+			{ID: "hiltrup", Capacity: 4, Pools: pools(2, 2)},
+		},
+		Policy: Policy{Criteria: []Criterion{
+			{Kind: KindSibling, Mode: ModePoints, Points: 40},
+			{Kind: KindWorkingParents, Mode: ModePoints, Points: 20},
+		}, Lottery: LotteryPerChild, Seed: 2024},
+	}
+	ranked := []string{"aasee", "kreuzviertel", "hiltrup"}
+	prefer := func(n int, hs ...int) [][]int {
+		out := make([][]int, n)
+		for i := range out {
+			out[i] = hs
+		}
+		return out
+	}
+	for i := range 6 {
+		inst.Applicants = append(inst.Applicants, Applicant{ID: fmt.Sprintf("c%d", i), Choices: ranked,
+			ChoiceHours: prefer(3, 45, 35), WorkingParents: i%2 == 0, Start: "2027-08"})
+	}
+	inst.Applicants = append(inst.Applicants,
+		Applicant{ID: "twinA", Choices: ranked, ChoiceHours: prefer(3, 35, 45), WorkingParents: true, Start: "2027-08"},
+		Applicant{ID: "twinB", Choices: ranked, ChoiceHours: prefer(3, 35, 45), WorkingParents: true, Start: "2027-08"},
+		Applicant{ID: "elder", Choices: []string{"kreuzviertel", "hiltrup"}, ChoiceHours: prefer(2, 35, 45), WorkingParents: true},
+		Applicant{ID: "younger", Choices: []string{"kreuzviertel", "aasee", "hiltrup"}, ChoiceHours: prefer(3, 35, 45)},
+	)
+	inst.Families = []Family{
+		{ID: "twins", Children: []string{"twinA", "twinB"}, Together: true},
+		{ID: "siblings", Children: []string{"elder", "younger"}},
+	}
+	res, err := Run(inst, Options{Mechanism: DeferredAcceptance})
+	require.NoError(t, err)
+	assert.Nil(t, res.Unstable)
+	assert.NotEmpty(t, res.Placements["twinA"])
+	assert.Equal(t, res.Placements["twinA"], res.Placements["twinB"])
+	assert.Equal(t, 1, res.Statistics.Together)
+	v, err := Verify(inst, res)
+	require.NoError(t, err)
+	assert.Empty(t, v)
+	// Aasee's two 35 hour places went to children ranked above the
+	// twins; Hiltrup has two, and the twins take them together.
+	assert.Equal(t, "hiltrup", res.Placements["twinA"])
+	assert.Equal(t, 0, res.Pools["twinA"], "35 hours")
+	assert.Equal(t, 0, res.Pools["twinB"], "35 hours")
+	// The siblings share Kreuzviertel: the elder its one 35 hour place,
+	// the younger (with the sibling points) its 45 hour place.
+	assert.Equal(t, "kreuzviertel", res.Placements["elder"])
+	assert.Equal(t, 0, res.Pools["elder"])
+	assert.Equal(t, "kreuzviertel", res.Placements["younger"])
+	assert.Equal(t, 1, res.Pools["younger"])
+
+	// Every child of the families placed with 45 hours found the Kita's
+	// 35 hour places taken.
+	for _, id := range []string{"twinA", "twinB", "elder", "younger"} {
+		f := res.Placements[id]
+		if f == "" || res.Pools[id] == 0 {
+			continue
+		}
+		cut := res.Cutoffs[f][0]
+		require.Equal(t, 35, cut.Hours)
+		assert.Equal(t, cut.Capacity, cut.Admitted, "%s: 45 hours while a 35 hour place at %s was free", id, f)
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 )
@@ -32,6 +33,8 @@ func FuzzDecodeInstance(f *testing.F) {
 	}
 	f.Add([]byte(`{"format":"kitaportal.allocation/v2","meta":{"city":"Bochum","n":[1,{"x":null}]},"applicants":[{"id":"a","choices":["K"]},{"id":"b","choices":["K"]}],"facilities":[{"id":"K","capacity":1}],"families":[{"id":"f","children":["a","b"],"together":true}],"policy":{"lottery":"per_child"}}`))
 	f.Add([]byte(`{"format":"v3","meta":[],"families":[{"id":"","children":["a","a"],"together":1}]}`))
+	f.Add([]byte(muensterHours))
+	f.Add([]byte(`{"format":"kitaportal.allocation/v2","applicants":[{"id":"a","start":"2027-1","choices":[{"kita":"k","hours":[35,35,0]},{"kita":null},null]}],"facilities":[{"id":"k","capacity":1,"capacity_by_band":{"u3":1},"pools":[{"band":"x","hours":99,"from":"","capacity":-1}]}],"policy":{"lottery":"per_child"}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		inst, err := Decode(bytes.NewReader(data))
 		if err != nil {
@@ -42,9 +45,10 @@ func FuzzDecodeInstance(f *testing.F) {
 		}
 		for _, m := range []Mechanism{DeferredAcceptance, KitaProposing, ImmediateAcceptance} {
 			res, err := Run(inst, Options{Mechanism: m, Explain: true})
-			if len(inst.Families) > 0 && m != DeferredAcceptance {
+			pools := slices.ContainsFunc(inst.Facilities, func(f Facility) bool { return f.Pools != nil })
+			if (len(inst.Families) > 0 || pools) && m != DeferredAcceptance {
 				if !errors.Is(err, ErrMechanism) {
-					t.Fatalf("%s placed families: %v", m, err)
+					t.Fatalf("%s placed families or pools: %v", m, err)
 				}
 				continue
 			}
@@ -84,6 +88,8 @@ func FuzzDecodeAgreesWithEncodingJSON(f *testing.F) {
 	f.Add([]byte(`null`))
 	f.Add([]byte(`{"applicants":[],"facilities":[],"policy":{"criteria":[]},"fixed":{}}`))
 	f.Add([]byte(`{"format":"kitaportal.allocation/v2","meta":{"a":1},"families":[{"id":"f","children":["a","b"],"together":true}]}`))
+	f.Add([]byte(muensterHours))
+	f.Add([]byte(`{"applicants":[{"id":"a","choices":["k",{"kita":"k","hours":[]},{"kita":"j","hours":[1,2]}]}]}`))
 	inst := generate(genSpec{applicants: 6, facilities: 3, choices: 2, capacity: 4, families: 80}, 9)
 	if data, err := json.Marshal(inst); err == nil && len(inst.Families) > 0 {
 		f.Add(data)

@@ -3,10 +3,18 @@ package allocation
 // The mechanisms work on pairs and pools only. Each returns, per applicant,
 // the pair it is placed by, or -1. Fixed applicants take no part.
 
-// childProposing runs child-proposing deferred acceptance. Each pool holds
-// its tentatively admitted pairs in a max-heap by rank, so the worst
-// admitted applicant is found and replaced in O(log capacity).
+// childProposing runs child-proposing deferred acceptance over the pairs.
 func (e *engine) childProposing() []int32 {
+	return e.proposing(e.start, e.pairPool, e.pairApp, e.pairRank)
+}
+
+// proposing runs child-proposing deferred acceptance over proposals: those
+// of applicant a are start[a]..start[a+1]-1, best first, each to a seat
+// pool with a rank there (app names its applicant). Each pool holds its
+// tentatively admitted proposals in a max-heap by rank, so the worst
+// admitted applicant is found and replaced in O(log capacity). It returns
+// per applicant the proposal placing it, or -1.
+func (e *engine) proposing(start, pools, app, rank []int32) []int32 {
 	match := make([]int32, e.nA)
 	next := make([]int32, e.nA)
 	heapStart := make([]int32, len(e.poolCap)+1)
@@ -15,12 +23,11 @@ func (e *engine) childProposing() []int32 {
 	}
 	heapLen := make([]int32, len(e.poolCap))
 	heap := make([]int32, heapStart[len(e.poolCap)])
-	rank := e.pairRank
 
 	stack := make([]int32, 0, e.nA)
 	for a := e.nA - 1; a >= 0; a-- {
 		match[a] = -1
-		next[a] = e.start[a]
+		next[a] = start[a]
 		if e.fixed[a] < 0 {
 			stack = append(stack, int32(a))
 		}
@@ -28,10 +35,10 @@ func (e *engine) childProposing() []int32 {
 	for len(stack) > 0 {
 		a := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		for next[a] < e.start[a+1] {
+		for next[a] < start[a+1] {
 			pair := next[a]
 			next[a]++
-			pool := e.pairPool[pair]
+			pool := pools[pair]
 			h := heap[heapStart[pool]:heapStart[pool+1]]
 			n := heapLen[pool]
 			if n < int32(len(h)) {
@@ -48,7 +55,7 @@ func (e *engine) childProposing() []int32 {
 			h[0] = pair
 			siftDown(h, 0, int(n), rank)
 			match[a] = pair
-			b := e.pairApp[out]
+			b := app[out]
 			match[b] = -1
 			stack = append(stack, b)
 			break

@@ -74,6 +74,14 @@ type Applicant struct {
 	Resident bool `json:"resident,omitempty"`
 	// Siblings are the ids of Kitas a sibling attends.
 	Siblings []string `json:"siblings,omitempty"`
+	// Start is the month "YYYY-MM" from which the child needs a place
+	// (format v2); the child takes only places of pools free by then.
+	// Empty: any pool.
+	Start string `json:"start,omitempty"`
+	// ChoiceHours[j] are the weekly care hours the child accepts at
+	// Choices[j], best first (format v2: a choice object's "hours"); nil
+	// or empty: any hours. Only Kitas with pools offer hours.
+	ChoiceHours [][]int `json:"-"`
 }
 
 // Facility is a Kita with its places for the round.
@@ -93,6 +101,12 @@ type Facility struct {
 	// ids best first, instead of the policy. It must name every applicant
 	// who chose the Kita; applicants who did not choose it are ignored.
 	Priority []string `json:"priority,omitempty"`
+	// Pools optionally split Capacity by band, weekly care hours and the
+	// month from which places are free (format v2); their capacities add
+	// up to Capacity. Not together with CapacityByBand. A child takes a
+	// place of a pool of its band (or of none), free by its start month,
+	// with hours it accepts, trying its hours in its order.
+	Pools []Pool `json:"pools,omitempty"`
 }
 
 // Policy is a city's priority rule as data. A Kita ranks its applicants by
@@ -159,6 +173,9 @@ type Result struct {
 	// rounds, and names who still blocks. The placements are complete and
 	// keep every family together, but are not stable.
 	Unstable *Instability `json:"unstable,omitempty"`
+	// Pools maps each applicant placed this round at a Kita with pools to
+	// the index of its pool in that Kita's Facility.Pools.
+	Pools map[string]int `json:"pools,omitempty"`
 }
 
 // Instability names the families and single applicants who still prefer a
@@ -188,6 +205,9 @@ type Cutoff struct {
 	Rank int `json:"rank"`
 	// Applicant is that applicant's id.
 	Applicant string `json:"applicant,omitempty"`
+	// Hours and From describe the pool at Kitas with pools.
+	Hours int    `json:"hours,omitempty"`
+	From  string `json:"from,omitempty"`
 }
 
 // Statistics summarise a result.

@@ -24,7 +24,9 @@ type Position struct {
 	// than its rank in Result.Priorities).
 	Rank int `json:"rank"`
 	// LastAdmitted is the rank, on the same scale, of the last child of
-	// this round admitted to the pool, 0 when nobody was.
+	// this round admitted to the pool, 0 when nobody was. At a Kita with
+	// Pools it is the last admitted to any of its pools (Band is then
+	// unset): the cut-offs per pool are in Result.Cutoffs.
 	LastAdmitted int `json:"last_admitted"`
 	// Placed is set at the Kita where the child is placed.
 	Placed bool `json:"placed,omitempty"`
@@ -92,9 +94,13 @@ func Positions(inst Instance, res Result, family string) ([]Position, error) {
 	for _, a := range kids {
 		for p := e.start[a]; p < e.start[a+1]; p++ {
 			rk, last := position(p)
+			band := e.poolBand[e.pairPool[p]]
+			if e.pools != nil && e.pools.first[e.pairFac[p]] >= 0 {
+				band = 0 // every pair of the Kita shares its first pool
+			}
 			out = append(out, Position{
 				Applicant: inst.Applicants[a].ID, Facility: inst.Facilities[e.pairFac[p]].ID,
-				Choice: int(p-e.start[a]) + 1, Band: e.poolBand[e.pairPool[p]],
+				Choice: int(p-e.start[a]) + 1, Band: band,
 				Rank: rk, LastAdmitted: last, Placed: e.start[a]+placedAt[a] == p,
 			})
 		}

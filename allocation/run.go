@@ -57,10 +57,23 @@ func (c *Compiled) Allocate(opts Options) (*Outcome, error) {
 		pc.Add("mechanism", CodeFamilyMechanism, ErrMechanism)
 		return nil, pc.Err()
 	}
-	var match []int32
+	if c.e.pools != nil && opts.Mechanism.Valid() && opts.Mechanism != DeferredAcceptance {
+		var pc problem.Collector
+		pc.Add("mechanism", CodePoolsMechanism, ErrMechanism)
+		return nil, pc.Err()
+	}
+	var match, pool []int32
 	var unstable *Instability
 	switch opts.Mechanism {
 	case DeferredAcceptance:
+		if c.e.pools != nil && c.e.fam != nil {
+			match, pool, unstable = c.e.poolFamilyDA()
+			break
+		}
+		if c.e.pools != nil {
+			match, pool = c.e.poolDA()
+			break
+		}
 		if c.e.fam != nil {
 			match, unstable = c.e.familyDA()
 			break
@@ -75,7 +88,7 @@ func (c *Compiled) Allocate(opts Options) (*Outcome, error) {
 		pc.Add("mechanism", CodeInvalidMechanism, ErrMechanism, "allowed", strings.Join(mechanismNames[1:], ", "))
 		return nil, pc.Err()
 	}
-	return &Outcome{e: c.e, match: match, opts: opts, unstable: unstable}, nil
+	return &Outcome{e: c.e, match: match, pool: pool, opts: opts, unstable: unstable}, nil
 }
 
 // Outcome is an allocation in the engine's dense form. [Outcome.Result]
@@ -84,6 +97,7 @@ func (c *Compiled) Allocate(opts Options) (*Outcome, error) {
 type Outcome struct {
 	e     *engine
 	match []int32 // per applicant: the pair placing it, or -1
+	pool  []int32 // per applicant: the engine pool placing it (nil without pools)
 	opts  Options
 	// unstable names who still blocks when families kept the engine from
 	// a stable outcome; nil otherwise.
@@ -111,6 +125,12 @@ func (o *Outcome) Result() Result {
 	res.Unstable = o.unstable
 	for a := 0; a < e.nA; a++ {
 		res.Placements[apps[a].ID] = o.placement(a)
+		if d := o.declaredPool(a); d >= 0 {
+			if res.Pools == nil {
+				res.Pools = make(map[string]int)
+			}
+			res.Pools[apps[a].ID] = d
+		}
 	}
 	for f := 0; f < e.nF; f++ {
 		if _, dup := res.Priorities[facs[f].ID]; dup {
@@ -183,7 +203,7 @@ func (o *Outcome) statistics() poolStats {
 		}
 		st.Placed++
 		st.ByChoice[pair-e.start[a]]++
-		pool := e.pairPool[pair]
+		pool := o.poolOf(a)
 		st.admitted[pool]++
 		if w := st.worst[pool]; w < 0 || e.pairRank[pair] > e.pairRank[w] {
 			st.worst[pool] = pair
@@ -206,9 +226,38 @@ func (o *Outcome) statistics() poolStats {
 	return st
 }
 
+// poolOf returns the engine pool of placed applicant a.
+func (o *Outcome) poolOf(a int) int32 {
+	if o.pool != nil {
+		return o.pool[a]
+	}
+	return o.e.pairPool[o.match[a]]
+}
+
+// declaredPool returns the index in its Kita's Facility.Pools of the pool
+// placing applicant a, or -1.
+func (o *Outcome) declaredPool(a int) int {
+	if o.pool == nil || o.pool[a] < 0 {
+		return -1
+	}
+	return int(o.e.pools.declID[o.pool[a]])
+}
+
 // cutoffs appends facility f's cut-offs, one per seat pool, to dst.
 func (o *Outcome) cutoffs(f int, st poolStats, dst []Cutoff) []Cutoff {
 	e := o.e
+	if ps := e.pools; ps != nil && ps.first[f] >= 0 {
+		for j, p := range e.inst.Facilities[f].Pools {
+			pool := ps.first[f] + int32(j)
+			c := Cutoff{Band: p.Band, Hours: p.Hours, From: p.From, Capacity: int(e.poolCap[pool]), Admitted: int(st.admitted[pool])}
+			if w := st.worst[pool]; w >= 0 {
+				c.Rank = int(e.pairRank[w]) + 1
+				c.Applicant = e.inst.Applicants[e.pairApp[w]].ID
+			}
+			dst = append(dst, c)
+		}
+		return dst
+	}
 	for b := 0; b < 3; b++ {
 		pool := e.facPool[3*f+b]
 		if pool < 0 || (b > 0 && e.poolBand[pool] == 0) {

@@ -34,6 +34,13 @@ type Synthetic struct {
 	// in sibling families not placed together, whose younger child ranks
 	// the elder's first choice first.
 	Families int `json:"families"`
+	// Hours splits every Kita's places into pools of 35, 45 and 25 weekly
+	// hours, and every choice names one or two of its Kita's hours, in
+	// order (format v2).
+	Hours bool `json:"hours"`
+	// Months lets a Kita's places become free in August, November or
+	// February, and gives every child a start month (format v2).
+	Months bool `json:"months"`
 }
 
 // MaxSynthetic bounds each size of a [Synthetic] instance.
@@ -60,7 +67,7 @@ func (s Synthetic) Generate(seed uint64) (Instance, error) {
 	if err := c.Err(); err != nil {
 		return Instance{}, err
 	}
-	return generate(genSpec{applicants: s.Applicants, facilities: s.Facilities, choices: s.Choices, capacity: s.Capacity, bands: s.Bands, families: s.Families}, seed), nil
+	return generate(genSpec{applicants: s.Applicants, facilities: s.Facilities, choices: s.Choices, capacity: s.Capacity, bands: s.Bands, families: s.Families, hours: s.Hours, months: s.Months}, seed), nil
 }
 
 // genSpec sizes a generated instance.
@@ -70,6 +77,7 @@ type genSpec struct {
 	bands                           bool // give about half the facilities band quotas
 	explicit                        bool // random explicit priority orders instead of a policy
 	families                        int  // per cent of children in together-families (as many in sibling families)
+	hours, months                   bool // pools by hours and months, hours on every choice, start months
 }
 
 // generate builds an instance deterministically from seed: popular Kitas
@@ -149,6 +157,9 @@ func generate(spec genSpec, seed uint64) Instance {
 		}
 		inst.Applicants[a] = ap
 	}
+	if spec.hours || spec.months {
+		genPools(&inst, spec.hours, spec.months, rng)
+	}
 	if spec.families > 0 {
 		genFamilies(&inst, spec.families, rng)
 	}
@@ -183,6 +194,8 @@ func genFamilies(inst *Instance, pct int, rng *rand.Rand) {
 			for i := a; i < a+size; i++ {
 				if i > a {
 					apps[i].Choices = apps[a].Choices
+					apps[i].ChoiceHours = apps[a].ChoiceHours
+					apps[i].Start = apps[a].Start
 				}
 				fam.Children = append(fam.Children, apps[i].ID)
 			}
@@ -191,6 +204,13 @@ func genFamilies(inst *Instance, pct int, rng *rand.Rand) {
 		case x < 2*pct: // siblings
 			if len(apps[a].Choices) > 0 && !slices.Contains(apps[a+1].Choices, apps[a].Choices[0]) {
 				apps[a+1].Choices = append([]string{apps[a].Choices[0]}, apps[a+1].Choices...)
+				if len(apps[a+1].ChoiceHours) > 0 || len(apps[a].ChoiceHours) > 0 {
+					var h []int
+					if len(apps[a].ChoiceHours) > 0 {
+						h = apps[a].ChoiceHours[0]
+					}
+					apps[a+1].ChoiceHours = append([][]int{h}, apps[a+1].ChoiceHours...)
+				}
 			}
 			inst.Families = append(inst.Families, Family{ID: "f" + strconv.Itoa(len(inst.Families)),
 				Children: []string{apps[a].ID, apps[a+1].ID}})
@@ -202,4 +222,88 @@ func genFamilies(inst *Instance, pct int, rng *rand.Rand) {
 	if len(inst.Families) > 0 {
 		inst.Format = FormatV2
 	}
+}
+
+// genPools turns every Kita's places (and band quotas) into pools by weekly
+// hours and the month they become free, weighted as cities report them
+// (most places from August, most of 35 or 45 hours), and gives every
+// choice one or two of its Kita's hours and every child a start month.
+func genPools(inst *Instance, hours, months bool, rng *rand.Rand) {
+	hs, hw := []int{45}, []int{1}
+	if hours {
+		hs, hw = []int{35, 45, 25}, []int{5, 4, 1}
+	}
+	ms, mw := []string{"2027-08"}, []int{1}
+	if months {
+		ms, mw = []string{"2027-08", "2027-11", "2028-02"}, []int{7, 2, 1}
+	}
+	pick := func(w []int) int {
+		total := 0
+		for _, x := range w {
+			total += x
+		}
+		x := rng.IntN(total)
+		for i, y := range w {
+			if x < y {
+				return i
+			}
+			x -= y
+		}
+		return 0
+	}
+	offered := make(map[string][]int, len(inst.Facilities))
+	for f := range inst.Facilities {
+		fac := &inst.Facilities[f]
+		groups := []struct {
+			band Band
+			n    int
+		}{{0, fac.Capacity}}
+		if fac.CapacityByBand != nil {
+			groups = groups[:0]
+			for _, b := range Bands {
+				groups = append(groups, struct {
+					band Band
+					n    int
+				}{b, fac.CapacityByBand[b]})
+			}
+		}
+		fac.CapacityByBand = nil
+		fac.Pools = []Pool{}
+		for _, g := range groups {
+			count := make([]int, len(hs)*len(ms))
+			for range g.n {
+				count[pick(hw)*len(ms)+pick(mw)]++
+			}
+			for i, n := range count {
+				if n > 0 {
+					fac.Pools = append(fac.Pools, Pool{Band: g.band, Hours: hs[i/len(ms)], From: ms[i%len(ms)], Capacity: n})
+					if !slices.Contains(offered[fac.ID], hs[i/len(ms)]) {
+						offered[fac.ID] = append(offered[fac.ID], hs[i/len(ms)])
+					}
+				}
+			}
+		}
+	}
+	for a := range inst.Applicants {
+		ap := &inst.Applicants[a]
+		if months {
+			ap.Start = ms[pick(mw)]
+		}
+		if !hours {
+			continue
+		}
+		ap.ChoiceHours = make([][]int, len(ap.Choices))
+		for j, id := range ap.Choices {
+			off := offered[id]
+			if len(off) == 0 {
+				continue // a Kita without places: any hours
+			}
+			first := off[rng.IntN(len(off))]
+			ap.ChoiceHours[j] = []int{first}
+			if second := off[rng.IntN(len(off))]; second != first && rng.IntN(2) == 0 {
+				ap.ChoiceHours[j] = append(ap.ChoiceHours[j], second)
+			}
+		}
+	}
+	inst.Format = FormatV2
 }

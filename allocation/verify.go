@@ -42,15 +42,19 @@ const (
 	// lower priority. The blocking family counterpart of wasted seats and
 	// justified envy.
 	ViolationBlockingFamily
+	// ViolationUnfitPool: an applicant placed at a Kita with pools has no
+	// pool in the result's pools, or one of another band, free only after
+	// its start month or with hours it did not name for that Kita.
+	ViolationUnfitPool
 )
 
 var violationNames = []string{"", "unknown_applicant", "unknown_facility", "missing",
 	"fixed_moved", "not_chosen", "over_capacity", "wasted_seat", "justified_envy",
-	"split", "blocking_family"}
+	"split", "blocking_family", "unfit_pool"}
 
 // Valid reports whether k is a known violation kind.
 func (k ViolationKind) Valid() bool {
-	return k >= ViolationUnknownApplicant && k <= ViolationBlockingFamily
+	return k >= ViolationUnknownApplicant && k <= ViolationUnfitPool
 }
 
 // Blocking reports whether k is a blocking pair of a single applicant
@@ -87,6 +91,9 @@ type Violation struct {
 	Other string `json:"other,omitempty"`
 	// Family concerned, for a split or blocking family.
 	Family string `json:"family,omitempty"`
+	// Pool is, at a Kita with pools, the pool concerned: its index in
+	// Facility.Pools plus one (0: none).
+	Pool int `json:"pool,omitempty"`
 }
 
 // String describes the violation in English.
@@ -94,6 +101,9 @@ func (v Violation) String() string {
 	pool := v.Facility
 	if v.Band != 0 {
 		pool += " (" + v.Band.String() + " places)"
+	}
+	if v.Pool > 0 {
+		pool += fmt.Sprintf(" (pool %d)", v.Pool-1)
 	}
 	switch v.Kind {
 	case ViolationUnknownApplicant:
@@ -116,6 +126,8 @@ func (v Violation) String() string {
 		return fmt.Sprintf("family %q is not placed together", v.Family)
 	case ViolationBlockingFamily:
 		return fmt.Sprintf("blocking family: family %q prefers %s, which would take all its children", v.Family, pool)
+	case ViolationUnfitPool:
+		return fmt.Sprintf("applicant %q is placed at %s without a fitting pool", v.Applicant, pool)
 	}
 	return "invalid violation"
 }
@@ -166,7 +178,9 @@ func Verify(inst Instance, res Result) ([]Violation, error) {
 			out = append(out, Violation{Kind: ViolationUnknownFacility, Applicant: id, Facility: fid})
 			continue
 		}
-		if pool := e.poolOf(f, apps[a].Band); pool >= 0 {
+		if e.pools != nil && e.pools.first[f] >= 0 {
+			// counted by verifyPools
+		} else if pool := e.poolOf(f, apps[a].Band); pool >= 0 {
 			count[pool]++
 		}
 		if e.fixed[a] >= 0 {
@@ -178,6 +192,9 @@ func Verify(inst Instance, res Result) ([]Violation, error) {
 			continue
 		}
 		placedAt[a] = int32(k)
+	}
+	if e.pools != nil {
+		return append(out, e.verifyPools(res, placedAt, count)...), nil
 	}
 	rank := e.effectiveRank(placedAt)
 	holders := make([][]int32, nPools) // ranks of this round's placed applicants
@@ -207,16 +224,9 @@ func Verify(inst Instance, res Result) ([]Violation, error) {
 		for pair := e.start[a]; pair < e.start[a]+placedAt[a]; pair++ {
 			pool := e.pairPool[pair]
 			v := Violation{Applicant: apps[a].ID, Facility: facs[e.pairFac[pair]].ID, Band: e.poolBand[pool]}
-			switch w := worst[pool]; {
-			case count[pool] < e.poolAll[pool]:
-				v.Kind = ViolationWastedSeat
-			case w >= 0 && rank(pair) < rank(w):
-				v.Kind = ViolationJustifiedEnvy
-				v.Other = apps[e.pairApp[w]].ID
-			default:
-				continue
+			if e.blockingPair(&v, pair, pool, count, worst, rank) {
+				out = append(out, v)
 			}
-			out = append(out, v)
 		}
 	}
 	if e.fam != nil {
@@ -226,6 +236,23 @@ func Verify(inst Instance, res Result) ([]Violation, error) {
 		out = append(out, e.verifyFamilies(placedAt, holders)...)
 	}
 	return out, nil
+}
+
+// blockingPair sets v's kind when pair, proposing to pool, blocks: a wasted
+// seat when the pool has a free place (count holds all its placements), a
+// justified envy (with Other) when its worst holder of this round (worst)
+// ranks below the pair. It reports whether the pair blocks.
+func (e *engine) blockingPair(v *Violation, pair, pool int32, count, worst []int32, rank func(int32) int32) bool {
+	switch w := worst[pool]; {
+	case count[pool] < e.poolAll[pool]:
+		v.Kind = ViolationWastedSeat
+	case w >= 0 && rank(pair) < rank(w):
+		v.Kind = ViolationJustifiedEnvy
+		v.Other = e.inst.Applicants[e.pairApp[w]].ID
+	default:
+		return false
+	}
+	return true
 }
 
 // verifyFamilies reports together-families that are split or block: at a

@@ -85,6 +85,14 @@ func (o *Outcome) WriteJSON(w io.Writer) error {
 				b = append(b, `,"applicant":`...)
 				b = appendJSONString(b, c.Applicant)
 			}
+			if c.Hours != 0 {
+				b = append(b, `,"hours":`...)
+				b = strconv.AppendInt(b, int64(c.Hours), 10)
+			}
+			if c.From != "" {
+				b = append(b, `,"from":`...)
+				b = appendJSONString(b, c.From)
+			}
 			b = append(b, '}')
 		}
 		b = append(b, ']')
@@ -131,6 +139,26 @@ func (o *Outcome) WriteJSON(w io.Writer) error {
 		b = append(b, `,"applicants":`...)
 		b = appendStrings(b, u.Applicants)
 		b = append(b, '}')
+	}
+	if o.pool != nil {
+		first := true
+		for a := range apps {
+			if d := o.declaredPool(a); d >= 0 {
+				if first {
+					b = append(b, `,"pools":{`...)
+				} else {
+					b = append(b, ',')
+				}
+				first = false
+				b = appendJSONString(b, apps[a].ID)
+				b = append(b, ':')
+				b = strconv.AppendInt(b, int64(d), 10)
+				b = flush(b)
+			}
+		}
+		if !first {
+			b = append(b, '}')
+		}
 	}
 	b = append(b, "}\n"...)
 	bw.Write(b) //nolint:errcheck // bufio keeps the first error for Flush

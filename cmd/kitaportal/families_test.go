@@ -10,12 +10,7 @@ import (
 )
 
 func TestFamiliesOnFiles(t *testing.T) {
-	dir := t.TempDir()
-	write := func(name, data string) string {
-		path := filepath.Join(dir, name)
-		require.NoError(t, os.WriteFile(path, []byte(data), 0o600))
-		return path
-	}
+	write := tempWriter(t)
 	code, inst, stderr := runArgs("simulate", "-applicants", "400", "-facilities", "12", "-capacity", "300", "-bands", "-families", "10", "-seed", "3")
 	require.Equal(t, 0, code, stderr)
 	assert.Contains(t, inst, `"format":"kitaportal.allocation/v2"`)

@@ -6,7 +6,7 @@
 //	kitaportal verify -instance FILE -result FILE
 //	kitaportal explain -instance FILE -result FILE -family ID
 //	kitaportal diff -before FILE -after FILE
-//	kitaportal simulate [-size bochum|nrw] [-applicants N] [-facilities N] [-choices N] [-capacity N] [-bands] [-families PCT] [-seed N]
+//	kitaportal simulate [-size bochum|nrw] [-applicants N] [-facilities N] [-choices N] [-capacity N] [-bands] [-families PCT] [-hours] [-months] [-seed N]
 //	kitaportal catalogue check|import -profile DIR|bochum -csv FILE [-layout FILE] [-json] [-out FILE]
 //	kitaportal district -profile DIR|bochum -address "STREET NO, PLZ CITY" | -point LAT,LON
 //	kitaportal serve [-profile bochum|DIR] [-addr :8080] [-postgres URL] [-mail memory|smtp://...] [-demo | -oidc-issuer URL -oidc-client ID -oidc-roles VALUE=ROLE,...]
@@ -69,7 +69,7 @@ const usage = `usage:
   kitaportal verify -instance FILE -result FILE
   kitaportal explain -instance FILE -result FILE -family ID
   kitaportal diff -before FILE -after FILE
-  kitaportal simulate [-size bochum|nrw] [-applicants N] [-facilities N] [-choices N] [-capacity N] [-bands] [-families PCT] [-seed N]
+  kitaportal simulate [-size bochum|nrw] [-applicants N] [-facilities N] [-choices N] [-capacity N] [-bands] [-families PCT] [-hours] [-months] [-seed N]
   kitaportal catalogue check|import -profile DIR|bochum -csv FILE [-layout FILE] [-json] [-out FILE]
   kitaportal district -profile DIR|bochum -address "STREET NO, PLZ CITY" | -point LAT,LON
   kitaportal serve [-profile bochum|DIR] [-addr :8080] [-postgres URL] [-mail memory|smtp://...] [-demo | -oidc-issuer URL -oidc-client ID -oidc-roles VALUE=ROLE,...]

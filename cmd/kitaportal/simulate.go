@@ -29,6 +29,8 @@ func simulate(args []string, stdout, stderr io.Writer) int {
 	capacity := fs.Int("capacity", 800, "total places")
 	bands := fs.Bool("bands", false, "give about half the Kitas u3/o3 quotas")
 	families := fs.Int("families", 0, "per cent of children in families placed together (as many again in sibling families)")
+	hours := fs.Bool("hours", false, "split places into pools of 35, 45 and 25 weekly hours; every choice names hours (format v2)")
+	months := fs.Bool("months", false, "places free from August, November or February; every child has a start month (format v2)")
 	seed := fs.Uint64("seed", 1, "seed of the instance and its lottery")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
@@ -37,7 +39,7 @@ func simulate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "kitaportal simulate: unexpected argument %q\n", fs.Arg(0))
 		return exitUsage
 	}
-	spec := allocation.Synthetic{Applicants: *applicants, Facilities: *facilities, Choices: *choices, Capacity: *capacity, Bands: *bands, Families: *families}
+	spec := allocation.Synthetic{Applicants: *applicants, Facilities: *facilities, Choices: *choices, Capacity: *capacity, Bands: *bands, Families: *families, Hours: *hours, Months: *months}
 	if *size != "" {
 		named, ok := sizes[*size]
 		if !ok {
