@@ -60,7 +60,7 @@ func everyProblem(t *testing.T) problem.List {
 	in.Child.FamilyName = "-- .."
 	in.Guardians[0].Email = "keine-adresse"
 	in.Guardians[0].Phone = "0234 / 12 34"
-	in.Guardians[0].Language = "tr"
+	in.Guardians[0].Language = "fr"
 	in.Guardians[0].GivenName = "Ay\ue000şe"
 	in.Address.PostalCode = "4478a"
 	in.Address.Street = strings.Repeat("x", 101)
