@@ -15,6 +15,7 @@ import (
 	"github.com/kitaportal/kitaportal/geo"
 	"github.com/kitaportal/kitaportal/kita"
 	"github.com/kitaportal/kitaportal/registration"
+	"github.com/kitaportal/kitaportal/tagespflege"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden documents in testdata")
@@ -68,10 +69,14 @@ func golden(t *testing.T, name string, got []byte) {
 	assert.JSONEq(t, string(want), string(got), "the stored document of %s changed: existing databases would no longer read", name)
 }
 
-// docCase checks one stored type: the document the domain's own JSON
-// wrote before the adapter had its types reads back equal, the adapter's
-// document reads back equal through the domain's JSON, both are the same
-// JSON, and the adapter's document matches its golden file.
+// docCase checks one stored type. The golden file is the stored schema:
+// the adapter's document must match it and read back from it equal, so a
+// renamed domain JSON tag cannot change what databases hold. The other
+// subtests prove that documents written before the adapter had its own
+// types (json.Marshal of the domain value) and the adapter's documents are
+// the same JSON and read each other back equal; should a domain tag be
+// renamed on purpose, only those fail, and the golden file still pins the
+// schema.
 type docCase[T, D any] struct {
 	value  T
 	toDoc  func(T) D
@@ -101,11 +106,77 @@ func (c docCase[T, D]) run(t *testing.T) {
 	t.Run("the document matches its golden file", func(t *testing.T) {
 		golden(t, c.golden, stored)
 	})
+	t.Run("the golden document reads back equal", func(t *testing.T) {
+		b, err := os.ReadFile(filepath.Join("testdata", c.golden))
+		require.NoError(t, err)
+		var d D
+		require.NoError(t, json.Unmarshal(b, &d))
+		assert.Equal(t, c.value, c.fromDo(d))
+	})
 }
 
 func TestApplicationDocument(t *testing.T) {
 	docCase[registration.Application, applicationDoc]{
 		value: storedApplication(), toDoc: toApplicationDoc,
 		fromDo: applicationDoc.application, golden: "application.golden.json",
+	}.run(t)
+}
+
+// atStoredVersion reads a document at the version it carries, as the
+// version column holds it.
+func atStoredVersion[D, T any](value func(D, int64) T, version func(D) int64) func(D) T {
+	return func(d D) T { return value(d, version(d)) }
+}
+
+func TestReferralDocument(t *testing.T) {
+	at := time.Date(2026, 2, 3, 10, 0, 0, 500000000, time.UTC)
+	r := tagespflege.RehydrateReferral(tagespflege.Referral{
+		ID: "ref-7", ApplicationID: "app-000042", FamilyID: "fam-17", Reference: "VA-2026-000042",
+		District: "Bochum-Wattenscheid", MinderID: "minder-3", Start: date.New(2026, 9, 1),
+		CloseReason: tagespflege.CareEnded, CreatedAt: at, UpdatedAt: at.Add(72 * time.Hour),
+	}, tagespflege.ReferralState{
+		Status: tagespflege.Closed, Version: 4,
+		History: []tagespflege.Event{
+			{At: at, Actor: "system", Status: tagespflege.Open},
+			{At: at.Add(time.Hour), Actor: "fachberatung-2", Status: tagespflege.Contacted, Note: "called back"},
+			{At: at.Add(48 * time.Hour), Actor: "fachberatung-2", Status: tagespflege.Placed, MinderID: "minder-3"},
+			{At: at.Add(72 * time.Hour), Actor: "fachberatung-2", Status: tagespflege.Closed, Reason: tagespflege.CareEnded},
+		},
+	})
+	docCase[tagespflege.Referral, referralDoc]{
+		value: r, toDoc: toReferralDoc, golden: "referral.golden.json",
+		fromDo: atStoredVersion(referralDoc.referral, func(d referralDoc) int64 { return d.Version }),
+	}.run(t)
+}
+
+func TestMinderDocument(t *testing.T) {
+	at := time.Date(2026, 2, 3, 10, 0, 0, 0, time.UTC)
+	m := tagespflege.Minder{
+		ID: "minder-3", Name: "Sabine Öztürk", District: "Bochum-Wattenscheid",
+		Contact:  tagespflege.Contact{Email: "tagespflege.oeztuerk@example.org", Phone: "02327 987654"},
+		Address:  geo.Address{Street: "Hochstraße", HouseNumber: "5", PostalCode: "44866", City: "Bochum"},
+		Licence:  tagespflege.Licence{ValidFrom: date.New(2024, 8, 1), ValidTo: date.New(2029, 7, 31)},
+		Capacity: 5, MaxContracts: 10, ExtendedContracts: true, GroupID: "group-1",
+		Ages:       tagespflege.AgeRange{FromMonths: 0, ToMonths: 36},
+		Hours:      []kita.Hours{25, 35, 45},
+		Placements: []tagespflege.Placement{{ReferralID: "ref-7", Start: date.New(2026, 9, 1)}},
+		CreatedAt:  at, UpdatedAt: at.Add(time.Hour), Version: 3,
+	}
+	docCase[tagespflege.Minder, minderDoc]{
+		value: m, toDoc: toMinderDoc, golden: "minder.golden.json",
+		fromDo: atStoredVersion(minderDoc.minder, func(d minderDoc) int64 { return d.Version }),
+	}.run(t)
+}
+
+func TestGroupDocument(t *testing.T) {
+	at := time.Date(2026, 2, 3, 10, 0, 0, 0, time.UTC)
+	g := tagespflege.Group{
+		ID: "group-1", Name: "Großtagespflege Sonnenschein", District: "Bochum-Wattenscheid",
+		MinderIDs: []string{"minder-3", "minder-4"}, Capacity: 9, Placements: []string{"ref-7"},
+		CreatedAt: at, UpdatedAt: at.Add(time.Hour), Version: 2,
+	}
+	docCase[tagespflege.Group, groupDoc]{
+		value: g, toDoc: toGroupDoc, golden: "group.golden.json",
+		fromDo: atStoredVersion(groupDoc.group, func(d groupDoc) int64 { return d.Version }),
 	}.run(t)
 }
