@@ -180,3 +180,58 @@ func TestGroupDocument(t *testing.T) {
 		fromDo: atStoredVersion(groupDoc.group, func(d groupDoc) int64 { return d.Version }),
 	}.run(t)
 }
+
+// formerEditsRow is how kita_edits.doc was written before the adapter had
+// its own document types: the domain's profile and capacity types.
+type formerEditsRow struct {
+	Profile      kita.PublicProfile `json:"profile"`
+	Closed       bool               `json:"closed"`
+	FreePlaces   kita.Capacity      `json:"free_places"`
+	FreePlacesAt time.Time          `json:"free_places_at"`
+}
+
+func TestEditsDocument(t *testing.T) {
+	e := kita.Edits{
+		KitaID: "kita-0815",
+		Profile: kita.PublicProfile{
+			Head: "Birgit Schneider", Text: "Zweigruppige Kita am Stadtpark.", Concept: "Situationsansatz",
+			Languages: []string{"de", "tr"}, InclusionPlaces: 3, FamilyCentre: true,
+		},
+		Closed:       true,
+		FreePlaces:   kita.Capacity{Under3: 2, From3: 5},
+		FreePlacesAt: time.Date(2026, 3, 1, 8, 15, 0, 0, time.UTC),
+		Version:      5,
+	}
+	old, err := json.Marshal(formerEditsRow{Profile: e.Profile, Closed: e.Closed, FreePlaces: e.FreePlaces, FreePlacesAt: e.FreePlacesAt})
+	require.NoError(t, err)
+	stored, err := json.MarshalIndent(toEditsDoc(e), "", "\t")
+	require.NoError(t, err)
+
+	t.Run("a document in the former form reads back equal", func(t *testing.T) {
+		var d editsDoc
+		require.NoError(t, json.Unmarshal(old, &d))
+		assert.Equal(t, e, d.edits(e.KitaID, e.Version))
+	})
+	t.Run("the adapter's document reads back equal in the former form", func(t *testing.T) {
+		var r formerEditsRow
+		require.NoError(t, json.Unmarshal(stored, &r))
+		assert.Equal(t, e, kita.Edits{KitaID: e.KitaID, Profile: r.Profile, Closed: r.Closed,
+			FreePlaces: r.FreePlaces, FreePlacesAt: r.FreePlacesAt, Version: e.Version})
+	})
+	t.Run("both documents are the same JSON", func(t *testing.T) {
+		assert.JSONEq(t, string(old), string(stored))
+	})
+	t.Run("the document matches its golden file", func(t *testing.T) {
+		golden(t, "edits.golden.json", stored)
+	})
+	t.Run("groups and a zero report instant are stored as before", func(t *testing.T) {
+		bare := kita.Edits{KitaID: "kita-1", FreePlaces: kita.Capacity{Under3: 1, Groups: []kita.Group{{}}}}
+		b, err := json.Marshal(toEditsDoc(bare))
+		require.NoError(t, err)
+		assert.JSONEq(t, `{"profile":{},"closed":false,"free_places":{"u3":1,"o3":0},"free_places_at":"0001-01-01T00:00:00Z"}`, string(b))
+		var d editsDoc
+		require.NoError(t, json.Unmarshal(b, &d))
+		bare.FreePlaces.Groups = nil
+		assert.Equal(t, bare, d.edits("kita-1", 0))
+	})
+}
