@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 
@@ -69,6 +70,19 @@ func golden(t *testing.T, name string, got []byte) {
 	assert.JSONEq(t, string(want), string(got), "the stored document of %s changed: existing databases would no longer read", name)
 }
 
+// requireEveryField fails when an exported field of the struct v is zero,
+// so that a field added to a domain type fails the document tests until the
+// adapter's document stores it.
+func requireEveryField(t *testing.T, v any) {
+	t.Helper()
+	rv := reflect.ValueOf(v)
+	for i := range rv.NumField() {
+		if f := rv.Type().Field(i); f.IsExported() {
+			require.False(t, rv.Field(i).IsZero(), "%s.%s is zero in the test value: set it, and store it in the adapter's document", rv.Type(), f.Name)
+		}
+	}
+}
+
 // docCase checks one stored type. The golden file is the stored schema:
 // the adapter's document must match it and read back from it equal, so a
 // renamed domain JSON tag cannot change what databases hold. The other
@@ -85,6 +99,7 @@ type docCase[T, D any] struct {
 }
 
 func (c docCase[T, D]) run(t *testing.T) {
+	requireEveryField(t, c.value)
 	old, err := json.Marshal(c.value)
 	require.NoError(t, err)
 	stored, err := json.MarshalIndent(c.toDoc(c.value), "", "\t")
@@ -202,6 +217,7 @@ func TestEditsDocument(t *testing.T) {
 		FreePlacesAt: time.Date(2026, 3, 1, 8, 15, 0, 0, time.UTC),
 		Version:      5,
 	}
+	requireEveryField(t, e)
 	old, err := json.Marshal(formerEditsRow{Profile: e.Profile, Closed: e.Closed, FreePlaces: e.FreePlaces, FreePlacesAt: e.FreePlacesAt})
 	require.NoError(t, err)
 	stored, err := json.MarshalIndent(toEditsDoc(e), "", "\t")
