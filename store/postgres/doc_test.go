@@ -143,9 +143,11 @@ func atStoredVersion[D, T any](value func(D, int64) T, version func(D) int64) fu
 	return func(d D) T { return value(d, version(d)) }
 }
 
-func TestReferralDocument(t *testing.T) {
+// storedReferral is a referral with every field set: placed, then closed
+// when the care ended.
+func storedReferral() tagespflege.Referral {
 	at := time.Date(2026, 2, 3, 10, 0, 0, 500000000, time.UTC)
-	r := tagespflege.RehydrateReferral(tagespflege.Referral{
+	return tagespflege.RehydrateReferral(tagespflege.Referral{
 		ID: "ref-7", ApplicationID: "app-000042", FamilyID: "fam-17", Reference: "VA-2026-000042",
 		District: "Bochum-Wattenscheid", MinderID: "minder-3", Start: date.New(2026, 9, 1),
 		CloseReason: tagespflege.CareEnded, CreatedAt: at, UpdatedAt: at.Add(72 * time.Hour),
@@ -158,15 +160,19 @@ func TestReferralDocument(t *testing.T) {
 			{At: at.Add(72 * time.Hour), Actor: "fachberatung-2", Status: tagespflege.Closed, Reason: tagespflege.CareEnded},
 		},
 	})
+}
+
+func TestReferralDocument(t *testing.T) {
 	docCase[tagespflege.Referral, referralDoc]{
-		value: r, toDoc: toReferralDoc, golden: "referral.golden.json",
+		value: storedReferral(), toDoc: toReferralDoc, golden: "referral.golden.json",
 		fromDo: atStoredVersion(referralDoc.referral, func(d referralDoc) int64 { return d.Version }),
 	}.run(t)
 }
 
-func TestMinderDocument(t *testing.T) {
+// storedMinder is a minder with every field set.
+func storedMinder() tagespflege.Minder {
 	at := time.Date(2026, 2, 3, 10, 0, 0, 0, time.UTC)
-	m := tagespflege.Minder{
+	return tagespflege.Minder{
 		ID: "minder-3", Name: "Sabine Öztürk", District: "Bochum-Wattenscheid",
 		Contact:  tagespflege.Contact{Email: "tagespflege.oeztuerk@example.org", Phone: "02327 987654"},
 		Address:  geo.Address{Street: "Hochstraße", HouseNumber: "5", PostalCode: "44866", City: "Bochum"},
@@ -177,21 +183,28 @@ func TestMinderDocument(t *testing.T) {
 		Placements: []tagespflege.Placement{{ReferralID: "ref-7", Start: date.New(2026, 9, 1)}},
 		CreatedAt:  at, UpdatedAt: at.Add(time.Hour), Version: 3,
 	}
+}
+
+func TestMinderDocument(t *testing.T) {
 	docCase[tagespflege.Minder, minderDoc]{
-		value: m, toDoc: toMinderDoc, golden: "minder.golden.json",
+		value: storedMinder(), toDoc: toMinderDoc, golden: "minder.golden.json",
 		fromDo: atStoredVersion(minderDoc.minder, func(d minderDoc) int64 { return d.Version }),
 	}.run(t)
 }
 
-func TestGroupDocument(t *testing.T) {
+// storedGroup is a Großtagespflege with every field set.
+func storedGroup() tagespflege.Group {
 	at := time.Date(2026, 2, 3, 10, 0, 0, 0, time.UTC)
-	g := tagespflege.Group{
+	return tagespflege.Group{
 		ID: "group-1", Name: "Großtagespflege Sonnenschein", District: "Bochum-Wattenscheid",
 		MinderIDs: []string{"minder-3", "minder-4"}, Capacity: 9, Placements: []string{"ref-7"},
 		CreatedAt: at, UpdatedAt: at.Add(time.Hour), Version: 2,
 	}
+}
+
+func TestGroupDocument(t *testing.T) {
 	docCase[tagespflege.Group, groupDoc]{
-		value: g, toDoc: toGroupDoc, golden: "group.golden.json",
+		value: storedGroup(), toDoc: toGroupDoc, golden: "group.golden.json",
 		fromDo: atStoredVersion(groupDoc.group, func(d groupDoc) int64 { return d.Version }),
 	}.run(t)
 }
@@ -205,8 +218,9 @@ type formerEditsRow struct {
 	FreePlacesAt time.Time          `json:"free_places_at"`
 }
 
-func TestEditsDocument(t *testing.T) {
-	e := kita.Edits{
+// storedEdits are a Kita's edits with every field set.
+func storedEdits() kita.Edits {
+	return kita.Edits{
 		KitaID: "kita-0815",
 		Profile: kita.PublicProfile{
 			Head: "Birgit Schneider", Text: "Zweigruppige Kita am Stadtpark.", Concept: "Situationsansatz",
@@ -217,6 +231,10 @@ func TestEditsDocument(t *testing.T) {
 		FreePlacesAt: time.Date(2026, 3, 1, 8, 15, 0, 0, time.UTC),
 		Version:      5,
 	}
+}
+
+func TestEditsDocument(t *testing.T) {
+	e := storedEdits()
 	requireEveryField(t, e)
 	old, err := json.Marshal(formerEditsRow{Profile: e.Profile, Closed: e.Closed, FreePlaces: e.FreePlaces, FreePlacesAt: e.FreePlacesAt})
 	require.NoError(t, err)
