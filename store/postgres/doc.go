@@ -67,6 +67,18 @@
 //   - kita_edits: the carriers' edits of their Kitas (kita.Edits) as JSONB,
 //     by kita_id with a version (migration 2).
 //
+// The adapter owns its document schema. Each JSONB document is an
+// unexported document type of this package (applicationDoc, referralDoc,
+// minderDoc, groupDoc, editsDoc) with its own JSON field names; the adapter
+// converts domain values to documents field by field and back through the
+// domain's rehydration constructors (registration.Rehydrate,
+// tagespflege.RehydrateReferral, AtVersion), never through the domain
+// types' own JSON. Renaming a domain JSON tag therefore changes nothing in
+// the database. The field names are those the first schema stored, so
+// existing databases read unchanged; golden files in testdata pin each
+// document, and a test fails when a domain type gains a field its document
+// does not store.
+//
 // Ids sort with the "C" collation, as Go compares strings. Instants are
 // timestamptz, which keeps microseconds; calendar dates are ISO dates
 // inside the documents. Zero instants of outbox messages are stored as

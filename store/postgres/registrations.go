@@ -170,7 +170,7 @@ func (x regTx) Insert(ctx context.Context, a registration.Application) error {
 		return err
 	}
 	a = a.AtVersion(1)
-	doc, err := json.Marshal(a)
+	doc, err := json.Marshal(toApplicationDoc(a))
 	if err != nil {
 		return fmt.Errorf("postgres: encode application: %w", err)
 	}
@@ -205,7 +205,7 @@ func (x regTx) Update(ctx context.Context, a registration.Application) error {
 	}
 	read := a.Version()
 	a = a.AtVersion(read + 1)
-	doc, err := json.Marshal(a)
+	doc, err := json.Marshal(toApplicationDoc(a))
 	if err != nil {
 		return fmt.Errorf("postgres: encode application: %w", err)
 	}
@@ -380,12 +380,11 @@ func scanApplication(ctx context.Context, row pgx.Row) (registration.Application
 }
 
 func decodeApplication(version int64, doc []byte) (registration.Application, error) {
-	var a registration.Application
-	if err := json.Unmarshal(doc, &a); err != nil {
+	var d applicationDoc
+	if err := json.Unmarshal(doc, &d); err != nil {
 		return registration.Application{}, errors.New("postgres: decode application: invalid document")
 	}
-	a = a.AtVersion(version)
-	return a, nil
+	return d.application().AtVersion(version), nil
 }
 
 func listApplications(ctx context.Context, q querier, query registration.Query) ([]registration.Application, error) {

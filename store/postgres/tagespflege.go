@@ -51,12 +51,7 @@ func (v tpView) CreateReferral(ctx context.Context, r tagespflege.Referral) erro
 }
 
 func (v tpView) Referral(ctx context.Context, id string) (tagespflege.Referral, error) {
-	var (
-		r       tagespflege.Referral
-		version int64
-	)
-	err := getDoc(ctx, v.querier(), "referral", `SELECT version, doc FROM referrals WHERE id = $1`, id, &r, &version)
-	return r.AtVersion(version), err
+	return getDoc(ctx, v.querier(), "referral", `SELECT version, doc FROM referrals WHERE id = $1`, id, referralDoc.referral)
 }
 
 func (v tpView) UpdateReferral(ctx context.Context, r tagespflege.Referral) error {
@@ -65,7 +60,7 @@ func (v tpView) UpdateReferral(ctx context.Context, r tagespflege.Referral) erro
 	}
 	read := r.Version()
 	r = r.AtVersion(read + 1)
-	doc, err := json.Marshal(r)
+	doc, err := json.Marshal(toReferralDoc(r))
 	if err != nil {
 		return fmt.Errorf("postgres: encode referral: %w", err)
 	}
@@ -79,15 +74,14 @@ func (v tpView) Referrals(ctx context.Context, district string, offset, limit in
 		return nil, err
 	}
 	sql := `SELECT version, doc FROM referrals WHERE ($1 = '' OR district = $1) ORDER BY created_at, id` + pageClause(offset, limit)
-	return listDocs[tagespflege.Referral](ctx, v.querier(), "referrals", sql, district,
-		func(r *tagespflege.Referral, v int64) { *r = r.AtVersion(v) })
+	return listDocs(ctx, v.querier(), "referrals", sql, district, referralDoc.referral)
 }
 
 func (v tpView) CreateMinder(ctx context.Context, m tagespflege.Minder) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	doc, err := json.Marshal(m)
+	doc, err := json.Marshal(toMinderDoc(m))
 	if err != nil {
 		return fmt.Errorf("postgres: encode minder: %w", err)
 	}
@@ -96,9 +90,7 @@ VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING`, m.ID, m.District, m.Versio
 }
 
 func (v tpView) Minder(ctx context.Context, id string) (tagespflege.Minder, error) {
-	var m tagespflege.Minder
-	err := getDoc(ctx, v.querier(), "minder", `SELECT version, doc FROM minders WHERE id = $1`, id, &m, &m.Version)
-	return m, err
+	return getDoc(ctx, v.querier(), "minder", `SELECT version, doc FROM minders WHERE id = $1`, id, minderDoc.minder)
 }
 
 func (v tpView) UpdateMinder(ctx context.Context, m tagespflege.Minder) error {
@@ -107,7 +99,7 @@ func (v tpView) UpdateMinder(ctx context.Context, m tagespflege.Minder) error {
 	}
 	read := m.Version
 	m.Version++
-	doc, err := json.Marshal(m)
+	doc, err := json.Marshal(toMinderDoc(m))
 	if err != nil {
 		return fmt.Errorf("postgres: encode minder: %w", err)
 	}
@@ -121,15 +113,14 @@ func (v tpView) Minders(ctx context.Context, district string, offset, limit int)
 		return nil, err
 	}
 	sql := `SELECT version, doc FROM minders WHERE ($1 = '' OR district = $1) ORDER BY id` + pageClause(offset, limit)
-	return listDocs[tagespflege.Minder](ctx, v.querier(), "minders", sql, district,
-		func(m *tagespflege.Minder, v int64) { m.Version = v })
+	return listDocs(ctx, v.querier(), "minders", sql, district, minderDoc.minder)
 }
 
 func (v tpView) CreateGroup(ctx context.Context, g tagespflege.Group) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	doc, err := json.Marshal(g)
+	doc, err := json.Marshal(toGroupDoc(g))
 	if err != nil {
 		return fmt.Errorf("postgres: encode group: %w", err)
 	}
@@ -138,9 +129,7 @@ VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING`, g.ID, g.Version, doc)
 }
 
 func (v tpView) Group(ctx context.Context, id string) (tagespflege.Group, error) {
-	var g tagespflege.Group
-	err := getDoc(ctx, v.querier(), "group", `SELECT version, doc FROM tp_groups WHERE id = $1`, id, &g, &g.Version)
-	return g, err
+	return getDoc(ctx, v.querier(), "group", `SELECT version, doc FROM tp_groups WHERE id = $1`, id, groupDoc.group)
 }
 
 func (v tpView) UpdateGroup(ctx context.Context, g tagespflege.Group) error {
@@ -149,7 +138,7 @@ func (v tpView) UpdateGroup(ctx context.Context, g tagespflege.Group) error {
 	}
 	read := g.Version
 	g.Version++
-	doc, err := json.Marshal(g)
+	doc, err := json.Marshal(toGroupDoc(g))
 	if err != nil {
 		return fmt.Errorf("postgres: encode group: %w", err)
 	}
@@ -163,7 +152,7 @@ func createReferral(ctx context.Context, q querier, r tagespflege.Referral) erro
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	doc, err := json.Marshal(r)
+	doc, err := json.Marshal(toReferralDoc(r))
 	if err != nil {
 		return fmt.Errorf("postgres: encode referral: %w", err)
 	}
@@ -204,10 +193,12 @@ func versioned(ctx context.Context, q querier, what, table, id string, read int6
 	return tagespflege.ErrConflict
 }
 
-// getDoc reads one document into dst and its version column into version.
-func getDoc(ctx context.Context, q querier, what, sql, id string, dst any, version *int64) error {
+// getDoc reads one (version, doc) row as a document D and turns it into
+// the domain value at that version.
+func getDoc[D, T any](ctx context.Context, q querier, what, sql, id string, value func(D, int64) T) (T, error) {
+	var zero T
 	if err := ctx.Err(); err != nil {
-		return err
+		return zero, err
 	}
 	var (
 		v   int64
@@ -215,19 +206,27 @@ func getDoc(ctx context.Context, q querier, what, sql, id string, dst any, versi
 	)
 	if err := q.QueryRow(ctx, sql, id).Scan(&v, &doc); err != nil {
 		if errors.Is(err, pgx.ErrNoRows) {
-			return tagespflege.ErrNotFound
+			return zero, tagespflege.ErrNotFound
 		}
-		return wrap(ctx, "read "+what, err)
+		return zero, wrap(ctx, "read "+what, err)
 	}
-	if err := json.Unmarshal(doc, dst); err != nil {
-		return errors.New("postgres: decode " + what + ": invalid document")
-	}
-	*version = v
-	return nil
+	return decodeDoc(what, doc, v, value)
 }
 
-// listDocs reads (version, doc) rows into values of T.
-func listDocs[T any](ctx context.Context, q querier, what, sql string, arg any, setVersion func(*T, int64)) ([]T, error) {
+// decodeDoc decodes a stored document D and turns it into the domain value
+// at the stored version v.
+func decodeDoc[D, T any](what string, doc []byte, v int64, value func(D, int64) T) (T, error) {
+	var d D
+	if err := json.Unmarshal(doc, &d); err != nil {
+		var zero T
+		return zero, errors.New("postgres: decode " + what + ": invalid document")
+	}
+	return value(d, v), nil
+}
+
+// listDocs reads (version, doc) rows as documents D and turns them into
+// domain values.
+func listDocs[D, T any](ctx context.Context, q querier, what, sql string, arg any, value func(D, int64) T) ([]T, error) {
 	rows, err := q.Query(ctx, sql, arg)
 	if err != nil {
 		return nil, wrap(ctx, what, err)
@@ -238,15 +237,14 @@ func listDocs[T any](ctx context.Context, q querier, what, sql string, arg any, 
 		var (
 			v   int64
 			doc []byte
-			x   T
 		)
 		if err := rows.Scan(&v, &doc); err != nil {
 			return nil, wrap(ctx, what, err)
 		}
-		if err := json.Unmarshal(doc, &x); err != nil {
-			return nil, errors.New("postgres: decode " + what + ": invalid document")
+		x, err := decodeDoc(what, doc, v, value)
+		if err != nil {
+			return nil, err
 		}
-		setVersion(&x, v)
 		out = append(out, x)
 	}
 	if err := rows.Err(); err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -65,14 +64,6 @@ func savepoint(ctx context.Context, tx pgx.Tx, fn func(sp pgx.Tx) error) error {
 	return nil
 }
 
-// editsRow is the stored form of kita.Edits.
-type editsRow struct {
-	Profile      kita.PublicProfile `json:"profile"`
-	Closed       bool               `json:"closed"`
-	FreePlaces   kita.Capacity      `json:"free_places"`
-	FreePlacesAt time.Time          `json:"free_places_at"`
-}
-
 type catTx struct{ q querier }
 
 func (c catTx) Edits(ctx context.Context, kitaID string) (kita.Edits, error) {
@@ -94,20 +85,18 @@ func (c catTx) Edits(ctx context.Context, kitaID string) (kita.Edits, error) {
 }
 
 func decodeEdits(id string, v int64, doc []byte) (kita.Edits, error) {
-	var r editsRow
-	if err := json.Unmarshal(doc, &r); err != nil {
+	var d editsDoc
+	if err := json.Unmarshal(doc, &d); err != nil {
 		return kita.Edits{}, errors.New("postgres: decode kita edits: invalid document")
 	}
-	return kita.Edits{KitaID: id, Profile: r.Profile, Closed: r.Closed, FreePlaces: r.FreePlaces, FreePlacesAt: utc(r.FreePlacesAt), Version: v}, nil
+	return d.edits(id, v), nil
 }
 
 func (c catTx) PutEdits(ctx context.Context, e kita.Edits) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	r := editsRow{Profile: e.Profile, Closed: e.Closed, FreePlaces: e.FreePlaces, FreePlacesAt: utc(e.FreePlacesAt)}
-	r.FreePlaces.Groups = nil
-	doc, err := json.Marshal(r)
+	doc, err := json.Marshal(toEditsDoc(e))
 	if err != nil {
 		return errors.New("postgres: encode kita edits")
 	}
