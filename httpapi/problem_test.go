@@ -89,8 +89,9 @@ func TestProblems(t *testing.T) {
 		field  string
 		code   string
 	}{
-		{"malformed JSON is a bad request naming the offset", http.MethodPost, "/api/v1/applications", "A", `{"child": {`, []string{"Idempotency-Key", "m"}, 400, "malformed", "", "registration.malformed"},
-		{"an unknown field is refused", http.MethodPost, "/api/v1/applications", "A", `{"childe": {}}`, []string{"Idempotency-Key", "m"}, 400, "malformed", "", "registration.malformed"},
+		{"malformed JSON is a bad request naming where it broke off", http.MethodPost, "/api/v1/applications", "A", `{"child": {`, []string{"Idempotency-Key", "m"}, 400, "malformed", "child", "registration.malformed"},
+		{"an unknown field is refused with its path", http.MethodPost, "/api/v1/applications", "A", `{"childe": {}}`, []string{"Idempotency-Key", "m"}, 422, "invalid", "childe", "registration.unknown_field"},
+		{"a member given twice is refused with its path", http.MethodPost, "/api/v1/applications", "A", `{"consent": true, "consent": false}`, []string{"Idempotency-Key", "m"}, 422, "invalid", "consent", "registration.duplicate_field"},
 		{"a submission without Idempotency-Key is refused", http.MethodPost, "/api/v1/applications", "A", e.input("Lotte", e.chosen, false), nil, 422, "invalid", "header.Idempotency-Key", "httpapi.invalid_value"},
 		{"a body key other than the header's is refused", http.MethodPost, "/api/v1/applications", "B", withKey(e.input("Ben", e.chosen, false), "other"), []string{"Idempotency-Key", "k"}, 422, "invalid", "idempotency_key", "httpapi.invalid_value"},
 		{"the same child twice is a conflict", http.MethodPost, "/api/v1/applications", "A", e.input("Lotte", e.chosen, false), []string{"Idempotency-Key", "a-2"}, 409, "exists", "", "registration.duplicate"},
