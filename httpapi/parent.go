@@ -3,7 +3,6 @@ package httpapi
 import (
 	"bytes"
 	"context"
-	"errors"
 	"net/http"
 	"reflect"
 	"strconv"
@@ -155,19 +154,9 @@ func (in searchInput) query() (kita.Query, error) {
 	return q, q.Validate()
 }
 
-// parseDate reads an ISO 8601 date (YYYY-MM-DD). github.com/rickb777/date
-// v1.22.0 panics on some malformed dates ("00000-00") instead of
-// returning an error; such a panic is an error here.
-func parseDate(s string) (d date.Date, err error) {
-	defer func() {
-		if recover() != nil {
-			err = errDate
-		}
-	}()
-	return date.ParseISO(s)
-}
-
-var errDate = errors.New("httpapi: not a date")
+// parseDate reads a calendar date written YYYY-MM-DD (kita.ParseDate:
+// impossible days and malformed text are errors, never a panic).
+func parseDate(s string) (date.Date, error) { return kita.ParseDate(s) }
 
 // parsePoint reads "lat,lon".
 func parsePoint(s string) (geo.Point, bool) {

@@ -222,3 +222,20 @@ func (c Calendar) YearsUntilSchool(birth, from date.Date) []Year {
 	}
 	return years
 }
+
+// ErrDate: a text is not a calendar date written YYYY-MM-DD, or names a
+// day that does not exist.
+var ErrDate = errors.New("kita: not a calendar date (YYYY-MM-DD)")
+
+// ParseDate reads a calendar date written YYYY-MM-DD, as forms and files
+// carry it. A day that does not exist (2025-02-29, 2025-13-01) is
+// [ErrDate], never rolled over into the next month, and no text makes it
+// panic (date.ParseISO of github.com/rickb777/date v1.22.0 does both).
+// Every edge that reads a date from a person uses it.
+func ParseDate(s string) (date.Date, error) {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil || len(s) != len(time.DateOnly) {
+		return date.Date{}, ErrDate
+	}
+	return date.New(t.Year(), t.Month(), t.Day()), nil
+}

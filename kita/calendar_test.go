@@ -2,6 +2,7 @@ package kita_test
 
 import (
 	"fmt"
+	"strconv"
 	"testing"
 	"time"
 
@@ -235,4 +236,30 @@ func ExampleCalendar_SchoolEntry() {
 	// Output:
 	// born 30.09.2019 school 01.08.2025 Kita until 31.07.2025
 	// born 01.10.2019 school 01.08.2026 Kita until 31.07.2026
+}
+
+func TestParseDate(t *testing.T) {
+	t.Run("a calendar date written YYYY-MM-DD is read", func(t *testing.T) {
+		d, err := kita.ParseDate("2028-02-29")
+		require.NoError(t, err)
+		assert.Equal(t, date.New(2028, time.February, 29), d)
+	})
+	for _, s := range []string{"2025-02-29", "2025-13-01", "2025-1-01", "00000-00", "0000000-", "", "2025-02-28T00:00", "28.02.2025", "2025-02-28 "} {
+		t.Run("refuses "+strconv.Quote(s)+" without rolling it over or panicking", func(t *testing.T) {
+			_, err := kita.ParseDate(s)
+			assert.ErrorIs(t, err, kita.ErrDate)
+		})
+	}
+}
+
+func FuzzParseDate(f *testing.F) {
+	for _, s := range []string{"2027-08-01", "00000-00", "0000000-", "2025-02-29"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := kita.ParseDate(s)
+		if err == nil && d.Format(time.DateOnly) != s {
+			t.Fatalf("%q read as %s", s, d)
+		}
+	})
 }

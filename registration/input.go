@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -17,6 +16,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/kitaportal/kitaportal/geo"
+	"github.com/kitaportal/kitaportal/kita"
 	"github.com/kitaportal/kitaportal/problem"
 )
 
@@ -135,11 +135,11 @@ func unmarshalDate(dec *jsontext.Decoder, d *date.Date) error {
 		*d = date.Date{}
 		return nil
 	}
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil || len(s) != len(time.DateOnly) {
+	v, err := kita.ParseDate(s)
+	if err != nil {
 		return errDate
 	}
-	*d = date.New(t.Year(), t.Month(), t.Day())
+	*d = v
 	return nil
 }
 

@@ -217,7 +217,7 @@ func (p *portal) input(v url.Values, choices []string) (registration.Input, prob
 		if strings.TrimSpace(s) == "" {
 			return date.Date{}
 		}
-		d, err := date.ParseISO(strings.TrimSpace(s))
+		d, err := kita.ParseDate(strings.TrimSpace(s))
 		if err != nil {
 			local = append(local, problem.Problem{Field: field, Code: codeFormat, Rule: problem.ErrField, Params: map[string]string{"example": "2027-08-01"}})
 		}

@@ -84,8 +84,8 @@ func (p *portal) search(w http.ResponseWriter, r *http.Request) {
 		q.Hours = kita.Hours(n)
 	}
 	if b := f.Get("birth"); b != "" {
-		birth, err1 := date.ParseISO(b)
-		start, err2 := date.ParseISO(f.Get("start"))
+		birth, err1 := kita.ParseDate(b)
+		start, err2 := kita.ParseDate(f.Get("start"))
 		if err1 != nil || err2 != nil {
 			bad = append(bad, "birth")
 		} else {

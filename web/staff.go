@@ -136,7 +136,7 @@ func (p *portal) referralStep(w http.ResponseWriter, r *http.Request, a access.A
 	case "contacted":
 		_, err = p.app.Referrals.MarkContacted(r.Context(), a, id, f.Get("note"))
 	case "place":
-		start, perr := date.ParseISO(f.Get("start"))
+		start, perr := kita.ParseDate(f.Get("start"))
 		if perr != nil {
 			p.render(w, r, http.StatusUnprocessableEntity, "error", "error_title", p.texts.T(p.texts.lang(r), "date_invalid", nil), nil)
 			return
