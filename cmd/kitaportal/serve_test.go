@@ -42,13 +42,7 @@ func TestServeRefusesAnIncompleteCommandLine(t *testing.T) {
 }
 
 func TestServeDemo(t *testing.T) {
-	o, err := parseServe([]string{"-demo"}, io.Discard)
-	require.NoError(t, err)
-	s, err := buildServe(context.Background(), o, slog.New(slog.DiscardHandler))
-	require.NoError(t, err)
-	defer s.close()
-	srv := httptest.NewServer(s.handler)
-	defer srv.Close()
+	_, srv := demoServer(t)
 
 	for _, p := range []string{"/healthz", "/readyz", "/openapi.json", "/metrics", "/api/v1/kitas?district=I", "/", "/demo"} {
 		res, err := http.Get(srv.URL + p)
@@ -109,13 +103,7 @@ func TestServeLoadsACityFromADirectory(t *testing.T) {
 }
 
 func TestServePortalPages(t *testing.T) {
-	o, err := parseServe([]string{"-demo"}, io.Discard)
-	require.NoError(t, err)
-	s, err := buildServe(context.Background(), o, slog.New(slog.DiscardHandler))
-	require.NoError(t, err)
-	defer s.close()
-	srv := httptest.NewServer(s.handler)
-	defer srv.Close()
+	s, srv := demoServer(t)
 
 	res, err := http.Get(srv.URL + "/")
 	require.NoError(t, err)
@@ -152,4 +140,17 @@ func TestServeSessionKey(t *testing.T) {
 		require.NoError(t, err)
 		assert.Len(t, key, 32)
 	})
+}
+
+// demoServer runs what `kitaportal serve -demo` serves on a test listener.
+func demoServer(t *testing.T) (*served, *httptest.Server) {
+	t.Helper()
+	o, err := parseServe([]string{"-demo"}, io.Discard)
+	require.NoError(t, err)
+	s, err := buildServe(context.Background(), o, slog.New(slog.DiscardHandler))
+	require.NoError(t, err)
+	t.Cleanup(s.close)
+	srv := httptest.NewServer(s.handler)
+	t.Cleanup(srv.Close)
+	return s, srv
 }
