@@ -108,6 +108,7 @@ func TestDistrictCommand(t *testing.T) {
 		{"an address from the postal-code table", []string{"-profile", "bochum", "-address", "Castroper Straße 250, 44791 Bochum"}, 0, "III Nord (postal_code)\n", ""},
 		{"an undecidable address prints the candidates", []string{"-profile", "bochum", "-address", "Feldweg 3, 44791 Bochum"}, 1, "ambiguous: I Mitte, III Nord\n", ""},
 		{"an address of another city", []string{"-profile", "bochum", "-address", "Königsallee 1, 40212 Düsseldorf"}, 1, "outside the city: not resident\n", ""},
+		{"a point where the profile has no boundaries says so", []string{"-profile", "bochum", "-point", "51.4818,7.2162"}, 1, "", "no district boundaries"},
 		{"neither address nor point", []string{"-profile", "bochum"}, 2, "", "-address or -point is required"},
 		{"a malformed point", []string{"-profile", "bochum", "-point", "north"}, 2, "", "LAT,LON"},
 		{"a malformed address", []string{"-profile", "bochum", "-address", "Bochum"}, 2, "", "Street 12, 44787 City"},

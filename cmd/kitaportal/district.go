@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -54,6 +55,10 @@ func districtCmd(args []string, stdout, stderr io.Writer) int {
 	p, err := loadProfile(*profileName)
 	if err != nil {
 		reportIn(stderr, *profileName, err, profileMessages...)
+		return exitFail
+	}
+	if q.Address == (geo.Address{}) && !slices.Contains(p.Districts.Order(), district.Geometry) {
+		fmt.Fprintf(stderr, "%s: the profile %s has no district boundaries, so a point alone cannot be placed; give -address, or add the city's boundaries (docs/city-data.md)\n", name, *profileName)
 		return exitFail
 	}
 	r, err := p.Districts.Locate(q)
