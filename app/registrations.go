@@ -73,7 +73,9 @@ func ids(pairs ...string) error {
 // In one atomic step it stores the application, its confirmation message
 // and, where Kindertagespflege was chosen, the referral to the district's
 // Fachberatung with its message. Bad input returns a problem.List and
-// stores nothing.
+// stores nothing; so does a child kept together with a sibling
+// (registration.Input.Together) whose Kitas differ from the sibling's
+// (registration.CodeTogetherChoices at "kitas").
 func (r *Registrations) Submit(ctx context.Context, actor access.Actor, in registration.Input) (registration.Receipt, error) {
 	return r.SubmitAtCounter(ctx, actor, actor.FamilyID, in)
 }
@@ -111,6 +113,13 @@ func (r *Registrations) SubmitAtCounter(ctx context.Context, actor access.Actor,
 			return err
 		}
 		a.Reference = r.svc.Reference(draft.Year, seq)
+		family, err := tx.Applications(ctx, registration.Query{FamilyID: a.FamilyID, Year: a.Year})
+		if err != nil {
+			return err
+		}
+		if err := registration.CheckTogether(a, family); err != nil {
+			return err
+		}
 		if err := tx.Insert(ctx, a); err != nil {
 			return err
 		}
@@ -267,10 +276,31 @@ func (r *Registrations) List(ctx context.Context, actor access.Actor, q registra
 }
 
 // ChangeChoices replaces the ranked Kitas until the allocation deadline
-// (registration.ErrDeadline after it).
+// (registration.ErrDeadline after it). The children of the family kept
+// together with this one (registration.Input.Together) share its Kitas:
+// theirs change in the same step, each checked and audited, or none does.
 func (r *Registrations) ChangeChoices(ctx context.Context, actor access.Actor, id string, kitas []string) (registration.Application, error) {
-	return r.change(ctx, actor, id, access.ChangeApplication, nil, func(_ registration.Tx, a *registration.Application, now time.Time) error {
-		return r.svc.ChangeChoices(a, kitas, now, actor.String())
+	return r.change(ctx, actor, id, access.ChangeApplication, nil, func(tx registration.Tx, a *registration.Application, now time.Time) error {
+		who := actor.String()
+		if err := r.svc.ChangeChoices(a, kitas, now, who); err != nil {
+			return err
+		}
+		family, err := tx.Applications(ctx, registration.Query{FamilyID: a.FamilyID, Year: a.Year})
+		if err != nil {
+			return err
+		}
+		for _, o := range registration.TogetherWith(*a, family) {
+			if err := r.svc.ChangeChoices(&o, kitas, now, who); err != nil {
+				return err
+			}
+			if err := tx.Update(ctx, o); err != nil {
+				return err
+			}
+			if err := tx.AppendAudit(ctx, registration.AuditEntry{At: now, Actor: who, Action: registration.AuditChange, ApplicationID: o.ID, FamilyID: o.FamilyID, Reason: "choices_changed_together"}); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 
@@ -390,18 +420,37 @@ func (r *Registrations) Offer(ctx context.Context, actor access.Actor, id, kitaI
 
 // Accept accepts the offer; every other open choice is released and an
 // open Tagespflege referral closed. After the offer's RespondBy date it
-// fails with registration.ErrOfferLapsed.
+// fails with registration.ErrOfferLapsed. It is AcceptWith without
+// options.
 func (r *Registrations) Accept(ctx context.Context, actor access.Actor, id string) (registration.Application, error) {
+	return r.AcceptWith(ctx, actor, id, registration.AcceptOptions{})
+}
+
+// AcceptWith accepts the offer as opts say. With KeepWaiting the family
+// keeps its place and waits for the choices ranked above it (an upgrade):
+// later rounds may offer one of them, and accepting that offer gives the
+// old place back in the same step, free for the next round; declining it
+// (or letting it lapse) keeps the old place. Without a better choice still
+// waiting, KeepWaiting is registration.ErrNothingAbove. An open
+// Tagespflege referral is closed: the child has a place.
+func (r *Registrations) AcceptWith(ctx context.Context, actor access.Actor, id string, opts registration.AcceptOptions) (registration.Application, error) {
 	return r.change(ctx, actor, id, access.ChangeApplication, nil, func(tx registration.Tx, a *registration.Application, now time.Time) error {
-		if err := a.Accept(r.app.Profile.Registration.Today(now), now, actor.String()); err != nil {
+		released, err := a.Accept(r.app.Profile.Registration.Today(now), now, actor.String(), opts)
+		if err != nil {
 			return err
+		}
+		if released != nil {
+			if err := tx.ReleasePlace(ctx, *released); err != nil {
+				return err
+			}
 		}
 		return closeReferral(ctx, tx, *a, tagespflege.PlacedElsewhere, now, actor.String())
 	})
 }
 
 // Decline declines the offer: the place is given back, and the
-// application waits for later rounds with its remaining choices.
+// application waits for later rounds with its remaining choices. An
+// upgrade offer declined leaves the family its accepted place.
 func (r *Registrations) Decline(ctx context.Context, actor access.Actor, id string) (registration.Application, error) {
 	return r.change(ctx, actor, id, access.ChangeApplication, nil, func(tx registration.Tx, a *registration.Application, now time.Time) error {
 		place, err := a.Decline(now, actor.String(), "offer_declined")

@@ -10,13 +10,18 @@ import (
 )
 
 // end ends an application in the step tx (see [registration.Application.End]) and gives
-// back the place it held.
+// back the places it held.
 func end(ctx context.Context, tx registration.Tx, a *registration.Application, to registration.Status, now time.Time, actor, reason string) error {
-	place, err := a.End(to, now, actor, reason)
-	if err != nil || place == nil {
+	places, err := a.End(to, now, actor, reason)
+	if err != nil {
 		return err
 	}
-	return tx.ReleasePlace(ctx, *place)
+	for _, p := range places {
+		if err := tx.ReleasePlace(ctx, p); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // closeReferral closes the application's Tagespflege referral, if it is

@@ -112,6 +112,7 @@ func (s *Checker) Draft(familyID string, in Input, actor string, now time.Time) 
 			Hardship:       in.Criteria.Hardship,
 			HardshipReason: in.Criteria.HardshipReason,
 		},
+		Together:       in.Together,
 		ConsentAt:      now,
 		status:         Submitted,
 		Flags:          chk.flags,

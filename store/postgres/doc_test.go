@@ -22,7 +22,8 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden documents in testdata")
 
 // storedApplication is an application with every field set, as the
-// aggregate leaves it after an offer in the second round.
+// aggregate leaves it after an upgrade offer in the second round: a twin
+// kept together, holding its accepted second choice.
 func storedApplication() registration.Application {
 	at := time.Date(2026, 1, 15, 9, 30, 0, 123456000, time.UTC)
 	a := registration.Application{
@@ -36,12 +37,13 @@ func storedApplication() registration.Application {
 		District: "Bochum-Mitte", Start: date.New(2026, 8, 1), Hours: 45,
 		Choices: []registration.Choice{
 			{Rank: 1, KitaID: "kita-0815", Status: registration.ChoiceOffered, Carrier: "Stadt Bochum"},
-			{Rank: 2, KitaID: "kita-0042", Status: registration.Waiting, Carrier: "AWO"},
+			{Rank: 2, KitaID: "kita-0042", Status: registration.ChoiceAccepted, Carrier: "AWO"},
 		},
 		TP: &registration.Tagespflege{District: "Bochum-Mitte", ReferralID: "ref-7"},
 		Criteria: registration.Criteria{
 			SiblingKitaIDs: []string{"kita-0042"}, SingleParent: true, Hardship: true, HardshipReason: "illness",
 		},
+		Together:  true,
 		ConsentAt: at, Flags: []registration.Flag{registration.FlagShortNotice, registration.FlagLate},
 		IdempotencyKey: "idem-1", ChildKey: "c0ffee", SubmittedAt: at, UpdatedAt: at.Add(time.Hour), Anonymized: true,
 	}
@@ -49,6 +51,8 @@ func storedApplication() registration.Application {
 		Status: registration.Offered,
 		Offer: &registration.Offer{KitaID: "kita-0815", Band: kita.Under3, Round: 2, At: at.Add(2 * time.Hour),
 			RespondBy: date.New(2026, 2, 1), Reminded: true},
+		Held: &registration.Offer{KitaID: "kita-0042", Band: kita.Under3, Round: 1, At: at.Add(time.Hour),
+			RespondBy: date.New(2026, 1, 25)},
 		History: []registration.Event{
 			{At: at, Actor: "family", To: registration.Submitted},
 			{At: at.Add(time.Minute), Actor: "system", From: registration.Submitted, To: registration.Confirmed, Reason: "receipt"},
