@@ -110,7 +110,9 @@ func (s *Checker) Instance(apps []Application, places []Places, opts RoundOption
 		in = append(in, a)
 		open[a.ID] = choices
 	}
-	inst.Families = familiesOf(in, open)
+	if inst.Families = familiesOf(in, open); len(inst.Families) > 0 {
+		inst.Format = allocation.FormatV2 // families are a field of version 2
+	}
 	ids := make([]string, 0, len(chosen))
 	for id := range chosen {
 		ids = append(ids, id)
