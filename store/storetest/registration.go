@@ -170,6 +170,36 @@ func RunRegistrations(t *testing.T, newStores Factory) {
 	t.Run("a family's messages are listed oldest first", func(t *testing.T) { testRegAFamilyMessagesAreListedOldestFirst(t, newStores) })
 	t.Run("erasing a family's messages removes exactly those, sent or not", func(t *testing.T) { testRegErasingAFamilyMessagesRemovesExactlyThose(t, newStores) })
 	t.Run("a done context is refused", func(t *testing.T) { testRegADoneContextIsRefused(t, newStores) })
+	t.Run("an upgrade offer with its held place and the together wish read back as stored", func(t *testing.T) { testRegAnUpgradeOfferWithItsHeldPlace(t, newStores) })
+}
+
+// testRegAnUpgradeOfferWithItsHeldPlace checks that an application kept
+// together with a sibling, holding its accepted place while an upgrade
+// offer is open, reads back as stored, and again after an update.
+func testRegAnUpgradeOfferWithItsHeldPlace(t *testing.T, newStores Factory) {
+	ctx := context.Background()
+	s := newStores(t).Registrations
+	want := regApp("a1", "f1", "child-1", 0, "k1", "k2")
+	want.Together = true
+	want.Choices[0].Status = registration.ChoiceOffered
+	want.Choices[1].Status = registration.ChoiceAccepted
+	want = regWith(want, func(l *registration.Lifecycle) {
+		l.Status = registration.Offered
+		l.Offer = &registration.Offer{KitaID: "k1", Band: kita.Under3, Round: 2, At: regT0.Add(48 * time.Hour), RespondBy: date.New(2021, time.March, 17)}
+		l.Held = &registration.Offer{KitaID: "k2", Band: kita.Under3, Round: 1, At: regT0.Add(24 * time.Hour), RespondBy: date.New(2021, time.March, 16)}
+		l.Version = 1
+	})
+	regInsert(t, s, want)
+	got, err := s.Application(ctx, "a1")
+	regOK(t, "Application", err)
+	regSame(t, "Application", got, want)
+	if h := got.Held(); h == nil || h.KitaID != "k2" || !h.At.Equal(regT0.Add(24*time.Hour)) {
+		t.Errorf("Held: got %+v, want the accepted place at k2", h)
+	}
+	regOK(t, "Update", s.Atomic(ctx, func(tx registration.Tx) error { return tx.Update(ctx, got) }))
+	got, err = s.Application(ctx, "a1")
+	regOK(t, "Application after Update", err)
+	regSame(t, "Application after Update", got, regWith(want, func(l *registration.Lifecycle) { l.Version = 2 }))
 }
 
 // testRegAnInsertedApplicationReadsBackAsStoredWith checks that an inserted application reads back as stored with version 1.
