@@ -24,8 +24,9 @@
 //
 //   - [Registrations]: Submit (the family is the actor's), SubmitAtCounter
 //     (the Jugendamt names the family), Get, List, ChangeChoices, Withdraw,
-//     Offer, Accept (registration.ErrOfferLapsed after RespondBy), Decline,
-//     Contracted, Messages (what the family received, rendered),
+//     Offer, Accept (registration.ErrOfferLapsed after RespondBy),
+//     AcceptWith (KeepWaiting: an upgrade; registration.ErrNothingAbove),
+//     Decline, Contracted, Messages (what the family received, rendered),
 //     RunRound (places from the catalogue inside the round; published once,
 //     in one step), LapseOffers (the daily step: lapses and reminders),
 //     ExpireYear, Export, Erase, ApplyRetention, AuditTrail, Reviews.
@@ -38,6 +39,25 @@
 //   - [Contracts]: Generate (and a notify.ContractReady message once),
 //     Render, WriteFile.
 //   - [Reports]: Year, with CSV output.
+//
+// # A year of offers
+//
+// The main round (RunRound, round 1) and the follow-up rounds (2, 3, ...)
+// read the same applications (registration.RoundStatuses): those waiting,
+// and those holding an accepted place while waiting for a Kita ranked higher
+// (AcceptWith with KeepWaiting). A round offers only free places: a place
+// taken by an open offer or accepted stays taken. A child with an open offer
+// takes part in no round (one open offer per child). Declining an offer,
+// withdrawing and an offer lapsing (LapseOffers, after the profile's answer
+// period, OfferDays) give the place back for the next round. A better offer
+// to a family that keeps waiting holds its accepted place
+// (registration.Application.Held) until the family answers: accepting gives
+// the old place back in the same step, declining or letting the offer lapse
+// keeps it. The children of one family in a round are placed as a family:
+// twins the parents asked to keep together (registration.Input.Together; the
+// same Kitas, checked at Submit and changed together by ChangeChoices) at one
+// Kita or none, siblings with the sibling criterion at a Kita where one of
+// them is placed in the same round.
 //
 // # Unit of work
 //
@@ -72,4 +92,6 @@
 //   - Kindergartenjahr: the Kita year (NRW: 1 August to 31 July).
 //   - Betreuungsvertrag: the care contract.
 //   - Löschfristen: the retention periods after which data is anonymized.
+//   - Nachrückverfahren: the follow-up rounds that offer places freed by
+//     declines, withdrawals, lapsed offers and upgrades.
 package app

@@ -20,7 +20,7 @@ func Errors() []error {
 		tagespflege.ErrNotFound, tagespflege.ErrExists, tagespflege.ErrConflict, tagespflege.ErrTransition,
 		tagespflege.ErrMinderFull, tagespflege.ErrLicence, tagespflege.ErrDistrict,
 		kita.ErrNotFound, kita.ErrStaleReport,
-		registration.ErrRoundPublished,
+		registration.ErrRoundPublished, registration.ErrNothingAbove,
 		ErrNoPlaces, ErrID, ErrYear, ErrNotAccepted, ErrNoEdits, ErrEditConflict,
 	}
 }
