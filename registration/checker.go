@@ -207,6 +207,11 @@ func kitaView(carrier string, a Application) Application {
 			v.offer = nil
 		}
 	}
+	if v.held != nil {
+		if c, ok := a.Choice(v.held.KitaID); !ok || c.Carrier != carrier {
+			v.held = nil
+		}
+	}
 	return v
 }
 

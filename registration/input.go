@@ -41,7 +41,7 @@ type Input struct {
 	// other children of the same Kita year who ask so too (twins, or
 	// siblings the parents want kept together), or at none in a round.
 	// Their Kitas must be the same, in the same order.
-	Together bool `json:"together"`
+	Together bool `json:"together,omitzero"`
 	// Consent to the processing of the data for the allocation (Art. 6 (1) e DSGVO
 	// and the city's information duty, Art. 13).
 	Consent bool `json:"consent"`

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kitaportal/kitaportal/access"
 	"github.com/kitaportal/kitaportal/kita"
 	"github.com/kitaportal/kitaportal/problem"
 	"github.com/kitaportal/kitaportal/registration"
@@ -130,6 +131,19 @@ func TestUpgrade(t *testing.T) {
 		require.NoError(t, a.Contract(upT0, "carrier"))
 		assert.Equal(t, registration.Released, statuses(a)["k1"])
 		assert.False(t, a.Waiting())
+	})
+
+	t.Run("a carrier's staff sees only the offer or held place at its own Kitas", func(t *testing.T) {
+		a := upgradeOffered(t)
+		a.Choices[0].Carrier, a.Choices[1].Carrier, a.Choices[2].Carrier = "c1", "c2", "c3"
+		v, ok := registration.ViewFor(access.NewCarrierStaff("s1", "c1"), a)
+		require.True(t, ok)
+		assert.Equal(t, "k1", v.Offer().KitaID)
+		assert.Nil(t, v.Held(), "the accepted place at another carrier's Kita is not c1's business")
+		v, ok = registration.ViewFor(access.NewCarrierStaff("s2", "c2"), a)
+		require.True(t, ok)
+		assert.Nil(t, v.Offer())
+		assert.Equal(t, "k2", v.Held().KitaID)
 	})
 
 	t.Run("the held place survives JSON and the adapters' lifecycle", func(t *testing.T) {

@@ -495,6 +495,7 @@ type RegistrationInput struct {
 	Kitas          *[]string                    `json:"kitas"`
 	Start          string                       `json:"start"`
 	Tagespflege    *RegistrationTagespflegeWish `json:"tagespflege,omitempty"`
+	Together       *bool                        `json:"together,omitempty"`
 }
 
 // RegistrationOffer defines model for RegistrationOffer.
