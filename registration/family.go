@@ -73,6 +73,14 @@ func kitaIDs(a Application) []string {
 	return ids
 }
 
+// member is an applicant of a round as its family sees it.
+type member struct {
+	id, family string
+	together   bool
+	// open are its open choices in the round.
+	open []string
+}
+
 // familiesOf groups the applicants of a round by family (FamilyID): the
 // children asking to be kept together form a together-family when at
 // least two take part in the round with the same open choices; the
@@ -81,52 +89,62 @@ func kitaIDs(a Application) []string {
 // sibling family, in which a placement gives the others the sibling
 // criterion at that Kita. A family with one child in the round is none.
 // Families are named by the family id ("/together" for the
-// together-family); the order is that of apps.
-func familiesOf(apps []Application, open map[string][]string) []allocation.Family {
-	byFamily := map[string][]Application{}
-	var order []string
-	for _, a := range apps {
-		if a.FamilyID == "" {
-			continue
+// together-family); the order is that of ms.
+func familiesOf(ms []member) []allocation.Family {
+	next := make([]int, len(ms)) // index of the family's next member, or -1
+	last := make(map[string]int, len(ms))
+	var order []int
+	for i, m := range ms {
+		next[i] = -1
+		if j, ok := last[m.family]; ok {
+			next[j] = i
+		} else {
+			order = append(order, i)
 		}
-		if byFamily[a.FamilyID] == nil {
-			order = append(order, a.FamilyID)
-		}
-		byFamily[a.FamilyID] = append(byFamily[a.FamilyID], a)
+		last[m.family] = i
 	}
 	var out []allocation.Family
 	for _, f := range order {
-		kids := byFamily[f]
-		if len(kids) < 2 {
-			continue
+		if next[f] < 0 {
+			continue // one child in the round
 		}
-		var together, siblings []string
-		for _, a := range kids {
-			if a.Together {
-				together = append(together, a.ID)
+		var together, siblings []int
+		for i := f; i >= 0; i = next[i] {
+			if ms[i].together {
+				together = append(together, i)
 			} else {
-				siblings = append(siblings, a.ID)
+				siblings = append(siblings, i)
 			}
 		}
-		if len(together) < 2 || !sameChoices(together, open) {
+		if len(together) < 2 || !sameChoices(ms, together) {
 			siblings, together = append(siblings, together...), nil
 		}
+		fam := ms[f].family
 		if len(together) >= 2 {
-			out = append(out, allocation.Family{ID: f + "/together", Children: together, Together: true})
+			out = append(out, allocation.Family{ID: fam + "/together", Children: idsOf(ms, together), Together: true})
 		}
 		if len(siblings) >= 2 {
-			out = append(out, allocation.Family{ID: f, Children: siblings})
+			out = append(out, allocation.Family{ID: fam, Children: idsOf(ms, siblings)})
 		}
 	}
 	return out
 }
 
-// sameChoices reports whether the applicants ids have equal open choices.
-func sameChoices(ids []string, open map[string][]string) bool {
-	for _, id := range ids[1:] {
-		if !slices.Equal(open[id], open[ids[0]]) {
+// sameChoices reports whether the members at idx have equal open choices.
+func sameChoices(ms []member, idx []int) bool {
+	for _, i := range idx[1:] {
+		if !slices.Equal(ms[i].open, ms[idx[0]].open) {
 			return false
 		}
 	}
 	return true
+}
+
+// idsOf are the ids of the members at idx.
+func idsOf(ms []member, idx []int) []string {
+	out := make([]string, len(idx))
+	for k, i := range idx {
+		out[k] = ms[i].id
+	}
+	return out
 }

@@ -77,8 +77,8 @@ func (s *Checker) Instance(apps []Application, places []Places, opts RoundOption
 		free[p.KitaID][toEngineBand(p.Band)] += p.Free()
 	}
 	chosen := map[string]bool{}
-	var in []Application
-	open := map[string][]string{}
+	inst.Applicants = make([]allocation.Applicant, 0, len(apps))
+	in := make([]member, 0, len(apps))
 	for _, a := range apps {
 		if a.HasFlag(FlagLate) && !opts.IncludeLate || !a.status.Open() && !a.Waiting() {
 			continue
@@ -107,10 +107,11 @@ func (s *Checker) Instance(apps []Application, places []Places, opts RoundOption
 		for _, c := range choices {
 			chosen[c] = true
 		}
-		in = append(in, a)
-		open[a.ID] = choices
+		if a.FamilyID != "" {
+			in = append(in, member{id: a.ID, family: a.FamilyID, together: a.Together, open: choices})
+		}
 	}
-	if inst.Families = familiesOf(in, open); len(inst.Families) > 0 {
+	if inst.Families = familiesOf(in); len(inst.Families) > 0 {
 		inst.Format = allocation.FormatV2 // families are a field of version 2
 	}
 	ids := make([]string, 0, len(chosen))
