@@ -344,3 +344,48 @@ func TestTwinsUnderLottery(t *testing.T) {
 		assert.LessOrEqual(t, rep.Offers, 12)
 	})
 }
+
+func TestUpgradeOfferEnds(t *testing.T) {
+	// upgradeOpen returns a world in which Uli accepted B, keeps waiting
+	// for A, and holds an open upgrade offer at A.
+	upgradeOpen := func(t *testing.T, b backend) (*world, [3]string, registration.Application) {
+		w, k := yearWorld(t, b, [3]int{1, 1, 1})
+		first := w.child(t, "F", "Frida", []string{k[0]}, false)
+		u := w.child(t, "U", "Uli", []string{k[0], k[1]}, false)
+		w.round(t, 1)
+		_, err := w.app.Registrations.AcceptWith(w.ctx, guardianOf("U"), u.ID, registration.AcceptOptions{KeepWaiting: true})
+		require.NoError(t, err)
+		_, err = w.app.Registrations.Decline(w.ctx, guardianOf("F"), first.ID)
+		require.NoError(t, err)
+		w.round(t, 2)
+		require.NotNil(t, w.state(t, u).Held())
+		return w, k, u
+	}
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			t.Run("a lapsed upgrade offer leaves the family its accepted place", func(t *testing.T) {
+				w, k, u := upgradeOpen(t, b)
+				yy, mm, dd := w.state(t, u).Offer().RespondBy.AddDate(0, 0, 1).Date()
+				*w.now = time.Date(yy, mm, dd, 6, 0, 0, 0, berlin)
+				rep, err := w.app.Registrations.LapseOffers(w.ctx, access.SystemActor)
+				require.NoError(t, err)
+				assert.Equal(t, 1, rep.Lapsed)
+				got := w.state(t, u)
+				assert.Equal(t, registration.Accepted, got.Status())
+				assert.Equal(t, k[1], got.Offer().KitaID)
+				assert.Equal(t, map[string]int{k[0]: 0, k[1]: 1, k[2]: 0}, w.taken(t))
+			})
+			t.Run("the end of the Kita year ends the upgrade offer, never the accepted place", func(t *testing.T) {
+				w, k, u := upgradeOpen(t, b)
+				n, err := w.app.Registrations.ExpireYear(w.ctx, jugendamt, yearOf)
+				require.NoError(t, err)
+				assert.Equal(t, 2, n, "Frida, who declined her only choice, and Uli's upgrade offer")
+				got := w.state(t, u)
+				assert.Equal(t, registration.Accepted, got.Status())
+				assert.Equal(t, k[1], got.Offer().KitaID)
+				assert.False(t, got.Waiting())
+				assert.Equal(t, map[string]int{k[0]: 0, k[1]: 1, k[2]: 0}, w.taken(t))
+			})
+		})
+	}
+}
