@@ -353,7 +353,8 @@ func (r *Registrations) change(ctx context.Context, actor access.Actor, id strin
 
 // Offer lets a Kita's carrier (or the Jugendamt) offer a place to an
 // application that chose the Kita (outside or after the allocation
-// rounds, from the waiting list); the place is taken in the same step and
+// rounds, from the waiting list). In one step the Kita's places of the
+// application's year are synced from the catalogue, the place is taken and
 // the family told. registration.ErrNoPlace when none is left.
 func (r *Registrations) Offer(ctx context.Context, actor access.Actor, id, kitaID string) (registration.Application, error) {
 	if err := ids("id", id, "kita_id", kitaID); err != nil {
@@ -362,13 +363,6 @@ func (r *Registrations) Offer(ctx context.Context, actor access.Actor, id, kitaI
 	k, ok := r.app.Catalogue.cat.Get(kitaID)
 	if !ok {
 		return registration.Application{}, access.ErrDenied
-	}
-	// The Kita's places of the application's year come from the catalogue
-	// (what is taken stays taken).
-	if a, err := r.app.store.Registrations().Application(ctx, id); err == nil {
-		if err := r.app.store.Registrations().SetPlaces(ctx, registration.PlacesOf(a.Year, []kita.Kita{k})...); err != nil {
-			return registration.Application{}, err
-		}
 	}
 	subject := func(a registration.Application) (access.Subject, error) {
 		if _, chosen := a.Choice(kitaID); !chosen {
@@ -379,6 +373,11 @@ func (r *Registrations) Offer(ctx context.Context, actor access.Actor, id, kitaI
 	return r.change(ctx, actor, id, access.OfferPlace, subject, func(tx registration.Tx, a *registration.Application, now time.Time) error {
 		place, err := a.MakeOffer(kitaID, 0, now, actor.String(), r.svc.RespondBy(now))
 		if err != nil {
+			return err
+		}
+		// The Kita's places of the application's year come from the
+		// catalogue, synced in this step (what is taken stays taken).
+		if err := tx.SetPlaces(ctx, registration.PlacesOf(a.Year, []kita.Kita{k})...); err != nil {
 			return err
 		}
 		if err := tx.TakePlace(ctx, place); err != nil {

@@ -171,7 +171,7 @@ func storedReferral() tagespflege.Referral {
 func TestReferralDocument(t *testing.T) {
 	docCase[tagespflege.Referral, referralDoc]{
 		value: storedReferral(), toDoc: toReferralDoc, golden: "referral.golden.json",
-		state: func(r tagespflege.Referral) any { return r.State() },
+		state:  func(r tagespflege.Referral) any { return r.State() },
 		fromDo: atStoredVersion(referralDoc.referral, func(d referralDoc) int64 { return d.Version }),
 	}.run(t)
 }
@@ -196,7 +196,7 @@ func storedMinder() tagespflege.Minder {
 func TestMinderDocument(t *testing.T) {
 	docCase[tagespflege.Minder, minderDoc]{
 		value: storedMinder(), toDoc: toMinderDoc, golden: "minder.golden.json",
-		state: func(m tagespflege.Minder) any { return m.State() },
+		state:  func(m tagespflege.Minder) any { return m.State() },
 		fromDo: atStoredVersion(minderDoc.minder, func(d minderDoc) int64 { return d.Version }),
 	}.run(t)
 }
@@ -213,7 +213,7 @@ func storedGroup() tagespflege.Group {
 func TestGroupDocument(t *testing.T) {
 	docCase[tagespflege.Group, groupDoc]{
 		value: storedGroup(), toDoc: toGroupDoc, golden: "group.golden.json",
-		state: func(g tagespflege.Group) any { return g.State() },
+		state:  func(g tagespflege.Group) any { return g.State() },
 		fromDo: atStoredVersion(groupDoc.group, func(d groupDoc) int64 { return d.Version }),
 	}.run(t)
 }
