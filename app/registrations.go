@@ -254,7 +254,7 @@ func (r *Registrations) List(ctx context.Context, actor access.Actor, q registra
 	}
 	err = r.app.store.Atomic(ctx, func(tx Tx) error {
 		for _, e := range trail {
-			if err := tx.Applications().AppendAudit(ctx, e); err != nil {
+			if err := tx.Audit().AppendAudit(ctx, e); err != nil {
 				return err
 			}
 		}
@@ -291,7 +291,7 @@ func (r *Registrations) Withdraw(ctx context.Context, actor access.Actor, id str
 
 // enqueue renders and queues a lifecycle message (offer, withdrawal,
 // reminder) to the family in the step tx.
-func (r *Registrations) enqueue(ctx context.Context, tx registration.Tx, a registration.Application, kind notify.Kind, now time.Time) error {
+func (r *Registrations) enqueue(ctx context.Context, tx registration.Outbox, a registration.Application, kind notify.Kind, now time.Time) error {
 	msgs, err := r.svc.LifecycleMessages(a, kind, now)
 	if err != nil {
 		return err
