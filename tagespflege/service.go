@@ -168,22 +168,27 @@ func (s *Service) Place(ctx context.Context, id, minderID string, start date.Dat
 		if err := m.Place(r.ID, start, now); err != nil {
 			return err
 		}
+		var g Group
 		if m.GroupID != "" {
-			g, err := tx.Group(ctx, m.GroupID)
-			if err != nil {
+			if g, err = tx.Group(ctx, m.GroupID); err != nil {
 				return err
 			}
 			if err := g.Place(r.ID, now); err != nil {
-				return err
-			}
-			if err := tx.UpdateGroup(ctx, g); err != nil {
 				return err
 			}
 		}
 		if err := r.Place(minderID, start, now, actor); err != nil {
 			return err
 		}
-		return tx.UpdateMinder(ctx, m)
+		// Minder before group, as release writes them: concurrent steps
+		// lock the rows in one order.
+		if err := tx.UpdateMinder(ctx, m); err != nil {
+			return err
+		}
+		if m.GroupID == "" {
+			return nil
+		}
+		return tx.UpdateGroup(ctx, g)
 	})
 }
 
