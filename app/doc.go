@@ -10,7 +10,8 @@
 // record, as Withdraw, Offer or Contracted do), decides access once and
 // changes the aggregates only through their methods
 // (registration.Application.MakeOffer, Accept, Decline, Contract, End;
-// tagespflege.Referral's). Package registration holds the domain: the
+// tagespflege.Referral's, tagespflege.Minder's and tagespflege.Group's
+// Place and EndPlacement through the tagespflege.Service). Package registration holds the domain: the
 // aggregate, validation and drafting (registration.Checker), the engine's
 // input and the message texts, as functions without access or steps.
 //
@@ -61,7 +62,12 @@
 //
 // # Unit of work
 //
-// [Store.Atomic] runs one step all or nothing. Inside a step, [Tx.Atomic]
+// [Store.Atomic] runs one step all or nothing. [Tx.Applications] hands out
+// every port of registration.Tx; [Tx.Ledger], [Tx.Outbox] and [Tx.Audit]
+// hand out one concern each, for a step that needs no more. Places are
+// synced from the catalogue inside the step that takes one (Offer calls
+// registration.Ledger.SetPlaces after its access decision), never in a
+// step of their own before it. Inside a step, [Tx.Atomic]
 // is a nested step (a savepoint): when it fails, only its own writes are
 // undone and the outer step decides; when the outer step fails, the nested
 // step's writes go with it. Calling Store.Atomic inside a step is not

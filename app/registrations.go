@@ -263,7 +263,7 @@ func (r *Registrations) List(ctx context.Context, actor access.Actor, q registra
 	}
 	err = r.app.store.Atomic(ctx, func(tx Tx) error {
 		for _, e := range trail {
-			if err := tx.Applications().AppendAudit(ctx, e); err != nil {
+			if err := tx.Audit().AppendAudit(ctx, e); err != nil {
 				return err
 			}
 		}
@@ -321,7 +321,7 @@ func (r *Registrations) Withdraw(ctx context.Context, actor access.Actor, id str
 
 // enqueue renders and queues a lifecycle message (offer, withdrawal,
 // reminder) to the family in the step tx.
-func (r *Registrations) enqueue(ctx context.Context, tx registration.Tx, a registration.Application, kind notify.Kind, now time.Time) error {
+func (r *Registrations) enqueue(ctx context.Context, tx registration.Outbox, a registration.Application, kind notify.Kind, now time.Time) error {
 	msgs, err := r.svc.LifecycleMessages(a, kind, now)
 	if err != nil {
 		return err
@@ -383,7 +383,8 @@ func (r *Registrations) change(ctx context.Context, actor access.Actor, id strin
 
 // Offer lets a Kita's carrier (or the Jugendamt) offer a place to an
 // application that chose the Kita (outside or after the allocation
-// rounds, from the waiting list); the place is taken in the same step and
+// rounds, from the waiting list). In one step the Kita's places of the
+// application's year are synced from the catalogue, the place is taken and
 // the family told. registration.ErrNoPlace when none is left.
 func (r *Registrations) Offer(ctx context.Context, actor access.Actor, id, kitaID string) (registration.Application, error) {
 	if err := ids("id", id, "kita_id", kitaID); err != nil {
@@ -392,13 +393,6 @@ func (r *Registrations) Offer(ctx context.Context, actor access.Actor, id, kitaI
 	k, ok := r.app.Catalogue.cat.Get(kitaID)
 	if !ok {
 		return registration.Application{}, access.ErrDenied
-	}
-	// The Kita's places of the application's year come from the catalogue
-	// (what is taken stays taken).
-	if a, err := r.app.store.Registrations().Application(ctx, id); err == nil {
-		if err := r.app.store.Registrations().SetPlaces(ctx, registration.PlacesOf(a.Year, []kita.Kita{k})...); err != nil {
-			return registration.Application{}, err
-		}
 	}
 	subject := func(a registration.Application) (access.Subject, error) {
 		if _, chosen := a.Choice(kitaID); !chosen {
@@ -409,6 +403,11 @@ func (r *Registrations) Offer(ctx context.Context, actor access.Actor, id, kitaI
 	return r.change(ctx, actor, id, access.OfferPlace, subject, func(tx registration.Tx, a *registration.Application, now time.Time) error {
 		place, err := a.MakeOffer(kitaID, 0, now, actor.String(), r.svc.RespondBy(now))
 		if err != nil {
+			return err
+		}
+		// The Kita's places of the application's year come from the
+		// catalogue, synced in this step (what is taken stays taken).
+		if err := tx.SetPlaces(ctx, registration.PlacesOf(a.Year, []kita.Kita{k})...); err != nil {
 			return err
 		}
 		if err := tx.TakePlace(ctx, place); err != nil {

@@ -11,7 +11,7 @@ import (
 
 // end ends an application in the step tx (see [registration.Application.End]) and gives
 // back the places it held.
-func end(ctx context.Context, tx registration.Tx, a *registration.Application, to registration.Status, now time.Time, actor, reason string) error {
+func end(ctx context.Context, tx registration.Ledger, a *registration.Application, to registration.Status, now time.Time, actor, reason string) error {
 	places, err := a.End(to, now, actor, reason)
 	if err != nil {
 		return err
@@ -27,7 +27,7 @@ func end(ctx context.Context, tx registration.Tx, a *registration.Application, t
 // closeReferral closes the application's Tagespflege referral, if it is
 // still open, in the same atomic step: the Fachberatung stops looking for a
 // minder once the child took a Kita place or the family withdrew.
-func closeReferral(ctx context.Context, tx registration.Tx, a registration.Application, reason tagespflege.CloseReason, now time.Time, actor string) error {
+func closeReferral(ctx context.Context, tx registration.Referrals, a registration.Application, reason tagespflege.CloseReason, now time.Time, actor string) error {
 	return changeReferral(ctx, tx, a, func(r *tagespflege.Referral) (bool, error) {
 		if r.Status() != tagespflege.Open && r.Status() != tagespflege.Contacted {
 			return false, nil // placed with a minder or closed already: the Fachberatung decides
@@ -38,7 +38,7 @@ func closeReferral(ctx context.Context, tx registration.Tx, a registration.Appli
 
 // changeReferral lets change update the application's referral, if it has
 // one, in the step tx; change reports whether it changed anything.
-func changeReferral(ctx context.Context, tx registration.Tx, a registration.Application, change func(r *tagespflege.Referral) (bool, error)) error {
+func changeReferral(ctx context.Context, tx registration.Referrals, a registration.Application, change func(r *tagespflege.Referral) (bool, error)) error {
 	if a.TP == nil || a.TP.ReferralID == "" {
 		return nil
 	}
@@ -58,7 +58,7 @@ func changeReferral(ctx context.Context, tx registration.Tx, a registration.Appl
 
 // anonymizeReferral erases the Fachberatung's notes of the application's
 // referral, if it has one, in the step tx.
-func anonymizeReferral(ctx context.Context, tx registration.Tx, a registration.Application, now time.Time) error {
+func anonymizeReferral(ctx context.Context, tx registration.Referrals, a registration.Application, now time.Time) error {
 	return changeReferral(ctx, tx, a, func(r *tagespflege.Referral) (bool, error) {
 		r.Anonymize(now)
 		return true, nil
@@ -67,7 +67,7 @@ func anonymizeReferral(ctx context.Context, tx registration.Tx, a registration.A
 
 // readBatch reads the applications of ids in the step tx, in one call
 // where the store offers [registration.BatchReader]; those gone are left out.
-func readBatch(ctx context.Context, tx registration.Tx, ids []string) (map[string]registration.Application, error) {
+func readBatch(ctx context.Context, tx registration.Applications, ids []string) (map[string]registration.Application, error) {
 	out := make(map[string]registration.Application, len(ids))
 	if br, ok := tx.(registration.BatchReader); ok {
 		apps, err := br.ApplicationsByID(ctx, ids)

@@ -24,6 +24,13 @@
 // repository as openapi.json; a test fails when it and the served one
 // differ.
 //
+// The API answers its own types where a domain aggregate keeps its
+// lifecycle unexported: [Referral] and [Minder] carry the field names the
+// description always had, the lifecycle members (placements, timestamps,
+// version) marked read-only. A new minder is registered with its profile;
+// read-only members in the request are ignored, except that placements
+// are refused (tagespflege.placements_not_allowed).
+//
 // # Identity
 //
 // An [auth.Authenticator] turns each request into an actor; the API never

@@ -37,17 +37,11 @@ type Referral struct {
 
 func referralOf(r tagespflege.Referral) Referral {
 	return Referral{ID: r.ID, ApplicationID: r.ApplicationID, FamilyID: r.FamilyID, Reference: r.Reference, District: r.District,
-		Status: r.Status(), MinderID: r.MinderID, Start: r.Start, CloseReason: r.CloseReason, CreatedAt: r.CreatedAt,
+		Status: r.Status(), MinderID: r.MinderID(), Start: r.Start(), CloseReason: r.CloseReason(), CreatedAt: r.CreatedAt,
 		UpdatedAt: r.UpdatedAt, Version: r.Version(), History: r.History()}
 }
 
-func referralsOf(rs []tagespflege.Referral) []Referral {
-	out := make([]Referral, 0, len(rs))
-	for _, r := range rs {
-		out = append(out, referralOf(r))
-	}
-	return out
-}
+func referralsOf(rs []tagespflege.Referral) []Referral { return mapSlice(rs, referralOf) }
 
 // referralStep runs a Fachberatung's step and answers the referral.
 func referralStep(ctx context.Context, h *Handler, do func(actor access.Actor) (tagespflege.Referral, error)) (*body[Referral], error) {
@@ -252,15 +246,21 @@ func (h *Handler) registerReferrals() {
 	addMinder.SkipValidateBody = true // tagespflege's rules validate, with their field paths and codes
 	huma.Register(h.api, addMinder, func(ctx context.Context, in *struct {
 		District string `path:"district" maxLength:"16" doc:"The Stadtbezirk's id."`
-		Body     tagespflege.Minder
-	}) (*body[tagespflege.Minder], error) {
-		return run(ctx, h, func(actor access.Actor) (tagespflege.Minder, error) {
+		Body     Minder
+	}) (*body[Minder], error) {
+		return run(ctx, h, func(actor access.Actor) (Minder, error) {
+			var c problem.Collector
 			if in.Body.District != in.District {
-				var c problem.Collector
 				c.Add("district", CodeInvalidValue, problem.ErrInvalid)
-				return tagespflege.Minder{}, c.Err()
 			}
-			return h.app.Referrals.AddMinder(ctx, actor, in.Body)
+			if len(in.Body.Placements) > 0 {
+				c.Add("placements", tagespflege.CodePlacementsNotAllowed, tagespflege.ErrRange)
+			}
+			if err := c.Err(); err != nil {
+				return Minder{}, err
+			}
+			m, err := h.app.Referrals.AddMinder(ctx, actor, in.Body.profile())
+			return minderOf(m), err
 		})
 	})
 	huma.Register(h.api, secured(op(http.MethodGet, "/districts/{district}/free-minder-places", "freeMinderPlaces", "The district's free places with child-minders today", "Fachberatung", http.StatusNotFound)),
@@ -271,13 +271,10 @@ func (h *Handler) registerReferrals() {
 			})
 		})
 	huma.Register(h.api, secured(op(http.MethodGet, "/districts/{district}/minders", "listMinders", "The district's child-minders (Tagespflegepersonen)", "Fachberatung", http.StatusNotFound)),
-		func(ctx context.Context, in *districtPath) (*body[[]tagespflege.Minder], error) {
-			return run(ctx, h, func(actor access.Actor) ([]tagespflege.Minder, error) {
+		func(ctx context.Context, in *districtPath) (*body[[]Minder], error) {
+			return run(ctx, h, func(actor access.Actor) ([]Minder, error) {
 				ms, err := h.app.Referrals.Minders(ctx, actor, in.District)
-				if ms == nil {
-					ms = []tagespflege.Minder{}
-				}
-				return ms, err
+				return mapSlice(ms, minderOf), err
 			})
 		})
 }

@@ -4,7 +4,10 @@
 // district. The city confirms at once, any day of the year.
 //
 // This package is the domain: the [Application] aggregate, its rules and
-// the ports of its storage ([Store], [Tx]). It decides no access and runs
+// the ports of its storage ([Store], and [Tx], the sum of one small port
+// per concern: [Applications], [Ledger] (places, including [Ledger.SetPlaces]
+// inside a step), [Referrals], [Outbox] (Enqueue and the erase calls) and
+// [AuditTrail]; a helper that needs one concern takes that port only). It decides no access and runs
 // no step: every use case (submit, change, withdraw, offers and their
 // answers, rounds, lapses, expiry, export, erasure, retention, reads) is
 // in package app, as one access decision and one atomic step. The

@@ -5,6 +5,8 @@
 // under one write lock over every repository and undoes all of it on an
 // error; app.Tx.Atomic inside a step is a savepoint. It is pure Go and
 // links no database driver; its data lives as long as the process.
+// Values are copied in and out (tagespflege's aggregates through their
+// Rehydrate constructors), so a caller never shares a slice with the store.
 //
 // # Error contract
 //

@@ -81,13 +81,17 @@ func (v regView) Applications(ctx context.Context, q registration.Query) (out []
 
 func (v regView) SetPlaces(ctx context.Context, places ...registration.Places) error {
 	return v.s.write(ctx, func(t *tx) error {
-		for _, p := range places {
-			old := t.d.reg.places[p.PlaceKey]
-			p.Taken = old.Taken
-			setKey(t, t.d.reg.places, p.PlaceKey, p)
-		}
+		t.setPlaces(places)
 		return nil
 	})
+}
+
+// setPlaces sets the capacity of places in t and keeps what is taken.
+func (t *tx) setPlaces(places []registration.Places) {
+	for _, p := range places {
+		p.Taken = t.d.reg.places[p.PlaceKey].Taken
+		setKey(t, t.d.reg.places, p.PlaceKey, p)
+	}
 }
 
 func (v regView) Places(ctx context.Context, year string) (out []registration.Places, err error) {
@@ -342,6 +346,16 @@ func (x regTx) NextSequence(ctx context.Context, name string) (int64, error) {
 	n := x.t.d.reg.seq[name] + 1
 	setKey(x.t, x.t.d.reg.seq, name, n)
 	return n, nil
+}
+
+// SetPlaces sets the capacity of places within the step and keeps what is
+// taken.
+func (x regTx) SetPlaces(ctx context.Context, places ...registration.Places) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	x.t.setPlaces(places)
+	return nil
 }
 
 func (x regTx) TakePlace(ctx context.Context, k registration.PlaceKey) error {

@@ -72,8 +72,12 @@
 // minderDoc, groupDoc, editsDoc) with its own JSON field names; the adapter
 // converts domain values to documents field by field and back through the
 // domain's rehydration constructors (registration.Rehydrate,
-// tagespflege.RehydrateReferral, AtVersion), never through the domain
-// types' own JSON. Renaming a domain JSON tag therefore changes nothing in
+// tagespflege.RehydrateReferral, RehydrateMinder, RehydrateGroup,
+// AtVersion), never through the domain types' own JSON. A minder's and a
+// group's placements, timestamps and version and a referral's minder,
+// start and close reason are the aggregates' unexported lifecycle; the
+// documents keep them under the field names they always had, so documents
+// written before the lifecycle was unexported read unchanged. Renaming a domain JSON tag therefore changes nothing in
 // the database. The field names are those the first schema stored, so
 // existing databases read unchanged; golden files in testdata pin each
 // document, and a test fails when a domain type gains a field its document

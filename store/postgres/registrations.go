@@ -55,15 +55,18 @@ func (v regView) SetPlaces(ctx context.Context, places ...registration.Places) e
 	if len(places) == 0 {
 		return nil
 	}
-	return v.s.atomic(ctx, func(tx pgx.Tx) error {
-		b := &pgx.Batch{}
-		for _, p := range places {
-			b.Queue(`INSERT INTO places (kita_id, year, band, capacity, taken) VALUES ($1, $2, $3, $4, 0)
+	return v.s.atomic(ctx, func(tx pgx.Tx) error { return setPlaces(ctx, tx, places) })
+}
+
+// setPlaces upserts the capacity of places in tx and keeps what is taken.
+func setPlaces(ctx context.Context, tx pgx.Tx, places []registration.Places) error {
+	b := &pgx.Batch{}
+	for _, p := range places {
+		b.Queue(`INSERT INTO places (kita_id, year, band, capacity, taken) VALUES ($1, $2, $3, $4, 0)
 ON CONFLICT (kita_id, year, band) DO UPDATE SET capacity = excluded.capacity`,
-				p.KitaID, p.Year, int(p.Band), p.Capacity)
-		}
-		return wrap(ctx, "set places", tx.SendBatch(ctx, b).Close())
-	})
+			p.KitaID, p.Year, int(p.Band), p.Capacity)
+	}
+	return wrap(ctx, "set places", tx.SendBatch(ctx, b).Close())
 }
 
 func (v regView) Places(ctx context.Context, year string) ([]registration.Places, error) {
@@ -246,6 +249,18 @@ ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value`, na
 		return 0, wrap(ctx, "next sequence", err)
 	}
 	return n, nil
+}
+
+// SetPlaces sets the capacity of places within the step and keeps what is
+// taken; the rows stay locked until the step ends.
+func (x regTx) SetPlaces(ctx context.Context, places ...registration.Places) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if len(places) == 0 {
+		return nil
+	}
+	return setPlaces(ctx, x.tx, places)
 }
 
 // TakePlace lets the database decide: the row lock of the conditional

@@ -166,6 +166,7 @@ func RunRegistrations(t *testing.T, newStores Factory) {
 	t.Run("of fifty steps taking the last place of a Kita exactly one wins", func(t *testing.T) { testRegOfFiftyStepsTakingTheLastPlaceOf(t, newStores) })
 	t.Run("places are taken up to capacity and released down to zero", func(t *testing.T) { testRegPlacesAreTakenUpToCapacityAndReleased(t, newStores) })
 	t.Run("places are listed by Kita and band and SetPlaces keeps what is taken", func(t *testing.T) { testRegPlacesAreListedByKitaAndBandAnd(t, newStores) })
+	t.Run("places set inside a step are taken in it, kept with it and undone with it", func(t *testing.T) { testRegPlacesSetInsideAStep(t, newStores) })
 	t.Run("audit entries are listed by instant then sequence, with filters and pages", func(t *testing.T) { testRegAuditEntriesAreListedByInstantThenSequence(t, newStores) })
 	t.Run("a family's messages are listed oldest first", func(t *testing.T) { testRegAFamilyMessagesAreListedOldestFirst(t, newStores) })
 	t.Run("erasing a family's messages removes exactly those, sent or not", func(t *testing.T) { testRegErasingAFamilyMessagesRemovesExactlyThose(t, newStores) })
@@ -700,6 +701,52 @@ func testRegPlacesAreTakenUpToCapacityAndReleased(t *testing.T, newStores Factor
 	if len(places) != 1 || places[0].Taken != 0 {
 		t.Errorf("after a failed step: got %+v, want 0 taken", places)
 	}
+}
+
+// testRegPlacesSetInsideAStep checks the ledger's SetPlaces inside an
+// atomic step: the step can take a place it has just set, what is taken
+// stays taken, and a failed step leaves the places as they were.
+func testRegPlacesSetInsideAStep(t *testing.T, newStores Factory) {
+	ctx := context.Background()
+	s := newStores(t).Registrations
+	k, k2 := regKey("k1", kita.Under3), regKey("k2", kita.From3)
+	regOK(t, "set and take in one step", s.Atomic(ctx, func(tx registration.Tx) error {
+		if err := tx.SetPlaces(ctx, registration.Places{PlaceKey: k, Capacity: 1}); err != nil {
+			return err
+		}
+		return tx.TakePlace(ctx, k)
+	}))
+	regOK(t, "set again in a step", s.Atomic(ctx, func(tx registration.Tx) error {
+		if err := tx.SetPlaces(ctx, registration.Places{PlaceKey: k, Capacity: 3, Taken: 0}); err != nil {
+			return err
+		}
+		return tx.TakePlace(ctx, k)
+	}))
+	boom := errors.New("boom")
+	err := s.Atomic(ctx, func(tx registration.Tx) error {
+		if err := tx.SetPlaces(ctx, registration.Places{PlaceKey: k, Capacity: 9}, registration.Places{PlaceKey: k2, Capacity: 2}); err != nil {
+			return err
+		}
+		if err := tx.TakePlace(ctx, k2); err != nil {
+			return err
+		}
+		return boom
+	})
+	regIs(t, "failed step", err, boom)
+	got, err := s.Places(ctx, regYear)
+	regOK(t, "Places", err)
+	want := []registration.Places{{PlaceKey: k, Capacity: 3, Taken: 2}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Places:\n got %+v\nwant %+v", got, want)
+	}
+	done, cancel := context.WithCancel(ctx)
+	regOK(t, "a step", s.Atomic(ctx, func(tx registration.Tx) error {
+		cancel()
+		if err := tx.SetPlaces(done, registration.Places{PlaceKey: k2, Capacity: 1}); !errors.Is(err, context.Canceled) {
+			t.Errorf("SetPlaces with a done context: got %v, want context.Canceled", err)
+		}
+		return nil
+	}))
 }
 
 // testRegPlacesAreListedByKitaAndBandAnd checks that places are listed by Kita and band and SetPlaces keeps what is taken.

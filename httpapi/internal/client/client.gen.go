@@ -323,6 +323,46 @@ type MarkReferralContactedRequest struct {
 	Note *string `json:"note,omitempty"`
 }
 
+// Minder defines model for Minder.
+type Minder struct {
+	Address GeoAddress          `json:"address"`
+	Ages    TagespflegeAgeRange `json:"ages"`
+
+	// Capacity How many children the licence allows at once (1 to 5).
+	Capacity  int64              `json:"capacity"`
+	Contact   TagespflegeContact `json:"contact"`
+	CreatedAt *time.Time         `json:"created_at,omitempty"`
+
+	// District The Stadtbezirk the minder works in.
+	District string `json:"district"`
+
+	// ExtendedContracts The Jugendamt allowed up to 10 contracts a week.
+	ExtendedContracts *bool `json:"extended_contracts,omitempty"`
+
+	// GroupId The Großtagespflege the minder belongs to.
+	GroupId *string `json:"group_id,omitempty"`
+
+	// Hours Weekly care hours the minder offers per child.
+	Hours *[]int64 `json:"hours"`
+
+	// Id The minder's id (generated when empty).
+	Id      string             `json:"id"`
+	Licence TagespflegeLicence `json:"licence"`
+
+	// MaxContracts Care contracts a week the licence allows (up to 8, or 10 when extended).
+	MaxContracts int64 `json:"max_contracts"`
+
+	// Name The minder's name as the Fachberatung shows it.
+	Name string `json:"name"`
+
+	// Placements The children placed with the minder (read-only).
+	Placements *[]TagespflegePlacement `json:"placements,omitempty"`
+	UpdatedAt  *time.Time              `json:"updated_at,omitempty"`
+
+	// Version Counts the stored writes (read-only).
+	Version *int64 `json:"version,omitempty"`
+}
+
 // NotifyMessage defines model for NotifyMessage.
 type NotifyMessage struct {
 	Attempts     int64     `json:"attempts"`
@@ -600,26 +640,6 @@ type TagespflegeLicence struct {
 	ValidTo   string `json:"valid_to"`
 }
 
-// TagespflegeMinder defines model for TagespflegeMinder.
-type TagespflegeMinder struct {
-	Address           GeoAddress              `json:"address"`
-	Ages              TagespflegeAgeRange     `json:"ages"`
-	Capacity          int64                   `json:"capacity"`
-	Contact           TagespflegeContact      `json:"contact"`
-	CreatedAt         time.Time               `json:"created_at"`
-	District          string                  `json:"district"`
-	ExtendedContracts *bool                   `json:"extended_contracts,omitempty"`
-	GroupId           *string                 `json:"group_id,omitempty"`
-	Hours             *[]int64                `json:"hours"`
-	Id                string                  `json:"id"`
-	Licence           TagespflegeLicence      `json:"licence"`
-	MaxContracts      int64                   `json:"max_contracts"`
-	Name              string                  `json:"name"`
-	Placements        *[]TagespflegePlacement `json:"placements,omitempty"`
-	UpdatedAt         time.Time               `json:"updated_at"`
-	Version           int64                   `json:"version"`
-}
-
 // TagespflegePlacement defines model for TagespflegePlacement.
 type TagespflegePlacement struct {
 	ReferralId string `json:"referral_id"`
@@ -771,7 +791,7 @@ type ContractPDFJSONRequestBody = ContractInputBody
 type OfferPlaceJSONRequestBody = OfferPlaceRequest
 
 // AddMinderJSONRequestBody defines body for AddMinder for application/json ContentType.
-type AddMinderJSONRequestBody = TagespflegeMinder
+type AddMinderJSONRequestBody = Minder
 
 // SubmitAtCounterJSONRequestBody defines body for SubmitAtCounter for application/json ContentType.
 type SubmitAtCounterJSONRequestBody = RegistrationInput
@@ -5458,7 +5478,7 @@ type ListMindersResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *[]TagespflegeMinder
+	JSON200 *[]Minder
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Problem
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
@@ -5476,7 +5496,7 @@ type ListMindersResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListMindersResponse) GetJSON200() *[]TagespflegeMinder {
+func (r ListMindersResponse) GetJSON200() *[]Minder {
 	return r.JSON200
 }
 
@@ -5548,7 +5568,7 @@ type AddMinderResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *TagespflegeMinder
+	JSON201 *Minder
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Problem
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
@@ -5568,7 +5588,7 @@ type AddMinderResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r AddMinderResponse) GetJSON201() *TagespflegeMinder {
+func (r AddMinderResponse) GetJSON201() *Minder {
 	return r.JSON201
 }
 
@@ -9425,7 +9445,7 @@ func ParseListMindersResponse(rsp *http.Response) (*ListMindersResponse, error) 
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest []TagespflegeMinder
+		var dest []Minder
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -9500,7 +9520,7 @@ func ParseAddMinderResponse(rsp *http.Response) (*AddMinderResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest TagespflegeMinder
+		var dest Minder
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
