@@ -11,12 +11,80 @@ import (
 
 // outboxData is the outbox part of the store: every message by id.
 // notify.Message holds only values, so a struct copy is a deep copy.
+//
+// byFamily and bySubject index the messages of a family and of a subject,
+// and pending holds the ids of the messages not yet sent or failed, so
+// that reading a family's messages or claiming the due ones does not scan
+// every message of the year. Every change goes through putMessage and
+// dropMessage, which keep the indexes and their undo.
 type outboxData struct {
-	msgs map[string]notify.Message
+	msgs      map[string]notify.Message
+	byFamily  map[string]map[string]struct{}
+	bySubject map[string]map[string]struct{}
+	pending   map[string]struct{}
 }
 
 func newOutboxData() outboxData {
-	return outboxData{msgs: map[string]notify.Message{}}
+	return outboxData{
+		msgs:      map[string]notify.Message{},
+		byFamily:  map[string]map[string]struct{}{},
+		bySubject: map[string]map[string]struct{}{},
+		pending:   map[string]struct{}{},
+	}
+}
+
+// putMessage stores m within the atomic step t and updates the indexes.
+func (t *tx) putMessage(m notify.Message) {
+	o := &t.d.outbox
+	old, had := o.msgs[m.ID]
+	setKey(t, o.msgs, m.ID, m)
+	if !had || old.FamilyID != m.FamilyID {
+		if had && old.FamilyID != "" {
+			index(t, o.byFamily, old.FamilyID, m.ID, false)
+		}
+		if m.FamilyID != "" {
+			index(t, o.byFamily, m.FamilyID, m.ID, true)
+		}
+	}
+	if !had || old.Subject != m.Subject {
+		if had {
+			index(t, o.bySubject, old.Subject, m.ID, false)
+		}
+		index(t, o.bySubject, m.Subject, m.ID, true)
+	}
+	switch wasPending := had && old.Status == notify.Pending; {
+	case m.Status == notify.Pending && !wasPending:
+		setKey(t, o.pending, m.ID, struct{}{})
+	case m.Status != notify.Pending && wasPending:
+		deleteKey(t, o.pending, m.ID)
+	}
+}
+
+// dropMessage deletes the message id within the atomic step t and
+// updates the indexes.
+func (t *tx) dropMessage(id string) {
+	o := &t.d.outbox
+	old, had := o.msgs[id]
+	if !had {
+		return
+	}
+	deleteKey(t, o.msgs, id)
+	if old.FamilyID != "" {
+		index(t, o.byFamily, old.FamilyID, id, false)
+	}
+	index(t, o.bySubject, old.Subject, id, false)
+	deleteKey(t, o.pending, id)
+}
+
+// messagesIn returns copies of the messages whose ids set holds, oldest
+// first.
+func (o *outboxData) messagesIn(set map[string]struct{}) []notify.Message {
+	out := make([]notify.Message, 0, len(set))
+	for id := range set {
+		out = append(out, o.msgs[id])
+	}
+	slices.SortFunc(out, byAge)
+	return out
 }
 
 // enqueue stores copies of msgs within the atomic step t. Each message must
@@ -31,7 +99,7 @@ func (t *tx) enqueue(msgs ...notify.Message) error {
 		if _, ok := t.d.outbox.msgs[m.ID]; ok {
 			return notify.ErrExists
 		}
-		setKey(t, t.d.outbox.msgs, m.ID, m)
+		t.putMessage(m)
 	}
 	return nil
 }
@@ -61,7 +129,8 @@ func (o outbox) Claim(ctx context.Context, token string, now time.Time, lease ti
 			return nil
 		}
 		var due []notify.Message
-		for _, m := range t.d.outbox.msgs {
+		for id := range t.d.outbox.pending {
+			m := t.d.outbox.msgs[id]
 			if m.Status == notify.Pending && !m.NextAttempt.After(now) && !m.ClaimedUntil.After(now) {
 				due = append(due, m)
 			}
@@ -73,7 +142,7 @@ func (o outbox) Claim(ctx context.Context, token string, now time.Time, lease ti
 		for _, m := range due {
 			m.ClaimedUntil = now.Add(lease)
 			m.ClaimToken = token
-			setKey(t, t.d.outbox.msgs, m.ID, m)
+			t.putMessage(m)
 			out = append(out, m)
 		}
 		return nil
@@ -106,7 +175,7 @@ func (o outbox) Complete(ctx context.Context, token string, m notify.Message) er
 		cur.LastError = m.LastError
 		cur.ClaimedUntil = time.Time{}
 		cur.ClaimToken = ""
-		setKey(t, t.d.outbox.msgs, cur.ID, cur)
+		t.putMessage(cur)
 		return nil
 	})
 }
@@ -129,17 +198,12 @@ func (o outbox) Message(ctx context.Context, id string) (notify.Message, error) 
 func (o outbox) Messages(ctx context.Context, subjectID string) ([]notify.Message, error) {
 	var out []notify.Message
 	err := o.s.read(ctx, func(d *data) error {
-		for _, m := range d.outbox.msgs {
-			if m.Subject == subjectID {
-				out = append(out, m)
-			}
-		}
+		out = d.outbox.messagesIn(d.outbox.bySubject[subjectID])
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	slices.SortFunc(out, byAge)
 	return out, nil
 }
 
