@@ -2,6 +2,7 @@ package memory
 
 import (
 	"cmp"
+	"container/heap"
 	"context"
 	"slices"
 	"time"
@@ -128,17 +129,7 @@ func (o outbox) Claim(ctx context.Context, token string, now time.Time, lease ti
 		if limit <= 0 {
 			return nil
 		}
-		var due []notify.Message
-		for id := range t.d.outbox.pending {
-			m := t.d.outbox.msgs[id]
-			if m.Status == notify.Pending && !m.NextAttempt.After(now) && !m.ClaimedUntil.After(now) {
-				due = append(due, m)
-			}
-		}
-		slices.SortFunc(due, byAge)
-		if len(due) > limit {
-			due = due[:limit]
-		}
+		due := oldestDue(&t.d.outbox, now, limit)
 		for _, m := range due {
 			m.ClaimedUntil = now.Add(lease)
 			m.ClaimToken = token
@@ -205,6 +196,58 @@ func (o outbox) Messages(ctx context.Context, subjectID string) ([]notify.Messag
 		return nil, err
 	}
 	return out, nil
+}
+
+// oldestDue returns the due messages of o, at most limit, oldest first
+// (by CreatedAt, then ID). It keeps the limit oldest in a max-heap while it
+// scans the pending messages, so that a claim costs the number of pending
+// messages, not their sort.
+func oldestDue(o *outboxData, now time.Time, limit int) []notify.Message {
+	h := make(ageHeap, 0, min(limit, len(o.pending)))
+	for id := range o.pending {
+		m := o.msgs[id]
+		if m.Status != notify.Pending || m.NextAttempt.After(now) || m.ClaimedUntil.After(now) {
+			continue
+		}
+		r := ageRef{at: m.CreatedAt, id: m.ID}
+		switch {
+		case len(h) < limit:
+			heap.Push(&h, r)
+		case r.before(h[0]):
+			h[0] = r
+			heap.Fix(&h, 0)
+		}
+	}
+	slices.SortFunc(h, func(a, b ageRef) int { return cmp.Or(a.at.Compare(b.at), cmp.Compare(a.id, b.id)) })
+	out := make([]notify.Message, len(h))
+	for i, r := range h {
+		out[i] = o.msgs[r.id]
+	}
+	return out
+}
+
+// ageRef is a message's place in the order of claims.
+type ageRef struct {
+	at time.Time
+	id string
+}
+
+func (a ageRef) before(b ageRef) bool {
+	return cmp.Or(a.at.Compare(b.at), cmp.Compare(a.id, b.id)) < 0
+}
+
+// ageHeap is a max-heap of ageRefs: the youngest on top.
+type ageHeap []ageRef
+
+func (h ageHeap) Len() int           { return len(h) }
+func (h ageHeap) Less(i, j int) bool { return h[j].before(h[i]) }
+func (h ageHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *ageHeap) Push(x any)        { *h = append(*h, x.(ageRef)) }
+func (h *ageHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }
 
 func byAge(a, b notify.Message) int {
