@@ -14,7 +14,7 @@ import (
 // notify.Message holds only values, so a struct copy is a deep copy.
 //
 // byFamily and bySubject index the messages of a family and of a subject,
-// and pending holds the ids of the messages not yet sent or failed, so
+// and pending holds the claim times of the messages still pending, so
 // that reading a family's messages or claiming the due ones does not scan
 // every message of the year. Every change goes through putMessage and
 // dropMessage, which keep the indexes and their undo.
@@ -22,7 +22,12 @@ type outboxData struct {
 	msgs      map[string]notify.Message
 	byFamily  map[string]map[string]struct{}
 	bySubject map[string]map[string]struct{}
-	pending   map[string]struct{}
+	pending   map[string]claimTimes
+}
+
+// claimTimes are what a claim needs to know of a pending message.
+type claimTimes struct {
+	created, next, claimedUntil time.Time
 }
 
 func newOutboxData() outboxData {
@@ -30,7 +35,7 @@ func newOutboxData() outboxData {
 		msgs:      map[string]notify.Message{},
 		byFamily:  map[string]map[string]struct{}{},
 		bySubject: map[string]map[string]struct{}{},
-		pending:   map[string]struct{}{},
+		pending:   map[string]claimTimes{},
 	}
 }
 
@@ -53,10 +58,9 @@ func (t *tx) putMessage(m notify.Message) {
 		}
 		index(t, o.bySubject, m.Subject, m.ID, true)
 	}
-	switch wasPending := had && old.Status == notify.Pending; {
-	case m.Status == notify.Pending && !wasPending:
-		setKey(t, o.pending, m.ID, struct{}{})
-	case m.Status != notify.Pending && wasPending:
+	if m.Status == notify.Pending {
+		setKey(t, o.pending, m.ID, claimTimes{created: m.CreatedAt, next: m.NextAttempt, claimedUntil: m.ClaimedUntil})
+	} else {
 		deleteKey(t, o.pending, m.ID)
 	}
 }
@@ -204,12 +208,11 @@ func (o outbox) Messages(ctx context.Context, subjectID string) ([]notify.Messag
 // messages, not their sort.
 func oldestDue(o *outboxData, now time.Time, limit int) []notify.Message {
 	h := make(ageHeap, 0, min(limit, len(o.pending)))
-	for id := range o.pending {
-		m := o.msgs[id]
-		if m.Status != notify.Pending || m.NextAttempt.After(now) || m.ClaimedUntil.After(now) {
+	for id, c := range o.pending {
+		if c.next.After(now) || c.claimedUntil.After(now) {
 			continue
 		}
-		r := ageRef{at: m.CreatedAt, id: m.ID}
+		r := ageRef{at: c.created, id: id}
 		switch {
 		case len(h) < limit:
 			heap.Push(&h, r)
