@@ -106,6 +106,14 @@ func (r *Registrations) SubmitAtCounter(ctx context.Context, actor access.Actor,
 	err = r.app.store.Atomic(ctx, func(step Tx) error {
 		tx := step.Applications()
 		a := draft.Application // the step only sets the reference; fn may run again
+		// The review check reads before the reference is drawn: the
+		// sequence's counter stays taken until the step ends, and the
+		// fewer statements run after it, the more submissions a database
+		// takes at once.
+		review, err := crossFamilyMatch(ctx, tx, a)
+		if err != nil {
+			return err
+		}
 		seq, err := tx.NextSequence(ctx, r.svc.SequenceName(draft.Year))
 		if err != nil {
 			return err
@@ -130,8 +138,12 @@ func (r *Registrations) SubmitAtCounter(ctx context.Context, actor access.Actor,
 		if err := tx.AppendAudit(ctx, registration.AuditEntry{At: now, Actor: who, Action: registration.AuditSubmit, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: "voranmeldung"}); err != nil {
 			return err
 		}
-		if err := flagCrossFamily(ctx, tx, a, now); err != nil {
-			return err
+		if review {
+			// The entry names no family, so no family's export holds it.
+			err := tx.AppendAudit(ctx, registration.AuditEntry{At: now, Actor: "system:registration", Action: registration.AuditReview, ApplicationID: a.ID, Reason: registration.ReasonCrossFamilyMatch})
+			if err != nil {
+				return err
+			}
 		}
 		stored = a
 		return nil
@@ -164,24 +176,19 @@ func (r *Registrations) replay(ctx context.Context, familyID, key string) (regis
 	return registration.Receipt{}, false, err
 }
 
-// flagCrossFamily records, for the Jugendamt to review, that another
-// family holds an active application with the same child key for the same
-// Kita year. The match is never acted on and never shown to either family:
-// the audit entry names no family, so no family's export holds it.
-func flagCrossFamily(ctx context.Context, tx registration.Tx, a registration.Application, now time.Time) error {
+// crossFamilyMatch reports whether another family holds an active
+// application with the same child key for the same Kita year as a: a
+// match the Jugendamt reviews (an audit entry), never acted on and never
+// shown to either family.
+func crossFamilyMatch(ctx context.Context, tx registration.Tx, a registration.Application) (bool, error) {
 	if a.ChildKey == "" {
-		return nil
+		return false, nil
 	}
 	same, err := tx.Applications(ctx, registration.Query{ChildKey: a.ChildKey, Year: a.Year})
 	if err != nil {
-		return err
+		return false, err
 	}
-	for _, o := range same {
-		if a.IsCrossFamilyMatch(o) {
-			return tx.AppendAudit(ctx, registration.AuditEntry{At: now, Actor: "system:registration", Action: registration.AuditReview, ApplicationID: a.ID, Reason: registration.ReasonCrossFamilyMatch})
-		}
-	}
-	return nil
+	return slices.ContainsFunc(same, a.IsCrossFamilyMatch), nil
 }
 
 // Get returns an application as the actor may see it (audited). An
