@@ -119,29 +119,17 @@ func (r *Registrations) SubmitAtCounter(ctx context.Context, actor access.Actor,
 			return err
 		}
 		a.Reference = r.svc.Reference(draft.Year, seq)
-		if err := tx.Insert(ctx, a); err != nil {
-			return err
+		audit := []registration.AuditEntry{{At: now, Actor: who, Action: registration.AuditSubmit, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: "voranmeldung"}}
+		if review {
+			// The entry names no family, so no family's export holds it.
+			audit = append(audit, registration.AuditEntry{At: now, Actor: "system:registration", Action: registration.AuditReview, ApplicationID: a.ID, Reason: registration.ReasonCrossFamilyMatch})
 		}
-		msgs, err := r.svc.SubmissionMessages(a, draft.Kitas, now)
-		if err != nil {
+		if err := writeSubmission(ctx, tx, a, func() ([]notify.Message, error) { return r.svc.SubmissionMessages(a, draft.Kitas, now) }, audit); err != nil {
 			return err
 		}
 		if a.TP != nil {
 			ref := tagespflege.NewReferral(a.TP.ReferralID, a.ID, a.FamilyID, a.Reference, a.TP.District, now)
 			if err := tx.CreateReferral(ctx, ref); err != nil {
-				return err
-			}
-		}
-		if err := tx.Enqueue(ctx, msgs...); err != nil {
-			return err
-		}
-		if err := tx.AppendAudit(ctx, registration.AuditEntry{At: now, Actor: who, Action: registration.AuditSubmit, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: "voranmeldung"}); err != nil {
-			return err
-		}
-		if review {
-			// The entry names no family, so no family's export holds it.
-			err := tx.AppendAudit(ctx, registration.AuditEntry{At: now, Actor: "system:registration", Action: registration.AuditReview, ApplicationID: a.ID, Reason: registration.ReasonCrossFamilyMatch})
-			if err != nil {
 				return err
 			}
 		}
@@ -158,6 +146,36 @@ func (r *Registrations) SubmitAtCounter(ctx context.Context, actor access.Actor,
 		return registration.Receipt{}, err
 	}
 	return registration.Receipt{Application: stored.AtVersion(1)}, nil
+}
+
+// writeSubmission stores a new application, the messages render makes
+// for it and the audit entries: in one call where the step offers
+// [registration.SubmissionWriter], else with Insert, Enqueue and
+// AppendAudit (rendering only once the application is in).
+func writeSubmission(ctx context.Context, tx registration.Tx, a registration.Application, render func() ([]notify.Message, error), audit []registration.AuditEntry) error {
+	if sw, ok := tx.(registration.SubmissionWriter); ok {
+		msgs, err := render()
+		if err != nil {
+			return err
+		}
+		return sw.InsertSubmission(ctx, a, msgs, audit)
+	}
+	if err := tx.Insert(ctx, a); err != nil {
+		return err
+	}
+	msgs, err := render()
+	if err != nil {
+		return err
+	}
+	if err := tx.Enqueue(ctx, msgs...); err != nil {
+		return err
+	}
+	for _, e := range audit {
+		if err := tx.AppendAudit(ctx, e); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // replay returns the receipt of an earlier submission with the family's
