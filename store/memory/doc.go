@@ -5,6 +5,10 @@
 // under one write lock over every repository and undoes all of it on an
 // error; app.Tx.Atomic inside a step is a savepoint. It is pure Go and
 // links no database driver; its data lives as long as the process.
+// Indexes (applications by child and by family, messages by family and by
+// subject, pending messages with their claim times) keep the reads of a
+// submission, a family's messages, an erasure and a claim independent of
+// the size of the year; every change to them is undone with the step.
 //
 // # Error contract
 //
