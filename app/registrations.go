@@ -108,11 +108,14 @@ func (r *Registrations) SubmitAtCounter(ctx context.Context, actor access.Actor,
 	err = r.app.store.Atomic(ctx, func(step Tx) error {
 		tx := step.Applications()
 		a := draft.Application // the step only sets the reference; fn may run again
-		seq, err := tx.NextSequence(ctx, r.svc.SequenceName(draft.Year))
+		// The review check reads before the reference is drawn: the
+		// sequence's counter stays taken until the step ends, and the
+		// fewer statements run after it, the more submissions a database
+		// takes at once.
+		review, err := crossFamilyMatch(ctx, tx, a)
 		if err != nil {
 			return err
 		}
-		a.Reference = r.svc.Reference(draft.Year, seq)
 		family, err := tx.Applications(ctx, registration.Query{FamilyID: a.FamilyID, Year: a.Year})
 		if err != nil {
 			return err
@@ -120,11 +123,17 @@ func (r *Registrations) SubmitAtCounter(ctx context.Context, actor access.Actor,
 		if err := registration.CheckTogether(a, family); err != nil {
 			return err
 		}
-		if err := tx.Insert(ctx, a); err != nil {
+		seq, err := tx.NextSequence(ctx, r.svc.SequenceName(draft.Year))
+		if err != nil {
 			return err
 		}
-		msgs, err := r.svc.SubmissionMessages(a, draft.Kitas, now)
-		if err != nil {
+		a.Reference = r.svc.Reference(draft.Year, seq)
+		audit := []registration.AuditEntry{{At: now, Actor: who, Action: registration.AuditSubmit, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: "voranmeldung"}}
+		if review {
+			// The entry names no family, so no family's export holds it.
+			audit = append(audit, registration.AuditEntry{At: now, Actor: "system:registration", Action: registration.AuditReview, ApplicationID: a.ID, Reason: registration.ReasonCrossFamilyMatch})
+		}
+		if err := writeSubmission(ctx, tx, a, func() ([]notify.Message, error) { return r.svc.SubmissionMessages(a, draft.Kitas, now) }, audit); err != nil {
 			return err
 		}
 		if a.TP != nil {
@@ -132,15 +141,6 @@ func (r *Registrations) SubmitAtCounter(ctx context.Context, actor access.Actor,
 			if err := tx.CreateReferral(ctx, ref); err != nil {
 				return err
 			}
-		}
-		if err := tx.Enqueue(ctx, msgs...); err != nil {
-			return err
-		}
-		if err := tx.AppendAudit(ctx, registration.AuditEntry{At: now, Actor: who, Action: registration.AuditSubmit, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: "voranmeldung"}); err != nil {
-			return err
-		}
-		if err := flagCrossFamily(ctx, tx, a, now); err != nil {
-			return err
 		}
 		stored = a
 		return nil
@@ -155,6 +155,36 @@ func (r *Registrations) SubmitAtCounter(ctx context.Context, actor access.Actor,
 		return registration.Receipt{}, err
 	}
 	return registration.Receipt{Application: stored.AtVersion(1)}, nil
+}
+
+// writeSubmission stores a new application, the messages render makes
+// for it and the audit entries: in one call where the step offers
+// [registration.SubmissionWriter], else with Insert, Enqueue and
+// AppendAudit (rendering only once the application is in).
+func writeSubmission(ctx context.Context, tx registration.Tx, a registration.Application, render func() ([]notify.Message, error), audit []registration.AuditEntry) error {
+	if sw, ok := tx.(registration.SubmissionWriter); ok {
+		msgs, err := render()
+		if err != nil {
+			return err
+		}
+		return sw.InsertSubmission(ctx, a, msgs, audit)
+	}
+	if err := tx.Insert(ctx, a); err != nil {
+		return err
+	}
+	msgs, err := render()
+	if err != nil {
+		return err
+	}
+	if err := tx.Enqueue(ctx, msgs...); err != nil {
+		return err
+	}
+	for _, e := range audit {
+		if err := tx.AppendAudit(ctx, e); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // replay returns the receipt of an earlier submission with the family's
@@ -173,24 +203,19 @@ func (r *Registrations) replay(ctx context.Context, familyID, key string) (regis
 	return registration.Receipt{}, false, err
 }
 
-// flagCrossFamily records, for the Jugendamt to review, that another
-// family holds an active application with the same child key for the same
-// Kita year. The match is never acted on and never shown to either family:
-// the audit entry names no family, so no family's export holds it.
-func flagCrossFamily(ctx context.Context, tx registration.Tx, a registration.Application, now time.Time) error {
+// crossFamilyMatch reports whether another family holds an active
+// application with the same child key for the same Kita year as a: a
+// match the Jugendamt reviews (an audit entry), never acted on and never
+// shown to either family.
+func crossFamilyMatch(ctx context.Context, tx registration.Tx, a registration.Application) (bool, error) {
 	if a.ChildKey == "" {
-		return nil
+		return false, nil
 	}
 	same, err := tx.Applications(ctx, registration.Query{ChildKey: a.ChildKey, Year: a.Year})
 	if err != nil {
-		return err
+		return false, err
 	}
-	for _, o := range same {
-		if a.IsCrossFamilyMatch(o) {
-			return tx.AppendAudit(ctx, registration.AuditEntry{At: now, Actor: "system:registration", Action: registration.AuditReview, ApplicationID: a.ID, Reason: registration.ReasonCrossFamilyMatch})
-		}
-	}
-	return nil
+	return slices.ContainsFunc(same, a.IsCrossFamilyMatch), nil
 }
 
 // Get returns an application as the actor may see it (audited). An

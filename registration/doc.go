@@ -62,7 +62,9 @@
 // keys a child on [NameKey] (case-folded NFKC with the Unicode TR 39
 // confusable skeleton) and the birth date ([ChildKey]), so that invisible
 // characters, a Cyrillic "а" or fullwidth letters do not make a second
-// child, while "Müller" and "Muller" stay two names. [Normalize] and
+// child, while "Müller" and "Muller" stay two names (a name of Latin
+// letters is keyed from per-letter parts, tested to equal the whole way).
+// [Normalize] and
 // [Checker.Draft] never write into the caller's Input.
 //
 // The lifecycle of an [Application] (status, offer, history, version) is

@@ -3,6 +3,7 @@ package memory
 import (
 	"cmp"
 	"context"
+	"maps"
 	"slices"
 
 	"github.com/kitaportal/kitaportal/notify"
@@ -430,15 +431,10 @@ func (v regView) Audit(ctx context.Context, q registration.AuditQuery) (out []re
 
 func (v regView) FamilyMessages(ctx context.Context, familyID string) (out []notify.Message, err error) {
 	err = v.s.read(ctx, func(d *data) error {
-		for _, m := range d.outbox.msgs {
-			if m.FamilyID == familyID && familyID != "" {
-				out = append(out, m)
-			}
+		if familyID != "" {
+			out = d.outbox.messagesIn(d.outbox.byFamily[familyID])
 		}
 		return nil
-	})
-	slices.SortFunc(out, func(a, b notify.Message) int {
-		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
 	})
 	return out, err
 }
@@ -458,14 +454,14 @@ func (x regTx) EraseFamilyMessages(ctx context.Context, familyID string) (int, e
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	n := 0
-	for id, m := range x.t.d.outbox.msgs {
-		if familyID != "" && m.FamilyID == familyID {
-			deleteKey(x.t, x.t.d.outbox.msgs, id)
-			n++
-		}
+	if familyID == "" {
+		return 0, nil
 	}
-	return n, nil
+	ids := slices.Collect(maps.Keys(x.t.d.outbox.byFamily[familyID]))
+	for _, id := range ids {
+		x.t.dropMessage(id)
+	}
+	return len(ids), nil
 }
 
 func (x regTx) EraseSubjectMessages(ctx context.Context, subjectIDs ...string) (int, error) {
@@ -473,11 +469,15 @@ func (x regTx) EraseSubjectMessages(ctx context.Context, subjectIDs ...string) (
 		return 0, err
 	}
 	n := 0
-	for id, m := range x.t.d.outbox.msgs {
-		if m.Subject != "" && slices.Contains(subjectIDs, m.Subject) {
-			deleteKey(x.t, x.t.d.outbox.msgs, id)
-			n++
+	for _, subject := range subjectIDs {
+		if subject == "" {
+			continue
 		}
+		ids := slices.Collect(maps.Keys(x.t.d.outbox.bySubject[subject]))
+		for _, id := range ids {
+			x.t.dropMessage(id)
+		}
+		n += len(ids)
 	}
 	return n, nil
 }

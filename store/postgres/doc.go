@@ -37,7 +37,10 @@
 // four times in all, so its function must have no other side effects.
 // Sequences live in a counters table and are transactional: a failed step
 // gives its numbers back, and concurrent steps drawing from the same
-// counter wait for each other until commit. Outbox claims use FOR UPDATE
+// counter wait for each other until commit; a submission therefore sends
+// its application, messages and audit entries in one batch
+// (registration.SubmissionWriter) after drawing its number, so that the
+// counter is held for as few round trips as possible. Outbox claims use FOR UPDATE
 // SKIP LOCKED, so dispatchers take disjoint batches. A batch read of
 // applications (an allocation round) locks the rows in id order until the
 // step ends, so a concurrent withdrawal waits instead of failing the round.
