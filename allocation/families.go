@@ -178,13 +178,14 @@ type familyRun struct {
 	touched []bool
 	cand    []bool
 	famSeen []bool
-	// round is the scan being repaired; withdrawn[F] is the last scan in
-	// which family F was withdrawn (-1: never). The families withdrawn
+	// round is the scan being repaired (-1 in the first pass);
+	// withdrawn[F] is the last scan in which family F was withdrawn (-1:
+	// never, or only in the first pass). The families withdrawn
 	// since the cycle began (or in the second half of the scans) move in
 	// the cycle that keeps the outcome from settling.
 	round     int
 	withdrawn []int32
-	// hash combines every applicant's placement (see placed); seen maps
+	// hash combines every applicant's placement (see place); seen maps
 	// the hash after each scan to the scan.
 	hash uint64
 	seen map[uint64]int
@@ -215,6 +216,7 @@ func (e *engine) familyDA() ([]int32, *Instability) {
 		r.withdrawn[F] = -1
 	}
 	r.seen = make(map[uint64]int)
+	r.round = -1
 	for a := e.nA - 1; a >= 0; a-- {
 		r.match[a] = -1
 		r.next[a] = e.start[a]
@@ -600,7 +602,7 @@ func (r *familyRun) familyBlocks(F int32, buf []int32) (int32, bool) {
 }
 
 // instability names the blocking families and applicants, the families
-// withdrawn since scan since (they move in the cycle), and the
+// withdrawn in scan since or later (they move in the cycle), and the
 // together-families holding places that blocking applicants want.
 func (r *familyRun) instability(singles, fams []int32, since int) *Instability {
 	e := r.e
