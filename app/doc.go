@@ -26,6 +26,10 @@
 //     (the Jugendamt names the family), Get, List, ChangeChoices, Withdraw,
 //     Offer, Accept (registration.ErrOfferLapsed after RespondBy), Decline,
 //     Contracted, Messages (what the family received, rendered),
+//     ChangeChoices, Withdraw, Accept and Decline take [IfVersion]: the
+//     version the caller read is compared inside the atomic step, so of
+//     two changes on one version exactly one wins ([ErrVersion], a
+//     conflict, for the other),
 //     RunRound (places from the catalogue inside the round; published once,
 //     in one step), LapseOffers (the daily step: lapses and reminders),
 //     ExpireYear, Export, Erase, ApplyRetention, AuditTrail, Reviews.

@@ -21,6 +21,6 @@ func Errors() []error {
 		tagespflege.ErrMinderFull, tagespflege.ErrLicence, tagespflege.ErrDistrict,
 		kita.ErrNotFound, kita.ErrStaleReport,
 		registration.ErrRoundPublished,
-		ErrNoPlaces, ErrID, ErrYear, ErrNotAccepted, ErrNoEdits, ErrEditConflict,
+		ErrNoPlaces, ErrID, ErrYear, ErrNotAccepted, ErrNoEdits, ErrEditConflict, ErrVersion,
 	}
 }

@@ -268,16 +268,18 @@ func (r *Registrations) List(ctx context.Context, actor access.Actor, q registra
 
 // ChangeChoices replaces the ranked Kitas until the allocation deadline
 // (registration.ErrDeadline after it).
-func (r *Registrations) ChangeChoices(ctx context.Context, actor access.Actor, id string, kitas []string) (registration.Application, error) {
+// With [IfVersion], the change is made only on that version (ErrVersion).
+func (r *Registrations) ChangeChoices(ctx context.Context, actor access.Actor, id string, kitas []string, opts ...ChangeOption) (registration.Application, error) {
 	return r.change(ctx, actor, id, access.ChangeApplication, nil, func(_ registration.Tx, a *registration.Application, now time.Time) error {
 		return r.svc.ChangeChoices(a, kitas, now, actor.String())
-	})
+	}, opts...)
 }
 
 // Withdraw withdraws an application at the family's request, in one step:
 // every choice is released, a held place given back, an open Tagespflege
-// referral closed, and the family told.
-func (r *Registrations) Withdraw(ctx context.Context, actor access.Actor, id string) (registration.Application, error) {
+// referral closed, and the family told. With [IfVersion], only that
+// version is withdrawn (ErrVersion).
+func (r *Registrations) Withdraw(ctx context.Context, actor access.Actor, id string, opts ...ChangeOption) (registration.Application, error) {
 	return r.change(ctx, actor, id, access.ChangeApplication, nil, func(tx registration.Tx, a *registration.Application, now time.Time) error {
 		if err := end(ctx, tx, a, registration.Withdrawn, now, actor.String(), "withdrawn_by_family"); err != nil {
 			return err
@@ -286,7 +288,7 @@ func (r *Registrations) Withdraw(ctx context.Context, actor access.Actor, id str
 			return err
 		}
 		return r.enqueue(ctx, tx, *a, notify.Withdrawal, now)
-	})
+	}, opts...)
 }
 
 // enqueue renders and queues a lifecycle message (offer, withdrawal,
@@ -305,12 +307,16 @@ func (r *Registrations) enqueue(ctx context.Context, tx registration.Tx, a regis
 // stored application; registration.Subject otherwise), apply changes it
 // with the aggregate's methods, and it is written back with the store's
 // version check and audited. An unknown id is denied like a foreign one.
+// With [IfVersion], the version read in the step must be the caller's
+// (checked after access, so that a foreign application is still denied),
+// and a write that lost a race to another change is ErrVersion too.
 func (r *Registrations) change(ctx context.Context, actor access.Actor, id string, op access.Operation,
 	subject func(registration.Application) (access.Subject, error),
-	apply func(tx registration.Tx, a *registration.Application, now time.Time) error) (registration.Application, error) {
+	apply func(tx registration.Tx, a *registration.Application, now time.Time) error, opts ...ChangeOption) (registration.Application, error) {
 	if err := ids("id", id); err != nil {
 		return registration.Application{}, err
 	}
+	want := changeOptionsOf(opts)
 	if subject == nil {
 		subject = func(a registration.Application) (access.Subject, error) { return registration.Subject(a), nil }
 	}
@@ -332,11 +338,14 @@ func (r *Registrations) change(ctx context.Context, actor access.Actor, id strin
 		if err := access.Can(actor, op, sub); err != nil {
 			return err
 		}
+		if err := want.check(a.Version()); err != nil {
+			return err
+		}
 		if err := apply(tx, &a, now); err != nil {
 			return err
 		}
 		if err := tx.Update(ctx, a); err != nil {
-			return err
+			return want.lost(err)
 		}
 		if err := tx.AppendAudit(ctx, registration.AuditEntry{At: now, Actor: actor.String(), Action: registration.AuditChange, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: a.LastReason()}); err != nil {
 			return err
@@ -391,25 +400,25 @@ func (r *Registrations) Offer(ctx context.Context, actor access.Actor, id, kitaI
 // Accept accepts the offer; every other open choice is released and an
 // open Tagespflege referral closed. After the offer's RespondBy date it
 // fails with registration.ErrOfferLapsed.
-func (r *Registrations) Accept(ctx context.Context, actor access.Actor, id string) (registration.Application, error) {
+func (r *Registrations) Accept(ctx context.Context, actor access.Actor, id string, opts ...ChangeOption) (registration.Application, error) {
 	return r.change(ctx, actor, id, access.ChangeApplication, nil, func(tx registration.Tx, a *registration.Application, now time.Time) error {
 		if err := a.Accept(r.app.Profile.Registration.Today(now), now, actor.String()); err != nil {
 			return err
 		}
 		return closeReferral(ctx, tx, *a, tagespflege.PlacedElsewhere, now, actor.String())
-	})
+	}, opts...)
 }
 
 // Decline declines the offer: the place is given back, and the
 // application waits for later rounds with its remaining choices.
-func (r *Registrations) Decline(ctx context.Context, actor access.Actor, id string) (registration.Application, error) {
+func (r *Registrations) Decline(ctx context.Context, actor access.Actor, id string, opts ...ChangeOption) (registration.Application, error) {
 	return r.change(ctx, actor, id, access.ChangeApplication, nil, func(tx registration.Tx, a *registration.Application, now time.Time) error {
 		place, err := a.Decline(now, actor.String(), "offer_declined")
 		if err != nil {
 			return err
 		}
 		return tx.ReleasePlace(ctx, place)
-	})
+	}, opts...)
 }
 
 // Contracted records the signed care contract: every other active
@@ -585,6 +594,7 @@ var Messages = problem.Catalog{
 		ErrNotAccepted.Code(): "Für diese Anmeldung ist kein Platz angenommen; ein Vertrag ist nicht möglich.",
 		"app.no_edits":        "Für diese Kita sind keine Änderungen gespeichert.",
 		"app.edit_conflict":   "Die Angaben der Kita wurden inzwischen geändert. Bitte laden Sie sie neu.",
+		CodeVersion:           "Die Anmeldung wurde inzwischen geändert. Bitte laden Sie sie neu und versuchen Sie es noch einmal.",
 	},
 	"en": {
 		CodeID:                "This id is invalid (empty, too long or with characters not allowed).",
@@ -593,6 +603,7 @@ var Messages = problem.Catalog{
 		ErrNotAccepted.Code(): "No place is accepted for this application; a contract is not possible.",
 		"app.no_edits":        "No changes are stored for this Kita.",
 		"app.edit_conflict":   "The Kita's details changed meanwhile. Please reload them.",
+		CodeVersion:           "The application changed meanwhile. Please reload it and try again.",
 	},
 }
 

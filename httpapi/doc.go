@@ -40,7 +40,10 @@
 // 400 a document that cannot be read, 422 invalid input, 401 no or bad
 // credentials, 404 a record that is absent or denied (one answer for both,
 // so a denial tells nothing), 409 conflict, exists or wrong state, 412/428
-// If-Match that does not match or is missing, 413 too large, 429 too many
+// If-Match that does not match or is missing (the version is compared
+// inside the change's atomic step, app.IfVersion: of two changes sent with
+// one ETag exactly one wins, the other is 412 with code
+// app.version_mismatch), 413 too large, 429 too many
 // requests, 503 unavailable, 500 anything else (logged with the request
 // id, answered without internals). Error strings and logs carry codes and
 // ids, never names, birth dates, addresses, e-mails or phone numbers.

@@ -308,13 +308,13 @@ func (h *Handler) registerParent() {
 		"Replace the ranked Kitas (If-Match: the ETag read)", "Applications",
 		http.StatusNotFound, http.StatusConflict, http.StatusPreconditionFailed, http.StatusPreconditionRequired, http.StatusUnprocessableEntity)),
 		func(ctx context.Context, in *choicesInput) (*applicationOut, error) {
-			return h.change(ctx, in.ID, in.IfMatch, true, func(actor access.Actor) (registration.Application, error) {
-				return h.app.Registrations.ChangeChoices(ctx, actor, in.ID, in.Body.Kitas)
+			return h.change(ctx, in.IfMatch, true, func(actor access.Actor, opts ...app.ChangeOption) (registration.Application, error) {
+				return h.app.Registrations.ChangeChoices(ctx, actor, in.ID, in.Body.Kitas, opts...)
 			})
 		})
 	for _, step := range []struct {
 		path, id, summary string
-		do                func(ctx context.Context, actor access.Actor, id string) (registration.Application, error)
+		do                func(ctx context.Context, actor access.Actor, id string, opts ...app.ChangeOption) (registration.Application, error)
 	}{
 		{"withdraw", "withdrawApplication", "Withdraw the application", h.app.Registrations.Withdraw},
 		{"accept", "acceptOffer", "Accept the offer (the other choices are released)", h.app.Registrations.Accept},
@@ -323,8 +323,8 @@ func (h *Handler) registerParent() {
 		huma.Register(h.api, secured(op(http.MethodPost, "/applications/{id}/"+step.path, step.id, step.summary, "Applications",
 			http.StatusNotFound, http.StatusConflict, http.StatusPreconditionFailed)),
 			func(ctx context.Context, in *ifMatchInput) (*applicationOut, error) {
-				return h.change(ctx, in.ID, in.IfMatch, false, func(actor access.Actor) (registration.Application, error) {
-					return step.do(ctx, actor, in.ID)
+				return h.change(ctx, in.IfMatch, false, func(actor access.Actor, opts ...app.ChangeOption) (registration.Application, error) {
+					return step.do(ctx, actor, in.ID, opts...)
 				})
 			})
 	}
@@ -421,25 +421,40 @@ func (h *Handler) call(ctx context.Context, do func(actor access.Actor) (registr
 	return outOf(a), nil
 }
 
-// change runs a changing use case after checking If-Match against the
-// application's version (required when need is true: 428 without it,
-// 412 when it does not match). The check reads the application first;
-// the application layer's own version check closes the window between.
-func (h *Handler) change(ctx context.Context, id, ifMatch string, need bool, do func(actor access.Actor) (registration.Application, error)) (*applicationOut, error) {
+// change runs a changing use case on the version If-Match names
+// (required when need is true: 428 without it). The application layer
+// compares the version inside the change's atomic step (app.IfVersion),
+// so that of two changes sent with the same ETag exactly one wins; the
+// other, like any stale or unreadable ETag, is answered 412.
+func (h *Handler) change(ctx context.Context, ifMatch string, need bool, do func(actor access.Actor, opts ...app.ChangeOption) (registration.Application, error)) (*applicationOut, error) {
 	return h.call(ctx, func(actor access.Actor) (registration.Application, error) {
-		if ifMatch == "" && !need {
+		switch ifMatch {
+		case "":
+			if need {
+				return registration.Application{}, errIfMatch
+			}
+			return do(actor)
+		case "*":
 			return do(actor)
 		}
-		cur, err := h.app.Registrations.Get(ctx, actor, id)
-		if err != nil {
-			return registration.Application{}, err
-		}
-		if ifMatch == "" {
-			return registration.Application{}, errIfMatch
-		}
-		if ifMatch != "*" && strings.TrimPrefix(ifMatch, "W/") != etag(cur.Version()) {
+		v, ok := versionOf(ifMatch)
+		if !ok {
 			return registration.Application{}, errPrecondition
 		}
-		return do(actor)
+		return do(actor, app.IfVersion(v))
 	})
+}
+
+// versionOf reads the version an entity tag (strong or weak) names.
+func versionOf(tag string) (int64, bool) {
+	s, ok := strings.CutPrefix(strings.TrimPrefix(strings.TrimSpace(tag), "W/"), `"`)
+	if !ok {
+		return 0, false
+	}
+	s, ok = strings.CutSuffix(s, `"`)
+	if !ok {
+		return 0, false
+	}
+	v, err := strconv.ParseInt(s, 10, 64)
+	return v, err == nil && v > 0
 }
