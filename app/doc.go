@@ -29,7 +29,11 @@
 //     ChangeChoices, Withdraw, Accept and Decline take [IfVersion]: the
 //     version the caller read is compared inside the atomic step, so of
 //     two changes on one version exactly one wins ([ErrVersion], a
-//     conflict, for the other),
+//     conflict, for the other), and Offer, Referrals.AddMinder and
+//     Referrals.Place take [IdempotencyKey]: the key is stored in the
+//     call's own step (the optional [KeyTx] port, [Keys]), the same key
+//     with the same request returns the first result, with another
+//     request it is [ErrKeyReused],
 //     RunRound (places from the catalogue inside the round; published once,
 //     in one step), LapseOffers (the daily step: lapses and reminders),
 //     ExpireYear, Export, Erase, ApplyRetention, AuditTrail, Reviews.

@@ -269,7 +269,7 @@ func (r *Registrations) List(ctx context.Context, actor access.Actor, q registra
 // ChangeChoices replaces the ranked Kitas until the allocation deadline
 // (registration.ErrDeadline after it).
 // With [IfVersion], the change is made only on that version (ErrVersion).
-func (r *Registrations) ChangeChoices(ctx context.Context, actor access.Actor, id string, kitas []string, opts ...ChangeOption) (registration.Application, error) {
+func (r *Registrations) ChangeChoices(ctx context.Context, actor access.Actor, id string, kitas []string, opts ...Option) (registration.Application, error) {
 	return r.change(ctx, actor, id, access.ChangeApplication, nil, func(_ registration.Tx, a *registration.Application, now time.Time) error {
 		return r.svc.ChangeChoices(a, kitas, now, actor.String())
 	}, opts...)
@@ -279,7 +279,7 @@ func (r *Registrations) ChangeChoices(ctx context.Context, actor access.Actor, i
 // every choice is released, a held place given back, an open Tagespflege
 // referral closed, and the family told. With [IfVersion], only that
 // version is withdrawn (ErrVersion).
-func (r *Registrations) Withdraw(ctx context.Context, actor access.Actor, id string, opts ...ChangeOption) (registration.Application, error) {
+func (r *Registrations) Withdraw(ctx context.Context, actor access.Actor, id string, opts ...Option) (registration.Application, error) {
 	return r.change(ctx, actor, id, access.ChangeApplication, nil, func(tx registration.Tx, a *registration.Application, now time.Time) error {
 		if err := end(ctx, tx, a, registration.Withdrawn, now, actor.String(), "withdrawn_by_family"); err != nil {
 			return err
@@ -309,21 +309,38 @@ func (r *Registrations) enqueue(ctx context.Context, tx registration.Tx, a regis
 // version check and audited. An unknown id is denied like a foreign one.
 // With [IfVersion], the version read in the step must be the caller's
 // (checked after access, so that a foreign application is still denied),
-// and a write that lost a race to another change is ErrVersion too.
+// and a write that lost a race to another change is ErrVersion too. With
+// [IdempotencyKey], a key used before returns the application its first
+// call changed, and a new key is stored in the step.
 func (r *Registrations) change(ctx context.Context, actor access.Actor, id string, op access.Operation,
 	subject func(registration.Application) (access.Subject, error),
-	apply func(tx registration.Tx, a *registration.Application, now time.Time) error, opts ...ChangeOption) (registration.Application, error) {
+	apply func(tx registration.Tx, a *registration.Application, now time.Time) error, opts ...Option) (registration.Application, error) {
 	if err := ids("id", id); err != nil {
 		return registration.Application{}, err
 	}
-	want := changeOptionsOf(opts)
+	want := optionsOf(opts)
+	key, err := want.keyOf(actor)
+	if err != nil {
+		return registration.Application{}, err
+	}
 	if subject == nil {
 		subject = func(a registration.Application) (access.Subject, error) { return registration.Subject(a), nil }
 	}
 	var out registration.Application
+	var replayed bool
 	now := r.app.clock().UTC()
-	err := r.app.store.Atomic(ctx, func(step Tx) error {
+	err = r.app.atomicKeyed(ctx, key, func(step Tx) error {
 		tx := step.Applications()
+		prev, ok, err := key.lookup(ctx, step)
+		if replayed = ok; err != nil {
+			return err
+		}
+		if replayed {
+			if out, err = tx.Application(ctx, prev); errors.Is(err, registration.ErrNotFound) {
+				return access.ErrDenied
+			}
+			return err
+		}
 		a, err := tx.Application(ctx, id)
 		if errors.Is(err, registration.ErrNotFound) {
 			return access.ErrDenied
@@ -351,10 +368,13 @@ func (r *Registrations) change(ctx context.Context, actor access.Actor, id strin
 			return err
 		}
 		out = a.AtVersion(a.Version() + 1)
-		return nil
+		return key.keep(ctx, step, a.ID, now)
 	})
 	if err != nil {
 		return registration.Application{}, err
+	}
+	if replayed {
+		key.mark()
 	}
 	v, _ := registration.ViewFor(actor, out)
 	return v, nil
@@ -364,7 +384,8 @@ func (r *Registrations) change(ctx context.Context, actor access.Actor, id strin
 // application that chose the Kita (outside or after the allocation
 // rounds, from the waiting list); the place is taken in the same step and
 // the family told. registration.ErrNoPlace when none is left.
-func (r *Registrations) Offer(ctx context.Context, actor access.Actor, id, kitaID string) (registration.Application, error) {
+// With [IdempotencyKey], a repeated call returns the first offer.
+func (r *Registrations) Offer(ctx context.Context, actor access.Actor, id, kitaID string, opts ...Option) (registration.Application, error) {
 	if err := ids("id", id, "kita_id", kitaID); err != nil {
 		return registration.Application{}, err
 	}
@@ -394,13 +415,13 @@ func (r *Registrations) Offer(ctx context.Context, actor access.Actor, id, kitaI
 			return err
 		}
 		return r.enqueue(ctx, tx, *a, notify.Offer, now)
-	})
+	}, append(opts, request("offer", id, kitaID))...)
 }
 
 // Accept accepts the offer; every other open choice is released and an
 // open Tagespflege referral closed. After the offer's RespondBy date it
 // fails with registration.ErrOfferLapsed.
-func (r *Registrations) Accept(ctx context.Context, actor access.Actor, id string, opts ...ChangeOption) (registration.Application, error) {
+func (r *Registrations) Accept(ctx context.Context, actor access.Actor, id string, opts ...Option) (registration.Application, error) {
 	return r.change(ctx, actor, id, access.ChangeApplication, nil, func(tx registration.Tx, a *registration.Application, now time.Time) error {
 		if err := a.Accept(r.app.Profile.Registration.Today(now), now, actor.String()); err != nil {
 			return err
@@ -411,7 +432,7 @@ func (r *Registrations) Accept(ctx context.Context, actor access.Actor, id strin
 
 // Decline declines the offer: the place is given back, and the
 // application waits for later rounds with its remaining choices.
-func (r *Registrations) Decline(ctx context.Context, actor access.Actor, id string, opts ...ChangeOption) (registration.Application, error) {
+func (r *Registrations) Decline(ctx context.Context, actor access.Actor, id string, opts ...Option) (registration.Application, error) {
 	return r.change(ctx, actor, id, access.ChangeApplication, nil, func(tx registration.Tx, a *registration.Application, now time.Time) error {
 		place, err := a.Decline(now, actor.String(), "offer_declined")
 		if err != nil {
@@ -595,6 +616,9 @@ var Messages = problem.Catalog{
 		"app.no_edits":        "Für diese Kita sind keine Änderungen gespeichert.",
 		"app.edit_conflict":   "Die Angaben der Kita wurden inzwischen geändert. Bitte laden Sie sie neu.",
 		CodeVersion:           "Die Anmeldung wurde inzwischen geändert. Bitte laden Sie sie neu und versuchen Sie es noch einmal.",
+		CodeKeyReused:         "Diese Anfragekennung wurde schon für eine andere Anfrage verwendet.",
+		ErrKeyExists.Code():   "Diese Anfragekennung ist schon gespeichert.",
+		ErrNoKey.Code():       "Diese Anfragekennung ist nicht gespeichert.",
 	},
 	"en": {
 		CodeID:                "This id is invalid (empty, too long or with characters not allowed).",
@@ -604,6 +628,9 @@ var Messages = problem.Catalog{
 		"app.no_edits":        "No changes are stored for this Kita.",
 		"app.edit_conflict":   "The Kita's details changed meanwhile. Please reload them.",
 		CodeVersion:           "The application changed meanwhile. Please reload it and try again.",
+		CodeKeyReused:         "This request key was used before for another request.",
+		ErrKeyExists.Code():   "This request key is stored already.",
+		ErrNoKey.Code():       "This request key is not stored.",
 	},
 }
 

@@ -15,27 +15,32 @@ const CodeVersion problem.Code = "app.version_mismatch"
 // caller read it). Over HTTP it is the answer to a stale If-Match (412).
 var ErrVersion = problem.NewSentinel(problem.Conflict, CodeVersion, "app: application changed since the version named")
 
-// ChangeOption qualifies a change of an application
-// ([Registrations.ChangeChoices], Withdraw, Accept, Decline).
-type ChangeOption func(*changeOptions)
+// Option qualifies a call of the application layer: [IfVersion] a change
+// of an application ([Registrations.ChangeChoices], Withdraw, Accept,
+// Decline, Offer), [IdempotencyKey] a creating call.
+type Option func(*options)
 
 // IfVersion makes the change only on version v of the application, the
 // version the caller read (an HTTP ETag): the version is compared inside
 // the change's atomic step, so that of two changes made on the same
 // version exactly one wins and the other fails with [ErrVersion]. A
 // version below 1 can match no application and fails the same way.
-func IfVersion(v int64) ChangeOption {
-	return func(o *changeOptions) { o.version, o.set = v, true }
+func IfVersion(v int64) Option {
+	return func(o *options) { o.version, o.set = v, true }
 }
 
-// changeOptions are the options of one change.
-type changeOptions struct {
-	version int64
-	set     bool
+// options are the options of one call.
+type options struct {
+	version  int64
+	set      bool
+	key      string
+	replayed *bool
+	op       string
+	parts    []any
 }
 
-func changeOptionsOf(opts []ChangeOption) changeOptions {
-	var o changeOptions
+func optionsOf(opts []Option) options {
+	var o options
 	for _, f := range opts {
 		if f != nil {
 			f(&o)
@@ -45,7 +50,7 @@ func changeOptionsOf(opts []ChangeOption) changeOptions {
 }
 
 // check compares the version read in the step with the one named.
-func (o changeOptions) check(read int64) error {
+func (o options) check(read int64) error {
 	if o.set && read != o.version {
 		return ErrVersion
 	}
@@ -55,7 +60,7 @@ func (o changeOptions) check(read int64) error {
 // lost turns a write that lost the race to a concurrent change
 // (registration.ErrConflict) into ErrVersion when a version was named:
 // the caller's version is no longer the application's.
-func (o changeOptions) lost(err error) error {
+func (o options) lost(err error) error {
 	if o.set && errors.Is(err, registration.ErrConflict) {
 		return errors.Join(ErrVersion, err)
 	}

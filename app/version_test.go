@@ -45,17 +45,17 @@ func TestIfVersion(t *testing.T) {
 		t.Run("a stale version changes nothing", func(t *testing.T) {
 			before, err := w.app.Registrations.Get(w.ctx, guardianA, w.appA.ID)
 			require.NoError(t, err)
-			for _, do := range []func(...app.ChangeOption) (registration.Application, error){
-				func(o ...app.ChangeOption) (registration.Application, error) {
+			for _, do := range []func(...app.Option) (registration.Application, error){
+				func(o ...app.Option) (registration.Application, error) {
 					return w.app.Registrations.Withdraw(w.ctx, guardianA, w.appA.ID, o...)
 				},
-				func(o ...app.ChangeOption) (registration.Application, error) {
+				func(o ...app.Option) (registration.Application, error) {
 					return w.app.Registrations.Accept(w.ctx, guardianA, w.appA.ID, o...)
 				},
-				func(o ...app.ChangeOption) (registration.Application, error) {
+				func(o ...app.Option) (registration.Application, error) {
 					return w.app.Registrations.Decline(w.ctx, guardianA, w.appA.ID, o...)
 				},
-				func(o ...app.ChangeOption) (registration.Application, error) {
+				func(o ...app.Option) (registration.Application, error) {
 					return w.app.Registrations.ChangeChoices(w.ctx, guardianA, w.appA.ID, w.kitas, o...)
 				},
 			} {

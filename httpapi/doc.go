@@ -24,6 +24,15 @@
 // repository as openapi.json; a test fails when it and the served one
 // differ.
 //
+// Every creating call takes an Idempotency-Key: required on submissions,
+// optional on an offer, a placement with a minder and a new minder. The
+// key is stored with what the call created, in one step of the
+// application layer (app.IdempotencyKey), so it holds on both stores and
+// across instances: the same key with the same request answers the first
+// result with Idempotent-Replayed: true; with another request it is 422
+// (app.idempotency_key_reused). The allocation round (POST /rounds) is
+// guarded by its own publishing rule, not by a key.
+//
 // # Identity
 //
 // An [auth.Authenticator] turns each request into an actor; the API never

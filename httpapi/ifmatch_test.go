@@ -11,8 +11,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kitaportal/kitaportal/access"
 	"github.com/kitaportal/kitaportal/app"
 	"github.com/kitaportal/kitaportal/httpapi"
+	"github.com/kitaportal/kitaportal/tagespflege"
 )
 
 func TestIfMatchInsideTheStep(t *testing.T) {
@@ -86,5 +88,55 @@ func TestIfMatchInsideTheStep(t *testing.T) {
 	t.Run("another family's application is not found, whatever the ETag", func(t *testing.T) {
 		r := e.call(http.MethodPost, "/api/v1/applications/"+a.ID+"/withdraw", guardian("B"), nil, "If-Match", tag)
 		assert.Equal(t, http.StatusNotFound, r.status)
+	})
+}
+
+func TestIdempotencyKeyOnCreatingCalls(t *testing.T) {
+	e := newEnv(t, nil, httpapi.Limits{})
+	fb := ptr(access.NewFachberatung("fb1", "I"))
+	carrier := ptr(access.NewCarrierStaff("s1", "T01"))
+	minder := sampleMinder(e)
+
+	t.Run("a minder sent twice with one key is registered once", func(t *testing.T) {
+		r := e.call(http.MethodPost, "/api/v1/districts/I/minders", fb, minder, "Idempotency-Key", "m-1")
+		require.Equal(t, http.StatusCreated, r.status, string(r.body))
+		assert.Equal(t, "false", r.header.Get("Idempotent-Replayed"))
+		var first tagespflege.Minder
+		r.json(t, &first)
+		r = e.call(http.MethodPost, "/api/v1/districts/I/minders", fb, minder, "Idempotency-Key", "m-1")
+		require.Equal(t, http.StatusOK, r.status, string(r.body))
+		assert.Equal(t, "true", r.header.Get("Idempotent-Replayed"))
+		var again tagespflege.Minder
+		r.json(t, &again)
+		assert.Equal(t, first.ID, again.ID)
+		r = e.call(http.MethodGet, "/api/v1/districts/I/minders", fb, nil)
+		var all []tagespflege.Minder
+		r.json(t, &all)
+		assert.Len(t, all, 1)
+	})
+	t.Run("the key with another body is refused (422) with a stable code", func(t *testing.T) {
+		other := minder
+		other.ID = "tp-other"
+		r := e.call(http.MethodPost, "/api/v1/districts/I/minders", fb, other, "Idempotency-Key", "m-1", "Accept-Language", "en")
+		require.Equal(t, http.StatusUnprocessableEntity, r.status, string(r.body))
+		p := r.problem(t)
+		assert.Equal(t, string(app.CodeKeyReused), p.Code)
+		assert.Equal(t, "This request key was used before for another request.", p.Detail)
+	})
+	t.Run("an offer sent twice with one key is made once", func(t *testing.T) {
+		r := e.call(http.MethodPost, "/api/v1/applications", guardian("A"), e.input("Lotte", e.chosen, false), "Idempotency-Key", "a-1")
+		require.Equal(t, http.StatusCreated, r.status, string(r.body))
+		var a httpapi.Application
+		r.json(t, &a)
+		body := map[string]string{"kita_id": e.chosen[0]}
+		r = e.call(http.MethodPost, "/api/v1/applications/"+a.ID+"/offer", carrier, body, "Idempotency-Key", "o-1")
+		require.Equal(t, http.StatusOK, r.status, string(r.body))
+		tag := r.header.Get("ETag")
+		r = e.call(http.MethodPost, "/api/v1/applications/"+a.ID+"/offer", carrier, body, "Idempotency-Key", "o-1")
+		require.Equal(t, http.StatusOK, r.status, string(r.body))
+		assert.Equal(t, "true", r.header.Get("Idempotent-Replayed"))
+		assert.Equal(t, tag, r.header.Get("ETag"))
+		r = e.call(http.MethodPost, "/api/v1/applications/"+a.ID+"/offer", carrier, body)
+		assert.Equal(t, http.StatusConflict, r.status, "without the key, a second offer is a wrong state")
 	})
 }

@@ -308,13 +308,13 @@ func (h *Handler) registerParent() {
 		"Replace the ranked Kitas (If-Match: the ETag read)", "Applications",
 		http.StatusNotFound, http.StatusConflict, http.StatusPreconditionFailed, http.StatusPreconditionRequired, http.StatusUnprocessableEntity)),
 		func(ctx context.Context, in *choicesInput) (*applicationOut, error) {
-			return h.change(ctx, in.IfMatch, true, func(actor access.Actor, opts ...app.ChangeOption) (registration.Application, error) {
+			return h.change(ctx, in.IfMatch, true, func(actor access.Actor, opts ...app.Option) (registration.Application, error) {
 				return h.app.Registrations.ChangeChoices(ctx, actor, in.ID, in.Body.Kitas, opts...)
 			})
 		})
 	for _, step := range []struct {
 		path, id, summary string
-		do                func(ctx context.Context, actor access.Actor, id string, opts ...app.ChangeOption) (registration.Application, error)
+		do                func(ctx context.Context, actor access.Actor, id string, opts ...app.Option) (registration.Application, error)
 	}{
 		{"withdraw", "withdrawApplication", "Withdraw the application", h.app.Registrations.Withdraw},
 		{"accept", "acceptOffer", "Accept the offer (the other choices are released)", h.app.Registrations.Accept},
@@ -323,7 +323,7 @@ func (h *Handler) registerParent() {
 		huma.Register(h.api, secured(op(http.MethodPost, "/applications/{id}/"+step.path, step.id, step.summary, "Applications",
 			http.StatusNotFound, http.StatusConflict, http.StatusPreconditionFailed)),
 			func(ctx context.Context, in *ifMatchInput) (*applicationOut, error) {
-				return h.change(ctx, in.IfMatch, false, func(actor access.Actor, opts ...app.ChangeOption) (registration.Application, error) {
+				return h.change(ctx, in.IfMatch, false, func(actor access.Actor, opts ...app.Option) (registration.Application, error) {
 					return step.do(ctx, actor, in.ID, opts...)
 				})
 			})
@@ -426,7 +426,7 @@ func (h *Handler) call(ctx context.Context, do func(actor access.Actor) (registr
 // compares the version inside the change's atomic step (app.IfVersion),
 // so that of two changes sent with the same ETag exactly one wins; the
 // other, like any stale or unreadable ETag, is answered 412.
-func (h *Handler) change(ctx context.Context, ifMatch string, need bool, do func(actor access.Actor, opts ...app.ChangeOption) (registration.Application, error)) (*applicationOut, error) {
+func (h *Handler) change(ctx context.Context, ifMatch string, need bool, do func(actor access.Actor, opts ...app.Option) (registration.Application, error)) (*applicationOut, error) {
 	return h.call(ctx, func(actor access.Actor) (registration.Application, error) {
 		switch ifMatch {
 		case "":
