@@ -39,7 +39,9 @@
 //     ExpireYear, Export, Erase, ApplyRetention, AuditTrail, Reviews.
 //   - [Referrals]: List, Get, MarkContacted, Place (placement with a minder
 //     and the release of the Kita choices in one step), Close, AddMinder,
-//     Minders, FreePlaces.
+//     Minders, FreePlaces; Progress, the family's own view of its referral
+//     (access.ReadFamily: received, contacted, placed with the start,
+//     closed with the reason; no notes, no minder's data).
 //   - [Catalogue]: Search, Get, All (public); UpdateProfile,
 //     ReportFreePlaces, SetClosed (stored through [CatalogueEdits], seen
 //     by a restarted or second instance, [Catalogue.Reload]).

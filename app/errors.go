@@ -22,6 +22,6 @@ func Errors() []error {
 		kita.ErrNotFound, kita.ErrStaleReport,
 		registration.ErrRoundPublished,
 		ErrNoPlaces, ErrID, ErrYear, ErrNotAccepted, ErrNoEdits, ErrEditConflict, ErrVersion,
-		ErrKeyReused, ErrKeyExists,
+		ErrKeyReused, ErrKeyExists, ErrNoReferral,
 	}
 }

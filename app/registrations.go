@@ -619,6 +619,7 @@ var Messages = problem.Catalog{
 		CodeKeyReused:         "Diese Anfragekennung wurde schon für eine andere Anfrage verwendet.",
 		ErrKeyExists.Code():   "Diese Anfragekennung ist schon gespeichert.",
 		ErrNoKey.Code():       "Diese Anfragekennung ist nicht gespeichert.",
+		ErrNoReferral.Code():  "Für diese Anmeldung wurde keine Kindertagespflege gewünscht.",
 	},
 	"en": {
 		CodeID:                "This id is invalid (empty, too long or with characters not allowed).",
@@ -631,6 +632,7 @@ var Messages = problem.Catalog{
 		CodeKeyReused:         "This request key was used before for another request.",
 		ErrKeyExists.Code():   "This request key is stored already.",
 		ErrNoKey.Code():       "This request key is not stored.",
+		ErrNoReferral.Code():  "This application did not ask for Kindertagespflege.",
 	},
 }
 
