@@ -159,12 +159,18 @@ func (p *portal) status(w http.ResponseWriter, r *http.Request, a access.Actor, 
 		return
 	}
 	slices.Reverse(msgs) // newest first
+	progress, err := p.progress(r, a, apps)
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
 	p.render(w, r, http.StatusOK, "status", "status_title", struct {
 		Apps     []registration.Application
 		Messages []app.Message
 		Names    map[string]string
 		Err      string
-	}{apps, msgs, p.kitaNames(), r.URL.Query().Get("err")}, nil)
+		Progress map[string]progressView
+	}{apps, msgs, p.kitaNames(), r.URL.Query().Get("err"), progress}, nil)
 }
 
 // kitaNames maps every Kita id to its name.

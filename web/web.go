@@ -107,6 +107,8 @@ func New(a *app.App, opts Options) (http.Handler, error) {
 	mux.HandleFunc("POST /status/{id}/accept", p.guardian(p.answer(true)))
 	mux.HandleFunc("POST /status/{id}/decline", p.guardian(p.answer(false)))
 	mux.HandleFunc("POST /status/{id}/contract", p.guardian(p.contract))
+	mux.HandleFunc("GET /status/{id}/choices", p.guardian(p.choicesForm))
+	mux.HandleFunc("POST /status/{id}/choices", p.guardian(p.changeChoices))
 	mux.HandleFunc("GET /status/{id}/withdraw", p.guardian(p.withdrawForm))
 	mux.HandleFunc("POST /status/{id}/withdraw", p.guardian(p.withdraw))
 	p.staffRoutes(mux)
