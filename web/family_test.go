@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -118,4 +119,30 @@ func TestReferralProgressOnTheStatusPage(t *testing.T) {
 	require.NoError(t, err)
 	_, page = v.get("/status")
 	assert.Contains(t, page, "Abgeschlossen am 01.12.2026 (keine passende Tagespflegeperson)")
+}
+
+func TestLiveSearchFragment(t *testing.T) {
+	srv := webtest.New(t)
+	v := newVisitor(t, srv)
+	_, page := v.get("/kitas?district=I&hours=35")
+	resp, part := v.get("/kitas/results?district=I&hours=35")
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Equal(t, "text/html; charset=utf-8", resp.Header.Get("Content-Type"))
+	assert.Contains(t, resp.Header.Get("Content-Security-Policy"), "script-src 'self'")
+	assert.NotContains(t, part, "<html", "a fragment, not a page")
+	assert.Contains(t, part, `<ul class="results">`)
+	assert.Contains(t, page, part, "the fragment is exactly what the page shows")
+	assert.Contains(t, page, `data-live="/kitas/results"`)
+	assert.Contains(t, page, `<button type="submit">`, "the page searches without the script")
+
+	t.Run("a filter the search cannot read is said in the fragment too", func(t *testing.T) {
+		resp, part := v.get("/kitas/results?postal_code=99999")
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+		assert.Contains(t, part, `role="alert"`)
+	})
+	t.Run("a narrower filter finds fewer Kitas", func(t *testing.T) {
+		_, all := v.get("/kitas/results?district=I")
+		_, few := v.get("/kitas/results?district=I&birth=2025-03-14&start=2027-08-01&hours=45")
+		assert.Greater(t, strings.Count(all, "<li>"), strings.Count(few, "<li>"))
+	})
 }

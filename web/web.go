@@ -93,6 +93,7 @@ func New(a *app.App, opts Options) (http.Handler, error) {
 	mux.HandleFunc("GET /leichte-sprache", p.easy)
 	mux.HandleFunc("GET /lang/{lang}", p.setLang)
 	mux.HandleFunc("GET /kitas", p.search)
+	mux.HandleFunc("GET /kitas/results", p.searchResults)
 	mux.HandleFunc("GET /kitas/{id}", p.kita)
 	mux.HandleFunc("GET /login", p.login)
 	mux.HandleFunc("POST /logout", p.logout)
@@ -198,6 +199,22 @@ func (p *portal) render(w http.ResponseWriter, r *http.Request, status int, page
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+}
+
+// renderPart writes one named part of a page (a fragment without the
+// layout) with the page's data.
+func (p *portal) renderPart(w http.ResponseWriter, r *http.Request, page, part string, data any) {
+	v := p.newView(r, page+"_title")
+	v.Data = data
+	var buf bytes.Buffer
+	if err := p.pages[page].ExecuteTemplate(&buf, part, v); err != nil {
+		p.log.Error("web: render", "page", page, "part", part, "err", err)
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
 	_, _ = buf.WriteTo(w)
 }
 
