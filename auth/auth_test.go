@@ -96,6 +96,33 @@ func TestOIDC(t *testing.T) {
 	})
 }
 
+func TestOIDCLoginActor(t *testing.T) {
+	is := authtest.New(t)
+	a, err := auth.NewOIDC(context.Background(), auth.OIDCConfig{
+		Issuer: is.URL, ClientID: authtest.ClientID, RoleClaim: "groups",
+		Roles: map[string]access.Role{"eltern": access.Guardian}, FamilyClaim: "family",
+	})
+	require.NoError(t, err)
+	assert.Equal(t, is.URL+"/token", a.Endpoint().TokenURL)
+	claims := map[string]any{"groups": "eltern", "family": "fam-1", "nonce": "n-1"}
+	t.Run("the login's ID token maps to the actor as a bearer token does", func(t *testing.T) {
+		tok := is.Token(t, is.Key, claims)
+		got, err := a.LoginActor(context.Background(), tok, "n-1")
+		require.NoError(t, err)
+		assert.Equal(t, access.NewGuardian("user-1", "fam-1"), got)
+		bearer, err := a.Authenticate(request(tok))
+		require.NoError(t, err)
+		assert.Equal(t, bearer, got)
+	})
+	t.Run("another nonce, or none, is refused", func(t *testing.T) {
+		tok := is.Token(t, is.Key, claims)
+		for _, nonce := range []string{"n-2", ""} {
+			_, err := a.LoginActor(context.Background(), tok, nonce)
+			assert.ErrorIs(t, err, auth.ErrUnauthenticated)
+		}
+	})
+}
+
 func TestNewOIDCRefusesAnIncompleteConfiguration(t *testing.T) {
 	_, err := auth.NewOIDC(context.Background(), auth.OIDCConfig{Issuer: "https://idp.example", ClientID: "kitaportal"})
 	assert.ErrorIs(t, err, auth.ErrConfig)

@@ -35,6 +35,10 @@ type Options struct {
 	// Authenticator logs people in; nil means only the demo login
 	// (when Demo is set) can start a session.
 	Authenticator Authenticator
+	// OIDC enables the login through OpenID Connect in the browser
+	// (/login sends the visitor to the provider, /login/callback starts
+	// the session); nil: none.
+	OIDC *OIDCLogin
 	// Demo enables /demo: pick a role (a new family's guardian, a
 	// carrier's staff, a district's Fachberatung, the Jugendamt) without a
 	// password. Never in production.
@@ -72,8 +76,13 @@ func New(a *app.App, opts Options) (http.Handler, error) {
 	if len(opts.SessionKey) < 32 {
 		return nil, errors.Join(ErrOptions, errors.New("web: the session key needs at least 32 bytes"))
 	}
-	if opts.Authenticator == nil && !opts.Demo {
-		return nil, errors.Join(ErrOptions, errors.New("web: neither an authenticator nor the demo login: nobody could log in"))
+	if opts.Authenticator == nil && opts.OIDC == nil && !opts.Demo {
+		return nil, errors.Join(ErrOptions, errors.New("web: neither an authenticator, an OIDC login nor the demo login: nobody could log in"))
+	}
+	if opts.OIDC != nil {
+		if err := opts.OIDC.validate(); err != nil {
+			return nil, errors.Join(ErrOptions, err)
+		}
 	}
 	t, err := loadTexts(opts.Locales)
 	if err != nil {
@@ -96,6 +105,9 @@ func New(a *app.App, opts Options) (http.Handler, error) {
 	mux.HandleFunc("GET /kitas/results", p.searchResults)
 	mux.HandleFunc("GET /kitas/{id}", p.kita)
 	mux.HandleFunc("GET /login", p.login)
+	if opts.OIDC != nil {
+		mux.HandleFunc("GET /login/callback", p.oidcCallback)
+	}
 	mux.HandleFunc("POST /logout", p.logout)
 	if opts.Demo {
 		mux.HandleFunc("GET /demo", p.demo)
