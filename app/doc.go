@@ -29,8 +29,9 @@
 //     ChangeChoices, Withdraw, Accept and Decline take [IfVersion]: the
 //     version the caller read is compared inside the atomic step, so of
 //     two changes on one version exactly one wins ([ErrVersion], a
-//     conflict, for the other), and Offer, Referrals.AddMinder and
-//     Referrals.Place take [IdempotencyKey]: the key is stored in the
+//     conflict, for the other), and Offer, Referrals.AddMinder,
+//     Referrals.Place and Contracts.Generate (the first contract again,
+//     byte for byte) take [IdempotencyKey]: the key is stored in the
 //     call's own step (the optional [KeyTx] port, [Keys]), the same key
 //     with the same request returns the first result, with another
 //     request it is [ErrKeyReused],

@@ -60,7 +60,8 @@ var (
 const CodeKeyReused problem.Code = "app.idempotency_key_reused"
 
 // IdempotencyKey makes a creating call (Registrations.Offer,
-// Referrals.AddMinder, Referrals.Place) at most once per key and actor:
+// Referrals.AddMinder, Referrals.Place, Contracts.Generate) at most once
+// per key and actor:
 // the same key with the same request returns the first call's result and
 // sets *replayed (when not nil); the same key with another request fails
 // with [ErrKeyReused]. The key is stored in the call's atomic step, with
@@ -101,23 +102,30 @@ func (o options) keyOf(actor access.Actor) (*keyed, error) {
 // lookup returns the id the key's first call created (ok), ErrKeyReused
 // when the key named another request, or nothing when it is new.
 func (k *keyed) lookup(ctx context.Context, step Tx) (id string, ok bool, err error) {
+	prev, ok, err := k.record(ctx, step)
+	return prev.ResultID, ok, err
+}
+
+// record returns the key's stored record (ok), ErrKeyReused when the key
+// named another request, or nothing when it is new.
+func (k *keyed) record(ctx context.Context, step Tx) (KeyRecord, bool, error) {
 	if k == nil {
-		return "", false, nil
+		return KeyRecord{}, false, nil
 	}
 	keys, err := keysOf(step)
 	if err != nil {
-		return "", false, err
+		return KeyRecord{}, false, err
 	}
 	prev, err := keys.Key(ctx, k.rec.Scope, k.rec.Key)
 	switch {
 	case errors.Is(err, ErrNoKey):
-		return "", false, nil
+		return KeyRecord{}, false, nil
 	case err != nil:
-		return "", false, err
+		return KeyRecord{}, false, err
 	case prev.Operation != k.rec.Operation || prev.Fingerprint != k.rec.Fingerprint:
-		return "", false, ErrKeyReused
+		return KeyRecord{}, false, ErrKeyReused
 	}
-	return prev.ResultID, true, nil
+	return prev, true, nil
 }
 
 // keep stores the key with the id its call created, in the call's step.

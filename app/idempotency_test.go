@@ -1,14 +1,17 @@
 package app_test
 
 import (
+	"bytes"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/kitaportal/kitaportal/app"
+	"github.com/kitaportal/kitaportal/contract"
 	"github.com/kitaportal/kitaportal/municipality/bochum"
 	"github.com/kitaportal/kitaportal/problem"
 	"github.com/kitaportal/kitaportal/registration"
@@ -106,3 +109,39 @@ func TestIdempotencyKeys(t *testing.T) {
 
 // sampleMinders are Bochum's sample child-minders (invented names).
 var sampleMinders = bochum.Minders(1, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+
+func TestIdempotentContract(t *testing.T) {
+	forEach(t, func(t *testing.T, w *world) {
+		_, err := w.app.Registrations.Offer(w.ctx, jugendamt, w.appA.ID, w.kitas[0])
+		require.NoError(t, err)
+		_, err = w.app.Registrations.Accept(w.ctx, guardianA, w.appA.ID)
+		require.NoError(t, err)
+		req := app.ContractRequest{ApplicationID: w.appA.ID, Income: decimal.RequireFromString("48000"), MealPlan: true}
+		render := func(ct contract.Contract) []byte {
+			var buf bytes.Buffer
+			require.NoError(t, w.app.Contracts.Render(&buf, ct))
+			return buf.Bytes()
+		}
+		t.Run("the same key makes the same contract again, a day later", func(t *testing.T) {
+			var first, again bool
+			a, err := w.app.Contracts.Generate(w.ctx, guardianA, req, app.IdempotencyKey("contract-1", &first))
+			require.NoError(t, err)
+			*w.now = w.now.Add(25 * time.Hour)
+			b, err := w.app.Contracts.Generate(w.ctx, guardianA, req, app.IdempotencyKey("contract-1", &again))
+			require.NoError(t, err)
+			assert.False(t, first)
+			assert.True(t, again)
+			assert.True(t, a.CreatedAt().Equal(b.CreatedAt()))
+			assert.Equal(t, render(a), render(b), "byte for byte")
+			c, err := w.app.Contracts.Generate(w.ctx, guardianA, req)
+			require.NoError(t, err)
+			assert.False(t, a.CreatedAt().Equal(c.CreatedAt()), "without the key, a contract of today")
+		})
+		t.Run("the key with another income is refused", func(t *testing.T) {
+			other := req
+			other.Income = decimal.RequireFromString("52000")
+			_, err := w.app.Contracts.Generate(w.ctx, guardianA, other, app.IdempotencyKey("contract-1", nil))
+			require.ErrorIs(t, err, app.ErrKeyReused)
+		})
+	})
+}

@@ -25,7 +25,8 @@
 // differ.
 //
 // Every creating call takes an Idempotency-Key: required on submissions,
-// optional on an offer, a placement with a minder and a new minder. The
+// optional on an offer, a placement with a minder, a new minder and the
+// care contract (the same key makes the same PDF again, byte for byte). The
 // key is stored with what the call created, in one step of the
 // application layer (app.IdempotencyKey), so it holds on both stores and
 // across instances: the same key with the same request answers the first

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -138,5 +139,20 @@ func TestIdempotencyKeyOnCreatingCalls(t *testing.T) {
 		assert.Equal(t, tag, r.header.Get("ETag"))
 		r = e.call(http.MethodPost, "/api/v1/applications/"+a.ID+"/offer", carrier, body)
 		assert.Equal(t, http.StatusConflict, r.status, "without the key, a second offer is a wrong state")
+
+		r = e.call(http.MethodPost, "/api/v1/applications/"+a.ID+"/accept", guardian("A"), nil)
+		require.Equal(t, http.StatusOK, r.status, string(r.body))
+		facts := map[string]any{"income": "48000", "meal_plan": true}
+		first := e.call(http.MethodPost, "/api/v1/applications/"+a.ID+"/contract", guardian("A"), facts, "Idempotency-Key", "c-1")
+		require.Equal(t, http.StatusOK, first.status, string(first.body))
+		assert.Equal(t, "false", first.header.Get("Idempotent-Replayed"))
+		e.clock.Set(e.clock.Now().Add(26 * time.Hour))
+		again := e.call(http.MethodPost, "/api/v1/applications/"+a.ID+"/contract", guardian("A"), facts, "Idempotency-Key", "c-1")
+		require.Equal(t, http.StatusOK, again.status, string(again.body))
+		assert.Equal(t, "true", again.header.Get("Idempotent-Replayed"))
+		assert.Equal(t, first.body, again.body, "the first contract again, byte for byte")
+		facts["income"] = "52000"
+		r = e.call(http.MethodPost, "/api/v1/applications/"+a.ID+"/contract", guardian("A"), facts, "Idempotency-Key", "c-1")
+		assert.Equal(t, http.StatusUnprocessableEntity, r.status)
 	})
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/kitaportal/kitaportal/access"
 	"github.com/kitaportal/kitaportal/app"
+	"github.com/kitaportal/kitaportal/contract"
 	"github.com/kitaportal/kitaportal/geo"
 	"github.com/kitaportal/kitaportal/kita"
 	"github.com/kitaportal/kitaportal/problem"
@@ -212,8 +213,9 @@ type ifMatchInput struct {
 }
 
 type contractInput struct {
-	ID   string `path:"id" maxLength:"128" doc:"The application's id."`
-	Body struct {
+	ID             string `path:"id" maxLength:"128" doc:"The application's id."`
+	IdempotencyKey string `header:"Idempotency-Key" maxLength:"100" doc:"A key of the caller's choosing; the same key with the same request returns the first contract again, byte for byte (Idempotent-Replayed: true), with another request it is refused (422, app.idempotency_key_reused)."`
+	Body           struct {
 		Income   decimal.Decimal `json:"income" doc:"The household's annual income in euros, for the fee bracket."`
 		MealPlan bool            `json:"meal_plan" doc:"The child takes part in the meals."`
 	}
@@ -222,6 +224,7 @@ type contractInput struct {
 type pdfOut struct {
 	ContentType        string `header:"Content-Type"`
 	ContentDisposition string `header:"Content-Disposition"`
+	Replayed           bool   `header:"Idempotent-Replayed" doc:"true when the Idempotency-Key returned an earlier result."`
 	Body               []byte
 }
 
@@ -332,19 +335,17 @@ func (h *Handler) registerParent() {
 		"The care contract (Betreuungsvertrag) of an accepted place, as PDF", "Applications", http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity))
 	contractOp.Responses = map[string]*huma.Response{"200": {Description: "The contract", Content: map[string]*huma.MediaType{"application/pdf": {Schema: &huma.Schema{Type: "string", Format: "binary"}}}}}
 	huma.Register(h.api, contractOp, func(ctx context.Context, in *contractInput) (*pdfOut, error) {
-		actor, err := h.actor(ctx)
+		ct, replayed, err := runKeyed(ctx, h, in.IdempotencyKey, func(actor access.Actor, opts ...app.Option) (contract.Contract, error) {
+			return h.app.Contracts.Generate(ctx, actor, app.ContractRequest{ApplicationID: in.ID, Income: in.Body.Income, MealPlan: in.Body.MealPlan}, opts...)
+		})
 		if err != nil {
 			return nil, err
-		}
-		ct, err := h.app.Contracts.Generate(ctx, actor, app.ContractRequest{ApplicationID: in.ID, Income: in.Body.Income, MealPlan: in.Body.MealPlan})
-		if err != nil {
-			return nil, h.fail(ctx, err)
 		}
 		var buf bytes.Buffer
 		if err := h.app.Contracts.Render(&buf, ct); err != nil {
 			return nil, h.fail(ctx, err)
 		}
-		return &pdfOut{ContentType: "application/pdf", ContentDisposition: `attachment; filename="betreuungsvertrag.pdf"`, Body: buf.Bytes()}, nil
+		return &pdfOut{ContentType: "application/pdf", ContentDisposition: `attachment; filename="betreuungsvertrag.pdf"`, Replayed: replayed, Body: buf.Bytes()}, nil
 	})
 	huma.Register(h.api, secured(op(http.MethodGet, "/families/{family_id}/messages", "familyMessages",
 		"The messages the family received, as it read them", "Families", http.StatusNotFound)),

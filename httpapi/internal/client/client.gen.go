@@ -660,6 +660,12 @@ type ChangeChoicesParams struct {
 	IfMatch *string `json:"If-Match,omitempty"`
 }
 
+// ContractPDFParams defines parameters for ContractPDF.
+type ContractPDFParams struct {
+	// IdempotencyKey A key of the caller's choosing; the same key with the same request returns the first contract again, byte for byte (Idempotent-Replayed: true), with another request it is refused (422, app.idempotency_key_reused).
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
 // DeclineOfferParams defines parameters for DeclineOffer.
 type DeclineOfferParams struct {
 	// IfMatch The ETag read; when given, it must match.
@@ -943,14 +949,14 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/v1/applications/{id}/contract (the `ContractPDF` operationId).
-	ContractPDFWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ContractPDFWithBody(ctx context.Context, id string, params *ContractPDFParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ContractPDF The care contract (Betreuungsvertrag) of an accepted place, as PDF
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v1/applications/{id}/contract (the `ContractPDF` operationId).
-	ContractPDF(ctx context.Context, id string, body ContractPDFJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ContractPDF(ctx context.Context, id string, params *ContractPDFParams, body ContractPDFJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RecordContract Record the signed care contract (the family's other applications of the child are withdrawn)
 	//
@@ -1323,8 +1329,8 @@ func (c *Client) ChangeChoices(ctx context.Context, id string, params *ChangeCho
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/v1/applications/{id}/contract (the `ContractPDF` operationId).
-func (c *Client) ContractPDFWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewContractPDFRequestWithBody(c.Server, id, contentType, body)
+func (c *Client) ContractPDFWithBody(ctx context.Context, id string, params *ContractPDFParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewContractPDFRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1340,8 +1346,8 @@ func (c *Client) ContractPDFWithBody(ctx context.Context, id string, contentType
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v1/applications/{id}/contract (the `ContractPDF` operationId).
-func (c *Client) ContractPDF(ctx context.Context, id string, body ContractPDFJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewContractPDFRequest(c.Server, id, body)
+func (c *Client) ContractPDF(ctx context.Context, id string, params *ContractPDFParams, body ContractPDFJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewContractPDFRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2313,18 +2319,18 @@ func NewChangeChoicesRequestWithBody(server string, id string, params *ChangeCho
 }
 
 // NewContractPDFRequest calls the generic ContractPDF builder with application/json body
-func NewContractPDFRequest(server string, id string, body ContractPDFJSONRequestBody) (*http.Request, error) {
+func NewContractPDFRequest(server string, id string, params *ContractPDFParams, body ContractPDFJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewContractPDFRequestWithBody(server, id, "application/json", bodyReader)
+	return NewContractPDFRequestWithBody(server, id, params, "application/json", bodyReader)
 }
 
 // NewContractPDFRequestWithBody constructs an http.Request for the ContractPDF method, with any body, and a specified content type
-func NewContractPDFRequestWithBody(server string, id string, contentType string, body io.Reader) (*http.Request, error) {
+func NewContractPDFRequestWithBody(server string, id string, params *ContractPDFParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -2355,6 +2361,21 @@ func NewContractPDFRequestWithBody(server string, id string, contentType string,
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -3969,14 +3990,14 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/applications/{id}/contract (the `ContractPDF` operationId).
-	ContractPDFWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ContractPDFResponse, error)
+	ContractPDFWithBodyWithResponse(ctx context.Context, id string, params *ContractPDFParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ContractPDFResponse, error)
 
 	// ContractPDFWithResponse The care contract (Betreuungsvertrag) of an accepted place, as PDF
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/applications/{id}/contract (the `ContractPDF` operationId).
-	ContractPDFWithResponse(ctx context.Context, id string, body ContractPDFJSONRequestBody, reqEditors ...RequestEditorFn) (*ContractPDFResponse, error)
+	ContractPDFWithResponse(ctx context.Context, id string, params *ContractPDFParams, body ContractPDFJSONRequestBody, reqEditors ...RequestEditorFn) (*ContractPDFResponse, error)
 
 	// RecordContractWithResponse Record the signed care contract (the family's other applications of the child are withdrawn)
 	//
@@ -4812,6 +4833,7 @@ func (r ChangeChoicesResponse) ContentType() string {
 type ContractPDFResponse200Headers struct {
 	ContentDisposition *string
 	ContentType        *string
+	IdempotentReplayed *bool
 }
 
 type ContractPDFResponse struct {
@@ -7796,8 +7818,8 @@ func (c *ClientWithResponses) ChangeChoicesWithResponse(ctx context.Context, id 
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/applications/{id}/contract (the `ContractPDF` operationId).
-func (c *ClientWithResponses) ContractPDFWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ContractPDFResponse, error) {
-	rsp, err := c.ContractPDFWithBody(ctx, id, contentType, body, reqEditors...)
+func (c *ClientWithResponses) ContractPDFWithBodyWithResponse(ctx context.Context, id string, params *ContractPDFParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ContractPDFResponse, error) {
+	rsp, err := c.ContractPDFWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -7809,8 +7831,8 @@ func (c *ClientWithResponses) ContractPDFWithBodyWithResponse(ctx context.Contex
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/applications/{id}/contract (the `ContractPDF` operationId).
-func (c *ClientWithResponses) ContractPDFWithResponse(ctx context.Context, id string, body ContractPDFJSONRequestBody, reqEditors ...RequestEditorFn) (*ContractPDFResponse, error) {
-	rsp, err := c.ContractPDF(ctx, id, body, reqEditors...)
+func (c *ClientWithResponses) ContractPDFWithResponse(ctx context.Context, id string, params *ContractPDFParams, body ContractPDFJSONRequestBody, reqEditors ...RequestEditorFn) (*ContractPDFResponse, error) {
+	rsp, err := c.ContractPDF(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -8950,6 +8972,13 @@ func ParseContractPDFResponse(rsp *http.Response) (*ContractPDFResponse, error) 
 				return nil, err
 			}
 			headers.ContentType = &value
+		}
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value bool
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
 		}
 		response.Headers200 = &headers
 	}
