@@ -158,6 +158,32 @@ func keysOf(step Tx) (Keys, error) {
 	return kt.Keys(), nil
 }
 
+// keyedStep runs fn as one step with the call's key (nil: none): when the
+// key was used before, replay reads the first call's result by the id it
+// created instead (and the caller hears it was replayed); otherwise fn
+// runs and the id it returns is stored with the key in the same step.
+func (a *App) keyedStep(ctx context.Context, key *keyed, replay func(tx Tx, id string) error, fn func(tx Tx) (string, error)) error {
+	var replayed bool
+	err := a.atomicKeyed(ctx, key, func(tx Tx) error {
+		prev, ok, err := key.lookup(ctx, tx)
+		if replayed = ok; err != nil {
+			return err
+		}
+		if ok {
+			return replay(tx, prev)
+		}
+		id, err := fn(tx)
+		if err != nil {
+			return err
+		}
+		return key.keep(ctx, tx, id, a.clock().UTC())
+	})
+	if err == nil && replayed {
+		key.mark()
+	}
+	return err
+}
+
 // atomicKeyed runs a keyed step; when a concurrent call with the same key
 // stored it first (ErrKeyExists), the step runs once more and finds it.
 func (a *App) atomicKeyed(ctx context.Context, k *keyed, fn func(step Tx) error) error {

@@ -58,36 +58,26 @@ func (r *Referrals) change(ctx context.Context, actor access.Actor, id string, s
 		return tagespflege.Referral{}, err
 	}
 	var out tagespflege.Referral
-	var replayed bool
-	err = r.app.atomicKeyed(ctx, key, func(tx Tx) error {
-		prev, ok, err := key.lookup(ctx, tx)
-		if replayed = ok; err != nil {
-			return err
-		}
-		if replayed {
-			if out, err = tx.Tagespflege().Referral(ctx, prev); errors.Is(err, tagespflege.ErrNotFound) {
-				return access.ErrDenied
-			}
-			return err
-		}
-		ref, err := tx.Tagespflege().Referral(ctx, id)
-		if errors.Is(err, tagespflege.ErrNotFound) {
+	replay := func(tx Tx, prev string) (err error) {
+		if out, err = tx.Tagespflege().Referral(ctx, prev); errors.Is(err, tagespflege.ErrNotFound) {
 			return access.ErrDenied
 		}
+		return err
+	}
+	err = r.app.keyedStep(ctx, key, replay, func(tx Tx) (string, error) {
+		ref, err := tx.Tagespflege().Referral(ctx, id)
+		if errors.Is(err, tagespflege.ErrNotFound) {
+			return "", access.ErrDenied
+		}
 		if err != nil {
-			return err
+			return "", err
 		}
 		if err := access.Can(actor, access.ChangeReferral, access.Subject{District: ref.District}); err != nil {
-			return err
+			return "", err
 		}
-		if out, err = step(tx, r.app.tagespflege(tx.Tagespflege())); err != nil {
-			return err
-		}
-		return key.keep(ctx, tx, out.ID, r.app.clock().UTC())
+		out, err = step(tx, r.app.tagespflege(tx.Tagespflege()))
+		return out.ID, err
 	})
-	if err == nil && replayed {
-		key.mark()
-	}
 	return out, err
 }
 
@@ -145,24 +135,14 @@ func (r *Referrals) AddMinder(ctx context.Context, actor access.Actor, m tagespf
 		return tagespflege.Minder{}, err
 	}
 	var out tagespflege.Minder
-	var replayed bool
-	err = r.app.atomicKeyed(ctx, key, func(tx Tx) error {
-		prev, ok, err := key.lookup(ctx, tx)
-		if replayed = ok; err != nil {
-			return err
-		}
-		if replayed {
-			out, err = tx.Tagespflege().Minder(ctx, prev)
-			return err
-		}
-		if out, err = r.app.tagespflege(tx.Tagespflege()).AddMinder(ctx, m); err != nil {
-			return err
-		}
-		return key.keep(ctx, tx, out.ID, r.app.clock().UTC())
-	})
-	if err == nil && replayed {
-		key.mark()
+	replay := func(tx Tx, prev string) (err error) {
+		out, err = tx.Tagespflege().Minder(ctx, prev)
+		return err
 	}
+	err = r.app.keyedStep(ctx, key, replay, func(tx Tx) (string, error) {
+		out, err = r.app.tagespflege(tx.Tagespflege()).AddMinder(ctx, m)
+		return out.ID, err
+	})
 	return out, err
 }
 

@@ -327,20 +327,15 @@ func (r *Registrations) change(ctx context.Context, actor access.Actor, id strin
 		subject = func(a registration.Application) (access.Subject, error) { return registration.Subject(a), nil }
 	}
 	var out registration.Application
-	var replayed bool
 	now := r.app.clock().UTC()
-	err = r.app.atomicKeyed(ctx, key, func(step Tx) error {
+	replay := func(step Tx, prev string) (err error) {
+		if out, err = step.Applications().Application(ctx, prev); errors.Is(err, registration.ErrNotFound) {
+			return access.ErrDenied
+		}
+		return err
+	}
+	change := func(step Tx) error {
 		tx := step.Applications()
-		prev, ok, err := key.lookup(ctx, step)
-		if replayed = ok; err != nil {
-			return err
-		}
-		if replayed {
-			if out, err = tx.Application(ctx, prev); errors.Is(err, registration.ErrNotFound) {
-				return access.ErrDenied
-			}
-			return err
-		}
 		a, err := tx.Application(ctx, id)
 		if errors.Is(err, registration.ErrNotFound) {
 			return access.ErrDenied
@@ -368,13 +363,11 @@ func (r *Registrations) change(ctx context.Context, actor access.Actor, id strin
 			return err
 		}
 		out = a.AtVersion(a.Version() + 1)
-		return key.keep(ctx, step, a.ID, now)
-	})
+		return nil
+	}
+	err = r.app.keyedStep(ctx, key, replay, func(step Tx) (string, error) { return id, change(step) })
 	if err != nil {
 		return registration.Application{}, err
-	}
-	if replayed {
-		key.mark()
 	}
 	v, _ := registration.ViewFor(actor, out)
 	return v, nil

@@ -109,8 +109,8 @@ type progressView struct {
 
 // progress reads the progress of the Kindertagespflege referral of each
 // application that asked for one, by application id.
-func (p *portal) progress(r *http.Request, a access.Actor, apps []registration.Application) (map[string]progressView, error) {
-	out := map[string]progressView{}
+func (p *portal) progress(r *http.Request, a access.Actor, apps []registration.Application) (map[string]*progressView, error) {
+	out := map[string]*progressView{}
 	loc := p.app.Now().Location()
 	day := func(t time.Time) date.Date {
 		if t.IsZero() {
@@ -134,7 +134,7 @@ func (p *portal) progress(r *http.Request, a access.Actor, apps []registration.A
 		if pr.CloseReason.Valid() {
 			v.CloseReason = pr.CloseReason.String()
 		}
-		out[ap.ID] = v
+		out[ap.ID] = &v
 	}
 	return out, nil
 }

@@ -39,6 +39,7 @@ func TestChangeChoicesAfterSubmitting(t *testing.T) {
 
 	_, page := v.get("/status")
 	require.Contains(t, page, "/status/"+id+"/choices")
+	assert.NotContains(t, page, `class="tp"`, "no Kindertagespflege asked for, no progress shown")
 	resp, page := v.get("/status/" + id + "/choices")
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	version := versionRe.FindStringSubmatch(page)

@@ -182,7 +182,7 @@ func (p *portal) status(w http.ResponseWriter, r *http.Request, a access.Actor, 
 		Messages []app.Message
 		Names    map[string]string
 		Err      string
-		Progress map[string]progressView
+		Progress map[string]*progressView
 	}{apps, msgs, p.kitaNames(), r.URL.Query().Get("err"), progress}, nil)
 }
 
