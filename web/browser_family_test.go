@@ -39,24 +39,8 @@ func TestBrowserAfterSubmitting(t *testing.T) {
 		// A family registers, then changes the order of its choices.
 		b.do(chromedp.Navigate(srv.URL+"/register?kita="+kitas[0]), chromedp.WaitVisible(chromedp.ID("role-guardian")))
 		b.do(chromedp.Click(chromedp.CSS(".demo button[type=submit]")), chromedp.WaitVisible(chromedp.ID("registration-form")))
-		b.do(
-			chromedp.SendKeys(chromedp.ID("child-given_name"), "Zeynep"),
-			chromedp.SendKeys(chromedp.ID("child-family_name"), "Yılmaz"),
-			chromedp.SetValue(chromedp.ID("child-birth_date"), "2025-03-14"),
-			chromedp.SendKeys(chromedp.ID("guardians-0-given_name"), "Ayşe"),
-			chromedp.SendKeys(chromedp.ID("guardians-0-family_name"), "Yılmaz"),
-			chromedp.SendKeys(chromedp.ID("guardians-0-email"), "ayse.yilmaz@example.org"),
-			chromedp.SendKeys(chromedp.ID("address-street"), "Herner Straße"),
-			chromedp.SendKeys(chromedp.ID("address-house_number"), "12a"),
-			chromedp.SendKeys(chromedp.ID("address-postal_code"), "44787"),
-			chromedp.SendKeys(chromedp.ID("address-city"), "Bochum"),
-			chromedp.SetValue(chromedp.ID("start"), "2027-08-01"),
-			chromedp.SetValue(chromedp.ID("hours"), "35"),
-			chromedp.SetValue(chromedp.ID("kitas-1"), kitas[1]),
-			chromedp.Click(chromedp.ID("consent")),
-			chromedp.Click(chromedp.CSS("button.primary")),
-			chromedp.WaitVisible(chromedp.CSS(".reference strong")),
-		)
+		b.typeRegistration("ayse.yilmaz@example.org", kitas[1])
+		b.do(chromedp.Click(chromedp.ID("consent")), chromedp.Click(chromedp.CSS("button.primary")), chromedp.WaitVisible(chromedp.CSS(".reference strong")))
 		b.visit("/status", "section.app")
 		b.do(chromedp.Click(chromedp.CSS(`a[href$="/choices"]`)), chromedp.WaitVisible(chromedp.ID("choices-form")))
 		b.check()
