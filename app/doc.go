@@ -28,12 +28,23 @@
 //     Offer, Accept (registration.ErrOfferLapsed after RespondBy),
 //     AcceptWith (KeepWaiting: an upgrade; registration.ErrNothingAbove),
 //     Decline, Contracted, Messages (what the family received, rendered),
+//     ChangeChoices, Withdraw, Accept, AcceptWith and Decline take
+//     [IfVersion]: the version the caller read is compared inside the
+//     atomic step, so of two changes on one version exactly one wins
+//     ([ErrVersion], a conflict, for the other), and Offer,
+//     Referrals.AddMinder, Referrals.Place and Contracts.Generate (the
+//     first contract again, byte for byte) take [IdempotencyKey]: the key
+//     is stored in the call's own step (the optional [KeyTx] port, [Keys]),
+//     the same key with the same request returns the first result, with
+//     another request it is [ErrKeyReused],
 //     RunRound (places from the catalogue inside the round; published once,
 //     in one step), LapseOffers (the daily step: lapses and reminders),
 //     ExpireYear, Export, Erase, ApplyRetention, AuditTrail, Reviews.
 //   - [Referrals]: List, Get, MarkContacted, Place (placement with a minder
 //     and the release of the Kita choices in one step), Close, AddMinder,
-//     Minders, FreePlaces.
+//     Minders, FreePlaces; Progress, the family's own view of its referral
+//     (access.ReadFamily: received, contacted, placed with the start,
+//     closed with the reason; no notes, no minder's data).
 //   - [Catalogue]: Search, Get, All (public); UpdateProfile,
 //     ReportFreePlaces, SetClosed (stored through [CatalogueEdits], seen
 //     by a restarted or second instance, [Catalogue.Reload]).

@@ -21,6 +21,7 @@ func Errors() []error {
 		tagespflege.ErrMinderFull, tagespflege.ErrLicence, tagespflege.ErrDistrict,
 		kita.ErrNotFound, kita.ErrStaleReport,
 		registration.ErrRoundPublished, registration.ErrNothingAbove,
-		ErrNoPlaces, ErrID, ErrYear, ErrNotAccepted, ErrNoEdits, ErrEditConflict,
+		ErrNoPlaces, ErrID, ErrYear, ErrNotAccepted, ErrNoEdits, ErrEditConflict, ErrVersion,
+		ErrKeyReused, ErrKeyExists, ErrNoReferral,
 	}
 }

@@ -304,7 +304,8 @@ func (r *Registrations) List(ctx context.Context, actor access.Actor, q registra
 // (registration.ErrDeadline after it). The children of the family kept
 // together with this one (registration.Input.Together) share its Kitas:
 // theirs change in the same step, each checked and audited, or none does.
-func (r *Registrations) ChangeChoices(ctx context.Context, actor access.Actor, id string, kitas []string) (registration.Application, error) {
+// With [IfVersion], the change is made only on that version (ErrVersion).
+func (r *Registrations) ChangeChoices(ctx context.Context, actor access.Actor, id string, kitas []string, opts ...Option) (registration.Application, error) {
 	return r.change(ctx, actor, id, access.ChangeApplication, nil, func(tx registration.Tx, a *registration.Application, now time.Time) error {
 		who := actor.String()
 		if err := r.svc.ChangeChoices(a, kitas, now, who); err != nil {
@@ -326,13 +327,14 @@ func (r *Registrations) ChangeChoices(ctx context.Context, actor access.Actor, i
 			}
 		}
 		return nil
-	})
+	}, opts...)
 }
 
 // Withdraw withdraws an application at the family's request, in one step:
 // every choice is released, a held place given back, an open Tagespflege
-// referral closed, and the family told.
-func (r *Registrations) Withdraw(ctx context.Context, actor access.Actor, id string) (registration.Application, error) {
+// referral closed, and the family told. With [IfVersion], only that
+// version is withdrawn (ErrVersion).
+func (r *Registrations) Withdraw(ctx context.Context, actor access.Actor, id string, opts ...Option) (registration.Application, error) {
 	return r.change(ctx, actor, id, access.ChangeApplication, nil, func(tx registration.Tx, a *registration.Application, now time.Time) error {
 		if err := end(ctx, tx, a, registration.Withdrawn, now, actor.String(), "withdrawn_by_family"); err != nil {
 			return err
@@ -341,7 +343,7 @@ func (r *Registrations) Withdraw(ctx context.Context, actor access.Actor, id str
 			return err
 		}
 		return r.enqueue(ctx, tx, *a, notify.Withdrawal, now)
-	})
+	}, opts...)
 }
 
 // enqueue renders and queues a lifecycle message (offer, withdrawal,
@@ -360,10 +362,20 @@ func (r *Registrations) enqueue(ctx context.Context, tx registration.Outbox, a r
 // stored application; registration.Subject otherwise), apply changes it
 // with the aggregate's methods, and it is written back with the store's
 // version check and audited. An unknown id is denied like a foreign one.
+// With [IfVersion], the version read in the step must be the caller's
+// (checked after access, so that a foreign application is still denied),
+// and a write that lost a race to another change is ErrVersion too. With
+// [IdempotencyKey], a key used before returns the application its first
+// call changed, and a new key is stored in the step.
 func (r *Registrations) change(ctx context.Context, actor access.Actor, id string, op access.Operation,
 	subject func(registration.Application) (access.Subject, error),
-	apply func(tx registration.Tx, a *registration.Application, now time.Time) error) (registration.Application, error) {
+	apply func(tx registration.Tx, a *registration.Application, now time.Time) error, opts ...Option) (registration.Application, error) {
 	if err := ids("id", id); err != nil {
+		return registration.Application{}, err
+	}
+	want := optionsOf(opts)
+	key, err := want.keyOf(actor)
+	if err != nil {
 		return registration.Application{}, err
 	}
 	if subject == nil {
@@ -371,7 +383,13 @@ func (r *Registrations) change(ctx context.Context, actor access.Actor, id strin
 	}
 	var out registration.Application
 	now := r.app.clock().UTC()
-	err := r.app.store.Atomic(ctx, func(step Tx) error {
+	replay := func(step Tx, prev string) (err error) {
+		if out, err = step.Applications().Application(ctx, prev); errors.Is(err, registration.ErrNotFound) {
+			return access.ErrDenied
+		}
+		return err
+	}
+	change := func(step Tx) error {
 		tx := step.Applications()
 		a, err := tx.Application(ctx, id)
 		if errors.Is(err, registration.ErrNotFound) {
@@ -387,18 +405,22 @@ func (r *Registrations) change(ctx context.Context, actor access.Actor, id strin
 		if err := access.Can(actor, op, sub); err != nil {
 			return err
 		}
+		if err := want.check(a.Version()); err != nil {
+			return err
+		}
 		if err := apply(tx, &a, now); err != nil {
 			return err
 		}
 		if err := tx.Update(ctx, a); err != nil {
-			return err
+			return want.lost(err)
 		}
 		if err := tx.AppendAudit(ctx, registration.AuditEntry{At: now, Actor: actor.String(), Action: registration.AuditChange, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: a.LastReason()}); err != nil {
 			return err
 		}
 		out = a.AtVersion(a.Version() + 1)
 		return nil
-	})
+	}
+	err = r.app.keyedStep(ctx, key, replay, func(step Tx) (string, error) { return id, change(step) })
 	if err != nil {
 		return registration.Application{}, err
 	}
@@ -411,7 +433,8 @@ func (r *Registrations) change(ctx context.Context, actor access.Actor, id strin
 // rounds, from the waiting list). In one step the Kita's places of the
 // application's year are synced from the catalogue, the place is taken and
 // the family told. registration.ErrNoPlace when none is left.
-func (r *Registrations) Offer(ctx context.Context, actor access.Actor, id, kitaID string) (registration.Application, error) {
+// With [IdempotencyKey], a repeated call returns the first offer.
+func (r *Registrations) Offer(ctx context.Context, actor access.Actor, id, kitaID string, opts ...Option) (registration.Application, error) {
 	if err := ids("id", id, "kita_id", kitaID); err != nil {
 		return registration.Application{}, err
 	}
@@ -439,27 +462,28 @@ func (r *Registrations) Offer(ctx context.Context, actor access.Actor, id, kitaI
 			return err
 		}
 		return r.enqueue(ctx, tx, *a, notify.Offer, now)
-	})
+	}, append(opts, request("offer", id, kitaID))...)
 }
 
 // Accept accepts the offer; every other open choice is released and an
 // open Tagespflege referral closed. After the offer's RespondBy date it
 // fails with registration.ErrOfferLapsed. It is AcceptWith without
-// options.
-func (r *Registrations) Accept(ctx context.Context, actor access.Actor, id string) (registration.Application, error) {
-	return r.AcceptWith(ctx, actor, id, registration.AcceptOptions{})
+// accept options.
+func (r *Registrations) Accept(ctx context.Context, actor access.Actor, id string, opts ...Option) (registration.Application, error) {
+	return r.AcceptWith(ctx, actor, id, registration.AcceptOptions{}, opts...)
 }
 
-// AcceptWith accepts the offer as opts say. With KeepWaiting the family
+// AcceptWith accepts the offer as ao says. With KeepWaiting the family
 // keeps its place and waits for the choices ranked above it (an upgrade):
 // later rounds may offer one of them, and accepting that offer gives the
 // old place back in the same step, free for the next round; declining it
 // (or letting it lapse) keeps the old place. Without a better choice still
 // waiting, KeepWaiting is registration.ErrNothingAbove. An open
-// Tagespflege referral is closed: the child has a place.
-func (r *Registrations) AcceptWith(ctx context.Context, actor access.Actor, id string, opts registration.AcceptOptions) (registration.Application, error) {
+// Tagespflege referral is closed: the child has a place. It takes
+// [IfVersion] like Accept.
+func (r *Registrations) AcceptWith(ctx context.Context, actor access.Actor, id string, ao registration.AcceptOptions, opts ...Option) (registration.Application, error) {
 	return r.change(ctx, actor, id, access.ChangeApplication, nil, func(tx registration.Tx, a *registration.Application, now time.Time) error {
-		released, err := a.Accept(r.app.Profile.Registration.Today(now), now, actor.String(), opts)
+		released, err := a.Accept(r.app.Profile.Registration.Today(now), now, actor.String(), ao)
 		if err != nil {
 			return err
 		}
@@ -469,20 +493,21 @@ func (r *Registrations) AcceptWith(ctx context.Context, actor access.Actor, id s
 			}
 		}
 		return closeReferral(ctx, tx, *a, tagespflege.PlacedElsewhere, now, actor.String())
-	})
+	}, opts...)
 }
 
 // Decline declines the offer: the place is given back, and the
 // application waits for later rounds with its remaining choices. An
 // upgrade offer declined leaves the family its accepted place.
-func (r *Registrations) Decline(ctx context.Context, actor access.Actor, id string) (registration.Application, error) {
+// With [IfVersion], the change is made only on that version (ErrVersion).
+func (r *Registrations) Decline(ctx context.Context, actor access.Actor, id string, opts ...Option) (registration.Application, error) {
 	return r.change(ctx, actor, id, access.ChangeApplication, nil, func(tx registration.Tx, a *registration.Application, now time.Time) error {
 		place, err := a.Decline(now, actor.String(), "offer_declined")
 		if err != nil {
 			return err
 		}
 		return tx.ReleasePlace(ctx, place)
-	})
+	}, opts...)
 }
 
 // Contracted records the signed care contract: every other active
@@ -658,6 +683,11 @@ var Messages = problem.Catalog{
 		ErrNotAccepted.Code(): "Für diese Anmeldung ist kein Platz angenommen; ein Vertrag ist nicht möglich.",
 		"app.no_edits":        "Für diese Kita sind keine Änderungen gespeichert.",
 		"app.edit_conflict":   "Die Angaben der Kita wurden inzwischen geändert. Bitte laden Sie sie neu.",
+		CodeVersion:           "Die Anmeldung wurde inzwischen geändert. Bitte laden Sie sie neu und versuchen Sie es noch einmal.",
+		CodeKeyReused:         "Diese Anfragekennung wurde schon für eine andere Anfrage verwendet.",
+		ErrKeyExists.Code():   "Diese Anfragekennung ist schon gespeichert.",
+		ErrNoKey.Code():       "Diese Anfragekennung ist nicht gespeichert.",
+		ErrNoReferral.Code():  "Für diese Anmeldung wurde keine Kindertagespflege gewünscht.",
 	},
 	"en": {
 		CodeID:                "This id is invalid (empty, too long or with characters not allowed).",
@@ -666,6 +696,11 @@ var Messages = problem.Catalog{
 		ErrNotAccepted.Code(): "No place is accepted for this application; a contract is not possible.",
 		"app.no_edits":        "No changes are stored for this Kita.",
 		"app.edit_conflict":   "The Kita's details changed meanwhile. Please reload them.",
+		CodeVersion:           "The application changed meanwhile. Please reload it and try again.",
+		CodeKeyReused:         "This request key was used before for another request.",
+		ErrKeyExists.Code():   "This request key is stored already.",
+		ErrNoKey.Code():       "This request key is not stored.",
+		ErrNoReferral.Code():  "This application did not ask for Kindertagespflege.",
 	},
 }
 

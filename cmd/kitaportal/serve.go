@@ -44,6 +44,10 @@ type serveOptions struct {
 	demo                                bool
 	oidc                                auth.OIDCConfig
 	oidcRoles                           string
+	// oidcRedirect and oidcScopes configure the portal pages' login
+	// through OpenID Connect (the client secret comes from
+	// KITAPORTAL_OIDC_CLIENT_SECRET).
+	oidcRedirect, oidcScopes string
 }
 
 func parseServe(args []string, stderr io.Writer) (serveOptions, error) {
@@ -62,6 +66,8 @@ func parseServe(args []string, stderr io.Writer) (serveOptions, error) {
 	fs.StringVar(&o.oidc.FamilyClaim, "oidc-family-claim", "", "the `claim` with a guardian's family id (default: the subject)")
 	fs.StringVar(&o.oidc.CarrierClaim, "oidc-carrier-claim", "carrier", "the `claim` with a carrier's id")
 	fs.StringVar(&o.oidc.DistrictClaim, "oidc-district-claim", "district", "the `claim` with a Fachberatung's district")
+	fs.StringVar(&o.oidcRedirect, "oidc-redirect", "", "the portal's login callback `URL` as registered at the provider (https://portal.example/login/callback): the pages log in through OpenID Connect (authorization code with PKCE; client secret in KITAPORTAL_OIDC_CLIENT_SECRET)")
+	fs.StringVar(&o.oidcScopes, "oidc-scopes", "", "comma-separated `scopes` the pages' login asks for beside openid (e.g. profile,groups)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -73,6 +79,8 @@ func parseServe(args []string, stderr io.Writer) (serveOptions, error) {
 		return o, errors.New("-demo and -oidc-issuer exclude each other")
 	case !o.demo && o.oidc.Issuer == "":
 		return o, errors.New("needs -oidc-issuer, -oidc-client and -oidc-roles, or -demo for a demonstration")
+	case o.demo && o.oidcRedirect != "":
+		return o, errors.New("-oidc-redirect needs -oidc-issuer, not -demo")
 	case o.demo && o.mail == "":
 		o.mail = "memory"
 	case o.mail == "":
@@ -179,6 +187,13 @@ func portalPages(ctx context.Context, o serveOptions, a *app.App, authn auth.Aut
 	opts := web.Options{SessionKey: key, Demo: o.demo, Logger: logger}
 	if !o.demo {
 		opts.Authenticator = authn
+	}
+	if provider, ok := authn.(*auth.OIDC); ok && o.oidcRedirect != "" {
+		opts.OIDC = &web.OIDCLogin{Provider: provider, ClientID: o.oidc.ClientID, ClientSecret: os.Getenv("KITAPORTAL_OIDC_CLIENT_SECRET"),
+			RedirectURL: o.oidcRedirect, HTTPClient: o.oidc.HTTPClient}
+		if o.oidcScopes != "" {
+			opts.OIDC.Scopes = strings.Split(o.oidcScopes, ",")
+		}
 	}
 	if o.demo && o.profile == "bochum" {
 		for _, m := range bochum.Minders(1, a.Now()) {

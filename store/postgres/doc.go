@@ -69,6 +69,8 @@
 //     the columns their listings sort and filter by.
 //   - kita_edits: the carriers' edits of their Kitas (kita.Edits) as JSONB,
 //     by kita_id with a version (migration 2).
+//   - idempotency_keys: the keys of creating calls (app.KeyRecord), by
+//     scope and key, written in the call's transaction (migration 5).
 //
 // The adapter owns its document schema. Each JSONB document is an
 // unexported document type of this package (applicationDoc, referralDoc,

@@ -681,10 +681,22 @@ type ChangeChoicesParams struct {
 	IfMatch *string `json:"If-Match,omitempty"`
 }
 
+// ContractPDFParams defines parameters for ContractPDF.
+type ContractPDFParams struct {
+	// IdempotencyKey A key of the caller's choosing; the same key with the same request returns the first contract again, byte for byte (Idempotent-Replayed: true), with another request it is refused (422, app.idempotency_key_reused).
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
 // DeclineOfferParams defines parameters for DeclineOffer.
 type DeclineOfferParams struct {
 	// IfMatch The ETag read; when given, it must match.
 	IfMatch *string `json:"If-Match,omitempty"`
+}
+
+// OfferPlaceParams defines parameters for OfferPlace.
+type OfferPlaceParams struct {
+	// IdempotencyKey A key of the caller's choosing; the same key with the same request returns the first result (Idempotent-Replayed: true), with another request it is refused (422, app.idempotency_key_reused).
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
 }
 
 // WithdrawApplicationParams defines parameters for WithdrawApplication.
@@ -700,6 +712,12 @@ type AuditTrailParams struct {
 	Actor         *string `form:"actor,omitempty" json:"actor,omitempty"`
 	Offset        *int64  `form:"offset,omitempty" json:"offset,omitempty"`
 	Limit         *int64  `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// AddMinderParams defines parameters for AddMinder.
+type AddMinderParams struct {
+	// IdempotencyKey A key of the caller's choosing; the same key with the same request returns the first result (Idempotent-Replayed: true), with another request it is refused (422, app.idempotency_key_reused).
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
 }
 
 // SubmitAtCounterParams defines parameters for SubmitAtCounter.
@@ -752,6 +770,12 @@ type ListReferralsParams struct {
 	District string `form:"district" json:"district"`
 	Offset   *int64 `form:"offset,omitempty" json:"offset,omitempty"`
 	Limit    *int64 `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// PlaceWithMinderParams defines parameters for PlaceWithMinder.
+type PlaceWithMinderParams struct {
+	// IdempotencyKey A key of the caller's choosing; the same key with the same request returns the first result (Idempotent-Replayed: true), with another request it is refused (422, app.idempotency_key_reused).
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
 }
 
 // YearReportParams defines parameters for YearReport.
@@ -946,14 +970,14 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/v1/applications/{id}/contract (the `ContractPDF` operationId).
-	ContractPDFWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ContractPDFWithBody(ctx context.Context, id string, params *ContractPDFParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ContractPDF The care contract (Betreuungsvertrag) of an accepted place, as PDF
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v1/applications/{id}/contract (the `ContractPDF` operationId).
-	ContractPDF(ctx context.Context, id string, body ContractPDFJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ContractPDF(ctx context.Context, id string, params *ContractPDFParams, body ContractPDFJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RecordContract Record the signed care contract (the family's other applications of the child are withdrawn)
 	//
@@ -970,14 +994,14 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/v1/applications/{id}/offer (the `OfferPlace` operationId).
-	OfferPlaceWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	OfferPlaceWithBody(ctx context.Context, id string, params *OfferPlaceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// OfferPlace Offer a place at a Kita the application chose (its carrier, the Jugendamt)
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v1/applications/{id}/offer (the `OfferPlace` operationId).
-	OfferPlace(ctx context.Context, id string, body OfferPlaceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	OfferPlace(ctx context.Context, id string, params *OfferPlaceParams, body OfferPlaceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// WithdrawApplication Withdraw the application
 	//
@@ -1004,14 +1028,14 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/v1/districts/{district}/minders (the `AddMinder` operationId).
-	AddMinderWithBody(ctx context.Context, district string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AddMinderWithBody(ctx context.Context, district string, params *AddMinderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AddMinder Register a child-minder (Tagespflegeperson) in the district (its Fachberatung)
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v1/districts/{district}/minders (the `AddMinder` operationId).
-	AddMinder(ctx context.Context, district string, body AddMinderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AddMinder(ctx context.Context, district string, params *AddMinderParams, body AddMinderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// EraseFamily Erase a family's personal data (DSGVO Art. 17)
 	//
@@ -1141,14 +1165,14 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/v1/referrals/{id}/place (the `PlaceWithMinder` operationId).
-	PlaceWithMinderWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PlaceWithMinderWithBody(ctx context.Context, id string, params *PlaceWithMinderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PlaceWithMinder Place the child with a minder (its Kita choices are released in the same step)
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v1/referrals/{id}/place (the `PlaceWithMinder` operationId).
-	PlaceWithMinder(ctx context.Context, id string, body PlaceWithMinderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PlaceWithMinder(ctx context.Context, id string, params *PlaceWithMinderParams, body PlaceWithMinderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// YearReport The Kita year's figures (the Jugendamt)
 	//
@@ -1326,8 +1350,8 @@ func (c *Client) ChangeChoices(ctx context.Context, id string, params *ChangeCho
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/v1/applications/{id}/contract (the `ContractPDF` operationId).
-func (c *Client) ContractPDFWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewContractPDFRequestWithBody(c.Server, id, contentType, body)
+func (c *Client) ContractPDFWithBody(ctx context.Context, id string, params *ContractPDFParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewContractPDFRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1343,8 +1367,8 @@ func (c *Client) ContractPDFWithBody(ctx context.Context, id string, contentType
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v1/applications/{id}/contract (the `ContractPDF` operationId).
-func (c *Client) ContractPDF(ctx context.Context, id string, body ContractPDFJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewContractPDFRequest(c.Server, id, body)
+func (c *Client) ContractPDF(ctx context.Context, id string, params *ContractPDFParams, body ContractPDFJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewContractPDFRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1390,8 +1414,8 @@ func (c *Client) DeclineOffer(ctx context.Context, id string, params *DeclineOff
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/v1/applications/{id}/offer (the `OfferPlace` operationId).
-func (c *Client) OfferPlaceWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewOfferPlaceRequestWithBody(c.Server, id, contentType, body)
+func (c *Client) OfferPlaceWithBody(ctx context.Context, id string, params *OfferPlaceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewOfferPlaceRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1407,8 +1431,8 @@ func (c *Client) OfferPlaceWithBody(ctx context.Context, id string, contentType 
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v1/applications/{id}/offer (the `OfferPlace` operationId).
-func (c *Client) OfferPlace(ctx context.Context, id string, body OfferPlaceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewOfferPlaceRequest(c.Server, id, body)
+func (c *Client) OfferPlace(ctx context.Context, id string, params *OfferPlaceParams, body OfferPlaceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewOfferPlaceRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1484,8 +1508,8 @@ func (c *Client) ListMinders(ctx context.Context, district string, reqEditors ..
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/v1/districts/{district}/minders (the `AddMinder` operationId).
-func (c *Client) AddMinderWithBody(ctx context.Context, district string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAddMinderRequestWithBody(c.Server, district, contentType, body)
+func (c *Client) AddMinderWithBody(ctx context.Context, district string, params *AddMinderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddMinderRequestWithBody(c.Server, district, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1501,8 +1525,8 @@ func (c *Client) AddMinderWithBody(ctx context.Context, district string, content
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v1/districts/{district}/minders (the `AddMinder` operationId).
-func (c *Client) AddMinder(ctx context.Context, district string, body AddMinderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAddMinderRequest(c.Server, district, body)
+func (c *Client) AddMinder(ctx context.Context, district string, params *AddMinderParams, body AddMinderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddMinderRequest(c.Server, district, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1831,8 +1855,8 @@ func (c *Client) MarkReferralContacted(ctx context.Context, id string, body Mark
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/v1/referrals/{id}/place (the `PlaceWithMinder` operationId).
-func (c *Client) PlaceWithMinderWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPlaceWithMinderRequestWithBody(c.Server, id, contentType, body)
+func (c *Client) PlaceWithMinderWithBody(ctx context.Context, id string, params *PlaceWithMinderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPlaceWithMinderRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1848,8 +1872,8 @@ func (c *Client) PlaceWithMinderWithBody(ctx context.Context, id string, content
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v1/referrals/{id}/place (the `PlaceWithMinder` operationId).
-func (c *Client) PlaceWithMinder(ctx context.Context, id string, body PlaceWithMinderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPlaceWithMinderRequest(c.Server, id, body)
+func (c *Client) PlaceWithMinder(ctx context.Context, id string, params *PlaceWithMinderParams, body PlaceWithMinderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPlaceWithMinderRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2316,18 +2340,18 @@ func NewChangeChoicesRequestWithBody(server string, id string, params *ChangeCho
 }
 
 // NewContractPDFRequest calls the generic ContractPDF builder with application/json body
-func NewContractPDFRequest(server string, id string, body ContractPDFJSONRequestBody) (*http.Request, error) {
+func NewContractPDFRequest(server string, id string, params *ContractPDFParams, body ContractPDFJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewContractPDFRequestWithBody(server, id, "application/json", bodyReader)
+	return NewContractPDFRequestWithBody(server, id, params, "application/json", bodyReader)
 }
 
 // NewContractPDFRequestWithBody constructs an http.Request for the ContractPDF method, with any body, and a specified content type
-func NewContractPDFRequestWithBody(server string, id string, contentType string, body io.Reader) (*http.Request, error) {
+func NewContractPDFRequestWithBody(server string, id string, params *ContractPDFParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -2358,6 +2382,21 @@ func NewContractPDFRequestWithBody(server string, id string, contentType string,
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -2446,18 +2485,18 @@ func NewDeclineOfferRequest(server string, id string, params *DeclineOfferParams
 }
 
 // NewOfferPlaceRequest calls the generic OfferPlace builder with application/json body
-func NewOfferPlaceRequest(server string, id string, body OfferPlaceJSONRequestBody) (*http.Request, error) {
+func NewOfferPlaceRequest(server string, id string, params *OfferPlaceParams, body OfferPlaceJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewOfferPlaceRequestWithBody(server, id, "application/json", bodyReader)
+	return NewOfferPlaceRequestWithBody(server, id, params, "application/json", bodyReader)
 }
 
 // NewOfferPlaceRequestWithBody constructs an http.Request for the OfferPlace method, with any body, and a specified content type
-func NewOfferPlaceRequestWithBody(server string, id string, contentType string, body io.Reader) (*http.Request, error) {
+func NewOfferPlaceRequestWithBody(server string, id string, params *OfferPlaceParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -2488,6 +2527,21 @@ func NewOfferPlaceRequestWithBody(server string, id string, contentType string, 
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -2712,18 +2766,18 @@ func NewListMindersRequest(server string, district string) (*http.Request, error
 }
 
 // NewAddMinderRequest calls the generic AddMinder builder with application/json body
-func NewAddMinderRequest(server string, district string, body AddMinderJSONRequestBody) (*http.Request, error) {
+func NewAddMinderRequest(server string, district string, params *AddMinderParams, body AddMinderJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewAddMinderRequestWithBody(server, district, "application/json", bodyReader)
+	return NewAddMinderRequestWithBody(server, district, params, "application/json", bodyReader)
 }
 
 // NewAddMinderRequestWithBody constructs an http.Request for the AddMinder method, with any body, and a specified content type
-func NewAddMinderRequestWithBody(server string, district string, contentType string, body io.Reader) (*http.Request, error) {
+func NewAddMinderRequestWithBody(server string, district string, params *AddMinderParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -2754,6 +2808,21 @@ func NewAddMinderRequestWithBody(server string, district string, contentType str
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -3472,18 +3541,18 @@ func NewMarkReferralContactedRequestWithBody(server string, id string, contentTy
 }
 
 // NewPlaceWithMinderRequest calls the generic PlaceWithMinder builder with application/json body
-func NewPlaceWithMinderRequest(server string, id string, body PlaceWithMinderJSONRequestBody) (*http.Request, error) {
+func NewPlaceWithMinderRequest(server string, id string, params *PlaceWithMinderParams, body PlaceWithMinderJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewPlaceWithMinderRequestWithBody(server, id, "application/json", bodyReader)
+	return NewPlaceWithMinderRequestWithBody(server, id, params, "application/json", bodyReader)
 }
 
 // NewPlaceWithMinderRequestWithBody constructs an http.Request for the PlaceWithMinder method, with any body, and a specified content type
-func NewPlaceWithMinderRequestWithBody(server string, id string, contentType string, body io.Reader) (*http.Request, error) {
+func NewPlaceWithMinderRequestWithBody(server string, id string, params *PlaceWithMinderParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -3514,6 +3583,21 @@ func NewPlaceWithMinderRequestWithBody(server string, id string, contentType str
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -3927,14 +4011,14 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/applications/{id}/contract (the `ContractPDF` operationId).
-	ContractPDFWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ContractPDFResponse, error)
+	ContractPDFWithBodyWithResponse(ctx context.Context, id string, params *ContractPDFParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ContractPDFResponse, error)
 
 	// ContractPDFWithResponse The care contract (Betreuungsvertrag) of an accepted place, as PDF
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/applications/{id}/contract (the `ContractPDF` operationId).
-	ContractPDFWithResponse(ctx context.Context, id string, body ContractPDFJSONRequestBody, reqEditors ...RequestEditorFn) (*ContractPDFResponse, error)
+	ContractPDFWithResponse(ctx context.Context, id string, params *ContractPDFParams, body ContractPDFJSONRequestBody, reqEditors ...RequestEditorFn) (*ContractPDFResponse, error)
 
 	// RecordContractWithResponse Record the signed care contract (the family's other applications of the child are withdrawn)
 	//
@@ -3955,14 +4039,14 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/applications/{id}/offer (the `OfferPlace` operationId).
-	OfferPlaceWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*OfferPlaceResponse, error)
+	OfferPlaceWithBodyWithResponse(ctx context.Context, id string, params *OfferPlaceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*OfferPlaceResponse, error)
 
 	// OfferPlaceWithResponse Offer a place at a Kita the application chose (its carrier, the Jugendamt)
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/applications/{id}/offer (the `OfferPlace` operationId).
-	OfferPlaceWithResponse(ctx context.Context, id string, body OfferPlaceJSONRequestBody, reqEditors ...RequestEditorFn) (*OfferPlaceResponse, error)
+	OfferPlaceWithResponse(ctx context.Context, id string, params *OfferPlaceParams, body OfferPlaceJSONRequestBody, reqEditors ...RequestEditorFn) (*OfferPlaceResponse, error)
 
 	// WithdrawApplicationWithResponse Withdraw the application
 	//
@@ -3997,14 +4081,14 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/districts/{district}/minders (the `AddMinder` operationId).
-	AddMinderWithBodyWithResponse(ctx context.Context, district string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddMinderResponse, error)
+	AddMinderWithBodyWithResponse(ctx context.Context, district string, params *AddMinderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddMinderResponse, error)
 
 	// AddMinderWithResponse Register a child-minder (Tagespflegeperson) in the district (its Fachberatung)
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/districts/{district}/minders (the `AddMinder` operationId).
-	AddMinderWithResponse(ctx context.Context, district string, body AddMinderJSONRequestBody, reqEditors ...RequestEditorFn) (*AddMinderResponse, error)
+	AddMinderWithResponse(ctx context.Context, district string, params *AddMinderParams, body AddMinderJSONRequestBody, reqEditors ...RequestEditorFn) (*AddMinderResponse, error)
 
 	// EraseFamilyWithResponse Erase a family's personal data (DSGVO Art. 17)
 	//
@@ -4148,14 +4232,14 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/referrals/{id}/place (the `PlaceWithMinder` operationId).
-	PlaceWithMinderWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PlaceWithMinderResponse, error)
+	PlaceWithMinderWithBodyWithResponse(ctx context.Context, id string, params *PlaceWithMinderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PlaceWithMinderResponse, error)
 
 	// PlaceWithMinderWithResponse Place the child with a minder (its Kita choices are released in the same step)
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/referrals/{id}/place (the `PlaceWithMinder` operationId).
-	PlaceWithMinderWithResponse(ctx context.Context, id string, body PlaceWithMinderJSONRequestBody, reqEditors ...RequestEditorFn) (*PlaceWithMinderResponse, error)
+	PlaceWithMinderWithResponse(ctx context.Context, id string, params *PlaceWithMinderParams, body PlaceWithMinderJSONRequestBody, reqEditors ...RequestEditorFn) (*PlaceWithMinderResponse, error)
 
 	// YearReportWithResponse The Kita year's figures (the Jugendamt)
 	//
@@ -4770,6 +4854,7 @@ func (r ChangeChoicesResponse) ContentType() string {
 type ContractPDFResponse200Headers struct {
 	ContentDisposition *string
 	ContentType        *string
+	IdempotentReplayed *bool
 }
 
 type ContractPDFResponse struct {
@@ -5081,7 +5166,8 @@ func (r DeclineOfferResponse) ContentType() string {
 
 // OfferPlaceResponse200Headers the declared response headers of an HTTP 200 response for OfferPlace
 type OfferPlaceResponse200Headers struct {
-	ETag *string
+	ETag               *string
+	IdempotentReplayed *bool
 }
 
 type OfferPlaceResponse struct {
@@ -5564,9 +5650,21 @@ func (r ListMindersResponse) ContentType() string {
 	return ""
 }
 
+// AddMinderResponse200Headers the declared response headers of an HTTP 200 response for AddMinder
+type AddMinderResponse200Headers struct {
+	IdempotentReplayed *bool
+}
+
+// AddMinderResponse201Headers the declared response headers of an HTTP 201 response for AddMinder
+type AddMinderResponse201Headers struct {
+	IdempotentReplayed *bool
+}
+
 type AddMinderResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Minder
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *Minder
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
@@ -5585,6 +5683,15 @@ type AddMinderResponse struct {
 	ApplicationproblemJSON500 *Problem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *AddMinderResponse200Headers
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *AddMinderResponse201Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddMinderResponse) GetJSON200() *Minder {
+	return r.JSON200
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -6898,6 +7005,11 @@ func (r MarkReferralContactedResponse) ContentType() string {
 	return ""
 }
 
+// PlaceWithMinderResponse200Headers the declared response headers of an HTTP 200 response for PlaceWithMinder
+type PlaceWithMinderResponse200Headers struct {
+	IdempotentReplayed *bool
+}
+
 type PlaceWithMinderResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -6919,6 +7031,8 @@ type PlaceWithMinderResponse struct {
 	ApplicationproblemJSON500 *Problem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PlaceWithMinderResponse200Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -7725,8 +7839,8 @@ func (c *ClientWithResponses) ChangeChoicesWithResponse(ctx context.Context, id 
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/applications/{id}/contract (the `ContractPDF` operationId).
-func (c *ClientWithResponses) ContractPDFWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ContractPDFResponse, error) {
-	rsp, err := c.ContractPDFWithBody(ctx, id, contentType, body, reqEditors...)
+func (c *ClientWithResponses) ContractPDFWithBodyWithResponse(ctx context.Context, id string, params *ContractPDFParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ContractPDFResponse, error) {
+	rsp, err := c.ContractPDFWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -7738,8 +7852,8 @@ func (c *ClientWithResponses) ContractPDFWithBodyWithResponse(ctx context.Contex
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/applications/{id}/contract (the `ContractPDF` operationId).
-func (c *ClientWithResponses) ContractPDFWithResponse(ctx context.Context, id string, body ContractPDFJSONRequestBody, reqEditors ...RequestEditorFn) (*ContractPDFResponse, error) {
-	rsp, err := c.ContractPDF(ctx, id, body, reqEditors...)
+func (c *ClientWithResponses) ContractPDFWithResponse(ctx context.Context, id string, params *ContractPDFParams, body ContractPDFJSONRequestBody, reqEditors ...RequestEditorFn) (*ContractPDFResponse, error) {
+	rsp, err := c.ContractPDF(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -7777,8 +7891,8 @@ func (c *ClientWithResponses) DeclineOfferWithResponse(ctx context.Context, id s
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/applications/{id}/offer (the `OfferPlace` operationId).
-func (c *ClientWithResponses) OfferPlaceWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*OfferPlaceResponse, error) {
-	rsp, err := c.OfferPlaceWithBody(ctx, id, contentType, body, reqEditors...)
+func (c *ClientWithResponses) OfferPlaceWithBodyWithResponse(ctx context.Context, id string, params *OfferPlaceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*OfferPlaceResponse, error) {
+	rsp, err := c.OfferPlaceWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -7790,8 +7904,8 @@ func (c *ClientWithResponses) OfferPlaceWithBodyWithResponse(ctx context.Context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/applications/{id}/offer (the `OfferPlace` operationId).
-func (c *ClientWithResponses) OfferPlaceWithResponse(ctx context.Context, id string, body OfferPlaceJSONRequestBody, reqEditors ...RequestEditorFn) (*OfferPlaceResponse, error) {
-	rsp, err := c.OfferPlace(ctx, id, body, reqEditors...)
+func (c *ClientWithResponses) OfferPlaceWithResponse(ctx context.Context, id string, params *OfferPlaceParams, body OfferPlaceJSONRequestBody, reqEditors ...RequestEditorFn) (*OfferPlaceResponse, error) {
+	rsp, err := c.OfferPlace(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -7855,8 +7969,8 @@ func (c *ClientWithResponses) ListMindersWithResponse(ctx context.Context, distr
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/districts/{district}/minders (the `AddMinder` operationId).
-func (c *ClientWithResponses) AddMinderWithBodyWithResponse(ctx context.Context, district string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddMinderResponse, error) {
-	rsp, err := c.AddMinderWithBody(ctx, district, contentType, body, reqEditors...)
+func (c *ClientWithResponses) AddMinderWithBodyWithResponse(ctx context.Context, district string, params *AddMinderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddMinderResponse, error) {
+	rsp, err := c.AddMinderWithBody(ctx, district, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -7868,8 +7982,8 @@ func (c *ClientWithResponses) AddMinderWithBodyWithResponse(ctx context.Context,
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/districts/{district}/minders (the `AddMinder` operationId).
-func (c *ClientWithResponses) AddMinderWithResponse(ctx context.Context, district string, body AddMinderJSONRequestBody, reqEditors ...RequestEditorFn) (*AddMinderResponse, error) {
-	rsp, err := c.AddMinder(ctx, district, body, reqEditors...)
+func (c *ClientWithResponses) AddMinderWithResponse(ctx context.Context, district string, params *AddMinderParams, body AddMinderJSONRequestBody, reqEditors ...RequestEditorFn) (*AddMinderResponse, error) {
+	rsp, err := c.AddMinder(ctx, district, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -8132,8 +8246,8 @@ func (c *ClientWithResponses) MarkReferralContactedWithResponse(ctx context.Cont
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/referrals/{id}/place (the `PlaceWithMinder` operationId).
-func (c *ClientWithResponses) PlaceWithMinderWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PlaceWithMinderResponse, error) {
-	rsp, err := c.PlaceWithMinderWithBody(ctx, id, contentType, body, reqEditors...)
+func (c *ClientWithResponses) PlaceWithMinderWithBodyWithResponse(ctx context.Context, id string, params *PlaceWithMinderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PlaceWithMinderResponse, error) {
+	rsp, err := c.PlaceWithMinderWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -8145,8 +8259,8 @@ func (c *ClientWithResponses) PlaceWithMinderWithBodyWithResponse(ctx context.Co
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/referrals/{id}/place (the `PlaceWithMinder` operationId).
-func (c *ClientWithResponses) PlaceWithMinderWithResponse(ctx context.Context, id string, body PlaceWithMinderJSONRequestBody, reqEditors ...RequestEditorFn) (*PlaceWithMinderResponse, error) {
-	rsp, err := c.PlaceWithMinder(ctx, id, body, reqEditors...)
+func (c *ClientWithResponses) PlaceWithMinderWithResponse(ctx context.Context, id string, params *PlaceWithMinderParams, body PlaceWithMinderJSONRequestBody, reqEditors ...RequestEditorFn) (*PlaceWithMinderResponse, error) {
+	rsp, err := c.PlaceWithMinder(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -8880,6 +8994,13 @@ func ParseContractPDFResponse(rsp *http.Response) (*ContractPDFResponse, error) 
 			}
 			headers.ContentType = &value
 		}
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value bool
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
 		response.Headers200 = &headers
 	}
 
@@ -9171,6 +9292,13 @@ func ParseOfferPlaceResponse(rsp *http.Response) (*OfferPlaceResponse, error) {
 				return nil, err
 			}
 			headers.ETag = &value
+		}
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value bool
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
 		}
 		response.Headers200 = &headers
 	}
@@ -9519,6 +9647,13 @@ func ParseAddMinderResponse(rsp *http.Response) (*AddMinderResponse, error) {
 	}
 
 	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Minder
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
 		var dest Minder
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -9582,6 +9717,29 @@ func ParseAddMinderResponse(rsp *http.Response) (*AddMinderResponse, error) {
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers AddMinderResponse200Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value bool
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 201:
+		var headers AddMinderResponse201Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value bool
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		response.Headers201 = &headers
 	}
 
 	return response, nil
@@ -10739,6 +10897,19 @@ func ParsePlaceWithMinderResponse(rsp *http.Response) (*PlaceWithMinderResponse,
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers PlaceWithMinderResponse200Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value bool
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		response.Headers200 = &headers
 	}
 
 	return response, nil
