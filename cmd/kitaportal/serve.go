@@ -42,6 +42,7 @@ import (
 type serveOptions struct {
 	profile, addr, postgres, mail, cors string
 	demo                                bool
+	bare                                bool // no flag but -addr: the demonstration
 	oidc                                auth.OIDCConfig
 	oidcRoles                           string
 	// oidcRedirect and oidcScopes configure the portal pages' login
@@ -58,7 +59,7 @@ func parseServe(args []string, stderr io.Writer) (serveOptions, error) {
 	fs.StringVar(&o.postgres, "postgres", "", "PostgreSQL `URL`; without it the data lives in memory until the process ends")
 	fs.StringVar(&o.mail, "mail", "", "message transport: `memory` (kept, not sent) or smtp://USER@HOST:587?from=ADDR (password in KITAPORTAL_SMTP_PASSWORD); -demo implies memory")
 	fs.StringVar(&o.cors, "cors", "", "comma-separated `origins` a browser may call the API from (default: none, CORS off)")
-	fs.BoolVar(&o.demo, "demo", false, "DEMONSTRATION ONLY: believe the actor named in a bearer token dev:ROLE:ID[:SCOPE]")
+	fs.BoolVar(&o.demo, "demo", false, "DEMONSTRATION ONLY: believe the actor named in a bearer token dev:ROLE:ID[:SCOPE] and offer a demo login on the pages (implied when serve gets no flag but -addr)")
 	fs.StringVar(&o.oidc.Issuer, "oidc-issuer", "", "OpenID Connect issuer `URL`")
 	fs.StringVar(&o.oidc.ClientID, "oidc-client", "", "OpenID Connect client `id`")
 	fs.StringVar(&o.oidc.RoleClaim, "oidc-role-claim", "groups", "the `claim` that names the role")
@@ -73,6 +74,19 @@ func parseServe(args []string, stderr io.Writer) (serveOptions, error) {
 	}
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	// The bare command is the demonstration the README promises: Bochum's
+	// sample, in memory, a demo login. Anything that points at a real
+	// deployment (a store, a mail server, another city, an issuer) turns
+	// that off: then the demo login needs -demo, given explicitly.
+	bare := true
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name != "addr" {
+			bare = false
+		}
+	})
+	if bare {
+		o.demo, o.bare = true, true
 	}
 	switch {
 	case o.demo && o.oidc.Issuer != "":
@@ -343,6 +357,9 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		defer cancel()
 		_ = srv.Shutdown(shutdown)
 	}()
+	if o.bare {
+		logger.Warn("DEMONSTRATION: serve without flags runs Bochum's sample catalogue in memory with a demo login at /demo; name -postgres, -mail and an OpenID Connect issuer for a real portal")
+	}
 	if o.demo {
 		logger.Warn("DEMONSTRATION MODE: the API believes the actor named in the bearer token (dev:ROLE:ID[:SCOPE])")
 	}
