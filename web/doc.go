@@ -16,8 +16,10 @@
 //     problem at once in an error summary linked to the fields; the
 //     confirmation with the reference and the confirmation mail's text;
 //     the status page (applications, an open offer with its deadline,
-//     accept or decline, withdraw after a question, the contract PDF,
-//     messages received);
+//     accept or decline, accept keeping the higher-ranked choices on the
+//     waiting list (an upgrade: a checkbox shown when a better choice
+//     still waits; the held place shown while a better offer is open),
+//     withdraw after a question, the contract PDF, messages received);
 //   - a carrier's staff (Träger): the inbox in the Kita view (no other
 //     choices, no rank), offering a place, reporting free places;
 //   - a Fachberatung (Kindertagespflege counselling office): the district's

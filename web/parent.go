@@ -176,12 +176,19 @@ func (p *portal) kitaNames() map[string]string {
 	return m
 }
 
-// answer accepts or declines the offer.
+// answer accepts or declines the offer. Accepting with the checkbox
+// keep_waiting (value "true") keeps the better choices waiting (an
+// upgrade); any other value is refused and changes nothing.
 func (p *portal) answer(accept bool) handler {
 	return func(w http.ResponseWriter, r *http.Request, a access.Actor, _ session) {
 		var err error
 		if accept {
-			_, err = p.app.Registrations.Accept(r.Context(), a, r.PathValue("id"))
+			keep := r.PostForm.Get("keep_waiting")
+			if keep != "" && keep != "true" {
+				p.render(w, r, http.StatusUnprocessableEntity, "error", "error_title", p.texts.T(p.texts.lang(r), "offer_keep_waiting_invalid", nil), nil)
+				return
+			}
+			_, err = p.app.Registrations.AcceptWith(r.Context(), a, r.PathValue("id"), registration.AcceptOptions{KeepWaiting: keep == "true"})
 		} else {
 			_, err = p.app.Registrations.Decline(r.Context(), a, r.PathValue("id"))
 		}
