@@ -9,8 +9,10 @@
 //     happens next) and its Leichte-Sprache version; the Kita search by
 //     district, the child's age at the start, weekly hours and distance
 //     from a postal code, with an SVG picture of where the Kitas found are
-//     (points, north up; no district outlines yet), and each Kita's profile; the registration form
-//     (child, guardians, address, start, hours, the city's number of
+//     (points, north up, over the district outlines when the profile's
+//     district directory has boundaries, simplified to whole pixels, each
+//     titled with its district's name), and each Kita's profile; the
+//     registration form (child, guardians, address, start, hours, the city's number of
 //     ranked choices with up/down buttons, Kindertagespflege in a
 //     district, criteria and hardship reason, consent) that shows every
 //     problem at once in an error summary linked to the fields; the

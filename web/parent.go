@@ -65,6 +65,7 @@ type searchData struct {
 	Problem   string
 	NearNote  bool
 	Points    []point
+	Outlines  []outline
 }
 
 // search finds Kitas by district, the child's age at the start, hours and
@@ -110,9 +111,17 @@ func (p *portal) search(w http.ResponseWriter, r *http.Request) {
 	} else {
 		page := p.app.Catalogue.Search(q)
 		d.Hits, d.Total, d.Searched = page.Items, page.Total, len(f) > 0
-		d.Points = locations(p.app.Catalogue.All(), page.Items)
+		d.Points, d.Outlines = picture(p.app.Catalogue.All(), page.Items, p.app.Profile.Districts.Areas(), p.districtName)
 	}
 	p.render(w, r, http.StatusOK, "search", "search_title", d, nil)
+}
+
+// districtName is the name of the profile's district with that id.
+func (p *portal) districtName(id string) string {
+	if d, ok := p.app.Profile.Districts.Get(id); ok {
+		return d.Name
+	}
+	return id
 }
 
 // postalPoint is the mean location of the Kitas with that postal code.
@@ -136,10 +145,7 @@ func (p *portal) kita(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, kita.ErrNotFound)
 		return
 	}
-	dn := k.District
-	if dd, ok := p.app.Profile.Districts.Get(k.District); ok {
-		dn = dd.Name
-	}
+	dn := p.districtName(k.District)
 	p.render(w, r, http.StatusOK, "kita", "kita_title", struct {
 		Kita         kita.Kita
 		DistrictName string
