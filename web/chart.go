@@ -3,6 +3,7 @@ package web
 import (
 	"math"
 	"strconv"
+	"sync"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/simplify"
@@ -95,9 +96,30 @@ type outline struct {
 	Title string
 }
 
+// outlineCache keeps the outlines last drawn: the boundaries are the
+// profile's and the projection changes only with the picture's extent,
+// so a search draws them once, not on every request. The zero value is
+// ready; it is safe for concurrent use.
+type outlineCache struct {
+	mu  sync.Mutex
+	key [4]float64
+	out []outline
+	ok  bool
+}
+
+// get returns the outlines of the extent key, drawing them on a miss.
+func (c *outlineCache) get(key [4]float64, draw func() []outline) []outline {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.ok || c.key != key {
+		c.key, c.out, c.ok = key, draw(), true
+	}
+	return c.out
+}
+
 // locations places the hits' Kitas in the picture without districts.
 func locations(all []kita.Kita, hits []kita.Hit) []point {
-	pts, _ := picture(all, hits, nil, nil)
+	pts, _ := picture(all, hits, nil, nil, nil)
 	return pts
 }
 
@@ -109,8 +131,9 @@ func locations(all []kita.Kita, hits []kita.Hit) []point {
 // (Douglas-Peucker, one pixel) so that a city's published boundaries,
 // thousands of vertices, cost the page a few kilobytes; a ring that
 // shrinks below a triangle is left out. Kitas without a location are left
-// out; without areas only the Kitas are drawn.
-func picture(all []kita.Kita, hits []kita.Hit, areas []district.Area, name func(id string) string) ([]point, []outline) {
+// out; without areas only the Kitas are drawn. The outlines come from
+// cache when it holds those of the same extent (nil: drawn anew).
+func picture(all []kita.Kita, hits []kita.Hit, areas []district.Area, name func(id string) string, cache *outlineCache) ([]point, []outline) {
 	minLat, maxLat, minLon, maxLon := 90.0, -90.0, 180.0, -180.0
 	extend := func(lat, lon float64) {
 		minLat, maxLat = math.Min(minLat, lat), math.Max(maxLat, lat)
@@ -144,7 +167,14 @@ func picture(all []kita.Kita, hits []kita.Hit, areas []district.Area, name func(
 		x, y := project(l.Lat, l.Lon)
 		out = append(out, point{X: x, Y: y, Title: hit.Kita.Name})
 	}
-	return out, outlines(areas, name, project)
+	if len(areas) == 0 {
+		return out, nil
+	}
+	draw := func() []outline { return outlines(areas, name, project) }
+	if cache == nil {
+		return out, draw()
+	}
+	return out, cache.get([4]float64{minLat, maxLat, minLon, maxLon}, draw)
 }
 
 // outlines draws the areas' rings, grouped by district in the order the

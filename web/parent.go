@@ -111,7 +111,7 @@ func (p *portal) search(w http.ResponseWriter, r *http.Request) {
 	} else {
 		page := p.app.Catalogue.Search(q)
 		d.Hits, d.Total, d.Searched = page.Items, page.Total, len(f) > 0
-		d.Points, d.Outlines = picture(p.app.Catalogue.All(), page.Items, p.app.Profile.Districts.Areas(), p.districtName)
+		d.Points, d.Outlines = picture(p.app.Catalogue.All(), page.Items, p.app.Profile.Districts.Areas(), p.districtName, &p.outlines)
 	}
 	p.render(w, r, http.StatusOK, "search", "search_title", d, nil)
 }
