@@ -11,7 +11,8 @@
 // The mapping is data ([LoadFS] reads a JSON file and the boundary and
 // street files it names, see [File]); there is no official
 // postal-code-to-district table for most German cities, so a city's file
-// should say in its note where its rules come from.
+// should say in its note where its rules come from. [Directory.Areas]
+// gives the boundaries read, for drawing the districts on a map.
 //
 // It imports only the leaf packages problem, geo and internal/enum of the
 // module (and github.com/paulmach/orb for polygons).

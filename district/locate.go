@@ -200,6 +200,17 @@ type area struct {
 	region   geo.Region
 }
 
+// Areas returns the directory's areas with their boundaries, in the order
+// configured (nil when the directory has no boundaries), for drawing a
+// map of the districts.
+func (d *Directory) Areas() []Area {
+	var out []Area
+	for _, a := range d.areas {
+		out = append(out, Area{District: d.districts[a.district].ID, Name: a.name, Region: a.region})
+	}
+	return out
+}
+
 // Order returns the resolution order.
 func (d *Directory) Order() []Method { return slices.Clone(d.order) }
 

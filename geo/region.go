@@ -101,6 +101,15 @@ func (r Region) Contains(p Point) bool {
 	return planar.MultiPolygonContains(r.polys, pt)
 }
 
+// Polygons returns a copy of r's polygons in longitude/latitude (outer
+// ring first, then its holes), for drawing; nil for the empty region.
+func (r Region) Polygons() orb.MultiPolygon {
+	if r.IsZero() {
+		return nil
+	}
+	return r.polys.Clone()
+}
+
 // Bounds returns the smallest box around r.
 func (r Region) Bounds() BBox {
 	if r.IsZero() {

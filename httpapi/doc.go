@@ -13,8 +13,11 @@
 //
 // Under [Prefix] (/api/v1): the public Kita search and profiles; a
 // family's applications (submit with an Idempotency-Key, read, change the
-// choices with If-Match, withdraw, accept or decline an offer, the care
-// contract as PDF, the messages received); a carrier's inbox, offers, free
+// choices with If-Match, withdraw, accept or decline an offer — accept
+// with ?keep_waiting=true keeps the better choices waiting (an upgrade;
+// the application shows "waiting" and, while a better offer is open, the
+// "held" place) — the care contract as PDF, the messages received); a
+// carrier's inbox, offers, free
 // places, profile and closure of its Kitas; the Fachberatung's referral
 // inbox, its steps and the district's child-minders; the Jugendamt's
 // rounds, reports (JSON and CSV), exports, erasure and audit trail. Beside

@@ -41,6 +41,8 @@ type Application struct {
 	Criteria    registration.Criteria     `json:"criteria"`
 	Status      registration.Status       `json:"status"`
 	Offer       *registration.Offer       `json:"offer,omitempty"`
+	Held        *registration.Offer       `json:"held,omitempty" doc:"The accepted place the family keeps while an offer of a better choice is open (an upgrade)."`
+	Waiting     bool                      `json:"waiting,omitempty" doc:"An accepted place whose better choices still wait for later rounds (accepted with keep_waiting)."`
 	Flags       []registration.Flag       `json:"flags,omitempty"`
 	SubmittedAt time.Time                 `json:"submitted_at"`
 	UpdatedAt   time.Time                 `json:"updated_at"`
@@ -54,6 +56,7 @@ func applicationOf(a registration.Application) Application {
 		ID: a.ID, Reference: a.Reference, FamilyID: a.FamilyID, Year: a.Year, Child: a.Child,
 		Guardians: a.Guardians, Address: a.Address, District: a.District, Start: a.Start, Hours: a.Hours,
 		Choices: a.Choices, Tagespflege: a.TP, Criteria: a.Criteria, Status: a.Status(), Offer: a.Offer(),
+		Held: a.Held(), Waiting: a.Waiting(),
 		Flags: a.Flags, SubmittedAt: a.SubmittedAt, UpdatedAt: a.UpdatedAt, Version: a.Version(),
 		History: a.History(), Anonymized: a.Anonymized,
 	}
@@ -212,6 +215,12 @@ type ifMatchInput struct {
 	IfMatch string `header:"If-Match" doc:"The ETag read; when given, it must match."`
 }
 
+type acceptInput struct {
+	ID          string `path:"id" maxLength:"128" doc:"The application's id."`
+	IfMatch     string `header:"If-Match" doc:"The ETag read; when given, it must match."`
+	KeepWaiting bool   `query:"keep_waiting" doc:"Keep the choices ranked above the offered one waiting for later rounds (an upgrade): the accepted place stays the family's until a better offer is accepted. Absent: false, every other choice is released. Without a better choice still waiting it is a conflict (registration.nothing_above)."`
+}
+
 type contractInput struct {
 	ID             string `path:"id" maxLength:"128" doc:"The application's id."`
 	IdempotencyKey string `header:"Idempotency-Key" maxLength:"100" doc:"A key of the caller's choosing; the same key with the same request returns the first contract again, byte for byte (Idempotent-Replayed: true), with another request it is refused (422, app.idempotency_key_reused)."`
@@ -320,7 +329,6 @@ func (h *Handler) registerParent() {
 		do                func(ctx context.Context, actor access.Actor, id string, opts ...app.Option) (registration.Application, error)
 	}{
 		{"withdraw", "withdrawApplication", "Withdraw the application", h.app.Registrations.Withdraw},
-		{"accept", "acceptOffer", "Accept the offer (the other choices are released)", h.app.Registrations.Accept},
 		{"decline", "declineOffer", "Decline the offer (the application waits for later rounds)", h.app.Registrations.Decline},
 	} {
 		huma.Register(h.api, secured(op(http.MethodPost, "/applications/{id}/"+step.path, step.id, step.summary, "Applications",
@@ -331,6 +339,14 @@ func (h *Handler) registerParent() {
 				})
 			})
 	}
+	huma.Register(h.api, secured(op(http.MethodPost, "/applications/{id}/accept", "acceptOffer",
+		"Accept the offer (the other choices are released; with keep_waiting only those ranked below it)", "Applications",
+		http.StatusNotFound, http.StatusConflict, http.StatusPreconditionFailed)),
+		func(ctx context.Context, in *acceptInput) (*applicationOut, error) {
+			return h.change(ctx, in.IfMatch, false, func(actor access.Actor, opts ...app.Option) (registration.Application, error) {
+				return h.app.Registrations.AcceptWith(ctx, actor, in.ID, registration.AcceptOptions{KeepWaiting: in.KeepWaiting}, opts...)
+			})
+		})
 	contractOp := secured(op(http.MethodPost, "/applications/{id}/contract", "contractPDF",
 		"The care contract (Betreuungsvertrag) of an accepted place, as PDF", "Applications", http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity))
 	contractOp.Responses = map[string]*huma.Response{"200": {Description: "The contract", Content: map[string]*huma.MediaType{"application/pdf": {Schema: &huma.Schema{Type: "string", Format: "binary"}}}}}

@@ -531,6 +531,17 @@ func (a *Application) MakeOffer(kitaID string, round int, at time.Time, actor st
 	return PlaceKey{KitaID: kitaID, Year: a.Year, Band: band}, nil
 }
 
+// CanKeepWaiting reports whether the open offer may be accepted with
+// [AcceptOptions] KeepWaiting: a choice ranked above the offered Kita
+// still waits. Without an open offer it is false.
+func (a Application) CanKeepWaiting() bool {
+	if a.offer == nil || a.status != Offered {
+		return false
+	}
+	offered, _ := a.Choice(a.offer.KitaID)
+	return slices.ContainsFunc(a.Choices, func(c Choice) bool { return c.Status == Waiting && c.Rank < offered.Rank })
+}
+
 // AcceptOptions say how a family accepts an offer.
 type AcceptOptions struct {
 	// KeepWaiting keeps the choices ranked above the accepted one waiting
@@ -554,7 +565,7 @@ func (a *Application) Accept(today date.Date, at time.Time, actor string, opts A
 		return nil, ErrOfferLapsed
 	}
 	accepted, _ := a.Choice(a.offer.KitaID)
-	if opts.KeepWaiting && !slices.ContainsFunc(a.Choices, func(c Choice) bool { return c.Status == Waiting && c.Rank < accepted.Rank }) {
+	if opts.KeepWaiting && !a.CanKeepWaiting() {
 		return nil, ErrNothingAbove
 	}
 	reason := "offer_accepted"

@@ -29,7 +29,7 @@
 // places ([Checker.Instance]); a child with an open offer takes part in no
 // round. A family may accept a place and keep waiting for the Kitas it
 // ranked above it ([AcceptOptions] KeepWaiting; [ErrNothingAbove] when none
-// is still waiting): such an application ([Application.Waiting]) takes
+// is still waiting, which [Application.CanKeepWaiting] tells beforehand): such an application ([Application.Waiting]) takes
 // part in later rounds with those choices only. A better offer holds the
 // accepted place ([Application.Held]) until the family answers: accepting
 // returns the old place to give back in the same step; declining, a lapse

@@ -279,19 +279,30 @@ func TestBrowserParentJourney(t *testing.T) {
 			mail := run(b, chromedp.Text(chromedp.CSS("section.mail pre")))
 			assert.Contains(t, mail, ref)
 
-			// The Jugendamt runs the round through the application layer.
+			// The Jugendamt runs the round through the application layer;
+			// wish 1 has no place for a child under three, so the offer
+			// is for wish 2 and the family may keep wish 1 waiting.
+			setPlaces(t, srv, strings.TrimPrefix(first, "/register?kita="), 0)
 			rep, err := srv.App.Registrations.RunRound(context.Background(), access.NewJugendamt("ja"), "2027/2028", app.RoundOptions{})
 			require.NoError(t, err)
 			require.Positive(t, rep.Offers)
-			b.visit("/status", ".offer")
+			b.visit("/status", ".offer input[name=keep_waiting]")
 			b.shot("status-offer")
 			b.narrow()
 			// Withdrawing asks first; "no" leads back.
 			b.do(chromedp.Click(chromedp.CSS(`a[href$="/withdraw"]`)), chromedp.WaitVisible(chromedp.CSS(`form[action$="/withdraw"]`)))
 			b.check()
 			b.do(chromedp.Click(chromedp.CSS(`main a[href="/status"]`)), chromedp.WaitVisible(chromedp.CSS(".offer")))
+			// The label ticks the box; accepting keeps wish 1 waiting.
+			b.do(chromedp.Click(chromedp.CSS(`.offer label[for^="wait-"]`)))
+			assert.True(t, run(b, chromedp.Evaluate[bool](`document.querySelector(".offer input[name=keep_waiting]").checked`)))
 			b.do(chromedp.Click(chromedp.CSS(".offer button.primary")), chromedp.WaitVisible(chromedp.CSS("form.contract")))
 			b.check()
+			apps, err := srv.App.Registrations.List(context.Background(), access.NewJugendamt("check"), registration.Query{Year: "2027/2028"})
+			require.NoError(t, err)
+			require.Len(t, apps, 1)
+			assert.Equal(t, registration.Accepted, apps[0].Status())
+			assert.True(t, apps[0].Waiting(), "wish 1 still waits")
 			b.do(
 				chromedp.SendKeys(chromedp.CSS("form.contract input[name=income]"), "42000"),
 				chromedp.Click(chromedp.CSS("form.contract button")),

@@ -13,17 +13,22 @@
 //     happens next) and its Leichte-Sprache version; the Kita search by
 //     district, the child's age at the start, weekly hours and distance
 //     from a postal code, with an SVG picture of where the Kitas found are
-//     (points, north up; no district outlines yet), and each Kita's profile; the registration form
-//     (child, guardians, address, start, hours, the city's number of
+//     (points, north up, over the district outlines when the profile's
+//     district directory has boundaries, simplified to whole pixels, each
+//     titled with its district's name), and each Kita's profile; the
+//     registration form (child, guardians, address, start, hours, the city's number of
 //     ranked choices with up/down buttons, Kindertagespflege in a
 //     district, criteria and hardship reason, consent) that shows every
 //     problem at once in an error summary linked to the fields; the
 //     confirmation with the reference and the confirmation mail's text;
 //     the status page (applications, an open offer with its deadline,
-//     accept or decline, withdraw after a question, the contract PDF,
-//     messages received, the Kindertagespflege referral's progress:
-//     received, contacted, placed with the start, closed with the reason,
-//     from app.Referrals.Progress); changing the ranked choices after
+//     accept or decline, accept keeping the higher-ranked choices on the
+//     waiting list (an upgrade: a checkbox shown when a better choice
+//     still waits; the held place shown while a better offer is open),
+//     withdraw after a question, the contract PDF, messages received, the
+//     Kindertagespflege referral's progress: received, contacted, placed
+//     with the start, closed with the reason, from
+//     app.Referrals.Progress); changing the ranked choices after
 //     submitting (/status/{id}/choices: the same up/down buttons and error
 //     summary, saved on the version the form was read at, app.IfVersion,
 //     so a change made meanwhile is shown, not overwritten);

@@ -65,6 +65,7 @@ type searchData struct {
 	Problem   string
 	NearNote  bool
 	Points    []point
+	Outlines  []outline
 }
 
 // search finds Kitas by district, the child's age at the start, hours and
@@ -123,9 +124,17 @@ func (p *portal) searchData(r *http.Request) searchData {
 	} else {
 		page := p.app.Catalogue.Search(q)
 		d.Hits, d.Total, d.Searched = page.Items, page.Total, len(f) > 0
-		d.Points = locations(p.app.Catalogue.All(), page.Items)
+		d.Points, d.Outlines = picture(p.app.Catalogue.All(), page.Items, p.app.Profile.Districts.Areas(), p.districtName, &p.outlines)
 	}
 	return d
+}
+
+// districtName is the name of the profile's district with that id.
+func (p *portal) districtName(id string) string {
+	if d, ok := p.app.Profile.Districts.Get(id); ok {
+		return d.Name
+	}
+	return id
 }
 
 // postalPoint is the mean location of the Kitas with that postal code.
@@ -149,10 +158,7 @@ func (p *portal) kita(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, kita.ErrNotFound)
 		return
 	}
-	dn := k.District
-	if dd, ok := p.app.Profile.Districts.Get(k.District); ok {
-		dn = dd.Name
-	}
+	dn := p.districtName(k.District)
 	p.render(w, r, http.StatusOK, "kita", "kita_title", struct {
 		Kita         kita.Kita
 		DistrictName string
@@ -195,12 +201,19 @@ func (p *portal) kitaNames() map[string]string {
 	return m
 }
 
-// answer accepts or declines the offer.
+// answer accepts or declines the offer. Accepting with the checkbox
+// keep_waiting (value "true") keeps the better choices waiting (an
+// upgrade); any other value is refused and changes nothing.
 func (p *portal) answer(accept bool) handler {
 	return func(w http.ResponseWriter, r *http.Request, a access.Actor, _ session) {
 		var err error
 		if accept {
-			_, err = p.app.Registrations.Accept(r.Context(), a, r.PathValue("id"))
+			keep := r.PostForm.Get("keep_waiting")
+			if keep != "" && keep != "true" {
+				p.render(w, r, http.StatusUnprocessableEntity, "error", "error_title", p.texts.T(p.texts.lang(r), "offer_keep_waiting_invalid", nil), nil)
+				return
+			}
+			_, err = p.app.Registrations.AcceptWith(r.Context(), a, r.PathValue("id"), registration.AcceptOptions{KeepWaiting: keep == "true"})
 		} else {
 			_, err = p.app.Registrations.Decline(r.Context(), a, r.PathValue("id"))
 		}

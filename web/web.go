@@ -64,6 +64,7 @@ type portal struct {
 	sessions sessions
 	pages    map[string]*template.Template
 	log      *slog.Logger
+	outlines outlineCache // the search picture's district outlines
 }
 
 // New returns the portal's pages as one handler, to be mounted at "/". It

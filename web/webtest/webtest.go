@@ -16,6 +16,7 @@ import (
 
 	"github.com/kitaportal/kitaportal/access"
 	"github.com/kitaportal/kitaportal/app"
+	"github.com/kitaportal/kitaportal/kita"
 	"github.com/kitaportal/kitaportal/municipality/bochum"
 	"github.com/kitaportal/kitaportal/notify"
 	"github.com/kitaportal/kitaportal/store/memory"
@@ -30,6 +31,9 @@ type Server struct {
 	App *app.App
 	// Mail is the transport the dispatcher delivers to.
 	Mail *notify.MemoryTransport
+	// Catalogue is the Kita catalogue behind App, for a test that sets
+	// the places of a Kita (Catalogue.Replace) before a round.
+	Catalogue *kita.Catalogue
 
 	mu  sync.Mutex
 	now time.Time
@@ -67,7 +71,7 @@ func New(tb testing.TB) *Server {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	s.App = a
+	s.App, s.Catalogue = a, cat
 	s.Server = httptest.NewTLSServer(h)
 	tb.Cleanup(s.Close)
 	return s

@@ -152,6 +152,7 @@ type Application struct {
 	FamilyId  string                  `json:"family_id"`
 	Flags     *[]string               `json:"flags,omitempty"`
 	Guardians *[]RegistrationGuardian `json:"guardians"`
+	Held      *RegistrationOffer      `json:"held,omitempty"`
 	History   *[]RegistrationEvent    `json:"history"`
 
 	// Hours Weekly care hours (Betreuungsumfang).
@@ -171,6 +172,9 @@ type Application struct {
 
 	// Version The aggregate's version; the ETag of the application.
 	Version int64 `json:"version"`
+
+	// Waiting An accepted place whose better choices still wait for later rounds (accepted with keep_waiting).
+	Waiting *bool `json:"waiting,omitempty"`
 
 	// Year The Kita year (Kindergartenjahr), e.g. 2027/2028.
 	Year string `json:"year"`
@@ -671,6 +675,9 @@ type SubmitApplicationParams struct {
 
 // AcceptOfferParams defines parameters for AcceptOffer.
 type AcceptOfferParams struct {
+	// KeepWaiting Keep the choices ranked above the offered one waiting for later rounds (an upgrade): the accepted place stays the family's until a better offer is accepted. Absent: false, every other choice is released. Without a better choice still waiting it is a conflict (registration.nothing_above).
+	KeepWaiting *bool `form:"keep_waiting,omitempty" json:"keep_waiting,omitempty"`
+
 	// IfMatch The ETag read; when given, it must match.
 	IfMatch *string `json:"If-Match,omitempty"`
 }
@@ -946,7 +953,7 @@ type ClientInterface interface {
 	// Corresponds with GET /api/v1/applications/{id} (the `GetApplication` operationId).
 	GetApplication(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// AcceptOffer Accept the offer (the other choices are released)
+	// AcceptOffer Accept the offer (the other choices are released; with keep_waiting only those ranked below it)
 	//
 	// Corresponds with POST /api/v1/applications/{id}/accept (the `AcceptOffer` operationId).
 	AcceptOffer(ctx context.Context, id string, params *AcceptOfferParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1296,7 +1303,7 @@ func (c *Client) GetApplication(ctx context.Context, id string, reqEditors ...Re
 	return c.Client.Do(req)
 }
 
-// AcceptOffer Accept the offer (the other choices are released)
+// AcceptOffer Accept the offer (the other choices are released; with keep_waiting only those ranked below it)
 //
 // Corresponds with POST /api/v1/applications/{id}/accept (the `AcceptOffer` operationId).
 func (c *Client) AcceptOffer(ctx context.Context, id string, params *AcceptOfferParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2252,6 +2259,33 @@ func NewAcceptOfferRequest(server string, id string, params *AcceptOfferParams) 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.KeepWaiting != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "keep_waiting", *params.KeepWaiting, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
@@ -3985,7 +4019,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/v1/applications/{id} (the `GetApplication` operationId).
 	GetApplicationWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetApplicationResponse, error)
 
-	// AcceptOfferWithResponse Accept the offer (the other choices are released)
+	// AcceptOfferWithResponse Accept the offer (the other choices are released; with keep_waiting only those ranked below it)
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -7795,7 +7829,7 @@ func (c *ClientWithResponses) GetApplicationWithResponse(ctx context.Context, id
 	return ParseGetApplicationResponse(rsp)
 }
 
-// AcceptOfferWithResponse Accept the offer (the other choices are released)
+// AcceptOfferWithResponse Accept the offer (the other choices are released; with keep_waiting only those ranked below it)
 //
 // Returns a wrapper object for the known response body format(s).
 //
