@@ -112,6 +112,29 @@ func run[T any](b *tab, a chromedp.Action[T]) T {
 	return v
 }
 
+// submit clicks sel, which sends a form, and waits until the page that
+// answers it has loaded: a mark set on the old page is gone on the new one.
+func (b *tab) submit(sel string) {
+	b.t.Helper()
+	b.do(chromedp.Evaluate[chromedp.Void](`window.kitaportalOldPage = true`), chromedp.Click(chromedp.CSS(sel)))
+	b.until("the answer to "+sel, `!window.kitaportalOldPage && document.readyState === "complete"`)
+}
+
+// until waits for the expression to be true on the tab's page. While the
+// page changes an evaluation may fail; it asks again.
+func (b *tab) until(what, expr string) {
+	b.t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+	}
+	b.t.Fatalf("waited in vain for %s", what)
+}
+
 // visit opens a page and checks it with axe.
 func (b *tab) visit(path, wait string) {
 	b.t.Helper()
@@ -131,6 +154,7 @@ type violation struct {
 // and fails on every violation of impact serious or critical.
 func (b *tab) check() {
 	b.t.Helper()
+	b.until("the page to load", `document.readyState === "complete"`)
 	b.do(chromedp.Evaluate[chromedp.Void](b.axe))
 	vs := run(b, chromedp.Evaluate[[]violation](`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}})
 		.then(r => r.violations.map(v => ({id: v.id, impact: v.impact || "", help: v.help, nodes: v.nodes.map(n => n.target.join(" "))})))`,
@@ -389,7 +413,7 @@ func TestBrowserStaff(t *testing.T) {
 		b.demoLogin("fachberatung", chromedp.SetValue(chromedp.ID("district"), "I"))
 		b.visit("/staff/referrals", "section.app")
 		b.shot("referrals")
-		b.do(chromedp.Click(chromedp.CSS(`form[action$="/contacted"] button`)), chromedp.WaitVisible(chromedp.CSS("section.app")))
+		b.submit(`form[action$="/contacted"] button`)
 		b.check()
 		ref, err := srv.App.Referrals.Get(context.Background(), access.NewJugendamt("check"), a.TP.ReferralID)
 		require.NoError(t, err)
