@@ -1,6 +1,7 @@
 package allocation
 
 import (
+	"fmt"
 	"slices"
 
 	"github.com/kitaportal/kitaportal/problem"
@@ -39,19 +40,57 @@ type Position struct {
 // come from res.Placements. An unknown id or an invalid instance yields a
 // [problem.List].
 func Positions(inst Instance, res Result, family string) ([]Position, error) {
-	e, err := build(&inst, res.Seed, true)
+	p, err := newPositioner(inst, res)
 	if err != nil {
 		return nil, err
 	}
-	var kids []int32
-	if i := slices.IndexFunc(inst.Families, func(f Family) bool { return f.ID == family }); i >= 0 {
-		kids = e.fam.members(int32(i))
-	} else if a, ok := e.apps[family]; ok {
-		kids = []int32{a}
-	} else {
+	out, ok := p.of(family)
+	if !ok {
 		var c problem.Collector
 		c.Add("family", CodeUnknownApplicant, ErrUnknownApplicant)
 		return nil, c.Err()
+	}
+	return out, nil
+}
+
+// PositionsOf is [Positions] for many families (or single applicants) at
+// once, keyed by the ids asked for: the instance is built once, so that
+// explaining a round's changes costs one build, not one per family. Every
+// unknown id is a problem of the returned [problem.List], with its index
+// (families[i]).
+func PositionsOf(inst Instance, res Result, families []string) (map[string][]Position, error) {
+	p, err := newPositioner(inst, res)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string][]Position, len(families))
+	var c problem.Collector
+	for i, id := range families {
+		pos, ok := p.of(id)
+		if !ok {
+			c.Add(fmt.Sprintf("families[%d]", i), CodeUnknownApplicant, ErrUnknownApplicant)
+			continue
+		}
+		out[id] = pos
+	}
+	if err := c.Err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// positioner answers Positions over one build of an instance.
+type positioner struct {
+	inst     *Instance
+	e        *engine
+	placedAt []int32
+	rank     func(int32) int32
+}
+
+func newPositioner(inst Instance, res Result) (*positioner, error) {
+	e, err := build(&inst, res.Seed, true)
+	if err != nil {
+		return nil, err
 	}
 	placedAt := make([]int32, e.nA) // choice position, the number of choices if none
 	for a := range inst.Applicants {
@@ -67,7 +106,21 @@ func Positions(inst Instance, res Result, family string) ([]Position, error) {
 	}
 	// Ranks as the round saw them (with the sibling criterion where a
 	// sibling is placed), as positions among the Kita's applicants.
-	rank := e.effectiveRank(placedAt)
+	return &positioner{inst: &inst, e: e, placedAt: placedAt, rank: e.effectiveRank(placedAt)}, nil
+}
+
+// of returns the positions of a family or single applicant; false when
+// the id is neither.
+func (ps *positioner) of(family string) ([]Position, bool) {
+	e, inst, placedAt, rank := ps.e, ps.inst, ps.placedAt, ps.rank
+	var kids []int32
+	if i := slices.IndexFunc(inst.Families, func(f Family) bool { return f.ID == family }); i >= 0 {
+		kids = e.fam.members(int32(i))
+	} else if a, ok := e.apps[family]; ok {
+		kids = []int32{a}
+	} else {
+		return nil, false
+	}
 	position := func(p int32) (pos int, last int) {
 		f, pool, rk := e.pairFac[p], e.pairPool[p], rank(p)
 		var worst int32 = -1
@@ -105,7 +158,7 @@ func Positions(inst Instance, res Result, family string) ([]Position, error) {
 			})
 		}
 	}
-	return out, nil
+	return out, true
 }
 
 // Change is one applicant whose placement differs between two results;
