@@ -22,5 +22,6 @@ func Errors() []error {
 		kita.ErrNotFound, kita.ErrStaleReport,
 		registration.ErrRoundPublished,
 		ErrNoPlaces, ErrID, ErrYear, ErrNotAccepted, ErrNoEdits, ErrEditConflict,
+		ErrNoDraft, ErrDraftSuperseded, ErrPublishedElsewhere, ErrNoRound,
 	}
 }

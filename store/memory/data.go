@@ -7,6 +7,7 @@ type data struct {
 	tp     tpData
 	outbox outboxData
 	cat    catData
+	drafts draftData
 }
 
 func newData() *data {
@@ -15,5 +16,6 @@ func newData() *data {
 		tp:     newTPData(),
 		outbox: newOutboxData(),
 		cat:    newCatData(),
+		drafts: newDraftData(),
 	}
 }

@@ -1,0 +1,106 @@
+package postgres
+
+import (
+	"slices"
+	"time"
+
+	"github.com/kitaportal/kitaportal/allocation"
+	"github.com/kitaportal/kitaportal/app"
+)
+
+// draftDoc is the stored document of app.Draft in round_drafts.doc,
+// pinned by testdata/draft.golden.json. The id, year, round and number
+// are columns. The instance and the result are stored in the engine's
+// interchange format (allocation/FORMAT.md); the care hours of each
+// choice, which that format leaves out, beside them by applicant id.
+type draftDoc struct {
+	Mechanism   allocation.Mechanism `json:"mechanism"`
+	IncludeLate bool                 `json:"include_late"`
+	Seed        uint64               `json:"seed"`
+	Instance    allocation.Instance  `json:"instance"`
+	ChoiceHours map[string][][]int   `json:"choice_hours,omitempty"`
+	Result      allocation.Result    `json:"result"`
+	Baseline    string               `json:"baseline"`
+	Changes     []changeDoc          `json:"changes"`
+	CreatedAt   time.Time            `json:"created_at"`
+	CreatedBy   string               `json:"created_by"`
+	Published   *publicationDoc      `json:"published,omitempty"`
+}
+
+// changeDoc is a stored app.DraftChange.
+type changeDoc struct {
+	ApplicationID string                `json:"application_id"`
+	FamilyID      string                `json:"family_id"`
+	Before        string                `json:"before"`
+	After         string                `json:"after"`
+	Positions     []allocation.Position `json:"positions"`
+}
+
+// publicationDoc is a stored app.Publication.
+type publicationDoc struct {
+	At      time.Time `json:"at"`
+	By      string    `json:"by"`
+	Offers  int       `json:"offers"`
+	Skipped int       `json:"skipped"`
+}
+
+// toDraftDoc is the stored document of d.
+func toDraftDoc(d app.Draft) draftDoc {
+	d = d.Clone()
+	doc := draftDoc{
+		Mechanism: d.Mechanism, IncludeLate: d.IncludeLate, Seed: d.Seed, Instance: d.Instance, Result: d.Result,
+		Baseline: d.Baseline, CreatedAt: utc(d.CreatedAt), CreatedBy: d.CreatedBy, Changes: []changeDoc{},
+	}
+	for _, a := range d.Instance.Applicants {
+		if a.ChoiceHours != nil {
+			if doc.ChoiceHours == nil {
+				doc.ChoiceHours = map[string][][]int{}
+			}
+			doc.ChoiceHours[a.ID] = a.ChoiceHours
+		}
+	}
+	for _, c := range d.Changes {
+		doc.Changes = append(doc.Changes, changeDoc(c))
+	}
+	if p := d.Published; p != nil {
+		doc.Published = &publicationDoc{At: utc(p.At), By: p.By, Offers: p.Offers, Skipped: p.Skipped}
+	}
+	return doc
+}
+
+// draft is the domain value of the document with its columns.
+func (doc draftDoc) draft(id, year string, round, number int) app.Draft {
+	d := app.Draft{
+		ID: id, Year: year, Round: round, Number: number,
+		Mechanism: doc.Mechanism, IncludeLate: doc.IncludeLate, Seed: doc.Seed, Instance: doc.Instance, Result: doc.Result,
+		Baseline: doc.Baseline, CreatedAt: utc(doc.CreatedAt), CreatedBy: doc.CreatedBy,
+	}
+	for i := range d.Instance.Applicants {
+		a := &d.Instance.Applicants[i]
+		a.ChoiceHours = doc.ChoiceHours[a.ID]
+	}
+	for _, c := range doc.Changes {
+		d.Changes = append(d.Changes, app.DraftChange(c))
+	}
+	if p := doc.Published; p != nil {
+		d.Published = &app.Publication{At: utc(p.At), By: p.By, Offers: p.Offers, Skipped: p.Skipped}
+	}
+	return d
+}
+
+// draftApplications are every application id d holds, sorted, for the
+// erasure's lookup.
+func draftApplications(d app.Draft) []string {
+	ids := make([]string, 0, len(d.Result.Placements)+len(d.Changes))
+	for _, a := range d.Instance.Applicants {
+		ids = append(ids, a.ID)
+	}
+	for id := range d.Result.Placements {
+		ids = append(ids, id)
+	}
+	for _, c := range d.Changes {
+		ids = append(ids, c.ApplicationID)
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids)
+}

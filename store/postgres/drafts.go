@@ -1,0 +1,111 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/kitaportal/kitaportal/app"
+)
+
+// draftTx is the [app.Drafts] port of one transaction.
+type draftTx struct{ q querier }
+
+func (u unitTx) Drafts() app.Drafts { return draftTx{u.tx} }
+
+func (d draftTx) PutDraft(ctx context.Context, v app.Draft) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	doc, err := json.Marshal(toDraftDoc(v))
+	if err != nil {
+		return errors.New("postgres: encode round draft")
+	}
+	_, err = d.q.Exec(ctx, `INSERT INTO round_drafts (id, year, round, number, published, application_ids, doc)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)
+		ON CONFLICT (id) DO UPDATE SET year = $2, round = $3, number = $4, published = $5, application_ids = $6, doc = $7`,
+		v.ID, v.Year, v.Round, v.Number, v.Published != nil, draftApplications(v), doc)
+	return wrap(ctx, "write round draft", err)
+}
+
+const draftColumns = `id, year, round, number, doc`
+
+func (d draftTx) Draft(ctx context.Context, id string) (app.Draft, error) {
+	if err := ctx.Err(); err != nil {
+		return app.Draft{}, err
+	}
+	return scanDraft(ctx, d.q.QueryRow(ctx, `SELECT `+draftColumns+` FROM round_drafts WHERE id = $1`, id))
+}
+
+func (d draftTx) NewestDraft(ctx context.Context, q app.DraftQuery) (app.Draft, error) {
+	if err := ctx.Err(); err != nil {
+		return app.Draft{}, err
+	}
+	return scanDraft(ctx, d.q.QueryRow(ctx, `SELECT `+draftColumns+` FROM round_drafts
+		WHERE year = $1 AND ($2 <= 0 OR round = $2) AND (NOT $3 OR published)
+		ORDER BY round DESC, number DESC LIMIT 1`, q.Year, q.Round, q.Published))
+}
+
+func scanDraft(ctx context.Context, row pgx.Row) (app.Draft, error) {
+	var (
+		id, year      string
+		round, number int
+		doc           []byte
+	)
+	err := row.Scan(&id, &year, &round, &number, &doc)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return app.Draft{}, app.ErrNoDraft
+	}
+	if err != nil {
+		return app.Draft{}, wrap(ctx, "read round draft", err)
+	}
+	var dd draftDoc
+	if err := json.Unmarshal(doc, &dd); err != nil {
+		return app.Draft{}, errors.New("postgres: decode round draft: invalid document")
+	}
+	return dd.draft(id, year, round, number), nil
+}
+
+func (d draftTx) EraseFromDrafts(ctx context.Context, applicationIDs ...string) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	if len(applicationIDs) == 0 {
+		return 0, nil
+	}
+	rows, err := d.q.Query(ctx, `SELECT `+draftColumns+` FROM round_drafts WHERE application_ids && $1 ORDER BY id`, applicationIDs)
+	if err != nil {
+		return 0, wrap(ctx, "find round drafts", err)
+	}
+	var found []app.Draft
+	for rows.Next() {
+		v, err := scanDraft(ctx, rows)
+		if err != nil {
+			rows.Close()
+			return 0, err
+		}
+		found = append(found, v)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, wrap(ctx, "find round drafts", err)
+	}
+	gone := make(map[string]bool, len(applicationIDs))
+	for _, id := range applicationIDs {
+		gone[id] = true
+	}
+	n := 0
+	for _, v := range found {
+		w, changed := v.Without(gone)
+		if !changed {
+			continue
+		}
+		if err := d.PutDraft(ctx, w); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
