@@ -181,7 +181,9 @@ func (d Draft) Without(ids map[string]bool) (Draft, bool) {
 	if r.Unstable != nil {
 		r.Unstable.Applicants = slices.DeleteFunc(r.Unstable.Applicants, in)
 	}
-	d.Changes = slices.DeleteFunc(d.Changes, func(c DraftChange) bool { return in(c.ApplicationID) })
+	if d.Changes = slices.DeleteFunc(d.Changes, func(c DraftChange) bool { return in(c.ApplicationID) }); len(d.Changes) == 0 {
+		d.Changes = nil // as a draft without changes is stored
+	}
 	return d, true
 }
 

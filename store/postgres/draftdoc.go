@@ -11,14 +11,13 @@ import (
 // draftDoc is the stored document of app.Draft in round_drafts.doc,
 // pinned by testdata/draft.golden.json. The id, year, round and number
 // are columns. The instance and the result are stored in the engine's
-// interchange format (allocation/FORMAT.md); the care hours of each
-// choice, which that format leaves out, beside them by applicant id.
+// interchange format (allocation/FORMAT.md), the care hours of each
+// choice included.
 type draftDoc struct {
 	Mechanism   allocation.Mechanism `json:"mechanism"`
 	IncludeLate bool                 `json:"include_late"`
 	Seed        uint64               `json:"seed"`
 	Instance    allocation.Instance  `json:"instance"`
-	ChoiceHours map[string][][]int   `json:"choice_hours,omitempty"`
 	Result      allocation.Result    `json:"result"`
 	Baseline    string               `json:"baseline"`
 	Changes     []changeDoc          `json:"changes"`
@@ -51,14 +50,6 @@ func toDraftDoc(d app.Draft) draftDoc {
 		Mechanism: d.Mechanism, IncludeLate: d.IncludeLate, Seed: d.Seed, Instance: d.Instance, Result: d.Result,
 		Baseline: d.Baseline, CreatedAt: utc(d.CreatedAt), CreatedBy: d.CreatedBy, Changes: []changeDoc{},
 	}
-	for _, a := range d.Instance.Applicants {
-		if a.ChoiceHours != nil {
-			if doc.ChoiceHours == nil {
-				doc.ChoiceHours = map[string][][]int{}
-			}
-			doc.ChoiceHours[a.ID] = a.ChoiceHours
-		}
-	}
 	for _, c := range d.Changes {
 		doc.Changes = append(doc.Changes, changeDoc(c))
 	}
@@ -74,10 +65,6 @@ func (doc draftDoc) draft(id, year string, round, number int) app.Draft {
 		ID: id, Year: year, Round: round, Number: number,
 		Mechanism: doc.Mechanism, IncludeLate: doc.IncludeLate, Seed: doc.Seed, Instance: doc.Instance, Result: doc.Result,
 		Baseline: doc.Baseline, CreatedAt: utc(doc.CreatedAt), CreatedBy: doc.CreatedBy,
-	}
-	for i := range d.Instance.Applicants {
-		a := &d.Instance.Applicants[i]
-		a.ChoiceHours = doc.ChoiceHours[a.ID]
 	}
 	for _, c := range doc.Changes {
 		d.Changes = append(d.Changes, app.DraftChange(c))

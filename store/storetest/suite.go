@@ -36,4 +36,5 @@ func Run(t *testing.T, newStores Factory) {
 	t.Run("Lifecycle", func(t *testing.T) { RunLifecycle(t, newStores) })
 	t.Run("UnitOfWork", func(t *testing.T) { RunUnitOfWork(t, newStores) })
 	t.Run("Erasure", func(t *testing.T) { RunErasure(t, newStores) })
+	t.Run("Drafts", func(t *testing.T) { RunDrafts(t, newStores) })
 }
