@@ -405,4 +405,5 @@ func (h *Handler) registerJugendamt() {
 func (h *Handler) register() {
 	h.registerParent()
 	h.registerStaff()
+	h.registerRounds()
 }
