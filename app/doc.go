@@ -26,8 +26,13 @@
 //     (the Jugendamt names the family), Get, List, ChangeChoices, Withdraw,
 //     Offer, Accept (registration.ErrOfferLapsed after RespondBy), Decline,
 //     Contracted, Messages (what the family received, rendered),
-//     RunRound (places from the catalogue inside the round; published once,
-//     in one step), LapseOffers (the daily step: lapses and reminders),
+//     DryRun (a round without offers, stored as a [Draft] with the
+//     families whose outcome changed and their positions), Draft, Publish
+//     (exactly that draft's offers in one step, once; a second Publish
+//     answers the same), RunRound (DryRun then Publish; places from the
+//     catalogue inside the round), Positions (a child's rank and the last
+//     admitted rank on each of its Kitas' lists after the last published
+//     round: the family and the Jugendamt only), LapseOffers (the daily step: lapses and reminders),
 //     ExpireYear, Export, Erase, ApplyRetention, AuditTrail, Reviews.
 //   - [Referrals]: List, Get, MarkContacted, Place (placement with a minder
 //     and the release of the Kita choices in one step), Close, AddMinder,
@@ -41,7 +46,8 @@
 //
 // # Unit of work
 //
-// [Store.Atomic] runs one step all or nothing. Inside a step, [Tx.Atomic]
+// [Store.Atomic] runs one step all or nothing; [Tx] hands out the
+// repositories, [Tx.Drafts] the rounds' dry runs ([Drafts]). Inside a step, [Tx.Atomic]
 // is a nested step (a savepoint): when it fails, only its own writes are
 // undone and the outer step decides; when the outer step fails, the nested
 // step's writes go with it. Calling Store.Atomic inside a step is not
@@ -72,4 +78,11 @@
 //   - Kindergartenjahr: the Kita year (NRW: 1 August to 31 July).
 //   - Betreuungsvertrag: the care contract.
 //   - Löschfristen: the retention periods after which data is anonymized.
+//   - Probelauf: a dry run of an allocation round (Vergaberunde), kept as
+//     a [Draft]; Veröffentlichen: publishing it, which writes the offers.
+//
+// Drafts hold application and family ids and the engine's scored facts
+// (the child's birth date among them), never names; erasing a family or
+// the retention's anonymization removes its children from every stored
+// draft in the same step ([Draft.Without]).
 package app

@@ -15,14 +15,19 @@
 //     district, criteria and hardship reason, consent) that shows every
 //     problem at once in an error summary linked to the fields; the
 //     confirmation with the reference and the confirmation mail's text;
-//     the status page (applications, an open offer with its deadline,
+//     the status page (applications, each child's position on its Kitas'
+//     lists after the last published round — its rank and the last
+//     admitted rank, nothing of other families —, an open offer with its deadline,
 //     accept or decline, withdraw after a question, the contract PDF,
 //     messages received);
 //   - a carrier's staff (Träger): the inbox in the Kita view (no other
 //     choices, no rank), offering a place, reporting free places;
 //   - a Fachberatung (Kindertagespflege counselling office): the district's
 //     referrals and their steps (contacted, placed with a minder, closed);
-//   - the Jugendamt (youth welfare office): running an allocation round,
+//   - the Jugendamt (youth welfare office): the round page (a dry run of
+//     an allocation round, its figures and the families whose outcome
+//     changed with their ranks — at most 200 listed, the page says how
+//     many more —, then the button that publishes exactly that dry run),
 //     the year's report with SVG charts (places against demand per
 //     district and age band, first-choice and placement rate) and CSV.
 //
@@ -70,6 +75,7 @@
 //   - Jugendamt: the youth welfare office that runs the portal.
 //   - Härtefall: a hardship case, scored first by the city's policy.
 //   - Betreuungsvertrag: the care contract, downloaded as PDF.
+//   - Probelauf: a dry run of an allocation round (Vergaberunde).
 //
 // Package webtest starts the pages on a test server with Bochum's sample
 // data, so the tests run without the kitaportal command.

@@ -146,7 +146,8 @@ func (p *portal) kita(w http.ResponseWriter, r *http.Request) {
 	}{k, dn}, nil)
 }
 
-// status shows the family's applications, an open offer with its
+// status shows the family's applications with their positions on each
+// Kita's list after the last published round, an open offer with its
 // deadline, accept and decline, the contract, and the messages received.
 func (p *portal) status(w http.ResponseWriter, r *http.Request, a access.Actor, _ session) {
 	var apps []registration.Application
@@ -159,12 +160,18 @@ func (p *portal) status(w http.ResponseWriter, r *http.Request, a access.Actor, 
 		return
 	}
 	slices.Reverse(msgs) // newest first
+	positions, err := p.positions(r, a, apps)
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
 	p.render(w, r, http.StatusOK, "status", "status_title", struct {
-		Apps     []registration.Application
-		Messages []app.Message
-		Names    map[string]string
-		Err      string
-	}{apps, msgs, p.kitaNames(), r.URL.Query().Get("err")}, nil)
+		Apps      []registration.Application
+		Messages  []app.Message
+		Names     map[string]string
+		Err       string
+		Positions map[string]*app.RoundPositions
+	}{apps, msgs, p.kitaNames(), r.URL.Query().Get("err"), positions}, nil)
 }
 
 // kitaNames maps every Kita id to its name.

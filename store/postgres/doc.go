@@ -66,10 +66,15 @@
 //     the columns their listings sort and filter by.
 //   - kita_edits: the carriers' edits of their Kitas (kita.Edits) as JSONB,
 //     by kita_id with a version (migration 2).
+//   - round_drafts: the allocation rounds' dry runs (app.Draft) as JSONB,
+//     with id, year, round, number (unique per year and round), published
+//     and application_ids (text[], GIN index: erasure finds a family's
+//     drafts) (migration 4). The instance and result inside are the
+//     engine's interchange format.
 //
 // The adapter owns its document schema. Each JSONB document is an
 // unexported document type of this package (applicationDoc, referralDoc,
-// minderDoc, groupDoc, editsDoc) with its own JSON field names; the adapter
+// minderDoc, groupDoc, editsDoc, draftDoc) with its own JSON field names; the adapter
 // converts domain values to documents field by field and back through the
 // domain's rehydration constructors (registration.Rehydrate,
 // tagespflege.RehydrateReferral, AtVersion), never through the domain
