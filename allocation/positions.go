@@ -85,6 +85,36 @@ type positioner struct {
 	e        *engine
 	placedAt []int32
 	rank     func(int32) int32
+	facs     []*facRanks // per facility, computed when first asked
+}
+
+// facRanks are one facility's ranks as the round saw them, sorted, and
+// per seat pool the worst rank admitted (absent: nobody).
+type facRanks struct {
+	ranks []int32
+	worst map[int32]int32
+}
+
+// at returns facility f's ranks.
+func (ps *positioner) at(f int32) *facRanks {
+	if v := ps.facs[f]; v != nil {
+		return v
+	}
+	e := ps.e
+	v := &facRanks{worst: map[int32]int32{}}
+	for _, q := range e.facOrder[e.facStart[f]:e.facStart[f+1]] {
+		rq := ps.rank(q)
+		v.ranks = append(v.ranks, rq)
+		b := e.pairApp[q]
+		if e.start[b]+ps.placedAt[b] == q {
+			if w, ok := v.worst[e.pairPool[q]]; !ok || rq > w {
+				v.worst[e.pairPool[q]] = rq
+			}
+		}
+	}
+	slices.Sort(v.ranks)
+	ps.facs[f] = v
+	return v
 }
 
 func newPositioner(inst Instance, res Result) (*positioner, error) {
@@ -106,7 +136,7 @@ func newPositioner(inst Instance, res Result) (*positioner, error) {
 	}
 	// Ranks as the round saw them (with the sibling criterion where a
 	// sibling is placed), as positions among the Kita's applicants.
-	return &positioner{inst: &inst, e: e, placedAt: placedAt, rank: e.effectiveRank(placedAt)}, nil
+	return &positioner{inst: &inst, e: e, placedAt: placedAt, rank: e.effectiveRank(placedAt), facs: make([]*facRanks, e.nF)}, nil
 }
 
 // of returns the positions of a family or single applicant; false when
@@ -121,25 +151,13 @@ func (ps *positioner) of(family string) ([]Position, bool) {
 	} else {
 		return nil, false
 	}
+	// The child's rank is 1 + the Kita's pairs ranked better; the last
+	// admitted is the position of the pool's worst admitted rank.
 	position := func(p int32) (pos int, last int) {
-		f, pool, rk := e.pairFac[p], e.pairPool[p], rank(p)
-		var worst int32 = -1
-		for _, q := range e.facOrder[e.facStart[f]:e.facStart[f+1]] {
-			rq := rank(q)
-			if rq < rk {
-				pos++
-			}
-			b := e.pairApp[q]
-			if e.pairPool[q] == pool && e.start[b]+placedAt[b] == q && rq > worst {
-				worst = rq
-			}
-		}
-		if worst >= 0 {
-			for _, q := range e.facOrder[e.facStart[f]:e.facStart[f+1]] {
-				if rank(q) <= worst {
-					last++
-				}
-			}
+		v := ps.at(e.pairFac[p])
+		pos, _ = slices.BinarySearch(v.ranks, rank(p))
+		if worst, ok := v.worst[e.pairPool[p]]; ok {
+			last, _ = slices.BinarySearch(v.ranks, worst+1)
 		}
 		return pos + 1, last
 	}
