@@ -195,13 +195,7 @@ func (r *Registrations) Draft(ctx context.Context, actor access.Actor, id string
 	if err := access.Can(actor, access.DryRunRound, access.Subject{}); err != nil {
 		return Draft{}, err
 	}
-	var d Draft
-	err := r.app.store.Atomic(ctx, func(step Tx) error {
-		var err error
-		d, err = step.Drafts().Draft(ctx, id)
-		return err
-	})
-	return d, err
+	return r.readDraft(ctx, func(drafts Drafts) (Draft, error) { return drafts.Draft(ctx, id) })
 }
 
 // Publish writes the offers of exactly the dry run draftID in ONE step
@@ -285,10 +279,15 @@ func (r *Registrations) Positions(ctx context.Context, actor access.Actor, appli
 
 // newestDraft reads the newest draft q selects in a step of its own.
 func (r *Registrations) newestDraft(ctx context.Context, q DraftQuery) (Draft, error) {
+	return r.readDraft(ctx, func(drafts Drafts) (Draft, error) { return drafts.NewestDraft(ctx, q) })
+}
+
+// readDraft reads a draft in a step of its own.
+func (r *Registrations) readDraft(ctx context.Context, read func(Drafts) (Draft, error)) (Draft, error) {
 	var d Draft
 	err := r.app.store.Atomic(ctx, func(step Tx) error {
 		var err error
-		d, err = step.Drafts().NewestDraft(ctx, q)
+		d, err = read(step.Drafts())
 		return err
 	})
 	return d, err
