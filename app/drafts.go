@@ -98,6 +98,8 @@ type Drafts interface {
 	// NewestDraft returns the newest draft q selects: the highest round,
 	// then the highest Number; ErrNoDraft when none.
 	NewestDraft(ctx context.Context, q DraftQuery) (Draft, error)
+	// NewestDraftID is NewestDraft's id alone, without reading the draft.
+	NewestDraftID(ctx context.Context, q DraftQuery) (string, error)
 	// EraseFromDrafts removes the applications from every stored draft
 	// ([Draft.Without]) and returns how many drafts changed.
 	EraseFromDrafts(ctx context.Context, applicationIDs ...string) (int, error)

@@ -79,9 +79,14 @@ func (r *Registrations) DryRun(ctx context.Context, actor access.Actor, year str
 	if o.Mechanism == 0 {
 		o.Mechanism = r.app.Profile.Mechanism
 	}
-	if _, err := r.newestDraft(ctx, DraftQuery{Year: year, Round: o.Round, Published: true}); err == nil {
+	err := r.app.store.Atomic(ctx, func(step Tx) error {
+		_, err := step.Drafts().NewestDraftID(ctx, DraftQuery{Year: year, Round: o.Round, Published: true})
+		return err
+	})
+	if err == nil {
 		return Draft{}, registration.ErrRoundPublished
-	} else if !errors.Is(err, ErrNoDraft) {
+	}
+	if !errors.Is(err, ErrNoDraft) {
 		return Draft{}, err
 	}
 	st := r.app.store.Registrations()
@@ -253,28 +258,25 @@ func (r *Registrations) Positions(ctx context.Context, actor access.Actor, appli
 	if err := access.Can(actor, access.ReadPositions, access.Subject{FamilyID: a.FamilyID}); err != nil {
 		return RoundPositions{}, err
 	}
-	last, err := r.newestDraft(ctx, DraftQuery{Year: a.Year, Published: true})
-	for round := last.Round; err == nil && round >= 1; round-- {
-		d, err := r.newestDraft(ctx, DraftQuery{Year: a.Year, Round: round, Published: true})
-		if errors.Is(err, ErrNoDraft) {
-			continue
+	d, err := r.newestDraft(ctx, DraftQuery{Year: a.Year, Published: true})
+	for err == nil {
+		if slices.ContainsFunc(d.Instance.Applicants, func(x allocation.Applicant) bool { return x.ID == a.ID }) {
+			pos, err := allocation.Positions(d.Instance, d.Result, a.ID)
+			if err != nil {
+				return RoundPositions{}, err
+			}
+			return RoundPositions{Year: d.Year, Round: d.Round, PublishedAt: d.Published.At, Positions: pos}, nil
 		}
-		if err != nil {
-			return RoundPositions{}, err
+		// The child took no part in that round: the one before it.
+		err = ErrNoDraft
+		for round := d.Round - 1; errors.Is(err, ErrNoDraft) && round >= 1; round-- {
+			d, err = r.newestDraft(ctx, DraftQuery{Year: a.Year, Round: round, Published: true})
 		}
-		if !slices.ContainsFunc(d.Instance.Applicants, func(x allocation.Applicant) bool { return x.ID == a.ID }) {
-			continue
-		}
-		pos, err := allocation.Positions(d.Instance, d.Result, a.ID)
-		if err != nil {
-			return RoundPositions{}, err
-		}
-		return RoundPositions{Year: d.Year, Round: d.Round, PublishedAt: d.Published.At, Positions: pos}, nil
 	}
-	if err != nil && !errors.Is(err, ErrNoDraft) {
-		return RoundPositions{}, err
+	if errors.Is(err, ErrNoDraft) {
+		return RoundPositions{}, ErrNoRound
 	}
-	return RoundPositions{}, ErrNoRound
+	return RoundPositions{}, err
 }
 
 // newestDraft reads the newest draft q selects in a step of its own.
@@ -348,11 +350,11 @@ func (r *Registrations) publish(ctx context.Context, actor access.Actor, id stri
 			}
 			return ErrPublishedElsewhere
 		}
-		newest, err := step.Drafts().NewestDraft(ctx, DraftQuery{Year: d.Year, Round: d.Round})
+		newest, err := step.Drafts().NewestDraftID(ctx, DraftQuery{Year: d.Year, Round: d.Round})
 		if err != nil {
 			return err
 		}
-		if newest.ID != d.ID {
+		if newest != d.ID {
 			return ErrDraftSuperseded
 		}
 		var offers []string // application ids in the engine's order

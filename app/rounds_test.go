@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kitaportal/kitaportal/access"
+	"github.com/kitaportal/kitaportal/allocation"
 	"github.com/kitaportal/kitaportal/app"
 	"github.com/kitaportal/kitaportal/problem"
 	"github.com/kitaportal/kitaportal/registration"
@@ -258,6 +260,18 @@ func TestPositions(t *testing.T) {
 			}
 			_, err := w.app.Registrations.Positions(w.ctx, guardianA, "no-such-application")
 			require.ErrorIs(t, err, access.ErrDenied)
+		})
+		t.Run("after a later round the child keeps its positions from the round it took part in", func(t *testing.T) {
+			late := w.submit(t, access.NewGuardian("gm", "M"), "Mai", nil)
+			second, err := w.app.Registrations.RunRound(w.ctx, jugendamt, "2027/2028", app.RoundOptions{Round: 2})
+			require.NoError(t, err)
+			got, err := w.app.Registrations.Positions(w.ctx, guardianA, w.appA.ID)
+			require.NoError(t, err)
+			assert.Equal(t, 1, got.Round, "family A's child was offered a place in round 1 and took no part in round 2")
+			got, err = w.app.Registrations.Positions(w.ctx, access.NewGuardian("gm", "M"), late.ID)
+			require.NoError(t, err)
+			assert.Equal(t, 2, got.Round)
+			assert.Equal(t, second.Result.Placements[late.ID] != "", slices.ContainsFunc(got.Positions, func(p allocation.Position) bool { return p.Placed }))
 		})
 		t.Run("a child not in any published round has no position", func(t *testing.T) {
 			late := w.submit(t, access.NewGuardian("gl", "L"), "Spät", nil)

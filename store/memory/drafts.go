@@ -39,8 +39,22 @@ func (d draftTx) Draft(ctx context.Context, id string) (app.Draft, error) {
 }
 
 func (d draftTx) NewestDraft(ctx context.Context, q app.DraftQuery) (app.Draft, error) {
-	if err := ctx.Err(); err != nil {
+	best, err := d.newest(ctx, q)
+	if err != nil {
 		return app.Draft{}, err
+	}
+	return best.Clone(), nil
+}
+
+func (d draftTx) NewestDraftID(ctx context.Context, q app.DraftQuery) (string, error) {
+	best, err := d.newest(ctx, q)
+	return best.ID, err
+}
+
+// newest returns the stored draft NewestDraft answers with, not a copy.
+func (d draftTx) newest(ctx context.Context, q app.DraftQuery) (*app.Draft, error) {
+	if err := ctx.Err(); err != nil {
+		return &app.Draft{}, err
 	}
 	var best *app.Draft
 	for id := range d.t.d.drafts.byID {
@@ -53,9 +67,9 @@ func (d draftTx) NewestDraft(ctx context.Context, q app.DraftQuery) (app.Draft, 
 		}
 	}
 	if best == nil {
-		return app.Draft{}, app.ErrNoDraft
+		return &app.Draft{}, app.ErrNoDraft
 	}
-	return best.Clone(), nil
+	return best, nil
 }
 
 func (d draftTx) EraseFromDrafts(ctx context.Context, applicationIDs ...string) (int, error) {

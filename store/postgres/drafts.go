@@ -39,13 +39,27 @@ func (d draftTx) Draft(ctx context.Context, id string) (app.Draft, error) {
 	return scanDraft(ctx, d.q.QueryRow(ctx, `SELECT `+draftColumns+` FROM round_drafts WHERE id = $1`, id))
 }
 
+// newestDraft selects the columns of the newest draft q selects.
+const newestDraft = ` FROM round_drafts WHERE year = $1 AND ($2 <= 0 OR round = $2) AND (NOT $3 OR published)
+	ORDER BY round DESC, number DESC LIMIT 1`
+
 func (d draftTx) NewestDraft(ctx context.Context, q app.DraftQuery) (app.Draft, error) {
 	if err := ctx.Err(); err != nil {
 		return app.Draft{}, err
 	}
-	return scanDraft(ctx, d.q.QueryRow(ctx, `SELECT `+draftColumns+` FROM round_drafts
-		WHERE year = $1 AND ($2 <= 0 OR round = $2) AND (NOT $3 OR published)
-		ORDER BY round DESC, number DESC LIMIT 1`, q.Year, q.Round, q.Published))
+	return scanDraft(ctx, d.q.QueryRow(ctx, `SELECT `+draftColumns+newestDraft, q.Year, q.Round, q.Published))
+}
+
+func (d draftTx) NewestDraftID(ctx context.Context, q app.DraftQuery) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	var id string
+	err := d.q.QueryRow(ctx, `SELECT id`+newestDraft, q.Year, q.Round, q.Published).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", app.ErrNoDraft
+	}
+	return id, wrap(ctx, "read round draft", err)
 }
 
 func scanDraft(ctx context.Context, row pgx.Row) (app.Draft, error) {

@@ -131,10 +131,25 @@ func testDraftNewest(t *testing.T, newStores Factory) {
 		if err != nil || got.ID != c.want {
 			t.Errorf("NewestDraft(%+v) = %q, %v; want %q", c.q, got.ID, err, c.want)
 		}
+		var id string
+		err = st.Unit.Atomic(context.Background(), func(tx app.Tx) error {
+			id, err = tx.Drafts().NewestDraftID(context.Background(), c.q)
+			return err
+		})
+		if err != nil || id != c.want {
+			t.Errorf("NewestDraftID(%+v) = %q, %v; want %q", c.q, id, err, c.want)
+		}
 	}
 	for _, q := range []app.DraftQuery{{Year: "2027/2028", Round: 3}, {Year: "2026/2027", Published: true}, {Year: "2028/2029"}} {
 		if _, err := readDraft(t, st.Unit, "", q); !errors.Is(err, app.ErrNoDraft) {
 			t.Errorf("NewestDraft(%+v): %v, want app.ErrNoDraft", q, err)
+		}
+		err := st.Unit.Atomic(context.Background(), func(tx app.Tx) error {
+			_, err := tx.Drafts().NewestDraftID(context.Background(), q)
+			return err
+		})
+		if !errors.Is(err, app.ErrNoDraft) {
+			t.Errorf("NewestDraftID(%+v): %v, want app.ErrNoDraft", q, err)
 		}
 	}
 }
