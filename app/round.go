@@ -122,7 +122,7 @@ func (r *Registrations) DryRun(ctx context.Context, actor access.Actor, year str
 			return err
 		}
 		d.Number = int(n)
-		if err := r.compare(ctx, step.Drafts(), &d, familyOf); err != nil {
+		if err := r.compare(ctx, step, &d, familyOf); err != nil {
 			return err
 		}
 		if err := step.Drafts().PutDraft(ctx, d); err != nil {
@@ -139,8 +139,10 @@ func (r *Registrations) DryRun(ctx context.Context, actor access.Actor, year str
 // compare fills the draft's Baseline and Changes: against the newest
 // earlier dry run of its round or, without one, the year's last published
 // round; children who left the round since a published round (placed
-// then, say) are not changes of this one.
-func (r *Registrations) compare(ctx context.Context, drafts Drafts, d *Draft, familyOf map[string]string) error {
+// then, say) are not changes of this one. familyOf holds the family ids of
+// the round's applications; others are read from the step.
+func (r *Registrations) compare(ctx context.Context, step Tx, d *Draft, familyOf map[string]string) error {
+	drafts := step.Drafts()
 	base, err := drafts.NewestDraft(ctx, DraftQuery{Year: d.Year, Round: d.Round})
 	if errors.Is(err, ErrNoDraft) {
 		base, err = drafts.NewestDraft(ctx, DraftQuery{Year: d.Year, Published: true})
@@ -162,9 +164,14 @@ func (r *Registrations) compare(ctx context.Context, drafts Drafts, d *Draft, fa
 		if !inRound[c.Applicant] && base.Round != d.Round {
 			continue
 		}
-		fam := familyOf[c.Applicant]
-		if fam == "" {
-			fam = familyOfChange(base.Changes, c.Applicant)
+		fam, ok := familyOf[c.Applicant]
+		if !ok { // left the round since the baseline (withdrawn, say)
+			switch a, err := step.Applications().Application(ctx, c.Applicant); {
+			case err == nil:
+				fam = a.FamilyID
+			case !errors.Is(err, registration.ErrNotFound):
+				return err
+			}
 		}
 		d.Changes = append(d.Changes, DraftChange{ApplicationID: c.Applicant, FamilyID: fam, Before: c.Before, After: c.After})
 		if inRound[c.Applicant] {
@@ -182,14 +189,6 @@ func (r *Registrations) compare(ctx context.Context, drafts Drafts, d *Draft, fa
 		d.Changes[i].Positions = pos[d.Changes[i].ApplicationID]
 	}
 	return nil
-}
-
-// familyOfChange is the family id a baseline's change recorded for id.
-func familyOfChange(changes []DraftChange, id string) string {
-	if i := slices.IndexFunc(changes, func(c DraftChange) bool { return c.ApplicationID == id }); i >= 0 {
-		return changes[i].FamilyID
-	}
-	return ""
 }
 
 // Draft returns a stored dry run ([ErrNoDraft] when none has that id).

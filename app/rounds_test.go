@@ -109,6 +109,26 @@ func TestDryRun(t *testing.T) {
 			assert.Equal(t, gone.FamilyID, c.FamilyID)
 			assert.Empty(t, c.Positions, "a child no longer in the round has no positions")
 		})
+		t.Run("a child who leaves the round is a change with its family, also when it was unchanged before", func(t *testing.T) {
+			prev, err := w.app.Registrations.DryRun(w.ctx, jugendamt, "2027/2028", app.RoundOptions{})
+			require.NoError(t, err)
+			var gone registration.Application
+			var who access.Actor
+			for i, a := range fams {
+				if prev.Result.Placements[a.ID] != "" {
+					gone, who = a, access.NewGuardian(fmt.Sprint("g", i), fmt.Sprint("F", i))
+					break
+				}
+			}
+			require.NotEmpty(t, gone.ID)
+			_, err = w.app.Registrations.Withdraw(w.ctx, who, gone.ID)
+			require.NoError(t, err)
+			next, err := w.app.Registrations.DryRun(w.ctx, jugendamt, "2027/2028", app.RoundOptions{})
+			require.NoError(t, err)
+			i := slices.IndexFunc(next.Changes, func(c app.DraftChange) bool { return c.ApplicationID == gone.ID })
+			require.GreaterOrEqual(t, i, 0)
+			assert.Equal(t, gone.FamilyID, next.Changes[i].FamilyID)
+		})
 		t.Run("a year label of another form is a problem with its field", func(t *testing.T) {
 			_, err := w.app.Registrations.DryRun(w.ctx, jugendamt, "2027/28", app.RoundOptions{})
 			require.ErrorIs(t, err, app.ErrYear)
