@@ -86,13 +86,18 @@ type DraftQuery struct {
 	Published bool
 }
 
-// Drafts persists [Draft]s, inside a step ([Tx.Drafts]). Drafts are
-// written at the dry run and once more at their publication, both inside
-// steps the round's markers order; an adapter stores and returns them
-// unchanged (deep copies).
+// Drafts persists [Draft]s, inside a step ([Tx.Drafts]). A draft is
+// written whole at the dry run (and by an erasure); its publication is
+// recorded apart, as a draft is large (a Bochum year: some MB) and its
+// publication small. The steps that write them are ordered by the
+// round's markers; an adapter stores and returns drafts unchanged (deep
+// copies).
 type Drafts interface {
 	// PutDraft stores d under d.ID, replacing a draft of that id.
 	PutDraft(ctx context.Context, d Draft) error
+	// PublishDraft records the publication of the draft id; ErrNoDraft
+	// when none has that id.
+	PublishDraft(ctx context.Context, id string, p Publication) error
 	// Draft returns the draft of that id; ErrNoDraft when none.
 	Draft(ctx context.Context, id string) (Draft, error)
 	// NewestDraft returns the newest draft q selects: the highest round,

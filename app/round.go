@@ -397,7 +397,7 @@ func (r *Registrations) publish(ctx context.Context, actor access.Actor, id stri
 			return err
 		}
 		d.Published = &Publication{At: now, By: who, Offers: written, Skipped: len(offers) - written}
-		if err := step.Drafts().PutDraft(ctx, d); err != nil {
+		if err := step.Drafts().PublishDraft(ctx, d.ID, *d.Published); err != nil {
 			return err
 		}
 		// One call for the round's messages: a store may send them at once.

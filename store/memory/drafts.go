@@ -27,6 +27,19 @@ func (d draftTx) PutDraft(ctx context.Context, v app.Draft) error {
 	return nil
 }
 
+func (d draftTx) PublishDraft(ctx context.Context, id string, p app.Publication) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	v, ok := d.t.d.drafts.byID[id]
+	if !ok {
+		return app.ErrNoDraft
+	}
+	v.Published = &p // the stored value is never changed in place: a new one
+	setKey(d.t, d.t.d.drafts.byID, id, v)
+	return nil
+}
+
 func (d draftTx) Draft(ctx context.Context, id string) (app.Draft, error) {
 	if err := ctx.Err(); err != nil {
 		return app.Draft{}, err

@@ -10,9 +10,10 @@ import (
 
 // draftDoc is the stored document of app.Draft in round_drafts.doc,
 // pinned by testdata/draft.golden.json. The id, year, round and number
-// are columns. The instance and the result are stored in the engine's
-// interchange format (allocation/FORMAT.md), the care hours of each
-// choice included.
+// are columns; the publication is the column publication
+// (publicationDoc, NULL until published). The instance and the result
+// are stored in the engine's interchange format (allocation/FORMAT.md),
+// the care hours of each choice included.
 type draftDoc struct {
 	Mechanism   allocation.Mechanism `json:"mechanism"`
 	IncludeLate bool                 `json:"include_late"`
@@ -23,7 +24,6 @@ type draftDoc struct {
 	Changes     []changeDoc          `json:"changes"`
 	CreatedAt   time.Time            `json:"created_at"`
 	CreatedBy   string               `json:"created_by"`
-	Published   *publicationDoc      `json:"published,omitempty"`
 }
 
 // changeDoc is a stored app.DraftChange.
@@ -53,13 +53,21 @@ func toDraftDoc(d app.Draft) draftDoc {
 	for _, c := range d.Changes {
 		doc.Changes = append(doc.Changes, changeDoc(c))
 	}
-	if p := d.Published; p != nil {
-		doc.Published = &publicationDoc{At: utc(p.At), By: p.By, Offers: p.Offers, Skipped: p.Skipped}
-	}
 	return doc
 }
 
-// draft is the domain value of the document with its columns.
+// toPublicationDoc is the stored document of p.
+func toPublicationDoc(p app.Publication) publicationDoc {
+	return publicationDoc{At: utc(p.At), By: p.By, Offers: p.Offers, Skipped: p.Skipped}
+}
+
+// publication is the domain value of the document.
+func (p publicationDoc) publication() *app.Publication {
+	return &app.Publication{At: utc(p.At), By: p.By, Offers: p.Offers, Skipped: p.Skipped}
+}
+
+// draft is the domain value of the document with its columns (without
+// the publication).
 func (doc draftDoc) draft(id, year string, round, number int) app.Draft {
 	d := app.Draft{
 		ID: id, Year: year, Round: round, Number: number,
@@ -68,9 +76,6 @@ func (doc draftDoc) draft(id, year string, round, number int) app.Draft {
 	}
 	for _, c := range doc.Changes {
 		d.Changes = append(d.Changes, app.DraftChange(c))
-	}
-	if p := doc.Published; p != nil {
-		d.Published = &app.Publication{At: utc(p.At), By: p.By, Offers: p.Offers, Skipped: p.Skipped}
 	}
 	return d
 }

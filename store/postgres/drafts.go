@@ -23,14 +23,38 @@ func (d draftTx) PutDraft(ctx context.Context, v app.Draft) error {
 	if err != nil {
 		return errors.New("postgres: encode round draft")
 	}
-	_, err = d.q.Exec(ctx, `INSERT INTO round_drafts (id, year, round, number, published, application_ids, doc)
+	var pub []byte // NULL until published
+	if v.Published != nil {
+		if pub, err = json.Marshal(toPublicationDoc(*v.Published)); err != nil {
+			return errors.New("postgres: encode round draft publication")
+		}
+	}
+	_, err = d.q.Exec(ctx, `INSERT INTO round_drafts (id, year, round, number, application_ids, doc, publication)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)
-		ON CONFLICT (id) DO UPDATE SET year = $2, round = $3, number = $4, published = $5, application_ids = $6, doc = $7`,
-		v.ID, v.Year, v.Round, v.Number, v.Published != nil, draftApplications(v), doc)
+		ON CONFLICT (id) DO UPDATE SET year = $2, round = $3, number = $4, application_ids = $5, doc = $6, publication = $7`,
+		v.ID, v.Year, v.Round, v.Number, draftApplications(v), doc, pub)
 	return wrap(ctx, "write round draft", err)
 }
 
-const draftColumns = `id, year, round, number, doc`
+func (d draftTx) PublishDraft(ctx context.Context, id string, p app.Publication) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	pub, err := json.Marshal(toPublicationDoc(p))
+	if err != nil {
+		return errors.New("postgres: encode round draft publication")
+	}
+	tag, err := d.q.Exec(ctx, `UPDATE round_drafts SET publication = $2 WHERE id = $1`, id, pub)
+	if err != nil {
+		return wrap(ctx, "publish round draft", err)
+	}
+	if tag.RowsAffected() != 1 {
+		return app.ErrNoDraft
+	}
+	return nil
+}
+
+const draftColumns = `id, year, round, number, doc, publication`
 
 func (d draftTx) Draft(ctx context.Context, id string) (app.Draft, error) {
 	if err := ctx.Err(); err != nil {
@@ -40,7 +64,7 @@ func (d draftTx) Draft(ctx context.Context, id string) (app.Draft, error) {
 }
 
 // newestDraft selects the columns of the newest draft q selects.
-const newestDraft = ` FROM round_drafts WHERE year = $1 AND ($2 <= 0 OR round = $2) AND (NOT $3 OR published)
+const newestDraft = ` FROM round_drafts WHERE year = $1 AND ($2 <= 0 OR round = $2) AND (NOT $3 OR publication IS NOT NULL)
 	ORDER BY round DESC, number DESC LIMIT 1`
 
 func (d draftTx) NewestDraft(ctx context.Context, q app.DraftQuery) (app.Draft, error) {
@@ -66,9 +90,9 @@ func scanDraft(ctx context.Context, row pgx.Row) (app.Draft, error) {
 	var (
 		id, year      string
 		round, number int
-		doc           []byte
+		doc, pub      []byte
 	)
-	err := row.Scan(&id, &year, &round, &number, &doc)
+	err := row.Scan(&id, &year, &round, &number, &doc, &pub)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return app.Draft{}, app.ErrNoDraft
 	}
@@ -79,7 +103,15 @@ func scanDraft(ctx context.Context, row pgx.Row) (app.Draft, error) {
 	if err := json.Unmarshal(doc, &dd); err != nil {
 		return app.Draft{}, errors.New("postgres: decode round draft: invalid document")
 	}
-	return dd.draft(id, year, round, number), nil
+	v := dd.draft(id, year, round, number)
+	if pub != nil {
+		var pd publicationDoc
+		if err := json.Unmarshal(pub, &pd); err != nil {
+			return app.Draft{}, errors.New("postgres: decode round draft publication: invalid document")
+		}
+		v.Published = pd.publication()
+	}
+	return v, nil
 }
 
 func (d draftTx) EraseFromDrafts(ctx context.Context, applicationIDs ...string) (int, error) {

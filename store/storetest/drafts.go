@@ -17,7 +17,7 @@ import (
 // and erasing applications removes them from every draft. The factory
 // must fill Unit (and Reopen, for the reopen test).
 func RunDrafts(t *testing.T, newStores Factory) {
-	t.Run("a saved draft reads back unchanged and is replaced under its id", func(t *testing.T) { testDraftSave(t, newStores) })
+	t.Run("a saved draft reads back unchanged, with its publication, and is replaced under its id", func(t *testing.T) { testDraftSave(t, newStores) })
 	t.Run("the newest draft of a round or of a year is found", func(t *testing.T) { testDraftNewest(t, newStores) })
 	t.Run("a draft of a failing step is not kept", func(t *testing.T) { testDraftAllOrNothing(t, newStores) })
 	t.Run("a reopened store finds the drafts", func(t *testing.T) { testDraftReopen(t, newStores) })
@@ -94,7 +94,11 @@ func testDraftSave(t *testing.T, newStores Factory) {
 		t.Errorf("read back\n%+v\nwant\n%+v", got, d)
 	}
 	d.Published = &app.Publication{At: d.CreatedAt.Add(time.Hour), By: "jugendamt:ja", Offers: 2, Skipped: 1}
-	putDraft(t, st.Unit, d)
+	if err := st.Unit.Atomic(context.Background(), func(tx app.Tx) error {
+		return tx.Drafts().PublishDraft(context.Background(), "d1", *d.Published)
+	}); err != nil {
+		t.Fatalf("PublishDraft: %v", err)
+	}
 	got, err = readDraft(t, st.Unit, "d1", app.DraftQuery{})
 	if err != nil {
 		t.Fatalf("Draft: %v", err)
@@ -105,12 +109,23 @@ func testDraftSave(t *testing.T, newStores Factory) {
 	if _, err := readDraft(t, st.Unit, "nope", app.DraftQuery{}); !errors.Is(err, app.ErrNoDraft) {
 		t.Errorf("unknown id: %v, want app.ErrNoDraft", err)
 	}
+	err = st.Unit.Atomic(context.Background(), func(tx app.Tx) error {
+		return tx.Drafts().PublishDraft(context.Background(), "nope", *d.Published)
+	})
+	if !errors.Is(err, app.ErrNoDraft) {
+		t.Errorf("publishing an unknown id: %v, want app.ErrNoDraft", err)
+	}
+	d.Changes = nil // a draft put whole keeps its publication
+	putDraft(t, st.Unit, d)
+	if got, err = readDraft(t, st.Unit, "d1", app.DraftQuery{}); err != nil || !reflect.DeepEqual(got, d) {
+		t.Errorf("put again with its publication: %v\n%+v\nwant\n%+v", err, got, d)
+	}
 }
 
 func testDraftNewest(t *testing.T, newStores Factory) {
 	st := newStores(t)
 	published := sampleDraft("r1n2", "2027/2028", 1, 2)
-	published.Published = &app.Publication{At: published.CreatedAt, By: "system:system", Offers: 2}
+	published.Published = &app.Publication{At: published.CreatedAt, By: "system:system", Offers: 2} // put whole
 	for _, d := range []app.Draft{
 		sampleDraft("r1n1", "2027/2028", 1, 1), published, sampleDraft("r2n1", "2027/2028", 2, 1),
 		sampleDraft("r2n3", "2027/2028", 2, 3), sampleDraft("r2n2", "2027/2028", 2, 2), sampleDraft("other", "2026/2027", 5, 9),

@@ -1,8 +1,9 @@
 -- The allocation rounds' dry runs (drafts): the engine's instance and
 -- result with ids only, kept until published or superseded. The columns
 -- beside the document are what the queries need: the round, the dry run's
--- number, whether it is published, and every application id the draft
--- holds, so that erasing a family finds its drafts.
+-- number, and every application id the draft holds, so that erasing a
+-- family finds its drafts. The publication is a small document of its own
+-- (NULL until published), so that publishing does not rewrite the draft.
 
 -- +goose Up
 CREATE TABLE round_drafts (
@@ -10,9 +11,9 @@ CREATE TABLE round_drafts (
     year            text COLLATE "C" NOT NULL,
     round           integer NOT NULL,
     number          integer NOT NULL,
-    published       boolean NOT NULL,
     application_ids text[] COLLATE "C" NOT NULL,
-    doc             jsonb NOT NULL
+    doc             jsonb NOT NULL,
+    publication     jsonb
 );
 CREATE UNIQUE INDEX round_drafts_number ON round_drafts (year, round, number);
 CREATE INDEX round_drafts_application_ids ON round_drafts USING gin (application_ids);
