@@ -67,10 +67,12 @@
 //   - kita_edits: the carriers' edits of their Kitas (kita.Edits) as JSONB,
 //     by kita_id with a version (migration 2).
 //   - round_drafts: the allocation rounds' dry runs (app.Draft) as JSONB,
-//     with id, year, round, number (unique per year and round), published
-//     and application_ids (text[], GIN index: erasure finds a family's
-//     drafts) (migration 4). The instance and result inside are the
-//     engine's interchange format.
+//     with id, year, round, number (unique per year and round) and
+//     application_ids (text[], GIN index: erasure finds a family's
+//     drafts), and the publication as a small JSONB document of its own
+//     (NULL until published, so publishing does not rewrite the draft)
+//     (migration 4). The instance and result inside are the engine's
+//     interchange format.
 //
 // The adapter owns its document schema. Each JSONB document is an
 // unexported document type of this package (applicationDoc, referralDoc,
