@@ -2,7 +2,9 @@ package httpapi_test
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -116,5 +118,40 @@ func TestRoundCheckBeforePublishing(t *testing.T) {
 	t.Run("a published round takes no further dry run", func(t *testing.T) {
 		r := e.call(http.MethodPost, dryRunPath("2027/2028"), amt, map[string]any{})
 		assert.Equal(t, http.StatusConflict, r.status, string(r.body))
+	})
+}
+
+// FuzzRounds sends arbitrary Kita years and draft and application ids to
+// the round and position endpoints, as the Jugendamt and as a family: no
+// panic, no server error, every refusal a problem document.
+func FuzzRounds(f *testing.F) {
+	e := newEnv(f, nil, httpapi.Limits{PerClient: -1, PerFamily: -1})
+	f.Add("2027/2028", "draft-1", "app-1")
+	f.Add("2027/28", "\x00", "%ff")
+	f.Add("9999/10000", "../../etc", "a\u202eb")
+	f.Add("", "", "")
+	tokens := []string{"Bearer " + e.dev.Token(access.NewJugendamt("amt")), "Bearer " + e.dev.Token(access.NewGuardian("g", "F"))}
+	f.Fuzz(func(t *testing.T, year, draft, application string) {
+		for _, token := range tokens {
+			for _, c := range []struct{ method, path string }{
+				{http.MethodPost, "/api/v1/rounds/" + url.PathEscape(year) + "/dry-run"},
+				{http.MethodGet, "/api/v1/rounds/drafts/" + url.PathEscape(draft)},
+				{http.MethodPost, "/api/v1/rounds/drafts/" + url.PathEscape(draft) + "/publish"},
+				{http.MethodGet, "/api/v1/applications/" + url.PathEscape(application) + "/positions"},
+			} {
+				req := httptest.NewRequest(c.method, "http://example.org/", strings.NewReader("{}"))
+				req.URL.Path, req.URL.RawPath = "", c.path
+				if p, err := url.PathUnescape(c.path); err == nil {
+					req.URL.Path = p
+				}
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("Authorization", token)
+				w := httptest.NewRecorder()
+				e.h.ServeHTTP(w, req)
+				if w.Code != http.StatusNotFound || w.Header().Get("Content-Type") == "application/problem+json" {
+					checkAnswer(t, w)
+				}
+			}
+		}
 	})
 }
