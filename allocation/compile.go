@@ -21,6 +21,10 @@ type engine struct {
 
 	fixed []int32 // per applicant: facility index of a fixed placement, or -1
 
+	// repairScans is the number of scans for blocking applicants and
+	// families the last family-aware deferred acceptance made.
+	repairScans int
+
 	// Pairs are the applicants' choices, flattened: applicant a's choices
 	// are pairs start[a]..start[a+1]-1, best first.
 	start    []int32

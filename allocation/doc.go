@@ -67,9 +67,12 @@
 // in the same round. [DeferredAcceptance] places families in the spirit of
 // Roth and Peranson (1999): single applicants first, then the families;
 // a family whose child is displaced withdraws all its children; scans for
-// blocking applicants and families then let them propose again, at most
-// 64 times. Couples can make a stable outcome impossible; the result then
-// says so (Result.Unstable, naming the families involved) and keeps
+// blocking applicants and families then let them propose again, until
+// none blocks, until a scan finds the placements of an earlier scan again
+// (a cycle, which would only repeat), or at most 64 times. Couples, and
+// siblings who rank higher where the other is placed, can make a stable
+// outcome impossible; the result then says so (Result.Unstable, naming the
+// families involved, those that move in the cycle among them) and keeps
 // every family together. Without families the engine is plain deferred
 // acceptance. [Positions] shows a family its rank and the last admitted
 // rank at each Kita it chose ([PositionsOf]: many families over one

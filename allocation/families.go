@@ -22,11 +22,18 @@ import (
 // leave vacancies and boosts change ranks, so a scan then looks for
 // blocking applicants and families; they propose again from the choice
 // they block at (the single applicants first; blocking families only once
-// no single applicant blocks), and so on, for at most maxRepairRounds
-// scans. Each scan looks only at those who chose a pool whose holders
-// changed, and at the children of sibling families. If blocking remains,
-// the outcome names the families and applicants involved
-// (Result.Unstable).
+// no single applicant blocks), and so on. Each scan looks only at those
+// who chose a pool whose holders changed, and at the children of sibling
+// families. The repair stops when a scan finds the placements of an
+// earlier scan again (a cycle: it would only go round again; couples and
+// sibling boosts can make every outcome unstable), or after
+// maxRepairRounds scans. If blocking remains, the outcome names the
+// families and applicants involved (Result.Unstable).
+//
+// Cycles are found with a hash of the placements kept up to date on every
+// change (each applicant's placement contributes a mixed 64-bit value,
+// combined by exclusive or), so a scan costs no pass over all applicants
+// to recognise a placement seen before.
 
 // maxRepairRounds bounds the scans for blocking applicants and families
 // after the first pass. Realistic instances settle within a few.
@@ -171,12 +178,18 @@ type familyRun struct {
 	touched []bool
 	cand    []bool
 	famSeen []bool
-	// round is the scan being repaired; from maxRepairRounds/2 on, the
-	// families that are withdrawn are marked involved: they move in the
-	// cycle that keeps the outcome from settling.
-	round    int
-	involved []bool
-	bar      []int32 // per pool, during a scan: see blocking
+	// round is the scan being repaired (-1 in the first pass);
+	// withdrawn[F] is the last scan in which family F was withdrawn (-1:
+	// never, or only in the first pass). The families withdrawn
+	// since the cycle began (or in the second half of the scans) move in
+	// the cycle that keeps the outcome from settling.
+	round     int
+	withdrawn []int32
+	// hash combines every applicant's placement (see place); seen maps
+	// the hash after each scan to the scan.
+	hash uint64
+	seen map[uint64]int
+	bar  []int32 // per pool, during a scan: see blocking
 }
 
 // familyDA places the applicants with families; see the comment at the top
@@ -198,7 +211,12 @@ func (e *engine) familyDA() ([]int32, *Instability) {
 	r.touched = make([]bool, nP)
 	r.cand = make([]bool, e.nA)
 	r.famSeen = make([]bool, len(r.fs.together))
-	r.involved = make([]bool, len(r.fs.together))
+	r.withdrawn = make([]int32, len(r.fs.together))
+	for F := range r.withdrawn {
+		r.withdrawn[F] = -1
+	}
+	r.seen = make(map[uint64]int)
+	r.round = -1
 	for a := e.nA - 1; a >= 0; a-- {
 		r.match[a] = -1
 		r.next[a] = e.start[a]
@@ -214,19 +232,23 @@ func (e *engine) familyDA() ([]int32, *Instability) {
 	}
 	r.run()
 	for round := 0; ; round++ {
-		r.round = round
+		r.round, e.repairScans = round, round+1
 		singles, fams := r.blocking()
 		if len(singles) == 0 && len(fams) == 0 {
 			return r.match, nil
 		}
-		if round == maxRepairRounds {
-			return r.match, r.instability(singles, fams)
+		if first, ok := r.seen[r.hash]; ok {
+			return r.match, r.instability(singles, fams, first)
 		}
+		if round == maxRepairRounds {
+			return r.match, r.instability(singles, fams, maxRepairRounds/2)
+		}
+		r.seen[r.hash] = round
 		for i := 0; i < len(singles); i += 2 {
 			a := singles[i]
 			if m := r.match[a]; m >= 0 {
 				r.remove(m)
-				r.match[a] = -1
+				r.place(a, -1)
 			}
 			r.next[a] = singles[i+1]
 			r.stack = append(r.stack, a)
@@ -247,6 +269,25 @@ func (e *engine) familyDA() ([]int32, *Instability) {
 		}
 		r.run()
 	}
+}
+
+// place records that applicant a is placed by pair p (-1: not placed) and
+// keeps the hash of all placements current.
+func (r *familyRun) place(a, p int32) {
+	r.hash ^= placementHash(a, r.match[a]) ^ placementHash(a, p)
+	r.match[a] = p
+}
+
+// placementHash mixes an applicant and its pair into 64 bits (the
+// finaliser of SplitMix64); an unplaced applicant contributes nothing.
+func placementHash(a, p int32) uint64 {
+	if p < 0 {
+		return 0
+	}
+	x := uint64(a)<<32 | uint64(uint32(p))
+	x = (x ^ x>>30) * 0xbf58476d1ce4e5b9
+	x = (x ^ x>>27) * 0x94d049bb133111eb
+	return x ^ x>>31
 }
 
 func (r *familyRun) inTogether(a int32) bool {
@@ -302,7 +343,7 @@ func (r *familyRun) proposeSingle(a int32) {
 		p := r.next[a]
 		r.next[a]++
 		if out, ok := r.admit(p, r.rankOf(p)); ok {
-			r.match[a] = p
+			r.place(a, p)
 			if out >= 0 {
 				r.evicted = append(r.evicted, out)
 			}
@@ -339,7 +380,7 @@ func (r *familyRun) admit(p, rk int32) (out int32, ok bool) {
 // together-family withdraws all its children first.
 func (r *familyRun) evict(p int32) {
 	a := r.e.pairApp[p]
-	r.match[a] = -1
+	r.place(a, -1)
 	if F := r.fs.of[a]; F >= 0 && r.fs.together[F] {
 		r.withdraw(F)
 		r.stack = append(r.stack, int32(r.e.nA)+F)
@@ -350,13 +391,11 @@ func (r *familyRun) evict(p int32) {
 
 // withdraw takes every child of family F out of its pool.
 func (r *familyRun) withdraw(F int32) {
-	if r.round >= maxRepairRounds/2 {
-		r.involved[F] = true
-	}
+	r.withdrawn[F] = int32(r.round)
 	for _, b := range r.fs.members(F) {
 		if m := r.match[b]; m >= 0 {
 			r.remove(m)
-			r.match[b] = -1
+			r.place(b, -1)
 		}
 	}
 }
@@ -436,7 +475,7 @@ func (r *familyRun) proposeFamily(F int32) {
 		}
 		for _, p := range pairs { // best first: nobody pushes out a sibling
 			out, _ := r.admit(p, r.e.xRank[p])
-			r.match[r.e.pairApp[p]] = p
+			r.place(r.e.pairApp[p], p)
 			if out >= 0 {
 				r.evicted = append(r.evicted, out)
 			}
@@ -563,9 +602,9 @@ func (r *familyRun) familyBlocks(F int32, buf []int32) (int32, bool) {
 }
 
 // instability names the blocking families and applicants, the families
-// withdrawn in the second half of the repair (they move in the cycle), and
-// the together-families holding places that blocking applicants want.
-func (r *familyRun) instability(singles, fams []int32) *Instability {
+// withdrawn in scan since or later (they move in the cycle), and the
+// together-families holding places that blocking applicants want.
+func (r *familyRun) instability(singles, fams []int32, since int) *Instability {
 	e := r.e
 	in := &Instability{Families: []string{}, Applicants: []string{}}
 	named := make(map[int32]bool)
@@ -578,8 +617,8 @@ func (r *familyRun) instability(singles, fams []int32) *Instability {
 	for i := 0; i < len(fams); i += 2 {
 		name(fams[i])
 	}
-	for F, inv := range r.involved {
-		if inv {
+	for F, w := range r.withdrawn {
+		if int(w) >= since {
 			name(int32(F))
 		}
 	}

@@ -330,6 +330,16 @@ func TestNoStableOutcomeIsReportedWithTheFamiliesInvolved(t *testing.T) {
 			assert.Equal(t, got, countViolations(v))
 		})
 	}
+	t.Run("the repair stops when the placements repeat, long before its bound", func(t *testing.T) {
+		for _, seed := range []uint64{278, 832, 2032} {
+			comp, err := Compile(smallTogetherInstance(seed))
+			require.NoError(t, err)
+			out, err := comp.Allocate(Options{Mechanism: DeferredAcceptance})
+			require.NoError(t, err)
+			require.NotNil(t, out.Unstable(), "seed %d", seed)
+			assert.Less(t, comp.e.repairScans, maxRepairRounds/4, "seed %d", seed)
+		}
+	})
 	t.Run("where a stable placement exists, the engine finds one", func(t *testing.T) {
 		for seed := range uint64(300) {
 			inst := smallTogetherInstance(seed)

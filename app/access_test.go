@@ -80,6 +80,10 @@ var invokers = map[access.Operation][]invoker{
 			_, err := w.app.Registrations.Export(w.ctx, a, "A")
 			return err
 		}},
+		{"Referrals.Progress", nil, func(w *world, a access.Actor) error {
+			_, err := w.app.Referrals.Progress(w.ctx, a, w.appA.ID)
+			return err
+		}},
 	},
 	access.EraseFamily: {
 		{"Erase", nil, func(w *world, a access.Actor) error {

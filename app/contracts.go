@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"io"
+	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -39,7 +40,10 @@ type ContractRequest struct {
 // profile's calendar, fees from its fee schedule. The family, the Kita's
 // carrier and the Jugendamt may generate it. The first generation tells the
 // family that its contract is ready (a notify.ContractReady message).
-func (c *Contracts) Generate(ctx context.Context, actor access.Actor, req ContractRequest) (contract.Contract, error) {
+// With [IdempotencyKey], a repeated request returns the first contract
+// again, byte for byte (its creation instant is kept with the key), and
+// the key with other facts is ErrKeyReused.
+func (c *Contracts) Generate(ctx context.Context, actor access.Actor, req ContractRequest, opts ...Option) (contract.Contract, error) {
 	a, err := c.app.Registrations.Get(ctx, actor, req.ApplicationID)
 	if err != nil {
 		return contract.Contract{}, err
@@ -52,6 +56,10 @@ func (c *Contracts) Generate(ctx context.Context, actor access.Actor, req Contra
 		return contract.Contract{}, ErrNotAccepted
 	}
 	if err := access.Can(actor, access.RecordContract, access.Subject{FamilyID: a.FamilyID, Carriers: []string{k.Carrier.ID}}); err != nil {
+		return contract.Contract{}, err
+	}
+	created, err := c.createdAt(ctx, actor, req, opts)
+	if err != nil {
 		return contract.Contract{}, err
 	}
 	lang := contract.German
@@ -73,7 +81,7 @@ func (c *Contracts) Generate(ctx context.Context, actor access.Actor, req Contra
 		Income:    req.Income,
 		Siblings:  req.Siblings,
 		MealPlan:  req.MealPlan,
-		CreatedAt: c.app.clock().UTC(),
+		CreatedAt: created,
 	}
 	for _, g := range a.Guardians {
 		d.Guardians = append(d.Guardians, contract.Party{
@@ -107,4 +115,30 @@ func representative(k kita.Kita) string {
 		return k.Profile.Head
 	}
 	return "N. N."
+}
+
+// createdAt is the contract's creation instant: now, or, for an
+// idempotency key used before with the same request, the first call's
+// (kept with the key, so the same contract is made again).
+func (c *Contracts) createdAt(ctx context.Context, actor access.Actor, req ContractRequest, opts []Option) (time.Time, error) {
+	now := c.app.clock().UTC()
+	key, err := optionsOf(append(opts, request("contract", req.ApplicationID, req.Income.String(), req.Siblings, req.MealPlan))).keyOf(actor)
+	if err != nil || key == nil {
+		return now, err
+	}
+	now = now.Truncate(time.Microsecond) // as every store keeps an instant
+	created, replayed := now, false
+	err = c.app.atomicKeyed(ctx, key, func(step Tx) error {
+		prev, ok, err := key.record(ctx, step)
+		if replayed = ok; err != nil || ok {
+			created = prev.At
+			return err
+		}
+		created = now
+		return key.keep(ctx, step, req.ApplicationID, now)
+	})
+	if err == nil && replayed {
+		key.mark()
+	}
+	return created.UTC(), err
 }

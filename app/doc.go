@@ -10,7 +10,8 @@
 // record, as Withdraw, Offer or Contracted do), decides access once and
 // changes the aggregates only through their methods
 // (registration.Application.MakeOffer, Accept, Decline, Contract, End;
-// tagespflege.Referral's). Package registration holds the domain: the
+// tagespflege.Referral's, tagespflege.Minder's and tagespflege.Group's
+// Place and EndPlacement through the tagespflege.Service). Package registration holds the domain: the
 // aggregate, validation and drafting (registration.Checker), the engine's
 // input and the message texts, as functions without access or steps.
 //
@@ -24,19 +25,32 @@
 //
 //   - [Registrations]: Submit (the family is the actor's), SubmitAtCounter
 //     (the Jugendamt names the family), Get, List, ChangeChoices, Withdraw,
-//     Offer, Accept (registration.ErrOfferLapsed after RespondBy), Decline,
-//     Contracted, Messages (what the family received, rendered),
+//     Offer, Accept (registration.ErrOfferLapsed after RespondBy),
+//     AcceptWith (KeepWaiting: an upgrade; registration.ErrNothingAbove),
+//     Decline, Contracted, Messages (what the family received, rendered),
+//     ChangeChoices, Withdraw, Accept, AcceptWith and Decline take
+//     [IfVersion]: the version the caller read is compared inside the
+//     atomic step, so of two changes on one version exactly one wins
+//     ([ErrVersion], a conflict, for the other), and Offer,
+//     Referrals.AddMinder, Referrals.Place and Contracts.Generate (the
+//     first contract again, byte for byte) take [IdempotencyKey]: the key
+//     is stored in the call's own step (the optional [KeyTx] port, [Keys]),
+//     the same key with the same request returns the first result, with
+//     another request it is [ErrKeyReused],
 //     DryRun (a round without offers, stored as a [Draft] with the
 //     families whose outcome changed and their positions), Draft, Publish
 //     (exactly that draft's offers in one step, once; a second Publish
 //     answers the same), RunRound (DryRun then Publish; places from the
 //     catalogue inside the round), Positions (a child's rank and the last
 //     admitted rank on each of its Kitas' lists after the last published
-//     round: the family and the Jugendamt only), LapseOffers (the daily step: lapses and reminders),
+//     round: the family and the Jugendamt only), LapseOffers (the daily
+//     step: lapses and reminders),
 //     ExpireYear, Export, Erase, ApplyRetention, AuditTrail, Reviews.
 //   - [Referrals]: List, Get, MarkContacted, Place (placement with a minder
 //     and the release of the Kita choices in one step), Close, AddMinder,
-//     Minders, FreePlaces.
+//     Minders, FreePlaces; Progress, the family's own view of its referral
+//     (access.ReadFamily: received, contacted, placed with the start,
+//     closed with the reason; no notes, no minder's data).
 //   - [Catalogue]: Search, Get, All (public); UpdateProfile,
 //     ReportFreePlaces, SetClosed (stored through [CatalogueEdits], seen
 //     by a restarted or second instance, [Catalogue.Reload]).
@@ -44,10 +58,34 @@
 //     Render, WriteFile.
 //   - [Reports]: Year, with CSV output.
 //
+// # A year of offers
+//
+// The main round (RunRound, round 1) and the follow-up rounds (2, 3, ...)
+// read the same applications (registration.RoundStatuses): those waiting,
+// and those holding an accepted place while waiting for a Kita ranked higher
+// (AcceptWith with KeepWaiting). A round offers only free places: a place
+// taken by an open offer or accepted stays taken. A child with an open offer
+// takes part in no round (one open offer per child). Declining an offer,
+// withdrawing and an offer lapsing (LapseOffers, after the profile's answer
+// period, OfferDays) give the place back for the next round. A better offer
+// to a family that keeps waiting holds its accepted place
+// (registration.Application.Held) until the family answers: accepting gives
+// the old place back in the same step, declining or letting the offer lapse
+// keeps it. The children of one family in a round are placed as a family:
+// twins the parents asked to keep together (registration.Input.Together; the
+// same Kitas, checked at Submit and changed together by ChangeChoices) at one
+// Kita or none, siblings with the sibling criterion at a Kita where one of
+// them is placed in the same round.
+//
 // # Unit of work
 //
-// [Store.Atomic] runs one step all or nothing; [Tx] hands out the
-// repositories, [Tx.Drafts] the rounds' dry runs ([Drafts]). Inside a step, [Tx.Atomic]
+// [Store.Atomic] runs one step all or nothing. [Tx.Applications] hands out
+// every port of registration.Tx; [Tx.Ledger], [Tx.Outbox] and [Tx.Audit]
+// hand out one concern each, for a step that needs no more. Places are
+// synced from the catalogue inside the step that takes one (Offer calls
+// registration.Ledger.SetPlaces after its access decision), never in a
+// step of their own before it. [Tx.Drafts] hands out the rounds' dry
+// runs ([Drafts]). Inside a step, [Tx.Atomic]
 // is a nested step (a savepoint): when it fails, only its own writes are
 // undone and the outer step decides; when the outer step fails, the nested
 // step's writes go with it. Calling Store.Atomic inside a step is not
@@ -78,6 +116,8 @@
 //   - Kindergartenjahr: the Kita year (NRW: 1 August to 31 July).
 //   - Betreuungsvertrag: the care contract.
 //   - Löschfristen: the retention periods after which data is anonymized.
+//   - Nachrückverfahren: the follow-up rounds that offer places freed by
+//     declines, withdrawals, lapsed offers and upgrades.
 //   - Probelauf: a dry run of an allocation round (Vergaberunde), kept as
 //     a [Draft]; Veröffentlichen: publishing it, which writes the offers.
 //

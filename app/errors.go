@@ -20,8 +20,9 @@ func Errors() []error {
 		tagespflege.ErrNotFound, tagespflege.ErrExists, tagespflege.ErrConflict, tagespflege.ErrTransition,
 		tagespflege.ErrMinderFull, tagespflege.ErrLicence, tagespflege.ErrDistrict,
 		kita.ErrNotFound, kita.ErrStaleReport,
-		registration.ErrRoundPublished,
-		ErrNoPlaces, ErrID, ErrYear, ErrNotAccepted, ErrNoEdits, ErrEditConflict,
+		registration.ErrRoundPublished, registration.ErrNothingAbove,
+		ErrNoPlaces, ErrID, ErrYear, ErrNotAccepted, ErrNoEdits, ErrEditConflict, ErrVersion,
+		ErrKeyReused, ErrKeyExists, ErrNoReferral,
 		ErrNoDraft, ErrDraftSuperseded, ErrPublishedElsewhere, ErrNoRound,
 	}
 }

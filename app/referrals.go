@@ -47,24 +47,36 @@ func (r *Referrals) Get(ctx context.Context, actor access.Actor, id string) (tag
 // change runs one atomic step on a referral: it reads the referral, asks
 // access once (a referral outside the actor's district looks unknown) and
 // lets step change it through the step's services.
-func (r *Referrals) change(ctx context.Context, actor access.Actor, id string, step func(tx Tx, svc *tagespflege.Service) (tagespflege.Referral, error)) (tagespflege.Referral, error) {
+// With [IdempotencyKey], a key used before returns the referral as it is
+// now, and a new key is stored in the step.
+func (r *Referrals) change(ctx context.Context, actor access.Actor, id string, step func(tx Tx, svc *tagespflege.Service) (tagespflege.Referral, error), opts ...Option) (tagespflege.Referral, error) {
 	if err := ids("id", id); err != nil {
 		return tagespflege.Referral{}, err
 	}
+	key, err := optionsOf(opts).keyOf(actor)
+	if err != nil {
+		return tagespflege.Referral{}, err
+	}
 	var out tagespflege.Referral
-	err := r.app.store.Atomic(ctx, func(tx Tx) error {
-		ref, err := tx.Tagespflege().Referral(ctx, id)
-		if errors.Is(err, tagespflege.ErrNotFound) {
+	replay := func(tx Tx, prev string) (err error) {
+		if out, err = tx.Tagespflege().Referral(ctx, prev); errors.Is(err, tagespflege.ErrNotFound) {
 			return access.ErrDenied
 		}
+		return err
+	}
+	err = r.app.keyedStep(ctx, key, replay, func(tx Tx) (string, error) {
+		ref, err := tx.Tagespflege().Referral(ctx, id)
+		if errors.Is(err, tagespflege.ErrNotFound) {
+			return "", access.ErrDenied
+		}
 		if err != nil {
-			return err
+			return "", err
 		}
 		if err := access.Can(actor, access.ChangeReferral, access.Subject{District: ref.District}); err != nil {
-			return err
+			return "", err
 		}
 		out, err = step(tx, r.app.tagespflege(tx.Tagespflege()))
-		return err
+		return out.ID, err
 	})
 	return out, err
 }
@@ -80,8 +92,9 @@ func (r *Referrals) MarkContacted(ctx context.Context, actor access.Actor, id, n
 // minder's licensed capacity, and withdraws the child's Kita choices (an
 // offered place is given back) in the same atomic step, so that the child
 // holds one place only. A child who accepted a Kita place keeps it: the
-// step fails with registration.ErrTransition and nothing changes.
-func (r *Referrals) Place(ctx context.Context, actor access.Actor, id, minderID string, start date.Date) (tagespflege.Referral, error) {
+// step fails with registration.ErrTransition and nothing changes. With
+// [IdempotencyKey], a repeated call returns the referral placed.
+func (r *Referrals) Place(ctx context.Context, actor access.Actor, id, minderID string, start date.Date, opts ...Option) (tagespflege.Referral, error) {
 	if err := ids("minder_id", minderID); err != nil {
 		return tagespflege.Referral{}, err
 	}
@@ -95,7 +108,7 @@ func (r *Referrals) Place(ctx context.Context, actor access.Actor, id, minderID 
 			return ref, nil // erased meanwhile: nothing to release
 		}
 		return ref, err
-	})
+	}, append(opts, request("place", id, minderID, start))...)
 }
 
 // Close ends a referral without (or after) a placement.
@@ -105,8 +118,10 @@ func (r *Referrals) Close(ctx context.Context, actor access.Actor, id string, re
 	})
 }
 
-// AddMinder registers a Tagespflegeperson in a district.
-func (r *Referrals) AddMinder(ctx context.Context, actor access.Actor, m tagespflege.Minder) (tagespflege.Minder, error) {
+// AddMinder registers a Tagespflegeperson in a district. With
+// [IdempotencyKey], a repeated call returns the minder registered first
+// (as stored now), and the key with other input is ErrKeyReused.
+func (r *Referrals) AddMinder(ctx context.Context, actor access.Actor, m tagespflege.Minder, opts ...Option) (tagespflege.Minder, error) {
 	var c problem.Collector
 	checkID(&c, "id", m.ID, false)
 	if err := c.Err(); err != nil {
@@ -115,11 +130,18 @@ func (r *Referrals) AddMinder(ctx context.Context, actor access.Actor, m tagespf
 	if err := access.Can(actor, access.ChangeReferral, access.Subject{District: m.District}); err != nil {
 		return tagespflege.Minder{}, err
 	}
+	key, err := optionsOf(append(opts, request("add_minder", m))).keyOf(actor)
+	if err != nil {
+		return tagespflege.Minder{}, err
+	}
 	var out tagespflege.Minder
-	err := r.app.store.Atomic(ctx, func(tx Tx) error {
-		var err error
-		out, err = r.app.tagespflege(tx.Tagespflege()).AddMinder(ctx, m)
+	replay := func(tx Tx, prev string) (err error) {
+		out, err = tx.Tagespflege().Minder(ctx, prev)
 		return err
+	}
+	err = r.app.keyedStep(ctx, key, replay, func(tx Tx) (string, error) {
+		out, err = r.app.tagespflege(tx.Tagespflege()).AddMinder(ctx, m)
+		return out.ID, err
 	})
 	return out, err
 }

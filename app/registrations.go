@@ -73,7 +73,9 @@ func ids(pairs ...string) error {
 // In one atomic step it stores the application, its confirmation message
 // and, where Kindertagespflege was chosen, the referral to the district's
 // Fachberatung with its message. Bad input returns a problem.List and
-// stores nothing.
+// stores nothing; so does a child kept together with a sibling
+// (registration.Input.Together) whose Kitas differ from the sibling's
+// (registration.CodeTogetherChoices at "kitas").
 func (r *Registrations) Submit(ctx context.Context, actor access.Actor, in registration.Input) (registration.Receipt, error) {
 	return r.SubmitAtCounter(ctx, actor, actor.FamilyID, in)
 }
@@ -106,16 +108,32 @@ func (r *Registrations) SubmitAtCounter(ctx context.Context, actor access.Actor,
 	err = r.app.store.Atomic(ctx, func(step Tx) error {
 		tx := step.Applications()
 		a := draft.Application // the step only sets the reference; fn may run again
+		// The review check reads before the reference is drawn: the
+		// sequence's counter stays taken until the step ends, and the
+		// fewer statements run after it, the more submissions a database
+		// takes at once.
+		review, err := crossFamilyMatch(ctx, tx, a)
+		if err != nil {
+			return err
+		}
+		family, err := tx.Applications(ctx, registration.Query{FamilyID: a.FamilyID, Year: a.Year})
+		if err != nil {
+			return err
+		}
+		if err := registration.CheckTogether(a, family); err != nil {
+			return err
+		}
 		seq, err := tx.NextSequence(ctx, r.svc.SequenceName(draft.Year))
 		if err != nil {
 			return err
 		}
 		a.Reference = r.svc.Reference(draft.Year, seq)
-		if err := tx.Insert(ctx, a); err != nil {
-			return err
+		audit := []registration.AuditEntry{{At: now, Actor: who, Action: registration.AuditSubmit, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: "voranmeldung"}}
+		if review {
+			// The entry names no family, so no family's export holds it.
+			audit = append(audit, registration.AuditEntry{At: now, Actor: "system:registration", Action: registration.AuditReview, ApplicationID: a.ID, Reason: registration.ReasonCrossFamilyMatch})
 		}
-		msgs, err := r.svc.SubmissionMessages(a, draft.Kitas, now)
-		if err != nil {
+		if err := writeSubmission(ctx, tx, a, func() ([]notify.Message, error) { return r.svc.SubmissionMessages(a, draft.Kitas, now) }, audit); err != nil {
 			return err
 		}
 		if a.TP != nil {
@@ -123,15 +141,6 @@ func (r *Registrations) SubmitAtCounter(ctx context.Context, actor access.Actor,
 			if err := tx.CreateReferral(ctx, ref); err != nil {
 				return err
 			}
-		}
-		if err := tx.Enqueue(ctx, msgs...); err != nil {
-			return err
-		}
-		if err := tx.AppendAudit(ctx, registration.AuditEntry{At: now, Actor: who, Action: registration.AuditSubmit, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: "voranmeldung"}); err != nil {
-			return err
-		}
-		if err := flagCrossFamily(ctx, tx, a, now); err != nil {
-			return err
 		}
 		stored = a
 		return nil
@@ -146,6 +155,36 @@ func (r *Registrations) SubmitAtCounter(ctx context.Context, actor access.Actor,
 		return registration.Receipt{}, err
 	}
 	return registration.Receipt{Application: stored.AtVersion(1)}, nil
+}
+
+// writeSubmission stores a new application, the messages render makes
+// for it and the audit entries: in one call where the step offers
+// [registration.SubmissionWriter], else with Insert, Enqueue and
+// AppendAudit (rendering only once the application is in).
+func writeSubmission(ctx context.Context, tx registration.Tx, a registration.Application, render func() ([]notify.Message, error), audit []registration.AuditEntry) error {
+	if sw, ok := tx.(registration.SubmissionWriter); ok {
+		msgs, err := render()
+		if err != nil {
+			return err
+		}
+		return sw.InsertSubmission(ctx, a, msgs, audit)
+	}
+	if err := tx.Insert(ctx, a); err != nil {
+		return err
+	}
+	msgs, err := render()
+	if err != nil {
+		return err
+	}
+	if err := tx.Enqueue(ctx, msgs...); err != nil {
+		return err
+	}
+	for _, e := range audit {
+		if err := tx.AppendAudit(ctx, e); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // replay returns the receipt of an earlier submission with the family's
@@ -164,24 +203,19 @@ func (r *Registrations) replay(ctx context.Context, familyID, key string) (regis
 	return registration.Receipt{}, false, err
 }
 
-// flagCrossFamily records, for the Jugendamt to review, that another
-// family holds an active application with the same child key for the same
-// Kita year. The match is never acted on and never shown to either family:
-// the audit entry names no family, so no family's export holds it.
-func flagCrossFamily(ctx context.Context, tx registration.Tx, a registration.Application, now time.Time) error {
+// crossFamilyMatch reports whether another family holds an active
+// application with the same child key for the same Kita year as a: a
+// match the Jugendamt reviews (an audit entry), never acted on and never
+// shown to either family.
+func crossFamilyMatch(ctx context.Context, tx registration.Tx, a registration.Application) (bool, error) {
 	if a.ChildKey == "" {
-		return nil
+		return false, nil
 	}
 	same, err := tx.Applications(ctx, registration.Query{ChildKey: a.ChildKey, Year: a.Year})
 	if err != nil {
-		return err
+		return false, err
 	}
-	for _, o := range same {
-		if a.IsCrossFamilyMatch(o) {
-			return tx.AppendAudit(ctx, registration.AuditEntry{At: now, Actor: "system:registration", Action: registration.AuditReview, ApplicationID: a.ID, Reason: registration.ReasonCrossFamilyMatch})
-		}
-	}
-	return nil
+	return slices.ContainsFunc(same, a.IsCrossFamilyMatch), nil
 }
 
 // Get returns an application as the actor may see it (audited). An
@@ -254,7 +288,7 @@ func (r *Registrations) List(ctx context.Context, actor access.Actor, q registra
 	}
 	err = r.app.store.Atomic(ctx, func(tx Tx) error {
 		for _, e := range trail {
-			if err := tx.Applications().AppendAudit(ctx, e); err != nil {
+			if err := tx.Audit().AppendAudit(ctx, e); err != nil {
 				return err
 			}
 		}
@@ -267,17 +301,40 @@ func (r *Registrations) List(ctx context.Context, actor access.Actor, q registra
 }
 
 // ChangeChoices replaces the ranked Kitas until the allocation deadline
-// (registration.ErrDeadline after it).
-func (r *Registrations) ChangeChoices(ctx context.Context, actor access.Actor, id string, kitas []string) (registration.Application, error) {
-	return r.change(ctx, actor, id, access.ChangeApplication, nil, func(_ registration.Tx, a *registration.Application, now time.Time) error {
-		return r.svc.ChangeChoices(a, kitas, now, actor.String())
-	})
+// (registration.ErrDeadline after it). The children of the family kept
+// together with this one (registration.Input.Together) share its Kitas:
+// theirs change in the same step, each checked and audited, or none does.
+// With [IfVersion], the change is made only on that version (ErrVersion).
+func (r *Registrations) ChangeChoices(ctx context.Context, actor access.Actor, id string, kitas []string, opts ...Option) (registration.Application, error) {
+	return r.change(ctx, actor, id, access.ChangeApplication, nil, func(tx registration.Tx, a *registration.Application, now time.Time) error {
+		who := actor.String()
+		if err := r.svc.ChangeChoices(a, kitas, now, who); err != nil {
+			return err
+		}
+		family, err := tx.Applications(ctx, registration.Query{FamilyID: a.FamilyID, Year: a.Year})
+		if err != nil {
+			return err
+		}
+		for _, o := range registration.TogetherWith(*a, family) {
+			if err := r.svc.ChangeChoices(&o, kitas, now, who); err != nil {
+				return err
+			}
+			if err := tx.Update(ctx, o); err != nil {
+				return err
+			}
+			if err := tx.AppendAudit(ctx, registration.AuditEntry{At: now, Actor: who, Action: registration.AuditChange, ApplicationID: o.ID, FamilyID: o.FamilyID, Reason: "choices_changed_together"}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, opts...)
 }
 
 // Withdraw withdraws an application at the family's request, in one step:
 // every choice is released, a held place given back, an open Tagespflege
-// referral closed, and the family told.
-func (r *Registrations) Withdraw(ctx context.Context, actor access.Actor, id string) (registration.Application, error) {
+// referral closed, and the family told. With [IfVersion], only that
+// version is withdrawn (ErrVersion).
+func (r *Registrations) Withdraw(ctx context.Context, actor access.Actor, id string, opts ...Option) (registration.Application, error) {
 	return r.change(ctx, actor, id, access.ChangeApplication, nil, func(tx registration.Tx, a *registration.Application, now time.Time) error {
 		if err := end(ctx, tx, a, registration.Withdrawn, now, actor.String(), "withdrawn_by_family"); err != nil {
 			return err
@@ -286,12 +343,12 @@ func (r *Registrations) Withdraw(ctx context.Context, actor access.Actor, id str
 			return err
 		}
 		return r.enqueue(ctx, tx, *a, notify.Withdrawal, now)
-	})
+	}, opts...)
 }
 
 // enqueue renders and queues a lifecycle message (offer, withdrawal,
 // reminder) to the family in the step tx.
-func (r *Registrations) enqueue(ctx context.Context, tx registration.Tx, a registration.Application, kind notify.Kind, now time.Time) error {
+func (r *Registrations) enqueue(ctx context.Context, tx registration.Outbox, a registration.Application, kind notify.Kind, now time.Time) error {
 	msgs, err := r.svc.LifecycleMessages(a, kind, now)
 	if err != nil {
 		return err
@@ -305,10 +362,20 @@ func (r *Registrations) enqueue(ctx context.Context, tx registration.Tx, a regis
 // stored application; registration.Subject otherwise), apply changes it
 // with the aggregate's methods, and it is written back with the store's
 // version check and audited. An unknown id is denied like a foreign one.
+// With [IfVersion], the version read in the step must be the caller's
+// (checked after access, so that a foreign application is still denied),
+// and a write that lost a race to another change is ErrVersion too. With
+// [IdempotencyKey], a key used before returns the application its first
+// call changed, and a new key is stored in the step.
 func (r *Registrations) change(ctx context.Context, actor access.Actor, id string, op access.Operation,
 	subject func(registration.Application) (access.Subject, error),
-	apply func(tx registration.Tx, a *registration.Application, now time.Time) error) (registration.Application, error) {
+	apply func(tx registration.Tx, a *registration.Application, now time.Time) error, opts ...Option) (registration.Application, error) {
 	if err := ids("id", id); err != nil {
+		return registration.Application{}, err
+	}
+	want := optionsOf(opts)
+	key, err := want.keyOf(actor)
+	if err != nil {
 		return registration.Application{}, err
 	}
 	if subject == nil {
@@ -316,7 +383,13 @@ func (r *Registrations) change(ctx context.Context, actor access.Actor, id strin
 	}
 	var out registration.Application
 	now := r.app.clock().UTC()
-	err := r.app.store.Atomic(ctx, func(step Tx) error {
+	replay := func(step Tx, prev string) (err error) {
+		if out, err = step.Applications().Application(ctx, prev); errors.Is(err, registration.ErrNotFound) {
+			return access.ErrDenied
+		}
+		return err
+	}
+	change := func(step Tx) error {
 		tx := step.Applications()
 		a, err := tx.Application(ctx, id)
 		if errors.Is(err, registration.ErrNotFound) {
@@ -332,18 +405,22 @@ func (r *Registrations) change(ctx context.Context, actor access.Actor, id strin
 		if err := access.Can(actor, op, sub); err != nil {
 			return err
 		}
+		if err := want.check(a.Version()); err != nil {
+			return err
+		}
 		if err := apply(tx, &a, now); err != nil {
 			return err
 		}
 		if err := tx.Update(ctx, a); err != nil {
-			return err
+			return want.lost(err)
 		}
 		if err := tx.AppendAudit(ctx, registration.AuditEntry{At: now, Actor: actor.String(), Action: registration.AuditChange, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: a.LastReason()}); err != nil {
 			return err
 		}
 		out = a.AtVersion(a.Version() + 1)
 		return nil
-	})
+	}
+	err = r.app.keyedStep(ctx, key, replay, func(step Tx) (string, error) { return id, change(step) })
 	if err != nil {
 		return registration.Application{}, err
 	}
@@ -353,22 +430,17 @@ func (r *Registrations) change(ctx context.Context, actor access.Actor, id strin
 
 // Offer lets a Kita's carrier (or the Jugendamt) offer a place to an
 // application that chose the Kita (outside or after the allocation
-// rounds, from the waiting list); the place is taken in the same step and
+// rounds, from the waiting list). In one step the Kita's places of the
+// application's year are synced from the catalogue, the place is taken and
 // the family told. registration.ErrNoPlace when none is left.
-func (r *Registrations) Offer(ctx context.Context, actor access.Actor, id, kitaID string) (registration.Application, error) {
+// With [IdempotencyKey], a repeated call returns the first offer.
+func (r *Registrations) Offer(ctx context.Context, actor access.Actor, id, kitaID string, opts ...Option) (registration.Application, error) {
 	if err := ids("id", id, "kita_id", kitaID); err != nil {
 		return registration.Application{}, err
 	}
 	k, ok := r.app.Catalogue.cat.Get(kitaID)
 	if !ok {
 		return registration.Application{}, access.ErrDenied
-	}
-	// The Kita's places of the application's year come from the catalogue
-	// (what is taken stays taken).
-	if a, err := r.app.store.Registrations().Application(ctx, id); err == nil {
-		if err := r.app.store.Registrations().SetPlaces(ctx, registration.PlacesOf(a.Year, []kita.Kita{k})...); err != nil {
-			return registration.Application{}, err
-		}
 	}
 	subject := func(a registration.Application) (access.Subject, error) {
 		if _, chosen := a.Choice(kitaID); !chosen {
@@ -381,35 +453,61 @@ func (r *Registrations) Offer(ctx context.Context, actor access.Actor, id, kitaI
 		if err != nil {
 			return err
 		}
+		// The Kita's places of the application's year come from the
+		// catalogue, synced in this step (what is taken stays taken).
+		if err := tx.SetPlaces(ctx, registration.PlacesOf(a.Year, []kita.Kita{k})...); err != nil {
+			return err
+		}
 		if err := tx.TakePlace(ctx, place); err != nil {
 			return err
 		}
 		return r.enqueue(ctx, tx, *a, notify.Offer, now)
-	})
+	}, append(opts, request("offer", id, kitaID))...)
 }
 
 // Accept accepts the offer; every other open choice is released and an
 // open Tagespflege referral closed. After the offer's RespondBy date it
-// fails with registration.ErrOfferLapsed.
-func (r *Registrations) Accept(ctx context.Context, actor access.Actor, id string) (registration.Application, error) {
+// fails with registration.ErrOfferLapsed. It is AcceptWith without
+// accept options.
+func (r *Registrations) Accept(ctx context.Context, actor access.Actor, id string, opts ...Option) (registration.Application, error) {
+	return r.AcceptWith(ctx, actor, id, registration.AcceptOptions{}, opts...)
+}
+
+// AcceptWith accepts the offer as ao says. With KeepWaiting the family
+// keeps its place and waits for the choices ranked above it (an upgrade):
+// later rounds may offer one of them, and accepting that offer gives the
+// old place back in the same step, free for the next round; declining it
+// (or letting it lapse) keeps the old place. Without a better choice still
+// waiting, KeepWaiting is registration.ErrNothingAbove. An open
+// Tagespflege referral is closed: the child has a place. It takes
+// [IfVersion] like Accept.
+func (r *Registrations) AcceptWith(ctx context.Context, actor access.Actor, id string, ao registration.AcceptOptions, opts ...Option) (registration.Application, error) {
 	return r.change(ctx, actor, id, access.ChangeApplication, nil, func(tx registration.Tx, a *registration.Application, now time.Time) error {
-		if err := a.Accept(r.app.Profile.Registration.Today(now), now, actor.String()); err != nil {
+		released, err := a.Accept(r.app.Profile.Registration.Today(now), now, actor.String(), ao)
+		if err != nil {
 			return err
 		}
+		if released != nil {
+			if err := tx.ReleasePlace(ctx, *released); err != nil {
+				return err
+			}
+		}
 		return closeReferral(ctx, tx, *a, tagespflege.PlacedElsewhere, now, actor.String())
-	})
+	}, opts...)
 }
 
 // Decline declines the offer: the place is given back, and the
-// application waits for later rounds with its remaining choices.
-func (r *Registrations) Decline(ctx context.Context, actor access.Actor, id string) (registration.Application, error) {
+// application waits for later rounds with its remaining choices. An
+// upgrade offer declined leaves the family its accepted place.
+// With [IfVersion], the change is made only on that version (ErrVersion).
+func (r *Registrations) Decline(ctx context.Context, actor access.Actor, id string, opts ...Option) (registration.Application, error) {
 	return r.change(ctx, actor, id, access.ChangeApplication, nil, func(tx registration.Tx, a *registration.Application, now time.Time) error {
 		place, err := a.Decline(now, actor.String(), "offer_declined")
 		if err != nil {
 			return err
 		}
 		return tx.ReleasePlace(ctx, place)
-	})
+	}, opts...)
 }
 
 // Contracted records the signed care contract: every other active
@@ -585,6 +683,11 @@ var Messages = problem.Catalog{
 		ErrNotAccepted.Code(): "Für diese Anmeldung ist kein Platz angenommen; ein Vertrag ist nicht möglich.",
 		"app.no_edits":        "Für diese Kita sind keine Änderungen gespeichert.",
 		"app.edit_conflict":   "Die Angaben der Kita wurden inzwischen geändert. Bitte laden Sie sie neu.",
+		CodeVersion:           "Die Anmeldung wurde inzwischen geändert. Bitte laden Sie sie neu und versuchen Sie es noch einmal.",
+		CodeKeyReused:         "Diese Anfragekennung wurde schon für eine andere Anfrage verwendet.",
+		ErrKeyExists.Code():   "Diese Anfragekennung ist schon gespeichert.",
+		ErrNoKey.Code():       "Diese Anfragekennung ist nicht gespeichert.",
+		ErrNoReferral.Code():  "Für diese Anmeldung wurde keine Kindertagespflege gewünscht.",
 	},
 	"en": {
 		CodeID:                "This id is invalid (empty, too long or with characters not allowed).",
@@ -593,6 +696,11 @@ var Messages = problem.Catalog{
 		ErrNotAccepted.Code(): "No place is accepted for this application; a contract is not possible.",
 		"app.no_edits":        "No changes are stored for this Kita.",
 		"app.edit_conflict":   "The Kita's details changed meanwhile. Please reload them.",
+		CodeVersion:           "The application changed meanwhile. Please reload it and try again.",
+		CodeKeyReused:         "This request key was used before for another request.",
+		ErrKeyExists.Code():   "This request key is stored already.",
+		ErrNoKey.Code():       "This request key is not stored.",
+		ErrNoReferral.Code():  "This application did not ask for Kindertagespflege.",
 	},
 }
 

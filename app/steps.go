@@ -10,19 +10,24 @@ import (
 )
 
 // end ends an application in the step tx (see [registration.Application.End]) and gives
-// back the place it held.
-func end(ctx context.Context, tx registration.Tx, a *registration.Application, to registration.Status, now time.Time, actor, reason string) error {
-	place, err := a.End(to, now, actor, reason)
-	if err != nil || place == nil {
+// back the places it held.
+func end(ctx context.Context, tx registration.Ledger, a *registration.Application, to registration.Status, now time.Time, actor, reason string) error {
+	places, err := a.End(to, now, actor, reason)
+	if err != nil {
 		return err
 	}
-	return tx.ReleasePlace(ctx, *place)
+	for _, p := range places {
+		if err := tx.ReleasePlace(ctx, p); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // closeReferral closes the application's Tagespflege referral, if it is
 // still open, in the same atomic step: the Fachberatung stops looking for a
 // minder once the child took a Kita place or the family withdrew.
-func closeReferral(ctx context.Context, tx registration.Tx, a registration.Application, reason tagespflege.CloseReason, now time.Time, actor string) error {
+func closeReferral(ctx context.Context, tx registration.Referrals, a registration.Application, reason tagespflege.CloseReason, now time.Time, actor string) error {
 	return changeReferral(ctx, tx, a, func(r *tagespflege.Referral) (bool, error) {
 		if r.Status() != tagespflege.Open && r.Status() != tagespflege.Contacted {
 			return false, nil // placed with a minder or closed already: the Fachberatung decides
@@ -33,7 +38,7 @@ func closeReferral(ctx context.Context, tx registration.Tx, a registration.Appli
 
 // changeReferral lets change update the application's referral, if it has
 // one, in the step tx; change reports whether it changed anything.
-func changeReferral(ctx context.Context, tx registration.Tx, a registration.Application, change func(r *tagespflege.Referral) (bool, error)) error {
+func changeReferral(ctx context.Context, tx registration.Referrals, a registration.Application, change func(r *tagespflege.Referral) (bool, error)) error {
 	if a.TP == nil || a.TP.ReferralID == "" {
 		return nil
 	}
@@ -53,7 +58,7 @@ func changeReferral(ctx context.Context, tx registration.Tx, a registration.Appl
 
 // anonymizeReferral erases the Fachberatung's notes of the application's
 // referral, if it has one, in the step tx.
-func anonymizeReferral(ctx context.Context, tx registration.Tx, a registration.Application, now time.Time) error {
+func anonymizeReferral(ctx context.Context, tx registration.Referrals, a registration.Application, now time.Time) error {
 	return changeReferral(ctx, tx, a, func(r *tagespflege.Referral) (bool, error) {
 		r.Anonymize(now)
 		return true, nil
@@ -62,7 +67,7 @@ func anonymizeReferral(ctx context.Context, tx registration.Tx, a registration.A
 
 // readBatch reads the applications of ids in the step tx, in one call
 // where the store offers [registration.BatchReader]; those gone are left out.
-func readBatch(ctx context.Context, tx registration.Tx, ids []string) (map[string]registration.Application, error) {
+func readBatch(ctx context.Context, tx registration.Applications, ids []string) (map[string]registration.Application, error) {
 	out := make(map[string]registration.Application, len(ids))
 	if br, ok := tx.(registration.BatchReader); ok {
 		apps, err := br.ApplicationsByID(ctx, ids)

@@ -33,9 +33,19 @@ type Store interface {
 // Tx hands out the repositories of one atomic step; all of them write into
 // the same transaction.
 type Tx interface {
-	// Applications are the applications, the place ledger, the outbox
-	// (Enqueue) and the audit trail.
+	// Applications are the applications, the place ledger, the referrals,
+	// the outbox and the audit trail of the Voranmeldung, every port of
+	// [registration.Tx] at once.
 	Applications() registration.Tx
+	// Ledger is the place ledger alone, for a step that only syncs, takes
+	// or gives back places (the same transaction as Applications).
+	Ledger() registration.Ledger
+	// Outbox is the outbox alone (Enqueue and the erase calls), for a step
+	// that only queues or erases messages.
+	Outbox() registration.Outbox
+	// Audit is the audit trail alone, for a step that only records what it
+	// did.
+	Audit() registration.AuditTrail
 	// Tagespflege are the referrals, minders and Großtagespflege groups.
 	Tagespflege() tagespflege.Store
 	// Catalogue holds the carriers' edits of their Kitas.

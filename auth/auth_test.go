@@ -4,63 +4,18 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
 
-	"github.com/go-jose/go-jose/v4"
-	"github.com/go-jose/go-jose/v4/jwt"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/kitaportal/kitaportal/access"
 	"github.com/kitaportal/kitaportal/auth"
+	"github.com/kitaportal/kitaportal/auth/authtest"
 )
-
-// issuer is an OpenID Connect provider started inside the test: it serves
-// discovery and its keys and signs ID tokens with a test key.
-type issuer struct {
-	srv *httptest.Server
-	key *rsa.PrivateKey
-}
-
-func newIssuer(t *testing.T) *issuer {
-	t.Helper()
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	require.NoError(t, err)
-	is := &issuer{key: key}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /.well-known/openid-configuration", func(w http.ResponseWriter, _ *http.Request) {
-		_ = json.NewEncoder(w).Encode(map[string]any{
-			"issuer": is.srv.URL, "jwks_uri": is.srv.URL + "/keys",
-			"authorization_endpoint": is.srv.URL + "/auth", "token_endpoint": is.srv.URL + "/token",
-			"id_token_signing_alg_values_supported": []string{"RS256"},
-		})
-	})
-	mux.HandleFunc("GET /keys", func(w http.ResponseWriter, _ *http.Request) {
-		_ = json.NewEncoder(w).Encode(jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: &key.PublicKey, KeyID: "test", Algorithm: "RS256", Use: "sig"}}})
-	})
-	is.srv = httptest.NewServer(mux)
-	t.Cleanup(is.srv.Close)
-	return is
-}
-
-// token signs an ID token with the given key and claims.
-func (is *issuer) token(t *testing.T, key *rsa.PrivateKey, claims map[string]any) string {
-	t.Helper()
-	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: key}, (&jose.SignerOptions{}).WithHeader("kid", "test").WithType("JWT"))
-	require.NoError(t, err)
-	now := time.Now()
-	base := map[string]any{"iss": is.srv.URL, "aud": "kitaportal", "sub": "user-1", "iat": now.Unix(), "exp": now.Add(time.Hour).Unix()}
-	for k, v := range claims {
-		base[k] = v
-	}
-	raw, err := jwt.Signed(signer).Claims(base).Serialize()
-	require.NoError(t, err)
-	return raw
-}
 
 func request(token string) *http.Request {
 	r := httptest.NewRequest(http.MethodGet, "/", nil)
@@ -71,9 +26,9 @@ func request(token string) *http.Request {
 }
 
 func TestOIDC(t *testing.T) {
-	is := newIssuer(t)
+	is := authtest.New(t)
 	a, err := auth.NewOIDC(context.Background(), auth.OIDCConfig{
-		Issuer: is.srv.URL, ClientID: "kitaportal", RoleClaim: "groups",
+		Issuer: is.URL, ClientID: "kitaportal", RoleClaim: "groups",
 		Roles: map[string]access.Role{
 			"eltern": access.Guardian, "traeger": access.CarrierStaff,
 			"fachberatung": access.Fachberatung, "jugendamt": access.Jugendamt,
@@ -96,7 +51,7 @@ func TestOIDC(t *testing.T) {
 	}
 	for _, tc := range good {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := a.Authenticate(request(is.token(t, is.key, tc.claims)))
+			got, err := a.Authenticate(request(is.Token(t, is.Key, tc.claims)))
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, got)
 		})
@@ -107,25 +62,25 @@ func TestOIDC(t *testing.T) {
 		token func(t *testing.T) string
 	}{
 		{"a token signed by another key is refused", func(t *testing.T) string {
-			return is.token(t, otherKey, map[string]any{"groups": "jugendamt"})
+			return is.Token(t, otherKey, map[string]any{"groups": "jugendamt"})
 		}},
 		{"a token for another client is refused", func(t *testing.T) string {
-			return is.token(t, is.key, map[string]any{"groups": "jugendamt", "aud": "other-app"})
+			return is.Token(t, is.Key, map[string]any{"groups": "jugendamt", "aud": "other-app"})
 		}},
 		{"an expired token is refused", func(t *testing.T) string {
-			return is.token(t, is.key, map[string]any{"groups": "jugendamt", "exp": time.Now().Add(-time.Hour).Unix()})
+			return is.Token(t, is.Key, map[string]any{"groups": "jugendamt", "exp": time.Now().Add(-time.Hour).Unix()})
 		}},
 		{"a token of another issuer is refused", func(t *testing.T) string {
-			return is.token(t, is.key, map[string]any{"groups": "jugendamt", "iss": "https://elsewhere.example"})
+			return is.Token(t, is.Key, map[string]any{"groups": "jugendamt", "iss": "https://elsewhere.example"})
 		}},
 		{"a token without a known role is refused", func(t *testing.T) string {
-			return is.token(t, is.key, map[string]any{"groups": []string{"admin"}})
+			return is.Token(t, is.Key, map[string]any{"groups": []string{"admin"}})
 		}},
 		{"a parent's token without a family is refused", func(t *testing.T) string {
-			return is.token(t, is.key, map[string]any{"groups": "eltern"})
+			return is.Token(t, is.Key, map[string]any{"groups": "eltern"})
 		}},
 		{"a token asking for the system role through a claim is refused", func(t *testing.T) string {
-			return is.token(t, is.key, map[string]any{"groups": "system"})
+			return is.Token(t, is.Key, map[string]any{"groups": "system"})
 		}},
 		{"garbage is refused", func(*testing.T) string { return "not-a-jwt" }},
 	}
@@ -138,6 +93,33 @@ func TestOIDC(t *testing.T) {
 	t.Run("a request without credentials is anonymous", func(t *testing.T) {
 		_, err := a.Authenticate(request(""))
 		assert.ErrorIs(t, err, auth.ErrNoCredentials)
+	})
+}
+
+func TestOIDCLoginActor(t *testing.T) {
+	is := authtest.New(t)
+	a, err := auth.NewOIDC(context.Background(), auth.OIDCConfig{
+		Issuer: is.URL, ClientID: authtest.ClientID, RoleClaim: "groups",
+		Roles: map[string]access.Role{"eltern": access.Guardian}, FamilyClaim: "family",
+	})
+	require.NoError(t, err)
+	assert.Equal(t, is.URL+"/token", a.Endpoint().TokenURL)
+	claims := map[string]any{"groups": "eltern", "family": "fam-1", "nonce": "n-1"}
+	t.Run("the login's ID token maps to the actor as a bearer token does", func(t *testing.T) {
+		tok := is.Token(t, is.Key, claims)
+		got, err := a.LoginActor(context.Background(), tok, "n-1")
+		require.NoError(t, err)
+		assert.Equal(t, access.NewGuardian("user-1", "fam-1"), got)
+		bearer, err := a.Authenticate(request(tok))
+		require.NoError(t, err)
+		assert.Equal(t, bearer, got)
+	})
+	t.Run("another nonce, or none, is refused", func(t *testing.T) {
+		tok := is.Token(t, is.Key, claims)
+		for _, nonce := range []string{"n-2", ""} {
+			_, err := a.LoginActor(context.Background(), tok, nonce)
+			assert.ErrorIs(t, err, auth.ErrUnauthenticated)
+		}
 	})
 }
 

@@ -9,7 +9,11 @@
 //     github.com/coreos/go-oidc/v3 against the city's identity provider
 //     (for example a Keycloak realm, ServiceKonto.NRW or BundID through
 //     the city's broker), configured by issuer, client id and a mapping
-//     from a claim's values to roles.
+//     from a claim's values to roles. For a login in the browser (the
+//     authorization-code flow the portal's pages run) it offers the
+//     provider's endpoints ([OIDC.Endpoint]) and [OIDC.LoginActor], which
+//     verifies the ID token received, checks its nonce and maps the
+//     claims exactly as Authenticate does.
 //   - [Dev] reads the actor from a plain bearer token ("dev:guardian:g1:f1")
 //     for demonstrations and tests. [NewDev] refuses to build it unless the
 //     caller enables it explicitly (kitaportal serve -demo).
@@ -24,6 +28,10 @@
 // German and English texts in [Messages]; an HTTP layer answers both with
 // 401 where an actor is needed. Error strings never repeat a token or a
 // claim's value.
+//
+// Package authtest starts an OpenID Connect provider inside a test
+// (discovery, keys, the authorization-code flow with PKCE and a nonce), for
+// this package's tests and those of the API, the pages and the command.
 //
 // # Glossary
 //

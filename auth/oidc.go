@@ -2,11 +2,13 @@ package auth
 
 import (
 	"context"
+	"crypto/subtle"
 	"errors"
 	"net/http"
 	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
+	"golang.org/x/oauth2"
 
 	"github.com/kitaportal/kitaportal/access"
 )
@@ -43,6 +45,7 @@ type OIDCConfig struct {
 // as a bearer token.
 type OIDC struct {
 	cfg      OIDCConfig
+	provider *oidc.Provider
 	verifier *oidc.IDTokenVerifier
 }
 
@@ -67,7 +70,24 @@ func NewOIDC(ctx context.Context, cfg OIDCConfig) (*OIDC, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &OIDC{cfg: cfg, verifier: provider.VerifierContext(keyCtx, &oidc.Config{ClientID: cfg.ClientID, Now: cfg.Clock})}, nil
+	return &OIDC{cfg: cfg, provider: provider, verifier: provider.VerifierContext(keyCtx, &oidc.Config{ClientID: cfg.ClientID, Now: cfg.Clock})}, nil
+}
+
+// Endpoint returns the issuer's authorization and token endpoints (from
+// its discovery document), for a browser login's authorization-code flow.
+func (o *OIDC) Endpoint() oauth2.Endpoint { return o.provider.Endpoint() }
+
+// LoginActor returns the actor of an ID token that a browser login's
+// authorization-code flow received: the token is verified and its claims
+// mapped exactly as [OIDC.Authenticate] does, and its nonce must be the
+// one the login sent (ErrUnauthenticated otherwise; an empty nonce is
+// refused too, so no login goes without one).
+func (o *OIDC) LoginActor(ctx context.Context, rawIDToken, nonce string) (access.Actor, error) {
+	id, err := o.verifier.Verify(ctx, rawIDToken)
+	if err != nil || nonce == "" || subtle.ConstantTimeCompare([]byte(id.Nonce), []byte(nonce)) != 1 {
+		return access.Actor{}, ErrUnauthenticated
+	}
+	return o.actorOf(id)
 }
 
 // Authenticate implements [Authenticator]: the token must be signed by the
@@ -82,6 +102,12 @@ func (o *OIDC) Authenticate(r *http.Request) (access.Actor, error) {
 	if err != nil {
 		return access.Actor{}, ErrUnauthenticated
 	}
+	return o.actorOf(id)
+}
+
+// actorOf maps a verified ID token's claims to the actor: the role from
+// the role claim through the mapping, the scope from its claim.
+func (o *OIDC) actorOf(id *oidc.IDToken) (access.Actor, error) {
 	var claims map[string]any
 	if err := id.Claims(&claims); err != nil {
 		return access.Actor{}, ErrUnauthenticated

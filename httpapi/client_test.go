@@ -74,7 +74,8 @@ func TestGeneratedClientRunsTheParentsYear(t *testing.T) {
 	require.NotNil(t, acc.JSON200, string(acc.Body))
 	assert.Equal(t, "accepted", acc.JSON200.Status)
 
-	pdf, err := c.ContractPDFWithResponse(ctx, id, client.ContractInputBody{Income: "48000", MealPlan: true}, parent)
+	key := "contract-1"
+	pdf, err := c.ContractPDFWithResponse(ctx, id, &client.ContractPDFParams{IdempotencyKey: &key}, client.ContractInputBody{Income: "48000", MealPlan: true}, parent)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, pdf.StatusCode(), string(pdf.Body))
 	assert.Contains(t, pdfText(t, pdf.Body), "Lotte")

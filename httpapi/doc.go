@@ -28,6 +28,23 @@
 // repository as openapi.json; a test fails when it and the served one
 // differ.
 //
+// The API answers its own types where a domain aggregate keeps its
+// lifecycle unexported: [Referral] and [Minder] carry the field names the
+// description always had, the lifecycle members (placements, timestamps,
+// version) marked read-only. A new minder is registered with its profile;
+// read-only members in the request are ignored, except that placements
+// are refused (tagespflege.placements_not_allowed).
+//
+// Every creating call takes an Idempotency-Key: required on submissions,
+// optional on an offer, a placement with a minder, a new minder and the
+// care contract (the same key makes the same PDF again, byte for byte). The
+// key is stored with what the call created, in one step of the
+// application layer (app.IdempotencyKey), so it holds on both stores and
+// across instances: the same key with the same request answers the first
+// result with Idempotent-Replayed: true; with another request it is 422
+// (app.idempotency_key_reused). The allocation round (POST /rounds) is
+// guarded by its own publishing rule, not by a key.
+//
 // # Identity
 //
 // An [auth.Authenticator] turns each request into an actor; the API never
@@ -44,7 +61,10 @@
 // 400 a document that cannot be read, 422 invalid input, 401 no or bad
 // credentials, 404 a record that is absent or denied (one answer for both,
 // so a denial tells nothing), 409 conflict, exists or wrong state, 412/428
-// If-Match that does not match or is missing, 413 too large, 429 too many
+// If-Match that does not match or is missing (the version is compared
+// inside the change's atomic step, app.IfVersion: of two changes sent with
+// one ETag exactly one wins, the other is 412 with code
+// app.version_mismatch), 413 too large, 429 too many
 // requests, 503 unavailable, 500 anything else (logged with the request
 // id, answered without internals). Error strings and logs carry codes and
 // ids, never names, birth dates, addresses, e-mails or phone numbers.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/kitaportal/kitaportal/access"
 	"github.com/kitaportal/kitaportal/app"
+	"github.com/kitaportal/kitaportal/contract"
 	"github.com/kitaportal/kitaportal/geo"
 	"github.com/kitaportal/kitaportal/kita"
 	"github.com/kitaportal/kitaportal/problem"
@@ -212,8 +213,9 @@ type ifMatchInput struct {
 }
 
 type contractInput struct {
-	ID   string `path:"id" maxLength:"128" doc:"The application's id."`
-	Body struct {
+	ID             string `path:"id" maxLength:"128" doc:"The application's id."`
+	IdempotencyKey string `header:"Idempotency-Key" maxLength:"100" doc:"A key of the caller's choosing; the same key with the same request returns the first contract again, byte for byte (Idempotent-Replayed: true), with another request it is refused (422, app.idempotency_key_reused)."`
+	Body           struct {
 		Income   decimal.Decimal `json:"income" doc:"The household's annual income in euros, for the fee bracket."`
 		MealPlan bool            `json:"meal_plan" doc:"The child takes part in the meals."`
 	}
@@ -222,6 +224,7 @@ type contractInput struct {
 type pdfOut struct {
 	ContentType        string `header:"Content-Type"`
 	ContentDisposition string `header:"Content-Disposition"`
+	Replayed           bool   `header:"Idempotent-Replayed" doc:"true when the Idempotency-Key returned an earlier result."`
 	Body               []byte
 }
 
@@ -308,13 +311,13 @@ func (h *Handler) registerParent() {
 		"Replace the ranked Kitas (If-Match: the ETag read)", "Applications",
 		http.StatusNotFound, http.StatusConflict, http.StatusPreconditionFailed, http.StatusPreconditionRequired, http.StatusUnprocessableEntity)),
 		func(ctx context.Context, in *choicesInput) (*applicationOut, error) {
-			return h.change(ctx, in.ID, in.IfMatch, true, func(actor access.Actor) (registration.Application, error) {
-				return h.app.Registrations.ChangeChoices(ctx, actor, in.ID, in.Body.Kitas)
+			return h.change(ctx, in.IfMatch, true, func(actor access.Actor, opts ...app.Option) (registration.Application, error) {
+				return h.app.Registrations.ChangeChoices(ctx, actor, in.ID, in.Body.Kitas, opts...)
 			})
 		})
 	for _, step := range []struct {
 		path, id, summary string
-		do                func(ctx context.Context, actor access.Actor, id string) (registration.Application, error)
+		do                func(ctx context.Context, actor access.Actor, id string, opts ...app.Option) (registration.Application, error)
 	}{
 		{"withdraw", "withdrawApplication", "Withdraw the application", h.app.Registrations.Withdraw},
 		{"accept", "acceptOffer", "Accept the offer (the other choices are released)", h.app.Registrations.Accept},
@@ -323,8 +326,8 @@ func (h *Handler) registerParent() {
 		huma.Register(h.api, secured(op(http.MethodPost, "/applications/{id}/"+step.path, step.id, step.summary, "Applications",
 			http.StatusNotFound, http.StatusConflict, http.StatusPreconditionFailed)),
 			func(ctx context.Context, in *ifMatchInput) (*applicationOut, error) {
-				return h.change(ctx, in.ID, in.IfMatch, false, func(actor access.Actor) (registration.Application, error) {
-					return step.do(ctx, actor, in.ID)
+				return h.change(ctx, in.IfMatch, false, func(actor access.Actor, opts ...app.Option) (registration.Application, error) {
+					return step.do(ctx, actor, in.ID, opts...)
 				})
 			})
 	}
@@ -332,19 +335,17 @@ func (h *Handler) registerParent() {
 		"The care contract (Betreuungsvertrag) of an accepted place, as PDF", "Applications", http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity))
 	contractOp.Responses = map[string]*huma.Response{"200": {Description: "The contract", Content: map[string]*huma.MediaType{"application/pdf": {Schema: &huma.Schema{Type: "string", Format: "binary"}}}}}
 	huma.Register(h.api, contractOp, func(ctx context.Context, in *contractInput) (*pdfOut, error) {
-		actor, err := h.actor(ctx)
+		ct, replayed, err := runKeyed(ctx, h, in.IdempotencyKey, func(actor access.Actor, opts ...app.Option) (contract.Contract, error) {
+			return h.app.Contracts.Generate(ctx, actor, app.ContractRequest{ApplicationID: in.ID, Income: in.Body.Income, MealPlan: in.Body.MealPlan}, opts...)
+		})
 		if err != nil {
 			return nil, err
-		}
-		ct, err := h.app.Contracts.Generate(ctx, actor, app.ContractRequest{ApplicationID: in.ID, Income: in.Body.Income, MealPlan: in.Body.MealPlan})
-		if err != nil {
-			return nil, h.fail(ctx, err)
 		}
 		var buf bytes.Buffer
 		if err := h.app.Contracts.Render(&buf, ct); err != nil {
 			return nil, h.fail(ctx, err)
 		}
-		return &pdfOut{ContentType: "application/pdf", ContentDisposition: `attachment; filename="betreuungsvertrag.pdf"`, Body: buf.Bytes()}, nil
+		return &pdfOut{ContentType: "application/pdf", ContentDisposition: `attachment; filename="betreuungsvertrag.pdf"`, Replayed: replayed, Body: buf.Bytes()}, nil
 	})
 	huma.Register(h.api, secured(op(http.MethodGet, "/families/{family_id}/messages", "familyMessages",
 		"The messages the family received, as it read them", "Families", http.StatusNotFound)),
@@ -421,25 +422,40 @@ func (h *Handler) call(ctx context.Context, do func(actor access.Actor) (registr
 	return outOf(a), nil
 }
 
-// change runs a changing use case after checking If-Match against the
-// application's version (required when need is true: 428 without it,
-// 412 when it does not match). The check reads the application first;
-// the application layer's own version check closes the window between.
-func (h *Handler) change(ctx context.Context, id, ifMatch string, need bool, do func(actor access.Actor) (registration.Application, error)) (*applicationOut, error) {
+// change runs a changing use case on the version If-Match names
+// (required when need is true: 428 without it). The application layer
+// compares the version inside the change's atomic step (app.IfVersion),
+// so that of two changes sent with the same ETag exactly one wins; the
+// other, like any stale or unreadable ETag, is answered 412.
+func (h *Handler) change(ctx context.Context, ifMatch string, need bool, do func(actor access.Actor, opts ...app.Option) (registration.Application, error)) (*applicationOut, error) {
 	return h.call(ctx, func(actor access.Actor) (registration.Application, error) {
-		if ifMatch == "" && !need {
+		switch ifMatch {
+		case "":
+			if need {
+				return registration.Application{}, errIfMatch
+			}
+			return do(actor)
+		case "*":
 			return do(actor)
 		}
-		cur, err := h.app.Registrations.Get(ctx, actor, id)
-		if err != nil {
-			return registration.Application{}, err
-		}
-		if ifMatch == "" {
-			return registration.Application{}, errIfMatch
-		}
-		if ifMatch != "*" && strings.TrimPrefix(ifMatch, "W/") != etag(cur.Version()) {
+		v, ok := versionOf(ifMatch)
+		if !ok {
 			return registration.Application{}, errPrecondition
 		}
-		return do(actor)
+		return do(actor, app.IfVersion(v))
 	})
+}
+
+// versionOf reads the version an entity tag (strong or weak) names.
+func versionOf(tag string) (int64, bool) {
+	s, ok := strings.CutPrefix(strings.TrimPrefix(strings.TrimSpace(tag), "W/"), `"`)
+	if !ok {
+		return 0, false
+	}
+	s, ok = strings.CutSuffix(s, `"`)
+	if !ok {
+		return 0, false
+	}
+	v, err := strconv.ParseInt(s, 10, 64)
+	return v, err == nil && v > 0
 }

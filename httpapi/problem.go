@@ -199,6 +199,8 @@ func (h *Handler) fail(ctx context.Context, err error) error {
 		return h.problemOf("precondition_required", CodeIfMatch, lg)
 	case errors.Is(err, errPrecondition):
 		return h.problemOf("precondition", CodePrecondition, lg)
+	case errors.Is(err, app.ErrVersion):
+		return h.problemOf("precondition", app.CodeVersion, lg)
 	}
 	if errors.Is(err, auth.ErrNoCredentials) || errors.Is(err, auth.ErrUnauthenticated) {
 		return h.problemOf("unauthenticated", problem.CodeOf(err), lg)

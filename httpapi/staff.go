@@ -37,17 +37,11 @@ type Referral struct {
 
 func referralOf(r tagespflege.Referral) Referral {
 	return Referral{ID: r.ID, ApplicationID: r.ApplicationID, FamilyID: r.FamilyID, Reference: r.Reference, District: r.District,
-		Status: r.Status(), MinderID: r.MinderID, Start: r.Start, CloseReason: r.CloseReason, CreatedAt: r.CreatedAt,
+		Status: r.Status(), MinderID: r.MinderID(), Start: r.Start(), CloseReason: r.CloseReason(), CreatedAt: r.CreatedAt,
 		UpdatedAt: r.UpdatedAt, Version: r.Version(), History: r.History()}
 }
 
-func referralsOf(rs []tagespflege.Referral) []Referral {
-	out := make([]Referral, 0, len(rs))
-	for _, r := range rs {
-		out = append(out, referralOf(r))
-	}
-	return out
-}
+func referralsOf(rs []tagespflege.Referral) []Referral { return mapSlice(rs, referralOf) }
 
 // referralStep runs a Fachberatung's step and answers the referral.
 func referralStep(ctx context.Context, h *Handler, do func(actor access.Actor) (tagespflege.Referral, error)) (*body[Referral], error) {
@@ -169,14 +163,19 @@ func (h *Handler) registerCarrier() {
 	huma.Register(h.api, secured(op(http.MethodPost, "/applications/{id}/offer", "offerPlace",
 		"Offer a place at a Kita the application chose (its carrier, the Jugendamt)", "Carriers", http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity)),
 		func(ctx context.Context, in *struct {
-			ID   string `path:"id" maxLength:"128" doc:"The application's id."`
-			Body struct {
+			ID             string `path:"id" maxLength:"128" doc:"The application's id."`
+			IdempotencyKey string `header:"Idempotency-Key" maxLength:"100" doc:"A key of the caller's choosing; the same key with the same request returns the first result (Idempotent-Replayed: true), with another request it is refused (422, app.idempotency_key_reused)."`
+			Body           struct {
 				KitaID string `json:"kita_id" maxLength:"64"`
 			}
-		}) (*applicationOut, error) {
-			return h.call(ctx, func(actor access.Actor) (registration.Application, error) {
-				return h.app.Registrations.Offer(ctx, actor, in.ID, in.Body.KitaID)
+		}) (*keyedApplicationOut, error) {
+			a, replayed, err := runKeyed(ctx, h, in.IdempotencyKey, func(actor access.Actor, opts ...app.Option) (registration.Application, error) {
+				return h.app.Registrations.Offer(ctx, actor, in.ID, in.Body.KitaID, opts...)
 			})
+			if err != nil {
+				return nil, err
+			}
+			return &keyedApplicationOut{ETag: etag(a.Version()), Replayed: replayed, Body: applicationOf(a)}, nil
 		})
 	huma.Register(h.api, secured(op(http.MethodPost, "/applications/{id}/contracted", "recordContract",
 		"Record the signed care contract (the family's other applications of the child are withdrawn)", "Carriers", http.StatusNotFound, http.StatusConflict)),
@@ -219,15 +218,16 @@ func (h *Handler) registerReferrals() {
 		})
 	huma.Register(h.api, step("place", "placeWithMinder", "Place the child with a minder (its Kita choices are released in the same step)"),
 		func(ctx context.Context, in *struct {
-			ID   string `path:"id" maxLength:"128" doc:"The referral's id."`
-			Body struct {
+			ID             string `path:"id" maxLength:"128" doc:"The referral's id."`
+			IdempotencyKey string `header:"Idempotency-Key" maxLength:"100" doc:"A key of the caller's choosing; the same key with the same request returns the first result (Idempotent-Replayed: true), with another request it is refused (422, app.idempotency_key_reused)."`
+			Body           struct {
 				MinderID string    `json:"minder_id" maxLength:"64"`
 				Start    date.Date `json:"start" doc:"The first day of care (YYYY-MM-DD)."`
 			}
-		}) (*body[Referral], error) {
-			return referralStep(ctx, h, func(actor access.Actor) (tagespflege.Referral, error) {
-				return h.app.Referrals.Place(ctx, actor, in.ID, in.Body.MinderID, in.Body.Start)
-			})
+		}) (*keyedOut[Referral], error) {
+			return keyed(ctx, h, in.IdempotencyKey, http.StatusOK, func(actor access.Actor, opts ...app.Option) (tagespflege.Referral, error) {
+				return h.app.Referrals.Place(ctx, actor, in.ID, in.Body.MinderID, in.Body.Start, opts...)
+			}, referralOf)
 		})
 	huma.Register(h.api, step("close", "closeReferral", "Close the referral"),
 		func(ctx context.Context, in *struct {
@@ -251,18 +251,25 @@ func (h *Handler) registerReferrals() {
 	addMinder.DefaultStatus = http.StatusCreated
 	addMinder.SkipValidateBody = true // tagespflege's rules validate, with their field paths and codes
 	huma.Register(h.api, addMinder, func(ctx context.Context, in *struct {
-		District string `path:"district" maxLength:"16" doc:"The Stadtbezirk's id."`
-		Body     tagespflege.Minder
-	}) (*body[tagespflege.Minder], error) {
-		return run(ctx, h, func(actor access.Actor) (tagespflege.Minder, error) {
+		District       string `path:"district" maxLength:"16" doc:"The Stadtbezirk's id."`
+		IdempotencyKey string `header:"Idempotency-Key" maxLength:"100" doc:"A key of the caller's choosing; the same key with the same request returns the first result (Idempotent-Replayed: true), with another request it is refused (422, app.idempotency_key_reused)."`
+		Body           Minder
+	}) (*keyedOut[Minder], error) {
+		return keyed(ctx, h, in.IdempotencyKey, http.StatusCreated, func(actor access.Actor, opts ...app.Option) (tagespflege.Minder, error) {
+			var c problem.Collector
 			if in.Body.District != in.District {
-				var c problem.Collector
 				c.Add("district", CodeInvalidValue, problem.ErrInvalid)
-				return tagespflege.Minder{}, c.Err()
 			}
-			return h.app.Referrals.AddMinder(ctx, actor, in.Body)
-		})
+			if len(in.Body.Placements) > 0 {
+				c.Add("placements", tagespflege.CodePlacementsNotAllowed, tagespflege.ErrRange)
+			}
+			if err := c.Err(); err != nil {
+				return tagespflege.Minder{}, err
+			}
+			return h.app.Referrals.AddMinder(ctx, actor, in.Body.profile(), opts...)
+		}, minderOf)
 	})
+	h.documentReplay("/districts/{district}/minders")
 	huma.Register(h.api, secured(op(http.MethodGet, "/districts/{district}/free-minder-places", "freeMinderPlaces", "The district's free places with child-minders today", "Fachberatung", http.StatusNotFound)),
 		func(ctx context.Context, in *districtPath) (*body[FreePlaces], error) {
 			return run(ctx, h, func(actor access.Actor) (FreePlaces, error) {
@@ -271,13 +278,10 @@ func (h *Handler) registerReferrals() {
 			})
 		})
 	huma.Register(h.api, secured(op(http.MethodGet, "/districts/{district}/minders", "listMinders", "The district's child-minders (Tagespflegepersonen)", "Fachberatung", http.StatusNotFound)),
-		func(ctx context.Context, in *districtPath) (*body[[]tagespflege.Minder], error) {
-			return run(ctx, h, func(actor access.Actor) ([]tagespflege.Minder, error) {
+		func(ctx context.Context, in *districtPath) (*body[[]Minder], error) {
+			return run(ctx, h, func(actor access.Actor) ([]Minder, error) {
 				ms, err := h.app.Referrals.Minders(ctx, actor, in.District)
-				if ms == nil {
-					ms = []tagespflege.Minder{}
-				}
-				return ms, err
+				return mapSlice(ms, minderOf), err
 			})
 		})
 }

@@ -315,9 +315,9 @@ func (t *Templates) RenderContext(ctx context.Context, kind Kind, lang string, d
 		return "", "", c.Err()
 	}
 	r.b.Reset(ctx)
-	subject = execute(&c, r.b, "subject", r.subject, data)
+	subject = execute(&c, r.b, "subject", r.subject, data, subjectSize)
 	if c.Len() == 0 {
-		body = execute(&c, r.b, "body", r.body, data)
+		body = execute(&c, r.b, "body", r.body, data, bodySize)
 	}
 	r.b.Release()
 	p.runners.Put(r)
@@ -346,11 +346,18 @@ func (w *limitWriter) Write(p []byte) (int, error) {
 	return w.buf.Write(p)
 }
 
+// The buffer sizes a rendering starts with: one allocation for a whole
+// subject or body of the built-in templates (String does not copy).
+const (
+	subjectSize = 128
+	bodySize    = 2048
+)
+
 // execute renders one template, a runner's clone whose functions spend
-// the budget b.
-func execute(c *problem.Collector, b *budget.Budget, field string, tmpl *template.Template, data any) string {
+// the budget b, into a buffer of size bytes to begin with.
+func execute(c *problem.Collector, b *budget.Budget, field string, tmpl *template.Template, data any, size int) string {
 	w := &limitWriter{max: MaxOutputSize, b: b}
-	w.buf.Grow(2048) // one allocation for a whole message; String does not copy
+	w.buf.Grow(size)
 	if err := tmpl.Execute(w, data); err != nil {
 		code, params := CodeTemplateExec, []string(nil)
 		switch {

@@ -34,6 +34,9 @@ var (
 	ErrNoPlace = problem.NewSentinel(problem.WrongState, "registration.no_place", "registration: no free place")
 	// ErrExists: a record with that id exists already.
 	ErrExists = problem.NewSentinel(problem.Exists, "registration.exists", "registration: already exists")
+	// ErrNothingAbove: the family asked to keep waiting for better choices
+	// while accepting its first choice still waiting; no choice ranks above.
+	ErrNothingAbove = problem.NewSentinel(problem.WrongState, "registration.nothing_above", "registration: no better choice to wait for")
 )
 
 // Status is where an application stands in its lifecycle.
@@ -45,9 +48,11 @@ const (
 	Submitted Status = iota + 1
 	// Confirmed: receipt confirmed to the family (Eingangsbestätigung).
 	Confirmed
-	// Offered: a Kita has offered a place.
+	// Offered: a Kita has offered a place (for an upgrade: a better place
+	// while the accepted one is held, see [Application.Held]).
 	Offered
-	// Accepted: the family accepted the offer; the other choices are released.
+	// Accepted: the family accepted the offer; the other choices are
+	// released, or, for an upgrade, those ranked above keep waiting.
 	Accepted
 	// Declined: the family declined the offer; the application waits for
 	// later rounds with its remaining choices.
@@ -94,7 +99,7 @@ var transitions = map[Status][]Status{
 	Confirmed:  {Offered, Withdrawn, Expired, Contracted},
 	Offered:    {Accepted, Declined, Withdrawn, Expired},
 	Declined:   {Offered, Withdrawn, Expired, Contracted},
-	Accepted:   {Contracted, Withdrawn},
+	Accepted:   {Contracted, Withdrawn, Offered},
 	Contracted: {},
 	Withdrawn:  {},
 	Expired:    {},
@@ -257,6 +262,10 @@ type Application struct {
 	Choices  []Choice     `json:"choices"`
 	TP       *Tagespflege `json:"tagespflege,omitempty"`
 	Criteria Criteria     `json:"criteria"`
+	// Together asks to place this child at the same Kita as the family's
+	// other children of the same Kita year who ask so too (twins), or not
+	// at all in a round; their Kitas are the same, in the same order.
+	Together bool `json:"together,omitempty"`
 	// ConsentAt is when the family consented to the processing of its data.
 	ConsentAt time.Time `json:"consent_at"`
 
@@ -278,6 +287,7 @@ type Application struct {
 	// by adapters through [Rehydrate].
 	status  Status
 	offer   *Offer
+	held    *Offer
 	history []Event
 	version int64
 }
@@ -294,6 +304,23 @@ func (a Application) Offer() *Offer {
 	return &o
 }
 
+// Held returns a copy of the accepted place the application holds while an
+// upgrade offer for a better choice is open (status Offered), or nil.
+func (a Application) Held() *Offer {
+	if a.held == nil {
+		return nil
+	}
+	o := *a.held
+	return &o
+}
+
+// Waiting reports whether the application holds an accepted place and
+// still waits for choices ranked above it (an upgrade; see
+// [AcceptOptions]).
+func (a Application) Waiting() bool {
+	return a.status == Accepted && len(a.OpenChoices()) > 0
+}
+
 // History returns a copy of the lifecycle's events, oldest first.
 func (a Application) History() []Event { return slices.Clone(a.history) }
 
@@ -303,15 +330,17 @@ func (a Application) Version() int64 { return a.version }
 
 // Lifecycle is the lifecycle state of an application as a store keeps it.
 type Lifecycle struct {
-	Status  Status  `json:"status"`
-	Offer   *Offer  `json:"offer,omitempty"`
+	Status Status `json:"status"`
+	Offer  *Offer `json:"offer,omitempty"`
+	// Held is the accepted place kept while an upgrade offer is open.
+	Held    *Offer  `json:"held,omitempty"`
 	History []Event `json:"history"`
 	Version int64   `json:"version"`
 }
 
 // Lifecycle returns a copy of a's lifecycle, for adapters storing it.
 func (a Application) Lifecycle() Lifecycle {
-	return Lifecycle{Status: a.status, Offer: a.Offer(), History: a.History(), Version: a.version}
+	return Lifecycle{Status: a.status, Offer: a.Offer(), Held: a.Held(), History: a.History(), Version: a.version}
 }
 
 // Rehydrate returns a with the lifecycle l, as an adapter read it from
@@ -320,10 +349,14 @@ func (a Application) Lifecycle() Lifecycle {
 func Rehydrate(a Application, l Lifecycle) Application {
 	a.status, a.version = l.Status, l.Version
 	a.history = slices.Clone(l.History)
-	a.offer = nil
+	a.offer, a.held = nil, nil
 	if l.Offer != nil {
 		o := *l.Offer
 		a.offer = &o
+	}
+	if l.Held != nil {
+		o := *l.Held
+		a.held = &o
 	}
 	return a
 }
@@ -345,6 +378,7 @@ type applicationJSON struct {
 	applicationFields
 	Status  Status  `json:"status"`
 	Offer   *Offer  `json:"offer,omitempty"`
+	Held    *Offer  `json:"held,omitempty"`
 	Version int64   `json:"version"`
 	History []Event `json:"history"`
 }
@@ -352,7 +386,7 @@ type applicationJSON struct {
 // MarshalJSON encodes the application with its lifecycle (for exports and
 // document stores).
 func (a Application) MarshalJSON() ([]byte, error) {
-	return json.Marshal(applicationJSON{applicationFields(a), a.status, a.offer, a.version, a.history})
+	return json.Marshal(applicationJSON{applicationFields(a), a.status, a.offer, a.held, a.version, a.history})
 }
 
 // UnmarshalJSON decodes what MarshalJSON encoded.
@@ -361,7 +395,7 @@ func (a *Application) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err
 	}
-	*a = Rehydrate(Application(j.applicationFields), Lifecycle{Status: j.Status, Offer: j.Offer, History: j.History, Version: j.Version})
+	*a = Rehydrate(Application(j.applicationFields), Lifecycle{Status: j.Status, Offer: j.Offer, Held: j.Held, History: j.History, Version: j.Version})
 	return nil
 }
 
@@ -378,6 +412,7 @@ func (a Application) Clone() Application {
 		b.TP = &tp
 	}
 	b.offer = a.Offer()
+	b.held = a.Held()
 	return b
 }
 
@@ -434,26 +469,51 @@ func (a Application) OpenChoices() []string {
 
 // End ends an application that still waits or holds an offer or place:
 // every open choice is released and the lifecycle moved to (withdrawn or
-// expired), with the reason in the history. It returns the place the
-// application held, to be given back in the same step (nil when none);
+// expired), with the reason in the history. It returns the places the
+// application held (an offered or accepted place, and the accepted place
+// held during an upgrade offer), to be given back in the same step;
 // ErrTransition when the application cannot end so.
-func (a *Application) End(to Status, at time.Time, actor, reason string) (*PlaceKey, error) {
-	var place *PlaceKey
+//
+// Expiry of the Kita year never takes an accepted place: an application
+// with an open upgrade offer goes back to its accepted place (the
+// upgrade's place is returned), and its waiting choices are released.
+func (a *Application) End(to Status, at time.Time, actor, reason string) ([]PlaceKey, error) {
+	if to == Expired && a.held != nil && a.status == Offered {
+		place := a.placeOf(a.offer)
+		if err := a.transition(Accepted, at, actor, reason); err != nil {
+			return nil, err
+		}
+		a.offer, a.held = a.held, nil
+		a.releaseOthers(a.offer.KitaID)
+		return []PlaceKey{place}, nil
+	}
+	var places []PlaceKey
 	if a.offer != nil && (a.status == Offered || a.status == Accepted) {
-		place = &PlaceKey{KitaID: a.offer.KitaID, Year: a.Year, Band: a.offer.Band}
+		places = append(places, a.placeOf(a.offer))
+	}
+	if a.held != nil {
+		places = append(places, a.placeOf(a.held))
 	}
 	if err := a.transition(to, at, actor, reason); err != nil {
 		return nil, err
 	}
 	a.releaseOthers("")
-	a.offer = nil
-	return place, nil
+	a.offer, a.held = nil, nil
+	return places, nil
+}
+
+// placeOf is the place an offer of a takes.
+func (a *Application) placeOf(o *Offer) PlaceKey {
+	return PlaceKey{KitaID: o.KitaID, Year: a.Year, Band: o.Band}
 }
 
 // MakeOffer records an offer of a place at kitaID, to be answered by
 // respondBy: ErrTransition unless the choice of kitaID still waits and the
 // application may be offered a place. It returns the place the offer
-// takes, to be taken in the same step.
+// takes, to be taken in the same step. An application that accepted a
+// place and keeps waiting for better choices ([AcceptOptions]) may be
+// offered one of those: its accepted place is held ([Application.Held])
+// until the family answers.
 func (a *Application) MakeOffer(kitaID string, round int, at time.Time, actor string, respondBy date.Date) (PlaceKey, error) {
 	c, ok := a.Choice(kitaID)
 	if !ok || c.Status != Waiting || !CanTransition(a.status, Offered) {
@@ -464,51 +524,101 @@ func (a *Application) MakeOffer(kitaID string, round int, at time.Time, actor st
 		return PlaceKey{}, err
 	}
 	a.setChoices(ChoiceOffered, func(c Choice) bool { return c.KitaID == kitaID })
+	if a.offer != nil {
+		a.held = a.offer // an upgrade: the accepted place stays the family's
+	}
 	a.offer = &Offer{KitaID: kitaID, Band: band, Round: round, At: at, RespondBy: respondBy}
 	return PlaceKey{KitaID: kitaID, Year: a.Year, Band: band}, nil
 }
 
-// Accept accepts the offer on today: every other open choice is released.
-// ErrTransition without an offer, ErrOfferLapsed after its RespondBy date.
-func (a *Application) Accept(today date.Date, at time.Time, actor string) error {
-	if a.offer == nil {
-		return ErrTransition
+// AcceptOptions say how a family accepts an offer.
+type AcceptOptions struct {
+	// KeepWaiting keeps the choices ranked above the accepted one waiting
+	// for later rounds (an upgrade); those ranked below are released. A
+	// better offer the family accepts later releases this place in the
+	// same step; declining it keeps this place.
+	KeepWaiting bool
+}
+
+// Accept accepts the offer on today: every other open choice is released,
+// or, with opts.KeepWaiting, only those ranked below it. Accepting an
+// upgrade offer releases the place held so far and returns it, to be
+// given back in the same step (nil otherwise). ErrTransition without an
+// open offer, ErrOfferLapsed after its RespondBy date, ErrNothingAbove
+// when KeepWaiting finds no better choice still waiting.
+func (a *Application) Accept(today date.Date, at time.Time, actor string, opts AcceptOptions) (*PlaceKey, error) {
+	if a.offer == nil || a.status != Offered {
+		return nil, ErrTransition
 	}
 	if today.After(a.offer.RespondBy) {
-		return ErrOfferLapsed
+		return nil, ErrOfferLapsed
 	}
-	if err := a.transition(Accepted, at, actor, "offer_accepted"); err != nil {
-		return err
+	accepted, _ := a.Choice(a.offer.KitaID)
+	if opts.KeepWaiting && !slices.ContainsFunc(a.Choices, func(c Choice) bool { return c.Status == Waiting && c.Rank < accepted.Rank }) {
+		return nil, ErrNothingAbove
+	}
+	reason := "offer_accepted"
+	if a.held != nil {
+		reason = "upgrade_accepted"
+	}
+	if opts.KeepWaiting {
+		reason += "_waiting"
+	}
+	if err := a.transition(Accepted, at, actor, reason); err != nil {
+		return nil, err
+	}
+	var released *PlaceKey
+	if a.held != nil {
+		p := a.placeOf(a.held)
+		released = &p
+		a.setChoices(Released, func(c Choice) bool { return c.KitaID == a.held.KitaID })
+		a.held = nil
 	}
 	a.setChoices(ChoiceAccepted, func(c Choice) bool { return c.KitaID == a.offer.KitaID })
-	a.releaseOthers(a.offer.KitaID)
-	return nil
+	if opts.KeepWaiting {
+		a.setChoices(Released, func(c Choice) bool { return c.Status == Waiting && c.Rank > accepted.Rank })
+	} else {
+		a.releaseOthers(a.offer.KitaID)
+	}
+	return released, nil
 }
 
 // Decline ends the open offer, declined by the family or lapsed (reason):
 // the choice counts as declined and the application waits with its other
-// choices. It returns the place to give back in the same step;
+// choices. An upgrade offer declined or lapsed leaves the accepted place
+// with the family (status Accepted again; better choices still waiting
+// keep waiting). It returns the place to give back in the same step;
 // ErrTransition without an open offer.
 func (a *Application) Decline(at time.Time, actor, reason string) (PlaceKey, error) {
 	if a.offer == nil || a.status != Offered {
 		return PlaceKey{}, ErrTransition
 	}
-	place := PlaceKey{KitaID: a.offer.KitaID, Year: a.Year, Band: a.offer.Band}
-	if err := a.transition(Declined, at, actor, reason); err != nil {
+	place := a.placeOf(a.offer)
+	to := Declined
+	if a.held != nil {
+		to = Accepted
+	}
+	if err := a.transition(to, at, actor, reason); err != nil {
 		return PlaceKey{}, err
 	}
 	a.setChoices(ChoiceDeclined, func(c Choice) bool { return c.KitaID == place.KitaID })
-	a.offer = nil
+	a.offer, a.held = a.held, nil
 	return place, nil
 }
 
 // Contract records the signed care contract of the accepted place;
-// ErrTransition unless the place is accepted.
+// ErrTransition unless the place is accepted (and no upgrade offer is
+// open). Choices still waiting for an upgrade are released: the contract
+// ends the wait.
 func (a *Application) Contract(at time.Time, actor string) error {
 	if a.status != Accepted {
 		return ErrTransition
 	}
-	return a.transition(Contracted, at, actor, "contract_signed")
+	if err := a.transition(Contracted, at, actor, "contract_signed"); err != nil {
+		return err
+	}
+	a.setChoices(Released, func(c Choice) bool { return c.Status == Waiting })
+	return nil
 }
 
 // Remind marks the open offer as reminded (the reminder is queued by the

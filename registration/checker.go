@@ -112,6 +112,7 @@ func (s *Checker) Draft(familyID string, in Input, actor string, now time.Time) 
 			Hardship:       in.Criteria.Hardship,
 			HardshipReason: in.Criteria.HardshipReason,
 		},
+		Together:       in.Together,
 		ConsentAt:      now,
 		status:         Submitted,
 		Flags:          chk.flags,
@@ -204,6 +205,11 @@ func kitaView(carrier string, a Application) Application {
 	if v.offer != nil {
 		if c, ok := a.Choice(v.offer.KitaID); !ok || c.Carrier != carrier {
 			v.offer = nil
+		}
+	}
+	if v.held != nil {
+		if c, ok := a.Choice(v.held.KitaID); !ok || c.Carrier != carrier {
+			v.held = nil
 		}
 	}
 	return v

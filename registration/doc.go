@@ -4,7 +4,10 @@
 // district. The city confirms at once, any day of the year.
 //
 // This package is the domain: the [Application] aggregate, its rules and
-// the ports of its storage ([Store], [Tx]). It decides no access and runs
+// the ports of its storage ([Store], and [Tx], the sum of one small port
+// per concern: [Applications], [Ledger] (places, including [Ledger.SetPlaces]
+// inside a step), [Referrals], [Outbox] (Enqueue and the erase calls) and
+// [AuditTrail]; a helper that needs one concern takes that port only). It decides no access and runs
 // no step: every use case (submit, change, withdraw, offers and their
 // answers, rounds, lapses, expiry, export, erasure, retention, reads) is
 // in package app, as one access decision and one atomic step. The
@@ -19,6 +22,33 @@
 // [Application.MakeOffer], [Application.Accept] ([ErrOfferLapsed]),
 // [Application.Decline], [Application.Contract], [Application.End]; those
 // that take or free a place return its [PlaceKey] for the caller's step.
+//
+// # A year of offers and families
+//
+// Rounds read the applications of [RoundStatuses] and offer only free
+// places ([Checker.Instance]); a child with an open offer takes part in no
+// round. A family may accept a place and keep waiting for the Kitas it
+// ranked above it ([AcceptOptions] KeepWaiting; [ErrNothingAbove] when none
+// is still waiting): such an application ([Application.Waiting]) takes
+// part in later rounds with those choices only. A better offer holds the
+// accepted place ([Application.Held]) until the family answers: accepting
+// returns the old place to give back in the same step; declining, a lapse
+// and the end of the Kita year keep it; a withdrawal gives both back; a
+// contract ends the wait.
+//
+// The children of one family (FamilyID) in the same Kita year are a family
+// of the allocation engine when at least two of them take part in a round:
+// those whose parents asked to keep them together ([Input].Together: twins,
+// or siblings the parents want at one Kita) are placed at the same Kita or
+// at none in that round, each on a place of its own age band; the others
+// are siblings: one placed at a Kita gives the others the sibling
+// criterion there in the same round. Children kept together share one
+// ranked list of Kitas: [CheckTogether] refuses a child whose Kitas differ
+// from those of a child of its family kept together with it (field
+// "kitas", [CodeTogetherChoices], rule [ErrTogetherChoices]);
+// [TogetherWith] names the applications whose Kitas change with it. When
+// their open choices differ in a round (one declined an offer alone), they
+// take part as siblings, not kept together.
 // [ViewFor] and [Subject] are what package access needs to know of an
 // application.
 //
@@ -32,7 +62,9 @@
 // keys a child on [NameKey] (case-folded NFKC with the Unicode TR 39
 // confusable skeleton) and the birth date ([ChildKey]), so that invisible
 // characters, a Cyrillic "а" or fullwidth letters do not make a second
-// child, while "Müller" and "Muller" stay two names. [Normalize] and
+// child, while "Müller" and "Muller" stay two names (a name of Latin
+// letters is keyed from per-letter parts, tested to equal the whole way).
+// [Normalize] and
 // [Checker.Draft] never write into the caller's Input.
 //
 // The lifecycle of an [Application] (status, offer, history, version) is
@@ -65,7 +97,7 @@
 // stored then. State errors are
 // sentinels with a kind and a code: [ErrDuplicate], [ErrConflict],
 // [ErrTransition], [ErrDeadline], [ErrNoPlace], [ErrOfferLapsed],
-// [ErrRoundPublished]; access errors are access.ErrDenied, also for records that do
+// [ErrRoundPublished], [ErrNothingAbove]; access errors are access.ErrDenied, also for records that do
 // not exist. Error strings never carry names, birth dates or addresses.
 //
 // # Glossary
@@ -85,4 +117,7 @@
 //   - Jugendamt: the youth welfare office that runs portal and allocation.
 //   - Stadtbezirk: city district.
 //   - Sorgeberechtigte: the parents or guardians who register the child.
+//   - Zwillinge, Geschwister: twins, siblings (children of one family).
+//   - Nachrückverfahren: the follow-up rounds for places freed during the year.
+//   - Platzwechsel (upgrade): moving from an accepted place to a Kita ranked higher.
 package registration

@@ -37,6 +37,11 @@ type Input struct {
 	Kitas          []string         `json:"kitas" validate:"max=50,dive,required,max=64"`
 	Tagespflege    *TagespflegeWish `json:"tagespflege,omitempty"`
 	Criteria       CriteriaInput    `json:"criteria"`
+	// Together asks to place the child at the same Kita as the family's
+	// other children of the same Kita year who ask so too (twins, or
+	// siblings the parents want kept together), or at none in a round.
+	// Their Kitas must be the same, in the same order.
+	Together bool `json:"together,omitzero"`
 	// Consent to the processing of the data for the allocation (Art. 6 (1) e DSGVO
 	// and the city's information duty, Art. 13).
 	Consent bool `json:"consent"`

@@ -122,6 +122,14 @@ var fold = cases.Fold()
 // guesses a transliteration. The key is case-folded after the skeleton
 // again, so that its result does not depend on the order of the steps.
 func NameKey(s string) string {
+	if k, ok := latinNameKey(s); ok {
+		return k
+	}
+	return nameKey(s)
+}
+
+// nameKey is [NameKey] step by step, for every text.
+func nameKey(s string) string {
 	s = strings.Map(func(r rune) rune {
 		if invisible(r) {
 			return -1
@@ -130,4 +138,56 @@ func NameKey(s string) string {
 	}, Text(s))
 	k := norm.NFKC.String(fold.String(s))
 	return fold.String(norm.NFC.String(confusables.Skeleton(k)))
+}
+
+// latinKeys holds, for every character of printable ASCII, Latin-1 and
+// Latin Extended-A that a name is written with (no control, format or
+// space character but the space itself), its part of [NameKey]: folded,
+// mapped to its confusable skeleton and folded again, as nameKey computes
+// it for the character between two letters "a" (so that a space, which
+// [Text] trims at the ends, has its part too). The entry is "" where the
+// part does not stand on its own (it is empty or begins with a character
+// that could combine with the one before); such a text takes the whole
+// way.
+var latinKeys = func() (t [0x180]string) {
+	a := nameKey("a")
+	for c := rune(0x20); c < rune(len(t)); c++ {
+		if c != ' ' && (unicode.IsSpace(c) || unicode.IsControl(c) || invisible(c) || Text(string(c)) != string(c)) {
+			continue
+		}
+		k := nameKey("a" + string(c) + "a")
+		if len(k) <= 2*len(a) || !strings.HasPrefix(k, a) || !strings.HasSuffix(k, a) {
+			continue
+		}
+		part := k[len(a) : len(k)-len(a)]
+		if p := norm.NFC.PropertiesString(part); p.CCC() != 0 || !p.BoundaryBefore() {
+			continue
+		}
+		t[c] = part
+	}
+	return t
+}()
+
+// latinNameKey is [NameKey] of a text of characters that latinKeys holds,
+// as [Text] leaves it (no space at either end, no two in a row): the
+// names of most families in Germany. Such characters do not combine with
+// their neighbours in any step of the key, so the key is put together
+// from their parts without a normalization pass (the tests compare it
+// with the whole way on every pair of them). ok is false for any other
+// text.
+func latinNameKey(s string) (string, bool) {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return "", false
+	}
+	var b strings.Builder
+	b.Grow(len(s) + len(s)/4)
+	prev := rune(0)
+	for _, r := range s {
+		if r >= rune(len(latinKeys)) || latinKeys[r] == "" || (r == ' ' && prev == ' ') {
+			return "", false
+		}
+		b.WriteString(latinKeys[r])
+		prev = r
+	}
+	return b.String(), true
 }

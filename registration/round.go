@@ -52,12 +52,21 @@ func toEngineBand(b kita.Band) allocation.Band {
 	return allocation.BandO3
 }
 
-// RoundStatuses are the statuses of the applications a round reads.
-var RoundStatuses = []Status{Confirmed, Declined}
+// RoundStatuses are the statuses of the applications a round reads:
+// those waiting, and those that accepted a place and keep waiting for
+// better choices (an upgrade; [Application.Waiting]). An application with
+// an open offer takes part in no round: one open offer per child.
+var RoundStatuses = []Status{Confirmed, Declined, Accepted}
 
 // Instance builds the allocation engine's input from the open applications
 // of a Kita year (read with [RoundStatuses]) and the ledger's places. It
-// carries ids and the scored facts only, never names.
+// carries ids and the scored facts only, never names. Only free places
+// are offered: a place taken by an open offer or an accepted place stays
+// taken. An application that accepted a place and keeps waiting takes
+// part with the choices ranked above it only. The children of one family
+// in the round are a family of the engine: those asking to be kept
+// together (Input.Together) a together-family, the others siblings (see
+// [Application.Together]).
 func (s *Checker) Instance(apps []Application, places []Places, opts RoundOptions) allocation.Instance {
 	inst := allocation.Instance{Policy: opts.Policy}
 	free := map[string]map[allocation.Band]int{}
@@ -68,8 +77,10 @@ func (s *Checker) Instance(apps []Application, places []Places, opts RoundOption
 		free[p.KitaID][toEngineBand(p.Band)] += p.Free()
 	}
 	chosen := map[string]bool{}
+	inst.Applicants = make([]allocation.Applicant, 0, len(apps))
+	in := make([]member, 0, len(apps))
 	for _, a := range apps {
-		if a.HasFlag(FlagLate) && !opts.IncludeLate {
+		if a.HasFlag(FlagLate) && !opts.IncludeLate || !a.status.Open() && !a.Waiting() {
 			continue
 		}
 		choices := a.OpenChoices()
@@ -96,6 +107,12 @@ func (s *Checker) Instance(apps []Application, places []Places, opts RoundOption
 		for _, c := range choices {
 			chosen[c] = true
 		}
+		if a.FamilyID != "" {
+			in = append(in, member{id: a.ID, family: a.FamilyID, together: a.Together, open: choices})
+		}
+	}
+	if inst.Families = familiesOf(in); len(inst.Families) > 0 {
+		inst.Format = allocation.FormatV2 // families are a field of version 2
 	}
 	ids := make([]string, 0, len(chosen))
 	for id := range chosen {

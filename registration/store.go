@@ -49,10 +49,29 @@ type Query struct {
 	Limit    int
 }
 
-// Tx is the write side of one atomic step.
+// Tx is the write side of one atomic step: every repository a step of
+// the Voranmeldung writes, all in the same transaction. It is the sum of
+// the small ports below, one per concern; a step (or a helper of one) that
+// needs a single concern asks for that port only, and an adapter
+// implements every port once, on one transaction type.
 type Tx interface {
+	Applications
+	Ledger
+	Referrals
+	Outbox
+	AuditTrail
+}
+
+// Applications is the applications port of a step: read, insert and
+// update applications, and number them.
+type Applications interface {
+	// Application reads one application (ErrNotFound).
 	Application(ctx context.Context, id string) (Application, error)
+	// ApplicationByKey finds a family's application by idempotency key
+	// (ErrNotFound).
 	ApplicationByKey(ctx context.Context, familyID, key string) (Application, error)
+	// Applications lists applications matching q, ordered by SubmittedAt,
+	// then ID.
 	Applications(ctx context.Context, q Query) ([]Application, error)
 	// Insert stores a new application with Version 1. ErrExists for a taken
 	// id; ErrDuplicate when the family already used the idempotency key or
@@ -62,31 +81,61 @@ type Tx interface {
 	// Update stores a, which must carry the version it was read with; the
 	// stored version becomes a.Version+1. ErrConflict when stale.
 	Update(ctx context.Context, a Application) error
-	// NextSequence returns the next number of a named counter (1, 2, ...).
+	// NextSequence returns the next number of a named counter (1, 2, ...),
+	// the source of the applications' references.
 	NextSequence(ctx context.Context, name string) (int64, error)
+}
+
+// Ledger is the place ledger of a step: how many places each Kita has per
+// Kita year and age band, and how many of them offers and accepted places
+// take.
+type Ledger interface {
+	// SetPlaces sets the capacity of places within the step, creating
+	// those not yet known; what is taken stays taken. An offer syncs its
+	// Kita's places from the catalogue this way in the step that takes
+	// one, so that no step can take a place the catalogue no longer has.
+	SetPlaces(ctx context.Context, places ...Places) error
 	// TakePlace takes one place of a Kita, year and band; ErrNoPlace when
 	// all are taken. The database decides, so two writers cannot both take
 	// the last place.
 	TakePlace(ctx context.Context, k PlaceKey) error
 	// ReleasePlace gives a taken place back.
 	ReleasePlace(ctx context.Context, k PlaceKey) error
-	// CreateReferral stores a Kindertagespflege referral.
+}
+
+// Referrals is the Kindertagespflege referrals port of a step: the
+// referral an application asks for is created, and closed or anonymized,
+// in the application's own step.
+type Referrals interface {
+	// CreateReferral stores a Kindertagespflege referral
+	// (tagespflege.ErrExists for a taken id).
 	CreateReferral(ctx context.Context, r tagespflege.Referral) error
 	// Referral reads a referral (tagespflege.ErrNotFound).
 	Referral(ctx context.Context, id string) (tagespflege.Referral, error)
 	// UpdateReferral stores r, which must carry the version it was read
 	// with (tagespflege.ErrConflict when stale).
 	UpdateReferral(ctx context.Context, r tagespflege.Referral) error
+}
+
+// Outbox is the outbox port of a step: messages are queued in the step
+// that causes them, and erased with the family they are about.
+type Outbox interface {
 	// Enqueue puts messages into the outbox.
 	Enqueue(ctx context.Context, msgs ...notify.Message) error
-	// AppendAudit appends to the audit trail within the step.
-	AppendAudit(ctx context.Context, e AuditEntry) error
 	// EraseFamilyMessages deletes every outbox message of a family (sent or
 	// not) and returns how many.
 	EraseFamilyMessages(ctx context.Context, familyID string) (int, error)
 	// EraseSubjectMessages deletes every outbox message about the given
 	// applications or referrals (sent or not) and returns how many.
 	EraseSubjectMessages(ctx context.Context, subjectIDs ...string) (int, error)
+}
+
+// AuditTrail is the audit port of a step: every change appends its entry
+// in the step that makes it.
+type AuditTrail interface {
+	// AppendAudit appends to the audit trail within the step
+	// (append-only).
+	AppendAudit(ctx context.Context, e AuditEntry) error
 }
 
 // AuditEntry is one line of the audit trail: who read or changed which

@@ -69,7 +69,7 @@ type checked struct {
 // the clock, collecting every problem.
 func (s *Checker) check(in Input, now time.Time) (checked, error) {
 	var c problem.Collector
-	c.Merge("", problem.Struct(in)) // includes the address's tags
+	c.Merge("", problem.Struct(&in)) // includes the address's tags; a pointer, so the input is not copied
 	checkTexts(&c, in)
 	r := s.rules
 	today := r.Today(now)
@@ -141,6 +141,8 @@ func (s *Checker) check(in Input, now time.Time) (checked, error) {
 		c.Add("kitas", "registration.too_many_choices", ErrTooManyChoices, "max", strconv.Itoa(r.MaxChoices))
 	}
 	seen := make(map[string]bool, len(in.Kitas))
+	out.choices = make([]Choice, 0, len(in.Kitas))
+	out.kitas = make([]kita.Kita, 0, len(in.Kitas))
 	for i, id := range in.Kitas {
 		field := "kitas[" + strconv.Itoa(i) + "]"
 		if id == "" {

@@ -13,6 +13,28 @@
 // Storage plugs in through [Store], implemented by the adapters in
 // store/memory and store/postgres and checked by store/storetest.
 //
+// # Aggregates
+//
+// [Referral], [Minder] and [Group] keep their lifecycle unexported: a
+// referral's status, minder, start, close reason, history and version; a
+// minder's and a group's placements, timestamps and version. It is read
+// through methods ([Minder.Placements], [Minder.Version],
+// [Minder.FreePlaces], [Referral.MinderID], ...) and changed only by the
+// aggregates' methods, each returning a rule-named error:
+// [Referral.MarkContacted], [Referral.Place] and [Referral.Close]
+// ([ErrTransition]); [Minder.Place] ([ErrLicence], [ErrMinderFull]);
+// [Group.Place] ([ErrMinderFull]); [Minder.EndPlacement] and
+// [Group.EndPlacement] ([ErrNotPlaced]). Adapters store the lifecycle
+// through State ([ReferralState], [MinderState], [GroupState]) in their
+// own row or document types and read it back through [RehydrateReferral],
+// [RehydrateMinder] and [RehydrateGroup], which check nothing. The profile
+// a Fachberatung enters (name, district, contact, address, licence,
+// capacity, contracts, group, ages, hours) stays exported; [Service.AddMinder]
+// and [Service.AddGroup] validate it. The types' JSON encoding carries the
+// lifecycle too, so that a value survives encoding/json; it is neither the
+// database schema nor the HTTP API's wire format, which keep their own
+// types.
+//
 // # Error contract
 //
 // Input checks return a [problem.List] that lists every problem with a field
@@ -22,7 +44,8 @@
 // [ErrDuplicate], [ErrRange], [ErrMissing], [ErrUnknownDistrict]). German and
 // English texts are in [Messages]. State and store failures are the
 // sentinels [ErrNotFound], [ErrExists], [ErrConflict], [ErrTransition],
-// [ErrMinderFull], [ErrLicence] and [ErrDistrict], checked with errors.Is.
+// [ErrMinderFull], [ErrLicence], [ErrDistrict] and [ErrNotPlaced], checked
+// with errors.Is.
 // Error strings never contain names, addresses or ids.
 //
 // # Glossary

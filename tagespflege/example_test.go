@@ -21,7 +21,7 @@ func Example() {
 	_ = r.MarkContacted(created.Add(48*time.Hour), "fb-mitte-1", "Termin vereinbart")
 	_ = r.Place("minder-7", date.New(2026, time.August, 1), created.Add(14*24*time.Hour), "fb-mitte-1")
 
-	fmt.Println(r.Reference, r.Status(), r.MinderID, r.Start, "version", r.Version())
+	fmt.Println(r.Reference, r.Status(), r.MinderID(), r.Start(), "version", r.Version())
 	for _, e := range r.History() {
 		fmt.Println(e.At.Format(time.DateOnly), e.Status, cmp.Or(e.Actor, "(portal)"))
 	}
@@ -60,7 +60,7 @@ func ExampleService_Place() {
 	}
 
 	r, err := svc.Place(ctx, "ref-1", "minder-7", date.New(2026, time.August, 1), "fb-mitte-1")
-	fmt.Println(r.Status(), r.MinderID, r.Version(), err)
+	fmt.Println(r.Status(), r.MinderID(), r.Version(), err)
 	free, _ := svc.FreePlaces(ctx, "mitte")
 	fmt.Println("free places:", free)
 
@@ -69,7 +69,7 @@ func ExampleService_Place() {
 
 	r, _ = svc.Close(ctx, "ref-1", "fb-mitte-1", tagespflege.PlacedElsewhere)
 	free, _ = svc.FreePlaces(ctx, "mitte")
-	fmt.Println(r.Status(), r.CloseReason, "free places:", free)
+	fmt.Println(r.Status(), r.CloseReason(), "free places:", free)
 	// Output:
 	// minder added: <nil>
 	// placed minder-7 2 <nil>

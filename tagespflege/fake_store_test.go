@@ -47,12 +47,12 @@ func cloneR(r tagespflege.Referral) tagespflege.Referral {
 }
 
 func cloneM(m tagespflege.Minder) tagespflege.Minder {
-	m.Hours, m.Placements = slices.Clone(m.Hours), slices.Clone(m.Placements)
+	m = tagespflege.RehydrateMinder(m, m.State())
 	return m
 }
 
 func cloneG(g tagespflege.Group) tagespflege.Group {
-	g.MinderIDs, g.Placements = slices.Clone(g.MinderIDs), slices.Clone(g.Placements)
+	g = tagespflege.RehydrateGroup(g, g.State())
 	return g
 }
 
@@ -146,8 +146,7 @@ func (f *fakeStore) Minder(ctx context.Context, id string) (tagespflege.Minder, 
 }
 
 func (f *fakeStore) UpdateMinder(ctx context.Context, m tagespflege.Minder) error {
-	return update(ctx, f, f.d.minders, m.ID, cloneM(m), func(m tagespflege.Minder) int64 { return m.Version },
-		func(m tagespflege.Minder, v int64) tagespflege.Minder { m.Version = v; return m })
+	return update(ctx, f, f.d.minders, m.ID, cloneM(m), tagespflege.Minder.Version, tagespflege.Minder.AtVersion)
 }
 
 func (f *fakeStore) Minders(ctx context.Context, district string, offset, limit int) ([]tagespflege.Minder, error) {
@@ -174,8 +173,7 @@ func (f *fakeStore) Group(ctx context.Context, id string) (tagespflege.Group, er
 }
 
 func (f *fakeStore) UpdateGroup(ctx context.Context, g tagespflege.Group) error {
-	return update(ctx, f, f.d.groups, g.ID, cloneG(g), func(g tagespflege.Group) int64 { return g.Version },
-		func(g tagespflege.Group, v int64) tagespflege.Group { g.Version = v; return g })
+	return update(ctx, f, f.d.groups, g.ID, cloneG(g), tagespflege.Group.Version, tagespflege.Group.AtVersion)
 }
 
 func (f *fakeStore) Atomic(ctx context.Context, fn func(tx tagespflege.Store) error) error {

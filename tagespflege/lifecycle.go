@@ -117,8 +117,8 @@ func (r *Referral) Place(minderID string, start date.Date, at time.Time, actor s
 	if err := r.step(Event{At: at, Actor: actor, Status: Placed, MinderID: minderID}); err != nil {
 		return err
 	}
-	r.MinderID = minderID
-	r.Start = start
+	r.minderID = minderID
+	r.start = start
 	return nil
 }
 
@@ -127,13 +127,13 @@ func (r *Referral) Place(minderID string, start date.Date, at time.Time, actor s
 // caller frees the minder's place in the same atomic step. ErrTransition
 // when the referral is closed already.
 func (r *Referral) Close(reason CloseReason, at time.Time, actor string) error {
-	ev := Event{At: at, Actor: actor, Status: Closed, Reason: reason, MinderID: r.MinderID}
+	ev := Event{At: at, Actor: actor, Status: Closed, Reason: reason, MinderID: r.minderID}
 	if err := r.step(ev); err != nil {
 		return err
 	}
-	r.CloseReason = reason
-	r.MinderID = ""
-	r.Start = date.Date{}
+	r.closeReason = reason
+	r.minderID = ""
+	r.start = date.Date{}
 	return nil
 }
 

@@ -58,14 +58,14 @@ func TestReferralSteps(t *testing.T) {
 		r := tagespflege.NewReferral("r1", "a1", "f1", "KP-1", "mitte", t0)
 		require.NoError(t, r.MarkContacted(t0.Add(time.Hour), "fb-1", "called"))
 		require.NoError(t, r.Place("m1", start, t0.Add(2*time.Hour), "fb-1"))
-		assert.Equal(t, "m1", r.MinderID)
-		assert.Equal(t, start, r.Start)
+		assert.Equal(t, "m1", r.MinderID())
+		assert.Equal(t, start, r.Start())
 		require.NoError(t, r.Close(tagespflege.CareEnded, t0.Add(3*time.Hour), "fb-2"))
 
 		assert.Equal(t, tagespflege.Closed, r.Status())
-		assert.Equal(t, tagespflege.CareEnded, r.CloseReason)
-		assert.Empty(t, r.MinderID, "closing gives up the minder")
-		assert.True(t, r.Start.IsZero())
+		assert.Equal(t, tagespflege.CareEnded, r.CloseReason())
+		assert.Empty(t, r.MinderID(), "closing gives up the minder")
+		assert.True(t, r.Start().IsZero())
 		assert.Equal(t, t0.Add(3*time.Hour), r.UpdatedAt)
 		assert.Equal(t, []tagespflege.Event{
 			{At: t0, Status: tagespflege.Open},

@@ -1,6 +1,8 @@
 package tagespflege
 
 import (
+	"encoding/json"
+	"slices"
 	"strconv"
 	"time"
 
@@ -83,13 +85,80 @@ type Minder struct {
 	Ages AgeRange `json:"ages"`
 	// Hours are the weekly care hours the minder offers per child.
 	Hours []kita.Hours `json:"hours"`
-	// Placements are the children currently placed with the minder.
-	Placements []Placement `json:"placements,omitempty" validate:"dive"`
 
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
-	// Version counts writes; every update must name the version it read.
-	Version int64 `json:"version"`
+	// The lifecycle: changed only by the minder's methods (Place,
+	// EndPlacement) and [Service.AddMinder], read through Placements,
+	// CreatedAt, UpdatedAt and Version, set by adapters through
+	// [RehydrateMinder].
+	placements []Placement
+	createdAt  time.Time
+	updatedAt  time.Time
+	version    int64
+}
+
+// Placements returns a copy of the children currently placed with the
+// minder, in the order they were placed.
+func (m Minder) Placements() []Placement { return slices.Clone(m.placements) }
+
+// CreatedAt returns when the minder was registered (UTC).
+func (m Minder) CreatedAt() time.Time { return m.createdAt }
+
+// UpdatedAt returns when the minder was last changed (UTC).
+func (m Minder) UpdatedAt() time.Time { return m.updatedAt }
+
+// Version returns the stored version the minder was read with; every
+// update must name it.
+func (m Minder) Version() int64 { return m.version }
+
+// MinderState is a minder's lifecycle as a store keeps it.
+type MinderState struct {
+	Placements []Placement `json:"placements,omitempty"`
+	CreatedAt  time.Time   `json:"created_at"`
+	UpdatedAt  time.Time   `json:"updated_at"`
+	Version    int64       `json:"version"`
+}
+
+// State returns a copy of the minder's lifecycle, for adapters.
+func (m Minder) State() MinderState {
+	return MinderState{Placements: slices.Clone(m.placements), CreatedAt: m.createdAt, UpdatedAt: m.updatedAt, Version: m.version}
+}
+
+// RehydrateMinder returns m with the lifecycle s, as an adapter read it
+// from storage. It checks nothing: the lifecycle was written by the
+// minder's methods. The result shares no slice with m or s.
+func RehydrateMinder(m Minder, s MinderState) Minder {
+	m.Hours = slices.Clone(m.Hours)
+	m.placements, m.createdAt, m.updatedAt, m.version = slices.Clone(s.Placements), s.CreatedAt, s.UpdatedAt, s.Version
+	return m
+}
+
+// AtVersion returns m with the stored version v, for adapters.
+func (m Minder) AtVersion(v int64) Minder {
+	m.version = v
+	return m
+}
+
+// minderFields are a minder's exported fields, without methods.
+type minderFields Minder
+
+type minderJSON struct {
+	minderFields
+	MinderState
+}
+
+// MarshalJSON encodes the minder with its lifecycle.
+func (m Minder) MarshalJSON() ([]byte, error) {
+	return json.Marshal(minderJSON{minderFields(m), m.State()})
+}
+
+// UnmarshalJSON decodes what MarshalJSON encoded.
+func (m *Minder) UnmarshalJSON(b []byte) error {
+	var j minderJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*m = RehydrateMinder(Minder(j.minderFields), j.MinderState)
+	return nil
 }
 
 // FreePlaces returns how many more children the minder may take on day on:
@@ -99,17 +168,44 @@ func (m Minder) FreePlaces(on date.Date) int {
 	if !m.Licence.Covers(on) {
 		return 0
 	}
-	return max(0, m.Capacity-len(m.Placements))
+	return max(0, m.Capacity-len(m.placements))
+}
+
+// Place records that the referral's child is cared for by the minder
+// from start on, changed at at. It fails with ErrLicence when the licence
+// does not cover start, ErrMinderFull when every place of Capacity is
+// taken, and ErrExists when the referral is placed with the minder
+// already. District and Großtagespflege are the [Service]'s checks.
+func (m *Minder) Place(referralID string, start date.Date, at time.Time) error {
+	switch {
+	case !m.Licence.Covers(start):
+		return ErrLicence
+	case len(m.placements) >= m.Capacity:
+		return ErrMinderFull
+	case m.placementIndex(referralID) >= 0:
+		return ErrExists
+	}
+	// Clip so that appending never writes into an array a copy shares.
+	m.placements = append(slices.Clip(m.placements), Placement{ReferralID: referralID, Start: start})
+	m.updatedAt = at.UTC()
+	return nil
+}
+
+// EndPlacement frees the place the referral's child held with the minder,
+// changed at at. ErrNotPlaced when the referral is not placed with it.
+func (m *Minder) EndPlacement(referralID string, at time.Time) error {
+	i := m.placementIndex(referralID)
+	if i < 0 {
+		return ErrNotPlaced
+	}
+	m.placements = slices.Delete(slices.Clone(m.placements), i, i+1)
+	m.updatedAt = at.UTC()
+	return nil
 }
 
 // placementIndex returns the index of the referral's placement, or -1.
 func (m Minder) placementIndex(referralID string) int {
-	for i, p := range m.Placements {
-		if p.ReferralID == referralID {
-			return i
-		}
-	}
-	return -1
+	return slices.IndexFunc(m.placements, func(p Placement) bool { return p.ReferralID == referralID })
 }
 
 // Validate checks the minder against the struct tags and the rules of
@@ -154,11 +250,11 @@ func (m Minder) Validate() error {
 		}
 		seenHours[h] = true
 	}
-	if m.Capacity >= 1 && len(m.Placements) > m.Capacity {
+	if m.Capacity >= 1 && len(m.placements) > m.Capacity {
 		c.Add("placements", CodePlacementsExceedCap, ErrLicenceLimit, "max", strconv.Itoa(m.Capacity))
 	}
 	seen := map[string]bool{}
-	for i, p := range m.Placements {
+	for i, p := range m.placements {
 		if p.ReferralID != "" && seen[p.ReferralID] {
 			c.Add(problem.Join("placements", "["+strconv.Itoa(i)+"]"), CodeDuplicatePlacement, ErrDuplicate)
 		}
@@ -192,18 +288,110 @@ type Group struct {
 	MinderIDs []string `json:"minder_ids,omitempty"`
 	// Capacity is how many children the group may care for at once (1 to 9).
 	Capacity int `json:"capacity"`
-	// Placements are the referral ids of the children placed with any of
-	// its minders.
-	Placements []string `json:"placements,omitempty"`
 
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
-	// Version counts writes; every update must name the version it read.
-	Version int64 `json:"version"`
+	// The lifecycle: changed only by the group's methods (Place,
+	// EndPlacement) and the [Service], read through Placements, CreatedAt,
+	// UpdatedAt and Version, set by adapters through [RehydrateGroup].
+	placements []string
+	createdAt  time.Time
+	updatedAt  time.Time
+	version    int64
+}
+
+// Placements returns a copy of the referral ids of the children placed
+// with any of the group's minders, in the order they were placed.
+func (g Group) Placements() []string { return slices.Clone(g.placements) }
+
+// CreatedAt returns when the group was registered (UTC).
+func (g Group) CreatedAt() time.Time { return g.createdAt }
+
+// UpdatedAt returns when the group was last changed (UTC).
+func (g Group) UpdatedAt() time.Time { return g.updatedAt }
+
+// Version returns the stored version the group was read with; every
+// update must name it.
+func (g Group) Version() int64 { return g.version }
+
+// GroupState is a Großtagespflege's lifecycle as a store keeps it.
+type GroupState struct {
+	Placements []string  `json:"placements,omitempty"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
+	Version    int64     `json:"version"`
+}
+
+// State returns a copy of the group's lifecycle, for adapters.
+func (g Group) State() GroupState {
+	return GroupState{Placements: slices.Clone(g.placements), CreatedAt: g.createdAt, UpdatedAt: g.updatedAt, Version: g.version}
+}
+
+// RehydrateGroup returns g with the lifecycle s, as an adapter read it
+// from storage. It checks nothing: the lifecycle was written by the
+// group's methods. The result shares no slice with g or s.
+func RehydrateGroup(g Group, s GroupState) Group {
+	g.MinderIDs = slices.Clone(g.MinderIDs)
+	g.placements, g.createdAt, g.updatedAt, g.version = slices.Clone(s.Placements), s.CreatedAt, s.UpdatedAt, s.Version
+	return g
+}
+
+// AtVersion returns g with the stored version v, for adapters.
+func (g Group) AtVersion(v int64) Group {
+	g.version = v
+	return g
+}
+
+// groupFields are a group's exported fields, without methods.
+type groupFields Group
+
+type groupJSON struct {
+	groupFields
+	GroupState
+}
+
+// MarshalJSON encodes the group with its lifecycle.
+func (g Group) MarshalJSON() ([]byte, error) {
+	return json.Marshal(groupJSON{groupFields(g), g.State()})
+}
+
+// UnmarshalJSON decodes what MarshalJSON encoded.
+func (g *Group) UnmarshalJSON(b []byte) error {
+	var j groupJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*g = RehydrateGroup(Group(j.groupFields), j.GroupState)
+	return nil
 }
 
 // FreePlaces returns how many more children the group may take.
-func (g Group) FreePlaces() int { return max(0, g.Capacity-len(g.Placements)) }
+func (g Group) FreePlaces() int { return max(0, g.Capacity-len(g.placements)) }
+
+// Place records that the referral's child is placed with one of the
+// group's minders, changed at at. ErrMinderFull when every place of the
+// group is taken, ErrExists when the referral is placed already.
+func (g *Group) Place(referralID string, at time.Time) error {
+	switch {
+	case len(g.placements) >= g.Capacity:
+		return ErrMinderFull
+	case slices.Contains(g.placements, referralID):
+		return ErrExists
+	}
+	g.placements = append(slices.Clip(g.placements), referralID)
+	g.updatedAt = at.UTC()
+	return nil
+}
+
+// EndPlacement frees the group's place the referral's child held, changed
+// at at. ErrNotPlaced when the referral is not placed with the group.
+func (g *Group) EndPlacement(referralID string, at time.Time) error {
+	i := slices.Index(g.placements, referralID)
+	if i < 0 {
+		return ErrNotPlaced
+	}
+	g.placements = slices.Delete(slices.Clone(g.placements), i, i+1)
+	g.updatedAt = at.UTC()
+	return nil
+}
 
 // Validate checks the group and returns every problem as a [problem.List].
 func (g Group) Validate() error {
@@ -229,7 +417,7 @@ func (g Group) Validate() error {
 	case g.Capacity > GroupMaxChildren:
 		c.Add("capacity", CodeGroupCapacityExceeds, ErrLicenceLimit, "max", strconv.Itoa(GroupMaxChildren))
 	}
-	if g.Capacity >= 1 && len(g.Placements) > g.Capacity {
+	if g.Capacity >= 1 && len(g.placements) > g.Capacity {
 		c.Add("placements", CodeGroupPlacementsExceedCap, ErrLicenceLimit, "max", strconv.Itoa(g.Capacity))
 	}
 	return c.Err()

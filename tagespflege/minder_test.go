@@ -62,10 +62,10 @@ func TestMinderValidate(t *testing.T) {
 		{"a postal code of four digits is a field problem", func(m *tagespflege.Minder) { m.Address.PostalCode = "4478" }, "address.postal_code", "len", problem.ErrField},
 		{"more placements than places exceed the capacity", func(m *tagespflege.Minder) {
 			m.Capacity = 1
-			m.Placements = []tagespflege.Placement{{ReferralID: "r1"}, {ReferralID: "r2"}}
+			*m = tagespflege.RehydrateMinder(*m, tagespflege.MinderState{Placements: []tagespflege.Placement{{ReferralID: "r1"}, {ReferralID: "r2"}}})
 		}, "placements", tagespflege.CodePlacementsExceedCap, tagespflege.ErrLicenceLimit},
 		{"the same referral placed twice is a duplicate", func(m *tagespflege.Minder) {
-			m.Placements = []tagespflege.Placement{{ReferralID: "r1"}, {ReferralID: "r1"}}
+			*m = tagespflege.RehydrateMinder(*m, tagespflege.MinderState{Placements: []tagespflege.Placement{{ReferralID: "r1"}, {ReferralID: "r1"}}})
 		}, "placements[1]", tagespflege.CodeDuplicatePlacement, tagespflege.ErrDuplicate},
 	}
 	for _, tc := range tests {
@@ -109,7 +109,7 @@ func TestMinderValidate(t *testing.T) {
 func TestMinderFreePlaces(t *testing.T) {
 	m := validMinder("m1")
 	m.Capacity = 3
-	m.Placements = []tagespflege.Placement{{ReferralID: "r1"}}
+	require.NoError(t, m.Place("r1", date.New(2026, time.August, 1), time.Date(2026, time.July, 1, 9, 0, 0, 0, time.UTC)))
 	tests := []struct {
 		name string
 		on   date.Date
@@ -151,7 +151,10 @@ func TestGroupValidate(t *testing.T) {
 		{"no capacity is missing", func(g *tagespflege.Group) { g.Capacity = 0 }, "capacity", tagespflege.CodeGroupCapacityMissing, tagespflege.ErrMissing},
 		{"the same minder twice is a duplicate", func(g *tagespflege.Group) { g.MinderIDs = []string{"m1", "m1"} }, "minder_ids[1]", tagespflege.CodeDuplicateMinder, tagespflege.ErrDuplicate},
 		{"an empty minder id is missing", func(g *tagespflege.Group) { g.MinderIDs = []string{""} }, "minder_ids[0]", tagespflege.CodeIDMissing, tagespflege.ErrMissing},
-		{"more placements than places exceed the capacity", func(g *tagespflege.Group) { g.Capacity, g.Placements = 1, []string{"r1", "r2"} }, "placements", tagespflege.CodeGroupPlacementsExceedCap, tagespflege.ErrLicenceLimit},
+		{"more placements than places exceed the capacity", func(g *tagespflege.Group) {
+			g.Capacity = 1
+			*g = tagespflege.RehydrateGroup(*g, tagespflege.GroupState{Placements: []string{"r1", "r2"}})
+		}, "placements", tagespflege.CodeGroupPlacementsExceedCap, tagespflege.ErrLicenceLimit},
 		{"a group without district is a field problem", func(g *tagespflege.Group) { g.District = "" }, "district", "required", problem.ErrField},
 	}
 	for _, tc := range tests {
@@ -182,7 +185,7 @@ func TestMessages(t *testing.T) {
 		tagespflege.CodeGroupPlacementsExceedCap,
 		problem.CodeOf(tagespflege.ErrNotFound), problem.CodeOf(tagespflege.ErrExists), problem.CodeOf(tagespflege.ErrConflict),
 		problem.CodeOf(tagespflege.ErrTransition), problem.CodeOf(tagespflege.ErrMinderFull), problem.CodeOf(tagespflege.ErrLicence),
-		problem.CodeOf(tagespflege.ErrDistrict),
+		problem.CodeOf(tagespflege.ErrDistrict), problem.CodeOf(tagespflege.ErrNotPlaced),
 	}
 	for _, lang := range []string{"de", "en"} {
 		t.Run("every code has a "+lang+" text", func(t *testing.T) {

@@ -30,6 +30,9 @@ var (
 	ErrLicence = problem.NewSentinel(problem.WrongState, "tagespflege.licence", "tagespflege: licence not valid at start")
 	// ErrDistrict: the minder works in another district than the referral's.
 	ErrDistrict = problem.NewSentinel(problem.Invalid, "tagespflege.district", "tagespflege: minder in another district")
+	// ErrNotPlaced: the referral holds no place with that minder or
+	// Großtagespflege, so there is no placement to end.
+	ErrNotPlaced = problem.NewSentinel(problem.WrongState, "tagespflege.not_placed", "tagespflege: no such placement")
 )
 
 // ReferralStatus is where a referral to the Fachberatung stands.
@@ -72,24 +75,32 @@ type Referral struct {
 	// Reference is the application's human-readable number.
 	Reference string `json:"reference"`
 	// District is the Stadtbezirk whose Fachberatung handles the request.
-	District string `json:"district"`
-	// MinderID is set once the child is placed, and cleared again when a
-	// placed referral is closed (the history keeps it).
-	MinderID string `json:"minder_id,omitempty"`
-	// Start is the first day of care with the minder, set with MinderID.
-	Start date.Date `json:"start,omitempty"`
-	// CloseReason says why a closed referral ended; zero otherwise.
-	CloseReason CloseReason `json:"close_reason,omitempty"`
-	CreatedAt   time.Time   `json:"created_at"`
-	UpdatedAt   time.Time   `json:"updated_at"`
+	District  string    `json:"district"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 
 	// The lifecycle: changed only by the referral's methods (MarkContacted,
-	// Place, Close, Anonymize), read through Status, History and Version,
-	// set by adapters through [RehydrateReferral].
-	status  ReferralStatus
-	version int64
-	history []Event
+	// Place, Close, Anonymize), read through Status, MinderID, Start,
+	// CloseReason, History and Version, set by adapters through
+	// [RehydrateReferral].
+	status      ReferralStatus
+	minderID    string
+	start       date.Date
+	closeReason CloseReason
+	version     int64
+	history     []Event
 }
+
+// MinderID returns the minder the child is placed with: set by
+// [Referral.Place], cleared again when a placed referral is closed (the
+// history keeps it).
+func (r Referral) MinderID() string { return r.minderID }
+
+// Start returns the first day of care with the minder, set with MinderID.
+func (r Referral) Start() date.Date { return r.start }
+
+// CloseReason returns why a closed referral ended; zero otherwise.
+func (r Referral) CloseReason() CloseReason { return r.closeReason }
 
 // Status returns where the referral stands.
 func (r Referral) Status() ReferralStatus { return r.status }
@@ -103,14 +114,18 @@ func (r Referral) History() []Event { return slices.Clone(r.history) }
 
 // ReferralState is a referral's lifecycle as a store keeps it.
 type ReferralState struct {
-	Status  ReferralStatus `json:"status"`
-	Version int64          `json:"version"`
-	History []Event        `json:"history"`
+	Status      ReferralStatus `json:"status"`
+	MinderID    string         `json:"minder_id,omitempty"`
+	Start       date.Date      `json:"start,omitempty"`
+	CloseReason CloseReason    `json:"close_reason,omitempty"`
+	Version     int64          `json:"version"`
+	History     []Event        `json:"history"`
 }
 
 // State returns a copy of the referral's lifecycle, for adapters.
 func (r Referral) State() ReferralState {
-	return ReferralState{Status: r.status, Version: r.version, History: slices.Clone(r.history)}
+	return ReferralState{Status: r.status, MinderID: r.minderID, Start: r.start, CloseReason: r.closeReason,
+		Version: r.version, History: slices.Clone(r.history)}
 }
 
 // RehydrateReferral returns r with the lifecycle s, as an adapter read it
@@ -118,6 +133,7 @@ func (r Referral) State() ReferralState {
 // referral's methods.
 func RehydrateReferral(r Referral, s ReferralState) Referral {
 	r.status, r.version, r.history = s.Status, s.Version, slices.Clone(s.History)
+	r.minderID, r.start, r.closeReason = s.MinderID, s.Start, s.CloseReason
 	return r
 }
 

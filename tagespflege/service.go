@@ -164,38 +164,31 @@ func (s *Service) Place(ctx context.Context, id, minderID string, start date.Dat
 		if m.District != r.District && !s.crossDistrict {
 			return ErrDistrict
 		}
-		if !m.Licence.Covers(start) {
-			return ErrLicence
-		}
-		if len(m.Placements) >= m.Capacity {
-			return ErrMinderFull
+		now := s.clock()
+		if err := m.Place(r.ID, start, now); err != nil {
+			return err
 		}
 		var g Group
 		if m.GroupID != "" {
 			if g, err = tx.Group(ctx, m.GroupID); err != nil {
 				return err
 			}
-			if len(g.Placements) >= g.Capacity {
-				return ErrMinderFull
-			}
-		}
-		now := s.clock()
-		if err := r.Place(minderID, start, now, actor); err != nil {
-			return err
-		}
-		m.Placements = append(slices.Clip(m.Placements), Placement{ReferralID: r.ID, Start: start})
-		m.UpdatedAt = now.UTC()
-		if err := tx.UpdateMinder(ctx, m); err != nil {
-			return err
-		}
-		if m.GroupID != "" {
-			g.Placements = append(slices.Clip(g.Placements), r.ID)
-			g.UpdatedAt = now.UTC()
-			if err := tx.UpdateGroup(ctx, g); err != nil {
+			if err := g.Place(r.ID, now); err != nil {
 				return err
 			}
 		}
-		return nil
+		if err := r.Place(minderID, start, now, actor); err != nil {
+			return err
+		}
+		// Minder before group, as release writes them: concurrent steps
+		// lock the rows in one order.
+		if err := tx.UpdateMinder(ctx, m); err != nil {
+			return err
+		}
+		if m.GroupID == "" {
+			return nil
+		}
+		return tx.UpdateGroup(ctx, g)
 	})
 }
 
@@ -212,7 +205,7 @@ func (s *Service) Close(ctx context.Context, id, actor string, reason CloseReaso
 		return Referral{}, err
 	}
 	return s.updateReferral(ctx, id, func(tx Store, r *Referral) error {
-		minderID := r.MinderID
+		minderID := r.MinderID()
 		now := s.clock()
 		if err := r.Close(reason, now, actor); err != nil {
 			return err
@@ -224,18 +217,22 @@ func (s *Service) Close(ctx context.Context, id, actor string, reason CloseReaso
 	})
 }
 
-// release removes the referral's placement from the minder and its group.
+// release ends the referral's placement with the minder and its
+// Großtagespflege. A placement already missing there (a record repaired by
+// hand) is no reason to keep the referral open: ErrNotPlaced leaves that
+// record unchanged.
 func (s *Service) release(ctx context.Context, tx Store, minderID, referralID string, now time.Time) error {
 	m, err := tx.Minder(ctx, minderID)
 	if err != nil {
 		return err
 	}
-	if i := m.placementIndex(referralID); i >= 0 {
-		m.Placements = slices.Delete(slices.Clone(m.Placements), i, i+1)
-		m.UpdatedAt = now.UTC()
+	switch err := m.EndPlacement(referralID, now); {
+	case err == nil:
 		if err := tx.UpdateMinder(ctx, m); err != nil {
 			return err
 		}
+	case !errors.Is(err, ErrNotPlaced):
+		return err
 	}
 	if m.GroupID == "" {
 		return nil
@@ -244,12 +241,14 @@ func (s *Service) release(ctx context.Context, tx Store, minderID, referralID st
 	if err != nil {
 		return err
 	}
-	if i := slices.Index(g.Placements, referralID); i >= 0 {
-		g.Placements = slices.Delete(slices.Clone(g.Placements), i, i+1)
-		g.UpdatedAt = now.UTC()
+	switch err := g.EndPlacement(referralID, now); {
+	case err == nil:
 		return tx.UpdateGroup(ctx, g)
+	case errors.Is(err, ErrNotPlaced):
+		return nil
+	default:
+		return err
 	}
-	return nil
 }
 
 // AddMinder registers a minder and returns it as stored (version 1). An
@@ -267,12 +266,13 @@ func (s *Service) AddMinder(ctx context.Context, m Minder) (Minder, error) {
 		m.ID = id
 	}
 	now := s.clock().UTC()
-	m.CreatedAt, m.UpdatedAt, m.Version = now, now, 1
 	m.Hours = slices.Clone(m.Hours)
+	placed := len(m.placements) > 0 // only a rehydrated minder has any
+	m = RehydrateMinder(m, MinderState{CreatedAt: now, UpdatedAt: now, Version: 1})
 	var c problem.Collector
 	c.Merge("", m.Validate())
 	s.checkDistrict(&c, "district", m.District)
-	if len(m.Placements) > 0 {
+	if placed {
 		c.Add("placements", CodePlacementsNotAllowed, ErrRange)
 	}
 	if err := c.Err(); err != nil {
@@ -293,7 +293,7 @@ func (s *Service) AddMinder(ctx context.Context, m Minder) (Minder, error) {
 				return c.Err()
 			}
 			g.MinderIDs = append(slices.Clip(g.MinderIDs), m.ID)
-			g.UpdatedAt = now
+			g.updatedAt = now
 			if err := tx.UpdateGroup(ctx, g); err != nil {
 				return err
 			}
@@ -318,11 +318,12 @@ func (s *Service) AddGroup(ctx context.Context, g Group) (Group, error) {
 		g.ID = id
 	}
 	now := s.clock().UTC()
-	g.CreatedAt, g.UpdatedAt, g.Version = now, now, 1
+	notEmpty := len(g.MinderIDs) > 0 || len(g.placements) > 0
+	g = RehydrateGroup(g, GroupState{CreatedAt: now, UpdatedAt: now, Version: 1})
 	var c problem.Collector
 	c.Merge("", g.Validate())
 	s.checkDistrict(&c, "district", g.District)
-	if len(g.MinderIDs) > 0 || len(g.Placements) > 0 {
+	if notEmpty {
 		c.Add("", CodeGroupNotEmpty, ErrRange)
 	}
 	if err := c.Err(); err != nil {

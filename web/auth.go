@@ -14,11 +14,16 @@ import (
 const preCookie = "kp_pre"
 
 // login starts a session through the Authenticator (the city's sign-on in
-// front of the portal), or points to the demo login.
+// front of the portal), through OpenID Connect in the browser (Options.OIDC),
+// or points to the demo login.
 func (p *portal) login(w http.ResponseWriter, r *http.Request) {
 	next := localPath(r.URL.Query().Get("next"))
 	if _, _, ok := p.actor(w, r); ok {
 		http.Redirect(w, r, next, http.StatusSeeOther)
+		return
+	}
+	if p.opts.OIDC != nil {
+		p.oidcStart(w, r, next)
 		return
 	}
 	if p.opts.Demo {

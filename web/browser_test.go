@@ -252,23 +252,8 @@ func TestBrowserParentJourney(t *testing.T) {
 
 			// A parent types the form, with an e-mail address mistyped and
 			// the consent forgotten.
-			b.do(
-				chromedp.SendKeys(chromedp.ID("child-given_name"), "Zeynep"),
-				chromedp.SendKeys(chromedp.ID("child-family_name"), "Yılmaz"),
-				chromedp.SetValue(chromedp.ID("child-birth_date"), "2025-03-14"),
-				chromedp.SendKeys(chromedp.ID("guardians-0-given_name"), "Ayşe"),
-				chromedp.SendKeys(chromedp.ID("guardians-0-family_name"), "Yılmaz"),
-				chromedp.SendKeys(chromedp.ID("guardians-0-email"), "ayse.yilmaz(at)example.org"),
-				chromedp.SendKeys(chromedp.ID("address-street"), "Herner Straße"),
-				chromedp.SendKeys(chromedp.ID("address-house_number"), "12a"),
-				chromedp.SendKeys(chromedp.ID("address-postal_code"), "44787"),
-				chromedp.SendKeys(chromedp.ID("address-city"), "Bochum"),
-				chromedp.SetValue(chromedp.ID("start"), "2027-08-01"),
-				chromedp.SetValue(chromedp.ID("hours"), "35"),
-				chromedp.SetValue(chromedp.ID("kitas-1"), kitas[1]),
-				chromedp.Click(chromedp.CSS("button.primary")),
-				chromedp.WaitVisible(chromedp.ID("error-summary")),
-			)
+			b.typeRegistration("ayse.yilmaz(at)example.org", kitas[1])
+			b.do(chromedp.Click(chromedp.CSS("button.primary")), chromedp.WaitVisible(chromedp.ID("error-summary")))
 			b.check()
 			b.shot("register-errors")
 			assert.Equal(t, "error-summary", run(b, chromedp.Evaluate[string](`document.activeElement.id`)), "the summary takes the focus")
@@ -317,6 +302,28 @@ func TestBrowserParentJourney(t *testing.T) {
 			assert.Contains(t, text, ref)
 		})
 	}
+}
+
+// typeRegistration types the registration form as a parent does: the
+// child, one guardian with the e-mail address given, the address, the
+// start, the hours and the second wish (the consent is left to the test).
+func (b *tab) typeRegistration(email, second string) {
+	b.t.Helper()
+	b.do(
+		chromedp.SendKeys(chromedp.ID("child-given_name"), "Zeynep"),
+		chromedp.SendKeys(chromedp.ID("child-family_name"), "Yılmaz"),
+		chromedp.SetValue(chromedp.ID("child-birth_date"), "2025-03-14"),
+		chromedp.SendKeys(chromedp.ID("guardians-0-given_name"), "Ayşe"),
+		chromedp.SendKeys(chromedp.ID("guardians-0-family_name"), "Yılmaz"),
+		chromedp.SendKeys(chromedp.ID("guardians-0-email"), email),
+		chromedp.SendKeys(chromedp.ID("address-street"), "Herner Straße"),
+		chromedp.SendKeys(chromedp.ID("address-house_number"), "12a"),
+		chromedp.SendKeys(chromedp.ID("address-postal_code"), "44787"),
+		chromedp.SendKeys(chromedp.ID("address-city"), "Bochum"),
+		chromedp.SetValue(chromedp.ID("start"), "2027-08-01"),
+		chromedp.SetValue(chromedp.ID("hours"), "35"),
+		chromedp.SetValue(chromedp.ID("kitas-1"), second),
+	)
 }
 
 // submitted registers a family directly through the application layer.

@@ -2,8 +2,12 @@
 // parents and staff on the application layer (package app), mounted at "/"
 // next to the JSON API. [New] returns one http.Handler.
 //
-// Every page works without JavaScript (html/template, plain forms; the one
-// small script only moves the focus to an error summary). Pages:
+// Every page works without JavaScript (html/template, plain forms). The
+// one small external script (static/app.js) moves the focus to an error
+// summary and runs the live search: as the parent types or picks a
+// filter, it fetches /kitas/results, the very fragment the search page
+// renders, and puts it in place, announcing the number found; without it
+// the search button loads the page. Pages:
 //
 //   - parents: the start page (what the Voranmeldung is, deadlines, what
 //     happens next) and its Leichte-Sprache version; the Kita search by
@@ -19,7 +23,12 @@
 //     lists after the last published round — its rank and the last
 //     admitted rank, nothing of other families —, an open offer with its deadline,
 //     accept or decline, withdraw after a question, the contract PDF,
-//     messages received);
+//     messages received, the Kindertagespflege referral's progress:
+//     received, contacted, placed with the start, closed with the reason,
+//     from app.Referrals.Progress); changing the ranked choices after
+//     submitting (/status/{id}/choices: the same up/down buttons and error
+//     summary, saved on the version the form was read at, app.IfVersion,
+//     so a change made meanwhile is shown, not overwritten);
 //   - a carrier's staff (Träger): the inbox in the Kita view (no other
 //     choices, no rank), offering a place, reporting free places;
 //   - a Fachberatung (Kindertagespflege counselling office): the district's
@@ -51,13 +60,21 @@
 // Origin). The Content-Security-Policy allows the portal's own style sheet
 // and script only, nothing inline. People log in through an
 // [Authenticator] (the same interface the JSON API's authenticators
-// satisfy); the demo login (/demo: pick a role) exists only with
+// satisfy), or in the browser through OpenID Connect (Options.OIDC,
+// [OIDCLogin]): /login sends the visitor to the provider with the
+// authorization-code flow, PKCE (S256), a state and a nonce kept in a
+// signed, short-lived cookie for /login only; /login/callback checks the
+// state, redeems the code with the verifier and starts the session for the
+// actor the ID token names, with its claims mapped exactly as the API's
+// OIDC authenticator maps them (auth.OIDC.LoginActor, which checks the
+// nonce). The demo login (/demo: pick a role) exists only with
 // Options.Demo.
 //
 // # Error contract
 //
 // [New] returns ErrOptions for a missing app, a session key shorter than 32
-// bytes, or neither an authenticator nor the demo login, and ErrLocale for
+// bytes, neither an authenticator, an OIDC login nor the demo login, or an
+// OIDC login without a provider, client or callback URL, and ErrLocale for
 // a malformed locale file. Handlers map every error of the application
 // layer with one switch on problem.KindOf to a status (invalid 422, denied
 // or not found 404, conflict and wrong state 409, unavailable 503,

@@ -135,29 +135,13 @@ func (p *portal) register(w http.ResponseWriter, r *http.Request, a access.Actor
 	choices := make([]string, max)
 	copy(choices, v["kita"])
 	if mv := v.Get("move"); mv != "" {
-		dir, n, _ := strings.Cut(mv, ":")
-		i, err := strconv.Atoi(n)
-		if err == nil && i >= 0 && i < max {
-			j := i - 1
-			if dir == "down" {
-				j = i + 1
-			}
-			if j >= 0 && j < max {
-				choices[i], choices[j] = choices[j], choices[i]
-			}
-		}
+		move(choices, mv)
 		v["kita"] = choices
 		p.render(w, r, http.StatusOK, "register", "register_title", p.form(v), nil)
 		return
 	}
 	// Ranks close up, so that a problem's index is the field's.
-	compact := make([]string, 0, max)
-	for _, c := range choices {
-		if c != "" {
-			compact = append(compact, c)
-		}
-	}
-	choices = append(compact, make([]string, max-len(compact))...)
+	choices = closeUp(choices)
 	in, local := p.input(v, choices)
 	lang := p.texts.lang(r)
 	var list problem.List
@@ -181,6 +165,14 @@ func (p *portal) register(w http.ResponseWriter, r *http.Request, a access.Actor
 			}
 		}
 	}
+	v["kita"] = choices
+	p.render(w, r, http.StatusUnprocessableEntity, "register", "register_title", p.form(v), p.summary(list, lang))
+}
+
+// summary turns a problem list into the error summary's lines, each
+// linked to its field.
+func (p *portal) summary(list problem.List, lang string) []summaryItem {
+	max := p.app.Profile.Registration.MaxChoices
 	summary := make([]summaryItem, 0, len(list))
 	for _, q := range list {
 		id := fieldID(q.Field, max)
@@ -193,8 +185,36 @@ func (p *portal) register(w http.ResponseWriter, r *http.Request, a access.Actor
 		}
 		summary = append(summary, summaryItem{ID: id, Label: label, Text: p.texts.problemText(q, lang)})
 	}
-	v["kita"] = choices
-	p.render(w, r, http.StatusUnprocessableEntity, "register", "register_title", p.form(v), summary)
+	return summary
+}
+
+// move moves a choice one rank up or down as a "move" button says
+// ("up:2", "down:0"); a value that names no rank moves nothing.
+func move(choices []string, mv string) {
+	dir, n, _ := strings.Cut(mv, ":")
+	i, err := strconv.Atoi(n)
+	if err != nil || i < 0 || i >= len(choices) {
+		return
+	}
+	j := i - 1
+	if dir == "down" {
+		j = i + 1
+	}
+	if j >= 0 && j < len(choices) {
+		choices[i], choices[j] = choices[j], choices[i]
+	}
+}
+
+// closeUp moves the chosen Kitas to the first ranks, keeping their order
+// and the number of ranks.
+func closeUp(choices []string) []string {
+	compact := make([]string, 0, len(choices))
+	for _, c := range choices {
+		if c != "" {
+			compact = append(compact, c)
+		}
+	}
+	return append(compact, make([]string, len(choices)-len(compact))...)
 }
 
 func hasField(l problem.List, field string) bool {

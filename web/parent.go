@@ -71,6 +71,19 @@ type searchData struct {
 // distance from an address (the mean location of the catalogue's Kitas in
 // the address's postal code: the portal has no geocoder).
 func (p *portal) search(w http.ResponseWriter, r *http.Request) {
+	p.render(w, r, http.StatusOK, "search", "search_title", p.searchData(r), nil)
+}
+
+// searchResults is the search page's results alone, the same
+// server-rendered fragment the page shows: the live search's script
+// (static/app.js) puts it into the page as the parent types; without the
+// script the form's button loads the whole page.
+func (p *portal) searchResults(w http.ResponseWriter, r *http.Request) {
+	p.renderPart(w, r, "search", "results", p.searchData(r))
+}
+
+// searchData reads the search form and runs the search.
+func (p *portal) searchData(r *http.Request) searchData {
 	f := r.URL.Query()
 	d := searchData{Form: f, Districts: p.app.Profile.Districts.All(), Hours: p.app.Profile.Registration.Hours}
 	q := kita.Query{District: f.Get("district"), Limit: kita.MaxLimit}
@@ -112,7 +125,7 @@ func (p *portal) search(w http.ResponseWriter, r *http.Request) {
 		d.Hits, d.Total, d.Searched = page.Items, page.Total, len(f) > 0
 		d.Points = locations(p.app.Catalogue.All(), page.Items)
 	}
-	p.render(w, r, http.StatusOK, "search", "search_title", d, nil)
+	return d
 }
 
 // postalPoint is the mean location of the Kitas with that postal code.
@@ -160,6 +173,11 @@ func (p *portal) status(w http.ResponseWriter, r *http.Request, a access.Actor, 
 		return
 	}
 	slices.Reverse(msgs) // newest first
+	progress, err := p.progress(r, a, apps)
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
 	positions, err := p.positions(r, a, apps)
 	if err != nil {
 		p.fail(w, r, err)
@@ -170,8 +188,9 @@ func (p *portal) status(w http.ResponseWriter, r *http.Request, a access.Actor, 
 		Messages  []app.Message
 		Names     map[string]string
 		Err       string
+		Progress  map[string]*progressView
 		Positions map[string]*app.RoundPositions
-	}{apps, msgs, p.kitaNames(), r.URL.Query().Get("err"), positions}, nil)
+	}{apps, msgs, p.kitaNames(), r.URL.Query().Get("err"), progress, positions}, nil)
 }
 
 // kitaNames maps every Kita id to its name.

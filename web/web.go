@@ -35,6 +35,10 @@ type Options struct {
 	// Authenticator logs people in; nil means only the demo login
 	// (when Demo is set) can start a session.
 	Authenticator Authenticator
+	// OIDC enables the login through OpenID Connect in the browser
+	// (/login sends the visitor to the provider, /login/callback starts
+	// the session); nil: none.
+	OIDC *OIDCLogin
 	// Demo enables /demo: pick a role (a new family's guardian, a
 	// carrier's staff, a district's Fachberatung, the Jugendamt) without a
 	// password. Never in production.
@@ -72,8 +76,13 @@ func New(a *app.App, opts Options) (http.Handler, error) {
 	if len(opts.SessionKey) < 32 {
 		return nil, errors.Join(ErrOptions, errors.New("web: the session key needs at least 32 bytes"))
 	}
-	if opts.Authenticator == nil && !opts.Demo {
-		return nil, errors.Join(ErrOptions, errors.New("web: neither an authenticator nor the demo login: nobody could log in"))
+	if opts.Authenticator == nil && opts.OIDC == nil && !opts.Demo {
+		return nil, errors.Join(ErrOptions, errors.New("web: neither an authenticator, an OIDC login nor the demo login: nobody could log in"))
+	}
+	if opts.OIDC != nil {
+		if err := opts.OIDC.validate(); err != nil {
+			return nil, errors.Join(ErrOptions, err)
+		}
 	}
 	t, err := loadTexts(opts.Locales)
 	if err != nil {
@@ -93,8 +102,12 @@ func New(a *app.App, opts Options) (http.Handler, error) {
 	mux.HandleFunc("GET /leichte-sprache", p.easy)
 	mux.HandleFunc("GET /lang/{lang}", p.setLang)
 	mux.HandleFunc("GET /kitas", p.search)
+	mux.HandleFunc("GET /kitas/results", p.searchResults)
 	mux.HandleFunc("GET /kitas/{id}", p.kita)
 	mux.HandleFunc("GET /login", p.login)
+	if opts.OIDC != nil {
+		mux.HandleFunc("GET /login/callback", p.oidcCallback)
+	}
 	mux.HandleFunc("POST /logout", p.logout)
 	if opts.Demo {
 		mux.HandleFunc("GET /demo", p.demo)
@@ -107,6 +120,8 @@ func New(a *app.App, opts Options) (http.Handler, error) {
 	mux.HandleFunc("POST /status/{id}/accept", p.guardian(p.answer(true)))
 	mux.HandleFunc("POST /status/{id}/decline", p.guardian(p.answer(false)))
 	mux.HandleFunc("POST /status/{id}/contract", p.guardian(p.contract))
+	mux.HandleFunc("GET /status/{id}/choices", p.guardian(p.choicesForm))
+	mux.HandleFunc("POST /status/{id}/choices", p.guardian(p.changeChoices))
 	mux.HandleFunc("GET /status/{id}/withdraw", p.guardian(p.withdrawForm))
 	mux.HandleFunc("POST /status/{id}/withdraw", p.guardian(p.withdraw))
 	p.staffRoutes(mux)
@@ -196,6 +211,22 @@ func (p *portal) render(w http.ResponseWriter, r *http.Request, status int, page
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+}
+
+// renderPart writes one named part of a page (a fragment without the
+// layout) with the page's data.
+func (p *portal) renderPart(w http.ResponseWriter, r *http.Request, page, part string, data any) {
+	v := p.newView(r, page+"_title")
+	v.Data = data
+	var buf bytes.Buffer
+	if err := p.pages[page].ExecuteTemplate(&buf, part, v); err != nil {
+		p.log.Error("web: render", "page", page, "part", part, "err", err)
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
 	_, _ = buf.WriteTo(w)
 }
 

@@ -9,7 +9,7 @@
 //	kitaportal simulate [-size bochum|nrw] [-applicants N] [-facilities N] [-choices N] [-capacity N] [-bands] [-families PCT] [-hours] [-months] [-seed N]
 //	kitaportal catalogue check|import -profile DIR|bochum -csv FILE [-layout FILE] [-json] [-out FILE]
 //	kitaportal district -profile DIR|bochum -address "STREET NO, PLZ CITY" | -point LAT,LON
-//	kitaportal serve [-profile bochum|DIR] [-addr :8080] [-postgres URL] [-mail memory|smtp://...] [-demo | -oidc-issuer URL -oidc-client ID -oidc-roles VALUE=ROLE,...]
+//	kitaportal serve [-profile bochum|DIR] [-addr :8080] [-postgres URL] [-mail memory|smtp://...] [-demo | -oidc-issuer URL -oidc-client ID -oidc-roles VALUE=ROLE,... [-oidc-redirect URL]]
 //
 // allocate prints the result as one line of compact JSON on standard
 // output: placements, cut-offs and statistics; with -explain also each
@@ -72,7 +72,7 @@ const usage = `usage:
   kitaportal simulate [-size bochum|nrw] [-applicants N] [-facilities N] [-choices N] [-capacity N] [-bands] [-families PCT] [-hours] [-months] [-seed N]
   kitaportal catalogue check|import -profile DIR|bochum -csv FILE [-layout FILE] [-json] [-out FILE]
   kitaportal district -profile DIR|bochum -address "STREET NO, PLZ CITY" | -point LAT,LON
-  kitaportal serve [-profile bochum|DIR] [-addr :8080] [-postgres URL] [-mail memory|smtp://...] [-demo | -oidc-issuer URL -oidc-client ID -oidc-roles VALUE=ROLE,...]
+  kitaportal serve [-profile bochum|DIR] [-addr :8080] [-postgres URL] [-mail memory|smtp://...] [-demo | -oidc-issuer URL -oidc-client ID -oidc-roles VALUE=ROLE,... [-oidc-redirect URL]]
 `
 
 func main() {

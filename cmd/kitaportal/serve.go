@@ -42,8 +42,13 @@ import (
 type serveOptions struct {
 	profile, addr, postgres, mail, cors string
 	demo                                bool
+	bare                                bool // no flag but -addr: the demonstration
 	oidc                                auth.OIDCConfig
 	oidcRoles                           string
+	// oidcRedirect and oidcScopes configure the portal pages' login
+	// through OpenID Connect (the client secret comes from
+	// KITAPORTAL_OIDC_CLIENT_SECRET).
+	oidcRedirect, oidcScopes string
 }
 
 func parseServe(args []string, stderr io.Writer) (serveOptions, error) {
@@ -54,7 +59,7 @@ func parseServe(args []string, stderr io.Writer) (serveOptions, error) {
 	fs.StringVar(&o.postgres, "postgres", "", "PostgreSQL `URL`; without it the data lives in memory until the process ends")
 	fs.StringVar(&o.mail, "mail", "", "message transport: `memory` (kept, not sent) or smtp://USER@HOST:587?from=ADDR (password in KITAPORTAL_SMTP_PASSWORD); -demo implies memory")
 	fs.StringVar(&o.cors, "cors", "", "comma-separated `origins` a browser may call the API from (default: none, CORS off)")
-	fs.BoolVar(&o.demo, "demo", false, "DEMONSTRATION ONLY: believe the actor named in a bearer token dev:ROLE:ID[:SCOPE]")
+	fs.BoolVar(&o.demo, "demo", false, "DEMONSTRATION ONLY: believe the actor named in a bearer token dev:ROLE:ID[:SCOPE] and offer a demo login on the pages (implied when serve gets no flag but -addr)")
 	fs.StringVar(&o.oidc.Issuer, "oidc-issuer", "", "OpenID Connect issuer `URL`")
 	fs.StringVar(&o.oidc.ClientID, "oidc-client", "", "OpenID Connect client `id`")
 	fs.StringVar(&o.oidc.RoleClaim, "oidc-role-claim", "groups", "the `claim` that names the role")
@@ -62,17 +67,34 @@ func parseServe(args []string, stderr io.Writer) (serveOptions, error) {
 	fs.StringVar(&o.oidc.FamilyClaim, "oidc-family-claim", "", "the `claim` with a guardian's family id (default: the subject)")
 	fs.StringVar(&o.oidc.CarrierClaim, "oidc-carrier-claim", "carrier", "the `claim` with a carrier's id")
 	fs.StringVar(&o.oidc.DistrictClaim, "oidc-district-claim", "district", "the `claim` with a Fachberatung's district")
+	fs.StringVar(&o.oidcRedirect, "oidc-redirect", "", "the portal's login callback `URL` as registered at the provider (https://portal.example/login/callback): the pages log in through OpenID Connect (authorization code with PKCE; client secret in KITAPORTAL_OIDC_CLIENT_SECRET)")
+	fs.StringVar(&o.oidcScopes, "oidc-scopes", "", "comma-separated `scopes` the pages' login asks for beside openid (e.g. profile,groups)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
+	// The bare command is the demonstration the README promises: Bochum's
+	// sample, in memory, a demo login. Anything that points at a real
+	// deployment (a store, a mail server, another city, an issuer) turns
+	// that off: then the demo login needs -demo, given explicitly.
+	bare := true
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name != "addr" {
+			bare = false
+		}
+	})
+	if bare {
+		o.demo, o.bare = true, true
+	}
 	switch {
 	case o.demo && o.oidc.Issuer != "":
 		return o, errors.New("-demo and -oidc-issuer exclude each other")
 	case !o.demo && o.oidc.Issuer == "":
 		return o, errors.New("needs -oidc-issuer, -oidc-client and -oidc-roles, or -demo for a demonstration")
+	case o.demo && o.oidcRedirect != "":
+		return o, errors.New("-oidc-redirect needs -oidc-issuer, not -demo")
 	case o.demo && o.mail == "":
 		o.mail = "memory"
 	case o.mail == "":
@@ -179,6 +201,13 @@ func portalPages(ctx context.Context, o serveOptions, a *app.App, authn auth.Aut
 	opts := web.Options{SessionKey: key, Demo: o.demo, Logger: logger}
 	if !o.demo {
 		opts.Authenticator = authn
+	}
+	if provider, ok := authn.(*auth.OIDC); ok && o.oidcRedirect != "" {
+		opts.OIDC = &web.OIDCLogin{Provider: provider, ClientID: o.oidc.ClientID, ClientSecret: os.Getenv("KITAPORTAL_OIDC_CLIENT_SECRET"),
+			RedirectURL: o.oidcRedirect, HTTPClient: o.oidc.HTTPClient}
+		if o.oidcScopes != "" {
+			opts.OIDC.Scopes = strings.Split(o.oidcScopes, ",")
+		}
 	}
 	if o.demo && o.profile == "bochum" {
 		for _, m := range bochum.Minders(1, a.Now()) {
@@ -328,6 +357,9 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		defer cancel()
 		_ = srv.Shutdown(shutdown)
 	}()
+	if o.bare {
+		logger.Warn("DEMONSTRATION: serve without flags runs Bochum's sample catalogue in memory with a demo login at /demo; name -postgres, -mail and an OpenID Connect issuer for a real portal")
+	}
 	if o.demo {
 		logger.Warn("DEMONSTRATION MODE: the API believes the actor named in the bearer token (dev:ROLE:ID[:SCOPE])")
 	}

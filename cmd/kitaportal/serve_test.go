@@ -26,7 +26,9 @@ func TestServeRefusesAnIncompleteCommandLine(t *testing.T) {
 		args   []string
 		stderr string
 	}{
-		{"without an authenticator", []string{"serve"}, "-demo"},
+		{"with a store but without an authenticator", []string{"serve", "-postgres", "postgres://kita@db.example/kita"}, "-demo"},
+		{"with a mail server but without an authenticator", []string{"serve", "-mail", "memory"}, "-demo"},
+		{"with another city but without an authenticator", []string{"serve", "-profile", "./mycity"}, "-demo"},
 		{"with both authenticators", []string{"serve", "-demo", "-oidc-issuer", "https://idp.example"}, "exclude"},
 		{"without a mail transport outside a demonstration", []string{"serve", "-oidc-issuer", "https://idp.example", "-oidc-client", "portal"}, "-mail"},
 		{"with a role that does not exist", []string{"serve", "-oidc-issuer", "https://idp.example", "-mail", "memory", "-oidc-roles", "admins=root"}, "admins=root"},
@@ -39,6 +41,20 @@ func TestServeRefusesAnIncompleteCommandLine(t *testing.T) {
 			assert.Contains(t, stderr, tc.stderr)
 		})
 	}
+}
+
+func TestServeBareIsTheDemonstration(t *testing.T) {
+	for _, args := range [][]string{{}, {"-addr", ":9090"}} {
+		o, err := parseServe(args, io.Discard)
+		require.NoError(t, err, args)
+		assert.True(t, o.demo, "%v: the bare command is the demonstration", args)
+		assert.Equal(t, "memory", o.mail, args)
+		assert.Equal(t, "bochum", o.profile, args)
+		assert.Empty(t, o.postgres, args)
+	}
+	o, err := parseServe([]string{"-demo", "-postgres", "postgres://kita@db.example/kita"}, io.Discard)
+	require.NoError(t, err)
+	assert.True(t, o.demo, "-demo given explicitly still works with a store")
 }
 
 func TestServeDemo(t *testing.T) {

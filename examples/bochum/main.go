@@ -2,10 +2,14 @@
 // prints what happened: the profile and the SAMPLE catalogue of 190 Kitas
 // with 11,435 places and 610 child-minders; about 8,861 children registered
 // all year round, each confirmed at once, Tagespflege requests referred to
-// the district's Fachberatung; the spring allocation round under Bochum's
-// policy; acceptances and declines; a second round for freed places; a care
-// contract PDF for every accepted place; and the Jugendamt's figures, in
-// German, with totals that add up.
+// the district's Fachberatung; twins the parents want kept together,
+// siblings in the same Kita year and starts during the year; the spring
+// allocation round under Bochum's policy; acceptances and declines, some
+// accepting a place while waiting for a Kita ranked higher; a second round
+// for freed places and late applications, a third for the places the
+// upgrades freed; a care contract PDF for every accepted place; and the
+// Jugendamt's figures, in German, with totals that add up (and how many
+// families of twins were kept together).
 //
 // All people, Kitas and minders are synthetic sample data.
 //
@@ -47,7 +51,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.Uint64Var(&o.seed, "seed", 2027, "seed of the simulation and the allocation lottery (same seed, same year)")
 	fs.StringVar(&o.out, "out", "", "directory to keep the contract PDFs in (about 30 KB each; default: rendered, not kept)")
 	fs.StringVar(&o.postgres, "postgres", "", "PostgreSQL URL; without it the year runs in memory")
-	fs.IntVar(&o.children, "children", 8861, "number of children whose families register (Bochum 2020: 8,861)")
+	fs.IntVar(&o.children, "children", 8861, "number of children registered (Bochum 2020: 8,861), twins and siblings included")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress on standard error")
 	fs.BoolVar(&o.contracts, "contracts", true, "render a contract PDF for every accepted place")
 	if err := fs.Parse(args); err != nil {

@@ -51,6 +51,23 @@ func TestRun(t *testing.T) {
 		if num("tagespflege_only") == 0 {
 			t.Errorf("some families ask for Tagespflege only")
 		}
+		if num("twin_families") != num("kept_together")+num("together_waiting")+num("split") {
+			t.Errorf("families of twins %d != together in a Kita + together waiting + split", num("twin_families"))
+		}
+		if num("upgrades") > num("kept_waiting") {
+			t.Errorf("upgrades %d > families that kept waiting %d", num("upgrades"), num("kept_waiting"))
+		}
+	}
+	{ // families
+		if num("twin_families") == 0 || num("sibling_families") == 0 || num("mid_year") == 0 {
+			t.Errorf("the year has twins, siblings and starts during the year: %v", got)
+		}
+		if num("split") != 0 {
+			t.Errorf("%d families of twins were split", num("split"))
+		}
+		if num("kept_together") == 0 {
+			t.Errorf("some twins are placed together")
+		}
 	}
 	for key, label := range labels {
 		if strings.Contains(label, ": ") {
@@ -66,7 +83,7 @@ func TestRun(t *testing.T) {
 		t.Fatal("summary has no seconds line")
 	}
 	if num("applications") != 300 {
-		t.Errorf("300 families should give 300 applications: %v", got)
+		t.Errorf("300 children should give 300 applications: %v", got)
 	}
 	if num("duplicates") == 0 {
 		t.Errorf("the simulation sends some children twice: the refusals show")
@@ -149,7 +166,7 @@ func TestRunPostgres(t *testing.T) {
 			conn.Close(context.Background())
 		}
 	})
-	for _, key := range []string{"applications", "choices", "confirmations", "referrals", "placed", "first_choice", "duplicates", "reviews"} {
+	for _, key := range []string{"applications", "choices", "confirmations", "referrals", "placed", "first_choice", "duplicates", "reviews", "twin_families", "kept_together", "kept_waiting", "upgrades"} {
 		if m, d := summaryOf(mem.String())[key], summaryOf(db.String())[key]; m != d {
 			t.Errorf("%s differs between memory (%s) and PostgreSQL (%s)", key, m, d)
 		}

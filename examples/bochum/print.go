@@ -10,7 +10,8 @@ import (
 // key (the tests look lines up by key). Indented lines break down the line
 // above; the totals add up: submitted = applications + duplicates refused +
 // inputs refused; applications = Tagespflege only + with a Kita choice;
-// with a Kita choice = placed + waiting + withdrawn + expired.
+// with a Kita choice = placed + waiting + withdrawn + expired; families
+// of twins = together in one Kita + together on the waiting list + split.
 var labels = map[string]string{
 	"city":                "Stadt",
 	"kita_year":           "Kindergartenjahr",
@@ -37,6 +38,15 @@ var labels = map[string]string{
 	"offers_main_round":   "Platzangebote der Hauptrunde",
 	"declined":            "  davon abgelehnt",
 	"offers_second_round": "Platzangebote der zweiten Runde",
+	"offers_third_round":  "Platzangebote der dritten Runde (durch Wechsel frei gewordene Plätze)",
+	"kept_waiting":        "Platz angenommen und auf eine höher gewünschte Kita gewartet",
+	"upgrades":            "  davon später in die höher gewünschte Kita gewechselt",
+	"twin_families":       "Familien mit Zwillingen, die zusammenbleiben sollen",
+	"kept_together":       "  gemeinsam in einer Kita",
+	"together_waiting":    "  gemeinsam auf der Warteliste",
+	"split":               "  getrennt",
+	"sibling_families":    "Familien mit Geschwistern im selben Kindergartenjahr (Hauptrunde)",
+	"mid_year":            "Beginn im Laufe des Kindergartenjahres",
 	"first_choice":        "Platz in der erstgewünschten Kita",
 	"contracts":           "Betreuungsverträge erstellt",
 	"contracts_dir":       "Vertrags-PDFs",
@@ -83,6 +93,15 @@ func (s *summary) print(w io.Writer) error {
 		{"offers_main_round", s.offers1},
 		{"declined", s.declined},
 		{"offers_second_round", s.offers2},
+		{"offers_third_round", s.offers3},
+		{"kept_waiting", s.keptWaiting},
+		{"upgrades", s.upgrades},
+		{"twin_families", s.twinFamilies},
+		{"kept_together", s.keptTogether},
+		{"together_waiting", s.togetherWaiting},
+		{"split", s.split},
+		{"sibling_families", s.siblingFamilies},
+		{"mid_year", s.midYear},
 		{"first_choice", s.firstChoice},
 		{"contracts", s.contracts},
 		{"contracts_dir", pdfs},

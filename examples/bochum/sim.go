@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -45,6 +46,7 @@ var (
 	mainRound    = time.Date(2027, time.March, 1, 9, 0, 0, 0, berlin)
 	answersDue   = time.Date(2027, time.March, 12, 9, 0, 0, 0, berlin)
 	secondRound  = time.Date(2027, time.March, 22, 9, 0, 0, 0, berlin)
+	thirdRound   = time.Date(2027, time.April, 5, 9, 0, 0, 0, berlin)
 	contractDay  = time.Date(2027, time.April, 15, 9, 0, 0, 0, berlin)
 )
 
@@ -150,12 +152,18 @@ type summary struct {
 	referralsPlaced, late, shortNotice, offers1, declined     int
 	offers2, placed, unplaced, firstChoice, contracts         int
 	messages                                                  int
-	pdfBytes                                                  int64
-	store                                                     string
-	seconds                                                   float64
-	report                                                    app.YearReport
-	out                                                       string
-	profile                                                   municipality.Profile
+	// Families: twins kept together, siblings, and how the twins fared;
+	// starts during the year; places accepted while waiting for a better
+	// one, and the upgrades that followed.
+	twinFamilies, keptTogether, togetherWaiting, split int
+	siblingFamilies, midYear, keptWaiting, upgrades    int
+	offers3                                            int
+	pdfBytes                                           int64
+	store                                              string
+	seconds                                            float64
+	report                                             app.YearReport
+	out                                                string
+	profile                                            municipality.Profile
 }
 
 func (s *simulation) year(ctx context.Context) (*summary, error) {
@@ -217,7 +225,11 @@ func (s *simulation) year(ctx context.Context) (*summary, error) {
 	}
 	// Every application counts once: Tagespflege only, or with a Kita
 	// choice and then placed, waiting, withdrawn or expired.
+	twins := map[string][]registration.Application{}
 	for _, a := range apps {
+		if a.Together {
+			twins[a.FamilyID] = append(twins[a.FamilyID], a)
+		}
 		if len(a.Choices) == 0 {
 			sum.tagespflegeOnly++
 			continue
@@ -232,6 +244,25 @@ func (s *simulation) year(ctx context.Context) (*summary, error) {
 			sum.expired++
 		default:
 			sum.unplaced++
+		}
+	}
+	for _, kids := range twins {
+		sum.twinFamilies++
+		at := map[string]bool{}
+		for _, a := range kids {
+			k := ""
+			if o := a.Offer(); o != nil {
+				k = o.KitaID
+			}
+			at[k] = true
+		}
+		switch {
+		case len(at) > 1:
+			sum.split++
+		case at[""]:
+			sum.togetherWaiting++
+		default:
+			sum.keptTogether++
 		}
 	}
 	reviews, err := s.portal.Registrations.Reviews(ctx, s.jugendamt)
@@ -271,23 +302,37 @@ func (s *simulation) register(ctx context.Context, sum *summary) error {
 	n := s.o.children
 	gap := registerTo.Sub(registerFrom) / time.Duration(n)
 	s.clock.Set(registerFrom)
-	for i := range n {
-		if i > 0 && i%2000 == 0 {
-			s.step("%d of %d families registered", i, n)
+	for i := 0; i < n; {
+		if i > 0 && i%2000 < 2 {
+			s.step("%d of %d children registered", i, n)
 		}
 		s.clock.Add(gap)
 		family := fmt.Sprintf("F%05d", i+1)
 		in := s.input(i)
-		guardian := access.NewGuardian("G"+family, family)
-		sum.submitted++
-		_, err := s.portal.Registrations.Submit(ctx, guardian, in)
-		if err != nil {
-			sum.rejects++
-			continue
+		kids := []registration.Input{in}
+		if n-i >= 2 {
+			if second, ok := s.second(&kids[0]); ok {
+				kids = append(kids, second)
+			}
 		}
+		guardian := access.NewGuardian("G"+family, family)
+		stored := 0
+		for _, k := range kids {
+			sum.submitted++
+			if _, err := s.portal.Registrations.Submit(ctx, guardian, k); err != nil {
+				sum.rejects++
+				continue
+			}
+			stored++
+			if k.Start != yearStart {
+				sum.midYear++
+			}
+		}
+		i += len(kids)
+		in = kids[0]
 		// Some families send the same child again from another device: a
 		// new request (another idempotency key), refused as a duplicate.
-		if s.r.IntN(200) == 0 {
+		if stored == len(kids) && s.r.IntN(200) == 0 {
 			in.IdempotencyKey += "-again"
 			_, err := s.portal.Registrations.Submit(ctx, guardian, in)
 			if !errors.Is(err, registration.ErrDuplicate) {
@@ -296,7 +341,7 @@ func (s *simulation) register(ctx context.Context, sum *summary) error {
 			sum.submitted++
 			sum.duplicates++
 		}
-		if i%500 == 0 {
+		if i%500 < 2 {
 			if err := s.dispatch(ctx); err != nil {
 				return err
 			}
@@ -402,6 +447,45 @@ func (s *simulation) input(i int) registration.Input {
 	return in
 }
 
+// second is, for some families, a second child in the same Kita year:
+// twins (3 in 100 families), both asking to be kept together (first is
+// changed so) with the same Kitas and without Tagespflege, or a sibling a
+// year or so apart (4 in 100; older than a child under three, younger than
+// an older one, so that both are of Kita age) with those of the first
+// child's Kitas that take it. ok is false for the other families.
+func (s *simulation) second(first *registration.Input) (in registration.Input, ok bool) {
+	x := s.r.IntN(100)
+	if x >= 7 || len(first.Kitas) == 0 {
+		return registration.Input{}, false
+	}
+	in = *first
+	in.IdempotencyKey += "-2"
+	for in.Child.GivenName == first.Child.GivenName {
+		in.Child.GivenName = s.pick(givenNames)
+	}
+	in.Criteria.SiblingKitaIDs, in.Tagespflege = nil, nil
+	if x < 3 {
+		first.Together, first.Tagespflege = true, nil
+		in.Together = true
+		in.Kitas = slices.Clone(first.Kitas)
+		return in, true
+	}
+	apart := []int{12, 16, 20}[s.r.IntN(3)] // months: an older sibling of a child under three, else a younger one
+	if kita.BandOn(first.Child.BirthDate, first.Start) == kita.Under3 {
+		apart = -apart
+	}
+	in.Child.BirthDate = first.Child.BirthDate.AddDate(0, apart, 0)
+	in.Child.Unborn = in.Child.BirthDate.After(date.NewAt(s.clock.Now()))
+	in.Kitas = nil
+	age := kita.AgeOn(in.Child.BirthDate, in.Start).InMonths()
+	for _, id := range first.Kitas {
+		if k, found := s.catalogue.Get(id); found && k.Takes(age) && k.Hours.Allows(kita.Hours(in.Hours)) {
+			in.Kitas = append(in.Kitas, id)
+		}
+	}
+	return in, len(in.Kitas) > 0
+}
+
 // fachberatung lets each district's Fachberatung work through its referrals.
 func (s *simulation) fachberatung(ctx context.Context, sum *summary) error {
 	for _, d := range s.profile.Districts.All() {
@@ -442,8 +526,9 @@ func (s *simulation) fachberatung(ctx context.Context, sum *summary) error {
 	return nil
 }
 
-// rounds runs the main allocation round, the families' answers and a
-// second round for the places freed by declines.
+// rounds runs the main allocation round, the families' answers, a second
+// round for the places freed by declines, and a third for the places freed
+// by families who moved up to a Kita they ranked higher.
 func (s *simulation) rounds(ctx context.Context, sum *summary) error {
 	s.clock.Set(mainRound)
 	opts := app.RoundOptions{Round: 1}
@@ -458,11 +543,18 @@ func (s *simulation) rounds(ctx context.Context, sum *summary) error {
 		return err
 	}
 
+	s.step("main round: %d families of twins, %d of them placed together, none split", rep.Result.Statistics.Families, rep.Result.Statistics.Together)
+	for _, f := range rep.Instance.Families {
+		if !f.Together {
+			sum.siblingFamilies++
+		}
+	}
+
 	s.clock.Set(answersDue)
-	if err := s.answer(ctx, sum, 12); err != nil {
+	if err := s.answer(ctx, sum, 12, 25); err != nil {
 		return err
 	}
-	s.step("families answered: %d declined", sum.declined)
+	s.step("families answered: %d declined, %d accepted and wait for a Kita ranked higher", sum.declined, sum.keptWaiting)
 
 	s.clock.Set(secondRound)
 	opts.Round, opts.IncludeLate = 2, true
@@ -472,27 +564,61 @@ func (s *simulation) rounds(ctx context.Context, sum *summary) error {
 	}
 	sum.offers2 = rep.Offers
 	s.step("second round for freed places and late applications: %d offers", rep.Offers)
-	return s.answer(ctx, sum, 0)
+	if err := s.answer(ctx, sum, 0, 0); err != nil {
+		return err
+	}
+
+	s.clock.Set(thirdRound)
+	opts.Round = 3
+	rep, err = s.portal.Registrations.RunRound(ctx, access.SystemActor, kitaYear, opts)
+	if err != nil {
+		return err
+	}
+	sum.offers3 = rep.Offers
+	s.step("third round for the places the upgrades freed: %d offers", rep.Offers)
+	return s.answer(ctx, sum, 0, 0)
 }
 
 // answer lets every family with an offer accept it, or decline with the
-// given percentage.
-func (s *simulation) answer(ctx context.Context, sum *summary, declinePercent int) error {
+// given percentage; of the families offered a Kita they did not rank
+// first, waitPercent accept and keep waiting for a better one. Twins kept
+// together answer alike.
+func (s *simulation) answer(ctx context.Context, sum *summary, declinePercent, waitPercent int) error {
 	apps, err := s.portal.Registrations.List(ctx, s.jugendamt, registration.Query{Year: kitaYear, Statuses: []registration.Status{registration.Offered}})
 	if err != nil {
 		return err
 	}
+	type answer struct{ decline, wait bool }
+	twins := map[string]answer{}
 	for _, a := range apps {
 		g := access.NewGuardian("G"+a.FamilyID, a.FamilyID)
-		if s.r.IntN(100) < declinePercent {
+		ans, ok := twins[a.FamilyID]
+		if !ok || !a.Together {
+			c, _ := a.Choice(a.Offer().KitaID)
+			ans = answer{decline: s.r.IntN(100) < declinePercent, wait: c.Rank > 1 && s.r.IntN(100) < waitPercent}
+		}
+		if a.Together {
+			twins[a.FamilyID] = ans
+		}
+		if ans.decline {
 			if _, err := s.portal.Registrations.Decline(ctx, g, a.ID); err != nil {
 				return err
 			}
 			sum.declined++
 			continue
 		}
-		if _, err := s.portal.Registrations.Accept(ctx, g, a.ID); err != nil {
+		acc, err := s.portal.Registrations.AcceptWith(ctx, g, a.ID, registration.AcceptOptions{KeepWaiting: ans.wait})
+		if errors.Is(err, registration.ErrNothingAbove) {
+			acc, err = s.portal.Registrations.Accept(ctx, g, a.ID) // every better choice was declined meanwhile
+		}
+		if err != nil {
 			return err
+		}
+		if a.Held() != nil {
+			sum.upgrades++
+		}
+		if acc.Waiting() {
+			sum.keptWaiting++
 		}
 	}
 	return s.dispatch(ctx)

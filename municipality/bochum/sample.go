@@ -108,7 +108,7 @@ func Minders(seed uint64, created time.Time) []tagespflege.Minder {
 		}
 		capacity := []int{5, 5, 5, 4, 3}[r.IntN(5)]
 		from := date.New(2023+r.IntN(3), time.Month(1+r.IntN(12)), 1)
-		out = append(out, tagespflege.Minder{
+		out = append(out, tagespflege.RehydrateMinder(tagespflege.Minder{
 			ID:       fmt.Sprintf("TP-%04d", i+1),
 			Name:     minderGiven[r.IntN(len(minderGiven))] + " " + minderFamily[r.IntN(len(minderFamily))],
 			District: ids[d],
@@ -122,9 +122,7 @@ func Minders(seed uint64, created time.Time) []tagespflege.Minder {
 			MaxContracts: 8,
 			Ages:         tagespflege.AgeRange{FromMonths: 0, ToMonths: 36},
 			Hours:        []kita.Hours{25, 35, 45},
-			CreatedAt:    created,
-			UpdatedAt:    created,
-		})
+		}, tagespflege.MinderState{CreatedAt: created, UpdatedAt: created}))
 	}
 	return out
 }

@@ -7,6 +7,7 @@ type data struct {
 	tp     tpData
 	outbox outboxData
 	cat    catData
+	keys   keyData
 	drafts draftData
 }
 
@@ -16,6 +17,7 @@ func newData() *data {
 		tp:     newTPData(),
 		outbox: newOutboxData(),
 		cat:    newCatData(),
+		keys:   keyData{},
 		drafts: newDraftData(),
 	}
 }

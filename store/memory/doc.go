@@ -6,6 +6,12 @@
 // error; app.Tx.Atomic inside a step is a savepoint; app.Tx.Drafts keeps
 // the rounds' dry runs as deep copies (app.Draft.Clone). It is pure Go and
 // links no database driver; its data lives as long as the process.
+// Values are copied in and out (tagespflege's aggregates through their
+// Rehydrate constructors), so a caller never shares a slice with the store.
+// Indexes (applications by child and by family, messages by family and by
+// subject, pending messages with their claim times) keep the reads of a
+// submission, a family's messages, an erasure and a claim independent of
+// the size of the year; every change to them is undone with the step.
 //
 // # Error contract
 //

@@ -2,6 +2,7 @@ package memory
 
 import (
 	"cmp"
+	"container/heap"
 	"context"
 	"slices"
 	"time"
@@ -11,12 +12,84 @@ import (
 
 // outboxData is the outbox part of the store: every message by id.
 // notify.Message holds only values, so a struct copy is a deep copy.
+//
+// byFamily and bySubject index the messages of a family and of a subject,
+// and pending holds the claim times of the messages still pending, so
+// that reading a family's messages or claiming the due ones does not scan
+// every message of the year. Every change goes through putMessage and
+// dropMessage, which keep the indexes and their undo.
 type outboxData struct {
-	msgs map[string]notify.Message
+	msgs      map[string]notify.Message
+	byFamily  map[string]map[string]struct{}
+	bySubject map[string]map[string]struct{}
+	pending   map[string]claimTimes
+}
+
+// claimTimes are what a claim needs to know of a pending message.
+type claimTimes struct {
+	created, next, claimedUntil time.Time
 }
 
 func newOutboxData() outboxData {
-	return outboxData{msgs: map[string]notify.Message{}}
+	return outboxData{
+		msgs:      map[string]notify.Message{},
+		byFamily:  map[string]map[string]struct{}{},
+		bySubject: map[string]map[string]struct{}{},
+		pending:   map[string]claimTimes{},
+	}
+}
+
+// putMessage stores m within the atomic step t and updates the indexes.
+func (t *tx) putMessage(m notify.Message) {
+	o := &t.d.outbox
+	old, had := o.msgs[m.ID]
+	setKey(t, o.msgs, m.ID, m)
+	if !had || old.FamilyID != m.FamilyID {
+		if had && old.FamilyID != "" {
+			index(t, o.byFamily, old.FamilyID, m.ID, false)
+		}
+		if m.FamilyID != "" {
+			index(t, o.byFamily, m.FamilyID, m.ID, true)
+		}
+	}
+	if !had || old.Subject != m.Subject {
+		if had {
+			index(t, o.bySubject, old.Subject, m.ID, false)
+		}
+		index(t, o.bySubject, m.Subject, m.ID, true)
+	}
+	if m.Status == notify.Pending {
+		setKey(t, o.pending, m.ID, claimTimes{created: m.CreatedAt, next: m.NextAttempt, claimedUntil: m.ClaimedUntil})
+	} else {
+		deleteKey(t, o.pending, m.ID)
+	}
+}
+
+// dropMessage deletes the message id within the atomic step t and
+// updates the indexes.
+func (t *tx) dropMessage(id string) {
+	o := &t.d.outbox
+	old, had := o.msgs[id]
+	if !had {
+		return
+	}
+	deleteKey(t, o.msgs, id)
+	if old.FamilyID != "" {
+		index(t, o.byFamily, old.FamilyID, id, false)
+	}
+	index(t, o.bySubject, old.Subject, id, false)
+	deleteKey(t, o.pending, id)
+}
+
+// messagesIn returns copies of the messages whose ids set holds, oldest
+// first.
+func (o *outboxData) messagesIn(set map[string]struct{}) []notify.Message {
+	out := make([]notify.Message, 0, len(set))
+	for id := range set {
+		out = append(out, o.msgs[id])
+	}
+	slices.SortFunc(out, byAge)
+	return out
 }
 
 // enqueue stores copies of msgs within the atomic step t. Each message must
@@ -31,7 +104,7 @@ func (t *tx) enqueue(msgs ...notify.Message) error {
 		if _, ok := t.d.outbox.msgs[m.ID]; ok {
 			return notify.ErrExists
 		}
-		setKey(t, t.d.outbox.msgs, m.ID, m)
+		t.putMessage(m)
 	}
 	return nil
 }
@@ -60,20 +133,11 @@ func (o outbox) Claim(ctx context.Context, token string, now time.Time, lease ti
 		if limit <= 0 {
 			return nil
 		}
-		var due []notify.Message
-		for _, m := range t.d.outbox.msgs {
-			if m.Status == notify.Pending && !m.NextAttempt.After(now) && !m.ClaimedUntil.After(now) {
-				due = append(due, m)
-			}
-		}
-		slices.SortFunc(due, byAge)
-		if len(due) > limit {
-			due = due[:limit]
-		}
+		due := oldestDue(&t.d.outbox, now, limit)
 		for _, m := range due {
 			m.ClaimedUntil = now.Add(lease)
 			m.ClaimToken = token
-			setKey(t, t.d.outbox.msgs, m.ID, m)
+			t.putMessage(m)
 			out = append(out, m)
 		}
 		return nil
@@ -106,7 +170,7 @@ func (o outbox) Complete(ctx context.Context, token string, m notify.Message) er
 		cur.LastError = m.LastError
 		cur.ClaimedUntil = time.Time{}
 		cur.ClaimToken = ""
-		setKey(t, t.d.outbox.msgs, cur.ID, cur)
+		t.putMessage(cur)
 		return nil
 	})
 }
@@ -129,18 +193,64 @@ func (o outbox) Message(ctx context.Context, id string) (notify.Message, error) 
 func (o outbox) Messages(ctx context.Context, subjectID string) ([]notify.Message, error) {
 	var out []notify.Message
 	err := o.s.read(ctx, func(d *data) error {
-		for _, m := range d.outbox.msgs {
-			if m.Subject == subjectID {
-				out = append(out, m)
-			}
-		}
+		out = d.outbox.messagesIn(d.outbox.bySubject[subjectID])
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	slices.SortFunc(out, byAge)
 	return out, nil
+}
+
+// oldestDue returns the due messages of o, at most limit, oldest first
+// (by CreatedAt, then ID). It keeps the limit oldest in a max-heap while it
+// scans the pending messages, so that a claim costs the number of pending
+// messages, not their sort.
+func oldestDue(o *outboxData, now time.Time, limit int) []notify.Message {
+	h := make(ageHeap, 0, min(limit, len(o.pending)))
+	for id, c := range o.pending {
+		if c.next.After(now) || c.claimedUntil.After(now) {
+			continue
+		}
+		r := ageRef{at: c.created, id: id}
+		switch {
+		case len(h) < limit:
+			heap.Push(&h, r)
+		case r.before(h[0]):
+			h[0] = r
+			heap.Fix(&h, 0)
+		}
+	}
+	slices.SortFunc(h, func(a, b ageRef) int { return cmp.Or(a.at.Compare(b.at), cmp.Compare(a.id, b.id)) })
+	out := make([]notify.Message, len(h))
+	for i, r := range h {
+		out[i] = o.msgs[r.id]
+	}
+	return out
+}
+
+// ageRef is a message's place in the order of claims.
+type ageRef struct {
+	at time.Time
+	id string
+}
+
+func (a ageRef) before(b ageRef) bool {
+	return cmp.Or(a.at.Compare(b.at), cmp.Compare(a.id, b.id)) < 0
+}
+
+// ageHeap is a max-heap of ageRefs: the youngest on top.
+type ageHeap []ageRef
+
+func (h ageHeap) Len() int           { return len(h) }
+func (h ageHeap) Less(i, j int) bool { return h[j].before(h[i]) }
+func (h ageHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *ageHeap) Push(x any)        { *h = append(*h, x.(ageRef)) }
+func (h *ageHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }
 
 func byAge(a, b notify.Message) int {

@@ -3,6 +3,7 @@ package memory
 import (
 	"cmp"
 	"context"
+	"maps"
 	"slices"
 
 	"github.com/kitaportal/kitaportal/notify"
@@ -81,13 +82,17 @@ func (v regView) Applications(ctx context.Context, q registration.Query) (out []
 
 func (v regView) SetPlaces(ctx context.Context, places ...registration.Places) error {
 	return v.s.write(ctx, func(t *tx) error {
-		for _, p := range places {
-			old := t.d.reg.places[p.PlaceKey]
-			p.Taken = old.Taken
-			setKey(t, t.d.reg.places, p.PlaceKey, p)
-		}
+		t.setPlaces(places)
 		return nil
 	})
+}
+
+// setPlaces sets the capacity of places in t and keeps what is taken.
+func (t *tx) setPlaces(places []registration.Places) {
+	for _, p := range places {
+		p.Taken = t.d.reg.places[p.PlaceKey].Taken
+		setKey(t, t.d.reg.places, p.PlaceKey, p)
+	}
 }
 
 func (v regView) Places(ctx context.Context, year string) (out []registration.Places, err error) {
@@ -344,6 +349,16 @@ func (x regTx) NextSequence(ctx context.Context, name string) (int64, error) {
 	return n, nil
 }
 
+// SetPlaces sets the capacity of places within the step and keeps what is
+// taken.
+func (x regTx) SetPlaces(ctx context.Context, places ...registration.Places) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	x.t.setPlaces(places)
+	return nil
+}
+
 func (x regTx) TakePlace(ctx context.Context, k registration.PlaceKey) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -416,15 +431,10 @@ func (v regView) Audit(ctx context.Context, q registration.AuditQuery) (out []re
 
 func (v regView) FamilyMessages(ctx context.Context, familyID string) (out []notify.Message, err error) {
 	err = v.s.read(ctx, func(d *data) error {
-		for _, m := range d.outbox.msgs {
-			if m.FamilyID == familyID && familyID != "" {
-				out = append(out, m)
-			}
+		if familyID != "" {
+			out = d.outbox.messagesIn(d.outbox.byFamily[familyID])
 		}
 		return nil
-	})
-	slices.SortFunc(out, func(a, b notify.Message) int {
-		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
 	})
 	return out, err
 }
@@ -444,14 +454,14 @@ func (x regTx) EraseFamilyMessages(ctx context.Context, familyID string) (int, e
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	n := 0
-	for id, m := range x.t.d.outbox.msgs {
-		if familyID != "" && m.FamilyID == familyID {
-			deleteKey(x.t, x.t.d.outbox.msgs, id)
-			n++
-		}
+	if familyID == "" {
+		return 0, nil
 	}
-	return n, nil
+	ids := slices.Collect(maps.Keys(x.t.d.outbox.byFamily[familyID]))
+	for _, id := range ids {
+		x.t.dropMessage(id)
+	}
+	return len(ids), nil
 }
 
 func (x regTx) EraseSubjectMessages(ctx context.Context, subjectIDs ...string) (int, error) {
@@ -459,11 +469,15 @@ func (x regTx) EraseSubjectMessages(ctx context.Context, subjectIDs ...string) (
 		return 0, err
 	}
 	n := 0
-	for id, m := range x.t.d.outbox.msgs {
-		if m.Subject != "" && slices.Contains(subjectIDs, m.Subject) {
-			deleteKey(x.t, x.t.d.outbox.msgs, id)
-			n++
+	for _, subject := range subjectIDs {
+		if subject == "" {
+			continue
 		}
+		ids := slices.Collect(maps.Keys(x.t.d.outbox.bySubject[subject]))
+		for _, id := range ids {
+			x.t.dropMessage(id)
+		}
+		n += len(ids)
 	}
 	return n, nil
 }

@@ -34,15 +34,11 @@ func cloneReferral(r tagespflege.Referral) tagespflege.Referral {
 }
 
 func cloneMinder(m tagespflege.Minder) tagespflege.Minder {
-	m.Hours = slices.Clone(m.Hours)
-	m.Placements = slices.Clone(m.Placements)
-	return m
+	return tagespflege.RehydrateMinder(m, m.State())
 }
 
 func cloneGroup(g tagespflege.Group) tagespflege.Group {
-	g.MinderIDs = slices.Clone(g.MinderIDs)
-	g.Placements = slices.Clone(g.Placements)
-	return g
+	return tagespflege.RehydrateGroup(g, g.State())
 }
 
 // tpPage returns the window [offset, offset+limit) of items (limit 0: to the end).
@@ -96,11 +92,10 @@ func (t *tx) updateMinder(m tagespflege.Minder) error {
 	if !ok {
 		return tagespflege.ErrNotFound
 	}
-	if old.Version != m.Version {
+	if old.Version() != m.Version() {
 		return tagespflege.ErrConflict
 	}
-	m = cloneMinder(m)
-	m.Version++
+	m = cloneMinder(m).AtVersion(m.Version() + 1)
 	setKey(t, t.d.tp.minders, m.ID, m)
 	return nil
 }
@@ -118,11 +113,10 @@ func (t *tx) updateTPGroup(g tagespflege.Group) error {
 	if !ok {
 		return tagespflege.ErrNotFound
 	}
-	if old.Version != g.Version {
+	if old.Version() != g.Version() {
 		return tagespflege.ErrConflict
 	}
-	g = cloneGroup(g)
-	g.Version++
+	g = cloneGroup(g).AtVersion(g.Version() + 1)
 	setKey(t, t.d.tp.groups, g.ID, g)
 	return nil
 }

@@ -25,6 +25,9 @@ func (s *Store) Atomic(ctx context.Context, fn func(tx app.Tx) error) error {
 type unitTx struct{ t *tx }
 
 func (u unitTx) Applications() registration.Tx  { return regTx(u) }
+func (u unitTx) Ledger() registration.Ledger    { return regTx(u) }
+func (u unitTx) Outbox() registration.Outbox    { return regTx(u) }
+func (u unitTx) Audit() registration.AuditTrail { return regTx(u) }
 func (u unitTx) Tagespflege() tagespflege.Store { return tpTx(u) }
 func (u unitTx) Catalogue() app.CatalogueEdits  { return catTx(u) }
 

@@ -29,6 +29,7 @@ type applicationDoc struct {
 	Choices        []choiceDoc           `json:"choices"`
 	TP             *tagespflegeDoc       `json:"tagespflege,omitempty"`
 	Criteria       criteriaDoc           `json:"criteria"`
+	Together       bool                  `json:"together,omitempty"`
 	ConsentAt      time.Time             `json:"consent_at"`
 	Flags          []registration.Flag   `json:"flags,omitempty"`
 	IdempotencyKey string                `json:"idempotency_key,omitempty"`
@@ -38,6 +39,7 @@ type applicationDoc struct {
 	Anonymized     bool                  `json:"anonymized,omitempty"`
 	Status         registration.Status   `json:"status"`
 	Offer          *offerDoc             `json:"offer,omitempty"`
+	Held           *offerDoc             `json:"held,omitempty"`
 	Version        int64                 `json:"version"`
 	History        []applicationEventDoc `json:"history"`
 }
@@ -140,6 +142,7 @@ func toApplicationDoc(a registration.Application) applicationDoc {
 			SiblingKitaIDs: a.Criteria.SiblingKitaIDs, SingleParent: a.Criteria.SingleParent,
 			Hardship: a.Criteria.Hardship, HardshipReason: string(a.Criteria.HardshipReason),
 		},
+		Together:  a.Together,
 		ConsentAt: a.ConsentAt, Flags: a.Flags, IdempotencyKey: a.IdempotencyKey, ChildKey: a.ChildKey,
 		SubmittedAt: a.SubmittedAt, UpdatedAt: a.UpdatedAt, Anonymized: a.Anonymized,
 		Status: l.Status, Version: l.Version,
@@ -150,10 +153,24 @@ func toApplicationDoc(a registration.Application) applicationDoc {
 	if a.TP != nil {
 		d.TP = &tagespflegeDoc{District: a.TP.District, ReferralID: a.TP.ReferralID}
 	}
-	if o := l.Offer; o != nil {
-		d.Offer = &offerDoc{KitaID: o.KitaID, Band: o.Band, Round: o.Round, At: o.At, RespondBy: o.RespondBy, Reminded: o.Reminded}
-	}
+	d.Offer, d.Held = toOfferDoc(l.Offer), toOfferDoc(l.Held)
 	return d
+}
+
+// toOfferDoc is the stored document of an offer (nil stays nil).
+func toOfferDoc(o *registration.Offer) *offerDoc {
+	if o == nil {
+		return nil
+	}
+	return &offerDoc{KitaID: o.KitaID, Band: o.Band, Round: o.Round, At: o.At, RespondBy: o.RespondBy, Reminded: o.Reminded}
+}
+
+// offer is the domain value of a stored offer (nil stays nil).
+func (o *offerDoc) offer() *registration.Offer {
+	if o == nil {
+		return nil
+	}
+	return &registration.Offer{KitaID: o.KitaID, Band: o.Band, Round: o.Round, At: o.At, RespondBy: o.RespondBy, Reminded: o.Reminded}
 }
 
 // application rehydrates the domain value through registration.Rehydrate.
@@ -172,6 +189,7 @@ func (d applicationDoc) application() registration.Application {
 			SiblingKitaIDs: d.Criteria.SiblingKitaIDs, SingleParent: d.Criteria.SingleParent,
 			Hardship: d.Criteria.Hardship, HardshipReason: registration.HardshipReason(d.Criteria.HardshipReason),
 		},
+		Together:  d.Together,
 		ConsentAt: d.ConsentAt, Flags: d.Flags, IdempotencyKey: d.IdempotencyKey, ChildKey: d.ChildKey,
 		SubmittedAt: d.SubmittedAt, UpdatedAt: d.UpdatedAt, Anonymized: d.Anonymized,
 	}
@@ -184,8 +202,6 @@ func (d applicationDoc) application() registration.Application {
 			return registration.Event{At: e.At, Actor: e.Actor, From: e.From, To: e.To, Reason: e.Reason}
 		}),
 	}
-	if o := d.Offer; o != nil {
-		l.Offer = &registration.Offer{KitaID: o.KitaID, Band: o.Band, Round: o.Round, At: o.At, RespondBy: o.RespondBy, Reminded: o.Reminded}
-	}
+	l.Offer, l.Held = d.Offer.offer(), d.Held.offer()
 	return registration.Rehydrate(a, l)
 }

@@ -37,7 +37,10 @@
 // four times in all, so its function must have no other side effects.
 // Sequences live in a counters table and are transactional: a failed step
 // gives its numbers back, and concurrent steps drawing from the same
-// counter wait for each other until commit. Outbox claims use FOR UPDATE
+// counter wait for each other until commit; a submission therefore sends
+// its application, messages and audit entries in one batch
+// (registration.SubmissionWriter) after drawing its number, so that the
+// counter is held for as few round trips as possible. Outbox claims use FOR UPDATE
 // SKIP LOCKED, so dispatchers take disjoint batches. A batch read of
 // applications (an allocation round) locks the rows in id order until the
 // step ends, so a concurrent withdrawal waits instead of failing the round.
@@ -73,14 +76,20 @@
 //     (NULL until published, so publishing does not rewrite the draft)
 //     (migration 4). The instance and result inside are the engine's
 //     interchange format.
+//   - idempotency_keys: the keys of creating calls (app.KeyRecord), by
+//     scope and key, written in the call's transaction (migration 5).
 //
 // The adapter owns its document schema. Each JSONB document is an
 // unexported document type of this package (applicationDoc, referralDoc,
 // minderDoc, groupDoc, editsDoc, draftDoc) with its own JSON field names; the adapter
 // converts domain values to documents field by field and back through the
 // domain's rehydration constructors (registration.Rehydrate,
-// tagespflege.RehydrateReferral, AtVersion), never through the domain
-// types' own JSON. Renaming a domain JSON tag therefore changes nothing in
+// tagespflege.RehydrateReferral, RehydrateMinder, RehydrateGroup,
+// AtVersion), never through the domain types' own JSON. A minder's and a
+// group's placements, timestamps and version and a referral's minder,
+// start and close reason are the aggregates' unexported lifecycle; the
+// documents keep them under the field names they always had, so documents
+// written before the lifecycle was unexported read unchanged. Renaming a domain JSON tag therefore changes nothing in
 // the database. The field names are those the first schema stored, so
 // existing databases read unchanged; golden files in testdata pin each
 // document, and a test fails when a domain type gains a field its document

@@ -39,6 +39,25 @@ func enqueue(ctx context.Context, q querier, msgs []notify.Message) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if err := checkNew(msgs); err != nil {
+		return err
+	}
+	if len(msgs) == 0 {
+		return nil
+	}
+	// All inserts go to the server in one round trip.
+	var b pgx.Batch
+	queueMessages(&b, msgs)
+	br := q.SendBatch(ctx, &b)
+	first := readMessages(ctx, br, len(msgs))
+	if err := br.Close(); err != nil && first == nil {
+		first = wrap(ctx, "enqueue", err)
+	}
+	return first
+}
+
+// checkNew validates every message and refuses an id repeated in msgs.
+func checkNew(msgs []notify.Message) error {
 	seen := make(map[string]bool, len(msgs))
 	for _, m := range msgs {
 		if err := m.ValidateNew(); err != nil {
@@ -49,11 +68,12 @@ func enqueue(ctx context.Context, q querier, msgs []notify.Message) error {
 		}
 		seen[m.ID] = true
 	}
-	if len(msgs) == 0 {
-		return nil
-	}
-	// All inserts go to the server in one round trip.
-	var b pgx.Batch
+	return nil
+}
+
+// queueMessages queues the inserts of msgs; an id stored already inserts
+// nothing, which readMessages reports.
+func queueMessages(b *pgx.Batch, msgs []notify.Message) {
 	for _, m := range msgs {
 		b.Queue(`INSERT INTO messages (`+messageColumns+`)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
@@ -62,9 +82,13 @@ ON CONFLICT (id) DO NOTHING`,
 			m.Status.String(), m.Attempts, m.CreatedAt, m.NextAttempt, m.ClaimedUntil, m.ClaimToken,
 			m.SentAt, m.LastError)
 	}
-	br := q.SendBatch(ctx, &b)
+}
+
+// readMessages reads the results of n queued message inserts: the first
+// error, notify.ErrExists for an id stored already.
+func readMessages(ctx context.Context, br pgx.BatchResults, n int) error {
 	var first error
-	for range msgs {
+	for range n {
 		tag, err := br.Exec()
 		switch {
 		case err != nil && first == nil:
@@ -72,9 +96,6 @@ ON CONFLICT (id) DO NOTHING`,
 		case err == nil && tag.RowsAffected() == 0 && first == nil:
 			first = notify.ErrExists
 		}
-	}
-	if err := br.Close(); err != nil && first == nil {
-		first = wrap(ctx, "enqueue", err)
 	}
 	return first
 }

@@ -114,22 +114,18 @@ func TestDocumentsOfTheFormerSchemaReadUnchanged(t *testing.T) {
 	})
 	t.Run("a minder is read and written back in the same form", func(t *testing.T) {
 		m := postgres.StoredMinder()
-		next := m
-		next.Version++
 		formerRow[tagespflege.Minder]{
 			value: m, table: "minders", id: m.ID,
-			cols: []string{"id", "district", "version"}, args: []any{m.ID, m.District, m.Version},
-			read: tp.Minder, write: tp.UpdateMinder, written: next,
+			cols: []string{"id", "district", "version"}, args: []any{m.ID, m.District, m.Version()},
+			read: tp.Minder, write: tp.UpdateMinder, written: m.AtVersion(m.Version() + 1),
 		}.check(t, r)
 	})
 	t.Run("a group is read and written back in the same form", func(t *testing.T) {
 		g := postgres.StoredGroup()
-		next := g
-		next.Version++
 		formerRow[tagespflege.Group]{
 			value: g, table: "tp_groups", id: g.ID,
-			cols: []string{"id", "version"}, args: []any{g.ID, g.Version},
-			read: tp.Group, write: tp.UpdateGroup, written: next,
+			cols: []string{"id", "version"}, args: []any{g.ID, g.Version()},
+			read: tp.Group, write: tp.UpdateGroup, written: g.AtVersion(g.Version() + 1),
 		}.check(t, r)
 	})
 	t.Run("a Kita's edits are read and written back in the same form", func(t *testing.T) {

@@ -86,7 +86,7 @@ func (v tpView) CreateMinder(ctx context.Context, m tagespflege.Minder) error {
 		return fmt.Errorf("postgres: encode minder: %w", err)
 	}
 	return created(ctx, v.querier(), "minder", `INSERT INTO minders (id, district, version, doc)
-VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING`, m.ID, m.District, m.Version, doc)
+VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING`, m.ID, m.District, m.Version(), doc)
 }
 
 func (v tpView) Minder(ctx context.Context, id string) (tagespflege.Minder, error) {
@@ -97,8 +97,8 @@ func (v tpView) UpdateMinder(ctx context.Context, m tagespflege.Minder) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	read := m.Version
-	m.Version++
+	read := m.Version()
+	m = m.AtVersion(read + 1)
 	doc, err := json.Marshal(toMinderDoc(m))
 	if err != nil {
 		return fmt.Errorf("postgres: encode minder: %w", err)
@@ -125,7 +125,7 @@ func (v tpView) CreateGroup(ctx context.Context, g tagespflege.Group) error {
 		return fmt.Errorf("postgres: encode group: %w", err)
 	}
 	return created(ctx, v.querier(), "group", `INSERT INTO tp_groups (id, version, doc)
-VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING`, g.ID, g.Version, doc)
+VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING`, g.ID, g.Version(), doc)
 }
 
 func (v tpView) Group(ctx context.Context, id string) (tagespflege.Group, error) {
@@ -136,8 +136,8 @@ func (v tpView) UpdateGroup(ctx context.Context, g tagespflege.Group) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	read := g.Version
-	g.Version++
+	read := g.Version()
+	g = g.AtVersion(read + 1)
 	doc, err := json.Marshal(toGroupDoc(g))
 	if err != nil {
 		return fmt.Errorf("postgres: encode group: %w", err)

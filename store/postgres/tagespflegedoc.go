@@ -43,7 +43,7 @@ func toReferralDoc(r tagespflege.Referral) referralDoc {
 	s := r.State()
 	return referralDoc{
 		ID: r.ID, ApplicationID: r.ApplicationID, FamilyID: r.FamilyID, Reference: r.Reference,
-		District: r.District, MinderID: r.MinderID, Start: r.Start, CloseReason: int(r.CloseReason),
+		District: r.District, MinderID: s.MinderID, Start: s.Start, CloseReason: int(s.CloseReason),
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Status: int(s.Status), Version: s.Version,
 		History: mapSlice(s.History, func(e tagespflege.Event) referralEventDoc {
 			return referralEventDoc{At: e.At, Actor: e.Actor, Status: int(e.Status), Note: e.Note, MinderID: e.MinderID, Reason: int(e.Reason)}
@@ -56,11 +56,11 @@ func toReferralDoc(r tagespflege.Referral) referralDoc {
 func (d referralDoc) referral(v int64) tagespflege.Referral {
 	r := tagespflege.Referral{
 		ID: d.ID, ApplicationID: d.ApplicationID, FamilyID: d.FamilyID, Reference: d.Reference,
-		District: d.District, MinderID: d.MinderID, Start: d.Start, CloseReason: tagespflege.CloseReason(d.CloseReason),
-		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
+		District: d.District, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
 	}
 	return tagespflege.RehydrateReferral(r, tagespflege.ReferralState{
 		Status: tagespflege.ReferralStatus(d.Status), Version: v,
+		MinderID: d.MinderID, Start: d.Start, CloseReason: tagespflege.CloseReason(d.CloseReason),
 		History: mapSlice(d.History, func(e referralEventDoc) tagespflege.Event {
 			return tagespflege.Event{At: e.At, Actor: e.Actor, Status: tagespflege.ReferralStatus(e.Status), Note: e.Note, MinderID: e.MinderID, Reason: tagespflege.CloseReason(e.Reason)}
 		}),
@@ -110,6 +110,7 @@ type placementDoc struct {
 
 // toMinderDoc is the stored document of m.
 func toMinderDoc(m tagespflege.Minder) minderDoc {
+	s := m.State()
 	return minderDoc{
 		ID: m.ID, Name: m.Name, District: m.District,
 		Contact:  contactDoc{Email: m.Contact.Email, Phone: m.Contact.Phone},
@@ -118,16 +119,17 @@ func toMinderDoc(m tagespflege.Minder) minderDoc {
 		Capacity: m.Capacity, MaxContracts: m.MaxContracts, ExtendedContracts: m.ExtendedContracts, GroupID: m.GroupID,
 		Ages:  ageRangeDoc{FromMonths: m.Ages.FromMonths, ToMonths: m.Ages.ToMonths},
 		Hours: m.Hours,
-		Placements: mapSlice(m.Placements, func(p tagespflege.Placement) placementDoc {
+		Placements: mapSlice(s.Placements, func(p tagespflege.Placement) placementDoc {
 			return placementDoc{ReferralID: p.ReferralID, Start: p.Start}
 		}),
-		CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt, Version: m.Version,
+		CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt, Version: s.Version,
 	}
 }
 
-// minder is the domain value at the stored version v.
+// minder rehydrates the domain value through tagespflege.RehydrateMinder,
+// at the stored version v.
 func (d minderDoc) minder(v int64) tagespflege.Minder {
-	return tagespflege.Minder{
+	m := tagespflege.Minder{
 		ID: d.ID, Name: d.Name, District: d.District,
 		Contact:  tagespflege.Contact{Email: d.Contact.Email, Phone: d.Contact.Phone},
 		Address:  d.Address.address(),
@@ -135,11 +137,13 @@ func (d minderDoc) minder(v int64) tagespflege.Minder {
 		Capacity: d.Capacity, MaxContracts: d.MaxContracts, ExtendedContracts: d.ExtendedContracts, GroupID: d.GroupID,
 		Ages:  tagespflege.AgeRange{FromMonths: d.Ages.FromMonths, ToMonths: d.Ages.ToMonths},
 		Hours: d.Hours,
+	}
+	return tagespflege.RehydrateMinder(m, tagespflege.MinderState{
 		Placements: mapSlice(d.Placements, func(p placementDoc) tagespflege.Placement {
 			return tagespflege.Placement{ReferralID: p.ReferralID, Start: p.Start}
 		}),
 		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, Version: v,
-	}
+	})
 }
 
 // groupDoc is the stored document of a tagespflege.Group (Großtagespflege)
@@ -158,16 +162,18 @@ type groupDoc struct {
 
 // toGroupDoc is the stored document of g.
 func toGroupDoc(g tagespflege.Group) groupDoc {
+	s := g.State()
 	return groupDoc{
 		ID: g.ID, Name: g.Name, District: g.District, MinderIDs: g.MinderIDs, Capacity: g.Capacity,
-		Placements: g.Placements, CreatedAt: g.CreatedAt, UpdatedAt: g.UpdatedAt, Version: g.Version,
+		Placements: s.Placements, CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt, Version: s.Version,
 	}
 }
 
-// group is the domain value at the stored version v.
+// group rehydrates the domain value through tagespflege.RehydrateGroup, at
+// the stored version v.
 func (d groupDoc) group(v int64) tagespflege.Group {
-	return tagespflege.Group{
-		ID: d.ID, Name: d.Name, District: d.District, MinderIDs: d.MinderIDs, Capacity: d.Capacity,
+	g := tagespflege.Group{ID: d.ID, Name: d.Name, District: d.District, MinderIDs: d.MinderIDs, Capacity: d.Capacity}
+	return tagespflege.RehydrateGroup(g, tagespflege.GroupState{
 		Placements: d.Placements, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, Version: v,
-	}
+	})
 }

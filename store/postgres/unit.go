@@ -29,6 +29,9 @@ type unitTx struct {
 }
 
 func (u unitTx) Applications() registration.Tx  { return regTx{u.tx} }
+func (u unitTx) Ledger() registration.Ledger    { return regTx{u.tx} }
+func (u unitTx) Outbox() registration.Outbox    { return regTx{u.tx} }
+func (u unitTx) Audit() registration.AuditTrail { return regTx{u.tx} }
 func (u unitTx) Tagespflege() tagespflege.Store { return tpView{s: u.s, q: u.tx, tx: u.tx} }
 func (u unitTx) Catalogue() app.CatalogueEdits  { return catTx{u.tx} }
 

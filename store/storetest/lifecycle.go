@@ -36,8 +36,8 @@ func testLifecycleTakingAKitaPlaceClosesTheOpenTagespflege(t *testing.T, newStor
 		t.Fatal(err)
 	}
 	r := lifeReferralOf(t, st, a)
-	if r.Status() != tagespflege.Closed || r.CloseReason != tagespflege.PlacedElsewhere {
-		t.Fatalf("referral %v (%v) after acceptance, want closed as placed elsewhere", r.Status(), r.CloseReason)
+	if r.Status() != tagespflege.Closed || r.CloseReason() != tagespflege.PlacedElsewhere {
+		t.Fatalf("referral %v (%v) after acceptance, want closed as placed elsewhere", r.Status(), r.CloseReason())
 	}
 }
 
@@ -49,8 +49,8 @@ func testLifecycleWithdrawingClosesTheReferral(t *testing.T, newStores Factory) 
 	if _, err := w.app.Registrations.Withdraw(w.ctx, access.NewGuardian("g-fa", "fa"), a.ID); err != nil {
 		t.Fatal(err)
 	}
-	if r := lifeReferralOf(t, st, a); r.Status() != tagespflege.Closed || r.CloseReason != tagespflege.Withdrawn {
-		t.Fatalf("referral %v (%v) after withdrawal, want closed as withdrawn", r.Status(), r.CloseReason)
+	if r := lifeReferralOf(t, st, a); r.Status() != tagespflege.Closed || r.CloseReason() != tagespflege.Withdrawn {
+		t.Fatalf("referral %v (%v) after withdrawal, want closed as withdrawn", r.Status(), r.CloseReason())
 	}
 }
 

@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/kitaportal/kitaportal/notify"
 	"github.com/kitaportal/kitaportal/problem"
 )
@@ -75,6 +78,7 @@ func RunOutbox(t *testing.T, newStores Factory) {
 	t.Run("an unknown id is ErrNotFound", func(t *testing.T) { testOutboxAnUnknownIdIsErrNotFound(t, newStores) })
 	t.Run("messages about a subject are listed oldest first", func(t *testing.T) { testOutboxMessagesAboutASubjectAreListedOldestFirst(t, newStores) })
 	t.Run("a duplicate id fails the whole batch with ErrExists", func(t *testing.T) { testOutboxADuplicateIdFailsTheWholeBatchWith(t, newStores) })
+	t.Run("a failed batch leaves nothing to claim or list", func(t *testing.T) { testOutboxAFailedBatchLeavesNothingToClaimOrList(t, newStores) })
 	t.Run("an invalid or finished message is refused", func(t *testing.T) { testOutboxAnInvalidOrFinishedMessageIsRefused(t, newStores) })
 	t.Run("awkward values survive the round trip", func(t *testing.T) { testOutboxAwkwardValuesSurviveTheRoundTrip(t, newStores) })
 	t.Run("returned messages are copies", func(t *testing.T) { testOutboxReturnedMessagesAreCopies(t, newStores) })
@@ -161,6 +165,39 @@ func testOutboxADuplicateIdFailsTheWholeBatchWith(t *testing.T, newStores Factor
 	if ids(got) != "m1" {
 		t.Errorf("after failed batches: got %s, want m1 only", ids(got))
 	}
+}
+
+// testOutboxAFailedBatchLeavesNothingToClaimOrList checks that the
+// messages of a refused batch are in no listing afterwards: not among a
+// subject's or a family's messages, not claimable; and that a sent
+// message is not claimed again.
+func testOutboxAFailedBatchLeavesNothingToClaimOrList(t *testing.T, newStores Factory) {
+	ctx := context.Background()
+	st := newStores(t)
+	o := st.Outbox
+	require.NoError(t, o.Enqueue(ctx, newMessage("m1", "app-1", 0)))
+	err := o.Enqueue(ctx, newMessage("m2", "app-2", 0), newMessage("m1", "app-1", 0))
+	require.ErrorIs(t, err, notify.ErrExists)
+	subject, err := o.Messages(ctx, "app-2")
+	require.NoError(t, err)
+	assert.Empty(t, subject, "messages of the refused batch's subject")
+	family, err := st.Registrations.FamilyMessages(ctx, "family-1")
+	require.NoError(t, err)
+	assert.Equal(t, "m1", ids(family), "the family's messages")
+	now := outboxT0.Add(time.Minute)
+	claimed, err := o.Claim(ctx, "tok-a", now, time.Minute, 10)
+	require.NoError(t, err)
+	require.Equal(t, "m1", ids(claimed), "claimable after the refused batch")
+	sent := claimed[0]
+	sent.Status, sent.Attempts, sent.SentAt = notify.Sent, 1, now
+	require.NoError(t, o.Complete(ctx, "tok-a", sent))
+	again, err := o.Claim(ctx, "tok-b", now.Add(time.Hour), time.Minute, 10)
+	require.NoError(t, err)
+	assert.Empty(t, again, "a sent message is not claimed again")
+	family, err = st.Registrations.FamilyMessages(ctx, "family-1")
+	require.NoError(t, err)
+	require.Len(t, family, 1)
+	assert.Equal(t, notify.Sent, family[0].Status, "the family's message after sending")
 }
 
 // testOutboxAnInvalidOrFinishedMessageIsRefused checks that an invalid or finished message is refused.

@@ -166,10 +166,41 @@ func RunRegistrations(t *testing.T, newStores Factory) {
 	t.Run("of fifty steps taking the last place of a Kita exactly one wins", func(t *testing.T) { testRegOfFiftyStepsTakingTheLastPlaceOf(t, newStores) })
 	t.Run("places are taken up to capacity and released down to zero", func(t *testing.T) { testRegPlacesAreTakenUpToCapacityAndReleased(t, newStores) })
 	t.Run("places are listed by Kita and band and SetPlaces keeps what is taken", func(t *testing.T) { testRegPlacesAreListedByKitaAndBandAnd(t, newStores) })
+	t.Run("places set inside a step are taken in it, kept with it and undone with it", func(t *testing.T) { testRegPlacesSetInsideAStep(t, newStores) })
 	t.Run("audit entries are listed by instant then sequence, with filters and pages", func(t *testing.T) { testRegAuditEntriesAreListedByInstantThenSequence(t, newStores) })
 	t.Run("a family's messages are listed oldest first", func(t *testing.T) { testRegAFamilyMessagesAreListedOldestFirst(t, newStores) })
 	t.Run("erasing a family's messages removes exactly those, sent or not", func(t *testing.T) { testRegErasingAFamilyMessagesRemovesExactlyThose(t, newStores) })
 	t.Run("a done context is refused", func(t *testing.T) { testRegADoneContextIsRefused(t, newStores) })
+	t.Run("an upgrade offer with its held place and the together wish read back as stored", func(t *testing.T) { testRegAnUpgradeOfferWithItsHeldPlace(t, newStores) })
+}
+
+// testRegAnUpgradeOfferWithItsHeldPlace checks that an application kept
+// together with a sibling, holding its accepted place while an upgrade
+// offer is open, reads back as stored, and again after an update.
+func testRegAnUpgradeOfferWithItsHeldPlace(t *testing.T, newStores Factory) {
+	ctx := context.Background()
+	s := newStores(t).Registrations
+	want := regApp("a1", "f1", "child-1", 0, "k1", "k2")
+	want.Together = true
+	want.Choices[0].Status = registration.ChoiceOffered
+	want.Choices[1].Status = registration.ChoiceAccepted
+	want = regWith(want, func(l *registration.Lifecycle) {
+		l.Status = registration.Offered
+		l.Offer = &registration.Offer{KitaID: "k1", Band: kita.Under3, Round: 2, At: regT0.Add(48 * time.Hour), RespondBy: date.New(2021, time.March, 17)}
+		l.Held = &registration.Offer{KitaID: "k2", Band: kita.Under3, Round: 1, At: regT0.Add(24 * time.Hour), RespondBy: date.New(2021, time.March, 16)}
+		l.Version = 1
+	})
+	regInsert(t, s, want)
+	got, err := s.Application(ctx, "a1")
+	regOK(t, "Application", err)
+	regSame(t, "Application", got, want)
+	if h := got.Held(); h == nil || h.KitaID != "k2" || !h.At.Equal(regT0.Add(24*time.Hour)) {
+		t.Errorf("Held: got %+v, want the accepted place at k2", h)
+	}
+	regOK(t, "Update", s.Atomic(ctx, func(tx registration.Tx) error { return tx.Update(ctx, got) }))
+	got, err = s.Application(ctx, "a1")
+	regOK(t, "Application after Update", err)
+	regSame(t, "Application after Update", got, regWith(want, func(l *registration.Lifecycle) { l.Version = 2 }))
 }
 
 // testRegAnInsertedApplicationReadsBackAsStoredWith checks that an inserted application reads back as stored with version 1.
@@ -670,6 +701,52 @@ func testRegPlacesAreTakenUpToCapacityAndReleased(t *testing.T, newStores Factor
 	if len(places) != 1 || places[0].Taken != 0 {
 		t.Errorf("after a failed step: got %+v, want 0 taken", places)
 	}
+}
+
+// testRegPlacesSetInsideAStep checks the ledger's SetPlaces inside an
+// atomic step: the step can take a place it has just set, what is taken
+// stays taken, and a failed step leaves the places as they were.
+func testRegPlacesSetInsideAStep(t *testing.T, newStores Factory) {
+	ctx := context.Background()
+	s := newStores(t).Registrations
+	k, k2 := regKey("k1", kita.Under3), regKey("k2", kita.From3)
+	regOK(t, "set and take in one step", s.Atomic(ctx, func(tx registration.Tx) error {
+		if err := tx.SetPlaces(ctx, registration.Places{PlaceKey: k, Capacity: 1}); err != nil {
+			return err
+		}
+		return tx.TakePlace(ctx, k)
+	}))
+	regOK(t, "set again in a step", s.Atomic(ctx, func(tx registration.Tx) error {
+		if err := tx.SetPlaces(ctx, registration.Places{PlaceKey: k, Capacity: 3, Taken: 0}); err != nil {
+			return err
+		}
+		return tx.TakePlace(ctx, k)
+	}))
+	boom := errors.New("boom")
+	err := s.Atomic(ctx, func(tx registration.Tx) error {
+		if err := tx.SetPlaces(ctx, registration.Places{PlaceKey: k, Capacity: 9}, registration.Places{PlaceKey: k2, Capacity: 2}); err != nil {
+			return err
+		}
+		if err := tx.TakePlace(ctx, k2); err != nil {
+			return err
+		}
+		return boom
+	})
+	regIs(t, "failed step", err, boom)
+	got, err := s.Places(ctx, regYear)
+	regOK(t, "Places", err)
+	want := []registration.Places{{PlaceKey: k, Capacity: 3, Taken: 2}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Places:\n got %+v\nwant %+v", got, want)
+	}
+	done, cancel := context.WithCancel(ctx)
+	regOK(t, "a step", s.Atomic(ctx, func(tx registration.Tx) error {
+		cancel()
+		if err := tx.SetPlaces(done, registration.Places{PlaceKey: k2, Capacity: 1}); !errors.Is(err, context.Canceled) {
+			t.Errorf("SetPlaces with a done context: got %v, want context.Canceled", err)
+		}
+		return nil
+	}))
 }
 
 // testRegPlacesAreListedByKitaAndBandAnd checks that places are listed by Kita and band and SetPlaces keeps what is taken.

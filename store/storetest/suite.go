@@ -35,6 +35,7 @@ func Run(t *testing.T, newStores Factory) {
 	t.Run("Privacy", func(t *testing.T) { RunPrivacy(t, newStores) })
 	t.Run("Lifecycle", func(t *testing.T) { RunLifecycle(t, newStores) })
 	t.Run("UnitOfWork", func(t *testing.T) { RunUnitOfWork(t, newStores) })
+	t.Run("Keys", func(t *testing.T) { RunKeys(t, newStores) })
 	t.Run("Erasure", func(t *testing.T) { RunErasure(t, newStores) })
 	t.Run("Drafts", func(t *testing.T) { RunDrafts(t, newStores) })
 }

@@ -24,7 +24,7 @@ func tpReferral(id, district string, at time.Time) tagespflege.Referral {
 }
 
 func tpMinder(id, district string, capacity int) tagespflege.Minder {
-	return tagespflege.Minder{
+	return tagespflege.RehydrateMinder(tagespflege.Minder{
 		ID:       id,
 		Name:     "Minder " + id,
 		District: district,
@@ -38,10 +38,13 @@ func tpMinder(id, district string, capacity int) tagespflege.Minder {
 		MaxContracts: 8,
 		Ages:         tagespflege.AgeRange{FromMonths: 0, ToMonths: 36},
 		Hours:        []kita.Hours{25, 35},
-		CreatedAt:    tpBase,
-		UpdatedAt:    tpBase,
-		Version:      1,
-	}
+	}, tagespflege.MinderState{CreatedAt: tpBase, UpdatedAt: tpBase, Version: 1})
+}
+
+// tpGroup is a Großtagespflege at version 1.
+func tpGroup(id, district string, capacity int, minderIDs ...string) tagespflege.Group {
+	return tagespflege.RehydrateGroup(tagespflege.Group{ID: id, District: district, MinderIDs: minderIDs, Capacity: capacity},
+		tagespflege.GroupState{Version: 1})
 }
 
 // tpNorm makes values comparable across adapters: instants in UTC without
@@ -59,23 +62,25 @@ func tpNorm(v any) any {
 		}
 		return tagespflege.RehydrateReferral(x, l)
 	case tagespflege.Minder:
-		x.CreatedAt, x.UpdatedAt = x.CreatedAt.Round(0).UTC(), x.UpdatedAt.Round(0).UTC()
+		l := x.State()
+		l.CreatedAt, l.UpdatedAt = l.CreatedAt.Round(0).UTC(), l.UpdatedAt.Round(0).UTC()
 		if len(x.Hours) == 0 {
 			x.Hours = nil
 		}
-		if len(x.Placements) == 0 {
-			x.Placements = nil
+		if len(l.Placements) == 0 {
+			l.Placements = nil
 		}
-		return x
+		return tagespflege.RehydrateMinder(x, l)
 	case tagespflege.Group:
-		x.CreatedAt, x.UpdatedAt = x.CreatedAt.Round(0).UTC(), x.UpdatedAt.Round(0).UTC()
+		l := x.State()
+		l.CreatedAt, l.UpdatedAt = l.CreatedAt.Round(0).UTC(), l.UpdatedAt.Round(0).UTC()
 		if len(x.MinderIDs) == 0 {
 			x.MinderIDs = nil
 		}
-		if len(x.Placements) == 0 {
-			x.Placements = nil
+		if len(l.Placements) == 0 {
+			l.Placements = nil
 		}
-		return x
+		return tagespflege.RehydrateGroup(x, l)
 	}
 	return v
 }
@@ -152,18 +157,18 @@ func testTPAwkwardValuesSurviveTheRoundTrip(t *testing.T, newStores Factory) {
 	m.Address.Street = "Königsallee"
 	m.Licence = tagespflege.Licence{ValidFrom: date.New(2024, time.February, 29), ValidTo: date.New(2028, time.February, 28)}
 	m.Contact = tagespflege.Contact{Phone: "+49 234 910-0"}
-	m.Placements = []tagespflege.Placement{{ReferralID: r.ID, Start: date.New(2028, time.February, 29)}}
+	tpOK(t, "place with minder", m.Place(r.ID, date.New(2024, time.February, 29), tpBase.Add(2*time.Hour)))
 	tpOK(t, "create minder", s.CreateMinder(ctx, m))
 	gotM, err := s.Minder(ctx, m.ID)
 	tpOK(t, "get minder", err)
 	tpSame(t, "minder", gotM, m)
 
-	empty := tagespflege.Minder{ID: "m-empty", District: "Süd", Version: 1}
+	empty := tagespflege.RehydrateMinder(tagespflege.Minder{ID: "m-empty", District: "Süd"}, tagespflege.MinderState{Version: 1})
 	tpOK(t, "create empty minder", s.CreateMinder(ctx, empty))
 	gotE, err := s.Minder(ctx, empty.ID)
 	tpOK(t, "get empty minder", err)
 	tpSame(t, "empty minder", gotE, empty)
-	if gotE.GroupID != "" || len(gotE.Placements) != 0 || !gotE.Licence.ValidFrom.IsZero() {
+	if gotE.GroupID != "" || len(gotE.Placements()) != 0 || !gotE.Licence.ValidFrom.IsZero() {
 		t.Errorf("empty optionals came back set: %+v", gotE)
 	}
 }
@@ -176,7 +181,7 @@ func testTPASecondRecordWithTheSameIdIs(t *testing.T, newStores Factory) {
 	tpIs(t, "referral again", s.CreateReferral(ctx, tpReferral("r1", "nord", tpBase)), tagespflege.ErrExists)
 	tpOK(t, "create minder", s.CreateMinder(ctx, tpMinder("m1", "mitte", 5)))
 	tpIs(t, "minder again", s.CreateMinder(ctx, tpMinder("m1", "nord", 3)), tagespflege.ErrExists)
-	g := tagespflege.Group{ID: "g1", District: "mitte", Capacity: 9, Version: 1}
+	g := tpGroup("g1", "mitte", 9)
 	tpOK(t, "create group", s.CreateGroup(ctx, g))
 	tpIs(t, "group again", s.CreateGroup(ctx, g), tagespflege.ErrExists)
 	got, err := s.Referral(ctx, "r1")
@@ -198,7 +203,7 @@ func testTPUnknownIdsAreErrNotFound(t *testing.T, newStores Factory) {
 	tpIs(t, "update minder", s.UpdateMinder(ctx, tpMinder("nope", "mitte", 5)), tagespflege.ErrNotFound)
 	_, err = s.Group(ctx, "nope")
 	tpIs(t, "get group", err, tagespflege.ErrNotFound)
-	tpIs(t, "update group", s.UpdateGroup(ctx, tagespflege.Group{ID: "nope", Version: 1}), tagespflege.ErrNotFound)
+	tpIs(t, "update group", s.UpdateGroup(ctx, tpGroup("nope", "mitte", 9)), tagespflege.ErrNotFound)
 }
 
 // testTPAnUpdateStoresVersion1AndAStale checks that an update stores version+1 and a stale version is ErrConflict.
@@ -227,18 +232,19 @@ func testTPAnUpdateStoresVersion1AndAStale(t *testing.T, newStores Factory) {
 	tpIs(t, "stale minder", s.UpdateMinder(ctx, m), tagespflege.ErrConflict)
 	gotM, err := s.Minder(ctx, "m1")
 	tpOK(t, "get minder", err)
-	if gotM.Version != 2 || gotM.Capacity != 4 {
-		t.Errorf("minder after update: version %d capacity %d, want 2 and 4", gotM.Version, gotM.Capacity)
+	if gotM.Version() != 2 || gotM.Capacity != 4 {
+		t.Errorf("minder after update: version %d capacity %d, want 2 and 4", gotM.Version(), gotM.Capacity)
 	}
 
-	g := tagespflege.Group{ID: "g1", District: "mitte", Capacity: 9, Version: 1}
+	g := tpGroup("g1", "mitte", 9)
 	tpOK(t, "create group", s.CreateGroup(ctx, g))
 	g.MinderIDs = []string{"m1"}
+	tpOK(t, "place with group", g.Place("r1", tpBase.Add(time.Hour)))
 	tpOK(t, "update group", s.UpdateGroup(ctx, g))
 	tpIs(t, "stale group", s.UpdateGroup(ctx, g), tagespflege.ErrConflict)
 	gotG, err := s.Group(ctx, "g1")
 	tpOK(t, "get group", err)
-	g.Version = 2
+	g = g.AtVersion(2)
 	tpSame(t, "group", gotG, g)
 }
 
@@ -382,7 +388,7 @@ func testTPAnAtomicStepThatFailsInTheMiddle(t *testing.T, newStores Factory) {
 		if err := tx.UpdateMinder(ctx, m); err != nil {
 			return err
 		}
-		if err := tx.CreateGroup(ctx, tagespflege.Group{ID: "g1", District: "mitte", Capacity: 9, Version: 1}); err != nil {
+		if err := tx.CreateGroup(ctx, tpGroup("g1", "mitte", 9)); err != nil {
 			return err
 		}
 		return boom
@@ -397,8 +403,8 @@ func testTPAnAtomicStepThatFailsInTheMiddle(t *testing.T, newStores Factory) {
 	tpIs(t, "r2", err, tagespflege.ErrNotFound)
 	m, err := s.Minder(ctx, "m1")
 	tpOK(t, "get m1", err)
-	if m.Capacity != 5 || m.Version != 1 {
-		t.Errorf("the failed step changed the minder: capacity %d version %d", m.Capacity, m.Version)
+	if m.Capacity != 5 || m.Version() != 1 {
+		t.Errorf("the failed step changed the minder: capacity %d version %d", m.Capacity, m.Version())
 	}
 	_, err = s.Group(ctx, "g1")
 	tpIs(t, "g1", err, tagespflege.ErrNotFound)
@@ -465,7 +471,7 @@ func testTPOf50StepsPlacingWithStaleReadsOf(t *testing.T, newStores Factory) {
 			return err
 		}
 		ready.Wait()
-		if len(m.Placements) >= m.Capacity {
+		if len(m.Placements()) >= m.Capacity {
 			return tagespflege.ErrMinderFull
 		}
 		return s.Atomic(ctx, func(tx tagespflege.Store) error {
@@ -480,7 +486,9 @@ func testTPOf50StepsPlacingWithStaleReadsOf(t *testing.T, newStores Factory) {
 			if err := tx.UpdateReferral(ctx, r); err != nil {
 				return err
 			}
-			m.Placements = append(m.Placements, tagespflege.Placement{ReferralID: id, Start: start})
+			if err := m.Place(id, start, tpBase); err != nil {
+				return err
+			}
 			return tx.UpdateMinder(ctx, m)
 		})
 	})
@@ -492,7 +500,7 @@ func testTPOfOfficesPlacingWithTwoMindersOfA(t *testing.T, newStores Factory) {
 	ctx := context.Background()
 	s := newStores(t).Tagespflege
 	svc := tpService(t, s)
-	tpOK(t, "create group", s.CreateGroup(ctx, tagespflege.Group{ID: "g1", District: "mitte", MinderIDs: []string{"m1", "m2"}, Capacity: 1, Version: 1}))
+	tpOK(t, "create group", s.CreateGroup(ctx, tpGroup("g1", "mitte", 1, "m1", "m2")))
 	for _, id := range []string{"m1", "m2"} {
 		m := tpMinder(id, "mitte", 5)
 		m.GroupID = "g1"
@@ -522,8 +530,8 @@ func testTPOfOfficesPlacingWithTwoMindersOfA(t *testing.T, newStores Factory) {
 	}
 	g, err := s.Group(ctx, "g1")
 	tpOK(t, "get group", err)
-	if len(g.Placements) != 1 {
-		t.Errorf("group has %d placements, want 1", len(g.Placements))
+	if len(g.Placements()) != 1 {
+		t.Errorf("group has %d placements, want 1", len(g.Placements()))
 	}
 }
 
@@ -587,8 +595,8 @@ func tpOneWinner(t *testing.T, s tagespflege.Store, errs []error, ids []string, 
 	}
 	m, err := s.Minder(ctx, minderID)
 	tpOK(t, "get minder", err)
-	if len(m.Placements) != 1 || m.Placements[0].ReferralID != winner {
-		t.Errorf("minder placements %+v, want only %s", m.Placements, winner)
+	if p := m.Placements(); len(p) != 1 || p[0].ReferralID != winner {
+		t.Errorf("minder placements %+v, want only %s", p, winner)
 	}
 	for _, id := range ids {
 		r, err := s.Referral(ctx, id)

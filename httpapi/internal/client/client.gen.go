@@ -390,6 +390,46 @@ type MarkReferralContactedRequest struct {
 	Note *string `json:"note,omitempty"`
 }
 
+// Minder defines model for Minder.
+type Minder struct {
+	Address GeoAddress          `json:"address"`
+	Ages    TagespflegeAgeRange `json:"ages"`
+
+	// Capacity How many children the licence allows at once (1 to 5).
+	Capacity  int64              `json:"capacity"`
+	Contact   TagespflegeContact `json:"contact"`
+	CreatedAt *time.Time         `json:"created_at,omitempty"`
+
+	// District The Stadtbezirk the minder works in.
+	District string `json:"district"`
+
+	// ExtendedContracts The Jugendamt allowed up to 10 contracts a week.
+	ExtendedContracts *bool `json:"extended_contracts,omitempty"`
+
+	// GroupId The Großtagespflege the minder belongs to.
+	GroupId *string `json:"group_id,omitempty"`
+
+	// Hours Weekly care hours the minder offers per child.
+	Hours *[]int64 `json:"hours"`
+
+	// Id The minder's id (generated when empty).
+	Id      string             `json:"id"`
+	Licence TagespflegeLicence `json:"licence"`
+
+	// MaxContracts Care contracts a week the licence allows (up to 8, or 10 when extended).
+	MaxContracts int64 `json:"max_contracts"`
+
+	// Name The minder's name as the Fachberatung shows it.
+	Name string `json:"name"`
+
+	// Placements The children placed with the minder (read-only).
+	Placements *[]TagespflegePlacement `json:"placements,omitempty"`
+	UpdatedAt  *time.Time              `json:"updated_at,omitempty"`
+
+	// Version Counts the stored writes (read-only).
+	Version *int64 `json:"version,omitempty"`
+}
+
 // NotifyMessage defines model for NotifyMessage.
 type NotifyMessage struct {
 	Attempts     int64     `json:"attempts"`
@@ -582,6 +622,7 @@ type RegistrationInput struct {
 	Kitas          *[]string                    `json:"kitas"`
 	Start          string                       `json:"start"`
 	Tagespflege    *RegistrationTagespflegeWish `json:"tagespflege,omitempty"`
+	Together       *bool                        `json:"together,omitempty"`
 }
 
 // RegistrationOffer defines model for RegistrationOffer.
@@ -713,26 +754,6 @@ type TagespflegeLicence struct {
 	ValidTo   string `json:"valid_to"`
 }
 
-// TagespflegeMinder defines model for TagespflegeMinder.
-type TagespflegeMinder struct {
-	Address           GeoAddress              `json:"address"`
-	Ages              TagespflegeAgeRange     `json:"ages"`
-	Capacity          int64                   `json:"capacity"`
-	Contact           TagespflegeContact      `json:"contact"`
-	CreatedAt         time.Time               `json:"created_at"`
-	District          string                  `json:"district"`
-	ExtendedContracts *bool                   `json:"extended_contracts,omitempty"`
-	GroupId           *string                 `json:"group_id,omitempty"`
-	Hours             *[]int64                `json:"hours"`
-	Id                string                  `json:"id"`
-	Licence           TagespflegeLicence      `json:"licence"`
-	MaxContracts      int64                   `json:"max_contracts"`
-	Name              string                  `json:"name"`
-	Placements        *[]TagespflegePlacement `json:"placements,omitempty"`
-	UpdatedAt         time.Time               `json:"updated_at"`
-	Version           int64                   `json:"version"`
-}
-
 // TagespflegePlacement defines model for TagespflegePlacement.
 type TagespflegePlacement struct {
 	ReferralId string `json:"referral_id"`
@@ -774,10 +795,22 @@ type ChangeChoicesParams struct {
 	IfMatch *string `json:"If-Match,omitempty"`
 }
 
+// ContractPDFParams defines parameters for ContractPDF.
+type ContractPDFParams struct {
+	// IdempotencyKey A key of the caller's choosing; the same key with the same request returns the first contract again, byte for byte (Idempotent-Replayed: true), with another request it is refused (422, app.idempotency_key_reused).
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
 // DeclineOfferParams defines parameters for DeclineOffer.
 type DeclineOfferParams struct {
 	// IfMatch The ETag read; when given, it must match.
 	IfMatch *string `json:"If-Match,omitempty"`
+}
+
+// OfferPlaceParams defines parameters for OfferPlace.
+type OfferPlaceParams struct {
+	// IdempotencyKey A key of the caller's choosing; the same key with the same request returns the first result (Idempotent-Replayed: true), with another request it is refused (422, app.idempotency_key_reused).
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
 }
 
 // WithdrawApplicationParams defines parameters for WithdrawApplication.
@@ -793,6 +826,12 @@ type AuditTrailParams struct {
 	Actor         *string `form:"actor,omitempty" json:"actor,omitempty"`
 	Offset        *int64  `form:"offset,omitempty" json:"offset,omitempty"`
 	Limit         *int64  `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// AddMinderParams defines parameters for AddMinder.
+type AddMinderParams struct {
+	// IdempotencyKey A key of the caller's choosing; the same key with the same request returns the first result (Idempotent-Replayed: true), with another request it is refused (422, app.idempotency_key_reused).
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
 }
 
 // SubmitAtCounterParams defines parameters for SubmitAtCounter.
@@ -847,6 +886,12 @@ type ListReferralsParams struct {
 	Limit    *int64 `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// PlaceWithMinderParams defines parameters for PlaceWithMinder.
+type PlaceWithMinderParams struct {
+	// IdempotencyKey A key of the caller's choosing; the same key with the same request returns the first result (Idempotent-Replayed: true), with another request it is refused (422, app.idempotency_key_reused).
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
 // YearReportParams defines parameters for YearReport.
 type YearReportParams struct {
 	// Year The Kita year, as the profile labels it (2027/2028).
@@ -884,7 +929,7 @@ type ContractPDFJSONRequestBody = ContractInputBody
 type OfferPlaceJSONRequestBody = OfferPlaceRequest
 
 // AddMinderJSONRequestBody defines body for AddMinder for application/json ContentType.
-type AddMinderJSONRequestBody = TagespflegeMinder
+type AddMinderJSONRequestBody = Minder
 
 // SubmitAtCounterJSONRequestBody defines body for SubmitAtCounter for application/json ContentType.
 type SubmitAtCounterJSONRequestBody = RegistrationInput
@@ -1042,14 +1087,14 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/v1/applications/{id}/contract (the `ContractPDF` operationId).
-	ContractPDFWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ContractPDFWithBody(ctx context.Context, id string, params *ContractPDFParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ContractPDF The care contract (Betreuungsvertrag) of an accepted place, as PDF
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v1/applications/{id}/contract (the `ContractPDF` operationId).
-	ContractPDF(ctx context.Context, id string, body ContractPDFJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ContractPDF(ctx context.Context, id string, params *ContractPDFParams, body ContractPDFJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RecordContract Record the signed care contract (the family's other applications of the child are withdrawn)
 	//
@@ -1066,14 +1111,14 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/v1/applications/{id}/offer (the `OfferPlace` operationId).
-	OfferPlaceWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	OfferPlaceWithBody(ctx context.Context, id string, params *OfferPlaceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// OfferPlace Offer a place at a Kita the application chose (its carrier, the Jugendamt)
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v1/applications/{id}/offer (the `OfferPlace` operationId).
-	OfferPlace(ctx context.Context, id string, body OfferPlaceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	OfferPlace(ctx context.Context, id string, params *OfferPlaceParams, body OfferPlaceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ApplicationPositions The child's rank and the last admitted rank on each of its Kitas' lists after the last published round (the family, the Jugendamt)
 	//
@@ -1105,14 +1150,14 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/v1/districts/{district}/minders (the `AddMinder` operationId).
-	AddMinderWithBody(ctx context.Context, district string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AddMinderWithBody(ctx context.Context, district string, params *AddMinderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AddMinder Register a child-minder (Tagespflegeperson) in the district (its Fachberatung)
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v1/districts/{district}/minders (the `AddMinder` operationId).
-	AddMinder(ctx context.Context, district string, body AddMinderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AddMinder(ctx context.Context, district string, params *AddMinderParams, body AddMinderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// EraseFamily Erase a family's personal data (DSGVO Art. 17)
 	//
@@ -1242,14 +1287,14 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/v1/referrals/{id}/place (the `PlaceWithMinder` operationId).
-	PlaceWithMinderWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PlaceWithMinderWithBody(ctx context.Context, id string, params *PlaceWithMinderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PlaceWithMinder Place the child with a minder (its Kita choices are released in the same step)
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v1/referrals/{id}/place (the `PlaceWithMinder` operationId).
-	PlaceWithMinder(ctx context.Context, id string, body PlaceWithMinderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PlaceWithMinder(ctx context.Context, id string, params *PlaceWithMinderParams, body PlaceWithMinderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// YearReport The Kita year's figures (the Jugendamt)
 	//
@@ -1451,8 +1496,8 @@ func (c *Client) ChangeChoices(ctx context.Context, id string, params *ChangeCho
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/v1/applications/{id}/contract (the `ContractPDF` operationId).
-func (c *Client) ContractPDFWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewContractPDFRequestWithBody(c.Server, id, contentType, body)
+func (c *Client) ContractPDFWithBody(ctx context.Context, id string, params *ContractPDFParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewContractPDFRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1468,8 +1513,8 @@ func (c *Client) ContractPDFWithBody(ctx context.Context, id string, contentType
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v1/applications/{id}/contract (the `ContractPDF` operationId).
-func (c *Client) ContractPDF(ctx context.Context, id string, body ContractPDFJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewContractPDFRequest(c.Server, id, body)
+func (c *Client) ContractPDF(ctx context.Context, id string, params *ContractPDFParams, body ContractPDFJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewContractPDFRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1515,8 +1560,8 @@ func (c *Client) DeclineOffer(ctx context.Context, id string, params *DeclineOff
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/v1/applications/{id}/offer (the `OfferPlace` operationId).
-func (c *Client) OfferPlaceWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewOfferPlaceRequestWithBody(c.Server, id, contentType, body)
+func (c *Client) OfferPlaceWithBody(ctx context.Context, id string, params *OfferPlaceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewOfferPlaceRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1532,8 +1577,8 @@ func (c *Client) OfferPlaceWithBody(ctx context.Context, id string, contentType 
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v1/applications/{id}/offer (the `OfferPlace` operationId).
-func (c *Client) OfferPlace(ctx context.Context, id string, body OfferPlaceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewOfferPlaceRequest(c.Server, id, body)
+func (c *Client) OfferPlace(ctx context.Context, id string, params *OfferPlaceParams, body OfferPlaceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewOfferPlaceRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1624,8 +1669,8 @@ func (c *Client) ListMinders(ctx context.Context, district string, reqEditors ..
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/v1/districts/{district}/minders (the `AddMinder` operationId).
-func (c *Client) AddMinderWithBody(ctx context.Context, district string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAddMinderRequestWithBody(c.Server, district, contentType, body)
+func (c *Client) AddMinderWithBody(ctx context.Context, district string, params *AddMinderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddMinderRequestWithBody(c.Server, district, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1641,8 +1686,8 @@ func (c *Client) AddMinderWithBody(ctx context.Context, district string, content
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v1/districts/{district}/minders (the `AddMinder` operationId).
-func (c *Client) AddMinder(ctx context.Context, district string, body AddMinderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAddMinderRequest(c.Server, district, body)
+func (c *Client) AddMinder(ctx context.Context, district string, params *AddMinderParams, body AddMinderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddMinderRequest(c.Server, district, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1971,8 +2016,8 @@ func (c *Client) MarkReferralContacted(ctx context.Context, id string, body Mark
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/v1/referrals/{id}/place (the `PlaceWithMinder` operationId).
-func (c *Client) PlaceWithMinderWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPlaceWithMinderRequestWithBody(c.Server, id, contentType, body)
+func (c *Client) PlaceWithMinderWithBody(ctx context.Context, id string, params *PlaceWithMinderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPlaceWithMinderRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1988,8 +2033,8 @@ func (c *Client) PlaceWithMinderWithBody(ctx context.Context, id string, content
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v1/referrals/{id}/place (the `PlaceWithMinder` operationId).
-func (c *Client) PlaceWithMinder(ctx context.Context, id string, body PlaceWithMinderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPlaceWithMinderRequest(c.Server, id, body)
+func (c *Client) PlaceWithMinder(ctx context.Context, id string, params *PlaceWithMinderParams, body PlaceWithMinderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPlaceWithMinderRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2520,18 +2565,18 @@ func NewChangeChoicesRequestWithBody(server string, id string, params *ChangeCho
 }
 
 // NewContractPDFRequest calls the generic ContractPDF builder with application/json body
-func NewContractPDFRequest(server string, id string, body ContractPDFJSONRequestBody) (*http.Request, error) {
+func NewContractPDFRequest(server string, id string, params *ContractPDFParams, body ContractPDFJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewContractPDFRequestWithBody(server, id, "application/json", bodyReader)
+	return NewContractPDFRequestWithBody(server, id, params, "application/json", bodyReader)
 }
 
 // NewContractPDFRequestWithBody constructs an http.Request for the ContractPDF method, with any body, and a specified content type
-func NewContractPDFRequestWithBody(server string, id string, contentType string, body io.Reader) (*http.Request, error) {
+func NewContractPDFRequestWithBody(server string, id string, params *ContractPDFParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -2562,6 +2607,21 @@ func NewContractPDFRequestWithBody(server string, id string, contentType string,
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -2650,18 +2710,18 @@ func NewDeclineOfferRequest(server string, id string, params *DeclineOfferParams
 }
 
 // NewOfferPlaceRequest calls the generic OfferPlace builder with application/json body
-func NewOfferPlaceRequest(server string, id string, body OfferPlaceJSONRequestBody) (*http.Request, error) {
+func NewOfferPlaceRequest(server string, id string, params *OfferPlaceParams, body OfferPlaceJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewOfferPlaceRequestWithBody(server, id, "application/json", bodyReader)
+	return NewOfferPlaceRequestWithBody(server, id, params, "application/json", bodyReader)
 }
 
 // NewOfferPlaceRequestWithBody constructs an http.Request for the OfferPlace method, with any body, and a specified content type
-func NewOfferPlaceRequestWithBody(server string, id string, contentType string, body io.Reader) (*http.Request, error) {
+func NewOfferPlaceRequestWithBody(server string, id string, params *OfferPlaceParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -2692,6 +2752,21 @@ func NewOfferPlaceRequestWithBody(server string, id string, contentType string, 
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -2950,18 +3025,18 @@ func NewListMindersRequest(server string, district string) (*http.Request, error
 }
 
 // NewAddMinderRequest calls the generic AddMinder builder with application/json body
-func NewAddMinderRequest(server string, district string, body AddMinderJSONRequestBody) (*http.Request, error) {
+func NewAddMinderRequest(server string, district string, params *AddMinderParams, body AddMinderJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewAddMinderRequestWithBody(server, district, "application/json", bodyReader)
+	return NewAddMinderRequestWithBody(server, district, params, "application/json", bodyReader)
 }
 
 // NewAddMinderRequestWithBody constructs an http.Request for the AddMinder method, with any body, and a specified content type
-func NewAddMinderRequestWithBody(server string, district string, contentType string, body io.Reader) (*http.Request, error) {
+func NewAddMinderRequestWithBody(server string, district string, params *AddMinderParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -2992,6 +3067,21 @@ func NewAddMinderRequestWithBody(server string, district string, contentType str
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -3710,18 +3800,18 @@ func NewMarkReferralContactedRequestWithBody(server string, id string, contentTy
 }
 
 // NewPlaceWithMinderRequest calls the generic PlaceWithMinder builder with application/json body
-func NewPlaceWithMinderRequest(server string, id string, body PlaceWithMinderJSONRequestBody) (*http.Request, error) {
+func NewPlaceWithMinderRequest(server string, id string, params *PlaceWithMinderParams, body PlaceWithMinderJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewPlaceWithMinderRequestWithBody(server, id, "application/json", bodyReader)
+	return NewPlaceWithMinderRequestWithBody(server, id, params, "application/json", bodyReader)
 }
 
 // NewPlaceWithMinderRequestWithBody constructs an http.Request for the PlaceWithMinder method, with any body, and a specified content type
-func NewPlaceWithMinderRequestWithBody(server string, id string, contentType string, body io.Reader) (*http.Request, error) {
+func NewPlaceWithMinderRequestWithBody(server string, id string, params *PlaceWithMinderParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -3752,6 +3842,21 @@ func NewPlaceWithMinderRequestWithBody(server string, id string, contentType str
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -4280,14 +4385,14 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/applications/{id}/contract (the `ContractPDF` operationId).
-	ContractPDFWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ContractPDFResponse, error)
+	ContractPDFWithBodyWithResponse(ctx context.Context, id string, params *ContractPDFParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ContractPDFResponse, error)
 
 	// ContractPDFWithResponse The care contract (Betreuungsvertrag) of an accepted place, as PDF
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/applications/{id}/contract (the `ContractPDF` operationId).
-	ContractPDFWithResponse(ctx context.Context, id string, body ContractPDFJSONRequestBody, reqEditors ...RequestEditorFn) (*ContractPDFResponse, error)
+	ContractPDFWithResponse(ctx context.Context, id string, params *ContractPDFParams, body ContractPDFJSONRequestBody, reqEditors ...RequestEditorFn) (*ContractPDFResponse, error)
 
 	// RecordContractWithResponse Record the signed care contract (the family's other applications of the child are withdrawn)
 	//
@@ -4308,14 +4413,14 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/applications/{id}/offer (the `OfferPlace` operationId).
-	OfferPlaceWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*OfferPlaceResponse, error)
+	OfferPlaceWithBodyWithResponse(ctx context.Context, id string, params *OfferPlaceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*OfferPlaceResponse, error)
 
 	// OfferPlaceWithResponse Offer a place at a Kita the application chose (its carrier, the Jugendamt)
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/applications/{id}/offer (the `OfferPlace` operationId).
-	OfferPlaceWithResponse(ctx context.Context, id string, body OfferPlaceJSONRequestBody, reqEditors ...RequestEditorFn) (*OfferPlaceResponse, error)
+	OfferPlaceWithResponse(ctx context.Context, id string, params *OfferPlaceParams, body OfferPlaceJSONRequestBody, reqEditors ...RequestEditorFn) (*OfferPlaceResponse, error)
 
 	// ApplicationPositionsWithResponse The child's rank and the last admitted rank on each of its Kitas' lists after the last published round (the family, the Jugendamt)
 	//
@@ -4357,14 +4462,14 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/districts/{district}/minders (the `AddMinder` operationId).
-	AddMinderWithBodyWithResponse(ctx context.Context, district string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddMinderResponse, error)
+	AddMinderWithBodyWithResponse(ctx context.Context, district string, params *AddMinderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddMinderResponse, error)
 
 	// AddMinderWithResponse Register a child-minder (Tagespflegeperson) in the district (its Fachberatung)
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/districts/{district}/minders (the `AddMinder` operationId).
-	AddMinderWithResponse(ctx context.Context, district string, body AddMinderJSONRequestBody, reqEditors ...RequestEditorFn) (*AddMinderResponse, error)
+	AddMinderWithResponse(ctx context.Context, district string, params *AddMinderParams, body AddMinderJSONRequestBody, reqEditors ...RequestEditorFn) (*AddMinderResponse, error)
 
 	// EraseFamilyWithResponse Erase a family's personal data (DSGVO Art. 17)
 	//
@@ -4508,14 +4613,14 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/referrals/{id}/place (the `PlaceWithMinder` operationId).
-	PlaceWithMinderWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PlaceWithMinderResponse, error)
+	PlaceWithMinderWithBodyWithResponse(ctx context.Context, id string, params *PlaceWithMinderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PlaceWithMinderResponse, error)
 
 	// PlaceWithMinderWithResponse Place the child with a minder (its Kita choices are released in the same step)
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/referrals/{id}/place (the `PlaceWithMinder` operationId).
-	PlaceWithMinderWithResponse(ctx context.Context, id string, body PlaceWithMinderJSONRequestBody, reqEditors ...RequestEditorFn) (*PlaceWithMinderResponse, error)
+	PlaceWithMinderWithResponse(ctx context.Context, id string, params *PlaceWithMinderParams, body PlaceWithMinderJSONRequestBody, reqEditors ...RequestEditorFn) (*PlaceWithMinderResponse, error)
 
 	// YearReportWithResponse The Kita year's figures (the Jugendamt)
 	//
@@ -5158,6 +5263,7 @@ func (r ChangeChoicesResponse) ContentType() string {
 type ContractPDFResponse200Headers struct {
 	ContentDisposition *string
 	ContentType        *string
+	IdempotentReplayed *bool
 }
 
 type ContractPDFResponse struct {
@@ -5469,7 +5575,8 @@ func (r DeclineOfferResponse) ContentType() string {
 
 // OfferPlaceResponse200Headers the declared response headers of an HTTP 200 response for OfferPlace
 type OfferPlaceResponse200Headers struct {
-	ETag *string
+	ETag               *string
+	IdempotentReplayed *bool
 }
 
 type OfferPlaceResponse struct {
@@ -5963,7 +6070,7 @@ type ListMindersResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *[]TagespflegeMinder
+	JSON200 *[]Minder
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Problem
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
@@ -5981,7 +6088,7 @@ type ListMindersResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListMindersResponse) GetJSON200() *[]TagespflegeMinder {
+func (r ListMindersResponse) GetJSON200() *[]Minder {
 	return r.JSON200
 }
 
@@ -6049,11 +6156,23 @@ func (r ListMindersResponse) ContentType() string {
 	return ""
 }
 
+// AddMinderResponse200Headers the declared response headers of an HTTP 200 response for AddMinder
+type AddMinderResponse200Headers struct {
+	IdempotentReplayed *bool
+}
+
+// AddMinderResponse201Headers the declared response headers of an HTTP 201 response for AddMinder
+type AddMinderResponse201Headers struct {
+	IdempotentReplayed *bool
+}
+
 type AddMinderResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Minder
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *TagespflegeMinder
+	JSON201 *Minder
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Problem
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
@@ -6070,10 +6189,19 @@ type AddMinderResponse struct {
 	ApplicationproblemJSON500 *Problem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *AddMinderResponse200Headers
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *AddMinderResponse201Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddMinderResponse) GetJSON200() *Minder {
+	return r.JSON200
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r AddMinderResponse) GetJSON201() *TagespflegeMinder {
+func (r AddMinderResponse) GetJSON201() *Minder {
 	return r.JSON201
 }
 
@@ -7383,6 +7511,11 @@ func (r MarkReferralContactedResponse) ContentType() string {
 	return ""
 }
 
+// PlaceWithMinderResponse200Headers the declared response headers of an HTTP 200 response for PlaceWithMinder
+type PlaceWithMinderResponse200Headers struct {
+	IdempotentReplayed *bool
+}
+
 type PlaceWithMinderResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -7404,6 +7537,8 @@ type PlaceWithMinderResponse struct {
 	ApplicationproblemJSON500 *Problem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PlaceWithMinderResponse200Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -8494,8 +8629,8 @@ func (c *ClientWithResponses) ChangeChoicesWithResponse(ctx context.Context, id 
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/applications/{id}/contract (the `ContractPDF` operationId).
-func (c *ClientWithResponses) ContractPDFWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ContractPDFResponse, error) {
-	rsp, err := c.ContractPDFWithBody(ctx, id, contentType, body, reqEditors...)
+func (c *ClientWithResponses) ContractPDFWithBodyWithResponse(ctx context.Context, id string, params *ContractPDFParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ContractPDFResponse, error) {
+	rsp, err := c.ContractPDFWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -8507,8 +8642,8 @@ func (c *ClientWithResponses) ContractPDFWithBodyWithResponse(ctx context.Contex
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/applications/{id}/contract (the `ContractPDF` operationId).
-func (c *ClientWithResponses) ContractPDFWithResponse(ctx context.Context, id string, body ContractPDFJSONRequestBody, reqEditors ...RequestEditorFn) (*ContractPDFResponse, error) {
-	rsp, err := c.ContractPDF(ctx, id, body, reqEditors...)
+func (c *ClientWithResponses) ContractPDFWithResponse(ctx context.Context, id string, params *ContractPDFParams, body ContractPDFJSONRequestBody, reqEditors ...RequestEditorFn) (*ContractPDFResponse, error) {
+	rsp, err := c.ContractPDF(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -8546,8 +8681,8 @@ func (c *ClientWithResponses) DeclineOfferWithResponse(ctx context.Context, id s
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/applications/{id}/offer (the `OfferPlace` operationId).
-func (c *ClientWithResponses) OfferPlaceWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*OfferPlaceResponse, error) {
-	rsp, err := c.OfferPlaceWithBody(ctx, id, contentType, body, reqEditors...)
+func (c *ClientWithResponses) OfferPlaceWithBodyWithResponse(ctx context.Context, id string, params *OfferPlaceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*OfferPlaceResponse, error) {
+	rsp, err := c.OfferPlaceWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -8559,8 +8694,8 @@ func (c *ClientWithResponses) OfferPlaceWithBodyWithResponse(ctx context.Context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/applications/{id}/offer (the `OfferPlace` operationId).
-func (c *ClientWithResponses) OfferPlaceWithResponse(ctx context.Context, id string, body OfferPlaceJSONRequestBody, reqEditors ...RequestEditorFn) (*OfferPlaceResponse, error) {
-	rsp, err := c.OfferPlace(ctx, id, body, reqEditors...)
+func (c *ClientWithResponses) OfferPlaceWithResponse(ctx context.Context, id string, params *OfferPlaceParams, body OfferPlaceJSONRequestBody, reqEditors ...RequestEditorFn) (*OfferPlaceResponse, error) {
+	rsp, err := c.OfferPlace(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -8637,8 +8772,8 @@ func (c *ClientWithResponses) ListMindersWithResponse(ctx context.Context, distr
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/districts/{district}/minders (the `AddMinder` operationId).
-func (c *ClientWithResponses) AddMinderWithBodyWithResponse(ctx context.Context, district string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddMinderResponse, error) {
-	rsp, err := c.AddMinderWithBody(ctx, district, contentType, body, reqEditors...)
+func (c *ClientWithResponses) AddMinderWithBodyWithResponse(ctx context.Context, district string, params *AddMinderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddMinderResponse, error) {
+	rsp, err := c.AddMinderWithBody(ctx, district, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -8650,8 +8785,8 @@ func (c *ClientWithResponses) AddMinderWithBodyWithResponse(ctx context.Context,
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/districts/{district}/minders (the `AddMinder` operationId).
-func (c *ClientWithResponses) AddMinderWithResponse(ctx context.Context, district string, body AddMinderJSONRequestBody, reqEditors ...RequestEditorFn) (*AddMinderResponse, error) {
-	rsp, err := c.AddMinder(ctx, district, body, reqEditors...)
+func (c *ClientWithResponses) AddMinderWithResponse(ctx context.Context, district string, params *AddMinderParams, body AddMinderJSONRequestBody, reqEditors ...RequestEditorFn) (*AddMinderResponse, error) {
+	rsp, err := c.AddMinder(ctx, district, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -8914,8 +9049,8 @@ func (c *ClientWithResponses) MarkReferralContactedWithResponse(ctx context.Cont
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/referrals/{id}/place (the `PlaceWithMinder` operationId).
-func (c *ClientWithResponses) PlaceWithMinderWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PlaceWithMinderResponse, error) {
-	rsp, err := c.PlaceWithMinderWithBody(ctx, id, contentType, body, reqEditors...)
+func (c *ClientWithResponses) PlaceWithMinderWithBodyWithResponse(ctx context.Context, id string, params *PlaceWithMinderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PlaceWithMinderResponse, error) {
+	rsp, err := c.PlaceWithMinderWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -8927,8 +9062,8 @@ func (c *ClientWithResponses) PlaceWithMinderWithBodyWithResponse(ctx context.Co
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/referrals/{id}/place (the `PlaceWithMinder` operationId).
-func (c *ClientWithResponses) PlaceWithMinderWithResponse(ctx context.Context, id string, body PlaceWithMinderJSONRequestBody, reqEditors ...RequestEditorFn) (*PlaceWithMinderResponse, error) {
-	rsp, err := c.PlaceWithMinder(ctx, id, body, reqEditors...)
+func (c *ClientWithResponses) PlaceWithMinderWithResponse(ctx context.Context, id string, params *PlaceWithMinderParams, body PlaceWithMinderJSONRequestBody, reqEditors ...RequestEditorFn) (*PlaceWithMinderResponse, error) {
+	rsp, err := c.PlaceWithMinder(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -9714,6 +9849,13 @@ func ParseContractPDFResponse(rsp *http.Response) (*ContractPDFResponse, error) 
 			}
 			headers.ContentType = &value
 		}
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value bool
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
 		response.Headers200 = &headers
 	}
 
@@ -10005,6 +10147,13 @@ func ParseOfferPlaceResponse(rsp *http.Response) (*OfferPlaceResponse, error) {
 				return nil, err
 			}
 			headers.ETag = &value
+		}
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value bool
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
 		}
 		response.Headers200 = &headers
 	}
@@ -10361,7 +10510,7 @@ func ParseListMindersResponse(rsp *http.Response) (*ListMindersResponse, error) 
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest []TagespflegeMinder
+		var dest []Minder
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -10435,8 +10584,15 @@ func ParseAddMinderResponse(rsp *http.Response) (*AddMinderResponse, error) {
 	}
 
 	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Minder
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest TagespflegeMinder
+		var dest Minder
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -10498,6 +10654,29 @@ func ParseAddMinderResponse(rsp *http.Response) (*AddMinderResponse, error) {
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers AddMinderResponse200Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value bool
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 201:
+		var headers AddMinderResponse201Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value bool
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		response.Headers201 = &headers
 	}
 
 	return response, nil
@@ -11655,6 +11834,19 @@ func ParsePlaceWithMinderResponse(rsp *http.Response) (*PlaceWithMinderResponse,
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers PlaceWithMinderResponse200Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value bool
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		response.Headers200 = &headers
 	}
 
 	return response, nil

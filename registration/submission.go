@@ -1,0 +1,19 @@
+package registration
+
+import (
+	"context"
+
+	"github.com/kitaportal/kitaportal/notify"
+)
+
+// SubmissionWriter is an optional capability of a [Tx]: storing a new
+// application with its outbox messages and audit entries in one call,
+// which a database adapter sends to the server in one round trip. It
+// answers as [Tx.Insert] (ErrExists, ErrDuplicate) and [Tx.Enqueue]
+// (notify.ErrExists, a message's validation error) would; after an error
+// the step must fail, since rows sent with the application may be
+// stored. A submission on a Tx without it is written with Insert,
+// Enqueue and AppendAudit.
+type SubmissionWriter interface {
+	InsertSubmission(ctx context.Context, a Application, msgs []notify.Message, audit []AuditEntry) error
+}
