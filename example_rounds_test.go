@@ -21,24 +21,8 @@ import (
 // shows a family its position on each of its Kitas' lists.
 func Example_checkBeforePublishing() {
 	ctx := context.Background()
-	profile, _ := bochum.Profile()
-	catalogue, _ := bochum.Catalogue() // sample data
 	now := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
-	portal, err := kitaportal.Open(ctx, kitaportal.Config{
-		Profile: profile, Catalogue: catalogue, Transport: notify.NewMemoryTransport(),
-		Clock: func() time.Time { return now },
-	})
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	parent := access.NewGuardian("user-4711", "family-4711")
-	receipt, err := portal.Registrations.Submit(ctx, parent, registration.Input{
-		Child:     registration.ChildInput{GivenName: "Lotte", FamilyName: "Weiß", BirthDate: date.New(2024, time.May, 14)},
-		Guardians: []registration.GuardianInput{{GivenName: "Eva", FamilyName: "Weiß", Email: "eva@example.org", Language: "de", Working: true}},
-		Address:   geo.Address{Street: "Kortumstraße", HouseNumber: "5", PostalCode: "44787", City: "Bochum"},
-		Start:     date.New(2027, time.August, 1), Hours: 35, Kitas: []string{"BO-002", "BO-009"}, Consent: true,
-	})
+	portal, parent, id, err := lotteRegistered(ctx, &now)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -63,7 +47,7 @@ func Example_checkBeforePublishing() {
 	again, _ := portal.Registrations.Publish(ctx, jugendamt, draft.ID)
 	fmt.Println("offers:", report.Offers, "again:", again.Offers)
 
-	pos, err := portal.Registrations.Positions(ctx, parent, receipt.Application.ID)
+	pos, err := portal.Registrations.Positions(ctx, parent, id)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -77,4 +61,31 @@ func Example_checkBeforePublishing() {
 	// offers: 1 again: 1
 	// BO-002: rank 1, last admitted rank 1, placed true
 	// BO-009: rank 1, last admitted rank 0, placed false
+}
+
+// lotteRegistered opens a portal on Bochum's profile and sample data
+// whose clock reads *now, and registers Lotte (born 14 May 2024) for
+// BO-002 and BO-009 from August 2027. It returns the portal, her guardian
+// and her application's id.
+func lotteRegistered(ctx context.Context, now *time.Time) (*kitaportal.Portal, access.Actor, string, error) {
+	profile, _ := bochum.Profile()
+	catalogue, _ := bochum.Catalogue() // sample data
+	portal, err := kitaportal.Open(ctx, kitaportal.Config{
+		Profile: profile, Catalogue: catalogue, Transport: notify.NewMemoryTransport(),
+		Clock: func() time.Time { return *now },
+	})
+	if err != nil {
+		return nil, access.Actor{}, "", err
+	}
+	parent := access.NewGuardian("user-4711", "family-4711")
+	receipt, err := portal.Registrations.Submit(ctx, parent, registration.Input{
+		Child:     registration.ChildInput{GivenName: "Lotte", FamilyName: "Weiß", BirthDate: date.New(2024, time.May, 14)},
+		Guardians: []registration.GuardianInput{{GivenName: "Eva", FamilyName: "Weiß", Email: "eva@example.org", Language: "de", Working: true}},
+		Address:   geo.Address{Street: "Kortumstraße", HouseNumber: "5", PostalCode: "44787", City: "Bochum"},
+		Start:     date.New(2027, time.August, 1), Hours: 35, Kitas: []string{"BO-002", "BO-009"}, Consent: true,
+	})
+	if err != nil {
+		return nil, access.Actor{}, "", err
+	}
+	return portal, parent, receipt.Application.ID, nil
 }
