@@ -74,9 +74,10 @@ func bochumYear(b *testing.B, cfg kitaportal.Config, n int) *kitaportal.Portal {
 }
 
 // BenchmarkRoundBochum runs the main allocation round of a Bochum year
-// (8,861 applications, 190 Kitas, 11,435 places) through the service: read
-// the applications and places, allocate under Bochum's policy, write an
-// offer (place taken, message queued) on every placed application. With
+// (8,861 applications, 190 Kitas, 11,435 places) through the service: a
+// dry run (read the applications and places, allocate under Bochum's
+// policy, explain the changes, store the draft), then its publication
+// (an offer, place taken and message queued, on every placed application). With
 // KITAPORTAL_POSTGRES_URL set it runs against PostgreSQL too. A round is
 // published once: run it with -benchtime 1x (further iterations are later
 // rounds over what is left open).
@@ -101,6 +102,12 @@ func BenchmarkRoundBochum(b *testing.B) {
 		}
 		b.ReportMetric(float64(offers), "offers")
 	}
+	onBackends(b, run)
+}
+
+// onBackends runs a benchmark in memory and, with KITAPORTAL_POSTGRES_URL
+// set, on PostgreSQL in a schema of its own.
+func onBackends(b *testing.B, run func(b *testing.B, cfg kitaportal.Config)) {
 	b.Run("memory", func(b *testing.B) { run(b, kitaportal.Config{}) })
 	b.Run("postgres", func(b *testing.B) {
 		base := os.Getenv("KITAPORTAL_POSTGRES_URL")
@@ -130,5 +137,29 @@ func BenchmarkRoundBochum(b *testing.B) {
 		}
 		b.Cleanup(pg.Close)
 		run(b, kitaportal.Config{Store: pg})
+	})
+}
+
+// BenchmarkDryRunBochum runs the main round of a Bochum year (8,861
+// applications) as a dry run through the service: read, allocate, compare
+// with the previous dry run, explain every changed child's positions
+// (allocation.PositionsOf) and store the draft. The first iteration has no
+// earlier dry run, so every placed child is a change and is explained: run
+// it with -benchtime 1x for that case; later iterations are repeated dry
+// runs with nothing changed.
+func BenchmarkDryRunBochum(b *testing.B) {
+	onBackends(b, func(b *testing.B, cfg kitaportal.Config) {
+		p := bochumYear(b, cfg, 8861)
+		ctx := context.Background()
+		b.ReportAllocs()
+		changes := 0
+		for b.Loop() {
+			d, err := p.Registrations.DryRun(ctx, access.SystemActor, "2027/2028", app.RoundOptions{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			changes = max(changes, len(d.Changes))
+		}
+		b.ReportMetric(float64(changes), "changes")
 	})
 }

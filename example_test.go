@@ -87,29 +87,12 @@ func ExampleOpen() {
 // reads the messages it received.
 func Example_flow() {
 	ctx := context.Background()
-	profile, _ := bochum.Profile()
-	catalogue, _ := bochum.Catalogue() // sample data
 	now := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
-	portal, err := kitaportal.Open(ctx, kitaportal.Config{
-		Profile: profile, Catalogue: catalogue, Transport: notify.NewMemoryTransport(),
-		Clock: func() time.Time { return now },
-	})
+	portal, parent, id, err := lotteRegistered(ctx, &now)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	parent := access.NewGuardian("user-4711", "family-4711")
-	receipt, err := portal.Registrations.Submit(ctx, parent, registration.Input{
-		Child:     registration.ChildInput{GivenName: "Lotte", FamilyName: "Weiß", BirthDate: date.New(2024, time.May, 14)},
-		Guardians: []registration.GuardianInput{{GivenName: "Eva", FamilyName: "Weiß", Email: "eva@example.org", Language: "de", Working: true}},
-		Address:   geo.Address{Street: "Kortumstraße", HouseNumber: "5", PostalCode: "44787", City: "Bochum"},
-		Start:     date.New(2027, time.August, 1), Hours: 35, Kitas: []string{"BO-002", "BO-009"}, Consent: true,
-	})
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	id := receipt.Application.ID
 
 	now = time.Date(2027, time.February, 1, 9, 0, 0, 0, time.UTC)
 	round, err := portal.Registrations.RunRound(ctx, access.NewJugendamt("ja-1"), "2027/2028", app.RoundOptions{})

@@ -16,7 +16,10 @@
 //   - a Fachberatung (Kindertagespflege counselling office) sees only the
 //     referrals of its own district;
 //   - the Jugendamt (youth welfare office) sees everything of its city;
-//   - the System actor runs the dispatcher and the allocation rounds.
+//   - the System actor runs the dispatcher and the allocation rounds;
+//   - a round's dry run (Probelauf) and its publication are the
+//     Jugendamt's and the System's; a child's position on the Kitas'
+//     lists is its own family's (and the Jugendamt's), never a carrier's.
 //
 // # Error contract
 //

@@ -37,14 +37,22 @@ const (
 	EditKita
 	// ReadAudit: the audit trail.
 	ReadAudit
+	// DryRunRound: run an allocation round as a dry run and read its drafts.
+	DryRunRound
+	// PublishRound: publish a dry run's offers.
+	PublishRound
+	// ReadPositions: a child's rank and the last admitted rank on each
+	// of its Kitas' lists after the last published round.
+	ReadPositions
 )
 
 var operationNames = [...]string{"", "submit_application", "read_application", "change_application",
 	"offer_place", "record_contract", "read_family", "erase_family", "run_allocation", "read_reports",
-	"read_referrals", "change_referral", "edit_kita", "read_audit"}
+	"read_referrals", "change_referral", "edit_kita", "read_audit",
+	"dry_run_round", "publish_round", "read_positions"}
 
 // Valid reports whether o is a known operation.
-func (o Operation) Valid() bool { return o >= SubmitApplication && o <= ReadAudit }
+func (o Operation) Valid() bool { return o >= SubmitApplication && o <= ReadPositions }
 
 // String returns the stable name.
 func (o Operation) String() string { return enum.Name(operationNames[:], o) }
@@ -116,6 +124,9 @@ var table = map[Operation]map[Role]Rule{
 	ReadReferrals:     {Fachberatung: Own, Jugendamt: Always, System: Always},
 	ChangeReferral:    {Fachberatung: Own, Jugendamt: Always, System: Always},
 	EditKita:          {CarrierStaff: Own, Jugendamt: Always, System: Always},
+	DryRunRound:       {Jugendamt: Always, System: Always},
+	PublishRound:      {Jugendamt: Always, System: Always},
+	ReadPositions:     {Guardian: Own, Jugendamt: Always, System: Always},
 }
 
 // RuleOf returns the table's rule for a role and an operation.

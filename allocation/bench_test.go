@@ -90,3 +90,27 @@ func BenchmarkBochumYearHours(b *testing.B) {
 func BenchmarkNRWHours(b *testing.B) {
 	benchmarkEngine(b, nrwHours, DeferredAcceptance)
 }
+
+// BenchmarkPositionsOfBochumYear explains every child of a Bochum year at
+// once, as the first dry run of a year does for its changes: one build of
+// the instance, then each child's rank and the last admitted rank on each
+// of its lists.
+func BenchmarkPositionsOfBochumYear(b *testing.B) {
+	inst := generate(bochumYear, 2026)
+	res, err := Run(inst, Options{Mechanism: DeferredAcceptance})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ids := make([]string, len(inst.Applicants))
+	for i, a := range inst.Applicants {
+		ids[i] = a.ID
+	}
+	b.ReportAllocs()
+	cpu := cpuTime()
+	defer reportCPU(b, cpu)
+	for b.Loop() {
+		if _, err := PositionsOf(inst, res, ids); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -75,8 +75,9 @@
 // families involved, those that move in the cycle among them) and keeps
 // every family together. Without families the engine is plain deferred
 // acceptance. [Positions] shows a family its rank and the last admitted
-// rank at each Kita it chose; [Diff] lists the applicants whose placement
-// differs between two results.
+// rank at each Kita it chose ([PositionsOf]: many families over one
+// build of the instance, as a round's dry run explains its changes);
+// [Diff] lists the applicants whose placement differs between two results.
 //
 // The mechanisms are child-proposing deferred acceptance ([DeferredAcceptance],
 // stable, best for every family among stable matchings, strategy-proof for
@@ -111,7 +112,7 @@
 // # Error contract
 //
 // [Decode], [DecodeResult], [Validate], [Compile], [Compiled.Allocate],
-// [Run], [Verify] and [Positions] return nil or a [problem.List]: every
+// [Run], [Verify], [Positions] and [PositionsOf] return nil or a [problem.List]: every
 // problem of the input at once (decoding stops at the first), each with a field path
 // in JSON names and array indices ("applicants[3].choices[1]",
 // "facilities[2].capacity_by_band.u3", "fixed[c17]"), a stable code such as

@@ -444,3 +444,31 @@ func TestMunsterFailureShapeWithHours(t *testing.T) {
 		assert.Equal(t, cut.Capacity, cut.Admitted, "%s: 45 hours while a 35 hour place at %s was free", id, f)
 	}
 }
+
+func TestPositionsOfManyFamiliesEqualsOneByOne(t *testing.T) {
+	inst := generate(genSpec{applicants: 300, facilities: 12, choices: 4, capacity: 220, bands: true, families: 10}, 7)
+	res, err := Run(inst, Options{Mechanism: DeferredAcceptance})
+	require.NoError(t, err)
+	ids := []string{inst.Applicants[0].ID, inst.Applicants[150].ID}
+	if len(inst.Families) > 0 {
+		ids = append(ids, inst.Families[0].ID)
+	}
+	t.Run("each family's positions equal what Positions says for it alone", func(t *testing.T) {
+		all, err := PositionsOf(inst, res, ids)
+		require.NoError(t, err)
+		require.Len(t, all, len(ids))
+		for _, id := range ids {
+			one, err := Positions(inst, res, id)
+			require.NoError(t, err)
+			assert.Equal(t, one, all[id], id)
+		}
+	})
+	t.Run("every unknown id is named by its index", func(t *testing.T) {
+		_, err := PositionsOf(inst, res, []string{ids[0], "nobody", "none"})
+		var list problem.List
+		require.ErrorAs(t, err, &list)
+		require.Len(t, list, 2)
+		assert.Equal(t, "families[1]", list[0].Field)
+		assert.ErrorIs(t, err, ErrUnknownApplicant)
+	})
+}

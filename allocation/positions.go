@@ -1,6 +1,7 @@
 package allocation
 
 import (
+	"fmt"
 	"slices"
 
 	"github.com/kitaportal/kitaportal/problem"
@@ -39,19 +40,87 @@ type Position struct {
 // come from res.Placements. An unknown id or an invalid instance yields a
 // [problem.List].
 func Positions(inst Instance, res Result, family string) ([]Position, error) {
-	e, err := build(&inst, res.Seed, true)
+	p, err := newPositioner(inst, res)
 	if err != nil {
 		return nil, err
 	}
-	var kids []int32
-	if i := slices.IndexFunc(inst.Families, func(f Family) bool { return f.ID == family }); i >= 0 {
-		kids = e.fam.members(int32(i))
-	} else if a, ok := e.apps[family]; ok {
-		kids = []int32{a}
-	} else {
+	out, ok := p.of(family)
+	if !ok {
 		var c problem.Collector
 		c.Add("family", CodeUnknownApplicant, ErrUnknownApplicant)
 		return nil, c.Err()
+	}
+	return out, nil
+}
+
+// PositionsOf is [Positions] for many families (or single applicants) at
+// once, keyed by the ids asked for: the instance is built once, so that
+// explaining a round's changes costs one build, not one per family. Every
+// unknown id is a problem of the returned [problem.List], with its index
+// (families[i]).
+func PositionsOf(inst Instance, res Result, families []string) (map[string][]Position, error) {
+	p, err := newPositioner(inst, res)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string][]Position, len(families))
+	var c problem.Collector
+	for i, id := range families {
+		pos, ok := p.of(id)
+		if !ok {
+			c.Add(fmt.Sprintf("families[%d]", i), CodeUnknownApplicant, ErrUnknownApplicant)
+			continue
+		}
+		out[id] = pos
+	}
+	if err := c.Err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// positioner answers Positions over one build of an instance.
+type positioner struct {
+	inst     *Instance
+	e        *engine
+	placedAt []int32
+	rank     func(int32) int32
+	facs     []*facRanks // per facility, computed when first asked
+}
+
+// facRanks are one facility's ranks as the round saw them, sorted, and
+// per seat pool the worst rank admitted (absent: nobody).
+type facRanks struct {
+	ranks []int32
+	worst map[int32]int32
+}
+
+// at returns facility f's ranks.
+func (ps *positioner) at(f int32) *facRanks {
+	if v := ps.facs[f]; v != nil {
+		return v
+	}
+	e := ps.e
+	v := &facRanks{worst: map[int32]int32{}}
+	for _, q := range e.facOrder[e.facStart[f]:e.facStart[f+1]] {
+		rq := ps.rank(q)
+		v.ranks = append(v.ranks, rq)
+		b := e.pairApp[q]
+		if e.start[b]+ps.placedAt[b] == q {
+			if w, ok := v.worst[e.pairPool[q]]; !ok || rq > w {
+				v.worst[e.pairPool[q]] = rq
+			}
+		}
+	}
+	slices.Sort(v.ranks)
+	ps.facs[f] = v
+	return v
+}
+
+func newPositioner(inst Instance, res Result) (*positioner, error) {
+	e, err := build(&inst, res.Seed, true)
+	if err != nil {
+		return nil, err
 	}
 	placedAt := make([]int32, e.nA) // choice position, the number of choices if none
 	for a := range inst.Applicants {
@@ -67,26 +136,28 @@ func Positions(inst Instance, res Result, family string) ([]Position, error) {
 	}
 	// Ranks as the round saw them (with the sibling criterion where a
 	// sibling is placed), as positions among the Kita's applicants.
-	rank := e.effectiveRank(placedAt)
+	return &positioner{inst: &inst, e: e, placedAt: placedAt, rank: e.effectiveRank(placedAt), facs: make([]*facRanks, e.nF)}, nil
+}
+
+// of returns the positions of a family or single applicant; false when
+// the id is neither.
+func (ps *positioner) of(family string) ([]Position, bool) {
+	e, inst, placedAt, rank := ps.e, ps.inst, ps.placedAt, ps.rank
+	var kids []int32
+	if i := slices.IndexFunc(inst.Families, func(f Family) bool { return f.ID == family }); i >= 0 {
+		kids = e.fam.members(int32(i))
+	} else if a, ok := e.apps[family]; ok {
+		kids = []int32{a}
+	} else {
+		return nil, false
+	}
+	// The child's rank is 1 + the Kita's pairs ranked better; the last
+	// admitted is the position of the pool's worst admitted rank.
 	position := func(p int32) (pos int, last int) {
-		f, pool, rk := e.pairFac[p], e.pairPool[p], rank(p)
-		var worst int32 = -1
-		for _, q := range e.facOrder[e.facStart[f]:e.facStart[f+1]] {
-			rq := rank(q)
-			if rq < rk {
-				pos++
-			}
-			b := e.pairApp[q]
-			if e.pairPool[q] == pool && e.start[b]+placedAt[b] == q && rq > worst {
-				worst = rq
-			}
-		}
-		if worst >= 0 {
-			for _, q := range e.facOrder[e.facStart[f]:e.facStart[f+1]] {
-				if rank(q) <= worst {
-					last++
-				}
-			}
+		v := ps.at(e.pairFac[p])
+		pos, _ = slices.BinarySearch(v.ranks, rank(p))
+		if worst, ok := v.worst[e.pairPool[p]]; ok {
+			last, _ = slices.BinarySearch(v.ranks, worst+1)
 		}
 		return pos + 1, last
 	}
@@ -105,7 +176,7 @@ func Positions(inst Instance, res Result, family string) ([]Position, error) {
 			})
 		}
 	}
-	return out, nil
+	return out, true
 }
 
 // Change is one applicant whose placement differs between two results;

@@ -109,6 +109,28 @@ var invokers = map[access.Operation][]invoker{
 			return err
 		}},
 	},
+	access.DryRunRound: {
+		{"DryRun", nil, func(w *world, a access.Actor) error {
+			_, err := w.app.Registrations.DryRun(w.ctx, a, "2027/2028", app.RoundOptions{})
+			return err
+		}},
+		{"Draft", drafted, func(w *world, a access.Actor) error {
+			_, err := w.app.Registrations.Draft(w.ctx, a, w.draft)
+			return err
+		}},
+	},
+	access.PublishRound: {
+		{"Publish", drafted, func(w *world, a access.Actor) error {
+			_, err := w.app.Registrations.Publish(w.ctx, a, w.draft)
+			return err
+		}},
+	},
+	access.ReadPositions: {
+		{"Positions", published, func(w *world, a access.Actor) error {
+			_, err := w.app.Registrations.Positions(w.ctx, a, w.appA.ID)
+			return err
+		}},
+	},
 	access.ReadReports: {
 		{"Reports.Year", nil, func(w *world, a access.Actor) error {
 			_, err := w.app.Reports.Year(w.ctx, a, "2027/2028")
@@ -171,6 +193,22 @@ var invokers = map[access.Operation][]invoker{
 func offered(t *testing.T, w *world) {
 	t.Helper()
 	_, err := w.app.Registrations.Offer(w.ctx, jugendamt, w.appA.ID, w.kitas[0])
+	require.NoError(t, err)
+}
+
+// drafted dry-runs the main round as the Jugendamt.
+func drafted(t *testing.T, w *world) {
+	t.Helper()
+	d, err := w.app.Registrations.DryRun(w.ctx, jugendamt, "2027/2028", app.RoundOptions{})
+	require.NoError(t, err)
+	w.draft = d.ID
+}
+
+// published runs and publishes the main round as the Jugendamt.
+func published(t *testing.T, w *world) {
+	t.Helper()
+	drafted(t, w)
+	_, err := w.app.Registrations.Publish(w.ctx, jugendamt, w.draft)
 	require.NoError(t, err)
 }
 

@@ -134,7 +134,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 func Catalogs() []problem.Catalog {
 	return []problem.Catalog{
 		problem.Messages, access.Messages, kita.Messages, district.Messages, registration.Messages,
-		tagespflege.Messages, allocation.Messages, contract.Messages, notify.Messages, municipality.Messages, Messages,
+		tagespflege.Messages, allocation.Messages, contract.Messages, notify.Messages, municipality.Messages, Messages, roundMessages,
 	}
 }
 

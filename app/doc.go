@@ -37,8 +37,14 @@
 //     is stored in the call's own step (the optional [KeyTx] port, [Keys]),
 //     the same key with the same request returns the first result, with
 //     another request it is [ErrKeyReused],
-//     RunRound (places from the catalogue inside the round; published once,
-//     in one step), LapseOffers (the daily step: lapses and reminders),
+//     DryRun (a round without offers, stored as a [Draft] with the
+//     families whose outcome changed and their positions), Draft, Publish
+//     (exactly that draft's offers in one step, once; a second Publish
+//     answers the same), RunRound (DryRun then Publish; places from the
+//     catalogue inside the round), Positions (a child's rank and the last
+//     admitted rank on each of its Kitas' lists after the last published
+//     round: the family and the Jugendamt only), LapseOffers (the daily
+//     step: lapses and reminders),
 //     ExpireYear, Export, Erase, ApplyRetention, AuditTrail, Reviews.
 //   - [Referrals]: List, Get, MarkContacted, Place (placement with a minder
 //     and the release of the Kita choices in one step), Close, AddMinder,
@@ -78,7 +84,8 @@
 // hand out one concern each, for a step that needs no more. Places are
 // synced from the catalogue inside the step that takes one (Offer calls
 // registration.Ledger.SetPlaces after its access decision), never in a
-// step of their own before it. Inside a step, [Tx.Atomic]
+// step of their own before it. [Tx.Drafts] hands out the rounds' dry
+// runs ([Drafts]). Inside a step, [Tx.Atomic]
 // is a nested step (a savepoint): when it fails, only its own writes are
 // undone and the outer step decides; when the outer step fails, the nested
 // step's writes go with it. Calling Store.Atomic inside a step is not
@@ -111,4 +118,11 @@
 //   - Löschfristen: the retention periods after which data is anonymized.
 //   - Nachrückverfahren: the follow-up rounds that offer places freed by
 //     declines, withdrawals, lapsed offers and upgrades.
+//   - Probelauf: a dry run of an allocation round (Vergaberunde), kept as
+//     a [Draft]; Veröffentlichen: publishing it, which writes the offers.
+//
+// Drafts hold application and family ids and the engine's scored facts
+// (the child's birth date among them), never names; erasing a family or
+// the retention's anonymization removes its children from every stored
+// draft in the same step ([Draft.Without]).
 package app

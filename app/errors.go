@@ -23,5 +23,6 @@ func Errors() []error {
 		registration.ErrRoundPublished, registration.ErrNothingAbove,
 		ErrNoPlaces, ErrID, ErrYear, ErrNotAccepted, ErrNoEdits, ErrEditConflict, ErrVersion,
 		ErrKeyReused, ErrKeyExists, ErrNoReferral,
+		ErrNoDraft, ErrDraftSuperseded, ErrPublishedElsewhere, ErrNoRound,
 	}
 }

@@ -97,6 +97,7 @@ type world struct {
 	appA   registration.Application
 	kitas  []string // chosen, carrier T01
 	kitaX  string   // carrier T05, not chosen
+	draft  string   // a dry run's id, once a test made one
 	birth  date.Date
 	start  date.Date
 }

@@ -103,11 +103,25 @@ func (r *Registrations) Erase(ctx context.Context, actor access.Actor, familyID 
 		a.Anonymize(now)
 		return true, nil
 	}
-	messages := func(tx registration.Tx) error {
-		_, err := tx.EraseFamilyMessages(ctx, familyID)
+	// The family's messages go, and its children leave every stored
+	// round draft (whose instance holds their birth dates).
+	finish := func(step Tx) error {
+		tx := step.Applications()
+		if _, err := tx.EraseFamilyMessages(ctx, familyID); err != nil {
+			return err
+		}
+		apps, err := tx.Applications(ctx, registration.Query{FamilyID: familyID})
+		if err != nil {
+			return err
+		}
+		appIDs := make([]string, len(apps))
+		for i, a := range apps {
+			appIDs[i] = a.ID
+		}
+		_, err = step.Drafts().EraseFromDrafts(ctx, appIDs...)
 		return err
 	}
-	return r.sweep(ctx, actor, registration.Query{FamilyID: familyID}, registration.AuditErase, "data_subject_request", erase, messages)
+	return r.sweep(ctx, actor, registration.Query{FamilyID: familyID}, registration.AuditErase, "data_subject_request", erase, finish)
 }
 
 // ApplyRetention anonymizes, in one step, every application whose
@@ -124,6 +138,7 @@ func (r *Registrations) ApplyRetention(ctx context.Context, actor access.Actor) 
 		ContractedAfterMonths: r.app.Profile.Retention.ContractedAfterMonths,
 	}
 	rules := r.app.Profile.Registration
+	var retained []string
 	retain := func(tx registration.Tx, a *registration.Application, now time.Time) (bool, error) {
 		if !rules.RetentionDue(*a, ret, now) {
 			return false, nil
@@ -137,9 +152,16 @@ func (r *Registrations) ApplyRetention(ctx context.Context, actor access.Actor) 
 			subjects = append(subjects, a.TP.ReferralID)
 		}
 		_, err := tx.EraseSubjectMessages(ctx, subjects...)
+		retained = append(retained, a.ID)
 		return err == nil, err
 	}
-	return r.sweep(ctx, actor, registration.Query{}, registration.AuditRetained, "retention_period", retain, nil)
+	// The anonymized children leave every stored round draft.
+	finish := func(step Tx) error {
+		_, err := step.Drafts().EraseFromDrafts(ctx, retained...)
+		retained = nil
+		return err
+	}
+	return r.sweep(ctx, actor, registration.Query{}, registration.AuditRetained, "retention_period", retain, finish)
 }
 
 // sweep runs one step over the applications q selects: visit changes each
@@ -148,7 +170,7 @@ func (r *Registrations) ApplyRetention(ctx context.Context, actor access.Actor) 
 // when set, ends the step. It returns how many changed. The caller decided
 // access.
 func (r *Registrations) sweep(ctx context.Context, actor access.Actor, q registration.Query, action, reason string,
-	visit func(tx registration.Tx, a *registration.Application, now time.Time) (bool, error), finish func(tx registration.Tx) error) (int, error) {
+	visit func(tx registration.Tx, a *registration.Application, now time.Time) (bool, error), finish func(step Tx) error) (int, error) {
 	now := r.app.clock().UTC()
 	n := 0
 	err := r.app.store.Atomic(ctx, func(step Tx) error {
@@ -175,7 +197,7 @@ func (r *Registrations) sweep(ctx context.Context, actor access.Actor, q registr
 			n++
 		}
 		if finish != nil {
-			return finish(tx)
+			return finish(step)
 		}
 		return nil
 	})

@@ -50,6 +50,8 @@ type Tx interface {
 	Tagespflege() tagespflege.Store
 	// Catalogue holds the carriers' edits of their Kitas.
 	Catalogue() CatalogueEdits
+	// Drafts are the allocation rounds' dry runs.
+	Drafts() Drafts
 	// Atomic runs fn as a nested step inside this one (a savepoint): when
 	// fn fails, only its own writes are undone and the outer step goes on;
 	// when fn succeeds, its writes are kept or undone with the outer step.

@@ -27,7 +27,7 @@ type endpoint struct {
 // world is family A's application (Kitas of carrier T01, Tagespflege in
 // district I) holding an offer of the Jugendamt.
 type world struct {
-	app, referral, kita string
+	app, referral, kita, draft string
 }
 
 func newWorld(t *testing.T, e *env) *world {
@@ -38,7 +38,11 @@ func newWorld(t *testing.T, e *env) *world {
 	r.json(t, &a)
 	r = e.call(http.MethodPost, "/api/v1/applications/"+a.ID+"/offer", ptr(access.NewJugendamt("amt")), map[string]string{"kita_id": e.chosen[0]})
 	require.Equal(t, http.StatusOK, r.status, string(r.body))
-	return &world{app: a.ID, referral: a.Tagespflege.ReferralID, kita: e.chosen[0]}
+	r = e.call(http.MethodPost, "/api/v1/rounds/"+url.PathEscape("2027/2028")+"/dry-run", ptr(access.NewJugendamt("amt")), map[string]any{})
+	require.Equal(t, http.StatusOK, r.status, string(r.body))
+	var d httpapi.Draft
+	r.json(t, &d)
+	return &world{app: a.ID, referral: a.Tagespflege.ReferralID, kita: e.chosen[0], draft: d.ID}
 }
 
 // state is what the Jugendamt reads of the world: a denied call must not change it.
@@ -94,6 +98,11 @@ func endpoints(w *world) []endpoint {
 			body: func(*env, *world) any { return map[string]bool{"closed": true} }},
 		{method: http.MethodPost, path: "/api/v1/rounds", op: access.RunAllocation, subject: none,
 			body: func(*env, *world) any { return map[string]string{"year": "2027/2028"} }},
+		{method: http.MethodPost, path: "/api/v1/rounds/" + url.PathEscape("2027/2028") + "/dry-run", op: access.DryRunRound, subject: none,
+			body: func(*env, *world) any { return map[string]any{} }},
+		{method: http.MethodGet, path: "/api/v1/rounds/drafts/" + w.draft, op: access.DryRunRound, subject: none},
+		{method: http.MethodPost, path: "/api/v1/rounds/drafts/" + w.draft + "/publish", op: access.PublishRound, subject: none},
+		{method: http.MethodGet, path: a + "/positions", op: access.ReadPositions, subject: family},
 		{method: http.MethodGet, path: "/api/v1/reports" + year, op: access.ReadReports, subject: none},
 		{method: http.MethodGet, path: "/api/v1/reports/kitas.csv" + year, op: access.ReadReports, subject: none},
 		{method: http.MethodGet, path: "/api/v1/audit", op: access.ReadAudit, subject: none},

@@ -16,11 +16,14 @@
 // choices with If-Match, withdraw, accept or decline an offer — accept
 // with ?keep_waiting=true keeps the better choices waiting (an upgrade;
 // the application shows "waiting" and, while a better offer is open, the
-// "held" place) — the care contract as PDF, the messages received); a
-// carrier's inbox, offers, free
+// "held" place) — the care contract as PDF, the messages received, the
+// child's position on each of its Kitas' lists); a carrier's inbox, offers, free
 // places, profile and closure of its Kitas; the Fachberatung's referral
 // inbox, its steps and the district's child-minders; the Jugendamt's
-// rounds, reports (JSON and CSV), exports, erasure and audit trail. Beside
+// rounds (POST /rounds runs and publishes at once; or first
+// POST /rounds/{year}/dry-run with the year percent-encoded, then
+// GET /rounds/drafts/{id} and POST /rounds/drafts/{id}/publish, which
+// writes exactly that dry run's offers, once), reports (JSON and CSV), exports, erasure and audit trail. Beside
 // them: /openapi.json (3.1) and /openapi-3.0.json (the same, downgraded
 // for generators that do not read 3.1 yet), /healthz, /readyz (the store
 // reachable) and /metrics (Prometheus). The description is kept in the

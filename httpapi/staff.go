@@ -409,4 +409,5 @@ func (h *Handler) registerJugendamt() {
 func (h *Handler) register() {
 	h.registerParent()
 	h.registerStaff()
+	h.registerRounds()
 }

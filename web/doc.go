@@ -21,13 +21,15 @@
 //     district, criteria and hardship reason, consent) that shows every
 //     problem at once in an error summary linked to the fields; the
 //     confirmation with the reference and the confirmation mail's text;
-//     the status page (applications, an open offer with its deadline,
-//     accept or decline, accept keeping the higher-ranked choices on the
-//     waiting list (an upgrade: a checkbox shown when a better choice
-//     still waits; the held place shown while a better offer is open),
-//     withdraw after a question, the contract PDF, messages received, the
-//     Kindertagespflege referral's progress: received, contacted, placed
-//     with the start, closed with the reason, from
+//     the status page (applications, each child's position on its Kitas'
+//     lists after the last published round — its rank and the last
+//     admitted rank, nothing of other families —, an open offer with its
+//     deadline, accept or decline, accept keeping the higher-ranked
+//     choices on the waiting list (an upgrade: a checkbox shown when a
+//     better choice still waits; the held place shown while a better offer
+//     is open), withdraw after a question, the contract PDF, messages
+//     received, the Kindertagespflege referral's progress: received,
+//     contacted, placed with the start, closed with the reason, from
 //     app.Referrals.Progress); changing the ranked choices after
 //     submitting (/status/{id}/choices: the same up/down buttons and error
 //     summary, saved on the version the form was read at, app.IfVersion,
@@ -36,7 +38,10 @@
 //     choices, no rank), offering a place, reporting free places;
 //   - a Fachberatung (Kindertagespflege counselling office): the district's
 //     referrals and their steps (contacted, placed with a minder, closed);
-//   - the Jugendamt (youth welfare office): running an allocation round,
+//   - the Jugendamt (youth welfare office): the round page (a dry run of
+//     an allocation round, its figures and the families whose outcome
+//     changed with their ranks — at most 200 listed, the page says how
+//     many more —, then the button that publishes exactly that dry run),
 //     the year's report with SVG charts (places against demand per
 //     district and age band, first-choice and placement rate) and CSV.
 //
@@ -92,6 +97,7 @@
 //   - Jugendamt: the youth welfare office that runs the portal.
 //   - Härtefall: a hardship case, scored first by the city's policy.
 //   - Betreuungsvertrag: the care contract, downloaded as PDF.
+//   - Probelauf: a dry run of an allocation round (Vergaberunde).
 //
 // Package webtest starts the pages on a test server with Bochum's sample
 // data, so the tests run without the kitaportal command.

@@ -165,7 +165,8 @@ func (p *portal) kita(w http.ResponseWriter, r *http.Request) {
 	}{k, dn}, nil)
 }
 
-// status shows the family's applications, an open offer with its
+// status shows the family's applications with their positions on each
+// Kita's list after the last published round, an open offer with its
 // deadline, accept and decline, the contract, and the messages received.
 func (p *portal) status(w http.ResponseWriter, r *http.Request, a access.Actor, _ session) {
 	var apps []registration.Application
@@ -183,13 +184,19 @@ func (p *portal) status(w http.ResponseWriter, r *http.Request, a access.Actor, 
 		p.fail(w, r, err)
 		return
 	}
+	positions, err := p.positions(r, a, apps)
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
 	p.render(w, r, http.StatusOK, "status", "status_title", struct {
-		Apps     []registration.Application
-		Messages []app.Message
-		Names    map[string]string
-		Err      string
-		Progress map[string]*progressView
-	}{apps, msgs, p.kitaNames(), r.URL.Query().Get("err"), progress}, nil)
+		Apps      []registration.Application
+		Messages  []app.Message
+		Names     map[string]string
+		Err       string
+		Progress  map[string]*progressView
+		Positions map[string]*app.RoundPositions
+	}{apps, msgs, p.kitaNames(), r.URL.Query().Get("err"), progress, positions}, nil)
 }
 
 // kitaNames maps every Kita id to its name.

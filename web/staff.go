@@ -25,7 +25,9 @@ func (p *portal) staffRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /staff/referrals", p.with(fb, p.referrals))
 	mux.HandleFunc("POST /staff/referrals/{id}/{step}", p.with(fb, p.referralStep))
 	mux.HandleFunc("GET /staff/round", p.with(ja, p.roundPage))
-	mux.HandleFunc("POST /staff/round", p.with(ja, p.runRound))
+	mux.HandleFunc("POST /staff/round", p.with(ja, p.dryRun))
+	mux.HandleFunc("GET /staff/round/drafts/{id}", p.with(ja, p.draftPage))
+	mux.HandleFunc("POST /staff/round/drafts/{id}/publish", p.with(ja, p.publishDraft))
 	mux.HandleFunc("GET /staff/report", p.with(ja, p.report))
 	mux.HandleFunc("GET /staff/report.csv", p.with(ja, p.reportCSV))
 }
@@ -154,26 +156,6 @@ func (p *portal) referralStep(w http.ResponseWriter, r *http.Request, a access.A
 		return
 	}
 	http.Redirect(w, r, "/staff/referrals", http.StatusSeeOther)
-}
-
-// roundPage lets the Jugendamt run an allocation round.
-func (p *portal) roundPage(w http.ResponseWriter, r *http.Request, _ access.Actor, _ session) {
-	p.render(w, r, http.StatusOK, "round", "round_title", struct {
-		Years  []string
-		Report *registration.RoundReport
-	}{p.homeData().Years, nil}, nil)
-}
-
-func (p *portal) runRound(w http.ResponseWriter, r *http.Request, a access.Actor, _ session) {
-	rep, err := p.app.Registrations.RunRound(r.Context(), a, r.PostForm.Get("year"), app.RoundOptions{})
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
-	p.render(w, r, http.StatusOK, "round", "round_title", struct {
-		Years  []string
-		Report *registration.RoundReport
-	}{p.homeData().Years, &rep}, nil)
 }
 
 // report shows the year's figures with SVG charts.

@@ -8,6 +8,7 @@ type data struct {
 	outbox outboxData
 	cat    catData
 	keys   keyData
+	drafts draftData
 }
 
 func newData() *data {
@@ -17,5 +18,6 @@ func newData() *data {
 		outbox: newOutboxData(),
 		cat:    newCatData(),
 		keys:   keyData{},
+		drafts: newDraftData(),
 	}
 }

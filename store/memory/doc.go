@@ -3,7 +3,8 @@
 // is measured against by the conformance suite in store/storetest. [Store]
 // is the application layer's unit of work (app.Store): Atomic runs a step
 // under one write lock over every repository and undoes all of it on an
-// error; app.Tx.Atomic inside a step is a savepoint. It is pure Go and
+// error; app.Tx.Atomic inside a step is a savepoint; app.Tx.Drafts keeps
+// the rounds' dry runs as deep copies (app.Draft.Clone). It is pure Go and
 // links no database driver; its data lives as long as the process.
 // Values are copied in and out (tagespflege's aggregates through their
 // Rehydrate constructors), so a caller never shares a slice with the store.

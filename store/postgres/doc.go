@@ -69,12 +69,19 @@
 //     the columns their listings sort and filter by.
 //   - kita_edits: the carriers' edits of their Kitas (kita.Edits) as JSONB,
 //     by kita_id with a version (migration 2).
+//   - round_drafts: the allocation rounds' dry runs (app.Draft) as JSONB,
+//     with id, year, round, number (unique per year and round) and
+//     application_ids (text[], GIN index: erasure finds a family's
+//     drafts), and the publication as a small JSONB document of its own
+//     (NULL until published, so publishing does not rewrite the draft)
+//     (migration 4). The instance and result inside are the engine's
+//     interchange format.
 //   - idempotency_keys: the keys of creating calls (app.KeyRecord), by
 //     scope and key, written in the call's transaction (migration 5).
 //
 // The adapter owns its document schema. Each JSONB document is an
 // unexported document type of this package (applicationDoc, referralDoc,
-// minderDoc, groupDoc, editsDoc) with its own JSON field names; the adapter
+// minderDoc, groupDoc, editsDoc, draftDoc) with its own JSON field names; the adapter
 // converts domain values to documents field by field and back through the
 // domain's rehydration constructors (registration.Rehydrate,
 // tagespflege.RehydrateReferral, RehydrateMinder, RehydrateGroup,

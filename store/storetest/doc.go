@@ -19,8 +19,11 @@
 // Each case is a named test function; the Run functions list them:
 // [RunRegistrations], [RunOutbox], [RunTagespflege], [RunPrivacy],
 // [RunLifecycle], [RunUnitOfWork] (all or nothing across repositories,
-// nested steps, catalogue edits found again after reopening) and
-// [RunErasure] (an erased family is nowhere in the store).
+// nested steps, catalogue edits found again after reopening),
+// [RunErasure] (an erased family is nowhere in the store, not even in a
+// round's stored dry run) and [RunDrafts] (a draft saved and read back
+// unchanged, the newest per round or year, all or nothing, found after
+// reopening, erased applications removed).
 //
 // # Error contract
 //

@@ -21,7 +21,9 @@ import (
 // application layer leaves none of its personal data anywhere in the
 // adapter: the factory's Dump returns the text of every table or structure,
 // and the suite searches it for the child's name and birth date and the
-// guardians' names, e-mail addresses and phone numbers.
+// guardians' names, e-mail addresses and phone numbers, also in the
+// allocation round's stored dry run (app.Draft), which held the child's
+// birth date.
 func RunErasure(t *testing.T, newStores Factory) {
 	t.Run("an erased family's personal data is nowhere in the store", func(t *testing.T) { testErasureEverywhere(t, newStores) })
 }
@@ -81,6 +83,10 @@ func testErasureEverywhere(t *testing.T, newStores Factory) {
 	}
 	a := rc.Application
 	jugendamt := access.NewJugendamt("ja")
+	// A dry run stores the child's birth date in the round's draft.
+	if _, err := portal.Registrations.DryRun(ctx, jugendamt, "2027/2028", app.RoundOptions{}); err != nil {
+		t.Fatalf("DryRun: %v", err)
+	}
 	if _, err := portal.Registrations.Offer(ctx, jugendamt, a.ID, kitas[0]); err != nil {
 		t.Fatalf("Offer: %v", err)
 	}

@@ -37,4 +37,5 @@ func Run(t *testing.T, newStores Factory) {
 	t.Run("UnitOfWork", func(t *testing.T) { RunUnitOfWork(t, newStores) })
 	t.Run("Keys", func(t *testing.T) { RunKeys(t, newStores) })
 	t.Run("Erasure", func(t *testing.T) { RunErasure(t, newStores) })
+	t.Run("Drafts", func(t *testing.T) { RunDrafts(t, newStores) })
 }

@@ -203,6 +203,57 @@ type ContractInputBody struct {
 	MealPlan bool `json:"meal_plan"`
 }
 
+// Draft defines model for Draft.
+type Draft struct {
+	// Baseline The draft the changes compare with: the previous dry run of the round or the last published round (empty: none).
+	Baseline string `json:"baseline"`
+
+	// Changes The children whose outcome differs from the baseline's.
+	Changes   *[]DraftChange `json:"changes"`
+	CreatedAt time.Time      `json:"created_at"`
+
+	// DurationSeconds How long the dry run took (only in the dry run's answer).
+	DurationSeconds *float64 `json:"duration_seconds,omitempty"`
+	Id              string   `json:"id"`
+	Mechanism       string   `json:"mechanism"`
+
+	// Number The dry run's number within its round; only the newest can be published.
+	Number int64 `json:"number"`
+
+	// Placements Children the draft places (the offers publishing would write).
+	Placements int64        `json:"placements"`
+	Published  *Publication `json:"published,omitempty"`
+	Round      int64        `json:"round"`
+
+	// Seed The lottery's seed.
+	Seed       int64           `json:"seed"`
+	Statistics RoundStatistics `json:"statistics"`
+	Year       string          `json:"year"`
+}
+
+// DraftChange defines model for DraftChange.
+type DraftChange struct {
+	// After The Kita of this draft (empty: no place).
+	After         string `json:"after"`
+	ApplicationId string `json:"application_id"`
+
+	// Before The Kita of the baseline (empty: no place).
+	Before   string `json:"before"`
+	FamilyId string `json:"family_id"`
+
+	// Positions The child's positions in this draft (empty when it left the round).
+	Positions *[]ListPosition `json:"positions"`
+}
+
+// DryRunRoundRequest defines model for DryRunRoundRequest.
+type DryRunRoundRequest struct {
+	// IncludeLate Admit applications submitted after the deadline.
+	IncludeLate *bool `json:"include_late,omitempty"`
+
+	// Round The round's number within the year (0: 1, the main round).
+	Round *int64 `json:"round,omitempty"`
+}
+
 // Erasure defines model for Erasure.
 type Erasure struct {
 	// Erased Applications whose personal data was erased.
@@ -322,6 +373,22 @@ type KitaPublicProfile struct {
 	Text            *string   `json:"text,omitempty"`
 }
 
+// ListPosition defines model for ListPosition.
+type ListPosition struct {
+	// Choice The Kita's place in the child's list (1: first choice).
+	Choice int64  `json:"choice"`
+	KitaId string `json:"kita_id"`
+
+	// LastAdmitted The rank of the last child admitted (0: nobody was).
+	LastAdmitted int64 `json:"last_admitted"`
+
+	// Placed The child is placed at this Kita.
+	Placed bool `json:"placed"`
+
+	// Rank The child's rank among the Kita's applicants of the round.
+	Rank int64 `json:"rank"`
+}
+
 // MarkReferralContactedRequest defines model for MarkReferralContactedRequest.
 type MarkReferralContactedRequest struct {
 	Note *string `json:"note,omitempty"`
@@ -401,6 +468,15 @@ type PlaceWithMinderRequest struct {
 	Start string `json:"start"`
 }
 
+// Positions defines model for Positions.
+type Positions struct {
+	// Positions Its rank and the last admitted rank on each of its Kitas' lists, in the order of its choices.
+	Positions   *[]ListPosition `json:"positions"`
+	PublishedAt time.Time       `json:"published_at"`
+	Round       int64           `json:"round"`
+	Year        string          `json:"year"`
+}
+
 // Problem defines model for Problem.
 type Problem struct {
 	// Code The stable code of the rule that was broken, as in the Go API.
@@ -420,6 +496,17 @@ type Problem struct {
 
 	// Type The kind of problem: urn:kitaportal:problem: followed by invalid, unauthenticated, not_found, conflict, exists, wrong_state, precondition, too_many_requests, unavailable or internal.
 	Type string `json:"type"`
+}
+
+// Publication defines model for Publication.
+type Publication struct {
+	At time.Time `json:"at"`
+
+	// Offers Offers written.
+	Offers int64 `json:"offers"`
+
+	// Skipped Applications not offered because they changed after the dry run.
+	Skipped int64 `json:"skipped"`
 }
 
 // Referral defines model for Referral.
@@ -570,6 +657,33 @@ type ReportFreePlacesRequest struct {
 
 	// U3 Free places for children under three.
 	U3 int64 `json:"u3"`
+}
+
+// RoundStatistics defines model for RoundStatistics.
+type RoundStatistics struct {
+	// Applicants Every child of the round, those placed in earlier rounds included.
+	Applicants int64 `json:"applicants"`
+
+	// ByChoice Children placed at their 1st, 2nd, ... choice.
+	ByChoice *[]int64 `json:"by_choice"`
+
+	// Families Together-families (twins, siblings placed together) in the round.
+	Families int64 `json:"families"`
+
+	// FirstChoice Children placed at their first choice.
+	FirstChoice int64 `json:"first_choice"`
+
+	// Fixed Placements kept from earlier rounds.
+	Fixed int64 `json:"fixed"`
+
+	// Placed Children placed in this round.
+	Placed int64 `json:"placed"`
+
+	// Together Together-families placed, all children at one Kita.
+	Together int64 `json:"together"`
+
+	// Unplaced Children of this round without a place.
+	Unplaced int64 `json:"unplaced"`
 }
 
 // RoundSummary defines model for RoundSummary.
@@ -848,6 +962,9 @@ type PlaceWithMinderJSONRequestBody = PlaceWithMinderRequest
 // RunRoundJSONRequestBody defines body for RunRound for application/json ContentType.
 type RunRoundJSONRequestBody = RunRoundRequest
 
+// DryRunRoundJSONRequestBody defines body for DryRunRound for application/json ContentType.
+type DryRunRoundJSONRequestBody = DryRunRoundRequest
+
 // ExpireYearJSONRequestBody defines body for ExpireYear for application/json ContentType.
 type ExpireYearJSONRequestBody = ExpireYearRequest
 
@@ -1009,6 +1126,11 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /api/v1/applications/{id}/offer (the `OfferPlace` operationId).
 	OfferPlace(ctx context.Context, id string, params *OfferPlaceParams, body OfferPlaceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ApplicationPositions The child's rank and the last admitted rank on each of its Kitas' lists after the last published round (the family, the Jugendamt)
+	//
+	// Corresponds with GET /api/v1/applications/{id}/positions (the `ApplicationPositions` operationId).
+	ApplicationPositions(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// WithdrawApplication Withdraw the application
 	//
@@ -1219,6 +1341,30 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /api/v1/rounds (the `RunRound` operationId).
 	RunRound(ctx context.Context, body RunRoundJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetRoundDraft One dry run of an allocation round (the Jugendamt)
+	//
+	// Corresponds with GET /api/v1/rounds/drafts/{id} (the `GetRoundDraft` operationId).
+	GetRoundDraft(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PublishRoundDraft Write exactly the dry run's offers, once: publishing it again answers the same (the Jugendamt)
+	//
+	// Corresponds with POST /api/v1/rounds/drafts/{id}/publish (the `PublishRoundDraft` operationId).
+	PublishRoundDraft(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DryRunRoundWithBody Run an allocation round as a dry run: its statistics and the families whose outcome changed (the Jugendamt)
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/v1/rounds/{year}/dry-run (the `DryRunRound` operationId).
+	DryRunRoundWithBody(ctx context.Context, year string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DryRunRound Run an allocation round as a dry run: its statistics and the families whose outcome changed (the Jugendamt)
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/v1/rounds/{year}/dry-run (the `DryRunRound` operationId).
+	DryRunRound(ctx context.Context, year string, body DryRunRoundJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ExpireYearWithBody End every application of a Kita year still waiting or holding an unanswered offer (the Jugendamt)
 	//
@@ -1440,6 +1586,21 @@ func (c *Client) OfferPlaceWithBody(ctx context.Context, id string, params *Offe
 // Corresponds with POST /api/v1/applications/{id}/offer (the `OfferPlace` operationId).
 func (c *Client) OfferPlace(ctx context.Context, id string, params *OfferPlaceParams, body OfferPlaceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewOfferPlaceRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ApplicationPositions The child's rank and the last admitted rank on each of its Kitas' lists after the last published round (the family, the Jugendamt)
+//
+// Corresponds with GET /api/v1/applications/{id}/positions (the `ApplicationPositions` operationId).
+func (c *Client) ApplicationPositions(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewApplicationPositionsRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -1990,6 +2151,70 @@ func (c *Client) RunRoundWithBody(ctx context.Context, contentType string, body 
 // Corresponds with POST /api/v1/rounds (the `RunRound` operationId).
 func (c *Client) RunRound(ctx context.Context, body RunRoundJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRunRoundRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetRoundDraft One dry run of an allocation round (the Jugendamt)
+//
+// Corresponds with GET /api/v1/rounds/drafts/{id} (the `GetRoundDraft` operationId).
+func (c *Client) GetRoundDraft(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetRoundDraftRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PublishRoundDraft Write exactly the dry run's offers, once: publishing it again answers the same (the Jugendamt)
+//
+// Corresponds with POST /api/v1/rounds/drafts/{id}/publish (the `PublishRoundDraft` operationId).
+func (c *Client) PublishRoundDraft(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPublishRoundDraftRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DryRunRoundWithBody Run an allocation round as a dry run: its statistics and the families whose outcome changed (the Jugendamt)
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/v1/rounds/{year}/dry-run (the `DryRunRound` operationId).
+func (c *Client) DryRunRoundWithBody(ctx context.Context, year string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDryRunRoundRequestWithBody(c.Server, year, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DryRunRound Run an allocation round as a dry run: its statistics and the families whose outcome changed (the Jugendamt)
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/v1/rounds/{year}/dry-run (the `DryRunRound` operationId).
+func (c *Client) DryRunRound(ctx context.Context, year string, body DryRunRoundJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDryRunRoundRequest(c.Server, year, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2575,6 +2800,40 @@ func NewOfferPlaceRequestWithBody(server string, id string, params *OfferPlacePa
 			req.Header.Set("Idempotency-Key", headerParam0)
 		}
 
+	}
+
+	return req, nil
+}
+
+// NewApplicationPositionsRequest constructs an http.Request for the ApplicationPositions method
+func NewApplicationPositionsRequest(server string, id string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/applications/%s/positions", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
 	}
 
 	return req, nil
@@ -3903,6 +4162,121 @@ func NewRunRoundRequestWithBody(server string, contentType string, body io.Reade
 	return req, nil
 }
 
+// NewGetRoundDraftRequest constructs an http.Request for the GetRoundDraft method
+func NewGetRoundDraftRequest(server string, id string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/rounds/drafts/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPublishRoundDraftRequest constructs an http.Request for the PublishRoundDraft method
+func NewPublishRoundDraftRequest(server string, id string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/rounds/drafts/%s/publish", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewDryRunRoundRequest calls the generic DryRunRound builder with application/json body
+func NewDryRunRoundRequest(server string, year string, body DryRunRoundJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewDryRunRoundRequestWithBody(server, year, "application/json", bodyReader)
+}
+
+// NewDryRunRoundRequestWithBody constructs an http.Request for the DryRunRound method, with any body, and a specified content type
+func NewDryRunRoundRequestWithBody(server string, year string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "year", year, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/rounds/%s/dry-run", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewExpireYearRequest calls the generic ExpireYear builder with application/json body
 func NewExpireYearRequest(server string, body ExpireYearJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -4081,6 +4455,13 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /api/v1/applications/{id}/offer (the `OfferPlace` operationId).
 	OfferPlaceWithResponse(ctx context.Context, id string, params *OfferPlaceParams, body OfferPlaceJSONRequestBody, reqEditors ...RequestEditorFn) (*OfferPlaceResponse, error)
+
+	// ApplicationPositionsWithResponse The child's rank and the last admitted rank on each of its Kitas' lists after the last published round (the family, the Jugendamt)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/applications/{id}/positions (the `ApplicationPositions` operationId).
+	ApplicationPositionsWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ApplicationPositionsResponse, error)
 
 	// WithdrawApplicationWithResponse Withdraw the application
 	//
@@ -4323,6 +4704,34 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /api/v1/rounds (the `RunRound` operationId).
 	RunRoundWithResponse(ctx context.Context, body RunRoundJSONRequestBody, reqEditors ...RequestEditorFn) (*RunRoundResponse, error)
+
+	// GetRoundDraftWithResponse One dry run of an allocation round (the Jugendamt)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/rounds/drafts/{id} (the `GetRoundDraft` operationId).
+	GetRoundDraftWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetRoundDraftResponse, error)
+
+	// PublishRoundDraftWithResponse Write exactly the dry run's offers, once: publishing it again answers the same (the Jugendamt)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/rounds/drafts/{id}/publish (the `PublishRoundDraft` operationId).
+	PublishRoundDraftWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*PublishRoundDraftResponse, error)
+
+	// DryRunRoundWithBodyWithResponse Run an allocation round as a dry run: its statistics and the families whose outcome changed (the Jugendamt)
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/rounds/{year}/dry-run (the `DryRunRound` operationId).
+	DryRunRoundWithBodyWithResponse(ctx context.Context, year string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DryRunRoundResponse, error)
+
+	// DryRunRoundWithResponse Run an allocation round as a dry run: its statistics and the families whose outcome changed (the Jugendamt)
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/rounds/{year}/dry-run (the `DryRunRound` operationId).
+	DryRunRoundWithResponse(ctx context.Context, year string, body DryRunRoundJSONRequestBody, reqEditors ...RequestEditorFn) (*DryRunRoundResponse, error)
 
 	// ExpireYearWithBodyWithResponse End every application of a Kita year still waiting or holding an unanswered offer (the Jugendamt)
 	//
@@ -5297,6 +5706,103 @@ func (r OfferPlaceResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r OfferPlaceResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ApplicationPositionsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Positions
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ApplicationPositionsResponse) GetJSON200() *Positions {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ApplicationPositionsResponse) GetApplicationproblemJSON401() *Problem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ApplicationPositionsResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r ApplicationPositionsResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r ApplicationPositionsResponse) GetApplicationproblemJSON413() *Problem {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r ApplicationPositionsResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ApplicationPositionsResponse) GetApplicationproblemJSON429() *Problem {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ApplicationPositionsResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ApplicationPositionsResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ApplicationPositionsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ApplicationPositionsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ApplicationPositionsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ApplicationPositionsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -7683,6 +8189,290 @@ func (r RunRoundResponse) ContentType() string {
 	return ""
 }
 
+type GetRoundDraftResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Draft
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetRoundDraftResponse) GetJSON200() *Draft {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetRoundDraftResponse) GetApplicationproblemJSON401() *Problem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetRoundDraftResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r GetRoundDraftResponse) GetApplicationproblemJSON413() *Problem {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r GetRoundDraftResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r GetRoundDraftResponse) GetApplicationproblemJSON429() *Problem {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetRoundDraftResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetRoundDraftResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetRoundDraftResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetRoundDraftResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetRoundDraftResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetRoundDraftResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type PublishRoundDraftResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RoundSummary
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PublishRoundDraftResponse) GetJSON200() *RoundSummary {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PublishRoundDraftResponse) GetApplicationproblemJSON401() *Problem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r PublishRoundDraftResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r PublishRoundDraftResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r PublishRoundDraftResponse) GetApplicationproblemJSON413() *Problem {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r PublishRoundDraftResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r PublishRoundDraftResponse) GetApplicationproblemJSON429() *Problem {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r PublishRoundDraftResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PublishRoundDraftResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r PublishRoundDraftResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PublishRoundDraftResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PublishRoundDraftResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PublishRoundDraftResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type DryRunRoundResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Draft
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DryRunRoundResponse) GetJSON200() *Draft {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r DryRunRoundResponse) GetApplicationproblemJSON401() *Problem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r DryRunRoundResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r DryRunRoundResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r DryRunRoundResponse) GetApplicationproblemJSON413() *Problem {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r DryRunRoundResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r DryRunRoundResponse) GetApplicationproblemJSON429() *Problem {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r DryRunRoundResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r DryRunRoundResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r DryRunRoundResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DryRunRoundResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DryRunRoundResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DryRunRoundResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type ExpireYearResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -7944,6 +8734,19 @@ func (c *ClientWithResponses) OfferPlaceWithResponse(ctx context.Context, id str
 		return nil, err
 	}
 	return ParseOfferPlaceResponse(rsp)
+}
+
+// ApplicationPositionsWithResponse The child's rank and the last admitted rank on each of its Kitas' lists after the last published round (the family, the Jugendamt)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/applications/{id}/positions (the `ApplicationPositions` operationId).
+func (c *ClientWithResponses) ApplicationPositionsWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ApplicationPositionsResponse, error) {
+	rsp, err := c.ApplicationPositions(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseApplicationPositionsResponse(rsp)
 }
 
 // WithdrawApplicationWithResponse Withdraw the application
@@ -8390,6 +9193,58 @@ func (c *ClientWithResponses) RunRoundWithResponse(ctx context.Context, body Run
 		return nil, err
 	}
 	return ParseRunRoundResponse(rsp)
+}
+
+// GetRoundDraftWithResponse One dry run of an allocation round (the Jugendamt)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/rounds/drafts/{id} (the `GetRoundDraft` operationId).
+func (c *ClientWithResponses) GetRoundDraftWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetRoundDraftResponse, error) {
+	rsp, err := c.GetRoundDraft(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetRoundDraftResponse(rsp)
+}
+
+// PublishRoundDraftWithResponse Write exactly the dry run's offers, once: publishing it again answers the same (the Jugendamt)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/rounds/drafts/{id}/publish (the `PublishRoundDraft` operationId).
+func (c *ClientWithResponses) PublishRoundDraftWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*PublishRoundDraftResponse, error) {
+	rsp, err := c.PublishRoundDraft(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePublishRoundDraftResponse(rsp)
+}
+
+// DryRunRoundWithBodyWithResponse Run an allocation round as a dry run: its statistics and the families whose outcome changed (the Jugendamt)
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/rounds/{year}/dry-run (the `DryRunRound` operationId).
+func (c *ClientWithResponses) DryRunRoundWithBodyWithResponse(ctx context.Context, year string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DryRunRoundResponse, error) {
+	rsp, err := c.DryRunRoundWithBody(ctx, year, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDryRunRoundResponse(rsp)
+}
+
+// DryRunRoundWithResponse Run an allocation round as a dry run: its statistics and the families whose outcome changed (the Jugendamt)
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/rounds/{year}/dry-run (the `DryRunRound` operationId).
+func (c *ClientWithResponses) DryRunRoundWithResponse(ctx context.Context, year string, body DryRunRoundJSONRequestBody, reqEditors ...RequestEditorFn) (*DryRunRoundResponse, error) {
+	rsp, err := c.DryRunRound(ctx, year, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDryRunRoundResponse(rsp)
 }
 
 // ExpireYearWithBodyWithResponse End every application of a Kita year still waiting or holding an unanswered offer (the Jugendamt)
@@ -9335,6 +10190,88 @@ func ParseOfferPlaceResponse(rsp *http.Response) (*OfferPlaceResponse, error) {
 			headers.IdempotentReplayed = &value
 		}
 		response.Headers200 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseApplicationPositionsResponse parses an HTTP response from a ApplicationPositionsWithResponse call
+func ParseApplicationPositionsResponse(rsp *http.Response) (*ApplicationPositionsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ApplicationPositionsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Positions
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	return response, nil
@@ -11351,6 +12288,245 @@ func ParseRunRoundResponse(rsp *http.Response) (*RunRoundResponse, error) {
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest RoundSummary
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetRoundDraftResponse parses an HTTP response from a GetRoundDraftWithResponse call
+func ParseGetRoundDraftResponse(rsp *http.Response) (*GetRoundDraftResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetRoundDraftResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Draft
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParsePublishRoundDraftResponse parses an HTTP response from a PublishRoundDraftWithResponse call
+func ParsePublishRoundDraftResponse(rsp *http.Response) (*PublishRoundDraftResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PublishRoundDraftResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RoundSummary
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseDryRunRoundResponse parses an HTTP response from a DryRunRoundWithResponse call
+func ParseDryRunRoundResponse(rsp *http.Response) (*DryRunRoundResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DryRunRoundResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Draft
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
