@@ -427,16 +427,22 @@ var ErrYear = problem.NewSentinel(problem.Invalid, CodeYear, "app: unknown Kita 
 
 // ExpireYear ends, in one step, every application of a Kita year still
 // waiting or holding an unanswered offer: the year is over. Offered places
-// are given back; each change is audited. It returns how many ended.
+// are given back (a place accepted before an upgrade offer stays the
+// family's), and an accepted place still waiting for better choices stops
+// waiting (its place stays, the choices are released). Each change is
+// audited. It returns how many applications changed.
 func (r *Registrations) ExpireYear(ctx context.Context, actor access.Actor, year string) (int, error) {
 	if err := access.Can(actor, access.RunAllocation, access.Subject{}); err != nil {
 		return 0, err
 	}
 	who := actor.String()
 	expire := func(tx registration.Tx, a *registration.Application, now time.Time) (bool, error) {
+		if a.Status() == registration.Accepted {
+			return a.StopWaiting(now), nil
+		}
 		return true, end(ctx, tx, a, registration.Expired, now, who, "year_ended")
 	}
-	q := registration.Query{Year: year, Statuses: []registration.Status{registration.Confirmed, registration.Declined, registration.Offered}}
+	q := registration.Query{Year: year, Statuses: []registration.Status{registration.Confirmed, registration.Declined, registration.Offered, registration.Accepted}}
 	return r.sweep(ctx, actor, q, registration.AuditChange, "year_ended", expire, nil)
 }
 

@@ -632,6 +632,19 @@ func (a *Application) Contract(at time.Time, actor string) error {
 	return nil
 }
 
+// StopWaiting ends an upgrade's wait: an accepted place whose better
+// choices still wait (see [AcceptOptions]) keeps its place, and those
+// choices are released, as at the end of the Kita year. It reports
+// whether anything changed (false for any other application).
+func (a *Application) StopWaiting(at time.Time) bool {
+	if !a.Waiting() {
+		return false
+	}
+	a.setChoices(Released, func(c Choice) bool { return c.Status == Waiting })
+	a.UpdatedAt = at
+	return true
+}
+
 // Remind marks the open offer as reminded (the reminder is queued by the
 // caller's step).
 func (a *Application) Remind(at time.Time) {
