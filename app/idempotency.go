@@ -184,12 +184,18 @@ func (a *App) keyedStep(ctx context.Context, key *keyed, replay func(tx Tx, id s
 	return err
 }
 
-// atomicKeyed runs a keyed step; when a concurrent call with the same key
-// stored it first (ErrKeyExists), the step runs once more and finds it.
+// atomicKeyed runs a keyed step. When a concurrent call with the same key
+// got there first, the step fails on what that call stored: the key itself
+// (ErrKeyExists) or what the call created (an id that exists, a version
+// that moved). The step then runs once more and, the other call being
+// committed by then, finds the key and replays its result; a real
+// conflict fails the same way again and is returned.
 func (a *App) atomicKeyed(ctx context.Context, k *keyed, fn func(step Tx) error) error {
 	err := a.store.Atomic(ctx, fn)
-	if k != nil && errors.Is(err, ErrKeyExists) {
-		err = a.store.Atomic(ctx, fn)
+	if k != nil && err != nil {
+		if kind := problem.KindOf(err); errors.Is(err, ErrKeyExists) || kind == problem.Exists || kind == problem.Conflict {
+			err = a.store.Atomic(ctx, fn)
+		}
 	}
 	return err
 }
