@@ -79,20 +79,23 @@ func (r *Registrations) DryRun(ctx context.Context, actor access.Actor, year str
 	if o.Mechanism == 0 {
 		o.Mechanism = r.app.Profile.Mechanism
 	}
+	// One step checks that the round is not published yet and syncs the
+	// year's places from the catalogue (what offers and accepted places
+	// hold stays taken).
 	err := r.app.store.Atomic(ctx, func(step Tx) error {
 		_, err := step.Drafts().NewestDraftID(ctx, DraftQuery{Year: year, Round: o.Round, Published: true})
-		return err
+		switch {
+		case err == nil:
+			return registration.ErrRoundPublished
+		case !errors.Is(err, ErrNoDraft):
+			return err
+		}
+		return step.Ledger().SetPlaces(ctx, registration.PlacesOf(year, kitas)...)
 	})
-	if err == nil {
-		return Draft{}, registration.ErrRoundPublished
-	}
-	if !errors.Is(err, ErrNoDraft) {
+	if err != nil {
 		return Draft{}, err
 	}
 	st := r.app.store.Registrations()
-	if err := st.SetPlaces(ctx, registration.PlacesOf(year, kitas)...); err != nil {
-		return Draft{}, err
-	}
 	apps, err := st.Applications(ctx, registration.Query{Year: year, Statuses: registration.RoundStatuses})
 	if err != nil {
 		return Draft{}, err
