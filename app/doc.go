@@ -82,9 +82,11 @@
 // [Store.Atomic] runs one step all or nothing. [Tx.Applications] hands out
 // every port of registration.Tx; [Tx.Ledger], [Tx.Outbox] and [Tx.Audit]
 // hand out one concern each, for a step that needs no more. Places are
-// synced from the catalogue inside the step that takes one (Offer calls
-// registration.Ledger.SetPlaces after its access decision), never in a
-// step of their own before it. [Tx.Drafts] hands out the rounds' dry
+// synced from the catalogue inside a step (Offer calls
+// registration.Ledger.SetPlaces in the step that takes the place, after
+// its access decision; a dry run in the step that checks its round is
+// unpublished, before it reads the ledger), never by a call a caller
+// could forget. [Tx.Drafts] hands out the rounds' dry
 // runs ([Drafts]). Inside a step, [Tx.Atomic]
 // is a nested step (a savepoint): when it fails, only its own writes are
 // undone and the outer step decides; when the outer step fails, the nested
