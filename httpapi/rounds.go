@@ -61,7 +61,8 @@ type Draft struct {
 	Baseline    string          `json:"baseline" doc:"The draft the changes compare with: the previous dry run of the round or the last published round (empty: none)."`
 	Statistics  RoundStatistics `json:"statistics"`
 	Placements  int             `json:"placements" doc:"Children the draft places (the offers publishing would write)."`
-	Changes     []DraftChange   `json:"changes" doc:"The children whose outcome differs from the baseline's."`
+	Changes     []DraftChange   `json:"changes" doc:"The children whose outcome differs from the baseline's (reading a draft: the page asked for by offset and limit)."`
+	ChangesAll  int             `json:"changes_total" doc:"How many children's outcome differs from the baseline's, on every page."`
 	Published   *Publication    `json:"published,omitempty" doc:"Set once the draft's offers are written."`
 	DurationSec float64         `json:"duration_seconds,omitempty" doc:"How long the dry run took (only in the dry run's answer)."`
 }
@@ -87,7 +88,7 @@ func draftOf(d app.Draft) Draft {
 	s := d.Result.Statistics
 	out := Draft{
 		ID: d.ID, Year: d.Year, Round: d.Round, Number: d.Number, Mechanism: d.Mechanism.String(), Seed: d.Seed,
-		CreatedAt: d.CreatedAt, Baseline: d.Baseline, Changes: make([]DraftChange, len(d.Changes)),
+		CreatedAt: d.CreatedAt, Baseline: d.Baseline, Changes: make([]DraftChange, len(d.Changes)), ChangesAll: len(d.Changes),
 		Statistics: RoundStatistics{Applicants: s.Applicants, Fixed: s.Fixed, Placed: s.Placed, Unplaced: s.Unplaced,
 			FirstChoice: s.FirstChoice, ByChoice: append([]int{}, s.ByChoice...), Families: s.Families, Together: s.Together},
 	}
@@ -137,10 +138,22 @@ func (h *Handler) registerRounds() {
 		})
 	huma.Register(h.api, secured(op(http.MethodGet, "/rounds/drafts/{id}", "getRoundDraft", "One dry run of an allocation round (the Jugendamt)", "Jugendamt",
 		http.StatusNotFound, http.StatusUnprocessableEntity)),
-		func(ctx context.Context, in *draftPath) (*body[Draft], error) {
+		func(ctx context.Context, in *struct {
+			ID     string `path:"id" maxLength:"128" doc:"The draft's id."`
+			Offset int    `query:"offset" minimum:"0" doc:"The first change to answer (0: the first)."`
+			Limit  int    `query:"limit" minimum:"0" maximum:"100000" doc:"How many changes to answer at most (0: all of them)."`
+		}) (*body[Draft], error) {
 			return run(ctx, h, func(actor access.Actor) (Draft, error) {
 				d, err := h.app.Registrations.Draft(ctx, actor, in.ID)
-				return draftOf(d), err
+				if err != nil {
+					return Draft{}, err
+				}
+				out := draftOf(d)
+				out.Changes = out.Changes[min(in.Offset, len(out.Changes)):]
+				if in.Limit > 0 {
+					out.Changes = out.Changes[:min(in.Limit, len(out.Changes))]
+				}
+				return out, nil
 			})
 		})
 	huma.Register(h.api, secured(op(http.MethodPost, "/rounds/drafts/{id}/publish", "publishRoundDraft",

@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -77,6 +78,25 @@ func TestRoundCheckBeforePublishing(t *testing.T) {
 		r.json(t, &got)
 		d.DurationSec = 0
 		assert.Equal(t, d, got)
+	})
+	t.Run("a draft's changes are read page by page", func(t *testing.T) {
+		require.Greater(t, len(older.Changes), 1)
+		var all []httpapi.DraftChange
+		for offset := 0; ; offset++ {
+			r := e.call(http.MethodGet, fmt.Sprintf("/api/v1/rounds/drafts/%s?offset=%d&limit=1", older.ID, offset), amt, nil)
+			require.Equal(t, http.StatusOK, r.status, string(r.body))
+			var page httpapi.Draft
+			r.json(t, &page)
+			assert.Equal(t, len(older.Changes), page.ChangesAll)
+			if len(page.Changes) == 0 {
+				break
+			}
+			require.Len(t, page.Changes, 1)
+			all = append(all, page.Changes...)
+		}
+		assert.Equal(t, older.Changes, all)
+		r := e.call(http.MethodGet, "/api/v1/rounds/drafts/"+older.ID+"?limit=-1", amt, nil)
+		assert.Equal(t, http.StatusUnprocessableEntity, r.status, string(r.body))
 	})
 	t.Run("an older dry run is not published", func(t *testing.T) {
 		r := e.call(http.MethodPost, "/api/v1/rounds/drafts/"+older.ID+"/publish", amt, nil)

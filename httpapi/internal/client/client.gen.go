@@ -208,9 +208,12 @@ type Draft struct {
 	// Baseline The draft the changes compare with: the previous dry run of the round or the last published round (empty: none).
 	Baseline string `json:"baseline"`
 
-	// Changes The children whose outcome differs from the baseline's.
-	Changes   *[]DraftChange `json:"changes"`
-	CreatedAt time.Time      `json:"created_at"`
+	// Changes The children whose outcome differs from the baseline's (reading a draft: the page asked for by offset and limit).
+	Changes *[]DraftChange `json:"changes"`
+
+	// ChangesTotal How many children's outcome differs from the baseline's, on every page.
+	ChangesTotal int64     `json:"changes_total"`
+	CreatedAt    time.Time `json:"created_at"`
 
 	// DurationSeconds How long the dry run took (only in the dry run's answer).
 	DurationSeconds *float64 `json:"duration_seconds,omitempty"`
@@ -923,6 +926,15 @@ type YearReportreferralsCSVParams struct {
 	Year string `form:"year" json:"year"`
 }
 
+// GetRoundDraftParams defines parameters for GetRoundDraft.
+type GetRoundDraftParams struct {
+	// Offset The first change to answer (0: the first).
+	Offset *int64 `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Limit How many changes to answer at most (0: all of them).
+	Limit *int64 `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
 // SubmitApplicationJSONRequestBody defines body for SubmitApplication for application/json ContentType.
 type SubmitApplicationJSONRequestBody = RegistrationInput
 
@@ -1345,7 +1357,7 @@ type ClientInterface interface {
 	// GetRoundDraft One dry run of an allocation round (the Jugendamt)
 	//
 	// Corresponds with GET /api/v1/rounds/drafts/{id} (the `GetRoundDraft` operationId).
-	GetRoundDraft(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetRoundDraft(ctx context.Context, id string, params *GetRoundDraftParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PublishRoundDraft Write exactly the dry run's offers, once: publishing it again answers the same (the Jugendamt)
 	//
@@ -2164,8 +2176,8 @@ func (c *Client) RunRound(ctx context.Context, body RunRoundJSONRequestBody, req
 // GetRoundDraft One dry run of an allocation round (the Jugendamt)
 //
 // Corresponds with GET /api/v1/rounds/drafts/{id} (the `GetRoundDraft` operationId).
-func (c *Client) GetRoundDraft(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetRoundDraftRequest(c.Server, id)
+func (c *Client) GetRoundDraft(ctx context.Context, id string, params *GetRoundDraftParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetRoundDraftRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -4163,7 +4175,7 @@ func NewRunRoundRequestWithBody(server string, contentType string, body io.Reade
 }
 
 // NewGetRoundDraftRequest constructs an http.Request for the GetRoundDraft method
-func NewGetRoundDraftRequest(server string, id string) (*http.Request, error) {
+func NewGetRoundDraftRequest(server string, id string, params *GetRoundDraftParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -4186,6 +4198,45 @@ func NewGetRoundDraftRequest(server string, id string) (*http.Request, error) {
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Offset != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
@@ -4710,7 +4761,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v1/rounds/drafts/{id} (the `GetRoundDraft` operationId).
-	GetRoundDraftWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetRoundDraftResponse, error)
+	GetRoundDraftWithResponse(ctx context.Context, id string, params *GetRoundDraftParams, reqEditors ...RequestEditorFn) (*GetRoundDraftResponse, error)
 
 	// PublishRoundDraftWithResponse Write exactly the dry run's offers, once: publishing it again answers the same (the Jugendamt)
 	//
@@ -9200,8 +9251,8 @@ func (c *ClientWithResponses) RunRoundWithResponse(ctx context.Context, body Run
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v1/rounds/drafts/{id} (the `GetRoundDraft` operationId).
-func (c *ClientWithResponses) GetRoundDraftWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetRoundDraftResponse, error) {
-	rsp, err := c.GetRoundDraft(ctx, id, reqEditors...)
+func (c *ClientWithResponses) GetRoundDraftWithResponse(ctx context.Context, id string, params *GetRoundDraftParams, reqEditors ...RequestEditorFn) (*GetRoundDraftResponse, error) {
+	rsp, err := c.GetRoundDraft(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
