@@ -39,7 +39,8 @@
 //   - a Fachberatung (Kindertagespflege counselling office): the district's
 //     referrals and their steps (contacted, placed with a minder, closed);
 //   - the Jugendamt (youth welfare office): the round page (a dry run of
-//     an allocation round, its figures and the families whose outcome
+//     an allocation round — the main round 1 or a follow-up round for
+//     places that became free, 2 to 12 —, its figures and the families whose outcome
 //     changed with their ranks — at most 200 listed, the page says how
 //     many more —, then the button that publishes exactly that dry run),
 //     the year's report with SVG charts (places against demand per

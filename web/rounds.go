@@ -4,6 +4,8 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 
 	"github.com/kitaportal/kitaportal/access"
 	"github.com/kitaportal/kitaportal/app"
@@ -15,14 +17,30 @@ import (
 // /api/v1/rounds/drafts/{id}).
 const maxChangesShown = 200
 
+// maxRounds is the number of rounds the round page offers in a Kita year:
+// the main round and follow-up rounds for places that became free.
+const maxRounds = 12
+
 // roundPage lets the Jugendamt start a dry run of an allocation round.
 func (p *portal) roundPage(w http.ResponseWriter, r *http.Request, _ access.Actor, _ session) {
-	p.render(w, r, http.StatusOK, "round", "round_title", struct{ Years []string }{p.homeData().Years}, nil)
+	rounds := make([]int, maxRounds)
+	for i := range rounds {
+		rounds[i] = i + 1
+	}
+	p.render(w, r, http.StatusOK, "round", "round_title", struct {
+		Years  []string
+		Rounds []int
+	}{p.homeData().Years, rounds}, nil)
 }
 
 // dryRun runs the round as a dry run and shows its draft.
 func (p *portal) dryRun(w http.ResponseWriter, r *http.Request, a access.Actor, _ session) {
-	d, err := p.app.Registrations.DryRun(r.Context(), a, r.PostForm.Get("year"), app.RoundOptions{})
+	round, err := strconv.Atoi(strings.TrimSpace(r.PostForm.Get("round")))
+	if err != nil || round < 1 || round > maxRounds {
+		p.render(w, r, http.StatusUnprocessableEntity, "error", "error_title", p.texts.T(p.texts.lang(r), "round_number_invalid", nil), nil)
+		return
+	}
+	d, err := p.app.Registrations.DryRun(r.Context(), a, r.PostForm.Get("year"), app.RoundOptions{Round: round})
 	if err != nil {
 		p.fail(w, r, err)
 		return

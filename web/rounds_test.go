@@ -24,7 +24,7 @@ func TestRoundPageChecksBeforePublishing(t *testing.T) {
 		_, page := family.get("/status")
 		assert.NotContains(t, page, `class="positions"`)
 	})
-	resp, _ := j.post("/staff/round", url.Values{"csrf": {csrf}, "year": {"2027/2028"}})
+	resp, _ := j.post("/staff/round", url.Values{"csrf": {csrf}, "year": {"2027/2028"}, "round": {"1"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	draftPath := resp.Header.Get("Location")
 	require.True(t, strings.HasPrefix(draftPath, "/staff/round/drafts/"), draftPath)
@@ -61,8 +61,21 @@ func TestRoundPageChecksBeforePublishing(t *testing.T) {
 		assert.Contains(t, page, "zuletzt aufgenommen Rang")
 	})
 	t.Run("a new dry run of a published round is refused with the rule's text", func(t *testing.T) {
-		resp, page := j.post("/staff/round", url.Values{"csrf": {csrf}, "year": {"2027/2028"}})
+		resp, page := j.post("/staff/round", url.Values{"csrf": {csrf}, "year": {"2027/2028"}, "round": {"1"}})
 		assert.Equal(t, http.StatusConflict, resp.StatusCode)
 		assert.Contains(t, page, `role="alert"`)
+	})
+	t.Run("the page offers follow-up rounds, and a round the page does not offer is refused with a reason", func(t *testing.T) {
+		_, page := j.get("/staff/round")
+		assert.Contains(t, page, `<option value="2">2</option>`)
+		for _, bad := range []string{"", "0", "13", "zwei"} {
+			resp, page := j.post("/staff/round", url.Values{"csrf": {csrf}, "year": {"2027/2028"}, "round": {bad}})
+			assert.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode, bad)
+			assert.Contains(t, page, "Bitte wählen Sie eine Runde von 1 bis 12.", bad)
+		}
+		resp, _ := j.post("/staff/round", url.Values{"csrf": {csrf}, "year": {"2027/2028"}, "round": {"2"}})
+		require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+		_, page = j.get(resp.Header.Get("Location"))
+		assert.Contains(t, page, `action="`+resp.Header.Get("Location")+`/publish"`, "a dry run of round 2 can be published")
 	})
 }
