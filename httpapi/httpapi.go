@@ -268,10 +268,18 @@ type ctxKey int
 
 const (
 	actorKey ctxKey = iota + 1
-	langKey
-	requestIDKey
-	routeKey
+	exchangeKey
 )
+
+// exchange is what observe keeps of one request while it is answered: its
+// id, language and route pattern and the status written. It is made once
+// per request and put into the context under one key.
+type exchange struct {
+	sw    statusWriter
+	id    string
+	lang  string
+	route string
+}
 
 func actorOf(ctx context.Context) (access.Actor, bool) {
 	a, ok := ctx.Value(actorKey).(access.Actor)
@@ -279,15 +287,17 @@ func actorOf(ctx context.Context) (access.Actor, bool) {
 }
 
 func langOf(ctx context.Context) string {
-	if l, ok := ctx.Value(langKey).(string); ok {
-		return l
+	if x, ok := ctx.Value(exchangeKey).(*exchange); ok {
+		return x.lang
 	}
 	return "de"
 }
 
 func requestIDOf(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey).(string)
-	return id
+	if x, ok := ctx.Value(exchangeKey).(*exchange); ok {
+		return x.id
+	}
+	return ""
 }
 
 // requestID returns the caller's X-Request-Id when it is a short token, a
@@ -338,30 +348,29 @@ func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 func (h *Handler) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		id := requestID(r)
-		route := new(string)
-		ctx := context.WithValue(r.Context(), requestIDKey, id)
-		ctx = context.WithValue(ctx, langKey, lang(r.Header.Get("Accept-Language")))
-		ctx = context.WithValue(ctx, routeKey, route)
-		w.Header().Set("X-Request-Id", id)
-		sw := &statusWriter{ResponseWriter: w}
+		x := &exchange{sw: statusWriter{ResponseWriter: w}, id: requestID(r), lang: lang(r.Header.Get("Accept-Language"))}
+		ctx := context.WithValue(r.Context(), exchangeKey, x)
+		w.Header()["X-Request-Id"] = []string{x.id}
+		sw := &x.sw
 		defer func() {
 			if v := recover(); v != nil {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				h.log.ErrorContext(ctx, "panic", "request_id", id, "route", *route)
+				h.log.LogAttrs(ctx, slog.LevelError, "panic", slog.String("request_id", x.id), slog.String("route", x.route))
 				if sw.status == 0 {
-					h.writeProblem(sw, r, h.problemOf("internal", "problem.internal", langOf(ctx)))
+					h.writeProblem(sw, r, h.problemOf("internal", "problem.internal", x.lang))
 				}
 			}
-			if *route == "" {
-				*route = "unmatched"
+			if x.route == "" {
+				x.route = "unmatched"
 			}
 			d := time.Since(start)
-			h.metrics.observe(r.Method, *route, sw.status, d)
-			h.log.InfoContext(ctx, "request", "request_id", id, "method", r.Method, "route", *route,
-				"status", sw.status, "duration_ms", float64(d.Microseconds())/1000)
+			h.metrics.observe(r.Method, x.route, sw.status, d)
+			if h.log.Enabled(ctx, slog.LevelInfo) {
+				h.log.LogAttrs(ctx, slog.LevelInfo, "request", slog.String("request_id", x.id), slog.String("method", r.Method),
+					slog.String("route", x.route), slog.Int("status", sw.status), slog.Float64("duration_ms", float64(d.Microseconds())/1000))
+			}
 		}()
 		next.ServeHTTP(sw, r.WithContext(ctx))
 	})
@@ -371,26 +380,41 @@ func (h *Handler) observe(next http.Handler) http.Handler {
 func routed(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, pattern := mux.Handler(r)
-		if p, ok := r.Context().Value(routeKey).(*string); ok {
-			*p = pattern
+		if x, ok := r.Context().Value(exchangeKey).(*exchange); ok {
+			x.route = pattern
 		}
 		mux.ServeHTTP(w, r)
 	})
 }
+
+// securityFields are the fields securityHeaders sets, with canonical
+// names, made once rather than per request. Answers share the value
+// slices: http.Header's methods replace or append (the capacity is 1, so
+// an append copies), none writes into them.
+var securityFields = []struct {
+	name  string
+	value []string
+}{
+	{"X-Content-Type-Options", []string{"nosniff"}},
+	{"X-Frame-Options", []string{"DENY"}},
+	{"Referrer-Policy", []string{"no-referrer"}},
+	{"Content-Security-Policy", []string{"default-src 'none'; frame-ancestors 'none'"}},
+	{"Cache-Control", []string{"no-store"}},
+	{"Cross-Origin-Resource-Policy", []string{"same-origin"}},
+}
+
+var hsts = []string{"max-age=31536000; includeSubDomains"}
 
 // securityHeaders sets the headers every API answer carries: no sniffing,
 // no framing, no referrer, no caching of personal data, a strict CSP.
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
-		hd.Set("X-Content-Type-Options", "nosniff")
-		hd.Set("X-Frame-Options", "DENY")
-		hd.Set("Referrer-Policy", "no-referrer")
-		hd.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
-		hd.Set("Cache-Control", "no-store")
-		hd.Set("Cross-Origin-Resource-Policy", "same-origin")
+		for _, f := range securityFields {
+			hd[f.name] = f.value
+		}
 		if r.TLS != nil {
-			hd.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+			hd["Strict-Transport-Security"] = hsts
 		}
 		next.ServeHTTP(w, r)
 	})
