@@ -32,6 +32,8 @@ var Messages = problem.Catalog{
 		CodeBoundaryFile:    "Die Grenzdatei ist fehlerhaft.",
 		CodeStreetFile:      "Das Straßenverzeichnis ist fehlerhaft.",
 		CodeFileReference:   "Die genannte Datei kann nicht gelesen werden.",
+		CodeHouseFile:       "Die Datei der Hauskoordinaten ist fehlerhaft.",
+		CodeHouseLimit:      "Die Datei der Hauskoordinaten ist zu groß.",
 	},
 	"en": {
 		CodeIDMissing:       "The district needs an id.",
@@ -60,6 +62,8 @@ var Messages = problem.Catalog{
 		CodeBoundaryFile:    "The boundary file is malformed.",
 		CodeStreetFile:      "The street directory is malformed.",
 		CodeFileReference:   "The named file cannot be read.",
+		CodeHouseFile:       "The house coordinate file is malformed.",
+		CodeHouseLimit:      "The house coordinate file is too large.",
 	},
 }
 
@@ -69,6 +73,7 @@ var codes = []problem.Code{
 	CodeStreetDistrict, CodeRange, CodeParity, CodeOverlap, CodeEmpty,
 	CodeMethod, CodeMethodTwice, CodeMethodNoData, CodeOutline, CodeAreaDistrict, CodeAreaGeometry,
 	CodeAreaMissing, CodeStreetPostal, CodeBoundaryFile, CodeStreetFile, CodeFileReference,
+	CodeHouseFile, CodeHouseLimit,
 }
 
 // AllCodes returns every code of the package, for clients that check their
