@@ -44,6 +44,11 @@ type Gazetteer struct {
 	points map[string]geo.Point
 }
 
+// Houses returns the house coordinates the directory file names
+// ("house_coordinates_file", read by [LoadFS]), or nil when it names none;
+// a nil Gazetteer locates no address.
+func (d *Directory) Houses() *Gazetteer { return d.houses }
+
 // Len returns the number of addresses.
 func (g *Gazetteer) Len() int {
 	if g == nil {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -143,5 +144,49 @@ func FuzzReadHouseCoordinates(f *testing.F) {
 				require.True(t, p.Valid())
 			}
 		}
+	})
+}
+
+func TestLoadFSReadsHouseCoordinates(t *testing.T) {
+	hk, err := os.ReadFile("testdata/houses/hk_bochum.csv")
+	require.NoError(t, err)
+	const dir = `{"districts": [{"id":"I","number":1,"name":"Mitte"}], "postal_codes": [{"postal_code":"44787","districts":["I"]}]`
+	t.Run("a directory that names house coordinates locates addresses", func(t *testing.T) {
+		fsys := fstest.MapFS{
+			"city/districts.json": {Data: []byte(dir + `, "house_coordinates_file": "hk.csv"}`)},
+			"city/hk.csv":         {Data: hk},
+		}
+		d, err := district.LoadFS(fsys, "city/districts.json")
+		require.NoError(t, err)
+		assert.Equal(t, 6, d.Houses().Len())
+		_, ok := d.Houses().Locate(geo.Address{Street: "Kortumstraße 5", PostalCode: "44787"})
+		assert.True(t, ok)
+	})
+	t.Run("a directory without them has none", func(t *testing.T) {
+		d, err := district.LoadFS(fstest.MapFS{"districts.json": {Data: []byte(dir + `}`)}}, "districts.json")
+		require.NoError(t, err)
+		assert.Nil(t, d.Houses())
+	})
+	t.Run("a missing file is named", func(t *testing.T) {
+		_, err := district.LoadFS(fstest.MapFS{"districts.json": {Data: []byte(dir + `, "house_coordinates_file": "hk.csv"}`)}}, "districts.json")
+		var l problem.List
+		require.ErrorAs(t, err, &l)
+		assert.True(t, l.Has("house_coordinates_file", district.CodeFileReference), "%v", l)
+	})
+	t.Run("a malformed file is reported with its name and line", func(t *testing.T) {
+		fsys := fstest.MapFS{
+			"districts.json": {Data: []byte(dir + `, "house_coordinates_file": "hk.csv"}`)},
+			"hk.csv":         {Data: []byte("HNR;STN;PLZ;EAST;NORTH\n5;Kortumstraße;44787;x;5704846.6\n")},
+		}
+		_, err := district.LoadFS(fsys, "districts.json")
+		var l problem.List
+		require.ErrorAs(t, err, &l)
+		assert.True(t, l.Has("hk.csv.line 2: column EAST", district.CodeHouseFile), "%v", l)
+	})
+	t.Run("Load refuses a file reference it cannot follow", func(t *testing.T) {
+		_, err := district.Load(strings.NewReader(dir + `, "house_coordinates_file": "hk.csv"}`))
+		var l problem.List
+		require.ErrorAs(t, err, &l)
+		assert.True(t, l.Has("house_coordinates_file", district.CodeFileReference), "%v", l)
 	})
 }
