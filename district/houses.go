@@ -2,6 +2,7 @@ package district
 
 import (
 	"bufio"
+	"errors"
 	"io"
 	"math"
 	"strconv"
@@ -12,11 +13,22 @@ import (
 	"github.com/kitaportal/kitaportal/problem"
 )
 
-// Stable codes of the house-coordinate reader.
+// Stable codes of the house-coordinate reader and of locating an address.
 const (
 	CodeHouseFile  problem.Code = "district.house_coordinates_malformed"
 	CodeHouseLimit problem.Code = "district.house_coordinates_too_many"
+	// CodeAddressUnreadable: an address lacks its street, house number or
+	// five-digit postal code.
+	CodeAddressUnreadable problem.Code = "district.address_unreadable"
+	// CodeAddressUnknown: the house coordinates do not have the address.
+	CodeAddressUnknown problem.Code = "district.address_unknown"
+	// CodeNoHouseCoordinates: the city names no house coordinates.
+	CodeNoHouseCoordinates problem.Code = "district.house_coordinates_missing"
 )
+
+// ErrAddress: an address cannot be located (unreadable, unknown, or the
+// city has no house coordinates).
+var ErrAddress = errors.New("district: address cannot be located")
 
 // MaxHouseCoordinates is the most addresses [ReadHouseCoordinates] accepts
 // (North Rhine-Westphalia has about 4.3 million addressed buildings).
@@ -73,6 +85,26 @@ func (g *Gazetteer) Locate(a geo.Address) (geo.Point, bool) {
 	}
 	p, ok := g.points[houseKey(strings.TrimSpace(a.PostalCode), street, number)]
 	return p, ok
+}
+
+// Find locates a one-line address ("Kortumstraße 5, 44787 Bochum", see
+// [geo.ParseAddressLine]). It returns a [problem.List] with field and the
+// rule [ErrAddress]: code [CodeNoHouseCoordinates] on a nil Gazetteer,
+// [CodeAddressUnreadable] for a line without street, number or postal
+// code, [CodeAddressUnknown] for an address the house coordinates lack.
+func (g *Gazetteer) Find(field, line string) (geo.Point, error) {
+	code := CodeNoHouseCoordinates
+	if g != nil {
+		a, ok := geo.ParseAddressLine(line)
+		if !ok {
+			code = CodeAddressUnreadable
+		} else if p, ok := g.Locate(a); ok {
+			return p, nil
+		} else {
+			code = CodeAddressUnknown
+		}
+	}
+	return geo.Point{}, problem.List{{Field: field, Code: code, Rule: ErrAddress}}
 }
 
 // houseKey folds an address into the key of [Gazetteer.points].

@@ -190,3 +190,31 @@ func TestLoadFSReadsHouseCoordinates(t *testing.T) {
 		assert.True(t, l.Has("house_coordinates_file", district.CodeFileReference), "%v", l)
 	})
 }
+
+func TestGazetteerFind(t *testing.T) {
+	g := readHouses(t, "hk_bochum.csv")
+	t.Run("a one-line address is located", func(t *testing.T) {
+		p, err := g.Find("address", "Kortumstraße 5, 44787 Bochum")
+		require.NoError(t, err)
+		assert.Less(t, geo.DistanceKm(p, geo.Point{Lat: 51.4812, Lon: 7.2165}), 0.001)
+	})
+	for _, tc := range []struct {
+		name string
+		g    *district.Gazetteer
+		line string
+		code problem.Code
+	}{
+		{"a line without a house number is unreadable", g, "Kortumstraße, 44787 Bochum", district.CodeAddressUnreadable},
+		{"an address the file lacks is unknown", g, "Kortumstraße 99, 44787 Bochum", district.CodeAddressUnknown},
+		{"a city without house coordinates says so", nil, "Kortumstraße 5, 44787 Bochum", district.CodeNoHouseCoordinates},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := tc.g.Find("address", tc.line)
+			require.ErrorIs(t, err, district.ErrAddress)
+			var l problem.List
+			require.ErrorAs(t, err, &l)
+			assert.True(t, l.Has("address", tc.code), "%v", l)
+			assert.NotContains(t, err.Error(), "Kortum")
+		})
+	}
+}
