@@ -59,7 +59,12 @@ type Gazetteer struct {
 // Houses returns the house coordinates the directory file names
 // ("house_coordinates_file", read by [LoadFS]), or nil when it names none;
 // a nil Gazetteer locates no address.
-func (d *Directory) Houses() *Gazetteer { return d.houses }
+func (d *Directory) Houses() *Gazetteer {
+	if d == nil {
+		return nil
+	}
+	return d.houses
+}
 
 // Len returns the number of addresses.
 func (g *Gazetteer) Len() int {
