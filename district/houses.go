@@ -66,6 +66,14 @@ func (d *Directory) Houses() *Gazetteer {
 	return d.houses
 }
 
+// WithHouses returns a copy of the directory that locates addresses with
+// g (nil: none), for a city that reads its house coordinates itself.
+func (d *Directory) WithHouses(g *Gazetteer) *Directory {
+	c := *d
+	c.houses = g
+	return &c
+}
+
 // Len returns the number of addresses.
 func (g *Gazetteer) Len() int {
 	if g == nil {

@@ -2,13 +2,10 @@ package httpapi_test
 
 import (
 	"fmt"
-	"io/fs"
 	"net/http"
 	"net/url"
 	"os"
-	"strings"
 	"testing"
-	"testing/fstest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -17,23 +14,18 @@ import (
 	"github.com/kitaportal/kitaportal/geo"
 	"github.com/kitaportal/kitaportal/httpapi"
 	"github.com/kitaportal/kitaportal/municipality"
-	"github.com/kitaportal/kitaportal/municipality/bochum"
 )
 
 // withHouses gives Bochum's districts the made-up house coordinates of the
 // district package's test data.
 func withHouses(t testing.TB) func(*municipality.Profile) {
 	return func(p *municipality.Profile) {
-		dirs, err := fs.ReadFile(bochum.Files(), "districts.json")
+		f, err := os.Open("../district/testdata/houses/hk_bochum.csv")
 		require.NoError(t, err)
-		hk, err := os.ReadFile("../district/testdata/houses/hk_bochum.csv")
+		defer f.Close()
+		g, err := district.ReadHouseCoordinates(f)
 		require.NoError(t, err)
-		i := strings.LastIndex(string(dirs), "}")
-		require.Positive(t, i)
-		dirs = []byte(string(dirs[:i]) + `, "house_coordinates_file": "hk.csv"}`)
-		d, err := district.LoadFS(fstest.MapFS{"districts.json": {Data: dirs}, "hk.csv": {Data: hk}}, "districts.json")
-		require.NoError(t, err)
-		p.Districts = d
+		p.Districts = p.Districts.WithHouses(g)
 	}
 }
 
