@@ -218,3 +218,51 @@ func TestGazetteerFind(t *testing.T) {
 		})
 	}
 }
+
+// bochumHouses is an HK-DE file the size of Bochum's (about 65,000
+// addressed buildings), made up on a grid around the city centre.
+func bochumHouses(n int) string {
+	var b strings.Builder
+	b.WriteString("NBA;OI;QUA;LAN;RBZ;KRS;GMD;OTT;SSS;HNR;ADZ;EAST;NORTH;STN;PLZ;ONM;ZON;POT;PSN;AUD\n")
+	for i := range n {
+		street, number := i/150, 1+i%150
+		fmt.Fprintf(&b, "N;DENW%012d;A;05;9;11;000;0001;%05d;%d;;%.3f;%.3f;Straße %d;%d;Bochum;;;;\n",
+			i, street, number, 370000+float64(i%250)*40, 5695000+float64(i/250)*40, street, 44700+street%100)
+	}
+	return b.String()
+}
+
+// BenchmarkReadHouseCoordinates reads Bochum's house coordinates in one op.
+func BenchmarkReadHouseCoordinates(b *testing.B) {
+	data := bochumHouses(65000)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		g, err := district.ReadHouseCoordinates(strings.NewReader(data))
+		if err != nil || g.Len() != 65000 {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLocateAddress locates the addresses of a Bochum year (8,861
+// children) in one op.
+func BenchmarkLocateAddress(b *testing.B) {
+	g, err := district.ReadHouseCoordinates(strings.NewReader(bochumHouses(65000)))
+	require.NoError(b, err)
+	const children = 8861
+	addrs := make([]geo.Address, children)
+	for i := range children {
+		j := i * 7 % 65000
+		street := j / 150
+		addrs[i] = geo.Address{Street: fmt.Sprintf("Straße %d", street), HouseNumber: fmt.Sprint(1 + j%150), PostalCode: fmt.Sprint(44700 + street%100)}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, a := range addrs {
+			if _, ok := g.Locate(a); !ok {
+				b.Fatal("not found")
+			}
+		}
+	}
+}
