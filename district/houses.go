@@ -155,13 +155,7 @@ func ReadHouseCoordinates(r io.Reader) (*Gazetteer, error) {
 	sc.Buffer(make([]byte, 0, 1<<16), maxHouseLine)
 
 	var p problem.Collector
-	bad := func(line int, col string) {
-		f := "line " + strconv.Itoa(line)
-		if col != "" {
-			f += ": column " + col
-		}
-		p.Add(f, CodeHouseFile, ErrFormat)
-	}
+	bad := lineProblems(&p, CodeHouseFile)
 	cols := map[string]int{}
 	for i, c := range hkColumns {
 		cols[c] = i
