@@ -121,7 +121,7 @@ func propString(v any) (string, bool) {
 }
 
 // LoadFS reads a directory file (see [File]) from fsys together with the
-// boundary and street files it names (paths relative to the directory
+// boundary, street and house coordinate files it names (paths relative to the directory
 // file), and builds the directory like [Build]. Problems of every file come
 // back at once, prefixed with the file's name.
 func LoadFS(fsys fs.FS, name string) (*Directory, error) {
@@ -157,6 +157,17 @@ func LoadFS(fsys fs.FS, name string) (*Directory, error) {
 			p.Merge(f.StreetsFile, asList(err, CodeStreetFile))
 		}
 	}
+	var houses *Gazetteer
+	if f.HousesFile != "" {
+		rd, err := fsys.Open(dir + f.HousesFile)
+		if err != nil {
+			p.Add("house_coordinates_file", CodeFileReference, ErrFormat)
+		} else {
+			houses, err = ReadHouseCoordinates(rd)
+			rd.Close()
+			p.Merge(f.HousesFile, asList(err, CodeHouseFile))
+		}
+	}
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
@@ -164,7 +175,7 @@ func LoadFS(fsys fs.FS, name string) (*Directory, error) {
 	if err != nil {
 		return nil, err
 	}
-	d.cityName, d.note = f.City, f.Note
+	d.cityName, d.note, d.houses = f.City, f.Note, houses
 	return d, nil
 }
 

@@ -154,6 +154,7 @@ type Directory struct {
 	outline   geo.BBox
 	tolerance float64
 	streets   map[string][]StreetEntry // by geo.NormalizeStreet
+	houses    *Gazetteer
 }
 
 type rule struct {
@@ -331,9 +332,11 @@ const MaxFileBytes = 1 << 20
 //	"boundaries": {"file": "boundaries.geojson", "property": "Stadtbezir",
 //	               "match": "number", "name_property": "Bezeichnun",
 //	               "source": "…", "licence": "…"},
-//	"streets_file": "streets.csv"
+//	"streets_file": "streets.csv",
+//	"house_coordinates_file": "hk_bochum.csv"
 //
-// See [Boundaries], [ReadBoundaries] and [ReadStreets].
+// See [Boundaries], [ReadBoundaries], [ReadStreets] and
+// [ReadHouseCoordinates] ([Directory.Houses]).
 type File struct {
 	City        string       `json:"city"`
 	Note        string       `json:"note"`
@@ -343,6 +346,8 @@ type File struct {
 	Outline     geo.BBox     `json:"outline,omitzero"`
 	Boundaries  *Boundaries  `json:"boundaries,omitempty"`
 	StreetsFile string       `json:"streets_file,omitempty"`
+	// HousesFile names the official house coordinates (HK-DE), optional.
+	HousesFile string `json:"house_coordinates_file,omitempty"`
 }
 
 func (f File) config() Config {
@@ -367,8 +372,8 @@ func decodeFile(data []byte) (File, error) {
 }
 
 // Load reads a directory file (see [File]) of at most [MaxFileBytes] and
-// validates it like [Build]. A file that names boundary or street files
-// must be read with [LoadFS]; Load reports them as [CodeFileReference]
+// validates it like [Build]. A file that names boundary, street or house
+// coordinate files must be read with [LoadFS]; Load reports them as [CodeFileReference]
 // rather than ignoring them.
 func Load(r io.Reader) (*Directory, error) {
 	data, err := readAllLimited(r)
@@ -385,6 +390,9 @@ func Load(r io.Reader) (*Directory, error) {
 	}
 	if f.StreetsFile != "" {
 		p.Add("streets_file", CodeFileReference, ErrFormat)
+	}
+	if f.HousesFile != "" {
+		p.Add("house_coordinates_file", CodeFileReference, ErrFormat)
 	}
 	if err := p.Err(); err != nil {
 		return nil, err

@@ -14,6 +14,13 @@
 // should say in its note where its rules come from. [Directory.Areas]
 // gives the boundaries read, for drawing the districts on a map.
 //
+// The official house coordinates of a city (Hauskoordinaten in the format
+// HK-DE, as North Rhine-Westphalia publishes them as open data) are read
+// by [ReadHouseCoordinates] into a [Gazetteer], which finds the point of an
+// address with streets folded as in the street directory; a directory file
+// may name them ("house_coordinates_file", [Directory.Houses]), and the
+// Kita search measures distances from the located address.
+//
 // It imports only the leaf packages problem, geo and internal/enum of the
 // module (and github.com/paulmach/orb for polygons).
 //
@@ -25,6 +32,11 @@
 // "streets[12].from", stable codes (the Code... constants) and rule
 // sentinels; German and English texts are in [Messages]. A file that is not
 // JSON (or GeoJSON, or CSV) of the documented shape gives [ErrFormat].
+// [ReadHouseCoordinates] returns a [problem.List] with fields like
+// "line 3: column EAST", codes [CodeHouseFile] and [CodeHouseLimit] and the
+// rule [ErrFormat]; [Gazetteer.Find] returns one with the rule [ErrAddress]
+// and codes [CodeAddressUnreadable], [CodeAddressUnknown] or
+// [CodeNoHouseCoordinates].
 // [Directory.Locate] and [Directory.Resolve] return [ErrOutside] (a point
 // outside the city; an unknown postal code, which also matches
 // [ErrUnknownPostalCode]), an [*AmbiguousError] (matching [ErrAmbiguous])
@@ -46,4 +58,9 @@
 //   - Statistischer Bezirk: a statistical district; several make one
 //     Stadtbezirk ([Area]).
 //   - Stadtgrenze, Bezirksgrenze: the city's and a district's boundary.
+//   - Hauskoordinaten (HK-DE, Hauskoordinaten Deutschland): the official
+//     point of every addressed building, from the Liegenschaftskataster
+//     (cadastre), in ETRS89/UTM; HNR is the Hausnummer, ADZ the
+//     Adressierungszusatz (the "a" of "12a"), STN the Straßenname, PLZ the
+//     postal code ([Gazetteer]).
 package district

@@ -99,13 +99,7 @@ func ReadStreets(r io.Reader) ([]StreetEntry, error) {
 	}
 	rd.FieldsPerRecord = -1
 	var p problem.Collector
-	bad := func(line int, col string) {
-		f := "line " + strconv.Itoa(line)
-		if col != "" {
-			f += ": column " + col
-		}
-		p.Add(f, CodeStreetFile, ErrFormat)
-	}
+	bad := lineProblems(&p, CodeStreetFile)
 	header, err := rd.Read()
 	if err != nil {
 		bad(1, "")
@@ -180,4 +174,16 @@ func ReadStreets(r io.Reader) ([]StreetEntry, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// lineProblems returns a function that records a problem of a line (and
+// column) of a text file, with the field "line 3: column from".
+func lineProblems(p *problem.Collector, code problem.Code) func(line int, col string) {
+	return func(line int, col string) {
+		f := "line " + strconv.Itoa(line)
+		if col != "" {
+			f += ": column " + col
+		}
+		p.Add(f, code, ErrFormat)
+	}
 }

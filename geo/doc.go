@@ -4,7 +4,8 @@
 // Gauss–Krüger zones 2–5 on the DHDN, EPSG:31466–31469) converted to WGS84,
 // areas (polygons with holes, multipolygons, bounding boxes) with point
 // containment, and the folding of street names and house numbers for
-// comparison.
+// comparison ([NormalizeStreet], [SplitStreet], and [ParseAddressLine] for
+// "Kortumstraße 5, 44787 Bochum").
 //
 // The projections are the Krüger series of Karney (2011) on GRS80 or
 // Bessel; Gauss–Krüger coordinates are shifted to WGS84 with the seven

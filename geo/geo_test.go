@@ -170,3 +170,27 @@ func ExampleFromUTM32() {
 	fmt.Printf("%.4f, %.4f\n", p.Lat, p.Lon)
 	// Output: 51.4818, 7.2162
 }
+
+func TestParseAddressLine(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		line string
+		want geo.Address
+	}{
+		{"street, number, postal code and city are read", "Kortumstraße 5, 44787 Bochum", geo.Address{Street: "Kortumstraße", HouseNumber: "5", PostalCode: "44787", City: "Bochum"}},
+		{"the city may be left out", "Kortumstr. 7 a,44787", geo.Address{Street: "Kortumstr.", HouseNumber: "7a", PostalCode: "44787"}},
+		{"a comma before the number is kept with the street line", "Hattinger Straße, 12, 44789 Bochum Süd", geo.Address{Street: "Hattinger Straße", HouseNumber: "12", PostalCode: "44789", City: "Bochum Süd"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a, ok := geo.ParseAddressLine(tc.line)
+			require.True(t, ok)
+			assert.Equal(t, tc.want, a)
+		})
+	}
+	for _, line := range []string{"Kortumstraße 5 44787 Bochum", "Kortumstraße, 44787 Bochum", "Kortumstraße 5, 4478 Bochum", "Kortumstraße 5, ", ""} {
+		t.Run(fmt.Sprintf("%q is refused", line), func(t *testing.T) {
+			_, ok := geo.ParseAddressLine(line)
+			assert.False(t, ok)
+		})
+	}
+}

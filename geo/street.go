@@ -44,3 +44,34 @@ func HouseNumberValue(s string) (int, bool) {
 	}
 	return n, digits > 0
 }
+
+// ParseAddressLine reads an address written on one line the way German
+// addresses are, "Kortumstraße 5, 44787 Bochum": the street with its house
+// number, a comma, the five-digit postal code and optionally the city. It
+// reports false when a part is missing (no house number, no comma, a postal
+// code that is not five digits).
+func ParseAddressLine(s string) (Address, bool) {
+	i := strings.LastIndex(s, ",")
+	if i < 0 {
+		return Address{}, false
+	}
+	line, rest := s[:i], s[i+1:]
+	street, number := SplitStreet(line)
+	place := strings.Fields(rest)
+	if street == "" || number == "" || len(place) == 0 || !fiveDigits(place[0]) {
+		return Address{}, false
+	}
+	return Address{Street: street, HouseNumber: number, PostalCode: place[0], City: strings.Join(place[1:], " ")}, true
+}
+
+func fiveDigits(s string) bool {
+	if len(s) != 5 {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}

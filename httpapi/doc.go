@@ -11,7 +11,9 @@
 //
 // # Operations
 //
-// Under [Prefix] (/api/v1): the public Kita search and profiles; a
+// Under [Prefix] (/api/v1): the public Kita search (by distance from a
+// point, near, or from an address located in the city's house coordinates,
+// address) and profiles; a
 // family's applications (submit with an Idempotency-Key, read, change the
 // choices with If-Match, withdraw, accept or decline an offer — accept
 // with ?keep_waiting=true keeps the better choices waiting (an upgrade;

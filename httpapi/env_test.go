@@ -25,6 +25,7 @@ import (
 	"github.com/kitaportal/kitaportal/auth"
 	"github.com/kitaportal/kitaportal/httpapi"
 	"github.com/kitaportal/kitaportal/kita"
+	"github.com/kitaportal/kitaportal/municipality"
 	"github.com/kitaportal/kitaportal/municipality/bochum"
 	"github.com/kitaportal/kitaportal/notify"
 	"github.com/kitaportal/kitaportal/problem"
@@ -73,9 +74,19 @@ type env struct {
 // newEnv starts the API on store (nil: a new in-memory store).
 func newEnv(t testing.TB, store app.Store, limits httpapi.Limits) *env {
 	t.Helper()
+	return newEnvWith(t, store, limits, nil)
+}
+
+// newEnvWith starts the API like newEnv on Bochum's profile as edit
+// changes it (nil: unchanged).
+func newEnvWith(t testing.TB, store app.Store, limits httpapi.Limits, edit func(*municipality.Profile)) *env {
+	t.Helper()
 	ctx := context.Background()
 	profile, err := bochum.Profile()
 	require.NoError(t, err)
+	if edit != nil {
+		edit(&profile)
+	}
 	cat, err := bochum.Catalogue()
 	require.NoError(t, err)
 	if store == nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/kitaportal/kitaportal/access"
 	"github.com/kitaportal/kitaportal/app"
 	"github.com/kitaportal/kitaportal/contract"
+	"github.com/kitaportal/kitaportal/district"
 	"github.com/kitaportal/kitaportal/geo"
 	"github.com/kitaportal/kitaportal/kita"
 	"github.com/kitaportal/kitaportal/problem"
@@ -97,7 +98,8 @@ type searchInput struct {
 	PostalCode string  `query:"postal_code" maxLength:"5" doc:"Keep Kitas with this postal code."`
 	Carrier    string  `query:"carrier" enum:"municipal,protestant,catholic,welfare,parents_initiative,company,other" doc:"Keep Kitas whose Träger is of this kind."`
 	Near       string  `query:"near" maxLength:"64" doc:"Order by distance from this point, \"lat,lon\" in degrees (WGS 84)."`
-	RadiusKm   float64 `query:"radius_km" minimum:"0" doc:"With near: keep Kitas within this distance."`
+	Address    string  `query:"address" maxLength:"200" doc:"Order by distance from this address, \"Kortumstraße 5, 44787 Bochum\" (street and house number, a comma, the postal code, optionally the city), located in the city's official house coordinates; not with near. An address that cannot be located is a problem on this field (codes district.address_unreadable, district.address_unknown, district.house_coordinates_missing)."`
+	RadiusKm   float64 `query:"radius_km" minimum:"0" doc:"With near or address: keep Kitas within this distance."`
 	BirthDate  string  `query:"birth_date" maxLength:"10" doc:"With start: keep Kitas that take a child born on this day (YYYY-MM-DD) ..."`
 	StartDate  string  `query:"start" maxLength:"10" doc:"... at this start date (YYYY-MM-DD)."`
 	Hours      int     `query:"hours" minimum:"0" doc:"Keep Kitas that offer these weekly care hours."`
@@ -118,9 +120,9 @@ type SearchPage struct {
 	Total int         `json:"total" doc:"All matches, not only this page's."`
 }
 
-// query turns the search input into a kita.Query; every unreadable
-// filter is a problem at once.
-func (in searchInput) query() (kita.Query, error) {
+// query turns the search input into a kita.Query, locating an address in
+// houses; every unreadable filter is a problem at once.
+func (in searchInput) query(houses *district.Gazetteer) (kita.Query, error) {
 	q := kita.Query{District: in.District, PostalCode: in.PostalCode, RadiusKm: in.RadiusKm, Hours: kita.Hours(in.Hours),
 		WithFreePlaces: in.Free, Offset: in.Offset, Limit: in.Limit}
 	var c problem.Collector
@@ -135,6 +137,15 @@ func (in searchInput) query() (kita.Query, error) {
 		p, ok := parsePoint(in.Near)
 		if !ok {
 			c.Add("near", kita.CodeQuery, kita.ErrQuery)
+		} else {
+			q.Near = &p
+		}
+	}
+	if in.Address != "" {
+		if in.Near != "" {
+			c.Add("address", kita.CodeQuery, kita.ErrQuery)
+		} else if p, err := houses.Find("address", in.Address); err != nil {
+			c.Merge("", err)
 		} else {
 			q.Near = &p
 		}
@@ -245,7 +256,7 @@ type familyPath struct {
 func (h *Handler) registerParent() {
 	huma.Register(h.api, op(http.MethodGet, "/kitas", "searchKitas", "Search Kitas (public)", "Kitas", http.StatusUnprocessableEntity),
 		func(ctx context.Context, in *searchInput) (*struct{ Body SearchPage }, error) {
-			q, err := in.query()
+			q, err := in.query(h.app.Profile.Districts.Houses())
 			if err != nil {
 				return nil, h.fail(ctx, err)
 			}

@@ -12,7 +12,9 @@
 //   - parents: the start page (what the Voranmeldung is, deadlines, what
 //     happens next) and its Leichte-Sprache version; the Kita search by
 //     district, the child's age at the start, weekly hours and distance
-//     from a postal code, with an SVG picture of where the Kitas found are
+//     from the family's address (street, house number and postal code,
+//     located in the city's house coordinates when the profile names them,
+//     else the centre of the postal code; the page says which), with an SVG picture of where the Kitas found are
 //     (points, north up, over the district outlines when the profile's
 //     district directory has boundaries, simplified to whole pixels, each
 //     titled with its district's name), and each Kita's profile; the

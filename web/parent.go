@@ -64,13 +64,21 @@ type searchData struct {
 	Searched  bool
 	Problem   string
 	NearNote  bool
-	Points    []point
-	Outlines  []outline
+	// Houses: the city has house coordinates, so the form asks for street
+	// and house number and measures from the address.
+	Houses bool
+	// From says where distances are measured from: "address" or
+	// "postal_code" (empty: not ordered by distance).
+	From     string
+	Points   []point
+	Outlines []outline
 }
 
 // search finds Kitas by district, the child's age at the start, hours and
-// distance from an address (the mean location of the catalogue's Kitas in
-// the address's postal code: the portal has no geocoder).
+// distance from an address: the address's official house coordinate when
+// the city names house coordinates (district.Directory.Houses), else the
+// mean location of the catalogue's Kitas in the address's postal code. The
+// page says which.
 func (p *portal) search(w http.ResponseWriter, r *http.Request) {
 	p.render(w, r, http.StatusOK, "search", "search_title", p.searchData(r), nil)
 }
@@ -86,7 +94,8 @@ func (p *portal) searchResults(w http.ResponseWriter, r *http.Request) {
 // searchData reads the search form and runs the search.
 func (p *portal) searchData(r *http.Request) searchData {
 	f := r.URL.Query()
-	d := searchData{Form: f, Districts: p.app.Profile.Districts.All(), Hours: p.app.Profile.Registration.Hours}
+	houses := p.app.Profile.Districts.Houses()
+	d := searchData{Form: f, Districts: p.app.Profile.Districts.All(), Hours: p.app.Profile.Registration.Hours, Houses: houses != nil}
 	q := kita.Query{District: f.Get("district"), Limit: kita.MaxLimit}
 	lang := p.texts.lang(r)
 	var bad []string
@@ -106,15 +115,34 @@ func (p *portal) searchData(r *http.Request) searchData {
 			q.Child = &kita.ChildAt{Birth: birth, On: start}
 		}
 	}
-	if pc := strings.TrimSpace(f.Get("postal_code")); pc != "" {
+	pc := strings.TrimSpace(f.Get("postal_code"))
+	street, number := strings.TrimSpace(f.Get("street")), strings.TrimSpace(f.Get("house_number"))
+	var near geo.Point
+	switch {
+	case (street != "" || number != "") && houses == nil:
+		bad = append(bad, "address_unavailable")
+	case street != "" || number != "":
+		pt, ok := houses.Locate(geo.Address{Street: street, HouseNumber: number, PostalCode: pc})
+		switch {
+		case street == "" || number == "" || pc == "":
+			bad = append(bad, "address_incomplete")
+		case !ok:
+			bad = append(bad, "address_unknown")
+		default:
+			near, d.From = pt, "address"
+		}
+	case pc != "":
 		pt, ok := p.postalPoint(pc)
 		if !ok {
 			bad = append(bad, "postal_code")
 		} else {
-			q.Near, d.NearNote = &pt, true
-			if km, err := strconv.ParseFloat(f.Get("radius"), 64); err == nil && km > 0 {
-				q.RadiusKm = km
-			}
+			near, d.From = pt, "postal_code"
+		}
+	}
+	if d.From != "" {
+		q.Near, d.NearNote = &near, true
+		if km, err := strconv.ParseFloat(f.Get("radius"), 64); err == nil && km > 0 {
+			q.RadiusKm = km
 		}
 	}
 	if len(bad) > 0 {

@@ -17,6 +17,7 @@ import (
 	"github.com/kitaportal/kitaportal/access"
 	"github.com/kitaportal/kitaportal/app"
 	"github.com/kitaportal/kitaportal/kita"
+	"github.com/kitaportal/kitaportal/municipality"
 	"github.com/kitaportal/kitaportal/municipality/bochum"
 	"github.com/kitaportal/kitaportal/notify"
 	"github.com/kitaportal/kitaportal/store/memory"
@@ -46,9 +47,19 @@ var Start = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 // New starts a server; it stops when the test ends.
 func New(tb testing.TB) *Server {
 	tb.Helper()
+	return NewWith(tb, nil)
+}
+
+// NewWith starts a server like [New] on Bochum's profile as edit changes
+// it (nil: unchanged), say with house coordinates.
+func NewWith(tb testing.TB, edit func(*municipality.Profile)) *Server {
+	tb.Helper()
 	prof, err := bochum.Profile()
 	if err != nil {
 		tb.Fatal(err)
+	}
+	if edit != nil {
+		edit(&prof)
 	}
 	cat, err := bochum.Catalogue()
 	if err != nil {

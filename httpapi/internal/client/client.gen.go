@@ -864,7 +864,10 @@ type SearchKitasParams struct {
 	// Near Order by distance from this point, "lat,lon" in degrees (WGS 84).
 	Near *string `form:"near,omitempty" json:"near,omitempty"`
 
-	// RadiusKm With near: keep Kitas within this distance.
+	// Address Order by distance from this address, "Kortumstraße 5, 44787 Bochum" (street and house number, a comma, the postal code, optionally the city), located in the city's official house coordinates; not with near. An address that cannot be located is a problem on this field (codes district.address_unreadable, district.address_unknown, district.house_coordinates_missing).
+	Address *string `form:"address,omitempty" json:"address,omitempty"`
+
+	// RadiusKm With near or address: keep Kitas within this distance.
 	RadiusKm *float64 `form:"radius_km,omitempty" json:"radius_km,omitempty"`
 
 	// BirthDate With start: keep Kitas that take a child born on this day (YYYY-MM-DD) ...
@@ -3361,6 +3364,18 @@ func NewSearchKitasRequest(server string, params *SearchKitasParams) (*http.Requ
 		if params.Near != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "near", *params.Near, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Address != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "address", *params.Address, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
