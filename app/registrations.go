@@ -104,6 +104,15 @@ func (r *Registrations) SubmitAtCounter(ctx context.Context, actor access.Actor,
 	if err != nil {
 		return registration.Receipt{}, err
 	}
+	// Where the store draws numbers outside its steps, the reference number
+	// is drawn before the step (a failed submission leaves a gap), so
+	// submissions do not wait for each other's counter.
+	var drawn int64
+	if d, ok := r.app.store.(NumberDrawer); ok {
+		if drawn, err = d.DrawNumber(ctx, r.svc.SequenceName(draft.Year)); err != nil {
+			return registration.Receipt{}, err
+		}
+	}
 	var stored registration.Application
 	err = r.app.store.Atomic(ctx, func(step Tx) error {
 		tx := step.Applications()
@@ -123,9 +132,11 @@ func (r *Registrations) SubmitAtCounter(ctx context.Context, actor access.Actor,
 		if err := registration.CheckTogether(a, family); err != nil {
 			return err
 		}
-		seq, err := tx.NextSequence(ctx, r.svc.SequenceName(draft.Year))
-		if err != nil {
-			return err
+		seq := drawn
+		if seq == 0 {
+			if seq, err = tx.NextSequence(ctx, r.svc.SequenceName(draft.Year)); err != nil {
+				return err
+			}
 		}
 		a.Reference = r.svc.Reference(draft.Year, seq)
 		audit := []registration.AuditEntry{{At: now, Actor: who, Action: registration.AuditSubmit, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: "voranmeldung"}}

@@ -13,6 +13,18 @@ import (
 // Store is the storage an [App] runs on: one unit of work over every
 // repository a use case needs. store/memory and store/postgres implement
 // it and pass store/storetest.
+// NumberDrawer is an optional capability of a [Store]: it draws the next
+// number of a named counter in a transaction of its own, before the step
+// that uses it. A number drawn is never given back: a step that fails
+// after drawing leaves a gap, and no lock is held while the step runs, so
+// steps that each need a number run side by side. Submit draws reference
+// numbers this way where the store offers it (store/postgres does);
+// without it, the number comes from the step's own counter
+// (registration.Applications.NextSequence), gapless but one step at a time.
+type NumberDrawer interface {
+	DrawNumber(ctx context.Context, name string) (int64, error)
+}
+
 type Store interface {
 	// Atomic runs fn as one transaction: every write fn makes through tx
 	// is kept when fn returns nil, none when it returns an error or

@@ -35,12 +35,15 @@
 // application per child, family and Kita year. A step that fails with a
 // serialization failure (40001) or a deadlock (40P01) is run again, up to
 // four times in all, so its function must have no other side effects.
-// Sequences live in a counters table and are transactional: a failed step
-// gives its numbers back, and concurrent steps drawing from the same
-// counter wait for each other until commit; a submission therefore sends
-// its application, messages and audit entries in one batch
-// (registration.SubmissionWriter) after drawing its number, so that the
-// counter is held for as few round trips as possible. Outbox claims use FOR UPDATE
+// Sequences live in a counters table. Drawn inside a step (NextSequence,
+// e.g. a round's marker) they are transactional: a failed step gives its
+// numbers back, and concurrent steps drawing from the same counter wait
+// for each other until commit. A submission's reference number is drawn
+// before its step instead ([Store.DrawNumber], app.NumberDrawer: one
+// statement of its own, never given back, so a failed submission leaves a
+// gap), and the submission sends its application, messages and audit
+// entries in one batch (registration.SubmissionWriter), so submissions do
+// not wait for each other. Outbox claims use FOR UPDATE
 // SKIP LOCKED, so dispatchers take disjoint batches. A batch read of
 // applications (an allocation round) locks the rows in id order until the
 // step ends, so a concurrent withdrawal waits instead of failing the round.

@@ -225,3 +225,17 @@ func utc(t time.Time) time.Time {
 	}
 	return t.UTC()
 }
+
+// DrawNumber draws the next number of the counter name in a transaction
+// of its own (app.NumberDrawer): the counter's row is locked for that one
+// statement, not for the step that uses the number. A number is never
+// given back; a step that fails after drawing leaves a gap.
+func (s *Store) DrawNumber(ctx context.Context, name string) (int64, error) {
+	var n int64
+	err := s.pool.QueryRow(ctx, `INSERT INTO counters (name, value) VALUES ($1, 1)
+ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value`, name).Scan(&n)
+	if err != nil {
+		return 0, wrap(ctx, "draw number", err)
+	}
+	return n, nil
+}
