@@ -148,11 +148,13 @@ func (h *Handler) registerRounds() {
 				if err != nil {
 					return Draft{}, err
 				}
-				out := draftOf(d)
-				out.Changes = out.Changes[min(in.Offset, len(out.Changes)):]
+				total := len(d.Changes)
+				d.Changes = d.Changes[min(in.Offset, total):]
 				if in.Limit > 0 {
-					out.Changes = out.Changes[:min(in.Limit, len(out.Changes))]
+					d.Changes = d.Changes[:min(in.Limit, len(d.Changes))]
 				}
+				out := draftOf(d) // only the page's changes are converted
+				out.ChangesAll = total
 				return out, nil
 			})
 		})
