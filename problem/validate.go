@@ -87,3 +87,10 @@ func fieldPath(ns string) string {
 	}
 	return ns
 }
+
+// Valid reports whether value passes the validator's tag ("email",
+// "e164|numeric" ...): for a program that checks its fields in Go and
+// leaves only the rare value to the validator.
+func Valid(value any, tag string) bool {
+	return shared().Var(value, tag) == nil
+}

@@ -69,7 +69,7 @@ type checked struct {
 // the clock, collecting every problem.
 func (s *Checker) check(in Input, now time.Time) (checked, error) {
 	var c problem.Collector
-	c.Merge("", problem.Struct(&in)) // includes the address's tags; a pointer, so the input is not copied
+	checkFields(&c, &in) // the tags of Input and its address, without reflection
 	checkTexts(&c, in)
 	r := s.rules
 	today := r.Today(now)
