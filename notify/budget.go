@@ -64,7 +64,7 @@ func dataType(k Kind) reflect.Type {
 		return reflect.TypeFor[ConfirmationData]()
 	case Referral:
 		return reflect.TypeFor[ReferralData]()
-	case Offer:
+	case Offer, OfferReminder:
 		return reflect.TypeFor[OfferData]()
 	case Withdrawal:
 		return reflect.TypeFor[WithdrawalData]()

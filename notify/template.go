@@ -7,12 +7,15 @@ import (
 	"io/fs"
 	"maps"
 	"path"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"text/template"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/kitaportal/kitaportal/internal/budget"
 	"github.com/kitaportal/kitaportal/problem"
@@ -62,6 +65,10 @@ type Templates struct {
 
 type pair struct {
 	subject, body *template.Template
+	// fastSubject and fastBody are subject and body compiled for the
+	// kind's data (see compiled); nil where a template uses more than
+	// they cover.
+	fastSubject, fastBody *compiled
 	// runners are clones of subject and body whose functions spend the
 	// budget of their runner, reused from one rendering to the next.
 	runners sync.Pool
@@ -72,6 +79,7 @@ type pair struct {
 type runner struct {
 	subject, body *template.Template
 	b             *budget.Budget
+	w             limitWriter
 }
 
 func (p *pair) runner() (*runner, error) {
@@ -79,6 +87,7 @@ func (p *pair) runner() (*runner, error) {
 		return r, nil
 	}
 	r := &runner{b: budget.New(limits)}
+	r.w.b = r.b
 	var err error
 	if r.subject, err = p.subject.Clone(); err != nil {
 		return nil, err
@@ -228,7 +237,11 @@ func parseAll(base *Templates, src map[string]map[Kind]Source) (*Templates, erro
 			if t.set[lang] == nil {
 				t.set[lang] = map[Kind]*pair{}
 			}
-			t.set[lang][kind] = &pair{subject: subject, body: body}
+			root := dataType(kind)
+			t.set[lang][kind] = &pair{
+				subject: subject, body: body,
+				fastSubject: compile(root, subject.Tree.Root), fastBody: compile(root, body.Tree.Root),
+			}
 		}
 	}
 	if err := c.Err(); err != nil {
@@ -315,50 +328,101 @@ func (t *Templates) RenderContext(ctx context.Context, kind Kind, lang string, d
 		return "", "", c.Err()
 	}
 	r.b.Reset(ctx)
-	subject = execute(&c, r.b, "subject", r.subject, data, subjectSize)
-	if c.Len() == 0 {
-		body = execute(&c, r.b, "body", r.body, data, bodySize)
+	if v, ok := compiledData(p, data); ok {
+		subject = r.w.finish(&c, "subject", p.fastSubject.run(r.w.reset(), r.b, v), true)
+		if c.Len() == 0 {
+			body = r.w.finish(&c, "body", p.fastBody.run(r.w.reset(), r.b, v), false)
+		}
+	} else {
+		subject = r.w.finish(&c, "subject", r.subject.Execute(r.w.reset(), data), true)
+		if c.Len() == 0 {
+			body = r.w.finish(&c, "body", r.body.Execute(r.w.reset(), data), false)
+		}
 	}
 	r.b.Release()
+	r.w.release()
 	p.runners.Put(r)
 	if err := c.Err(); err != nil {
 		return "", "", err
 	}
-	return strings.Join(strings.Fields(subject), " "), body, nil
+	return subject, body, nil
 }
 
-// limitWriter fails once more than max bytes were written, which ends a
-// template execution that would produce too much text; every write spends
-// a step of the budget.
+// compiledData returns data for the pair's compiled templates, when it
+// has them and data is not a nil pointer (which text/template reports).
+func compiledData(p *pair, data any) (reflect.Value, bool) {
+	if p.fastSubject == nil || p.fastBody == nil {
+		return reflect.Value{}, false
+	}
+	v := reflect.ValueOf(data)
+	if v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return reflect.Value{}, false
+		}
+		v = v.Elem()
+	}
+	return v, true
+}
+
+// limitWriter fails once more than [MaxOutputSize] bytes were written,
+// which ends a template execution that would produce too much text; every
+// write spends a step of the budget. A runner keeps its buffer from one
+// rendering to the next.
 type limitWriter struct {
-	buf strings.Builder
-	max int
+	buf []byte
 	b   *budget.Budget
 }
 
 func (w *limitWriter) Write(p []byte) (int, error) {
-	if err := w.b.Tick(); err != nil {
+	if err := w.write(p); err != nil {
 		return 0, err
 	}
-	if w.buf.Len()+len(p) > w.max {
-		return 0, errTooLarge
-	}
-	return w.buf.Write(p)
+	return len(p), nil
 }
 
-// The buffer sizes a rendering starts with: one allocation for a whole
-// subject or body of the built-in templates (String does not copy).
-const (
-	subjectSize = 128
-	bodySize    = 2048
-)
+func (w *limitWriter) write(p []byte) error {
+	if err := w.b.Tick(); err != nil {
+		return err
+	}
+	if len(w.buf)+len(p) > MaxOutputSize {
+		return errTooLarge
+	}
+	w.buf = append(w.buf, p...)
+	return nil
+}
 
-// execute renders one template, a runner's clone whose functions spend
-// the budget b, into a buffer of size bytes to begin with.
-func execute(c *problem.Collector, b *budget.Budget, field string, tmpl *template.Template, data any, size int) string {
-	w := &limitWriter{max: MaxOutputSize, b: b}
-	w.buf.Grow(size)
-	if err := tmpl.Execute(w, data); err != nil {
+func (w *limitWriter) writeString(p string) error {
+	if err := w.b.Tick(); err != nil {
+		return err
+	}
+	if len(w.buf)+len(p) > MaxOutputSize {
+		return errTooLarge
+	}
+	w.buf = append(w.buf, p...)
+	return nil
+}
+
+// reset empties the buffer for the next template.
+func (w *limitWriter) reset() *limitWriter {
+	w.buf = w.buf[:0]
+	return w
+}
+
+// release drops a buffer grown past what a message usually needs, so that
+// a pooled runner keeps no large one alive.
+func (w *limitWriter) release() {
+	if cap(w.buf) > keptBuffer {
+		w.buf = nil
+	}
+}
+
+// keptBuffer is the largest buffer a runner keeps between renderings.
+const keptBuffer = 16 << 10
+
+// finish returns what a template wrote, as a text of its own (a subject
+// folded onto one line), or records the problem of err.
+func (w *limitWriter) finish(c *problem.Collector, field string, err error, subject bool) string {
+	if err != nil {
 		code, params := CodeTemplateExec, []string(nil)
 		switch {
 		case errors.Is(err, errTooLarge):
@@ -377,5 +441,34 @@ func execute(c *problem.Collector, b *budget.Budget, field string, tmpl *templat
 		c.Add(field, code, ErrTemplate, params...)
 		return ""
 	}
-	return w.buf.String()
+	if subject {
+		return oneLine(w.buf)
+	}
+	return string(w.buf)
+}
+
+// oneLine is strings.Join(strings.Fields(string(b)), " ") in one
+// allocation: the words of b separated by single spaces.
+func oneLine(b []byte) string {
+	var out strings.Builder
+	out.Grow(len(b))
+	for len(b) > 0 {
+		r, n := utf8.DecodeRune(b)
+		if unicode.IsSpace(r) {
+			b = b[n:]
+			continue
+		}
+		if out.Len() > 0 {
+			out.WriteByte(' ')
+		}
+		for len(b) > 0 {
+			r, n = utf8.DecodeRune(b)
+			if unicode.IsSpace(r) {
+				break
+			}
+			out.Write(b[:n])
+			b = b[n:]
+		}
+	}
+	return out.String()
 }
