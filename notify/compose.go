@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/kitaportal/kitaportal/internal/mailaddr"
 	"github.com/kitaportal/kitaportal/problem"
 )
 
@@ -61,8 +63,11 @@ func (m Message) ValidateNew() error {
 }
 
 // validAddress reports whether s is a bare e-mail address ("a@b.de", not
-// "Name <a@b.de>").
+// "Name <a@b.de>"); an address of the everyday shape without parsing.
 func validAddress(s string) bool {
+	if mailaddr.Plain(s) {
+		return true
+	}
 	a, err := mail.ParseAddress(s)
 	return err == nil && a.Address == s && a.Name == ""
 }

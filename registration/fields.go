@@ -2,10 +2,10 @@ package registration
 
 import (
 	"strconv"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/kitaportal/kitaportal/geo"
+	"github.com/kitaportal/kitaportal/internal/mailaddr"
 	"github.com/kitaportal/kitaportal/problem"
 )
 
@@ -20,23 +20,44 @@ import (
 // checkFields checks the tags of a normalized input.
 func checkFields(c *problem.Collector, in *Input) {
 	if in.IdempotencyKey != "" { // omitempty,max=100,printascii
-		if !maxRunes(c, "idempotency_key", in.IdempotencyKey, 100) && !printASCII(in.IdempotencyKey) {
+		if !maxRunes(c, at("idempotency_key"), in.IdempotencyKey, 100) && !printASCII(in.IdempotencyKey) {
 			c.Add("idempotency_key", "printascii", problem.ErrField)
 		}
 	}
-	requiredText(c, "child.given_name", in.Child.GivenName, 100)
-	requiredText(c, "child.family_name", in.Child.FamilyName, 100)
+	requiredText(c, at("child.given_name"), in.Child.GivenName, 100)
+	requiredText(c, at("child.family_name"), in.Child.FamilyName, 100)
 	checkGuardians(c, in.Guardians)
-	checkAddress(c, "address", in.Address)
+	checkAddress(c, in.Address)
 	if in.Hours == 0 { // required
 		c.Add("hours", "required", problem.ErrField)
 	}
 	checkIDs(c, "kitas", in.Kitas)
 	if in.Tagespflege != nil {
-		requiredText(c, "tagespflege.district", in.Tagespflege.District, 16)
+		requiredText(c, at("tagespflege.district"), in.Tagespflege.District, 16)
 	}
 	checkIDs(c, "criteria.sibling_kita_ids", in.Criteria.SiblingKitaIDs)
-	maxRunes(c, "criteria.hardship_reason", string(in.Criteria.HardshipReason), 32)
+	maxRunes(c, at("criteria.hardship_reason"), string(in.Criteria.HardshipReason), 32)
+}
+
+// path is a field path, put together only when a problem names it:
+// list[i].name, list[i] (name ""), or list alone (i < 0).
+type path struct {
+	list string
+	i    int
+	name string
+}
+
+func at(field string) path { return path{list: field, i: -1} }
+
+func (p path) String() string {
+	if p.i < 0 {
+		return p.list
+	}
+	s := p.list + "[" + strconv.Itoa(p.i) + "]"
+	if p.name != "" {
+		s += "." + p.name
+	}
+	return s
 }
 
 // checkGuardians: required,min=1,max=2,dive.
@@ -53,48 +74,49 @@ func checkGuardians(c *problem.Collector, gs []GuardianInput) {
 		return
 	}
 	for i := range gs {
-		checkGuardian(c, "guardians["+strconv.Itoa(i)+"]", &gs[i])
+		checkGuardian(c, i, &gs[i])
 	}
 }
 
-func checkGuardian(c *problem.Collector, f string, g *GuardianInput) {
-	requiredText(c, f+".given_name", g.GivenName, 100)
-	requiredText(c, f+".family_name", g.FamilyName, 100)
+func checkGuardian(c *problem.Collector, i int, g *GuardianInput) {
+	f := func(name string) path { return path{list: "guardians", i: i, name: name} }
+	requiredText(c, f("given_name"), g.GivenName, 100)
+	requiredText(c, f("family_name"), g.FamilyName, 100)
 	switch { // required,email,max=254
 	case g.Email == "":
-		c.Add(f+".email", "required", problem.ErrField)
+		c.Add(f("email").String(), "required", problem.ErrField)
 	case !isEmail(g.Email):
-		c.Add(f+".email", "email", problem.ErrField)
+		c.Add(f("email").String(), "email", problem.ErrField)
 	default:
-		maxRunes(c, f+".email", g.Email, 254)
+		maxRunes(c, f("email"), g.Email, 254)
 	}
 	if g.Phone != "" { // omitempty,max=30,e164|numeric
-		if !maxRunes(c, f+".phone", g.Phone, 30) && !isE164(g.Phone) && !isNumeric(g.Phone) {
-			c.Add(f+".phone", "e164|numeric", problem.ErrField)
+		if !maxRunes(c, f("phone"), g.Phone, 30) && !isE164(g.Phone) && !isNumeric(g.Phone) {
+			c.Add(f("phone").String(), "e164|numeric", problem.ErrField)
 		}
 	}
 	switch g.Language { // required,oneof=de en tr ar uk ru pl
 	case "de", "en", "tr", "ar", "uk", "ru", "pl":
 	case "":
-		c.Add(f+".language", "required", problem.ErrField)
+		c.Add(f("language").String(), "required", problem.ErrField)
 	default:
-		c.Add(f+".language", "oneof", problem.ErrField, "param", "de en tr ar uk ru pl")
+		c.Add(f("language").String(), "oneof", problem.ErrField, "param", "de en tr ar uk ru pl")
 	}
 }
 
 // checkAddress checks the tags of [geo.Address].
-func checkAddress(c *problem.Collector, f string, a geo.Address) {
-	requiredText(c, f+".street", a.Street, 100)
-	maxRunes(c, f+".house_number", a.HouseNumber, 20)
+func checkAddress(c *problem.Collector, a geo.Address) {
+	requiredText(c, at("address.street"), a.Street, 100)
+	maxRunes(c, at("address.house_number"), a.HouseNumber, 20)
 	switch { // required,numeric,len=5
 	case a.PostalCode == "":
-		c.Add(f+".postal_code", "required", problem.ErrField)
+		c.Add("address.postal_code", "required", problem.ErrField)
 	case !isNumeric(a.PostalCode):
-		c.Add(f+".postal_code", "numeric", problem.ErrField)
+		c.Add("address.postal_code", "numeric", problem.ErrField)
 	case utf8.RuneCountInString(a.PostalCode) != 5:
-		c.Add(f+".postal_code", "len", problem.ErrField, "param", "5")
+		c.Add("address.postal_code", "len", problem.ErrField, "param", "5")
 	}
-	requiredText(c, f+".city", a.City, 100)
+	requiredText(c, at("address.city"), a.City, 100)
 }
 
 // checkIDs: max=50,dive,required,max=64.
@@ -104,14 +126,14 @@ func checkIDs(c *problem.Collector, f string, ids []string) {
 		return
 	}
 	for i, id := range ids {
-		requiredText(c, f+"["+strconv.Itoa(i)+"]", id, 64)
+		requiredText(c, path{list: f, i: i}, id, 64)
 	}
 }
 
 // requiredText: required,max=n.
-func requiredText(c *problem.Collector, f, s string, n int) {
+func requiredText(c *problem.Collector, f path, s string, n int) {
 	if s == "" {
-		c.Add(f, "required", problem.ErrField)
+		c.Add(f.String(), "required", problem.ErrField)
 		return
 	}
 	maxRunes(c, f, s, n)
@@ -119,11 +141,11 @@ func requiredText(c *problem.Collector, f, s string, n int) {
 
 // maxRunes records "max" when s has more than n characters, and reports
 // whether it did.
-func maxRunes(c *problem.Collector, f, s string, n int) bool {
+func maxRunes(c *problem.Collector, f path, s string, n int) bool {
 	if len(s) <= n || utf8.RuneCountInString(s) <= n {
 		return false
 	}
-	c.Add(f, "max", problem.ErrField, "param", strconv.Itoa(n))
+	c.Add(f.String(), "max", problem.ErrField, "param", strconv.Itoa(n))
 	return true
 }
 
@@ -169,58 +191,9 @@ func digits(s string) int {
 	return n
 }
 
-// isEmail is the tag email. An address of the everyday shape (letters,
-// digits, ".", "_", "+" and "-" in the local part; a domain of at least two
-// labels of letters, digits and inner hyphens, ending in one of letters) is
-// taken at once; any other text is judged by the validator itself.
+// isEmail is the tag email. An address of the everyday shape
+// ([mailaddr.Plain]) is taken at once; any other text is judged by the
+// validator itself.
 func isEmail(s string) bool {
-	if plainEmail(s) {
-		return true
-	}
-	return problem.Valid(s, "email")
+	return mailaddr.Plain(s) || problem.Valid(s, "email")
 }
-
-// plainEmail reports whether s is an address of the everyday shape.
-func plainEmail(s string) bool {
-	at := strings.IndexByte(s, '@')
-	if at <= 0 {
-		return false
-	}
-	local, domain := s[:at], s[at+1:]
-	prev := byte('.')
-	for i := 0; i < len(local); i++ {
-		c := local[i]
-		switch {
-		case alnum(c) || c == '_' || c == '+' || c == '-':
-		case c == '.' && prev != '.':
-		default:
-			return false
-		}
-		prev = c
-	}
-	if prev == '.' {
-		return false
-	}
-	labels, start := 0, 0
-	for i := 0; i <= len(domain); i++ {
-		if i < len(domain) && domain[i] != '.' {
-			c := domain[i]
-			if !alnum(c) && c != '-' {
-				return false
-			}
-			continue
-		}
-		l := domain[start:i]
-		if l == "" || !alnum(l[0]) || !alnum(l[len(l)-1]) {
-			return false
-		}
-		labels++
-		start = i + 1
-	}
-	tld := domain[strings.LastIndexByte(domain, '.')+1:]
-	return labels >= 2 && letter(tld[0]) && letter(tld[len(tld)-1])
-}
-
-func letter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
-
-func alnum(c byte) bool { return letter(c) || c >= '0' && c <= '9' }

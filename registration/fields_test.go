@@ -110,10 +110,9 @@ func TestFieldChecksMatchTheTags(t *testing.T) {
 	}
 }
 
-// TestEmailShortcutAgreesWithTheValidator: every address the everyday
-// shape takes, the validator takes too; random texts of the characters
-// addresses are made of are judged alike.
-func TestEmailShortcutAgreesWithTheValidator(t *testing.T) {
+// TestEmailCheckAgreesWithTheValidator: random texts of the characters
+// addresses are made of are judged as the validator judges them.
+func TestEmailCheckAgreesWithTheValidator(t *testing.T) {
 	r := rand.New(rand.NewPCG(16, 14))
 	const alphabet = "abZ09._+-@@..-ä\"<> "
 	for range 20000 {
@@ -121,14 +120,7 @@ func TestEmailShortcutAgreesWithTheValidator(t *testing.T) {
 		for i := range b {
 			b[i] = alphabet[r.IntN(len(alphabet))]
 		}
-		s := string(b)
-		if plainEmail(s) {
-			require.True(t, problem.Valid(s, "email"), "%q", s)
-		}
-		require.Equal(t, problem.Valid(s, "email"), isEmail(s), "%q", s)
-	}
-	for _, s := range []string{"ayse@example.org", "a.b-c_d+e@mail.stadt-bochum.de", "x@y.z", "1@2.de"} {
-		assert.True(t, plainEmail(s), s)
+		require.Equal(t, problem.Valid(string(b), "email"), isEmail(string(b)), "%q", b)
 	}
 }
 

@@ -259,9 +259,14 @@ func (in *Input) normalize() {
 // characters and private-use characters are kept, so that validation can
 // reject them instead of silently changing a name.
 func Text(s string) string {
-	if plainASCII(s) {
+	if plainLatin(s) {
 		return s // nothing to normalize: the common case
 	}
+	return text(s)
+}
+
+// text is [Text] step by step, for every text.
+func text(s string) string {
 	s = norm.NFC.String(s)
 	var b strings.Builder
 	b.Grow(len(s))
@@ -310,11 +315,24 @@ func joins(r rune) bool {
 	return (unicode.IsLetter(r) || unicode.IsMark(r)) && !unicode.In(r, unicode.Latin, unicode.Greek, unicode.Cyrillic)
 }
 
-// plainASCII reports whether s is printable ASCII without leading,
-// trailing or double spaces, which Text would return unchanged.
-func plainASCII(s string) bool {
+// plainLatin reports whether s is made of printable ASCII and the
+// characters U+00A1 to U+017F but the soft hyphen (the letters of
+// Latin-1 and Latin Extended-A: "Jürgen", "Ößmann-Çelik", "Yılmaz",
+// "Małgorzata"), without leading, trailing or double spaces. Text
+// returns such a text unchanged: its characters are in NFC whatever
+// their neighbours, and none is white space, invisible or a joiner
+// (TestPlainLatinTextsAreTheirOwnText checks every pair of them).
+func plainLatin(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
+		if c >= utf8.RuneSelf {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if r < 0xa1 || r > 0x17f || r == 0xad {
+				return false // also utf8.RuneError
+			}
+			i += n - 1
+			continue
+		}
 		if c < 0x20 || c > 0x7e {
 			return false
 		}

@@ -65,10 +65,24 @@ func checkTexts(c *problem.Collector, in Input) {
 // (other than white space), private-use characters, surrogates,
 // noncharacters or U+FFFD.
 func printable(s string) bool {
+	for i := 0; i < len(s); i++ { // ASCII first, the common case
+		if c := s[i]; c >= utf8.RuneSelf {
+			return printableRunes(s[i:])
+		} else if c < 0x20 && (c < '\t' || c > '\r') || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+func printableRunes(s string) bool {
 	if !utf8.ValidString(s) {
 		return false
 	}
 	for _, r := range s {
+		if r >= 0xa0 && r <= 0x17f {
+			continue // Latin-1 and Latin Extended-A: no control or private use
+		}
 		switch {
 		case r == utf8.RuneError,
 			unicode.IsControl(r) && !unicode.IsSpace(r),
@@ -81,6 +95,12 @@ func printable(s string) bool {
 
 func hasLetter(s string) bool {
 	for _, r := range s {
+		if r < utf8.RuneSelf {
+			if r|0x20 >= 'a' && r|0x20 <= 'z' {
+				return true
+			}
+			continue
+		}
 		if unicode.IsLetter(r) {
 			return true
 		}

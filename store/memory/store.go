@@ -47,7 +47,7 @@ func (s *Store) write(ctx context.Context, fn func(t *tx) error) (err error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	t := &tx{d: s.data}
+	t := &tx{d: s.data, undo: make([]func(), 0, undoSize)}
 	defer func() {
 		if r := recover(); r != nil {
 			t.rollback()
@@ -73,17 +73,21 @@ func (s *Store) read(ctx context.Context, fn func(d *data) error) error {
 	return fn(s.data)
 }
 
-// setKey stores v under k in m and registers the undo.
+// undoSize is the room for undo actions a step starts with: a submission
+// with its messages and audit entries registers about twenty.
+const undoSize = 32
+
+// setKey stores v under k in m and registers the undo. A new key's undo
+// holds no old value.
 func setKey[K comparable, V any](t *tx, m map[K]V, k K, v V) {
-	old, had := m[k]
+	if _, had := m[k]; !had {
+		m[k] = v
+		t.onUndo(func() { delete(m, k) })
+		return
+	}
+	old := m[k]
 	m[k] = v
-	t.onUndo(func() {
-		if had {
-			m[k] = old
-		} else {
-			delete(m, k)
-		}
-	})
+	t.onUndo(func() { m[k] = old })
 }
 
 // deleteKey removes k from m and registers the undo.
