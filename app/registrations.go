@@ -144,7 +144,7 @@ func (r *Registrations) SubmitAtCounter(ctx context.Context, actor access.Actor,
 			// The entry names no family, so no family's export holds it.
 			audit = append(audit, registration.AuditEntry{At: now, Actor: "system:registration", Action: registration.AuditReview, ApplicationID: a.ID, Reason: registration.ReasonCrossFamilyMatch})
 		}
-		if err := writeSubmission(ctx, tx, a, func() ([]notify.Message, error) { return r.svc.SubmissionMessages(a, draft.Kitas, now) }, audit); err != nil {
+		if err := writeSubmission(ctx, tx, a, func() ([]notify.Message, error) { return r.svc.SubmissionMessages(a, draft.Lines, now) }, audit); err != nil {
 			return err
 		}
 		if a.TP != nil {

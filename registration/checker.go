@@ -70,12 +70,13 @@ type Receipt struct {
 
 // Draft is a validated Voranmeldung, ready to be stored by the caller's
 // step: the application (confirmed, its history begun, without its
-// reference number) and the chosen Kitas in rank order, as validation
-// looked them up, for the confirmation.
+// reference number) and the chosen Kitas in rank order as the
+// confirmation lists them (rank, name, address), as validation looked
+// them up.
 type Draft struct {
 	Application Application
 	Year        kita.Year
-	Kitas       []kita.Kita
+	Lines       []notify.KitaLine
 }
 
 // Normalize returns the input as validation and idempotency read it:
@@ -129,7 +130,7 @@ func (s *Checker) Draft(familyID string, in Input, actor string, now time.Time) 
 		app.TP = &Tagespflege{District: in.Tagespflege.District, ReferralID: s.newID()}
 	}
 	_ = app.transition(Confirmed, now, actor, "confirmation_issued")
-	return Draft{Application: app, Year: chk.year, Kitas: chk.kitas}, nil
+	return Draft{Application: app, Year: chk.year, Lines: chk.lines}, nil
 }
 
 // SequenceName is the name of the reference-number sequence of a Kita

@@ -65,8 +65,9 @@ func (s *Checker) familyMessages(a Application, kind notify.Kind, data any, now 
 
 // SubmissionMessages are the confirmation to the family and, with
 // Tagespflege, the referral message to the district's Fachberatung.
-// kitas are the chosen Kitas in rank order, as validation looked them up.
-func (s *Checker) SubmissionMessages(a Application, kitas []kita.Kita, now time.Time) ([]notify.Message, error) {
+// lines are the chosen Kitas in rank order as validation looked them up
+// ([Draft.Lines]).
+func (s *Checker) SubmissionMessages(a Application, lines []notify.KitaLine, now time.Time) ([]notify.Message, error) {
 	data := notify.ConfirmationData{
 		Reference:    a.Reference,
 		ChildName:    childName(a),
@@ -75,10 +76,7 @@ func (s *Checker) SubmissionMessages(a Application, kitas []kita.Kita, now time.
 		ShortNotice:  a.HasFlag(FlagShortNotice),
 		NoticeMonths: s.rules.NoticeMonths,
 		NoticeBasis:  s.rules.NoticeBasis,
-	}
-	data.Kitas = make([]notify.KitaLine, 0, len(kitas))
-	for i, k := range kitas {
-		data.Kitas = append(data.Kitas, lineOf(i+1, k))
+		Kitas:        lines,
 	}
 	if a.TP != nil {
 		o, _ := s.offices.ForDistrict(a.TP.District)

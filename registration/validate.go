@@ -9,6 +9,7 @@ import (
 	"github.com/kitaportal/kitaportal/district"
 	"github.com/kitaportal/kitaportal/geo"
 	"github.com/kitaportal/kitaportal/kita"
+	"github.com/kitaportal/kitaportal/notify"
 	"github.com/kitaportal/kitaportal/problem"
 	"github.com/kitaportal/kitaportal/tagespflege"
 )
@@ -62,7 +63,7 @@ type checked struct {
 	district string
 	flags    []Flag
 	choices  []Choice
-	kitas    []kita.Kita // the chosen Kitas, aligned with choices
+	lines    []notify.KitaLine // the chosen Kitas as a confirmation lists them, aligned with choices
 }
 
 // check validates a normalized input against the rules, the catalogue and
@@ -142,36 +143,36 @@ func (s *Checker) check(in Input, now time.Time) (checked, error) {
 	}
 	seen := make(map[string]bool, len(in.Kitas))
 	out.choices = make([]Choice, 0, len(in.Kitas))
-	out.kitas = make([]kita.Kita, 0, len(in.Kitas))
+	out.lines = make([]notify.KitaLine, 0, len(in.Kitas))
 	for i, id := range in.Kitas {
-		field := "kitas[" + strconv.Itoa(i) + "]"
+		field := path{list: "kitas", i: i}
 		if id == "" {
 			continue // reported by the struct check
 		}
 		if seen[id] {
-			c.Add(field, "registration.duplicate_choice", ErrDuplicateChoice)
+			c.Add(field.String(), "registration.duplicate_choice", ErrDuplicateChoice)
 			continue
 		}
 		seen[id] = true
 		k, ok := s.catalogue.Get(id)
 		if !ok {
-			c.Add(field, "registration.unknown_kita", ErrUnknownKita)
+			c.Add(field.String(), "registration.unknown_kita", ErrUnknownKita)
 			continue
 		}
 		if k.Closed {
-			c.Add(field, "registration.kita_closed", ErrKitaClosed)
+			c.Add(field.String(), "registration.kita_closed", ErrKitaClosed)
 		}
 		if birthOK && startOK {
 			age := kita.AgeOn(birth, in.Start).InMonths()
 			if !k.Takes(age) || !k.TakesBand(kita.BandOn(birth, in.Start)) {
-				c.Add(field, "registration.kita_age", ErrKitaAge)
+				c.Add(field.String(), "registration.kita_age", ErrKitaAge)
 			}
 		}
 		if hoursOK && !k.Hours.Allows(hours) {
-			c.Add(field, "registration.kita_hours", ErrKitaHours, "offered", k.Hours.String())
+			c.Add(field.String(), "registration.kita_hours", ErrKitaHours, "offered", k.Hours.String())
 		}
 		out.choices = append(out.choices, Choice{Rank: len(out.choices) + 1, KitaID: id, Status: Waiting, Carrier: k.Carrier.ID})
-		out.kitas = append(out.kitas, k)
+		out.lines = append(out.lines, lineOf(len(out.choices), k))
 	}
 
 	// Kindertagespflege.

@@ -20,8 +20,8 @@ import (
 // dropMessage, which keep the indexes and their undo.
 type outboxData struct {
 	msgs      map[string]notify.Message
-	byFamily  map[string]map[string]struct{}
-	bySubject map[string]map[string]struct{}
+	byFamily  map[string][]string
+	bySubject map[string][]string
 	pending   map[string]claimTimes
 }
 
@@ -33,8 +33,8 @@ type claimTimes struct {
 func newOutboxData() outboxData {
 	return outboxData{
 		msgs:      map[string]notify.Message{},
-		byFamily:  map[string]map[string]struct{}{},
-		bySubject: map[string]map[string]struct{}{},
+		byFamily:  map[string][]string{},
+		bySubject: map[string][]string{},
 		pending:   map[string]claimTimes{},
 	}
 }
@@ -83,9 +83,9 @@ func (t *tx) dropMessage(id string) {
 
 // messagesIn returns copies of the messages whose ids set holds, oldest
 // first.
-func (o *outboxData) messagesIn(set map[string]struct{}) []notify.Message {
-	out := make([]notify.Message, 0, len(set))
-	for id := range set {
+func (o *outboxData) messagesIn(ids []string) []notify.Message {
+	out := make([]notify.Message, 0, len(ids))
+	for _, id := range ids {
 		out = append(out, o.msgs[id])
 	}
 	slices.SortFunc(out, byAge)

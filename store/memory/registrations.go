@@ -3,7 +3,6 @@ package memory
 import (
 	"cmp"
 	"context"
-	"maps"
 	"slices"
 
 	"github.com/kitaportal/kitaportal/notify"
@@ -18,8 +17,8 @@ type regData struct {
 	// byChild and byFamily index the applications of a child (child key
 	// \x00 year) and of a family, so that the duplicate and review checks
 	// of a submission and a family's list do not scan the whole year.
-	byChild  map[string]map[string]struct{}
-	byFamily map[string]map[string]struct{}
+	byChild  map[string][]string
+	byFamily map[string][]string
 	seq      map[string]int64
 	places   map[registration.PlaceKey]registration.Places
 	audit    []registration.AuditEntry
@@ -30,8 +29,8 @@ func newRegData() regData {
 		apps:     map[string]*registration.Application{},
 		byKey:    map[string]string{},
 		active:   map[string]string{},
-		byChild:  map[string]map[string]struct{}{},
-		byFamily: map[string]map[string]struct{}{},
+		byChild:  map[string][]string{},
+		byFamily: map[string][]string{},
 		seq:      map[string]int64{},
 		places:   map[registration.PlaceKey]registration.Places{},
 	}
@@ -152,46 +151,37 @@ func (r *regData) list(q registration.Query) []registration.Application {
 }
 
 // candidates returns the ids an index holds for q, when q names a child
-// or a family; every candidate is still checked by matches.
+// or a family (the index's own list: read it, never keep or change it);
+// every candidate is still checked by matches.
 func (r *regData) candidates(q registration.Query) ([]string, bool) {
-	var set map[string]struct{}
 	switch {
 	case q.ChildKey != "" && q.Year != "":
-		set = r.byChild[q.ChildKey+"\x00"+q.Year]
+		return r.byChild[q.ChildKey+"\x00"+q.Year], true
 	case q.FamilyID != "":
-		set = r.byFamily[q.FamilyID]
-	default:
-		return nil, false
+		return r.byFamily[q.FamilyID], true
 	}
-	ids := make([]string, 0, len(set))
-	for id := range set {
-		ids = append(ids, id)
-	}
-	return ids, true
+	return nil, false
 }
 
 // index adds id to the entry k of an index, or with add false removes it,
-// and registers the undo.
-func index(t *tx, m map[string]map[string]struct{}, k, id string, add bool) {
-	set := m[k]
+// and registers the undo. An entry is the list of its ids in the order
+// they were added; an id is under one entry of an index at most, and is
+// added only where it is not (a new application or message, or one that
+// moved from another entry), so adding appends. A list is never changed
+// in place below its length, so the undo restores the old one as it was.
+func index(t *tx, m map[string][]string, k, id string, add bool) {
+	ids := m[k]
 	if add {
-		if set == nil {
-			set = map[string]struct{}{}
-			setKey(t, m, k, set)
-		}
-		if _, ok := set[id]; !ok {
-			set[id] = struct{}{}
-			t.onUndo(func() { delete(set, id) })
-		}
+		setKey(t, m, k, append(ids, id))
 		return
 	}
-	if _, ok := set[id]; !ok {
-		return
-	}
-	delete(set, id)
-	t.onUndo(func() { set[id] = struct{}{} })
-	if len(set) == 0 {
+	i := slices.Index(ids, id)
+	switch {
+	case i < 0:
+	case len(ids) == 1:
 		deleteKey(t, m, k)
+	default:
+		setKey(t, m, k, slices.Concat(ids[:i], ids[i+1:]))
 	}
 }
 
@@ -457,7 +447,7 @@ func (x regTx) EraseFamilyMessages(ctx context.Context, familyID string) (int, e
 	if familyID == "" {
 		return 0, nil
 	}
-	ids := slices.Collect(maps.Keys(x.t.d.outbox.byFamily[familyID]))
+	ids := slices.Clone(x.t.d.outbox.byFamily[familyID])
 	for _, id := range ids {
 		x.t.dropMessage(id)
 	}
@@ -473,7 +463,7 @@ func (x regTx) EraseSubjectMessages(ctx context.Context, subjectIDs ...string) (
 		if subject == "" {
 			continue
 		}
-		ids := slices.Collect(maps.Keys(x.t.d.outbox.bySubject[subject]))
+		ids := slices.Clone(x.t.d.outbox.bySubject[subject])
 		for _, id := range ids {
 			x.t.dropMessage(id)
 		}
