@@ -413,7 +413,7 @@ func (h *Handler) submit(ctx context.Context, key string, raw []byte, do func(ac
 	if err != nil {
 		return nil, err
 	}
-	input, err := registration.Decode(bytes.NewReader(raw))
+	input, err := registration.DecodeBytes(raw)
 	if err != nil {
 		return nil, h.fail(ctx, err)
 	}

@@ -89,11 +89,17 @@ type CriteriaInput struct {
 // offset). Every problem unwraps to [ErrMalformed]; nothing is guessed and
 // no value of the document is repeated.
 func Decode(r io.Reader) (Input, error) {
-	var in Input
 	data, err := io.ReadAll(io.LimitReader(r, MaxInputBytes+1))
 	if err != nil {
 		return Input{}, err
 	}
+	return DecodeBytes(data)
+}
+
+// DecodeBytes is [Decode] of a document already read (an HTTP request's
+// body): the same checks and problems, without copying it.
+func DecodeBytes(data []byte) (Input, error) {
+	var in Input
 	var c problem.Collector
 	if len(data) > MaxInputBytes {
 		c.Add("", "registration.too_large", ErrMalformed, "max", "65536")
