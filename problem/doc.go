@@ -29,7 +29,9 @@
 // or English, an unknown one as [CodeInternal] without its text.
 //
 // Struct-tag checks run through github.com/go-playground/validator/v10
-// ([Struct]); the code is the failed tag ("required", "email", "max"). Their
+// ([Struct]); the code is the failed tag ("required", "email", "max").
+// [Valid] asks the validator about one value and one tag, for a package
+// that checks its fields in Go and leaves the rare value to it. Their
 // German and English texts are whole sentences in [Messages] that name the
 // field by its label ("Bitte füllen Sie das Feld „Vorname des Kindes“
 // aus."), never the validator's own error text. A package gives its fields'

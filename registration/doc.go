@@ -52,7 +52,8 @@
 // [ViewFor] and [Subject] are what package access needs to know of an
 // application.
 //
-// [Decode] reads the application document strictly: member names match
+// [Decode] ([DecodeBytes] for a document already in memory) reads the
+// application document strictly: member names match
 // case-sensitively, a member given twice, an unknown member, invalid UTF-8
 // and an impossible date (2025-02-29) are problems, never guesses. Names
 // and address texts are normalized ([Text]: Unicode NFC, format characters
@@ -64,7 +65,10 @@
 // characters, a Cyrillic "а" or fullwidth letters do not make a second
 // child, while "Müller" and "Muller" stay two names (a name of Latin
 // letters is keyed from per-letter parts, tested to equal the whole way).
-// [Normalize] and
+// The `validate` tags of [Input] are checked field by field in Go
+// (fields.go), with exactly the problems problem.Struct finds from them
+// (compared by TestFieldChecksMatchTheTags and FuzzFieldChecks): a new
+// tagged field needs its check there. [Normalize] and
 // [Checker.Draft] never write into the caller's Input.
 //
 // The lifecycle of an [Application] (status, offer, history, version) is

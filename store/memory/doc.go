@@ -11,7 +11,8 @@
 // Indexes (applications by child and by family, messages by family and by
 // subject, pending messages with their claim times) keep the reads of a
 // submission, a family's messages, an erasure and a claim independent of
-// the size of the year; every change to them is undone with the step.
+// the size of the year; every change to them is undone with the step. An
+// index entry is the list of its ids, appended to in the step.
 //
 // # Error contract
 //
