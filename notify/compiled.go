@@ -140,13 +140,9 @@ func (c compiler) action(p *parse.PipeNode, dot reflect.Type) (op, bool) {
 		if !ok {
 			return nil, false
 		}
-		return func(s *runState, dot reflect.Value) error {
-			v, err := get(s, dot)
-			if err != nil {
-				return err
-			}
+		return onValue(get, func(s *runState, dot, v reflect.Value) error {
 			return print(s, v)
-		}, true
+		}), true
 	}
 	switch {
 	case id.Ident == budget.StepFunc && len(cmd.Args) == 1:
@@ -165,46 +161,34 @@ func (c compiler) action(p *parse.PipeNode, dot reflect.Type) (op, bool) {
 		if !ok || t != dateType {
 			return nil, false
 		}
-		return func(s *runState, dot reflect.Value) error {
-			v, err := get(s, dot)
-			if err != nil {
-				return err
-			}
+		return onValue(get, func(s *runState, dot, v reflect.Value) error {
 			d, _ := reflect.TypeAssert[Date](v)
 			text := d.Format(layout)
 			if err := s.b.Spend(10); err != nil {
 				return err
 			}
 			return s.w.writeString(text)
-		}, true
+		}), true
 	case id.Ident == "join" && len(cmd.Args) == 3:
 		get, t, ok := c.value(cmd.Args[1], dot)
 		sep, lit := cmd.Args[2].(*parse.StringNode)
 		if !ok || !lit || t != stringsType {
 			return nil, false
 		}
-		return func(s *runState, dot reflect.Value) error {
-			v, err := get(s, dot)
-			if err != nil {
-				return err
-			}
+		return onValue(get, func(s *runState, dot, v reflect.Value) error {
 			elems, _ := reflect.TypeAssert[[]string](v)
 			if err := s.b.Spend(budget.ArgBytes(elems) + len(sep.Text)*len(elems)); err != nil {
 				return err
 			}
 			return s.w.writeString(strings.Join(elems, sep.Text))
-		}, true
+		}), true
 	}
 	return nil, false
 }
 
 // branch compiles if (with=false) and with.
 func (c compiler) branch(b *parse.BranchNode, dot reflect.Type, with bool) (op, bool) {
-	cmd, ok := command(b.Pipe)
-	if !ok || len(cmd.Args) != 1 {
-		return nil, false
-	}
-	get, t, ok := c.value(cmd.Args[0], dot)
+	get, t, ok := c.operand(b.Pipe, dot)
 	if !ok {
 		return nil, false
 	}
@@ -216,19 +200,11 @@ func (c compiler) branch(b *parse.BranchNode, dot reflect.Type, with bool) (op, 
 	if with {
 		inner = t
 	}
-	then, ok := c.list(b.List, inner)
+	then, other, ok := c.lists(b.List, inner, b.ElseList, dot)
 	if !ok {
 		return nil, false
 	}
-	other, ok := c.list(b.ElseList, dot)
-	if !ok {
-		return nil, false
-	}
-	return func(s *runState, dot reflect.Value) error {
-		v, err := get(s, dot)
-		if err != nil {
-			return err
-		}
+	return onValue(get, func(s *runState, dot, v reflect.Value) error {
 		if !truth(v) {
 			return runOps(s, other, dot)
 		}
@@ -236,31 +212,19 @@ func (c compiler) branch(b *parse.BranchNode, dot reflect.Type, with bool) (op, 
 			return runOps(s, then, v)
 		}
 		return runOps(s, then, dot)
-	}, true
+	}), true
 }
 
 func (c compiler) rangeOver(r *parse.RangeNode, dot reflect.Type) (op, bool) {
-	cmd, ok := command(r.Pipe)
-	if !ok || len(cmd.Args) != 1 {
-		return nil, false
-	}
-	get, t, ok := c.value(cmd.Args[0], dot)
+	get, t, ok := c.operand(r.Pipe, dot)
 	if !ok || (t.Kind() != reflect.Slice && t.Kind() != reflect.Array) {
 		return nil, false
 	}
-	body, ok := c.list(r.List, t.Elem())
+	body, other, ok := c.lists(r.List, t.Elem(), r.ElseList, dot)
 	if !ok {
 		return nil, false
 	}
-	other, ok := c.list(r.ElseList, dot)
-	if !ok {
-		return nil, false
-	}
-	return func(s *runState, dot reflect.Value) error {
-		v, err := get(s, dot)
-		if err != nil {
-			return err
-		}
+	return onValue(get, func(s *runState, dot, v reflect.Value) error {
 		n := v.Len()
 		if n == 0 {
 			return runOps(s, other, dot)
@@ -271,7 +235,38 @@ func (c compiler) rangeOver(r *parse.RangeNode, dot reflect.Type) (op, bool) {
 			}
 		}
 		return nil
-	}, true
+	}), true
+}
+
+// operand compiles the pipeline of if, with and range: one value.
+func (c compiler) operand(p *parse.PipeNode, dot reflect.Type) (getter, reflect.Type, bool) {
+	cmd, ok := command(p)
+	if !ok || len(cmd.Args) != 1 {
+		return nil, nil, false
+	}
+	return c.value(cmd.Args[0], dot)
+}
+
+// lists compiles the body of if, with or range (with "." of type inner)
+// and its else branch.
+func (c compiler) lists(body *parse.ListNode, inner reflect.Type, other *parse.ListNode, dot reflect.Type) ([]op, []op, bool) {
+	b, ok := c.list(body, inner)
+	if !ok {
+		return nil, nil, false
+	}
+	o, ok := c.list(other, dot)
+	return b, o, ok
+}
+
+// onValue is the op that runs f on the value get evaluates.
+func onValue(get getter, f func(s *runState, dot, v reflect.Value) error) op {
+	return func(s *runState, dot reflect.Value) error {
+		v, err := get(s, dot)
+		if err != nil {
+			return err
+		}
+		return f(s, dot, v)
+	}
 }
 
 // getter evaluates a value of the data where "." is dot.

@@ -381,24 +381,29 @@ func (w *limitWriter) Write(p []byte) (int, error) {
 }
 
 func (w *limitWriter) write(p []byte) error {
-	if err := w.b.Tick(); err != nil {
+	if err := w.room(len(p)); err != nil {
 		return err
-	}
-	if len(w.buf)+len(p) > MaxOutputSize {
-		return errTooLarge
 	}
 	w.buf = append(w.buf, p...)
 	return nil
 }
 
 func (w *limitWriter) writeString(p string) error {
+	if err := w.room(len(p)); err != nil {
+		return err
+	}
+	w.buf = append(w.buf, p...)
+	return nil
+}
+
+// room spends the step of a write of n bytes and checks they fit.
+func (w *limitWriter) room(n int) error {
 	if err := w.b.Tick(); err != nil {
 		return err
 	}
-	if len(w.buf)+len(p) > MaxOutputSize {
+	if len(w.buf)+n > MaxOutputSize {
 		return errTooLarge
 	}
-	w.buf = append(w.buf, p...)
 	return nil
 }
 
