@@ -154,15 +154,29 @@ func RoundMarker(year string, round int) string {
 }
 
 // PlacesOf are the ledger's capacities of a Kita year as the catalogue's
-// Kitas give them (per age band).
+// Kitas give them: per age band, and at a Kita with pools (kita.Pool) per
+// pool, its band's places then being 0 (places taken before the Kita had
+// pools stay taken there until given back).
 func PlacesOf(year string, kitas []kita.Kita) []Places {
 	places := make([]Places, 0, 2*len(kitas))
 	for _, k := range kitas {
+		u3, o3 := k.Capacity.Under3, k.Capacity.From3
+		if len(k.Pools) > 0 {
+			u3, o3 = 0, 0
+		}
 		places = append(places,
-			Places{PlaceKey: PlaceKey{KitaID: k.ID, Year: year, Band: kita.Under3}, Capacity: k.Capacity.Under3},
-			Places{PlaceKey: PlaceKey{KitaID: k.ID, Year: year, Band: kita.From3}, Capacity: k.Capacity.From3})
+			Places{PlaceKey: PlaceKey{KitaID: k.ID, Year: year, Band: kita.Under3}, Capacity: u3},
+			Places{PlaceKey: PlaceKey{KitaID: k.ID, Year: year, Band: kita.From3}, Capacity: o3})
+		for _, p := range k.Pools {
+			places = append(places, Places{PlaceKey: poolKey(k.ID, year, p), Capacity: p.Capacity})
+		}
 	}
 	return places
+}
+
+// poolKey names the places of a Kita's pool in the ledger.
+func poolKey(kitaID, year string, p kita.Pool) PlaceKey {
+	return PlaceKey{KitaID: kitaID, Year: year, Band: p.Band, Hours: p.Hours, From: p.From}
 }
 
 // siblingsAmong keeps the sibling Kitas that are still open choices (the

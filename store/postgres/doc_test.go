@@ -35,6 +35,7 @@ func storedApplication() registration.Application {
 		},
 		Address:  geo.Address{Street: "Herner Straße", HouseNumber: "12a", PostalCode: "44791", City: "Bochum"},
 		District: "Bochum-Mitte", Start: date.New(2026, 8, 1), Hours: 45,
+		HoursAlternatives: []kita.Hours{35},
 		Choices: []registration.Choice{
 			{Rank: 1, KitaID: "kita-0815", Status: registration.ChoiceOffered, Carrier: "Stadt Bochum"},
 			{Rank: 2, KitaID: "kita-0042", Status: registration.ChoiceAccepted, Carrier: "AWO"},
@@ -49,7 +50,7 @@ func storedApplication() registration.Application {
 	}
 	return registration.Rehydrate(a, registration.Lifecycle{
 		Status: registration.Offered,
-		Offer: &registration.Offer{KitaID: "kita-0815", Band: kita.Under3, Round: 2, At: at.Add(2 * time.Hour),
+		Offer: &registration.Offer{KitaID: "kita-0815", Band: kita.Under3, Hours: 35, From: "2026-08", Round: 2, At: at.Add(2 * time.Hour),
 			RespondBy: date.New(2026, 2, 1), Reminded: true},
 		Held: &registration.Offer{KitaID: "kita-0042", Band: kita.Under3, Round: 1, At: at.Add(time.Hour),
 			RespondBy: date.New(2026, 1, 25)},

@@ -1,0 +1,44 @@
+package app
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/kitaportal/kitaportal/access"
+	"github.com/kitaportal/kitaportal/kita"
+	"github.com/kitaportal/kitaportal/registration"
+)
+
+// ChangeHours replaces the family's ranking of weekly care hours (best
+// first; the first is the application's Hours) until the allocation
+// deadline, under the rules of [Registrations.ChangeChoices]: each hour
+// one the city offers, none twice, and every chosen Kita offering one of
+// them. The children kept together with this one change in the same step,
+// each checked and audited, or none does. With [IfVersion], the change is
+// made only on that version (ErrVersion).
+func (r *Registrations) ChangeHours(ctx context.Context, actor access.Actor, id string, ranked []kita.Hours, opts ...Option) (registration.Application, error) {
+	ranked = slices.Clone(ranked)
+	return r.change(ctx, actor, id, access.ChangeApplication, nil, func(tx registration.Tx, a *registration.Application, now time.Time) error {
+		who := actor.String()
+		if err := r.svc.ChangeHours(a, ranked, now, who); err != nil {
+			return err
+		}
+		family, err := tx.Applications(ctx, registration.Query{FamilyID: a.FamilyID, Year: a.Year})
+		if err != nil {
+			return err
+		}
+		for _, o := range registration.TogetherWith(*a, family) {
+			if err := r.svc.ChangeHours(&o, ranked, now, who); err != nil {
+				return err
+			}
+			if err := tx.Update(ctx, o); err != nil {
+				return err
+			}
+			if err := tx.AppendAudit(ctx, registration.AuditEntry{At: now, Actor: who, Action: registration.AuditChange, ApplicationID: o.ID, FamilyID: o.FamilyID, Reason: "hours_changed_together"}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, opts...)
+}

@@ -1,0 +1,145 @@
+package registration
+
+import (
+	"errors"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/kitaportal/kitaportal/kita"
+	"github.com/kitaportal/kitaportal/problem"
+)
+
+// ErrHoursDuplicate: a family named the same weekly care hours twice in
+// its ranking.
+var ErrHoursDuplicate = errors.New("registration: care hours ranked twice")
+
+// MaxHoursAlternatives bounds the further care hours a family ranks after
+// its first wish.
+const MaxHoursAlternatives = 5
+
+// RankedHours returns the weekly care hours the family accepts, best
+// first: Hours, then HoursAlternatives.
+func (a Application) RankedHours() []kita.Hours {
+	return rankedHours(a.Hours, a.HoursAlternatives)
+}
+
+func rankedHours(first kita.Hours, alts []kita.Hours) []kita.Hours {
+	out := make([]kita.Hours, 0, 1+len(alts))
+	if first != 0 {
+		out = append(out, first)
+	}
+	return append(out, alts...)
+}
+
+// HoursAt returns the family's ranked care hours that Kita k offers to
+// the child's age band, best first: with pools the hours of the band's
+// pools, otherwise the Kita's hours. Empty when k offers none of them.
+func (a Application) HoursAt(k kita.Kita) []kita.Hours {
+	return hoursAt(k, kita.BandOn(a.Child.BirthDate, a.Start), a.RankedHours())
+}
+
+func hoursAt(k kita.Kita, band kita.Band, ranked []kita.Hours) []kita.Hours {
+	offered := k.Hours
+	if len(k.Pools) > 0 {
+		offered = k.PoolHours(band)
+	}
+	var out []kita.Hours
+	for _, h := range ranked {
+		if offered.Allows(h) {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// checkHoursAlternatives checks the care hours ranked after the first
+// wish: each among the city's options and each once (the first wish
+// included).
+func checkHoursAlternatives(c *problem.Collector, allowed kita.HoursOptions, first int, alts []int) {
+	if len(alts) > MaxHoursAlternatives {
+		c.Add("hours_alternatives", "registration.too_many_hours", ErrHoursNotOffered, "max", strconv.Itoa(MaxHoursAlternatives))
+		return
+	}
+	for i, h := range alts {
+		field := "hours_alternatives[" + strconv.Itoa(i) + "]"
+		switch {
+		case !allowed.Allows(kita.Hours(h)):
+			c.Add(field, "registration.hours_not_offered", ErrHoursNotOffered, "allowed", allowed.String())
+		case h == first || slices.Contains(alts[:i], h):
+			c.Add(field, "registration.hours_duplicate", ErrHoursDuplicate)
+		}
+	}
+}
+
+// offeredHours is what the kita_hours problem names: the hours a Kita
+// offers to the band (its pools' hours when it has pools).
+func offeredHours(k kita.Kita, band kita.Band) kita.HoursOptions {
+	if len(k.Pools) > 0 && band.Valid() {
+		return k.PoolHours(band)
+	}
+	return k.Hours
+}
+
+// kitaOffersAny reports whether k offers any of the ranked hours to the
+// band (band unset: by the Kita's hours).
+func kitaOffersAny(k kita.Kita, band kita.Band, ranked []kita.Hours) bool {
+	offered := offeredHours(k, band)
+	return slices.ContainsFunc(ranked, offered.Allows)
+}
+
+func toHours(hs []int) []kita.Hours {
+	if len(hs) == 0 {
+		return nil
+	}
+	out := make([]kita.Hours, len(hs))
+	for i, h := range hs {
+		out[i] = kita.Hours(h)
+	}
+	return out
+}
+
+func fromHours(hs []kita.Hours) []int {
+	if len(hs) == 0 {
+		return nil
+	}
+	out := make([]int, len(hs))
+	for i, h := range hs {
+		out[i] = int(h)
+	}
+	return out
+}
+
+// ChangeHours replaces the family's ranking of weekly care hours (the
+// first is Hours, the rest HoursAlternatives) under the rules of
+// [Checker.ChangeChoices]: until the allocation deadline, while the
+// application waits; every chosen Kita must still offer one of them.
+func (s *Checker) ChangeHours(a *Application, ranked []kita.Hours, now time.Time, actor string) error {
+	if !a.status.Open() || a.status == Declined {
+		return ErrTransition
+	}
+	y, err := s.rules.Calendar.ParseYear(a.Year)
+	if err != nil {
+		return err
+	}
+	if s.rules.Today(now).After(s.rules.DeadlineOf(y)) && !a.HasFlag(FlagLate) {
+		return ErrDeadline
+	}
+	in := inputOf(*a)
+	in.Hours = 0
+	in.HoursAlternatives = nil
+	if len(ranked) > 0 {
+		in.Hours, in.HoursAlternatives = int(ranked[0]), fromHours(ranked[1:])
+	}
+	for _, c := range a.Choices {
+		in.Kitas = append(in.Kitas, c.KitaID)
+	}
+	in.normalize()
+	if _, err := s.check(in, a.SubmittedAt); err != nil {
+		return err
+	}
+	a.Hours, a.HoursAlternatives = kita.Hours(in.Hours), toHours(in.HoursAlternatives)
+	a.UpdatedAt = now
+	a.history = append(a.history, Event{At: now, Actor: actor, From: a.status, To: a.status, Reason: "hours_changed"})
+	return nil
+}
