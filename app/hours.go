@@ -2,8 +2,11 @@ package app
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"time"
+
+	"github.com/rickb777/date"
 
 	"github.com/kitaportal/kitaportal/access"
 	"github.com/kitaportal/kitaportal/kita"
@@ -41,4 +44,37 @@ func (r *Registrations) ChangeHours(ctx context.Context, actor access.Actor, id 
 		}
 		return nil
 	}, opts...)
+}
+
+// offerFitting makes a's offer of a place at Kita k outside a round and
+// takes the place: at a Kita with pools the first pool with a free place
+// that fits the child (its band, free by its start, hours the family
+// ranked, in the family's order; registration.ErrNoPlace when none has
+// one), otherwise a place of the child's band.
+func offerFitting(ctx context.Context, tx registration.Tx, a *registration.Application, k kita.Kita, now time.Time, who string, respondBy date.Date) error {
+	if len(k.Pools) == 0 {
+		place, err := a.MakeOffer(k.ID, 0, now, who, respondBy)
+		if err != nil {
+			return err
+		}
+		return tx.TakePlace(ctx, place)
+	}
+	if c, ok := a.Choice(k.ID); !ok || c.Status != registration.Waiting || !registration.CanTransition(a.Status(), registration.Offered) {
+		return registration.ErrTransition // before a place is taken
+	}
+	for _, p := range a.PoolsAt(k) {
+		probe := a.Clone()
+		place, err := probe.MakePoolOffer(k.ID, p, 0, now, who, respondBy)
+		if err != nil {
+			return err
+		}
+		switch err := tx.TakePlace(ctx, place); {
+		case err == nil:
+			*a = probe
+			return nil
+		case !errors.Is(err, registration.ErrNoPlace):
+			return err
+		}
+	}
+	return registration.ErrNoPlace
 }

@@ -460,16 +460,12 @@ func (r *Registrations) Offer(ctx context.Context, actor access.Actor, id, kitaI
 		return access.Subject{Carriers: []string{k.Carrier.ID}}, nil
 	}
 	return r.change(ctx, actor, id, access.OfferPlace, subject, func(tx registration.Tx, a *registration.Application, now time.Time) error {
-		place, err := a.MakeOffer(kitaID, 0, now, actor.String(), r.svc.RespondBy(now))
-		if err != nil {
-			return err
-		}
 		// The Kita's places of the application's year come from the
 		// catalogue, synced in this step (what is taken stays taken).
 		if err := tx.SetPlaces(ctx, registration.PlacesOf(a.Year, []kita.Kita{k})...); err != nil {
 			return err
 		}
-		if err := tx.TakePlace(ctx, place); err != nil {
+		if err := offerFitting(ctx, tx, a, k, now, actor.String(), r.svc.RespondBy(now)); err != nil {
 			return err
 		}
 		return r.enqueue(ctx, tx, *a, notify.Offer, now)

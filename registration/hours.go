@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/rickb777/date"
+
 	"github.com/kitaportal/kitaportal/kita"
 	"github.com/kitaportal/kitaportal/problem"
 )
@@ -142,4 +144,36 @@ func (s *Checker) ChangeHours(a *Application, ranked []kita.Hours, now time.Time
 	a.UpdatedAt = now
 	a.history = append(a.history, Event{At: now, Actor: actor, From: a.status, To: a.status, Reason: "hours_changed"})
 	return nil
+}
+
+// Month is the month "YYYY-MM" of a date, as pools name theirs.
+func Month(d date.Date) string { return d.Format("2006-01") }
+
+// PoolsAt returns the pools of Kita k that fit the application, best
+// first: of the child's age band, free by the month of its start, with
+// hours the family ranked, in the family's order of hours and then in the
+// Kita's order of pools. Nil at a Kita without pools.
+func (a Application) PoolsAt(k kita.Kita) []kita.Pool {
+	if len(k.Pools) == 0 {
+		return nil
+	}
+	band, start := kita.BandOn(a.Child.BirthDate, a.Start), Month(a.Start)
+	var out []kita.Pool
+	for _, h := range a.HoursAt(k) {
+		for _, p := range k.Pools {
+			if p.Band == band && p.Hours == h && p.From <= start {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// PlaceHours returns the weekly care hours the offer gives: the pool's,
+// or the family's first wish at a Kita without pools.
+func (o Offer) PlaceHours(first kita.Hours) kita.Hours {
+	if o.Hours != 0 {
+		return o.Hours
+	}
+	return first
 }

@@ -70,7 +70,14 @@ var RoundStatuses = []Status{Confirmed, Declined, Accepted}
 func (s *Checker) Instance(apps []Application, places []Places, opts RoundOptions) allocation.Instance {
 	inst := allocation.Instance{Policy: opts.Policy}
 	free := map[string]map[allocation.Band]int{}
+	poolFree := map[PlaceKey]int{}
 	for _, p := range places {
+		if p.Hours != 0 || p.From != "" {
+			k := p.PlaceKey
+			k.Year = "" // the ledger holds one Kita year
+			poolFree[k] = p.Free()
+			continue
+		}
 		if free[p.KitaID] == nil {
 			free[p.KitaID] = map[allocation.Band]int{allocation.BandU3: 0, allocation.BandO3: 0}
 		}
@@ -91,9 +98,16 @@ func (s *Checker) Instance(apps []Application, places []Places, opts RoundOption
 		for _, g := range a.Guardians {
 			working = working && g.Working
 		}
+		hours, pooled := s.choiceHours(a, choices)
+		start := ""
+		if pooled {
+			start, inst.Format = Month(a.Start), allocation.FormatV2 // pools, hours and start months are fields of version 2
+		}
 		inst.Applicants = append(inst.Applicants, allocation.Applicant{
 			ID:             a.ID,
 			Choices:        choices,
+			ChoiceHours:    hours,
+			Start:          start,
 			Band:           toEngineBand(bandOf(a)),
 			WorkingParents: working,
 			SingleParent:   a.Criteria.SingleParent,
@@ -108,7 +122,7 @@ func (s *Checker) Instance(apps []Application, places []Places, opts RoundOption
 			chosen[c] = true
 		}
 		if a.FamilyID != "" {
-			in = append(in, member{id: a.ID, family: a.FamilyID, together: a.Together, open: choices})
+			in = append(in, member{id: a.ID, family: a.FamilyID, together: a.Together, open: choices, hours: hours})
 		}
 	}
 	if inst.Families = familiesOf(in); len(inst.Families) > 0 {
@@ -121,6 +135,10 @@ func (s *Checker) Instance(apps []Application, places []Places, opts RoundOption
 	slices.Sort(ids)
 	for _, id := range ids {
 		k, _ := s.catalogue.Get(id)
+		if len(k.Pools) > 0 {
+			inst.Facilities = append(inst.Facilities, poolFacility(k, poolFree))
+			continue
+		}
 		byBand := free[id]
 		if byBand == nil {
 			byBand = map[allocation.Band]int{allocation.BandU3: 0, allocation.BandO3: 0}
