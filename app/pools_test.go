@@ -20,7 +20,8 @@ import (
 
 // poolWorld is yearWorld with Kitas whose places for children under three
 // are split into pools (kita.Pool) by care hours and by the month they
-// become free; each Kita has as many places as its pools.
+// become free; each Kita has as many places as its pools (four without
+// pools).
 func poolWorld(t *testing.T, b backend, pools [3][]kita.Pool) (*world, [3]string) {
 	t.Helper()
 	store, reopen := b.open(t)
@@ -36,6 +37,9 @@ func poolWorld(t *testing.T, b backend, pools [3][]kita.Pool) (*world, [3]string
 			n := 0
 			for _, p := range pools[len(kitas)] {
 				n += p.Capacity
+			}
+			if pools[len(kitas)] == nil {
+				n = 4 // a Kita without pools: four places for children under three
 			}
 			k.Capacity, k.Pools = kita.Capacity{Under3: n}, pools[len(kitas)]
 			ids[len(kitas)] = k.ID
@@ -176,7 +180,7 @@ func TestPoolsThroughTheService(t *testing.T) {
 
 			t.Run("twins and siblings with lottery numbers of their own are never split and get the hours they ranked first where the places allow", func(t *testing.T) {
 				pools := []kita.Pool{u3(35, "2027-08", 3), u3(45, "2027-08", 2), u3(35, "2028-01", 1)}
-				w, k := poolWorld(t, b, [3][]kita.Pool{pools, pools, pools})
+				w, k := poolWorld(t, b, [3][]kita.Pool{pools, pools, nil}) // the third Kita without pools
 				var twins [][2]registration.Application
 				var all []registration.Application
 				for i := range 6 {
@@ -196,6 +200,11 @@ func TestPoolsThroughTheService(t *testing.T) {
 				violations, err := allocation.Verify(rep.Instance, rep.Result)
 				require.NoError(t, err)
 				assert.Empty(t, violations, "no family split, no pool over its places, no place unfit, no blocking child or family")
+				assert.Zero(t, rep.Skipped, "every placement of the round is written as an offer")
+				for _, f := range rep.Instance.Facilities {
+					assert.NotEmpty(t, f.Pools, "with pools in the round, a Kita without pools is given in pools by band too")
+					assert.Nil(t, f.CapacityByBand)
+				}
 				for _, pair := range twins {
 					a, c := w.offer(t, pair[0]), w.offer(t, pair[1])
 					if a == nil || c == nil {
@@ -209,6 +218,10 @@ func TestPoolsThroughTheService(t *testing.T) {
 				for _, a := range all {
 					o := w.offer(t, a)
 					if o == nil {
+						continue
+					}
+					if o.KitaID == k[2] {
+						assert.Zero(t, o.Hours, "a Kita without pools offers a place of the band")
 						continue
 					}
 					assert.Contains(t, a.RankedHours(), o.Hours, "an offer has hours the family ranked")

@@ -372,7 +372,7 @@ func (r *Registrations) publish(ctx context.Context, actor access.Actor, id stri
 		}
 		written := 0
 		var msgs []notify.Message
-		pools := registration.OfferedPools(d.Instance, d.Result)
+		pools := r.svc.OfferedPools(d.Instance, d.Result)
 		for _, id := range offers {
 			a, ok := apps[id]
 			if !ok {

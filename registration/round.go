@@ -133,10 +133,12 @@ func (s *Checker) Instance(apps []Application, places []Places, opts RoundOption
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
+	pooled := false
 	for _, id := range ids {
 		k, _ := s.catalogue.Get(id)
 		if len(k.Pools) > 0 {
 			inst.Facilities = append(inst.Facilities, poolFacility(k, poolFree))
+			pooled = true
 			continue
 		}
 		byBand := free[id]
@@ -148,6 +150,14 @@ func (s *Checker) Instance(apps []Application, places []Places, opts RoundOption
 			Capacity:       byBand[allocation.BandU3] + byBand[allocation.BandO3],
 			CapacityByBand: byBand,
 		})
+	}
+	if pooled {
+		for i, f := range inst.Facilities {
+			if len(f.Pools) == 0 {
+				k, _ := s.catalogue.Get(f.ID)
+				inst.Facilities[i] = bandPools(f, k)
+			}
+		}
 	}
 	return inst
 }
