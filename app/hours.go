@@ -22,9 +22,20 @@ import (
 // made only on that version (ErrVersion).
 func (r *Registrations) ChangeHours(ctx context.Context, actor access.Actor, id string, ranked []kita.Hours, opts ...Option) (registration.Application, error) {
 	ranked = slices.Clone(ranked)
+	return r.changeTogether(ctx, actor, id, "hours_changed_together", func(a *registration.Application, now time.Time, who string) error {
+		return r.svc.ChangeHours(a, ranked, now, who)
+	}, opts...)
+}
+
+// changeTogether runs change on the application id and, in the same step,
+// on each child of its family kept together with it (each updated and
+// audited with reason), so that children kept together share their
+// Kitas and hours; one refusal changes none of them.
+func (r *Registrations) changeTogether(ctx context.Context, actor access.Actor, id, reason string,
+	change func(a *registration.Application, now time.Time, who string) error, opts ...Option) (registration.Application, error) {
 	return r.change(ctx, actor, id, access.ChangeApplication, nil, func(tx registration.Tx, a *registration.Application, now time.Time) error {
 		who := actor.String()
-		if err := r.svc.ChangeHours(a, ranked, now, who); err != nil {
+		if err := change(a, now, who); err != nil {
 			return err
 		}
 		family, err := tx.Applications(ctx, registration.Query{FamilyID: a.FamilyID, Year: a.Year})
@@ -32,13 +43,13 @@ func (r *Registrations) ChangeHours(ctx context.Context, actor access.Actor, id 
 			return err
 		}
 		for _, o := range registration.TogetherWith(*a, family) {
-			if err := r.svc.ChangeHours(&o, ranked, now, who); err != nil {
+			if err := change(&o, now, who); err != nil {
 				return err
 			}
 			if err := tx.Update(ctx, o); err != nil {
 				return err
 			}
-			if err := tx.AppendAudit(ctx, registration.AuditEntry{At: now, Actor: who, Action: registration.AuditChange, ApplicationID: o.ID, FamilyID: o.FamilyID, Reason: "hours_changed_together"}); err != nil {
+			if err := tx.AppendAudit(ctx, registration.AuditEntry{At: now, Actor: who, Action: registration.AuditChange, ApplicationID: o.ID, FamilyID: o.FamilyID, Reason: reason}); err != nil {
 				return err
 			}
 		}

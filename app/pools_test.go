@@ -24,35 +24,20 @@ import (
 // pools).
 func poolWorld(t *testing.T, b backend, pools [3][]kita.Pool) (*world, [3]string) {
 	t.Helper()
-	store, reopen := b.open(t)
-	now := time.Date(2026, 11, 25, 10, 0, 0, 0, berlin)
-	w := &world{ctx: t.Context(), store: store, reopen: reopen, now: &now}
-	w.birth, w.start = date.New(2025, time.March, 3), date.New(2027, time.August, 1)
-	data, err := sample()
-	require.NoError(t, err)
-	var kitas []kita.Kita
-	var ids [3]string
-	for _, k := range data.kitas {
-		if len(kitas) < 3 && k.Takes(kita.AgeOn(w.birth, w.start).InMonths()) && k.Hours.Allows(35) && k.Hours.Allows(45) {
-			n := 0
-			for _, p := range pools[len(kitas)] {
+	return kitaWorld(t, b, func(i int, k *kita.Kita) bool {
+		if !k.Hours.Allows(35) || !k.Hours.Allows(45) {
+			return false
+		}
+		n := 4 // a Kita without pools: four places for children under three
+		if pools[i] != nil {
+			n = 0
+			for _, p := range pools[i] {
 				n += p.Capacity
 			}
-			if pools[len(kitas)] == nil {
-				n = 4 // a Kita without pools: four places for children under three
-			}
-			k.Capacity, k.Pools = kita.Capacity{Under3: n}, pools[len(kitas)]
-			ids[len(kitas)] = k.ID
-			kitas = append(kitas, k)
 		}
-	}
-	require.Len(t, kitas, 3)
-	cat, err := kita.NewCatalogue(kitas, kita.NRWHours)
-	require.NoError(t, err)
-	w.app, err = app.New(w.ctx, app.Config{Profile: data.profile, Catalogue: cat, Store: store,
-		Transport: notify.NewMemoryTransport(), Clock: func() time.Time { return *w.now }})
-	require.NoError(t, err)
-	return w, ids
+		k.Capacity, k.Pools = kita.Capacity{Under3: n}, pools[i]
+		return true
+	})
 }
 
 // hoursChild submits a child of family fam choosing kitas with the care

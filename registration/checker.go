@@ -221,15 +221,8 @@ func kitaView(carrier string, a Application) Application {
 // when a no longer waits, ErrDeadline after the deadline (unless late),
 // a problem.List for choices the rules refuse.
 func (s *Checker) ChangeChoices(a *Application, kitas []string, now time.Time, actor string) error {
-	if !a.status.Open() || a.status == Declined {
-		return ErrTransition
-	}
-	y, err := s.rules.Calendar.ParseYear(a.Year)
-	if err != nil {
+	if err := s.changeable(*a, now); err != nil {
 		return err
-	}
-	if s.rules.Today(now).After(s.rules.DeadlineOf(y)) && !a.HasFlag(FlagLate) {
-		return ErrDeadline
 	}
 	in := inputOf(*a)
 	in.Kitas = slices.Clone(kitas)

@@ -117,15 +117,8 @@ func fromHours(hs []kita.Hours) []int {
 // [Checker.ChangeChoices]: until the allocation deadline, while the
 // application waits; every chosen Kita must still offer one of them.
 func (s *Checker) ChangeHours(a *Application, ranked []kita.Hours, now time.Time, actor string) error {
-	if !a.status.Open() || a.status == Declined {
-		return ErrTransition
-	}
-	y, err := s.rules.Calendar.ParseYear(a.Year)
-	if err != nil {
+	if err := s.changeable(*a, now); err != nil {
 		return err
-	}
-	if s.rules.Today(now).After(s.rules.DeadlineOf(y)) && !a.HasFlag(FlagLate) {
-		return ErrDeadline
 	}
 	in := inputOf(*a)
 	in.Hours = 0
@@ -176,4 +169,21 @@ func (o Offer) PlaceHours(first kita.Hours) kita.Hours {
 		return o.Hours
 	}
 	return first
+}
+
+// changeable is the rule of a family's change of its wishes at now: the
+// application still waits (ErrTransition) and the allocation deadline of
+// its Kita year has not passed, unless it was late anyway (ErrDeadline).
+func (s *Checker) changeable(a Application, now time.Time) error {
+	if !a.status.Open() || a.status == Declined {
+		return ErrTransition
+	}
+	y, err := s.rules.Calendar.ParseYear(a.Year)
+	if err != nil {
+		return err
+	}
+	if s.rules.Today(now).After(s.rules.DeadlineOf(y)) && !a.HasFlag(FlagLate) {
+		return ErrDeadline
+	}
+	return nil
 }

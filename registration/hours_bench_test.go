@@ -5,8 +5,6 @@ import (
 
 	"github.com/kitaportal/kitaportal/kita"
 	"github.com/kitaportal/kitaportal/municipality/bochum"
-	"github.com/kitaportal/kitaportal/notify"
-	"github.com/kitaportal/kitaportal/registration"
 )
 
 // BenchmarkRoundInstanceBochumPools is BenchmarkRoundInstanceBochum with
@@ -15,10 +13,6 @@ import (
 // January, and every second family ranking 35 before 45 hours: the
 // engine's input as Checker.Instance builds it, and the allocation.
 func BenchmarkRoundInstanceBochumPools(b *testing.B) {
-	profile, err := bochum.Profile()
-	if err != nil {
-		b.Fatal(err)
-	}
 	sample, err := bochum.Catalogue()
 	if err != nil {
 		b.Fatal(err)
@@ -31,11 +25,6 @@ func BenchmarkRoundInstanceBochumPools(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	chk, err := registration.NewChecker(registration.Config{Rules: profile.Registration, Catalogue: cat,
-		Districts: profile.Districts, Offices: profile.Offices, Templates: notify.DefaultTemplates()})
-	if err != nil {
-		b.Fatal(err)
-	}
 	const year = "2027/2028"
 	apps := bochumRoundApps(cat.All(), year, 8861)
 	for i := range apps {
@@ -43,19 +32,8 @@ func BenchmarkRoundInstanceBochumPools(b *testing.B) {
 			apps[i].HoursAlternatives = []kita.Hours{45}
 		}
 	}
-	ledger := registration.PlacesOf(year, cat.All())
-	opts := registration.RoundOptions{Round: 1, Policy: profile.Policy, Mechanism: profile.Mechanism}
-	b.ReportAllocs()
-	var placed int
-	for b.Loop() {
-		inst := chk.Instance(apps, ledger, opts)
-		res, err := registration.Allocate(inst, opts.Mechanism)
-		if err != nil {
-			b.Fatal(err)
-		}
-		placed = res.Statistics.Placed
-	}
-	b.ReportMetric(float64(placed), "placed")
+	res := benchRoundInstance(b, cat, apps, year)
+	b.ReportMetric(float64(res.Statistics.Placed), "placed")
 }
 
 // evenPools splits each band's places of k evenly over its hours, one
