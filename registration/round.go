@@ -66,7 +66,12 @@ var RoundStatuses = []Status{Confirmed, Declined, Accepted}
 // part with the choices ranked above it only. The children of one family
 // in the round are a family of the engine: those asking to be kept
 // together (Input.Together) a together-family, the others siblings (see
-// [Application.Together]).
+// [Application.Together]). A Kita with pools in the catalogue (kita.Pool)
+// is given with its pools and the ledger's free places of each; a child
+// choosing it names the hours of the family's ranking that the Kita's
+// pools of its band offer (none: any) and its start month, in format v2;
+// then every other Kita of the round is given in pools by band too (see
+// bandPools).
 func (s *Checker) Instance(apps []Application, places []Places, opts RoundOptions) allocation.Instance {
 	inst := allocation.Instance{Policy: opts.Policy}
 	free := map[string]map[allocation.Band]int{}
