@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"github.com/kitaportal/kitaportal/access"
 	"github.com/kitaportal/kitaportal/kita"
@@ -103,6 +104,20 @@ func (c *Catalogue) UpdateProfile(ctx context.Context, actor access.Actor, id st
 func (c *Catalogue) ReportFreePlaces(ctx context.Context, actor access.Actor, id string, free kita.Capacity) error {
 	now := c.app.clock()
 	return c.edit(ctx, actor, id, func(e *kita.Edits) error { return e.ReportFree(free, now) })
+}
+
+// SetPools splits a Kita's places by care hours and the month from which
+// they are free (kita.Pool; the pools of a band add up to its places); an
+// empty list removes the split. Only its carrier's staff and the
+// Jugendamt may. The next round's ledger follows the pools.
+func (c *Catalogue) SetPools(ctx context.Context, actor access.Actor, id string, pools []kita.Pool) error {
+	return c.edit(ctx, actor, id, func(e *kita.Edits) error {
+		e.Pools = slices.Clone(pools)
+		if e.Pools == nil {
+			e.Pools = []kita.Pool{}
+		}
+		return nil
+	})
 }
 
 // SetClosed opens or closes a Kita for registrations.

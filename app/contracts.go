@@ -76,7 +76,7 @@ func (c *Contracts) Generate(ctx context.Context, actor access.Actor, req Contra
 			Name: a.Child.GivenName + " " + a.Child.FamilyName, BirthDate: a.Child.BirthDate, Address: a.Address,
 		},
 		Start:     a.Start,
-		Hours:     a.Hours,
+		Hours:     a.Offer().PlaceHours(a.Hours),
 		Language:  lang,
 		Income:    req.Income,
 		Siblings:  req.Siblings,

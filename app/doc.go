@@ -24,7 +24,8 @@
 // # Use cases
 //
 //   - [Registrations]: Submit (the family is the actor's), SubmitAtCounter
-//     (the Jugendamt names the family), Get, List, ChangeChoices, Withdraw,
+//     (the Jugendamt names the family), Get, List, ChangeChoices,
+//     ChangeHours (the family's ranking of care hours), Withdraw,
 //     Offer, Accept (registration.ErrOfferLapsed after RespondBy),
 //     AcceptWith (KeepWaiting: an upgrade; registration.ErrNothingAbove),
 //     Decline, Contracted, Messages (what the family received, rendered),
@@ -51,7 +52,7 @@
 //     Minders, FreePlaces; Progress, the family's own view of its referral
 //     (access.ReadFamily: received, contacted, placed with the start,
 //     closed with the reason; no notes, no minder's data).
-//   - [Catalogue]: Search, Get, All (public); UpdateProfile,
+//   - [Catalogue]: Search, Get, All (public); UpdateProfile, SetPools,
 //     ReportFreePlaces, SetClosed (stored through [CatalogueEdits], seen
 //     by a restarted or second instance, [Catalogue.Reload]).
 //   - [Contracts]: Generate (and a notify.ContractReady message once),
@@ -120,6 +121,12 @@
 //   - Löschfristen: the retention periods after which data is anonymized.
 //   - Nachrückverfahren: the follow-up rounds that offer places freed by
 //     declines, withdrawals, lapsed offers and upgrades.
+//   - Platzkontingent: a Kita's places split by care hours and the month
+//     they become free (kita.Pool), set by its carrier with
+//     Catalogue.SetPools; rounds allocate by pool and an offer names its
+//     pool's hours and month (registration.Offer), an offer outside a
+//     round takes the first pool with a free place in the family's order
+//     of hours, and the contract has the offered hours.
 //   - Probelauf: a dry run of an allocation round (Vergaberunde), kept as
 //     a [Draft]; Veröffentlichen: publishing it, which writes the offers.
 //

@@ -317,27 +317,8 @@ func (r *Registrations) List(ctx context.Context, actor access.Actor, q registra
 // theirs change in the same step, each checked and audited, or none does.
 // With [IfVersion], the change is made only on that version (ErrVersion).
 func (r *Registrations) ChangeChoices(ctx context.Context, actor access.Actor, id string, kitas []string, opts ...Option) (registration.Application, error) {
-	return r.change(ctx, actor, id, access.ChangeApplication, nil, func(tx registration.Tx, a *registration.Application, now time.Time) error {
-		who := actor.String()
-		if err := r.svc.ChangeChoices(a, kitas, now, who); err != nil {
-			return err
-		}
-		family, err := tx.Applications(ctx, registration.Query{FamilyID: a.FamilyID, Year: a.Year})
-		if err != nil {
-			return err
-		}
-		for _, o := range registration.TogetherWith(*a, family) {
-			if err := r.svc.ChangeChoices(&o, kitas, now, who); err != nil {
-				return err
-			}
-			if err := tx.Update(ctx, o); err != nil {
-				return err
-			}
-			if err := tx.AppendAudit(ctx, registration.AuditEntry{At: now, Actor: who, Action: registration.AuditChange, ApplicationID: o.ID, FamilyID: o.FamilyID, Reason: "choices_changed_together"}); err != nil {
-				return err
-			}
-		}
-		return nil
+	return r.changeTogether(ctx, actor, id, "choices_changed_together", func(a *registration.Application, now time.Time, who string) error {
+		return r.svc.ChangeChoices(a, kitas, now, who)
 	}, opts...)
 }
 
@@ -460,16 +441,12 @@ func (r *Registrations) Offer(ctx context.Context, actor access.Actor, id, kitaI
 		return access.Subject{Carriers: []string{k.Carrier.ID}}, nil
 	}
 	return r.change(ctx, actor, id, access.OfferPlace, subject, func(tx registration.Tx, a *registration.Application, now time.Time) error {
-		place, err := a.MakeOffer(kitaID, 0, now, actor.String(), r.svc.RespondBy(now))
-		if err != nil {
-			return err
-		}
 		// The Kita's places of the application's year come from the
 		// catalogue, synced in this step (what is taken stays taken).
 		if err := tx.SetPlaces(ctx, registration.PlacesOf(a.Year, []kita.Kita{k})...); err != nil {
 			return err
 		}
-		if err := tx.TakePlace(ctx, place); err != nil {
+		if err := offerFitting(ctx, tx, a, k, now, actor.String(), r.svc.RespondBy(now)); err != nil {
 			return err
 		}
 		return r.enqueue(ctx, tx, *a, notify.Offer, now)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kitaportal/kitaportal/access"
 	"github.com/kitaportal/kitaportal/allocation"
+	"github.com/kitaportal/kitaportal/kita"
 	"github.com/kitaportal/kitaportal/notify"
 	"github.com/kitaportal/kitaportal/problem"
 	"github.com/kitaportal/kitaportal/registration"
@@ -371,12 +372,13 @@ func (r *Registrations) publish(ctx context.Context, actor access.Actor, id stri
 		}
 		written := 0
 		var msgs []notify.Message
+		pools := r.svc.OfferedPools(d.Instance, d.Result)
 		for _, id := range offers {
 			a, ok := apps[id]
 			if !ok {
 				continue // erased or gone since the round read it
 			}
-			err := r.offerInRound(ctx, tx, &a, d.Result.Placements[id], d.Round, now, who)
+			err := r.offerInRound(ctx, tx, &a, d.Result.Placements[id], pools[id], d.Round, now, who)
 			if errors.Is(err, registration.ErrTransition) || errors.Is(err, registration.ErrNoPlace) {
 				continue // changed since the round read it
 			}
@@ -416,9 +418,10 @@ func (r *Registrations) publish(ctx context.Context, actor access.Actor, id stri
 // already, so that the step writes nothing.
 var errPublishedAlready = errors.New("app: draft published already")
 
-// offerInRound makes the round's offer of kitaID on a and takes its place.
-func (r *Registrations) offerInRound(ctx context.Context, tx registration.Tx, a *registration.Application, kitaID string, round int, now time.Time, who string) error {
-	place, err := a.MakeOffer(kitaID, round, now, who, r.svc.RespondBy(now))
+// offerInRound makes the round's offer of kitaID on a, of the pool the
+// round placed it in (zero at a Kita without pools), and takes its place.
+func (r *Registrations) offerInRound(ctx context.Context, tx registration.Tx, a *registration.Application, kitaID string, pool kita.Pool, round int, now time.Time, who string) error {
+	place, err := a.MakePoolOffer(kitaID, pool, round, now, who, r.svc.RespondBy(now))
 	if err != nil {
 		return err
 	}

@@ -27,6 +27,21 @@ const yearOf = "2027/2028"
 // three (none for older ones), and no application yet.
 func yearWorld(t *testing.T, b backend, places [3]int) (*world, [3]string) {
 	t.Helper()
+	return kitaWorld(t, b, func(i int, k *kita.Kita) bool {
+		if !k.Hours.Allows(35) {
+			return false
+		}
+		k.Capacity = kita.Capacity{Under3: places[i]}
+		return true
+	})
+}
+
+// kitaWorld is an App over a fresh store of backend b whose catalogue
+// holds three Kitas of Bochum's sample that take the world's child at its
+// start and that pick accepts (i is the number taken so far; pick may
+// change the Kita), and no application yet.
+func kitaWorld(t *testing.T, b backend, pick func(i int, k *kita.Kita) bool) (*world, [3]string) {
+	t.Helper()
 	store, reopen := b.open(t)
 	now := time.Date(2026, 11, 25, 10, 0, 0, 0, berlin)
 	w := &world{ctx: t.Context(), store: store, reopen: reopen, now: &now}
@@ -36,8 +51,7 @@ func yearWorld(t *testing.T, b backend, places [3]int) (*world, [3]string) {
 	var kitas []kita.Kita
 	var ids [3]string
 	for _, k := range data.kitas {
-		if len(kitas) < 3 && k.Takes(kita.AgeOn(w.birth, w.start).InMonths()) && k.Hours.Allows(35) {
-			k.Capacity = kita.Capacity{Under3: places[len(kitas)]}
+		if len(kitas) < 3 && k.Takes(kita.AgeOn(w.birth, w.start).InMonths()) && pick(len(kitas), &k) {
 			ids[len(kitas)] = k.ID
 			kitas = append(kitas, k)
 		}

@@ -69,6 +69,8 @@ func endpoints(w *world) []endpoint {
 		{method: http.MethodGet, path: "/api/v1/applications?family_id=A", op: access.ReadApplication, subject: app, list: true},
 		{method: http.MethodPut, path: a + "/choices", op: access.ChangeApplication, subject: app,
 			body: func(e *env, _ *world) any { return map[string]any{"kitas": []string{e.chosen[1]}} }},
+		{method: http.MethodPut, path: a + "/hours", op: access.ChangeApplication, subject: app,
+			body: func(*env, *world) any { return map[string]any{"hours": []int{35, 45}} }},
 		{method: http.MethodPost, path: a + "/withdraw", op: access.ChangeApplication, subject: app},
 		{method: http.MethodPost, path: a + "/accept", op: access.ChangeApplication, subject: app},
 		{method: http.MethodPost, path: a + "/decline", op: access.ChangeApplication, subject: app},

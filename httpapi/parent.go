@@ -27,36 +27,38 @@ import (
 // a carrier's staff gets the Kita view (no other choices, no rank order,
 // no hardship reason), every other reader the full one.
 type Application struct {
-	ID          string                    `json:"id"`
-	Reference   string                    `json:"reference" doc:"The human-readable number the family quotes."`
-	FamilyID    string                    `json:"family_id"`
-	Year        string                    `json:"year" doc:"The Kita year (Kindergartenjahr), e.g. 2027/2028."`
-	Child       registration.Child        `json:"child"`
-	Guardians   []registration.Guardian   `json:"guardians"`
-	Address     geo.Address               `json:"address"`
-	District    string                    `json:"district" doc:"The Stadtbezirk the address resolved to (empty when undecided)."`
-	Start       date.Date                 `json:"start" doc:"The desired first day of care (YYYY-MM-DD)."`
-	Hours       kita.Hours                `json:"hours" doc:"Weekly care hours (Betreuungsumfang)."`
-	Choices     []registration.Choice     `json:"choices"`
-	Tagespflege *registration.Tagespflege `json:"tagespflege,omitempty"`
-	Criteria    registration.Criteria     `json:"criteria"`
-	Status      registration.Status       `json:"status"`
-	Offer       *registration.Offer       `json:"offer,omitempty"`
-	Held        *registration.Offer       `json:"held,omitempty" doc:"The accepted place the family keeps while an offer of a better choice is open (an upgrade)."`
-	Waiting     bool                      `json:"waiting,omitempty" doc:"An accepted place whose better choices still wait for later rounds (accepted with keep_waiting)."`
-	Flags       []registration.Flag       `json:"flags,omitempty"`
-	SubmittedAt time.Time                 `json:"submitted_at"`
-	UpdatedAt   time.Time                 `json:"updated_at"`
-	Version     int64                     `json:"version" doc:"The aggregate's version; the ETag of the application."`
-	History     []registration.Event      `json:"history"`
-	Anonymized  bool                      `json:"anonymized,omitempty"`
+	ID                string                    `json:"id"`
+	Reference         string                    `json:"reference" doc:"The human-readable number the family quotes."`
+	FamilyID          string                    `json:"family_id"`
+	Year              string                    `json:"year" doc:"The Kita year (Kindergartenjahr), e.g. 2027/2028."`
+	Child             registration.Child        `json:"child"`
+	Guardians         []registration.Guardian   `json:"guardians"`
+	Address           geo.Address               `json:"address"`
+	District          string                    `json:"district" doc:"The Stadtbezirk the address resolved to (empty when undecided)."`
+	Start             date.Date                 `json:"start" doc:"The desired first day of care (YYYY-MM-DD)."`
+	Hours             kita.Hours                `json:"hours" doc:"Weekly care hours (Betreuungsumfang), the first wish."`
+	HoursAlternatives []kita.Hours              `json:"hours_alternatives,omitempty" doc:"Further weekly care hours the family accepts, in its order after hours."`
+	Choices           []registration.Choice     `json:"choices"`
+	Tagespflege       *registration.Tagespflege `json:"tagespflege,omitempty"`
+	Criteria          registration.Criteria     `json:"criteria"`
+	Status            registration.Status       `json:"status"`
+	Offer             *registration.Offer       `json:"offer,omitempty"`
+	Held              *registration.Offer       `json:"held,omitempty" doc:"The accepted place the family keeps while an offer of a better choice is open (an upgrade)."`
+	Waiting           bool                      `json:"waiting,omitempty" doc:"An accepted place whose better choices still wait for later rounds (accepted with keep_waiting)."`
+	Flags             []registration.Flag       `json:"flags,omitempty"`
+	SubmittedAt       time.Time                 `json:"submitted_at"`
+	UpdatedAt         time.Time                 `json:"updated_at"`
+	Version           int64                     `json:"version" doc:"The aggregate's version; the ETag of the application."`
+	History           []registration.Event      `json:"history"`
+	Anonymized        bool                      `json:"anonymized,omitempty"`
 }
 
 func applicationOf(a registration.Application) Application {
 	return Application{
 		ID: a.ID, Reference: a.Reference, FamilyID: a.FamilyID, Year: a.Year, Child: a.Child,
 		Guardians: a.Guardians, Address: a.Address, District: a.District, Start: a.Start, Hours: a.Hours,
-		Choices: a.Choices, Tagespflege: a.TP, Criteria: a.Criteria, Status: a.Status(), Offer: a.Offer(),
+		HoursAlternatives: a.HoursAlternatives,
+		Choices:           a.Choices, Tagespflege: a.TP, Criteria: a.Criteria, Status: a.Status(), Offer: a.Offer(),
 		Held: a.Held(), Waiting: a.Waiting(),
 		Flags: a.Flags, SubmittedAt: a.SubmittedAt, UpdatedAt: a.UpdatedAt, Version: a.Version(),
 		History: a.History(), Anonymized: a.Anonymized,
@@ -221,6 +223,15 @@ type choicesInput struct {
 	}
 }
 
+// hoursInput reorders the family's care hours.
+type hoursInput struct {
+	ID      string `path:"id" maxLength:"128" doc:"The application's id."`
+	IfMatch string `header:"If-Match" doc:"The ETag read; required."`
+	Body    struct {
+		Hours []kita.Hours `json:"hours" maxItems:"6" doc:"The weekly care hours the family accepts, best first (the first becomes hours, the rest hours_alternatives)."`
+	}
+}
+
 type ifMatchInput struct {
 	ID      string `path:"id" maxLength:"128" doc:"The application's id."`
 	IfMatch string `header:"If-Match" doc:"The ETag read; when given, it must match."`
@@ -325,6 +336,14 @@ func (h *Handler) registerParent() {
 		func(ctx context.Context, in *idPath) (*applicationOut, error) {
 			return h.call(ctx, func(actor access.Actor) (registration.Application, error) {
 				return h.app.Registrations.Get(ctx, actor, in.ID)
+			})
+		})
+	huma.Register(h.api, secured(op(http.MethodPut, "/applications/{id}/hours", "changeHours",
+		"Replace the ranked weekly care hours (If-Match: the ETag read)", "Applications",
+		http.StatusNotFound, http.StatusConflict, http.StatusPreconditionFailed, http.StatusPreconditionRequired, http.StatusUnprocessableEntity)),
+		func(ctx context.Context, in *hoursInput) (*applicationOut, error) {
+			return h.change(ctx, in.IfMatch, true, func(actor access.Actor, opts ...app.Option) (registration.Application, error) {
+				return h.app.Registrations.ChangeHours(ctx, actor, in.ID, in.Body.Hours, opts...)
 			})
 		})
 	huma.Register(h.api, secured(op(http.MethodPut, "/applications/{id}/choices", "changeChoices",

@@ -131,6 +131,7 @@ const rad = math.Pi / 180
 func (k Kita) clone() Kita {
 	k.Hours = slices.Clone(k.Hours)
 	k.Capacity.Groups = slices.Clone(k.Capacity.Groups)
+	k.Pools = slices.Clone(k.Pools)
 	k.FreePlaces.Groups = slices.Clone(k.FreePlaces.Groups)
 	k.Opening.Days = slices.Clone(k.Opening.Days)
 	k.Profile.Languages = slices.Clone(k.Profile.Languages)

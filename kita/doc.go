@@ -40,6 +40,11 @@
 //     children of which ages a group holds, [GroupForm].
 //   - Platzkapazität, freie Plätze: the places of a Kita per band and the
 //     places a carrier reports free, [Capacity].
+//   - Platzkontingent: a share of a Kita's places of one band by weekly
+//     care hours and the month from which they are free, [Pool]; the
+//     pools of a band add up to its places ([Kita.Pools], code
+//     "kita.pool_sum"), and carriers may change them as an edit
+//     ([Edits.Pools]).
 //   - Stadtbezirk: a city district; a Kita names its district by id
 //     ([Kita.District]), the district package owns the districts.
 //   - PLZ (Postleitzahl): postal code.

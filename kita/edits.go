@@ -18,6 +18,9 @@ type Edits struct {
 	Closed       bool          `json:"closed,omitempty"`
 	FreePlaces   Capacity      `json:"free_places"`
 	FreePlacesAt time.Time     `json:"free_places_at,omitzero"`
+	// Pools, when not nil, replace the Kita's pools of places (an empty
+	// list removes them); nil keeps the catalogue's.
+	Pools []Pool `json:"pools,omitzero"`
 	// Version is the stored version (0: never stored).
 	Version int64 `json:"version"`
 }
@@ -38,6 +41,9 @@ func (k Kita) WithEdits(e Edits) (Kita, error) {
 	var pc problem.Collector
 	checkProfile(&pc, e.Profile, k.Capacity)
 	checkFree(&pc, "free_places", e.FreePlaces, k.Capacity)
+	if e.Pools != nil {
+		checkPools(&pc, e.Pools, k.Hours, k.Capacity)
+	}
 	if err := pc.Err(); err != nil {
 		return k, err
 	}
@@ -47,6 +53,9 @@ func (k Kita) WithEdits(e Edits) (Kita, error) {
 	k.Closed = e.Closed
 	k.FreePlaces = e.FreePlaces
 	k.FreePlaces.Groups = nil
+	if e.Pools != nil {
+		k.Pools = slices.Clone(e.Pools)
+	}
 	k.FreePlacesAt = e.FreePlacesAt.UTC()
 	if e.FreePlacesAt.IsZero() {
 		k.FreePlacesAt = time.Time{}

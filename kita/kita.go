@@ -193,11 +193,16 @@ type Kita struct {
 	// form I only); children are taken until school entry.
 	MinAgeMonths int `json:"min_age_months"`
 	// MaxAgeMonths caps the age (0: until school entry).
-	MaxAgeMonths int           `json:"max_age_months,omitempty"`
-	Hours        HoursOptions  `json:"hours"`
-	Capacity     Capacity      `json:"capacity"`
-	Opening      OpeningHours  `json:"opening"`
-	Profile      PublicProfile `json:"profile"`
+	MaxAgeMonths int          `json:"max_age_months,omitempty"`
+	Hours        HoursOptions `json:"hours"`
+	Capacity     Capacity     `json:"capacity"`
+	// Pools optionally split the places of each band by care hours and
+	// the month from which they are free; the pools of a band add up to
+	// its places. Without pools any place of a band takes any of the
+	// Kita's hours from the start of the Kita year.
+	Pools   []Pool        `json:"pools,omitempty"`
+	Opening OpeningHours  `json:"opening"`
+	Profile PublicProfile `json:"profile"`
 	// Closed marks a Kita that takes no registrations now.
 	Closed bool `json:"closed,omitempty"`
 	// FreePlaces is what the carrier last reported as free now, by band.

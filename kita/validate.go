@@ -106,6 +106,7 @@ func (k Kita) check(c *problem.Collector, allowed HoursOptions) {
 	}
 	checkHours(c, k.Hours, allowed)
 	checkCapacity(c, k.Capacity)
+	checkPools(c, k.Pools, k.Hours, k.Capacity)
 	if k.MinAgeMonths < 0 || k.MinAgeMonths > MaxAgeMonthsLimit {
 		c.Add("min_age_months", CodeAgeRange, ErrAgeRange, "max", strconv.Itoa(MaxAgeMonthsLimit))
 	}

@@ -224,8 +224,13 @@ const (
 type Offer struct {
 	KitaID string    `json:"kita_id"`
 	Band   kita.Band `json:"band"`
-	Round  int       `json:"round"`
-	At     time.Time `json:"at"`
+	// Hours and From name the Kita's pool of places the offer is of
+	// (kita.Pool): the weekly care hours offered and the month from which
+	// the place is free. Zero at a Kita without pools.
+	Hours kita.Hours `json:"hours,omitempty"`
+	From  string     `json:"from,omitempty"`
+	Round int        `json:"round"`
+	At    time.Time  `json:"at"`
 	// RespondBy is the last day to accept; the offer lapses after it.
 	RespondBy date.Date `json:"respond_by"`
 	// Reminded is set once the family was reminded of the offer.
@@ -256,12 +261,15 @@ type Application struct {
 	Guardians []Guardian  `json:"guardians"`
 	Address   geo.Address `json:"address"`
 	// District is the Stadtbezirk the address resolved to ("" when undecided).
-	District string       `json:"district"`
-	Start    date.Date    `json:"start"`
-	Hours    kita.Hours   `json:"hours"`
-	Choices  []Choice     `json:"choices"`
-	TP       *Tagespflege `json:"tagespflege,omitempty"`
-	Criteria Criteria     `json:"criteria"`
+	District string     `json:"district"`
+	Start    date.Date  `json:"start"`
+	Hours    kita.Hours `json:"hours"`
+	// HoursAlternatives are the further care hours the family accepts,
+	// in its order after Hours ([Application.RankedHours]).
+	HoursAlternatives []kita.Hours `json:"hours_alternatives,omitempty"`
+	Choices           []Choice     `json:"choices"`
+	TP                *Tagespflege `json:"tagespflege,omitempty"`
+	Criteria          Criteria     `json:"criteria"`
 	// Together asks to place this child at the same Kita as the family's
 	// other children of the same Kita year who ask so too (twins), or not
 	// at all in a round; their Kitas are the same, in the same order.
@@ -404,6 +412,7 @@ func (a Application) Clone() Application {
 	b := a
 	b.Guardians = slices.Clone(a.Guardians)
 	b.Choices = slices.Clone(a.Choices)
+	b.HoursAlternatives = slices.Clone(a.HoursAlternatives)
 	b.Criteria.SiblingKitaIDs = slices.Clone(a.Criteria.SiblingKitaIDs)
 	b.Flags = slices.Clone(a.Flags)
 	b.history = slices.Clone(a.history)
@@ -504,7 +513,7 @@ func (a *Application) End(to Status, at time.Time, actor, reason string) ([]Plac
 
 // placeOf is the place an offer of a takes.
 func (a *Application) placeOf(o *Offer) PlaceKey {
-	return PlaceKey{KitaID: o.KitaID, Year: a.Year, Band: o.Band}
+	return PlaceKey{KitaID: o.KitaID, Year: a.Year, Band: o.Band, Hours: o.Hours, From: o.From}
 }
 
 // MakeOffer records an offer of a place at kitaID, to be answered by
@@ -515,11 +524,23 @@ func (a *Application) placeOf(o *Offer) PlaceKey {
 // offered one of those: its accepted place is held ([Application.Held])
 // until the family answers.
 func (a *Application) MakeOffer(kitaID string, round int, at time.Time, actor string, respondBy date.Date) (PlaceKey, error) {
+	return a.MakePoolOffer(kitaID, kita.Pool{}, round, at, actor, respondBy)
+}
+
+// MakePoolOffer is [Application.MakeOffer] of a place of one of the
+// Kita's pools (kita.Pool; its band is the child's): the offer carries the
+// pool's care hours and month, and the place it returns is the pool's.
+// A zero pool is a place of a Kita without pools; a pool of another age
+// band than the child's is ErrTransition.
+func (a *Application) MakePoolOffer(kitaID string, pool kita.Pool, round int, at time.Time, actor string, respondBy date.Date) (PlaceKey, error) {
 	c, ok := a.Choice(kitaID)
 	if !ok || c.Status != Waiting || !CanTransition(a.status, Offered) {
 		return PlaceKey{}, ErrTransition
 	}
 	band := kita.BandOn(a.Child.BirthDate, a.Start)
+	if pool != (kita.Pool{}) && pool.Band != band {
+		return PlaceKey{}, ErrTransition // a pool of another age band
+	}
 	if err := a.transition(Offered, at, actor, "offer:"+kitaID); err != nil {
 		return PlaceKey{}, err
 	}
@@ -527,8 +548,8 @@ func (a *Application) MakeOffer(kitaID string, round int, at time.Time, actor st
 	if a.offer != nil {
 		a.held = a.offer // an upgrade: the accepted place stays the family's
 	}
-	a.offer = &Offer{KitaID: kitaID, Band: band, Round: round, At: at, RespondBy: respondBy}
-	return PlaceKey{KitaID: kitaID, Year: a.Year, Band: band}, nil
+	a.offer = &Offer{KitaID: kitaID, Band: band, Hours: pool.Hours, From: pool.From, Round: round, At: at, RespondBy: respondBy}
+	return a.placeOf(a.offer), nil
 }
 
 // CanKeepWaiting reports whether the open offer may be accepted with

@@ -102,11 +102,12 @@ func (s *Checker) Draft(familyID string, in Input, actor string, now time.Time) 
 			GivenName: in.Child.GivenName, FamilyName: in.Child.FamilyName,
 			BirthDate: in.Child.BirthDate, Unborn: in.Child.Unborn,
 		},
-		Address:  in.Address,
-		District: chk.district,
-		Start:    in.Start,
-		Hours:    kita.Hours(in.Hours),
-		Choices:  chk.choices,
+		Address:           in.Address,
+		District:          chk.district,
+		Start:             in.Start,
+		Hours:             kita.Hours(in.Hours),
+		HoursAlternatives: toHours(in.HoursAlternatives),
+		Choices:           chk.choices,
 		Criteria: Criteria{
 			SiblingKitaIDs: slices.Clone(in.Criteria.SiblingKitaIDs),
 			SingleParent:   in.Criteria.SingleParent,
@@ -221,15 +222,8 @@ func kitaView(carrier string, a Application) Application {
 // when a no longer waits, ErrDeadline after the deadline (unless late),
 // a problem.List for choices the rules refuse.
 func (s *Checker) ChangeChoices(a *Application, kitas []string, now time.Time, actor string) error {
-	if !a.status.Open() || a.status == Declined {
-		return ErrTransition
-	}
-	y, err := s.rules.Calendar.ParseYear(a.Year)
-	if err != nil {
+	if err := s.changeable(*a, now); err != nil {
 		return err
-	}
-	if s.rules.Today(now).After(s.rules.DeadlineOf(y)) && !a.HasFlag(FlagLate) {
-		return ErrDeadline
 	}
 	in := inputOf(*a)
 	in.Kitas = slices.Clone(kitas)
@@ -256,12 +250,13 @@ func (a Application) LastReason() string {
 // inputOf rebuilds the input an application was made from.
 func inputOf(a Application) Input {
 	in := Input{
-		Child:    ChildInput{GivenName: a.Child.GivenName, FamilyName: a.Child.FamilyName, BirthDate: a.Child.BirthDate, Unborn: a.Child.Unborn},
-		Address:  a.Address,
-		Start:    a.Start,
-		Hours:    int(a.Hours),
-		Criteria: CriteriaInput{SiblingKitaIDs: a.Criteria.SiblingKitaIDs, SingleParent: a.Criteria.SingleParent, Hardship: a.Criteria.Hardship, HardshipReason: a.Criteria.HardshipReason},
-		Consent:  true,
+		Child:             ChildInput{GivenName: a.Child.GivenName, FamilyName: a.Child.FamilyName, BirthDate: a.Child.BirthDate, Unborn: a.Child.Unborn},
+		Address:           a.Address,
+		Start:             a.Start,
+		Hours:             int(a.Hours),
+		HoursAlternatives: fromHours(a.HoursAlternatives),
+		Criteria:          CriteriaInput{SiblingKitaIDs: a.Criteria.SiblingKitaIDs, SingleParent: a.Criteria.SingleParent, Hardship: a.Criteria.Hardship, HardshipReason: a.Criteria.HardshipReason},
+		Consent:           true,
 	}
 	for _, g := range a.Guardians {
 		in.Guardians = append(in.Guardians, GuardianInput(g))

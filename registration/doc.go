@@ -113,7 +113,15 @@
 //   - Kindertagespflege: child-minding by a licensed Tagespflegeperson.
 //   - Fachberatung: the district office that places children with minders.
 //   - Eingangsbestätigung: the confirmation of receipt.
-//   - Betreuungsumfang: weekly care hours (NRW: 25, 35, 45).
+//   - Betreuungsumfang: weekly care hours (NRW: 25, 35, 45). A family
+//     ranks them (Input.Hours, then Input.HoursAlternatives;
+//     [Application.RankedHours]); each chosen Kita must offer one of them
+//     ("registration.kita_hours"), none may be given twice
+//     ("registration.hours_duplicate"); [Checker.ChangeHours] reorders them.
+//   - Platzkontingent: a share of a Kita's places by band, care hours and
+//     start month (kita.Pool). The ledger keeps one [Places] row per pool
+//     ([PlaceKey] Hours and From), an offer names its pool ([Offer] Hours
+//     and From, [Application.MakePoolOffer]).
 //   - Betreuungsvertrag: the care contract signed after an accepted offer.
 //   - Härtefall: a hardship case, scored by the city's policy.
 //   - Alleinerziehend: single parent.

@@ -77,8 +77,10 @@ func kitaIDs(a Application) []string {
 type member struct {
 	id, family string
 	together   bool
-	// open are its open choices in the round.
-	open []string
+	// open are its open choices in the round, hours the care hours it
+	// accepts at each (nil: any).
+	open  []string
+	hours [][]int
 }
 
 // familiesOf groups the applicants of a round by family (FamilyID): the
@@ -133,7 +135,7 @@ func familiesOf(ms []member) []allocation.Family {
 // sameChoices reports whether the members at idx have equal open choices.
 func sameChoices(ms []member, idx []int) bool {
 	for _, i := range idx[1:] {
-		if !slices.Equal(ms[i].open, ms[idx[0]].open) {
+		if !slices.Equal(ms[i].open, ms[idx[0]].open) || !slices.EqualFunc(ms[i].hours, ms[idx[0]].hours, slices.Equal) {
 			return false
 		}
 	}

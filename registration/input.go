@@ -28,15 +28,18 @@ const MaxInputBytes = 64 << 10
 type Input struct {
 	// IdempotencyKey makes a resubmission of the same request return the
 	// first result instead of creating a second application.
-	IdempotencyKey string           `json:"idempotency_key" validate:"omitempty,max=100,printascii"`
-	Child          ChildInput       `json:"child"`
-	Guardians      []GuardianInput  `json:"guardians" validate:"required,min=1,max=2,dive"`
-	Address        geo.Address      `json:"address"`
-	Start          date.Date        `json:"start"`
-	Hours          int              `json:"hours" validate:"required"`
-	Kitas          []string         `json:"kitas" validate:"max=50,dive,required,max=64"`
-	Tagespflege    *TagespflegeWish `json:"tagespflege,omitempty"`
-	Criteria       CriteriaInput    `json:"criteria"`
+	IdempotencyKey string          `json:"idempotency_key" validate:"omitempty,max=100,printascii"`
+	Child          ChildInput      `json:"child"`
+	Guardians      []GuardianInput `json:"guardians" validate:"required,min=1,max=2,dive"`
+	Address        geo.Address     `json:"address"`
+	Start          date.Date       `json:"start"`
+	Hours          int             `json:"hours" validate:"required"`
+	// HoursAlternatives are further weekly care hours the family accepts,
+	// in its order after Hours ("35, else 45"); empty: Hours only.
+	HoursAlternatives []int            `json:"hours_alternatives,omitzero"`
+	Kitas             []string         `json:"kitas" validate:"max=50,dive,required,max=64"`
+	Tagespflege       *TagespflegeWish `json:"tagespflege,omitempty"`
+	Criteria          CriteriaInput    `json:"criteria"`
 	// Together asks to place the child at the same Kita as the family's
 	// other children of the same Kita year who ask so too (twins, or
 	// siblings the parents want kept together), or at none in a round.

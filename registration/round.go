@@ -66,11 +66,23 @@ var RoundStatuses = []Status{Confirmed, Declined, Accepted}
 // part with the choices ranked above it only. The children of one family
 // in the round are a family of the engine: those asking to be kept
 // together (Input.Together) a together-family, the others siblings (see
-// [Application.Together]).
+// [Application.Together]). A Kita with pools in the catalogue (kita.Pool)
+// is given with its pools and the ledger's free places of each; a child
+// choosing it names the hours of the family's ranking that the Kita's
+// pools of its band offer (none: any) and its start month, in format v2;
+// then every other Kita of the round is given in pools by band too (see
+// bandPools).
 func (s *Checker) Instance(apps []Application, places []Places, opts RoundOptions) allocation.Instance {
 	inst := allocation.Instance{Policy: opts.Policy}
 	free := map[string]map[allocation.Band]int{}
+	poolFree := map[PlaceKey]int{}
 	for _, p := range places {
+		if p.Hours != 0 || p.From != "" {
+			k := p.PlaceKey
+			k.Year = "" // the ledger holds one Kita year
+			poolFree[k] = p.Free()
+			continue
+		}
 		if free[p.KitaID] == nil {
 			free[p.KitaID] = map[allocation.Band]int{allocation.BandU3: 0, allocation.BandO3: 0}
 		}
@@ -91,9 +103,16 @@ func (s *Checker) Instance(apps []Application, places []Places, opts RoundOption
 		for _, g := range a.Guardians {
 			working = working && g.Working
 		}
+		hours, pooled := s.choiceHours(a, choices)
+		start := ""
+		if pooled {
+			start, inst.Format = Month(a.Start), allocation.FormatV2 // pools, hours and start months are fields of version 2
+		}
 		inst.Applicants = append(inst.Applicants, allocation.Applicant{
 			ID:             a.ID,
 			Choices:        choices,
+			ChoiceHours:    hours,
+			Start:          start,
 			Band:           toEngineBand(bandOf(a)),
 			WorkingParents: working,
 			SingleParent:   a.Criteria.SingleParent,
@@ -108,7 +127,7 @@ func (s *Checker) Instance(apps []Application, places []Places, opts RoundOption
 			chosen[c] = true
 		}
 		if a.FamilyID != "" {
-			in = append(in, member{id: a.ID, family: a.FamilyID, together: a.Together, open: choices})
+			in = append(in, member{id: a.ID, family: a.FamilyID, together: a.Together, open: choices, hours: hours})
 		}
 	}
 	if inst.Families = familiesOf(in); len(inst.Families) > 0 {
@@ -119,8 +138,14 @@ func (s *Checker) Instance(apps []Application, places []Places, opts RoundOption
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
+	pooled := false
 	for _, id := range ids {
 		k, _ := s.catalogue.Get(id)
+		if len(k.Pools) > 0 {
+			inst.Facilities = append(inst.Facilities, poolFacility(k, poolFree))
+			pooled = true
+			continue
+		}
 		byBand := free[id]
 		if byBand == nil {
 			byBand = map[allocation.Band]int{allocation.BandU3: 0, allocation.BandO3: 0}
@@ -130,6 +155,14 @@ func (s *Checker) Instance(apps []Application, places []Places, opts RoundOption
 			Capacity:       byBand[allocation.BandU3] + byBand[allocation.BandO3],
 			CapacityByBand: byBand,
 		})
+	}
+	if pooled {
+		for i, f := range inst.Facilities {
+			if len(f.Pools) == 0 {
+				k, _ := s.catalogue.Get(f.ID)
+				inst.Facilities[i] = bandPools(f, k)
+			}
+		}
 	}
 	return inst
 }
@@ -154,15 +187,29 @@ func RoundMarker(year string, round int) string {
 }
 
 // PlacesOf are the ledger's capacities of a Kita year as the catalogue's
-// Kitas give them (per age band).
+// Kitas give them: per age band, and at a Kita with pools (kita.Pool) per
+// pool, its band's places then being 0 (places taken before the Kita had
+// pools stay taken there until given back).
 func PlacesOf(year string, kitas []kita.Kita) []Places {
 	places := make([]Places, 0, 2*len(kitas))
 	for _, k := range kitas {
+		u3, o3 := k.Capacity.Under3, k.Capacity.From3
+		if len(k.Pools) > 0 {
+			u3, o3 = 0, 0
+		}
 		places = append(places,
-			Places{PlaceKey: PlaceKey{KitaID: k.ID, Year: year, Band: kita.Under3}, Capacity: k.Capacity.Under3},
-			Places{PlaceKey: PlaceKey{KitaID: k.ID, Year: year, Band: kita.From3}, Capacity: k.Capacity.From3})
+			Places{PlaceKey: PlaceKey{KitaID: k.ID, Year: year, Band: kita.Under3}, Capacity: u3},
+			Places{PlaceKey: PlaceKey{KitaID: k.ID, Year: year, Band: kita.From3}, Capacity: o3})
+		for _, p := range k.Pools {
+			places = append(places, Places{PlaceKey: poolKey(k.ID, year, p), Capacity: p.Capacity})
+		}
 	}
 	return places
+}
+
+// poolKey names the places of a Kita's pool in the ledger.
+func poolKey(kitaID, year string, p kita.Pool) PlaceKey {
+	return PlaceKey{KitaID: kitaID, Year: year, Band: p.Band, Hours: p.Hours, From: p.From}
 }
 
 // siblingsAmong keeps the sibling Kitas that are still open choices (the

@@ -8,6 +8,7 @@ import (
 
 	"github.com/rickb777/date"
 
+	"github.com/kitaportal/kitaportal/allocation"
 	"github.com/kitaportal/kitaportal/kita"
 	"github.com/kitaportal/kitaportal/municipality/bochum"
 	"github.com/kitaportal/kitaportal/notify"
@@ -20,11 +21,20 @@ import (
 // together and 5 % siblings of the same Kita year. The store's reads and
 // the offers' writes are not included (see BenchmarkRoundBochum).
 func BenchmarkRoundInstanceBochum(b *testing.B) {
-	profile, err := bochum.Profile()
+	cat, err := bochum.Catalogue()
 	if err != nil {
 		b.Fatal(err)
 	}
-	cat, err := bochum.Catalogue()
+	const year = "2027/2028"
+	res := benchRoundInstance(b, cat, bochumRoundApps(cat.All(), year, 8861), year)
+	b.ReportMetric(float64(res.Statistics.Together), "families_together")
+}
+
+// benchRoundInstance measures building the engine's input of a round of
+// apps over the catalogue's places with Bochum's profile, and allocating
+// it; it returns the last result.
+func benchRoundInstance(b *testing.B, cat *kita.Catalogue, apps []registration.Application, year string) allocation.Result {
+	profile, err := bochum.Profile()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -33,21 +43,17 @@ func BenchmarkRoundInstanceBochum(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	const year = "2027/2028"
-	apps := bochumRoundApps(cat.All(), year, 8861)
 	ledger := registration.PlacesOf(year, cat.All())
 	opts := registration.RoundOptions{Round: 1, Policy: profile.Policy, Mechanism: profile.Mechanism}
 	b.ReportAllocs()
-	var together int
+	var res allocation.Result
 	for b.Loop() {
 		inst := chk.Instance(apps, ledger, opts)
-		res, err := registration.Allocate(inst, opts.Mechanism)
-		if err != nil {
+		if res, err = registration.Allocate(inst, opts.Mechanism); err != nil {
 			b.Fatal(err)
 		}
-		together = res.Statistics.Together
 	}
-	b.ReportMetric(float64(together), "families_together")
+	return res
 }
 
 // bochumRoundApps are n confirmed applications of families choosing up to

@@ -26,7 +26,8 @@ type Store interface {
 	Applications(ctx context.Context, q Query) ([]Application, error)
 	// SetPlaces sets the capacity of places (keeps what is taken).
 	SetPlaces(ctx context.Context, places ...Places) error
-	// Places lists the places of a Kita year, ordered by Kita id and band.
+	// Places lists the places of a Kita year, ordered by Kita id, band,
+	// hours and month.
 	Places(ctx context.Context, year string) ([]Places, error)
 	// AppendAudit appends to the audit trail (append-only).
 	AppendAudit(ctx context.Context, e AuditEntry) error
@@ -161,11 +162,16 @@ type AuditQuery struct {
 	Limit         int
 }
 
-// PlaceKey names the places of one Kita, Kita year and age band.
+// PlaceKey names the places of one Kita, Kita year and age band, and, at
+// a Kita whose places are split into pools (kita.Pool), of one pool: its
+// weekly care hours and the month "YYYY-MM" from which they are free.
+// Hours 0 and From "" are the band's places of a Kita without pools.
 type PlaceKey struct {
-	KitaID string    `json:"kita_id"`
-	Year   string    `json:"year"`
-	Band   kita.Band `json:"band"`
+	KitaID string     `json:"kita_id"`
+	Year   string     `json:"year"`
+	Band   kita.Band  `json:"band"`
+	Hours  kita.Hours `json:"hours,omitempty"`
+	From   string     `json:"from,omitempty"`
 }
 
 // Places are the places of one Kita, year and band, and how many are taken

@@ -133,6 +133,8 @@ func (s *Checker) check(in Input, now time.Time) (checked, error) {
 	if in.Hours != 0 && !hoursOK {
 		c.Add("hours", "registration.hours_not_offered", ErrHoursNotOffered, "allowed", r.Hours.String())
 	}
+	checkHoursAlternatives(&c, r.Hours, in.Hours, in.HoursAlternatives)
+	ranked := rankedHours(hours, toHours(in.HoursAlternatives))
 
 	// At least one Kita or Tagespflege, at most MaxChoices Kitas.
 	if len(in.Kitas) == 0 && in.Tagespflege == nil {
@@ -162,14 +164,16 @@ func (s *Checker) check(in Input, now time.Time) (checked, error) {
 		if k.Closed {
 			c.Add(field.String(), "registration.kita_closed", ErrKitaClosed)
 		}
+		var band kita.Band // unset while birth or start are in doubt
 		if birthOK && startOK {
+			band = kita.BandOn(birth, in.Start)
 			age := kita.AgeOn(birth, in.Start).InMonths()
-			if !k.Takes(age) || !k.TakesBand(kita.BandOn(birth, in.Start)) {
+			if !k.Takes(age) || !k.TakesBand(band) {
 				c.Add(field.String(), "registration.kita_age", ErrKitaAge)
 			}
 		}
-		if hoursOK && !k.Hours.Allows(hours) {
-			c.Add(field.String(), "registration.kita_hours", ErrKitaHours, "offered", k.Hours.String())
+		if hoursOK && !kitaOffersAny(k, band, ranked) {
+			c.Add(field.String(), "registration.kita_hours", ErrKitaHours, "offered", offeredHours(k, band).String())
 		}
 		out.choices = append(out.choices, Choice{Rank: len(out.choices) + 1, KitaID: id, Status: Waiting, Carrier: k.Carrier.ID})
 		out.lines = append(out.lines, lineOf(len(out.choices), k))

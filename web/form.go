@@ -58,7 +58,7 @@ var labelKeys = map[string]string{
 	"child-unborn": "f_child_unborn", "tagespflege": "f_tagespflege", "criteria-hardship": "f_hardship",
 	"criteria-single_parent": "f_single_parent", "guardians-0-working": "f_g_working", "guardians-1-working": "f_g_working",
 	"address-street": "f_street", "address-house_number": "f_house_number", "address-postal_code": "f_postal_code",
-	"address-city": "f_city", "start": "f_start", "hours": "f_hours", "tagespflege-district": "f_tp_district",
+	"address-city": "f_city", "start": "f_start", "hours": "f_hours", "hours_alternatives-0": "f_hours_alt", "tagespflege-district": "f_tp_district",
 	"criteria-hardship_reason": "f_hardship_reason", "consent": "f_consent", "kitas-0": "f_kitas",
 	"guardians-0-given_name": "f_g_given", "guardians-0-family_name": "f_g_family", "guardians-0-email": "f_g_email",
 	"guardians-0-phone": "f_g_phone", "guardians-0-language": "f_g_language",
@@ -263,6 +263,13 @@ func (p *portal) input(v url.Values, choices []string) (registration.Input, prob
 			local = append(local, problem.Problem{Field: "hours", Code: codeFormat, Rule: problem.ErrField, Params: map[string]string{"example": "35"}})
 		}
 		in.Hours = n
+	}
+	if h := v.Get("hours2"); h != "" {
+		n, err := strconv.Atoi(h)
+		if err != nil {
+			local = append(local, problem.Problem{Field: "hours_alternatives[0]", Code: codeFormat, Rule: problem.ErrField, Params: map[string]string{"example": "45"}})
+		}
+		in.HoursAlternatives = []int{n}
 	}
 	for g := range 2 {
 		pre := "g" + strconv.Itoa(g) + "_"

@@ -3,13 +3,16 @@
 // with 11,435 places and 610 child-minders; about 8,861 children registered
 // all year round, each confirmed at once, Tagespflege requests referred to
 // the district's Fachberatung; twins the parents want kept together,
-// siblings in the same Kita year and starts during the year; the spring
+// siblings in the same Kita year and starts during the year; most Kitas'
+// places split by weekly care hours and by the month they become free, and
+// families ranking care hours ("35, else 45"); the spring
 // allocation round under Bochum's policy; acceptances and declines, some
 // accepting a place while waiting for a Kita ranked higher; a second round
 // for freed places and late applications, a third for the places the
 // upgrades freed; a care contract PDF for every accepted place; and the
 // Jugendamt's figures, in German, with totals that add up (and how many
-// families of twins were kept together).
+// families of twins were kept together, and how many children got their
+// first or a later care hours wish).
 //
 // All people, Kitas and minders are synthetic sample data.
 //

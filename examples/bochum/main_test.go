@@ -54,6 +54,12 @@ func TestRun(t *testing.T) {
 		if num("twin_families") != num("kept_together")+num("together_waiting")+num("split") {
 			t.Errorf("families of twins %d != together in a Kita + together waiting + split", num("twin_families"))
 		}
+		if num("pool_placed") != num("hours_first")+num("hours_later") {
+			t.Errorf("children placed at Kitas with pools %d != first hours wish %d + a later one %d", num("pool_placed"), num("hours_first"), num("hours_later"))
+		}
+		if num("later_placed") > num("pool_placed") || num("later_placed") > num("later_places") {
+			t.Errorf("more children placed from a later month (%d) than placed at Kitas with pools or such places", num("later_placed"))
+		}
 		if num("upgrades") > num("kept_waiting") {
 			t.Errorf("upgrades %d > families that kept waiting %d", num("upgrades"), num("kept_waiting"))
 		}
@@ -67,6 +73,14 @@ func TestRun(t *testing.T) {
 		}
 		if num("kept_together") == 0 {
 			t.Errorf("some twins are placed together")
+		}
+	}
+	{ // care hours and start months
+		if num("pooled_kitas") == 0 || num("later_places") == 0 || num("ranked_hours") == 0 {
+			t.Errorf("the year has Kitas with pools, places free only later and families ranking hours: %v", got)
+		}
+		if num("hours_first") == 0 || num("hours_first") < num("hours_later") {
+			t.Errorf("most children at Kitas with pools get their first hours wish: %d first, %d later", num("hours_first"), num("hours_later"))
 		}
 	}
 	for key, label := range labels {
@@ -122,7 +136,7 @@ func TestRun(t *testing.T) {
 	if err := run(context.Background(), []string{"-children", "300", "-seed", "7", "-contracts=false", "-quiet"}, &again, &stderr); err != nil {
 		t.Fatal(err)
 	}
-	for _, key := range []string{"placed", "first_choice", "offers_main_round", "declined"} {
+	for _, key := range []string{"placed", "first_choice", "offers_main_round", "declined", "hours_first", "hours_later"} {
 		if summaryOf(again.String())[key] != got[key] {
 			t.Errorf("%s differs between two runs with the same seed", key)
 		}
@@ -166,7 +180,7 @@ func TestRunPostgres(t *testing.T) {
 			conn.Close(context.Background())
 		}
 	})
-	for _, key := range []string{"applications", "choices", "confirmations", "referrals", "placed", "first_choice", "duplicates", "reviews", "twin_families", "kept_together", "kept_waiting", "upgrades"} {
+	for _, key := range []string{"applications", "choices", "confirmations", "referrals", "placed", "first_choice", "duplicates", "reviews", "twin_families", "kept_together", "kept_waiting", "upgrades", "pool_placed", "hours_first", "hours_later", "later_placed"} {
 		if m, d := summaryOf(mem.String())[key], summaryOf(db.String())[key]; m != d {
 			t.Errorf("%s differs between memory (%s) and PostgreSQL (%s)", key, m, d)
 		}

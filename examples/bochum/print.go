@@ -11,7 +11,8 @@ import (
 // above; the totals add up: submitted = applications + duplicates refused +
 // inputs refused; applications = Tagespflege only + with a Kita choice;
 // with a Kita choice = placed + waiting + withdrawn + expired; families
-// of twins = together in one Kita + together on the waiting list + split.
+// of twins = together in one Kita + together on the waiting list + split;
+// children placed at Kitas with pools = first hours wish + a later one.
 var labels = map[string]string{
 	"city":                "Stadt",
 	"kita_year":           "Kindergartenjahr",
@@ -48,6 +49,13 @@ var labels = map[string]string{
 	"sibling_families":    "Familien mit Geschwistern im selben Kindergartenjahr (Hauptrunde)",
 	"mid_year":            "Beginn im Laufe des Kindergartenjahres",
 	"first_choice":        "Platz in der erstgewünschten Kita",
+	"pooled_kitas":        "Kitas mit Plätzen nach Betreuungsumfang und Monat",
+	"later_places":        "  Plätze, die erst im Laufe des Jahres frei werden",
+	"ranked_hours":        "Kinder mit mehr als einem gewünschten Betreuungsumfang",
+	"pool_placed":         "Kinder mit Platz in einer Kita mit Plätzen nach Betreuungsumfang",
+	"hours_first":         "  im erstgewünschten Betreuungsumfang",
+	"hours_later":         "  in einem weiteren gewünschten Betreuungsumfang",
+	"later_placed":        "  mit einem erst im Laufe des Jahres frei werdenden Platz",
 	"contracts":           "Betreuungsverträge erstellt",
 	"contracts_dir":       "Vertrags-PDFs",
 	"messages_sent":       "E-Mails verschickt",
@@ -103,6 +111,13 @@ func (s *summary) print(w io.Writer) error {
 		{"sibling_families", s.siblingFamilies},
 		{"mid_year", s.midYear},
 		{"first_choice", s.firstChoice},
+		{"pooled_kitas", s.pooledKitas},
+		{"later_places", s.laterPlaces},
+		{"ranked_hours", s.rankedHours},
+		{"pool_placed", s.poolPlaced},
+		{"hours_first", s.hoursFirst},
+		{"hours_later", s.hoursLater},
+		{"later_placed", s.laterPlaced},
 		{"contracts", s.contracts},
 		{"contracts_dir", pdfs},
 		{"messages_sent", s.messages},

@@ -73,6 +73,9 @@ type simulation struct {
 	clock     *simClock
 	transport *notify.MemoryTransport
 	r         *rand.Rand
+	// hoursR draws the families' further hours wishes, apart from r so
+	// that the rest of the year is drawn as without them.
+	hoursR    *rand.Rand
 	progress  io.Writer
 	jugendamt access.Actor
 	storeName string
@@ -135,7 +138,7 @@ func newSimulation(ctx context.Context, o options, stderr io.Writer) (*simulatio
 	}
 	return &simulation{
 		o: o, portal: portal, profile: profile, catalogue: cat, clock: clock, transport: transport,
-		r: rand.New(rand.NewPCG(o.seed, 1)), progress: progress, jugendamt: access.NewJugendamt("jugendamt-bochum"),
+		r: rand.New(rand.NewPCG(o.seed, 1)), hoursR: rand.New(rand.NewPCG(o.seed, 13)), progress: progress, jugendamt: access.NewJugendamt("jugendamt-bochum"),
 		storeName: storeName(pgURL), closeStore: closeStore,
 	}, nil
 }
@@ -158,12 +161,17 @@ type summary struct {
 	twinFamilies, keptTogether, togetherWaiting, split int
 	siblingFamilies, midYear, keptWaiting, upgrades    int
 	offers3                                            int
-	pdfBytes                                           int64
-	store                                              string
-	seconds                                            float64
-	report                                             app.YearReport
-	out                                                string
-	profile                                            municipality.Profile
+	// Pools: Kitas whose places are split by care hours and month, the
+	// places free only from a later month; children placed there, with
+	// their first or a later hours wish, and from a later month.
+	pooledKitas, laterPlaces, rankedHours, poolPlaced int
+	hoursFirst, hoursLater, laterPlaced               int
+	pdfBytes                                          int64
+	store                                             string
+	seconds                                           float64
+	report                                            app.YearReport
+	out                                               string
+	profile                                           municipality.Profile
 }
 
 func (s *simulation) year(ctx context.Context) (*summary, error) {
@@ -178,6 +186,12 @@ func (s *simulation) year(ctx context.Context) (*summary, error) {
 			return nil, err
 		}
 	}
+	pooled, later, err := s.setPools(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sum.pooledKitas, sum.laterPlaces = pooled, later
+	s.step("%d Kitas split their places by care hours and month, %d places free only later in the year", pooled, later)
 	for _, m := range bochum.Minders(s.o.seed, registerFrom.UTC()) {
 		if _, err := s.portal.Referrals.AddMinder(ctx, s.jugendamt, m); err != nil {
 			return nil, err
@@ -235,6 +249,10 @@ func (s *simulation) year(ctx context.Context) (*summary, error) {
 			continue
 		}
 		sum.withKita++
+		if len(a.HoursAlternatives) > 0 {
+			sum.rankedHours++
+		}
+		countHours(sum, a)
 		switch a.Status() {
 		case registration.Offered, registration.Accepted, registration.Contracted:
 			sum.placed++
@@ -400,6 +418,7 @@ func (s *simulation) input(i int) registration.Input {
 		Hours:          int(hours),
 		Consent:        true,
 	}
+	in.HoursAlternatives = s.alternatives(hours)
 	lang := "de"
 	if r.IntN(100) < 6 {
 		lang = "en"

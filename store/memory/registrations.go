@@ -104,7 +104,7 @@ func (v regView) Places(ctx context.Context, year string) (out []registration.Pl
 		return nil
 	})
 	slices.SortFunc(out, func(a, b registration.Places) int {
-		return cmp.Or(cmp.Compare(a.KitaID, b.KitaID), cmp.Compare(a.Band, b.Band))
+		return cmp.Or(cmp.Compare(a.KitaID, b.KitaID), cmp.Compare(a.Band, b.Band), cmp.Compare(a.Hours, b.Hours), cmp.Compare(a.From, b.From))
 	})
 	return out, err
 }

@@ -66,6 +66,7 @@ func newCatData() catData { return catData{edits: map[string]kita.Edits{}} }
 func cloneEdits(e kita.Edits) kita.Edits {
 	e.Profile.Languages = slices.Clone(e.Profile.Languages)
 	e.FreePlaces.Groups = nil
+	e.Pools = slices.Clone(e.Pools)
 	return e
 }
 

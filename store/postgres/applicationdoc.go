@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"slices"
 	"time"
 
 	"github.com/rickb777/date"
@@ -16,32 +17,33 @@ import (
 // and do not follow the domain's JSON tags. Enums, dates and instants are
 // stored in their stable text forms (Status.String, ISO dates, RFC 3339).
 type applicationDoc struct {
-	ID             string                `json:"id"`
-	Reference      string                `json:"reference"`
-	FamilyID       string                `json:"family_id"`
-	Year           string                `json:"year"`
-	Child          childDoc              `json:"child"`
-	Guardians      []guardianDoc         `json:"guardians"`
-	Address        addressDoc            `json:"address"`
-	District       string                `json:"district"`
-	Start          date.Date             `json:"start"`
-	Hours          kita.Hours            `json:"hours"`
-	Choices        []choiceDoc           `json:"choices"`
-	TP             *tagespflegeDoc       `json:"tagespflege,omitempty"`
-	Criteria       criteriaDoc           `json:"criteria"`
-	Together       bool                  `json:"together,omitempty"`
-	ConsentAt      time.Time             `json:"consent_at"`
-	Flags          []registration.Flag   `json:"flags,omitempty"`
-	IdempotencyKey string                `json:"idempotency_key,omitempty"`
-	ChildKey       string                `json:"child_key"`
-	SubmittedAt    time.Time             `json:"submitted_at"`
-	UpdatedAt      time.Time             `json:"updated_at"`
-	Anonymized     bool                  `json:"anonymized,omitempty"`
-	Status         registration.Status   `json:"status"`
-	Offer          *offerDoc             `json:"offer,omitempty"`
-	Held           *offerDoc             `json:"held,omitempty"`
-	Version        int64                 `json:"version"`
-	History        []applicationEventDoc `json:"history"`
+	ID                string                `json:"id"`
+	Reference         string                `json:"reference"`
+	FamilyID          string                `json:"family_id"`
+	Year              string                `json:"year"`
+	Child             childDoc              `json:"child"`
+	Guardians         []guardianDoc         `json:"guardians"`
+	Address           addressDoc            `json:"address"`
+	District          string                `json:"district"`
+	Start             date.Date             `json:"start"`
+	Hours             kita.Hours            `json:"hours"`
+	HoursAlternatives []kita.Hours          `json:"hours_alternatives,omitempty"`
+	Choices           []choiceDoc           `json:"choices"`
+	TP                *tagespflegeDoc       `json:"tagespflege,omitempty"`
+	Criteria          criteriaDoc           `json:"criteria"`
+	Together          bool                  `json:"together,omitempty"`
+	ConsentAt         time.Time             `json:"consent_at"`
+	Flags             []registration.Flag   `json:"flags,omitempty"`
+	IdempotencyKey    string                `json:"idempotency_key,omitempty"`
+	ChildKey          string                `json:"child_key"`
+	SubmittedAt       time.Time             `json:"submitted_at"`
+	UpdatedAt         time.Time             `json:"updated_at"`
+	Anonymized        bool                  `json:"anonymized,omitempty"`
+	Status            registration.Status   `json:"status"`
+	Offer             *offerDoc             `json:"offer,omitempty"`
+	Held              *offerDoc             `json:"held,omitempty"`
+	Version           int64                 `json:"version"`
+	History           []applicationEventDoc `json:"history"`
 }
 
 type childDoc struct {
@@ -88,12 +90,14 @@ type criteriaDoc struct {
 }
 
 type offerDoc struct {
-	KitaID    string    `json:"kita_id"`
-	Band      kita.Band `json:"band"`
-	Round     int       `json:"round"`
-	At        time.Time `json:"at"`
-	RespondBy date.Date `json:"respond_by"`
-	Reminded  bool      `json:"reminded,omitempty"`
+	KitaID    string     `json:"kita_id"`
+	Band      kita.Band  `json:"band"`
+	Hours     kita.Hours `json:"hours,omitempty"`
+	From      string     `json:"from,omitempty"`
+	Round     int        `json:"round"`
+	At        time.Time  `json:"at"`
+	RespondBy date.Date  `json:"respond_by"`
+	Reminded  bool       `json:"reminded,omitempty"`
 }
 
 type applicationEventDoc struct {
@@ -135,6 +139,7 @@ func toApplicationDoc(a registration.Application) applicationDoc {
 			return guardianDoc{GivenName: g.GivenName, FamilyName: g.FamilyName, Email: g.Email, Phone: g.Phone, Language: g.Language, Working: g.Working}
 		}),
 		Address: toAddressDoc(a.Address), District: a.District, Start: a.Start, Hours: a.Hours,
+		HoursAlternatives: slices.Clone(a.HoursAlternatives),
 		Choices: mapSlice(a.Choices, func(c registration.Choice) choiceDoc {
 			return choiceDoc{Rank: c.Rank, KitaID: c.KitaID, Status: c.Status, Carrier: c.Carrier}
 		}),
@@ -162,7 +167,7 @@ func toOfferDoc(o *registration.Offer) *offerDoc {
 	if o == nil {
 		return nil
 	}
-	return &offerDoc{KitaID: o.KitaID, Band: o.Band, Round: o.Round, At: o.At, RespondBy: o.RespondBy, Reminded: o.Reminded}
+	return &offerDoc{KitaID: o.KitaID, Band: o.Band, Hours: o.Hours, From: o.From, Round: o.Round, At: o.At, RespondBy: o.RespondBy, Reminded: o.Reminded}
 }
 
 // offer is the domain value of a stored offer (nil stays nil).
@@ -170,7 +175,7 @@ func (o *offerDoc) offer() *registration.Offer {
 	if o == nil {
 		return nil
 	}
-	return &registration.Offer{KitaID: o.KitaID, Band: o.Band, Round: o.Round, At: o.At, RespondBy: o.RespondBy, Reminded: o.Reminded}
+	return &registration.Offer{KitaID: o.KitaID, Band: o.Band, Hours: o.Hours, From: o.From, Round: o.Round, At: o.At, RespondBy: o.RespondBy, Reminded: o.Reminded}
 }
 
 // application rehydrates the domain value through registration.Rehydrate.
@@ -182,6 +187,7 @@ func (d applicationDoc) application() registration.Application {
 			return registration.Guardian{GivenName: g.GivenName, FamilyName: g.FamilyName, Email: g.Email, Phone: g.Phone, Language: g.Language, Working: g.Working}
 		}),
 		Address: d.Address.address(), District: d.District, Start: d.Start, Hours: d.Hours,
+		HoursAlternatives: slices.Clone(d.HoursAlternatives),
 		Choices: mapSlice(d.Choices, func(c choiceDoc) registration.Choice {
 			return registration.Choice{Rank: c.Rank, KitaID: c.KitaID, Status: c.Status, Carrier: c.Carrier}
 		}),

@@ -64,7 +64,10 @@
 //     a partial unique index on (family_id, child_key, year) for non-empty
 //     child keys of applications not withdrawn or expired (migration 3:
 //     duplicates are a family's own; a match across families is reviewed).
-//   - counters (name, value); places (kita_id, year, band, capacity, taken).
+//   - counters (name, value); places (kita_id, year, band, hours,
+//     from_month, capacity, taken): one row per band, and per pool of a
+//     Kita with pools (migration 6; hours 0 and an empty from_month for a band's
+//     places).
 //   - audit: append-only, seq bigserial.
 //   - messages: the outbox, one column per field of notify.Message, with
 //     status, next_attempt, claimed_until and claim_token.

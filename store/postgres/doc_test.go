@@ -35,6 +35,7 @@ func storedApplication() registration.Application {
 		},
 		Address:  geo.Address{Street: "Herner Straße", HouseNumber: "12a", PostalCode: "44791", City: "Bochum"},
 		District: "Bochum-Mitte", Start: date.New(2026, 8, 1), Hours: 45,
+		HoursAlternatives: []kita.Hours{35},
 		Choices: []registration.Choice{
 			{Rank: 1, KitaID: "kita-0815", Status: registration.ChoiceOffered, Carrier: "Stadt Bochum"},
 			{Rank: 2, KitaID: "kita-0042", Status: registration.ChoiceAccepted, Carrier: "AWO"},
@@ -49,7 +50,7 @@ func storedApplication() registration.Application {
 	}
 	return registration.Rehydrate(a, registration.Lifecycle{
 		Status: registration.Offered,
-		Offer: &registration.Offer{KitaID: "kita-0815", Band: kita.Under3, Round: 2, At: at.Add(2 * time.Hour),
+		Offer: &registration.Offer{KitaID: "kita-0815", Band: kita.Under3, Hours: 35, From: "2026-08", Round: 2, At: at.Add(2 * time.Hour),
 			RespondBy: date.New(2026, 2, 1), Reminded: true},
 		Held: &registration.Offer{KitaID: "kita-0042", Band: kita.Under3, Round: 1, At: at.Add(time.Hour),
 			RespondBy: date.New(2026, 1, 25)},
@@ -242,6 +243,7 @@ func storedEdits() kita.Edits {
 		Closed:       true,
 		FreePlaces:   kita.Capacity{Under3: 2, From3: 5},
 		FreePlacesAt: time.Date(2026, 3, 1, 8, 15, 0, 0, time.UTC),
+		Pools:        []kita.Pool{{Band: kita.Under3, Hours: 35, From: "2027-08", Capacity: 4}, {Band: kita.From3, Hours: 45, From: "2028-01", Capacity: 2}},
 		Version:      5,
 	}
 }
@@ -253,20 +255,40 @@ func TestEditsDocument(t *testing.T) {
 	require.NoError(t, err)
 	stored, err := json.MarshalIndent(toEditsDoc(e), "", "\t")
 	require.NoError(t, err)
+	withoutPools := e
+	withoutPools.Pools = nil
+	storedWithout, err := json.Marshal(toEditsDoc(withoutPools))
+	require.NoError(t, err)
 
-	t.Run("a document in the former form reads back equal", func(t *testing.T) {
+	t.Run("a document in the former form reads back equal, keeping the catalogue's pools", func(t *testing.T) {
 		var d editsDoc
 		require.NoError(t, json.Unmarshal(old, &d))
-		assert.Equal(t, e, d.edits(e.KitaID, e.Version))
+		assert.Equal(t, withoutPools, d.edits(e.KitaID, e.Version))
 	})
 	t.Run("the adapter's document reads back equal in the former form", func(t *testing.T) {
 		var r formerEditsRow
 		require.NoError(t, json.Unmarshal(stored, &r))
-		assert.Equal(t, e, kita.Edits{KitaID: e.KitaID, Profile: r.Profile, Closed: r.Closed,
+		assert.Equal(t, withoutPools, kita.Edits{KitaID: e.KitaID, Profile: r.Profile, Closed: r.Closed,
 			FreePlaces: r.FreePlaces, FreePlacesAt: r.FreePlacesAt, Version: e.Version})
 	})
-	t.Run("both documents are the same JSON", func(t *testing.T) {
-		assert.JSONEq(t, string(old), string(stored))
+	t.Run("the pools read back equal", func(t *testing.T) {
+		var d editsDoc
+		require.NoError(t, json.Unmarshal(stored, &d))
+		assert.Equal(t, e, d.edits(e.KitaID, e.Version))
+	})
+	t.Run("edits removing the pools read back as an empty list, not as keeping them", func(t *testing.T) {
+		none := e
+		none.Pools = []kita.Pool{}
+		p, err := json.Marshal(toEditsDoc(none))
+		require.NoError(t, err)
+		var d editsDoc
+		require.NoError(t, json.Unmarshal(p, &d))
+		got := d.edits(e.KitaID, e.Version)
+		require.NotNil(t, got.Pools)
+		assert.Empty(t, got.Pools)
+	})
+	t.Run("without pools both documents are the same JSON", func(t *testing.T) {
+		assert.JSONEq(t, string(old), string(storedWithout))
 	})
 	t.Run("the document matches its golden file", func(t *testing.T) {
 		golden(t, "edits.golden.json", stored)

@@ -16,6 +16,41 @@ type editsDoc struct {
 	Closed       bool        `json:"closed"`
 	FreePlaces   capacityDoc `json:"free_places"`
 	FreePlacesAt time.Time   `json:"free_places_at"`
+	// Pools are absent when the edits keep the catalogue's pools, a list
+	// (perhaps empty) when they replace them.
+	Pools *[]poolDoc `json:"pools,omitempty"`
+}
+
+// poolDoc is a stored kita.Pool (band as 1 for u3, 2 for o3).
+type poolDoc struct {
+	Band     int    `json:"band"`
+	Hours    int    `json:"hours"`
+	From     string `json:"from"`
+	Capacity int    `json:"capacity"`
+}
+
+// toPoolDocs are the stored pools of edits (nil: keep the catalogue's).
+func toPoolDocs(pools []kita.Pool) *[]poolDoc {
+	if pools == nil {
+		return nil
+	}
+	out := make([]poolDoc, len(pools))
+	for i, p := range pools {
+		out[i] = poolDoc{Band: int(p.Band), Hours: int(p.Hours), From: p.From, Capacity: p.Capacity}
+	}
+	return &out
+}
+
+// pools are the domain pools of stored edits.
+func (d editsDoc) pools() []kita.Pool {
+	if d.Pools == nil {
+		return nil
+	}
+	out := make([]kita.Pool, len(*d.Pools))
+	for i, p := range *d.Pools {
+		out[i] = kita.Pool{Band: kita.Band(p.Band), Hours: kita.Hours(p.Hours), From: p.From, Capacity: p.Capacity}
+	}
+	return out
 }
 
 // profileDoc is a stored kita.PublicProfile.
@@ -45,6 +80,7 @@ func toEditsDoc(e kita.Edits) editsDoc {
 		Closed:       e.Closed,
 		FreePlaces:   capacityDoc{Under3: e.FreePlaces.Under3, From3: e.FreePlaces.From3},
 		FreePlacesAt: utc(e.FreePlacesAt),
+		Pools:        toPoolDocs(e.Pools),
 	}
 }
 
@@ -60,6 +96,7 @@ func (d editsDoc) edits(kitaID string, v int64) kita.Edits {
 		Closed:       d.Closed,
 		FreePlaces:   kita.Capacity{Under3: d.FreePlaces.Under3, From3: d.FreePlaces.From3},
 		FreePlacesAt: utc(d.FreePlacesAt),
+		Pools:        d.pools(),
 		Version:      v,
 	}
 }

@@ -65,9 +65,9 @@ func (v regView) SetPlaces(ctx context.Context, places ...registration.Places) e
 func setPlaces(ctx context.Context, tx pgx.Tx, places []registration.Places) error {
 	b := &pgx.Batch{}
 	for _, p := range places {
-		b.Queue(`INSERT INTO places (kita_id, year, band, capacity, taken) VALUES ($1, $2, $3, $4, 0)
-ON CONFLICT (kita_id, year, band) DO UPDATE SET capacity = excluded.capacity`,
-			p.KitaID, p.Year, int(p.Band), p.Capacity)
+		b.Queue(`INSERT INTO places (kita_id, year, band, hours, from_month, capacity, taken) VALUES ($1, $2, $3, $4, $5, $6, 0)
+ON CONFLICT (kita_id, year, band, hours, from_month) DO UPDATE SET capacity = excluded.capacity`,
+			p.KitaID, p.Year, int(p.Band), int(p.Hours), p.From, p.Capacity)
 	}
 	return wrap(ctx, "set places", tx.SendBatch(ctx, b).Close())
 }
@@ -76,20 +76,20 @@ func (v regView) Places(ctx context.Context, year string) ([]registration.Places
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	rows, err := v.s.pool.Query(ctx, `SELECT kita_id, year, band, capacity, taken FROM places
-WHERE year = $1 ORDER BY kita_id, band`, year)
+	rows, err := v.s.pool.Query(ctx, `SELECT kita_id, year, band, hours, from_month, capacity, taken FROM places
+WHERE year = $1 ORDER BY kita_id, band, hours, from_month`, year)
 	if err != nil {
 		return nil, wrap(ctx, "places", err)
 	}
 	var out []registration.Places
 	for rows.Next() {
 		var p registration.Places
-		var band int
-		if err := rows.Scan(&p.KitaID, &p.Year, &band, &p.Capacity, &p.Taken); err != nil {
+		var band, hours int
+		if err := rows.Scan(&p.KitaID, &p.Year, &band, &hours, &p.From, &p.Capacity, &p.Taken); err != nil {
 			rows.Close()
 			return nil, wrap(ctx, "places", err)
 		}
-		p.Band = kita.Band(band)
+		p.Band, p.Hours = kita.Band(band), kita.Hours(hours)
 		out = append(out, p)
 	}
 	if err := rows.Err(); err != nil {
@@ -338,7 +338,8 @@ func (x regTx) TakePlace(ctx context.Context, k registration.PlaceKey) error {
 		return err
 	}
 	tag, err := x.tx.Exec(ctx, `UPDATE places SET taken = taken + 1
-WHERE kita_id = $1 AND year = $2 AND band = $3 AND taken < capacity`, k.KitaID, k.Year, int(k.Band))
+WHERE kita_id = $1 AND year = $2 AND band = $3 AND hours = $4 AND from_month = $5 AND taken < capacity`,
+		k.KitaID, k.Year, int(k.Band), int(k.Hours), k.From)
 	if err != nil {
 		return wrap(ctx, "take place", err)
 	}
@@ -353,7 +354,8 @@ func (x regTx) ReleasePlace(ctx context.Context, k registration.PlaceKey) error 
 		return err
 	}
 	_, err := x.tx.Exec(ctx, `UPDATE places SET taken = taken - 1
-WHERE kita_id = $1 AND year = $2 AND band = $3 AND taken > 0`, k.KitaID, k.Year, int(k.Band))
+WHERE kita_id = $1 AND year = $2 AND band = $3 AND hours = $4 AND from_month = $5 AND taken > 0`,
+		k.KitaID, k.Year, int(k.Band), int(k.Hours), k.From)
 	return wrap(ctx, "release place", err)
 }
 

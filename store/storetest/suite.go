@@ -38,4 +38,5 @@ func Run(t *testing.T, newStores Factory) {
 	t.Run("Keys", func(t *testing.T) { RunKeys(t, newStores) })
 	t.Run("Erasure", func(t *testing.T) { RunErasure(t, newStores) })
 	t.Run("Drafts", func(t *testing.T) { RunDrafts(t, newStores) })
+	t.Run("Pools", func(t *testing.T) { RunPools(t, newStores) })
 }

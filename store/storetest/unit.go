@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/kitaportal/kitaportal/app"
@@ -167,7 +168,8 @@ func testUnitEditsVersioned(t *testing.T, newStores Factory) {
 	if _, err := read("k1"); !errors.Is(err, app.ErrNoEdits) {
 		t.Fatalf("Edits of an unedited Kita: got %v, want app.ErrNoEdits", err)
 	}
-	e := kita.Edits{KitaID: "k1", Profile: kita.PublicProfile{Head: "Zoë Öztürk", Languages: []string{"de", "tr"}}, FreePlaces: kita.Capacity{Under3: 2}, FreePlacesAt: regT0}
+	pools := []kita.Pool{{Band: kita.Under3, Hours: 35, From: "2027-08", Capacity: 4}, {Band: kita.Under3, Hours: 45, From: "2028-01", Capacity: 2}}
+	e := kita.Edits{KitaID: "k1", Profile: kita.PublicProfile{Head: "Zoë Öztürk", Languages: []string{"de", "tr"}}, FreePlaces: kita.Capacity{Under3: 2}, FreePlacesAt: regT0, Pools: pools}
 	if err := put(e); err != nil {
 		t.Fatalf("PutEdits: %v", err)
 	}
@@ -181,6 +183,9 @@ func testUnitEditsVersioned(t *testing.T, newStores Factory) {
 	if got.Version != 1 || got.Profile.Head != "Zoë Öztürk" || len(got.Profile.Languages) != 2 || got.FreePlaces.Under3 != 2 || !got.FreePlacesAt.Equal(regT0) {
 		t.Errorf("Edits: got %+v", got)
 	}
+	if !slices.Equal(got.Pools, pools) {
+		t.Errorf("Edits: pools %+v, want %+v", got.Pools, pools)
+	}
 	got.Closed = true
 	if err := put(got); err != nil {
 		t.Fatalf("PutEdits version 1: %v", err)
@@ -188,7 +193,7 @@ func testUnitEditsVersioned(t *testing.T, newStores Factory) {
 	if err := put(got); !errors.Is(err, app.ErrEditConflict) {
 		t.Fatalf("PutEdits of a stale version: got %v, want app.ErrEditConflict", err)
 	}
-	if err := put(kita.Edits{KitaID: "k0"}); err != nil {
+	if err := put(kita.Edits{KitaID: "k0", Pools: []kita.Pool{}}); err != nil {
 		t.Fatalf("PutEdits k0: %v", err)
 	}
 	var all []kita.Edits
@@ -197,7 +202,10 @@ func testUnitEditsVersioned(t *testing.T, newStores Factory) {
 		return err
 	})
 	if err != nil || len(all) != 2 || all[0].KitaID != "k0" || all[1].KitaID != "k1" || !all[1].Closed || all[1].Version != 2 {
-		t.Errorf("AllEdits: got %+v, %v", all, err)
+		t.Fatalf("AllEdits: got %+v, %v", all, err)
+	}
+	if all[0].Pools == nil || len(all[0].Pools) != 0 {
+		t.Errorf("AllEdits: k0's pools %#v, want an empty list (removing the pools), not nil (keeping them)", all[0].Pools)
 	}
 }
 

@@ -155,10 +155,13 @@ type Application struct {
 	Held      *RegistrationOffer      `json:"held,omitempty"`
 	History   *[]RegistrationEvent    `json:"history"`
 
-	// Hours Weekly care hours (Betreuungsumfang).
-	Hours int64              `json:"hours"`
-	Id    string             `json:"id"`
-	Offer *RegistrationOffer `json:"offer,omitempty"`
+	// Hours Weekly care hours (Betreuungsumfang), the first wish.
+	Hours int64 `json:"hours"`
+
+	// HoursAlternatives Further weekly care hours the family accepts, in its order after hours.
+	HoursAlternatives *[]int64           `json:"hours_alternatives,omitempty"`
+	Id                string             `json:"id"`
+	Offer             *RegistrationOffer `json:"offer,omitempty"`
 
 	// Reference The human-readable number the family quotes.
 	Reference string `json:"reference"`
@@ -319,6 +322,12 @@ type GeoPoint struct {
 	Lon float64 `json:"lon"`
 }
 
+// HoursInputBody defines model for HoursInputBody.
+type HoursInputBody struct {
+	// Hours The weekly care hours the family accepts, best first (the first becomes hours, the rest hours_alternatives).
+	Hours *[]int64 `json:"hours"`
+}
+
 // KitaCapacity defines model for KitaCapacity.
 type KitaCapacity struct {
 	Groups *[]KitaGroup `json:"groups,omitempty"`
@@ -356,6 +365,7 @@ type KitaKita struct {
 	MinAgeMonths int64             `json:"min_age_months"`
 	Name         string            `json:"name"`
 	Opening      KitaOpeningHours  `json:"opening"`
+	Pools        *[]KitaPool       `json:"pools,omitempty"`
 	Profile      KitaPublicProfile `json:"profile"`
 }
 
@@ -364,6 +374,14 @@ type KitaOpeningHours struct {
 	Closes string   `json:"closes"`
 	Days   *[]int64 `json:"days"`
 	Opens  string   `json:"opens"`
+}
+
+// KitaPool defines model for KitaPool.
+type KitaPool struct {
+	Band     string `json:"band"`
+	Capacity int64  `json:"capacity"`
+	From     string `json:"from"`
+	Hours    int64  `json:"hours"`
 }
 
 // KitaPublicProfile defines model for KitaPublicProfile.
@@ -619,23 +637,26 @@ type RegistrationGuardianInput struct {
 
 // RegistrationInput defines model for RegistrationInput.
 type RegistrationInput struct {
-	Address        GeoAddress                   `json:"address"`
-	Child          RegistrationChildInput       `json:"child"`
-	Consent        bool                         `json:"consent"`
-	Criteria       RegistrationCriteriaInput    `json:"criteria"`
-	Guardians      *[]RegistrationGuardianInput `json:"guardians"`
-	Hours          int64                        `json:"hours"`
-	IdempotencyKey string                       `json:"idempotency_key"`
-	Kitas          *[]string                    `json:"kitas"`
-	Start          string                       `json:"start"`
-	Tagespflege    *RegistrationTagespflegeWish `json:"tagespflege,omitempty"`
-	Together       *bool                        `json:"together,omitempty"`
+	Address           GeoAddress                   `json:"address"`
+	Child             RegistrationChildInput       `json:"child"`
+	Consent           bool                         `json:"consent"`
+	Criteria          RegistrationCriteriaInput    `json:"criteria"`
+	Guardians         *[]RegistrationGuardianInput `json:"guardians"`
+	Hours             int64                        `json:"hours"`
+	HoursAlternatives *[]int64                     `json:"hours_alternatives,omitempty"`
+	IdempotencyKey    string                       `json:"idempotency_key"`
+	Kitas             *[]string                    `json:"kitas"`
+	Start             string                       `json:"start"`
+	Tagespflege       *RegistrationTagespflegeWish `json:"tagespflege,omitempty"`
+	Together          *bool                        `json:"together,omitempty"`
 }
 
 // RegistrationOffer defines model for RegistrationOffer.
 type RegistrationOffer struct {
 	At        time.Time `json:"at"`
 	Band      string    `json:"band"`
+	From      *string   `json:"from,omitempty"`
+	Hours     *int64    `json:"hours,omitempty"`
 	KitaId    string    `json:"kita_id"`
 	Reminded  *bool     `json:"reminded,omitempty"`
 	RespondBy string    `json:"respond_by"`
@@ -817,6 +838,12 @@ type DeclineOfferParams struct {
 	IfMatch *string `json:"If-Match,omitempty"`
 }
 
+// ChangeHoursParams defines parameters for ChangeHours.
+type ChangeHoursParams struct {
+	// IfMatch The ETag read; required.
+	IfMatch *string `json:"If-Match,omitempty"`
+}
+
 // OfferPlaceParams defines parameters for OfferPlace.
 type OfferPlaceParams struct {
 	// IdempotencyKey A key of the caller's choosing; the same key with the same request returns the first result (Idempotent-Replayed: true), with another request it is refused (422, app.idempotency_key_reused).
@@ -946,6 +973,9 @@ type ChangeChoicesJSONRequestBody = ChoicesInputBody
 
 // ContractPDFJSONRequestBody defines body for ContractPDF for application/json ContentType.
 type ContractPDFJSONRequestBody = ContractInputBody
+
+// ChangeHoursJSONRequestBody defines body for ChangeHours for application/json ContentType.
+type ChangeHoursJSONRequestBody = HoursInputBody
 
 // OfferPlaceJSONRequestBody defines body for OfferPlace for application/json ContentType.
 type OfferPlaceJSONRequestBody = OfferPlaceRequest
@@ -1127,6 +1157,20 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /api/v1/applications/{id}/decline (the `DeclineOffer` operationId).
 	DeclineOffer(ctx context.Context, id string, params *DeclineOfferParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ChangeHoursWithBody Replace the ranked weekly care hours (If-Match: the ETag read)
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /api/v1/applications/{id}/hours (the `ChangeHours` operationId).
+	ChangeHoursWithBody(ctx context.Context, id string, params *ChangeHoursParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ChangeHours Replace the ranked weekly care hours (If-Match: the ETag read)
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /api/v1/applications/{id}/hours (the `ChangeHours` operationId).
+	ChangeHours(ctx context.Context, id string, params *ChangeHoursParams, body ChangeHoursJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// OfferPlaceWithBody Offer a place at a Kita the application chose (its carrier, the Jugendamt)
 	//
@@ -1567,6 +1611,40 @@ func (c *Client) RecordContract(ctx context.Context, id string, reqEditors ...Re
 // Corresponds with POST /api/v1/applications/{id}/decline (the `DeclineOffer` operationId).
 func (c *Client) DeclineOffer(ctx context.Context, id string, params *DeclineOfferParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDeclineOfferRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ChangeHoursWithBody Replace the ranked weekly care hours (If-Match: the ETag read)
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /api/v1/applications/{id}/hours (the `ChangeHours` operationId).
+func (c *Client) ChangeHoursWithBody(ctx context.Context, id string, params *ChangeHoursParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangeHoursRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ChangeHours Replace the ranked weekly care hours (If-Match: the ETag read)
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /api/v1/applications/{id}/hours (the `ChangeHours` operationId).
+func (c *Client) ChangeHours(ctx context.Context, id string, params *ChangeHoursParams, body ChangeHoursJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangeHoursRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2739,6 +2817,68 @@ func NewDeclineOfferRequest(server string, id string, params *DeclineOfferParams
 	if err != nil {
 		return nil, err
 	}
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewChangeHoursRequest calls the generic ChangeHours builder with application/json body
+func NewChangeHoursRequest(server string, id string, params *ChangeHoursParams, body ChangeHoursJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewChangeHoursRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewChangeHoursRequestWithBody constructs an http.Request for the ChangeHours method, with any body, and a specified content type
+func NewChangeHoursRequestWithBody(server string, id string, params *ChangeHoursParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/applications/%s/hours", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	if params != nil {
 
@@ -4508,6 +4648,20 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/v1/applications/{id}/decline (the `DeclineOffer` operationId).
 	DeclineOfferWithResponse(ctx context.Context, id string, params *DeclineOfferParams, reqEditors ...RequestEditorFn) (*DeclineOfferResponse, error)
 
+	// ChangeHoursWithBodyWithResponse Replace the ranked weekly care hours (If-Match: the ETag read)
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /api/v1/applications/{id}/hours (the `ChangeHours` operationId).
+	ChangeHoursWithBodyWithResponse(ctx context.Context, id string, params *ChangeHoursParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangeHoursResponse, error)
+
+	// ChangeHoursWithResponse Replace the ranked weekly care hours (If-Match: the ETag read)
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /api/v1/applications/{id}/hours (the `ChangeHours` operationId).
+	ChangeHoursWithResponse(ctx context.Context, id string, params *ChangeHoursParams, body ChangeHoursJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangeHoursResponse, error)
+
 	// OfferPlaceWithBodyWithResponse Offer a place at a Kita the application chose (its carrier, the Jugendamt)
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -5667,6 +5821,124 @@ func (r DeclineOfferResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r DeclineOfferResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ChangeHoursResponse200Headers the declared response headers of an HTTP 200 response for ChangeHours
+type ChangeHoursResponse200Headers struct {
+	ETag *string
+}
+
+type ChangeHoursResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Application
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON428 the response for an HTTP 428 `application/problem+json` response
+	ApplicationproblemJSON428 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ChangeHoursResponse200Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ChangeHoursResponse) GetJSON200() *Application {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ChangeHoursResponse) GetApplicationproblemJSON401() *Problem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ChangeHoursResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r ChangeHoursResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r ChangeHoursResponse) GetApplicationproblemJSON412() *Problem {
+	return r.ApplicationproblemJSON412
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r ChangeHoursResponse) GetApplicationproblemJSON413() *Problem {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r ChangeHoursResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON428 returns the response for an HTTP 428 `application/problem+json` response
+func (r ChangeHoursResponse) GetApplicationproblemJSON428() *Problem {
+	return r.ApplicationproblemJSON428
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ChangeHoursResponse) GetApplicationproblemJSON429() *Problem {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ChangeHoursResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ChangeHoursResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ChangeHoursResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ChangeHoursResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ChangeHoursResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ChangeHoursResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -8776,6 +9048,32 @@ func (c *ClientWithResponses) DeclineOfferWithResponse(ctx context.Context, id s
 	return ParseDeclineOfferResponse(rsp)
 }
 
+// ChangeHoursWithBodyWithResponse Replace the ranked weekly care hours (If-Match: the ETag read)
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /api/v1/applications/{id}/hours (the `ChangeHours` operationId).
+func (c *ClientWithResponses) ChangeHoursWithBodyWithResponse(ctx context.Context, id string, params *ChangeHoursParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangeHoursResponse, error) {
+	rsp, err := c.ChangeHoursWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseChangeHoursResponse(rsp)
+}
+
+// ChangeHoursWithResponse Replace the ranked weekly care hours (If-Match: the ETag read)
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /api/v1/applications/{id}/hours (the `ChangeHours` operationId).
+func (c *ClientWithResponses) ChangeHoursWithResponse(ctx context.Context, id string, params *ChangeHoursParams, body ChangeHoursJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangeHoursResponse, error) {
+	rsp, err := c.ChangeHours(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseChangeHoursResponse(rsp)
+}
+
 // OfferPlaceWithBodyWithResponse Offer a place at a Kita the application chose (its carrier, the Jugendamt)
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -10146,6 +10444,115 @@ func ParseDeclineOfferResponse(rsp *http.Response) (*DeclineOfferResponse, error
 	switch {
 	case rsp.StatusCode == 200:
 		var headers DeclineOfferResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseChangeHoursResponse parses an HTTP response from a ChangeHoursWithResponse call
+func ParseChangeHoursResponse(rsp *http.Response) (*ChangeHoursResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ChangeHoursResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Application
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 428:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON428 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ChangeHoursResponse200Headers
 		if values := rsp.Header.Values("ETag"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
