@@ -16,7 +16,14 @@ var funcs = template.FuncMap{
 		}
 		return d.Format("02.01.2006")
 	},
-	"iso":  func(d date.Date) string { return d.Format("2006-01-02") },
+	"iso": func(d date.Date) string { return d.Format("2006-01-02") },
+	// month writes a pool's month "YYYY-MM" as "MM/YYYY".
+	"month": func(m string) string {
+		if len(m) != 7 || m[4] != '-' {
+			return m
+		}
+		return m[5:] + "/" + m[:4]
+	},
 	"time": func(t time.Time) string { return t.Format("02.01.2006 15:04") },
 	"add":  func(a, b int) int { return a + b },
 	"km":   func(f float64) string { return template.HTMLEscapeString(formatKm(f)) },

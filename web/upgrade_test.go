@@ -89,3 +89,27 @@ func TestUpgradeOnTheStatusPage(t *testing.T) {
 		assert.Equal(t, registration.Released, a.Choices[1].Status, "the second choice's place is given back")
 	})
 }
+
+func TestOfferNamesItsPool(t *testing.T) {
+	srv, v, id, _ := registeredFamily(t, 1)
+	ctx, amt := context.Background(), access.NewJugendamt("ja")
+	a, err := srv.App.Registrations.Get(ctx, amt, id)
+	require.NoError(t, err)
+	first := a.Choices[0].KitaID
+	setPlaces(t, srv, first, 2)
+	require.NoError(t, srv.App.Catalogue.SetPools(ctx, amt, first, []kita.Pool{
+		{Band: kita.Under3, Hours: 35, From: "2027-08", Capacity: 1},
+		{Band: kita.Under3, Hours: 35, From: "2028-01", Capacity: 1},
+		{Band: kita.From3, Hours: 35, From: "2027-08", Capacity: 1},
+	}))
+	_, err = srv.App.Registrations.RunRound(ctx, amt, "2027/2028", app.RoundOptions{Round: 1})
+	require.NoError(t, err)
+	a, err = srv.App.Registrations.Get(ctx, amt, id)
+	require.NoError(t, err)
+	require.Equal(t, registration.Offered, a.Status())
+	require.Equal(t, kita.Hours(35), a.Offer().Hours)
+
+	_, page := v.get("/status")
+	assert.Contains(t, page, "Der Platz umfasst 35 Stunden pro Woche und ist ab 08/2027 frei.",
+		"the offer names the hours and the month of its pool")
+}
