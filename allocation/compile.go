@@ -197,29 +197,18 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 		c.Add("format", CodeInvalidFormat, ErrFormat, "allowed", FormatV2)
 	}
 
-	// Pairs by facility, in applicant order.
-	e.facStart = make([]int32, e.nF+1)
-	for _, f := range e.pairFac {
-		e.facStart[f+1]++
-	}
-	for f := 0; f < e.nF; f++ {
-		e.facStart[f+1] += e.facStart[f]
-	}
-	byFac := make([]int32, len(e.pairFac))
-	fill := slices.Clone(e.facStart[:e.nF])
-	for p, f := range e.pairFac {
-		byFac[fill[f]] = int32(p)
-		fill[f]++
-	}
-
 	// Explicit priority orders.
 	pos := make([]int32, e.nA) // facility index+1 that listed the applicant
 	explicitAll := true
+	var byFac []int32 // pairs by facility, in applicant order
 	for i := range inst.Facilities {
 		f := &inst.Facilities[i]
 		if f.Priority == nil {
 			explicitAll = false
 			continue
+		}
+		if byFac == nil {
+			byFac = e.pairsByFacility()
 		}
 		path := "facilities[" + strconv.Itoa(i) + "].priority"
 		for j, id := range f.Priority {
@@ -296,9 +285,28 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 		return nil, err
 	}
 	if rank {
-		e.rank(byFac, pos, seed)
+		e.rank(pos, seed)
 	}
 	return e, nil
+}
+
+// pairsByFacility groups the pairs by facility, in applicant order, and
+// sets facStart to match.
+func (e *engine) pairsByFacility() []int32 {
+	e.facStart = make([]int32, e.nF+1)
+	for _, f := range e.pairFac {
+		e.facStart[f+1]++
+	}
+	for f := 0; f < e.nF; f++ {
+		e.facStart[f+1] += e.facStart[f]
+	}
+	byFac := make([]int32, len(e.pairFac))
+	fill := slices.Clone(e.facStart[:e.nF])
+	for p, f := range e.pairFac {
+		byFac[fill[f]] = int32(p)
+		fill[f]++
+	}
+	return byFac
 }
 
 // appPath is the field path of applicant i, built only for a problem.
