@@ -633,3 +633,33 @@ func (r *familyRun) instability(singles, fams []int32, since int) *Instability {
 	}
 	return in
 }
+
+// siftUp and siftDown keep h a max-heap by rank.
+func siftUp(h []int32, i int, rank []int32) {
+	for i > 0 {
+		parent := (i - 1) / 2
+		if rank[h[parent]] >= rank[h[i]] {
+			return
+		}
+		h[parent], h[i] = h[i], h[parent]
+		i = parent
+	}
+}
+
+func siftDown(h []int32, i, n int, rank []int32) {
+	for {
+		l := 2*i + 1
+		if l >= n {
+			return
+		}
+		big := l
+		if r := l + 1; r < n && rank[h[r]] > rank[h[l]] {
+			big = r
+		}
+		if rank[h[i]] >= rank[h[big]] {
+			return
+		}
+		h[i], h[big] = h[big], h[i]
+		i = big
+	}
+}

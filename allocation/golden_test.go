@@ -31,6 +31,8 @@ func goldenCases() []goldenCase {
 	fams.families = 5
 	hours := fams
 	hours.hours, hours.months = true, true
+	poolsOnly := city
+	poolsOnly.hours, poolsOnly.months = true, true
 	explicit := genSpec{applicants: 400, facilities: 9, choices: 4, capacity: 300, bands: true, explicit: true}
 	return []goldenCase{
 		{name: "a city with band quotas and a lottery per child", spec: city, seed: 2026, digest: map[Mechanism]string{
@@ -64,6 +66,12 @@ func goldenCases() []goldenCase {
 		}},
 		{name: "families with a lottery per Kita", spec: fams, seed: 11, digest: map[Mechanism]string{
 			DeferredAcceptance: "e012ec41e844fb690936c724d433af485c4f3e7bd45321163e037995e2fb237f",
+		}},
+		{name: "hours and months without families", spec: poolsOnly, seed: 2026, digest: map[Mechanism]string{
+			DeferredAcceptance: "dba84f8005e84409fb12e3726077f6a2017dd26384b72ee011704533261cb0f6",
+		}},
+		{name: "hours and months with a lottery per Kita", spec: poolsOnly, seed: 21, digest: map[Mechanism]string{
+			DeferredAcceptance: "d75b488e294b10cf4207f7e137e290f97bb4ec712a307020b63f9c2e20b1ebab",
 		}},
 		{name: "families, hours and months", spec: hours, seed: 2026, digest: map[Mechanism]string{
 			DeferredAcceptance: "6fb4c0430ca7c38559e684cfe447cb1802d4e78415d45b03c0631aa7d106bb16",

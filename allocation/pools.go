@@ -263,11 +263,10 @@ func (e *engine) poolDA() (match, pool []int32) {
 		optStart[a+1] = int32(len(opt))
 	}
 	rank := make([]int32, len(opt))
-	optApp := make([]int32, len(opt))
 	for o, p := range opt {
-		rank[o], optApp[o] = e.pairRank[p], e.pairApp[p]
+		rank[o] = e.pairRank[p]
 	}
-	at := e.proposing(optStart, optPool, optApp, rank)
+	at := e.proposing(optStart, optPool, rank)
 	match, pool = at, make([]int32, e.nA)
 	for a, o := range at {
 		match[a], pool[a] = -1, -1
