@@ -81,7 +81,7 @@ func (e *engine) checkFamilies(c *problem.Collector) {
 		first := int32(-1)
 		for j, id := range fam.Children {
 			cp := path + ".children[" + strconv.Itoa(j) + "]"
-			a, ok := e.apps[id]
+			a, ok := e.apps.find(id)
 			switch {
 			case !ok:
 				c.Add(cp, CodeUnknownApplicant, ErrUnknownApplicant)

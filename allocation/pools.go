@@ -164,7 +164,7 @@ func (e *engine) checkChoiceHours(c *problem.Collector) {
 			continue
 		}
 		for j, hs := range a.ChoiceHours {
-			f, known := e.facs[a.Choices[j]]
+			f, known := e.facs.find(a.Choices[j])
 			for k, h := range hs {
 				hp := func() string {
 					return appPath(i) + ".choices[" + strconv.Itoa(j) + "].hours[" + strconv.Itoa(k) + "]"

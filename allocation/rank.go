@@ -117,7 +117,7 @@ func (e *engine) rank(pos []int32, seed uint64) {
 			}
 		}
 		for a := lo; a < hi; a++ {
-			appLot[a] = mix(seed ^ mix(fnv64(apps[a].ID)))
+			appLot[a] = mix(seed ^ mix(e.apps.hash[a])) // fnv64 of the id
 		}
 	})
 	lowT := make([]int64, nT)
@@ -145,7 +145,7 @@ func (e *engine) rank(pos []int32, seed uint64) {
 	facHash := make([]uint64, e.nF)
 	if perFacility {
 		for f := range e.inst.Facilities {
-			facHash[f] = fnv64(e.inst.Facilities[f].ID)
+			facHash[f] = e.facs.hash[f]
 		}
 	}
 	// Districts as small integers, so that the per-pair test is cheap.
@@ -168,7 +168,8 @@ func (e *engine) rank(pos []int32, seed uint64) {
 	var sibFac []int32
 	for a := range apps {
 		for _, id := range apps[a].Siblings {
-			sibFac = append(sibFac, e.facs[id])
+			f, _ := e.facs.find(id) // validation made sure it exists
+			sibFac = append(sibFac, f)
 		}
 		sibStart[a+1] = int32(len(sibFac))
 	}
@@ -389,7 +390,7 @@ func (e *engine) rank(pos []int32, seed uint64) {
 		switch pr := e.inst.Facilities[f].Priority; {
 		case pr != nil:
 			for j := len(pr) - 1; j >= 0; j-- { // first occurrence wins
-				if a, ok := e.apps[pr[j]]; ok {
+				if a, ok := e.apps.find(pr[j]); ok {
 					pos[a] = int32(j)
 				}
 			}
