@@ -69,7 +69,11 @@ func Validate(inst Instance) error {
 func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 	var c problem.Collector
 	e := &engine{inst: inst, nA: len(inst.Applicants), nF: len(inst.Facilities)}
-	e.facs = newIDIndex(e.nF, func(i int32) string { return inst.Facilities[i].ID })
+	facIDs := make([]string, e.nF) // compact, for the many finds of choices
+	for i := range inst.Facilities {
+		facIDs[i] = inst.Facilities[i].ID
+	}
+	e.facs = newIDIndex(e.nF, func(i int32) string { return facIDs[i] })
 	e.apps = newIDIndex(e.nA, func(i int32) string { return inst.Applicants[i].ID })
 
 	// Facilities and pools.
