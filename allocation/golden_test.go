@@ -56,6 +56,12 @@ func goldenCases() []goldenCase {
 		{name: "tiers too wide to pack into 64 bits", spec: crowded, seed: 9, policy: wideTiers, digest: map[Mechanism]string{
 			DeferredAcceptance: "86ee05df1bb9fe0de91ac0770319ad1d80aed4fc84446158569c8c972c8b94a8",
 		}},
+		{name: "one early registration leaving no bits for a lottery per child", spec: crowded, seed: 10, policy: oneEarly, digest: map[Mechanism]string{
+			DeferredAcceptance: "78c7fa2cf8fe492e1f275b3a97a0f701cee60fb652e91525305d38dca52a652b",
+		}},
+		{name: "one early registration leaving no bits for a lottery per Kita", spec: crowded, seed: 11, policy: oneEarly, digest: map[Mechanism]string{
+			DeferredAcceptance: "9a3670f922e5cfe8cf1a94829f4b36f7b272aaf816ee1b32c7530559d23d8172",
+		}},
 		{name: "explicit priority orders", spec: explicit, seed: 4, fixed: 29, digest: map[Mechanism]string{
 			DeferredAcceptance:  "2b4cdb917752ab8a34ae88cab0d3b26d0c6dd1ad22371a24821716dd13e5e82c",
 			KitaProposing:       "39bd822a4dd70483f616d711c7413c38d0cbdafee8cf52daad8e26627fee2692",
@@ -147,4 +153,16 @@ func wideTiers(inst *Instance) {
 	first.RegisteredAt = first.RegisteredAt.AddDate(-2000, 0, 0)
 	last.RegisteredAt = last.RegisteredAt.AddDate(5000, 0, 0)
 	first.BirthDate, last.BirthDate = "0001-01-01", "9999-12-31"
+}
+
+// oneEarly is dateTier with every child registered at the same second but
+// one, decades earlier: the tier takes 30 bits of the sort key, and nearly
+// all children tie in it, so the lottery decides.
+func oneEarly(inst *Instance) {
+	dateTier(inst)
+	at := inst.Applicants[1].RegisteredAt
+	for a := range inst.Applicants {
+		inst.Applicants[a].RegisteredAt = at
+	}
+	inst.Applicants[0].RegisteredAt = at.AddDate(-30, 0, 0)
 }
