@@ -127,6 +127,17 @@ func (e *engine) addBoosts() {
 		return
 	}
 	fs := e.fam
+	bound := 0 // pairs of children of families not placed together
+	for F, together := range fs.together {
+		if !together {
+			for _, a := range fs.members(int32(F)) {
+				bound += int(e.start[a+1] - e.start[a])
+			}
+		}
+	}
+	e.pairApp = slices.Grow(e.pairApp, bound)
+	e.pairFac = slices.Grow(e.pairFac, bound)
+	e.pairPool = slices.Grow(e.pairPool, bound)
 	e.boost = make([]int32, e.nReal)
 	for p := range e.boost {
 		e.boost[p] = -1

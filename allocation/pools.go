@@ -255,7 +255,7 @@ func (e *engine) options(a int32, opt, optPool []int32) ([]int32, []int32) {
 // It returns per applicant the pair and the engine pool placing it.
 func (e *engine) poolDA() (match, pool []int32) {
 	optStart := make([]int32, e.nA+1)
-	var opt, optPool []int32
+	opt, optPool := make([]int32, 0, 2*len(e.pairFac)), make([]int32, 0, 2*len(e.pairFac))
 	for a := int32(0); a < int32(e.nA); a++ {
 		if e.fixed[a] < 0 {
 			opt, optPool = e.options(a, opt, optPool)

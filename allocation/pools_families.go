@@ -65,6 +65,7 @@ func (e *engine) inTogether(a int32) bool {
 // places for together-families.
 func (e *engine) poolOptions(none int32) (start, opt, optPool []int32) {
 	start = make([]int32, e.nA+1)
+	opt, optPool = make([]int32, 0, 2*len(e.pairFac)), make([]int32, 0, 2*len(e.pairFac))
 	for a := int32(0); a < int32(e.nA); a++ {
 		switch {
 		case e.fixed[a] >= 0:
@@ -101,6 +102,16 @@ func (e *engine) poolFamilyDA() (match, pool []int32, unstable *Instability) {
 		d.pairApp[o], d.pairFac[o], d.xRank[o] = e.pairApp[p], e.pairFac[p], e.xRank[p]
 	}
 	if e.boost != nil {
+		twins := 0
+		for _, p := range opt {
+			if e.boost[p] >= 0 {
+				twins++
+			}
+		}
+		d.pairApp = slices.Grow(d.pairApp, twins)
+		d.pairFac = slices.Grow(d.pairFac, twins)
+		d.pairPool = slices.Grow(d.pairPool, twins)
+		d.xRank = slices.Grow(d.xRank, twins)
 		d.boost = make([]int32, d.nReal)
 		for o, p := range opt {
 			d.boost[o] = -1

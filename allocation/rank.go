@@ -444,7 +444,7 @@ func (e *engine) rank(pos []int32, seed uint64) {
 // as xRank, and takes the twins out of the published orders and ranks.
 func (e *engine) dropBoosts() {
 	e.xRank = e.pairRank
-	order := e.facOrder[:0:0]
+	order := make([]int32, 0, len(e.facOrder))
 	start := make([]int32, e.nF+1)
 	for f := 0; f < e.nF; f++ {
 		for _, p := range e.facOrder[e.facStart[f]:e.facStart[f+1]] {
