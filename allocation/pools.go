@@ -50,6 +50,7 @@ func parseMonth(s string) (int32, bool) {
 // poolSet is what an engine knows of Kitas with pools (nil without).
 type poolSet struct {
 	first  []int32  // per facility: its first engine pool, -1 without pools
+	count  []int32  // per facility: its number of declared pools
 	hours  []int32  // per engine pool (0 for pools without hours)
 	from   []int32  // per engine pool: month number, 0 for none
 	start  []int32  // per applicant: desired month number, -1 for none
@@ -62,7 +63,7 @@ func (e *engine) addPools(c *problem.Collector, i int) {
 	f := &e.inst.Facilities[i]
 	path := "facilities[" + strconv.Itoa(i) + "]"
 	if e.pools == nil {
-		e.pools = &poolSet{first: make([]int32, e.nF)}
+		e.pools = &poolSet{first: make([]int32, e.nF), count: make([]int32, e.nF)}
 		for j := range e.pools.first {
 			e.pools.first[j] = -1
 		}
@@ -85,6 +86,7 @@ func (e *engine) addPools(c *problem.Collector, i int) {
 	}
 	sum := 0
 	ps.first[i] = int32(len(e.poolCap))
+	ps.count[i] = int32(len(f.Pools))
 	for j, p := range f.Pools {
 		pp := path + ".pools[" + strconv.Itoa(j) + "]"
 		if p.Band != 0 && !p.Band.Valid() {
@@ -216,8 +218,8 @@ func (e *engine) options(a int32, opt, optPool []int32) ([]int32, []int32) {
 	app := &e.inst.Applicants[a]
 	for p := e.start[a]; p < e.start[a+1]; p++ {
 		f := e.pairFac[p]
-		first := ps.first[f]
-		if first < 0 || len(e.inst.Facilities[f].Pools) == 0 {
+		first, n := ps.first[f], ps.count[f]
+		if first < 0 || n == 0 {
 			opt, optPool = append(opt, p), append(optPool, e.pairPool[p])
 			continue
 		}
@@ -225,7 +227,6 @@ func (e *engine) options(a int32, opt, optPool []int32) ([]int32, []int32) {
 			b := e.poolBand[q]
 			return (b == 0 || b == app.Band) && (ps.start[a] < 0 || ps.from[q] <= ps.start[a])
 		}
-		n := int32(len(e.inst.Facilities[f].Pools))
 		var hs []int
 		if k := int(p - e.start[a]); k < len(app.ChoiceHours) {
 			hs = app.ChoiceHours[k]
