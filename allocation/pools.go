@@ -255,14 +255,7 @@ func (e *engine) options(a int32, opt, optPool []int32) ([]int32, []int32) {
 // best-ranked children (ranked by the Kita's order) up to its capacity.
 // It returns per applicant the pair and the engine pool placing it.
 func (e *engine) poolDA() (match, pool []int32) {
-	optStart := make([]int32, e.nA+1)
-	opt, optPool := make([]int32, 0, 2*len(e.pairFac)), make([]int32, 0, 2*len(e.pairFac))
-	for a := int32(0); a < int32(e.nA); a++ {
-		if e.fixed[a] < 0 {
-			opt, optPool = e.options(a, opt, optPool)
-		}
-		optStart[a+1] = int32(len(opt))
-	}
+	optStart, opt, optPool := e.poolOptions(-1) // no families: no pool without places
 	rank := make([]int32, len(opt))
 	for o, p := range opt {
 		rank[o] = e.pairRank[p]
