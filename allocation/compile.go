@@ -16,8 +16,8 @@ type engine struct {
 	inst *Instance
 	nA   int
 	nF   int
-	apps *idIndex
-	facs *idIndex
+	apps *idIndex // applicant ids; its hashes seed the lottery
+	facs *idIndex // facility ids
 
 	fixed []int32 // per applicant: facility index of a fixed placement, or -1
 

@@ -99,24 +99,17 @@ func (e *engine) rank(pos []int32, seed uint64) {
 	appPoints := make([]int64, e.nA)
 	appLot := make([]uint64, e.nA)
 	parallel(e.nA, e.nA*(nT+len(e.points)+1), func(lo, hi int) {
-		for t, cr := range e.tiers {
-			if facilityDependent(cr.Kind) {
-				continue
+		for a := lo; a < hi; a++ { // all criteria of one applicant while it is in cache
+			for t, cr := range e.tiers {
+				if !facilityDependent(cr.Kind) {
+					appVal[t*e.nA+a] = e.criterionValue(cr.Kind, int32(a), -1)
+				}
 			}
-			vals := appVal[t*e.nA : (t+1)*e.nA]
-			for a := lo; a < hi; a++ {
-				vals[a] = e.criterionValue(cr.Kind, int32(a), -1)
+			for _, cr := range e.points {
+				if !facilityDependent(cr.Kind) {
+					appPoints[a] += int64(cr.Points) * e.criterionValue(cr.Kind, int32(a), -1)
+				}
 			}
-		}
-		for _, cr := range e.points {
-			if facilityDependent(cr.Kind) {
-				continue
-			}
-			for a := lo; a < hi; a++ {
-				appPoints[a] += int64(cr.Points) * e.criterionValue(cr.Kind, int32(a), -1)
-			}
-		}
-		for a := lo; a < hi; a++ {
 			appLot[a] = mix(seed ^ mix(e.apps.hash[a])) // fnv64 of the id
 		}
 	})
