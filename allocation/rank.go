@@ -334,12 +334,20 @@ func (e *engine) rank(pos []int32, seed uint64) {
 	total := e.facStart[e.nF]
 	e.facOrder = make([]int32, total)
 	// ib[f] is the number of bits of a position in facility f's list when
-	// its keys are packed, or -1.
+	// its keys are packed, or -1. When the packed value and a pair index
+	// leave 16 bits or more for the lottery, the keys carry the pair
+	// itself (byPair: nothing else is written per pair, nothing is copied
+	// back), else the pair's position in the list.
+	byPair := packed && bitsUsed+bits.Len(uint(nP))+16 <= 64
 	ib := make([]int8, e.nF)
 	for f := range ib {
 		n := int(e.facStart[f+1] - e.facStart[f])
 		ib[f] = -1
-		if packed && e.inst.Facilities[f].Priority == nil && bitsUsed+bits.Len(uint(n)) <= 64 {
+		switch {
+		case !packed || e.inst.Facilities[f].Priority != nil:
+		case byPair:
+			ib[f] = int8(bits.Len(uint(nP)))
+		case bitsUsed+bits.Len(uint(n)) <= 64:
 			ib[f] = int8(bits.Len(uint(n)))
 		}
 	}
@@ -358,16 +366,21 @@ func (e *engine) rank(pos []int32, seed uint64) {
 				}
 				i := at[f]
 				at[f]++
-				e.facOrder[i] = p
-				if !packed {
+				b := int(ib[f])
+				switch {
+				case b >= 0 && byPair:
+					ks[i] = packKey(hiOf(p, a, f), lottery(a, f), bitsUsed, b, int(p))
+					continue
+				case b >= 0:
+					ks[i] = packKey(hiOf(p, a, f), lottery(a, f), bitsUsed, b, int(i-e.facStart[f]))
+				case !packed:
 					row := keys[int(p)*stride : int(p+1)*stride]
 					for t := range e.tiers {
 						row[t] = value(t, p, a, f)
 					}
 					row[nT] = points(p, a, f)
-				} else if b := int(ib[f]); b >= 0 {
-					ks[i] = packKey(hiOf(p, a, f), lottery(a, f), bitsUsed, b, int(i-e.facStart[f]))
 				}
+				e.facOrder[i] = p
 			}
 		})
 	}
@@ -391,7 +404,7 @@ func (e *engine) rank(pos []int32, seed uint64) {
 				return cmp.Compare(pos[e.pairApp[p]], pos[e.pairApp[q]])
 			})
 		case ib[f] >= 0:
-			tmp, scratch = sortPacked(bucket, ks[s:t], int(ib[f]), tmp, scratch, key, compare)
+			tmp, scratch = sortPacked(bucket, ks[s:t], int(ib[f]), byPair, tmp, scratch, key, compare)
 		default:
 			scratch = scratch[:0]
 			for _, p := range bucket {
@@ -474,19 +487,25 @@ func packKey(hi, lot uint64, hiBits, ib, i int) uint64 {
 	return k | uint64(i)
 }
 
-// sortPacked sorts a facility's pairs (bucket) by their packed keys ks
-// (see packKey, positions ib bits wide). Pairs whose keys tie before the
-// position (rare) are re-sorted with compare, which looks at the whole
-// lottery number and the id; the result is the order compare defines.
-// tmp and scratch are reused.
-func sortPacked(bucket []int32, ks []uint64, ib int, tmp []int32, scratch []sortKey,
+// sortPacked sorts a facility's pairs into bucket by their packed keys ks
+// (see packKey; the last ib bits are the pair when byPair is set, else its
+// position in bucket). Pairs whose keys tie before those bits (rare) are
+// re-sorted with compare, which looks at the whole lottery number and the
+// id; the result is the order compare defines. tmp and scratch are reused.
+func sortPacked(bucket []int32, ks []uint64, ib int, byPair bool, tmp []int32, scratch []sortKey,
 	key func(int32) sortKey, compare func(x, y sortKey) int) ([]int32, []sortKey) {
 	n := len(bucket)
 	slices.Sort(ks)
-	tmp = append(tmp[:0], bucket...)
 	idx := uint64(1)<<ib - 1
-	for i, k := range ks {
-		bucket[i] = tmp[k&idx]
+	if byPair {
+		for i, k := range ks {
+			bucket[i] = int32(k & idx)
+		}
+	} else {
+		tmp = append(tmp[:0], bucket...)
+		for i, k := range ks {
+			bucket[i] = tmp[k&idx]
+		}
 	}
 	for i := 0; i < n; {
 		j := i + 1

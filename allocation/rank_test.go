@@ -57,8 +57,15 @@ func TestSortPacked(t *testing.T) {
 			for i, p := range bucket {
 				ks[i] = packKey(keyHi[p], keyLo[p], tt.hiBits, ib, i)
 			}
-			sortPacked(bucket, ks, ib, nil, nil, key, compare)
-			assert.Equal(t, want, bucket)
+			sortPacked(bucket, ks, ib, false, nil, nil, key, compare)
+			assert.Equal(t, want, bucket, "keys with positions")
+
+			pb := bits.Len(uint(n))
+			for i, p := range bucket {
+				ks[i] = packKey(keyHi[p], keyLo[p], tt.hiBits, pb, int(p))
+			}
+			sortPacked(bucket, ks, pb, true, nil, nil, key, compare)
+			assert.Equal(t, want, bucket, "keys with pairs")
 		})
 	}
 }
