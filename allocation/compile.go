@@ -193,7 +193,7 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 	}
 	e.start[e.nA] = int32(len(e.pairApp))
 	e.checkFamilies(&c)
-	e.checkChoiceHours(&c)
+	e.checkChoiceHours(&c, resolved)
 	if e.nReal = int32(len(e.pairApp)); c.Len() == 0 {
 		e.addBoosts()
 	}

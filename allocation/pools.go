@@ -139,14 +139,18 @@ func (e *engine) extendPoolInfo() {
 }
 
 // checkChoiceHours checks applicant i's start month and choice hours: every
-// hour named must be offered by a pool of that Kita.
-func (e *engine) checkChoiceHours(c *problem.Collector) {
+// hour named must be offered by a pool of that Kita. resolved holds every
+// choice's facility index (-1: unknown), flattened in applicant order.
+func (e *engine) checkChoiceHours(c *problem.Collector, resolved []int32) {
 	ps := e.pools
 	if ps != nil {
 		ps.start = make([]int32, e.nA)
 	}
+	next := 0
 	for i := range e.inst.Applicants {
 		a := &e.inst.Applicants[i]
+		at := next // a's choices' facilities are resolved[at:]
+		next += len(a.Choices)
 		if ps != nil {
 			ps.start[i] = -1
 		}
@@ -166,7 +170,8 @@ func (e *engine) checkChoiceHours(c *problem.Collector) {
 			continue
 		}
 		for j, hs := range a.ChoiceHours {
-			f, known := e.facs.find(a.Choices[j])
+			f := resolved[at+j]
+			known := f >= 0
 			for k, h := range hs {
 				hp := func() string {
 					return appPath(i) + ".choices[" + strconv.Itoa(j) + "].hours[" + strconv.Itoa(k) + "]"
