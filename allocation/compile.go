@@ -16,8 +16,8 @@ type engine struct {
 	inst *Instance
 	nA   int
 	nF   int
-	apps map[string]int32
-	facs map[string]int32
+	apps *idIndex // applicant ids; its hashes seed the lottery
+	facs *idIndex // facility ids
 
 	fixed []int32 // per applicant: facility index of a fixed placement, or -1
 
@@ -69,8 +69,12 @@ func Validate(inst Instance) error {
 func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 	var c problem.Collector
 	e := &engine{inst: inst, nA: len(inst.Applicants), nF: len(inst.Facilities)}
-	e.facs = make(map[string]int32, e.nF)
-	e.apps = make(map[string]int32, e.nA)
+	facIDs := make([]string, e.nF) // compact, for the many finds of choices
+	for i := range inst.Facilities {
+		facIDs[i] = inst.Facilities[i].ID
+	}
+	e.facs = newIDIndex(e.nF, func(i int32) string { return facIDs[i] })
+	e.apps = newIDIndex(e.nA, func(i int32) string { return inst.Applicants[i].ID })
 
 	// Facilities and pools.
 	e.facPool = make([]int32, 3*e.nF)
@@ -79,7 +83,7 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 		path := "facilities[" + strconv.Itoa(i) + "]"
 		if f.ID == "" {
 			c.Add(path+".id", CodeMissingID, ErrID)
-		} else if !insertOnce(e.facs, f.ID, int32(i)) {
+		} else if !e.facs.insert(int32(i)) {
 			c.Add(path+".id", CodeDuplicateID, ErrID)
 		}
 		if f.Capacity < 0 {
@@ -141,7 +145,7 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 		e.start[i] = int32(len(e.pairApp))
 		if a.ID == "" {
 			c.Add(appPath(i)+".id", CodeMissingID, ErrID)
-		} else if !insertOnce(e.apps, a.ID, int32(i)) {
+		} else if !e.apps.insert(int32(i)) {
 			c.Add(appPath(i)+".id", CodeDuplicateID, ErrID)
 		}
 		if a.Band != 0 && !a.Band.Valid() {
@@ -182,14 +186,14 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 			c.Add(appPath(i)+".registered_at", CodeMissingAttribute, ErrAttribute, "criterion", KindRegistrationDate.String())
 		}
 		for j, id := range a.Siblings {
-			if _, ok := e.facs[id]; !ok {
+			if _, ok := e.facs.find(id); !ok {
 				c.Add(appPath(i)+".siblings["+strconv.Itoa(j)+"]", CodeUnknownFacility, ErrUnknownFacility)
 			}
 		}
 	}
 	e.start[e.nA] = int32(len(e.pairApp))
 	e.checkFamilies(&c)
-	e.checkChoiceHours(&c)
+	e.checkChoiceHours(&c, resolved)
 	if e.nReal = int32(len(e.pairApp)); c.Len() == 0 {
 		e.addBoosts()
 	}
@@ -197,33 +201,22 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 		c.Add("format", CodeInvalidFormat, ErrFormat, "allowed", FormatV2)
 	}
 
-	// Pairs by facility, in applicant order.
-	e.facStart = make([]int32, e.nF+1)
-	for _, f := range e.pairFac {
-		e.facStart[f+1]++
-	}
-	for f := 0; f < e.nF; f++ {
-		e.facStart[f+1] += e.facStart[f]
-	}
-	byFac := make([]int32, len(e.pairFac))
-	fill := slices.Clone(e.facStart[:e.nF])
-	for p, f := range e.pairFac {
-		byFac[fill[f]] = int32(p)
-		fill[f]++
-	}
-
 	// Explicit priority orders.
 	pos := make([]int32, e.nA) // facility index+1 that listed the applicant
 	explicitAll := true
+	var byFac []int32 // pairs by facility, in applicant order
 	for i := range inst.Facilities {
 		f := &inst.Facilities[i]
 		if f.Priority == nil {
 			explicitAll = false
 			continue
 		}
+		if byFac == nil {
+			byFac = e.pairsByFacility()
+		}
 		path := "facilities[" + strconv.Itoa(i) + "].priority"
 		for j, id := range f.Priority {
-			a, ok := e.apps[id]
+			a, ok := e.apps.find(id)
 			switch {
 			case !ok:
 				c.Add(path+"["+strconv.Itoa(j)+"]", CodeUnknownApplicant, ErrUnknownApplicant)
@@ -233,7 +226,7 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 				pos[a] = int32(i) + 1
 			}
 		}
-		if fi, ok := e.facs[f.ID]; !ok || int(fi) != i {
+		if fi, ok := e.facs.find(f.ID); !ok || int(fi) != i {
 			continue // duplicate facility id: already reported
 		}
 		for _, p := range byFac[e.facStart[i]:e.facStart[i+1]] {
@@ -253,8 +246,8 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 	taken := make([]int32, len(e.poolCap))
 	for _, id := range sortedKeys(inst.Fixed) {
 		path := "fixed[" + id + "]"
-		a, okA := e.apps[id]
-		f, okF := e.facs[inst.Fixed[id]]
+		a, okA := e.apps.find(id)
+		f, okF := e.facs.find(inst.Fixed[id])
 		if !okA {
 			c.Add(path, CodeUnknownApplicant, ErrUnknownApplicant)
 		}
@@ -296,22 +289,32 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 		return nil, err
 	}
 	if rank {
-		e.rank(byFac, pos, seed)
+		e.rank(pos, seed)
 	}
 	return e, nil
 }
 
+// pairsByFacility groups the pairs by facility, in applicant order, and
+// sets facStart to match.
+func (e *engine) pairsByFacility() []int32 {
+	e.facStart = make([]int32, e.nF+1)
+	for _, f := range e.pairFac {
+		e.facStart[f+1]++
+	}
+	for f := 0; f < e.nF; f++ {
+		e.facStart[f+1] += e.facStart[f]
+	}
+	byFac := make([]int32, len(e.pairFac))
+	fill := slices.Clone(e.facStart[:e.nF])
+	for p, f := range e.pairFac {
+		byFac[fill[f]] = int32(p)
+		fill[f]++
+	}
+	return byFac
+}
+
 // appPath is the field path of applicant i, built only for a problem.
 func appPath(i int) string { return "applicants[" + strconv.Itoa(i) + "]" }
-
-// insertOnce sets m[k] = v with one map operation and reports whether k
-// was new. For a duplicate the later index wins; the input is then invalid
-// and the index only serves further validation.
-func insertOnce(m map[string]int32, k string, v int32) bool {
-	n := len(m)
-	m[k] = v
-	return len(m) > n
-}
 
 func hasInvalidBand(m map[Band]int) bool {
 	for b := range m {
@@ -342,11 +345,7 @@ func (e *engine) resolveChoices(total int) []int32 {
 	parallel(e.nA, total, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			for j, id := range e.inst.Applicants[i].Choices {
-				f, ok := e.facs[id]
-				if !ok {
-					f = -1
-				}
-				out[offs[i]+j] = f
+				out[offs[i]+j], _ = e.facs.find(id) // -1 if unknown
 			}
 		}
 	})

@@ -92,11 +92,15 @@
 // # Compiled instances and outcomes
 //
 // [Run] is three steps that can be taken one by one: [Compile] validates an
-// instance once, maps its ids to dense int32 indices and computes every
-// Kita's priority order (one packed integer key per choice, sorted per
-// Kita); [Compiled.Allocate] runs a mechanism on flat arrays (choices,
-// per-facility priority orders, per-pool heaps) without maps or
-// allocations per proposal; [Outcome.Result] turns the outcome into a
+// instance once, maps its ids to dense int32 indices (an open-addressing
+// index over the ids' FNV-1a hashes, the same the lottery draws from) and
+// computes every Kita's priority order (one packed integer key per choice,
+// written as the choices are grouped by Kita, then sorted per Kita; both
+// steps split over the processors); [Compiled.Allocate] runs a mechanism
+// on flat arrays (choices, per-facility priority orders; per pool the
+// admitted ranks as bits and the worst admitted rank, or a heap when
+// families' sibling boosts change ranks) without maps or allocations per
+// proposal; [Outcome.Result] turns the outcome into a
 // [Result] of maps keyed by id, while [Outcome.WriteJSON] writes the
 // interchange format directly, compact, with priorities and explanations
 // only when Options.Explain asks for them. Every step is linear in the

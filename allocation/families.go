@@ -81,7 +81,7 @@ func (e *engine) checkFamilies(c *problem.Collector) {
 		first := int32(-1)
 		for j, id := range fam.Children {
 			cp := path + ".children[" + strconv.Itoa(j) + "]"
-			a, ok := e.apps[id]
+			a, ok := e.apps.find(id)
 			switch {
 			case !ok:
 				c.Add(cp, CodeUnknownApplicant, ErrUnknownApplicant)
@@ -127,6 +127,17 @@ func (e *engine) addBoosts() {
 		return
 	}
 	fs := e.fam
+	bound := 0 // pairs of children of families not placed together
+	for F, together := range fs.together {
+		if !together {
+			for _, a := range fs.members(int32(F)) {
+				bound += int(e.start[a+1] - e.start[a])
+			}
+		}
+	}
+	e.pairApp = slices.Grow(e.pairApp, bound)
+	e.pairFac = slices.Grow(e.pairFac, bound)
+	e.pairPool = slices.Grow(e.pairPool, bound)
 	e.boost = make([]int32, e.nReal)
 	for p := range e.boost {
 		e.boost[p] = -1
@@ -632,4 +643,34 @@ func (r *familyRun) instability(singles, fams []int32, since int) *Instability {
 		}
 	}
 	return in
+}
+
+// siftUp and siftDown keep h a max-heap by rank.
+func siftUp(h []int32, i int, rank []int32) {
+	for i > 0 {
+		parent := (i - 1) / 2
+		if rank[h[parent]] >= rank[h[i]] {
+			return
+		}
+		h[parent], h[i] = h[i], h[parent]
+		i = parent
+	}
+}
+
+func siftDown(h []int32, i, n int, rank []int32) {
+	for {
+		l := 2*i + 1
+		if l >= n {
+			return
+		}
+		big := l
+		if r := l + 1; r < n && rank[h[r]] > rank[h[l]] {
+			big = r
+		}
+		if rank[h[i]] >= rank[h[big]] {
+			return
+		}
+		h[i], h[big] = h[big], h[i]
+		i = big
+	}
 }

@@ -1,28 +1,37 @@
 package allocation
 
+import "math/bits"
+
 // The mechanisms work on pairs and pools only. Each returns, per applicant,
 // the pair it is placed by, or -1. Fixed applicants take no part.
 
 // childProposing runs child-proposing deferred acceptance over the pairs.
 func (e *engine) childProposing() []int32 {
-	return e.proposing(e.start, e.pairPool, e.pairApp, e.pairRank)
+	return e.proposing(e.start, e.pairPool, e.pairRank)
 }
 
 // proposing runs child-proposing deferred acceptance over proposals: those
 // of applicant a are start[a]..start[a+1]-1, best first, each to a seat
-// pool with a rank there (app names its applicant). Each pool holds its
-// tentatively admitted proposals in a max-heap by rank, so the worst
-// admitted applicant is found and replaced in O(log capacity). It returns
-// per applicant the proposal placing it, or -1.
-func (e *engine) proposing(start, pools, app, rank []int32) []int32 {
+// pool with the rank the pool's Kita gives the applicant (its position in
+// facOrder). Each pool keeps the ranks it tentatively admits as bits, and
+// its worst admitted rank: a better proposal to a full pool replaces the
+// applicant at that rank, and the next worse rank is found among the bits
+// below, so a pool's worst rank only moves down its list, 64 ranks a step.
+// It returns per applicant the proposal placing it, or -1.
+func (e *engine) proposing(start, pools, rank []int32) []int32 {
 	match := make([]int32, e.nA)
 	next := make([]int32, e.nA)
-	heapStart := make([]int32, len(e.poolCap)+1)
-	for p, c := range e.poolCap {
-		heapStart[p+1] = heapStart[p] + c
+	type held struct{ n, c, worst, at int32 } // at: the pool's first word
+	ps := make([]held, len(e.poolCap))
+	words := int32(0)
+	for q, c := range e.poolCap {
+		f := e.poolFac[q]
+		ps[q] = held{c: c, worst: -1, at: words}
+		if c > 0 {
+			words += (e.facStart[f+1] - e.facStart[f] + 63) / 64
+		}
 	}
-	heapLen := make([]int32, len(e.poolCap))
-	heap := make([]int32, heapStart[len(e.poolCap)])
+	set := make([]uint64, words)
 
 	stack := make([]int32, 0, e.nA)
 	for a := e.nA - 1; a >= 0; a-- {
@@ -38,59 +47,39 @@ func (e *engine) proposing(start, pools, app, rank []int32) []int32 {
 		for next[a] < start[a+1] {
 			pair := next[a]
 			next[a]++
-			pool := pools[pair]
-			h := heap[heapStart[pool]:heapStart[pool+1]]
-			n := heapLen[pool]
-			if n < int32(len(h)) {
-				h[n] = pair
-				heapLen[pool] = n + 1
-				siftUp(h, int(n), rank)
+			q := pools[pair]
+			rk := rank[pair]
+			h := &ps[q]
+			if h.n < h.c {
+				set[h.at+rk>>6] |= 1 << (rk & 63)
+				h.n++
+				h.worst = max(h.worst, rk)
 				match[a] = pair
 				break
 			}
-			if n == 0 || rank[pair] > rank[h[0]] {
+			if rk > h.worst { // also when the pool has no places (worst -1)
 				continue // rejected
 			}
-			out := h[0]
-			h[0] = pair
-			siftDown(h, 0, int(n), rank)
+			w := h.worst
+			f := e.poolFac[q]
+			out := e.pairApp[e.facOrder[e.facStart[f]+w]]
+			bs := set[h.at:]
+			bs[w>>6] &^= 1 << (w & 63)
+			bs[rk>>6] |= 1 << (rk & 63)
+			i := w >> 6
+			x := bs[i] & (2<<(w&63) - 1)
+			for x == 0 {
+				i--
+				x = bs[i]
+			}
+			h.worst = i*64 + int32(bits.Len64(x)) - 1
 			match[a] = pair
-			b := app[out]
-			match[b] = -1
-			stack = append(stack, b)
+			match[out] = -1
+			stack = append(stack, out)
 			break
 		}
 	}
 	return match
-}
-
-func siftUp(h []int32, i int, rank []int32) {
-	for i > 0 {
-		parent := (i - 1) / 2
-		if rank[h[parent]] >= rank[h[i]] {
-			return
-		}
-		h[parent], h[i] = h[i], h[parent]
-		i = parent
-	}
-}
-
-func siftDown(h []int32, i, n int, rank []int32) {
-	for {
-		l := 2*i + 1
-		if l >= n {
-			return
-		}
-		big := l
-		if r := l + 1; r < n && rank[h[r]] > rank[h[l]] {
-			big = r
-		}
-		if rank[h[i]] >= rank[h[big]] {
-			return
-		}
-		h[i], h[big] = h[big], h[i]
-		i = big
-	}
 }
 
 // poolOrders returns each pool's pairs in priority order:

@@ -50,6 +50,7 @@ func parseMonth(s string) (int32, bool) {
 // poolSet is what an engine knows of Kitas with pools (nil without).
 type poolSet struct {
 	first  []int32  // per facility: its first engine pool, -1 without pools
+	count  []int32  // per facility: its number of declared pools
 	hours  []int32  // per engine pool (0 for pools without hours)
 	from   []int32  // per engine pool: month number, 0 for none
 	start  []int32  // per applicant: desired month number, -1 for none
@@ -62,7 +63,7 @@ func (e *engine) addPools(c *problem.Collector, i int) {
 	f := &e.inst.Facilities[i]
 	path := "facilities[" + strconv.Itoa(i) + "]"
 	if e.pools == nil {
-		e.pools = &poolSet{first: make([]int32, e.nF)}
+		e.pools = &poolSet{first: make([]int32, e.nF), count: make([]int32, e.nF)}
 		for j := range e.pools.first {
 			e.pools.first[j] = -1
 		}
@@ -85,6 +86,7 @@ func (e *engine) addPools(c *problem.Collector, i int) {
 	}
 	sum := 0
 	ps.first[i] = int32(len(e.poolCap))
+	ps.count[i] = int32(len(f.Pools))
 	for j, p := range f.Pools {
 		pp := path + ".pools[" + strconv.Itoa(j) + "]"
 		if p.Band != 0 && !p.Band.Valid() {
@@ -137,14 +139,18 @@ func (e *engine) extendPoolInfo() {
 }
 
 // checkChoiceHours checks applicant i's start month and choice hours: every
-// hour named must be offered by a pool of that Kita.
-func (e *engine) checkChoiceHours(c *problem.Collector) {
+// hour named must be offered by a pool of that Kita. resolved holds every
+// choice's facility index (-1: unknown), flattened in applicant order.
+func (e *engine) checkChoiceHours(c *problem.Collector, resolved []int32) {
 	ps := e.pools
 	if ps != nil {
 		ps.start = make([]int32, e.nA)
 	}
+	next := 0
 	for i := range e.inst.Applicants {
 		a := &e.inst.Applicants[i]
+		at := next // a's choices' facilities are resolved[at:]
+		next += len(a.Choices)
 		if ps != nil {
 			ps.start[i] = -1
 		}
@@ -164,7 +170,8 @@ func (e *engine) checkChoiceHours(c *problem.Collector) {
 			continue
 		}
 		for j, hs := range a.ChoiceHours {
-			f, known := e.facs[a.Choices[j]]
+			f := resolved[at+j]
+			known := f >= 0
 			for k, h := range hs {
 				hp := func() string {
 					return appPath(i) + ".choices[" + strconv.Itoa(j) + "].hours[" + strconv.Itoa(k) + "]"
@@ -216,8 +223,8 @@ func (e *engine) options(a int32, opt, optPool []int32) ([]int32, []int32) {
 	app := &e.inst.Applicants[a]
 	for p := e.start[a]; p < e.start[a+1]; p++ {
 		f := e.pairFac[p]
-		first := ps.first[f]
-		if first < 0 || len(e.inst.Facilities[f].Pools) == 0 {
+		first, n := ps.first[f], ps.count[f]
+		if first < 0 || n == 0 {
 			opt, optPool = append(opt, p), append(optPool, e.pairPool[p])
 			continue
 		}
@@ -225,7 +232,6 @@ func (e *engine) options(a int32, opt, optPool []int32) ([]int32, []int32) {
 			b := e.poolBand[q]
 			return (b == 0 || b == app.Band) && (ps.start[a] < 0 || ps.from[q] <= ps.start[a])
 		}
-		n := int32(len(e.inst.Facilities[f].Pools))
 		var hs []int
 		if k := int(p - e.start[a]); k < len(app.ChoiceHours) {
 			hs = app.ChoiceHours[k]
@@ -254,20 +260,12 @@ func (e *engine) options(a int32, opt, optPool []int32) ([]int32, []int32) {
 // best-ranked children (ranked by the Kita's order) up to its capacity.
 // It returns per applicant the pair and the engine pool placing it.
 func (e *engine) poolDA() (match, pool []int32) {
-	optStart := make([]int32, e.nA+1)
-	var opt, optPool []int32
-	for a := int32(0); a < int32(e.nA); a++ {
-		if e.fixed[a] < 0 {
-			opt, optPool = e.options(a, opt, optPool)
-		}
-		optStart[a+1] = int32(len(opt))
-	}
+	optStart, opt, optPool := e.poolOptions(-1) // no families: no pool without places
 	rank := make([]int32, len(opt))
-	optApp := make([]int32, len(opt))
 	for o, p := range opt {
-		rank[o], optApp[o] = e.pairRank[p], e.pairApp[p]
+		rank[o] = e.pairRank[p]
 	}
-	at := e.proposing(optStart, optPool, optApp, rank)
+	at := e.proposing(optStart, optPool, rank)
 	match, pool = at, make([]int32, e.nA)
 	for a, o := range at {
 		match[a], pool[a] = -1, -1

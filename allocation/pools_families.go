@@ -1,6 +1,10 @@
 package allocation
 
-import "slices"
+import (
+	"runtime"
+	"slices"
+	"sync"
+)
 
 // Families at Kitas with pools. The engine builds a second engine whose
 // pairs are pool options and runs the family-aware deferred acceptance of
@@ -62,18 +66,47 @@ func (e *engine) inTogether(a int32) bool {
 
 // poolOptions returns every applicant's options: those of a start at
 // start[a], the real pair of each and its pool. none is the pool without
-// places for together-families.
+// places for together-families. Parts of the applicants are worked on in
+// parallel and joined in applicant order.
 func (e *engine) poolOptions(none int32) (start, opt, optPool []int32) {
 	start = make([]int32, e.nA+1)
-	for a := int32(0); a < int32(e.nA); a++ {
-		switch {
-		case e.fixed[a] >= 0:
-		case e.inTogether(a):
-			opt, optPool = e.familyOptions(a, none, opt, optPool)
-		default:
-			opt, optPool = e.options(a, opt, optPool)
+	workers := min(runtime.GOMAXPROCS(0), 8)
+	if len(e.pairFac) < 1<<15 {
+		workers = 1
+	}
+	type part struct{ opt, pool []int32 }
+	parts := make([]part, workers)
+	var wg sync.WaitGroup
+	for w := range parts {
+		lo, hi := e.nA*w/workers, e.nA*(w+1)/workers
+		wg.Go(func() {
+			n := 2 * int(e.start[hi]-e.start[lo])
+			o, q := make([]int32, 0, n), make([]int32, 0, n)
+			for a := int32(lo); a < int32(hi); a++ {
+				switch {
+				case e.fixed[a] >= 0:
+				case e.inTogether(a):
+					o, q = e.familyOptions(a, none, o, q)
+				default:
+					o, q = e.options(a, o, q)
+				}
+				start[a+1] = int32(len(o)) // within the part, for now
+			}
+			parts[w] = part{o, q}
+		})
+	}
+	wg.Wait()
+	total := 0
+	for _, pt := range parts {
+		total += len(pt.opt)
+	}
+	opt, optPool = make([]int32, 0, total), make([]int32, 0, total)
+	for w, pt := range parts {
+		at := int32(len(opt))
+		for a := e.nA * w / workers; a < e.nA*(w+1)/workers; a++ {
+			start[a+1] += at
 		}
-		start[a+1] = int32(len(opt))
+		opt, optPool = append(opt, pt.opt...), append(optPool, pt.pool...)
 	}
 	return start, opt, optPool
 }
@@ -101,6 +134,16 @@ func (e *engine) poolFamilyDA() (match, pool []int32, unstable *Instability) {
 		d.pairApp[o], d.pairFac[o], d.xRank[o] = e.pairApp[p], e.pairFac[p], e.xRank[p]
 	}
 	if e.boost != nil {
+		twins := 0
+		for _, p := range opt {
+			if e.boost[p] >= 0 {
+				twins++
+			}
+		}
+		d.pairApp = slices.Grow(d.pairApp, twins)
+		d.pairFac = slices.Grow(d.pairFac, twins)
+		d.pairPool = slices.Grow(d.pairPool, twins)
+		d.xRank = slices.Grow(d.xRank, twins)
 		d.boost = make([]int32, d.nReal)
 		for o, p := range opt {
 			d.boost[o] = -1

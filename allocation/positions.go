@@ -128,7 +128,7 @@ func newPositioner(inst Instance, res Result) (*positioner, error) {
 		if e.fixed[a] >= 0 {
 			continue
 		}
-		if f, ok := e.facs[res.Placements[inst.Applicants[a].ID]]; ok {
+		if f, ok := e.facs.find(res.Placements[inst.Applicants[a].ID]); ok {
 			if k := slices.Index(e.pairFac[e.start[a]:e.start[a+1]], f); k >= 0 {
 				placedAt[a] = int32(k)
 			}
@@ -146,7 +146,7 @@ func (ps *positioner) of(family string) ([]Position, bool) {
 	var kids []int32
 	if i := slices.IndexFunc(inst.Families, func(f Family) bool { return f.ID == family }); i >= 0 {
 		kids = e.fam.members(int32(i))
-	} else if a, ok := e.apps[family]; ok {
+	} else if a, ok := e.apps.find(family); ok {
 		kids = []int32{a}
 	} else {
 		return nil, false

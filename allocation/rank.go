@@ -87,15 +87,32 @@ type sortKey struct {
 }
 
 // rank computes every facility's priority order (facOrder) and each pair's
-// rank. byFac holds the pairs grouped by facility in applicant order; pos
-// is scratch of one int32 per applicant.
-func (e *engine) rank(byFac, pos []int32, seed uint64) {
+// rank. pos is scratch of one int32 per applicant.
+func (e *engine) rank(pos []int32, seed uint64) {
 	nP := len(e.pairApp)
 	nT := len(e.tiers)
 	apps := e.inst.Applicants
 
-	// Values that do not depend on the facility, once per applicant.
+	// Values that do not depend on the facility, once per applicant, in
+	// parallel.
 	appVal := make([]int64, nT*e.nA)
+	appPoints := make([]int64, e.nA)
+	appLot := make([]uint64, e.nA)
+	parallel(e.nA, e.nA*(nT+len(e.points)+1), func(lo, hi int) {
+		for a := lo; a < hi; a++ { // all criteria of one applicant while it is in cache
+			for t, cr := range e.tiers {
+				if !facilityDependent(cr.Kind) {
+					appVal[t*e.nA+a] = e.criterionValue(cr.Kind, int32(a), -1)
+				}
+			}
+			for _, cr := range e.points {
+				if !facilityDependent(cr.Kind) {
+					appPoints[a] += int64(cr.Points) * e.criterionValue(cr.Kind, int32(a), -1)
+				}
+			}
+			appLot[a] = mix(seed ^ mix(e.apps.hash[a])) // fnv64 of the id
+		}
+	})
 	lowT := make([]int64, nT)
 	highT := make([]int64, nT)
 	for t, cr := range e.tiers {
@@ -103,10 +120,7 @@ func (e *engine) rank(byFac, pos []int32, seed uint64) {
 			highT[t] = 1
 			continue
 		}
-		vals := appVal[t*e.nA : (t+1)*e.nA]
-		for a := range apps {
-			v := e.criterionValue(cr.Kind, int32(a), -1)
-			vals[a] = v
+		for a, v := range appVal[t*e.nA : (t+1)*e.nA] {
 			if a == 0 || v < lowT[t] {
 				lowT[t] = v
 			}
@@ -115,27 +129,16 @@ func (e *engine) rank(byFac, pos []int32, seed uint64) {
 			}
 		}
 	}
-	appPoints := make([]int64, e.nA)
 	var lowP, highP int64
 	for _, cr := range e.points {
 		lowP += min(0, int64(cr.Points))
 		highP += max(0, int64(cr.Points))
-		if facilityDependent(cr.Kind) {
-			continue
-		}
-		for a := range apps {
-			appPoints[a] += int64(cr.Points) * e.criterionValue(cr.Kind, int32(a), -1)
-		}
-	}
-	appLot := make([]uint64, e.nA)
-	for a := range apps {
-		appLot[a] = mix(seed ^ mix(fnv64(apps[a].ID)))
 	}
 	perFacility := e.inst.Policy.Lottery == LotteryPerFacility
 	facHash := make([]uint64, e.nF)
 	if perFacility {
 		for f := range e.inst.Facilities {
-			facHash[f] = fnv64(e.inst.Facilities[f].ID)
+			facHash[f] = e.facs.hash[f]
 		}
 	}
 	// Districts as small integers, so that the per-pair test is cheap.
@@ -158,7 +161,8 @@ func (e *engine) rank(byFac, pos []int32, seed uint64) {
 	var sibFac []int32
 	for a := range apps {
 		for _, id := range apps[a].Siblings {
-			sibFac = append(sibFac, e.facs[id])
+			f, _ := e.facs.find(id) // validation made sure it exists
+			sibFac = append(sibFac, f)
 		}
 		sibStart[a+1] = int32(len(sibFac))
 	}
@@ -210,39 +214,71 @@ func (e *engine) rank(byFac, pos []int32, seed uint64) {
 		}
 		return sum
 	}
-	computeKey := func(p int32) sortKey {
-		a, f := e.pairApp[p], e.pairFac[p]
-		k := sortKey{lo: appLot[a], pair: p}
+	lottery := func(a, f int32) uint64 {
 		if perFacility {
-			k.lo = mix(appLot[a] ^ facHash[f])
+			return mix(appLot[a] ^ facHash[f])
 		}
-		if !packed {
-			row := keys[int(p)*stride : int(p+1)*stride]
-			for t := range e.tiers {
-				row[t] = value(t, p, a, f)
+		return appLot[a]
+	}
+	// Packed, a pair's value is its applicant's base (the tiers and points
+	// that do not depend on the facility, each tier in its bits) plus the
+	// weight of district and sibling where they are met: the weight is the
+	// criterion's points, or the lowest bit of its tier.
+	var base []uint64
+	var wDistrict, wSibling uint64
+	if packed {
+		shift := bits.Len64(uint64(highP - lowP))
+		shifts := make([]int, nT)
+		for t := nT - 1; t >= 0; t-- {
+			shifts[t] = shift
+			shift += width[t]
+		}
+		weigh := func(k Kind, w uint64) {
+			switch k {
+			case KindDistrict:
+				wDistrict = w
+			case KindSibling:
+				wSibling = w
 			}
-			row[nT] = points(p, a, f)
-			return k
 		}
-		var h uint64
-		for t := range e.tiers {
-			h = h<<width[t] | uint64(value(t, p, a, f)-lowT[t])
+		for t, cr := range e.tiers {
+			weigh(cr.Kind, 1<<shifts[t])
 		}
-		h = h<<bits.Len64(uint64(highP-lowP)) | uint64(points(p, a, f)-lowP)
-		k.hi = ^h
+		for _, cr := range e.points {
+			weigh(cr.Kind, uint64(int64(cr.Points)))
+		}
+		base = make([]uint64, e.nA)
+		parallel(e.nA, e.nA*(nT+1), func(lo, hi int) {
+			for a := lo; a < hi; a++ {
+				h := uint64(appPoints[a] - lowP)
+				for t, cr := range e.tiers {
+					if !facilityDependent(cr.Kind) {
+						h += uint64(appVal[t*e.nA+a]-lowT[t]) << shifts[t]
+					}
+				}
+				base[a] = h
+			}
+		})
+	}
+	// hiOf is the packed value, inverted so that better sorts first.
+	hiOf := func(p, a, f int32) uint64 {
+		h := base[a]
+		if wDistrict != 0 && local(KindDistrict, p, a, f) != 0 {
+			h += wDistrict
+		}
+		if wSibling != 0 && local(KindSibling, p, a, f) != 0 {
+			h += wSibling
+		}
+		return ^h
+	}
+	key := func(p int32) sortKey {
+		a, f := e.pairApp[p], e.pairFac[p]
+		k := sortKey{lo: lottery(a, f), pair: p}
+		if packed {
+			k.hi = hiOf(p, a, f)
+		}
 		return k
 	}
-	// Keys in pair order (applicant order: sequential memory), in parallel.
-	keyHi := make([]uint64, nP)
-	keyLo := make([]uint64, nP)
-	parallel(nP, nP*(nT+len(e.points)+1), func(lo, hi int) {
-		for p := lo; p < hi; p++ {
-			k := computeKey(int32(p))
-			keyHi[p], keyLo[p] = k.hi, k.lo
-		}
-	})
-	key := func(p int32) sortKey { return sortKey{hi: keyHi[p], lo: keyLo[p], pair: p} }
-
 	compare := func(x, y sortKey) int {
 		if !packed {
 			kp := keys[int(x.pair)*stride : int(x.pair+1)*stride]
@@ -261,65 +297,90 @@ func (e *engine) rank(byFac, pos []int32, seed uint64) {
 		return cmp.Compare(apps[e.pairApp[x.pair]].ID, apps[e.pairApp[y.pair]].ID)
 	}
 
-	// Keep only this round's applicants, then sort each facility's pairs.
-	e.facOrder = make([]int32, 0, nP)
-	newStart := make([]int32, e.nF+1)
-	for f := 0; f < e.nF; f++ {
-		for _, p := range byFac[e.facStart[f]:e.facStart[f+1]] {
-			if e.fixed[e.pairApp[p]] < 0 {
-				e.facOrder = append(e.facOrder, p)
-			}
-		}
-		newStart[f+1] = int32(len(e.facOrder))
-	}
-	e.facStart = newStart
-
-	sortFacility := func(f int, scratch []sortKey) []sortKey {
-		bucket := e.facOrder[e.facStart[f]:e.facStart[f+1]]
-		if pr := e.inst.Facilities[f].Priority; pr != nil {
-			for j := len(pr) - 1; j >= 0; j-- { // first occurrence wins
-				if a, ok := e.apps[pr[j]]; ok {
-					pos[a] = int32(j)
-				}
-			}
-			slices.SortFunc(bucket, func(p, q int32) int {
-				return cmp.Compare(pos[e.pairApp[p]], pos[e.pairApp[q]])
-			})
-			return scratch
-		}
-		scratch = scratch[:0]
-		if packed && bitsUsed+bits.Len(uint(len(bucket))) <= 64 {
-			return sortPacked(bucket, keyHi, keyLo, bitsUsed, scratch, key, compare)
-		}
-		for _, p := range bucket {
-			scratch = append(scratch, key(p))
-		}
-		slices.SortFunc(scratch, compare)
-		for i, k := range scratch {
-			bucket[i] = k.pair
-		}
-		return scratch
-	}
-	// Facilities with explicit orders share pos, so worker 0 sorts all of
-	// them; the policy-ranked ones are spread over the workers.
+	// Group this round's pairs by facility, in parallel over parts of the
+	// pairs (each part counts its pairs per facility, then writes them
+	// after the earlier parts'). A policy-ranked facility's pairs get their
+	// packed sort key (see packKey) as they are placed; without packing,
+	// each pair's row of generic keys is filled.
 	workers := min(runtime.GOMAXPROCS(0), 8)
 	if nP < 1<<14 {
 		workers = 1
 	}
+	part := func(w int) (int, int) { return nP * w / workers, nP * (w + 1) / workers }
+	fill := make([]int32, workers*e.nF)
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Go(func() {
-			var scratch []sortKey
-			for f := 0; f < e.nF; f++ {
-				if e.inst.Facilities[f].Priority != nil {
-					if w == 0 {
-						scratch = sortFacility(f, scratch)
-					}
+			cnt := fill[w*e.nF : (w+1)*e.nF]
+			lo, hi := part(w)
+			for p := lo; p < hi; p++ {
+				if e.fixed[e.pairApp[p]] < 0 {
+					cnt[e.pairFac[p]]++
+				}
+			}
+		})
+	}
+	wg.Wait()
+	e.facStart = make([]int32, e.nF+1)
+	for f := 0; f < e.nF; f++ {
+		at := e.facStart[f]
+		for w := 0; w < workers; w++ {
+			n := fill[w*e.nF+f]
+			fill[w*e.nF+f] = at
+			at += n
+		}
+		e.facStart[f+1] = at
+	}
+	total := e.facStart[e.nF]
+	e.facOrder = make([]int32, total)
+	// ib[f] is the number of bits of a position in facility f's list when
+	// its keys are packed, or -1. When the packed value and a pair index
+	// leave 16 bits or more for the lottery, the keys carry the pair
+	// itself (byPair: nothing else is written per pair, nothing is copied
+	// back), else the pair's position in the list.
+	byPair := packed && bitsUsed+bits.Len(uint(nP))+16 <= 64
+	ib := make([]int8, e.nF)
+	for f := range ib {
+		n := int(e.facStart[f+1] - e.facStart[f])
+		ib[f] = -1
+		switch {
+		case !packed || e.inst.Facilities[f].Priority != nil:
+		case byPair:
+			ib[f] = int8(bits.Len(uint(nP)))
+		case bitsUsed+bits.Len(uint(n)) <= 64:
+			ib[f] = int8(bits.Len(uint(n)))
+		}
+	}
+	var ks []uint64
+	if packed {
+		ks = make([]uint64, total)
+	}
+	for w := 0; w < workers; w++ {
+		wg.Go(func() {
+			at := fill[w*e.nF : (w+1)*e.nF]
+			lo, hi := part(w)
+			for p := int32(lo); p < int32(hi); p++ {
+				a, f := e.pairApp[p], e.pairFac[p]
+				if e.fixed[a] >= 0 {
 					continue
 				}
-				if f%workers == w {
-					scratch = sortFacility(f, scratch)
+				i := at[f]
+				at[f]++
+				b := int(ib[f])
+				switch {
+				case b >= 0 && byPair:
+					ks[i] = packKey(hiOf(p, a, f), lottery(a, f), bitsUsed, b, int(p))
+					continue
+				case b >= 0:
+					ks[i] = packKey(hiOf(p, a, f), lottery(a, f), bitsUsed, b, int(i-e.facStart[f]))
+				case !packed:
+					row := keys[int(p)*stride : int(p+1)*stride]
+					for t := range e.tiers {
+						row[t] = value(t, p, a, f)
+					}
+					row[nT] = points(p, a, f)
 				}
+				e.facOrder[i] = p
 			}
 		})
 	}
@@ -329,11 +390,56 @@ func (e *engine) rank(byFac, pos []int32, seed uint64) {
 	for i := range e.pairRank {
 		e.pairRank[i] = -1
 	}
-	for f := 0; f < e.nF; f++ {
-		for r, p := range e.facOrder[e.facStart[f]:e.facStart[f+1]] {
+	sortFacility := func(f int, tmp []int32, scratch []sortKey) ([]int32, []sortKey) {
+		s, t := e.facStart[f], e.facStart[f+1]
+		bucket := e.facOrder[s:t]
+		switch pr := e.inst.Facilities[f].Priority; {
+		case pr != nil:
+			for j := len(pr) - 1; j >= 0; j-- { // first occurrence wins
+				if a, ok := e.apps.find(pr[j]); ok {
+					pos[a] = int32(j)
+				}
+			}
+			slices.SortFunc(bucket, func(p, q int32) int {
+				return cmp.Compare(pos[e.pairApp[p]], pos[e.pairApp[q]])
+			})
+		case ib[f] >= 0:
+			tmp, scratch = sortPacked(bucket, ks[s:t], int(ib[f]), byPair, tmp, scratch, key, compare)
+		default:
+			scratch = scratch[:0]
+			for _, p := range bucket {
+				scratch = append(scratch, key(p))
+			}
+			slices.SortFunc(scratch, compare)
+			for i, k := range scratch {
+				bucket[i] = k.pair
+			}
+		}
+		for r, p := range bucket {
 			e.pairRank[p] = int32(r)
 		}
+		return tmp, scratch
 	}
+	// Facilities with explicit orders share pos, so worker 0 sorts all of
+	// them; the policy-ranked ones are spread over the workers.
+	for w := 0; w < workers; w++ {
+		wg.Go(func() {
+			var tmp []int32
+			var scratch []sortKey
+			for f := 0; f < e.nF; f++ {
+				if e.inst.Facilities[f].Priority != nil {
+					if w == 0 {
+						tmp, scratch = sortFacility(f, tmp, scratch)
+					}
+					continue
+				}
+				if f%workers == w {
+					tmp, scratch = sortFacility(f, tmp, scratch)
+				}
+			}
+		})
+	}
+	wg.Wait()
 	e.xRank = e.pairRank
 	if int(e.nReal) < nP {
 		e.dropBoosts()
@@ -344,7 +450,7 @@ func (e *engine) rank(byFac, pos []int32, seed uint64) {
 // as xRank, and takes the twins out of the published orders and ranks.
 func (e *engine) dropBoosts() {
 	e.xRank = e.pairRank
-	order := e.facOrder[:0:0]
+	order := make([]int32, 0, len(e.facOrder))
 	start := make([]int32, e.nF+1)
 	for f := 0; f < e.nF; f++ {
 		for _, p := range e.facOrder[e.facStart[f]:e.facStart[f+1]] {
@@ -367,31 +473,39 @@ func (e *engine) dropBoosts() {
 	e.pairApp, e.pairFac, e.pairPool = e.pairApp[:e.nReal], e.pairFac[:e.nReal], e.pairPool[:e.nReal]
 }
 
-// sortPacked sorts a facility's pairs by one uint64 per pair, sorted as a
-// plain number: the packed tier and points value (hiBits wide, better
-// first), then the lottery number's leading bits, then the pair's position
-// in the bucket. Pairs whose leading lottery bits tie (rare) are re-sorted
-// with compare, which looks at the whole lottery number and the id; the
-// result is the order compare defines. scratch is reused.
-func sortPacked(bucket []int32, keyHi, keyLo []uint64, hiBits int, scratch []sortKey,
-	key func(int32) sortKey, compare func(x, y sortKey) int) []sortKey {
-	n := len(bucket)
-	ib := bits.Len(uint(n))
+// packKey is a pair's sort key as one uint64, sorted as a plain number:
+// the packed tier and points value hi (inverted, its low hiBits bits),
+// then the lottery number's leading bits, then the pair's position i in
+// its facility's list (ib bits). hiBits+ib must not exceed 64.
+func packKey(hi, lot uint64, hiBits, ib, i int) uint64 {
 	lotBits := 64 - hiBits - ib
 	mask := uint64(1)<<hiBits - 1
-	ks := make([]uint64, n)
-	for i, p := range bucket {
-		k := (keyHi[p] & mask) << (64 - hiBits) // keyHi is inverted: lower is better
-		if lotBits > 0 {
-			k |= keyLo[p] >> (64 - lotBits) << ib
-		}
-		ks[i] = k | uint64(i)
+	k := (hi & mask) << (64 - hiBits)
+	if lotBits > 0 {
+		k |= lot >> (64 - lotBits) << ib
 	}
+	return k | uint64(i)
+}
+
+// sortPacked sorts a facility's pairs into bucket by their packed keys ks
+// (see packKey; the last ib bits are the pair when byPair is set, else its
+// position in bucket). Pairs whose keys tie before those bits (rare) are
+// re-sorted with compare, which looks at the whole lottery number and the
+// id; the result is the order compare defines. tmp and scratch are reused.
+func sortPacked(bucket []int32, ks []uint64, ib int, byPair bool, tmp []int32, scratch []sortKey,
+	key func(int32) sortKey, compare func(x, y sortKey) int) ([]int32, []sortKey) {
+	n := len(bucket)
 	slices.Sort(ks)
 	idx := uint64(1)<<ib - 1
-	sorted := make([]int32, n)
-	for i, k := range ks {
-		sorted[i] = bucket[k&idx]
+	if byPair {
+		for i, k := range ks {
+			bucket[i] = int32(k & idx)
+		}
+	} else {
+		tmp = append(tmp[:0], bucket...)
+		for i, k := range ks {
+			bucket[i] = tmp[k&idx]
+		}
 	}
 	for i := 0; i < n; {
 		j := i + 1
@@ -400,18 +514,17 @@ func sortPacked(bucket []int32, keyHi, keyLo []uint64, hiBits int, scratch []sor
 		}
 		if j-i > 1 {
 			scratch = scratch[:0]
-			for _, p := range sorted[i:j] {
+			for _, p := range bucket[i:j] {
 				scratch = append(scratch, key(p))
 			}
 			slices.SortFunc(scratch, compare)
 			for r, k := range scratch {
-				sorted[i+r] = k.pair
+				bucket[i+r] = k.pair
 			}
 		}
 		i = j
 	}
-	copy(bucket, sorted)
-	return scratch
+	return tmp, scratch
 }
 
 // explain returns the explanation of pair p of facility f at rank r.

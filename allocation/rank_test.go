@@ -2,6 +2,7 @@ package allocation
 
 import (
 	"cmp"
+	"math/bits"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -51,8 +52,20 @@ func TestSortPacked(t *testing.T) {
 			}
 			want := slices.Clone(bucket)
 			slices.SortFunc(want, func(p, q int32) int { return compare(key(p), key(q)) })
-			sortPacked(bucket, keyHi, keyLo, tt.hiBits, nil, key, compare)
-			assert.Equal(t, want, bucket)
+			ib := bits.Len(uint(n))
+			ks := make([]uint64, n)
+			for i, p := range bucket {
+				ks[i] = packKey(keyHi[p], keyLo[p], tt.hiBits, ib, i)
+			}
+			sortPacked(bucket, ks, ib, false, nil, nil, key, compare)
+			assert.Equal(t, want, bucket, "keys with positions")
+
+			pb := bits.Len(uint(n))
+			for i, p := range bucket {
+				ks[i] = packKey(keyHi[p], keyLo[p], tt.hiBits, pb, int(p))
+			}
+			sortPacked(bucket, ks, pb, true, nil, nil, key, compare)
+			assert.Equal(t, want, bucket, "keys with pairs")
 		})
 	}
 }

@@ -148,7 +148,7 @@ func Verify(inst Instance, res Result) ([]Violation, error) {
 	var out []Violation
 
 	for _, id := range sortedKeys(res.Placements) {
-		if _, ok := e.apps[id]; !ok {
+		if _, ok := e.apps.find(id); !ok {
 			out = append(out, Violation{Kind: ViolationUnknownApplicant, Applicant: id})
 		}
 	}
@@ -173,7 +173,7 @@ func Verify(inst Instance, res Result) ([]Violation, error) {
 		if fid == "" {
 			continue
 		}
-		f, ok := e.facs[fid]
+		f, ok := e.facs.find(fid)
 		if !ok {
 			out = append(out, Violation{Kind: ViolationUnknownFacility, Applicant: id, Facility: fid})
 			continue
