@@ -67,13 +67,10 @@ func (e *engine) addPools(c *problem.Collector, i int) {
 		for j := range e.pools.first {
 			e.pools.first[j] = -1
 		}
-		e.pools.hours = make([]int32, len(e.poolCap))
-		e.pools.from = make([]int32, len(e.poolCap))
-		e.pools.declID = make([]int32, len(e.poolCap))
-		for p := range e.pools.declID {
-			e.pools.declID[p] = -1
-		}
 	}
+	// The pools of facilities without pools added since the last Kita
+	// with pools come first, so that this Kita's pools keep their index.
+	e.extendPoolInfo()
 	ps := e.pools
 	if f.CapacityByBand != nil {
 		c.Add(path+".pools", CodePoolsAndQuotas, ErrCapacity)
