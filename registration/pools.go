@@ -44,29 +44,6 @@ func (s *Checker) choiceHours(a Application, choices []string) ([][]int, bool) {
 	return out, pooled
 }
 
-// bandPools states a Kita without pools in the form of one with pools:
-// one pool per age band with the band's free places, free from any month,
-// of the Kita's first care hours (choices name no hours there, so any
-// hours fit). An instance that mixes Kitas with pools and Kitas with band
-// quotas is not allocated correctly by the engine, so when any Kita of a
-// round has pools, every Kita is given in pools; the placements are those
-// of the band quotas.
-func bandPools(f allocation.Facility, k kita.Kita) allocation.Facility {
-	hours := allocation.MaxHours
-	if len(k.Hours) > 0 {
-		hours = int(k.Hours[0])
-	}
-	f.Pools = []allocation.Pool{
-		{Band: allocation.BandU3, Hours: hours, From: anyMonth, Capacity: f.CapacityByBand[allocation.BandU3]},
-		{Band: allocation.BandO3, Hours: hours, From: anyMonth, Capacity: f.CapacityByBand[allocation.BandO3]},
-	}
-	f.CapacityByBand = nil
-	return f
-}
-
-// anyMonth is the month of bandPools: before any child's start.
-const anyMonth = "1900-01"
-
 // OfferedPools returns, for each applicant a round placed in a pool of a
 // Kita with pools in the catalogue (Result.Pools), the Kita's pool as the
 // catalogue names it: band, care hours and month. Offers of a round carry

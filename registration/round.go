@@ -70,8 +70,7 @@ var RoundStatuses = []Status{Confirmed, Declined, Accepted}
 // is given with its pools and the ledger's free places of each; a child
 // choosing it names the hours of the family's ranking that the Kita's
 // pools of its band offer (none: any) and its start month, in format v2;
-// then every other Kita of the round is given in pools by band too (see
-// bandPools).
+// the other Kitas of the round keep their places by band.
 func (s *Checker) Instance(apps []Application, places []Places, opts RoundOptions) allocation.Instance {
 	inst := allocation.Instance{Policy: opts.Policy}
 	free := map[string]map[allocation.Band]int{}
@@ -138,12 +137,10 @@ func (s *Checker) Instance(apps []Application, places []Places, opts RoundOption
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
-	pooled := false
 	for _, id := range ids {
 		k, _ := s.catalogue.Get(id)
 		if len(k.Pools) > 0 {
 			inst.Facilities = append(inst.Facilities, poolFacility(k, poolFree))
-			pooled = true
 			continue
 		}
 		byBand := free[id]
@@ -155,14 +152,6 @@ func (s *Checker) Instance(apps []Application, places []Places, opts RoundOption
 			Capacity:       byBand[allocation.BandU3] + byBand[allocation.BandO3],
 			CapacityByBand: byBand,
 		})
-	}
-	if pooled {
-		for i, f := range inst.Facilities {
-			if len(f.Pools) == 0 {
-				k, _ := s.catalogue.Get(f.ID)
-				inst.Facilities[i] = bandPools(f, k)
-			}
-		}
 	}
 	return inst
 }
