@@ -300,6 +300,21 @@ func TestTogether(t *testing.T) {
 			assert.Len(t, apps, 1)
 		})
 
+		t.Run("a twin kept together with other care hours is refused at hours, and nothing is stored", func(t *testing.T) {
+			*w.now = w.now.Add(time.Minute)
+			in := w.input("Tom", []string{A, B})
+			in.Together = true
+			in.HoursAlternatives = []int{45}
+			_, err := w.app.Registrations.Submit(w.ctx, guardianOf("T"), in)
+			require.ErrorIs(t, err, registration.ErrTogetherHours)
+			var list problem.List
+			require.ErrorAs(t, err, &list)
+			assert.True(t, list.Has("hours", registration.CodeTogetherHours))
+			apps, err := w.app.Registrations.List(w.ctx, guardianOf("T"), registration.Query{})
+			require.NoError(t, err)
+			assert.Len(t, apps, 1)
+		})
+
 		t2 := w.child(t, "T", "Tom", []string{A, B}, true)
 		t.Run("changing one twin's Kitas changes the other's in the same step", func(t *testing.T) {
 			_, err := w.app.Registrations.ChangeChoices(w.ctx, guardianOf("T"), t1.ID, []string{C, A})

@@ -45,8 +45,10 @@
 // criterion there in the same round. Children kept together share one
 // ranked list of Kitas: [CheckTogether] refuses a child whose Kitas differ
 // from those of a child of its family kept together with it (field
-// "kitas", [CodeTogetherChoices], rule [ErrTogetherChoices]);
-// [TogetherWith] names the applications whose Kitas change with it. When
+// "kitas", [CodeTogetherChoices], rule [ErrTogetherChoices]) or whose
+// ranked care hours differ (field "hours", [CodeTogetherHours], rule
+// [ErrTogetherHours]); [TogetherWith] names the applications whose Kitas
+// and hours change with it. When
 // their open choices differ in a round (one declined an offer alone), they
 // take part as siblings, not kept together.
 // [ViewFor] and [Subject] are what package access needs to know of an

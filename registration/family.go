@@ -17,10 +17,21 @@ const CodeTogetherChoices problem.Code = "registration.together_choices"
 // the family kept together with it.
 var ErrTogetherChoices = errors.New("registration: children kept together need the same Kitas")
 
+// CodeTogetherHours is the problem code of a child asked to be kept
+// together with a sibling whose ranked care hours differ.
+const CodeTogetherHours problem.Code = "registration.together_hours"
+
+// ErrTogetherHours: children kept together get the same care hours, so they
+// rank the same hours in the same order (Input.Hours, then
+// Input.HoursAlternatives).
+var ErrTogetherHours = errors.New("registration: children kept together need the same care hours")
+
 // CheckTogether reports, as a problem.List with the field "kitas", the
 // code [CodeTogetherChoices] and the rule [ErrTogetherChoices], that a
 // asks to be kept together with a child of its family whose Kitas (in
-// rank order) differ. family are the family's applications; a itself,
+// rank order) differ; and with the field "hours", the code
+// [CodeTogetherHours] and the rule [ErrTogetherHours], whose ranked care
+// hours differ. family are the family's applications; a itself,
 // another Kita year, a child not asking to be kept together and an ended
 // application (withdrawn, expired) are not compared. Nil when a does not
 // ask to be kept together.
@@ -32,10 +43,15 @@ func CheckTogether(a Application, family []Application) error {
 		if !togetherWith(a, o) {
 			continue
 		}
+		var c problem.Collector
 		if !slices.Equal(kitaIDs(o), kitaIDs(a)) {
-			var c problem.Collector
 			c.Add("kitas", CodeTogetherChoices, ErrTogetherChoices)
-			return c.Err()
+		}
+		if !slices.Equal(o.RankedHours(), a.RankedHours()) {
+			c.Add("hours", CodeTogetherHours, ErrTogetherHours)
+		}
+		if err := c.Err(); err != nil {
+			return err
 		}
 	}
 	return nil

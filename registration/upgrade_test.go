@@ -195,6 +195,27 @@ func TestCheckTogether(t *testing.T) {
 			assert.True(t, list.Has("kitas", registration.CodeTogetherChoices))
 		})
 	}
+	t.Run("a twin ranking other care hours is refused at hours, and with other Kitas too at both", func(t *testing.T) {
+		tom := tom
+		tom.Hours, tom.HoursAlternatives = 35, []kita.Hours{45}
+		tim := app("tim", "f", true, registration.Confirmed, "k1", "k2")
+		tim.Hours, tim.HoursAlternatives = 45, []kita.Hours{35}
+		err := registration.CheckTogether(tom, []registration.Application{tim})
+		require.ErrorIs(t, err, registration.ErrTogetherHours)
+		var list problem.List
+		require.ErrorAs(t, err, &list)
+		assert.True(t, list.Has("hours", registration.CodeTogetherHours))
+		assert.False(t, list.Has("kitas", registration.CodeTogetherChoices))
+
+		tim.Choices = tim.Choices[:1]
+		err = registration.CheckTogether(tom, []registration.Application{tim})
+		require.ErrorAs(t, err, &list)
+		assert.True(t, list.Has("hours", registration.CodeTogetherHours))
+		assert.True(t, list.Has("kitas", registration.CodeTogetherChoices))
+
+		tim.Hours, tim.HoursAlternatives, tim.Choices = 35, []kita.Hours{45}, tom.Choices
+		require.NoError(t, registration.CheckTogether(tom, []registration.Application{tim}), "the same hours in the same order pass")
+	})
 	t.Run("a child not asking to be kept together is never refused", func(t *testing.T) {
 		alone := app("tom", "f", false, registration.Submitted, "k1")
 		require.NoError(t, registration.CheckTogether(alone, []registration.Application{app("tim", "f", true, registration.Confirmed, "k2")}))
