@@ -2,6 +2,8 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -31,13 +33,103 @@ func (x regTx) TakePlaces(ctx context.Context, keys []registration.PlaceKey) ([]
 	return taken, nil
 }
 
-// UpdateAll implements app.RoundWriter: Update's statement for every
-// application in one batch. The first application the server did not
-// update is explained as Update explains it.
+// UpdateAll implements app.RoundWriter: every application in one
+// statement, each with Update's conditions (the version read, no second
+// active application of the child in the family). The first application
+// the statement did not update is explained as Update explains it. The
+// same application twice is written one by one, as Update would.
 func (x regTx) UpdateAll(ctx context.Context, apps []registration.Application) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if len(apps) == 0 {
+		return nil
+	}
+	seen := make(map[string]bool, len(apps))
+	for _, a := range apps {
+		if seen[a.ID] {
+			return x.updateEach(ctx, apps)
+		}
+		seen[a.ID] = true
+	}
+	args, err := updateArrays(apps)
+	if err != nil {
+		return err
+	}
+	rows, err := x.tx.Query(ctx, updateApplications, args...)
+	if err != nil {
+		return appError(ctx, "update applications", err)
+	}
+	updated := make([]bool, len(apps))
+	for rows.Next() {
+		var n int
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return wrap(ctx, "update applications", err)
+		}
+		updated[n-1] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return appError(ctx, "update applications", err)
+	}
+	for i, ok := range updated {
+		if !ok {
+			return x.updateRefused(ctx, apps[i])
+		}
+	}
+	return nil
+}
+
+// updateApplications is Update's statement for many applications given
+// column by column (updateArrays); it returns the position (1, 2, ...) of
+// each application it updated. The Kitas of all applications are one
+// array, each application's a slice of it.
+const updateApplications = `UPDATE applications a SET family_id = u.family_id, year = u.year,
+child_key = u.child_key, idempotency_key = u.idempotency_key, status = u.status, submitted_at = u.submitted_at,
+kita_ids = ($9::text[])[u.lo:u.hi], version = a.version + 1, doc = u.doc
+FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+	$8::timestamptz[], $10::integer[], $11::integer[], $12::json[], $13::boolean[])
+	WITH ORDINALITY AS u(id, read, family_id, year, child_key, idempotency_key, status, submitted_at, lo, hi, doc, active, n)
+WHERE a.id = u.id AND a.version = u.read
+AND NOT (u.active AND EXISTS (SELECT 1 FROM applications o WHERE o.family_id = u.family_id
+	AND o.child_key = u.child_key AND o.year = u.year AND o.id <> u.id AND o.status NOT IN ('withdrawn', 'expired')))
+RETURNING u.n`
+
+// updateArrays returns the arguments of updateApplications.
+func updateArrays(apps []registration.Application) ([]any, error) {
+	n := len(apps)
+	text := func() []string { return make([]string, 0, n) }
+	id, family, year, child, key, status, docs := text(), text(), text(), text(), text(), text(), text()
+	read := make([]int64, 0, n)
+	submitted := make([]time.Time, 0, n)
+	lo, hi := make([]int32, 0, n), make([]int32, 0, n)
+	check := make([]bool, 0, n)
+	var kitas []string
+	for _, a := range apps {
+		v := a.Version()
+		next := a.AtVersion(v + 1)
+		doc, err := json.Marshal(toApplicationDoc(next))
+		if err != nil {
+			return nil, fmt.Errorf("postgres: encode application: %w", err)
+		}
+		id, family, year, child = append(id, a.ID), append(family, a.FamilyID), append(year, a.Year), append(child, a.ChildKey)
+		key, status, docs = append(key, a.IdempotencyKey), append(status, a.Status().String()), append(docs, string(doc))
+		read, submitted = append(read, v), append(submitted, a.SubmittedAt)
+		lo = append(lo, int32(len(kitas)+1))
+		kitas = append(kitas, kitaIDs(a)...)
+		hi = append(hi, int32(len(kitas)))
+		check = append(check, a.ChildKey != "" && active(a.Status()))
+	}
+	if kitas == nil {
+		kitas = []string{}
+	}
+	return []any{id, read, family, year, child, key, status, submitted, kitas, lo, hi, docs, check}, nil
+}
+
+// updateEach writes apps with Update's statement one after the other, in
+// one batch.
+func (x regTx) updateEach(ctx context.Context, apps []registration.Application) error {
 	var b pgx.Batch
 	for _, a := range apps {
 		sql, args, err := updateApplication(a)

@@ -96,6 +96,7 @@ func TestRoundWriterUpdatesAndAudits(t *testing.T) {
 	}{
 		{"a stale version is ErrConflict", []registration.Application{apps[0].AtVersion(2), apps[1]}, registration.ErrConflict},
 		{"an unknown application is ErrNotFound", []registration.Application{unknown.AtVersion(1)}, registration.ErrNotFound},
+		{"the same application twice is ErrConflict, as two Updates would be", []registration.Application{apps[0].AtVersion(2), apps[0].AtVersion(2)}, registration.ErrConflict},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
