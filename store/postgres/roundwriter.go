@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -47,7 +49,7 @@ func (x regTx) UpdateAll(ctx context.Context, apps []registration.Application) e
 	}
 	seen := make(map[string]bool, len(apps))
 	for _, a := range apps {
-		if seen[a.ID] {
+		if seen[a.ID] || slices.ContainsFunc(a.Choices, func(c registration.Choice) bool { return strings.Contains(c.KitaID, kitaSep) }) {
 			return x.updateEach(ctx, apps)
 		}
 		seen[a.ID] = true
@@ -83,14 +85,14 @@ func (x regTx) UpdateAll(ctx context.Context, apps []registration.Application) e
 
 // updateApplications is Update's statement for many applications given
 // column by column (updateArrays); it returns the position (1, 2, ...) of
-// each application it updated. The Kitas of all applications are one
-// array, each application's a slice of it.
+// each application it updated. Each application's Kitas are one text,
+// joined by kitaSep.
 const updateApplications = `UPDATE applications a SET family_id = u.family_id, year = u.year,
 child_key = u.child_key, idempotency_key = u.idempotency_key, status = u.status, submitted_at = u.submitted_at,
-kita_ids = ($9::text[])[u.lo:u.hi], version = a.version + 1, doc = u.doc
+kita_ids = string_to_array(u.kitas, E'\x1f'), version = a.version + 1, doc = u.doc
 FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-	$8::timestamptz[], $10::integer[], $11::integer[], $12::json[], $13::boolean[])
-	WITH ORDINALITY AS u(id, read, family_id, year, child_key, idempotency_key, status, submitted_at, lo, hi, doc, active, n)
+	$8::timestamptz[], $9::text[], $10::json[], $11::boolean[])
+	WITH ORDINALITY AS u(id, read, family_id, year, child_key, idempotency_key, status, submitted_at, kitas, doc, active, n)
 WHERE a.id = u.id AND a.version = u.read
 AND NOT (u.active AND EXISTS (SELECT 1 FROM applications o WHERE o.family_id = u.family_id
 	AND o.child_key = u.child_key AND o.year = u.year AND o.id <> u.id AND o.status NOT IN ('withdrawn', 'expired')))
@@ -103,9 +105,8 @@ func updateArrays(apps []registration.Application) ([]any, error) {
 	id, family, year, child, key, status, docs := text(), text(), text(), text(), text(), text(), text()
 	read := make([]int64, 0, n)
 	submitted := make([]time.Time, 0, n)
-	lo, hi := make([]int32, 0, n), make([]int32, 0, n)
+	kitas := text()
 	check := make([]bool, 0, n)
-	var kitas []string
 	for _, a := range apps {
 		v := a.Version()
 		next := a.AtVersion(v + 1)
@@ -116,16 +117,15 @@ func updateArrays(apps []registration.Application) ([]any, error) {
 		id, family, year, child = append(id, a.ID), append(family, a.FamilyID), append(year, a.Year), append(child, a.ChildKey)
 		key, status, docs = append(key, a.IdempotencyKey), append(status, a.Status().String()), append(docs, string(doc))
 		read, submitted = append(read, v), append(submitted, a.SubmittedAt)
-		lo = append(lo, int32(len(kitas)+1))
-		kitas = append(kitas, kitaIDs(a)...)
-		hi = append(hi, int32(len(kitas)))
+		kitas = append(kitas, strings.Join(kitaIDs(a), kitaSep))
 		check = append(check, a.ChildKey != "" && active(a.Status()))
 	}
-	if kitas == nil {
-		kitas = []string{}
-	}
-	return []any{id, read, family, year, child, key, status, submitted, kitas, lo, hi, docs, check}, nil
+	return []any{id, read, family, year, child, key, status, submitted, kitas, docs, check}, nil
 }
+
+// kitaSep joins an application's Kitas in updateApplications; an id that
+// holds it is written one by one instead.
+const kitaSep = "\x1f"
 
 // updateEach writes apps with Update's statement one after the other, in
 // one batch.

@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -80,6 +81,13 @@ func TestRoundWriterUpdatesAndAudits(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, a.Version()+1, got.Version())
 		assert.Equal(t, "bochum-mitte", got.District)
+	}
+	for _, a := range apps {
+		last := a.Choices[len(a.Choices)-1].KitaID
+		found, err := s.Applications(ctx, registration.Query{KitaIDs: []string{last}})
+		require.NoError(t, err)
+		assert.True(t, slices.ContainsFunc(found, func(f registration.Application) bool { return f.ID == a.ID }),
+			"the application is found by its last Kita after the update")
 	}
 	trail, err := s.Audit(ctx, registration.AuditQuery{Actor: "system"})
 	require.NoError(t, err)
