@@ -46,8 +46,13 @@ func enqueue(ctx context.Context, q querier, msgs []notify.Message) error {
 		return nil
 	}
 	// One statement inserts them all: a round's thousands of offers
-	// queue their messages at once.
-	tag, err := q.Exec(ctx, insertMessages, messageArrays(msgs)...)
+	// queue their messages at once; a single message takes the plain
+	// statement, which sends no arrays.
+	sql, args := insertMessages, messageArrays(msgs)
+	if len(msgs) == 1 {
+		sql, args = insertMessage, messageArgs(msgs[0])
+	}
+	tag, err := q.Exec(ctx, sql, args...)
 	if err != nil {
 		return wrap(ctx, "enqueue", err)
 	}
@@ -107,13 +112,21 @@ func checkNew(msgs []notify.Message) error {
 // nothing, which readMessages reports.
 func queueMessages(b *pgx.Batch, msgs []notify.Message) {
 	for _, m := range msgs {
-		b.Queue(`INSERT INTO messages (`+messageColumns+`)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-ON CONFLICT (id) DO NOTHING`,
-			m.ID, m.Kind.String(), m.Subject, m.FamilyID, m.To, m.ToName, m.Lang, m.Title, m.Body,
-			m.Status.String(), m.Attempts, m.CreatedAt, m.NextAttempt, m.ClaimedUntil, m.ClaimToken,
-			m.SentAt, m.LastError)
+		b.Queue(insertMessage, messageArgs(m)...)
 	}
+}
+
+// insertMessage inserts one message (messageArgs); an id stored already
+// inserts nothing.
+const insertMessage = `INSERT INTO messages (` + messageColumns + `)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+ON CONFLICT (id) DO NOTHING`
+
+// messageArgs returns the fields of m in the order of messageColumns.
+func messageArgs(m notify.Message) []any {
+	return []any{m.ID, m.Kind.String(), m.Subject, m.FamilyID, m.To, m.ToName, m.Lang, m.Title, m.Body,
+		m.Status.String(), m.Attempts, m.CreatedAt, m.NextAttempt, m.ClaimedUntil, m.ClaimToken,
+		m.SentAt, m.LastError}
 }
 
 // readMessages reads the results of n queued message inserts: the first
