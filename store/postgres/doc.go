@@ -67,6 +67,7 @@
 //     conversion on every write and read), with
 //     columns id, family_id, year, child_key, idempotency_key, status,
 //     submitted_at (timestamptz), version and kita_ids (text[], GIN index);
+//     an index on (family_id, year) (migration 7; family_id alone before);
 //     a unique index on (family_id, idempotency_key) for non-empty keys and
 //     a partial unique index on (family_id, child_key, year) for non-empty
 //     child keys of applications not withdrawn or expired (migration 3:
