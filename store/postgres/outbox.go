@@ -45,14 +45,20 @@ func enqueue(ctx context.Context, q querier, msgs []notify.Message) error {
 	if len(msgs) == 0 {
 		return nil
 	}
-	// One statement inserts them all: a round's thousands of offers
-	// queue their messages at once; a single message takes the plain
-	// statement, which sends no arrays.
-	sql, args := insertMessages, messageArrays(msgs)
 	if len(msgs) == 1 {
-		sql, args = insertMessage, messageArgs(msgs[0])
+		// A single message takes the plain insert, which sends no arrays.
+		var b pgx.Batch
+		queueMessages(&b, msgs)
+		br := q.SendBatch(ctx, &b)
+		first := readMessages(ctx, br, 1)
+		if err := br.Close(); err != nil && first == nil {
+			first = wrap(ctx, "enqueue", err)
+		}
+		return first
 	}
-	tag, err := q.Exec(ctx, sql, args...)
+	// One statement inserts them all: a round's thousands of offers
+	// queue their messages at once.
+	tag, err := q.Exec(ctx, insertMessages, messageArrays(msgs)...)
 	if err != nil {
 		return wrap(ctx, "enqueue", err)
 	}
