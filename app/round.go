@@ -372,8 +372,8 @@ func (r *Registrations) publish(ctx context.Context, actor access.Actor, id stri
 		// The offers are made on the copies first, then their places taken
 		// in the engine's order, then the placed ones written: a store
 		// that offers RoundWriter does each in one call.
-		var made []registration.Application
-		var keys []registration.PlaceKey
+		made := make([]registration.Application, 0, len(offers))
+		keys := make([]registration.PlaceKey, 0, len(offers))
 		for _, id := range offers {
 			a, ok := apps[id]
 			if !ok {
@@ -394,8 +394,8 @@ func (r *Registrations) publish(ctx context.Context, actor access.Actor, id stri
 			return err
 		}
 		var (
-			placed []registration.Application
-			audit  []registration.AuditEntry
+			placed = made[:0] // filtered in place: placed never overtakes made
+			audit  = make([]registration.AuditEntry, 0, len(made))
 			msgs   []notify.Message
 		)
 		for i, a := range made {
