@@ -176,17 +176,23 @@ func (x regTx) Insert(ctx context.Context, a registration.Application) error {
 		return err
 	}
 	sql, args, err := insertApplication(a)
+	return x.writeOne(ctx, "insert application", sql, args, err, func() error { return x.conflict(ctx, a.ID) })
+}
+
+// writeOne runs a statement that writes one application (or fails to
+// make it: err); when it writes no row, refused tells why.
+func (x regTx) writeOne(ctx context.Context, op, sql string, args []any, err error, refused func() error) error {
 	if err != nil {
 		return err
 	}
 	tag, err := x.tx.Exec(ctx, sql, args...)
 	if err != nil {
-		return appError(ctx, "insert application", err)
+		return appError(ctx, op, err)
 	}
 	if tag.RowsAffected() == 1 {
 		return nil
 	}
-	return x.conflict(ctx, a.ID)
+	return refused()
 }
 
 // InsertSubmission implements registration.SubmissionWriter: the
@@ -274,17 +280,7 @@ func (x regTx) Update(ctx context.Context, a registration.Application) error {
 		return err
 	}
 	sql, args, err := updateApplication(a)
-	if err != nil {
-		return err
-	}
-	tag, err := x.tx.Exec(ctx, sql, args...)
-	if err != nil {
-		return appError(ctx, "update application", err)
-	}
-	if tag.RowsAffected() == 1 {
-		return nil
-	}
-	return x.updateRefused(ctx, a)
+	return x.writeOne(ctx, "update application", sql, args, err, func() error { return x.updateRefused(ctx, a) })
 }
 
 // updateApplication is the statement that stores a with Version+1 when
