@@ -41,7 +41,9 @@
 //     DryRun (a round without offers, stored as a [Draft] with the
 //     families whose outcome changed and their positions), Draft, Publish
 //     (exactly that draft's offers in one step, once; a second Publish
-//     answers the same), RunRound (DryRun then Publish; places from the
+//     answers the same; a store whose steps offer the optional
+//     [RoundWriter] takes, writes and audits the offers in one call
+//     each), RunRound (DryRun then Publish; places from the
 //     catalogue inside the round), Positions (a child's rank and the last
 //     admitted rank on each of its Kitas' lists after the last published
 //     round: the family and the Jugendamt only), LapseOffers (the daily

@@ -9,7 +9,6 @@ import (
 
 	"github.com/kitaportal/kitaportal/access"
 	"github.com/kitaportal/kitaportal/allocation"
-	"github.com/kitaportal/kitaportal/kita"
 	"github.com/kitaportal/kitaportal/notify"
 	"github.com/kitaportal/kitaportal/problem"
 	"github.com/kitaportal/kitaportal/registration"
@@ -370,34 +369,52 @@ func (r *Registrations) publish(ctx context.Context, actor access.Actor, id stri
 		if err != nil {
 			return err
 		}
-		written := 0
-		var msgs []notify.Message
 		pools := r.svc.OfferedPools(d.Instance, d.Result)
+		// The offers are made on the copies first, then their places taken
+		// in the engine's order, then the placed ones written: a store
+		// that offers RoundWriter does each in one call.
+		made := make([]registration.Application, 0, len(offers))
+		keys := make([]registration.PlaceKey, 0, len(offers))
 		for _, id := range offers {
 			a, ok := apps[id]
 			if !ok {
 				continue // erased or gone since the round read it
 			}
-			err := r.offerInRound(ctx, tx, &a, d.Result.Placements[id], pools[id], d.Round, now, who)
-			if errors.Is(err, registration.ErrTransition) || errors.Is(err, registration.ErrNoPlace) {
+			place, err := a.MakePoolOffer(d.Result.Placements[id], pools[id], d.Round, now, who, r.svc.RespondBy(now))
+			if errors.Is(err, registration.ErrTransition) {
 				continue // changed since the round read it
 			}
 			if err != nil {
 				return err
 			}
-			if err := tx.Update(ctx, a); err != nil {
-				return err
+			made = append(made, a)
+			keys = append(keys, place)
+		}
+		taken, err := takePlaces(ctx, tx, keys)
+		if err != nil {
+			return err
+		}
+		var (
+			placed = made[:0] // filtered in place: placed never overtakes made
+			audit  = make([]registration.AuditEntry, 0, len(made))
+			msgs   []notify.Message
+		)
+		for i, a := range made {
+			if !taken[i] {
+				continue // the place is gone since the round read it
 			}
-			if err := tx.AppendAudit(ctx, registration.AuditEntry{At: now, Actor: who, Action: registration.AuditChange, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: "offer_round"}); err != nil {
-				return err
-			}
+			placed = append(placed, a)
+			audit = append(audit, registration.AuditEntry{At: now, Actor: who, Action: registration.AuditChange, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: "offer_round"})
 			m, err := r.svc.LifecycleMessages(a, notify.Offer, now)
 			if err != nil {
 				return err
 			}
 			msgs = append(msgs, m...)
-			written++
 		}
+		if err := writeOffers(ctx, tx, placed, audit); err != nil {
+			return err
+		}
+		written := len(placed)
 		if err := tx.AppendAudit(ctx, registration.AuditEntry{At: now, Actor: who, Action: registration.AuditRound, Reason: fmt.Sprintf("round_%d", d.Round)}); err != nil {
 			return err
 		}
@@ -418,14 +435,60 @@ func (r *Registrations) publish(ctx context.Context, actor access.Actor, id stri
 // already, so that the step writes nothing.
 var errPublishedAlready = errors.New("app: draft published already")
 
-// offerInRound makes the round's offer of kitaID on a, of the pool the
-// round placed it in (zero at a Kita without pools), and takes its place.
-func (r *Registrations) offerInRound(ctx context.Context, tx registration.Tx, a *registration.Application, kitaID string, pool kita.Pool, round int, now time.Time, who string) error {
-	place, err := a.MakePoolOffer(kitaID, pool, round, now, who, r.svc.RespondBy(now))
-	if err != nil {
-		return err
+// RoundWriter is an optional capability of the registration.Tx of a
+// step: it writes an allocation round's offers in a few calls instead of
+// three per offer, which a database adapter sends to the server in a few
+// round trips (store/postgres does). A round on a Tx without it takes,
+// updates and audits one offer at a time; the result is the same.
+type RoundWriter interface {
+	// TakePlaces takes one place for each key, in order, as TakePlace
+	// called once per key would: taken[i] is false where keys[i] had no
+	// place left (registration.ErrNoPlace). Any other error fails the step.
+	TakePlaces(ctx context.Context, keys []registration.PlaceKey) (taken []bool, err error)
+	// UpdateAll stores every application as Update would, in order; the
+	// first refusal (registration.ErrConflict, ErrNotFound, ErrDuplicate)
+	// is returned and fails the step.
+	UpdateAll(ctx context.Context, apps []registration.Application) error
+	// AppendAudits appends the entries in order, as AppendAudit would.
+	AppendAudits(ctx context.Context, entries []registration.AuditEntry) error
+}
+
+// takePlaces takes a place for each key in order and reports which were
+// taken: in one call where the step offers [RoundWriter].
+func takePlaces(ctx context.Context, tx registration.Tx, keys []registration.PlaceKey) ([]bool, error) {
+	if rw, ok := tx.(RoundWriter); ok {
+		return rw.TakePlaces(ctx, keys)
 	}
-	return tx.TakePlace(ctx, place)
+	taken := make([]bool, len(keys))
+	for i, k := range keys {
+		switch err := tx.TakePlace(ctx, k); {
+		case err == nil:
+			taken[i] = true
+		case !errors.Is(err, registration.ErrNoPlace):
+			return nil, err
+		}
+	}
+	return taken, nil
+}
+
+// writeOffers stores the offered applications and their audit entries:
+// in two calls where the step offers [RoundWriter].
+func writeOffers(ctx context.Context, tx registration.Tx, apps []registration.Application, audit []registration.AuditEntry) error {
+	if rw, ok := tx.(RoundWriter); ok {
+		if err := rw.UpdateAll(ctx, apps); err != nil {
+			return err
+		}
+		return rw.AppendAudits(ctx, audit)
+	}
+	for i, a := range apps {
+		if err := tx.Update(ctx, a); err != nil {
+			return err
+		}
+		if err := tx.AppendAudit(ctx, audit[i]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ErrYear: the Kita year label is not one of the profile's calendar.

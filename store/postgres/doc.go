@@ -43,7 +43,12 @@
 // statement of its own, never given back, so a failed submission leaves a
 // gap), and the submission sends its application, messages and audit
 // entries in one batch (registration.SubmissionWriter), so submissions do
-// not wait for each other. Outbox claims use FOR UPDATE
+// not wait for each other. An allocation round's publication takes its
+// places, updates its applications and appends its audit entries in one
+// call each (app.RoundWriter): the places with TakePlace's statement for
+// every offer in one batch, run in order, the applications and audit
+// entries each in one statement over arrays, as Enqueue inserts many
+// messages. Outbox claims use FOR UPDATE
 // SKIP LOCKED, so dispatchers take disjoint batches. A batch read of
 // applications (an allocation round) locks the rows in id order until the
 // step ends, so a concurrent withdrawal waits instead of failing the round.
@@ -57,9 +62,12 @@
 // records them in goose_db_version. Tables, in the schema of the pool's
 // search_path:
 //
-//   - applications: the registration.Application as a JSONB document, with
+//   - applications: the registration.Application as a JSON document (json
+//     since migration 7: no query looks inside, and jsonb cost a
+//     conversion on every write and read), with
 //     columns id, family_id, year, child_key, idempotency_key, status,
 //     submitted_at (timestamptz), version and kita_ids (text[], GIN index);
+//     an index on (family_id, year) (migration 7; family_id alone before);
 //     a unique index on (family_id, idempotency_key) for non-empty keys and
 //     a partial unique index on (family_id, child_key, year) for non-empty
 //     child keys of applications not withdrawn or expired (migration 3:
@@ -75,7 +83,8 @@
 //     the columns their listings sort and filter by.
 //   - kita_edits: the carriers' edits of their Kitas (kita.Edits) as JSONB,
 //     by kita_id with a version (migration 2).
-//   - round_drafts: the allocation rounds' dry runs (app.Draft) as JSONB,
+//   - round_drafts: the allocation rounds' dry runs (app.Draft) as a JSON
+//     document (json, lz4-compressed, since migration 7),
 //     with id, year, round, number (unique per year and round) and
 //     application_ids (text[], GIN index: erasure finds a family's
 //     drafts), and the publication as a small JSONB document of its own
@@ -85,7 +94,7 @@
 //   - idempotency_keys: the keys of creating calls (app.KeyRecord), by
 //     scope and key, written in the call's transaction (migration 5).
 //
-// The adapter owns its document schema. Each JSONB document is an
+// The adapter owns its document schema. Each JSON document is an
 // unexported document type of this package (applicationDoc, referralDoc,
 // minderDoc, groupDoc, editsDoc, draftDoc) with its own JSON field names; the adapter
 // converts domain values to documents field by field and back through the

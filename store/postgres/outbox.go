@@ -45,15 +45,58 @@ func enqueue(ctx context.Context, q querier, msgs []notify.Message) error {
 	if len(msgs) == 0 {
 		return nil
 	}
-	// All inserts go to the server in one round trip.
-	var b pgx.Batch
-	queueMessages(&b, msgs)
-	br := q.SendBatch(ctx, &b)
-	first := readMessages(ctx, br, len(msgs))
-	if err := br.Close(); err != nil && first == nil {
-		first = wrap(ctx, "enqueue", err)
+	if len(msgs) == 1 {
+		// A single message takes the plain insert, which sends no arrays.
+		var b pgx.Batch
+		queueMessages(&b, msgs)
+		br := q.SendBatch(ctx, &b)
+		first := readMessages(ctx, br, 1)
+		if err := br.Close(); err != nil && first == nil {
+			first = wrap(ctx, "enqueue", err)
+		}
+		return first
 	}
-	return first
+	// One statement inserts them all: a round's thousands of offers
+	// queue their messages at once.
+	tag, err := q.Exec(ctx, insertMessages, messageArrays(msgs)...)
+	if err != nil {
+		return wrap(ctx, "enqueue", err)
+	}
+	if tag.RowsAffected() != int64(len(msgs)) {
+		return notify.ErrExists
+	}
+	return nil
+}
+
+// insertMessages inserts messages given column by column (messageArrays),
+// in their order; an id stored already inserts nothing.
+const insertMessages = `INSERT INTO messages (` + messageColumns + `)
+SELECT ` + messageColumns + ` FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+	$7::text[], $8::text[], $9::text[], $10::text[], $11::integer[], $12::timestamptz[], $13::timestamptz[],
+	$14::timestamptz[], $15::text[], $16::timestamptz[], $17::text[])
+	WITH ORDINALITY AS m(` + messageColumns + `, n)
+ORDER BY n
+ON CONFLICT (id) DO NOTHING`
+
+// messageArrays returns the fields of msgs column by column, in the order
+// of messageColumns.
+func messageArrays(msgs []notify.Message) []any {
+	n := len(msgs)
+	text := func() []string { return make([]string, 0, n) }
+	times := func() []time.Time { return make([]time.Time, 0, n) }
+	id, kind, subject, family, to, toName, lang, title, body := text(), text(), text(), text(), text(), text(), text(), text(), text()
+	status, token, lastErr := text(), text(), text()
+	attempts := make([]int32, 0, n)
+	created, next, claimed, sent := times(), times(), times(), times()
+	for _, m := range msgs {
+		id, kind, subject, family = append(id, m.ID), append(kind, m.Kind.String()), append(subject, m.Subject), append(family, m.FamilyID)
+		to, toName, lang = append(to, m.To), append(toName, m.ToName), append(lang, m.Lang)
+		title, body, status = append(title, m.Title), append(body, m.Body), append(status, m.Status.String())
+		attempts = append(attempts, int32(m.Attempts))
+		created, next, claimed = append(created, m.CreatedAt), append(next, m.NextAttempt), append(claimed, m.ClaimedUntil)
+		token, sent, lastErr = append(token, m.ClaimToken), append(sent, m.SentAt), append(lastErr, m.LastError)
+	}
+	return []any{id, kind, subject, family, to, toName, lang, title, body, status, attempts, created, next, claimed, token, sent, lastErr}
 }
 
 // checkNew validates every message and refuses an id repeated in msgs.
@@ -75,13 +118,21 @@ func checkNew(msgs []notify.Message) error {
 // nothing, which readMessages reports.
 func queueMessages(b *pgx.Batch, msgs []notify.Message) {
 	for _, m := range msgs {
-		b.Queue(`INSERT INTO messages (`+messageColumns+`)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-ON CONFLICT (id) DO NOTHING`,
-			m.ID, m.Kind.String(), m.Subject, m.FamilyID, m.To, m.ToName, m.Lang, m.Title, m.Body,
-			m.Status.String(), m.Attempts, m.CreatedAt, m.NextAttempt, m.ClaimedUntil, m.ClaimToken,
-			m.SentAt, m.LastError)
+		b.Queue(insertMessage, messageArgs(m)...)
 	}
+}
+
+// insertMessage inserts one message (messageArgs); an id stored already
+// inserts nothing.
+const insertMessage = `INSERT INTO messages (` + messageColumns + `)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+ON CONFLICT (id) DO NOTHING`
+
+// messageArgs returns the fields of m in the order of messageColumns.
+func messageArgs(m notify.Message) []any {
+	return []any{m.ID, m.Kind.String(), m.Subject, m.FamilyID, m.To, m.ToName, m.Lang, m.Title, m.Body,
+		m.Status.String(), m.Attempts, m.CreatedAt, m.NextAttempt, m.ClaimedUntil, m.ClaimToken,
+		m.SentAt, m.LastError}
 }
 
 // readMessages reads the results of n queued message inserts: the first

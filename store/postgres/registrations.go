@@ -176,17 +176,23 @@ func (x regTx) Insert(ctx context.Context, a registration.Application) error {
 		return err
 	}
 	sql, args, err := insertApplication(a)
+	return x.writeOne(ctx, "insert application", sql, args, err, func() error { return x.conflict(ctx, a.ID) })
+}
+
+// writeOne runs a statement that writes one application (or fails to
+// make it: err); when it writes no row, refused tells why.
+func (x regTx) writeOne(ctx context.Context, op, sql string, args []any, err error, refused func() error) error {
 	if err != nil {
 		return err
 	}
 	tag, err := x.tx.Exec(ctx, sql, args...)
 	if err != nil {
-		return appError(ctx, "insert application", err)
+		return appError(ctx, op, err)
 	}
 	if tag.RowsAffected() == 1 {
 		return nil
 	}
-	return x.conflict(ctx, a.ID)
+	return refused()
 }
 
 // InsertSubmission implements registration.SubmissionWriter: the
@@ -273,33 +279,39 @@ func (x regTx) Update(ctx context.Context, a registration.Application) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	sql, args, err := updateApplication(a)
+	return x.writeOne(ctx, "update application", sql, args, err, func() error { return x.updateRefused(ctx, a) })
+}
+
+// updateApplication is the statement that stores a with Version+1 when
+// the stored version is a.Version (see Update).
+func updateApplication(a registration.Application) (string, []any, error) {
 	read := a.Version()
 	a = a.AtVersion(read + 1)
 	doc, err := json.Marshal(toApplicationDoc(a))
 	if err != nil {
-		return fmt.Errorf("postgres: encode application: %w", err)
+		return "", nil, fmt.Errorf("postgres: encode application: %w", err)
 	}
-	tag, err := x.tx.Exec(ctx, `UPDATE applications SET family_id = $3, year = $4, child_key = $5,
+	return `UPDATE applications SET family_id = $3, year = $4, child_key = $5,
 idempotency_key = $6, status = $7, submitted_at = $8, kita_ids = $9, version = version + 1, doc = $10
 WHERE id = $1 AND version = $2
 AND NOT ($11 AND EXISTS (SELECT 1 FROM applications o WHERE o.family_id = $3 AND o.child_key = $5 AND o.year = $4
 	AND o.id <> $1 AND o.status NOT IN ('withdrawn', 'expired')))`,
-		a.ID, read, a.FamilyID, a.Year, a.ChildKey, a.IdempotencyKey, a.Status().String(), a.SubmittedAt,
-		kitaIDs(a), doc, a.ChildKey != "" && active(a.Status()))
-	if err != nil {
-		return appError(ctx, "update application", err)
-	}
-	if tag.RowsAffected() == 1 {
-		return nil
-	}
+		[]any{a.ID, read, a.FamilyID, a.Year, a.ChildKey, a.IdempotencyKey, a.Status().String(), a.SubmittedAt,
+			kitaIDs(a), doc, a.ChildKey != "" && active(a.Status())}, nil
+}
+
+// updateRefused tells why an update of a changed no row: ErrNotFound,
+// ErrConflict (another version is stored) or ErrDuplicate.
+func (x regTx) updateRefused(ctx context.Context, a registration.Application) error {
 	var stored int64
-	err = x.tx.QueryRow(ctx, `SELECT version FROM applications WHERE id = $1`, a.ID).Scan(&stored)
+	err := x.tx.QueryRow(ctx, `SELECT version FROM applications WHERE id = $1`, a.ID).Scan(&stored)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		return registration.ErrNotFound
 	case err != nil:
 		return wrap(ctx, "update application", err)
-	case stored != read:
+	case stored != a.Version():
 		return registration.ErrConflict
 	}
 	return registration.ErrDuplicate
@@ -337,9 +349,7 @@ func (x regTx) TakePlace(ctx context.Context, k registration.PlaceKey) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	tag, err := x.tx.Exec(ctx, `UPDATE places SET taken = taken + 1
-WHERE kita_id = $1 AND year = $2 AND band = $3 AND hours = $4 AND from_month = $5 AND taken < capacity`,
-		k.KitaID, k.Year, int(k.Band), int(k.Hours), k.From)
+	tag, err := x.tx.Exec(ctx, takePlace, takePlaceArgs(k)...)
 	if err != nil {
 		return wrap(ctx, "take place", err)
 	}
@@ -347,6 +357,15 @@ WHERE kita_id = $1 AND year = $2 AND band = $3 AND hours = $4 AND from_month = $
 		return registration.ErrNoPlace
 	}
 	return nil
+}
+
+// takePlace is TakePlace's statement; it changes no row when no place is
+// left.
+const takePlace = `UPDATE places SET taken = taken + 1
+WHERE kita_id = $1 AND year = $2 AND band = $3 AND hours = $4 AND from_month = $5 AND taken < capacity`
+
+func takePlaceArgs(k registration.PlaceKey) []any {
+	return []any{k.KitaID, k.Year, int(k.Band), int(k.Hours), k.From}
 }
 
 func (x regTx) ReleasePlace(ctx context.Context, k registration.PlaceKey) error {
