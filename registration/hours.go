@@ -42,10 +42,7 @@ func (a Application) HoursAt(k kita.Kita) []kita.Hours {
 }
 
 func hoursAt(k kita.Kita, band kita.Band, ranked []kita.Hours) []kita.Hours {
-	offered := k.Hours
-	if len(k.Pools) > 0 {
-		offered = k.PoolHours(band)
-	}
+	offered := offeredHours(k, band)
 	var out []kita.Hours
 	for _, h := range ranked {
 		if offered.Allows(h) {
