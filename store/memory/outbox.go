@@ -43,7 +43,7 @@ func newOutboxData() outboxData {
 func (t *tx) putMessage(m notify.Message) {
 	o := &t.d.outbox
 	old, had := o.msgs[m.ID]
-	setKey(t, o.msgs, m.ID, m)
+	setStr(t, o.msgs, m.ID, m)
 	if !had || old.FamilyID != m.FamilyID {
 		if had && old.FamilyID != "" {
 			index(t, o.byFamily, old.FamilyID, m.ID, false)
@@ -59,7 +59,7 @@ func (t *tx) putMessage(m notify.Message) {
 		index(t, o.bySubject, m.Subject, m.ID, true)
 	}
 	if m.Status == notify.Pending {
-		setKey(t, o.pending, m.ID, claimTimes{created: m.CreatedAt, next: m.NextAttempt, claimedUntil: m.ClaimedUntil})
+		setStr(t, o.pending, m.ID, claimTimes{created: m.CreatedAt, next: m.NextAttempt, claimedUntil: m.ClaimedUntil})
 	} else {
 		deleteKey(t, o.pending, m.ID)
 	}

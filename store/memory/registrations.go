@@ -12,11 +12,12 @@ import (
 
 type regData struct {
 	apps   map[string]*registration.Application
-	byKey  map[string]string // family \x00 idempotency key -> id
-	active map[string]string // family \x00 child key \x00 year -> id of the active application
+	byKey map[string]string // family \x00 idempotency key -> id
 	// byChild and byFamily index the applications of a child (child key
 	// \x00 year) and of a family, so that the duplicate and review checks
-	// of a submission and a family's list do not scan the whole year.
+	// of a submission and a family's list do not scan the whole year. The
+	// rule "one active application per child, family and Kita year" is
+	// checked on the child's list (activeOf).
 	byChild  map[string][]string
 	byFamily map[string][]string
 	seq      map[string]int64
@@ -28,7 +29,6 @@ func newRegData() regData {
 	return regData{
 		apps:     map[string]*registration.Application{},
 		byKey:    map[string]string{},
-		active:   map[string]string{},
 		byChild:  map[string][]string{},
 		byFamily: map[string][]string{},
 		seq:      map[string]int64{},
@@ -36,10 +36,20 @@ func newRegData() regData {
 	}
 }
 
-// activeKey is the key of the rule "one active application per child,
-// family and Kita year".
-func activeKey(a registration.Application) string {
-	return a.FamilyID + "\x00" + a.ChildKey + "\x00" + a.Year
+// activeOf returns the id of the family's active application for a's
+// child and Kita year other than a itself, if there is one: the rule "one
+// active application per child, family and Kita year". A child's list
+// holds its applications of one Kita year, usually one.
+func (r *regData) activeOf(a registration.Application) (string, bool) {
+	if a.ChildKey == "" {
+		return "", false
+	}
+	for _, id := range r.byChild[childIndexKey(a)] {
+		if o := r.apps[id]; id != a.ID && o != nil && o.FamilyID == a.FamilyID && o.ChildKey == a.ChildKey && active(o.Status()) {
+			return id, true
+		}
+	}
+	return "", false
 }
 
 func active(s registration.Status) bool {
@@ -172,7 +182,8 @@ func (r *regData) candidates(q registration.Query) ([]string, bool) {
 func index(t *tx, m map[string][]string, k, id string, add bool) {
 	ids := m[k]
 	if add {
-		setKey(t, m, k, append(ids, id))
+		m[k] = append(ids, id)
+		t.undo = append(t.undo, undo{list: m, k: k, n: len(ids)})
 		return
 	}
 	i := slices.Index(ids, id)
@@ -266,15 +277,11 @@ func (x regTx) Insert(ctx context.Context, a registration.Application) error {
 			return registration.ErrDuplicate
 		}
 	}
-	childKey := activeKey(a)
-	if a.ChildKey != "" && active(a.Status()) {
-		if _, ok := r.active[childKey]; ok {
-			return registration.ErrDuplicate
-		}
-		setKey(x.t, r.active, childKey, a.ID)
+	if _, ok := r.activeOf(a); ok && active(a.Status()) {
+		return registration.ErrDuplicate
 	}
 	if a.IdempotencyKey != "" {
-		setKey(x.t, r.byKey, a.FamilyID+"\x00"+a.IdempotencyKey, a.ID)
+		setStr(x.t, r.byKey, a.FamilyID+"\x00"+a.IdempotencyKey, a.ID)
 	}
 	if a.ChildKey != "" {
 		index(x.t, r.byChild, childIndexKey(a), a.ID, true)
@@ -282,7 +289,7 @@ func (x regTx) Insert(ctx context.Context, a registration.Application) error {
 	index(x.t, r.byFamily, a.FamilyID, a.ID, true)
 	a = a.Clone()
 	a = a.AtVersion(1)
-	setKey(x.t, r.apps, a.ID, &a)
+	setStr(x.t, r.apps, a.ID, &a)
 	return nil
 }
 
@@ -298,16 +305,8 @@ func (x regTx) Update(ctx context.Context, a registration.Application) error {
 	if old.Version() != a.Version() {
 		return registration.ErrConflict
 	}
-	oldKey := activeKey(*old)
-	newKey := activeKey(a)
-	if old.ChildKey != "" && active(old.Status()) && r.active[oldKey] == a.ID {
-		deleteKey(x.t, r.active, oldKey)
-	}
-	if a.ChildKey != "" && active(a.Status()) {
-		if other, ok := r.active[newKey]; ok && other != a.ID {
-			return registration.ErrDuplicate
-		}
-		setKey(x.t, r.active, newKey, a.ID)
+	if _, ok := r.activeOf(a); ok && active(a.Status()) {
+		return registration.ErrDuplicate
 	}
 	if old.IdempotencyKey != "" && a.IdempotencyKey == "" {
 		deleteKey(x.t, r.byKey, old.FamilyID+"\x00"+old.IdempotencyKey)
@@ -326,7 +325,7 @@ func (x regTx) Update(ctx context.Context, a registration.Application) error {
 	}
 	a = a.Clone()
 	a = a.AtVersion(old.Version() + 1)
-	setKey(x.t, r.apps, a.ID, &a)
+	setStr(x.t, r.apps, a.ID, &a)
 	return nil
 }
 
@@ -335,7 +334,7 @@ func (x regTx) NextSequence(ctx context.Context, name string) (int64, error) {
 		return 0, err
 	}
 	n := x.t.d.reg.seq[name] + 1
-	setKey(x.t, x.t.d.reg.seq, name, n)
+	setStr(x.t, x.t.d.reg.seq, name, n)
 	return n, nil
 }
 
@@ -436,7 +435,8 @@ func (x regTx) AppendAudit(ctx context.Context, e registration.AuditEntry) error
 	r := &x.t.d.reg
 	e.Seq = int64(len(r.audit)) + 1
 	r.audit = append(r.audit, e)
-	x.t.onUndo(func() { r.audit = r.audit[:len(r.audit)-1] })
+	x.t.undo = append(x.t.undo, undo{}) // the latest audit entry
+
 	return nil
 }
 

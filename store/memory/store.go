@@ -16,51 +16,106 @@ import (
 type Store struct {
 	mu   sync.RWMutex
 	data *data
+	step tx // the running step, under mu
 }
 
 // New returns an empty store.
 func New() *Store {
-	return &Store{data: newData()}
+	return &Store{data: newData(), step: tx{undo: make([]undo, 0, undoSize)}}
 }
 
 // tx is the write view of one atomic step. It records an undo action for
 // every change so that a failing step leaves the store as it was.
 type tx struct {
 	d    *data
-	undo []func()
+	undo []undo
 }
+
+// undo is how to revert one change: a function for any change, or,
+// without one, the common changes of a step that need no function (and so
+// no allocation): a new key dropped again, an index list cut back to its
+// old length, the latest audit entry removed.
+type undo struct {
+	f    func()
+	drop dropper
+	list map[string][]string
+	k    string
+	n    int
+}
+
+// dropper deletes a key from a map by string key.
+type dropper interface{ drop(k string) }
+
+// strMap is a map by string key as the undo log drops new keys from it.
+type strMap[V any] map[string]V
+
+func (m strMap[V]) drop(k string) { delete(m, k) }
 
 // onUndo registers how to revert the latest change.
-func (t *tx) onUndo(f func()) { t.undo = append(t.undo, f) }
+func (t *tx) onUndo(f func()) { t.undo = append(t.undo, undo{f: f}) }
 
-func (t *tx) rollback() {
-	for i := len(t.undo) - 1; i >= 0; i-- {
-		t.undo[i]()
+// run reverts one change.
+func (t *tx) run(u undo) {
+	switch {
+	case u.f != nil:
+		u.f()
+	case u.drop != nil:
+		u.drop.drop(u.k)
+	case u.list != nil && u.n == 0:
+		delete(u.list, u.k)
+	case u.list != nil:
+		u.list[u.k] = u.list[u.k][:u.n]
+	default:
+		t.d.reg.audit = t.d.reg.audit[:len(t.d.reg.audit)-1]
 	}
-	t.undo = nil
 }
 
-// write runs fn under the write lock as one atomic step.
+func (t *tx) rollback() { t.rollbackTo(0) }
+
+// rollbackTo undoes the changes registered after the first mark ones.
+func (t *tx) rollbackTo(mark int) {
+	for i := len(t.undo) - 1; i >= mark; i-- {
+		t.run(t.undo[i])
+	}
+	clear(t.undo[mark:])
+	t.undo = t.undo[:mark]
+}
+
+// write runs fn under the write lock as one atomic step. The step's undo
+// log is the store's own, kept between steps (they never overlap).
 func (s *Store) write(ctx context.Context, fn func(t *tx) error) (err error) {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	t := &tx{d: s.data, undo: make([]func(), 0, undoSize)}
+	t := &s.step
+	t.d = s.data
 	defer func() {
-		if r := recover(); r != nil {
+		r := recover()
+		if r != nil || err != nil {
 			t.rollback()
-			panic(r)
 		}
-		if err != nil {
-			t.rollback()
+		t.reset()
+		if r != nil {
+			panic(r)
 		}
 	}()
 	if err := fn(t); err != nil {
 		return err
 	}
 	return ctx.Err()
+}
+
+// reset empties the undo log for the next step; a log grown by a large
+// step (a round's publication) is let go.
+func (t *tx) reset() {
+	if cap(t.undo) > maxUndoKept {
+		t.undo = make([]undo, 0, undoSize)
+		return
+	}
+	clear(t.undo)
+	t.undo = t.undo[:0]
 }
 
 // read runs fn under the read lock.
@@ -74,8 +129,25 @@ func (s *Store) read(ctx context.Context, fn func(d *data) error) error {
 }
 
 // undoSize is the room for undo actions a step starts with: a submission
-// with its messages and audit entries registers about twenty.
-const undoSize = 32
+// with its messages and audit entries registers about twenty. A log grown
+// beyond maxUndoKept is not kept for the next step.
+const (
+	undoSize    = 32
+	maxUndoKept = 4096
+)
+
+// setStr stores v under k in m and registers the undo; a new key's undo
+// is a drop without a function.
+func setStr[V any](t *tx, m map[string]V, k string, v V) {
+	if _, had := m[k]; !had {
+		m[k] = v
+		t.undo = append(t.undo, undo{drop: strMap[V](m), k: k})
+		return
+	}
+	old := m[k]
+	m[k] = v
+	t.onUndo(func() { m[k] = old })
+}
 
 // setKey stores v under k in m and registers the undo. A new key's undo
 // holds no old value.

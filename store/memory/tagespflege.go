@@ -349,11 +349,3 @@ func (x tpTx) UpdateGroup(ctx context.Context, g tagespflege.Group) error {
 func (x tpTx) Atomic(ctx context.Context, fn func(tx tagespflege.Store) error) error {
 	return x.t.savepoint(ctx, func() error { return fn(x) })
 }
-
-// rollbackTo undoes the changes registered after the first mark ones.
-func (t *tx) rollbackTo(mark int) {
-	for i := len(t.undo) - 1; i >= mark; i-- {
-		t.undo[i]()
-	}
-	t.undo = t.undo[:mark]
-}
