@@ -11,7 +11,7 @@ import (
 )
 
 type regData struct {
-	apps   map[string]*registration.Application
+	apps  map[string]*registration.Application
 	byKey map[string]string // family \x00 idempotency key -> id
 	// byChild and byFamily index the applications of a child (child key
 	// \x00 year) and of a family, so that the duplicate and review checks
