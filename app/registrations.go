@@ -113,10 +113,11 @@ func (r *Registrations) SubmitAtCounter(ctx context.Context, actor access.Actor,
 			return registration.Receipt{}, err
 		}
 	}
-	var stored registration.Application
+	// a is the one value the step shares with this call: the step only
+	// sets its reference (fn may run again), the receipt returns it.
+	a, lines, year := draft.Application, draft.Lines, draft.Year
 	err = r.app.store.Atomic(ctx, func(step Tx) error {
 		tx := step.Applications()
-		a := draft.Application // the step only sets the reference; fn may run again
 		// The review check reads before the reference is drawn: the
 		// sequence's counter stays taken until the step ends, and the
 		// fewer statements run after it, the more submissions a database
@@ -134,17 +135,17 @@ func (r *Registrations) SubmitAtCounter(ctx context.Context, actor access.Actor,
 		}
 		seq := drawn
 		if seq == 0 {
-			if seq, err = tx.NextSequence(ctx, r.svc.SequenceName(draft.Year)); err != nil {
+			if seq, err = tx.NextSequence(ctx, r.svc.SequenceName(year)); err != nil {
 				return err
 			}
 		}
-		a.Reference = r.svc.Reference(draft.Year, seq)
+		a.Reference = r.svc.Reference(year, seq)
 		audit := []registration.AuditEntry{{At: now, Actor: who, Action: registration.AuditSubmit, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: "voranmeldung"}}
 		if review {
 			// The entry names no family, so no family's export holds it.
 			audit = append(audit, registration.AuditEntry{At: now, Actor: "system:registration", Action: registration.AuditReview, ApplicationID: a.ID, Reason: registration.ReasonCrossFamilyMatch})
 		}
-		if err := writeSubmission(ctx, tx, a, func() ([]notify.Message, error) { return r.svc.SubmissionMessages(a, draft.Lines, now) }, audit); err != nil {
+		if err := writeSubmission(ctx, tx, r.svc, &a, lines, now, audit); err != nil {
 			return err
 		}
 		if a.TP != nil {
@@ -153,7 +154,6 @@ func (r *Registrations) SubmitAtCounter(ctx context.Context, actor access.Actor,
 				return err
 			}
 		}
-		stored = a
 		return nil
 	})
 	if errors.Is(err, registration.ErrDuplicate) {
@@ -165,25 +165,26 @@ func (r *Registrations) SubmitAtCounter(ctx context.Context, actor access.Actor,
 	if err != nil {
 		return registration.Receipt{}, err
 	}
-	return registration.Receipt{Application: stored.AtVersion(1)}, nil
+	return registration.Receipt{Application: a.AtVersion(1)}, nil
 }
 
-// writeSubmission stores a new application, the messages render makes
-// for it and the audit entries: in one call where the step offers
+// writeSubmission stores a new application, its messages (the checker's
+// [registration.Checker.SubmissionMessages] with the chosen Kitas' lines)
+// and the audit entries: in one call where the step offers
 // [registration.SubmissionWriter], else with Insert, Enqueue and
 // AppendAudit (rendering only once the application is in).
-func writeSubmission(ctx context.Context, tx registration.Tx, a registration.Application, render func() ([]notify.Message, error), audit []registration.AuditEntry) error {
+func writeSubmission(ctx context.Context, tx registration.Tx, svc *registration.Checker, a *registration.Application, lines []notify.KitaLine, now time.Time, audit []registration.AuditEntry) error {
 	if sw, ok := tx.(registration.SubmissionWriter); ok {
-		msgs, err := render()
+		msgs, err := svc.SubmissionMessages(*a, lines, now)
 		if err != nil {
 			return err
 		}
-		return sw.InsertSubmission(ctx, a, msgs, audit)
+		return sw.InsertSubmission(ctx, *a, msgs, audit)
 	}
-	if err := tx.Insert(ctx, a); err != nil {
+	if err := tx.Insert(ctx, *a); err != nil {
 		return err
 	}
-	msgs, err := render()
+	msgs, err := svc.SubmissionMessages(*a, lines, now)
 	if err != nil {
 		return err
 	}

@@ -158,6 +158,23 @@ func (c *Catalogue) Get(id string) (Kita, bool) {
 	return c.idx.entries[i].kita.clone(), true
 }
 
+// Peek returns the Kita with that id without copying its lists (hours,
+// groups, pools, free places, opening days, languages): they are the
+// catalogue's own and the caller only reads them, never changes, appends
+// to or keeps them beyond the call that needed them. What Peek returned
+// stays as it was: the catalogue never changes a list in place (an edit
+// or a replacement brings new lists). For the many lookups of a
+// validation; [Catalogue.Get] for anything else.
+func (c *Catalogue) Peek(id string) (Kita, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	i, ok := c.idx.byID[id]
+	if !ok {
+		return Kita{}, false
+	}
+	return c.idx.entries[i].kita, true
+}
+
 // All returns copies of every Kita, ordered by id.
 func (c *Catalogue) All() []Kita {
 	c.mu.RLock()

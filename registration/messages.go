@@ -28,12 +28,17 @@ func (s *Checker) kitaLine(rank int, id string) notify.KitaLine {
 
 // lineOf is a Kita as a confirmation lists it: rank, name and address.
 func lineOf(rank int, k kita.Kita) notify.KitaLine {
-	addr := k.Address.Street
-	if k.Address.HouseNumber != "" {
-		addr += " " + k.Address.HouseNumber
-	}
-	if k.Address.PostalCode != "" {
-		addr += ", " + k.Address.PostalCode + " " + k.Address.City
+	a := k.Address
+	var addr string // one concatenation, one string
+	switch {
+	case a.HouseNumber != "" && a.PostalCode != "":
+		addr = a.Street + " " + a.HouseNumber + ", " + a.PostalCode + " " + a.City
+	case a.HouseNumber != "":
+		addr = a.Street + " " + a.HouseNumber
+	case a.PostalCode != "":
+		addr = a.Street + ", " + a.PostalCode + " " + a.City
+	default:
+		addr = a.Street
 	}
 	return notify.KitaLine{Rank: rank, Name: k.Name, Address: addr}
 }

@@ -112,13 +112,25 @@ func hasLetter(s string) bool {
 // name: a SHA-256 of the name's matching form (see [NameKey]) and the
 // birth date.
 func ChildKey(given, family string, birth date.Date) string {
-	h := sha256.New()
-	h.Write([]byte(NameKey(given)))
-	h.Write([]byte{0})
-	h.Write([]byte(NameKey(family)))
-	h.Write([]byte{0})
-	h.Write([]byte(birth.String()))
-	return hex.EncodeToString(h.Sum(nil))
+	var buf [256]byte
+	b := append(buf[:0], NameKey(given)...)
+	b = append(b, 0)
+	b = append(b, NameKey(family)...)
+	b = append(b, 0)
+	b = appendISODate(b, birth)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// appendISODate appends d as [date.Date.String] writes it ("2024-02-29"),
+// without a string of its own for the years 0 to 9999.
+func appendISODate(b []byte, d date.Date) []byte {
+	y, m, day := d.Date()
+	if y < 0 || y > 9999 {
+		return append(b, d.String()...)
+	}
+	return append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+int(m)/10), byte('0'+int(m)%10), '-', byte('0'+day/10), byte('0'+day%10))
 }
 
 var fold = cases.Fold()

@@ -46,6 +46,22 @@ type Catalogue interface {
 	Get(id string) (kita.Kita, bool)
 }
 
+// peeker is a catalogue that also looks a Kita up without copying its
+// lists ([kita.Catalogue.Peek]); validation, which only reads them, uses
+// it where offered.
+type peeker interface {
+	Peek(id string) (kita.Kita, bool)
+}
+
+// peek looks a Kita up for reading only: without copying where the
+// catalogue offers it.
+func (s *Checker) peek(id string) (kita.Kita, bool) {
+	if p, ok := s.catalogue.(peeker); ok {
+		return p.Peek(id)
+	}
+	return s.catalogue.Get(id)
+}
+
 // Districts resolves an address to its Stadtbezirk and knows the districts.
 type Districts interface {
 	Resolve(a geo.Address) (district.District, error)
@@ -156,7 +172,7 @@ func (s *Checker) check(in Input, now time.Time) (checked, error) {
 			continue
 		}
 		seen[id] = true
-		k, ok := s.catalogue.Get(id)
+		k, ok := s.peek(id)
 		if !ok {
 			c.Add(field.String(), "registration.unknown_kita", ErrUnknownKita)
 			continue

@@ -1,0 +1,43 @@
+package registration
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"testing"
+	"time"
+
+	"github.com/rickb777/date"
+	"github.com/stretchr/testify/assert"
+)
+
+// TestChildKeyIsTheStoredHash checks that ChildKey still hashes the two
+// name keys and the birth date as stored keys were made (SHA-256 of both
+// keys and the date's ISO text, separated by NUL), for names as families
+// type them and dates of every era the date type knows.
+func TestChildKeyIsTheStoredHash(t *testing.T) {
+	stored := func(given, family string, birth date.Date) string {
+		h := sha256.New()
+		h.Write([]byte(NameKey(given)))
+		h.Write([]byte{0})
+		h.Write([]byte(NameKey(family)))
+		h.Write([]byte{0})
+		h.Write([]byte(birth.String()))
+		return hex.EncodeToString(h.Sum(nil))
+	}
+	births := []date.Date{
+		date.New(2024, time.February, 29), date.New(2019, time.December, 31), date.New(2027, time.January, 1),
+		date.New(0, time.January, 1), date.New(9999, time.December, 31), date.New(10000, time.January, 1),
+		date.New(-1, time.March, 3), date.New(1, time.October, 10), date.Date{},
+	}
+	names := [][2]string{{"Jürgen", "Ößmann-Çelik"}, {"Anna Lena", "Schmidt"}, {"Małgorzata", "Yılmaz"}, {"Олена", "Шевченко"}, {"", ""}}
+	for _, b := range births {
+		for _, n := range names {
+			assert.Equal(t, stored(n[0], n[1], b), ChildKey(n[0], n[1], b), "%s %s %s", n[0], n[1], b)
+		}
+	}
+	for d := date.New(1899, time.December, 25); d.Before(date.New(2101, time.January, 5)); d = d.Add(1) {
+		if got := string(appendISODate(nil, d)); got != d.String() {
+			t.Fatalf("%s written as %s", d, got)
+		}
+	}
+}
