@@ -2,6 +2,7 @@ package memory
 
 import (
 	"encoding/json"
+	"slices"
 	"testing"
 
 	"github.com/kitaportal/kitaportal/registration"
@@ -16,7 +17,7 @@ func Dump(t *testing.T, s *Store) string {
 	d := s.data
 	all := map[string]any{
 		"apps": d.reg.apps, "by_key": d.reg.byKey, "by_child": d.reg.byChild, "by_family": d.reg.byFamily, "seq": d.reg.seq,
-		"places": placesList(d.reg.places), "audit": d.reg.audit,
+		"places": placesList(d.reg.places), "audit": slices.Collect(d.reg.audit.all),
 		"referrals": d.tp.referrals, "minders": d.tp.minders, "groups": d.tp.groups,
 		"messages": d.outbox.msgs, "messages_by_family": d.outbox.byFamily, "messages_by_subject": d.outbox.bySubject, "kita_edits": d.cat.edits, "drafts": d.drafts.byID,
 	}

@@ -22,7 +22,47 @@ type regData struct {
 	byFamily map[string][]string
 	seq      map[string]int64
 	places   map[registration.PlaceKey]registration.Places
-	audit    []registration.AuditEntry
+	audit    auditLog
+}
+
+// auditLog is the audit trail in order of entry, in chunks of auditChunk
+// entries: appending never copies the entries before.
+type auditLog struct {
+	chunks [][]registration.AuditEntry
+	n      int
+}
+
+const auditChunk = 1024
+
+func (l *auditLog) append(e registration.AuditEntry) {
+	if l.n%auditChunk == 0 {
+		l.chunks = append(l.chunks, make([]registration.AuditEntry, 0, auditChunk))
+	}
+	last := &l.chunks[len(l.chunks)-1]
+	*last = append(*last, e)
+	l.n++
+}
+
+// pop removes the latest entry.
+func (l *auditLog) pop() {
+	last := &l.chunks[len(l.chunks)-1]
+	(*last)[len(*last)-1] = registration.AuditEntry{}
+	*last = (*last)[:len(*last)-1]
+	if len(*last) == 0 {
+		l.chunks = l.chunks[:len(l.chunks)-1]
+	}
+	l.n--
+}
+
+// all yields every entry in order of entry.
+func (l *auditLog) all(yield func(registration.AuditEntry) bool) {
+	for _, c := range l.chunks {
+		for _, e := range c {
+			if !yield(e) {
+				return
+			}
+		}
+	}
 }
 
 func newRegData() regData {
@@ -402,7 +442,7 @@ func (v regView) AppendAudit(ctx context.Context, e registration.AuditEntry) err
 
 func (v regView) Audit(ctx context.Context, q registration.AuditQuery) (out []registration.AuditEntry, err error) {
 	err = v.s.read(ctx, func(d *data) error {
-		for _, e := range d.reg.audit {
+		for e := range d.reg.audit.all {
 			if (q.ApplicationID == "" || e.ApplicationID == q.ApplicationID) &&
 				(q.FamilyID == "" || e.FamilyID == q.FamilyID) &&
 				(q.Actor == "" || e.Actor == q.Actor) {
@@ -433,8 +473,8 @@ func (x regTx) AppendAudit(ctx context.Context, e registration.AuditEntry) error
 		return err
 	}
 	r := &x.t.d.reg
-	e.Seq = int64(len(r.audit)) + 1
-	r.audit = append(r.audit, e)
+	e.Seq = int64(r.audit.n) + 1
+	r.audit.append(e)
 	x.t.undo = append(x.t.undo, undo{}) // the latest audit entry
 
 	return nil

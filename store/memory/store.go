@@ -66,7 +66,7 @@ func (t *tx) run(u undo) {
 	case u.list != nil:
 		u.list[u.k] = u.list[u.k][:u.n]
 	default:
-		t.d.reg.audit = t.d.reg.audit[:len(t.d.reg.audit)-1]
+		t.d.reg.audit.pop()
 	}
 }
 
