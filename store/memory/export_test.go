@@ -16,16 +16,24 @@ func Dump(t *testing.T, s *Store) string {
 	defer s.mu.RUnlock()
 	d := s.data
 	all := map[string]any{
-		"apps": d.reg.apps, "by_key": d.reg.byKey, "by_child": d.reg.byChild, "by_family": d.reg.byFamily, "seq": d.reg.seq,
+		"apps": d.reg.apps, "by_key": d.reg.byKey, "by_child": d.reg.byChild, "families": families(d.reg.families), "seq": d.reg.seq,
 		"places": placesList(d.reg.places), "audit": slices.Collect(d.reg.audit.all),
 		"referrals": d.tp.referrals, "minders": d.tp.minders, "groups": d.tp.groups,
-		"messages": d.outbox.msgs, "messages_by_family": d.outbox.byFamily, "messages_by_subject": d.outbox.bySubject, "kita_edits": d.cat.edits, "drafts": d.drafts.byID,
+		"messages": d.outbox.msgs, "messages_by_subject": d.outbox.bySubject, "kita_edits": d.cat.edits, "drafts": d.drafts.byID,
 	}
 	b, err := json.Marshal(all)
 	if err != nil {
 		t.Fatalf("dump: %v", err)
 	}
 	return string(b)
+}
+
+func families(m map[string]*family) map[string][2][]string {
+	out := make(map[string][2][]string, len(m))
+	for k, f := range m {
+		out[k] = [2][]string{f.apps, f.msgs}
+	}
+	return out
 }
 
 func placesList(m map[registration.PlaceKey]registration.Places) []registration.Places {

@@ -13,14 +13,14 @@ import (
 // outboxData is the outbox part of the store: every message by id.
 // notify.Message holds only values, so a struct copy is a deep copy.
 //
-// byFamily and bySubject index the messages of a family and of a subject,
+// bySubject indexes the messages of a subject (the messages of a family
+// are listed in the family's entry of the registrations, regData.families),
 // and pending holds the claim times of the messages still pending, so
 // that reading a family's messages or claiming the due ones does not scan
 // every message of the year. Every change goes through putMessage and
 // dropMessage, which keep the indexes and their undo.
 type outboxData struct {
 	msgs      map[string]notify.Message
-	byFamily  map[string][]string
 	bySubject map[string][]string
 	pending   map[string]claimTimes
 }
@@ -33,7 +33,6 @@ type claimTimes struct {
 func newOutboxData() outboxData {
 	return outboxData{
 		msgs:      map[string]notify.Message{},
-		byFamily:  map[string][]string{},
 		bySubject: map[string][]string{},
 		pending:   map[string]claimTimes{},
 	}
@@ -46,10 +45,10 @@ func (t *tx) putMessage(m notify.Message) {
 	setStr(t, o.msgs, m.ID, m)
 	if !had || old.FamilyID != m.FamilyID {
 		if had && old.FamilyID != "" {
-			index(t, o.byFamily, old.FamilyID, m.ID, false)
+			t.indexFamily(old.FamilyID, m.ID, true, false)
 		}
 		if m.FamilyID != "" {
-			index(t, o.byFamily, m.FamilyID, m.ID, true)
+			t.indexFamily(m.FamilyID, m.ID, true, true)
 		}
 	}
 	if !had || old.Subject != m.Subject {
@@ -75,7 +74,7 @@ func (t *tx) dropMessage(id string) {
 	}
 	deleteKey(t, o.msgs, id)
 	if old.FamilyID != "" {
-		index(t, o.byFamily, old.FamilyID, id, false)
+		t.indexFamily(old.FamilyID, id, true, false)
 	}
 	index(t, o.bySubject, old.Subject, id, false)
 	deleteKey(t, o.pending, id)

@@ -13,13 +13,14 @@ import (
 type regData struct {
 	apps  map[string]*registration.Application
 	byKey map[string]string // family \x00 idempotency key -> id
-	// byChild and byFamily index the applications of a child (child key
+	// byChild and families index the applications of a child (child key
 	// \x00 year) and of a family, so that the duplicate and review checks
 	// of a submission and a family's list do not scan the whole year. The
 	// rule "one active application per child, family and Kita year" is
-	// checked on the child's list (activeOf).
+	// checked on the child's list (activeOf). A family's entry also lists
+	// the messages to it (the outbox's index by family).
 	byChild  map[string][]string
-	byFamily map[string][]string
+	families map[string]*family
 	seq      map[string]int64
 	places   map[registration.PlaceKey]registration.Places
 	audit    auditLog
@@ -70,7 +71,7 @@ func newRegData() regData {
 		apps:     map[string]*registration.Application{},
 		byKey:    map[string]string{},
 		byChild:  map[string][]string{},
-		byFamily: map[string][]string{},
+		families: map[string]*family{},
 		seq:      map[string]int64{},
 		places:   map[registration.PlaceKey]registration.Places{},
 	}
@@ -208,7 +209,7 @@ func (r *regData) candidates(q registration.Query) ([]string, bool) {
 	case q.ChildKey != "" && q.Year != "":
 		return r.byChild[q.ChildKey+"\x00"+q.Year], true
 	case q.FamilyID != "":
-		return r.byFamily[q.FamilyID], true
+		return r.families[q.FamilyID].list(false), true
 	}
 	return nil, false
 }
@@ -233,6 +234,58 @@ func index(t *tx, m map[string][]string, k, id string, add bool) {
 		deleteKey(t, m, k)
 	default:
 		setKey(t, m, k, slices.Concat(ids[:i], ids[i+1:]))
+	}
+}
+
+// family is the index entry of a family: its applications and the
+// messages to it, each a list of ids in the order they were added, kept
+// like the lists of index.
+type family struct{ apps, msgs []string }
+
+// list returns the family's messages (msgs) or applications; none for a
+// family without an entry.
+func (f *family) list(msgs bool) []string {
+	switch {
+	case f == nil:
+		return nil
+	case msgs:
+		return f.msgs
+	}
+	return f.apps
+}
+
+// indexFamily adds id to the family's messages (msgs) or applications, or
+// with add false removes it, and registers the undo: a new family's entry
+// is dropped again, an added id cut off. A family whose lists are both
+// empty has no entry.
+func (t *tx) indexFamily(fam, id string, msgs, add bool) {
+	m := t.d.reg.families
+	f := m[fam]
+	if f == nil {
+		if !add {
+			return
+		}
+		f = &family{}
+		setStr(t, m, fam, f)
+	}
+	l := &f.apps
+	if msgs {
+		l = &f.msgs
+	}
+	if add {
+		t.undo = append(t.undo, undo{cut: l, n: len(*l)})
+		*l = append(*l, id)
+		return
+	}
+	i := slices.Index(*l, id)
+	if i < 0 {
+		return
+	}
+	old := *l
+	*l = slices.Concat(old[:i], old[i+1:])
+	t.onUndo(func() { *l = old })
+	if len(f.apps) == 0 && len(f.msgs) == 0 {
+		deleteKey(t, m, fam)
 	}
 }
 
@@ -326,7 +379,7 @@ func (x regTx) Insert(ctx context.Context, a registration.Application) error {
 	if a.ChildKey != "" {
 		index(x.t, r.byChild, childIndexKey(a), a.ID, true)
 	}
-	index(x.t, r.byFamily, a.FamilyID, a.ID, true)
+	x.t.indexFamily(a.FamilyID, a.ID, false, true)
 	a = a.Clone()
 	a = a.AtVersion(1)
 	setStr(x.t, r.apps, a.ID, &a)
@@ -360,8 +413,8 @@ func (x regTx) Update(ctx context.Context, a registration.Application) error {
 		}
 	}
 	if old.FamilyID != a.FamilyID {
-		index(x.t, r.byFamily, old.FamilyID, a.ID, false)
-		index(x.t, r.byFamily, a.FamilyID, a.ID, true)
+		x.t.indexFamily(old.FamilyID, a.ID, false, false)
+		x.t.indexFamily(a.FamilyID, a.ID, false, true)
 	}
 	a = a.Clone()
 	a = a.AtVersion(old.Version() + 1)
@@ -461,7 +514,7 @@ func (v regView) Audit(ctx context.Context, q registration.AuditQuery) (out []re
 func (v regView) FamilyMessages(ctx context.Context, familyID string) (out []notify.Message, err error) {
 	err = v.s.read(ctx, func(d *data) error {
 		if familyID != "" {
-			out = d.outbox.messagesIn(d.outbox.byFamily[familyID])
+			out = d.outbox.messagesIn(d.reg.families[familyID].list(true))
 		}
 		return nil
 	})
@@ -487,7 +540,7 @@ func (x regTx) EraseFamilyMessages(ctx context.Context, familyID string) (int, e
 	if familyID == "" {
 		return 0, nil
 	}
-	ids := slices.Clone(x.t.d.outbox.byFamily[familyID])
+	ids := slices.Clone(x.t.d.reg.families[familyID].list(true))
 	for _, id := range ids {
 		x.t.dropMessage(id)
 	}

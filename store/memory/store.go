@@ -33,12 +33,14 @@ type tx struct {
 
 // undo is how to revert one change: a function for any change, or,
 // without one, the common changes of a step that need no function (and so
-// no allocation): a new key dropped again, an index list cut back to its
-// old length, the latest audit entry removed.
+// no allocation): a new key dropped again, an index list (in a map or a
+// family's entry) cut back to its old length, the latest audit entry
+// removed.
 type undo struct {
 	f    func()
 	drop dropper
 	list map[string][]string
+	cut  *[]string
 	k    string
 	n    int
 }
@@ -61,6 +63,8 @@ func (t *tx) run(u undo) {
 		u.f()
 	case u.drop != nil:
 		u.drop.drop(u.k)
+	case u.cut != nil:
+		*u.cut = (*u.cut)[:u.n]
 	case u.list != nil && u.n == 0:
 		delete(u.list, u.k)
 	case u.list != nil:
