@@ -177,7 +177,11 @@ func (y Year) Label() string {
 	if !y.set {
 		return ""
 	}
-	return fmt.Sprintf("%d/%d", y.first.Year(), y.first.Year()+1)
+	var b [24]byte
+	l := strconv.AppendInt(b[:0], int64(y.first.Year()), 10)
+	l = append(l, '/')
+	l = strconv.AppendInt(l, int64(y.first.Year())+1, 10)
+	return string(l)
 }
 
 // String returns the label.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/google/uuid"
@@ -137,13 +138,25 @@ func (s *Checker) Draft(familyID string, in Input, actor string, now time.Time) 
 // SequenceName is the name of the reference-number sequence of a Kita
 // year; [Checker.Reference] formats a number drawn from it.
 func (s *Checker) SequenceName(y kita.Year) string {
-	return s.rules.CityCode + "-" + fmt.Sprint(y.StartYear())
+	return s.rules.CityCode + "-" + strconv.Itoa(y.StartYear())
 }
 
 // Reference is the reference number (Aktenzeichen) of the seq-th
 // application of a Kita year: "BO-2027-000042".
 func (s *Checker) Reference(y kita.Year, seq int64) string {
-	return fmt.Sprintf("%s-%d-%06d", s.rules.CityCode, y.StartYear(), seq)
+	if seq < 0 {
+		return fmt.Sprintf("%s-%d-%06d", s.rules.CityCode, y.StartYear(), seq)
+	}
+	var b [64]byte
+	r := append(b[:0], s.rules.CityCode...)
+	r = append(r, '-')
+	r = strconv.AppendInt(r, int64(y.StartYear()), 10)
+	r = append(r, '-')
+	for p := int64(100000); p > 1 && seq < p; p /= 10 {
+		r = append(r, '0') // %06d
+	}
+	r = strconv.AppendInt(r, seq, 10)
+	return string(r)
 }
 
 // IsCrossFamilyMatch reports whether o is another family's active

@@ -3,11 +3,14 @@ package registration
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"testing"
 	"time"
 
 	"github.com/rickb777/date"
 	"github.com/stretchr/testify/assert"
+
+	"github.com/kitaportal/kitaportal/kita"
 )
 
 // TestChildKeyIsTheStoredHash checks that ChildKey still hashes the two
@@ -38,6 +41,22 @@ func TestChildKeyIsTheStoredHash(t *testing.T) {
 	for d := date.New(1899, time.December, 25); d.Before(date.New(2101, time.January, 5)); d = d.Add(1) {
 		if got := string(appendISODate(nil, d)); got != d.String() {
 			t.Fatalf("%s written as %s", d, got)
+		}
+	}
+}
+
+// TestReferenceIsPrintedAsBefore checks the reference number and the
+// name of its sequence against the formats they were printed with.
+func TestReferenceIsPrintedAsBefore(t *testing.T) {
+	for _, code := range []string{"BO", "K", "MÜNSTER"} {
+		s := &Checker{rules: Rules{CityCode: code, Calendar: kita.NRW}}
+		for _, start := range []int{2026, 2027, 999, 10000} {
+			y := kita.NRW.YearStarting(start)
+			for _, seq := range []int64{-7, 0, 1, 9, 42, 99999, 100000, 999999, 1000000, 1234567890} {
+				assert.Equal(t, fmt.Sprintf("%s-%d-%06d", code, y.StartYear(), seq), s.Reference(y, seq))
+			}
+			assert.Equal(t, code+"-"+fmt.Sprint(y.StartYear()), s.SequenceName(y))
+			assert.Equal(t, fmt.Sprintf("%d/%d", y.StartYear(), y.StartYear()+1), y.Label())
 		}
 	}
 }
