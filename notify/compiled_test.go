@@ -171,3 +171,24 @@ func FuzzCompiledTemplate(f *testing.F) {
 		sameRendering(t, context.Background(), body, d)
 	})
 }
+
+// TestOneLineIsFieldsJoined compares the subject's folding with
+// strings.Fields and strings.Join on every text of up to two characters
+// from a set of spaces, letters and broken UTF-8, and on subjects as
+// templates write them.
+func TestOneLineIsFieldsJoined(t *testing.T) {
+	parts := []string{" ", "\t", "\n", "\r", "\v", "\f", "\u0085", "\u00a0", "\u2003", "\u3000", "a", "ß", "€", "👶", "\xff", "\xe2\x82", "x y"}
+	texts := []string{"", "Eingangsbestätigung Ihrer Voranmeldung BO-2027-000042", "  Angebot:\n  Kita Sonnenschein \t (35 Std.)  ", "Подтверждение\u00a0заявки"}
+	for _, a := range parts {
+		for _, b := range parts {
+			for _, c := range parts {
+				texts = append(texts, a+b+c)
+			}
+		}
+	}
+	for _, s := range texts {
+		if got, want := oneLine([]byte(s)), strings.Join(strings.Fields(s), " "); got != want {
+			t.Fatalf("%q: %q, want %q", s, got, want)
+		}
+	}
+}

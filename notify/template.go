@@ -453,27 +453,47 @@ func (w *limitWriter) finish(c *problem.Collector, field string, err error, subj
 }
 
 // oneLine is strings.Join(strings.Fields(string(b)), " ") in one
-// allocation: the words of b separated by single spaces.
+// allocation: the words of b separated by single spaces, each word copied
+// whole.
 func oneLine(b []byte) string {
 	var out strings.Builder
 	out.Grow(len(b))
 	for len(b) > 0 {
-		r, n := utf8.DecodeRune(b)
-		if unicode.IsSpace(r) {
+		n := spaceAt(b)
+		if n > 0 {
 			b = b[n:]
 			continue
 		}
 		if out.Len() > 0 {
 			out.WriteByte(' ')
 		}
-		for len(b) > 0 {
-			r, n = utf8.DecodeRune(b)
-			if unicode.IsSpace(r) {
-				break
+		end := 0
+		for end < len(b) && spaceAt(b[end:]) == 0 {
+			if b[end] < utf8.RuneSelf {
+				end++
+			} else {
+				_, n := utf8.DecodeRune(b[end:])
+				end += n
 			}
-			out.Write(b[:n])
-			b = b[n:]
 		}
+		out.Write(b[:end])
+		b = b[end:]
 	}
 	return out.String()
+}
+
+// spaceAt returns the length of the white space (unicode.IsSpace) that b
+// starts with, 0 when it starts with anything else.
+func spaceAt(b []byte) int {
+	if c := b[0]; c < utf8.RuneSelf {
+		if c == ' ' || c >= '\t' && c <= '\r' {
+			return 1
+		}
+		return 0
+	}
+	r, n := utf8.DecodeRune(b)
+	if unicode.IsSpace(r) {
+		return n
+	}
+	return 0
 }
