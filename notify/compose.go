@@ -17,7 +17,8 @@ func NewID() string { return uuid.Must(uuid.NewV7()).String() }
 
 // Validate checks m before it is enqueued and returns every problem as a
 // [problem.List] whose problems unwrap to [ErrMessage]. Problems name
-// fields, never their values.
+// fields, never their values. Title and Body are required unless m
+// carries the Content they are rendered from.
 func (m Message) Validate() error {
 	var c problem.Collector
 	if strings.TrimSpace(m.ID) == "" {
@@ -38,10 +39,10 @@ func (m Message) Validate() error {
 	if !langPattern.MatchString(m.Lang) {
 		c.Add("lang", CodeLangInvalid, ErrMessage)
 	}
-	if strings.TrimSpace(m.Title) == "" {
+	if m.Content == nil && strings.TrimSpace(m.Title) == "" {
 		c.Add("title", CodeTitleRequired, ErrMessage)
 	}
-	if strings.TrimSpace(m.Body) == "" {
+	if m.Content == nil && strings.TrimSpace(m.Body) == "" {
 		c.Add("body", CodeBodyRequired, ErrMessage)
 	}
 	if m.CreatedAt.IsZero() {

@@ -14,6 +14,11 @@
 //   - The outbox: a service writes its messages with [Outbox.Enqueue] in
 //     the same atomic step as the change they report (store/memory,
 //     store/postgres implement the port; store/storetest checks them).
+//     A message may carry the [Content] its texts are rendered from
+//     instead of the texts ([Templates.Content]): the step then renders
+//     nothing, the in-memory outbox renders on every read, a database
+//     before it writes ([Message.Rendered], [RenderAll]); readers always
+//     get the texts [Templates.Render] gives.
 //   - [Dispatcher]: claims due messages under a lease, sends them through a
 //     [Transport] ([MemoryTransport] here, SMTP in notify/smtp) and records
 //     the outcome, retrying with exponential backoff.

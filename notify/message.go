@@ -102,6 +102,10 @@ type Message struct {
 	Lang     string `json:"lang"`
 	Title    string `json:"title"`
 	Body     string `json:"body"`
+	// Content, when set, is what Title and Body are rendered from when
+	// the message is read; both are empty until then (see [Content],
+	// [Message.Rendered]). Stores hand out rendered messages only.
+	Content *Content `json:"-"`
 
 	Status      Status    `json:"status"`
 	Attempts    int       `json:"attempts"`

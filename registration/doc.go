@@ -15,7 +15,9 @@
 // the districts and the clock's instant and drafts the application
 // ([Checker.Draft]); it changes choices ([Checker.ChangeChoices]), builds
 // the allocation engine's input ([Checker.Instance], [Allocate],
-// [PlacesOf]) and renders the family's messages. The aggregate's methods
+// [PlacesOf]) and makes the family's messages, which carry what their
+// texts are rendered from when they are read (notify.Content), so that a
+// step writing them renders nothing. The aggregate's methods
 // run the lifecycle (submitted → confirmed → offered → accepted →
 // contracted, or declined, withdrawn, expired) with a history of
 // timestamps and actors, each returning a rule-named error:

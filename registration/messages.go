@@ -43,8 +43,10 @@ func lineOf(rank int, k kita.Kita) notify.KitaLine {
 	return notify.KitaLine{Rank: rank, Name: k.Name, Address: addr}
 }
 
-// message renders one outbox message to the family (to the first
-// guardian; the second receives a copy as its own message).
+// familyMessages are the outbox messages of kind to the family: to the
+// first guardian, and a copy as its own message to the second where the
+// address differs. Their texts are rendered from data when they are read
+// ([notify.Content]).
 func (s *Checker) familyMessages(a Application, kind notify.Kind, data any, now time.Time) ([]notify.Message, error) {
 	var out []notify.Message
 	for i, g := range a.Guardians {
@@ -55,14 +57,14 @@ func (s *Checker) familyMessages(a Application, kind notify.Kind, data any, now 
 		if l == "" {
 			l = lang(a)
 		}
-		subject, body, err := s.templates.Render(kind, l, data)
+		content, err := s.templates.Content(kind, l, data)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, notify.Message{
 			ID: s.newID(), Kind: kind, Subject: a.ID, FamilyID: a.FamilyID,
 			To: g.Email, ToName: g.GivenName + " " + g.FamilyName, Lang: l,
-			Title: subject, Body: body, Status: notify.Pending, CreatedAt: now, NextAttempt: now,
+			Content: content, Status: notify.Pending, CreatedAt: now, NextAttempt: now,
 		})
 	}
 	return out, nil
@@ -101,13 +103,13 @@ func (s *Checker) SubmissionMessages(a Application, lines []notify.KitaLine, now
 			Guardian: notify.Contact{Name: g.GivenName + " " + g.FamilyName, Email: g.Email, Phone: g.Phone},
 			Language: languageName(g.Language),
 		}
-		subject, body, err := s.templates.Render(notify.Referral, "de", rd)
+		content, err := s.templates.Content(notify.Referral, "de", rd)
 		if err != nil {
 			return nil, err
 		}
 		msgs = append(msgs, notify.Message{
 			ID: s.newID(), Kind: notify.Referral, Subject: a.TP.ReferralID, FamilyID: a.FamilyID, To: tp.Office.Email, ToName: tp.Office.Name,
-			Lang: "de", Title: subject, Body: body, Status: notify.Pending, CreatedAt: now, NextAttempt: now,
+			Lang: "de", Content: content, Status: notify.Pending, CreatedAt: now, NextAttempt: now,
 		})
 	}
 	return msgs, nil

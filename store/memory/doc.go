@@ -12,7 +12,14 @@
 // subject, pending messages with their claim times) keep the reads of a
 // submission, a family's messages, an erasure and a claim independent of
 // the size of the year; every change to them is undone with the step. An
-// index entry is the list of its ids, appended to in the step.
+// index entry is the list of its ids, appended to in the step. A step's
+// undo log is kept from one step to the next and records the common
+// changes (a new key, an index append, an audit entry) without a
+// function. A message enqueued with its notify.Content is kept so and
+// rendered on every read (Message, Messages, FamilyMessages, Claim): the
+// submitting step renders nothing, and a read whose rendering fails (a
+// city template beyond the render budget) returns the template's
+// problems.
 //
 // # Error contract
 //

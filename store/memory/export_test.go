@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/kitaportal/kitaportal/notify"
 	"github.com/kitaportal/kitaportal/registration"
 )
 
@@ -19,13 +20,26 @@ func Dump(t *testing.T, s *Store) string {
 		"apps": d.reg.apps, "by_key": d.reg.byKey, "by_child": d.reg.byChild, "families": families(d.reg.families), "seq": d.reg.seq,
 		"places": placesList(d.reg.places), "audit": slices.Collect(d.reg.audit.all),
 		"referrals": d.tp.referrals, "minders": d.tp.minders, "groups": d.tp.groups,
-		"messages": d.outbox.msgs, "messages_by_subject": d.outbox.bySubject, "kita_edits": d.cat.edits, "drafts": d.drafts.byID,
+		"messages": rendered(t, d.outbox.msgs), "messages_by_subject": d.outbox.bySubject, "kita_edits": d.cat.edits, "drafts": d.drafts.byID,
 	}
 	b, err := json.Marshal(all)
 	if err != nil {
 		t.Fatalf("dump: %v", err)
 	}
 	return string(b)
+}
+
+// rendered are the messages as they are read, with their texts.
+func rendered(t *testing.T, msgs map[string]notify.Message) map[string]notify.Message {
+	out := make(map[string]notify.Message, len(msgs))
+	for id, m := range msgs {
+		r, err := m.Rendered()
+		if err != nil {
+			t.Fatalf("render %s: %v", id, err)
+		}
+		out[id] = r
+	}
+	return out
 }
 
 func families(m map[string]*family) map[string][2][]string {

@@ -11,7 +11,9 @@ import (
 )
 
 // outboxData is the outbox part of the store: every message by id.
-// notify.Message holds only values, so a struct copy is a deep copy.
+// notify.Message holds only values (its Content is never changed), so a
+// struct copy is a deep copy. A message is kept as it was enqueued, with
+// its Content where it has one, and rendered on every read (read).
 //
 // bySubject indexes the messages of a subject (the messages of a family
 // are listed in the family's entry of the registrations, regData.families),
@@ -80,16 +82,26 @@ func (t *tx) dropMessage(id string) {
 	deleteKey(t, o.pending, id)
 }
 
-// messagesIn returns copies of the messages whose ids set holds, oldest
-// first.
-func (o *outboxData) messagesIn(ids []string) []notify.Message {
+// messagesIn returns rendered copies of the messages whose ids set
+// holds, oldest first.
+func (o *outboxData) messagesIn(ids []string) ([]notify.Message, error) {
 	out := make([]notify.Message, 0, len(ids))
 	for _, id := range ids {
-		out = append(out, o.msgs[id])
+		m, err := read(o.msgs[id])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
 	}
 	slices.SortFunc(out, byAge)
-	return out
+	return out, nil
 }
+
+// read is a stored message as the store hands it out: rendered from its
+// Content where it has one (notify.Message.Rendered). Rendering fails
+// only where a city's template needs more than the render budget; the
+// read then fails with the template's problems.
+func read(m notify.Message) (notify.Message, error) { return m.Rendered() }
 
 // enqueue stores copies of msgs within the atomic step t. Each message must
 // pass notify.Message.ValidateNew (valid, Pending, untried) and have an id that is neither
@@ -137,7 +149,11 @@ func (o outbox) Claim(ctx context.Context, token string, now time.Time, lease ti
 			m.ClaimedUntil = now.Add(lease)
 			m.ClaimToken = token
 			t.putMessage(m)
-			out = append(out, m)
+			r, err := read(m)
+			if err != nil {
+				return err
+			}
+			out = append(out, r)
 		}
 		return nil
 	})
@@ -174,7 +190,7 @@ func (o outbox) Complete(ctx context.Context, token string, m notify.Message) er
 	})
 }
 
-// Message returns a copy of the message id.
+// Message returns a rendered copy of the message id.
 func (o outbox) Message(ctx context.Context, id string) (notify.Message, error) {
 	var out notify.Message
 	err := o.s.read(ctx, func(d *data) error {
@@ -182,18 +198,20 @@ func (o outbox) Message(ctx context.Context, id string) (notify.Message, error) 
 		if !ok {
 			return notify.ErrNotFound
 		}
-		out = m
-		return nil
+		var err error
+		out, err = read(m)
+		return err
 	})
 	return out, err
 }
 
-// Messages returns copies of the messages about subjectID, oldest first.
+// Messages returns rendered copies of the messages about subjectID,
+// oldest first.
 func (o outbox) Messages(ctx context.Context, subjectID string) ([]notify.Message, error) {
 	var out []notify.Message
-	err := o.s.read(ctx, func(d *data) error {
-		out = d.outbox.messagesIn(d.outbox.bySubject[subjectID])
-		return nil
+	err := o.s.read(ctx, func(d *data) (err error) {
+		out, err = d.outbox.messagesIn(d.outbox.bySubject[subjectID])
+		return err
 	})
 	if err != nil {
 		return nil, err

@@ -512,11 +512,11 @@ func (v regView) Audit(ctx context.Context, q registration.AuditQuery) (out []re
 }
 
 func (v regView) FamilyMessages(ctx context.Context, familyID string) (out []notify.Message, err error) {
-	err = v.s.read(ctx, func(d *data) error {
+	err = v.s.read(ctx, func(d *data) (err error) {
 		if familyID != "" {
-			out = d.outbox.messagesIn(d.reg.families[familyID].list(true))
+			out, err = d.outbox.messagesIn(d.reg.families[familyID].list(true))
 		}
-		return nil
+		return err
 	})
 	return out, err
 }

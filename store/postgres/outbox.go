@@ -39,7 +39,8 @@ func enqueue(ctx context.Context, q querier, msgs []notify.Message) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := checkNew(msgs); err != nil {
+	msgs, err := checkNew(msgs)
+	if err != nil {
 		return err
 	}
 	if len(msgs) == 0 {
@@ -99,19 +100,20 @@ func messageArrays(msgs []notify.Message) []any {
 	return []any{id, kind, subject, family, to, toName, lang, title, body, status, attempts, created, next, claimed, token, sent, lastErr}
 }
 
-// checkNew validates every message and refuses an id repeated in msgs.
-func checkNew(msgs []notify.Message) error {
+// checkNew validates every message, refuses an id repeated in msgs and
+// returns them rendered (notify.RenderAll): the table keeps texts.
+func checkNew(msgs []notify.Message) ([]notify.Message, error) {
 	seen := make(map[string]bool, len(msgs))
 	for _, m := range msgs {
 		if err := m.ValidateNew(); err != nil {
-			return err
+			return nil, err
 		}
 		if seen[m.ID] {
-			return notify.ErrExists
+			return nil, notify.ErrExists
 		}
 		seen[m.ID] = true
 	}
-	return nil
+	return notify.RenderAll(msgs)
 }
 
 // queueMessages queues the inserts of msgs; an id stored already inserts

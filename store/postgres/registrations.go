@@ -203,7 +203,8 @@ func (x regTx) InsertSubmission(ctx context.Context, a registration.Application,
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := checkNew(msgs); err != nil {
+	msgs, err := checkNew(msgs)
+	if err != nil {
 		return err
 	}
 	sql, args, err := insertApplication(a)

@@ -75,6 +75,7 @@ func ids(msgs []notify.Message) string {
 // RunOutbox checks an adapter's notify.Outbox.
 func RunOutbox(t *testing.T, newStores Factory) {
 	t.Run("an enqueued message reads back equal", func(t *testing.T) { testOutboxAnEnqueuedMessageReadsBackEqual(t, newStores) })
+	t.Run("a message with content reads back with its texts", func(t *testing.T) { testOutboxAMessageWithContentReadsBackWithItsTexts(t, newStores) })
 	t.Run("an unknown id is ErrNotFound", func(t *testing.T) { testOutboxAnUnknownIdIsErrNotFound(t, newStores) })
 	t.Run("messages about a subject are listed oldest first", func(t *testing.T) { testOutboxMessagesAboutASubjectAreListedOldestFirst(t, newStores) })
 	t.Run("a duplicate id fails the whole batch with ErrExists", func(t *testing.T) { testOutboxADuplicateIdFailsTheWholeBatchWith(t, newStores) })
@@ -105,6 +106,50 @@ func testOutboxAnEnqueuedMessageReadsBackEqual(t *testing.T, newStores Factory) 
 	if d := sameMessage(got, want); d != "" {
 		t.Error(d)
 	}
+}
+
+// testOutboxAMessageWithContentReadsBackWithItsTexts checks that a
+// message enqueued with the Content its texts are rendered from reads
+// back (Message, Messages, Claim, after Complete) with the texts
+// notify.Templates.Render gives and without the content.
+func testOutboxAMessageWithContentReadsBackWithItsTexts(t *testing.T, newStores Factory) {
+	ctx := context.Background()
+	o := newStores(t).Outbox
+	data := notify.ConfirmationData{
+		Reference: "BO-2021-000123", ChildName: "Jürgen Ößmann-Çelik", StartDate: notify.DateOf(2021, time.August, 1), Hours: 35,
+		Kitas: []notify.KitaLine{{Rank: 1, Name: "Kita Sonnenschein", Address: "Hauptstraße 12, 44787 Bochum"}, {Rank: 2, Name: "Kita Regenbogen", Address: "Am Bach 3"}},
+	}
+	title, body, err := notify.DefaultTemplates().Render(notify.Confirmation, "tr", data)
+	require.NoError(t, err)
+	content, err := notify.DefaultTemplates().Content(notify.Confirmation, "tr", data)
+	require.NoError(t, err)
+	m := newMessage("m1", "app-1", 0)
+	m.Lang, m.Title, m.Body, m.Content = "tr", "", "", content
+	require.NoError(t, o.Enqueue(ctx, m))
+	want := m
+	want.Title, want.Body, want.Content = title, body, nil
+
+	got, err := o.Message(ctx, "m1")
+	require.NoError(t, err)
+	assert.Empty(t, sameMessage(got, want), "Message")
+	list, err := o.Messages(ctx, "app-1")
+	require.NoError(t, err)
+	require.Len(t, list, 1)
+	assert.Empty(t, sameMessage(list[0], want), "Messages")
+	claimed, err := o.Claim(ctx, "tok", outboxT0.Add(time.Minute), time.Minute, 10)
+	require.NoError(t, err)
+	require.Len(t, claimed, 1)
+	assert.Equal(t, title, claimed[0].Title, "Claim")
+	assert.Equal(t, body, claimed[0].Body, "Claim")
+	assert.Nil(t, claimed[0].Content, "Claim")
+	done := claimed[0]
+	done.Status, done.Attempts, done.SentAt = notify.Sent, 1, outboxT0.Add(time.Minute)
+	require.NoError(t, o.Complete(ctx, "tok", done))
+	got, err = o.Message(ctx, "m1")
+	require.NoError(t, err)
+	assert.Equal(t, notify.Sent, got.Status)
+	assert.Equal(t, body, got.Body, "after Complete")
+	assert.Nil(t, got.Content, "after Complete")
 }
 
 // testOutboxAnUnknownIdIsErrNotFound checks that an unknown id is ErrNotFound.
