@@ -32,33 +32,41 @@ const (
 // U+FFFD), and every name with at least one letter. Empty texts are left
 // to the struct check ("required").
 func checkTexts(c *problem.Collector, in Input) {
-	name := func(field, s string) {
-		if s == "" {
-			return
-		}
-		if !printable(s) {
-			c.Add(field, CodeNameCharacters, ErrName)
-			return
-		}
-		if !hasLetter(s) {
-			c.Add(field, CodeNameLetters, ErrName)
+	add := func(field string, code problem.Code) {
+		if code != "" {
+			c.Add(field, code, ErrName)
 		}
 	}
-	text := func(field, s string) {
-		if s != "" && !printable(s) {
-			c.Add(field, CodeNameCharacters, ErrName)
-		}
-	}
-	name("child.given_name", in.Child.GivenName)
-	name("child.family_name", in.Child.FamilyName)
+	add("child.given_name", nameProblem(in.Child.GivenName))
+	add("child.family_name", nameProblem(in.Child.FamilyName))
 	for i, g := range in.Guardians {
-		f := "guardians[" + strconv.Itoa(i) + "]"
-		name(f+".given_name", g.GivenName)
-		name(f+".family_name", g.FamilyName)
+		// The field path is built only for a problem.
+		if code := nameProblem(g.GivenName); code != "" {
+			add("guardians["+strconv.Itoa(i)+"].given_name", code)
+		}
+		if code := nameProblem(g.FamilyName); code != "" {
+			add("guardians["+strconv.Itoa(i)+"].family_name", code)
+		}
 	}
-	name("address.street", in.Address.Street)
-	text("address.house_number", in.Address.HouseNumber)
-	name("address.city", in.Address.City)
+	add("address.street", nameProblem(in.Address.Street))
+	if s := in.Address.HouseNumber; s != "" && !printable(s) {
+		add("address.house_number", CodeNameCharacters)
+	}
+	add("address.city", nameProblem(in.Address.City))
+}
+
+// nameProblem is the code of what is wrong with a name ("" for nothing or
+// an empty name): characters that are not printable, or no letter.
+func nameProblem(s string) problem.Code {
+	switch {
+	case s == "":
+		return ""
+	case !printable(s):
+		return CodeNameCharacters
+	case !hasLetter(s):
+		return CodeNameLetters
+	}
+	return ""
 }
 
 // printable reports whether s is valid UTF-8 without control characters
