@@ -85,7 +85,7 @@ func (r *regData) activeOf(a registration.Application) (string, bool) {
 	if a.ChildKey == "" {
 		return "", false
 	}
-	for _, id := range r.byChild[childIndexKey(a)] {
+	for _, id := range r.child(a.ChildKey, a.Year) {
 		if o := r.apps[id]; id != a.ID && o != nil && o.FamilyID == a.FamilyID && o.ChildKey == a.ChildKey && active(o.Status()) {
 			return id, true
 		}
@@ -169,7 +169,7 @@ func (r *regData) get(id string) (registration.Application, error) {
 }
 
 func (r *regData) byIdempotency(familyID, key string) (registration.Application, error) {
-	id, ok := r.byKey[familyID+"\x00"+key]
+	id, ok := r.keyed(familyID, key)
 	if !ok || key == "" {
 		return registration.Application{}, registration.ErrNotFound
 	}
@@ -207,7 +207,7 @@ func (r *regData) list(q registration.Query) []registration.Application {
 func (r *regData) candidates(q registration.Query) ([]string, bool) {
 	switch {
 	case q.ChildKey != "" && q.Year != "":
-		return r.byChild[q.ChildKey+"\x00"+q.Year], true
+		return r.child(q.ChildKey, q.Year), true
 	case q.FamilyID != "":
 		return r.families[q.FamilyID].list(false), true
 	}
@@ -291,6 +291,24 @@ func (t *tx) indexFamily(fam, id string, msgs, add bool) {
 
 func childIndexKey(a registration.Application) string { return a.ChildKey + "\x00" + a.Year }
 
+// keyed returns the id of the family's application with an idempotency
+// key, looked up from a buffer like child.
+func (r *regData) keyed(familyID, key string) (string, bool) {
+	var buf [320]byte
+	k := append(append(append(buf[:0], familyID...), 0), key...)
+	id, ok := r.byKey[string(k)]
+	return id, ok
+}
+
+// child returns the ids the child index holds for a child key and a Kita
+// year (the index's own list: read it, never keep or change it). The key
+// is looked up from a buffer, without a string of its own.
+func (r *regData) child(childKey, year string) []string {
+	var buf [128]byte
+	k := append(append(append(buf[:0], childKey...), 0), year...)
+	return r.byChild[string(k)]
+}
+
 func matches(a registration.Application, q registration.Query) bool {
 	if q.FamilyID != "" && a.FamilyID != q.FamilyID {
 		return false
@@ -366,7 +384,7 @@ func (x regTx) Insert(ctx context.Context, a registration.Application) error {
 		return registration.ErrExists
 	}
 	if a.IdempotencyKey != "" {
-		if _, ok := r.byKey[a.FamilyID+"\x00"+a.IdempotencyKey]; ok {
+		if _, ok := r.keyed(a.FamilyID, a.IdempotencyKey); ok {
 			return registration.ErrDuplicate
 		}
 	}
