@@ -23,6 +23,11 @@ const (
 	LastErrorTimeout = "transport.timeout"
 	// LastErrorUnknown: any other transport error.
 	LastErrorUnknown = "transport.error"
+	// LastErrorTemplate: the message's texts could not be rendered from its
+	// [Content] (a city template beyond the render budget); an outbox that
+	// renders when it hands a message out records it Failed with this code
+	// instead of sending it.
+	LastErrorTemplate = "template.render"
 )
 
 // ErrorCode maps a transport error to the stable code stored in

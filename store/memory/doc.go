@@ -17,9 +17,10 @@
 // changes (a new key, an index append, an audit entry) without a
 // function. A message enqueued with its notify.Content is kept so and
 // rendered on every read (Message, Messages, FamilyMessages, Claim): the
-// submitting step renders nothing, and a read whose rendering fails (a
-// city template beyond the render budget) returns the template's
-// problems.
+// submitting step renders nothing. A read whose rendering fails (a city
+// template beyond the render budget) returns the template's problems; a
+// claim records such a message Failed (notify.LastErrorTemplate) instead
+// of handing it out, and hands out the others.
 //
 // # Error contract
 //

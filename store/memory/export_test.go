@@ -2,6 +2,7 @@ package memory
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -20,7 +21,7 @@ func Dump(t *testing.T, s *Store) string {
 		"apps": d.reg.apps, "by_key": d.reg.byKey, "by_child": d.reg.byChild, "families": families(d.reg.families), "seq": d.reg.seq,
 		"places": placesList(d.reg.places), "audit": slices.Collect(d.reg.audit.all),
 		"referrals": d.tp.referrals, "minders": d.tp.minders, "groups": d.tp.groups,
-		"messages": rendered(t, d.outbox.msgs), "messages_by_subject": d.outbox.bySubject, "kita_edits": d.cat.edits, "drafts": d.drafts.byID,
+		"messages": rendered(d.outbox.msgs), "messages_by_subject": d.outbox.bySubject, "kita_edits": d.cat.edits, "drafts": d.drafts.byID,
 	}
 	b, err := json.Marshal(all)
 	if err != nil {
@@ -29,17 +30,29 @@ func Dump(t *testing.T, s *Store) string {
 	return string(b)
 }
 
-// rendered are the messages as they are read, with their texts.
-func rendered(t *testing.T, msgs map[string]notify.Message) map[string]notify.Message {
+// rendered are the messages as they are read, with their texts; one
+// that cannot be rendered shows what its Content holds instead, so that a
+// search for personal data finds it too.
+func rendered(msgs map[string]notify.Message) map[string]notify.Message {
 	out := make(map[string]notify.Message, len(msgs))
 	for id, m := range msgs {
 		r, err := m.Rendered()
 		if err != nil {
-			t.Fatalf("render %s: %v", id, err)
+			r = m
+			r.Body = fmt.Sprintf("%+v", *m.Content)
 		}
 		out[id] = r
 	}
 	return out
+}
+
+// StatusOf returns the stored status of the message id, without
+// rendering it.
+func StatusOf(s *Store, id string) (notify.Status, string) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	m := s.data.outbox.msgs[id]
+	return m.Status, m.LastError
 }
 
 func families(m map[string]*family) map[string][2][]string {

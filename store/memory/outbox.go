@@ -4,10 +4,12 @@ import (
 	"cmp"
 	"container/heap"
 	"context"
+	"errors"
 	"slices"
 	"time"
 
 	"github.com/kitaportal/kitaportal/notify"
+	"github.com/kitaportal/kitaportal/problem"
 )
 
 // outboxData is the outbox part of the store: every message by id.
@@ -134,7 +136,10 @@ func (o outbox) Enqueue(ctx context.Context, msgs ...notify.Message) error {
 }
 
 // Claim leases up to limit due messages to token, oldest first (by
-// CreatedAt, then ID).
+// CreatedAt, then ID), rendered. A message whose Content cannot be
+// rendered is not handed out: it is recorded Failed with
+// notify.LastErrorTemplate, or, when its rendering ran out of time, left
+// due for the next claim.
 func (o outbox) Claim(ctx context.Context, token string, now time.Time, lease time.Duration, limit int) ([]notify.Message, error) {
 	if token == "" || lease <= 0 {
 		return nil, notify.ErrClaim
@@ -146,13 +151,21 @@ func (o outbox) Claim(ctx context.Context, token string, now time.Time, lease ti
 		}
 		due := oldestDue(&t.d.outbox, now, limit)
 		for _, m := range due {
-			m.ClaimedUntil = now.Add(lease)
-			m.ClaimToken = token
-			t.putMessage(m)
 			r, err := read(m)
 			if err != nil {
-				return err
+				// A rendering that ran out of time stays due for the next
+				// claim; one beyond the budget never renders: Failed.
+				var l problem.List
+				if errors.As(err, &l) && l.Has("", notify.CodeTemplateTimeout) {
+					continue
+				}
+				m.Status, m.LastError = notify.Failed, notify.LastErrorTemplate
+				t.putMessage(m)
+				continue
 			}
+			m.ClaimedUntil, r.ClaimedUntil = now.Add(lease), now.Add(lease)
+			m.ClaimToken, r.ClaimToken = token, token
+			t.putMessage(m)
 			out = append(out, r)
 		}
 		return nil
