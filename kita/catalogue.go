@@ -149,13 +149,11 @@ func (c *Catalogue) Len() int {
 // allocations are the copies of the Kita's slices (hours, groups, days,
 // languages), at most one each.
 func (c *Catalogue) Get(id string) (Kita, bool) {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	i, ok := c.idx.byID[id]
+	k, ok := c.Peek(id) // the lists are never changed in place: copy them unlocked
 	if !ok {
 		return Kita{}, false
 	}
-	return c.idx.entries[i].kita.clone(), true
+	return k.clone(), true
 }
 
 // Peek returns the Kita with that id without copying its lists (hours,
