@@ -23,7 +23,7 @@ type Outbox struct {
 // New returns an empty outbox.
 func New() *Outbox { return &Outbox{msgs: map[string]notify.Message{}} }
 
-// Enqueue stores copies of msgs, all or nothing.
+// Enqueue stores copies of msgs, rendered, all or nothing.
 func (o *Outbox) Enqueue(ctx context.Context, msgs ...notify.Message) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -39,6 +39,10 @@ func (o *Outbox) Enqueue(ctx context.Context, msgs ...notify.Message) error {
 			return notify.ErrExists
 		}
 		seen[m.ID] = true
+	}
+	msgs, err := notify.RenderAll(msgs) // the texts are kept, as a database does
+	if err != nil {
+		return err
 	}
 	for _, m := range msgs {
 		o.msgs[m.ID] = m
