@@ -121,7 +121,9 @@
 //     ranks them (Input.Hours, then Input.HoursAlternatives;
 //     [Application.RankedHours]); each chosen Kita must offer one of them
 //     ("registration.kita_hours"), none may be given twice
-//     ("registration.hours_duplicate"); [Checker.ChangeHours] reorders them.
+//     ("registration.hours_duplicate", [ErrHoursDuplicate]), at most
+//     [MaxHoursAlternatives] after the first ("registration.too_many_hours",
+//     [ErrTooManyHours]); [Checker.ChangeHours] reorders them.
 //   - Platzkontingent: a share of a Kita's places by band, care hours and
 //     start month (kita.Pool). The ledger keeps one [Places] row per pool
 //     ([PlaceKey] Hours and From), an offer names its pool ([Offer] Hours

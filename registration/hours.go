@@ -16,6 +16,10 @@ import (
 // its ranking.
 var ErrHoursDuplicate = errors.New("registration: care hours ranked twice")
 
+// ErrTooManyHours: a family ranked more further weekly care hours than
+// [MaxHoursAlternatives].
+var ErrTooManyHours = errors.New("registration: too many care hours ranked")
+
 // MaxHoursAlternatives bounds the further care hours a family ranks after
 // its first wish.
 const MaxHoursAlternatives = 5
@@ -57,7 +61,7 @@ func hoursAt(k kita.Kita, band kita.Band, ranked []kita.Hours) []kita.Hours {
 // included).
 func checkHoursAlternatives(c *problem.Collector, allowed kita.HoursOptions, first int, alts []int) {
 	if len(alts) > MaxHoursAlternatives {
-		c.Add("hours_alternatives", "registration.too_many_hours", ErrHoursNotOffered, "max", strconv.Itoa(MaxHoursAlternatives))
+		c.Add("hours_alternatives", "registration.too_many_hours", ErrTooManyHours, "max", strconv.Itoa(MaxHoursAlternatives))
 		return
 	}
 	for i, h := range alts {

@@ -75,6 +75,10 @@ func TestRankedHours(t *testing.T) {
 				return
 			}
 			assert.Equal(t, tt.want, codes(t, err))
+			if _, many := tt.want["hours_alternatives"]; many {
+				assert.ErrorIs(t, err, registration.ErrTooManyHours)
+				assert.NotErrorIs(t, err, registration.ErrHoursNotOffered, "too many wishes is its own rule")
+			}
 			list, _ := fx.store.Registrations().Applications(fx.ctx, registration.Query{})
 			assert.Empty(t, list, "a refused application stores nothing")
 		})
