@@ -1,6 +1,7 @@
 package allocation
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"strconv"
@@ -189,6 +190,9 @@ type familyRun struct {
 	touched []bool
 	cand    []bool
 	famSeen []bool
+	// heldBack marks the blocking families not repaired at a scan
+	// because single applicants blocked; the next scan looks at them.
+	heldBack []bool
 	// round is the scan being repaired (-1 in the first pass);
 	// withdrawn[F] is the last scan in which family F was withdrawn (-1:
 	// never, or only in the first pass). The families withdrawn
@@ -200,7 +204,13 @@ type familyRun struct {
 	// the hash after each scan to the scan.
 	hash uint64
 	seen map[uint64]int
-	bar  []int32 // per pool, during a scan: see blocking
+	// bar is per pool, during a scan, the rank a proposal must beat to be
+	// admitted (see setBars); lowBar is the lowest bar since the last
+	// scan (see markCandidates).
+	bar, lowBar []int32
+	// famStart and famPair list, per pool, the pairs of children of
+	// together-families: famPair[famStart[q]:famStart[q+1]].
+	famStart, famPair []int32
 }
 
 // familyDA places the applicants with families; see the comment at the top
@@ -220,8 +230,10 @@ func (e *engine) familyDA() ([]int32, *Instability) {
 	r.heap = make([]int32, r.heapAt[nP])
 	r.dirty = make([]bool, nP)
 	r.touched = make([]bool, nP)
+	r.bar, r.lowBar = make([]int32, nP), make([]int32, nP)
 	r.cand = make([]bool, e.nA)
 	r.famSeen = make([]bool, len(r.fs.together))
+	r.heldBack = make([]bool, len(r.fs.together))
 	r.withdrawn = make([]int32, len(r.fs.together))
 	for F := range r.withdrawn {
 		r.withdrawn[F] = -1
@@ -236,6 +248,14 @@ func (e *engine) familyDA() ([]int32, *Instability) {
 		}
 	}
 	r.run()
+	// The single applicants' deferred acceptance leaves none of them
+	// blocking (but the children of sibling families, whose ranks change
+	// with boosts; they are scanned always): only the pools the families
+	// change from here on can have blocking applicants or families.
+	clear(r.touched)
+	r.setBars()
+	copy(r.lowBar, r.bar)
+	r.listFamilyPairs()
 	for F := len(r.fs.together) - 1; F >= 0; F-- {
 		if r.fs.together[F] {
 			r.stack = append(r.stack, int32(e.nA+F))
@@ -268,7 +288,7 @@ func (e *engine) familyDA() ([]int32, *Instability) {
 			// Singles settle first, as in the first pass; the families
 			// are scanned again next time.
 			for i := 0; i < len(fams); i += 2 {
-				r.cand[r.fs.members(fams[i])[0]] = true
+				r.heldBack[fams[i]] = true
 			}
 			fams = nil
 		}
@@ -417,6 +437,7 @@ func (r *familyRun) remove(p int32) {
 	h := r.pool(p)
 	n := int(r.heapLen[pool])
 	r.touched[pool] = true
+	r.lowBar[pool] = min(r.lowBar[pool], r.barOf(int32(pool)))
 	i := slices.Index(h[:n], p)
 	if i < 0 {
 		return
@@ -498,12 +519,25 @@ func (r *familyRun) proposeFamily(F int32) {
 // blocking refreshes the holders' ranks (boosts follow the current
 // placements) and returns the blocking single applicants and families, as
 // pairs (proposer, where to propose again): a pair index for an applicant, a
-// choice position for a family. Only applicants and families choosing a
-// pool whose holders changed since the last scan, and the children of
-// families not placed together, can have begun to block; only they are
-// scanned.
+// choice position for a family.
+//
+// Only those who chose a pool whose holders changed since the last scan
+// (touched) can have begun to block, and at such a pool only those ranked
+// no worse than its worst holder (bar): a single applicant who blocks at
+// an untouched pool already blocked there at the last scan and proposed
+// again, which touched it; a family is admitted at a choice position only
+// where each child ranks within its pool's bar. Each Kita's list is in
+// priority order, so the candidates of a touched pool are a prefix of it.
+// The children of families not placed together (their ranks follow their
+// siblings) and the families held back at the last scan are scanned
+// always. The scan goes through the applicants in index order, a family at
+// its first child who chose a touched pool (or its first child, when held
+// back), so the order of the results does not depend on the narrowing.
 func (r *familyRun) blocking() (singles, fams []int32) {
 	e, fs := r.e, r.fs
+	for pool := range r.lowBar { // before the boosts move the bars
+		r.lowBar[pool] = min(r.lowBar[pool], r.barOf(int32(pool)))
+	}
 	for F, together := range fs.together {
 		if together {
 			continue
@@ -529,39 +563,11 @@ func (r *familyRun) blocking() (singles, fams []int32) {
 			r.touched[pool] = true
 		}
 	}
-	lastFac := int32(-1)
-	for pool, t := range r.touched {
-		if !t {
-			continue
-		}
-		r.touched[pool] = false
-		f := e.poolFac[pool]
-		if f == lastFac {
-			continue // the facility's pairs were marked already
-		}
-		lastFac = f
-		for _, p := range e.facOrder[e.facStart[f]:e.facStart[f+1]] {
-			if r.touched[e.pairPool[p]] || int(e.pairPool[p]) == pool {
-				r.cand[e.pairApp[p]] = true
-			}
-		}
-	}
-	// bar[pool]: a proposal ranked better (lower) than it is admitted:
-	// any rank while the pool has a free place, none at a pool without
-	// places, else better than the worst holder. One read per option.
-	if r.bar == nil {
-		r.bar = make([]int32, len(e.poolCap))
-	}
-	for pool, c := range e.poolCap {
-		switch n := r.heapLen[pool]; {
-		case n < c:
-			r.bar[pool] = math.MaxInt32
-		case n == 0:
-			r.bar[pool] = math.MinInt32
-		default:
-			r.bar[pool] = r.cur[r.heap[r.heapAt[pool]]]
-		}
-	}
+	r.setBars()
+	r.markCandidates()
+	r.familyCandidates()
+	clear(r.touched)
+	copy(r.lowBar, r.bar)
 	var buf [8]int32
 	for a := int32(0); a < int32(e.nA); a++ {
 		if !r.cand[a] {
@@ -594,6 +600,144 @@ func (r *familyRun) blocking() (singles, fams []int32) {
 	}
 	clear(r.famSeen)
 	return singles, fams
+}
+
+// barOf is the rank a proposal to pool must beat to be admitted: any
+// rank while the pool has a free place, none at a pool without places,
+// else the worst holder's.
+func (r *familyRun) barOf(pool int32) int32 {
+	switch n := r.heapLen[pool]; {
+	case n < r.e.poolCap[pool]:
+		return math.MaxInt32
+	case n == 0:
+		return math.MinInt32
+	default:
+		return r.cur[r.heap[r.heapAt[pool]]]
+	}
+}
+
+// setBars sets every pool's bar.
+func (r *familyRun) setBars() {
+	for pool := range r.bar {
+		r.bar[pool] = r.barOf(int32(pool))
+	}
+}
+
+// listFamilyPairs lists the pairs of the children of together-families
+// by pool.
+func (r *familyRun) listFamilyPairs() {
+	e, fs := r.e, r.fs
+	r.famStart = make([]int32, len(e.poolCap)+1)
+	for F, together := range fs.together {
+		if together {
+			for _, b := range fs.members(int32(F)) {
+				for _, q := range e.pairPool[e.start[b]:e.start[b+1]] {
+					if q >= 0 {
+						r.famStart[q+1]++
+					}
+				}
+			}
+		}
+	}
+	for q := range e.poolCap {
+		r.famStart[q+1] += r.famStart[q]
+	}
+	r.famPair = make([]int32, r.famStart[len(e.poolCap)])
+	fill := slices.Clone(r.famStart)
+	for F, together := range fs.together {
+		if together {
+			for _, b := range fs.members(int32(F)) {
+				for p := e.start[b]; p < e.start[b+1]; p++ {
+					if q := e.pairPool[p]; q >= 0 {
+						r.famPair[fill[q]] = p
+						fill[q]++
+					}
+				}
+			}
+		}
+	}
+}
+
+// markCandidates marks who may block at a touched pool. A single
+// applicant (not a child of a family) ranks there no worse than the bar,
+// and no better than the lowest bar since the last scan: it either
+// proposed there since, and was turned away (ranked worse than the bar
+// then) or pushed out (ranked as the bar then), or did not block there at
+// the last scan. A child of a together-family ranks no worse than the bar.
+// A Kita's pools are consecutive and its list is in priority order: the
+// single applicants are found between the lowest bar and the highest bar
+// of its touched pools.
+func (r *familyRun) markCandidates() {
+	e := r.e
+	for pool := 0; pool < len(r.touched); {
+		f := e.poolFac[pool]
+		lo, hi := int32(math.MaxInt32), int32(math.MinInt32)
+		end := pool
+		for ; end < len(r.touched) && e.poolFac[end] == f; end++ {
+			if !r.touched[end] {
+				continue
+			}
+			if r.lowBar[end] <= r.bar[end] {
+				lo, hi = min(lo, r.lowBar[end]), max(hi, r.bar[end])
+			}
+			for _, p := range r.famPair[r.famStart[end]:r.famStart[end+1]] {
+				if e.xRank[p] <= r.bar[end] {
+					r.cand[e.pairApp[p]] = true
+				}
+			}
+		}
+		pool = end
+		if lo > hi {
+			continue
+		}
+		list := e.facOrder[e.facStart[f]:e.facStart[f+1]]
+		i, _ := slices.BinarySearchFunc(list, lo, func(p, rk int32) int { return cmp.Compare(e.xRank[p], rk) })
+		for _, p := range list[i:] {
+			rk := e.xRank[p]
+			if rk > hi {
+				break
+			}
+			if q := e.pairPool[p]; r.touched[q] && r.lowBar[q] <= rk && rk <= r.bar[q] {
+				r.cand[e.pairApp[p]] = true
+			}
+		}
+	}
+}
+
+// familyCandidates settles which children of together-families are
+// scanned: none of a family that neither has a marked child nor was held
+// back, else those who chose a touched pool (and the first child of a
+// family held back), so that the family is scanned at the same child as
+// when every applicant choosing a touched pool is marked.
+func (r *familyRun) familyCandidates() {
+	e, fs := r.e, r.fs
+	for F, together := range fs.together {
+		if !together {
+			continue
+		}
+		kids := fs.members(int32(F))
+		scan := r.heldBack[F]
+		for _, b := range kids {
+			scan = scan || r.cand[b]
+		}
+		for i, b := range kids {
+			r.cand[b] = false
+			if !scan {
+				continue
+			}
+			if i == 0 && r.heldBack[F] {
+				r.cand[b] = true
+				continue
+			}
+			for p := e.start[b]; p < e.start[b+1]; p++ {
+				if q := e.pairPool[p]; q >= 0 && r.touched[q] {
+					r.cand[b] = true
+					break
+				}
+			}
+		}
+		r.heldBack[F] = false
+	}
 }
 
 // familyBlocks returns the first choice position, before the one holding

@@ -163,11 +163,24 @@ func (e *engine) poolFamilyDA() (match, pool []int32, unstable *Instability) {
 	for q := 0; q < nPools; q++ {
 		d.facStart[q+1] += d.facStart[q]
 	}
+	// Each pool's options in priority order, as the scans need them:
+	// the options of a pair are consecutive (opt does not decrease), and
+	// the Kitas' lists give the pairs in priority order.
+	firstOpt := make([]int32, e.nReal+1)
+	for _, p := range opt {
+		firstOpt[p+1]++
+	}
+	for p := range e.nReal {
+		firstOpt[p+1] += firstOpt[p]
+	}
 	d.facOrder = make([]int32, d.nReal)
 	fill := slices.Clone(d.facStart[:nPools])
-	for o, q := range d.pairPool[:d.nReal] {
-		d.facOrder[fill[q]] = int32(o)
-		fill[q]++
+	for _, p := range e.facOrder {
+		for o := firstOpt[p]; o < firstOpt[p+1]; o++ {
+			q := d.pairPool[o]
+			d.facOrder[fill[q]] = o
+			fill[q]++
+		}
 	}
 	m, unstable := d.familyDA()
 	match = make([]int32, e.nA)
