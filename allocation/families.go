@@ -2,7 +2,9 @@ package allocation
 
 import (
 	"cmp"
+	"iter"
 	"math"
+	"math/bits"
 	"slices"
 	"strconv"
 
@@ -188,7 +190,7 @@ type familyRun struct {
 	// touched marks pools whose holders changed since the last scan; only
 	// applicants and families choosing them are scanned again.
 	touched []bool
-	cand    []bool
+	cand    bitset // applicants to scan
 	famSeen []bool
 	// heldBack marks the blocking families not repaired at a scan
 	// because single applicants blocked; the next scan looks at them.
@@ -231,7 +233,7 @@ func (e *engine) familyDA() ([]int32, *Instability) {
 	r.dirty = make([]bool, nP)
 	r.touched = make([]bool, nP)
 	r.bar, r.lowBar = make([]int32, nP), make([]int32, nP)
-	r.cand = make([]bool, e.nA)
+	r.cand = make(bitset, (e.nA+63)/64)
 	r.famSeen = make([]bool, len(r.fs.together))
 	r.heldBack = make([]bool, len(r.fs.together))
 	r.withdrawn = make([]int32, len(r.fs.together))
@@ -469,6 +471,15 @@ func (r *familyRun) admissible(F, j int32, pairs []int32) bool {
 	e := r.e
 	for i, p := range pairs {
 		pool := e.pairPool[p]
+		n, c := r.heapLen[pool], e.poolCap[pool]
+		switch {
+		case c == 0:
+			return false
+		case n+int32(i) < c:
+			continue // fewer holders and siblings than places
+		case n == c && e.xRank[p] > r.cur[r.heap[r.heapAt[pool]]]:
+			return false // every holder ranks better
+		}
 		better := int32(0)
 		for _, q := range pairs[:i] {
 			if e.pairPool[q] == pool {
@@ -543,7 +554,7 @@ func (r *familyRun) blocking() (singles, fams []int32) {
 			continue
 		}
 		for _, a := range fs.members(int32(F)) {
-			r.cand[a] = true
+			r.cand.set(a)
 			if m := r.match[a]; m >= 0 {
 				if rk := r.rankOf(m); rk != r.cur[m] {
 					r.cur[m] = rk
@@ -569,11 +580,7 @@ func (r *familyRun) blocking() (singles, fams []int32) {
 	clear(r.touched)
 	copy(r.lowBar, r.bar)
 	var buf [8]int32
-	for a := int32(0); a < int32(e.nA); a++ {
-		if !r.cand[a] {
-			continue
-		}
-		r.cand[a] = false
+	for a := range r.cand.drain() {
 		if e.fixed[a] >= 0 {
 			continue
 		}
@@ -682,7 +689,7 @@ func (r *familyRun) markCandidates() {
 			}
 			for _, p := range r.famPair[r.famStart[end]:r.famStart[end+1]] {
 				if e.xRank[p] <= r.bar[end] {
-					r.cand[e.pairApp[p]] = true
+					r.cand.set(e.pairApp[p])
 				}
 			}
 		}
@@ -698,7 +705,7 @@ func (r *familyRun) markCandidates() {
 				break
 			}
 			if q := e.pairPool[p]; r.touched[q] && r.lowBar[q] <= rk && rk <= r.bar[q] {
-				r.cand[e.pairApp[p]] = true
+				r.cand.set(e.pairApp[p])
 			}
 		}
 	}
@@ -718,20 +725,20 @@ func (r *familyRun) familyCandidates() {
 		kids := fs.members(int32(F))
 		scan := r.heldBack[F]
 		for _, b := range kids {
-			scan = scan || r.cand[b]
+			scan = scan || r.cand.has(b)
 		}
 		for i, b := range kids {
-			r.cand[b] = false
+			r.cand.unset(b)
 			if !scan {
 				continue
 			}
 			if i == 0 && r.heldBack[F] {
-				r.cand[b] = true
+				r.cand.set(b)
 				continue
 			}
 			for p := e.start[b]; p < e.start[b+1]; p++ {
 				if q := e.pairPool[p]; q >= 0 && r.touched[q] {
-					r.cand[b] = true
+					r.cand.set(b)
 					break
 				}
 			}
@@ -816,5 +823,30 @@ func siftDown(h []int32, i, n int, rank []int32) {
 		}
 		h[i], h[big] = h[big], h[i]
 		i = big
+	}
+}
+
+// bitset is a set of applicants.
+type bitset []uint64
+
+func (b bitset) set(a int32)      { b[a>>6] |= 1 << (a & 63) }
+func (b bitset) unset(a int32)    { b[a>>6] &^= 1 << (a & 63) }
+func (b bitset) has(a int32) bool { return b[a>>6]&(1<<(a&63)) != 0 }
+
+// drain yields the members in increasing order and empties the set.
+func (b bitset) drain() iter.Seq[int32] {
+	return func(yield func(int32) bool) {
+		for i, w := range b {
+			if w == 0 {
+				continue
+			}
+			b[i] = 0
+			for w != 0 {
+				if !yield(int32(i*64 + bits.TrailingZeros64(w))) {
+					return
+				}
+				w &= w - 1
+			}
+		}
 	}
 }
