@@ -218,6 +218,8 @@ func (e *engine) offersHours(f int32, h int) bool {
 func (e *engine) options(a int32, opt, optPool []int32) ([]int32, []int32) {
 	ps := e.pools
 	app := &e.inst.Applicants[a]
+	band, month, choiceHours := app.Band, ps.start[a], app.ChoiceHours
+	poolBand, hours, from := e.poolBand, ps.hours, ps.from
 	for p := e.start[a]; p < e.start[a+1]; p++ {
 		f := e.pairFac[p]
 		first, n := ps.first[f], ps.count[f]
@@ -226,12 +228,12 @@ func (e *engine) options(a int32, opt, optPool []int32) ([]int32, []int32) {
 			continue
 		}
 		fits := func(q int32) bool {
-			b := e.poolBand[q]
-			return (b == 0 || b == app.Band) && (ps.start[a] < 0 || ps.from[q] <= ps.start[a])
+			b := poolBand[q]
+			return (b == 0 || b == band) && (month < 0 || from[q] <= month)
 		}
 		var hs []int
-		if k := int(p - e.start[a]); k < len(app.ChoiceHours) {
-			hs = app.ChoiceHours[k]
+		if k := int(p - e.start[a]); k < len(choiceHours) {
+			hs = choiceHours[k]
 		}
 		if len(hs) == 0 {
 			for q := first; q < first+n; q++ {
@@ -243,7 +245,7 @@ func (e *engine) options(a int32, opt, optPool []int32) ([]int32, []int32) {
 		}
 		for _, h := range hs {
 			for q := first; q < first+n; q++ {
-				if ps.hours[q] == int32(h) && fits(q) {
+				if hours[q] == int32(h) && fits(q) {
 					opt, optPool = append(opt, p), append(optPool, q)
 				}
 			}
