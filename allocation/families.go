@@ -183,8 +183,8 @@ type familyRun struct {
 	cur     []int32 // per real pair: the rank it was admitted with
 	heapAt  []int32
 	heapLen []int32
-	heap    []int32
-	stack   []int32 // proposers: applicant a, or nA+F for family F
+	heap    []uint64 // per pool a max-heap of its holders, see held
+	stack   []int32  // proposers: applicant a, or nA+F for family F
 	evicted []int32
 	dirty   []bool
 	// touched marks pools whose holders changed since the last scan; only
@@ -229,7 +229,7 @@ func (e *engine) familyDA() ([]int32, *Instability) {
 		r.heapAt[p+1] = r.heapAt[p] + c
 	}
 	r.heapLen = make([]int32, nP)
-	r.heap = make([]int32, r.heapAt[nP])
+	r.heap = make([]uint64, r.heapAt[nP])
 	r.dirty = make([]bool, nP)
 	r.touched = make([]bool, nP)
 	r.bar, r.lowBar = make([]int32, nP), make([]int32, nP)
@@ -344,7 +344,16 @@ func (r *familyRun) rankOf(p int32) int32 {
 	return e.xRank[p]
 }
 
-func (r *familyRun) pool(p int32) []int32 {
+// held packs a holder for the heaps: its rank above its pair, so that
+// holders compare by rank (no two holders of a pool share a rank: a rank
+// is a place in a Kita's list, of one applicant).
+func held(rk, p int32) uint64 { return uint64(uint32(rk))<<32 | uint64(uint32(p)) }
+
+// heldPair and heldRank unpack a holder.
+func heldPair(h uint64) int32 { return int32(uint32(h)) }
+func heldRank(h uint64) int32 { return int32(h >> 32) }
+
+func (r *familyRun) pool(p int32) []uint64 {
 	pool := r.e.pairPool[p]
 	return r.heap[r.heapAt[pool]:r.heapAt[pool+1]]
 }
@@ -394,18 +403,18 @@ func (r *familyRun) admit(p, rk int32) (out int32, ok bool) {
 	r.touched[pool] = true
 	if n < int32(len(h)) {
 		r.cur[p] = rk
-		h[n] = p
+		h[n] = held(rk, p)
 		r.heapLen[pool] = n + 1
-		siftUp(h, int(n), r.cur)
+		siftUp(h, int(n))
 		return -1, true
 	}
-	if n == 0 || rk > r.cur[h[0]] {
+	if n == 0 || rk > heldRank(h[0]) {
 		return -1, false
 	}
-	out = h[0]
+	out = heldPair(h[0])
 	r.cur[p] = rk
-	h[0] = p
-	siftDown(h, 0, int(n), r.cur)
+	h[0] = held(rk, p)
+	siftDown(h, 0, int(n))
 	return out, true
 }
 
@@ -440,7 +449,7 @@ func (r *familyRun) remove(p int32) {
 	n := int(r.heapLen[pool])
 	r.touched[pool] = true
 	r.lowBar[pool] = min(r.lowBar[pool], r.barOf(int32(pool)))
-	i := slices.Index(h[:n], p)
+	i := slices.IndexFunc(h[:n], func(x uint64) bool { return heldPair(x) == p })
 	if i < 0 {
 		return
 	}
@@ -448,8 +457,8 @@ func (r *familyRun) remove(p int32) {
 	h[i] = h[n]
 	r.heapLen[pool] = int32(n)
 	if i < n {
-		siftDown(h, i, n, r.cur)
-		siftUp(h, i, r.cur)
+		siftDown(h, i, n)
+		siftUp(h, i)
 	}
 }
 
@@ -477,7 +486,7 @@ func (r *familyRun) admissible(F, j int32, pairs []int32) bool {
 			return false
 		case n+int32(i) < c:
 			continue // fewer holders and siblings than places
-		case n == c && e.xRank[p] > r.cur[r.heap[r.heapAt[pool]]]:
+		case n == c && e.xRank[p] > heldRank(r.heap[r.heapAt[pool]]):
 			return false // every holder ranks better
 		}
 		better := int32(0)
@@ -486,9 +495,9 @@ func (r *familyRun) admissible(F, j int32, pairs []int32) bool {
 				better++
 			}
 		}
-		rk := e.xRank[p]
-		for _, q := range r.pool(p)[:r.heapLen[pool]] {
-			if r.cur[q] < rk {
+		below := held(e.xRank[p], 0) // holders ranked better are less
+		for _, x := range r.pool(p)[:r.heapLen[pool]] {
+			if x < below {
 				better++
 			}
 		}
@@ -558,7 +567,10 @@ func (r *familyRun) blocking() (singles, fams []int32) {
 			if m := r.match[a]; m >= 0 {
 				if rk := r.rankOf(m); rk != r.cur[m] {
 					r.cur[m] = rk
-					r.dirty[e.pairPool[m]] = true
+					pool := e.pairPool[m]
+					h := r.pool(m)[:r.heapLen[pool]]
+					h[slices.IndexFunc(h, func(x uint64) bool { return heldPair(x) == m })] = held(rk, m)
+					r.dirty[pool] = true
 				}
 			}
 		}
@@ -568,7 +580,7 @@ func (r *familyRun) blocking() (singles, fams []int32) {
 			h := r.heap[r.heapAt[pool]:r.heapAt[pool+1]]
 			n := int(r.heapLen[pool])
 			for i := n/2 - 1; i >= 0; i-- {
-				siftDown(h, i, n, r.cur)
+				siftDown(h, i, n)
 			}
 			r.dirty[pool] = false
 			r.touched[pool] = true
@@ -619,7 +631,7 @@ func (r *familyRun) barOf(pool int32) int32 {
 	case n == 0:
 		return math.MinInt32
 	default:
-		return r.cur[r.heap[r.heapAt[pool]]]
+		return heldRank(r.heap[r.heapAt[pool]])
 	}
 }
 
@@ -787,8 +799,8 @@ func (r *familyRun) instability(singles, fams []int32, since int) *Instability {
 	for i := 0; i < len(singles); i += 2 {
 		in.Applicants = append(in.Applicants, e.inst.Applicants[singles[i]].ID)
 		p := singles[i+1]
-		for _, q := range r.pool(p)[:r.heapLen[e.pairPool[p]]] {
-			if b := e.pairApp[q]; r.inTogether(b) {
+		for _, x := range r.pool(p)[:r.heapLen[e.pairPool[p]]] {
+			if b := e.pairApp[heldPair(x)]; r.inTogether(b) {
 				name(r.fs.of[b])
 			}
 		}
@@ -796,11 +808,11 @@ func (r *familyRun) instability(singles, fams []int32, since int) *Instability {
 	return in
 }
 
-// siftUp and siftDown keep h a max-heap by rank.
-func siftUp(h []int32, i int, rank []int32) {
+// siftUp and siftDown keep h a max-heap of packed holders (by rank).
+func siftUp(h []uint64, i int) {
 	for i > 0 {
 		parent := (i - 1) / 2
-		if rank[h[parent]] >= rank[h[i]] {
+		if h[parent] >= h[i] {
 			return
 		}
 		h[parent], h[i] = h[i], h[parent]
@@ -808,17 +820,17 @@ func siftUp(h []int32, i int, rank []int32) {
 	}
 }
 
-func siftDown(h []int32, i, n int, rank []int32) {
+func siftDown(h []uint64, i, n int) {
 	for {
 		l := 2*i + 1
 		if l >= n {
 			return
 		}
 		big := l
-		if r := l + 1; r < n && rank[h[r]] > rank[h[l]] {
+		if r := l + 1; r < n && h[r] > h[l] {
 			big = r
 		}
-		if rank[h[i]] >= rank[h[big]] {
+		if h[i] >= h[big] {
 			return
 		}
 		h[i], h[big] = h[big], h[i]
