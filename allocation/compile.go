@@ -45,6 +45,9 @@ type engine struct {
 	// round's applicants, best priority first.
 	facStart []int32
 	facOrder []int32
+	// unsorted: facOrder is not in priority order (the pool engine of
+	// families at Kitas with pools, whose "facilities" are pools).
+	unsorted bool
 
 	tiers  []Criterion // tier criteria in policy order
 	points []Criterion // points criteria in policy order
@@ -123,6 +126,7 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 	}
 
 	e.extendPoolInfo()
+	e.pools.orderByHours()
 	uses := map[Kind]bool{}
 	for _, cr := range inst.Policy.Criteria {
 		uses[cr.Kind] = true

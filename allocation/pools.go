@@ -2,6 +2,7 @@ package allocation
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"slices"
 	"strconv"
@@ -56,6 +57,27 @@ type poolSet struct {
 	start  []int32  // per applicant: desired month number, -1 for none
 	declID []int32  // per engine pool: index in Facility.Pools, -1
 	offers []uint64 // per facility: bit h set when a pool offers h hours
+	// byHours[first[f]:first[f]+count[f]] are facility f's pools by
+	// hours, in declaration order within the same hours.
+	byHours []int32
+}
+
+// orderByHours sets byHours (ps may be nil: no Kita has pools).
+func (ps *poolSet) orderByHours() {
+	if ps == nil {
+		return
+	}
+	ps.byHours = make([]int32, len(ps.hours))
+	for q := range ps.byHours {
+		ps.byHours[q] = int32(q)
+	}
+	for f, first := range ps.first {
+		if first >= 0 {
+			slices.SortStableFunc(ps.byHours[first:first+ps.count[f]], func(p, q int32) int {
+				return cmp.Compare(ps.hours[p], ps.hours[q])
+			})
+		}
+	}
 }
 
 // addPools checks facility i's pools and adds them as engine pools.
@@ -244,8 +266,13 @@ func (e *engine) options(a int32, opt, optPool []int32) ([]int32, []int32) {
 			continue
 		}
 		for _, h := range hs {
-			for q := first; q < first+n; q++ {
-				if hours[q] == int32(h) && fits(q) {
+			for _, q := range ps.byHours[first : first+n] {
+				if hq := hours[q]; hq < int32(h) {
+					continue
+				} else if hq > int32(h) {
+					break
+				}
+				if fits(q) {
 					opt, optPool = append(opt, p), append(optPool, q)
 				}
 			}
