@@ -45,9 +45,6 @@ type engine struct {
 	// round's applicants, best priority first.
 	facStart []int32
 	facOrder []int32
-	// unsorted: facOrder is not in priority order (the pool engine of
-	// families at Kitas with pools, whose "facilities" are pools).
-	unsorted bool
 
 	tiers  []Criterion // tier criteria in policy order
 	points []Criterion // points criteria in policy order

@@ -213,9 +213,6 @@ type familyRun struct {
 	// famStart and famPair list, per pool, the pairs of children of
 	// together-families: famPair[famStart[q]:famStart[q+1]].
 	famStart, famPair []int32
-	// sorted marks the facilities whose list is sorted by priority when
-	// the engine's lists are not (engine.unsorted).
-	sorted []bool
 }
 
 // familyDA places the applicants with families; see the comment at the top
@@ -236,9 +233,6 @@ func (e *engine) familyDA() ([]int32, *Instability) {
 	r.dirty = make([]bool, nP)
 	r.touched = make([]bool, nP)
 	r.bar, r.lowBar = make([]int32, nP), make([]int32, nP)
-	if e.unsorted {
-		r.sorted = make([]bool, e.nF)
-	}
 	r.cand = make(bitset, (e.nA+63)/64)
 	r.famSeen = make([]bool, len(r.fs.together))
 	r.heldBack = make([]bool, len(r.fs.together))
@@ -716,12 +710,6 @@ func (r *familyRun) markCandidates() {
 			continue
 		}
 		list := e.facOrder[e.facStart[f]:e.facStart[f+1]]
-		if e.unsorted && !r.sorted[f] {
-			slices.SortFunc(list, func(p, q int32) int {
-				return cmp.Or(cmp.Compare(e.xRank[p], e.xRank[q]), cmp.Compare(p, q))
-			})
-			r.sorted[f] = true
-		}
 		i, _ := slices.BinarySearchFunc(list, lo, func(p, rk int32) int { return cmp.Compare(e.xRank[p], rk) })
 		for _, p := range list[i:] {
 			rk := e.xRank[p]

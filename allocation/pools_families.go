@@ -163,15 +163,36 @@ func (e *engine) poolFamilyDA() (match, pool []int32, unstable *Instability) {
 	for q := 0; q < nPools; q++ {
 		d.facStart[q+1] += d.facStart[q]
 	}
-	// Each pool's options in option order; the scans sort a pool's list
-	// by priority when they first walk it (see familyRun.markCandidates).
+	// Each pool's options in priority order, as the scans need them:
+	// the options of a pair are consecutive (opt does not decrease), and
+	// the Kitas' lists give the pairs in priority order. A Kita's pools
+	// are its own, so parts of the Kitas are worked on in parallel; the
+	// pool without places (never scanned) is filled afterwards.
+	firstOpt := make([]int32, e.nReal+1)
+	for _, p := range opt {
+		firstOpt[p+1]++
+	}
+	for p := range e.nReal {
+		firstOpt[p+1] += firstOpt[p]
+	}
 	d.facOrder = make([]int32, d.nReal)
 	fill := slices.Clone(d.facStart[:nPools])
+	parallel(e.nF, len(e.facOrder), func(lo, hi int) {
+		for _, p := range e.facOrder[e.facStart[lo]:e.facStart[hi]] {
+			for o := firstOpt[p]; o < firstOpt[p+1]; o++ {
+				if q := d.pairPool[o]; q != none {
+					d.facOrder[fill[q]] = o
+					fill[q]++
+				}
+			}
+		}
+	})
 	for o, q := range d.pairPool[:d.nReal] {
-		d.facOrder[fill[q]] = int32(o)
-		fill[q]++
+		if q == none {
+			d.facOrder[fill[q]] = int32(o)
+			fill[q]++
+		}
 	}
-	d.unsorted = true
 	m, unstable := d.familyDA()
 	match = make([]int32, e.nA)
 	pool = make([]int32, e.nA)
