@@ -26,8 +26,8 @@ import (
 // blocking applicants and families; they propose again from the choice
 // they block at (the single applicants first; blocking families only once
 // no single applicant blocks), and so on. Each scan looks only at those
-// who chose a pool whose holders changed, and at the children of sibling
-// families. The repair stops when a scan finds the placements of an
+// who chose a pool whose holders changed and rank there within reach of
+// its places (see blocking), and at the children of sibling families. The repair stops when a scan finds the placements of an
 // earlier scan again (a cycle: it would only go round again; couples and
 // sibling boosts can make every outcome unstable), or after
 // maxRepairRounds scans. If blocking remains, the outcome names the
@@ -546,9 +546,9 @@ func (r *familyRun) proposeFamily(F int32) {
 // no worse than its worst holder (bar): a single applicant who blocks at
 // an untouched pool already blocked there at the last scan and proposed
 // again, which touched it; a family is admitted at a choice position only
-// where each child ranks within its pool's bar. Each Kita's list is in
-// priority order, so the candidates of a touched pool are a prefix of it.
-// The children of families not placed together (their ranks follow their
+// where each child ranks within its pool's bar. markCandidates narrows the
+// single applicants further, to a stretch of each touched pool's priority
+// order. The children of families not placed together (their ranks follow their
 // siblings) and the families held back at the last scan are scanned
 // always. The scan goes through the applicants in index order, a family at
 // its first child who chose a touched pool (or its first child, when held
