@@ -45,13 +45,6 @@ type engine struct {
 	// round's applicants, best priority first.
 	facStart []int32
 	facOrder []int32
-	// In the engine of families at Kitas with pools (see poolFamilyDA),
-	// whose pairs are pool options, facOrder lists the Kitas' pairs of
-	// the engine it was made from; listRank ranks them, and the options
-	// of pair p are optOf[p]..optOf[p+1]-1. Else both are nil: the
-	// entries are this engine's pairs, ranked by xRank.
-	listRank []int32
-	optOf    []int32
 
 	tiers  []Criterion // tier criteria in policy order
 	points []Criterion // points criteria in policy order

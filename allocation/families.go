@@ -688,10 +688,6 @@ func (r *familyRun) listFamilyPairs() {
 // of its touched pools.
 func (r *familyRun) markCandidates() {
 	e := r.e
-	rank := e.xRank
-	if e.listRank != nil {
-		rank = e.listRank
-	}
 	for pool := 0; pool < len(r.touched); {
 		f := e.poolFac[pool]
 		lo, hi := int32(math.MaxInt32), int32(math.MinInt32)
@@ -714,20 +710,14 @@ func (r *familyRun) markCandidates() {
 			continue
 		}
 		list := e.facOrder[e.facStart[f]:e.facStart[f+1]]
-		i, _ := slices.BinarySearchFunc(list, lo, func(p, rk int32) int { return cmp.Compare(rank[p], rk) })
+		i, _ := slices.BinarySearchFunc(list, lo, func(p, rk int32) int { return cmp.Compare(e.xRank[p], rk) })
 		for _, p := range list[i:] {
-			rk := rank[p]
+			rk := e.xRank[p]
 			if rk > hi {
 				break
 			}
-			o, end := p, p+1
-			if e.optOf != nil {
-				o, end = e.optOf[p], e.optOf[p+1]
-			}
-			for ; o < end; o++ {
-				if q := e.pairPool[o]; r.touched[q] && r.lowBar[q] <= rk && rk <= r.bar[q] {
-					r.cand.set(e.pairApp[o])
-				}
+			if q := e.pairPool[p]; r.touched[q] && r.lowBar[q] <= rk && rk <= r.bar[q] {
+				r.cand.set(e.pairApp[p])
 			}
 		}
 	}

@@ -128,12 +128,15 @@ func (e *engine) poolOptions(none int32) (start, opt, optPool []int32, twins int
 // poolFamilyDA places the applicants with families at Kitas with pools.
 func (e *engine) poolFamilyDA() (match, pool []int32, unstable *Instability) {
 	none := int32(len(e.poolCap))
+	nPools := len(e.poolCap) + 1
 	// The scans look up who chose a pool whose holders changed through
-	// poolFac and the Kitas' priority orders of pairs (facOrder, listRank),
-	// whose options are optOf; the pool without places belongs to a Kita
-	// nobody chose (index nF).
-	d := &engine{inst: e.inst, nA: e.nA, nF: e.nF + 1, fixed: e.fixed, fam: e.fam}
-	d.poolFac = append(slices.Clone(e.poolFac), int32(e.nF))
+	// poolFac and facOrder; here each pool is its own "facility", so that
+	// a scan visits only the options of the changed pools.
+	d := &engine{inst: e.inst, nA: e.nA, nF: nPools, fixed: e.fixed, fam: e.fam}
+	d.poolFac = make([]int32, nPools)
+	for q := range d.poolFac {
+		d.poolFac[q] = int32(q)
+	}
 	d.poolCap = append(slices.Clone(e.poolCap), 0)
 	var opt []int32
 	var twins int
@@ -158,14 +161,42 @@ func (e *engine) poolFamilyDA() (match, pool []int32, unstable *Instability) {
 			}
 		}
 	}
-	d.facStart = append(slices.Clone(e.facStart), e.facStart[e.nF])
-	d.facOrder, d.listRank = e.facOrder, e.xRank
-	d.optOf = make([]int32, e.nReal+1) // opt does not decrease
+	d.facStart = make([]int32, nPools+1)
+	for _, q := range d.pairPool[:d.nReal] {
+		d.facStart[q+1]++
+	}
+	for q := 0; q < nPools; q++ {
+		d.facStart[q+1] += d.facStart[q]
+	}
+	// Each pool's options in priority order, as the scans need them:
+	// the options of a pair are consecutive (opt does not decrease), and
+	// the Kitas' lists give the pairs in priority order. A Kita's pools
+	// are its own, so parts of the Kitas are worked on in parallel; the
+	// pool without places (never scanned) is filled afterwards.
+	firstOpt := make([]int32, e.nReal+1)
 	for _, p := range opt {
-		d.optOf[p+1]++
+		firstOpt[p+1]++
 	}
 	for p := range e.nReal {
-		d.optOf[p+1] += d.optOf[p]
+		firstOpt[p+1] += firstOpt[p]
+	}
+	d.facOrder = make([]int32, d.nReal)
+	fill := slices.Clone(d.facStart[:nPools])
+	parallel(e.nF, len(e.facOrder), func(lo, hi int) {
+		for _, p := range e.facOrder[e.facStart[lo]:e.facStart[hi]] {
+			for o := firstOpt[p]; o < firstOpt[p+1]; o++ {
+				if q := d.pairPool[o]; q != none {
+					d.facOrder[fill[q]] = o
+					fill[q]++
+				}
+			}
+		}
+	})
+	for o, q := range d.pairPool[:d.nReal] {
+		if q == none {
+			d.facOrder[fill[q]] = int32(o)
+			fill[q]++
+		}
 	}
 	m, unstable := d.familyDA()
 	match = make([]int32, e.nA)
