@@ -123,6 +123,7 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 	}
 
 	e.extendPoolInfo()
+	e.pools.orderByHours()
 	uses := map[Kind]bool{}
 	for _, cr := range inst.Policy.Criteria {
 		uses[cr.Kind] = true
@@ -130,13 +131,22 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 
 	// Applicants and their choices.
 	e.start = make([]int32, e.nA+1)
-	total := 0
+	total, most := 0, 0
 	for i := range inst.Applicants {
 		total += len(inst.Applicants[i].Choices)
+		most = max(most, len(inst.Applicants[i].Choices))
 	}
-	e.pairApp = make([]int32, 0, total)
-	e.pairFac = make([]int32, 0, total)
-	e.pairPool = make([]int32, 0, total)
+	// Room for the boosted twins of the pairs of children of families
+	// not placed together (see addBoosts), at most one per pair.
+	spare := 0
+	for _, fam := range inst.Families {
+		if !fam.Together {
+			spare = min(total, spare+len(fam.Children)*most)
+		}
+	}
+	e.pairApp = make([]int32, 0, total+spare)
+	e.pairFac = make([]int32, 0, total+spare)
+	e.pairPool = make([]int32, 0, total+spare)
 	resolved := e.resolveChoices(total)
 	seen := make([]int32, e.nF) // applicant index+1 that last chose the facility
 	next := 0

@@ -98,9 +98,12 @@
 // written as the choices are grouped by Kita, then sorted per Kita; both
 // steps split over the processors); [Compiled.Allocate] runs a mechanism
 // on flat arrays (choices, per-facility priority orders; per pool the
-// admitted ranks as bits and the worst admitted rank, or a heap when
-// families' sibling boosts change ranks) without maps or allocations per
-// proposal; [Outcome.Result] turns the outcome into a
+// admitted ranks as bits and the worst admitted rank, or a heap of rank
+// and choice together when families' sibling boosts change ranks; a
+// repair scan after families are placed visits, at each pool whose
+// holders changed, only the stretch of its priority order between the
+// lowest and the current worst admitted rank since the last scan) without
+// maps or allocations per proposal; [Outcome.Result] turns the outcome into a
 // [Result] of maps keyed by id, while [Outcome.WriteJSON] writes the
 // interchange format directly, compact, with priorities and explanations
 // only when Options.Explain asks for them. Every step is linear in the

@@ -1,7 +1,10 @@
 package allocation
 
 import (
+	"cmp"
+	"iter"
 	"math"
+	"math/bits"
 	"slices"
 	"strconv"
 
@@ -23,8 +26,8 @@ import (
 // blocking applicants and families; they propose again from the choice
 // they block at (the single applicants first; blocking families only once
 // no single applicant blocks), and so on. Each scan looks only at those
-// who chose a pool whose holders changed, and at the children of sibling
-// families. The repair stops when a scan finds the placements of an
+// who chose a pool whose holders changed and rank there within reach of
+// its places (see blocking), and at the children of sibling families. The repair stops when a scan finds the placements of an
 // earlier scan again (a cycle: it would only go round again; couples and
 // sibling boosts can make every outcome unstable), or after
 // maxRepairRounds scans. If blocking remains, the outcome names the
@@ -180,15 +183,18 @@ type familyRun struct {
 	cur     []int32 // per real pair: the rank it was admitted with
 	heapAt  []int32
 	heapLen []int32
-	heap    []int32
-	stack   []int32 // proposers: applicant a, or nA+F for family F
+	heap    []uint64 // per pool a max-heap of its holders, see held
+	stack   []int32  // proposers: applicant a, or nA+F for family F
 	evicted []int32
 	dirty   []bool
 	// touched marks pools whose holders changed since the last scan; only
 	// applicants and families choosing them are scanned again.
 	touched []bool
-	cand    []bool
+	cand    bitset // applicants to scan
 	famSeen []bool
+	// heldBack marks the blocking families not repaired at a scan
+	// because single applicants blocked; the next scan looks at them.
+	heldBack []bool
 	// round is the scan being repaired (-1 in the first pass);
 	// withdrawn[F] is the last scan in which family F was withdrawn (-1:
 	// never, or only in the first pass). The families withdrawn
@@ -200,7 +206,13 @@ type familyRun struct {
 	// the hash after each scan to the scan.
 	hash uint64
 	seen map[uint64]int
-	bar  []int32 // per pool, during a scan: see blocking
+	// bar is per pool, during a scan, the rank a proposal must beat to be
+	// admitted (see setBars); lowBar is the lowest bar since the last
+	// scan (see markCandidates).
+	bar, lowBar []int32
+	// famStart and famPair list, per pool, the pairs of children of
+	// together-families: famPair[famStart[q]:famStart[q+1]].
+	famStart, famPair []int32
 }
 
 // familyDA places the applicants with families; see the comment at the top
@@ -217,11 +229,13 @@ func (e *engine) familyDA() ([]int32, *Instability) {
 		r.heapAt[p+1] = r.heapAt[p] + c
 	}
 	r.heapLen = make([]int32, nP)
-	r.heap = make([]int32, r.heapAt[nP])
+	r.heap = make([]uint64, r.heapAt[nP])
 	r.dirty = make([]bool, nP)
 	r.touched = make([]bool, nP)
-	r.cand = make([]bool, e.nA)
+	r.bar, r.lowBar = make([]int32, nP), make([]int32, nP)
+	r.cand = make(bitset, (e.nA+63)/64)
 	r.famSeen = make([]bool, len(r.fs.together))
+	r.heldBack = make([]bool, len(r.fs.together))
 	r.withdrawn = make([]int32, len(r.fs.together))
 	for F := range r.withdrawn {
 		r.withdrawn[F] = -1
@@ -236,6 +250,14 @@ func (e *engine) familyDA() ([]int32, *Instability) {
 		}
 	}
 	r.run()
+	// The single applicants' deferred acceptance leaves none of them
+	// blocking (but the children of sibling families, whose ranks change
+	// with boosts; they are scanned always): only the pools the families
+	// change from here on can have blocking applicants or families.
+	clear(r.touched)
+	r.setBars()
+	copy(r.lowBar, r.bar)
+	r.listFamilyPairs()
 	for F := len(r.fs.together) - 1; F >= 0; F-- {
 		if r.fs.together[F] {
 			r.stack = append(r.stack, int32(e.nA+F))
@@ -268,7 +290,7 @@ func (e *engine) familyDA() ([]int32, *Instability) {
 			// Singles settle first, as in the first pass; the families
 			// are scanned again next time.
 			for i := 0; i < len(fams); i += 2 {
-				r.cand[r.fs.members(fams[i])[0]] = true
+				r.heldBack[fams[i]] = true
 			}
 			fams = nil
 		}
@@ -322,7 +344,16 @@ func (r *familyRun) rankOf(p int32) int32 {
 	return e.xRank[p]
 }
 
-func (r *familyRun) pool(p int32) []int32 {
+// held packs a holder for the heaps: its rank above its pair, so that
+// holders compare by rank (no two holders of a pool share a rank: a rank
+// is a place in a Kita's list, of one applicant).
+func held(rk, p int32) uint64 { return uint64(uint32(rk))<<32 | uint64(uint32(p)) }
+
+// heldPair and heldRank unpack a holder.
+func heldPair(h uint64) int32 { return int32(uint32(h)) }
+func heldRank(h uint64) int32 { return int32(h >> 32) }
+
+func (r *familyRun) pool(p int32) []uint64 {
 	pool := r.e.pairPool[p]
 	return r.heap[r.heapAt[pool]:r.heapAt[pool+1]]
 }
@@ -372,18 +403,18 @@ func (r *familyRun) admit(p, rk int32) (out int32, ok bool) {
 	r.touched[pool] = true
 	if n < int32(len(h)) {
 		r.cur[p] = rk
-		h[n] = p
+		h[n] = held(rk, p)
 		r.heapLen[pool] = n + 1
-		siftUp(h, int(n), r.cur)
+		siftUp(h, int(n))
 		return -1, true
 	}
-	if n == 0 || rk > r.cur[h[0]] {
+	if n == 0 || rk > heldRank(h[0]) {
 		return -1, false
 	}
-	out = h[0]
+	out = heldPair(h[0])
 	r.cur[p] = rk
-	h[0] = p
-	siftDown(h, 0, int(n), r.cur)
+	h[0] = held(rk, p)
+	siftDown(h, 0, int(n))
 	return out, true
 }
 
@@ -417,7 +448,8 @@ func (r *familyRun) remove(p int32) {
 	h := r.pool(p)
 	n := int(r.heapLen[pool])
 	r.touched[pool] = true
-	i := slices.Index(h[:n], p)
+	r.lowBar[pool] = min(r.lowBar[pool], r.barOf(int32(pool)))
+	i := slices.IndexFunc(h[:n], func(x uint64) bool { return heldPair(x) == p })
 	if i < 0 {
 		return
 	}
@@ -425,8 +457,8 @@ func (r *familyRun) remove(p int32) {
 	h[i] = h[n]
 	r.heapLen[pool] = int32(n)
 	if i < n {
-		siftDown(h, i, n, r.cur)
-		siftUp(h, i, r.cur)
+		siftDown(h, i, n)
+		siftUp(h, i)
 	}
 }
 
@@ -448,15 +480,24 @@ func (r *familyRun) admissible(F, j int32, pairs []int32) bool {
 	e := r.e
 	for i, p := range pairs {
 		pool := e.pairPool[p]
+		n, c := r.heapLen[pool], e.poolCap[pool]
+		switch {
+		case c == 0:
+			return false
+		case n+int32(i) < c:
+			continue // fewer holders and siblings than places
+		case n == c && e.xRank[p] > heldRank(r.heap[r.heapAt[pool]]):
+			return false // every holder ranks better
+		}
 		better := int32(0)
 		for _, q := range pairs[:i] {
 			if e.pairPool[q] == pool {
 				better++
 			}
 		}
-		rk := e.xRank[p]
-		for _, q := range r.pool(p)[:r.heapLen[pool]] {
-			if r.cur[q] < rk {
+		below := held(e.xRank[p], 0) // holders ranked better are less
+		for _, x := range r.pool(p)[:r.heapLen[pool]] {
+			if x < below {
 				better++
 			}
 		}
@@ -498,22 +539,38 @@ func (r *familyRun) proposeFamily(F int32) {
 // blocking refreshes the holders' ranks (boosts follow the current
 // placements) and returns the blocking single applicants and families, as
 // pairs (proposer, where to propose again): a pair index for an applicant, a
-// choice position for a family. Only applicants and families choosing a
-// pool whose holders changed since the last scan, and the children of
-// families not placed together, can have begun to block; only they are
-// scanned.
+// choice position for a family.
+//
+// Only those who chose a pool whose holders changed since the last scan
+// (touched) can have begun to block, and at such a pool only those ranked
+// no worse than its worst holder (bar): a single applicant who blocks at
+// an untouched pool already blocked there at the last scan and proposed
+// again, which touched it; a family is admitted at a choice position only
+// where each child ranks within its pool's bar. markCandidates narrows the
+// single applicants further, to a stretch of each touched pool's priority
+// order. The children of families not placed together (their ranks follow their
+// siblings) and the families held back at the last scan are scanned
+// always. The scan goes through the applicants in index order, a family at
+// its first child who chose a touched pool (or its first child, when held
+// back), so the order of the results does not depend on the narrowing.
 func (r *familyRun) blocking() (singles, fams []int32) {
 	e, fs := r.e, r.fs
+	for pool := range r.lowBar { // before the boosts move the bars
+		r.lowBar[pool] = min(r.lowBar[pool], r.barOf(int32(pool)))
+	}
 	for F, together := range fs.together {
 		if together {
 			continue
 		}
 		for _, a := range fs.members(int32(F)) {
-			r.cand[a] = true
+			r.cand.set(a)
 			if m := r.match[a]; m >= 0 {
 				if rk := r.rankOf(m); rk != r.cur[m] {
 					r.cur[m] = rk
-					r.dirty[e.pairPool[m]] = true
+					pool := e.pairPool[m]
+					h := r.pool(m)[:r.heapLen[pool]]
+					h[slices.IndexFunc(h, func(x uint64) bool { return heldPair(x) == m })] = held(rk, m)
+					r.dirty[pool] = true
 				}
 			}
 		}
@@ -523,51 +580,19 @@ func (r *familyRun) blocking() (singles, fams []int32) {
 			h := r.heap[r.heapAt[pool]:r.heapAt[pool+1]]
 			n := int(r.heapLen[pool])
 			for i := n/2 - 1; i >= 0; i-- {
-				siftDown(h, i, n, r.cur)
+				siftDown(h, i, n)
 			}
 			r.dirty[pool] = false
 			r.touched[pool] = true
 		}
 	}
-	lastFac := int32(-1)
-	for pool, t := range r.touched {
-		if !t {
-			continue
-		}
-		r.touched[pool] = false
-		f := e.poolFac[pool]
-		if f == lastFac {
-			continue // the facility's pairs were marked already
-		}
-		lastFac = f
-		for _, p := range e.facOrder[e.facStart[f]:e.facStart[f+1]] {
-			if r.touched[e.pairPool[p]] || int(e.pairPool[p]) == pool {
-				r.cand[e.pairApp[p]] = true
-			}
-		}
-	}
-	// bar[pool]: a proposal ranked better (lower) than it is admitted:
-	// any rank while the pool has a free place, none at a pool without
-	// places, else better than the worst holder. One read per option.
-	if r.bar == nil {
-		r.bar = make([]int32, len(e.poolCap))
-	}
-	for pool, c := range e.poolCap {
-		switch n := r.heapLen[pool]; {
-		case n < c:
-			r.bar[pool] = math.MaxInt32
-		case n == 0:
-			r.bar[pool] = math.MinInt32
-		default:
-			r.bar[pool] = r.cur[r.heap[r.heapAt[pool]]]
-		}
-	}
+	r.setBars()
+	r.markCandidates()
+	r.familyCandidates()
+	clear(r.touched)
+	copy(r.lowBar, r.bar)
 	var buf [8]int32
-	for a := int32(0); a < int32(e.nA); a++ {
-		if !r.cand[a] {
-			continue
-		}
-		r.cand[a] = false
+	for a := range r.cand.drain() {
 		if e.fixed[a] >= 0 {
 			continue
 		}
@@ -594,6 +619,144 @@ func (r *familyRun) blocking() (singles, fams []int32) {
 	}
 	clear(r.famSeen)
 	return singles, fams
+}
+
+// barOf is the rank a proposal to pool must beat to be admitted: any
+// rank while the pool has a free place, none at a pool without places,
+// else the worst holder's.
+func (r *familyRun) barOf(pool int32) int32 {
+	switch n := r.heapLen[pool]; {
+	case n < r.e.poolCap[pool]:
+		return math.MaxInt32
+	case n == 0:
+		return math.MinInt32
+	default:
+		return heldRank(r.heap[r.heapAt[pool]])
+	}
+}
+
+// setBars sets every pool's bar.
+func (r *familyRun) setBars() {
+	for pool := range r.bar {
+		r.bar[pool] = r.barOf(int32(pool))
+	}
+}
+
+// listFamilyPairs lists the pairs of the children of together-families
+// by pool.
+func (r *familyRun) listFamilyPairs() {
+	e, fs := r.e, r.fs
+	r.famStart = make([]int32, len(e.poolCap)+1)
+	for F, together := range fs.together {
+		if together {
+			for _, b := range fs.members(int32(F)) {
+				for _, q := range e.pairPool[e.start[b]:e.start[b+1]] {
+					if q >= 0 {
+						r.famStart[q+1]++
+					}
+				}
+			}
+		}
+	}
+	for q := range e.poolCap {
+		r.famStart[q+1] += r.famStart[q]
+	}
+	r.famPair = make([]int32, r.famStart[len(e.poolCap)])
+	fill := slices.Clone(r.famStart)
+	for F, together := range fs.together {
+		if together {
+			for _, b := range fs.members(int32(F)) {
+				for p := e.start[b]; p < e.start[b+1]; p++ {
+					if q := e.pairPool[p]; q >= 0 {
+						r.famPair[fill[q]] = p
+						fill[q]++
+					}
+				}
+			}
+		}
+	}
+}
+
+// markCandidates marks who may block at a touched pool. A single
+// applicant (not a child of a family) ranks there no worse than the bar,
+// and no better than the lowest bar since the last scan: it either
+// proposed there since, and was turned away (ranked worse than the bar
+// then) or pushed out (ranked as the bar then), or did not block there at
+// the last scan. A child of a together-family ranks no worse than the bar.
+// A Kita's pools are consecutive and its list is in priority order: the
+// single applicants are found between the lowest bar and the highest bar
+// of its touched pools.
+func (r *familyRun) markCandidates() {
+	e := r.e
+	for pool := 0; pool < len(r.touched); {
+		f := e.poolFac[pool]
+		lo, hi := int32(math.MaxInt32), int32(math.MinInt32)
+		end := pool
+		for ; end < len(r.touched) && e.poolFac[end] == f; end++ {
+			if !r.touched[end] {
+				continue
+			}
+			if r.lowBar[end] <= r.bar[end] {
+				lo, hi = min(lo, r.lowBar[end]), max(hi, r.bar[end])
+			}
+			for _, p := range r.famPair[r.famStart[end]:r.famStart[end+1]] {
+				if e.xRank[p] <= r.bar[end] {
+					r.cand.set(e.pairApp[p])
+				}
+			}
+		}
+		pool = end
+		if lo > hi {
+			continue
+		}
+		list := e.facOrder[e.facStart[f]:e.facStart[f+1]]
+		i, _ := slices.BinarySearchFunc(list, lo, func(p, rk int32) int { return cmp.Compare(e.xRank[p], rk) })
+		for _, p := range list[i:] {
+			rk := e.xRank[p]
+			if rk > hi {
+				break
+			}
+			if q := e.pairPool[p]; r.touched[q] && r.lowBar[q] <= rk && rk <= r.bar[q] {
+				r.cand.set(e.pairApp[p])
+			}
+		}
+	}
+}
+
+// familyCandidates settles which children of together-families are
+// scanned: none of a family that neither has a marked child nor was held
+// back, else those who chose a touched pool (and the first child of a
+// family held back), so that the family is scanned at the same child as
+// when every applicant choosing a touched pool is marked.
+func (r *familyRun) familyCandidates() {
+	e, fs := r.e, r.fs
+	for F, together := range fs.together {
+		if !together {
+			continue
+		}
+		kids := fs.members(int32(F))
+		scan := r.heldBack[F]
+		for _, b := range kids {
+			scan = scan || r.cand.has(b)
+		}
+		for i, b := range kids {
+			r.cand.unset(b)
+			if !scan {
+				continue
+			}
+			if i == 0 && r.heldBack[F] {
+				r.cand.set(b)
+				continue
+			}
+			for p := e.start[b]; p < e.start[b+1]; p++ {
+				if q := e.pairPool[p]; q >= 0 && r.touched[q] {
+					r.cand.set(b)
+					break
+				}
+			}
+		}
+		r.heldBack[F] = false
+	}
 }
 
 // familyBlocks returns the first choice position, before the one holding
@@ -636,8 +799,8 @@ func (r *familyRun) instability(singles, fams []int32, since int) *Instability {
 	for i := 0; i < len(singles); i += 2 {
 		in.Applicants = append(in.Applicants, e.inst.Applicants[singles[i]].ID)
 		p := singles[i+1]
-		for _, q := range r.pool(p)[:r.heapLen[e.pairPool[p]]] {
-			if b := e.pairApp[q]; r.inTogether(b) {
+		for _, x := range r.pool(p)[:r.heapLen[e.pairPool[p]]] {
+			if b := e.pairApp[heldPair(x)]; r.inTogether(b) {
 				name(r.fs.of[b])
 			}
 		}
@@ -645,11 +808,11 @@ func (r *familyRun) instability(singles, fams []int32, since int) *Instability {
 	return in
 }
 
-// siftUp and siftDown keep h a max-heap by rank.
-func siftUp(h []int32, i int, rank []int32) {
+// siftUp and siftDown keep h a max-heap of packed holders (by rank).
+func siftUp(h []uint64, i int) {
 	for i > 0 {
 		parent := (i - 1) / 2
-		if rank[h[parent]] >= rank[h[i]] {
+		if h[parent] >= h[i] {
 			return
 		}
 		h[parent], h[i] = h[i], h[parent]
@@ -657,20 +820,45 @@ func siftUp(h []int32, i int, rank []int32) {
 	}
 }
 
-func siftDown(h []int32, i, n int, rank []int32) {
+func siftDown(h []uint64, i, n int) {
 	for {
 		l := 2*i + 1
 		if l >= n {
 			return
 		}
 		big := l
-		if r := l + 1; r < n && rank[h[r]] > rank[h[l]] {
+		if r := l + 1; r < n && h[r] > h[l] {
 			big = r
 		}
-		if rank[h[i]] >= rank[h[big]] {
+		if h[i] >= h[big] {
 			return
 		}
 		h[i], h[big] = h[big], h[i]
 		i = big
+	}
+}
+
+// bitset is a set of applicants.
+type bitset []uint64
+
+func (b bitset) set(a int32)      { b[a>>6] |= 1 << (a & 63) }
+func (b bitset) unset(a int32)    { b[a>>6] &^= 1 << (a & 63) }
+func (b bitset) has(a int32) bool { return b[a>>6]&(1<<(a&63)) != 0 }
+
+// drain yields the members in increasing order and empties the set.
+func (b bitset) drain() iter.Seq[int32] {
+	return func(yield func(int32) bool) {
+		for i, w := range b {
+			if w == 0 {
+				continue
+			}
+			b[i] = 0
+			for w != 0 {
+				if !yield(int32(i*64 + bits.TrailingZeros64(w))) {
+					return
+				}
+				w &= w - 1
+			}
+		}
 	}
 }

@@ -2,6 +2,7 @@ package allocation
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"slices"
 	"strconv"
@@ -56,6 +57,27 @@ type poolSet struct {
 	start  []int32  // per applicant: desired month number, -1 for none
 	declID []int32  // per engine pool: index in Facility.Pools, -1
 	offers []uint64 // per facility: bit h set when a pool offers h hours
+	// byHours[first[f]:first[f]+count[f]] are facility f's pools by
+	// hours, in declaration order within the same hours.
+	byHours []int32
+}
+
+// orderByHours sets byHours (ps may be nil: no Kita has pools).
+func (ps *poolSet) orderByHours() {
+	if ps == nil {
+		return
+	}
+	ps.byHours = make([]int32, len(ps.hours))
+	for q := range ps.byHours {
+		ps.byHours[q] = int32(q)
+	}
+	for f, first := range ps.first {
+		if first >= 0 {
+			slices.SortStableFunc(ps.byHours[first:first+ps.count[f]], func(p, q int32) int {
+				return cmp.Compare(ps.hours[p], ps.hours[q])
+			})
+		}
+	}
 }
 
 // addPools checks facility i's pools and adds them as engine pools.
@@ -218,6 +240,8 @@ func (e *engine) offersHours(f int32, h int) bool {
 func (e *engine) options(a int32, opt, optPool []int32) ([]int32, []int32) {
 	ps := e.pools
 	app := &e.inst.Applicants[a]
+	band, month, choiceHours := app.Band, ps.start[a], app.ChoiceHours
+	poolBand, hours, from := e.poolBand, ps.hours, ps.from
 	for p := e.start[a]; p < e.start[a+1]; p++ {
 		f := e.pairFac[p]
 		first, n := ps.first[f], ps.count[f]
@@ -226,12 +250,12 @@ func (e *engine) options(a int32, opt, optPool []int32) ([]int32, []int32) {
 			continue
 		}
 		fits := func(q int32) bool {
-			b := e.poolBand[q]
-			return (b == 0 || b == app.Band) && (ps.start[a] < 0 || ps.from[q] <= ps.start[a])
+			b := poolBand[q]
+			return (b == 0 || b == band) && (month < 0 || from[q] <= month)
 		}
 		var hs []int
-		if k := int(p - e.start[a]); k < len(app.ChoiceHours) {
-			hs = app.ChoiceHours[k]
+		if k := int(p - e.start[a]); k < len(choiceHours) {
+			hs = choiceHours[k]
 		}
 		if len(hs) == 0 {
 			for q := first; q < first+n; q++ {
@@ -242,8 +266,13 @@ func (e *engine) options(a int32, opt, optPool []int32) ([]int32, []int32) {
 			continue
 		}
 		for _, h := range hs {
-			for q := first; q < first+n; q++ {
-				if ps.hours[q] == int32(h) && fits(q) {
+			for _, q := range ps.byHours[first : first+n] {
+				if hq := hours[q]; hq < int32(h) {
+					continue
+				} else if hq > int32(h) {
+					break
+				}
+				if fits(q) {
 					opt, optPool = append(opt, p), append(optPool, q)
 				}
 			}
@@ -257,7 +286,7 @@ func (e *engine) options(a int32, opt, optPool []int32) ([]int32, []int32) {
 // best-ranked children (ranked by the Kita's order) up to its capacity.
 // It returns per applicant the pair and the engine pool placing it.
 func (e *engine) poolDA() (match, pool []int32) {
-	optStart, opt, optPool := e.poolOptions(-1) // no families: no pool without places
+	optStart, opt, optPool, _ := e.poolOptions(-1) // no families: no pool without places
 	rank := make([]int32, len(opt))
 	for o, p := range opt {
 		rank[o] = e.pairRank[p]

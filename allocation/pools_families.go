@@ -67,14 +67,19 @@ func (e *engine) inTogether(a int32) bool {
 // poolOptions returns every applicant's options: those of a start at
 // start[a], the real pair of each and its pool. none is the pool without
 // places for together-families. Parts of the applicants are worked on in
-// parallel and joined in applicant order.
-func (e *engine) poolOptions(none int32) (start, opt, optPool []int32) {
+// parallel and joined in applicant order. twins counts the options whose
+// pair has a boosted twin (see addBoosts); optPool has room for as many
+// more.
+func (e *engine) poolOptions(none int32) (start, opt, optPool []int32, twins int) {
 	start = make([]int32, e.nA+1)
 	workers := min(runtime.GOMAXPROCS(0), 8)
 	if len(e.pairFac) < 1<<15 {
 		workers = 1
 	}
-	type part struct{ opt, pool []int32 }
+	type part struct {
+		opt, pool []int32
+		twins     int
+	}
 	parts := make([]part, workers)
 	var wg sync.WaitGroup
 	for w := range parts {
@@ -92,15 +97,24 @@ func (e *engine) poolOptions(none int32) (start, opt, optPool []int32) {
 				}
 				start[a+1] = int32(len(o)) // within the part, for now
 			}
-			parts[w] = part{o, q}
+			tw := 0
+			if e.boost != nil {
+				for _, p := range o {
+					if e.boost[p] >= 0 {
+						tw++
+					}
+				}
+			}
+			parts[w] = part{o, q, tw}
 		})
 	}
 	wg.Wait()
 	total := 0
 	for _, pt := range parts {
 		total += len(pt.opt)
+		twins += pt.twins
 	}
-	opt, optPool = make([]int32, 0, total), make([]int32, 0, total)
+	opt, optPool = make([]int32, 0, total), make([]int32, 0, total+twins)
 	for w, pt := range parts {
 		at := int32(len(opt))
 		for a := e.nA * w / workers; a < e.nA*(w+1)/workers; a++ {
@@ -108,7 +122,7 @@ func (e *engine) poolOptions(none int32) (start, opt, optPool []int32) {
 		}
 		opt, optPool = append(opt, pt.opt...), append(optPool, pt.pool...)
 	}
-	return start, opt, optPool
+	return start, opt, optPool, twins
 }
 
 // poolFamilyDA places the applicants with families at Kitas with pools.
@@ -125,25 +139,16 @@ func (e *engine) poolFamilyDA() (match, pool []int32, unstable *Instability) {
 	}
 	d.poolCap = append(slices.Clone(e.poolCap), 0)
 	var opt []int32
-	d.start, opt, d.pairPool = e.poolOptions(none)
+	var twins int
+	d.start, opt, d.pairPool, twins = e.poolOptions(none)
 	d.nReal = int32(len(opt))
-	d.pairApp = make([]int32, len(opt))
-	d.pairFac = make([]int32, len(opt))
-	d.xRank = make([]int32, len(opt))
+	d.pairApp = make([]int32, len(opt), len(opt)+twins)
+	d.pairFac = make([]int32, len(opt), len(opt)+twins)
+	d.xRank = make([]int32, len(opt), len(opt)+twins)
 	for o, p := range opt {
 		d.pairApp[o], d.pairFac[o], d.xRank[o] = e.pairApp[p], e.pairFac[p], e.xRank[p]
 	}
 	if e.boost != nil {
-		twins := 0
-		for _, p := range opt {
-			if e.boost[p] >= 0 {
-				twins++
-			}
-		}
-		d.pairApp = slices.Grow(d.pairApp, twins)
-		d.pairFac = slices.Grow(d.pairFac, twins)
-		d.pairPool = slices.Grow(d.pairPool, twins)
-		d.xRank = slices.Grow(d.xRank, twins)
 		d.boost = make([]int32, d.nReal)
 		for o, p := range opt {
 			d.boost[o] = -1
@@ -163,11 +168,35 @@ func (e *engine) poolFamilyDA() (match, pool []int32, unstable *Instability) {
 	for q := 0; q < nPools; q++ {
 		d.facStart[q+1] += d.facStart[q]
 	}
+	// Each pool's options in priority order, as the scans need them:
+	// the options of a pair are consecutive (opt does not decrease), and
+	// the Kitas' lists give the pairs in priority order. A Kita's pools
+	// are its own, so parts of the Kitas are worked on in parallel; the
+	// pool without places (never scanned) is filled afterwards.
+	firstOpt := make([]int32, e.nReal+1)
+	for _, p := range opt {
+		firstOpt[p+1]++
+	}
+	for p := range e.nReal {
+		firstOpt[p+1] += firstOpt[p]
+	}
 	d.facOrder = make([]int32, d.nReal)
 	fill := slices.Clone(d.facStart[:nPools])
+	parallel(e.nF, len(e.facOrder), func(lo, hi int) {
+		for _, p := range e.facOrder[e.facStart[lo]:e.facStart[hi]] {
+			for o := firstOpt[p]; o < firstOpt[p+1]; o++ {
+				if q := d.pairPool[o]; q != none {
+					d.facOrder[fill[q]] = o
+					fill[q]++
+				}
+			}
+		}
+	})
 	for o, q := range d.pairPool[:d.nReal] {
-		d.facOrder[fill[q]] = int32(o)
-		fill[q]++
+		if q == none {
+			d.facOrder[fill[q]] = int32(o)
+			fill[q]++
+		}
 	}
 	m, unstable := d.familyDA()
 	match = make([]int32, e.nA)
