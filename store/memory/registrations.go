@@ -224,7 +224,7 @@ func index(t *tx, m map[string][]string, k, id string, add bool) {
 	ids := m[k]
 	if add {
 		m[k] = append(ids, id)
-		t.undo = append(t.undo, undo{list: m, k: k, n: len(ids)})
+		t.undo = append(t.undo, undo{list: m, k: k, n: int64(len(ids))})
 		return
 	}
 	i := slices.Index(ids, id)
@@ -239,8 +239,19 @@ func index(t *tx, m map[string][]string, k, id string, add bool) {
 
 // family is the index entry of a family: its applications and the
 // messages to it, each a list of ids in the order they were added, kept
-// like the lists of index.
-type family struct{ apps, msgs []string }
+// like the lists of index. A new entry's lists start in first, one id
+// each, so that a family's first submission allocates the entry alone.
+type family struct {
+	apps, msgs []string
+	first      [2]string
+}
+
+// newFamily returns an empty entry whose lists have room for one id each.
+func newFamily() *family {
+	f := &family{}
+	f.apps, f.msgs = f.first[0:0:1], f.first[1:1:2]
+	return f
+}
 
 // list returns the family's messages (msgs) or applications; none for a
 // family without an entry.
@@ -265,7 +276,7 @@ func (t *tx) indexFamily(fam, id string, msgs, add bool) {
 		if !add {
 			return
 		}
-		f = &family{}
+		f = newFamily()
 		setStr(t, m, fam, f)
 	}
 	l := &f.apps
@@ -273,7 +284,7 @@ func (t *tx) indexFamily(fam, id string, msgs, add bool) {
 		l = &f.msgs
 	}
 	if add {
-		t.undo = append(t.undo, undo{cut: l, n: len(*l)})
+		t.undo = append(t.undo, undo{cut: l, n: int64(len(*l))})
 		*l = append(*l, id)
 		return
 	}
@@ -444,9 +455,15 @@ func (x regTx) NextSequence(ctx context.Context, name string) (int64, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	n := x.t.d.reg.seq[name] + 1
-	setStr(x.t, x.t.d.reg.seq, name, n)
-	return n, nil
+	seq := x.t.d.reg.seq
+	old, had := seq[name]
+	seq[name] = old + 1
+	if had {
+		x.t.undo = append(x.t.undo, undo{seq: true, k: name, n: old})
+	} else {
+		x.t.undo = append(x.t.undo, undo{drop: strMap[int64](seq), k: name})
+	}
+	return old + 1, nil
 }
 
 // SetPlaces sets the capacity of places within the step and keeps what is

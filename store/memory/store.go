@@ -35,14 +35,15 @@ type tx struct {
 // without one, the common changes of a step that need no function (and so
 // no allocation): a new key dropped again, an index list (in a map or a
 // family's entry) cut back to its old length, the latest audit entry
-// removed.
+// removed, a sequence set back to its old value (seq).
 type undo struct {
 	f    func()
 	drop dropper
 	list map[string][]string
 	cut  *[]string
 	k    string
-	n    int
+	n    int64
+	seq  bool
 }
 
 // dropper deletes a key from a map by string key.
@@ -63,6 +64,8 @@ func (t *tx) run(u undo) {
 		u.f()
 	case u.drop != nil:
 		u.drop.drop(u.k)
+	case u.seq:
+		t.d.reg.seq[u.k] = u.n
 	case u.cut != nil:
 		*u.cut = (*u.cut)[:u.n]
 	case u.list != nil && u.n == 0:
