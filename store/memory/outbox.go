@@ -46,7 +46,11 @@ func newOutboxData() outboxData {
 func (t *tx) putMessage(m notify.Message) {
 	o := &t.d.outbox
 	old, had := o.msgs[m.ID]
-	setStr(t, o.msgs, m.ID, m)
+	if had {
+		setStr(t, o.msgs, m.ID, m)
+	} else {
+		putNew(t, o.msgs, m.ID, m)
+	}
 	if !had || old.FamilyID != m.FamilyID {
 		if had && old.FamilyID != "" {
 			t.indexFamily(old.FamilyID, m.ID, true, false)
@@ -61,9 +65,13 @@ func (t *tx) putMessage(m notify.Message) {
 		}
 		index(t, o.bySubject, m.Subject, m.ID, true)
 	}
-	if m.Status == notify.Pending {
-		setStr(t, o.pending, m.ID, claimTimes{created: m.CreatedAt, next: m.NextAttempt, claimedUntil: m.ClaimedUntil})
-	} else {
+	times := claimTimes{created: m.CreatedAt, next: m.NextAttempt, claimedUntil: m.ClaimedUntil}
+	switch {
+	case m.Status == notify.Pending && !had: // only stored messages are pending
+		putNew(t, o.pending, m.ID, times)
+	case m.Status == notify.Pending:
+		setStr(t, o.pending, m.ID, times)
+	default:
 		deleteKey(t, o.pending, m.ID)
 	}
 }

@@ -277,7 +277,7 @@ func (t *tx) indexFamily(fam, id string, msgs, add bool) {
 			return
 		}
 		f = newFamily()
-		setStr(t, m, fam, f)
+		putNew(t, m, fam, f)
 	}
 	l := &f.apps
 	if msgs {
@@ -403,7 +403,7 @@ func (x regTx) Insert(ctx context.Context, a registration.Application) error {
 		return registration.ErrDuplicate
 	}
 	if a.IdempotencyKey != "" {
-		setStr(x.t, r.byKey, a.FamilyID+"\x00"+a.IdempotencyKey, a.ID)
+		putNew(x.t, r.byKey, a.FamilyID+"\x00"+a.IdempotencyKey, a.ID)
 	}
 	if a.ChildKey != "" {
 		index(x.t, r.byChild, childIndexKey(a), a.ID, true)
@@ -411,7 +411,7 @@ func (x regTx) Insert(ctx context.Context, a registration.Application) error {
 	x.t.indexFamily(a.FamilyID, a.ID, false, true)
 	a = a.Clone()
 	a = a.AtVersion(1)
-	setStr(x.t, r.apps, a.ID, &a)
+	putNew(x.t, r.apps, a.ID, &a)
 	return nil
 }
 
@@ -457,12 +457,12 @@ func (x regTx) NextSequence(ctx context.Context, name string) (int64, error) {
 	}
 	seq := x.t.d.reg.seq
 	old, had := seq[name]
-	seq[name] = old + 1
-	if had {
-		x.t.undo = append(x.t.undo, undo{seq: true, k: name, n: old})
-	} else {
-		x.t.undo = append(x.t.undo, undo{drop: strMap[int64](seq), k: name})
+	if !had {
+		putNew(x.t, seq, name, 1)
+		return 1, nil
 	}
+	seq[name] = old + 1
+	x.t.undo = append(x.t.undo, undo{seq: true, k: name, n: old})
 	return old + 1, nil
 }
 

@@ -147,13 +147,20 @@ const (
 // is a drop without a function.
 func setStr[V any](t *tx, m map[string]V, k string, v V) {
 	if _, had := m[k]; !had {
-		m[k] = v
-		t.undo = append(t.undo, undo{drop: strMap[V](m), k: k})
+		putNew(t, m, k, v)
 		return
 	}
 	old := m[k]
 	m[k] = v
 	t.onUndo(func() { m[k] = old })
+}
+
+// putNew stores v under k, a key the caller has found missing in m, and
+// registers the undo: a drop without a function. It saves setStr's look-up
+// where the caller has just made its own.
+func putNew[V any](t *tx, m map[string]V, k string, v V) {
+	m[k] = v
+	t.undo = append(t.undo, undo{drop: strMap[V](m), k: k})
 }
 
 // setKey stores v under k in m and registers the undo. A new key's undo
