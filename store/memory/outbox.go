@@ -61,9 +61,9 @@ func (t *tx) putMessage(m notify.Message) {
 	}
 	if !had || old.Subject != m.Subject {
 		if had {
-			index(t, o.bySubject, old.Subject, m.ID, false)
+			t.indexSubject(old.Subject, m.ID, false)
 		}
-		index(t, o.bySubject, m.Subject, m.ID, true)
+		t.indexSubject(m.Subject, m.ID, true)
 	}
 	times := claimTimes{created: m.CreatedAt, next: m.NextAttempt, claimedUntil: m.ClaimedUntil}
 	switch {
@@ -88,7 +88,7 @@ func (t *tx) dropMessage(id string) {
 	if old.FamilyID != "" {
 		t.indexFamily(old.FamilyID, id, true, false)
 	}
-	index(t, o.bySubject, old.Subject, id, false)
+	t.indexSubject(old.Subject, id, false)
 	deleteKey(t, o.pending, id)
 }
 

@@ -39,11 +39,35 @@ type tx struct {
 type undo struct {
 	f    func()
 	drop dropper
-	list map[string][]string
+	list lists
 	cut  *[]string
 	k    string
+	ck   childYear
 	n    int64
 	seq  bool
+}
+
+// lists is an index whose entries are lists of ids, as the undo log cuts
+// the entry of an undo (k or ck) back to its old length n; an entry cut to
+// none is deleted.
+type lists interface{ cut(u undo) }
+
+// strLists is an index by string key (k).
+type strLists map[string][]string
+
+func (m strLists) cut(u undo) { cutEntry(m, u.k, u.n) }
+
+// childLists is the index by child and Kita year (ck).
+type childLists map[childYear][]string
+
+func (m childLists) cut(u undo) { cutEntry(m, u.ck, u.n) }
+
+func cutEntry[K comparable](m map[K][]string, k K, n int64) {
+	if n == 0 {
+		delete(m, k)
+		return
+	}
+	m[k] = m[k][:n]
 }
 
 // dropper deletes a key from a map by string key.
@@ -68,10 +92,8 @@ func (t *tx) run(u undo) {
 		t.d.reg.seq[u.k] = u.n
 	case u.cut != nil:
 		*u.cut = (*u.cut)[:u.n]
-	case u.list != nil && u.n == 0:
-		delete(u.list, u.k)
 	case u.list != nil:
-		u.list[u.k] = u.list[u.k][:u.n]
+		u.list.cut(u)
 	default:
 		t.d.reg.audit.pop()
 	}
