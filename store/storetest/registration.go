@@ -121,6 +121,16 @@ func regInsert(t *testing.T, s registration.Store, apps ...registration.Applicat
 	}
 }
 
+// regStored inserts a in a step of its own and returns it as the store
+// reads it back.
+func regStored(t *testing.T, s registration.Store, a registration.Application) registration.Application {
+	t.Helper()
+	regInsert(t, s, a)
+	got, err := s.Application(context.Background(), a.ID)
+	regOK(t, "Application", err)
+	return got
+}
+
 // regUpdate stores a in an atomic step of its own and returns the error.
 func regUpdate(s registration.Store, a registration.Application) error {
 	return s.Atomic(context.Background(), func(tx registration.Tx) error {
@@ -374,9 +384,7 @@ func testRegAChildHasOneActiveApplicationPerFamily(t *testing.T, newStores Facto
 func testRegAnUpdateStoresVersion1AndAStale(t *testing.T, newStores Factory) {
 	ctx := context.Background()
 	s := newStores(t).Registrations
-	regInsert(t, s, regApp("a1", "f1", "child-1", 0, "k1"))
-	a, err := s.Application(ctx, "a1")
-	regOK(t, "Application", err)
+	a := regStored(t, s, regApp("a1", "f1", "child-1", 0, "k1"))
 	stale := a
 	a = regWith(a, func(l *registration.Lifecycle) { l.Status = registration.Offered })
 	a = regWith(a, func(l *registration.Lifecycle) {
@@ -592,11 +600,9 @@ func testRegAStepThatFailsAfterWritingApplicationReferral(t *testing.T, newStore
 func testRegAnUpdateInAFailingStepLeavesTheApplication(t *testing.T, newStores Factory) {
 	ctx := context.Background()
 	s := newStores(t).Registrations
-	regInsert(t, s, regApp("a1", "f1", "child-1", 0, "k1"))
-	want, err := s.Application(ctx, "a1")
-	regOK(t, "Application", err)
+	want := regStored(t, s, regApp("a1", "f1", "child-1", 0, "k1"))
 	boom := errors.New("boom")
-	err = s.Atomic(ctx, func(tx registration.Tx) error {
+	err := s.Atomic(ctx, func(tx registration.Tx) error {
 		changed := want
 		changed.Reference = "BO-2021-changed"
 		if err := tx.Update(ctx, changed); err != nil {
