@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -32,7 +33,10 @@ func TestChildKeyIsTheStoredHash(t *testing.T) {
 		date.New(0, time.January, 1), date.New(9999, time.December, 31), date.New(10000, time.January, 1),
 		date.New(-1, time.March, 3), date.New(1, time.October, 10), date.Date{},
 	}
-	names := [][2]string{{"Jürgen", "Ößmann-Çelik"}, {"Anna Lena", "Schmidt"}, {"Małgorzata", "Yılmaz"}, {"Олена", "Шевченко"}, {"", ""}}
+	names := [][2]string{{"Jürgen", "Ößmann-Çelik"}, {"Anna Lena", "Schmidt"}, {"Małgorzata", "Yılmaz"}, {"Олена", "Шевченко"}, {"", ""},
+		// Latin letters up to a character that takes the whole way, names
+		// beyond any buffer, spaces Text folds.
+		{"Anna  Lena", "Schmidt\u200b"}, {"Ana Gonza\u0301lez", " Öz "}, {strings.Repeat("Äß", 50), strings.Repeat("Œﬀ", 50)}}
 	for _, b := range births {
 		for _, n := range names {
 			assert.Equal(t, stored(n[0], n[1], b), ChildKey(n[0], n[1], b), "%s %s %s", n[0], n[1], b)

@@ -121,9 +121,9 @@ func hasLetter(s string) bool {
 // birth date.
 func ChildKey(given, family string, birth date.Date) string {
 	var buf [256]byte
-	b := append(buf[:0], NameKey(given)...)
+	b := appendNameKey(buf[:0], given)
 	b = append(b, 0)
-	b = append(b, NameKey(family)...)
+	b = appendNameKey(b, family)
 	b = append(b, 0)
 	b = appendISODate(b, birth)
 	sum := sha256.Sum256(b)
@@ -216,18 +216,37 @@ var latinKeys = func() (t [0x180]string) {
 // with the whole way on every pair of them). ok is false for any other
 // text.
 func latinNameKey(s string) (string, bool) {
-	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+	var buf [128]byte
+	b, ok := appendLatinNameKey(buf[:0], s)
+	if !ok {
 		return "", false
 	}
-	var b strings.Builder
-	b.Grow(len(s) + len(s)/4)
+	return string(b), true
+}
+
+// appendLatinNameKey appends latinNameKey(s) to b; ok is false, and b
+// as it was, for a text latinNameKey does not take.
+func appendLatinNameKey(b []byte, s string) (_ []byte, ok bool) {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return b, false
+	}
+	n := len(b)
 	prev := rune(0)
 	for _, r := range s {
 		if r >= rune(len(latinKeys)) || latinKeys[r] == "" || (r == ' ' && prev == ' ') {
-			return "", false
+			return b[:n], false
 		}
-		b.WriteString(latinKeys[r])
+		b = append(b, latinKeys[r]...)
 		prev = r
 	}
-	return b.String(), true
+	return b, true
+}
+
+// appendNameKey appends [NameKey] of s to b, without a string of its own
+// for the names latinNameKey takes.
+func appendNameKey(b []byte, s string) []byte {
+	if b, ok := appendLatinNameKey(b, s); ok {
+		return b
+	}
+	return append(b, nameKey(s)...)
 }

@@ -250,6 +250,9 @@ func (s *Checker) check(in Input, now time.Time) (checked, error) {
 }
 
 func hasField(c problem.Collector, prefix string) bool {
+	if c.Len() == 0 {
+		return false
+	}
 	err := c.Err()
 	var l problem.List
 	if !errors.As(err, &l) {

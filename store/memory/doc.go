@@ -14,8 +14,11 @@
 // the size of the year; every change to them is undone with the step. An
 // index entry is the list of its ids, appended to in the step. A step's
 // undo log is kept from one step to the next and records the common
-// changes (a new key, an index append, an audit entry) without a
-// function. A message enqueued with its notify.Content is kept so and
+// changes (a new key, an index append, an audit entry, a sequence's
+// number) without a function; a key the step has just found missing is
+// stored without a second look-up, the child index is keyed by the
+// application's own child key and year, and a new family's entry holds
+// room for its first application and message. A message enqueued with its notify.Content is kept so and
 // rendered on every read (Message, Messages, FamilyMessages, Claim): the
 // submitting step renders nothing. A read whose rendering fails (a city
 // template beyond the render budget) returns the template's problems; a

@@ -18,7 +18,7 @@ func Dump(t *testing.T, s *Store) string {
 	defer s.mu.RUnlock()
 	d := s.data
 	all := map[string]any{
-		"apps": d.reg.apps, "by_key": d.reg.byKey, "by_child": d.reg.byChild, "families": families(d.reg.families), "seq": d.reg.seq,
+		"apps": d.reg.apps, "by_key": d.reg.byKey, "by_child": byChild(d.reg.byChild), "families": families(d.reg.families), "seq": d.reg.seq,
 		"places": placesList(d.reg.places), "audit": slices.Collect(d.reg.audit.all),
 		"referrals": d.tp.referrals, "minders": d.tp.minders, "groups": d.tp.groups,
 		"messages": rendered(d.outbox.msgs), "messages_by_subject": d.outbox.bySubject, "kita_edits": d.cat.edits, "drafts": d.drafts.byID,
@@ -59,6 +59,14 @@ func families(m map[string]*family) map[string][2][]string {
 	out := make(map[string][2][]string, len(m))
 	for k, f := range m {
 		out[k] = [2][]string{f.apps, f.msgs}
+	}
+	return out
+}
+
+func byChild(m map[childYear][]string) map[string][]string {
+	out := make(map[string][]string, len(m))
+	for k, ids := range m {
+		out[k.key+"\x00"+k.year] = ids
 	}
 	return out
 }

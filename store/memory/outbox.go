@@ -46,7 +46,11 @@ func newOutboxData() outboxData {
 func (t *tx) putMessage(m notify.Message) {
 	o := &t.d.outbox
 	old, had := o.msgs[m.ID]
-	setStr(t, o.msgs, m.ID, m)
+	if had {
+		setStr(t, o.msgs, m.ID, m)
+	} else {
+		putNew(t, o.msgs, m.ID, m)
+	}
 	if !had || old.FamilyID != m.FamilyID {
 		if had && old.FamilyID != "" {
 			t.indexFamily(old.FamilyID, m.ID, true, false)
@@ -57,13 +61,17 @@ func (t *tx) putMessage(m notify.Message) {
 	}
 	if !had || old.Subject != m.Subject {
 		if had {
-			index(t, o.bySubject, old.Subject, m.ID, false)
+			t.indexSubject(old.Subject, m.ID, false)
 		}
-		index(t, o.bySubject, m.Subject, m.ID, true)
+		t.indexSubject(m.Subject, m.ID, true)
 	}
-	if m.Status == notify.Pending {
-		setStr(t, o.pending, m.ID, claimTimes{created: m.CreatedAt, next: m.NextAttempt, claimedUntil: m.ClaimedUntil})
-	} else {
+	times := claimTimes{created: m.CreatedAt, next: m.NextAttempt, claimedUntil: m.ClaimedUntil}
+	switch {
+	case m.Status == notify.Pending && !had: // only stored messages are pending
+		putNew(t, o.pending, m.ID, times)
+	case m.Status == notify.Pending:
+		setStr(t, o.pending, m.ID, times)
+	default:
 		deleteKey(t, o.pending, m.ID)
 	}
 }
@@ -80,7 +88,7 @@ func (t *tx) dropMessage(id string) {
 	if old.FamilyID != "" {
 		t.indexFamily(old.FamilyID, id, true, false)
 	}
-	index(t, o.bySubject, old.Subject, id, false)
+	t.indexSubject(old.Subject, id, false)
 	deleteKey(t, o.pending, id)
 }
 

@@ -19,7 +19,7 @@ type regData struct {
 	// rule "one active application per child, family and Kita year" is
 	// checked on the child's list (activeOf). A family's entry also lists
 	// the messages to it (the outbox's index by family).
-	byChild  map[string][]string
+	byChild  map[childYear][]string
 	families map[string]*family
 	seq      map[string]int64
 	places   map[registration.PlaceKey]registration.Places
@@ -70,7 +70,7 @@ func newRegData() regData {
 	return regData{
 		apps:     map[string]*registration.Application{},
 		byKey:    map[string]string{},
-		byChild:  map[string][]string{},
+		byChild:  map[childYear][]string{},
 		families: map[string]*family{},
 		seq:      map[string]int64{},
 		places:   map[registration.PlaceKey]registration.Places{},
@@ -220,11 +220,13 @@ func (r *regData) candidates(q registration.Query) ([]string, bool) {
 // added only where it is not (a new application or message, or one that
 // moved from another entry), so adding appends. A list is never changed
 // in place below its length, so the undo restores the old one as it was.
-func index(t *tx, m map[string][]string, k, id string, add bool) {
+// u is the undo of an append, naming m and k; index sets its length.
+func index[K comparable](t *tx, m map[K][]string, k K, id string, add bool, u undo) {
 	ids := m[k]
 	if add {
 		m[k] = append(ids, id)
-		t.undo = append(t.undo, undo{list: m, k: k, n: len(ids)})
+		u.n = int64(len(ids))
+		t.undo = append(t.undo, u)
 		return
 	}
 	i := slices.Index(ids, id)
@@ -239,8 +241,19 @@ func index(t *tx, m map[string][]string, k, id string, add bool) {
 
 // family is the index entry of a family: its applications and the
 // messages to it, each a list of ids in the order they were added, kept
-// like the lists of index.
-type family struct{ apps, msgs []string }
+// like the lists of index. A new entry's lists start in first, one id
+// each, so that a family's first submission allocates the entry alone.
+type family struct {
+	apps, msgs []string
+	first      [2]string
+}
+
+// newFamily returns an empty entry whose lists have room for one id each.
+func newFamily() *family {
+	f := &family{}
+	f.apps, f.msgs = f.first[0:0:1], f.first[1:1:2]
+	return f
+}
 
 // list returns the family's messages (msgs) or applications; none for a
 // family without an entry.
@@ -265,15 +278,15 @@ func (t *tx) indexFamily(fam, id string, msgs, add bool) {
 		if !add {
 			return
 		}
-		f = &family{}
-		setStr(t, m, fam, f)
+		f = newFamily()
+		putNew(t, m, fam, f)
 	}
 	l := &f.apps
 	if msgs {
 		l = &f.msgs
 	}
 	if add {
-		t.undo = append(t.undo, undo{cut: l, n: len(*l)})
+		t.undo = append(t.undo, undo{cut: l, n: int64(len(*l))})
 		*l = append(*l, id)
 		return
 	}
@@ -289,7 +302,28 @@ func (t *tx) indexFamily(fam, id string, msgs, add bool) {
 	}
 }
 
-func childIndexKey(a registration.Application) string { return a.ChildKey + "\x00" + a.Year }
+// childYear is the key of the child index: a child key and a Kita year,
+// the application's own strings (no key of its own to allocate).
+type childYear struct{ key, year string }
+
+func childIndexKey(a registration.Application) childYear { return childYear{a.ChildKey, a.Year} }
+
+// indexChild adds a to the child index, or with add false removes it,
+// like index; an application without a child key is not indexed.
+func (t *tx) indexChild(a registration.Application, add bool) {
+	if a.ChildKey == "" {
+		return
+	}
+	m, k := t.d.reg.byChild, childIndexKey(a)
+	index(t, m, k, a.ID, add, undo{list: childLists(m), ck: k})
+}
+
+// indexSubject adds the message id to its subject's entry, or with add
+// false removes it, like index.
+func (t *tx) indexSubject(subject, id string, add bool) {
+	m := t.d.outbox.bySubject
+	index(t, m, subject, id, add, undo{list: strLists(m), k: subject})
+}
 
 // keyed returns the id of the family's application with an idempotency
 // key, looked up from a buffer like child.
@@ -301,12 +335,9 @@ func (r *regData) keyed(familyID, key string) (string, bool) {
 }
 
 // child returns the ids the child index holds for a child key and a Kita
-// year (the index's own list: read it, never keep or change it). The key
-// is looked up from a buffer, without a string of its own.
+// year (the index's own list: read it, never keep or change it).
 func (r *regData) child(childKey, year string) []string {
-	var buf [128]byte
-	k := append(append(append(buf[:0], childKey...), 0), year...)
-	return r.byChild[string(k)]
+	return r.byChild[childYear{childKey, year}]
 }
 
 func matches(a registration.Application, q registration.Query) bool {
@@ -392,15 +423,13 @@ func (x regTx) Insert(ctx context.Context, a registration.Application) error {
 		return registration.ErrDuplicate
 	}
 	if a.IdempotencyKey != "" {
-		setStr(x.t, r.byKey, a.FamilyID+"\x00"+a.IdempotencyKey, a.ID)
+		putNew(x.t, r.byKey, a.FamilyID+"\x00"+a.IdempotencyKey, a.ID)
 	}
-	if a.ChildKey != "" {
-		index(x.t, r.byChild, childIndexKey(a), a.ID, true)
-	}
+	x.t.indexChild(a, true)
 	x.t.indexFamily(a.FamilyID, a.ID, false, true)
 	a = a.Clone()
 	a = a.AtVersion(1)
-	setStr(x.t, r.apps, a.ID, &a)
+	putNew(x.t, r.apps, a.ID, &a)
 	return nil
 }
 
@@ -423,12 +452,8 @@ func (x regTx) Update(ctx context.Context, a registration.Application) error {
 		deleteKey(x.t, r.byKey, old.FamilyID+"\x00"+old.IdempotencyKey)
 	}
 	if childIndexKey(*old) != childIndexKey(a) {
-		if old.ChildKey != "" {
-			index(x.t, r.byChild, childIndexKey(*old), a.ID, false)
-		}
-		if a.ChildKey != "" {
-			index(x.t, r.byChild, childIndexKey(a), a.ID, true)
-		}
+		x.t.indexChild(*old, false)
+		x.t.indexChild(a, true)
 	}
 	if old.FamilyID != a.FamilyID {
 		x.t.indexFamily(old.FamilyID, a.ID, false, false)
@@ -444,9 +469,15 @@ func (x regTx) NextSequence(ctx context.Context, name string) (int64, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	n := x.t.d.reg.seq[name] + 1
-	setStr(x.t, x.t.d.reg.seq, name, n)
-	return n, nil
+	seq := x.t.d.reg.seq
+	old, had := seq[name]
+	if !had {
+		putNew(x.t, seq, name, 1)
+		return 1, nil
+	}
+	seq[name] = old + 1
+	x.t.undo = append(x.t.undo, undo{seq: true, k: name, n: old})
+	return old + 1, nil
 }
 
 // SetPlaces sets the capacity of places within the step and keeps what is

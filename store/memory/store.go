@@ -35,14 +35,39 @@ type tx struct {
 // without one, the common changes of a step that need no function (and so
 // no allocation): a new key dropped again, an index list (in a map or a
 // family's entry) cut back to its old length, the latest audit entry
-// removed.
+// removed, a sequence set back to its old value (seq).
 type undo struct {
 	f    func()
 	drop dropper
-	list map[string][]string
+	list lists
 	cut  *[]string
 	k    string
-	n    int
+	ck   childYear
+	n    int64
+	seq  bool
+}
+
+// lists is an index whose entries are lists of ids, as the undo log cuts
+// the entry of an undo (k or ck) back to its old length n; an entry cut to
+// none is deleted.
+type lists interface{ cut(u undo) }
+
+// strLists is an index by string key (k).
+type strLists map[string][]string
+
+func (m strLists) cut(u undo) { cutEntry(m, u.k, u.n) }
+
+// childLists is the index by child and Kita year (ck).
+type childLists map[childYear][]string
+
+func (m childLists) cut(u undo) { cutEntry(m, u.ck, u.n) }
+
+func cutEntry[K comparable](m map[K][]string, k K, n int64) {
+	if n == 0 {
+		delete(m, k)
+		return
+	}
+	m[k] = m[k][:n]
 }
 
 // dropper deletes a key from a map by string key.
@@ -63,12 +88,12 @@ func (t *tx) run(u undo) {
 		u.f()
 	case u.drop != nil:
 		u.drop.drop(u.k)
+	case u.seq:
+		t.d.reg.seq[u.k] = u.n
 	case u.cut != nil:
 		*u.cut = (*u.cut)[:u.n]
-	case u.list != nil && u.n == 0:
-		delete(u.list, u.k)
 	case u.list != nil:
-		u.list[u.k] = u.list[u.k][:u.n]
+		u.list.cut(u)
 	default:
 		t.d.reg.audit.pop()
 	}
@@ -144,13 +169,20 @@ const (
 // is a drop without a function.
 func setStr[V any](t *tx, m map[string]V, k string, v V) {
 	if _, had := m[k]; !had {
-		m[k] = v
-		t.undo = append(t.undo, undo{drop: strMap[V](m), k: k})
+		putNew(t, m, k, v)
 		return
 	}
 	old := m[k]
 	m[k] = v
 	t.onUndo(func() { m[k] = old })
+}
+
+// putNew stores v under k, a key the caller has found missing in m, and
+// registers the undo: a drop without a function. It saves setStr's look-up
+// where the caller has just made its own.
+func putNew[V any](t *tx, m map[string]V, k string, v V) {
+	m[k] = v
+	t.undo = append(t.undo, undo{drop: strMap[V](m), k: k})
 }
 
 // setKey stores v under k in m and registers the undo. A new key's undo

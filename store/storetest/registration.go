@@ -121,6 +121,16 @@ func regInsert(t *testing.T, s registration.Store, apps ...registration.Applicat
 	}
 }
 
+// regStored inserts a in a step of its own and returns it as the store
+// reads it back.
+func regStored(t *testing.T, s registration.Store, a registration.Application) registration.Application {
+	t.Helper()
+	regInsert(t, s, a)
+	got, err := s.Application(context.Background(), a.ID)
+	regOK(t, "Application", err)
+	return got
+}
+
 // regUpdate stores a in an atomic step of its own and returns the error.
 func regUpdate(s registration.Store, a registration.Application) error {
 	return s.Atomic(context.Background(), func(tx registration.Tx) error {
@@ -161,6 +171,7 @@ func RunRegistrations(t *testing.T, newStores Factory) {
 	t.Run("returned applications are copies", func(t *testing.T) { testRegReturnedApplicationsAreCopies(t, newStores) })
 	t.Run("sequences count per name and a failed step gives its number back", func(t *testing.T) { testRegSequencesCountPerNameAndAFailedStep(t, newStores) })
 	t.Run("a step that fails after writing application, referral and message stores none of them", func(t *testing.T) { testRegAStepThatFailsAfterWritingApplicationReferral(t, newStores) })
+	t.Run("an update in a failing step leaves the application as it was", func(t *testing.T) { testRegAnUpdateInAFailingStepLeavesTheApplication(t, newStores) })
 	t.Run("a step that panics stores nothing and the store stays usable", func(t *testing.T) { testRegAStepThatPanicsStoresNothingAndThe(t, newStores) })
 	t.Run("a step that succeeds stores application, referral and message", func(t *testing.T) { testRegAStepThatSucceedsStoresApplicationReferralAnd(t, newStores) })
 	t.Run("of fifty steps taking the last place of a Kita exactly one wins", func(t *testing.T) { testRegOfFiftyStepsTakingTheLastPlaceOf(t, newStores) })
@@ -373,9 +384,7 @@ func testRegAChildHasOneActiveApplicationPerFamily(t *testing.T, newStores Facto
 func testRegAnUpdateStoresVersion1AndAStale(t *testing.T, newStores Factory) {
 	ctx := context.Background()
 	s := newStores(t).Registrations
-	regInsert(t, s, regApp("a1", "f1", "child-1", 0, "k1"))
-	a, err := s.Application(ctx, "a1")
-	regOK(t, "Application", err)
+	a := regStored(t, s, regApp("a1", "f1", "child-1", 0, "k1"))
 	stale := a
 	a = regWith(a, func(l *registration.Lifecycle) { l.Status = registration.Offered })
 	a = regWith(a, func(l *registration.Lifecycle) {
@@ -582,6 +591,33 @@ func testRegAStepThatFailsAfterWritingApplicationReferral(t *testing.T, newStore
 	regIs(t, "message", err, notify.ErrNotFound)
 	if msgs, err := st.Registrations.FamilyMessages(ctx, "f1"); err != nil || len(msgs) != 0 {
 		t.Errorf("FamilyMessages: got %d, %v; want none", len(msgs), err)
+	}
+}
+
+// testRegAnUpdateInAFailingStepLeavesTheApplication checks that an
+// update undone with its step leaves the stored application, its version
+// and its family's list as they were.
+func testRegAnUpdateInAFailingStepLeavesTheApplication(t *testing.T, newStores Factory) {
+	ctx := context.Background()
+	s := newStores(t).Registrations
+	want := regStored(t, s, regApp("a1", "f1", "child-1", 0, "k1"))
+	boom := errors.New("boom")
+	err := s.Atomic(ctx, func(tx registration.Tx) error {
+		changed := want
+		changed.Reference = "BO-2021-changed"
+		if err := tx.Update(ctx, changed); err != nil {
+			t.Errorf("Update: %v", err)
+		}
+		return boom
+	})
+	regIs(t, "failed step", err, boom)
+	got, err := s.Application(ctx, "a1")
+	regOK(t, "Application after the failed step", err)
+	regSame(t, "Application after the failed step", got, want)
+	list, err := s.Applications(ctx, registration.Query{FamilyID: "f1"})
+	regOK(t, "Applications", err)
+	if len(list) != 1 || list[0].ID != "a1" {
+		t.Errorf("the family's list: got %d applications, want a1 alone", len(list))
 	}
 }
 
