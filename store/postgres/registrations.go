@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/kitaportal/kitaportal/kita"
 	"github.com/kitaportal/kitaportal/notify"
@@ -25,7 +26,7 @@ type regView struct{ s *Store }
 var _ registration.Store = regView{}
 
 // regTx is the registration port inside an atomic step.
-type regTx struct{ tx pgx.Tx }
+type regTx struct{ tx txn }
 
 var (
 	_ registration.Tx               = regTx{}
@@ -34,7 +35,7 @@ var (
 
 // Atomic runs fn in one transaction; see [Store] for the retry rule.
 func (v regView) Atomic(ctx context.Context, fn func(tx registration.Tx) error) error {
-	return v.s.atomic(ctx, func(tx pgx.Tx) error { return fn(regTx{tx}) })
+	return v.s.atomic(ctx, func(tx txn) error { return fn(regTx{tx}) })
 }
 
 func (v regView) Application(ctx context.Context, id string) (registration.Application, error) {
@@ -58,11 +59,11 @@ func (v regView) SetPlaces(ctx context.Context, places ...registration.Places) e
 	if len(places) == 0 {
 		return nil
 	}
-	return v.s.atomic(ctx, func(tx pgx.Tx) error { return setPlaces(ctx, tx, places) })
+	return v.s.atomic(ctx, func(tx txn) error { return setPlaces(ctx, tx, places) })
 }
 
 // setPlaces upserts the capacity of places in tx and keeps what is taken.
-func setPlaces(ctx context.Context, tx pgx.Tx, places []registration.Places) error {
+func setPlaces(ctx context.Context, tx txn, places []registration.Places) error {
 	b := &pgx.Batch{}
 	for _, p := range places {
 		b.Queue(`INSERT INTO places (kita_id, year, band, hours, from_month, capacity, taken) VALUES ($1, $2, $3, $4, $5, $6, 0)
@@ -210,6 +211,28 @@ func (x regTx) InsertSubmission(ctx context.Context, a registration.Application,
 	if err != nil {
 		return err
 	}
+	if st, ok := x.tx.(*stepTx); ok {
+		// Sent with the step's COMMIT: without ON CONFLICT, so that a
+		// refused row fails the whole step on the server.
+		st.later(func(b *pgx.Batch) {
+			b.Queue(insertApplicationRow, args...)
+			for _, m := range msgs {
+				b.Queue(insertMessageRow, messageArgs(m)...)
+			}
+			for _, e := range audit {
+				b.Queue(insertAudit, auditArgs(e)...)
+			}
+		}, func(br pgx.BatchResults) error {
+			var first error
+			for range 1 + len(msgs) + len(audit) {
+				if _, err := br.Exec(); err != nil && first == nil {
+					first = refusedRow(ctx, err)
+				}
+			}
+			return first
+		})
+		return nil
+	}
 	var b pgx.Batch
 	b.Queue(sql, args...)
 	queueMessages(&b, msgs)
@@ -250,10 +273,33 @@ func insertApplication(a registration.Application) (string, []any, error) {
 	if err != nil {
 		return "", nil, fmt.Errorf("postgres: encode application: %w", err)
 	}
-	return `INSERT INTO applications
-(id, family_id, year, child_key, idempotency_key, status, submitted_at, kita_ids, version, doc)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9) ON CONFLICT DO NOTHING`,
+	return insertApplicationRow + ` ON CONFLICT DO NOTHING`,
 		[]any{a.ID, a.FamilyID, a.Year, a.ChildKey, a.IdempotencyKey, a.Status().String(), a.SubmittedAt, kitaIDs(a), doc}, nil
+}
+
+// insertApplicationRow stores a new application (insertApplication's
+// arguments); a conflict with a unique index fails the statement.
+const insertApplicationRow = `INSERT INTO applications
+(id, family_id, year, child_key, idempotency_key, status, submitted_at, kita_ids, version, doc)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9)`
+
+// refusedRow tells why a row of a submission was refused: ErrExists for an
+// application id stored already, ErrDuplicate for another unique index of
+// applications (the idempotency key, the child's active application of
+// the Kita year), notify.ErrExists for a message id stored already.
+func refusedRow(ctx context.Context, err error) error {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == codeUniqueViolation {
+		switch {
+		case pe.ConstraintName == "applications_pkey":
+			return registration.ErrExists
+		case pe.TableName == "applications":
+			return registration.ErrDuplicate
+		case pe.ConstraintName == "messages_pkey":
+			return notify.ErrExists
+		}
+	}
+	return wrap(ctx, "insert submission", err)
 }
 
 // conflict tells why an application with id was not inserted: ErrExists

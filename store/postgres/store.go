@@ -110,7 +110,7 @@ type querier interface {
 // returns nil. A serialization failure or deadlock, of fn's statements or
 // of the commit, runs the whole step again, up to maxAttempts times. A
 // panic of fn rolls back and is passed on.
-func (s *Store) atomic(ctx context.Context, fn func(tx pgx.Tx) error) error {
+func (s *Store) atomic(ctx context.Context, fn func(tx txn) error) error {
 	var err error
 	for attempt := 1; attempt <= maxAttempts; attempt++ {
 		if err := ctx.Err(); err != nil {
@@ -130,16 +130,18 @@ func (s *Store) atomic(ctx context.Context, fn func(tx pgx.Tx) error) error {
 	return err
 }
 
-func (s *Store) attempt(ctx context.Context, fn func(tx pgx.Tx) error) error {
-	tx, err := s.pool.Begin(ctx)
+func (s *Store) attempt(ctx context.Context, fn func(tx txn) error) error {
+	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return wrap(ctx, "begin", err)
 	}
+	defer conn.Release()
+	tx := &stepTx{conn: conn}
 	committed := false
 	defer func() {
 		// Also on a panic of fn; with a context of its own, as ctx may be done.
 		if !committed {
-			_ = tx.Rollback(context.WithoutCancel(ctx))
+			tx.rollback(context.WithoutCancel(ctx))
 		}
 	}()
 	if err := fn(tx); err != nil {
@@ -148,7 +150,7 @@ func (s *Store) attempt(ctx context.Context, fn func(tx pgx.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := tx.Commit(ctx); err != nil {
+	if err := tx.commit(ctx); err != nil {
 		return wrap(ctx, "commit", err)
 	}
 	committed = true
@@ -188,6 +190,10 @@ func wrap(ctx context.Context, op string, err error) error {
 			return context.Canceled
 		}
 		return context.DeadlineExceeded
+	}
+	var qe *queuedError
+	if errors.As(err, &qe) {
+		return qe.err
 	}
 	var de *dbError
 	if errors.As(err, &de) {
