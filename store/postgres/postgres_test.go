@@ -86,7 +86,7 @@ func (d *testDB) open(tb testing.TB, schema string, maxConns int32) *postgres.St
 }
 
 // openWith is open with a tracer of the pool's statements (nil: none).
-func (d *testDB) openWith(tb testing.TB, schema string, maxConns int32, tracer pgx.QueryTracer) *postgres.Store {
+func (d *testDB) openWith(tb testing.TB, schema string, maxConns int32, tracer pgx.QueryTracer, opts ...postgres.Option) *postgres.Store {
 	tb.Helper()
 	cfg, err := pgxpool.ParseConfig(d.url)
 	if err != nil {
@@ -102,7 +102,7 @@ func (d *testDB) openWith(tb testing.TB, schema string, maxConns int32, tracer p
 		tb.Fatalf("connect: %v", err)
 	}
 	tb.Cleanup(pool.Close)
-	return postgres.New(pool)
+	return postgres.New(pool, opts...)
 }
 
 func TestConformance(t *testing.T) {
