@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -18,13 +19,20 @@ type txn interface {
 }
 
 // stepTx is the transaction of one atomic step on a connection of the pool.
-// It saves round trips without changing what the step does:
+// It saves round trips and statements without changing what the step
+// does:
 //
-//   - BEGIN goes to the server together with the step's first statement
-//     (pgx.Batch.BeginTx), not in a round trip of its own; a step that runs
-//     no statement sends nothing at all;
+//   - plain reads (a SELECT that locks no row) before the step's first
+//     write run on their own: under READ COMMITTED every statement reads
+//     its own snapshot, inside a transaction or not, and before a write
+//     there is nothing of the step's own to see;
+//   - BEGIN goes to the server together with the step's first other
+//     statement (pgx.Batch.BeginTx), not in a round trip of its own; a
+//     step that runs no statement sends nothing at all;
 //   - writes queued with later (a submission's rows) go with the step's
-//     next statement, or together with COMMIT when the step ends.
+//     next statement, or together with COMMIT when the step ends; when
+//     they are all the step writes, they go alone, in the implicit
+//     transaction of one batch, which keeps all of them or none.
 //
 // An error of a queued write is returned by the call that sent it (the
 // next statement, or Commit) and by every later Commit: the step fails
@@ -63,15 +71,34 @@ func (t *stepTx) pending() bool {
 	return t.tx == nil || len(t.queued.QueuedQueries) > 0
 }
 
+// alone reports whether a statement can run on its own, outside the
+// transaction: a plain read before the step's first write.
+func (t *stepTx) alone(sql string) bool {
+	return t.tx == nil && len(t.queued.QueuedQueries) == 0 && t.failed == nil && plainRead(sql)
+}
+
+// plainRead reports whether sql is a SELECT that locks no row (no FOR
+// UPDATE, FOR SHARE, ...) and draws no sequence number: the adapter's
+// statements are written in upper case.
+func plainRead(sql string) bool {
+	return strings.HasPrefix(sql, "SELECT ") && !strings.Contains(sql, "FOR ") && !strings.Contains(sql, "nextval")
+}
+
 // send sends b after what is pending (BEGIN, the queued writes) in one
 // round trip and returns the results positioned at b's first statement.
 // When a pending statement fails, every result of b reports its error.
 func (t *stepTx) send(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
+	return t.sendWith(ctx, b, true)
+}
+
+// sendWith is send; begin false sends no BEGIN (the queued writes at the
+// end of a step that began no transaction).
+func (t *stepTx) sendWith(ctx context.Context, b *pgx.Batch, begin bool) pgx.BatchResults {
 	if t.failed != nil {
 		return pgx.FailedBatchResults(b, &queuedError{t.failed})
 	}
 	all := &pgx.Batch{}
-	began := t.tx == nil
+	began := t.tx == nil && begin
 	if began {
 		all.BeginTx(pgx.TxOptions{})
 	}
@@ -124,6 +151,9 @@ func (t *stepTx) Exec(ctx context.Context, sql string, args ...any) (pgconn.Comm
 }
 
 func (t *stepTx) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
+	if t.alone(sql) {
+		return t.conn.Query(ctx, sql, args...)
+	}
 	if !t.pending() {
 		return t.tx.Query(ctx, sql, args...)
 	}
@@ -135,6 +165,9 @@ func (t *stepTx) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, 
 }
 
 func (t *stepTx) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
+	if t.alone(sql) {
+		return t.conn.QueryRow(ctx, sql, args...)
+	}
 	if !t.pending() {
 		return t.tx.QueryRow(ctx, sql, args...)
 	}
@@ -173,11 +206,18 @@ func (t *stepTx) commit(ctx context.Context) error {
 		return t.tx.Commit(ctx)
 	}
 	b := &pgx.Batch{}
-	b.Queue("commit")
-	br := t.send(ctx, b)
-	_, err := br.Exec()
-	if cerr := br.Close(); err == nil {
-		err = cerr
+	var err error
+	if t.tx == nil {
+		// The queued writes are all the step writes: one batch, one
+		// implicit transaction.
+		err = t.sendWith(ctx, b, false).Close()
+	} else {
+		b.Queue("commit")
+		br := t.send(ctx, b)
+		_, err = br.Exec()
+		if cerr := br.Close(); err == nil {
+			err = cerr
+		}
 	}
 	if t.failed != nil {
 		return &queuedError{t.failed}

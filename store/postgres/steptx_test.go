@@ -53,10 +53,12 @@ func (r *roundTrips) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQ
 
 func (r *roundTrips) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {}
 
-// TestStepRoundTrips checks the step's transaction: BEGIN travels with the
-// first statement and a submission's rows with COMMIT, so a submission's
-// step (two reads and the write) takes three round trips; the rows' errors
-// fail the step and leave nothing behind; a savepoint sees them.
+// TestStepRoundTrips checks the step's transaction: plain reads before the
+// first write run on their own, BEGIN travels with the first other
+// statement and a submission's rows with COMMIT (or, when they are all the
+// step writes, alone in one batch), so a submission's step (two reads and
+// the write) takes three round trips; the rows' errors fail the step and
+// leave nothing behind; a savepoint sees them.
 func TestStepRoundTrips(t *testing.T) {
 	ctx := context.Background()
 	db := newTestDB(t)
@@ -84,8 +86,8 @@ func TestStepRoundTrips(t *testing.T) {
 	t.Run("a submission's step takes three round trips", func(t *testing.T) {
 		trips.take()
 		require.NoError(t, reg.Atomic(ctx, func(tx registration.Tx) error { return submit(tx, first) }))
-		assert.Equal(t, []string{"begin", "select", "insert"}, trips.take(),
-			"the first of each round trip: BEGIN with the first read, the second read, the rows with COMMIT")
+		assert.Equal(t, []string{"select", "select", "insert"}, trips.take(),
+			"the first of each round trip: the two reads on their own, the rows in one batch")
 		got, err := reg.Application(ctx, first.ID)
 		require.NoError(t, err)
 		assert.Equal(t, first.Reference, got.Reference)
@@ -98,6 +100,38 @@ func TestStepRoundTrips(t *testing.T) {
 		trips.take()
 		require.NoError(t, reg.Atomic(ctx, func(registration.Tx) error { return nil }))
 		assert.Empty(t, trips.take())
+	})
+
+	t.Run("a step that only reads sends neither BEGIN nor COMMIT", func(t *testing.T) {
+		trips.take()
+		require.NoError(t, reg.Atomic(ctx, func(tx registration.Tx) error {
+			_, err := tx.Applications(ctx, registration.Query{FamilyID: first.FamilyID})
+			return err
+		}))
+		assert.Equal(t, []string{"select"}, trips.take())
+	})
+
+	t.Run("a read that locks its row begins the transaction", func(t *testing.T) {
+		trips.take()
+		require.NoError(t, reg.Atomic(ctx, func(tx registration.Tx) error {
+			_, err := tx.Application(ctx, first.ID)
+			return err
+		}))
+		assert.Equal(t, []string{"begin", "commit"}, trips.take(), "BEGIN with the locking read, then COMMIT")
+	})
+
+	t.Run("rows queued after a write go with COMMIT", func(t *testing.T) {
+		fifth := benchApp(5)
+		trips.take()
+		require.NoError(t, reg.Atomic(ctx, func(tx registration.Tx) error {
+			if err := tx.AppendAudit(ctx, audit(fifth)[0]); err != nil {
+				return err
+			}
+			return tx.(registration.SubmissionWriter).InsertSubmission(ctx, fifth, []notify.Message{benchMessage(fifth)}, audit(fifth))
+		}))
+		assert.Equal(t, []string{"begin", "insert"}, trips.take(), "BEGIN with the audit entry, then the rows with COMMIT")
+		_, err := reg.Application(ctx, fifth.ID)
+		require.NoError(t, err)
 	})
 
 	t.Run("a refused row fails the step at its next statement and stores nothing", func(t *testing.T) {
