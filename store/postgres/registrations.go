@@ -10,6 +10,7 @@ import (
 	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/rickb777/date"
 
 	"github.com/kitaportal/kitaportal/kita"
 	"github.com/kitaportal/kitaportal/notify"
@@ -536,13 +537,31 @@ func scanApplication(ctx context.Context, row pgx.Row) (registration.Application
 // Its stricter reading (exact member names, valid UTF-8, no member twice)
 // holds for every document the adapter writes with encoding/json, and for
 // the former jsonb documents (TestDocumentsOfTheFormerSchemaReadUnchanged).
+// Its calendar dates are read with kita.ParseDate (docDates).
 func decodeApplication(version int64, doc []byte) (registration.Application, error) {
 	var d applicationDoc
-	if err := jsonv2.Unmarshal(doc, &d); err != nil {
+	if err := jsonv2.Unmarshal(doc, &d, docDates); err != nil {
 		return registration.Application{}, errors.New("postgres: decode application: invalid document")
 	}
 	return d.application().AtVersion(version), nil
 }
+
+// docDates reads the calendar dates of a stored document with
+// kita.ParseDate: date.Date's own decoder panics on some malformed text
+// ("00000-00" in github.com/rickb777/date v1.22.0), and a damaged row must
+// be an error, not a crash.
+var docDates = jsonv2.WithUnmarshalers(jsonv2.UnmarshalFunc(func(b []byte, d *date.Date) error {
+	var s string
+	if err := jsonv2.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	v, err := kita.ParseDate(s)
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}))
 
 func listApplications(ctx context.Context, q querier, query registration.Query) ([]registration.Application, error) {
 	if err := ctx.Err(); err != nil {
