@@ -32,12 +32,16 @@
 // # Transactions and concurrency
 //
 // Atomic runs its function in one READ COMMITTED transaction on a
-// connection of the pool, and saves round trips doing so: BEGIN travels
-// with the step's first statement (pgx.Batch.BeginTx), a submission's
-// rows wait for the next statement or go with COMMIT, and a step that
-// runs no statement sends nothing. A submission thus takes five round
-// trips: the idempotency key's lookup, the reference number, BEGIN with
-// the first read, the second read, and its rows with COMMIT. Every write
+// connection of the pool, and saves round trips and statements doing so:
+// plain reads (a SELECT that locks no row) before the step's first write
+// run on their own, as they would read the same inside the transaction;
+// BEGIN travels with the first other statement (pgx.Batch.BeginTx); a
+// submission's rows wait for the next statement or go with COMMIT, or,
+// when they are all the step writes, alone in one batch (one implicit
+// transaction); a step that runs no statement sends nothing. A submission
+// thus takes five round trips and six statements: the idempotency key's
+// lookup, the reference number (none for most submissions with
+// [NumberBlock]), the two reads, and its three rows in one batch. Every write
 // that could race is a conditional statement, so the database decides:
 // TakePlace is UPDATE ... SET taken = taken + 1 WHERE ... AND taken <
 // capacity, version checks are UPDATE ... WHERE id = $1 AND version = $2,
@@ -50,8 +54,8 @@
 // numbers back, and concurrent steps drawing from the same counter wait
 // for each other until commit. A submission's reference number is drawn
 // before its step instead ([Store.DrawNumber], app.NumberDrawer: one
-// statement of its own, never given back, so a failed submission leaves a
-// gap), and the submission sends its application, messages and audit
+// statement of its own, or one per block of numbers with [NumberBlock];
+// never given back, so a failed submission leaves a gap), and the submission sends its application, messages and audit
 // entries in one batch (registration.SubmissionWriter), so submissions do
 // not wait for each other. An allocation round's publication takes its
 // places, updates its applications and appends its audit entries in one
