@@ -22,32 +22,7 @@ func TestDrawNumber(t *testing.T) {
 	s := newTestDB(t).store(t, 8)
 	var d app.NumberDrawer = s // the capability app.Registrations.Submit uses
 	t.Run("numbers drawn at the same time are all different", func(t *testing.T) {
-		const workers, each = 8, 25
-		got := make([][]int64, workers)
-		var wg sync.WaitGroup
-		for w := range workers {
-			wg.Go(func() {
-				for range each {
-					n, err := d.DrawNumber(ctx, "reference-2027")
-					if !assert.NoError(t, err) {
-						return
-					}
-					got[w] = append(got[w], n)
-				}
-			})
-		}
-		wg.Wait()
-		seen := map[int64]bool{}
-		for _, ns := range got {
-			for _, n := range ns {
-				assert.False(t, seen[n], "number %d drawn twice", n)
-				seen[n] = true
-			}
-		}
-		assert.Len(t, seen, workers*each)
-		for n := int64(1); n <= workers*each; n++ {
-			assert.True(t, seen[n], "number %d missing", n)
-		}
+		drawAtOnce(t, d, "reference-2027")
 	})
 	t.Run("a step that fails keeps no number back, and an open step does not hold the counter", func(t *testing.T) {
 		before, err := d.DrawNumber(ctx, "reference-2028")
@@ -65,6 +40,38 @@ func TestDrawNumber(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, before+2, after, "the failed step's number leaves a gap")
 	})
+}
+
+// drawAtOnce draws 200 numbers of the counter name with 8 drawers at once
+// and checks that they are 1 to 200, each once.
+func drawAtOnce(t *testing.T, d app.NumberDrawer, name string) {
+	t.Helper()
+	const workers, each = 8, 25
+	got := make([][]int64, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for range each {
+				n, err := d.DrawNumber(context.Background(), name)
+				if !assert.NoError(t, err) {
+					return
+				}
+				got[w] = append(got[w], n)
+			}
+		})
+	}
+	wg.Wait()
+	seen := map[int64]bool{}
+	for _, ns := range got {
+		for _, n := range ns {
+			assert.False(t, seen[n], "number %d drawn twice", n)
+			seen[n] = true
+		}
+	}
+	assert.Len(t, seen, workers*each)
+	for n := int64(1); n <= workers*each; n++ {
+		assert.True(t, seen[n], "number %d missing", n)
+	}
 }
 
 // TestDrawNumberInBlocks checks postgres.NumberBlock: a store gives out
@@ -94,31 +101,7 @@ func TestDrawNumberInBlocks(t *testing.T) {
 	})
 
 	t.Run("numbers drawn at the same time are all different and follow each other", func(t *testing.T) {
-		const workers, each = 8, 25
-		got := make([][]int64, workers)
-		var wg sync.WaitGroup
-		for w := range workers {
-			wg.Go(func() {
-				for range each {
-					n, err := a.DrawNumber(ctx, "reference-2028")
-					if !assert.NoError(t, err) {
-						return
-					}
-					got[w] = append(got[w], n)
-				}
-			})
-		}
-		wg.Wait()
-		seen := map[int64]bool{}
-		for _, ns := range got {
-			for _, n := range ns {
-				assert.False(t, seen[n], "number %d drawn twice", n)
-				seen[n] = true
-			}
-		}
-		for n := int64(1); n <= workers*each; n++ {
-			assert.True(t, seen[n], "number %d missing", n)
-		}
+		drawAtOnce(t, a, "reference-2028")
 	})
 
 	t.Run("a block below 1 is refused", func(t *testing.T) {
