@@ -39,7 +39,7 @@
 // submission's rows wait for the next statement or go with COMMIT, or,
 // when they are all the step writes, alone in one batch (one implicit
 // transaction); a step that runs no statement sends nothing. A submission
-// thus takes five round trips and six statements: the idempotency key's
+// thus takes five round trips and seven statements: the idempotency key's
 // lookup, the reference number (none for most submissions with
 // [NumberBlock]), the two reads, and its three rows in one batch. Every write
 // that could race is a conditional statement, so the database decides:
