@@ -44,7 +44,10 @@
 //     answers the same; a store whose steps offer the optional
 //     [RoundWriter] takes, writes and audits the offers in one call
 //     each), RunRound (DryRun then Publish; places from the
-//     catalogue inside the round), Positions (a child's rank and the last
+//     catalogue inside the round; where the step's [Drafts] offer the
+//     optional [DraftChecker], the draft the dry run holds is published
+//     without reading it back, once the store confirms it is unchanged),
+//     Positions (a child's rank and the last
 //     admitted rank on each of its Kitas' lists after the last published
 //     round: the family and the Jugendamt only), LapseOffers (the daily
 //     step: lapses and reminders),

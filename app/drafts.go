@@ -110,6 +110,18 @@ type Drafts interface {
 	EraseFromDrafts(ctx context.Context, applicationIDs ...string) (int, error)
 }
 
+// DraftChecker is an optional capability of a step's [Drafts]: telling
+// whether a stored draft is still the one a dry run made, without reading
+// it back (a Bochum year's draft is some MB). A round run at once
+// ([Registrations.RunRound]) publishes the draft its dry run holds.
+type DraftChecker interface {
+	// StillDraft reports whether the draft stored under d.ID is d: the
+	// same year, round and number and the same applications (an erasure
+	// removes some, [Drafts.EraseFromDrafts]); published is its
+	// publication, nil before. ErrNoDraft when none has that id.
+	StillDraft(ctx context.Context, d Draft) (same bool, published *Publication, err error)
+}
+
 // Errors of drafts and their publication.
 var (
 	// ErrNoDraft: no draft of that id (or none of the round) is stored.

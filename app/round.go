@@ -45,7 +45,7 @@ func (r *Registrations) RunRound(ctx context.Context, actor access.Actor, year s
 	if err != nil {
 		return registration.RoundReport{}, err
 	}
-	return r.Publish(ctx, actor, d.ID)
+	return r.publishReport(ctx, actor, d.ID, &d)
 }
 
 // DryRun runs an allocation round without writing offers and stores it
@@ -217,10 +217,16 @@ func (r *Registrations) Publish(ctx context.Context, actor access.Actor, draftID
 	if err := ids("draft_id", draftID); err != nil {
 		return registration.RoundReport{}, err
 	}
+	return r.publishReport(ctx, actor, draftID, nil)
+}
+
+// publishReport publishes the draft id (see [Registrations.Publish]);
+// known is the draft as its dry run made it, or nil.
+func (r *Registrations) publishReport(ctx context.Context, actor access.Actor, draftID string, known *Draft) (registration.RoundReport, error) {
 	if err := access.Can(actor, access.PublishRound, access.Subject{}); err != nil {
 		return registration.RoundReport{}, err
 	}
-	d, err := r.publish(ctx, actor, draftID)
+	d, err := r.publish(ctx, actor, draftID, known)
 	if err != nil {
 		return registration.RoundReport{}, err
 	}
@@ -323,15 +329,17 @@ func draftMarker(year string, round int) string {
 // (year and number), so the round is published once: from another draft,
 // it is ErrPublishedElsewhere; after a failure it can simply run again.
 // Applications that changed after the dry run (withdrawn, say) or whose
-// place is gone are skipped.
-func (r *Registrations) publish(ctx context.Context, actor access.Actor, id string) (Draft, error) {
+// place is gone are skipped. known is the draft id as its dry run made it
+// (RunRound), or nil: where the store offers [DraftChecker] and the
+// stored draft is still known, it is not read back.
+func (r *Registrations) publish(ctx context.Context, actor access.Actor, id string, known *Draft) (Draft, error) {
 	now := r.app.clock().UTC()
 	who := actor.String()
 	var d Draft
 	err := r.app.store.Atomic(ctx, func(step Tx) error {
 		tx := step.Applications()
 		var err error
-		if d, err = step.Drafts().Draft(ctx, id); err != nil {
+		if d, err = readKnown(ctx, step.Drafts(), id, known); err != nil {
 			return err
 		}
 		if d.Published != nil {
@@ -429,6 +437,24 @@ func (r *Registrations) publish(ctx context.Context, actor access.Actor, id stri
 		err = nil
 	}
 	return d, err
+}
+
+// readKnown reads the draft id in a step: without reading it back where
+// the step's Drafts offer [DraftChecker] and the stored draft is still
+// known (the draft of that id as its dry run made it; nil: none).
+func readKnown(ctx context.Context, drafts Drafts, id string, known *Draft) (Draft, error) {
+	if dc, ok := drafts.(DraftChecker); ok && known != nil && known.ID == id {
+		same, pub, err := dc.StillDraft(ctx, *known)
+		if err != nil {
+			return Draft{}, err
+		}
+		if same {
+			d := *known
+			d.Published = pub
+			return d, nil
+		}
+	}
+	return drafts.Draft(ctx, id)
 }
 
 // errPublishedAlready ends a publication step of a draft published

@@ -17,6 +17,7 @@ import (
 	"github.com/kitaportal/kitaportal/access"
 	"github.com/kitaportal/kitaportal/app"
 	"github.com/kitaportal/kitaportal/httpapi"
+	"github.com/kitaportal/kitaportal/store/postgres"
 )
 
 // BenchmarkSubmit submits Voranmeldungen over a real listener, each for a
@@ -32,6 +33,9 @@ func BenchmarkSubmit(b *testing.B) {
 	}{
 		{"memory", 8, func(*testing.B) app.Store { return nil }},
 		{"postgres-16-clients", 16, func(b *testing.B) app.Store { return postgresStore(b, 32) }},
+		// Reference numbers reserved 16 at a time (postgres.NumberBlock):
+		// one draw in 16 costs a statement.
+		{"postgres-16-clients-number-blocks", 16, func(b *testing.B) app.Store { return postgresStore(b, 32, postgres.NumberBlock(16)) }},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			e := newEnv(b, tc.store(b), httpapi.Limits{PerClient: -1, PerFamily: -1})

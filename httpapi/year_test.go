@@ -32,7 +32,7 @@ const envURL = "KITAPORTAL_POSTGRES_URL"
 // postgresStore returns a store on a fresh, migrated schema of the test
 // server, dropped when the test ends. Without a server the test is
 // skipped, except under CI=true, where it fails.
-func postgresStore(tb testing.TB, maxConns int32) app.Store {
+func postgresStore(tb testing.TB, maxConns int32, opts ...postgres.Option) app.Store {
 	tb.Helper()
 	base := os.Getenv(envURL)
 	if base == "" {
@@ -63,7 +63,7 @@ func postgresStore(tb testing.TB, maxConns int32) app.Store {
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	require.NoError(tb, err)
 	tb.Cleanup(pool.Close)
-	s := postgres.New(pool)
+	s := postgres.New(pool, opts...)
 	require.NoError(tb, s.Migrate(ctx))
 	return s
 }

@@ -13,6 +13,8 @@ import (
 // draftTx is the [app.Drafts] port of one transaction.
 type draftTx struct{ q querier }
 
+var _ app.DraftChecker = draftTx{}
+
 func (u unitTx) Drafts() app.Drafts { return draftTx{u.tx} }
 
 func (d draftTx) PutDraft(ctx context.Context, v app.Draft) error {
@@ -104,14 +106,43 @@ func scanDraft(ctx context.Context, row pgx.Row) (app.Draft, error) {
 		return app.Draft{}, errors.New("postgres: decode round draft: invalid document")
 	}
 	v := dd.draft(id, year, round, number)
-	if pub != nil {
-		var pd publicationDoc
-		if err := json.Unmarshal(pub, &pd); err != nil {
-			return app.Draft{}, errors.New("postgres: decode round draft publication: invalid document")
-		}
-		v.Published = pd.publication()
+	v.Published, err = decodePublication(pub)
+	return v, err
+}
+
+// decodePublication decodes the publication column: nil for NULL.
+func decodePublication(pub []byte) (*app.Publication, error) {
+	if pub == nil {
+		return nil, nil
 	}
-	return v, nil
+	var pd publicationDoc
+	if err := json.Unmarshal(pub, &pd); err != nil {
+		return nil, errors.New("postgres: decode round draft publication: invalid document")
+	}
+	return pd.publication(), nil
+}
+
+// StillDraft implements app.DraftChecker: the stored draft is v while its
+// year, round, number and application ids are v's; only those columns
+// and the publication are read, not the document.
+func (d draftTx) StillDraft(ctx context.Context, v app.Draft) (bool, *app.Publication, error) {
+	if err := ctx.Err(); err != nil {
+		return false, nil, err
+	}
+	var (
+		same bool
+		pub  []byte
+	)
+	err := d.q.QueryRow(ctx, `SELECT year = $2 AND round = $3 AND number = $4 AND application_ids = $5, publication
+FROM round_drafts WHERE id = $1`, v.ID, v.Year, v.Round, v.Number, draftApplications(v)).Scan(&same, &pub)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil, app.ErrNoDraft
+	}
+	if err != nil {
+		return false, nil, wrap(ctx, "check round draft", err)
+	}
+	p, err := decodePublication(pub)
+	return same, p, err
 }
 
 func (d draftTx) EraseFromDrafts(ctx context.Context, applicationIDs ...string) (int, error) {

@@ -8,4 +8,5 @@ var (
 	StoredMinder      = storedMinder
 	StoredGroup       = storedGroup
 	StoredEdits       = storedEdits
+	StoredDraft       = storedDraft
 )

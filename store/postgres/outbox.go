@@ -29,7 +29,7 @@ func (o outbox) Enqueue(ctx context.Context, msgs ...notify.Message) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return o.s.atomic(ctx, func(tx pgx.Tx) error { return enqueue(ctx, tx, msgs) })
+	return o.s.atomic(ctx, func(tx txn) error { return enqueue(ctx, tx, msgs) })
 }
 
 // enqueue validates every message, refuses an id repeated in msgs and
@@ -126,9 +126,13 @@ func queueMessages(b *pgx.Batch, msgs []notify.Message) {
 
 // insertMessage inserts one message (messageArgs); an id stored already
 // inserts nothing.
-const insertMessage = `INSERT INTO messages (` + messageColumns + `)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+const insertMessage = insertMessageRow + `
 ON CONFLICT (id) DO NOTHING`
+
+// insertMessageRow inserts one message (messageArgs); an id stored already
+// fails the statement.
+const insertMessageRow = `INSERT INTO messages (` + messageColumns + `)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`
 
 // messageArgs returns the fields of m in the order of messageColumns.
 func messageArgs(m notify.Message) []any {

@@ -82,11 +82,18 @@ func (d *testDB) store(tb testing.TB, maxConns int32) *postgres.Store {
 // pool is closed before the schema is dropped.
 func (d *testDB) open(tb testing.TB, schema string, maxConns int32) *postgres.Store {
 	tb.Helper()
+	return d.openWith(tb, schema, maxConns, nil)
+}
+
+// openWith is open with a tracer of the pool's statements (nil: none).
+func (d *testDB) openWith(tb testing.TB, schema string, maxConns int32, tracer pgx.QueryTracer, opts ...postgres.Option) *postgres.Store {
+	tb.Helper()
 	cfg, err := pgxpool.ParseConfig(d.url)
 	if err != nil {
 		tb.Fatalf("parse url: %v", err)
 	}
 	cfg.ConnConfig.RuntimeParams["search_path"] = schema
+	cfg.ConnConfig.Tracer = tracer
 	if maxConns > 0 {
 		cfg.MaxConns = maxConns
 	}
@@ -95,7 +102,7 @@ func (d *testDB) open(tb testing.TB, schema string, maxConns int32) *postgres.St
 		tb.Fatalf("connect: %v", err)
 	}
 	tb.Cleanup(pool.Close)
-	return postgres.New(pool)
+	return postgres.New(pool, opts...)
 }
 
 func TestConformance(t *testing.T) {

@@ -11,28 +11,104 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/kitaportal/kitaportal/app"
+	"github.com/kitaportal/kitaportal/kita"
 	"github.com/kitaportal/kitaportal/registration"
 )
 
 var _ app.RoundWriter = regTx{}
 
-// TakePlaces implements app.RoundWriter: TakePlace's statement for every
-// key, sent in one batch and run by the server in order, so the places are
-// taken exactly as one call per key would take them.
+// TakePlaces implements app.RoundWriter in two statements: the places
+// rows of the keys are read and locked (FOR UPDATE, in key order, so two
+// rounds cannot deadlock), the keys are given places in their order, as
+// one TakePlace per key would give them (taken < capacity), and the rows
+// are raised by what they gave in one UPDATE.
 func (x regTx) TakePlaces(ctx context.Context, keys []registration.PlaceKey) ([]bool, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	var b pgx.Batch
-	for _, k := range keys {
-		b.Queue(takePlace, takePlaceArgs(k)...)
-	}
 	taken := make([]bool, len(keys))
-	err := x.batch(ctx, "take places", &b, func(i int, rows int64) { taken[i] = rows == 1 })
+	if len(keys) == 0 {
+		return taken, nil
+	}
+	left := make(map[registration.PlaceKey]int)
+	var distinct []registration.PlaceKey
+	for _, k := range keys {
+		if _, ok := left[k]; !ok {
+			left[k] = 0
+			distinct = append(distinct, k)
+		}
+	}
+	rows, err := x.tx.Query(ctx, `SELECT p.kita_id, p.year, p.band, p.hours, p.from_month, p.capacity - p.taken
+FROM places p JOIN unnest($1::text[], $2::text[], $3::integer[], $4::integer[], $5::text[]) AS k(kita_id, year, band, hours, from_month)
+	ON p.kita_id = k.kita_id AND p.year = k.year AND p.band = k.band AND p.hours = k.hours AND p.from_month = k.from_month
+ORDER BY p.kita_id, p.year, p.band, p.hours, p.from_month
+FOR UPDATE OF p`, placeArrays(distinct, nil)...)
 	if err != nil {
-		return nil, err
+		return nil, wrap(ctx, "take places", err)
+	}
+	for rows.Next() {
+		var (
+			k           registration.PlaceKey
+			band, hours int
+			free        int
+		)
+		if err := rows.Scan(&k.KitaID, &k.Year, &band, &hours, &k.From, &free); err != nil {
+			rows.Close()
+			return nil, wrap(ctx, "take places", err)
+		}
+		k.Band, k.Hours = kita.Band(band), kita.Hours(hours)
+		left[k] = free
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, wrap(ctx, "take places", err)
+	}
+	given := make(map[registration.PlaceKey]int)
+	for i, k := range keys {
+		if left[k] > 0 {
+			taken[i] = true
+			left[k]--
+			given[k]++
+		}
+	}
+	if len(given) == 0 {
+		return taken, nil
+	}
+	raised := make([]registration.PlaceKey, 0, len(given))
+	counts := make([]int32, 0, len(given))
+	for _, k := range distinct {
+		if n := given[k]; n > 0 {
+			raised = append(raised, k)
+			counts = append(counts, int32(n))
+		}
+	}
+	tag, err := x.tx.Exec(ctx, `UPDATE places p SET taken = p.taken + k.n
+FROM unnest($1::text[], $2::text[], $3::integer[], $4::integer[], $5::text[], $6::integer[]) AS k(kita_id, year, band, hours, from_month, n)
+WHERE p.kita_id = k.kita_id AND p.year = k.year AND p.band = k.band AND p.hours = k.hours AND p.from_month = k.from_month`,
+		placeArrays(raised, counts)...)
+	if err != nil {
+		return nil, wrap(ctx, "take places", err)
+	}
+	if tag.RowsAffected() != int64(len(raised)) {
+		return nil, fmt.Errorf("postgres: take places: %d of %d places rows raised", tag.RowsAffected(), len(raised))
 	}
 	return taken, nil
+}
+
+// placeArrays returns the keys column by column (kita, year, band, hours,
+// from), and counts after them when it is not nil.
+func placeArrays(keys []registration.PlaceKey, counts []int32) []any {
+	kitas, years, froms := make([]string, len(keys)), make([]string, len(keys)), make([]string, len(keys))
+	bands, hours := make([]int32, len(keys)), make([]int32, len(keys))
+	for i, k := range keys {
+		kitas[i], years[i], froms[i] = k.KitaID, k.Year, k.From
+		bands[i], hours[i] = int32(k.Band), int32(k.Hours)
+	}
+	args := []any{kitas, years, bands, hours, froms}
+	if counts != nil {
+		args = append(args, counts)
+	}
+	return args
 }
 
 // UpdateAll implements app.RoundWriter: every application in one

@@ -23,28 +23,34 @@ func roundWriter(t *testing.T, tx registration.Tx) app.RoundWriter {
 
 // TestRoundWriterTakesPlacesInOrder checks that TakePlaces takes places
 // as one TakePlace per key in the given order would: the last place goes
-// to the first key that asks, a Kita without places takes none.
+// to the first key that asks, a Kita without places takes none, nor does
+// one whose places were taken before, and a pool of hours is a place of
+// its own.
 func TestRoundWriterTakesPlacesInOrder(t *testing.T) {
 	ctx := context.Background()
 	s := newTestDB(t).store(t, 2).Registrations()
 	a := registration.PlaceKey{KitaID: "kita-a", Year: "2027/2028", Band: kita.From3}
 	b := registration.PlaceKey{KitaID: "kita-b", Year: "2027/2028", Band: kita.Under3}
+	pool := registration.PlaceKey{KitaID: "kita-b", Year: "2027/2028", Band: kita.Under3, Hours: 35, From: "2027-08"}
+	full := registration.PlaceKey{KitaID: "kita-d", Year: "2027/2028", Band: kita.From3}
 	unknown := registration.PlaceKey{KitaID: "kita-c", Year: "2027/2028", Band: kita.From3}
-	require.NoError(t, s.SetPlaces(ctx, registration.Places{PlaceKey: a, Capacity: 2}, registration.Places{PlaceKey: b, Capacity: 1}))
+	require.NoError(t, s.SetPlaces(ctx, registration.Places{PlaceKey: a, Capacity: 2}, registration.Places{PlaceKey: b, Capacity: 1},
+		registration.Places{PlaceKey: pool, Capacity: 1}, registration.Places{PlaceKey: full, Capacity: 1}))
+	require.NoError(t, s.Atomic(ctx, func(tx registration.Tx) error { return tx.TakePlace(ctx, full) }))
 
 	var taken []bool
 	require.NoError(t, s.Atomic(ctx, func(tx registration.Tx) (err error) {
-		taken, err = roundWriter(t, tx).TakePlaces(ctx, []registration.PlaceKey{a, b, a, a, b, unknown})
+		taken, err = roundWriter(t, tx).TakePlaces(ctx, []registration.PlaceKey{a, b, full, a, pool, a, b, unknown, pool})
 		return err
 	}))
-	assert.Equal(t, []bool{true, true, true, false, false, false}, taken)
+	assert.Equal(t, []bool{true, true, false, true, true, false, false, false, false}, taken)
 	places, err := s.Places(ctx, "2027/2028")
 	require.NoError(t, err)
-	got := map[string]int{}
+	got := map[registration.PlaceKey]int{}
 	for _, p := range places {
-		got[p.KitaID] = p.Taken
+		got[p.PlaceKey] = p.Taken
 	}
-	assert.Equal(t, map[string]int{"kita-a": 2, "kita-b": 1}, got)
+	assert.Equal(t, map[registration.PlaceKey]int{a: 2, b: 1, pool: 1, full: 1}, got)
 }
 
 // TestRoundWriterUpdatesAndAudits checks UpdateAll and AppendAudits: every

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -32,20 +33,50 @@ const maxAttempts = 4
 // its domain package declares. They share the pool, so an atomic step of
 // one port may write the tables of the others.
 type Store struct {
-	pool  *pgxpool.Pool
-	owned bool
+	pool    *pgxpool.Pool
+	owned   bool
+	numbers numbers
+	// invalid is the error of an option that cannot be applied; Open and
+	// DrawNumber return it.
+	invalid error
+}
+
+// Option configures a [Store] at [Open] or [New].
+type Option func(*Store)
+
+// NumberBlock makes [Store.DrawNumber] reserve n numbers of a counter at
+// once and give them out one by one from memory, so that only one draw in
+// n costs a statement. Numbers stay unique, also across several stores on
+// one database; but the numbers of a block left when the process ends
+// are gaps, and two processes give out numbers from different blocks, so
+// that across them a number tells nothing about the order of the
+// submissions. Without the option (or with n = 1) every draw is one
+// statement and numbers follow the order of the draws. n below 1 is an
+// error, returned by Open and by every DrawNumber.
+func NumberBlock(n int) Option {
+	return func(s *Store) {
+		if n < 1 {
+			s.invalid = fmt.Errorf("postgres: number block of %d: want 1 or more", n)
+			return
+		}
+		s.numbers.block = int64(n)
+	}
 }
 
 // Open connects to the database at url (a PostgreSQL connection string,
 // "postgres://user@host:5432/db?sslmode=..."), applies the migrations and
 // returns the store. Close releases the pool.
-func Open(ctx context.Context, url string) (*Store, error) {
+func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 	pool, err := pgxpool.New(ctx, url)
 	if err != nil {
 		return nil, wrap(ctx, "open", err)
 	}
-	s := New(pool)
+	s := New(pool, opts...)
 	s.owned = true
+	if s.invalid != nil {
+		pool.Close()
+		return nil, s.invalid
+	}
 	if err := s.Migrate(ctx); err != nil {
 		pool.Close()
 		return nil, err
@@ -55,8 +86,12 @@ func Open(ctx context.Context, url string) (*Store, error) {
 
 // New returns a store on a pool the caller made and keeps; it applies no
 // migrations (see [Store.Migrate]) and Close leaves the pool open.
-func New(pool *pgxpool.Pool) *Store {
-	return &Store{pool: pool}
+func New(pool *pgxpool.Pool, opts ...Option) *Store {
+	s := &Store{pool: pool, numbers: numbers{block: 1}}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
 }
 
 // Migrate brings the schema of the pool's search_path up to date with the
@@ -110,7 +145,7 @@ type querier interface {
 // returns nil. A serialization failure or deadlock, of fn's statements or
 // of the commit, runs the whole step again, up to maxAttempts times. A
 // panic of fn rolls back and is passed on.
-func (s *Store) atomic(ctx context.Context, fn func(tx pgx.Tx) error) error {
+func (s *Store) atomic(ctx context.Context, fn func(tx txn) error) error {
 	var err error
 	for attempt := 1; attempt <= maxAttempts; attempt++ {
 		if err := ctx.Err(); err != nil {
@@ -130,16 +165,18 @@ func (s *Store) atomic(ctx context.Context, fn func(tx pgx.Tx) error) error {
 	return err
 }
 
-func (s *Store) attempt(ctx context.Context, fn func(tx pgx.Tx) error) error {
-	tx, err := s.pool.Begin(ctx)
+func (s *Store) attempt(ctx context.Context, fn func(tx txn) error) error {
+	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return wrap(ctx, "begin", err)
 	}
+	defer conn.Release()
+	tx := &stepTx{conn: conn}
 	committed := false
 	defer func() {
 		// Also on a panic of fn; with a context of its own, as ctx may be done.
 		if !committed {
-			_ = tx.Rollback(context.WithoutCancel(ctx))
+			tx.rollback(context.WithoutCancel(ctx))
 		}
 	}()
 	if err := fn(tx); err != nil {
@@ -148,7 +185,7 @@ func (s *Store) attempt(ctx context.Context, fn func(tx pgx.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := tx.Commit(ctx); err != nil {
+	if err := tx.commit(ctx); err != nil {
 		return wrap(ctx, "commit", err)
 	}
 	committed = true
@@ -189,6 +226,10 @@ func wrap(ctx context.Context, op string, err error) error {
 		}
 		return context.DeadlineExceeded
 	}
+	var qe *queuedError
+	if errors.As(err, &qe) {
+		return qe.err
+	}
 	var de *dbError
 	if errors.As(err, &de) {
 		return err
@@ -226,16 +267,54 @@ func utc(t time.Time) time.Time {
 	return t.UTC()
 }
 
+// numbers are the blocks of numbers a store reserved ([NumberBlock]).
+type numbers struct {
+	block int64
+	mu    sync.Mutex
+	left  map[string][2]int64 // per counter: the next number and the end of its block
+}
+
 // DrawNumber draws the next number of the counter name in a transaction
 // of its own (app.NumberDrawer): the counter's row is locked for that one
 // statement, not for the step that uses the number. A number is never
-// given back; a step that fails after drawing leaves a gap.
+// given back; a step that fails after drawing leaves a gap. With
+// [NumberBlock] most draws take a number reserved before and send nothing.
 func (s *Store) DrawNumber(ctx context.Context, name string) (int64, error) {
-	var n int64
-	err := s.pool.QueryRow(ctx, `INSERT INTO counters (name, value) VALUES ($1, 1)
-ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value`, name).Scan(&n)
+	if s.invalid != nil {
+		return 0, s.invalid
+	}
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	if s.numbers.block == 1 {
+		return s.reserve(ctx, name, 1)
+	}
+	s.numbers.mu.Lock()
+	defer s.numbers.mu.Unlock()
+	if r := s.numbers.left[name]; r[0] < r[1] {
+		s.numbers.left[name] = [2]int64{r[0] + 1, r[1]}
+		return r[0], nil
+	}
+	last, err := s.reserve(ctx, name, s.numbers.block)
+	if err != nil {
+		return 0, err
+	}
+	if s.numbers.left == nil {
+		s.numbers.left = map[string][2]int64{}
+	}
+	first := last - s.numbers.block + 1
+	s.numbers.left[name] = [2]int64{first + 1, last + 1}
+	return first, nil
+}
+
+// reserve raises the counter name by n in a transaction of its own and
+// returns its new value, the last number reserved.
+func (s *Store) reserve(ctx context.Context, name string, n int64) (int64, error) {
+	var last int64
+	err := s.pool.QueryRow(ctx, `INSERT INTO counters (name, value) VALUES ($1, $2)
+ON CONFLICT (name) DO UPDATE SET value = counters.value + $2 RETURNING value`, name, n).Scan(&last)
 	if err != nil {
 		return 0, wrap(ctx, "draw number", err)
 	}
-	return n, nil
+	return last, nil
 }

@@ -21,7 +21,7 @@ func (s *Store) Tagespflege() tagespflege.Store { return tpView{s: s} }
 type tpView struct {
 	s  *Store
 	q  querier
-	tx pgx.Tx
+	tx txn
 }
 
 var _ tagespflege.Store = tpView{}
@@ -41,9 +41,9 @@ func (v tpView) Atomic(ctx context.Context, fn func(tx tagespflege.Store) error)
 		return err
 	}
 	if v.tx == nil {
-		return v.s.atomic(ctx, func(tx pgx.Tx) error { return fn(tpView{s: v.s, q: tx, tx: tx}) })
+		return v.s.atomic(ctx, func(tx txn) error { return fn(tpView{s: v.s, q: tx, tx: tx}) })
 	}
-	return savepoint(ctx, v.tx, func(sp pgx.Tx) error { return fn(tpView{s: v.s, q: sp, tx: sp}) })
+	return savepoint(ctx, v.tx, func(sp txn) error { return fn(tpView{s: v.s, q: sp, tx: sp}) })
 }
 
 func (v tpView) CreateReferral(ctx context.Context, r tagespflege.Referral) error {

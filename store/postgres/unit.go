@@ -19,13 +19,13 @@ var _ app.Store = (*Store)(nil)
 // retry rule. Calling Store.Atomic inside fn opens an unrelated second
 // transaction; use [app.Tx.Atomic] for a nested step.
 func (s *Store) Atomic(ctx context.Context, fn func(tx app.Tx) error) error {
-	return s.atomic(ctx, func(tx pgx.Tx) error { return fn(unitTx{s: s, tx: tx}) })
+	return s.atomic(ctx, func(tx txn) error { return fn(unitTx{s: s, tx: tx}) })
 }
 
 // unitTx is the unit of work of one transaction.
 type unitTx struct {
 	s  *Store
-	tx pgx.Tx
+	tx txn
 }
 
 func (u unitTx) Applications() registration.Tx  { return regTx{u.tx} }
@@ -38,12 +38,12 @@ func (u unitTx) Catalogue() app.CatalogueEdits  { return catTx{u.tx} }
 // Atomic runs fn in a savepoint of the transaction: when fn fails, its own
 // writes are undone at once.
 func (u unitTx) Atomic(ctx context.Context, fn func(tx app.Tx) error) error {
-	return savepoint(ctx, u.tx, func(sp pgx.Tx) error { return fn(unitTx{s: u.s, tx: sp}) })
+	return savepoint(ctx, u.tx, func(sp txn) error { return fn(unitTx{s: u.s, tx: sp}) })
 }
 
 // savepoint runs fn in a savepoint of tx: when fn fails (or panics), its
 // writes are undone at once and tx stays usable.
-func savepoint(ctx context.Context, tx pgx.Tx, fn func(sp pgx.Tx) error) error {
+func savepoint(ctx context.Context, tx txn, fn func(sp txn) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
