@@ -119,11 +119,15 @@ func onBackends(b *testing.B, run func(b *testing.B, cfg kitaportal.Config)) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		defer conn.Close(context.Background())
+		// The schema is dropped after the store is closed (cleanups run
+		// last registered first), on the connection that made it.
+		b.Cleanup(func() {
+			_, _ = conn.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+			_ = conn.Close(context.Background())
+		})
 		if _, err := conn.Exec(context.Background(), "CREATE SCHEMA "+schema); err != nil {
 			b.Fatal(err)
 		}
-		b.Cleanup(func() { _, _ = conn.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE") })
 		u, err := url.Parse(base)
 		if err != nil {
 			b.Fatal(err)
