@@ -41,6 +41,7 @@ import (
 // serveOptions are the flags of kitaportal serve.
 type serveOptions struct {
 	profile, addr, postgres, mail, cors string
+	numberBlock                         int
 	demo                                bool
 	bare                                bool // no flag but -addr: the demonstration
 	oidc                                auth.OIDCConfig
@@ -57,6 +58,7 @@ func parseServe(args []string, stderr io.Writer) (serveOptions, error) {
 	fs.StringVar(&o.profile, "profile", "bochum", "the city: `bochum` (its profile and SAMPLE catalogue) or a directory with profile.json, districts.json, fees.json, offices.json, kitas.csv and its layout (kitas-layout.json, or the profile's catalogue-layout.json)")
 	fs.StringVar(&o.addr, "addr", ":8080", "listen `address`")
 	fs.StringVar(&o.postgres, "postgres", "", "PostgreSQL `URL`; without it the data lives in memory until the process ends")
+	fs.IntVar(&o.numberBlock, "number-block", 1, "with -postgres: reserve reference numbers in blocks of `n`, one statement per n submissions instead of one each; unused numbers of a block are gaps when the process ends, and across several processes numbers tell nothing about the order of submissions")
 	fs.StringVar(&o.mail, "mail", "", "message transport: `memory` (kept, not sent) or smtp://USER@HOST:587?from=ADDR (password in KITAPORTAL_SMTP_PASSWORD); -demo implies memory")
 	fs.StringVar(&o.cors, "cors", "", "comma-separated `origins` a browser may call the API from (default: none, CORS off)")
 	fs.BoolVar(&o.demo, "demo", false, "DEMONSTRATION ONLY: believe the actor named in a bearer token dev:ROLE:ID[:SCOPE] and offer a demo login on the pages (implied when serve gets no flag but -addr)")
@@ -87,6 +89,12 @@ func parseServe(args []string, stderr io.Writer) (serveOptions, error) {
 	})
 	if bare {
 		o.demo, o.bare = true, true
+	}
+	switch {
+	case o.numberBlock < 1:
+		return o, fmt.Errorf("-number-block %d: want 1 or more", o.numberBlock)
+	case o.numberBlock != 1 && o.postgres == "":
+		return o, errors.New("-number-block needs -postgres: in memory every number costs nothing")
 	}
 	switch {
 	case o.demo && o.oidc.Issuer != "":
@@ -142,7 +150,7 @@ func buildServe(ctx context.Context, o serveOptions, logger *slog.Logger) (*serv
 		if err != nil {
 			return nil, fmt.Errorf("-postgres: %w", err)
 		}
-		pg := postgres.New(pool)
+		pg := postgres.New(pool, postgres.NumberBlock(o.numberBlock))
 		if err := pg.Migrate(ctx); err != nil {
 			pool.Close()
 			return nil, fmt.Errorf("-postgres: %w", err)

@@ -3,16 +3,20 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -33,6 +37,8 @@ func TestServeRefusesAnIncompleteCommandLine(t *testing.T) {
 		{"without a mail transport outside a demonstration", []string{"serve", "-oidc-issuer", "https://idp.example", "-oidc-client", "portal"}, "-mail"},
 		{"with a role that does not exist", []string{"serve", "-oidc-issuer", "https://idp.example", "-mail", "memory", "-oidc-roles", "admins=root"}, "admins=root"},
 		{"with an argument left over", []string{"serve", "-demo", "now"}, "unexpected argument"},
+		{"with an empty number block", []string{"serve", "-demo", "-postgres", "postgres://kita@db.example/kita", "-number-block", "0"}, "-number-block 0"},
+		{"with number blocks but without a database", []string{"serve", "-demo", "-number-block", "16"}, "-number-block needs -postgres"},
 	} {
 		t.Run("it refuses to start "+tc.name, func(t *testing.T) {
 			code, stdout, stderr := runArgs(tc.args...)
@@ -67,6 +73,14 @@ func TestServeDemo(t *testing.T) {
 		assert.Equal(t, http.StatusOK, res.StatusCode, p)
 	}
 	// A first submission as a parent types it.
+	res, out := submitFirst(t, srv.URL, "family-1")
+	assert.Equal(t, http.StatusCreated, res.StatusCode, out)
+}
+
+// submitFirst posts a first application as a parent types it, for the
+// family, and returns the answer and its body.
+func submitFirst(t *testing.T, base, family string) (*http.Response, string) {
+	t.Helper()
 	cat, err := bochum.Catalogue()
 	require.NoError(t, err)
 	var kitaID string
@@ -80,16 +94,68 @@ func TestServeDemo(t *testing.T) {
 	"guardians":[{"given_name":"Eva","family_name":"Beispiel","email":"eva@beispiel.example","language":"de"}],
 	"address":{"street":"Kortumstraße","house_number":"5","postal_code":"44787","city":"Bochum"},
 	"start":"2027-08-01","hours":35,"kitas":["` + kitaID + `"],"consent":true}`
-	req, err := http.NewRequest(http.MethodPost, srv.URL+"/api/v1/applications", strings.NewReader(body))
+	req, err := http.NewRequest(http.MethodPost, base+"/api/v1/applications", strings.NewReader(body))
 	require.NoError(t, err)
-	req.Header.Set("Authorization", "Bearer dev:guardian:eva:family-1")
+	req.Header.Set("Authorization", "Bearer dev:guardian:eva:"+family)
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Idempotency-Key", "first")
 	res, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	out, _ := io.ReadAll(res.Body)
 	_ = res.Body.Close()
-	assert.Equal(t, http.StatusCreated, res.StatusCode, string(out))
+	return res, string(out)
+}
+
+// TestServeNumberBlocksOnPostgres runs serve on PostgreSQL with
+// -number-block: three submissions draw their reference numbers from one
+// block, reserved with one statement.
+func TestServeNumberBlocksOnPostgres(t *testing.T) {
+	base := os.Getenv("KITAPORTAL_POSTGRES_URL")
+	if base == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("KITAPORTAL_POSTGRES_URL is not set in CI; the PostgreSQL tests must run there")
+		}
+		t.Skip("set KITAPORTAL_POSTGRES_URL=postgres://... to run the PostgreSQL tests")
+	}
+	ctx := context.Background()
+	admin, err := pgx.Connect(ctx, base)
+	require.NoError(t, err)
+	schema := fmt.Sprintf("serve_%d", time.Now().UnixNano())
+	_, err = admin.Exec(ctx, "CREATE SCHEMA "+schema)
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		_, err := admin.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+		assert.NoError(t, err)
+		_ = admin.Close(context.Background())
+	})
+	u, err := url.Parse(base)
+	require.NoError(t, err)
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+
+	o, err := parseServe([]string{"-demo", "-postgres", u.String(), "-number-block", "10"}, io.Discard)
+	require.NoError(t, err)
+	s, err := buildServe(ctx, o, slog.New(slog.DiscardHandler))
+	require.NoError(t, err)
+	t.Cleanup(s.close)
+	srv := httptest.NewServer(s.handler)
+	t.Cleanup(srv.Close)
+
+	refs := map[string]bool{}
+	for i := range 3 {
+		res, out := submitFirst(t, srv.URL, fmt.Sprintf("family-%d", i))
+		require.Equal(t, http.StatusCreated, res.StatusCode, out)
+		var got struct {
+			Reference string `json:"reference"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(out), &got))
+		refs[got.Reference] = true
+	}
+	assert.Len(t, refs, 3, "every submission has a number of its own")
+	var reserved int64
+	require.NoError(t, admin.QueryRow(ctx, "SELECT sum(value) FROM "+schema+".counters").Scan(&reserved))
+	assert.Equal(t, int64(10), reserved, "one block of ten numbers reserved for three submissions")
 }
 
 func TestServeLoadsACityFromADirectory(t *testing.T) {
