@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	openapi_types "github.com/oapi-codegen/runtime/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -42,10 +43,10 @@ func TestGeneratedClientRunsTheParentsYear(t *testing.T) {
 	kitas := e.chosen
 	guardians := []client.RegistrationGuardianInput{{GivenName: "Eva", FamilyName: "Beispiel", Email: "eva@beispiel.example", Language: "de", Working: true}}
 	sub, err := c.SubmitApplicationWithResponse(ctx, &client.SubmitApplicationParams{IdempotencyKey: "first"}, client.RegistrationInput{
-		Child:     client.RegistrationChildInput{GivenName: "Lotte", FamilyName: "Beispiel", BirthDate: e.birth.String()},
+		Child:     client.RegistrationChildInput{GivenName: "Lotte", FamilyName: "Beispiel", BirthDate: openapi_types.Date{Time: e.birth.UTC()}},
 		Guardians: &guardians,
 		Address:   client.GeoAddress{Street: "Kortumstraße", HouseNumber: "5", PostalCode: "44787", City: "Bochum"},
-		Start:     e.start.String(), Hours: 35, Kitas: &kitas, Consent: true,
+		Start:     openapi_types.Date{Time: e.start.UTC()}, Hours: 35, Kitas: &kitas, Consent: true,
 	}, parent)
 	require.NoError(t, err)
 	require.NotNil(t, sub.JSON201, string(sub.Body))

@@ -21,6 +21,7 @@ import (
 	"github.com/go-chi/httprate"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/rickb777/date"
 	"github.com/rs/cors"
 
 	"github.com/kitaportal/kitaportal/access"
@@ -210,11 +211,49 @@ func humaConfig() huma.Config {
 	c.SchemasPath = ""
 	c.CreateHooks = nil
 	c.Components.Schemas = huma.NewMapRegistry("#/components/schemas/", schemaName)
+	c.Components.Schemas.RegisterTypeAlias(reflect.TypeFor[date.Date](), reflect.TypeFor[calendarDate]())
+	// huma decodes a body into its Go type even after the body failed
+	// validation (to report everything); a decoder of a field's type that
+	// panics on text the description forbids (the date library's does)
+	// must not take the request down, so every format decodes safely.
+	formats := make(map[string]huma.Format, len(c.Formats))
+	for name, f := range c.Formats {
+		formats[name] = huma.Format{Marshal: f.Marshal, Unmarshal: unmarshalSafely(f.Unmarshal)}
+	}
+	c.Formats = formats
 	c.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"bearer": {Type: "http", Scheme: "bearer", Description: "An OpenID Connect ID token of the city's identity provider."},
 	}
 	return c
 }
+
+// calendarDate is how the description writes a date.Date: a string of
+// format "date" (YYYY-MM-DD, RFC 3339 full-date). huma checks the format
+// before it decodes a body, so malformed text and impossible days are a
+// 422 at the field ("licence.valid_from"), not a panic of the date
+// library's decoder nor a day moved silently (2027-02-30).
+type calendarDate struct{}
+
+// Schema implements huma.SchemaProvider.
+func (calendarDate) Schema(huma.Registry) *huma.Schema {
+	return &huma.Schema{Type: huma.TypeString, Format: "date"}
+}
+
+// unmarshalSafely returns u that turns a panic of a decoder into an
+// error: the request is then answered by its validation problems.
+func unmarshalSafely(u func([]byte, any) error) func([]byte, any) error {
+	return func(data []byte, v any) (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				err = errDecoderPanic
+			}
+		}()
+		return u(data, v)
+	}
+}
+
+// errDecoderPanic is what unmarshalSafely returns for a decoder's panic.
+var errDecoderPanic = errors.New("httpapi: the body could not be decoded")
 
 // schemaName names a schema after its Go type, with the package's name
 // in front for the module's domain types (registration.Event becomes

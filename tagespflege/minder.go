@@ -28,6 +28,51 @@ type Contact struct {
 type Licence struct {
 	ValidFrom date.Date `json:"valid_from"`
 	ValidTo   date.Date `json:"valid_to"`
+
+	// notDates marks the members whose text was not a date when the
+	// licence was decoded (licenceFrom, licenceTo): validation reports
+	// them at their field instead of a day moved or a missing licence.
+	notDates uint8
+}
+
+// The members of a Licence whose text was not a date.
+const (
+	licenceFrom uint8 = 1 << iota
+	licenceTo
+)
+
+// UnmarshalJSON reads valid_from and valid_to as YYYY-MM-DD days
+// (kita.ParseDate). Text that is no such day (2027-02-30, "00000-00") is
+// not an error here, nor moved to another day: the licence keeps it as
+// not a date, and [Minder.Validate] reports it at its field with
+// CodeLicenceDate, beside every other problem of the minder. A member
+// that is not a string is an error.
+func (l *Licence) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil
+	}
+	var raw struct {
+		ValidFrom *string `json:"valid_from"`
+		ValidTo   *string `json:"valid_to"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	*l = Licence{}
+	read := func(s *string, into *date.Date, bit uint8) {
+		if s == nil {
+			return
+		}
+		d, err := kita.ParseDate(*s)
+		if err != nil {
+			l.notDates |= bit
+			return
+		}
+		*into = d
+	}
+	read(raw.ValidFrom, &l.ValidFrom, licenceFrom)
+	read(raw.ValidTo, &l.ValidTo, licenceTo)
+	return nil
 }
 
 // Covers reports whether d lies within the licence period.
@@ -264,6 +309,15 @@ func (m Minder) Validate() error {
 }
 
 func validateLicence(c *problem.Collector, field string, l Licence) {
+	if l.notDates != 0 {
+		if l.notDates&licenceFrom != 0 {
+			c.Add(problem.Join(field, "valid_from"), CodeLicenceDate, ErrLicencePeriod)
+		}
+		if l.notDates&licenceTo != 0 {
+			c.Add(problem.Join(field, "valid_to"), CodeLicenceDate, ErrLicencePeriod)
+		}
+		return
+	}
 	switch {
 	case l.ValidFrom.IsZero() || l.ValidTo.IsZero():
 		c.Add(field, CodeLicenceMissing, ErrLicencePeriod)

@@ -1,6 +1,7 @@
 package tagespflege_test
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -171,11 +172,54 @@ func TestGroupValidate(t *testing.T) {
 	}
 }
 
+func TestLicenceDatesAreDaysOrProblems(t *testing.T) {
+	decode := func(t *testing.T, licence string) tagespflege.Minder {
+		t.Helper()
+		m := validMinder("m1")
+		b, err := json.Marshal(m)
+		require.NoError(t, err)
+		var doc map[string]json.RawMessage
+		require.NoError(t, json.Unmarshal(b, &doc))
+		doc["licence"] = json.RawMessage(licence)
+		b, err = json.Marshal(doc)
+		require.NoError(t, err)
+		var got tagespflege.Minder
+		require.NoError(t, json.Unmarshal(b, &got))
+		return got
+	}
+	t.Run("days are read as written", func(t *testing.T) {
+		m := decode(t, `{"valid_from": "2027-02-28", "valid_to": "2030-12-31"}`)
+		assert.Equal(t, "2027-02-28", m.Licence.ValidFrom.String())
+		assert.Equal(t, "2030-12-31", m.Licence.ValidTo.String())
+		assert.NoError(t, m.Validate())
+	})
+	for _, bad := range []string{"2027-02-30", "2027-13-45", "00000-00", "+0000-00", "27-02-28", "2027-2-28", "morgen"} {
+		t.Run(bad+" is no day, reported at its field, not moved", func(t *testing.T) {
+			m := decode(t, `{"valid_from": "`+bad+`", "valid_to": "`+bad+`"}`)
+			assert.True(t, m.Licence.ValidFrom.IsZero(), "no other day is made of it")
+			var list problem.List
+			require.ErrorAs(t, m.Validate(), &list)
+			assert.Equal(t, []problem.Code{tagespflege.CodeLicenceDate, tagespflege.CodeLicenceDate}, list.Codes())
+			assert.True(t, list.Has("licence.valid_from", tagespflege.CodeLicenceDate), list)
+			assert.True(t, list.Has("licence.valid_to", tagespflege.CodeLicenceDate), list)
+		})
+	}
+	t.Run("a member that is not a string is an error", func(t *testing.T) {
+		var l tagespflege.Licence
+		assert.Error(t, json.Unmarshal([]byte(`{"valid_from": 20270228}`), &l))
+	})
+	t.Run("null leaves the licence as it is", func(t *testing.T) {
+		l := validMinder("m1").Licence
+		require.NoError(t, json.Unmarshal([]byte(`null`), &l))
+		assert.Equal(t, validMinder("m1").Licence, l)
+	})
+}
+
 func TestMessages(t *testing.T) {
 	codes := []problem.Code{
 		tagespflege.CodeCapacityMissing, tagespflege.CodeCapacityExceedsLicence, tagespflege.CodeContractsExceedLimit,
 		tagespflege.CodeContractsBelowCapacity, tagespflege.CodeLicenceMissing, tagespflege.CodeLicenceReversed,
-		tagespflege.CodeLicenceTooLong, tagespflege.CodePlacementsExceedCap, tagespflege.CodePlacementsNotAllowed,
+		tagespflege.CodeLicenceDate, tagespflege.CodeLicenceTooLong, tagespflege.CodePlacementsExceedCap, tagespflege.CodePlacementsNotAllowed,
 		tagespflege.CodeDuplicatePlacement, tagespflege.CodeAgesInvalid, tagespflege.CodeHoursMissing,
 		tagespflege.CodeHoursInvalid, tagespflege.CodeDuplicateHours, tagespflege.CodeContactMissing,
 		tagespflege.CodeGroupTooManyMinders, tagespflege.CodeGroupCapacityMissing, tagespflege.CodeGroupCapacityExceeds,

@@ -53,6 +53,7 @@ const (
 	CodeContractsExceedLimit     problem.Code = "tagespflege.contracts_exceed_limit"
 	CodeContractsBelowCapacity   problem.Code = "tagespflege.contracts_below_capacity"
 	CodeLicenceMissing           problem.Code = "tagespflege.licence_missing"
+	CodeLicenceDate              problem.Code = "tagespflege.licence_date"
 	CodeLicenceReversed          problem.Code = "tagespflege.licence_reversed"
 	CodeLicenceTooLong           problem.Code = "tagespflege.licence_too_long"
 	CodePlacementsExceedCap      problem.Code = "tagespflege.placements_exceed_capacity"
@@ -95,6 +96,7 @@ var Messages = problem.Catalog{
 		CodeContractsExceedLimit:     "Höchstens {max} Betreuungsverträge pro Woche sind erlaubt.",
 		CodeContractsBelowCapacity:   "Die Zahl der Betreuungsverträge darf nicht unter der Zahl gleichzeitig betreuter Kinder liegen.",
 		CodeLicenceMissing:           "Beginn und Ende der Pflegeerlaubnis fehlen.",
+		CodeLicenceDate:              "Bitte geben Sie diesen Tag der Pflegeerlaubnis als gültiges Datum an (JJJJ-MM-TT).",
 		CodeLicenceReversed:          "Die Pflegeerlaubnis endet vor ihrem Beginn.",
 		CodeLicenceTooLong:           "Die Pflegeerlaubnis gilt höchstens {max_years} Jahre.",
 		CodePlacementsExceedCap:      "Es sind mehr Kinder vermittelt, als die Pflegeerlaubnis zulässt.",
@@ -133,6 +135,7 @@ var Messages = problem.Catalog{
 		CodeContractsExceedLimit:     "At most {max} care contracts a week are allowed.",
 		CodeContractsBelowCapacity:   "The number of contracts must not be below the number of children cared for at once.",
 		CodeLicenceMissing:           "The licence's first and last day are missing.",
+		CodeLicenceDate:              "Please give this day of the licence as a valid date (YYYY-MM-DD).",
 		CodeLicenceReversed:          "The licence ends before it begins.",
 		CodeLicenceTooLong:           "A licence is valid for at most {max_years} years.",
 		CodePlacementsExceedCap:      "More children are placed than the licence allows.",

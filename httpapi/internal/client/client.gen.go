@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/oapi-codegen/runtime"
+	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
 // Defines values for CloseReferralRequestReason.
@@ -167,7 +168,7 @@ type Application struct {
 	Reference string `json:"reference"`
 
 	// Start The desired first day of care (YYYY-MM-DD).
-	Start       string                   `json:"start"`
+	Start       openapi_types.Date       `json:"start"`
 	Status      string                   `json:"status"`
 	SubmittedAt time.Time                `json:"submitted_at"`
 	Tagespflege *RegistrationTagespflege `json:"tagespflege,omitempty"`
@@ -486,7 +487,7 @@ type PlaceWithMinderRequest struct {
 	MinderId string `json:"minder_id"`
 
 	// Start The first day of care (YYYY-MM-DD).
-	Start string `json:"start"`
+	Start openapi_types.Date `json:"start"`
 }
 
 // Positions defines model for Positions.
@@ -549,10 +550,10 @@ type Referral struct {
 	Reference string `json:"reference"`
 
 	// Start The first day of care with the minder (YYYY-MM-DD).
-	Start     *string   `json:"start,omitempty"`
-	Status    int64     `json:"status"`
-	UpdatedAt time.Time `json:"updated_at"`
-	Version   int64     `json:"version"`
+	Start     *openapi_types.Date `json:"start,omitempty"`
+	Status    int64               `json:"status"`
+	UpdatedAt time.Time           `json:"updated_at"`
+	Version   int64               `json:"version"`
 }
 
 // RegistrationAuditEntry defines model for RegistrationAuditEntry.
@@ -568,18 +569,18 @@ type RegistrationAuditEntry struct {
 
 // RegistrationChild defines model for RegistrationChild.
 type RegistrationChild struct {
-	BirthDate  string `json:"birth_date"`
-	FamilyName string `json:"family_name"`
-	GivenName  string `json:"given_name"`
-	Unborn     *bool  `json:"unborn,omitempty"`
+	BirthDate  openapi_types.Date `json:"birth_date"`
+	FamilyName string             `json:"family_name"`
+	GivenName  string             `json:"given_name"`
+	Unborn     *bool              `json:"unborn,omitempty"`
 }
 
 // RegistrationChildInput defines model for RegistrationChildInput.
 type RegistrationChildInput struct {
-	BirthDate  string `json:"birth_date"`
-	FamilyName string `json:"family_name"`
-	GivenName  string `json:"given_name"`
-	Unborn     bool   `json:"unborn"`
+	BirthDate  openapi_types.Date `json:"birth_date"`
+	FamilyName string             `json:"family_name"`
+	GivenName  string             `json:"given_name"`
+	Unborn     bool               `json:"unborn"`
 }
 
 // RegistrationChoice defines model for RegistrationChoice.
@@ -646,21 +647,21 @@ type RegistrationInput struct {
 	HoursAlternatives *[]int64                     `json:"hours_alternatives,omitempty"`
 	IdempotencyKey    string                       `json:"idempotency_key"`
 	Kitas             *[]string                    `json:"kitas"`
-	Start             string                       `json:"start"`
+	Start             openapi_types.Date           `json:"start"`
 	Tagespflege       *RegistrationTagespflegeWish `json:"tagespflege,omitempty"`
 	Together          *bool                        `json:"together,omitempty"`
 }
 
 // RegistrationOffer defines model for RegistrationOffer.
 type RegistrationOffer struct {
-	At        time.Time `json:"at"`
-	Band      string    `json:"band"`
-	From      *string   `json:"from,omitempty"`
-	Hours     *int64    `json:"hours,omitempty"`
-	KitaId    string    `json:"kita_id"`
-	Reminded  *bool     `json:"reminded,omitempty"`
-	RespondBy string    `json:"respond_by"`
-	Round     int64     `json:"round"`
+	At        time.Time          `json:"at"`
+	Band      string             `json:"band"`
+	From      *string            `json:"from,omitempty"`
+	Hours     *int64             `json:"hours,omitempty"`
+	KitaId    string             `json:"kita_id"`
+	Reminded  *bool              `json:"reminded,omitempty"`
+	RespondBy openapi_types.Date `json:"respond_by"`
+	Round     int64              `json:"round"`
 }
 
 // RegistrationTagespflege defines model for RegistrationTagespflege.
@@ -778,14 +779,14 @@ type TagespflegeEvent struct {
 
 // TagespflegeLicence defines model for TagespflegeLicence.
 type TagespflegeLicence struct {
-	ValidFrom string `json:"valid_from"`
-	ValidTo   string `json:"valid_to"`
+	ValidFrom openapi_types.Date `json:"valid_from"`
+	ValidTo   openapi_types.Date `json:"valid_to"`
 }
 
 // TagespflegePlacement defines model for TagespflegePlacement.
 type TagespflegePlacement struct {
-	ReferralId string `json:"referral_id"`
-	Start      string `json:"start"`
+	ReferralId string             `json:"referral_id"`
+	Start      openapi_types.Date `json:"start"`
 }
 
 // ListApplicationsParams defines parameters for ListApplications.
