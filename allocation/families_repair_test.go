@@ -1,0 +1,66 @@
+package allocation
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// heldBackInstance is built so that the first repair scan finds a single
+// applicant and a together-family blocking at different Kitas, and the
+// single's repair touches neither of the family's Kitas.
+//
+// Families x (three children), u and y (two each) are placed in that
+// order after the single applicants. y is turned away at a (x ranks
+// better there) and pushes z out of c; z pushes x3 out of a, so x
+// withdraws and moves to e, pushing w out; w pushes u2 out of b, so u
+// withdraws to h. Now y fits at a (z and two free places) and s, pushed
+// out of b by u at first, fits at b. The scan repairs s first and holds y
+// back; the next scan must still look at y, though a and c did not change
+// since.
+func heldBackInstance() Instance {
+	return Instance{
+		Format: FormatV2,
+		Applicants: []Applicant{
+			{ID: "x1", Choices: []string{"a", "e"}},
+			{ID: "x2", Choices: []string{"a", "e"}},
+			{ID: "x3", Choices: []string{"a", "e"}},
+			{ID: "y1", Choices: []string{"a", "c"}},
+			{ID: "y2", Choices: []string{"a", "c"}},
+			{ID: "u1", Choices: []string{"b", "h"}},
+			{ID: "u2", Choices: []string{"b", "h"}},
+			{ID: "z", Choices: []string{"c", "a"}},
+			{ID: "w", Choices: []string{"e", "b"}},
+			{ID: "s", Choices: []string{"b", "t"}},
+		},
+		Facilities: []Facility{
+			{ID: "a", Capacity: 3, Priority: []string{"z", "x1", "x2", "y1", "y2", "x3"}},
+			{ID: "b", Capacity: 2, Priority: []string{"w", "u1", "u2", "s"}},
+			{ID: "c", Capacity: 2, Priority: []string{"y1", "y2", "z"}},
+			{ID: "e", Capacity: 3, Priority: []string{"x1", "x2", "x3", "w"}},
+			{ID: "h", Capacity: 2, Priority: []string{"u1", "u2"}},
+			{ID: "t", Capacity: 1, Priority: []string{"s"}},
+		},
+		Policy: Policy{Lottery: LotteryPerChild},
+		Families: []Family{
+			{ID: "x", Children: []string{"x1", "x2", "x3"}, Together: true},
+			{ID: "u", Children: []string{"u1", "u2"}, Together: true},
+			{ID: "y", Children: []string{"y1", "y2"}, Together: true},
+		},
+	}
+}
+
+func TestFamilyHeldBackByASingleIsRepairedAtTheNextScan(t *testing.T) {
+	inst := heldBackInstance()
+	res, err := Run(inst, Options{Mechanism: DeferredAcceptance})
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{
+		"x1": "e", "x2": "e", "x3": "e", "y1": "a", "y2": "a", "u1": "h", "u2": "h",
+		"z": "c", "w": "b", "s": "b",
+	}, res.Placements)
+	assert.Nil(t, res.Unstable)
+	v, err := Verify(inst, res)
+	require.NoError(t, err)
+	assert.Empty(t, v)
+}
