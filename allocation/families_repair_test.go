@@ -64,3 +64,64 @@ func TestFamilyHeldBackByASingleIsRepairedAtTheNextScan(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, v)
 }
+
+// boostLostInstance is built so that a holder's lost sibling boost opens a
+// Kita to a single applicant turned away there since the last scan.
+//
+// Kita q ranks by policy: residents first, then the sibling's 40 points,
+// working parents 20, single parent 10. Siblings g and g2 (not placed
+// together) both chose q; g2 is not resident. After the single
+// applicants, g2 holds one of q's two places, x holds p, g holds r and h
+// holds s. The together-families then push g, h and x out, in that order:
+// g comes to q with its sibling's boost, h pushes g2 out of q, and x is
+// turned away (h and the boosted g rank better). At the scan g has lost
+// its boost (g2 left q) and ranks below x, so x blocks at q.
+func boostLostInstance() Instance {
+	return Instance{
+		Format: FormatV2,
+		Applicants: []Applicant{
+			{ID: "g", Choices: []string{"r", "q"}, Resident: true},
+			{ID: "g2", Choices: []string{"q"}},
+			{ID: "h", Choices: []string{"s", "q"}, Resident: true, WorkingParents: true, SingleParent: true},
+			{ID: "x", Choices: []string{"p", "q"}, Resident: true, WorkingParents: true},
+			{ID: "a1", Choices: []string{"r"}},
+			{ID: "a2", Choices: []string{"r"}},
+			{ID: "b1", Choices: []string{"s"}},
+			{ID: "b2", Choices: []string{"s"}},
+			{ID: "c1", Choices: []string{"p"}},
+			{ID: "c2", Choices: []string{"p"}},
+		},
+		Facilities: []Facility{
+			{ID: "q", Capacity: 2},
+			{ID: "p", Capacity: 2, Priority: []string{"c1", "c2", "x"}},
+			{ID: "r", Capacity: 2, Priority: []string{"a1", "a2", "g"}},
+			{ID: "s", Capacity: 2, Priority: []string{"b1", "b2", "h"}},
+		},
+		Policy: Policy{Criteria: []Criterion{
+			{Kind: KindResident, Mode: ModeTier},
+			{Kind: KindSibling, Mode: ModePoints, Points: 40},
+			{Kind: KindWorkingParents, Mode: ModePoints, Points: 20},
+			{Kind: KindSingleParent, Mode: ModePoints, Points: 10},
+		}, Lottery: LotteryPerChild, Seed: 1},
+		Families: []Family{
+			{ID: "fa", Children: []string{"a1", "a2"}, Together: true},
+			{ID: "fb", Children: []string{"b1", "b2"}, Together: true},
+			{ID: "fc", Children: []string{"c1", "c2"}, Together: true},
+			{ID: "fg", Children: []string{"g", "g2"}},
+		},
+	}
+}
+
+func TestSingleTurnedAwayBeforeAHolderLosesItsBoostIsRepaired(t *testing.T) {
+	inst := boostLostInstance()
+	res, err := Run(inst, Options{Mechanism: DeferredAcceptance})
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{
+		"a1": "r", "a2": "r", "b1": "s", "b2": "s", "c1": "p", "c2": "p",
+		"h": "q", "x": "q", "g": "", "g2": "",
+	}, res.Placements)
+	assert.Nil(t, res.Unstable)
+	v, err := Verify(inst, res)
+	require.NoError(t, err)
+	assert.Empty(t, v)
+}
