@@ -1,6 +1,9 @@
 package allocation
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -124,4 +127,23 @@ func TestSingleTurnedAwayBeforeAHolderLosesItsBoostIsRepaired(t *testing.T) {
 	v, err := Verify(inst, res)
 	require.NoError(t, err)
 	assert.Empty(t, v)
+}
+
+// TestFamiliesFarApartInTheListKeepTheirOutcome pins the outcome of a
+// generated city whose applicants are listed in no particular order, so
+// that siblings are far apart in the list, as in a city's export sorted by
+// registration. The scan meets a together-family at its first child
+// (in list order) who chose a pool whose holders changed; where it meets
+// the family decides the order in which blocking families propose again.
+func TestFamiliesFarApartInTheListKeepTheirOutcome(t *testing.T) {
+	inst := generate(genSpec{applicants: 1500, facilities: 20, choices: 5, capacity: 1300, bands: true, families: 40}, 25)
+	rng := rand.New(rand.NewPCG(25, 9))
+	rng.Shuffle(len(inst.Applicants), func(i, j int) { inst.Applicants[i], inst.Applicants[j] = inst.Applicants[j], inst.Applicants[i] })
+	comp, err := Compile(inst)
+	require.NoError(t, err)
+	out, err := comp.Allocate(Options{Mechanism: DeferredAcceptance, Explain: true})
+	require.NoError(t, err)
+	h := sha256.New()
+	require.NoError(t, out.WriteJSON(h))
+	assert.Equal(t, "9393b37cd0518d8cd9be78627124d201e3ab07294ae5dde2462b02d14323c559", hex.EncodeToString(h.Sum(nil)))
 }
