@@ -101,7 +101,7 @@
 // admitted ranks as bits and the worst admitted rank, or a heap of rank
 // and choice together when families' sibling boosts change ranks; a
 // repair scan after families are placed visits, at each pool whose
-// holders changed, only the stretch of its priority order between the
+// holders changed, only the stretch of its priority order strictly between the
 // lowest and the current worst admitted rank since the last scan) without
 // maps or allocations per proposal; [Outcome.Result] turns the outcome into a
 // [Result] of maps keyed by id, while [Outcome.WriteJSON] writes the

@@ -543,10 +543,10 @@ func (r *familyRun) proposeFamily(F int32) {
 //
 // Only those who chose a pool whose holders changed since the last scan
 // (touched) can have begun to block, and at such a pool only those ranked
-// no worse than its worst holder (bar): a single applicant who blocks at
+// better than its worst holder (bar): a single applicant who blocks at
 // an untouched pool already blocked there at the last scan and proposed
 // again, which touched it; a family is admitted at a choice position only
-// where each child ranks within its pool's bar. markCandidates narrows the
+// where each child ranks better than its pool's bar. markCandidates narrows the
 // single applicants further, to a stretch of each touched pool's priority
 // order. The children of families not placed together (their ranks follow their
 // siblings) and the families held back at the last scan are scanned
@@ -678,11 +678,20 @@ func (r *familyRun) listFamilyPairs() {
 }
 
 // markCandidates marks who may block at a touched pool. A single
-// applicant (not a child of a family) ranks there no worse than the bar,
-// and no better than the lowest bar since the last scan: it either
-// proposed there since, and was turned away (ranked worse than the bar
-// then) or pushed out (ranked as the bar then), or did not block there at
-// the last scan. A child of a together-family ranks no worse than the bar.
+// applicant (not a child of a family) ranks there better than the bar and
+// worse than the lowest bar since the last scan: it either proposed there
+// since, and was turned away or pushed out (the bar then ranked better than
+// it), or did not block there at the last scan (the bar then ranked no
+// worse than it). Both bounds are strict because a rank equal to a bar is
+// that bar's holder's own (no two pairs of a pool share a rank, and a
+// boosted rank is a twin's, never a real pair's). Ranked as the bar, it
+// holds the place. Ranked as the lowest bar, it held the worst place then
+// and has left since: pushed out, the bar dropped below its rank at once;
+// moved up its list by a repair, it can block there again only after it
+// was turned away there on its way down (or pushed out again), when the bar
+// ranked better than it, so the lowest bar is below its rank. A child of a
+// together-family ranks better than the bar (ranked as the bar, it holds
+// the place, and its family can block only at choices before that one).
 // A Kita's pools are consecutive and its list is in priority order: the
 // single applicants are found between the lowest bar and the highest bar
 // of its touched pools.
@@ -696,27 +705,27 @@ func (r *familyRun) markCandidates() {
 			if !r.touched[end] {
 				continue
 			}
-			if r.lowBar[end] <= r.bar[end] {
+			if r.lowBar[end] < r.bar[end] {
 				lo, hi = min(lo, r.lowBar[end]), max(hi, r.bar[end])
 			}
 			for _, p := range r.famPair[r.famStart[end]:r.famStart[end+1]] {
-				if e.xRank[p] <= r.bar[end] {
+				if e.xRank[p] < r.bar[end] {
 					r.cand.set(e.pairApp[p])
 				}
 			}
 		}
 		pool = end
-		if lo > hi {
+		if lo >= hi {
 			continue
 		}
 		list := e.facOrder[e.facStart[f]:e.facStart[f+1]]
-		i, _ := slices.BinarySearchFunc(list, lo, func(p, rk int32) int { return cmp.Compare(e.xRank[p], rk) })
+		i, _ := slices.BinarySearchFunc(list, lo+1, func(p, rk int32) int { return cmp.Compare(e.xRank[p], rk) })
 		for _, p := range list[i:] {
 			rk := e.xRank[p]
-			if rk > hi {
+			if rk >= hi {
 				break
 			}
-			if q := e.pairPool[p]; r.touched[q] && r.lowBar[q] <= rk && rk <= r.bar[q] {
+			if q := e.pairPool[p]; r.touched[q] && r.lowBar[q] < rk && rk < r.bar[q] {
 				r.cand.set(e.pairApp[p])
 			}
 		}
