@@ -60,7 +60,10 @@
 // Every refusal is an RFC 9457 problem document (application/problem+json,
 // [Problem]) with type, title, status, detail and, for invalid input,
 // errors[] of {field, code, detail} with the field paths and codes of the
-// Go API, all problems at once. Texts follow Accept-Language: German by
+// Go API, all problems at once. Days are strings of format "date"
+// (YYYY-MM-DD) in the description and are checked as such: text that is
+// no day is a 422 at its field, never a day moved (2027-02-30) and never a
+// failed request. Texts follow Accept-Language: German by
 // default, English when asked for. The status follows [problem.KindOf]:
 // 400 a document that cannot be read, 422 invalid input, 401 no or bad
 // credentials, 404 a record that is absent or denied (one answer for both,

@@ -42,7 +42,10 @@
 // parameters; it matches errors.Is for problem.ErrInvalid and for the rule
 // sentinel of each problem ([ErrLicenceLimit], [ErrLicencePeriod],
 // [ErrDuplicate], [ErrRange], [ErrMissing], [ErrUnknownDistrict]). German and
-// English texts are in [Messages]. State and store failures are the
+// English texts are in [Messages]. A [Licence] read from JSON keeps a day
+// that is no day (2027-02-30, "00000-00") as such rather than moving or
+// dropping it, and validation reports it at licence.valid_from or
+// licence.valid_to with tagespflege.licence_date. State and store failures are the
 // sentinels [ErrNotFound], [ErrExists], [ErrConflict], [ErrTransition],
 // [ErrMinderFull], [ErrLicence], [ErrDistrict] and [ErrNotPlaced], checked
 // with errors.Is.
