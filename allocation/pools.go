@@ -58,23 +58,33 @@ type poolSet struct {
 	declID []int32  // per engine pool: index in Facility.Pools, -1
 	offers []uint64 // per facility: bit h set when a pool offers h hours
 	// byHours[first[f]:first[f]+count[f]] are facility f's pools by
-	// hours, in declaration order within the same hours.
-	byHours []int32
+	// hours, in declaration order within the same hours, with what
+	// options checks of each, so that a child's options are found in one
+	// pass over a few consecutive entries.
+	byHours []poolFit
 }
 
-// orderByHours sets byHours (ps may be nil: no Kita has pools).
-func (ps *poolSet) orderByHours() {
+// poolFit is an engine pool q with its hours, band and month number, as
+// options reads them.
+type poolFit struct {
+	q, hours, from int32
+	band           Band
+}
+
+// orderByHours sets byHours from the pools' hours, months and bands
+// (ps may be nil: no Kita has pools).
+func (ps *poolSet) orderByHours(poolBand []Band) {
 	if ps == nil {
 		return
 	}
-	ps.byHours = make([]int32, len(ps.hours))
+	ps.byHours = make([]poolFit, len(ps.hours))
 	for q := range ps.byHours {
-		ps.byHours[q] = int32(q)
+		ps.byHours[q] = poolFit{q: int32(q), hours: ps.hours[q], from: ps.from[q], band: poolBand[q]}
 	}
 	for f, first := range ps.first {
 		if first >= 0 {
-			slices.SortStableFunc(ps.byHours[first:first+ps.count[f]], func(p, q int32) int {
-				return cmp.Compare(ps.hours[p], ps.hours[q])
+			slices.SortStableFunc(ps.byHours[first:first+ps.count[f]], func(x, y poolFit) int {
+				return cmp.Compare(x.hours, y.hours)
 			})
 		}
 	}
@@ -241,7 +251,7 @@ func (e *engine) options(a int32, opt, optPool []int32) ([]int32, []int32) {
 	ps := e.pools
 	app := &e.inst.Applicants[a]
 	band, month, choiceHours := app.Band, ps.start[a], app.ChoiceHours
-	poolBand, hours, from := e.poolBand, ps.hours, ps.from
+	poolBand, from := e.poolBand, ps.from
 	for p := e.start[a]; p < e.start[a+1]; p++ {
 		f := e.pairFac[p]
 		first, n := ps.first[f], ps.count[f]
@@ -249,31 +259,29 @@ func (e *engine) options(a int32, opt, optPool []int32) ([]int32, []int32) {
 			opt, optPool = append(opt, p), append(optPool, e.pairPool[p])
 			continue
 		}
-		fits := func(q int32) bool {
-			b := poolBand[q]
-			return (b == 0 || b == band) && (month < 0 || from[q] <= month)
-		}
 		var hs []int
 		if k := int(p - e.start[a]); k < len(choiceHours) {
 			hs = choiceHours[k]
 		}
 		if len(hs) == 0 {
 			for q := first; q < first+n; q++ {
-				if fits(q) {
+				if b := poolBand[q]; (b == 0 || b == band) && (month < 0 || from[q] <= month) {
 					opt, optPool = append(opt, p), append(optPool, q)
 				}
 			}
 			continue
 		}
+		fits := ps.byHours[first : first+n]
 		for _, h := range hs {
-			for _, q := range ps.byHours[first : first+n] {
-				if hq := hours[q]; hq < int32(h) {
+			for i := range fits {
+				x := &fits[i]
+				if x.hours < int32(h) {
 					continue
-				} else if hq > int32(h) {
+				} else if x.hours > int32(h) {
 					break
 				}
-				if fits(q) {
-					opt, optPool = append(opt, p), append(optPool, q)
+				if (x.band == 0 || x.band == band) && (month < 0 || x.from <= month) {
+					opt, optPool = append(opt, p), append(optPool, x.q)
 				}
 			}
 		}
