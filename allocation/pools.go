@@ -57,11 +57,13 @@ type poolSet struct {
 	start  []int32  // per applicant: desired month number, -1 for none
 	declID []int32  // per engine pool: index in Facility.Pools, -1
 	offers []uint64 // per facility: bit h set when a pool offers h hours
-	// byHours[first[f]:first[f]+count[f]] are facility f's pools by
-	// hours, in declaration order within the same hours, with what
-	// options checks of each, so that a child's options are found in one
-	// pass over a few consecutive entries.
+	// byHours[fitAt[3*f+b]:fitAt[3*f+b+1]] are the pools of facility f
+	// that fit band b (band 0: those without a band), by hours, in
+	// declaration order within the same hours, with what options checks
+	// of each, so that a child's options are found in one pass over a
+	// few consecutive entries.
 	byHours []poolFit
+	fitAt   []int32
 }
 
 // poolFit is an engine pool q with its hours, band and month number, as
@@ -71,21 +73,28 @@ type poolFit struct {
 	band           Band
 }
 
-// orderByHours sets byHours from the pools' hours, months and bands
-// (ps may be nil: no Kita has pools).
+// orderByHours sets byHours and fitAt from the pools' hours, months and
+// bands (ps may be nil: no Kita has pools).
 func (ps *poolSet) orderByHours(poolBand []Band) {
 	if ps == nil {
 		return
 	}
-	ps.byHours = make([]poolFit, len(ps.hours))
-	for q := range ps.byHours {
-		ps.byHours[q] = poolFit{q: int32(q), hours: ps.hours[q], from: ps.from[q], band: poolBand[q]}
-	}
+	ps.fitAt = make([]int32, 3*len(ps.first)+1)
+	ps.byHours = make([]poolFit, 0, 2*len(ps.hours))
+	var kita []poolFit
 	for f, first := range ps.first {
-		if first >= 0 {
-			slices.SortStableFunc(ps.byHours[first:first+ps.count[f]], func(x, y poolFit) int {
-				return cmp.Compare(x.hours, y.hours)
-			})
+		kita = kita[:0]
+		for q := first; first >= 0 && q < first+ps.count[f]; q++ {
+			kita = append(kita, poolFit{q: q, hours: ps.hours[q], from: ps.from[q], band: poolBand[q]})
+		}
+		slices.SortStableFunc(kita, func(x, y poolFit) int { return cmp.Compare(x.hours, y.hours) })
+		for b := range Band(3) {
+			for _, x := range kita {
+				if x.band == 0 || x.band == b {
+					ps.byHours = append(ps.byHours, x)
+				}
+			}
+			ps.fitAt[3*f+int(b)+1] = int32(len(ps.byHours))
 		}
 	}
 }
@@ -252,6 +261,10 @@ func (e *engine) options(a int32, opt, optPool []int32) ([]int32, []int32) {
 	app := &e.inst.Applicants[a]
 	band, month, choiceHours := app.Band, ps.start[a], app.ChoiceHours
 	poolBand, from := e.poolBand, ps.from
+	fitBand := int32(0) // an invalid band fits only pools without a band
+	if band.Valid() {
+		fitBand = int32(band)
+	}
 	for p := e.start[a]; p < e.start[a+1]; p++ {
 		f := e.pairFac[p]
 		first, n := ps.first[f], ps.count[f]
@@ -271,7 +284,7 @@ func (e *engine) options(a int32, opt, optPool []int32) ([]int32, []int32) {
 			}
 			continue
 		}
-		fits := ps.byHours[first : first+n]
+		fits := ps.byHours[ps.fitAt[3*f+fitBand] : ps.fitAt[3*f+fitBand+1]]
 		for _, h := range hs {
 			for i := range fits {
 				x := &fits[i]
@@ -280,7 +293,7 @@ func (e *engine) options(a int32, opt, optPool []int32) ([]int32, []int32) {
 				} else if x.hours > int32(h) {
 					break
 				}
-				if (x.band == 0 || x.band == band) && (month < 0 || x.from <= month) {
+				if month < 0 || x.from <= month {
 					opt, optPool = append(opt, p), append(optPool, x.q)
 				}
 			}
