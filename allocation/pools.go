@@ -284,7 +284,7 @@ func (e *engine) options(a int32, opt, optPool []int32) ([]int32, []int32) {
 			}
 			continue
 		}
-		fits := ps.byHours[ps.fitAt[3*f+fitBand] : ps.fitAt[3*f+fitBand+1]]
+		fits := ps.byHours[ps.fitAt[3*f+fitBand]:ps.fitAt[3*f+fitBand+1]]
 		for _, h := range hs {
 			for i := range fits {
 				x := &fits[i]
