@@ -66,12 +66,19 @@ type poolSet struct {
 	fitAt   []int32
 }
 
-// poolFit is an engine pool q with its hours, band and month number, as
-// options reads them.
-type poolFit struct {
-	q, hours, from int32
-	band           Band
+// poolFit is an engine pool q with its hours and month number in one word,
+// as options reads them: hours in the top 8 bits, the month in the next 24
+// (month numbers of years up to 9999 fit), q in the low 32. Hours and
+// months out of range are cut to their bits: Compile rejects them.
+type poolFit uint64
+
+func newPoolFit(q, hours, from int32) poolFit {
+	return poolFit(uint64(uint8(hours))<<56 | uint64(uint32(from)&(1<<24-1))<<32 | uint64(uint32(q)))
 }
+
+func (x poolFit) hours() int32 { return int32(x >> 56) }
+func (x poolFit) from() int32  { return int32(x >> 32 & (1<<24 - 1)) }
+func (x poolFit) q() int32     { return int32(uint32(x)) }
 
 // orderByHours sets byHours and fitAt from the pools' hours, months and
 // bands (ps may be nil: no Kita has pools).
@@ -85,12 +92,12 @@ func (ps *poolSet) orderByHours(poolBand []Band) {
 	for f, first := range ps.first {
 		kita = kita[:0]
 		for q := first; first >= 0 && q < first+ps.count[f]; q++ {
-			kita = append(kita, poolFit{q: q, hours: ps.hours[q], from: ps.from[q], band: poolBand[q]})
+			kita = append(kita, newPoolFit(q, ps.hours[q], ps.from[q]))
 		}
-		slices.SortStableFunc(kita, func(x, y poolFit) int { return cmp.Compare(x.hours, y.hours) })
+		slices.SortStableFunc(kita, func(x, y poolFit) int { return cmp.Compare(x.hours(), y.hours()) })
 		for b := range Band(3) {
 			for _, x := range kita {
-				if x.band == 0 || x.band == b {
+				if pb := poolBand[x.q()]; pb == 0 || pb == b {
 					ps.byHours = append(ps.byHours, x)
 				}
 			}
@@ -267,9 +274,11 @@ func (e *engine) options(a int32, opt, optPool []int32) ([]int32, []int32) {
 	}
 	for p := e.start[a]; p < e.start[a+1]; p++ {
 		f := e.pairFac[p]
-		first, n := ps.first[f], ps.count[f]
-		if first < 0 || n == 0 {
-			opt, optPool = append(opt, p), append(optPool, e.pairPool[p])
+		lo, hi := ps.fitAt[3*f+fitBand], ps.fitAt[3*f+fitBand+1]
+		if lo == hi { // no pool fits, or the Kita has none
+			if ps.first[f] < 0 || ps.count[f] == 0 {
+				opt, optPool = append(opt, p), append(optPool, e.pairPool[p])
+			}
 			continue
 		}
 		var hs []int
@@ -277,24 +286,23 @@ func (e *engine) options(a int32, opt, optPool []int32) ([]int32, []int32) {
 			hs = choiceHours[k]
 		}
 		if len(hs) == 0 {
-			for q := first; q < first+n; q++ {
+			for q := ps.first[f]; q < ps.first[f]+ps.count[f]; q++ {
 				if b := poolBand[q]; (b == 0 || b == band) && (month < 0 || from[q] <= month) {
 					opt, optPool = append(opt, p), append(optPool, q)
 				}
 			}
 			continue
 		}
-		fits := ps.byHours[ps.fitAt[3*f+fitBand]:ps.fitAt[3*f+fitBand+1]]
+		fits := ps.byHours[lo:hi]
 		for _, h := range hs {
-			for i := range fits {
-				x := &fits[i]
-				if x.hours < int32(h) {
+			for _, x := range fits {
+				if hx := x.hours(); hx < int32(h) {
 					continue
-				} else if x.hours > int32(h) {
+				} else if hx > int32(h) {
 					break
 				}
-				if month < 0 || x.from <= month {
-					opt, optPool = append(opt, p), append(optPool, x.q)
+				if month < 0 || x.from() <= month {
+					opt, optPool = append(opt, p), append(optPool, x.q())
 				}
 			}
 		}
