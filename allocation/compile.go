@@ -123,7 +123,7 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 	}
 
 	e.extendPoolInfo()
-	e.pools.orderByHours()
+	e.pools.orderByHours(e.poolBand)
 	uses := map[Kind]bool{}
 	for _, cr := range inst.Policy.Criteria {
 		uses[cr.Kind] = true

@@ -102,7 +102,9 @@
 // and choice together when families' sibling boosts change ranks; a
 // repair scan after families are placed visits, at each pool whose
 // holders changed, only the stretch of its priority order strictly between the
-// lowest and the current worst admitted rank since the last scan) without
+// lowest and the current worst admitted rank since the last scan; a child's
+// pool options are read from each Kita's pools that fit its band, by hours,
+// one word per pool) without
 // maps or allocations per proposal; [Outcome.Result] turns the outcome into a
 // [Result] of maps keyed by id, while [Outcome.WriteJSON] writes the
 // interchange format directly, compact, with priorities and explanations

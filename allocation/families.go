@@ -242,6 +242,7 @@ func (e *engine) familyDA() ([]int32, *Instability) {
 	}
 	r.seen = make(map[uint64]int)
 	r.round = -1
+	r.stack = make([]int32, 0, e.nA+len(r.fs.together)) // room for every proposer once
 	for a := e.nA - 1; a >= 0; a-- {
 		r.match[a] = -1
 		r.next[a] = e.start[a]

@@ -57,25 +57,51 @@ type poolSet struct {
 	start  []int32  // per applicant: desired month number, -1 for none
 	declID []int32  // per engine pool: index in Facility.Pools, -1
 	offers []uint64 // per facility: bit h set when a pool offers h hours
-	// byHours[first[f]:first[f]+count[f]] are facility f's pools by
-	// hours, in declaration order within the same hours.
-	byHours []int32
+	// byHours[fitAt[3*f+b]:fitAt[3*f+b+1]] are the pools of facility f
+	// that fit band b (band 0: those without a band), by hours, in
+	// declaration order within the same hours, with what options checks
+	// of each, so that a child's options are found in one pass over a
+	// few consecutive entries.
+	byHours []poolFit
+	fitAt   []int32
 }
 
-// orderByHours sets byHours (ps may be nil: no Kita has pools).
-func (ps *poolSet) orderByHours() {
+// poolFit is an engine pool q with its hours and month number in one word,
+// as options reads them: hours in the top 8 bits, the month in the next 24
+// (month numbers of years up to 9999 fit), q in the low 32. Hours and
+// months out of range are cut to their bits: Compile rejects them.
+type poolFit uint64
+
+func newPoolFit(q, hours, from int32) poolFit {
+	return poolFit(uint64(uint8(hours))<<56 | uint64(uint32(from)&(1<<24-1))<<32 | uint64(uint32(q)))
+}
+
+func (x poolFit) hours() int32 { return int32(x >> 56) }
+func (x poolFit) from() int32  { return int32(x >> 32 & (1<<24 - 1)) }
+func (x poolFit) q() int32     { return int32(uint32(x)) }
+
+// orderByHours sets byHours and fitAt from the pools' hours, months and
+// bands (ps may be nil: no Kita has pools).
+func (ps *poolSet) orderByHours(poolBand []Band) {
 	if ps == nil {
 		return
 	}
-	ps.byHours = make([]int32, len(ps.hours))
-	for q := range ps.byHours {
-		ps.byHours[q] = int32(q)
-	}
+	ps.fitAt = make([]int32, 3*len(ps.first)+1)
+	ps.byHours = make([]poolFit, 0, 2*len(ps.hours))
+	var kita []poolFit
 	for f, first := range ps.first {
-		if first >= 0 {
-			slices.SortStableFunc(ps.byHours[first:first+ps.count[f]], func(p, q int32) int {
-				return cmp.Compare(ps.hours[p], ps.hours[q])
-			})
+		kita = kita[:0]
+		for q := first; first >= 0 && q < first+ps.count[f]; q++ {
+			kita = append(kita, newPoolFit(q, ps.hours[q], ps.from[q]))
+		}
+		slices.SortStableFunc(kita, func(x, y poolFit) int { return cmp.Compare(x.hours(), y.hours()) })
+		for b := range Band(3) {
+			for _, x := range kita {
+				if pb := poolBand[x.q()]; pb == 0 || pb == b {
+					ps.byHours = append(ps.byHours, x)
+				}
+			}
+			ps.fitAt[3*f+int(b)+1] = int32(len(ps.byHours))
 		}
 	}
 }
@@ -241,39 +267,42 @@ func (e *engine) options(a int32, opt, optPool []int32) ([]int32, []int32) {
 	ps := e.pools
 	app := &e.inst.Applicants[a]
 	band, month, choiceHours := app.Band, ps.start[a], app.ChoiceHours
-	poolBand, hours, from := e.poolBand, ps.hours, ps.from
+	poolBand, from := e.poolBand, ps.from
+	fitBand := int32(0) // an invalid band fits only pools without a band
+	if band.Valid() {
+		fitBand = int32(band)
+	}
 	for p := e.start[a]; p < e.start[a+1]; p++ {
 		f := e.pairFac[p]
-		first, n := ps.first[f], ps.count[f]
-		if first < 0 || n == 0 {
-			opt, optPool = append(opt, p), append(optPool, e.pairPool[p])
+		lo, hi := ps.fitAt[3*f+fitBand], ps.fitAt[3*f+fitBand+1]
+		if lo == hi { // no pool fits, or the Kita has none
+			if ps.first[f] < 0 || ps.count[f] == 0 {
+				opt, optPool = append(opt, p), append(optPool, e.pairPool[p])
+			}
 			continue
-		}
-		fits := func(q int32) bool {
-			b := poolBand[q]
-			return (b == 0 || b == band) && (month < 0 || from[q] <= month)
 		}
 		var hs []int
 		if k := int(p - e.start[a]); k < len(choiceHours) {
 			hs = choiceHours[k]
 		}
 		if len(hs) == 0 {
-			for q := first; q < first+n; q++ {
-				if fits(q) {
+			for q := ps.first[f]; q < ps.first[f]+ps.count[f]; q++ {
+				if b := poolBand[q]; (b == 0 || b == band) && (month < 0 || from[q] <= month) {
 					opt, optPool = append(opt, p), append(optPool, q)
 				}
 			}
 			continue
 		}
+		fits := ps.byHours[lo:hi]
 		for _, h := range hs {
-			for _, q := range ps.byHours[first : first+n] {
-				if hq := hours[q]; hq < int32(h) {
+			for _, x := range fits {
+				if hx := x.hours(); hx < int32(h) {
 					continue
-				} else if hq > int32(h) {
+				} else if hx > int32(h) {
 					break
 				}
-				if fits(q) {
-					opt, optPool = append(opt, p), append(optPool, q)
+				if month < 0 || x.from() <= month {
+					opt, optPool = append(opt, p), append(optPool, x.q())
 				}
 			}
 		}
