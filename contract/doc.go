@@ -64,7 +64,9 @@
 // stable code (contract.start_after_end, ...) and the rule's sentinel
 // ([ErrDates], [ErrGuardians], [ErrNotCovered], ...), so callers use
 // errors.Is for the rule and errors.As for the list. Texts in German and
-// English are in [Messages]. Error strings never contain names, birth
+// English are in [Messages]. [LoadFeeSchedule] reads its days strictly:
+// a day that does not exist (2025-13-01) is a problem at its field
+// (periods[1].valid_from), never moved to another day. Error strings never contain names, birth
 // dates, addresses or incomes. [Renderer.Render] and [Renderer.WriteFile]
 // write nothing on error; a Contract not made by [Generate] gives
 // [ErrNotGenerated]. Every text of a generated contract renders, whatever

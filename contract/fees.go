@@ -105,6 +105,9 @@ func LoadFeeSchedule(r io.Reader) (FeeSchedule, error) {
 		c.Add("", CodeSchedule, ErrSchedule, "rule", "size")
 		return FeeSchedule{}, c.Err()
 	}
+	if err := checkDays(data); err != nil {
+		return FeeSchedule{}, err
+	}
 	s, err := decodeSchedule(data)
 	if err != nil {
 		var c problem.Collector
@@ -123,6 +126,37 @@ func LoadFeeSchedule(r io.Reader) (FeeSchedule, error) {
 }
 
 var hundred = decimal.NewFromInt(100)
+
+// checkDays reports every day of the schedule (valid_until, each
+// period's valid_from) that is not a YYYY-MM-DD day (kita.ParseDate):
+// the date library would move 2025-13-01 to 1 January 2026 without a
+// word, or panic on "00000-00". Members of another type are left to
+// decodeSchedule, which reports them.
+func checkDays(data []byte) error {
+	var days struct {
+		ValidUntil *string `json:"valid_until"`
+		Periods    []struct {
+			ValidFrom *string `json:"valid_from"`
+		} `json:"periods"`
+	}
+	if json.Unmarshal(data, &days) != nil {
+		return nil
+	}
+	var c problem.Collector
+	check := func(field string, s *string) {
+		if s == nil {
+			return
+		}
+		if _, err := kita.ParseDate(*s); err != nil {
+			c.Add(field, CodeSchedule, ErrSchedule, "rule", "date YYYY-MM-DD")
+		}
+	}
+	check("valid_until", days.ValidUntil)
+	for i, p := range days.Periods {
+		check(fmt.Sprintf("periods[%d].valid_from", i), p.ValidFrom)
+	}
+	return c.Err()
+}
 
 // decodeSchedule decodes strictly. A panic inside a field's decoder (the
 // date parser of github.com/rickb777/date v1.22.0 panics on some malformed

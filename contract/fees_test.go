@@ -241,6 +241,9 @@ func TestLoadFeeScheduleRejects(t *testing.T) {
 		{"no periods and no hours", `{"age_split":2,"siblings":"none"}`, "periods"},
 		{"a period starting mid-month", strings.Replace(string(good), `"2025-08-01"`, `"2025-08-15"`, 1), "periods[1].valid_from"},
 		{"an open bracket that is not the last", strings.Replace(string(good), `"to": "37000",`, ``, 1), "periods[0].brackets[0].to"},
+		{"a month that does not exist", strings.Replace(string(good), `"2025-08-01"`, `"2025-13-01"`, 1), "periods[1].valid_from"},
+		{"text that is no day", strings.Replace(string(good), `"2025-08-01"`, `"00000-00"`, 1), "periods[1].valid_from"},
+		{"a last day that does not exist", strings.Replace(string(good), `"hours"`, `"valid_until": "2030-02-30", "hours"`, 1), "valid_until"},
 		{"a cut above 100 %", strings.Replace(string(good), `"cut_percent": "25"`, `"cut_percent": "125"`, 1), "periods[1].cut_percent"},
 	}
 	for _, c := range cases {
