@@ -39,3 +39,36 @@ func FuzzDecodeApplication(f *testing.F) {
 		assert.Equal(t, d.application().AtVersion(3), a)
 	})
 }
+
+// FuzzDecodeTagespflegeDocs feeds stored referral and minder documents, as
+// a damaged row could hold them, to the decoder: it never panics (the
+// date library's decoder does on "00000-00"), its error is the one fixed
+// text, and what it accepts encoding/json reads to the same value.
+func FuzzDecodeTagespflegeDocs(f *testing.F) {
+	for _, name := range []string{"referral.golden.json", "minder.golden.json"} {
+		golden, err := os.ReadFile(filepath.Join("testdata", name))
+		require.NoError(f, err)
+		f.Add(golden)
+	}
+	f.Add([]byte(`{"id":"r","start":"00000-00"}`))
+	f.Add([]byte(`{"id":"m","licence":{"valid_from":"00000-00","valid_to":"2027-13-45"},"placements":[{"start":"+0000-00"}]}`))
+	f.Add([]byte(`{"id":"r","start":"2027-02-30"}`))
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		r, err := decodeDoc("referral", doc, 2, referralDoc.referral)
+		if err != nil {
+			assert.EqualError(t, err, "postgres: decode referral: invalid document")
+		} else {
+			var d referralDoc
+			require.NoError(t, json.Unmarshal(doc, &d), "encoding/json reads what the decoder accepts")
+			assert.Equal(t, d.referral(2), r)
+		}
+		m, err := decodeDoc("minder", doc, 2, minderDoc.minder)
+		if err != nil {
+			assert.EqualError(t, err, "postgres: decode minder: invalid document")
+			return
+		}
+		var d minderDoc
+		require.NoError(t, json.Unmarshal(doc, &d), "encoding/json reads what the decoder accepts")
+		assert.Equal(t, d.minder(2), m)
+	})
+}
