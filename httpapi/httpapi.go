@@ -230,8 +230,10 @@ func humaConfig() huma.Config {
 // calendarDate is how the description writes a date.Date: a string of
 // format "date" (YYYY-MM-DD, RFC 3339 full-date). huma checks the format
 // before it decodes a body, so malformed text and impossible days are a
-// 422 at the field ("licence.valid_from"), not a panic of the date
-// library's decoder nor a day moved silently (2027-02-30).
+// 422 at the field ("start"), not a panic of the date library's decoder
+// nor a day moved silently (2027-02-30). An operation that skips huma's
+// validation (addMinder) leaves the days to the domain's decoder
+// (tagespflege.Licence).
 type calendarDate struct{}
 
 // Schema implements huma.SchemaProvider.

@@ -309,14 +309,14 @@ func (m Minder) Validate() error {
 }
 
 func validateLicence(c *problem.Collector, field string, l Licence) {
+	if l.notDates&licenceFrom != 0 {
+		c.Add(problem.Join(field, "valid_from"), CodeLicenceDate, ErrLicencePeriod)
+	}
+	if l.notDates&licenceTo != 0 {
+		c.Add(problem.Join(field, "valid_to"), CodeLicenceDate, ErrLicencePeriod)
+	}
 	if l.notDates != 0 {
-		if l.notDates&licenceFrom != 0 {
-			c.Add(problem.Join(field, "valid_from"), CodeLicenceDate, ErrLicencePeriod)
-		}
-		if l.notDates&licenceTo != 0 {
-			c.Add(problem.Join(field, "valid_to"), CodeLicenceDate, ErrLicencePeriod)
-		}
-		return
+		return // the period rules need both days
 	}
 	switch {
 	case l.ValidFrom.IsZero() || l.ValidTo.IsZero():
