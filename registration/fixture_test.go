@@ -88,6 +88,12 @@ type fixture struct {
 // newFixture opens the fixture; edit may change the test Kitas first.
 func newFixture(t testing.TB, edit ...func(ks []kita.Kita)) *fixture {
 	t.Helper()
+	return newFixtureIn(t, memory.New(), edit...)
+}
+
+// newFixtureIn is newFixture on the store st.
+func newFixtureIn(t testing.TB, st *memory.Store, edit ...func(ks []kita.Kita)) *fixture {
+	t.Helper()
 	ks := testKitas()
 	for _, e := range edit {
 		e(ks)
@@ -115,7 +121,6 @@ func newFixture(t testing.TB, edit ...func(ks []kita.Kita)) *fixture {
 	profile.Districts, profile.Offices = dirs, offs
 	profile.Templates = notify.DefaultTemplates()
 	profile.Policy = bochumTestPolicy()
-	st := memory.New()
 	fx := &fixture{store: st, cat: cat, ctx: context.Background()}
 	clock := now
 	fx.clock = &clock

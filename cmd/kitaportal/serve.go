@@ -42,10 +42,14 @@ import (
 type serveOptions struct {
 	profile, addr, postgres, mail, cors string
 	numberBlock                         int
-	demo                                bool
-	bare                                bool // no flag but -addr: the demonstration
-	oidc                                auth.OIDCConfig
-	oidcRoles                           string
+	// expect is the number of applications a year is expected to bring,
+	// the in-memory store's size (memory.NewSized); expectSet: given.
+	expect    int
+	expectSet bool
+	demo      bool
+	bare      bool // no flag but -addr: the demonstration
+	oidc      auth.OIDCConfig
+	oidcRoles string
 	// oidcRedirect and oidcScopes configure the portal pages' login
 	// through OpenID Connect (the client secret comes from
 	// KITAPORTAL_OIDC_CLIENT_SECRET).
@@ -59,6 +63,7 @@ func parseServe(args []string, stderr io.Writer) (serveOptions, error) {
 	fs.StringVar(&o.addr, "addr", ":8080", "listen `address`")
 	fs.StringVar(&o.postgres, "postgres", "", "PostgreSQL `URL`; without it the data lives in memory until the process ends")
 	fs.IntVar(&o.numberBlock, "number-block", 1, "with -postgres: reserve reference numbers in blocks of `n`, one statement per n submissions instead of one each; unused numbers of a block are gaps when the process ends, and across several processes numbers tell nothing about the order of submissions")
+	fs.IntVar(&o.expect, "expect", bochumYear, "in memory: the number of `applications` a year is expected to bring; the store makes room for them at start (about 600 bytes each) instead of growing during the registration weeks (0: it grows as it fills)")
 	fs.StringVar(&o.mail, "mail", "", "message transport: `memory` (kept, not sent) or smtp://USER@HOST:587?from=ADDR (password in KITAPORTAL_SMTP_PASSWORD); -demo implies memory")
 	fs.StringVar(&o.cors, "cors", "", "comma-separated `origins` a browser may call the API from (default: none, CORS off)")
 	fs.BoolVar(&o.demo, "demo", false, "DEMONSTRATION ONLY: believe the actor named in a bearer token dev:ROLE:ID[:SCOPE] and offer a demo login on the pages (implied when serve gets no flag but -addr)")
@@ -81,9 +86,14 @@ func parseServe(args []string, stderr io.Writer) (serveOptions, error) {
 	// sample, in memory, a demo login. Anything that points at a real
 	// deployment (a store, a mail server, another city, an issuer) turns
 	// that off: then the demo login needs -demo, given explicitly.
+	// -expect sizes the demonstration's store too.
 	bare := true
 	fs.Visit(func(f *flag.Flag) {
-		if f.Name != "addr" {
+		switch f.Name {
+		case "addr":
+		case "expect":
+			o.expectSet = true
+		default:
 			bare = false
 		}
 	})
@@ -95,6 +105,10 @@ func parseServe(args []string, stderr io.Writer) (serveOptions, error) {
 		return o, fmt.Errorf("-number-block %d: want 1 or more", o.numberBlock)
 	case o.numberBlock != 1 && o.postgres == "":
 		return o, errors.New("-number-block needs -postgres: in memory every number costs nothing")
+	case o.expect < 0 || o.expect > memory.MaxApplications:
+		return o, fmt.Errorf("-expect %d: want 0 to %d", o.expect, memory.MaxApplications)
+	case o.expectSet && o.postgres != "":
+		return o, errors.New("-expect sizes the in-memory store; with -postgres the database sizes itself")
 	}
 	switch {
 	case o.demo && o.oidc.Issuer != "":
@@ -122,6 +136,10 @@ func parseServe(args []string, stderr io.Writer) (serveOptions, error) {
 	return o, nil
 }
 
+// bochumYear is the number of applications of a Bochum year (35,703), the
+// in-memory store's default size.
+const bochumYear = 35_703
+
 // served is what serve runs: the handler, the dispatcher's step and what
 // to close at the end.
 type served struct {
@@ -143,9 +161,13 @@ func buildServe(ctx context.Context, o serveOptions, logger *slog.Logger) (*serv
 		return nil, err
 	}
 	s := &served{close: func() {}}
-	var store app.Store = memory.New()
+	var store app.Store
 	ready := func(context.Context) error { return nil }
-	if o.postgres != "" {
+	if o.postgres == "" {
+		if store, err = memory.NewSized(o.expect); err != nil {
+			return nil, fmt.Errorf("-expect: %w", err)
+		}
+	} else {
 		pool, err := pgxpool.New(ctx, o.postgres)
 		if err != nil {
 			return nil, fmt.Errorf("-postgres: %w", err)

@@ -39,6 +39,9 @@ func TestServeRefusesAnIncompleteCommandLine(t *testing.T) {
 		{"with an argument left over", []string{"serve", "-demo", "now"}, "unexpected argument"},
 		{"with an empty number block", []string{"serve", "-demo", "-postgres", "postgres://kita@db.example/kita", "-number-block", "0"}, "-number-block 0"},
 		{"with number blocks but without a database", []string{"serve", "-demo", "-number-block", "16"}, "-number-block needs -postgres"},
+		{"with fewer than no applications expected", []string{"serve", "-expect", "-1"}, "-expect -1"},
+		{"with more applications expected than a store is sized for", []string{"serve", "-expect", "100000000"}, "-expect 100000000"},
+		{"with a size for the in-memory store on a database", []string{"serve", "-demo", "-postgres", "postgres://kita@db.example/kita", "-expect", "1000"}, "-expect sizes the in-memory store"},
 	} {
 		t.Run("it refuses to start "+tc.name, func(t *testing.T) {
 			code, stdout, stderr := runArgs(tc.args...)
@@ -50,7 +53,7 @@ func TestServeRefusesAnIncompleteCommandLine(t *testing.T) {
 }
 
 func TestServeBareIsTheDemonstration(t *testing.T) {
-	for _, args := range [][]string{{}, {"-addr", ":9090"}} {
+	for _, args := range [][]string{{}, {"-addr", ":9090"}, {"-expect", "1000"}} {
 		o, err := parseServe(args, io.Discard)
 		require.NoError(t, err, args)
 		assert.True(t, o.demo, "%v: the bare command is the demonstration", args)
@@ -58,7 +61,13 @@ func TestServeBareIsTheDemonstration(t *testing.T) {
 		assert.Equal(t, "bochum", o.profile, args)
 		assert.Empty(t, o.postgres, args)
 	}
-	o, err := parseServe([]string{"-demo", "-postgres", "postgres://kita@db.example/kita"}, io.Discard)
+	o, err := parseServe(nil, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, 35_703, o.expect, "the in-memory store is sized for a Bochum year")
+	o, err = parseServe([]string{"-expect", "0"}, io.Discard)
+	require.NoError(t, err)
+	assert.Zero(t, o.expect, "-expect 0: a store that grows as it fills")
+	o, err = parseServe([]string{"-demo", "-postgres", "postgres://kita@db.example/kita"}, io.Discard)
 	require.NoError(t, err)
 	assert.True(t, o.demo, "-demo given explicitly still works with a store")
 }

@@ -11,11 +11,13 @@ type data struct {
 	drafts draftData
 }
 
-func newData() *data {
+// newData returns empty data with room for the expected number of
+// applications (0: none).
+func newData(applications int) *data {
 	return &data{
-		reg:    newRegData(),
+		reg:    newRegData(applications),
 		tp:     newTPData(),
-		outbox: newOutboxData(),
+		outbox: newOutboxData(applications),
 		cat:    newCatData(),
 		keys:   keyData{},
 		drafts: newDraftData(),

@@ -6,6 +6,9 @@
 // error; app.Tx.Atomic inside a step is a savepoint; app.Tx.Drafts keeps
 // the rounds' dry runs as deep copies (app.Draft.Clone). It is pure Go and
 // links no database driver; its data lives as long as the process.
+// [New] returns a store that grows as it fills; [NewSized] one made for the
+// number of applications a year is expected to bring (a city knows it:
+// Bochum had 35,703), whose maps and audit trail start with room for them.
 // Values are copied in and out (tagespflege's aggregates through their
 // Rehydrate constructors), so a caller never shares a slice with the store.
 // Indexes (applications by child and by family, messages by family and by
@@ -31,5 +34,6 @@
 // implement (registration.ErrNotFound, registration.ErrConflict,
 // tagespflege.ErrConflict, notify.ErrNotClaimed, ...), checked with
 // errors.Is, and ctx.Err() when the context is done. An atomic step that
-// fails leaves no trace.
+// fails leaves no trace. [NewSized] returns [ErrSize] for a number of
+// applications below zero or above [MaxApplications].
 package memory

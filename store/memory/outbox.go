@@ -34,11 +34,13 @@ type claimTimes struct {
 	created, next, claimedUntil time.Time
 }
 
-func newOutboxData() outboxData {
+// newOutboxData returns an empty outbox with room for the confirmations
+// of n applications, each pending until the dispatcher sends it.
+func newOutboxData(n int) outboxData {
 	return outboxData{
-		msgs:      map[string]notify.Message{},
-		bySubject: map[string][]string{},
-		pending:   map[string]claimTimes{},
+		msgs:      make(map[string]notify.Message, n),
+		bySubject: make(map[string][]string, n),
+		pending:   make(map[string]claimTimes, n),
 	}
 }
 

@@ -66,14 +66,19 @@ func (l *auditLog) all(yield func(registration.AuditEntry) bool) {
 	}
 }
 
-func newRegData() regData {
+// newRegData returns empty registrations with room for n applications:
+// each of a year's applications usually has its own child, and at a
+// counter its own family; an idempotency key is sized for when every
+// submission brings one (the API's).
+func newRegData(n int) regData {
 	return regData{
-		apps:     map[string]*registration.Application{},
-		byKey:    map[string]string{},
-		byChild:  map[childYear][]string{},
-		families: map[string]*family{},
+		apps:     make(map[string]*registration.Application, n),
+		byKey:    make(map[string]string, n),
+		byChild:  make(map[childYear][]string, n),
+		families: make(map[string]*family, n),
 		seq:      map[string]int64{},
 		places:   map[registration.PlaceKey]registration.Places{},
+		audit:    auditLog{chunks: make([][]registration.AuditEntry, 0, n/auditChunk+1)},
 	}
 }
 

@@ -2,6 +2,7 @@ package memory
 
 import (
 	"context"
+	"errors"
 	"sync"
 )
 
@@ -19,9 +20,33 @@ type Store struct {
 	step tx // the running step, under mu
 }
 
-// New returns an empty store.
-func New() *Store {
-	return &Store{data: newData(), step: tx{undo: make([]undo, 0, undoSize)}}
+// New returns an empty store whose indexes grow as it fills.
+func New() *Store { return newStore(0) }
+
+// MaxApplications is the largest number of applications [NewSized] sizes
+// a store for: more than all of North Rhine-Westphalia brings in a year.
+const MaxApplications = 4 << 20
+
+// ErrSize is returned by [NewSized] for a number of applications below
+// zero or above [MaxApplications].
+var ErrSize = errors.New("memory: the expected number of applications is out of range")
+
+// NewSized returns an empty store made for the number of applications a
+// year is expected to bring (Bochum: about 36,000): the applications,
+// their indexes, the messages, the pending claims and the audit trail
+// start with room for that many, so that they do not grow, entry by entry
+// and table by table, during the registration weeks. Beyond it the store
+// grows as [New]'s does; 0 is New. The room is memory taken at once
+// (about 600 bytes per expected application).
+func NewSized(applications int) (*Store, error) {
+	if applications < 0 || applications > MaxApplications {
+		return nil, ErrSize
+	}
+	return newStore(applications), nil
+}
+
+func newStore(applications int) *Store {
+	return &Store{data: newData(applications), step: tx{undo: make([]undo, 0, undoSize)}}
 }
 
 // tx is the write view of one atomic step. It records an undo action for
