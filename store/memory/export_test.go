@@ -3,6 +3,7 @@ package memory
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"testing"
 
@@ -18,10 +19,10 @@ func Dump(t *testing.T, s *Store) string {
 	defer s.mu.RUnlock()
 	d := s.data
 	all := map[string]any{
-		"apps": d.reg.apps, "by_key": d.reg.byKey, "by_child": byChild(d.reg.byChild), "families": families(d.reg.families), "seq": d.reg.seq,
+		"apps": apps(d.reg.apps), "by_key": d.reg.byKey, "by_child": byChild(d.reg.byChild), "families": families(d.reg.families), "seq": d.reg.seq,
 		"places": placesList(d.reg.places), "audit": slices.Collect(d.reg.audit.all),
 		"referrals": d.tp.referrals, "minders": d.tp.minders, "groups": d.tp.groups,
-		"messages": rendered(d.outbox.msgs), "messages_by_subject": d.outbox.bySubject, "kita_edits": d.cat.edits, "drafts": d.drafts.byID,
+		"messages": rendered(d.outbox.msgs), "messages_by_subject": bySubject(d), "kita_edits": d.cat.edits, "drafts": d.drafts.byID,
 	}
 	b, err := json.Marshal(all)
 	if err != nil {
@@ -53,6 +54,26 @@ func StatusOf(s *Store, id string) (notify.Status, string) {
 	defer s.mu.RUnlock()
 	m := s.data.outbox.msgs[id]
 	return m.Status, m.LastError
+}
+
+func apps(m map[string]*appRecord) map[string]registration.Application {
+	out := make(map[string]registration.Application, len(m))
+	for id, rec := range m {
+		out[id] = rec.a
+	}
+	return out
+}
+
+// bySubject is the index by subject as one map: the outbox's and the
+// application records' lists.
+func bySubject(d *data) map[string][]string {
+	out := maps.Clone(d.outbox.bySubject)
+	for id, rec := range d.reg.apps {
+		if len(rec.msgs) > 0 {
+			out[id] = rec.msgs
+		}
+	}
+	return out
 }
 
 func families(m map[string]*family) map[string][2][]string {

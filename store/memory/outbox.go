@@ -17,8 +17,10 @@ import (
 // struct copy is a deep copy. A message is kept as it was enqueued, with
 // its Content where it has one, and rendered on every read (read).
 //
-// bySubject indexes the messages of a subject (the messages of a family
-// are listed in the family's entry of the registrations, regData.families),
+// bySubject indexes the messages of a subject that is not a stored
+// application (an application's are listed in its record, appRecord; the
+// messages of a family in the family's entry of the registrations,
+// regData.families),
 // and pending holds the claim times of the messages still pending, so
 // that reading a family's messages or claiming the due ones does not scan
 // every message of the year. Every change goes through putMessage and
@@ -29,10 +31,30 @@ type outboxData struct {
 	pending   map[string]claimTimes
 }
 
-// claimTimes are what a claim needs to know of a pending message.
+// claimTimes are what a claim needs to know of a pending message: its
+// times as instants, which hold no pointer (a time.Time holds its
+// location), so that the garbage collector has only the key to mark in a
+// pending entry.
 type claimTimes struct {
-	created, next, claimedUntil time.Time
+	created, next, claimedUntil instant
 }
+
+// instant is a point in time without its location: seconds and
+// nanoseconds since 1970 (time.Time.Unix, Nanosecond), ordered as
+// time.Time.Compare orders the times they were made from.
+type instant struct {
+	sec  int64
+	nsec int32
+}
+
+func instantOf(t time.Time) instant { return instant{sec: t.Unix(), nsec: int32(t.Nanosecond())} }
+
+func (a instant) compare(b instant) int {
+	return cmp.Or(cmp.Compare(a.sec, b.sec), cmp.Compare(a.nsec, b.nsec))
+}
+
+// after reports whether a is later than b.
+func (a instant) after(b instant) bool { return a.compare(b) > 0 }
 
 // newOutboxData returns an empty outbox with room for the confirmations
 // of n applications, each pending until the dispatcher sends it.
@@ -67,7 +89,7 @@ func (t *tx) putMessage(m notify.Message) {
 		}
 		t.indexSubject(m.Subject, m.ID, true)
 	}
-	times := claimTimes{created: m.CreatedAt, next: m.NextAttempt, claimedUntil: m.ClaimedUntil}
+	times := claimTimes{created: instantOf(m.CreatedAt), next: instantOf(m.NextAttempt), claimedUntil: instantOf(m.ClaimedUntil)}
 	switch {
 	case m.Status == notify.Pending && !had: // only stored messages are pending
 		putNew(t, o.pending, m.ID, times)
@@ -233,7 +255,7 @@ func (o outbox) Message(ctx context.Context, id string) (notify.Message, error) 
 func (o outbox) Messages(ctx context.Context, subjectID string) ([]notify.Message, error) {
 	var out []notify.Message
 	err := o.s.read(ctx, func(d *data) (err error) {
-		out, err = d.outbox.messagesIn(d.outbox.bySubject[subjectID])
+		out, err = d.outbox.messagesIn(d.subject(subjectID))
 		return err
 	})
 	if err != nil {
@@ -248,8 +270,9 @@ func (o outbox) Messages(ctx context.Context, subjectID string) ([]notify.Messag
 // messages, not their sort.
 func oldestDue(o *outboxData, now time.Time, limit int) []notify.Message {
 	h := make(ageHeap, 0, min(limit, len(o.pending)))
+	at := instantOf(now)
 	for id, c := range o.pending {
-		if c.next.After(now) || c.claimedUntil.After(now) {
+		if c.next.after(at) || c.claimedUntil.after(at) {
 			continue
 		}
 		r := ageRef{at: c.created, id: id}
@@ -261,7 +284,7 @@ func oldestDue(o *outboxData, now time.Time, limit int) []notify.Message {
 			heap.Fix(&h, 0)
 		}
 	}
-	slices.SortFunc(h, func(a, b ageRef) int { return cmp.Or(a.at.Compare(b.at), cmp.Compare(a.id, b.id)) })
+	slices.SortFunc(h, ageRef.compare)
 	out := make([]notify.Message, len(h))
 	for i, r := range h {
 		out[i] = o.msgs[r.id]
@@ -271,13 +294,13 @@ func oldestDue(o *outboxData, now time.Time, limit int) []notify.Message {
 
 // ageRef is a message's place in the order of claims.
 type ageRef struct {
-	at time.Time
+	at instant
 	id string
 }
 
-func (a ageRef) before(b ageRef) bool {
-	return cmp.Or(a.at.Compare(b.at), cmp.Compare(a.id, b.id)) < 0
-}
+func (a ageRef) compare(b ageRef) int { return cmp.Or(a.at.compare(b.at), cmp.Compare(a.id, b.id)) }
+
+func (a ageRef) before(b ageRef) bool { return a.compare(b) < 0 }
 
 // ageHeap is a max-heap of ageRefs: the youngest on top.
 type ageHeap []ageRef

@@ -11,7 +11,7 @@ import (
 )
 
 type regData struct {
-	apps  map[string]*registration.Application
+	apps  map[string]*appRecord
 	byKey map[string]string // family \x00 idempotency key -> id
 	// byChild and families index the applications of a child (child key
 	// \x00 year) and of a family, so that the duplicate and review checks
@@ -24,6 +24,28 @@ type regData struct {
 	seq      map[string]int64
 	places   map[registration.PlaceKey]registration.Places
 	audit    auditLog
+}
+
+// appRecord is an application as the store keeps it, with the ids of the
+// messages about it (whose Subject is its id) in the order they were
+// added: the outbox's index by subject for the subjects that are stored
+// applications (outboxData.bySubject holds the others), so that a
+// submission's confirmation is indexed in the record its application has
+// just been stored in, not in another map. The list is kept like the lists
+// of index; it starts in first, so that a record with one message
+// allocates nothing more.
+type appRecord struct {
+	a     registration.Application
+	msgs  []string
+	first [1]string
+}
+
+// newRecord returns the record of a, whose message list has room for one
+// id.
+func newRecord(a registration.Application) *appRecord {
+	r := &appRecord{a: a}
+	r.msgs = r.first[:0:1]
+	return r
 }
 
 // auditLog is the audit trail in order of entry, in chunks of auditChunk
@@ -72,7 +94,7 @@ func (l *auditLog) all(yield func(registration.AuditEntry) bool) {
 // submission brings one (the API's).
 func newRegData(n int) regData {
 	return regData{
-		apps:     make(map[string]*registration.Application, n),
+		apps:     make(map[string]*appRecord, n),
 		byKey:    make(map[string]string, n),
 		byChild:  make(map[childYear][]string, n),
 		families: make(map[string]*family, n),
@@ -91,7 +113,7 @@ func (r *regData) activeOf(a registration.Application) (string, bool) {
 		return "", false
 	}
 	for _, id := range r.child(a.ChildKey, a.Year) {
-		if o := r.apps[id]; id != a.ID && o != nil && o.FamilyID == a.FamilyID && o.ChildKey == a.ChildKey && active(o.Status()) {
+		if o := r.app(id); id != a.ID && o != nil && o.FamilyID == a.FamilyID && o.ChildKey == a.ChildKey && active(o.Status()) {
 			return id, true
 		}
 	}
@@ -165,9 +187,18 @@ func (v regView) Places(ctx context.Context, year string) (out []registration.Pl
 	return out, err
 }
 
+// app returns the stored application id (the store's own: read it, never
+// keep or change it), nil when there is none.
+func (r *regData) app(id string) *registration.Application {
+	if rec := r.apps[id]; rec != nil {
+		return &rec.a
+	}
+	return nil
+}
+
 func (r *regData) get(id string) (registration.Application, error) {
-	a, ok := r.apps[id]
-	if !ok {
+	a := r.app(id)
+	if a == nil {
 		return registration.Application{}, registration.ErrNotFound
 	}
 	return a.Clone(), nil
@@ -185,14 +216,14 @@ func (r *regData) list(q registration.Query) []registration.Application {
 	var out []registration.Application
 	if ids, ok := r.candidates(q); ok {
 		for _, id := range ids {
-			if a := r.apps[id]; a != nil && matches(*a, q) {
+			if a := r.app(id); a != nil && matches(*a, q) {
 				out = append(out, *a)
 			}
 		}
 	} else {
-		for _, a := range r.apps {
-			if matches(*a, q) {
-				out = append(out, *a)
+		for _, rec := range r.apps {
+			if matches(rec.a, q) {
+				out = append(out, rec.a)
 			}
 		}
 	}
@@ -290,21 +321,29 @@ func (t *tx) indexFamily(fam, id string, msgs, add bool) {
 	if msgs {
 		l = &f.msgs
 	}
+	if t.indexList(l, id, add) && len(f.apps) == 0 && len(f.msgs) == 0 {
+		deleteKey(t, m, fam)
+	}
+}
+
+// indexList adds id to the list l (a family's or an application record's),
+// or with add false removes it, and registers the undo: an added id cut
+// off without a function, a removal restoring the old list. It reports
+// whether it removed id.
+func (t *tx) indexList(l *[]string, id string, add bool) bool {
 	if add {
 		t.undo = append(t.undo, undo{cut: l, n: int64(len(*l))})
 		*l = append(*l, id)
-		return
+		return false
 	}
 	i := slices.Index(*l, id)
 	if i < 0 {
-		return
+		return false
 	}
 	old := *l
 	*l = slices.Concat(old[:i], old[i+1:])
 	t.onUndo(func() { *l = old })
-	if len(f.apps) == 0 && len(f.msgs) == 0 {
-		deleteKey(t, m, fam)
-	}
+	return true
 }
 
 // childYear is the key of the child index: a child key and a Kita year,
@@ -323,11 +362,26 @@ func (t *tx) indexChild(a registration.Application, add bool) {
 	index(t, m, k, a.ID, add, undo{list: childLists(m), ck: k})
 }
 
-// indexSubject adds the message id to its subject's entry, or with add
-// false removes it, like index.
+// indexSubject adds the message id to its subject's list, or with add
+// false removes it: in the subject's application record where the subject
+// is a stored application (indexList), else in the outbox's index by
+// subject (index).
 func (t *tx) indexSubject(subject, id string, add bool) {
+	if rec := t.d.reg.apps[subject]; rec != nil {
+		t.indexList(&rec.msgs, id, add)
+		return
+	}
 	m := t.d.outbox.bySubject
 	index(t, m, subject, id, add, undo{list: strLists(m), k: subject})
+}
+
+// subject returns the ids of the messages about subject, oldest first
+// (the store's own list: read it, never keep or change it).
+func (d *data) subject(subject string) []string {
+	if rec := d.reg.apps[subject]; rec != nil {
+		return rec.msgs
+	}
+	return d.outbox.bySubject[subject]
 }
 
 // keyed returns the id of the family's application with an idempotency
@@ -432,9 +486,14 @@ func (x regTx) Insert(ctx context.Context, a registration.Application) error {
 	}
 	x.t.indexChild(a, true)
 	x.t.indexFamily(a.FamilyID, a.ID, false, true)
-	a = a.Clone()
-	a = a.AtVersion(1)
-	putNew(x.t, r.apps, a.ID, &a)
+	rec := newRecord(a.Clone().AtVersion(1))
+	putNew(x.t, r.apps, a.ID, rec)
+	// Messages about the application enqueued before it was stored move
+	// into its record.
+	if ids, ok := x.t.d.outbox.bySubject[a.ID]; ok {
+		rec.msgs = ids
+		deleteKey(x.t, x.t.d.outbox.bySubject, a.ID)
+	}
 	return nil
 }
 
@@ -443,10 +502,11 @@ func (x regTx) Update(ctx context.Context, a registration.Application) error {
 		return err
 	}
 	r := &x.t.d.reg
-	old, ok := r.apps[a.ID]
-	if !ok {
+	rec := r.apps[a.ID]
+	if rec == nil {
 		return registration.ErrNotFound
 	}
+	old := &rec.a
 	if old.Version() != a.Version() {
 		return registration.ErrConflict
 	}
@@ -464,9 +524,9 @@ func (x regTx) Update(ctx context.Context, a registration.Application) error {
 		x.t.indexFamily(old.FamilyID, a.ID, false, false)
 		x.t.indexFamily(a.FamilyID, a.ID, false, true)
 	}
-	a = a.Clone()
-	a = a.AtVersion(old.Version() + 1)
-	setStr(x.t, r.apps, a.ID, &a)
+	prev := rec.a
+	rec.a = a.Clone().AtVersion(old.Version() + 1)
+	x.t.onUndo(func() { rec.a = prev })
 	return nil
 }
 
@@ -610,7 +670,7 @@ func (x regTx) EraseSubjectMessages(ctx context.Context, subjectIDs ...string) (
 		if subject == "" {
 			continue
 		}
-		ids := slices.Clone(x.t.d.outbox.bySubject[subject])
+		ids := slices.Clone(x.t.d.subject(subject))
 		for _, id := range ids {
 			x.t.dropMessage(id)
 		}
