@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -39,6 +40,28 @@ type Checker struct {
 	offices   Offices
 	templates *notify.Templates
 	newID     func() string
+	// years are the names of the Kita year of the latest submission
+	// (yearNames).
+	years atomic.Pointer[yearNames]
+}
+
+// yearNames are a Kita year's label and the name of its reference-number
+// sequence, made once for the year most submissions of a season are
+// for, instead of once per submission.
+type yearNames struct {
+	y          kita.Year
+	label, seq string
+}
+
+// names returns the names of y: those kept when y is the year kept, else
+// new ones, then kept.
+func (s *Checker) names(y kita.Year) *yearNames {
+	if n := s.years.Load(); n != nil && n.y == y {
+		return n
+	}
+	n := &yearNames{y: y, label: y.Label(), seq: s.rules.CityCode + "-" + strconv.Itoa(y.StartYear())}
+	s.years.Store(n)
+	return n
 }
 
 // NewChecker checks the configuration and returns a checker.
@@ -98,7 +121,7 @@ func (s *Checker) Draft(familyID string, in Input, actor string, now time.Time) 
 	app := Application{
 		ID:       s.newID(),
 		FamilyID: familyID,
-		Year:     chk.year.Label(),
+		Year:     s.names(chk.year).label,
 		Child: Child{
 			GivenName: in.Child.GivenName, FamilyName: in.Child.FamilyName,
 			BirthDate: in.Child.BirthDate, Unborn: in.Child.Unborn,
@@ -123,7 +146,11 @@ func (s *Checker) Draft(familyID string, in Input, actor string, now time.Time) 
 		ChildKey:       ChildKey(in.Child.GivenName, in.Child.FamilyName, in.Child.BirthDate),
 		SubmittedAt:    now,
 		UpdatedAt:      now,
-		history:        []Event{{At: now, Actor: actor, To: Submitted}},
+		// room for the confirmation's event
+		history: append(make([]Event, 0, 2), Event{At: now, Actor: actor, To: Submitted}),
+	}
+	if len(in.Guardians) > 0 {
+		app.Guardians = make([]Guardian, 0, len(in.Guardians))
 	}
 	for _, g := range in.Guardians {
 		app.Guardians = append(app.Guardians, Guardian(g))
@@ -137,9 +164,7 @@ func (s *Checker) Draft(familyID string, in Input, actor string, now time.Time) 
 
 // SequenceName is the name of the reference-number sequence of a Kita
 // year; [Checker.Reference] formats a number drawn from it.
-func (s *Checker) SequenceName(y kita.Year) string {
-	return s.rules.CityCode + "-" + strconv.Itoa(y.StartYear())
-}
+func (s *Checker) SequenceName(y kita.Year) string { return s.names(y).seq }
 
 // Reference is the reference number (Aktenzeichen) of the seq-th
 // application of a Kita year: "BO-2027-000042".

@@ -54,13 +54,15 @@ func TestChildKeyIsTheStoredHash(t *testing.T) {
 func TestReferenceIsPrintedAsBefore(t *testing.T) {
 	for _, code := range []string{"BO", "K", "MÜNSTER"} {
 		s := &Checker{rules: Rules{CityCode: code, Calendar: kita.NRW}}
-		for _, start := range []int{2026, 2027, 999, 10000} {
+		// Years repeat and come back: the names of the latest are kept.
+		for _, start := range []int{2026, 2027, 2027, 999, 10000, 2026} {
 			y := kita.NRW.YearStarting(start)
 			for _, seq := range []int64{-7, 0, 1, 9, 42, 99999, 100000, 999999, 1000000, 1234567890} {
 				assert.Equal(t, fmt.Sprintf("%s-%d-%06d", code, y.StartYear(), seq), s.Reference(y, seq))
 			}
 			assert.Equal(t, code+"-"+fmt.Sprint(y.StartYear()), s.SequenceName(y))
 			assert.Equal(t, fmt.Sprintf("%d/%d", y.StartYear(), y.StartYear()+1), y.Label())
+			assert.Equal(t, y.Label(), s.names(y).label)
 		}
 	}
 }

@@ -68,8 +68,14 @@ func newOutboxData(n int) outboxData {
 
 // putMessage stores m within the atomic step t and updates the indexes.
 func (t *tx) putMessage(m notify.Message) {
+	old, had := t.d.outbox.msgs[m.ID]
+	t.storeMessage(m, old, had)
+}
+
+// storeMessage is putMessage for a caller that has looked up the message
+// stored under m's id: old, if it had one.
+func (t *tx) storeMessage(m, old notify.Message, had bool) {
 	o := &t.d.outbox
-	old, had := o.msgs[m.ID]
 	if had {
 		setStr(t, o.msgs, m.ID, m)
 	} else {
@@ -149,7 +155,7 @@ func (t *tx) enqueue(msgs ...notify.Message) error {
 		if _, ok := t.d.outbox.msgs[m.ID]; ok {
 			return notify.ErrExists
 		}
-		t.putMessage(m)
+		t.storeMessage(m, notify.Message{}, false)
 	}
 	return nil
 }

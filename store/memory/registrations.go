@@ -112,7 +112,12 @@ func (r *regData) activeOf(a registration.Application) (string, bool) {
 	if a.ChildKey == "" {
 		return "", false
 	}
-	for _, id := range r.child(a.ChildKey, a.Year) {
+	return r.activeIn(r.child(a.ChildKey, a.Year), a)
+}
+
+// activeIn is activeOf on the child's list ids.
+func (r *regData) activeIn(ids []string, a registration.Application) (string, bool) {
+	for _, id := range ids {
 		if o := r.app(id); id != a.ID && o != nil && o.FamilyID == a.FamilyID && o.ChildKey == a.ChildKey && active(o.Status()) {
 			return id, true
 		}
@@ -260,9 +265,7 @@ func (r *regData) candidates(q registration.Query) ([]string, bool) {
 func index[K comparable](t *tx, m map[K][]string, k K, id string, add bool, u undo) {
 	ids := m[k]
 	if add {
-		m[k] = append(ids, id)
-		u.n = int64(len(ids))
-		t.undo = append(t.undo, u)
+		appendTo(t, m, k, ids, id, u)
 		return
 	}
 	i := slices.Index(ids, id)
@@ -273,6 +276,15 @@ func index[K comparable](t *tx, m map[K][]string, k K, id string, add bool, u un
 	default:
 		setKey(t, m, k, slices.Concat(ids[:i], ids[i+1:]))
 	}
+}
+
+// appendTo adds id to the entry k of an index, whose list ids the caller
+// has just looked up, and registers the undo u (naming m and k) with the
+// old length.
+func appendTo[K comparable](t *tx, m map[K][]string, k K, ids []string, id string, u undo) {
+	m[k] = append(ids, id)
+	u.n = int64(len(ids))
+	t.undo = append(t.undo, u)
 }
 
 // family is the index entry of a family: its applications and the
@@ -478,13 +490,21 @@ func (x regTx) Insert(ctx context.Context, a registration.Application) error {
 			return registration.ErrDuplicate
 		}
 	}
-	if _, ok := r.activeOf(a); ok && active(a.Status()) {
-		return registration.ErrDuplicate
+	// The child's list is looked up once, for the rule and the index.
+	ck := childIndexKey(a)
+	var child []string
+	if a.ChildKey != "" {
+		child = r.byChild[ck]
+		if _, ok := r.activeIn(child, a); ok && active(a.Status()) {
+			return registration.ErrDuplicate
+		}
 	}
 	if a.IdempotencyKey != "" {
 		putNew(x.t, r.byKey, a.FamilyID+"\x00"+a.IdempotencyKey, a.ID)
 	}
-	x.t.indexChild(a, true)
+	if a.ChildKey != "" {
+		appendTo(x.t, r.byChild, ck, child, a.ID, undo{list: childLists(r.byChild), ck: ck})
+	}
 	x.t.indexFamily(a.FamilyID, a.ID, false, true)
 	rec := newRecord(a.Clone().AtVersion(1))
 	putNew(x.t, r.apps, a.ID, rec)
