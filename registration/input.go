@@ -229,34 +229,48 @@ var ErrMalformed = errors.New("registration: malformed application document")
 // combining umlaut is the same family as "Müller" typed precomposed. It
 // never writes into the caller's memory: the slices and the Tagespflege
 // wish are copied before they are changed, so one Input may be submitted
-// from several goroutines at once.
+// from several goroutines at once. A list that normalizing leaves as it
+// is stays the caller's (changed): nothing writes into the lists of a
+// normalized Input.
 func (in *Input) normalize() {
 	in.IdempotencyKey = strings.TrimSpace(in.IdempotencyKey)
 	in.Child.GivenName = Text(in.Child.GivenName)
 	in.Child.FamilyName = Text(in.Child.FamilyName)
-	in.Guardians = slices.Clone(in.Guardians)
-	for i := range in.Guardians {
-		g := &in.Guardians[i]
+	in.Guardians = changed(in.Guardians, func(g GuardianInput) GuardianInput {
 		g.GivenName = Text(g.GivenName)
 		g.FamilyName = Text(g.FamilyName)
 		g.Email = strings.TrimSpace(g.Email)
 		g.Phone = strings.ReplaceAll(strings.TrimSpace(g.Phone), " ", "")
 		g.Language = strings.ToLower(strings.TrimSpace(g.Language))
-	}
+		return g
+	})
 	in.Address.Street = Text(in.Address.Street)
 	in.Address.HouseNumber = Text(in.Address.HouseNumber)
 	in.Address.PostalCode = strings.TrimSpace(in.Address.PostalCode)
 	in.Address.City = Text(in.Address.City)
-	in.Kitas = slices.Clone(in.Kitas)
-	for i := range in.Kitas {
-		in.Kitas[i] = strings.TrimSpace(in.Kitas[i])
-	}
+	in.Kitas = changed(in.Kitas, strings.TrimSpace)
 	in.Criteria.SiblingKitaIDs = slices.Clone(in.Criteria.SiblingKitaIDs)
 	if in.Tagespflege != nil {
 		tp := *in.Tagespflege
 		tp.District = strings.TrimSpace(tp.District)
 		in.Tagespflege = &tp
 	}
+}
+
+// changed returns s with f applied to each element: s itself when f
+// changes none, else a copy (s is never written to).
+func changed[T comparable](s []T, f func(T) T) []T {
+	for i, v := range s {
+		if n := f(v); n != v {
+			out := slices.Clone(s)
+			out[i] = n
+			for j := i + 1; j < len(out); j++ {
+				out[j] = f(out[j])
+			}
+			return out
+		}
+	}
+	return s
 }
 
 // Text normalizes free text: Unicode NFC, format characters (Unicode

@@ -88,7 +88,13 @@ func printableRunes(s string) bool {
 		return false
 	}
 	for _, r := range s {
-		if r >= 0xa0 && r <= 0x17f {
+		switch {
+		case r < utf8.RuneSelf: // ASCII among other letters: as printable checks it
+			if r < 0x20 && (r < '\t' || r > '\r') || r == 0x7f {
+				return false
+			}
+			continue
+		case r >= 0xa0 && r <= 0x17f:
 			continue // Latin-1 and Latin Extended-A: no control or private use
 		}
 		switch {

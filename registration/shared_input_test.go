@@ -45,6 +45,25 @@ func TestSubmitSharedInput(t *testing.T) {
 		assert.Equal(t, " k1", in.Kitas[0])
 		assert.Equal(t, "  Ay\u200bşe  ", in.Guardians[0].GivenName)
 	})
+	t.Run("one input already normalized, whose lists the submissions share, is never written", func(t *testing.T) {
+		fx := newFixture(t)
+		in := validInput()
+		in.Tagespflege = nil
+		want := fmt.Sprintf("%#v", in)
+		var wg sync.WaitGroup
+		errs := make([]error, 8)
+		for i := range errs {
+			wg.Go(func() {
+				family := fmt.Sprintf("f%d", i)
+				_, errs[i] = fx.svc.SubmitAtCounter(fx.ctx, guardian(family), family, in)
+			})
+		}
+		wg.Wait()
+		for _, err := range errs {
+			require.NoError(t, err)
+		}
+		assert.Equal(t, want, fmt.Sprintf("%#v", in), "the caller's input is unchanged")
+	})
 	t.Run("the submitted application holds the normalized texts", func(t *testing.T) {
 		fx := newFixture(t)
 		in := validInput()

@@ -62,7 +62,8 @@ func TestTextChecksTakeTheShortWayAlike(t *testing.T) {
 		}
 		return false
 	}
-	texts := append(shortTexts(0x10), "\ue000", "a\U0010fffe", "\ufdd0x", "\u0085", "\x7f", "a\tb")
+	texts := append(shortTexts(0x10), "\ue000", "a\U0010fffe", "\ufdd0x", "\u0085", "\x7f", "a\tb",
+		"Jürgen", "ü\x01", "ü\x7f", "ü\t", "ü\x1f ", "Ößmann-Çelik\x00", "Ayşe\r\n", "Мария\x7f")
 	for _, s := range texts {
 		require.Equal(t, printableSlow(s), printable(s), "printable %q", s)
 		require.Equal(t, letterSlow(s), hasLetter(s), "hasLetter %q", s)
