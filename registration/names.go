@@ -133,7 +133,9 @@ func ChildKey(given, family string, birth date.Date) string {
 	b = append(b, 0)
 	b = appendISODate(b, birth)
 	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
+	var h [2 * sha256.Size]byte // hex.EncodeToString, one allocation
+	hex.Encode(h[:], sum[:])
+	return string(h[:])
 }
 
 // appendISODate appends d as [date.Date.String] writes it ("2024-02-29"),
