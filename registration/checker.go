@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -43,6 +44,9 @@ type Checker struct {
 	// years are the names of the Kita year of the latest submission
 	// (yearNames).
 	years atomic.Pointer[yearNames]
+	// lines are the address lines of the Kitas confirmations list, by
+	// Kita id (*addressLine): one per Kita of the catalogue.
+	lines sync.Map
 }
 
 // yearNames are a Kita year's label and the name of its reference-number

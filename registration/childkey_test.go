@@ -11,6 +11,7 @@ import (
 	"github.com/rickb777/date"
 	"github.com/stretchr/testify/assert"
 
+	"github.com/kitaportal/kitaportal/geo"
 	"github.com/kitaportal/kitaportal/kita"
 )
 
@@ -64,5 +65,32 @@ func TestReferenceIsPrintedAsBefore(t *testing.T) {
 			assert.Equal(t, fmt.Sprintf("%d/%d", y.StartYear(), y.StartYear()+1), y.Label())
 			assert.Equal(t, y.Label(), s.names(y).label)
 		}
+	}
+}
+
+// TestAKitaLineFollowsItsKita checks the kept address lines against
+// lineOf while a Kita's name and address change, and for every shape of
+// address lineOf knows.
+func TestAKitaLineFollowsItsKita(t *testing.T) {
+	s := &Checker{}
+	k := kita.Kita{ID: "k1", Name: "Kita Sonnenschein", Address: geo.Address{Street: "Hauptstraße", HouseNumber: "12", PostalCode: "44787", City: "Bochum"}}
+	steps := []func(k *kita.Kita){
+		func(*kita.Kita) {},
+		func(k *kita.Kita) { k.Name = "Kita Regenbogen" },
+		func(k *kita.Kita) { k.Address.HouseNumber = "12a" },
+		func(k *kita.Kita) { k.Address.PostalCode = "" },
+		func(k *kita.Kita) { k.Address.HouseNumber = ""; k.Address.PostalCode = "44789" },
+		func(k *kita.Kita) { k.Address.PostalCode = "" },
+		func(k *kita.Kita) {
+			k.Address = geo.Address{Street: "Hauptstraße", HouseNumber: "12", PostalCode: "44787", City: "Bochum"}
+		},
+	}
+	for i, step := range steps {
+		step(&k)
+		for rank := 1; rank <= 2; rank++ {
+			assert.Equal(t, lineOf(rank, k), s.line(rank, k), "step %d, rank %d", i, rank)
+		}
+		other := kita.Kita{ID: "k2", Name: "Kita am Park", Address: geo.Address{Street: "Parkweg", HouseNumber: "1", PostalCode: "44801", City: "Bochum"}}
+		assert.Equal(t, lineOf(3, other), s.line(3, other), "step %d: another Kita keeps its own line", i)
 	}
 }

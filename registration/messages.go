@@ -5,6 +5,7 @@ import (
 
 	"github.com/rickb777/date"
 
+	"github.com/kitaportal/kitaportal/geo"
 	"github.com/kitaportal/kitaportal/kita"
 	"github.com/kitaportal/kitaportal/notify"
 )
@@ -24,6 +25,26 @@ func lang(a Application) string {
 func (s *Checker) kitaLine(rank int, id string) notify.KitaLine {
 	k, _ := s.catalogue.Get(id)
 	return lineOf(rank, k)
+}
+
+// line is lineOf with the address line kept per Kita (Checker.lines):
+// made once for a Kita and its address, not once per submission; a Kita
+// whose address changed gets a new one.
+func (s *Checker) line(rank int, k kita.Kita) notify.KitaLine {
+	if v, ok := s.lines.Load(k.ID); ok {
+		if l := v.(*addressLine); l.addr == k.Address {
+			return notify.KitaLine{Rank: rank, Name: k.Name, Address: l.line}
+		}
+	}
+	line := lineOf(rank, k)
+	s.lines.Store(k.ID, &addressLine{addr: k.Address, line: line.Address})
+	return line
+}
+
+// addressLine is a Kita's address and its line in a confirmation.
+type addressLine struct {
+	addr geo.Address
+	line string
 }
 
 // lineOf is a Kita as a confirmation lists it: rank, name and address.

@@ -192,7 +192,7 @@ func (s *Checker) check(in Input, now time.Time) (checked, error) {
 			c.Add(field.String(), "registration.kita_hours", ErrKitaHours, "offered", offeredHours(k, band).String())
 		}
 		out.choices = append(out.choices, Choice{Rank: len(out.choices) + 1, KitaID: id, Status: Waiting, Carrier: k.Carrier.ID})
-		out.lines = append(out.lines, lineOf(len(out.choices), k))
+		out.lines = append(out.lines, s.line(len(out.choices), k))
 	}
 
 	// Kindertagespflege.
