@@ -21,7 +21,12 @@
 // number) without a function; a key the step has just found missing is
 // stored without a second look-up, the child index is keyed by the
 // application's own child key and year, and a new family's entry holds
-// room for its first application and message. A message enqueued with its notify.Content is kept so and
+// room for its first application and message. An application is kept in
+// a record that also lists the messages about it, so that a submission's
+// confirmation is indexed by its subject without another map (messages
+// about other subjects, and those enqueued before their application, are
+// listed in the outbox's own index by subject); the pending messages' claim
+// times are kept as instants without pointers, for the garbage collector. A message enqueued with its notify.Content is kept so and
 // rendered on every read (Message, Messages, FamilyMessages, Claim): the
 // submitting step renders nothing. A read whose rendering fails (a city
 // template beyond the render budget) returns the template's problems; a
