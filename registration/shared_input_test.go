@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kitaportal/kitaportal/registration"
 )
 
 // TestSubmitSharedInput submits one Input, whose texts all need
@@ -25,15 +27,7 @@ func TestSubmitSharedInput(t *testing.T) {
 		in.Criteria.SiblingKitaIDs = []string{"k1"}
 		want := fmt.Sprintf("%#v", in)
 
-		var wg sync.WaitGroup
-		errs := make([]error, 8)
-		for i := range errs {
-			wg.Go(func() {
-				family := fmt.Sprintf("f%d", i)
-				_, errs[i] = fx.svc.SubmitAtCounter(fx.ctx, guardian(family), family, in)
-			})
-		}
-		wg.Wait()
+		errs := submitConcurrently(fx, in)
 		ok := 0
 		for _, err := range errs {
 			if err == nil {
@@ -50,16 +44,7 @@ func TestSubmitSharedInput(t *testing.T) {
 		in := validInput()
 		in.Tagespflege = nil
 		want := fmt.Sprintf("%#v", in)
-		var wg sync.WaitGroup
-		errs := make([]error, 8)
-		for i := range errs {
-			wg.Go(func() {
-				family := fmt.Sprintf("f%d", i)
-				_, errs[i] = fx.svc.SubmitAtCounter(fx.ctx, guardian(family), family, in)
-			})
-		}
-		wg.Wait()
-		for _, err := range errs {
+		for _, err := range submitConcurrently(fx, in) {
 			require.NoError(t, err)
 		}
 		assert.Equal(t, want, fmt.Sprintf("%#v", in), "the caller's input is unchanged")
@@ -74,4 +59,19 @@ func TestSubmitSharedInput(t *testing.T) {
 		assert.Equal(t, "k1", rc.Application.Choices[0].KitaID)
 		assert.Equal(t, []string{" k1", "k2 "}, in.Kitas)
 	})
+}
+
+// submitConcurrently submits in for eight families at once and returns
+// their errors.
+func submitConcurrently(fx *fixture, in registration.Input) []error {
+	var wg sync.WaitGroup
+	errs := make([]error, 8)
+	for i := range errs {
+		wg.Go(func() {
+			family := fmt.Sprintf("f%d", i)
+			_, errs[i] = fx.svc.SubmitAtCounter(fx.ctx, guardian(family), family, in)
+		})
+	}
+	wg.Wait()
+	return errs
 }
