@@ -140,12 +140,7 @@ func (r *Registrations) SubmitAtCounter(ctx context.Context, actor access.Actor,
 			}
 		}
 		a.Reference = r.svc.Reference(year, seq)
-		audit := []registration.AuditEntry{{At: now, Actor: who, Action: registration.AuditSubmit, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: "voranmeldung"}}
-		if review {
-			// The entry names no family, so no family's export holds it.
-			audit = append(audit, registration.AuditEntry{At: now, Actor: "system:registration", Action: registration.AuditReview, ApplicationID: a.ID, Reason: registration.ReasonCrossFamilyMatch})
-		}
-		if err := writeSubmission(ctx, tx, r.svc, &a, lines, now, audit); err != nil {
+		if err := writeSubmission(ctx, tx, r.svc, &a, lines, now, who, review); err != nil {
 			return err
 		}
 		if a.TP != nil {
@@ -170,14 +165,20 @@ func (r *Registrations) SubmitAtCounter(ctx context.Context, actor access.Actor,
 
 // writeSubmission stores a new application, its messages (the checker's
 // [registration.Checker.SubmissionMessages] with the chosen Kitas' lines)
-// and the audit entries: in one call where the step offers
-// [registration.SubmissionWriter], else with Insert, Enqueue and
-// AppendAudit (rendering only once the application is in).
-func writeSubmission(ctx context.Context, tx registration.Tx, svc *registration.Checker, a *registration.Application, lines []notify.KitaLine, now time.Time, audit []registration.AuditEntry) error {
+// and the audit entries (submissionAudit): in one call where the step
+// offers [registration.SubmissionWriter], else with Insert, Enqueue and
+// AppendAudit (rendering only once the application is in; the entries
+// are passed one by one, so no list of them is made).
+func writeSubmission(ctx context.Context, tx registration.Tx, svc *registration.Checker, a *registration.Application, lines []notify.KitaLine, now time.Time, who string, review bool) error {
+	submitted, reviewed := submissionAudit(a, now, who)
 	if sw, ok := tx.(registration.SubmissionWriter); ok {
 		msgs, err := svc.SubmissionMessages(*a, lines, now)
 		if err != nil {
 			return err
+		}
+		audit := []registration.AuditEntry{submitted}
+		if review {
+			audit = append(audit, reviewed)
 		}
 		return sw.InsertSubmission(ctx, *a, msgs, audit)
 	}
@@ -191,12 +192,23 @@ func writeSubmission(ctx context.Context, tx registration.Tx, svc *registration.
 	if err := tx.Enqueue(ctx, msgs...); err != nil {
 		return err
 	}
-	for _, e := range audit {
-		if err := tx.AppendAudit(ctx, e); err != nil {
-			return err
-		}
+	if err := tx.AppendAudit(ctx, submitted); err != nil {
+		return err
+	}
+	if review {
+		return tx.AppendAudit(ctx, reviewed)
 	}
 	return nil
+}
+
+// submissionAudit returns the audit entries of a submission by who: the
+// submission, and the review a cross-family match asks for (written only
+// then).
+func submissionAudit(a *registration.Application, now time.Time, who string) (submitted, reviewed registration.AuditEntry) {
+	submitted = registration.AuditEntry{At: now, Actor: who, Action: registration.AuditSubmit, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: "voranmeldung"}
+	// The review names no family, so no family's export holds it.
+	reviewed = registration.AuditEntry{At: now, Actor: "system:registration", Action: registration.AuditReview, ApplicationID: a.ID, Reason: registration.ReasonCrossFamilyMatch}
+	return submitted, reviewed
 }
 
 // replay returns the receipt of an earlier submission with the family's
