@@ -36,7 +36,7 @@ func (m Message) Validate() error {
 	case !validAddress(m.To):
 		c.Add("to", CodeRecipientInvalid, ErrMessage)
 	}
-	if !langPattern.MatchString(m.Lang) {
+	if !validLang(m.Lang) {
 		c.Add("lang", CodeLangInvalid, ErrMessage)
 	}
 	if m.Content == nil && strings.TrimSpace(m.Title) == "" {

@@ -146,7 +146,29 @@ func ParseTemplatesFS(fsys fs.FS) (*Templates, error) {
 	return parseAll(defaults, src)
 }
 
-var langPattern = regexp.MustCompile(`^[a-z]{2,3}(-[A-Z]{2})?$`)
+// validLang reports whether lang is a language tag of the form
+// ^[a-z]{2,3}(-[A-Z]{2})?$ ("de", "tr", "pt-BR"), checked without a
+// regular expression: every message is checked.
+func validLang(lang string) bool {
+	n := len(lang)
+	if i := strings.IndexByte(lang, '-'); i >= 0 {
+		if n-i != 3 || !upper(lang[i+1]) || !upper(lang[i+2]) {
+			return false
+		}
+		n = i
+	}
+	if n < 2 || n > 3 {
+		return false
+	}
+	for _, c := range []byte(lang[:n]) {
+		if c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+func upper(c byte) bool { return c >= 'A' && c <= 'Z' }
 
 func sourcesFS(fsys fs.FS) (map[string]map[Kind]Source, error) {
 	src := map[string]map[Kind]Source{}
@@ -212,7 +234,7 @@ func parseAll(base *Templates, src map[string]map[Kind]Source) (*Templates, erro
 	}
 	var c problem.Collector
 	for _, lang := range slices.Sorted(maps.Keys(src)) {
-		if !langPattern.MatchString(lang) {
+		if !validLang(lang) {
 			c.Add(lang, CodeLangInvalid, ErrTemplate)
 			continue
 		}
