@@ -44,6 +44,8 @@ type Checker struct {
 	// years are the names of the Kita year of the latest submission
 	// (yearNames).
 	years atomic.Pointer[yearNames]
+	// days are the bounds of the latest submission's day (dayBounds).
+	days atomic.Pointer[dayBounds]
 	// lines are the address lines of the Kitas confirmations list, by
 	// Kita id (*addressLine): one per Kita of the catalogue.
 	lines sync.Map

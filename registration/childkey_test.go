@@ -94,3 +94,31 @@ func TestAKitaLineFollowsItsKita(t *testing.T) {
 		assert.Equal(t, lineOf(3, other), s.line(3, other), "step %d: another Kita keeps its own line", i)
 	}
 }
+
+// TestDayBoundsFollowTheDay checks the kept bounds of a day against the
+// ones check computed for every submission, while the day moves forward,
+// back and across a year's end.
+func TestDayBoundsFollowTheDay(t *testing.T) {
+	for _, rules := range []Rules{
+		{Calendar: kita.NRW, YearsAhead: 1, NoticeMonths: 6},
+		{Calendar: kita.NRW, YearsAhead: 3},
+	} {
+		s := &Checker{rules: rules}
+		for _, day := range []date.Date{
+			date.New(2026, time.October, 1), date.New(2026, time.October, 1), date.New(2026, time.October, 2),
+			date.New(2026, time.July, 31), date.New(2026, time.August, 1), date.New(2024, time.February, 29),
+			date.New(2026, time.December, 31), date.New(2027, time.January, 1), date.New(2026, time.October, 1),
+		} {
+			last := rules.Calendar.YearOf(day)
+			for range rules.YearsAhead {
+				last = last.Next()
+			}
+			got := s.day(day)
+			assert.Equal(t, day, got.today)
+			assert.Equal(t, day.AddDate(1, 0, 0), got.unbornUntil, "%v", day)
+			assert.Equal(t, day.AddDate(-rules.Calendar.SchoolAge-2, 0, 0), got.bornFrom, "%v", day)
+			assert.Equal(t, last, got.lastYear, "%v", day)
+			assert.Equal(t, day.AddDate(0, rules.NoticeMonths, 0), got.notice, "%v", day)
+		}
+	}
+}

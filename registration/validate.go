@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rickb777/date"
+
 	"github.com/kitaportal/kitaportal/district"
 	"github.com/kitaportal/kitaportal/geo"
 	"github.com/kitaportal/kitaportal/kita"
@@ -82,6 +84,42 @@ type checked struct {
 	lines    []notify.KitaLine // the chosen Kitas as a confirmation lists them, aligned with choices
 }
 
+// dayBounds are what check derives from the day of a submission alone;
+// the checker keeps those of the latest day (Checker.days), as every
+// submission of a day has the same.
+type dayBounds struct {
+	today date.Date
+	// unbornUntil is the latest birth date of an unborn child (a year
+	// ahead), bornFrom the earliest of a born one (school age and two
+	// years back).
+	unbornUntil, bornFrom date.Date
+	// lastYear is the last Kita year a submission may ask for.
+	lastYear kita.Year
+	// notice is the first start without short notice.
+	notice date.Date
+}
+
+// day returns the bounds of today: those kept when today is their day,
+// else new ones, then kept.
+func (s *Checker) day(today date.Date) *dayBounds {
+	if d := s.days.Load(); d != nil && d.today == today {
+		return d
+	}
+	r := s.rules
+	d := &dayBounds{
+		today:       today,
+		unbornUntil: today.AddDate(1, 0, 0),
+		bornFrom:    today.AddDate(-r.Calendar.SchoolAge-2, 0, 0),
+		lastYear:    r.Calendar.YearOf(today),
+		notice:      today.AddDate(0, r.NoticeMonths, 0),
+	}
+	for range r.YearsAhead {
+		d.lastYear = d.lastYear.Next()
+	}
+	s.days.Store(d)
+	return d
+}
+
 // check validates a normalized input against the rules, the catalogue and
 // the clock, collecting every problem.
 func (s *Checker) check(in Input, now time.Time) (checked, error) {
@@ -89,7 +127,8 @@ func (s *Checker) check(in Input, now time.Time) (checked, error) {
 	checkFields(&c, &in) // the tags of Input and its address, without reflection
 	checkTexts(&c, in)
 	r := s.rules
-	today := r.Today(now)
+	day := s.day(r.Today(now))
+	today := day.today
 	var out checked
 
 	// The child.
@@ -100,9 +139,9 @@ func (s *Checker) check(in Input, now time.Time) (checked, error) {
 		c.Add("child.birth_date", "required", ErrBirthDate)
 	case in.Child.Unborn && !r.AllowUnborn:
 		c.Add("child.unborn", "registration.unborn_not_allowed", ErrUnbornNotAllowed)
-	case in.Child.Unborn && (birth.Before(today) || birth.After(today.AddDate(1, 0, 0))):
+	case in.Child.Unborn && (birth.Before(today) || birth.After(day.unbornUntil)):
 		c.Add("child.birth_date", "registration.birth_date", ErrBirthDate)
-	case !in.Child.Unborn && (birth.After(today) || birth.Before(today.AddDate(-r.Calendar.SchoolAge-2, 0, 0))):
+	case !in.Child.Unborn && (birth.After(today) || birth.Before(day.bornFrom)):
 		c.Add("child.birth_date", "registration.birth_date", ErrBirthDate)
 	default:
 		birthOK = true
@@ -117,11 +156,7 @@ func (s *Checker) check(in Input, now time.Time) (checked, error) {
 		c.Add("start", "registration.start_in_past", ErrStartInPast)
 	default:
 		out.year = r.Calendar.YearOf(in.Start)
-		current := r.Calendar.YearOf(today)
-		last := current
-		for range r.YearsAhead {
-			last = last.Next()
-		}
+		last := day.lastYear
 		if last.Before(out.year) {
 			c.Add("start", "registration.year_not_accepted", ErrYearNotAccepted, "last", last.Label())
 		} else {
@@ -135,7 +170,7 @@ func (s *Checker) check(in Input, now time.Time) (checked, error) {
 			c.Add("start", "registration.school_age", ErrSchoolAge)
 			startOK = false
 		}
-		if r.NoticeMonths > 0 && in.Start.Before(today.AddDate(0, r.NoticeMonths, 0)) {
+		if r.NoticeMonths > 0 && in.Start.Before(day.notice) {
 			out.flags = append(out.flags, FlagShortNotice)
 		}
 		if startOK && today.After(r.DeadlineOf(out.year)) {
