@@ -197,6 +197,14 @@ func (s *Checker) check(in Input, now time.Time) (checked, error) {
 	seen := make(map[string]bool, len(in.Kitas))
 	out.choices = make([]Choice, 0, len(in.Kitas))
 	out.lines = make([]notify.KitaLine, 0, len(in.Kitas))
+	// The child's band and age at the start, the same for every choice;
+	// the band stays unset while birth or start are in doubt.
+	var band kita.Band
+	var age int
+	if birthOK && startOK {
+		band = kita.BandOn(birth, in.Start)
+		age = kita.AgeOn(birth, in.Start).InMonths()
+	}
 	for i, id := range in.Kitas {
 		field := path{list: "kitas", i: i}
 		if id == "" {
@@ -215,13 +223,8 @@ func (s *Checker) check(in Input, now time.Time) (checked, error) {
 		if k.Closed {
 			c.Add(field.String(), "registration.kita_closed", ErrKitaClosed)
 		}
-		var band kita.Band // unset while birth or start are in doubt
-		if birthOK && startOK {
-			band = kita.BandOn(birth, in.Start)
-			age := kita.AgeOn(birth, in.Start).InMonths()
-			if !k.Takes(age) || !k.TakesBand(band) {
-				c.Add(field.String(), "registration.kita_age", ErrKitaAge)
-			}
+		if birthOK && startOK && (!k.Takes(age) || !k.TakesBand(band)) {
+			c.Add(field.String(), "registration.kita_age", ErrKitaAge)
 		}
 		if hoursOK && !kitaOffersAny(k, band, ranked) {
 			c.Add(field.String(), "registration.kita_hours", ErrKitaHours, "offered", offeredHours(k, band).String())
