@@ -19,6 +19,7 @@ import (
 	"github.com/kitaportal/kitaportal/access"
 	"github.com/kitaportal/kitaportal/app"
 	"github.com/kitaportal/kitaportal/httpapi"
+	"github.com/kitaportal/kitaportal/store/memory"
 	"github.com/kitaportal/kitaportal/store/postgres"
 )
 
@@ -33,7 +34,15 @@ func BenchmarkSubmit(b *testing.B) {
 		clients int
 		store   func(b *testing.B) app.Store
 	}{
-		{"memory", 8, func(*testing.B) app.Store { return nil }},
+		// The in-memory store as `kitaportal serve` makes it: sized for a
+		// Bochum year (memory.NewSized).
+		{"memory", 8, func(b *testing.B) app.Store {
+			s, err := memory.NewSized(35_703)
+			if err != nil {
+				b.Fatal(err)
+			}
+			return s
+		}},
 		{"postgres-16-clients", 16, func(b *testing.B) app.Store { return postgresStore(b, 32) }},
 		// Reference numbers reserved 16 at a time (postgres.NumberBlock):
 		// one draw in 16 costs a statement.
