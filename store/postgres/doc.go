@@ -85,7 +85,12 @@
 //     conversion on every write and read), with
 //     columns id, family_id, year, child_key, idempotency_key, status,
 //     submitted_at (timestamptz), version and kita_ids (text[], GIN index);
-//     an index on (family_id, year) (migration 7; family_id alone before);
+//     indexes on (family_id, year, submitted_at, id) and (child_key, year,
+//     submitted_at, id), the reads of every submission in their order
+//     (migration 8: with (family_id, year) and (child_key, year) alone, a
+//     table without statistics was read through the year's index and
+//     filtered, a plan a connection then kept), and on (year, submitted_at,
+//     id) for a round's and the Jugendamt's listings;
 //     a unique index on (family_id, idempotency_key) for non-empty keys and
 //     a partial unique index on (family_id, child_key, year) for non-empty
 //     child keys of applications not withdrawn or expired (migration 3:
