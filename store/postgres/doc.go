@@ -57,7 +57,18 @@
 // statement of its own, or one per block of numbers with [NumberBlock];
 // never given back, so a failed submission leaves a gap), and the submission sends its application, messages and audit
 // entries in one batch (registration.SubmissionWriter), so submissions do
-// not wait for each other. An allocation round's publication takes its
+// not wait for each other. Submissions also commit together (group
+// commit): a step whose only writes are its queued rows, ending while
+// another such step's rows are on their way, waits for them and then goes
+// with every step that waited, in one round trip and one transaction
+// (BEGIN, the rows, COMMIT); a step alone sends its rows as before. Each
+// step is told it committed only after COMMIT, so a crash stores all of a
+// group or none of it; when the server refuses a group, every step of it
+// sends its rows again alone, so a refused submission gets its own error
+// and the others commit; a group is sent without its leader's
+// cancellation. With 16 clients a group carries about four submissions
+// and saves about a quarter of the database's processor time per
+// submission. An allocation round's publication takes its
 // places, updates its applications and appends its audit entries in one
 // call each (app.RoundWriter): the places in two statements (the places
 // rows of the round locked in key order, FOR UPDATE, the places given in

@@ -46,6 +46,9 @@ type stepTx struct {
 	reads  []func(br pgx.BatchResults) error
 	failed error // the first error of a queued write
 	ended  bool  // committed, or the commit was sent
+	// group commits the queued writes of a step that began no
+	// transaction, alone or with other steps' (nil: alone).
+	group *committer
 }
 
 var _ txn = (*stepTx)(nil)
@@ -207,11 +210,16 @@ func (t *stepTx) commit(ctx context.Context) error {
 	}
 	b := &pgx.Batch{}
 	var err error
-	if t.tx == nil {
+	switch {
+	case t.tx == nil && t.group != nil:
+		// The queued writes are all the step writes: with those of
+		// other steps ending now, in one transaction (committer).
+		err = t.group.commit(ctx, t)
+	case t.tx == nil:
 		// The queued writes are all the step writes: one batch, one
 		// implicit transaction.
 		err = t.sendWith(ctx, b, false).Close()
-	} else {
+	default:
 		b.Queue("commit")
 		br := t.send(ctx, b)
 		_, err = br.Exec()

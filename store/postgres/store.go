@@ -36,6 +36,7 @@ type Store struct {
 	pool    *pgxpool.Pool
 	owned   bool
 	numbers numbers
+	group   committer
 	// invalid is the error of an option that cannot be applied; Open and
 	// DrawNumber return it.
 	invalid error
@@ -171,7 +172,7 @@ func (s *Store) attempt(ctx context.Context, fn func(tx txn) error) error {
 		return wrap(ctx, "begin", err)
 	}
 	defer conn.Release()
-	tx := &stepTx{conn: conn}
+	tx := &stepTx{conn: conn, group: &s.group}
 	committed := false
 	defer func() {
 		// Also on a panic of fn; with a context of its own, as ctx may be done.
