@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -10,6 +11,12 @@ import (
 
 // maxGroup is the most steps one group commit carries.
 const maxGroup = 64
+
+// groupTimeout bounds the sending of a group, which its steps cannot
+// cancel: when it passes, the connection is closed and every step of the
+// group gets the error, not knowing whether it committed (as a step alone
+// whose context ends during its commit).
+const groupTimeout = 30 * time.Second
 
 // committer commits the rows of concurrent steps together (group commit).
 // It takes only steps whose writes are all queued rows (a submission's
@@ -38,8 +45,9 @@ const maxGroup = 64
 //     committed is unknown, as for a step alone: every step of the group
 //     gets the error.
 //
-// A group is sent with the leader's context without its cancellation: a
-// step that gave up must not decide the outcome of the others.
+// A group is sent with the leader's context without its cancellation (a
+// step that gave up must not decide the outcome of the others), for at
+// most groupTimeout.
 type committer struct {
 	mu      sync.Mutex
 	waiting []*member
@@ -83,7 +91,9 @@ func (c *committer) commit(ctx context.Context, t *stepTx) error {
 	if len(group) == 1 {
 		m.err = m.sendAlone(ctx)
 	} else {
-		sendGroup(context.WithoutCancel(ctx), t.conn, group)
+		gctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), groupTimeout)
+		sendGroup(gctx, t.conn, group)
+		cancel()
 	}
 
 	c.mu.Lock()
