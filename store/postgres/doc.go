@@ -38,10 +38,13 @@
 // BEGIN travels with the first other statement (pgx.Batch.BeginTx); a
 // submission's rows wait for the next statement or go with COMMIT, or,
 // when they are all the step writes, alone in one batch (one implicit
-// transaction); a step that runs no statement sends nothing. A submission
-// thus takes five round trips and seven statements: the idempotency key's
+// transaction); a step that runs no statement sends nothing; a batch of
+// plain reads before the first write goes on its own too. A submission
+// thus takes four round trips and seven statements: the idempotency key's
 // lookup, the reference number (none for most submissions with
-// [NumberBlock]), the two reads, and its three rows in one batch. Every write
+// [NumberBlock]), the two reads in one batch
+// (registration.SubmissionReader), and its three rows in one batch, which
+// concurrent submissions share (group commit, below). Every write
 // that could race is a conditional statement, so the database decides:
 // TakePlace is UPDATE ... SET taken = taken + 1 WHERE ... AND taken <
 // capacity, version checks are UPDATE ... WHERE id = $1 AND version = $2,

@@ -71,10 +71,7 @@ func TestSubmissionReadsUseTheirIndexes(t *testing.T) {
 	_, err := reg.ApplicationByKey(ctx, a.FamilyID, a.IdempotencyKey)
 	require.ErrorIs(t, err, registration.ErrNotFound)
 	require.NoError(t, reg.Atomic(ctx, func(tx registration.Tx) error {
-		if _, err := tx.Applications(ctx, registration.Query{ChildKey: a.ChildKey, Year: a.Year}); err != nil {
-			return err
-		}
-		_, err := tx.Applications(ctx, registration.Query{FamilyID: a.FamilyID, Year: a.Year})
+		_, _, err := tx.(registration.SubmissionReader).SubmissionReads(ctx, a.FamilyID, a.ChildKey, a.Year)
 		return err
 	}))
 	reads := sent.take()

@@ -33,6 +33,7 @@ type regTx struct{ tx txn }
 var (
 	_ registration.Tx               = regTx{}
 	_ registration.SubmissionWriter = regTx{}
+	_ registration.SubmissionReader = regTx{}
 )
 
 // Atomic runs fn in one transaction; see [Store] for the retry rule.
@@ -568,6 +569,50 @@ func listApplications(ctx context.Context, q querier, query registration.Query) 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	sql, args := listSQL(query)
+	rows, err := q.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, wrap(ctx, "list applications", err)
+	}
+	return collectApplications(ctx, rows)
+}
+
+// SubmissionReads implements registration.SubmissionReader: the child's
+// and the family's applications of the Kita year, two statements in one
+// round trip (a batch of plain reads, which a step sends on its own
+// before its first write).
+func (x regTx) SubmissionReads(ctx context.Context, familyID, childKey, year string) (child, family []registration.Application, err error) {
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	if childKey == "" {
+		return nil, nil, errors.New("postgres: submission reads: empty child key")
+	}
+	b := &pgx.Batch{}
+	for _, q := range []registration.Query{{ChildKey: childKey, Year: year}, {FamilyID: familyID, Year: year}} {
+		sql, args := listSQL(q)
+		b.Queue(sql, args...)
+	}
+	br := x.tx.SendBatch(ctx, b)
+	defer func() {
+		if cerr := br.Close(); cerr != nil && err == nil {
+			child, family, err = nil, nil, wrap(ctx, "list applications", cerr)
+		}
+	}()
+	for _, out := range []*[]registration.Application{&child, &family} {
+		rows, err := br.Query()
+		if err != nil {
+			return nil, nil, wrap(ctx, "list applications", err)
+		}
+		if *out, err = collectApplications(ctx, rows); err != nil {
+			return nil, nil, err
+		}
+	}
+	return child, family, nil
+}
+
+// listSQL is the statement and arguments of listApplications.
+func listSQL(query registration.Query) (string, []any) {
 	var f filter
 	add := f.add
 	if query.FamilyID != "" {
@@ -589,12 +634,13 @@ func listApplications(ctx context.Context, q querier, query registration.Query) 
 	if len(query.KitaIDs) > 0 {
 		add("kita_ids && $%d::text[]", query.KitaIDs)
 	}
-	sql := "SELECT version, doc FROM applications" + f.where() +
-		" ORDER BY submitted_at, id" + pageClause(query.Offset, query.Limit)
-	rows, err := q.Query(ctx, sql, f.args...)
-	if err != nil {
-		return nil, wrap(ctx, "list applications", err)
-	}
+	return "SELECT version, doc FROM applications" + f.where() +
+		" ORDER BY submitted_at, id" + pageClause(query.Offset, query.Limit), f.args
+}
+
+// collectApplications reads the rows of listSQL's statement and closes
+// them.
+func collectApplications(ctx context.Context, rows pgx.Rows) ([]registration.Application, error) {
 	defer rows.Close()
 	var out []registration.Application
 	for rows.Next() {

@@ -80,6 +80,22 @@ func (t *stepTx) alone(sql string) bool {
 	return t.tx == nil && len(t.queued.QueuedQueries) == 0 && t.failed == nil && plainRead(sql)
 }
 
+// allAlone reports whether every statement of b can run on its own (see
+// alone): a batch of plain reads before the step's first write, in one
+// round trip and one implicit transaction, where each statement reads
+// its own snapshot as under READ COMMITTED.
+func (t *stepTx) allAlone(b *pgx.Batch) bool {
+	if len(b.QueuedQueries) == 0 {
+		return false
+	}
+	for _, q := range b.QueuedQueries {
+		if !t.alone(q.SQL) {
+			return false
+		}
+	}
+	return true
+}
+
 // plainRead reports whether sql is a SELECT that locks no row (no FOR
 // UPDATE, FOR SHARE, ...) and draws no sequence number: the adapter's
 // statements are written in upper case.
@@ -180,6 +196,9 @@ func (t *stepTx) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row 
 }
 
 func (t *stepTx) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
+	if t.allAlone(b) {
+		return t.conn.SendBatch(ctx, b)
+	}
 	if !t.pending() {
 		return t.tx.SendBatch(ctx, b)
 	}

@@ -96,6 +96,42 @@ func TestStepRoundTrips(t *testing.T) {
 		assert.Len(t, msgs, 1)
 	})
 
+	t.Run("a submission's two reads go in one round trip and read what Applications reads", func(t *testing.T) {
+		// The child of first in another family, and first's sibling.
+		other, sibling := benchApp(6), benchApp(7)
+		other.ChildKey = first.ChildKey
+		sibling.FamilyID = first.FamilyID
+		for _, a := range []registration.Application{other, sibling} {
+			require.NoError(t, reg.Atomic(ctx, func(tx registration.Tx) error { return submit(tx, a) }))
+		}
+		trips.take()
+		var child, family, wantChild, wantFamily []registration.Application
+		require.NoError(t, reg.Atomic(ctx, func(tx registration.Tx) error {
+			var err error
+			child, family, err = tx.(registration.SubmissionReader).SubmissionReads(ctx, first.FamilyID, first.ChildKey, first.Year)
+			return err
+		}))
+		assert.Equal(t, []string{"select"}, trips.take(), "both reads in one batch, on their own")
+		require.NoError(t, reg.Atomic(ctx, func(tx registration.Tx) error {
+			var err error
+			if wantChild, err = tx.Applications(ctx, registration.Query{ChildKey: first.ChildKey, Year: first.Year}); err != nil {
+				return err
+			}
+			wantFamily, err = tx.Applications(ctx, registration.Query{FamilyID: first.FamilyID, Year: first.Year})
+			return err
+		}))
+		require.Len(t, wantChild, 2, "first and the other family's")
+		require.Len(t, wantFamily, 2, "first and its sibling")
+		assert.Equal(t, wantChild, child)
+		assert.Equal(t, wantFamily, family)
+
+		err := reg.Atomic(ctx, func(tx registration.Tx) error {
+			_, _, err := tx.(registration.SubmissionReader).SubmissionReads(ctx, first.FamilyID, "", first.Year)
+			return err
+		})
+		assert.Error(t, err, "an empty child key is refused, not read as every child")
+	})
+
 	t.Run("a step without statements sends nothing", func(t *testing.T) {
 		trips.take()
 		require.NoError(t, reg.Atomic(ctx, func(registration.Tx) error { return nil }))
