@@ -88,9 +88,10 @@ func TestGroupCommit(t *testing.T) {
 			return tx.(registration.SubmissionWriter).InsertSubmission(ctx, a, []notify.Message{benchMessage(a)}, auditOf(a))
 		})
 	}
-	// run submits first, holds its rows on the way until the others
-	// submitted, and returns every submission's outcome and the batches.
-	run := func(t *testing.T, stored registration.Application, others []registration.Application) (error, []error, [][]string) {
+	// run submits a first application, holds its rows on the way until
+	// the others submitted, and returns every submission's outcome (the
+	// first's, then the others'), the batches and the store.
+	run := func(t *testing.T, stored registration.Application, others []registration.Application) ([]error, [][]string, registration.Store) {
 		db := newTestDB(t)
 		schema := db.schemas[db.store(t, 1)]
 		if stored.ID != "" {
@@ -98,14 +99,13 @@ func TestGroupCommit(t *testing.T) {
 		}
 		h := newHeldBatches()
 		reg := db.openWith(t, schema, int32(len(others)+2), h).Registrations()
-		var firstErr error
+		errs := make([]error, 1+len(others))
 		var wg sync.WaitGroup
-		wg.Go(func() { firstErr = submit(reg, benchApp(1)) })
+		wg.Go(func() { errs[0] = submit(reg, benchApp(1)) })
 		<-h.held
 		before := h.reads.Load()
-		errs := make([]error, len(others))
 		for i, a := range others {
-			wg.Go(func() { errs[i] = submit(reg, a) })
+			wg.Go(func() { errs[1+i] = submit(reg, a) })
 		}
 		// The others read, queue their rows and wait for the first
 		// step's rows.
@@ -116,7 +116,7 @@ func TestGroupCommit(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 		close(h.release)
 		wg.Wait()
-		return firstErr, errs, h.take()
+		return errs, h.take(), reg
 	}
 	inserts := func(batches [][]string) [][]string {
 		var out [][]string
@@ -130,8 +130,7 @@ func TestGroupCommit(t *testing.T) {
 
 	t.Run("steps that end together are committed in one transaction", func(t *testing.T) {
 		others := []registration.Application{benchApp(2), benchApp(3), benchApp(4), benchApp(5)}
-		first, errs, batches := run(t, registration.Application{}, others)
-		require.NoError(t, first)
+		errs, batches, _ := run(t, registration.Application{}, others)
 		for _, err := range errs {
 			require.NoError(t, err)
 		}
@@ -149,12 +148,23 @@ func TestGroupCommit(t *testing.T) {
 		dup := benchApp(30)
 		dup.ID = taken.ID // an id stored already
 		others := []registration.Application{benchApp(2), dup, benchApp(4), benchApp(5)}
-		first, errs, batches := run(t, taken, others)
-		require.NoError(t, first)
-		assert.NoError(t, errs[0])
-		assert.ErrorIs(t, errs[1], registration.ErrExists)
-		assert.NoError(t, errs[2])
+		errs, batches, reg := run(t, taken, others)
+		require.NoError(t, errs[0], "the first, alone")
+		assert.NoError(t, errs[1])
+		assert.ErrorIs(t, errs[2], registration.ErrExists)
 		assert.NoError(t, errs[3])
+		assert.NoError(t, errs[4])
+		for _, a := range []registration.Application{benchApp(1), others[0], others[2], others[3]} {
+			got, err := reg.Application(ctx, a.ID)
+			require.NoError(t, err)
+			assert.Equal(t, a.Reference, got.Reference)
+		}
+		kept, err := reg.Application(ctx, taken.ID)
+		require.NoError(t, err)
+		assert.Equal(t, taken.FamilyID, kept.FamilyID, "the stored application is unchanged")
+		msgs, err := reg.FamilyMessages(ctx, dup.FamilyID)
+		require.NoError(t, err)
+		assert.Empty(t, msgs, "the refused step stored none of its rows")
 		got := inserts(batches)
 		require.Len(t, got, 2+len(others), "the first alone, the refused group, then each of its steps alone")
 		assert.Equal(t, "begin", got[1][0])
