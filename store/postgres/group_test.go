@@ -16,39 +16,28 @@ import (
 	"github.com/kitaportal/kitaportal/registration"
 )
 
-// heldBatches records the batches a pool sends (their statements' first
-// words) and holds the first batch that begins with an INSERT until
-// release is closed, so that other steps end while it is on its way.
+// heldBatches records the round trips of a pool and holds the first
+// batch that begins with an INSERT until release is closed, so that other
+// steps end while it is on its way.
 type heldBatches struct {
-	mu      sync.Mutex
-	batches [][]string
+	roundTrips
 	held    chan struct{} // closed when the first INSERT batch is held
 	release chan struct{}
 	once    sync.Once
-	reads   atomic.Int64 // statements done outside batches
+	reads   atomic.Int64 // queries done (each outside a batch)
 }
 
 func newHeldBatches() *heldBatches {
 	return &heldBatches{held: make(chan struct{}), release: make(chan struct{})}
 }
 
-func (h *heldBatches) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
-	return ctx
-}
-
 func (h *heldBatches) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {
 	h.reads.Add(1)
 }
 
-func (h *heldBatches) TraceBatchStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceBatchStartData) context.Context {
-	words := make([]string, len(d.Batch.QueuedQueries))
-	for i, q := range d.Batch.QueuedQueries {
-		words[i] = strings.ToLower(strings.Fields(q.SQL)[0])
-	}
-	h.mu.Lock()
-	h.batches = append(h.batches, words)
-	h.mu.Unlock()
-	if words[0] == "insert" {
+func (h *heldBatches) TraceBatchStart(ctx context.Context, c *pgx.Conn, d pgx.TraceBatchStartData) context.Context {
+	ctx = h.roundTrips.TraceBatchStart(ctx, c, d)
+	if strings.HasPrefix(d.Batch.QueuedQueries[0].SQL, "INSERT") {
 		first := false
 		h.once.Do(func() { first = true })
 		if first {
@@ -57,18 +46,6 @@ func (h *heldBatches) TraceBatchStart(ctx context.Context, _ *pgx.Conn, d pgx.Tr
 		}
 	}
 	return ctx
-}
-
-func (h *heldBatches) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
-
-func (h *heldBatches) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {}
-
-func (h *heldBatches) take() [][]string {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	out := h.batches
-	h.batches = nil
-	return out
 }
 
 // TestGroupCommit checks that the rows of submissions whose steps end
@@ -116,7 +93,7 @@ func TestGroupCommit(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 		close(h.release)
 		wg.Wait()
-		return errs, h.take(), reg
+		return errs, h.takeTrips(), reg
 	}
 	inserts := func(batches [][]string) [][]string {
 		var out [][]string

@@ -3,7 +3,6 @@ package postgres_test
 import (
 	"context"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -12,44 +11,6 @@ import (
 
 	"github.com/kitaportal/kitaportal/registration"
 )
-
-// statements records the text of every statement a pool sends.
-type statements struct {
-	mu   sync.Mutex
-	sent []string
-}
-
-func (s *statements) add(sql string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.sent = append(s.sent, sql)
-}
-
-func (s *statements) take() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := s.sent
-	s.sent = nil
-	return out
-}
-
-func (s *statements) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
-	s.add(d.SQL)
-	return ctx
-}
-
-func (s *statements) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
-
-func (s *statements) TraceBatchStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceBatchStartData) context.Context {
-	for _, q := range d.Batch.QueuedQueries {
-		s.add(q.SQL)
-	}
-	return ctx
-}
-
-func (s *statements) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
-
-func (s *statements) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {}
 
 // TestSubmissionReadsUseTheirIndexes checks the plans of the reads every
 // submission makes, as the store sends them: the idempotency key's lookup,
@@ -65,7 +26,7 @@ func TestSubmissionReadsUseTheirIndexes(t *testing.T) {
 	ctx := context.Background()
 	db := newTestDB(t)
 	schema := db.schemas[db.store(t, 1)]
-	sent := &statements{}
+	sent := &roundTrips{}
 	reg := db.openWith(t, schema, 1, sent).Registrations()
 	a := benchApp(1)
 	_, err := reg.ApplicationByKey(ctx, a.FamilyID, a.IdempotencyKey)
@@ -74,7 +35,7 @@ func TestSubmissionReadsUseTheirIndexes(t *testing.T) {
 		_, _, err := tx.(registration.SubmissionReader).SubmissionReads(ctx, a.FamilyID, a.ChildKey, a.Year)
 		return err
 	}))
-	reads := sent.take()
+	reads := sent.takeStatements()
 	require.Len(t, reads, 3, "the key's lookup and the step's two reads")
 	want := []struct {
 		name, index string
