@@ -71,7 +71,13 @@
 // and the others commit; a group is sent without its leader's
 // cancellation. With 16 clients a group carries about four submissions
 // and saves about a quarter of the database's processor time per
-// submission. An allocation round's publication takes its
+// submission. Their reads go together the same way (readGroup): an
+// idempotency key's lookup ([Store.Registrations]' ApplicationByKey) and
+// a step's two reads before its first write (SubmissionReads), made while
+// another caller's reads are on their way, go in the next caller's batch,
+// each statement reading its own snapshot as alone; when such a batch
+// fails, every caller whose reads it did not answer reads again alone,
+// with its own context. An allocation round's publication takes its
 // places, updates its applications and appends its audit entries in one
 // call each (app.RoundWriter): the places in two statements (the places
 // rows of the round locked in key order, FOR UPDATE, the places given in

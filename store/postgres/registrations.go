@@ -45,8 +45,46 @@ func (v regView) Application(ctx context.Context, id string) (registration.Appli
 	return getApplication(ctx, v.s.pool, id)
 }
 
+// ApplicationByKey reads alone, or together with the reads of other
+// callers (readGroup).
 func (v regView) ApplicationByKey(ctx context.Context, familyID, key string) (registration.Application, error) {
-	return applicationByKey(ctx, v.s.pool, familyID, key)
+	if err := ctx.Err(); err != nil {
+		return registration.Application{}, err
+	}
+	if key == "" {
+		return registration.Application{}, registration.ErrNotFound
+	}
+	var (
+		a    registration.Application
+		aerr error
+	)
+	err := v.s.reads.run(ctx, v.s.pool, &readItem{
+		queries: []*pgx.QueuedQuery{{SQL: byKeySQL, Arguments: []any{familyID, key}}},
+		read: func(br pgx.BatchResults) error {
+			var (
+				version int64
+				doc     []byte
+			)
+			err := br.QueryRow().Scan(&version, &doc)
+			switch {
+			case errors.Is(err, pgx.ErrNoRows):
+				a, aerr = registration.Application{}, registration.ErrNotFound
+			case err != nil:
+				return err
+			default:
+				a, aerr = decodeApplication(version, doc)
+			}
+			return nil
+		},
+		alone: func() error {
+			a, aerr = applicationByKey(ctx, v.s.pool, familyID, key)
+			return nil
+		},
+	})
+	if err != nil {
+		return registration.Application{}, err
+	}
+	return a, aerr
 }
 
 func (v regView) Applications(ctx context.Context, q registration.Query) ([]registration.Application, error) {
@@ -514,9 +552,12 @@ func applicationByKey(ctx context.Context, q querier, familyID, key string) (reg
 	if key == "" {
 		return registration.Application{}, registration.ErrNotFound
 	}
-	return scanApplication(ctx, q.QueryRow(ctx, `SELECT version, doc FROM applications
-WHERE family_id = $1 AND idempotency_key = $2`, familyID, key))
+	return scanApplication(ctx, q.QueryRow(ctx, byKeySQL, familyID, key))
 }
+
+// byKeySQL reads the application of a family's idempotency key.
+const byKeySQL = `SELECT version, doc FROM applications
+WHERE family_id = $1 AND idempotency_key = $2`
 
 func scanApplication(ctx context.Context, row pgx.Row) (registration.Application, error) {
 	var (
@@ -593,13 +634,34 @@ func (x regTx) SubmissionReads(ctx context.Context, familyID, childKey, year str
 		sql, args := listSQL(q)
 		b.Queue(sql, args...)
 	}
-	br := x.tx.SendBatch(ctx, b)
-	defer func() {
+	alone := func() error {
+		br := x.tx.SendBatch(ctx, b)
+		var err error
+		child, family, err = readTwoLists(ctx, br)
 		if cerr := br.Close(); cerr != nil && err == nil {
 			child, family, err = nil, nil, wrap(ctx, "list applications", cerr)
 		}
-	}()
-	for _, out := range []*[]registration.Application{&child, &family} {
+		return err
+	}
+	st, ok := x.tx.(*stepTx)
+	if !ok || st.readers == nil || !st.allAlone(b) {
+		return child, family, alone()
+	}
+	err = st.readers.run(ctx, st.conn, &readItem{
+		queries: b.QueuedQueries,
+		read: func(br pgx.BatchResults) error {
+			var err error
+			child, family, err = readTwoLists(ctx, br)
+			return err
+		},
+		alone: alone,
+	})
+	return child, family, err
+}
+
+// readTwoLists reads the results of two listSQL statements of a batch.
+func readTwoLists(ctx context.Context, br pgx.BatchResults) (first, second []registration.Application, err error) {
+	for _, out := range []*[]registration.Application{&first, &second} {
 		rows, err := br.Query()
 		if err != nil {
 			return nil, nil, wrap(ctx, "list applications", err)
@@ -608,7 +670,7 @@ func (x regTx) SubmissionReads(ctx context.Context, familyID, childKey, year str
 			return nil, nil, err
 		}
 	}
-	return child, family, nil
+	return first, second, nil
 }
 
 // listSQL is the statement and arguments of listApplications.

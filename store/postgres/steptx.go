@@ -49,6 +49,9 @@ type stepTx struct {
 	// group commits the queued writes of a step that began no
 	// transaction, alone or with other steps' (nil: alone).
 	group *committer
+	// readers sends plain reads before the first write together with
+	// other callers' (nil: alone).
+	readers *readGroup
 }
 
 var _ txn = (*stepTx)(nil)

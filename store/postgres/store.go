@@ -37,6 +37,7 @@ type Store struct {
 	owned   bool
 	numbers numbers
 	group   committer
+	reads   readGroup
 	// invalid is the error of an option that cannot be applied; Open and
 	// DrawNumber return it.
 	invalid error
@@ -172,7 +173,7 @@ func (s *Store) attempt(ctx context.Context, fn func(tx txn) error) error {
 		return wrap(ctx, "begin", err)
 	}
 	defer conn.Release()
-	tx := &stepTx{conn: conn, group: &s.group}
+	tx := &stepTx{conn: conn, group: &s.group, readers: &s.reads}
 	committed := false
 	defer func() {
 		// Also on a panic of fn; with a context of its own, as ctx may be done.
