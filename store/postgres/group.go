@@ -2,15 +2,11 @@ package postgres
 
 import (
 	"context"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
-
-// maxGroup is the most steps one group commit carries.
-const maxGroup = 64
 
 // groupTimeout bounds the sending of a group, which its steps cannot
 // cancel: when it passes, the connection is closed and every step of the
@@ -48,67 +44,34 @@ const groupTimeout = 30 * time.Second
 // A group is sent with the leader's context without its cancellation (a
 // step that gave up must not decide the outcome of the others), for at
 // most groupTimeout.
-type committer struct {
-	mu      sync.Mutex
-	waiting []*member
-	leading bool
-}
+type committer struct{ turns turns[*member] }
 
 // member is a step waiting for its rows to be committed.
 type member struct {
 	t       *stepTx
 	queries []*pgx.QueuedQuery
 	reads   []func(br pgx.BatchResults) error
-	// done is closed when the step's outcome is known (err, or alone) or
-	// when it is the next leader (lead).
-	done  chan struct{}
-	lead  bool
-	alone bool // the group was refused: the step sends its rows alone
-	err   error
+	alone   bool // the group was refused: the step sends its rows alone
+	err     error
 }
 
 // commit commits the queued rows of t, a step that began no transaction,
 // alone or in a group with other steps.
 func (c *committer) commit(ctx context.Context, t *stepTx) error {
-	m := &member{t: t, queries: t.queued.QueuedQueries, reads: t.reads, done: make(chan struct{})}
+	m := &member{t: t, queries: t.queued.QueuedQueries, reads: t.reads}
 	t.queued, t.reads = pgx.Batch{}, nil
-	c.mu.Lock()
-	if c.leading {
-		c.waiting = append(c.waiting, m)
-		c.mu.Unlock()
-		<-m.done
-		if !m.lead {
-			return m.outcome(ctx)
-		}
-		c.mu.Lock()
+	group := c.turns.take(m)
+	if group == nil {
+		return m.outcome(ctx)
 	}
-	c.leading = true
-	n := min(len(c.waiting), maxGroup-1)
-	group := append([]*member{m}, c.waiting[:n]...)
-	c.waiting = c.waiting[n:]
-	c.mu.Unlock()
-
 	if len(group) == 1 {
 		m.err = m.sendAlone(ctx)
 	} else {
 		gctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), groupTimeout)
-		sendGroup(gctx, t.conn, group)
+		sendGroup(gctx, t.conn, items(group))
 		cancel()
 	}
-
-	c.mu.Lock()
-	if len(c.waiting) > 0 {
-		next := c.waiting[0]
-		c.waiting = c.waiting[1:]
-		next.lead = true
-		close(next.done)
-	} else {
-		c.leading = false
-	}
-	c.mu.Unlock()
-	for _, o := range group[1:] {
-		close(o.done)
-	}
+	c.turns.done(group)
 	return m.outcome(ctx)
 }
 

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"sync"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -17,11 +16,7 @@ import (
 // the group. When a group fails (the leader's context ends, a statement
 // fails), the callers whose reads did not complete read again alone, with
 // their own context: reads change nothing, so reading again is safe.
-type readGroup struct {
-	mu      sync.Mutex
-	waiting []*readItem
-	leading bool
-}
+type readGroup struct{ turns turns[*readItem] }
 
 // readItem is one caller's reads.
 type readItem struct {
@@ -31,51 +26,23 @@ type readItem struct {
 	read func(br pgx.BatchResults) error
 	// alone reads on the caller's own connection; its error is the answer.
 	alone func() error
-	done  chan struct{}
-	lead  bool
 	read1 bool // read by a group
 }
 
 // run reads it alone or in a group, sending the group on q.
 func (g *readGroup) run(ctx context.Context, q querier, it *readItem) error {
-	it.done = make(chan struct{})
-	g.mu.Lock()
-	if g.leading {
-		g.waiting = append(g.waiting, it)
-		g.mu.Unlock()
-		<-it.done
-		if !it.lead {
-			return it.outcome()
-		}
-		g.mu.Lock()
+	group := g.turns.take(it)
+	if group == nil {
+		return it.outcome()
 	}
-	g.leading = true
-	n := min(len(g.waiting), maxGroup-1)
-	group := append([]*readItem{it}, g.waiting[:n]...)
-	g.waiting = g.waiting[n:]
-	g.mu.Unlock()
-
 	var err error
 	if len(group) == 1 {
 		err = it.alone()
 		it.read1 = true
 	} else {
-		sendReads(ctx, q, group)
+		sendReads(ctx, q, items(group))
 	}
-
-	g.mu.Lock()
-	if len(g.waiting) > 0 {
-		next := g.waiting[0]
-		g.waiting = g.waiting[1:]
-		next.lead = true
-		close(next.done)
-	} else {
-		g.leading = false
-	}
-	g.mu.Unlock()
-	for _, o := range group[1:] {
-		close(o.done)
-	}
+	g.turns.done(group)
 	if len(group) == 1 {
 		return err
 	}
