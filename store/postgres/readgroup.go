@@ -16,6 +16,10 @@ import (
 // the group. When a group fails (the leader's context ends, a statement
 // fails), the callers whose reads did not complete read again alone, with
 // their own context: reads change nothing, so reading again is safe.
+// The store keeps one group for the lookups that run on the pool and one
+// for the reads of steps, each on its step's connection: a leader taking
+// a connection from the pool must not wait for steps that hold the
+// pool's connections and wait for it.
 type readGroup struct{ turns turns[*readItem] }
 
 // readItem is one caller's reads.

@@ -22,19 +22,30 @@ type heldRead struct {
 	held, release chan struct{}
 	once, bonce   sync.Once
 	onBatch       func(ctx context.Context)
+	// holdBatch holds the first batch instead of the first query.
+	holdBatch bool
 }
 
-func (h *heldRead) TraceQueryStart(ctx context.Context, c *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
-	ctx = h.roundTrips.TraceQueryStart(ctx, c, d)
+func (h *heldRead) hold() {
 	h.once.Do(func() {
 		close(h.held)
 		<-h.release
 	})
+}
+
+func (h *heldRead) TraceQueryStart(ctx context.Context, c *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
+	ctx = h.roundTrips.TraceQueryStart(ctx, c, d)
+	if !h.holdBatch {
+		h.hold()
+	}
 	return ctx
 }
 
 func (h *heldRead) TraceBatchStart(ctx context.Context, c *pgx.Conn, d pgx.TraceBatchStartData) context.Context {
 	ctx = h.roundTrips.TraceBatchStart(ctx, c, d)
+	if h.holdBatch {
+		h.hold()
+	}
 	h.bonce.Do(func() {
 		if h.onBatch != nil {
 			h.onBatch(ctx)
@@ -126,7 +137,7 @@ func TestReadGroup(t *testing.T) {
 		}
 	})
 
-	t.Run("a step's two reads go in the group and read what Applications reads", func(t *testing.T) {
+	t.Run("steps' reads made meanwhile go in one batch and read what Applications reads", func(t *testing.T) {
 		db := newTestDB(t)
 		schema := db.schemas[db.store(t, 1)]
 		stored := db.open(t, schema, 1).Registrations()
@@ -136,15 +147,16 @@ func TestReadGroup(t *testing.T) {
 		for _, a := range append(apps, sibling) {
 			require.NoError(t, stored.Atomic(ctx, func(tx registration.Tx) error { return tx.Insert(ctx, a) }))
 		}
-		h := &heldRead{held: make(chan struct{}), release: make(chan struct{})}
+		h := &heldRead{held: make(chan struct{}), release: make(chan struct{}), holdBatch: true}
 		reg := db.openWith(t, schema, 6, h).Registrations()
-		var wg sync.WaitGroup
-		wg.Go(func() { _, _ = reg.ApplicationByKey(ctx, "nobody", "held") })
-		<-h.held
 		type lists struct{ child, family []registration.Application }
 		got := make([]lists, len(apps))
 		errs := make([]error, len(apps))
+		var wg sync.WaitGroup
 		for i, a := range apps {
+			if i == 1 {
+				<-h.held // the first step's reads are on their way
+			}
 			wg.Go(func() {
 				errs[i] = reg.Atomic(ctx, func(tx registration.Tx) error {
 					var err error
@@ -157,8 +169,9 @@ func TestReadGroup(t *testing.T) {
 		close(h.release)
 		wg.Wait()
 		trips := h.takeTrips()
-		require.Len(t, trips, 2, "the held lookup, then one batch")
-		assert.Len(t, trips[1], 2*len(apps))
+		require.Len(t, trips, 2, "the first step's reads, then the others' in one batch")
+		assert.Len(t, trips[0], 2)
+		assert.Len(t, trips[1], 2*(len(apps)-1))
 		for i, a := range apps {
 			require.NoError(t, errs[i])
 			require.NoError(t, stored.Atomic(ctx, func(tx registration.Tx) error {
@@ -173,5 +186,36 @@ func TestReadGroup(t *testing.T) {
 			}))
 		}
 		assert.Len(t, got[0].family, 2, "the first and its sibling")
+	})
+
+	t.Run("a lookup waiting for the pool's connection never holds up a step's reads", func(t *testing.T) {
+		db := newTestDB(t)
+		schema := db.schemas[db.store(t, 1)]
+		reg := db.openWith(t, schema, 1, nil).Registrations() // one connection
+		a := benchApp(1)
+		inStep, lookupStarted := make(chan struct{}), make(chan struct{})
+		var stepErr, lookupErr error
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			stepErr = reg.Atomic(ctx, func(tx registration.Tx) error {
+				close(inStep) // the step holds the pool's only connection
+				<-lookupStarted
+				_, _, err := tx.(registration.SubmissionReader).SubmissionReads(ctx, a.FamilyID, a.ChildKey, a.Year)
+				return err
+			})
+		})
+		<-inStep
+		wg.Go(func() {
+			// It waits for the step's connection; in one group with the
+			// step's reads, the step would wait for it until its deadline.
+			lctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			defer cancel()
+			_, lookupErr = reg.ApplicationByKey(lctx, a.FamilyID, a.IdempotencyKey)
+		})
+		time.Sleep(200 * time.Millisecond)
+		close(lookupStarted)
+		wg.Wait()
+		require.NoError(t, stepErr)
+		assert.ErrorIs(t, lookupErr, registration.ErrNotFound)
 	})
 }

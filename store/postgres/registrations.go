@@ -58,7 +58,7 @@ func (v regView) ApplicationByKey(ctx context.Context, familyID, key string) (re
 		a    registration.Application
 		aerr error
 	)
-	err := v.s.reads.run(ctx, v.s.pool, &readItem{
+	err := v.s.keyReads.run(ctx, v.s.pool, &readItem{
 		queries: []*pgx.QueuedQuery{{SQL: byKeySQL, Arguments: []any{familyID, key}}},
 		read: func(br pgx.BatchResults) error {
 			var (
