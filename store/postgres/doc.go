@@ -77,7 +77,9 @@
 // another caller's reads are on their way, go in the next caller's batch,
 // each statement reading its own snapshot as alone; when such a batch
 // fails, every caller whose reads it did not answer reads again alone,
-// with its own context. An allocation round's publication takes its
+// with its own context. Lookups (on the pool) and steps' reads (each on
+// its step's connection) group apart, so a lookup waiting for a
+// connection never holds up a step that holds one. An allocation round's publication takes its
 // places, updates its applications and appends its audit entries in one
 // call each (app.RoundWriter): the places in two statements (the places
 // rows of the round locked in key order, FOR UPDATE, the places given in
