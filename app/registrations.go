@@ -122,11 +122,7 @@ func (r *Registrations) SubmitAtCounter(ctx context.Context, actor access.Actor,
 		// sequence's counter stays taken until the step ends, and the
 		// fewer statements run after it, the more submissions a database
 		// takes at once.
-		review, err := crossFamilyMatch(ctx, tx, a)
-		if err != nil {
-			return err
-		}
-		family, err := tx.Applications(ctx, registration.Query{FamilyID: a.FamilyID, Year: a.Year})
+		review, family, err := submissionReads(ctx, tx, a)
 		if err != nil {
 			return err
 		}
@@ -225,6 +221,28 @@ func (r *Registrations) replay(ctx context.Context, familyID, key string) (regis
 		return registration.Receipt{}, false, nil
 	}
 	return registration.Receipt{}, false, err
+}
+
+// submissionReads returns whether a is a match across families
+// (crossFamilyMatch) and the family's applications of a's Kita year: in
+// one call where the step offers [registration.SubmissionReader].
+func submissionReads(ctx context.Context, tx registration.Tx, a registration.Application) (bool, []registration.Application, error) {
+	if sr, ok := tx.(registration.SubmissionReader); ok && a.ChildKey != "" {
+		same, family, err := sr.SubmissionReads(ctx, a.FamilyID, a.ChildKey, a.Year)
+		if err != nil {
+			return false, nil, err
+		}
+		return slices.ContainsFunc(same, a.IsCrossFamilyMatch), family, nil
+	}
+	review, err := crossFamilyMatch(ctx, tx, a)
+	if err != nil {
+		return false, nil, err
+	}
+	family, err := tx.Applications(ctx, registration.Query{FamilyID: a.FamilyID, Year: a.Year})
+	if err != nil {
+		return false, nil, err
+	}
+	return review, family, nil
 }
 
 // crossFamilyMatch reports whether another family holds an active

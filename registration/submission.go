@@ -17,3 +17,15 @@ import (
 type SubmissionWriter interface {
 	InsertSubmission(ctx context.Context, a Application, msgs []notify.Message, audit []AuditEntry) error
 }
+
+// SubmissionReader is an optional capability of a [Tx]: the two reads a
+// submission makes before it writes, in one call, which a database
+// adapter sends to the server in one round trip. It returns what
+// [Tx.Applications] returns for Query{ChildKey: childKey, Year: year} (the
+// child's applications of the Kita year in every family, for the review
+// of a match across families) and for Query{FamilyID: familyID, Year:
+// year} (the family's). childKey must not be empty. A submission on a Tx
+// without it reads with Applications twice.
+type SubmissionReader interface {
+	SubmissionReads(ctx context.Context, familyID, childKey, year string) (child, family []Application, err error)
+}

@@ -83,8 +83,9 @@ func benchMessage(a registration.Application) notify.Message {
 // lookup of the family's idempotency key, the reference number drawn
 // outside the step (DrawNumber), and one atomic step that reads the
 // child's applications of the Kita year (the review across families) and
-// the family's, then writes the application, its confirmation and its
-// audit entry (registration.SubmissionWriter). The reference numbers are
+// the family's in one batch (registration.SubmissionReader), then writes
+// the application, its confirmation and its audit entry
+// (registration.SubmissionWriter; concurrent steps commit together). The reference numbers are
 // drawn one statement each, and from blocks of 16 (postgres.NumberBlock).
 func BenchmarkSubmit(b *testing.B) {
 	for _, tc := range []struct {
@@ -124,10 +125,7 @@ func benchmarkSubmit(b *testing.B, block int) {
 			}
 			a.Reference = fmt.Sprintf("BO-2027-%06d", seq)
 			err = s.Atomic(ctx, func(tx registration.Tx) error {
-				if _, err := tx.Applications(ctx, registration.Query{ChildKey: a.ChildKey, Year: a.Year}); err != nil {
-					return err
-				}
-				if _, err := tx.Applications(ctx, registration.Query{FamilyID: a.FamilyID, Year: a.Year}); err != nil {
+				if _, _, err := tx.(registration.SubmissionReader).SubmissionReads(ctx, a.FamilyID, a.ChildKey, a.Year); err != nil {
 					return err
 				}
 				audit := []registration.AuditEntry{{At: a.SubmittedAt, Actor: "guardian:g1", Action: registration.AuditSubmit, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: "voranmeldung"}}

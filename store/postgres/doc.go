@@ -38,10 +38,13 @@
 // BEGIN travels with the first other statement (pgx.Batch.BeginTx); a
 // submission's rows wait for the next statement or go with COMMIT, or,
 // when they are all the step writes, alone in one batch (one implicit
-// transaction); a step that runs no statement sends nothing. A submission
-// thus takes five round trips and seven statements: the idempotency key's
+// transaction); a step that runs no statement sends nothing; a batch of
+// plain reads before the first write goes on its own too. A submission
+// thus takes four round trips and seven statements: the idempotency key's
 // lookup, the reference number (none for most submissions with
-// [NumberBlock]), the two reads, and its three rows in one batch. Every write
+// [NumberBlock]), the two reads in one batch
+// (registration.SubmissionReader), and its three rows in one batch, which
+// concurrent submissions share (group commit, below). Every write
 // that could race is a conditional statement, so the database decides:
 // TakePlace is UPDATE ... SET taken = taken + 1 WHERE ... AND taken <
 // capacity, version checks are UPDATE ... WHERE id = $1 AND version = $2,
@@ -57,7 +60,26 @@
 // statement of its own, or one per block of numbers with [NumberBlock];
 // never given back, so a failed submission leaves a gap), and the submission sends its application, messages and audit
 // entries in one batch (registration.SubmissionWriter), so submissions do
-// not wait for each other. An allocation round's publication takes its
+// not wait for each other. Submissions also commit together (group
+// commit): a step whose only writes are its queued rows, ending while
+// another such step's rows are on their way, waits for them and then goes
+// with every step that waited, in one round trip and one transaction
+// (BEGIN, the rows, COMMIT); a step alone sends its rows as before. Each
+// step is told it committed only after COMMIT, so a crash stores all of a
+// group or none of it; when the server refuses a group, every step of it
+// sends its rows again alone, so a refused submission gets its own error
+// and the others commit; a group is sent without its leader's
+// cancellation. With 16 clients a group carries about four submissions
+// and saves about a quarter of the database's processor time per
+// submission. Their reads go together the same way (readGroup): an
+// idempotency key's lookup ([Store.Registrations]' ApplicationByKey) and
+// a step's two reads before its first write (SubmissionReads), made while
+// another caller's reads are on their way, go in the next caller's batch,
+// each statement reading its own snapshot as alone; when such a batch
+// fails, every caller whose reads it did not answer reads again alone,
+// with its own context. Lookups (on the pool) and steps' reads (each on
+// its step's connection) group apart, so a lookup waiting for a
+// connection never holds up a step that holds one. An allocation round's publication takes its
 // places, updates its applications and appends its audit entries in one
 // call each (app.RoundWriter): the places in two statements (the places
 // rows of the round locked in key order, FOR UPDATE, the places given in
@@ -85,7 +107,12 @@
 //     conversion on every write and read), with
 //     columns id, family_id, year, child_key, idempotency_key, status,
 //     submitted_at (timestamptz), version and kita_ids (text[], GIN index);
-//     an index on (family_id, year) (migration 7; family_id alone before);
+//     indexes on (family_id, year, submitted_at, id) and (child_key, year,
+//     submitted_at, id), the reads of every submission in their order
+//     (migration 8: with (family_id, year) and (child_key, year) alone, a
+//     table without statistics was read through the year's index and
+//     filtered, a plan a connection then kept), and on (year, submitted_at,
+//     id) for a round's and the Jugendamt's listings;
 //     a unique index on (family_id, idempotency_key) for non-empty keys and
 //     a partial unique index on (family_id, child_key, year) for non-empty
 //     child keys of applications not withdrawn or expired (migration 3:

@@ -33,6 +33,7 @@ type regTx struct{ tx txn }
 var (
 	_ registration.Tx               = regTx{}
 	_ registration.SubmissionWriter = regTx{}
+	_ registration.SubmissionReader = regTx{}
 )
 
 // Atomic runs fn in one transaction; see [Store] for the retry rule.
@@ -44,8 +45,46 @@ func (v regView) Application(ctx context.Context, id string) (registration.Appli
 	return getApplication(ctx, v.s.pool, id)
 }
 
+// ApplicationByKey reads alone, or together with the reads of other
+// callers (readGroup).
 func (v regView) ApplicationByKey(ctx context.Context, familyID, key string) (registration.Application, error) {
-	return applicationByKey(ctx, v.s.pool, familyID, key)
+	if err := ctx.Err(); err != nil {
+		return registration.Application{}, err
+	}
+	if key == "" {
+		return registration.Application{}, registration.ErrNotFound
+	}
+	var (
+		a    registration.Application
+		aerr error
+	)
+	err := v.s.keyReads.run(ctx, v.s.pool, &readItem{
+		queries: []*pgx.QueuedQuery{{SQL: byKeySQL, Arguments: []any{familyID, key}}},
+		read: func(br pgx.BatchResults) error {
+			var (
+				version int64
+				doc     []byte
+			)
+			err := br.QueryRow().Scan(&version, &doc)
+			switch {
+			case errors.Is(err, pgx.ErrNoRows):
+				a, aerr = registration.Application{}, registration.ErrNotFound
+			case err != nil:
+				return err
+			default:
+				a, aerr = decodeApplication(version, doc)
+			}
+			return nil
+		},
+		alone: func() error {
+			a, aerr = applicationByKey(ctx, v.s.pool, familyID, key)
+			return nil
+		},
+	})
+	if err != nil {
+		return registration.Application{}, err
+	}
+	return a, aerr
 }
 
 func (v regView) Applications(ctx context.Context, q registration.Query) ([]registration.Application, error) {
@@ -513,9 +552,12 @@ func applicationByKey(ctx context.Context, q querier, familyID, key string) (reg
 	if key == "" {
 		return registration.Application{}, registration.ErrNotFound
 	}
-	return scanApplication(ctx, q.QueryRow(ctx, `SELECT version, doc FROM applications
-WHERE family_id = $1 AND idempotency_key = $2`, familyID, key))
+	return scanApplication(ctx, q.QueryRow(ctx, byKeySQL, familyID, key))
 }
+
+// byKeySQL reads the application of a family's idempotency key.
+const byKeySQL = `SELECT version, doc FROM applications
+WHERE family_id = $1 AND idempotency_key = $2`
 
 func scanApplication(ctx context.Context, row pgx.Row) (registration.Application, error) {
 	var (
@@ -568,6 +610,71 @@ func listApplications(ctx context.Context, q querier, query registration.Query) 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	sql, args := listSQL(query)
+	rows, err := q.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, wrap(ctx, "list applications", err)
+	}
+	return collectApplications(ctx, rows)
+}
+
+// SubmissionReads implements registration.SubmissionReader: the child's
+// and the family's applications of the Kita year, two statements in one
+// round trip (a batch of plain reads, which a step sends on its own
+// before its first write).
+func (x regTx) SubmissionReads(ctx context.Context, familyID, childKey, year string) (child, family []registration.Application, err error) {
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	if childKey == "" {
+		return nil, nil, errors.New("postgres: submission reads: empty child key")
+	}
+	b := &pgx.Batch{}
+	for _, q := range []registration.Query{{ChildKey: childKey, Year: year}, {FamilyID: familyID, Year: year}} {
+		sql, args := listSQL(q)
+		b.Queue(sql, args...)
+	}
+	alone := func() error {
+		br := x.tx.SendBatch(ctx, b)
+		var err error
+		child, family, err = readTwoLists(ctx, br)
+		if cerr := br.Close(); cerr != nil && err == nil {
+			child, family, err = nil, nil, wrap(ctx, "list applications", cerr)
+		}
+		return err
+	}
+	st, ok := x.tx.(*stepTx)
+	if !ok || st.readers == nil || !st.allAlone(b) {
+		return child, family, alone()
+	}
+	err = st.readers.run(ctx, st.conn, &readItem{
+		queries: b.QueuedQueries,
+		read: func(br pgx.BatchResults) error {
+			var err error
+			child, family, err = readTwoLists(ctx, br)
+			return err
+		},
+		alone: alone,
+	})
+	return child, family, err
+}
+
+// readTwoLists reads the results of two listSQL statements of a batch.
+func readTwoLists(ctx context.Context, br pgx.BatchResults) (first, second []registration.Application, err error) {
+	for _, out := range []*[]registration.Application{&first, &second} {
+		rows, err := br.Query()
+		if err != nil {
+			return nil, nil, wrap(ctx, "list applications", err)
+		}
+		if *out, err = collectApplications(ctx, rows); err != nil {
+			return nil, nil, err
+		}
+	}
+	return first, second, nil
+}
+
+// listSQL is the statement and arguments of listApplications.
+func listSQL(query registration.Query) (string, []any) {
 	var f filter
 	add := f.add
 	if query.FamilyID != "" {
@@ -589,12 +696,13 @@ func listApplications(ctx context.Context, q querier, query registration.Query) 
 	if len(query.KitaIDs) > 0 {
 		add("kita_ids && $%d::text[]", query.KitaIDs)
 	}
-	sql := "SELECT version, doc FROM applications" + f.where() +
-		" ORDER BY submitted_at, id" + pageClause(query.Offset, query.Limit)
-	rows, err := q.Query(ctx, sql, f.args...)
-	if err != nil {
-		return nil, wrap(ctx, "list applications", err)
-	}
+	return "SELECT version, doc FROM applications" + f.where() +
+		" ORDER BY submitted_at, id" + pageClause(query.Offset, query.Limit), f.args
+}
+
+// collectApplications reads the rows of listSQL's statement and closes
+// them.
+func collectApplications(ctx context.Context, rows pgx.Rows) ([]registration.Application, error) {
 	defer rows.Close()
 	var out []registration.Application
 	for rows.Next() {

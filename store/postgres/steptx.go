@@ -46,6 +46,12 @@ type stepTx struct {
 	reads  []func(br pgx.BatchResults) error
 	failed error // the first error of a queued write
 	ended  bool  // committed, or the commit was sent
+	// group commits the queued writes of a step that began no
+	// transaction, alone or with other steps' (nil: alone).
+	group *committer
+	// readers sends plain reads before the first write together with
+	// other callers' (nil: alone).
+	readers *readGroup
 }
 
 var _ txn = (*stepTx)(nil)
@@ -75,6 +81,22 @@ func (t *stepTx) pending() bool {
 // transaction: a plain read before the step's first write.
 func (t *stepTx) alone(sql string) bool {
 	return t.tx == nil && len(t.queued.QueuedQueries) == 0 && t.failed == nil && plainRead(sql)
+}
+
+// allAlone reports whether every statement of b can run on its own (see
+// alone): a batch of plain reads before the step's first write, in one
+// round trip and one implicit transaction, where each statement reads
+// its own snapshot as under READ COMMITTED.
+func (t *stepTx) allAlone(b *pgx.Batch) bool {
+	if len(b.QueuedQueries) == 0 {
+		return false
+	}
+	for _, q := range b.QueuedQueries {
+		if !t.alone(q.SQL) {
+			return false
+		}
+	}
+	return true
 }
 
 // plainRead reports whether sql is a SELECT that locks no row (no FOR
@@ -177,6 +199,9 @@ func (t *stepTx) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row 
 }
 
 func (t *stepTx) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
+	if t.allAlone(b) {
+		return t.conn.SendBatch(ctx, b)
+	}
 	if !t.pending() {
 		return t.tx.SendBatch(ctx, b)
 	}
@@ -207,11 +232,16 @@ func (t *stepTx) commit(ctx context.Context) error {
 	}
 	b := &pgx.Batch{}
 	var err error
-	if t.tx == nil {
+	switch {
+	case t.tx == nil && t.group != nil:
+		// The queued writes are all the step writes: with those of
+		// other steps ending now, in one transaction (committer).
+		err = t.group.commit(ctx, t)
+	case t.tx == nil:
 		// The queued writes are all the step writes: one batch, one
 		// implicit transaction.
 		err = t.sendWith(ctx, b, false).Close()
-	} else {
+	default:
 		b.Queue("commit")
 		br := t.send(ctx, b)
 		_, err = br.Exec()

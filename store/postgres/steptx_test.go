@@ -17,22 +17,50 @@ import (
 )
 
 // roundTrips records what a pool sends to the server: each query and each
-// batch is one round trip; sent holds the first statement of each.
+// batch is one round trip, recorded with the text of its statements.
 type roundTrips struct {
 	mu   sync.Mutex
-	sent []string
+	sent [][]string
 }
 
-func (r *roundTrips) add(sql string) {
+func (r *roundTrips) add(sqls ...string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.sent = append(r.sent, strings.ToLower(strings.Fields(sql)[0]))
+	r.sent = append(r.sent, sqls)
 }
 
+// takeTrips returns the round trips since the last take, each with the
+// first word of every statement, in lower case.
+func (r *roundTrips) takeTrips() [][]string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([][]string, len(r.sent))
+	for i, trip := range r.sent {
+		for _, sql := range trip {
+			out[i] = append(out[i], strings.ToLower(strings.Fields(sql)[0]))
+		}
+	}
+	r.sent = nil
+	return out
+}
+
+// take returns the first word of each round trip's first statement.
 func (r *roundTrips) take() []string {
+	var out []string
+	for _, trip := range r.takeTrips() {
+		out = append(out, trip[0])
+	}
+	return out
+}
+
+// takeStatements returns the text of every statement sent.
+func (r *roundTrips) takeStatements() []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	out := r.sent
+	var out []string
+	for _, trip := range r.sent {
+		out = append(out, trip...)
+	}
 	r.sent = nil
 	return out
 }
@@ -45,7 +73,11 @@ func (r *roundTrips) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.Tra
 func (r *roundTrips) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
 
 func (r *roundTrips) TraceBatchStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceBatchStartData) context.Context {
-	r.add(d.Batch.QueuedQueries[0].SQL)
+	sqls := make([]string, len(d.Batch.QueuedQueries))
+	for i, q := range d.Batch.QueuedQueries {
+		sqls[i] = q.SQL
+	}
+	r.add(sqls...)
 	return ctx
 }
 
@@ -94,6 +126,42 @@ func TestStepRoundTrips(t *testing.T) {
 		msgs, err := reg.FamilyMessages(ctx, first.FamilyID)
 		require.NoError(t, err)
 		assert.Len(t, msgs, 1)
+	})
+
+	t.Run("a submission's two reads go in one round trip and read what Applications reads", func(t *testing.T) {
+		// The child of first in another family, and first's sibling.
+		other, sibling := benchApp(6), benchApp(7)
+		other.ChildKey = first.ChildKey
+		sibling.FamilyID = first.FamilyID
+		for _, a := range []registration.Application{other, sibling} {
+			require.NoError(t, reg.Atomic(ctx, func(tx registration.Tx) error { return submit(tx, a) }))
+		}
+		trips.take()
+		var child, family, wantChild, wantFamily []registration.Application
+		require.NoError(t, reg.Atomic(ctx, func(tx registration.Tx) error {
+			var err error
+			child, family, err = tx.(registration.SubmissionReader).SubmissionReads(ctx, first.FamilyID, first.ChildKey, first.Year)
+			return err
+		}))
+		assert.Equal(t, []string{"select"}, trips.take(), "both reads in one batch, on their own")
+		require.NoError(t, reg.Atomic(ctx, func(tx registration.Tx) error {
+			var err error
+			if wantChild, err = tx.Applications(ctx, registration.Query{ChildKey: first.ChildKey, Year: first.Year}); err != nil {
+				return err
+			}
+			wantFamily, err = tx.Applications(ctx, registration.Query{FamilyID: first.FamilyID, Year: first.Year})
+			return err
+		}))
+		require.Len(t, wantChild, 2, "first and the other family's")
+		require.Len(t, wantFamily, 2, "first and its sibling")
+		assert.Equal(t, wantChild, child)
+		assert.Equal(t, wantFamily, family)
+
+		err := reg.Atomic(ctx, func(tx registration.Tx) error {
+			_, _, err := tx.(registration.SubmissionReader).SubmissionReads(ctx, first.FamilyID, "", first.Year)
+			return err
+		})
+		assert.Error(t, err, "an empty child key is refused, not read as every child")
 	})
 
 	t.Run("a step without statements sends nothing", func(t *testing.T) {

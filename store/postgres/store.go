@@ -36,6 +36,12 @@ type Store struct {
 	pool    *pgxpool.Pool
 	owned   bool
 	numbers numbers
+	group   committer
+	// keyReads groups the lookups of idempotency keys, which run on the
+	// pool; stepReads the reads of steps, which run on the steps' own
+	// connections. Kept apart, so that a leader that must take a
+	// connection from the pool never waits for steps that wait for it.
+	keyReads, stepReads readGroup
 	// invalid is the error of an option that cannot be applied; Open and
 	// DrawNumber return it.
 	invalid error
@@ -171,7 +177,7 @@ func (s *Store) attempt(ctx context.Context, fn func(tx txn) error) error {
 		return wrap(ctx, "begin", err)
 	}
 	defer conn.Release()
-	tx := &stepTx{conn: conn}
+	tx := &stepTx{conn: conn, group: &s.group, readers: &s.stepReads}
 	committed := false
 	defer func() {
 		// Also on a panic of fn; with a context of its own, as ctx may be done.

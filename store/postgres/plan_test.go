@@ -1,0 +1,99 @@
+package postgres_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kitaportal/kitaportal/registration"
+)
+
+// TestSubmissionReadsUseTheirIndexes checks the plans of the reads every
+// submission makes, as the store sends them: the idempotency key's lookup,
+// the child's applications of the Kita year and the family's. A pool keeps
+// a statement's generic plan for the life of its connection, and a new
+// database has no statistics until autovacuum analyzes it; a plan that
+// reads the whole year through applications_year_order and filters it
+// makes every submission slower the more the year holds. So the generic
+// plans (the ones a connection keeps) must use the family's or the child's
+// index without a filter, on an empty table without statistics and on an
+// analyzed year.
+func TestSubmissionReadsUseTheirIndexes(t *testing.T) {
+	ctx := context.Background()
+	db := newTestDB(t)
+	schema := db.schemas[db.store(t, 1)]
+	sent := &roundTrips{}
+	reg := db.openWith(t, schema, 1, sent).Registrations()
+	a := benchApp(1)
+	_, err := reg.ApplicationByKey(ctx, a.FamilyID, a.IdempotencyKey)
+	require.ErrorIs(t, err, registration.ErrNotFound)
+	require.NoError(t, reg.Atomic(ctx, func(tx registration.Tx) error {
+		_, _, err := tx.(registration.SubmissionReader).SubmissionReads(ctx, a.FamilyID, a.ChildKey, a.Year)
+		return err
+	}))
+	reads := sent.takeStatements()
+	require.Len(t, reads, 3, "the key's lookup and the step's two reads")
+	want := []struct {
+		name, index string
+	}{
+		{"the idempotency key's lookup", "applications_family"},
+		{"the child's applications of the year", "applications_child"},
+		{"the family's applications of the year", "applications_family"},
+	}
+
+	conn, err := db.admin.Acquire(ctx)
+	require.NoError(t, err)
+	defer conn.Release()
+	_, err = conn.Exec(ctx, "SET search_path = "+pgx.Identifier{schema}.Sanitize())
+	require.NoError(t, err)
+	defer func() {
+		_, _ = conn.Exec(context.Background(), "RESET search_path; RESET plan_cache_mode; DEALLOCATE ALL")
+	}()
+	_, err = conn.Exec(ctx, "SET plan_cache_mode = force_generic_plan")
+	require.NoError(t, err)
+	plan := func(t *testing.T, i int) string {
+		t.Helper()
+		sql := reads[i]
+		n := strings.Count(sql, "$")
+		types, args := make([]string, n), make([]string, n)
+		for j := range n {
+			types[j], args[j] = "text", "'x'"
+		}
+		name := "read_" + string(rune('a'+i))
+		_, err := conn.Exec(ctx, "PREPARE "+name+" ("+strings.Join(types, ", ")+") AS "+sql)
+		require.NoError(t, err)
+		defer func() { _, _ = conn.Exec(ctx, "DEALLOCATE "+name) }()
+		rows, err := conn.Query(ctx, "EXPLAIN EXECUTE "+name+" ("+strings.Join(args, ", ")+")")
+		require.NoError(t, err)
+		lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		require.NoError(t, err)
+		return strings.Join(lines, "\n")
+	}
+	check := func(t *testing.T) {
+		for i, w := range want {
+			t.Run(w.name+" reads through "+w.index, func(t *testing.T) {
+				p := plan(t, i)
+				assert.Contains(t, p, "Index Scan using "+w.index+" on applications", p)
+				if i > 0 {
+					assert.NotContains(t, p, "Filter", "the index matches the whole condition:\n"+p)
+				}
+			})
+		}
+	}
+
+	t.Run("on an empty table without statistics", check)
+
+	// A year of 3,000 applications of other families, analyzed.
+	_, err = conn.Exec(ctx, `INSERT INTO applications
+(id, family_id, year, child_key, idempotency_key, status, submitted_at, kita_ids, version, doc)
+SELECT 'A' || i, 'F' || i, $1, 'C' || i, 'K' || i, 'confirmed', now(), '{BO-001}', 1, '{}'
+FROM generate_series(1, 3000) AS i`, a.Year)
+	require.NoError(t, err)
+	_, err = conn.Exec(ctx, "ANALYZE applications")
+	require.NoError(t, err)
+	t.Run("on an analyzed year", check)
+}
