@@ -315,7 +315,7 @@ func (e *engine) options(a int32, opt, optPool []int32) ([]int32, []int32) {
 // best-ranked children (ranked by the Kita's order) up to its capacity.
 // It returns per applicant the pair and the engine pool placing it.
 func (e *engine) poolDA() (match, pool []int32) {
-	optStart, opt, optPool, _ := e.poolOptions(-1) // no families: no pool without places
+	optStart, opt, optPool := e.joinedOptions()
 	rank := make([]int32, len(opt))
 	for o, p := range opt {
 		rank[o] = e.pairRank[p]
