@@ -450,26 +450,40 @@ func (e *engine) rank(pos []int32, seed uint64) {
 // as xRank, and takes the twins out of the published orders and ranks.
 func (e *engine) dropBoosts() {
 	e.xRank = e.pairRank
-	order := make([]int32, 0, len(e.facOrder))
 	start := make([]int32, e.nF+1)
-	for f := 0; f < e.nF; f++ {
-		for _, p := range e.facOrder[e.facStart[f]:e.facStart[f+1]] {
-			if p < e.nReal {
-				order = append(order, p)
+	parallel(e.nF, len(e.facOrder), func(lo, hi int) {
+		for f := lo; f < hi; f++ {
+			for _, p := range e.facOrder[e.facStart[f]:e.facStart[f+1]] {
+				if p < e.nReal {
+					start[f+1]++
+				}
 			}
 		}
-		start[f+1] = int32(len(order))
-	}
-	e.facOrder, e.facStart = order, start
-	e.pairRank = make([]int32, e.nReal)
-	for i := range e.pairRank {
-		e.pairRank[i] = -1
-	}
+	})
 	for f := 0; f < e.nF; f++ {
-		for r, p := range e.facOrder[e.facStart[f]:e.facStart[f+1]] {
-			e.pairRank[p] = int32(r)
-		}
+		start[f+1] += start[f]
 	}
+	order := make([]int32, start[e.nF])
+	rank := make([]int32, e.nReal)
+	parallel(len(rank), len(rank), func(lo, hi int) {
+		for p := lo; p < hi; p++ {
+			rank[p] = -1
+		}
+	})
+	// Each Kita's real pairs, and their ranks without the twins.
+	parallel(e.nF, len(e.facOrder), func(lo, hi int) {
+		for f := lo; f < hi; f++ {
+			i := start[f]
+			for _, p := range e.facOrder[e.facStart[f]:e.facStart[f+1]] {
+				if p < e.nReal {
+					order[i] = p
+					rank[p] = i - start[f]
+					i++
+				}
+			}
+		}
+	})
+	e.facOrder, e.facStart, e.pairRank = order, start, rank
 	e.pairApp, e.pairFac, e.pairPool = e.pairApp[:e.nReal], e.pairFac[:e.nReal], e.pairPool[:e.nReal]
 }
 
