@@ -57,6 +57,10 @@ type engine struct {
 	nReal int32
 	boost []int32
 	xRank []int32
+
+	// ordering, when set, is building facOrder and facStart; the
+	// family-aware deferred acceptance waits for it before its first scan.
+	ordering *sync.WaitGroup
 }
 
 // Validate reports every problem of inst as a [problem.List], or nil.

@@ -175,12 +175,17 @@ func (e *engine) addBoosts() {
 
 // familyRun is the state of the family-aware deferred acceptance.
 type familyRun struct {
-	e       *engine
-	fs      *families
-	match   []int32 // per applicant: the pair holding a place, or -1
-	next    []int32 // per applicant: next pair to propose
-	nextF   []int32 // per family: next choice position to propose
-	cur     []int32 // per real pair: the rank it was admitted with
+	e     *engine
+	fs    *families
+	match []int32 // per applicant: the pair holding a place, or -1
+	next  []int32 // per applicant: next pair to propose
+	nextF []int32 // per family: next choice position to propose
+	cur   []int32 // per real pair: the rank it was admitted with
+	// pr is per real pair what a proposal reads of it, in one word: its
+	// pool (high 32 bits) and its rank (low 32 bits), the rank negative
+	// when rankOf must look further (a pair with a boosted twin, or of a
+	// fixed applicant).
+	pr      []uint64
 	heapAt  []int32
 	heapLen []int32
 	heap    []uint64 // per pool a max-heap of its holders, see held
@@ -224,6 +229,16 @@ func (e *engine) familyDA() ([]int32, *Instability) {
 	r.next = make([]int32, e.nA)
 	r.nextF = make([]int32, len(r.fs.together))
 	r.cur = make([]int32, e.nReal)
+	r.pr = make([]uint64, e.nReal)
+	parallel(int(e.nReal), int(e.nReal), func(lo, hi int) {
+		for p := lo; p < hi; p++ {
+			rk := e.xRank[p]
+			if e.boost != nil && e.boost[p] >= 0 {
+				rk = -1
+			}
+			r.pr[p] = uint64(uint32(e.pairPool[p]))<<32 | uint64(uint32(rk))
+		}
+	})
 	r.heapAt = make([]int32, nP+1)
 	for p, c := range e.poolCap {
 		r.heapAt[p+1] = r.heapAt[p] + c
@@ -265,6 +280,9 @@ func (e *engine) familyDA() ([]int32, *Instability) {
 		}
 	}
 	r.run()
+	if e.ordering != nil {
+		e.ordering.Wait()
+	}
 	for round := 0; ; round++ {
 		r.round, e.repairScans = round, round+1
 		singles, fams := r.blocking()
@@ -332,6 +350,9 @@ func (r *familyRun) inTogether(a int32) bool {
 // rankOf is the rank pair p proposes with: boosted when a sibling of its
 // applicant holds a place at the same Kita.
 func (r *familyRun) rankOf(p int32) int32 {
+	if rk := int32(uint32(r.pr[p])); rk >= 0 {
+		return rk
+	}
 	e := r.e
 	if e.boost == nil || e.boost[p] < 0 {
 		return e.xRank[p]
@@ -355,7 +376,7 @@ func heldPair(h uint64) int32 { return int32(uint32(h)) }
 func heldRank(h uint64) int32 { return int32(h >> 32) }
 
 func (r *familyRun) pool(p int32) []uint64 {
-	pool := r.e.pairPool[p]
+	pool := int32(r.pr[p] >> 32)
 	return r.heap[r.heapAt[pool]:r.heapAt[pool+1]]
 }
 
@@ -398,8 +419,8 @@ func (r *familyRun) proposeSingle(a int32) {
 // admit puts pair p with rank rk into its pool if there is a free place
 // or a worse holder, whom it returns (-1 if none).
 func (r *familyRun) admit(p, rk int32) (out int32, ok bool) {
-	pool := r.e.pairPool[p]
-	h := r.pool(p)
+	pool := int32(r.pr[p] >> 32)
+	h := r.heap[r.heapAt[pool]:r.heapAt[pool+1]]
 	n := r.heapLen[pool]
 	r.touched[pool] = true
 	if n < int32(len(h)) {

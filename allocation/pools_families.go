@@ -248,6 +248,29 @@ func (e *engine) poolFamilyDA() (match, pool []int32, unstable *Instability) {
 		})
 	}
 	wg.Wait()
+	// The first pass of the family-aware deferred acceptance does not
+	// read the pools' orders, only the scans after it: they are built
+	// while it runs.
+	d.ordering = new(sync.WaitGroup)
+	d.ordering.Go(func() { d.orderPoolOptions(e, words, none) })
+	m, unstable := d.familyDA()
+	match = make([]int32, e.nA)
+	pool = make([]int32, e.nA)
+	for a, o := range m {
+		match[a], pool[a] = -1, -1
+		if o >= 0 {
+			match[a], pool[a] = opt[o], d.pairPool[o]
+		}
+	}
+	return match, pool, unstable
+}
+
+// orderPoolOptions sets d's facStart and facOrder: each pool's options in
+// priority order, as the scans need them. e is the engine of the Kitas,
+// words the Kita words of its pairs (see kitaWord). The Kitas' orders give
+// the pairs in priority order, their Kita words the options.
+func (d *engine) orderPoolOptions(e *engine, words []uint64, none int32) {
+	nPools := len(d.poolCap)
 	d.facStart = make([]int32, nPools+1)
 	for _, q := range d.pairPool[:d.nReal] {
 		d.facStart[q+1]++
@@ -292,16 +315,6 @@ func (e *engine) poolFamilyDA() (match, pool []int32, unstable *Instability) {
 			fill[q]++
 		}
 	}
-	m, unstable := d.familyDA()
-	match = make([]int32, e.nA)
-	pool = make([]int32, e.nA)
-	for a, o := range m {
-		match[a], pool[a] = -1, -1
-		if o >= 0 {
-			match[a], pool[a] = opt[o], d.pairPool[o]
-		}
-	}
-	return match, pool, unstable
 }
 
 // verifyPoolFamilies reports together-families at Kitas with pools that
