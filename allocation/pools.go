@@ -183,19 +183,56 @@ func (e *engine) extendPoolInfo() {
 	}
 }
 
-// checkChoiceHours checks applicant i's start month and choice hours: every
-// hour named must be offered by a pool of that Kita. resolved holds every
-// choice's facility index (-1: unknown), flattened in applicant order.
-func (e *engine) checkChoiceHours(c *problem.Collector, resolved []int32) {
-	ps := e.pools
-	if ps != nil {
-		ps.start = make([]int32, e.nA)
+// checkChoiceHours checks the applicants' start months and choice hours
+// (see checkHoursOf), then that the children of a together-family name the
+// same hours. resolved holds every choice's facility index (-1: unknown),
+// flattened in applicant order, applicant i's from offs[i]. Blocks of
+// applicants are checked in parallel, each into its own collector, and
+// the problems are added in applicant order.
+func (e *engine) checkChoiceHours(c *problem.Collector, resolved []int32, offs []int) {
+	if e.pools != nil {
+		e.pools.start = make([]int32, e.nA)
 	}
-	next := 0
-	for i := range e.inst.Applicants {
+	const block = 1 << 12 // applicants
+	parts := make([]problem.Collector, (e.nA+block-1)/block)
+	parallel(len(parts), offs[e.nA], func(lo, hi int) {
+		for k := lo; k < hi; k++ {
+			e.checkHoursOf(&parts[k], resolved, offs, k*block, min(e.nA, (k+1)*block))
+		}
+	})
+	for k := range parts {
+		c.Merge("", parts[k].Err())
+	}
+	if e.fam == nil {
+		return
+	}
+	for F, together := range e.fam.together {
+		kids := e.fam.members(int32(F))
+		if !together || len(kids) == 0 {
+			continue
+		}
+		for _, a := range kids[1:] {
+			if !slices.Equal(e.inst.Applicants[a].Choices, e.inst.Applicants[kids[0]].Choices) {
+				continue // reported by checkFamilies
+			}
+			for k := range e.inst.Applicants[a].Choices {
+				if !slices.Equal(e.hoursAt(a, k), e.hoursAt(kids[0], k)) {
+					c.Add(appPath(int(a))+".choices", CodeFamilyChoices, ErrFamily)
+					break
+				}
+			}
+		}
+	}
+}
+
+// checkHoursOf checks applicants lo..hi-1: a start month, if given, is a
+// month, and every hour named at a choice is in range, named once and
+// offered by a pool of that Kita. It sets their desired months.
+func (e *engine) checkHoursOf(c *problem.Collector, resolved []int32, offs []int, lo, hi int) {
+	ps := e.pools
+	for i := lo; i < hi; i++ {
 		a := &e.inst.Applicants[i]
-		at := next // a's choices' facilities are resolved[at:]
-		next += len(a.Choices)
+		at := offs[i] // a's choices' facilities are resolved[at:]
 		if ps != nil {
 			ps.start[i] = -1
 		}
@@ -228,26 +265,6 @@ func (e *engine) checkChoiceHours(c *problem.Collector, resolved []int32) {
 					c.Add(hp(), CodeDuplicateHours, ErrChoice)
 				case known && !e.offersHours(f, h):
 					c.Add(hp(), CodeHoursNotOffered, ErrChoice)
-				}
-			}
-		}
-	}
-	if e.fam == nil {
-		return
-	}
-	for F, together := range e.fam.together {
-		kids := e.fam.members(int32(F))
-		if !together || len(kids) == 0 {
-			continue
-		}
-		for _, a := range kids[1:] {
-			if !slices.Equal(e.inst.Applicants[a].Choices, e.inst.Applicants[kids[0]].Choices) {
-				continue // reported by checkFamilies
-			}
-			for k := range e.inst.Applicants[a].Choices {
-				if !slices.Equal(e.hoursAt(a, k), e.hoursAt(kids[0], k)) {
-					c.Add(appPath(int(a))+".choices", CodeFamilyChoices, ErrFamily)
-					break
 				}
 			}
 		}
