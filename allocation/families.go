@@ -178,9 +178,12 @@ type familyRun struct {
 	e     *engine
 	fs    *families
 	match []int32 // per applicant: the pair holding a place, or -1
-	next  []int32 // per applicant: next pair to propose
+	// todo is per applicant, in one word, its next pair to propose (low
+	// 32 bits), the end of its pairs (start[a+1], the next 31 bits) and
+	// whether it is in a together-family (todoTogether).
+	todo  []uint64
 	nextF []int32 // per family: next choice position to propose
-	cur   []int32 // per real pair: the rank it was admitted with
+	cur   []int32 // per real pair with a boosted twin: the rank it was admitted with
 	// pr is per real pair what a proposal reads of it, in one word: its
 	// pool (high 32 bits) and its rank (low 32 bits), the rank negative
 	// when rankOf must look further (a pair with a boosted twin, or of a
@@ -226,7 +229,7 @@ func (e *engine) familyDA() ([]int32, *Instability) {
 	r := &familyRun{e: e, fs: e.fam}
 	nP := len(e.poolCap)
 	r.match = make([]int32, e.nA)
-	r.next = make([]int32, e.nA)
+	r.todo = make([]uint64, e.nA)
 	r.nextF = make([]int32, len(r.fs.together))
 	r.cur = make([]int32, e.nReal)
 	r.pr = make([]uint64, e.nReal)
@@ -260,7 +263,10 @@ func (e *engine) familyDA() ([]int32, *Instability) {
 	r.stack = make([]int32, 0, e.nA+len(r.fs.together)) // room for every proposer once
 	for a := e.nA - 1; a >= 0; a-- {
 		r.match[a] = -1
-		r.next[a] = e.start[a]
+		r.todo[a] = uint64(uint32(e.start[a])) | uint64(uint32(e.start[a+1]))<<32
+		if r.inTogether(int32(a)) {
+			r.todo[a] |= todoTogether
+		}
 		if e.fixed[a] < 0 && !r.inTogether(int32(a)) {
 			r.stack = append(r.stack, int32(a))
 		}
@@ -302,7 +308,7 @@ func (e *engine) familyDA() ([]int32, *Instability) {
 				r.remove(m)
 				r.place(a, -1)
 			}
-			r.next[a] = singles[i+1]
+			r.todo[a] = r.todo[a]&^(1<<32-1) | uint64(uint32(singles[i+1]))
 			r.stack = append(r.stack, a)
 		}
 		if len(singles) > 0 {
@@ -398,22 +404,28 @@ func (r *familyRun) run() {
 	}
 }
 
+// todoTogether marks in todo an applicant in a together-family.
+const todoTogether = 1 << 63
+
 func (r *familyRun) proposeSingle(a int32) {
-	e := r.e
 	if r.match[a] >= 0 {
 		return // on the stack twice; placed already
 	}
-	for r.next[a] < e.start[a+1] {
-		p := r.next[a]
-		r.next[a]++
-		if out, ok := r.admit(p, r.rankOf(p)); ok {
-			r.place(a, p)
+	x := r.todo[a]
+	p, end := int32(uint32(x)), int32(x>>32&(1<<31-1))
+	for p < end {
+		q := p
+		p++
+		if out, ok := r.admit(q, r.rankOf(q)); ok {
+			r.todo[a] = x&^(1<<32-1) | uint64(uint32(p))
+			r.place(a, q)
 			if out >= 0 {
 				r.evicted = append(r.evicted, out)
 			}
 			return
 		}
 	}
+	r.todo[a] = x&^(1<<32-1) | uint64(uint32(p))
 }
 
 // admit puts pair p with rank rk into its pool if there is a free place
@@ -423,8 +435,11 @@ func (r *familyRun) admit(p, rk int32) (out int32, ok bool) {
 	h := r.heap[r.heapAt[pool]:r.heapAt[pool+1]]
 	n := r.heapLen[pool]
 	r.touched[pool] = true
+	twin := int32(uint32(r.pr[p])) < 0 // or of a fixed applicant, which never proposes
 	if n < int32(len(h)) {
-		r.cur[p] = rk
+		if twin {
+			r.cur[p] = rk
+		}
 		h[n] = held(rk, p)
 		r.heapLen[pool] = n + 1
 		siftUp(h, int(n))
@@ -434,7 +449,9 @@ func (r *familyRun) admit(p, rk int32) (out int32, ok bool) {
 		return -1, false
 	}
 	out = heldPair(h[0])
-	r.cur[p] = rk
+	if twin {
+		r.cur[p] = rk
+	}
 	h[0] = held(rk, p)
 	siftDown(h, 0, int(n))
 	return out, true
@@ -445,7 +462,8 @@ func (r *familyRun) admit(p, rk int32) (out int32, ok bool) {
 func (r *familyRun) evict(p int32) {
 	a := r.e.pairApp[p]
 	r.place(a, -1)
-	if F := r.fs.of[a]; F >= 0 && r.fs.together[F] {
+	if r.todo[a]&todoTogether != 0 {
+		F := r.fs.of[a]
 		r.withdraw(F)
 		r.stack = append(r.stack, int32(r.e.nA)+F)
 		return
@@ -586,7 +604,8 @@ func (r *familyRun) blocking() (singles, fams []int32) {
 		}
 		for _, a := range fs.members(int32(F)) {
 			r.cand.set(a)
-			if m := r.match[a]; m >= 0 {
+			// Only a pair with a boosted twin changes its rank.
+			if m := r.match[a]; m >= 0 && int32(uint32(r.pr[m])) < 0 {
 				if rk := r.rankOf(m); rk != r.cur[m] {
 					r.cur[m] = rk
 					pool := e.pairPool[m]
