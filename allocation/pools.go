@@ -57,13 +57,15 @@ type poolSet struct {
 	start  []int32  // per applicant: desired month number, -1 for none
 	declID []int32  // per engine pool: index in Facility.Pools, -1
 	offers []uint64 // per facility: bit h set when a pool offers h hours
-	// byHours[fitAt[3*f+b]:fitAt[3*f+b+1]] are the pools of facility f
-	// that fit band b (band 0: those without a band), by hours, in
-	// declaration order within the same hours, with what options checks
-	// of each, so that a child's options are found in one pass over a
-	// few consecutive entries.
+	// byHours[lo:hi] are the pools of facility f that fit band b (band
+	// 0: those without a band), by hours, in declaration order within the
+	// same hours, with what options checks of each, so that a child's
+	// options are found in one pass over a few consecutive entries; lo and
+	// hi are the low and high 32 bits of fit[3*f+b]. Bands whose pools
+	// are the same share their entries (at a Kita without band quotas,
+	// all three), which keeps byHours small enough to stay in cache.
 	byHours []poolFit
-	fitAt   []int32
+	fit     []uint64
 }
 
 // poolFit is an engine pool q with its hours and month number in one word,
@@ -80,14 +82,14 @@ func (x poolFit) hours() int32 { return int32(x >> 56) }
 func (x poolFit) from() int32  { return int32(x >> 32 & (1<<24 - 1)) }
 func (x poolFit) q() int32     { return int32(uint32(x)) }
 
-// orderByHours sets byHours and fitAt from the pools' hours, months and
+// orderByHours sets byHours and fit from the pools' hours, months and
 // bands (ps may be nil: no Kita has pools).
 func (ps *poolSet) orderByHours(poolBand []Band) {
 	if ps == nil {
 		return
 	}
-	ps.fitAt = make([]int32, 3*len(ps.first)+1)
-	ps.byHours = make([]poolFit, 0, 2*len(ps.hours))
+	ps.fit = make([]uint64, 3*len(ps.first))
+	ps.byHours = make([]poolFit, 0, len(ps.hours))
 	var kita []poolFit
 	for f, first := range ps.first {
 		kita = kita[:0]
@@ -95,13 +97,22 @@ func (ps *poolSet) orderByHours(poolBand []Band) {
 			kita = append(kita, newPoolFit(q, ps.hours[q], ps.from[q]))
 		}
 		slices.SortStableFunc(kita, func(x, y poolFit) int { return cmp.Compare(x.hours(), y.hours()) })
-		for b := range Band(3) {
+		for b := range 3 {
+			lo := len(ps.byHours)
 			for _, x := range kita {
-				if pb := poolBand[x.q()]; pb == 0 || pb == b {
+				if pb := poolBand[x.q()]; pb == 0 || pb == Band(b) {
 					ps.byHours = append(ps.byHours, x)
 				}
 			}
-			ps.fitAt[3*f+int(b)+1] = int32(len(ps.byHours))
+			hi := len(ps.byHours)
+			ps.fit[3*f+b] = uint64(lo) | uint64(hi)<<32
+			for _, y := range ps.fit[3*f : 3*f+b] { // an earlier band's same list
+				if ylo, yhi := int(uint32(y)), int(y>>32); slices.Equal(ps.byHours[ylo:yhi], ps.byHours[lo:hi]) {
+					ps.byHours = ps.byHours[:lo]
+					ps.fit[3*f+b] = y
+					break
+				}
+			}
 		}
 	}
 }
@@ -291,7 +302,8 @@ func (e *engine) options(a int32, opt, optPool []int32) ([]int32, []int32) {
 	}
 	for p := e.start[a]; p < e.start[a+1]; p++ {
 		f := e.pairFac[p]
-		lo, hi := ps.fitAt[3*f+fitBand], ps.fitAt[3*f+fitBand+1]
+		x := ps.fit[3*f+fitBand]
+		lo, hi := int32(uint32(x)), int32(x>>32)
 		if lo == hi { // no pool fits, or the Kita has none
 			if ps.first[f] < 0 || ps.count[f] == 0 {
 				opt, optPool = append(opt, p), append(optPool, e.pairPool[p])
