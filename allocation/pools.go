@@ -82,6 +82,9 @@ func (x poolFit) hours() int32 { return int32(x >> 56) }
 func (x poolFit) from() int32  { return int32(x >> 32 & (1<<24 - 1)) }
 func (x poolFit) q() int32     { return int32(uint32(x)) }
 
+// key is the entry's hours and month as one number, hours<<24 | month.
+func (x poolFit) key() uint32 { return uint32(x >> 32) }
+
 // orderByHours sets byHours and fit from the pools' hours, months and
 // bands (ps may be nil: no Kita has pools).
 func (ps *poolSet) orderByHours(poolBand []Band) {
@@ -300,6 +303,10 @@ func (e *engine) options(a int32, opt, optPool []int32) ([]int32, []int32) {
 	if band.Valid() {
 		fitBand = int32(band)
 	}
+	span := uint32(1<<24 - 1) // the months an entry's month may be after h<<24
+	if month >= 0 {
+		span = uint32(min(month, 1<<24-1))
+	}
 	for p := e.start[a]; p < e.start[a+1]; p++ {
 		f := e.pairFac[p]
 		x := ps.fit[3*f+fitBand]
@@ -322,19 +329,28 @@ func (e *engine) options(a int32, opt, optPool []int32) ([]int32, []int32) {
 			}
 			continue
 		}
+		// Every entry is checked for every hour, without a branch: an
+		// entry is kept (n moves on) when its hours and month, read as
+		// one number (poolFit.key), lie in [h, h+month].
 		fits := ps.byHours[lo:hi]
+		need := len(opt) + len(fits)*len(hs)
+		if need > cap(opt) || need > cap(optPool) {
+			opt, optPool = slices.Grow(opt, need-len(opt)), slices.Grow(optPool, need-len(optPool))
+		}
+		n := len(opt)
+		o, oq := opt[:need], optPool[:need]
 		for _, h := range hs {
+			low := uint32(h) << 24
 			for _, x := range fits {
-				if hx := x.hours(); hx < int32(h) {
-					continue
-				} else if hx > int32(h) {
-					break
+				o[n], oq[n] = p, x.q()
+				keep := 0
+				if x.key()-low <= span {
+					keep = 1
 				}
-				if month < 0 || x.from() <= month {
-					opt, optPool = append(opt, p), append(optPool, x.q())
-				}
+				n += keep
 			}
 		}
+		opt, optPool = opt[:n], optPool[:n]
 	}
 	return opt, optPool
 }
