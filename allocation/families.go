@@ -191,6 +191,11 @@ type familyRun struct {
 	pr      []uint64
 	heapAt  []int32
 	heapLen []int32
+	// top is per full pool the rank of its worst holder (the heap's
+	// first), so that a proposal it turns away does not read the heap;
+	// -1 when not known (the pool is not full, or its heap changed
+	// otherwise than by admit).
+	top     []int32
 	heap    []uint64 // per pool a max-heap of its holders, see held
 	stack   []int32  // proposers: applicant a, or nA+F for family F
 	evicted []int32
@@ -247,6 +252,10 @@ func (e *engine) familyDA() ([]int32, *Instability) {
 		r.heapAt[p+1] = r.heapAt[p] + c
 	}
 	r.heapLen = make([]int32, nP)
+	r.top = make([]int32, nP)
+	for pool := range r.top {
+		r.top[pool] = -1
+	}
 	r.heap = make([]uint64, r.heapAt[nP])
 	r.dirty = make([]bool, nP)
 	r.touched = make([]bool, nP)
@@ -445,7 +454,15 @@ func (r *familyRun) admit(p, rk int32) (out int32, ok bool) {
 		siftUp(h, int(n))
 		return -1, true
 	}
-	if n == 0 || rk > heldRank(h[0]) {
+	w := r.top[pool]
+	if w < 0 {
+		if n == 0 {
+			return -1, false
+		}
+		w = heldRank(h[0])
+		r.top[pool] = w
+	}
+	if rk > w {
 		return -1, false
 	}
 	out = heldPair(h[0])
@@ -454,6 +471,7 @@ func (r *familyRun) admit(p, rk int32) (out int32, ok bool) {
 	}
 	h[0] = held(rk, p)
 	siftDown(h, 0, int(n))
+	r.top[pool] = heldRank(h[0])
 	return out, true
 }
 
@@ -496,6 +514,7 @@ func (r *familyRun) remove(p int32) {
 	n--
 	h[i] = h[n]
 	r.heapLen[pool] = int32(n)
+	r.top[pool] = -1
 	if i < n {
 		siftDown(h, i, n)
 		siftUp(h, i)
@@ -612,6 +631,7 @@ func (r *familyRun) blocking() (singles, fams []int32) {
 					h := r.pool(m)[:r.heapLen[pool]]
 					h[slices.IndexFunc(h, func(x uint64) bool { return heldPair(x) == m })] = held(rk, m)
 					r.dirty[pool] = true
+					r.top[pool] = -1
 				}
 			}
 		}
