@@ -211,10 +211,7 @@ func (e *engine) poolFamilyDA() (match, pool []int32, unstable *Instability) {
 		d.boost = make([]int32, total)
 	}
 	// Each part is copied into the joined arrays with what the engine
-	// reads of each option, the boosted twins after the real options,
-	// and leaves each pair's Kita word (see kitaWord) at its place in its
-	// Kita's order.
-	words := make([]uint64, len(e.facOrder))
+	// reads of each option, the boosted twins after the real options.
 	var wg sync.WaitGroup
 	for _, pt := range parts {
 		wg.Go(func() {
@@ -242,7 +239,6 @@ func (e *engine) poolFamilyDA() (match, pool []int32, unstable *Instability) {
 						}
 					}
 				}
-				words[e.facStart[f]+e.pairRank[p]] = kitaWord(pt.at+i, pt.pool[i:j], e.pools.first[f], none)
 				i = j
 			}
 		})
@@ -252,7 +248,7 @@ func (e *engine) poolFamilyDA() (match, pool []int32, unstable *Instability) {
 	// read the pools' orders, only the scans after it: they are built
 	// while it runs.
 	d.ordering = new(sync.WaitGroup)
-	d.ordering.Go(func() { d.orderPoolOptions(e, words, none) })
+	d.ordering.Go(func() { d.orderPoolOptions(e, opt, none) })
 	m, unstable := d.familyDA()
 	match = make([]int32, e.nA)
 	pool = make([]int32, e.nA)
@@ -267,9 +263,22 @@ func (e *engine) poolFamilyDA() (match, pool []int32, unstable *Instability) {
 
 // orderPoolOptions sets d's facStart and facOrder: each pool's options in
 // priority order, as the scans need them. e is the engine of the Kitas,
-// words the Kita words of its pairs (see kitaWord). The Kitas' orders give
-// the pairs in priority order, their Kita words the options.
-func (d *engine) orderPoolOptions(e *engine, words []uint64, none int32) {
+// opt the real pair of each option. Each pair's Kita word (see kitaWord)
+// is put at its place in its Kita's order; the Kitas' orders then give the
+// pairs in priority order, their Kita words the options. It runs in one
+// goroutine, next to the first pass, on the other processor.
+func (d *engine) orderPoolOptions(e *engine, opt []int32, none int32) {
+	words := make([]uint64, len(e.facOrder))
+	for i := 0; i < len(opt); {
+		p := opt[i]
+		j := i + 1
+		for j < len(opt) && opt[j] == p {
+			j++
+		}
+		f := e.pairFac[p]
+		words[e.facStart[f]+e.pairRank[p]] = kitaWord(i, d.pairPool[i:j], e.pools.first[f], none)
+		i = j
+	}
 	nPools := len(d.poolCap)
 	d.facStart = make([]int32, nPools+1)
 	for _, q := range d.pairPool[:d.nReal] {
@@ -279,36 +288,30 @@ func (d *engine) orderPoolOptions(e *engine, words []uint64, none int32) {
 		d.facStart[q+1] += d.facStart[q]
 	}
 	d.facOrder = make([]int32, d.nReal)
-	// Each pool's options in priority order, as the scans need them: the
-	// Kitas' orders give the pairs in priority order, their Kita words
-	// the options. A Kita's pools are its own, so parts of the Kitas are
-	// worked on in parallel; the pool without places (never scanned) is
-	// filled afterwards.
+	// The pool without places (never scanned) is filled last.
 	fill := slices.Clone(d.facStart[:nPools])
-	parallel(e.nF, len(e.facOrder), func(lo, hi int) {
-		for f := lo; f < hi; f++ {
-			first := e.pools.first[f]
-			for _, w := range words[e.facStart[f]:e.facStart[f+1]] {
-				o := int32(uint32(w))
-				if w&kwLookUp != 0 {
-					for end := o + int32(w>>33); o < end; o++ {
-						if q := d.pairPool[o]; q != none {
-							d.facOrder[fill[q]] = o
-							fill[q]++
-						}
-					}
-					continue
-				}
-				for end, pools := o+int32(w>>33&7), w>>36; o < end; o, pools = o+1, pools>>kwPoolBits {
-					if l := int32(pools & kwNone); l != kwNone {
-						q := first + l
+	for f := range e.nF {
+		first := e.pools.first[f]
+		for _, w := range words[e.facStart[f]:e.facStart[f+1]] {
+			o := int32(uint32(w))
+			if w&kwLookUp != 0 {
+				for end := o + int32(w>>33); o < end; o++ {
+					if q := d.pairPool[o]; q != none {
 						d.facOrder[fill[q]] = o
 						fill[q]++
 					}
 				}
+				continue
+			}
+			for end, pools := o+int32(w>>33&7), w>>36; o < end; o, pools = o+1, pools>>kwPoolBits {
+				if l := int32(pools & kwNone); l != kwNone {
+					q := first + l
+					d.facOrder[fill[q]] = o
+					fill[q]++
+				}
 			}
 		}
-	})
+	}
 	for o, q := range d.pairPool[:d.nReal] {
 		if q == none {
 			d.facOrder[fill[q]] = int32(o)
