@@ -93,8 +93,23 @@ func (e *engine) rank(pos []int32, seed uint64) {
 	nT := len(e.tiers)
 	apps := e.inst.Applicants
 
+	// Districts as small integers, so that the per-pair test is cheap.
+	district := map[string]int32{"": 0}
+	facDistrict := make([]int32, e.nF)
+	for f := range e.inst.Facilities {
+		d, ok := district[e.inst.Facilities[f].District]
+		if !ok {
+			d = int32(len(district))
+			district[e.inst.Facilities[f].District] = d
+		}
+		facDistrict[f] = d
+	}
+
 	// Values that do not depend on the facility, once per applicant, in
-	// parallel.
+	// parallel: with the applicant's district and its number of siblings'
+	// Kitas.
+	appDistrict := make([]int32, e.nA)
+	sibStart := make([]int32, e.nA+1)
 	appVal := make([]int64, nT*e.nA)
 	appPoints := make([]int64, e.nA)
 	appLot := make([]uint64, e.nA)
@@ -111,6 +126,8 @@ func (e *engine) rank(pos []int32, seed uint64) {
 				}
 			}
 			appLot[a] = mix(seed ^ mix(e.apps.hash[a])) // fnv64 of the id
+			appDistrict[a] = district[apps[a].District] // 0: none, or no Kita there
+			sibStart[a+1] = int32(len(apps[a].Siblings))
 		}
 	})
 	lowT := make([]int64, nT)
@@ -141,31 +158,19 @@ func (e *engine) rank(pos []int32, seed uint64) {
 			facHash[f] = e.facs.hash[f]
 		}
 	}
-	// Districts as small integers, so that the per-pair test is cheap.
-	district := map[string]int32{"": 0}
-	facDistrict := make([]int32, e.nF)
-	for f := range e.inst.Facilities {
-		d, ok := district[e.inst.Facilities[f].District]
-		if !ok {
-			d = int32(len(district))
-			district[e.inst.Facilities[f].District] = d
+	// Siblings as facility indices (validation made sure they exist),
+	// found in parallel after their count.
+	for a := range e.nA {
+		sibStart[a+1] += sibStart[a]
+	}
+	sibFac := make([]int32, sibStart[e.nA])
+	parallel(e.nA, int(sibStart[e.nA])+e.nA/8, func(lo, hi int) {
+		for a := lo; a < hi; a++ {
+			for j, id := range apps[a].Siblings {
+				sibFac[int(sibStart[a])+j], _ = e.facs.find(id)
+			}
 		}
-		facDistrict[f] = d
-	}
-	appDistrict := make([]int32, e.nA)
-	for a := range apps {
-		appDistrict[a] = district[apps[a].District] // 0: none, or no Kita there
-	}
-	// Siblings as facility indices (validation made sure they exist).
-	sibStart := make([]int32, e.nA+1)
-	var sibFac []int32
-	for a := range apps {
-		for _, id := range apps[a].Siblings {
-			f, _ := e.facs.find(id) // validation made sure it exists
-			sibFac = append(sibFac, f)
-		}
-		sibStart[a+1] = int32(len(sibFac))
-	}
+	})
 	local := func(k Kind, p, a, f int32) int64 {
 		switch k {
 		case KindDistrict:
