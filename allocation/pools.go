@@ -79,7 +79,6 @@ func newPoolFit(q, hours, from int32) poolFit {
 }
 
 func (x poolFit) hours() int32 { return int32(x >> 56) }
-func (x poolFit) from() int32  { return int32(x >> 32 & (1<<24 - 1)) }
 func (x poolFit) q() int32     { return int32(uint32(x)) }
 
 // key is the entry's hours and month as one number, hours<<24 | month.
