@@ -381,13 +381,13 @@ func (r *familyRun) rankOf(p int32) int32 {
 	return e.xRank[p]
 }
 
-// held packs a holder for the heaps: its rank above its pair, so that
-// holders compare by rank (no two holders of a pool share a rank: a rank
-// is a place in a Kita's list, of one applicant).
-func held(rk, p int32) uint64 { return uint64(uint32(rk))<<32 | uint64(uint32(p)) }
+// held packs a holder for the heaps: its rank above its applicant (whose
+// pair is its match), so that holders compare by rank (no two holders of a
+// pool share a rank: a rank is a place in a Kita's list, of one applicant).
+func held(rk, a int32) uint64 { return uint64(uint32(rk))<<32 | uint64(uint32(a)) }
 
-// heldPair and heldRank unpack a holder.
-func heldPair(h uint64) int32 { return int32(uint32(h)) }
+// heldApp and heldRank unpack a holder.
+func heldApp(h uint64) int32  { return int32(uint32(h)) }
 func heldRank(h uint64) int32 { return int32(h >> 32) }
 
 func (r *familyRun) pool(p int32) []uint64 {
@@ -406,9 +406,9 @@ func (r *familyRun) run() {
 			r.proposeFamily(who - int32(r.e.nA))
 		}
 		for len(r.evicted) > 0 {
-			p := r.evicted[len(r.evicted)-1]
+			a := r.evicted[len(r.evicted)-1]
 			r.evicted = r.evicted[:len(r.evicted)-1]
-			r.evict(p)
+			r.evict(a)
 		}
 	}
 }
@@ -425,7 +425,7 @@ func (r *familyRun) proposeSingle(a int32) {
 	for p < end {
 		q := p
 		p++
-		if out, ok := r.admit(q, r.rankOf(q)); ok {
+		if out, ok := r.admit(q, a, r.rankOf(q)); ok {
 			r.todo[a] = x&^(1<<32-1) | uint64(uint32(p))
 			r.place(a, q)
 			if out >= 0 {
@@ -437,9 +437,9 @@ func (r *familyRun) proposeSingle(a int32) {
 	r.todo[a] = x&^(1<<32-1) | uint64(uint32(p))
 }
 
-// admit puts pair p with rank rk into its pool if there is a free place
-// or a worse holder, whom it returns (-1 if none).
-func (r *familyRun) admit(p, rk int32) (out int32, ok bool) {
+// admit puts pair p of applicant a with rank rk into its pool if there is
+// a free place or a worse holder, whose applicant it returns (-1 if none).
+func (r *familyRun) admit(p, a, rk int32) (out int32, ok bool) {
 	pool := int32(r.pr[p] >> 32)
 	h := r.heap[r.heapAt[pool]:r.heapAt[pool+1]]
 	n := r.heapLen[pool]
@@ -449,7 +449,7 @@ func (r *familyRun) admit(p, rk int32) (out int32, ok bool) {
 		if twin {
 			r.cur[p] = rk
 		}
-		h[n] = held(rk, p)
+		h[n] = held(rk, a)
 		r.heapLen[pool] = n + 1
 		siftUp(h, int(n))
 		return -1, true
@@ -465,20 +465,19 @@ func (r *familyRun) admit(p, rk int32) (out int32, ok bool) {
 	if rk > w {
 		return -1, false
 	}
-	out = heldPair(h[0])
+	out = heldApp(h[0])
 	if twin {
 		r.cur[p] = rk
 	}
-	h[0] = held(rk, p)
+	h[0] = held(rk, a)
 	siftDown(h, 0, int(n))
 	r.top[pool] = heldRank(h[0])
 	return out, true
 }
 
-// evict handles a holder pushed out of its pool: it proposes again, and a
-// together-family withdraws all its children first.
-func (r *familyRun) evict(p int32) {
-	a := r.e.pairApp[p]
+// evict handles applicant a, pushed out of its pool: it proposes again,
+// and a together-family withdraws all its children first.
+func (r *familyRun) evict(a int32) {
 	r.place(a, -1)
 	if r.todo[a]&todoTogether != 0 {
 		F := r.fs.of[a]
@@ -507,7 +506,8 @@ func (r *familyRun) remove(p int32) {
 	n := int(r.heapLen[pool])
 	r.touched[pool] = true
 	r.lowBar[pool] = min(r.lowBar[pool], r.barOf(int32(pool)))
-	i := slices.IndexFunc(h[:n], func(x uint64) bool { return heldPair(x) == p })
+	a := r.e.pairApp[p] // it holds one place at most
+	i := slices.IndexFunc(h[:n], func(x uint64) bool { return heldApp(x) == a })
 	if i < 0 {
 		return
 	}
@@ -585,8 +585,9 @@ func (r *familyRun) proposeFamily(F int32) {
 			continue
 		}
 		for _, p := range pairs { // best first: nobody pushes out a sibling
-			out, _ := r.admit(p, r.e.xRank[p])
-			r.place(r.e.pairApp[p], p)
+			b := r.e.pairApp[p]
+			out, _ := r.admit(p, b, r.e.xRank[p])
+			r.place(b, p)
 			if out >= 0 {
 				r.evicted = append(r.evicted, out)
 			}
@@ -629,7 +630,7 @@ func (r *familyRun) blocking() (singles, fams []int32) {
 					r.cur[m] = rk
 					pool := e.pairPool[m]
 					h := r.pool(m)[:r.heapLen[pool]]
-					h[slices.IndexFunc(h, func(x uint64) bool { return heldPair(x) == m })] = held(rk, m)
+					h[slices.IndexFunc(h, func(x uint64) bool { return heldApp(x) == a })] = held(rk, a)
 					r.dirty[pool] = true
 					r.top[pool] = -1
 				}
@@ -870,7 +871,7 @@ func (r *familyRun) instability(singles, fams []int32, since int) *Instability {
 		in.Applicants = append(in.Applicants, e.inst.Applicants[singles[i]].ID)
 		p := singles[i+1]
 		for _, x := range r.pool(p)[:r.heapLen[e.pairPool[p]]] {
-			if b := e.pairApp[heldPair(x)]; r.inTogether(b) {
+			if b := heldApp(x); r.inTogether(b) {
 				name(r.fs.of[b])
 			}
 		}
