@@ -102,7 +102,7 @@
 // [Compiled.Allocate] runs a mechanism
 // on flat arrays (choices, per-facility priority orders; per pool the
 // admitted ranks as bits and the worst admitted rank, or a heap of rank
-// and choice together when families' sibling boosts change ranks, with the
+// and applicant together when families' sibling boosts change ranks, with the
 // worst rank of a full pool kept beside it; a
 // repair scan after families are placed visits, at each pool whose
 // holders changed, only the stretch of its priority order strictly between the
