@@ -175,13 +175,11 @@ func (e *engine) addBoosts() {
 
 // familyRun is the state of the family-aware deferred acceptance.
 type familyRun struct {
-	e     *engine
-	fs    *families
-	match []int32 // per applicant: the pair holding a place, or -1
-	// todo is per applicant, in one word, its next pair to propose (low
-	// 32 bits), the end of its pairs (start[a+1], the next 31 bits) and
-	// whether it is in a together-family (todoTogether).
-	todo  []uint64
+	e  *engine
+	fs *families
+	// app is per applicant its place and what it proposes next, side by
+	// side, as a holder pushed out needs both.
+	app   []appRun
 	nextF []int32 // per family: next choice position to propose
 	cur   []int32 // per real pair with a boosted twin: the rank it was admitted with
 	// pr is per real pair what a proposal reads of it, in one word: its
@@ -233,8 +231,7 @@ type familyRun struct {
 func (e *engine) familyDA() ([]int32, *Instability) {
 	r := &familyRun{e: e, fs: e.fam}
 	nP := len(e.poolCap)
-	r.match = make([]int32, e.nA)
-	r.todo = make([]uint64, e.nA)
+	r.app = make([]appRun, e.nA)
 	r.nextF = make([]int32, len(r.fs.together))
 	r.cur = make([]int32, e.nReal)
 	r.pr = make([]uint64, e.nReal)
@@ -271,10 +268,10 @@ func (e *engine) familyDA() ([]int32, *Instability) {
 	r.round = -1
 	r.stack = make([]int32, 0, e.nA+len(r.fs.together)) // room for every proposer once
 	for a := e.nA - 1; a >= 0; a-- {
-		r.match[a] = -1
-		r.todo[a] = uint64(uint32(e.start[a])) | uint64(uint32(e.start[a+1]))<<32
+		r.app[a].match = -1
+		r.app[a].todo = uint64(uint32(e.start[a])) | uint64(uint32(e.start[a+1]))<<32
 		if r.inTogether(int32(a)) {
-			r.todo[a] |= todoTogether
+			r.app[a].todo |= todoTogether
 		}
 		if e.fixed[a] < 0 && !r.inTogether(int32(a)) {
 			r.stack = append(r.stack, int32(a))
@@ -302,22 +299,22 @@ func (e *engine) familyDA() ([]int32, *Instability) {
 		r.round, e.repairScans = round, round+1
 		singles, fams := r.blocking()
 		if len(singles) == 0 && len(fams) == 0 {
-			return r.match, nil
+			return r.matches(), nil
 		}
 		if first, ok := r.seen[r.hash]; ok {
-			return r.match, r.instability(singles, fams, first)
+			return r.matches(), r.instability(singles, fams, first)
 		}
 		if round == maxRepairRounds {
-			return r.match, r.instability(singles, fams, maxRepairRounds/2)
+			return r.matches(), r.instability(singles, fams, maxRepairRounds/2)
 		}
 		r.seen[r.hash] = round
 		for i := 0; i < len(singles); i += 2 {
 			a := singles[i]
-			if m := r.match[a]; m >= 0 {
+			if m := r.app[a].match; m >= 0 {
 				r.remove(m)
 				r.place(a, -1)
 			}
-			r.todo[a] = r.todo[a]&^(1<<32-1) | uint64(uint32(singles[i+1]))
+			r.app[a].todo = r.app[a].todo&^(1<<32-1) | uint64(uint32(singles[i+1]))
 			r.stack = append(r.stack, a)
 		}
 		if len(singles) > 0 {
@@ -341,8 +338,8 @@ func (e *engine) familyDA() ([]int32, *Instability) {
 // place records that applicant a is placed by pair p (-1: not placed) and
 // keeps the hash of all placements current.
 func (r *familyRun) place(a, p int32) {
-	r.hash ^= placementHash(a, r.match[a]) ^ placementHash(a, p)
-	r.match[a] = p
+	r.hash ^= placementHash(a, r.app[a].match) ^ placementHash(a, p)
+	r.app[a].match = p
 }
 
 // placementHash mixes an applicant and its pair into 64 bits (the
@@ -374,7 +371,7 @@ func (r *familyRun) rankOf(p int32) int32 {
 	}
 	a, f := e.pairApp[p], e.pairFac[p]
 	for _, b := range r.fs.members(r.fs.of[a]) {
-		if m := r.match[b]; b != a && m >= 0 && e.pairFac[m] == f {
+		if m := r.app[b].match; b != a && m >= 0 && e.pairFac[m] == f {
 			return e.xRank[e.boost[p]]
 		}
 	}
@@ -413,20 +410,38 @@ func (r *familyRun) run() {
 	}
 }
 
+// appRun is an applicant's state in the family-aware deferred acceptance.
+type appRun struct {
+	// todo is, in one word, its next pair to propose (low 32 bits), the
+	// end of its pairs (start[a+1], the next 31 bits) and whether it is in
+	// a together-family (todoTogether).
+	todo  uint64
+	match int32 // the pair holding a place, or -1
+}
+
+// matches returns per applicant the pair holding a place, or -1.
+func (r *familyRun) matches() []int32 {
+	m := make([]int32, len(r.app))
+	for a := range r.app {
+		m[a] = r.app[a].match
+	}
+	return m
+}
+
 // todoTogether marks in todo an applicant in a together-family.
 const todoTogether = 1 << 63
 
 func (r *familyRun) proposeSingle(a int32) {
-	if r.match[a] >= 0 {
+	if r.app[a].match >= 0 {
 		return // on the stack twice; placed already
 	}
-	x := r.todo[a]
+	x := r.app[a].todo
 	p, end := int32(uint32(x)), int32(x>>32&(1<<31-1))
 	for p < end {
 		q := p
 		p++
 		if out, ok := r.admit(q, a, r.rankOf(q)); ok {
-			r.todo[a] = x&^(1<<32-1) | uint64(uint32(p))
+			r.app[a].todo = x&^(1<<32-1) | uint64(uint32(p))
 			r.place(a, q)
 			if out >= 0 {
 				r.evicted = append(r.evicted, out)
@@ -434,7 +449,7 @@ func (r *familyRun) proposeSingle(a int32) {
 			return
 		}
 	}
-	r.todo[a] = x&^(1<<32-1) | uint64(uint32(p))
+	r.app[a].todo = x&^(1<<32-1) | uint64(uint32(p))
 }
 
 // admit puts pair p of applicant a with rank rk into its pool if there is
@@ -479,7 +494,7 @@ func (r *familyRun) admit(p, a, rk int32) (out int32, ok bool) {
 // and a together-family withdraws all its children first.
 func (r *familyRun) evict(a int32) {
 	r.place(a, -1)
-	if r.todo[a]&todoTogether != 0 {
+	if r.app[a].todo&todoTogether != 0 {
 		F := r.fs.of[a]
 		r.withdraw(F)
 		r.stack = append(r.stack, int32(r.e.nA)+F)
@@ -492,7 +507,7 @@ func (r *familyRun) evict(a int32) {
 func (r *familyRun) withdraw(F int32) {
 	r.withdrawn[F] = int32(r.round)
 	for _, b := range r.fs.members(F) {
-		if m := r.match[b]; m >= 0 {
+		if m := r.app[b].match; m >= 0 {
 			r.remove(m)
 			r.place(b, -1)
 		}
@@ -573,7 +588,7 @@ func (r *familyRun) nChoices(F int32) int32 {
 }
 
 func (r *familyRun) proposeFamily(F int32) {
-	if r.match[r.fs.members(F)[0]] >= 0 {
+	if r.app[r.fs.members(F)[0]].match >= 0 {
 		return // on the stack twice (two children displaced); placed already
 	}
 	var buf [8]int32
@@ -625,7 +640,7 @@ func (r *familyRun) blocking() (singles, fams []int32) {
 		for _, a := range fs.members(int32(F)) {
 			r.cand.set(a)
 			// Only a pair with a boosted twin changes its rank.
-			if m := r.match[a]; m >= 0 && int32(uint32(r.pr[m])) < 0 {
+			if m := r.app[a].match; m >= 0 && int32(uint32(r.pr[m])) < 0 {
 				if rk := r.rankOf(m); rk != r.cur[m] {
 					r.cur[m] = rk
 					pool := e.pairPool[m]
@@ -669,7 +684,7 @@ func (r *familyRun) blocking() (singles, fams []int32) {
 			continue
 		}
 		end := e.start[a+1]
-		if m := r.match[a]; m >= 0 {
+		if m := r.app[a].match; m >= 0 {
 			end = m
 		}
 		for p := e.start[a]; p < end; p++ {
@@ -835,8 +850,8 @@ func (r *familyRun) familyCandidates() {
 func (r *familyRun) familyBlocks(F int32, buf []int32) (int32, bool) {
 	e := r.e
 	end := r.nChoices(F)
-	if a := r.fs.members(F)[0]; r.match[a] >= 0 {
-		end = r.match[a] - e.start[a]
+	if a := r.fs.members(F)[0]; r.app[a].match >= 0 {
+		end = r.app[a].match - e.start[a]
 	}
 	for j := int32(0); j < end; j++ {
 		if r.admissible(F, j, r.kidPairs(F, j, buf)) {
