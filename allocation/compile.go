@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/kitaportal/kitaportal/problem"
 )
@@ -57,6 +58,10 @@ type engine struct {
 	nReal int32
 	boost []int32
 	xRank []int32
+
+	// ordering, when set, is building facOrder and facStart; the
+	// family-aware deferred acceptance waits for it before its first scan.
+	ordering *sync.WaitGroup
 }
 
 // Validate reports every problem of inst as a [problem.List], or nil.
@@ -131,11 +136,13 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 
 	// Applicants and their choices.
 	e.start = make([]int32, e.nA+1)
-	total, most := 0, 0
+	offs := make([]int, e.nA+1) // applicant i's choices are offs[i]..offs[i+1]-1 of all
+	most := 0
 	for i := range inst.Applicants {
-		total += len(inst.Applicants[i].Choices)
+		offs[i+1] = offs[i] + len(inst.Applicants[i].Choices)
 		most = max(most, len(inst.Applicants[i].Choices))
 	}
+	total := offs[e.nA]
 	// Room for the boosted twins of the pairs of children of families
 	// not placed together (see addBoosts), at most one per pair.
 	spare := 0
@@ -147,10 +154,14 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 	e.pairApp = make([]int32, 0, total+spare)
 	e.pairFac = make([]int32, 0, total+spare)
 	e.pairPool = make([]int32, 0, total+spare)
-	resolved := e.resolveChoices(total)
+	resolved := e.resolveChoices(offs)
 	seen := make([]int32, e.nF) // applicant index+1 that last chose the facility
 	next := 0
-	for i := range inst.Applicants {
+	valid := e.pairsOfValid(resolved, offs, uses[KindAge], uses[KindRegistrationDate])
+	if !valid {
+		clear(e.apps.slots)
+	}
+	for i := 0; i < e.nA && !valid; i++ {
 		a := &inst.Applicants[i]
 		e.start[i] = int32(len(e.pairApp))
 		if a.ID == "" {
@@ -203,7 +214,7 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 	}
 	e.start[e.nA] = int32(len(e.pairApp))
 	e.checkFamilies(&c)
-	e.checkChoiceHours(&c, resolved)
+	e.checkChoiceHours(&c, resolved, offs)
 	if e.nReal = int32(len(e.pairApp)); c.Len() == 0 {
 		e.addBoosts()
 	}
@@ -323,6 +334,65 @@ func (e *engine) pairsByFacility() []int32 {
 	return byFac
 }
 
+// pairsOfValid sets the pairs (start, pairApp, pairFac, pairPool) and
+// indexes the applicant ids when no applicant has a problem that build
+// checks in its loop over the applicants, and reports whether none had;
+// then every choice is a pair. Otherwise the pairs and the index are
+// left to that loop, which reports the problems in order. The ids are
+// indexed while blocks of applicants are checked in parallel. needAge
+// and needRegistered tell whether the policy needs birth dates and
+// registration times.
+func (e *engine) pairsOfValid(resolved []int32, offs []int, needAge, needRegistered bool) bool {
+	ids := true
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for i := range e.inst.Applicants {
+			if e.inst.Applicants[i].ID == "" || !e.apps.insert(int32(i)) {
+				ids = false
+			}
+		}
+	})
+	total := offs[e.nA]
+	e.pairApp, e.pairFac, e.pairPool = e.pairApp[:total], e.pairFac[:total], e.pairPool[:total]
+	var bad atomic.Bool
+	parallel(e.nA, total, func(lo, hi int) {
+		seen := make([]int32, e.nF) // applicant index+1 that last chose the facility
+		for i := lo; i < hi && !bad.Load(); i++ {
+			a := &e.inst.Applicants[i]
+			ok := (a.Band == 0 || a.Band.Valid()) && (a.BirthDate != "" || !needAge) &&
+				(!a.RegisteredAt.IsZero() || !needRegistered)
+			e.start[i] = int32(offs[i])
+			for p := offs[i]; p < offs[i+1]; p++ {
+				f := resolved[p]
+				if f < 0 || seen[f] == int32(i)+1 {
+					ok = false
+					break
+				}
+				seen[f] = int32(i) + 1
+				e.pairApp[p], e.pairFac[p], e.pairPool[p] = int32(i), f, e.poolOf(f, a.Band)
+				ok = ok && e.pairPool[p] >= 0
+			}
+			if a.BirthDate != "" {
+				_, dayOK := parseDay(a.BirthDate)
+				ok = ok && dayOK
+			}
+			for _, id := range a.Siblings {
+				_, found := e.facs.find(id)
+				ok = ok && found
+			}
+			if !ok {
+				bad.Store(true)
+			}
+		}
+	})
+	wg.Wait()
+	if !ids || bad.Load() {
+		e.pairApp, e.pairFac, e.pairPool = e.pairApp[:0], e.pairFac[:0], e.pairPool[:0]
+		return false
+	}
+	return true
+}
+
 // appPath is the field path of applicant i, built only for a problem.
 func appPath(i int) string { return "applicants[" + strconv.Itoa(i) + "]" }
 
@@ -345,13 +415,11 @@ func sortedKeys(m map[string]string) []string {
 }
 
 // resolveChoices maps every choice to its facility index (-1 if unknown),
-// flattened in applicant order; large inputs are split over the CPUs.
-func (e *engine) resolveChoices(total int) []int32 {
+// flattened in applicant order (applicant i's from offs[i]); large inputs
+// are split over the CPUs.
+func (e *engine) resolveChoices(offs []int) []int32 {
+	total := offs[e.nA]
 	out := make([]int32, total)
-	offs := make([]int, e.nA+1)
-	for i := range e.inst.Applicants {
-		offs[i+1] = offs[i] + len(e.inst.Applicants[i].Choices)
-	}
 	parallel(e.nA, total, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			for j, id := range e.inst.Applicants[i].Choices {

@@ -96,15 +96,22 @@
 // index over the ids' FNV-1a hashes, the same the lottery draws from) and
 // computes every Kita's priority order (one packed integer key per choice,
 // written as the choices are grouped by Kita, then sorted per Kita; both
-// steps split over the processors); [Compiled.Allocate] runs a mechanism
+// steps split over the processors; a valid input's choices are checked and
+// flattened in parallel while the ids are indexed, and only an input with
+// a problem goes through the loop that reports the problems in order);
+// [Compiled.Allocate] runs a mechanism
 // on flat arrays (choices, per-facility priority orders; per pool the
 // admitted ranks as bits and the worst admitted rank, or a heap of rank
-// and choice together when families' sibling boosts change ranks; a
+// and applicant together when families' sibling boosts change ranks, with the
+// worst rank of a full pool kept beside it; a
 // repair scan after families are placed visits, at each pool whose
 // holders changed, only the stretch of its priority order strictly between the
 // lowest and the current worst admitted rank since the last scan; a child's
 // pool options are read from each Kita's pools that fit its band, by hours,
-// one word per pool) without
+// one word per pool, and each pool's options are put in priority order from
+// one word per choice at its place in its Kita's order, on one processor
+// while the first pass of the families' deferred acceptance runs on the
+// other) without
 // maps or allocations per proposal; [Outcome.Result] turns the outcome into a
 // [Result] of maps keyed by id, while [Outcome.WriteJSON] writes the
 // interchange format directly, compact, with priorities and explanations

@@ -175,14 +175,25 @@ func (e *engine) addBoosts() {
 
 // familyRun is the state of the family-aware deferred acceptance.
 type familyRun struct {
-	e       *engine
-	fs      *families
-	match   []int32 // per applicant: the pair holding a place, or -1
-	next    []int32 // per applicant: next pair to propose
-	nextF   []int32 // per family: next choice position to propose
-	cur     []int32 // per real pair: the rank it was admitted with
+	e  *engine
+	fs *families
+	// app is per applicant its place and what it proposes next, side by
+	// side, as a holder pushed out needs both.
+	app   []appRun
+	nextF []int32 // per family: next choice position to propose
+	cur   []int32 // per real pair with a boosted twin: the rank it was admitted with
+	// pr is per real pair what a proposal reads of it, in one word: its
+	// pool (high 32 bits) and its rank (low 32 bits), the rank negative
+	// when rankOf must look further (a pair with a boosted twin, or of a
+	// fixed applicant).
+	pr      []uint64
 	heapAt  []int32
 	heapLen []int32
+	// top is per full pool the rank of its worst holder (the heap's
+	// first), so that a proposal it turns away does not read the heap;
+	// -1 when not known (the pool is not full, or its heap changed
+	// otherwise than by admit).
+	top     []int32
 	heap    []uint64 // per pool a max-heap of its holders, see held
 	stack   []int32  // proposers: applicant a, or nA+F for family F
 	evicted []int32
@@ -220,15 +231,28 @@ type familyRun struct {
 func (e *engine) familyDA() ([]int32, *Instability) {
 	r := &familyRun{e: e, fs: e.fam}
 	nP := len(e.poolCap)
-	r.match = make([]int32, e.nA)
-	r.next = make([]int32, e.nA)
+	r.app = make([]appRun, e.nA)
 	r.nextF = make([]int32, len(r.fs.together))
 	r.cur = make([]int32, e.nReal)
+	r.pr = make([]uint64, e.nReal)
+	parallel(int(e.nReal), int(e.nReal), func(lo, hi int) {
+		for p := lo; p < hi; p++ {
+			rk := e.xRank[p]
+			if e.boost != nil && e.boost[p] >= 0 {
+				rk = -1
+			}
+			r.pr[p] = uint64(uint32(e.pairPool[p]))<<32 | uint64(uint32(rk))
+		}
+	})
 	r.heapAt = make([]int32, nP+1)
 	for p, c := range e.poolCap {
 		r.heapAt[p+1] = r.heapAt[p] + c
 	}
 	r.heapLen = make([]int32, nP)
+	r.top = make([]int32, nP)
+	for pool := range r.top {
+		r.top[pool] = -1
+	}
 	r.heap = make([]uint64, r.heapAt[nP])
 	r.dirty = make([]bool, nP)
 	r.touched = make([]bool, nP)
@@ -244,8 +268,11 @@ func (e *engine) familyDA() ([]int32, *Instability) {
 	r.round = -1
 	r.stack = make([]int32, 0, e.nA+len(r.fs.together)) // room for every proposer once
 	for a := e.nA - 1; a >= 0; a-- {
-		r.match[a] = -1
-		r.next[a] = e.start[a]
+		r.app[a].match = -1
+		r.app[a].todo = uint64(uint32(e.start[a])) | uint64(uint32(e.start[a+1]))<<32
+		if r.inTogether(int32(a)) {
+			r.app[a].todo |= todoTogether
+		}
 		if e.fixed[a] < 0 && !r.inTogether(int32(a)) {
 			r.stack = append(r.stack, int32(a))
 		}
@@ -265,26 +292,29 @@ func (e *engine) familyDA() ([]int32, *Instability) {
 		}
 	}
 	r.run()
+	if e.ordering != nil {
+		e.ordering.Wait()
+	}
 	for round := 0; ; round++ {
 		r.round, e.repairScans = round, round+1
 		singles, fams := r.blocking()
 		if len(singles) == 0 && len(fams) == 0 {
-			return r.match, nil
+			return r.matches(), nil
 		}
 		if first, ok := r.seen[r.hash]; ok {
-			return r.match, r.instability(singles, fams, first)
+			return r.matches(), r.instability(singles, fams, first)
 		}
 		if round == maxRepairRounds {
-			return r.match, r.instability(singles, fams, maxRepairRounds/2)
+			return r.matches(), r.instability(singles, fams, maxRepairRounds/2)
 		}
 		r.seen[r.hash] = round
 		for i := 0; i < len(singles); i += 2 {
 			a := singles[i]
-			if m := r.match[a]; m >= 0 {
+			if m := r.app[a].match; m >= 0 {
 				r.remove(m)
 				r.place(a, -1)
 			}
-			r.next[a] = singles[i+1]
+			r.app[a].todo = r.app[a].todo&^(1<<32-1) | uint64(uint32(singles[i+1]))
 			r.stack = append(r.stack, a)
 		}
 		if len(singles) > 0 {
@@ -308,8 +338,8 @@ func (e *engine) familyDA() ([]int32, *Instability) {
 // place records that applicant a is placed by pair p (-1: not placed) and
 // keeps the hash of all placements current.
 func (r *familyRun) place(a, p int32) {
-	r.hash ^= placementHash(a, r.match[a]) ^ placementHash(a, p)
-	r.match[a] = p
+	r.hash ^= placementHash(a, r.app[a].match) ^ placementHash(a, p)
+	r.app[a].match = p
 }
 
 // placementHash mixes an applicant and its pair into 64 bits (the
@@ -332,30 +362,33 @@ func (r *familyRun) inTogether(a int32) bool {
 // rankOf is the rank pair p proposes with: boosted when a sibling of its
 // applicant holds a place at the same Kita.
 func (r *familyRun) rankOf(p int32) int32 {
+	if rk := int32(uint32(r.pr[p])); rk >= 0 {
+		return rk
+	}
 	e := r.e
 	if e.boost == nil || e.boost[p] < 0 {
 		return e.xRank[p]
 	}
 	a, f := e.pairApp[p], e.pairFac[p]
 	for _, b := range r.fs.members(r.fs.of[a]) {
-		if m := r.match[b]; b != a && m >= 0 && e.pairFac[m] == f {
+		if m := r.app[b].match; b != a && m >= 0 && e.pairFac[m] == f {
 			return e.xRank[e.boost[p]]
 		}
 	}
 	return e.xRank[p]
 }
 
-// held packs a holder for the heaps: its rank above its pair, so that
-// holders compare by rank (no two holders of a pool share a rank: a rank
-// is a place in a Kita's list, of one applicant).
-func held(rk, p int32) uint64 { return uint64(uint32(rk))<<32 | uint64(uint32(p)) }
+// held packs a holder for the heaps: its rank above its applicant (whose
+// pair is its match), so that holders compare by rank (no two holders of a
+// pool share a rank: a rank is a place in a Kita's list, of one applicant).
+func held(rk, a int32) uint64 { return uint64(uint32(rk))<<32 | uint64(uint32(a)) }
 
-// heldPair and heldRank unpack a holder.
-func heldPair(h uint64) int32 { return int32(uint32(h)) }
+// heldApp and heldRank unpack a holder.
+func heldApp(h uint64) int32  { return int32(uint32(h)) }
 func heldRank(h uint64) int32 { return int32(h >> 32) }
 
 func (r *familyRun) pool(p int32) []uint64 {
-	pool := r.e.pairPool[p]
+	pool := int32(r.pr[p] >> 32)
 	return r.heap[r.heapAt[pool]:r.heapAt[pool+1]]
 }
 
@@ -370,61 +403,99 @@ func (r *familyRun) run() {
 			r.proposeFamily(who - int32(r.e.nA))
 		}
 		for len(r.evicted) > 0 {
-			p := r.evicted[len(r.evicted)-1]
+			a := r.evicted[len(r.evicted)-1]
 			r.evicted = r.evicted[:len(r.evicted)-1]
-			r.evict(p)
+			r.evict(a)
 		}
 	}
 }
 
+// appRun is an applicant's state in the family-aware deferred acceptance.
+type appRun struct {
+	// todo is, in one word, its next pair to propose (low 32 bits), the
+	// end of its pairs (start[a+1], the next 31 bits) and whether it is in
+	// a together-family (todoTogether).
+	todo  uint64
+	match int32 // the pair holding a place, or -1
+}
+
+// matches returns per applicant the pair holding a place, or -1.
+func (r *familyRun) matches() []int32 {
+	m := make([]int32, len(r.app))
+	for a := range r.app {
+		m[a] = r.app[a].match
+	}
+	return m
+}
+
+// todoTogether marks in todo an applicant in a together-family.
+const todoTogether = 1 << 63
+
 func (r *familyRun) proposeSingle(a int32) {
-	e := r.e
-	if r.match[a] >= 0 {
+	if r.app[a].match >= 0 {
 		return // on the stack twice; placed already
 	}
-	for r.next[a] < e.start[a+1] {
-		p := r.next[a]
-		r.next[a]++
-		if out, ok := r.admit(p, r.rankOf(p)); ok {
-			r.place(a, p)
+	x := r.app[a].todo
+	p, end := int32(uint32(x)), int32(x>>32&(1<<31-1))
+	for p < end {
+		q := p
+		p++
+		if out, ok := r.admit(q, a, r.rankOf(q)); ok {
+			r.app[a].todo = x&^(1<<32-1) | uint64(uint32(p))
+			r.place(a, q)
 			if out >= 0 {
 				r.evicted = append(r.evicted, out)
 			}
 			return
 		}
 	}
+	r.app[a].todo = x&^(1<<32-1) | uint64(uint32(p))
 }
 
-// admit puts pair p with rank rk into its pool if there is a free place
-// or a worse holder, whom it returns (-1 if none).
-func (r *familyRun) admit(p, rk int32) (out int32, ok bool) {
-	pool := r.e.pairPool[p]
-	h := r.pool(p)
+// admit puts pair p of applicant a with rank rk into its pool if there is
+// a free place or a worse holder, whose applicant it returns (-1 if none).
+func (r *familyRun) admit(p, a, rk int32) (out int32, ok bool) {
+	pool := int32(r.pr[p] >> 32)
+	h := r.heap[r.heapAt[pool]:r.heapAt[pool+1]]
 	n := r.heapLen[pool]
 	r.touched[pool] = true
+	twin := int32(uint32(r.pr[p])) < 0 // or of a fixed applicant, which never proposes
 	if n < int32(len(h)) {
-		r.cur[p] = rk
-		h[n] = held(rk, p)
+		if twin {
+			r.cur[p] = rk
+		}
+		h[n] = held(rk, a)
 		r.heapLen[pool] = n + 1
 		siftUp(h, int(n))
 		return -1, true
 	}
-	if n == 0 || rk > heldRank(h[0]) {
+	w := r.top[pool]
+	if w < 0 {
+		if n == 0 {
+			return -1, false
+		}
+		w = heldRank(h[0])
+		r.top[pool] = w
+	}
+	if rk > w {
 		return -1, false
 	}
-	out = heldPair(h[0])
-	r.cur[p] = rk
-	h[0] = held(rk, p)
+	out = heldApp(h[0])
+	if twin {
+		r.cur[p] = rk
+	}
+	h[0] = held(rk, a)
 	siftDown(h, 0, int(n))
+	r.top[pool] = heldRank(h[0])
 	return out, true
 }
 
-// evict handles a holder pushed out of its pool: it proposes again, and a
-// together-family withdraws all its children first.
-func (r *familyRun) evict(p int32) {
-	a := r.e.pairApp[p]
+// evict handles applicant a, pushed out of its pool: it proposes again,
+// and a together-family withdraws all its children first.
+func (r *familyRun) evict(a int32) {
 	r.place(a, -1)
-	if F := r.fs.of[a]; F >= 0 && r.fs.together[F] {
+	if r.app[a].todo&todoTogether != 0 {
+		F := r.fs.of[a]
 		r.withdraw(F)
 		r.stack = append(r.stack, int32(r.e.nA)+F)
 		return
@@ -436,7 +507,7 @@ func (r *familyRun) evict(p int32) {
 func (r *familyRun) withdraw(F int32) {
 	r.withdrawn[F] = int32(r.round)
 	for _, b := range r.fs.members(F) {
-		if m := r.match[b]; m >= 0 {
+		if m := r.app[b].match; m >= 0 {
 			r.remove(m)
 			r.place(b, -1)
 		}
@@ -450,13 +521,15 @@ func (r *familyRun) remove(p int32) {
 	n := int(r.heapLen[pool])
 	r.touched[pool] = true
 	r.lowBar[pool] = min(r.lowBar[pool], r.barOf(int32(pool)))
-	i := slices.IndexFunc(h[:n], func(x uint64) bool { return heldPair(x) == p })
+	a := r.e.pairApp[p] // it holds one place at most
+	i := slices.IndexFunc(h[:n], func(x uint64) bool { return heldApp(x) == a })
 	if i < 0 {
 		return
 	}
 	n--
 	h[i] = h[n]
 	r.heapLen[pool] = int32(n)
+	r.top[pool] = -1
 	if i < n {
 		siftDown(h, i, n)
 		siftUp(h, i)
@@ -515,7 +588,7 @@ func (r *familyRun) nChoices(F int32) int32 {
 }
 
 func (r *familyRun) proposeFamily(F int32) {
-	if r.match[r.fs.members(F)[0]] >= 0 {
+	if r.app[r.fs.members(F)[0]].match >= 0 {
 		return // on the stack twice (two children displaced); placed already
 	}
 	var buf [8]int32
@@ -527,8 +600,9 @@ func (r *familyRun) proposeFamily(F int32) {
 			continue
 		}
 		for _, p := range pairs { // best first: nobody pushes out a sibling
-			out, _ := r.admit(p, r.e.xRank[p])
-			r.place(r.e.pairApp[p], p)
+			b := r.e.pairApp[p]
+			out, _ := r.admit(p, b, r.e.xRank[p])
+			r.place(b, p)
 			if out >= 0 {
 				r.evicted = append(r.evicted, out)
 			}
@@ -565,13 +639,15 @@ func (r *familyRun) blocking() (singles, fams []int32) {
 		}
 		for _, a := range fs.members(int32(F)) {
 			r.cand.set(a)
-			if m := r.match[a]; m >= 0 {
+			// Only a pair with a boosted twin changes its rank.
+			if m := r.app[a].match; m >= 0 && int32(uint32(r.pr[m])) < 0 {
 				if rk := r.rankOf(m); rk != r.cur[m] {
 					r.cur[m] = rk
 					pool := e.pairPool[m]
 					h := r.pool(m)[:r.heapLen[pool]]
-					h[slices.IndexFunc(h, func(x uint64) bool { return heldPair(x) == m })] = held(rk, m)
+					h[slices.IndexFunc(h, func(x uint64) bool { return heldApp(x) == a })] = held(rk, a)
 					r.dirty[pool] = true
+					r.top[pool] = -1
 				}
 			}
 		}
@@ -608,7 +684,7 @@ func (r *familyRun) blocking() (singles, fams []int32) {
 			continue
 		}
 		end := e.start[a+1]
-		if m := r.match[a]; m >= 0 {
+		if m := r.app[a].match; m >= 0 {
 			end = m
 		}
 		for p := e.start[a]; p < end; p++ {
@@ -774,8 +850,8 @@ func (r *familyRun) familyCandidates() {
 func (r *familyRun) familyBlocks(F int32, buf []int32) (int32, bool) {
 	e := r.e
 	end := r.nChoices(F)
-	if a := r.fs.members(F)[0]; r.match[a] >= 0 {
-		end = r.match[a] - e.start[a]
+	if a := r.fs.members(F)[0]; r.app[a].match >= 0 {
+		end = r.app[a].match - e.start[a]
 	}
 	for j := int32(0); j < end; j++ {
 		if r.admissible(F, j, r.kidPairs(F, j, buf)) {
@@ -810,7 +886,7 @@ func (r *familyRun) instability(singles, fams []int32, since int) *Instability {
 		in.Applicants = append(in.Applicants, e.inst.Applicants[singles[i]].ID)
 		p := singles[i+1]
 		for _, x := range r.pool(p)[:r.heapLen[e.pairPool[p]]] {
-			if b := e.pairApp[heldPair(x)]; r.inTogether(b) {
+			if b := heldApp(x); r.inTogether(b) {
 				name(r.fs.of[b])
 			}
 		}

@@ -57,13 +57,15 @@ type poolSet struct {
 	start  []int32  // per applicant: desired month number, -1 for none
 	declID []int32  // per engine pool: index in Facility.Pools, -1
 	offers []uint64 // per facility: bit h set when a pool offers h hours
-	// byHours[fitAt[3*f+b]:fitAt[3*f+b+1]] are the pools of facility f
-	// that fit band b (band 0: those without a band), by hours, in
-	// declaration order within the same hours, with what options checks
-	// of each, so that a child's options are found in one pass over a
-	// few consecutive entries.
+	// byHours[lo:hi] are the pools of facility f that fit band b (band
+	// 0: those without a band), by hours, in declaration order within the
+	// same hours, with what options checks of each, so that a child's
+	// options are found in one pass over a few consecutive entries; lo and
+	// hi are the low and high 32 bits of fit[3*f+b]. Bands whose pools
+	// are the same share their entries (at a Kita without band quotas,
+	// all three), which keeps byHours small enough to stay in cache.
 	byHours []poolFit
-	fitAt   []int32
+	fit     []uint64
 }
 
 // poolFit is an engine pool q with its hours and month number in one word,
@@ -77,17 +79,19 @@ func newPoolFit(q, hours, from int32) poolFit {
 }
 
 func (x poolFit) hours() int32 { return int32(x >> 56) }
-func (x poolFit) from() int32  { return int32(x >> 32 & (1<<24 - 1)) }
 func (x poolFit) q() int32     { return int32(uint32(x)) }
 
-// orderByHours sets byHours and fitAt from the pools' hours, months and
+// key is the entry's hours and month as one number, hours<<24 | month.
+func (x poolFit) key() uint32 { return uint32(x >> 32) }
+
+// orderByHours sets byHours and fit from the pools' hours, months and
 // bands (ps may be nil: no Kita has pools).
 func (ps *poolSet) orderByHours(poolBand []Band) {
 	if ps == nil {
 		return
 	}
-	ps.fitAt = make([]int32, 3*len(ps.first)+1)
-	ps.byHours = make([]poolFit, 0, 2*len(ps.hours))
+	ps.fit = make([]uint64, 3*len(ps.first))
+	ps.byHours = make([]poolFit, 0, len(ps.hours))
 	var kita []poolFit
 	for f, first := range ps.first {
 		kita = kita[:0]
@@ -95,13 +99,22 @@ func (ps *poolSet) orderByHours(poolBand []Band) {
 			kita = append(kita, newPoolFit(q, ps.hours[q], ps.from[q]))
 		}
 		slices.SortStableFunc(kita, func(x, y poolFit) int { return cmp.Compare(x.hours(), y.hours()) })
-		for b := range Band(3) {
+		for b := range 3 {
+			lo := len(ps.byHours)
 			for _, x := range kita {
-				if pb := poolBand[x.q()]; pb == 0 || pb == b {
+				if pb := poolBand[x.q()]; pb == 0 || pb == Band(b) {
 					ps.byHours = append(ps.byHours, x)
 				}
 			}
-			ps.fitAt[3*f+int(b)+1] = int32(len(ps.byHours))
+			hi := len(ps.byHours)
+			ps.fit[3*f+b] = uint64(lo) | uint64(hi)<<32
+			for _, y := range ps.fit[3*f : 3*f+b] { // an earlier band's same list
+				if ylo, yhi := int(uint32(y)), int(y>>32); slices.Equal(ps.byHours[ylo:yhi], ps.byHours[lo:hi]) {
+					ps.byHours = ps.byHours[:lo]
+					ps.fit[3*f+b] = y
+					break
+				}
+			}
 		}
 	}
 }
@@ -183,19 +196,56 @@ func (e *engine) extendPoolInfo() {
 	}
 }
 
-// checkChoiceHours checks applicant i's start month and choice hours: every
-// hour named must be offered by a pool of that Kita. resolved holds every
-// choice's facility index (-1: unknown), flattened in applicant order.
-func (e *engine) checkChoiceHours(c *problem.Collector, resolved []int32) {
-	ps := e.pools
-	if ps != nil {
-		ps.start = make([]int32, e.nA)
+// checkChoiceHours checks the applicants' start months and choice hours
+// (see checkHoursOf), then that the children of a together-family name the
+// same hours. resolved holds every choice's facility index (-1: unknown),
+// flattened in applicant order, applicant i's from offs[i]. Blocks of
+// applicants are checked in parallel, each into its own collector, and
+// the problems are added in applicant order.
+func (e *engine) checkChoiceHours(c *problem.Collector, resolved []int32, offs []int) {
+	if e.pools != nil {
+		e.pools.start = make([]int32, e.nA)
 	}
-	next := 0
-	for i := range e.inst.Applicants {
+	const block = 1 << 12 // applicants
+	parts := make([]problem.Collector, (e.nA+block-1)/block)
+	parallel(len(parts), offs[e.nA], func(lo, hi int) {
+		for k := lo; k < hi; k++ {
+			e.checkHoursOf(&parts[k], resolved, offs, k*block, min(e.nA, (k+1)*block))
+		}
+	})
+	for k := range parts {
+		c.Merge("", parts[k].Err())
+	}
+	if e.fam == nil {
+		return
+	}
+	for F, together := range e.fam.together {
+		kids := e.fam.members(int32(F))
+		if !together || len(kids) == 0 {
+			continue
+		}
+		for _, a := range kids[1:] {
+			if !slices.Equal(e.inst.Applicants[a].Choices, e.inst.Applicants[kids[0]].Choices) {
+				continue // reported by checkFamilies
+			}
+			for k := range e.inst.Applicants[a].Choices {
+				if !slices.Equal(e.hoursAt(a, k), e.hoursAt(kids[0], k)) {
+					c.Add(appPath(int(a))+".choices", CodeFamilyChoices, ErrFamily)
+					break
+				}
+			}
+		}
+	}
+}
+
+// checkHoursOf checks applicants lo..hi-1: a start month, if given, is a
+// month, and every hour named at a choice is in range, named once and
+// offered by a pool of that Kita. It sets their desired months.
+func (e *engine) checkHoursOf(c *problem.Collector, resolved []int32, offs []int, lo, hi int) {
+	ps := e.pools
+	for i := lo; i < hi; i++ {
 		a := &e.inst.Applicants[i]
-		at := next // a's choices' facilities are resolved[at:]
-		next += len(a.Choices)
+		at := offs[i] // a's choices' facilities are resolved[at:]
 		if ps != nil {
 			ps.start[i] = -1
 		}
@@ -232,26 +282,6 @@ func (e *engine) checkChoiceHours(c *problem.Collector, resolved []int32) {
 			}
 		}
 	}
-	if e.fam == nil {
-		return
-	}
-	for F, together := range e.fam.together {
-		kids := e.fam.members(int32(F))
-		if !together || len(kids) == 0 {
-			continue
-		}
-		for _, a := range kids[1:] {
-			if !slices.Equal(e.inst.Applicants[a].Choices, e.inst.Applicants[kids[0]].Choices) {
-				continue // reported by checkFamilies
-			}
-			for k := range e.inst.Applicants[a].Choices {
-				if !slices.Equal(e.hoursAt(a, k), e.hoursAt(kids[0], k)) {
-					c.Add(appPath(int(a))+".choices", CodeFamilyChoices, ErrFamily)
-					break
-				}
-			}
-		}
-	}
 }
 
 // offersHours reports whether a pool of facility f offers h hours.
@@ -272,9 +302,14 @@ func (e *engine) options(a int32, opt, optPool []int32) ([]int32, []int32) {
 	if band.Valid() {
 		fitBand = int32(band)
 	}
+	span := uint32(1<<24 - 1) // the months an entry's month may be after h<<24
+	if month >= 0 {
+		span = uint32(min(month, 1<<24-1))
+	}
 	for p := e.start[a]; p < e.start[a+1]; p++ {
 		f := e.pairFac[p]
-		lo, hi := ps.fitAt[3*f+fitBand], ps.fitAt[3*f+fitBand+1]
+		x := ps.fit[3*f+fitBand]
+		lo, hi := int32(uint32(x)), int32(x>>32)
 		if lo == hi { // no pool fits, or the Kita has none
 			if ps.first[f] < 0 || ps.count[f] == 0 {
 				opt, optPool = append(opt, p), append(optPool, e.pairPool[p])
@@ -293,19 +328,28 @@ func (e *engine) options(a int32, opt, optPool []int32) ([]int32, []int32) {
 			}
 			continue
 		}
+		// Every entry is checked for every hour, without a branch: an
+		// entry is kept (n moves on) when its hours and month, read as
+		// one number (poolFit.key), lie in [h, h+month].
 		fits := ps.byHours[lo:hi]
+		need := len(opt) + len(fits)*len(hs)
+		if need > cap(opt) || need > cap(optPool) {
+			opt, optPool = slices.Grow(opt, need-len(opt)), slices.Grow(optPool, need-len(optPool))
+		}
+		n := len(opt)
+		o, oq := opt[:need], optPool[:need]
 		for _, h := range hs {
+			low := uint32(h) << 24
 			for _, x := range fits {
-				if hx := x.hours(); hx < int32(h) {
-					continue
-				} else if hx > int32(h) {
-					break
+				o[n], oq[n] = p, x.q()
+				keep := 0
+				if x.key()-low <= span {
+					keep = 1
 				}
-				if month < 0 || x.from() <= month {
-					opt, optPool = append(opt, p), append(optPool, x.q())
-				}
+				n += keep
 			}
 		}
+		opt, optPool = opt[:n], optPool[:n]
 	}
 	return opt, optPool
 }
@@ -315,7 +359,7 @@ func (e *engine) options(a int32, opt, optPool []int32) ([]int32, []int32) {
 // best-ranked children (ranked by the Kita's order) up to its capacity.
 // It returns per applicant the pair and the engine pool placing it.
 func (e *engine) poolDA() (match, pool []int32) {
-	optStart, opt, optPool, _ := e.poolOptions(-1) // no families: no pool without places
+	optStart, opt, optPool := e.joinedOptions()
 	rank := make([]int32, len(opt))
 	for o, p := range opt {
 		rank[o] = e.pairRank[p]

@@ -64,23 +64,27 @@ func (e *engine) inTogether(a int32) bool {
 	return e.fam != nil && e.fam.of[a] >= 0 && e.fam.together[e.fam.of[a]]
 }
 
-// poolOptions returns every applicant's options: those of a start at
-// start[a], the real pair of each and its pool. none is the pool without
-// places for together-families. Parts of the applicants are worked on in
-// parallel and joined in applicant order. twins counts the options whose
-// pair has a boosted twin (see addBoosts); optPool has room for as many
-// more.
-func (e *engine) poolOptions(none int32) (start, opt, optPool []int32, twins int) {
+// optPart is one part of the applicants' options, worked on by one
+// goroutine: the options of applicants lo..hi-1, each a real pair and its
+// pool, and at and twinAt, where they and their boosted twins go in the
+// joined arrays (see join).
+type optPart struct {
+	lo, hi     int
+	opt, pool  []int32
+	twins      int // options whose pair has a boosted twin (see addBoosts)
+	at, twinAt int
+}
+
+// poolOptions finds every applicant's options, in parts of the applicants
+// worked on in parallel: those of a start at start[a], within a's part
+// until join. none is the pool without places for together-families.
+func (e *engine) poolOptions(none int32) (start []int32, parts []optPart) {
 	start = make([]int32, e.nA+1)
 	workers := min(runtime.GOMAXPROCS(0), 8)
 	if len(e.pairFac) < 1<<15 {
 		workers = 1
 	}
-	type part struct {
-		opt, pool []int32
-		twins     int
-	}
-	parts := make([]part, workers)
+	parts = make([]optPart, workers)
 	var wg sync.WaitGroup
 	for w := range parts {
 		lo, hi := e.nA*w/workers, e.nA*(w+1)/workers
@@ -105,24 +109,80 @@ func (e *engine) poolOptions(none int32) (start, opt, optPool []int32, twins int
 					}
 				}
 			}
-			parts[w] = part{o, q, tw}
+			parts[w] = optPart{lo: lo, hi: hi, opt: o, pool: q, twins: tw}
 		})
 	}
 	wg.Wait()
-	total := 0
+	return start, parts
+}
+
+// join places the parts one after the other in applicant order: it sets
+// each part's at and twinAt, makes start count from the first option, and
+// returns the number of options and of their twins.
+func join(start []int32, parts []optPart) (total, twins int) {
 	for _, pt := range parts {
 		total += len(pt.opt)
+	}
+	at := 0
+	for w := range parts {
+		pt := &parts[w]
+		pt.at, pt.twinAt = at, total+twins
+		for a := pt.lo; a < pt.hi; a++ {
+			start[a+1] += int32(at)
+		}
+		at += len(pt.opt)
 		twins += pt.twins
 	}
-	opt, optPool = make([]int32, 0, total), make([]int32, 0, total+twins)
-	for w, pt := range parts {
-		at := int32(len(opt))
-		for a := e.nA * w / workers; a < e.nA*(w+1)/workers; a++ {
-			start[a+1] += at
+	return total, twins
+}
+
+// Kita words: what the ordering of pool options in poolFamilyDA reads of
+// a real pair, one word at the pair's place in its Kita's order, so that
+// the ordering walks the Kitas' orders without looking anything up. The
+// low 32 bits are the pair's first option (its options are consecutive);
+// bit 32 is kwLookUp; above it, either the number of options (3 bits) and
+// the pool of each, as its index among the Kita's pools (5 bits each,
+// kwNone for the pool without places), or, with kwLookUp (more options,
+// pools far into a Kita's list, a Kita without pools), the number of
+// options, whose pools are read from optPool. A pair without options has
+// word 0.
+const (
+	kwLookUp   = 1 << 32
+	kwPoolBits = 5
+	kwNone     = 1<<kwPoolBits - 1
+	kwMaxOpts  = (64 - 36) / kwPoolBits
+)
+
+// kitaWord is the Kita word of a pair whose options start at option o and
+// go to pools pools; first is its Kita's first pool (-1: none).
+func kitaWord(o int, pools []int32, first, none int32) uint64 {
+	w := uint64(uint32(o)) | uint64(len(pools))<<33
+	if first < 0 || len(pools) > kwMaxOpts {
+		return w | kwLookUp
+	}
+	for i, q := range pools {
+		l := int32(kwNone)
+		if q != none {
+			l = q - first
+			if l < 0 || l >= kwNone {
+				return uint64(uint32(o)) | uint64(len(pools))<<33 | kwLookUp
+			}
 		}
+		w |= uint64(l) << (36 + kwPoolBits*i)
+	}
+	return w
+}
+
+// joinedOptions returns every applicant's options for poolDA, joined:
+// those of a start at start[a], the real pair of each and its pool.
+func (e *engine) joinedOptions() (start, opt, optPool []int32) {
+	start, parts := e.poolOptions(-1) // no families: no pool without places
+	total, _ := join(start, parts)
+	opt, optPool = make([]int32, 0, total), make([]int32, 0, total)
+	for _, pt := range parts {
 		opt, optPool = append(opt, pt.opt...), append(optPool, pt.pool...)
 	}
-	return start, opt, optPool, twins
+	return start, opt, optPool
 }
 
 // poolFamilyDA places the applicants with families at Kitas with pools.
@@ -138,66 +198,57 @@ func (e *engine) poolFamilyDA() (match, pool []int32, unstable *Instability) {
 		d.poolFac[q] = int32(q)
 	}
 	d.poolCap = append(slices.Clone(e.poolCap), 0)
-	var opt []int32
-	var twins int
-	d.start, opt, d.pairPool, twins = e.poolOptions(none)
-	d.nReal = int32(len(opt))
-	d.pairApp = make([]int32, len(opt), len(opt)+twins)
-	d.pairFac = make([]int32, len(opt), len(opt)+twins)
-	d.xRank = make([]int32, len(opt), len(opt)+twins)
-	for o, p := range opt {
-		d.pairApp[o], d.pairFac[o], d.xRank[o] = e.pairApp[p], e.pairFac[p], e.xRank[p]
-	}
+	var parts []optPart
+	d.start, parts = e.poolOptions(none)
+	total, twins := join(d.start, parts)
+	d.nReal = int32(total)
+	opt := make([]int32, total)
+	d.pairPool = make([]int32, total+twins)
+	d.pairApp = make([]int32, total+twins)
+	d.pairFac = make([]int32, total+twins)
+	d.xRank = make([]int32, total+twins)
 	if e.boost != nil {
-		d.boost = make([]int32, d.nReal)
-		for o, p := range opt {
-			d.boost[o] = -1
-			if tw := e.boost[p]; tw >= 0 {
-				d.boost[o] = int32(len(d.pairApp))
-				d.pairApp = append(d.pairApp, d.pairApp[o])
-				d.pairFac = append(d.pairFac, d.pairFac[o])
-				d.pairPool = append(d.pairPool, d.pairPool[o])
-				d.xRank = append(d.xRank, e.xRank[tw])
-			}
-		}
+		d.boost = make([]int32, total)
 	}
-	d.facStart = make([]int32, nPools+1)
-	for _, q := range d.pairPool[:d.nReal] {
-		d.facStart[q+1]++
-	}
-	for q := 0; q < nPools; q++ {
-		d.facStart[q+1] += d.facStart[q]
-	}
-	// Each pool's options in priority order, as the scans need them:
-	// the options of a pair are consecutive (opt does not decrease), and
-	// the Kitas' lists give the pairs in priority order. A Kita's pools
-	// are its own, so parts of the Kitas are worked on in parallel; the
-	// pool without places (never scanned) is filled afterwards.
-	firstOpt := make([]int32, e.nReal+1)
-	for _, p := range opt {
-		firstOpt[p+1]++
-	}
-	for p := range e.nReal {
-		firstOpt[p+1] += firstOpt[p]
-	}
-	d.facOrder = make([]int32, d.nReal)
-	fill := slices.Clone(d.facStart[:nPools])
-	parallel(e.nF, len(e.facOrder), func(lo, hi int) {
-		for _, p := range e.facOrder[e.facStart[lo]:e.facStart[hi]] {
-			for o := firstOpt[p]; o < firstOpt[p+1]; o++ {
-				if q := d.pairPool[o]; q != none {
-					d.facOrder[fill[q]] = o
-					fill[q]++
+	// Each part is copied into the joined arrays with what the engine
+	// reads of each option, the boosted twins after the real options.
+	var wg sync.WaitGroup
+	for _, pt := range parts {
+		wg.Go(func() {
+			copy(opt[pt.at:], pt.opt)
+			copy(d.pairPool[pt.at:], pt.pool)
+			tw := pt.twinAt
+			for i := 0; i < len(pt.opt); {
+				p := pt.opt[i]
+				j := i + 1
+				for j < len(pt.opt) && pt.opt[j] == p {
+					j++
 				}
+				a, f, rk := e.pairApp[p], e.pairFac[p], e.xRank[p]
+				for k := pt.at + i; k < pt.at+j; k++ {
+					d.pairApp[k], d.pairFac[k], d.xRank[k] = a, f, rk
+				}
+				if d.boost != nil {
+					twin := e.boost[p]
+					for k := pt.at + i; k < pt.at+j; k++ {
+						d.boost[k] = -1
+						if twin >= 0 {
+							d.boost[k] = int32(tw)
+							d.pairApp[tw], d.pairFac[tw], d.pairPool[tw], d.xRank[tw] = a, f, d.pairPool[k], e.xRank[twin]
+							tw++
+						}
+					}
+				}
+				i = j
 			}
-		}
-	})
-	for o, q := range d.pairPool[:d.nReal] {
-		if q == none {
-			d.facOrder[fill[q]] = int32(o)
-			fill[q]++
-		}
+		})
 	}
+	wg.Wait()
+	// The first pass of the family-aware deferred acceptance does not
+	// read the pools' orders, only the scans after it: they are built
+	// while it runs.
+	d.ordering = new(sync.WaitGroup)
+	d.ordering.Go(func() { d.orderPoolOptions(e, opt, none) })
 	m, unstable := d.familyDA()
 	match = make([]int32, e.nA)
 	pool = make([]int32, e.nA)
@@ -208,6 +259,65 @@ func (e *engine) poolFamilyDA() (match, pool []int32, unstable *Instability) {
 		}
 	}
 	return match, pool, unstable
+}
+
+// orderPoolOptions sets d's facStart and facOrder: each pool's options in
+// priority order, as the scans need them. e is the engine of the Kitas,
+// opt the real pair of each option. Each pair's Kita word (see kitaWord)
+// is put at its place in its Kita's order; the Kitas' orders then give the
+// pairs in priority order, their Kita words the options. It runs in one
+// goroutine, next to the first pass, on the other processor.
+func (d *engine) orderPoolOptions(e *engine, opt []int32, none int32) {
+	words := make([]uint64, len(e.facOrder))
+	for i := 0; i < len(opt); {
+		p := opt[i]
+		j := i + 1
+		for j < len(opt) && opt[j] == p {
+			j++
+		}
+		f := e.pairFac[p]
+		words[e.facStart[f]+e.pairRank[p]] = kitaWord(i, d.pairPool[i:j], e.pools.first[f], none)
+		i = j
+	}
+	nPools := len(d.poolCap)
+	d.facStart = make([]int32, nPools+1)
+	for _, q := range d.pairPool[:d.nReal] {
+		d.facStart[q+1]++
+	}
+	for q := 0; q < nPools; q++ {
+		d.facStart[q+1] += d.facStart[q]
+	}
+	d.facOrder = make([]int32, d.nReal)
+	// The pool without places (never scanned) is filled last.
+	fill := slices.Clone(d.facStart[:nPools])
+	for f := range e.nF {
+		first := e.pools.first[f]
+		for _, w := range words[e.facStart[f]:e.facStart[f+1]] {
+			o := int32(uint32(w))
+			if w&kwLookUp != 0 {
+				for end := o + int32(w>>33); o < end; o++ {
+					if q := d.pairPool[o]; q != none {
+						d.facOrder[fill[q]] = o
+						fill[q]++
+					}
+				}
+				continue
+			}
+			for end, pools := o+int32(w>>33&7), w>>36; o < end; o, pools = o+1, pools>>kwPoolBits {
+				if l := int32(pools & kwNone); l != kwNone {
+					q := first + l
+					d.facOrder[fill[q]] = o
+					fill[q]++
+				}
+			}
+		}
+	}
+	for o, q := range d.pairPool[:d.nReal] {
+		if q == none {
+			d.facOrder[fill[q]] = int32(o)
+			fill[q]++
+		}
+	}
 }
 
 // verifyPoolFamilies reports together-families at Kitas with pools that

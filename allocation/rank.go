@@ -93,8 +93,23 @@ func (e *engine) rank(pos []int32, seed uint64) {
 	nT := len(e.tiers)
 	apps := e.inst.Applicants
 
+	// Districts as small integers, so that the per-pair test is cheap.
+	district := map[string]int32{"": 0}
+	facDistrict := make([]int32, e.nF)
+	for f := range e.inst.Facilities {
+		d, ok := district[e.inst.Facilities[f].District]
+		if !ok {
+			d = int32(len(district))
+			district[e.inst.Facilities[f].District] = d
+		}
+		facDistrict[f] = d
+	}
+
 	// Values that do not depend on the facility, once per applicant, in
-	// parallel.
+	// parallel: with the applicant's district and its number of siblings'
+	// Kitas.
+	appDistrict := make([]int32, e.nA)
+	sibStart := make([]int32, e.nA+1)
 	appVal := make([]int64, nT*e.nA)
 	appPoints := make([]int64, e.nA)
 	appLot := make([]uint64, e.nA)
@@ -111,6 +126,8 @@ func (e *engine) rank(pos []int32, seed uint64) {
 				}
 			}
 			appLot[a] = mix(seed ^ mix(e.apps.hash[a])) // fnv64 of the id
+			appDistrict[a] = district[apps[a].District] // 0: none, or no Kita there
+			sibStart[a+1] = int32(len(apps[a].Siblings))
 		}
 	})
 	lowT := make([]int64, nT)
@@ -141,31 +158,19 @@ func (e *engine) rank(pos []int32, seed uint64) {
 			facHash[f] = e.facs.hash[f]
 		}
 	}
-	// Districts as small integers, so that the per-pair test is cheap.
-	district := map[string]int32{"": 0}
-	facDistrict := make([]int32, e.nF)
-	for f := range e.inst.Facilities {
-		d, ok := district[e.inst.Facilities[f].District]
-		if !ok {
-			d = int32(len(district))
-			district[e.inst.Facilities[f].District] = d
+	// Siblings as facility indices (validation made sure they exist),
+	// found in parallel after their count.
+	for a := range e.nA {
+		sibStart[a+1] += sibStart[a]
+	}
+	sibFac := make([]int32, sibStart[e.nA])
+	parallel(e.nA, int(sibStart[e.nA])+e.nA/8, func(lo, hi int) {
+		for a := lo; a < hi; a++ {
+			for j, id := range apps[a].Siblings {
+				sibFac[int(sibStart[a])+j], _ = e.facs.find(id)
+			}
 		}
-		facDistrict[f] = d
-	}
-	appDistrict := make([]int32, e.nA)
-	for a := range apps {
-		appDistrict[a] = district[apps[a].District] // 0: none, or no Kita there
-	}
-	// Siblings as facility indices (validation made sure they exist).
-	sibStart := make([]int32, e.nA+1)
-	var sibFac []int32
-	for a := range apps {
-		for _, id := range apps[a].Siblings {
-			f, _ := e.facs.find(id) // validation made sure it exists
-			sibFac = append(sibFac, f)
-		}
-		sibStart[a+1] = int32(len(sibFac))
-	}
+	})
 	local := func(k Kind, p, a, f int32) int64 {
 		switch k {
 		case KindDistrict:
@@ -450,26 +455,40 @@ func (e *engine) rank(pos []int32, seed uint64) {
 // as xRank, and takes the twins out of the published orders and ranks.
 func (e *engine) dropBoosts() {
 	e.xRank = e.pairRank
-	order := make([]int32, 0, len(e.facOrder))
 	start := make([]int32, e.nF+1)
-	for f := 0; f < e.nF; f++ {
-		for _, p := range e.facOrder[e.facStart[f]:e.facStart[f+1]] {
-			if p < e.nReal {
-				order = append(order, p)
+	parallel(e.nF, len(e.facOrder), func(lo, hi int) {
+		for f := lo; f < hi; f++ {
+			for _, p := range e.facOrder[e.facStart[f]:e.facStart[f+1]] {
+				if p < e.nReal {
+					start[f+1]++
+				}
 			}
 		}
-		start[f+1] = int32(len(order))
-	}
-	e.facOrder, e.facStart = order, start
-	e.pairRank = make([]int32, e.nReal)
-	for i := range e.pairRank {
-		e.pairRank[i] = -1
-	}
+	})
 	for f := 0; f < e.nF; f++ {
-		for r, p := range e.facOrder[e.facStart[f]:e.facStart[f+1]] {
-			e.pairRank[p] = int32(r)
-		}
+		start[f+1] += start[f]
 	}
+	order := make([]int32, start[e.nF])
+	rank := make([]int32, e.nReal)
+	parallel(len(rank), len(rank), func(lo, hi int) {
+		for p := lo; p < hi; p++ {
+			rank[p] = -1
+		}
+	})
+	// Each Kita's real pairs, and their ranks without the twins.
+	parallel(e.nF, len(e.facOrder), func(lo, hi int) {
+		for f := lo; f < hi; f++ {
+			i := start[f]
+			for _, p := range e.facOrder[e.facStart[f]:e.facStart[f+1]] {
+				if p < e.nReal {
+					order[i] = p
+					rank[p] = i - start[f]
+					i++
+				}
+			}
+		}
+	})
+	e.facOrder, e.facStart, e.pairRank = order, start, rank
 	e.pairApp, e.pairFac, e.pairPool = e.pairApp[:e.nReal], e.pairFac[:e.nReal], e.pairPool[:e.nReal]
 }
 
