@@ -48,46 +48,6 @@ func newRecord(a registration.Application) *appRecord {
 	return r
 }
 
-// auditLog is the audit trail in order of entry, in chunks of auditChunk
-// entries: appending never copies the entries before.
-type auditLog struct {
-	chunks [][]registration.AuditEntry
-	n      int
-}
-
-const auditChunk = 1024
-
-func (l *auditLog) append(e registration.AuditEntry) {
-	if l.n%auditChunk == 0 {
-		l.chunks = append(l.chunks, make([]registration.AuditEntry, 0, auditChunk))
-	}
-	last := &l.chunks[len(l.chunks)-1]
-	*last = append(*last, e)
-	l.n++
-}
-
-// pop removes the latest entry.
-func (l *auditLog) pop() {
-	last := &l.chunks[len(l.chunks)-1]
-	(*last)[len(*last)-1] = registration.AuditEntry{}
-	*last = (*last)[:len(*last)-1]
-	if len(*last) == 0 {
-		l.chunks = l.chunks[:len(l.chunks)-1]
-	}
-	l.n--
-}
-
-// all yields every entry in order of entry.
-func (l *auditLog) all(yield func(registration.AuditEntry) bool) {
-	for _, c := range l.chunks {
-		for _, e := range c {
-			if !yield(e) {
-				return
-			}
-		}
-	}
-}
-
 // newRegData returns empty registrations with room for n applications:
 // each of a year's applications usually has its own child, and at a
 // counter its own family; an idempotency key is sized for when every
@@ -100,7 +60,7 @@ func newRegData(n int) regData {
 		families: make(map[string]*family, n),
 		seq:      map[string]int64{},
 		places:   map[registration.PlaceKey]registration.Places{},
-		audit:    auditLog{chunks: make([][]registration.AuditEntry, 0, n/auditChunk+1)},
+		audit:    newAuditLog(n),
 	}
 }
 
@@ -629,13 +589,7 @@ func (v regView) AppendAudit(ctx context.Context, e registration.AuditEntry) err
 
 func (v regView) Audit(ctx context.Context, q registration.AuditQuery) (out []registration.AuditEntry, err error) {
 	err = v.s.read(ctx, func(d *data) error {
-		for e := range d.reg.audit.all {
-			if (q.ApplicationID == "" || e.ApplicationID == q.ApplicationID) &&
-				(q.FamilyID == "" || e.FamilyID == q.FamilyID) &&
-				(q.Actor == "" || e.Actor == q.Actor) {
-				out = append(out, e)
-			}
-		}
+		out = d.reg.audit.matching(q)
 		slices.SortStableFunc(out, func(a, b registration.AuditEntry) int {
 			return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.Seq, b.Seq))
 		})
