@@ -84,10 +84,10 @@ func families(m map[string]*family) map[string][2][]string {
 	return out
 }
 
-func byChild(m map[childYear][]string) map[string][]string {
+func byChild(m map[childYear]childIDs) map[string][]string {
 	out := make(map[string][]string, len(m))
 	for k, ids := range m {
-		out[k.key+"\x00"+k.year] = ids
+		out[k.key+"\x00"+k.year] = ids.list()
 	}
 	return out
 }

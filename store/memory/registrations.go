@@ -19,7 +19,7 @@ type regData struct {
 	// rule "one active application per child, family and Kita year" is
 	// checked on the child's list (activeOf). A family's entry also lists
 	// the messages to it (the outbox's index by family).
-	byChild  map[childYear][]string
+	byChild  map[childYear]childIDs
 	families map[string]*family
 	seq      map[string]int64
 	places   map[registration.PlaceKey]registration.Places
@@ -56,7 +56,7 @@ func newRegData(n int) regData {
 	return regData{
 		apps:     make(map[string]*appRecord, n),
 		byKey:    make(map[string]string, n),
-		byChild:  make(map[childYear][]string, n),
+		byChild:  make(map[childYear]childIDs, n),
 		families: make(map[string]*family, n),
 		seq:      map[string]int64{},
 		places:   map[registration.PlaceKey]registration.Places{},
@@ -75,9 +75,9 @@ func (r *regData) activeOf(a registration.Application) (string, bool) {
 	return r.activeIn(r.child(a.ChildKey, a.Year), a)
 }
 
-// activeIn is activeOf on the child's list ids.
-func (r *regData) activeIn(ids []string, a registration.Application) (string, bool) {
-	for _, id := range ids {
+// activeIn is activeOf on the child's entry ids.
+func (r *regData) activeIn(ids childIDs, a registration.Application) (string, bool) {
+	for id := range ids.all {
 		if o := r.app(id); id != a.ID && o != nil && o.FamilyID == a.FamilyID && o.ChildKey == a.ChildKey && active(o.Status()) {
 			return id, true
 		}
@@ -208,7 +208,7 @@ func (r *regData) list(q registration.Query) []registration.Application {
 func (r *regData) candidates(q registration.Query) ([]string, bool) {
 	switch {
 	case q.ChildKey != "" && q.Year != "":
-		return r.child(q.ChildKey, q.Year), true
+		return r.child(q.ChildKey, q.Year).list(), true
 	case q.FamilyID != "":
 		return r.families[q.FamilyID].list(false), true
 	}
@@ -331,7 +331,83 @@ func (t *tx) indexChild(a registration.Application, add bool) {
 		return
 	}
 	m, k := t.d.reg.byChild, childIndexKey(a)
-	index(t, m, k, a.ID, add, undo{list: childLists(m), ck: k})
+	ids := m[k]
+	if add {
+		t.appendChild(k, ids, a.ID)
+		return
+	}
+	switch less, ok := ids.without(a.ID); {
+	case !ok:
+	case less.n == 0:
+		deleteKey(t, m, k)
+	default:
+		setKey(t, m, k, less)
+	}
+}
+
+// appendChild adds id to the child index's entry k, whose ids the caller
+// has just looked up, and registers the undo with the old length.
+func (t *tx) appendChild(k childYear, ids childIDs, id string) {
+	m := t.d.reg.byChild
+	m[k] = ids.with(id)
+	t.undo = append(t.undo, undo{list: childLists(m), ck: k, n: int64(ids.n)})
+}
+
+// childIDs is the child index's entry: the ids of a child's applications
+// of one Kita year in the order they were added, n of them. The first is
+// kept in the entry itself, the others in more, so that the entry of a
+// child with one application a year (nearly every child) allocates
+// nothing. Like the lists of index, an entry is never changed in place
+// below its length.
+type childIDs struct {
+	first string
+	more  []string
+	n     int
+}
+
+// all yields the ids in order.
+func (c childIDs) all(yield func(string) bool) {
+	if c.n == 0 || !yield(c.first) {
+		return
+	}
+	for _, id := range c.more {
+		if !yield(id) {
+			return
+		}
+	}
+}
+
+// with returns the entry with id added.
+func (c childIDs) with(id string) childIDs {
+	if c.n == 0 {
+		return childIDs{first: id, n: 1}
+	}
+	return childIDs{first: c.first, more: append(c.more, id), n: c.n + 1}
+}
+
+// cut returns the entry of its first n ids (n at least 1).
+func (c childIDs) cut(n int) childIDs { return childIDs{first: c.first, more: c.more[:n-1], n: n} }
+
+// without returns a new entry without id, and whether id was in c.
+func (c childIDs) without(id string) (childIDs, bool) {
+	var out childIDs
+	found := false
+	for x := range c.all {
+		if x == id && !found {
+			found = true
+			continue
+		}
+		out = out.with(x)
+	}
+	return out, found
+}
+
+// list returns the ids as a list of their own.
+func (c childIDs) list() []string {
+	if c.n == 0 {
+		return nil
+	}
+	return append([]string{c.first}, c.more...)
 }
 
 // indexSubject adds the message id to its subject's list, or with add
@@ -366,8 +442,8 @@ func (r *regData) keyed(familyID, key string) (string, bool) {
 }
 
 // child returns the ids the child index holds for a child key and a Kita
-// year (the index's own list: read it, never keep or change it).
-func (r *regData) child(childKey, year string) []string {
+// year (the index's own entry: read it, never keep or change it).
+func (r *regData) child(childKey, year string) childIDs {
 	return r.byChild[childYear{childKey, year}]
 }
 
@@ -452,7 +528,7 @@ func (x regTx) Insert(ctx context.Context, a registration.Application) error {
 	}
 	// The child's list is looked up once, for the rule and the index.
 	ck := childIndexKey(a)
-	var child []string
+	var child childIDs
 	if a.ChildKey != "" {
 		child = r.byChild[ck]
 		if _, ok := r.activeIn(child, a); ok && active(a.Status()) {
@@ -463,7 +539,7 @@ func (x regTx) Insert(ctx context.Context, a registration.Application) error {
 		putNew(x.t, r.byKey, a.FamilyID+"\x00"+a.IdempotencyKey, a.ID)
 	}
 	if a.ChildKey != "" {
-		appendTo(x.t, r.byChild, ck, child, a.ID, undo{list: childLists(r.byChild), ck: ck})
+		x.t.appendChild(ck, child, a.ID)
 	}
 	x.t.indexFamily(a.FamilyID, a.ID, false, true)
 	rec := newRecord(a.Clone().AtVersion(1))
