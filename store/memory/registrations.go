@@ -19,8 +19,8 @@ type regData struct {
 	// rule "one active application per child, family and Kita year" is
 	// checked on the child's list (activeOf). A family's entry also lists
 	// the messages to it (the outbox's index by family).
-	byChild  map[childYear]childIDs
-	families map[string]*family
+	byChild  map[childYear]idList
+	families map[string]family
 	seq      map[string]int64
 	places   map[registration.PlaceKey]registration.Places
 	audit    auditLog
@@ -56,8 +56,8 @@ func newRegData(n int) regData {
 	return regData{
 		apps:     make(map[string]*appRecord, n),
 		byKey:    make(map[string]string, n),
-		byChild:  make(map[childYear]childIDs, n),
-		families: make(map[string]*family, n),
+		byChild:  make(map[childYear]idList, n),
+		families: make(map[string]family, n),
 		seq:      map[string]int64{},
 		places:   map[registration.PlaceKey]registration.Places{},
 		audit:    newAuditLog(n),
@@ -76,7 +76,7 @@ func (r *regData) activeOf(a registration.Application) (string, bool) {
 }
 
 // activeIn is activeOf on the child's entry ids.
-func (r *regData) activeIn(ids childIDs, a registration.Application) (string, bool) {
+func (r *regData) activeIn(ids idList, a registration.Application) (string, bool) {
 	for id := range ids.all {
 		if o := r.app(id); id != a.ID && o != nil && o.FamilyID == a.FamilyID && o.ChildKey == a.ChildKey && active(o.Status()) {
 			return id, true
@@ -248,54 +248,70 @@ func appendTo[K comparable](t *tx, m map[K][]string, k K, ids []string, id strin
 }
 
 // family is the index entry of a family: its applications and the
-// messages to it, each a list of ids in the order they were added, kept
-// like the lists of index. A new entry's lists start in first, one id
-// each, so that a family's first submission allocates the entry alone.
-type family struct {
-	apps, msgs []string
-	first      [2]string
-}
+// messages to it, each an idList, kept in the map itself (no object of
+// its own), so that a family's first submission allocates nothing here.
+type family struct{ apps, msgs idList }
 
-// newFamily returns an empty entry whose lists have room for one id each.
-func newFamily() *family {
-	f := &family{}
-	f.apps, f.msgs = f.first[0:0:1], f.first[1:1:2]
-	return f
-}
-
-// list returns the family's messages (msgs) or applications; none for a
-// family without an entry.
-func (f *family) list(msgs bool) []string {
-	switch {
-	case f == nil:
-		return nil
-	case msgs:
-		return f.msgs
+// list returns the family's messages (msgs) or applications as a list of
+// their own.
+func (f family) list(msgs bool) []string {
+	if msgs {
+		return f.msgs.list()
 	}
-	return f.apps
+	return f.apps.list()
+}
+
+// ids returns the family's messages (msgs) or applications.
+func (f *family) ids(msgs bool) *idList {
+	if msgs {
+		return &f.msgs
+	}
+	return &f.apps
 }
 
 // indexFamily adds id to the family's messages (msgs) or applications, or
 // with add false removes it, and registers the undo: a new family's entry
-// is dropped again, an added id cut off. A family whose lists are both
-// empty has no entry.
+// is dropped again, an added id cut off (familyLists). A family whose
+// lists are both empty has no entry.
 func (t *tx) indexFamily(fam, id string, msgs, add bool) {
 	m := t.d.reg.families
-	f := m[fam]
-	if f == nil {
-		if !add {
+	f, had := m[fam]
+	l := f.ids(msgs)
+	switch {
+	case add && !had:
+		*l = l.with(id)
+		putNew(t, m, fam, f)
+	case add:
+		n := l.n
+		*l = l.with(id)
+		m[fam] = f
+		t.undo = append(t.undo, undo{list: familyLists{m: m, msgs: msgs}, k: fam, n: int64(n)})
+	default:
+		less, ok := l.without(id)
+		if !ok {
 			return
 		}
-		f = newFamily()
-		putNew(t, m, fam, f)
+		*l = less
+		if f.apps.n == 0 && f.msgs.n == 0 {
+			deleteKey(t, m, fam)
+			return
+		}
+		setKey(t, m, fam, f)
 	}
-	l := &f.apps
-	if msgs {
-		l = &f.msgs
-	}
-	if t.indexList(l, id, add) && len(f.apps) == 0 && len(f.msgs) == 0 {
-		deleteKey(t, m, fam)
-	}
+}
+
+// familyLists is the family index as the undo log cuts one list of an
+// entry (k) back to its old length n.
+type familyLists struct {
+	m    map[string]family
+	msgs bool
+}
+
+func (fl familyLists) cut(u undo) {
+	f := fl.m[u.k]
+	l := f.ids(fl.msgs)
+	*l = l.cut(int(u.n))
+	fl.m[u.k] = f
 }
 
 // indexList adds id to the list l (a family's or an application record's),
@@ -347,67 +363,10 @@ func (t *tx) indexChild(a registration.Application, add bool) {
 
 // appendChild adds id to the child index's entry k, whose ids the caller
 // has just looked up, and registers the undo with the old length.
-func (t *tx) appendChild(k childYear, ids childIDs, id string) {
+func (t *tx) appendChild(k childYear, ids idList, id string) {
 	m := t.d.reg.byChild
 	m[k] = ids.with(id)
 	t.undo = append(t.undo, undo{list: childLists(m), ck: k, n: int64(ids.n)})
-}
-
-// childIDs is the child index's entry: the ids of a child's applications
-// of one Kita year in the order they were added, n of them. The first is
-// kept in the entry itself, the others in more, so that the entry of a
-// child with one application a year (nearly every child) allocates
-// nothing. Like the lists of index, an entry is never changed in place
-// below its length.
-type childIDs struct {
-	first string
-	more  []string
-	n     int
-}
-
-// all yields the ids in order.
-func (c childIDs) all(yield func(string) bool) {
-	if c.n == 0 || !yield(c.first) {
-		return
-	}
-	for _, id := range c.more {
-		if !yield(id) {
-			return
-		}
-	}
-}
-
-// with returns the entry with id added.
-func (c childIDs) with(id string) childIDs {
-	if c.n == 0 {
-		return childIDs{first: id, n: 1}
-	}
-	return childIDs{first: c.first, more: append(c.more, id), n: c.n + 1}
-}
-
-// cut returns the entry of its first n ids (n at least 1).
-func (c childIDs) cut(n int) childIDs { return childIDs{first: c.first, more: c.more[:n-1], n: n} }
-
-// without returns a new entry without id, and whether id was in c.
-func (c childIDs) without(id string) (childIDs, bool) {
-	var out childIDs
-	found := false
-	for x := range c.all {
-		if x == id && !found {
-			found = true
-			continue
-		}
-		out = out.with(x)
-	}
-	return out, found
-}
-
-// list returns the ids as a list of their own.
-func (c childIDs) list() []string {
-	if c.n == 0 {
-		return nil
-	}
-	return append([]string{c.first}, c.more...)
 }
 
 // indexSubject adds the message id to its subject's list, or with add
@@ -443,7 +402,7 @@ func (r *regData) keyed(familyID, key string) (string, bool) {
 
 // child returns the ids the child index holds for a child key and a Kita
 // year (the index's own entry: read it, never keep or change it).
-func (r *regData) child(childKey, year string) childIDs {
+func (r *regData) child(childKey, year string) idList {
 	return r.byChild[childYear{childKey, year}]
 }
 
@@ -528,7 +487,7 @@ func (x regTx) Insert(ctx context.Context, a registration.Application) error {
 	}
 	// The child's list is looked up once, for the rule and the index.
 	ck := childIndexKey(a)
-	var child childIDs
+	var child idList
 	if a.ChildKey != "" {
 		child = r.byChild[ck]
 		if _, ok := r.activeIn(child, a); ok && active(a.Status()) {
@@ -704,7 +663,7 @@ func (x regTx) EraseFamilyMessages(ctx context.Context, familyID string) (int, e
 	if familyID == "" {
 		return 0, nil
 	}
-	ids := slices.Clone(x.t.d.reg.families[familyID].list(true))
+	ids := x.t.d.reg.families[familyID].list(true) // a list of its own
 	for _, id := range ids {
 		x.t.dropMessage(id)
 	}

@@ -83,7 +83,7 @@ type strLists map[string][]string
 func (m strLists) cut(u undo) { cutEntry(m, u.k, u.n) }
 
 // childLists is the index by child and Kita year (ck).
-type childLists map[childYear]childIDs
+type childLists map[childYear]idList
 
 func (m childLists) cut(u undo) {
 	if u.n == 0 {

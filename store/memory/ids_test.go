@@ -7,14 +7,14 @@ import (
 	"github.com/stretchr/testify/assert"
 )
 
-// TestAChildEntryListsItsIdsInOrder builds entries of up to four ids by
+// TestAnIndexEntryListsItsIdsInOrder builds entries of up to four ids by
 // adding, cutting back and removing, and compares each with the plain
 // list the same changes make; an entry cut back and added to again leaves
 // the entries made before it as they were.
-func TestAChildEntryListsItsIdsInOrder(t *testing.T) {
-	var c childIDs
+func TestAnIndexEntryListsItsIdsInOrder(t *testing.T) {
+	var c idList
 	var want []string
-	var kept []childIDs
+	var kept []idList
 	var keptWant [][]string
 	for _, id := range []string{"a", "b", "", "d"} {
 		c, want = c.with(id), append(want, id)
@@ -39,6 +39,7 @@ func TestAChildEntryListsItsIdsInOrder(t *testing.T) {
 	for i, k := range kept[:2] {
 		assert.Equal(t, keptWant[i], k.list(), "entry %d after a cut and an append", i)
 	}
-	assert.Nil(t, childIDs{}.list())
-	assert.Empty(t, slices.Collect(childIDs{}.all))
+	assert.Nil(t, c.cut(0).list())
+	assert.Nil(t, idList{}.list())
+	assert.Empty(t, slices.Collect(idList{}.all))
 }
