@@ -271,7 +271,7 @@ func (f *family) ids(msgs bool) *idList {
 
 // indexFamily adds id to the family's messages (msgs) or applications, or
 // with add false removes it, and registers the undo: a new family's entry
-// is dropped again, an added id cut off (familyLists). A family whose
+// is dropped again, an added id cut off (familyApps, familyMsgs). A family whose
 // lists are both empty has no entry.
 func (t *tx) indexFamily(fam, id string, msgs, add bool) {
 	m := t.d.reg.families
@@ -285,7 +285,11 @@ func (t *tx) indexFamily(fam, id string, msgs, add bool) {
 		n := l.n
 		*l = l.with(id)
 		m[fam] = f
-		t.undo = append(t.undo, undo{list: familyLists{m: m, msgs: msgs}, k: fam, n: int64(n)})
+		u := undo{list: familyApps(m), k: fam, n: int64(n)}
+		if msgs {
+			u.list = familyMsgs(m)
+		}
+		t.undo = append(t.undo, u)
 	default:
 		less, ok := l.without(id)
 		if !ok {
@@ -300,18 +304,23 @@ func (t *tx) indexFamily(fam, id string, msgs, add bool) {
 	}
 }
 
-// familyLists is the family index as the undo log cuts one list of an
-// entry (k) back to its old length n.
-type familyLists struct {
-	m    map[string]family
-	msgs bool
-}
+// familyApps and familyMsgs are the family index as the undo log cuts
+// the applications or the messages of an entry (k) back to their old
+// length n (a map type, so that the undo holds it without allocating).
+type (
+	familyApps map[string]family
+	familyMsgs map[string]family
+)
 
-func (fl familyLists) cut(u undo) {
-	f := fl.m[u.k]
-	l := f.ids(fl.msgs)
+func (m familyApps) cut(u undo) { cutFamily(m, u, false) }
+
+func (m familyMsgs) cut(u undo) { cutFamily(m, u, true) }
+
+func cutFamily(m map[string]family, u undo, msgs bool) {
+	f := m[u.k]
+	l := f.ids(msgs)
 	*l = l.cut(int(u.n))
-	fl.m[u.k] = f
+	m[u.k] = f
 }
 
 // indexList adds id to the list l (a family's or an application record's),
