@@ -31,9 +31,14 @@ func messageIDs(t *testing.T, s *memory.Store, subject string) []string {
 	t.Helper()
 	msgs, err := s.Outbox().Messages(context.Background(), subject)
 	require.NoError(t, err)
+	return idsOf(msgs, func(m notify.Message) string { return m.ID })
+}
+
+// idsOf returns the ids of items in their order (none: an empty list).
+func idsOf[T any](items []T, id func(T) string) []string {
 	out := []string{}
-	for _, m := range msgs {
-		out = append(out, m.ID)
+	for _, x := range items {
+		out = append(out, id(x))
 	}
 	return out
 }
@@ -87,11 +92,7 @@ func childApplications(t *testing.T, s *memory.Store, childKey string) []string 
 	t.Helper()
 	apps, err := s.Registrations().Applications(context.Background(), registration.Query{ChildKey: childKey, Year: "2027/2028"})
 	require.NoError(t, err)
-	out := []string{}
-	for _, a := range apps {
-		out = append(out, a.ID)
-	}
-	return out
+	return idsOf(apps, func(a registration.Application) string { return a.ID })
 }
 
 // A child's applications of a Kita year in several families are listed
