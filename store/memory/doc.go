@@ -26,7 +26,16 @@
 // confirmation is indexed by its subject without another map (messages
 // about other subjects, and those enqueued before their application, are
 // listed in the outbox's own index by subject); the pending messages' claim
-// times are kept as instants without pointers, for the garbage collector. A message enqueued with its notify.Content is kept so and
+// times are kept as instants without pointers, for the garbage collector.
+// For the same reason the audit trail is kept in fixed-size records
+// without pointers (an instant, the index of its location, where its
+// strings lie in text chunks shared by many entries), decoded when read,
+// and the child index and the family index keep their entries in the map
+// itself, an entry's first id in the entry (an idList), so that a child's
+// or a new family's first application and message allocate nothing there.
+// An audit entry reads back with the same instant in the same location,
+// without a monotonic clock reading (as from PostgreSQL).
+// A message enqueued with its notify.Content is kept so and
 // rendered on every read (Message, Messages, FamilyMessages, Claim): the
 // submitting step renders nothing. A read whose rendering fails (a city
 // template beyond the render budget) returns the template's problems; a

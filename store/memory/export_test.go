@@ -76,18 +76,18 @@ func bySubject(d *data) map[string][]string {
 	return out
 }
 
-func families(m map[string]*family) map[string][2][]string {
+func families(m map[string]family) map[string][2][]string {
 	out := make(map[string][2][]string, len(m))
 	for k, f := range m {
-		out[k] = [2][]string{f.apps, f.msgs}
+		out[k] = [2][]string{f.apps.list(), f.msgs.list()}
 	}
 	return out
 }
 
-func byChild(m map[childYear][]string) map[string][]string {
+func byChild(m map[childYear]idList) map[string][]string {
 	out := make(map[string][]string, len(m))
 	for k, ids := range m {
-		out[k.key+"\x00"+k.year] = ids
+		out[k.key+"\x00"+k.year] = ids.list()
 	}
 	return out
 }

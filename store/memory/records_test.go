@@ -3,6 +3,7 @@ package memory_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -30,9 +31,14 @@ func messageIDs(t *testing.T, s *memory.Store, subject string) []string {
 	t.Helper()
 	msgs, err := s.Outbox().Messages(context.Background(), subject)
 	require.NoError(t, err)
+	return idsOf(msgs, func(m notify.Message) string { return m.ID })
+}
+
+// idsOf returns the ids of items in their order (none: an empty list).
+func idsOf[T any](items []T, id func(T) string) []string {
 	out := []string{}
-	for _, m := range msgs {
-		out = append(out, m.ID)
+	for _, x := range items {
+		out = append(out, id(x))
 	}
 	return out
 }
@@ -80,4 +86,51 @@ func TestMessagesEnqueuedBeforeTheirApplicationStayListed(t *testing.T) {
 	assert.Empty(t, messageIDs(t, s, "app-1"))
 	_, err = s.Outbox().Message(ctx, "m2")
 	require.ErrorIs(t, err, notify.ErrNotFound)
+}
+
+func childApplications(t *testing.T, s *memory.Store, childKey string) []string {
+	t.Helper()
+	apps, err := s.Registrations().Applications(context.Background(), registration.Query{ChildKey: childKey, Year: "2027/2028"})
+	require.NoError(t, err)
+	return idsOf(apps, func(a registration.Application) string { return a.ID })
+}
+
+// A child's applications of a Kita year in several families are listed
+// in one index entry, the first in the entry itself: these checks add to
+// it, undo an addition and move applications out of it and back.
+func TestAChildsApplicationsStayListedThroughChanges(t *testing.T) {
+	ctx := context.Background()
+	s := memory.New()
+	regs := s.Registrations()
+	at := time.Date(2027, time.March, 1, 9, 0, 0, 0, time.UTC)
+	app := func(i int) registration.Application {
+		return registration.Application{ID: fmt.Sprint("app-", i), FamilyID: fmt.Sprint("family-", i), Year: "2027/2028", ChildKey: "child-1", SubmittedAt: at.Add(time.Duration(i) * time.Second)}
+	}
+	for i := 1; i <= 3; i++ {
+		require.NoError(t, regs.Atomic(ctx, func(tx registration.Tx) error { return tx.Insert(ctx, app(i)) }))
+	}
+	err := regs.Atomic(ctx, func(tx registration.Tx) error {
+		require.NoError(t, tx.Insert(ctx, app(4)))
+		return errStop
+	})
+	require.ErrorIs(t, err, errStop)
+	assert.Equal(t, []string{"app-1", "app-2", "app-3"}, childApplications(t, s, "child-1"), "a failing step leaves the list as it was")
+
+	moved := func(id, childKey string) {
+		a, err := regs.Application(ctx, id)
+		require.NoError(t, err)
+		a.ChildKey = childKey
+		require.NoError(t, regs.Atomic(ctx, func(tx registration.Tx) error { return tx.Update(ctx, a) }))
+	}
+	moved("app-2", "child-2")
+	assert.Equal(t, []string{"app-1", "app-3"}, childApplications(t, s, "child-1"))
+	assert.Equal(t, []string{"app-2"}, childApplications(t, s, "child-2"))
+	moved("app-1", "child-2")
+	assert.Equal(t, []string{"app-3"}, childApplications(t, s, "child-1"))
+	assert.Equal(t, []string{"app-1", "app-2"}, childApplications(t, s, "child-2"), "listed by submission")
+	moved("app-3", "child-2")
+	assert.Empty(t, childApplications(t, s, "child-1"))
+	assert.Equal(t, []string{"app-1", "app-2", "app-3"}, childApplications(t, s, "child-2"))
+	require.NoError(t, regs.Atomic(ctx, func(tx registration.Tx) error { return tx.Insert(ctx, app(4)) }))
+	assert.Equal(t, []string{"app-4"}, childApplications(t, s, "child-1"))
 }

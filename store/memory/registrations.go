@@ -19,8 +19,8 @@ type regData struct {
 	// rule "one active application per child, family and Kita year" is
 	// checked on the child's list (activeOf). A family's entry also lists
 	// the messages to it (the outbox's index by family).
-	byChild  map[childYear][]string
-	families map[string]*family
+	byChild  map[childYear]idList
+	families map[string]family
 	seq      map[string]int64
 	places   map[registration.PlaceKey]registration.Places
 	audit    auditLog
@@ -48,46 +48,6 @@ func newRecord(a registration.Application) *appRecord {
 	return r
 }
 
-// auditLog is the audit trail in order of entry, in chunks of auditChunk
-// entries: appending never copies the entries before.
-type auditLog struct {
-	chunks [][]registration.AuditEntry
-	n      int
-}
-
-const auditChunk = 1024
-
-func (l *auditLog) append(e registration.AuditEntry) {
-	if l.n%auditChunk == 0 {
-		l.chunks = append(l.chunks, make([]registration.AuditEntry, 0, auditChunk))
-	}
-	last := &l.chunks[len(l.chunks)-1]
-	*last = append(*last, e)
-	l.n++
-}
-
-// pop removes the latest entry.
-func (l *auditLog) pop() {
-	last := &l.chunks[len(l.chunks)-1]
-	(*last)[len(*last)-1] = registration.AuditEntry{}
-	*last = (*last)[:len(*last)-1]
-	if len(*last) == 0 {
-		l.chunks = l.chunks[:len(l.chunks)-1]
-	}
-	l.n--
-}
-
-// all yields every entry in order of entry.
-func (l *auditLog) all(yield func(registration.AuditEntry) bool) {
-	for _, c := range l.chunks {
-		for _, e := range c {
-			if !yield(e) {
-				return
-			}
-		}
-	}
-}
-
 // newRegData returns empty registrations with room for n applications:
 // each of a year's applications usually has its own child, and at a
 // counter its own family; an idempotency key is sized for when every
@@ -96,11 +56,11 @@ func newRegData(n int) regData {
 	return regData{
 		apps:     make(map[string]*appRecord, n),
 		byKey:    make(map[string]string, n),
-		byChild:  make(map[childYear][]string, n),
-		families: make(map[string]*family, n),
+		byChild:  make(map[childYear]idList, n),
+		families: make(map[string]family, n),
 		seq:      map[string]int64{},
 		places:   map[registration.PlaceKey]registration.Places{},
-		audit:    auditLog{chunks: make([][]registration.AuditEntry, 0, n/auditChunk+1)},
+		audit:    newAuditLog(n),
 	}
 }
 
@@ -115,9 +75,9 @@ func (r *regData) activeOf(a registration.Application) (string, bool) {
 	return r.activeIn(r.child(a.ChildKey, a.Year), a)
 }
 
-// activeIn is activeOf on the child's list ids.
-func (r *regData) activeIn(ids []string, a registration.Application) (string, bool) {
-	for _, id := range ids {
+// activeIn is activeOf on the child's entry ids.
+func (r *regData) activeIn(ids idList, a registration.Application) (string, bool) {
+	for id := range ids.all {
 		if o := r.app(id); id != a.ID && o != nil && o.FamilyID == a.FamilyID && o.ChildKey == a.ChildKey && active(o.Status()) {
 			return id, true
 		}
@@ -248,7 +208,7 @@ func (r *regData) list(q registration.Query) []registration.Application {
 func (r *regData) candidates(q registration.Query) ([]string, bool) {
 	switch {
 	case q.ChildKey != "" && q.Year != "":
-		return r.child(q.ChildKey, q.Year), true
+		return r.child(q.ChildKey, q.Year).list(), true
 	case q.FamilyID != "":
 		return r.families[q.FamilyID].list(false), true
 	}
@@ -288,54 +248,79 @@ func appendTo[K comparable](t *tx, m map[K][]string, k K, ids []string, id strin
 }
 
 // family is the index entry of a family: its applications and the
-// messages to it, each a list of ids in the order they were added, kept
-// like the lists of index. A new entry's lists start in first, one id
-// each, so that a family's first submission allocates the entry alone.
-type family struct {
-	apps, msgs []string
-	first      [2]string
-}
+// messages to it, each an idList, kept in the map itself (no object of
+// its own), so that a family's first submission allocates nothing here.
+type family struct{ apps, msgs idList }
 
-// newFamily returns an empty entry whose lists have room for one id each.
-func newFamily() *family {
-	f := &family{}
-	f.apps, f.msgs = f.first[0:0:1], f.first[1:1:2]
-	return f
-}
-
-// list returns the family's messages (msgs) or applications; none for a
-// family without an entry.
-func (f *family) list(msgs bool) []string {
-	switch {
-	case f == nil:
-		return nil
-	case msgs:
-		return f.msgs
+// list returns the family's messages (msgs) or applications as a list of
+// their own.
+func (f family) list(msgs bool) []string {
+	if msgs {
+		return f.msgs.list()
 	}
-	return f.apps
+	return f.apps.list()
+}
+
+// ids returns the family's messages (msgs) or applications.
+func (f *family) ids(msgs bool) *idList {
+	if msgs {
+		return &f.msgs
+	}
+	return &f.apps
 }
 
 // indexFamily adds id to the family's messages (msgs) or applications, or
 // with add false removes it, and registers the undo: a new family's entry
-// is dropped again, an added id cut off. A family whose lists are both
-// empty has no entry.
+// is dropped again, an added id cut off (familyApps, familyMsgs). A family whose
+// lists are both empty has no entry.
 func (t *tx) indexFamily(fam, id string, msgs, add bool) {
 	m := t.d.reg.families
-	f := m[fam]
-	if f == nil {
-		if !add {
+	f, had := m[fam]
+	l := f.ids(msgs)
+	switch {
+	case add && !had:
+		*l = l.with(id)
+		putNew(t, m, fam, f)
+	case add:
+		n := l.n
+		*l = l.with(id)
+		m[fam] = f
+		u := undo{list: familyApps(m), k: fam, n: int64(n)}
+		if msgs {
+			u.list = familyMsgs(m)
+		}
+		t.undo = append(t.undo, u)
+	default:
+		less, ok := l.without(id)
+		if !ok {
 			return
 		}
-		f = newFamily()
-		putNew(t, m, fam, f)
+		*l = less
+		if f.apps.n == 0 && f.msgs.n == 0 {
+			deleteKey(t, m, fam)
+			return
+		}
+		setKey(t, m, fam, f)
 	}
-	l := &f.apps
-	if msgs {
-		l = &f.msgs
-	}
-	if t.indexList(l, id, add) && len(f.apps) == 0 && len(f.msgs) == 0 {
-		deleteKey(t, m, fam)
-	}
+}
+
+// familyApps and familyMsgs are the family index as the undo log cuts
+// the applications or the messages of an entry (k) back to their old
+// length n (a map type, so that the undo holds it without allocating).
+type (
+	familyApps map[string]family
+	familyMsgs map[string]family
+)
+
+func (m familyApps) cut(u undo) { cutFamily(m, u, false) }
+
+func (m familyMsgs) cut(u undo) { cutFamily(m, u, true) }
+
+func cutFamily(m map[string]family, u undo, msgs bool) {
+	f := m[u.k]
+	l := f.ids(msgs)
+	*l = l.cut(int(u.n))
+	m[u.k] = f
 }
 
 // indexList adds id to the list l (a family's or an application record's),
@@ -371,7 +356,26 @@ func (t *tx) indexChild(a registration.Application, add bool) {
 		return
 	}
 	m, k := t.d.reg.byChild, childIndexKey(a)
-	index(t, m, k, a.ID, add, undo{list: childLists(m), ck: k})
+	ids := m[k]
+	if add {
+		t.appendChild(k, ids, a.ID)
+		return
+	}
+	switch less, ok := ids.without(a.ID); {
+	case !ok:
+	case less.n == 0:
+		deleteKey(t, m, k)
+	default:
+		setKey(t, m, k, less)
+	}
+}
+
+// appendChild adds id to the child index's entry k, whose ids the caller
+// has just looked up, and registers the undo with the old length.
+func (t *tx) appendChild(k childYear, ids idList, id string) {
+	m := t.d.reg.byChild
+	m[k] = ids.with(id)
+	t.undo = append(t.undo, undo{list: childLists(m), ck: k, n: int64(ids.n)})
 }
 
 // indexSubject adds the message id to its subject's list, or with add
@@ -406,8 +410,8 @@ func (r *regData) keyed(familyID, key string) (string, bool) {
 }
 
 // child returns the ids the child index holds for a child key and a Kita
-// year (the index's own list: read it, never keep or change it).
-func (r *regData) child(childKey, year string) []string {
+// year (the index's own entry: read it, never keep or change it).
+func (r *regData) child(childKey, year string) idList {
 	return r.byChild[childYear{childKey, year}]
 }
 
@@ -492,7 +496,7 @@ func (x regTx) Insert(ctx context.Context, a registration.Application) error {
 	}
 	// The child's list is looked up once, for the rule and the index.
 	ck := childIndexKey(a)
-	var child []string
+	var child idList
 	if a.ChildKey != "" {
 		child = r.byChild[ck]
 		if _, ok := r.activeIn(child, a); ok && active(a.Status()) {
@@ -503,7 +507,7 @@ func (x regTx) Insert(ctx context.Context, a registration.Application) error {
 		putNew(x.t, r.byKey, a.FamilyID+"\x00"+a.IdempotencyKey, a.ID)
 	}
 	if a.ChildKey != "" {
-		appendTo(x.t, r.byChild, ck, child, a.ID, undo{list: childLists(r.byChild), ck: ck})
+		x.t.appendChild(ck, child, a.ID)
 	}
 	x.t.indexFamily(a.FamilyID, a.ID, false, true)
 	rec := newRecord(a.Clone().AtVersion(1))
@@ -629,13 +633,7 @@ func (v regView) AppendAudit(ctx context.Context, e registration.AuditEntry) err
 
 func (v regView) Audit(ctx context.Context, q registration.AuditQuery) (out []registration.AuditEntry, err error) {
 	err = v.s.read(ctx, func(d *data) error {
-		for e := range d.reg.audit.all {
-			if (q.ApplicationID == "" || e.ApplicationID == q.ApplicationID) &&
-				(q.FamilyID == "" || e.FamilyID == q.FamilyID) &&
-				(q.Actor == "" || e.Actor == q.Actor) {
-				out = append(out, e)
-			}
-		}
+		out = d.reg.audit.matching(q)
 		slices.SortStableFunc(out, func(a, b registration.AuditEntry) int {
 			return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.Seq, b.Seq))
 		})
@@ -674,7 +672,7 @@ func (x regTx) EraseFamilyMessages(ctx context.Context, familyID string) (int, e
 	if familyID == "" {
 		return 0, nil
 	}
-	ids := slices.Clone(x.t.d.reg.families[familyID].list(true))
+	ids := x.t.d.reg.families[familyID].list(true) // a list of its own
 	for _, id := range ids {
 		x.t.dropMessage(id)
 	}

@@ -83,9 +83,15 @@ type strLists map[string][]string
 func (m strLists) cut(u undo) { cutEntry(m, u.k, u.n) }
 
 // childLists is the index by child and Kita year (ck).
-type childLists map[childYear][]string
+type childLists map[childYear]idList
 
-func (m childLists) cut(u undo) { cutEntry(m, u.ck, u.n) }
+func (m childLists) cut(u undo) {
+	if u.n == 0 {
+		delete(m, u.ck)
+		return
+	}
+	m[u.ck] = m[u.ck].cut(int(u.n))
+}
 
 func cutEntry[K comparable](m map[K][]string, k K, n int64) {
 	if n == 0 {
