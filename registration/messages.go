@@ -22,9 +22,14 @@ func lang(a Application) string {
 	return "de"
 }
 
+// kitaLine is the line of the Kita id as a confirmation lists it (line);
+// a Kita the catalogue no longer has is listed by its empty entry.
 func (s *Checker) kitaLine(rank int, id string) notify.KitaLine {
-	k, _ := s.catalogue.Get(id)
-	return lineOf(rank, k)
+	k, ok := s.catalogue.Get(id)
+	if !ok {
+		return lineOf(rank, k)
+	}
+	return s.line(rank, k)
 }
 
 // line is lineOf with the address line kept per Kita (Checker.lines):
