@@ -83,7 +83,10 @@ func (r *Registrations) Submit(ctx context.Context, actor access.Actor, in regis
 // SubmitAtCounter submits a Voranmeldung on behalf of the named family:
 // the Jugendamt registering a family at its counter (a guardian may name
 // only their own family). A repeated idempotency key returns the earlier
-// receipt (Replayed).
+// receipt (Replayed), also when the input is no longer valid (a Kita
+// closed since, the clock past the start): input with problems looks the
+// key up before it returns them; valid input looks it up in the step,
+// with the step's reads, and stores nothing when it is found.
 func (r *Registrations) SubmitAtCounter(ctx context.Context, actor access.Actor, familyID string, in registration.Input) (registration.Receipt, error) {
 	var c problem.Collector
 	checkID(&c, "family_id", familyID, true)
@@ -95,18 +98,20 @@ func (r *Registrations) SubmitAtCounter(ctx context.Context, actor access.Actor,
 		return registration.Receipt{}, err
 	}
 	in = registration.Normalize(in)
-	if prev, ok, err := r.replay(ctx, familyID, in.IdempotencyKey); ok || err != nil {
-		return prev, err
-	}
 	now := r.app.clock().UTC()
 	who := actor.String()
 	draft, err := r.svc.Draft(familyID, in, who, now)
 	if err != nil {
+		if prev, ok, perr := r.replay(ctx, familyID, in.IdempotencyKey); ok || perr != nil {
+			return prev, perr
+		}
 		return registration.Receipt{}, err
 	}
 	// Where the store draws numbers outside its steps, the reference number
-	// is drawn before the step (a failed submission leaves a gap), so
-	// submissions do not wait for each other's counter.
+	// is drawn before the step (a failed submission, and a replay found in
+	// the step, leave a gap), so submissions do not wait for each other's
+	// counter. Drawing inside the step would hold the step's connection
+	// while the draw waits for another.
 	var drawn int64
 	if d, ok := r.app.store.(NumberDrawer); ok {
 		if drawn, err = d.DrawNumber(ctx, r.svc.SequenceName(draft.Year)); err != nil {
@@ -114,16 +119,26 @@ func (r *Registrations) SubmitAtCounter(ctx context.Context, actor access.Actor,
 		}
 	}
 	// a is the one value the step shares with this call: the step only
-	// sets its reference (fn may run again), the receipt returns it.
+	// sets its reference (fn may run again), the receipt returns it, or
+	// earlier when the key was found.
 	a, lines, year := draft.Application, draft.Lines, draft.Year
+	var (
+		earlier registration.Application
+		found   bool
+	)
 	err = r.app.store.Atomic(ctx, func(step Tx) error {
 		tx := step.Applications()
 		// The review check reads before the reference is drawn: the
 		// sequence's counter stays taken until the step ends, and the
 		// fewer statements run after it, the more submissions a database
 		// takes at once.
-		review, family, err := submissionReads(ctx, tx, a)
-		if err != nil {
+		var (
+			review bool
+			family []registration.Application
+			err    error
+		)
+		earlier, found, review, family, err = submissionReads(ctx, tx, a)
+		if err != nil || found {
 			return err
 		}
 		if err := registration.CheckTogether(a, family); err != nil {
@@ -155,6 +170,9 @@ func (r *Registrations) SubmitAtCounter(ctx context.Context, actor access.Actor,
 	}
 	if err != nil {
 		return registration.Receipt{}, err
+	}
+	if found {
+		return registration.Receipt{Application: earlier, Replayed: true}, nil
 	}
 	return registration.Receipt{Application: a.AtVersion(1)}, nil
 }
@@ -223,26 +241,42 @@ func (r *Registrations) replay(ctx context.Context, familyID, key string) (regis
 	return registration.Receipt{}, false, err
 }
 
-// submissionReads returns whether a is a match across families
-// (crossFamilyMatch) and the family's applications of a's Kita year: in
-// one call where the step offers [registration.SubmissionReader].
-func submissionReads(ctx context.Context, tx registration.Tx, a registration.Application) (bool, []registration.Application, error) {
-	if sr, ok := tx.(registration.SubmissionReader); ok && a.ChildKey != "" {
-		same, family, err := sr.SubmissionReads(ctx, a.FamilyID, a.ChildKey, a.Year)
-		if err != nil {
-			return false, nil, err
+// submissionReads returns the application stored earlier with a's
+// idempotency key (found; nothing else is read then), whether a is a
+// match across families (crossFamilyMatch) and the family's applications
+// of a's Kita year: in one call where the step offers
+// [registration.KeyedSubmissionReader] (or [registration.SubmissionReader]
+// for a without a key), else with ApplicationByKey and two Applications.
+func submissionReads(ctx context.Context, tx registration.Tx, a registration.Application) (earlier registration.Application, found, review bool, family []registration.Application, err error) {
+	var same []registration.Application
+	keyed, ok := tx.(registration.KeyedSubmissionReader)
+	switch {
+	case ok && a.ChildKey != "":
+		earlier, found, same, family, err = keyed.KeyedSubmissionReads(ctx, a.FamilyID, a.IdempotencyKey, a.ChildKey, a.Year)
+		if err != nil || found {
+			return earlier, found, false, nil, err
 		}
-		return slices.ContainsFunc(same, a.IsCrossFamilyMatch), family, nil
+		return earlier, false, slices.ContainsFunc(same, a.IsCrossFamilyMatch), family, nil
+	case a.IdempotencyKey != "":
+		earlier, err = tx.ApplicationByKey(ctx, a.FamilyID, a.IdempotencyKey)
+		if err == nil || !errors.Is(err, registration.ErrNotFound) {
+			return earlier, err == nil, false, nil, err
+		}
 	}
-	review, err := crossFamilyMatch(ctx, tx, a)
-	if err != nil {
-		return false, nil, err
+	if sr, ok := tx.(registration.SubmissionReader); ok && a.ChildKey != "" {
+		same, family, err = sr.SubmissionReads(ctx, a.FamilyID, a.ChildKey, a.Year)
+		if err != nil {
+			return registration.Application{}, false, false, nil, err
+		}
+		return registration.Application{}, false, slices.ContainsFunc(same, a.IsCrossFamilyMatch), family, nil
 	}
-	family, err := tx.Applications(ctx, registration.Query{FamilyID: a.FamilyID, Year: a.Year})
-	if err != nil {
-		return false, nil, err
+	if review, err = crossFamilyMatch(ctx, tx, a); err != nil {
+		return registration.Application{}, false, false, nil, err
 	}
-	return review, family, nil
+	if family, err = tx.Applications(ctx, registration.Query{FamilyID: a.FamilyID, Year: a.Year}); err != nil {
+		return registration.Application{}, false, false, nil, err
+	}
+	return registration.Application{}, false, review, family, nil
 }
 
 // crossFamilyMatch reports whether another family holds an active

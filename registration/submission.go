@@ -29,3 +29,15 @@ type SubmissionWriter interface {
 type SubmissionReader interface {
 	SubmissionReads(ctx context.Context, familyID, childKey, year string) (child, family []Application, err error)
 }
+
+// KeyedSubmissionReader is an optional capability of a [Tx]: the reads of
+// [SubmissionReader] together with the lookup of the family's idempotency
+// key, in one call, which a database adapter sends to the server in one
+// round trip. earlier is what [Tx.ApplicationByKey] returns for (familyID,
+// key), found false where that is ErrNotFound (an empty key is never
+// found); child and family are what SubmissionReads returns. childKey
+// must not be empty. A submission on a Tx without it looks the key up
+// with ApplicationByKey.
+type KeyedSubmissionReader interface {
+	KeyedSubmissionReads(ctx context.Context, familyID, key, childKey, year string) (earlier Application, found bool, child, family []Application, err error)
+}

@@ -31,9 +31,10 @@ var _ registration.Store = regView{}
 type regTx struct{ tx txn }
 
 var (
-	_ registration.Tx               = regTx{}
-	_ registration.SubmissionWriter = regTx{}
-	_ registration.SubmissionReader = regTx{}
+	_ registration.Tx                    = regTx{}
+	_ registration.SubmissionWriter      = regTx{}
+	_ registration.SubmissionReader      = regTx{}
+	_ registration.KeyedSubmissionReader = regTx{}
 )
 
 // Atomic runs fn in one transaction; see [Store] for the retry rule.
@@ -623,40 +624,78 @@ func listApplications(ctx context.Context, q querier, query registration.Query) 
 // round trip (a batch of plain reads, which a step sends on its own
 // before its first write).
 func (x regTx) SubmissionReads(ctx context.Context, familyID, childKey, year string) (child, family []registration.Application, err error) {
+	_, _, child, family, err = x.submissionReads(ctx, familyID, "", childKey, year)
+	return child, family, err
+}
+
+// KeyedSubmissionReads implements registration.KeyedSubmissionReader: the
+// lookup of the family's idempotency key and the two reads of
+// SubmissionReads, three statements in one round trip.
+func (x regTx) KeyedSubmissionReads(ctx context.Context, familyID, key, childKey, year string) (earlier registration.Application, found bool, child, family []registration.Application, err error) {
+	return x.submissionReads(ctx, familyID, key, childKey, year)
+}
+
+// submissionReads sends the lookup of key (none when key is empty) and
+// the child's and the family's applications of the year in one batch:
+// alone, or with the reads of other steps (readGroup).
+func (x regTx) submissionReads(ctx context.Context, familyID, key, childKey, year string) (earlier registration.Application, found bool, child, family []registration.Application, err error) {
 	if err := ctx.Err(); err != nil {
-		return nil, nil, err
+		return registration.Application{}, false, nil, nil, err
 	}
 	if childKey == "" {
-		return nil, nil, errors.New("postgres: submission reads: empty child key")
+		return registration.Application{}, false, nil, nil, errors.New("postgres: submission reads: empty child key")
 	}
 	b := &pgx.Batch{}
+	if key != "" {
+		b.Queue(byKeySQL, familyID, key)
+	}
 	for _, q := range []registration.Query{{ChildKey: childKey, Year: year}, {FamilyID: familyID, Year: year}} {
 		sql, args := listSQL(q)
 		b.Queue(sql, args...)
 	}
-	alone := func() error {
-		br := x.tx.SendBatch(ctx, b)
+	// read reads the batch's results; an error of the key's document is
+	// an answer, kept in kerr, not a failed batch.
+	var kerr error
+	read := func(br pgx.BatchResults) error {
+		earlier, found, kerr = registration.Application{}, false, nil
+		if key != "" {
+			var (
+				version int64
+				doc     []byte
+			)
+			switch err := br.QueryRow().Scan(&version, &doc); {
+			case errors.Is(err, pgx.ErrNoRows):
+			case err != nil:
+				return wrap(ctx, "read application", err)
+			default:
+				earlier, kerr = decodeApplication(version, doc)
+				found = kerr == nil
+			}
+		}
 		var err error
 		child, family, err = readTwoLists(ctx, br)
+		return err
+	}
+	alone := func() error {
+		br := x.tx.SendBatch(ctx, b)
+		err := read(br)
 		if cerr := br.Close(); cerr != nil && err == nil {
-			child, family, err = nil, nil, wrap(ctx, "list applications", cerr)
+			err = wrap(ctx, "list applications", cerr)
 		}
 		return err
 	}
-	st, ok := x.tx.(*stepTx)
-	if !ok || st.readers == nil || !st.allAlone(b) {
-		return child, family, alone()
+	if st, ok := x.tx.(*stepTx); ok && st.readers != nil && st.allAlone(b) {
+		err = st.readers.run(ctx, st.conn, &readItem{queries: b.QueuedQueries, read: read, alone: alone})
+	} else {
+		err = alone()
 	}
-	err = st.readers.run(ctx, st.conn, &readItem{
-		queries: b.QueuedQueries,
-		read: func(br pgx.BatchResults) error {
-			var err error
-			child, family, err = readTwoLists(ctx, br)
-			return err
-		},
-		alone: alone,
-	})
-	return child, family, err
+	if err == nil {
+		err = kerr
+	}
+	if err != nil {
+		return registration.Application{}, false, nil, nil, err
+	}
+	return earlier, found, child, family, nil
 }
 
 // readTwoLists reads the results of two listSQL statements of a batch.
