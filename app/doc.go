@@ -24,7 +24,11 @@
 // # Use cases
 //
 //   - [Registrations]: Submit (the family is the actor's), SubmitAtCounter
-//     (the Jugendamt names the family), Get, List, ChangeChoices,
+//     (the Jugendamt names the family; a repeated idempotency key returns
+//     the first receipt, Replayed, whatever the body: input with problems
+//     looks the key up before it returns them, valid input in its step,
+//     with the step's reads where the step offers
+//     registration.KeyedSubmissionReader), Get, List, ChangeChoices,
 //     ChangeHours (the family's ranking of care hours), Withdraw,
 //     Offer, Accept (registration.ErrOfferLapsed after RespondBy),
 //     AcceptWith (KeepWaiting: an upgrade; registration.ErrNothingAbove),

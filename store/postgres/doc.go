@@ -40,11 +40,13 @@
 // when they are all the step writes, alone in one batch (one implicit
 // transaction); a step that runs no statement sends nothing; a batch of
 // plain reads before the first write goes on its own too. A submission
-// thus takes four round trips and seven statements: the idempotency key's
-// lookup, the reference number (none for most submissions with
-// [NumberBlock]), the two reads in one batch
-// (registration.SubmissionReader), and its three rows in one batch, which
-// concurrent submissions share (group commit, below). Every write
+// thus takes two round trips and six statements with [NumberBlock] (three
+// and seven for the one submission in a block that reserves the next, or
+// without blocks): the reference number, the idempotency key's lookup
+// with the step's two reads in one batch
+// (registration.KeyedSubmissionReader), and its three rows in one batch,
+// which concurrent submissions share (group commit, below); a repeated
+// key is found in the first batch and the step writes nothing. Every write
 // that could race is a conditional statement, so the database decides:
 // TakePlace is UPDATE ... SET taken = taken + 1 WHERE ... AND taken <
 // capacity, version checks are UPDATE ... WHERE id = $1 AND version = $2,
@@ -73,7 +75,8 @@
 // and saves about a quarter of the database's processor time per
 // submission. Their reads go together the same way (readGroup): an
 // idempotency key's lookup ([Store.Registrations]' ApplicationByKey) and
-// a step's two reads before its first write (SubmissionReads), made while
+// a step's reads before its first write (SubmissionReads,
+// KeyedSubmissionReads), made while
 // another caller's reads are on their way, go in the next caller's batch,
 // each statement reading its own snapshot as alone; when such a batch
 // fails, every caller whose reads it did not answer reads again alone,

@@ -149,9 +149,16 @@ func TestReadGroup(t *testing.T) {
 		}
 		h := &heldRead{held: make(chan struct{}), release: make(chan struct{}), holdBatch: true}
 		reg := db.openWith(t, schema, 6, h).Registrations()
-		type lists struct{ child, family []registration.Application }
+		type lists struct {
+			child, family []registration.Application
+			earlier       registration.Application
+			found         bool
+		}
 		got := make([]lists, len(apps))
 		errs := make([]error, len(apps))
+		// The second and third look their keys up too
+		// (KeyedSubmissionReads): the second's is stored, the third's not.
+		keys := []string{"", apps[1].IdempotencyKey, "a key not used"}
 		var wg sync.WaitGroup
 		for i, a := range apps {
 			if i == 1 {
@@ -160,7 +167,11 @@ func TestReadGroup(t *testing.T) {
 			wg.Go(func() {
 				errs[i] = reg.Atomic(ctx, func(tx registration.Tx) error {
 					var err error
-					got[i].child, got[i].family, err = tx.(registration.SubmissionReader).SubmissionReads(ctx, a.FamilyID, a.ChildKey, a.Year)
+					if keys[i] == "" {
+						got[i].child, got[i].family, err = tx.(registration.SubmissionReader).SubmissionReads(ctx, a.FamilyID, a.ChildKey, a.Year)
+						return err
+					}
+					got[i].earlier, got[i].found, got[i].child, got[i].family, err = tx.(registration.KeyedSubmissionReader).KeyedSubmissionReads(ctx, a.FamilyID, keys[i], a.ChildKey, a.Year)
 					return err
 				})
 			})
@@ -171,7 +182,10 @@ func TestReadGroup(t *testing.T) {
 		trips := h.takeTrips()
 		require.Len(t, trips, 2, "the first step's reads, then the others' in one batch")
 		assert.Len(t, trips[0], 2)
-		assert.Len(t, trips[1], 2*(len(apps)-1))
+		assert.Len(t, trips[1], 3*(len(apps)-1))
+		assert.True(t, got[1].found)
+		assert.Equal(t, apps[1].ID, got[1].earlier.ID)
+		assert.False(t, got[2].found)
 		for i, a := range apps {
 			require.NoError(t, errs[i])
 			require.NoError(t, stored.Atomic(ctx, func(tx registration.Tx) error {

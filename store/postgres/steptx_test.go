@@ -164,6 +164,56 @@ func TestStepRoundTrips(t *testing.T) {
 		assert.Error(t, err, "an empty child key is refused, not read as every child")
 	})
 
+	t.Run("the key's lookup goes with the two reads and reads what ApplicationByKey reads", func(t *testing.T) {
+		keyed := func(familyID, key string) (earlier registration.Application, found bool, child, family []registration.Application) {
+			t.Helper()
+			trips.take()
+			require.NoError(t, reg.Atomic(ctx, func(tx registration.Tx) error {
+				var err error
+				earlier, found, child, family, err = tx.(registration.KeyedSubmissionReader).KeyedSubmissionReads(ctx, familyID, key, first.ChildKey, first.Year)
+				return err
+			}))
+			return earlier, found, child, family
+		}
+		earlier, found, child, family := keyed(first.FamilyID, first.IdempotencyKey)
+		assert.Equal(t, [][]string{{"select", "select", "select"}}, trips.takeTrips(), "three statements in one batch, on their own")
+		require.True(t, found)
+		want, err := reg.ApplicationByKey(ctx, first.FamilyID, first.IdempotencyKey)
+		require.NoError(t, err)
+		assert.Equal(t, want, earlier)
+		assert.Equal(t, first.ID, earlier.ID)
+		var wantChild, wantFamily []registration.Application
+		require.NoError(t, reg.Atomic(ctx, func(tx registration.Tx) error {
+			var err error
+			wantChild, wantFamily, err = tx.(registration.SubmissionReader).SubmissionReads(ctx, first.FamilyID, first.ChildKey, first.Year)
+			return err
+		}))
+		assert.Equal(t, wantChild, child)
+		assert.Equal(t, wantFamily, family)
+
+		earlier, found, child, family = keyed(first.FamilyID, "another-key")
+		assert.Equal(t, [][]string{{"select", "select", "select"}}, trips.takeTrips())
+		assert.False(t, found, "a key the family did not use")
+		assert.Zero(t, earlier)
+		assert.Equal(t, wantChild, child)
+		assert.Equal(t, wantFamily, family)
+
+		_, found, _, _ = keyed(benchApp(6).FamilyID, first.IdempotencyKey)
+		trips.take()
+		assert.False(t, found, "another family's key is its own")
+
+		_, found, child, _ = keyed(first.FamilyID, "")
+		assert.Equal(t, [][]string{{"select", "select"}}, trips.takeTrips(), "no key, no lookup")
+		assert.False(t, found)
+		assert.Equal(t, wantChild, child)
+
+		err = reg.Atomic(ctx, func(tx registration.Tx) error {
+			_, _, _, _, err := tx.(registration.KeyedSubmissionReader).KeyedSubmissionReads(ctx, first.FamilyID, first.IdempotencyKey, "", first.Year)
+			return err
+		})
+		assert.Error(t, err, "an empty child key is refused, not read as every child")
+	})
+
 	t.Run("a step without statements sends nothing", func(t *testing.T) {
 		trips.take()
 		require.NoError(t, reg.Atomic(ctx, func(registration.Tx) error { return nil }))
