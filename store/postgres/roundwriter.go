@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -186,9 +185,9 @@ func updateArrays(apps []registration.Application) ([]any, error) {
 	for _, a := range apps {
 		v := a.Version()
 		next := a.AtVersion(v + 1)
-		doc, err := json.Marshal(toApplicationDoc(next))
+		doc, err := encodeApplication(next)
 		if err != nil {
-			return nil, fmt.Errorf("postgres: encode application: %w", err)
+			return nil, err
 		}
 		id, family, year, child = append(id, a.ID), append(family, a.FamilyID), append(year, a.Year), append(child, a.ChildKey)
 		key, status, docs = append(key, a.IdempotencyKey), append(status, a.Status().String()), append(docs, string(doc))
