@@ -245,8 +245,9 @@ func (r *Registrations) replay(ctx context.Context, familyID, key string) (regis
 // idempotency key (found; nothing else is read then), whether a is a
 // match across families (crossFamilyMatch) and the family's applications
 // of a's Kita year: in one call where the step offers
-// [registration.KeyedSubmissionReader] (or [registration.SubmissionReader]
-// for a without a key), else with ApplicationByKey and two Applications.
+// [registration.KeyedSubmissionReader]; else the key with ApplicationByKey
+// and the reads in one call where the step offers
+// [registration.SubmissionReader], else with two Applications.
 func submissionReads(ctx context.Context, tx registration.Tx, a registration.Application) (earlier registration.Application, found, review bool, family []registration.Application, err error) {
 	var same []registration.Application
 	keyed, ok := tx.(registration.KeyedSubmissionReader)
