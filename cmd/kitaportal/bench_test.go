@@ -70,7 +70,8 @@ func BenchmarkAllocateFile(b *testing.B) {
 
 // BenchmarkDecodeFile is the floor of BenchmarkAllocateFile: reading the
 // file alone (read), tokenising it (tokens) and decoding it into an
-// Instance (decode).
+// Instance with the streaming decoder (decode) and on all cores
+// (buffered).
 func BenchmarkDecodeFile(b *testing.B) {
 	dir := b.TempDir()
 	for _, size := range []int{50_000, 750_000} {
@@ -119,6 +120,21 @@ func BenchmarkDecodeFile(b *testing.B) {
 					b.Fatal(err)
 				}
 				if _, err := allocation.Decode(f); err != nil {
+					b.Fatal(err)
+				}
+				f.Close()
+			}
+		})
+		b.Run(name+"/buffered", func(b *testing.B) {
+			b.ReportAllocs()
+			cpu := cpuTime()
+			defer reportCPU(b, cpu)
+			for b.Loop() {
+				f, err := os.Open(path)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := allocation.DecodeBuffered(f); err != nil {
 					b.Fatal(err)
 				}
 				f.Close()
