@@ -2,8 +2,10 @@ package allocation
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"io"
+	"math/bits"
 	"slices"
 	"strconv"
 
@@ -23,7 +25,7 @@ func Decode(r io.Reader) (Instance, error) {
 	lr := &io.LimitedReader{R: r, N: MaxInputSize + 1}
 	// Names given twice are detected per object by the decoders below, more
 	// cheaply than by jsontext's general bookkeeping.
-	d := instanceDecoder{dec: jsontext.NewDecoder(lr, jsontext.AllowDuplicateNames(true)), interner: interner{intern: make(map[string]string)}}
+	d := instanceDecoder{dec: jsontext.NewDecoder(lr, jsontext.AllowDuplicateNames(true)), interner: newInterner()}
 	var inst Instance
 	err := d.instance(&inst)
 	if err == nil {
@@ -100,18 +102,31 @@ type instanceDecoder struct {
 type interner struct {
 	intern map[string]string
 	slab   []string // backing store of the string arrays
-	recent [4096]string
+	recent []string // direct-mapped cache in front of intern, 1<<recentBits
+}
+
+// recentBits sizes the cache in front of the intern map: 16,384 slots
+// hold the Kita ids, districts and birth dates of a large state.
+const recentBits = 14
+
+func newInterner() interner {
+	return interner{intern: make(map[string]string), recent: make([]string, 1<<recentBits)}
 }
 
 // of returns the interned copy of v.
 func (n *interner) of(v []byte) string {
-	// A direct-mapped cache in front of the map: most strings repeat
-	// (Kita ids, districts, dates) and are found with one comparison.
-	h := uint32(2166136261)
-	for _, c := range v {
-		h = (h ^ uint32(c)) * 16777619
+	// Most strings repeat (Kita ids, districts, dates) and are found in
+	// the cache with one comparison; the hash reads at most 16 bytes.
+	var h uint64
+	if len(v) >= 8 {
+		h = binary.LittleEndian.Uint64(v) ^ bits.RotateLeft64(binary.LittleEndian.Uint64(v[len(v)-8:]), 29)
+	} else {
+		for _, c := range v {
+			h = h<<8 | uint64(c)
+		}
 	}
-	slot := &n.recent[h%uint32(len(n.recent))]
+	h = (h ^ uint64(len(v))) * 0x9e3779b97f4a7c15
+	slot := &n.recent[h>>(64-recentBits)]
 	if *slot == string(v) {
 		return *slot
 	}

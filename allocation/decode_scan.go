@@ -19,7 +19,7 @@ type scanner struct {
 }
 
 func newScanner(data []byte) *scanner {
-	return &scanner{data: data, interner: interner{intern: make(map[string]string)}}
+	return &scanner{data: data, interner: newInterner()}
 }
 
 // part decodes the applicants of p, appending to p.out: from p.from to the
