@@ -5,6 +5,7 @@ import (
 	"io"
 	"io/fs"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -43,7 +44,7 @@ func DecodeBuffered(r io.Reader) (Instance, error) {
 	if len(data) > MaxInputSize {
 		return Decode(io.MultiReader(bytes.NewReader(data), r))
 	}
-	if inst, ok := decodeParts(data, partSize); ok {
+	if inst, ok := decodeParts(data, partSize, false); ok {
 		return inst, nil
 	}
 	return Decode(bytes.NewReader(data))
@@ -55,8 +56,9 @@ type errorReader struct{ err error }
 func (e errorReader) Read([]byte) (int, error) { return 0, e.err }
 
 // decodeParts is the parallel decoding of DecodeBuffered, with parts of at
-// least size bytes; ok is false on any doubt.
-func decodeParts(data []byte, size int) (Instance, bool) {
+// least size bytes; ok is false on any doubt. With mapped, data is mapped
+// memory: a fault reading it fails the part.
+func decodeParts(data []byte, size int, mapped bool) (Instance, bool) {
 	start, ok := applicantsArray(data)
 	if !ok {
 		return Instance{}, false
@@ -83,6 +85,10 @@ func decodeParts(data []byte, size int) (Instance, bool) {
 	var next sync.Mutex
 	taken := 0
 	work := func() {
+		if mapped {
+			defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+			defer recoverFault(func() {})
+		}
 		s := newScanner(data)
 		for {
 			next.Lock()

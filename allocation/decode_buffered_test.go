@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -18,19 +20,29 @@ import (
 func requireDecodesLikeDecode(t testing.TB, data []byte) (parallel bool) {
 	t.Helper()
 	want, wantErr := Decode(bytes.NewReader(data))
-	got, gotErr := DecodeBuffered(bytes.NewReader(data))
-	if wantErr != nil {
-		var wantList, gotList problem.List
-		require.ErrorAs(t, wantErr, &wantList)
-		require.ErrorAs(t, gotErr, &gotList)
-		require.Equal(t, wantList, gotList)
-	} else {
-		require.NoError(t, gotErr)
-		require.Equal(t, want, got)
+	path := filepath.Join(t.TempDir(), "instance.json")
+	require.NoError(t, os.WriteFile(path, data, 0o600))
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+	for _, decode := range []func() (Instance, error){
+		func() (Instance, error) { return DecodeBuffered(bytes.NewReader(data)) },
+		func() (Instance, error) { return DecodeFile(f) },
+	} {
+		got, gotErr := decode()
+		if wantErr != nil {
+			var wantList, gotList problem.List
+			require.ErrorAs(t, wantErr, &wantList)
+			require.ErrorAs(t, gotErr, &gotList)
+			require.Equal(t, wantList, gotList)
+		} else {
+			require.NoError(t, gotErr)
+			require.Equal(t, want, got)
+		}
 	}
 	parallel = true
 	for _, size := range []int{1, 16, 200, partSize} {
-		inst, ok := decodeParts(data, size)
+		inst, ok := decodeParts(data, size, false)
 		if !ok {
 			parallel = false
 			continue
@@ -179,6 +191,27 @@ func TestDecodeBufferedReportsAReadErrorAsDecodeDoes(t *testing.T) {
 	require.ErrorAs(t, want, &wantList)
 	require.ErrorAs(t, got, &gotList)
 	require.Equal(t, wantList, gotList)
+}
+
+func TestDecodeFileSurvivesAFileCutShortWhileMapped(t *testing.T) {
+	inst := generate(genSpec{applicants: 3000, facilities: 20, choices: 3, capacity: 2000}, 3)
+	data := oneApplicantPerLine(t, inst)
+	path := filepath.Join(t.TempDir(), "instance.json")
+	require.NoError(t, os.WriteFile(path, data, 0o600))
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	require.NoError(t, err)
+	defer f.Close()
+	mapped, unmap, ok := mapFile(f)
+	if !ok {
+		t.Skip("files are not mapped on this system")
+	}
+	defer unmap()
+	require.NoError(t, f.Truncate(0))
+	_, ok = decodeMapped(mapped)
+	require.False(t, ok, "a mapping of a file cut short decoded")
+	_, err = DecodeFile(f)
+	var list problem.List
+	require.ErrorAs(t, err, &list, "an empty file is no instance")
 }
 
 // FuzzDecodeBufferedAgreesWithDecode: on any input, DecodeBuffered and the

@@ -237,7 +237,7 @@ func readInstance(path string, stderr io.Writer) (allocation.Instance, bool) {
 		return allocation.Instance{}, false
 	}
 	defer f.Close()
-	inst, err := allocation.DecodeBuffered(f)
+	inst, err := allocation.DecodeFile(f)
 	if err != nil {
 		report(stderr, path, err)
 		return allocation.Instance{}, false
