@@ -25,7 +25,7 @@ func Decode(r io.Reader) (Instance, error) {
 	lr := &io.LimitedReader{R: r, N: MaxInputSize + 1}
 	// Names given twice are detected per object by the decoders below, more
 	// cheaply than by jsontext's general bookkeeping.
-	d := instanceDecoder{dec: jsontext.NewDecoder(lr, jsontext.AllowDuplicateNames(true)), interner: newInterner()}
+	d := instanceDecoder{dec: jsontext.NewDecoder(lr, jsontext.AllowDuplicateNames(true)), interner: newInterner(12)}
 	var inst Instance
 	err := d.instance(&inst)
 	if err == nil {
@@ -102,15 +102,14 @@ type instanceDecoder struct {
 type interner struct {
 	intern map[string]string
 	slab   []string // backing store of the string arrays
-	recent []string // direct-mapped cache in front of intern, 1<<recentBits
+	recent []string // direct-mapped cache in front of intern
+	shift  int      // 64 - log2(len(recent))
 }
 
-// recentBits sizes the cache in front of the intern map: 16,384 slots
-// hold the Kita ids, districts and birth dates of a large state.
-const recentBits = 14
-
-func newInterner() interner {
-	return interner{intern: make(map[string]string), recent: make([]string, 1<<recentBits)}
+// newInterner returns an interner whose cache has 1<<bits slots: 16,384
+// (14 bits) hold the Kita ids, districts and birth dates of a large state.
+func newInterner(bits int) interner {
+	return interner{intern: make(map[string]string), recent: make([]string, 1<<bits), shift: 64 - bits}
 }
 
 // of returns the interned copy of v.
@@ -126,7 +125,7 @@ func (n *interner) of(v []byte) string {
 		}
 	}
 	h = (h ^ uint64(len(v))) * 0x9e3779b97f4a7c15
-	slot := &n.recent[h>>(64-recentBits)]
+	slot := &n.recent[h>>n.shift]
 	if *slot == string(v) {
 		return *slot
 	}

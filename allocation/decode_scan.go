@@ -19,7 +19,11 @@ type scanner struct {
 }
 
 func newScanner(data []byte) *scanner {
-	return &scanner{data: data, interner: newInterner()}
+	bits := 10
+	if len(data) > 8<<20 {
+		bits = 14
+	}
+	return &scanner{data: data, interner: newInterner(bits)}
 }
 
 // part decodes the applicants of p, appending to p.out: from p.from to the
