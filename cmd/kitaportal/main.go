@@ -40,6 +40,9 @@
 // prints the district of an address or point by the profile's resolution
 // order, or the candidates; an undecided or outside place exits 1.
 //
+// allocate, verify and explain read instance files with
+// allocation.DecodeFile: mapped into memory where the system allows and
+// decoded on all cores; problems are those of the streaming decoder.
 // Unless GOGC or GOMEMLIMIT is set, the command collects garbage only when
 // its heap nears 512 MiB (see tuneGC).
 package main
