@@ -89,9 +89,9 @@ func (s *scanner) member() (name []byte, ok bool) {
 	return nil, false
 }
 
-// endMember consumes white space and the ',' after a member (more is true)
-// or the object's '}'.
-func (s *scanner) endMember() (more, ok bool) {
+// end consumes white space and the ',' after a member or element (more
+// is true) or the closing '}' or ']' given.
+func (s *scanner) end(closing byte) (more, ok bool) {
 	d := s.data
 	s.pos = skipSpace(d, s.pos)
 	if s.pos >= len(d) {
@@ -101,26 +101,7 @@ func (s *scanner) endMember() (more, ok bool) {
 	case ',':
 		s.pos = skipSpace(d, s.pos+1)
 		return true, true
-	case '}':
-		s.pos++
-		return false, true
-	}
-	return false, false
-}
-
-// endElement consumes white space and the ',' after an array element
-// (more is true) or the array's ']'.
-func (s *scanner) endElement() (more, ok bool) {
-	d := s.data
-	s.pos = skipSpace(d, s.pos)
-	if s.pos >= len(d) {
-		return false, false
-	}
-	switch d[s.pos] {
-	case ',':
-		s.pos = skipSpace(d, s.pos+1)
-		return true, true
-	case ']':
+	case closing:
 		s.pos++
 		return false, true
 	}
@@ -205,7 +186,7 @@ func (s *scanner) applicant(a *Applicant) bool {
 			return false
 		}
 		seen |= bit
-		more, ok := s.endMember()
+		more, ok := s.end('}')
 		if !ok {
 			return false
 		}
@@ -291,7 +272,7 @@ func (s *scanner) strs() ([]string, bool) {
 			return nil, false
 		}
 		s.slab = append(s.slab, v)
-		more, ok := s.endElement()
+		more, ok := s.end(']')
 		if !ok {
 			return nil, false
 		}
@@ -380,7 +361,7 @@ func (s *scanner) choices() (ids []string, hours [][]int, ok bool) {
 			}
 			hours = append(hours, hs)
 		}
-		more, ok := s.endElement()
+		more, ok := s.end(']')
 		if !ok {
 			return nil, nil, false
 		}
@@ -418,7 +399,7 @@ func (s *scanner) choice() (id string, hs []int, ok bool) {
 			return "", nil, false
 		}
 		seen |= bit
-		more, ok := s.endMember()
+		more, ok := s.end('}')
 		if !ok {
 			return "", nil, false
 		}
@@ -445,7 +426,7 @@ func (s *scanner) hours() ([]int, bool) {
 			return nil, false
 		}
 		hs = append(hs, n)
-		more, ok := s.endElement()
+		more, ok := s.end(']')
 		if !ok {
 			return nil, false
 		}
