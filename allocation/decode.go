@@ -2,8 +2,10 @@ package allocation
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"io"
+	"math/bits"
 	"slices"
 	"strconv"
 
@@ -23,7 +25,7 @@ func Decode(r io.Reader) (Instance, error) {
 	lr := &io.LimitedReader{R: r, N: MaxInputSize + 1}
 	// Names given twice are detected per object by the decoders below, more
 	// cheaply than by jsontext's general bookkeeping.
-	d := instanceDecoder{dec: jsontext.NewDecoder(lr, jsontext.AllowDuplicateNames(true)), intern: make(map[string]string)}
+	d := instanceDecoder{dec: jsontext.NewDecoder(lr, jsontext.AllowDuplicateNames(true)), interner: newInterner(12)}
 	var inst Instance
 	err := d.instance(&inst)
 	if err == nil {
@@ -91,10 +93,64 @@ func atIndex(err error, i string) error {
 // into the model's types. Repeated strings (Kita ids in choices, districts,
 // birth dates) are interned, so a large state's file holds each only once.
 type instanceDecoder struct {
-	dec    *jsontext.Decoder
+	dec *jsontext.Decoder
+	interner
+}
+
+// interner keeps one copy of each repeated string and cuts string arrays
+// from a shared slab.
+type interner struct {
 	intern map[string]string
 	slab   []string // backing store of the string arrays
-	recent [4096]string
+	recent []string // direct-mapped cache in front of intern
+	shift  int      // 64 - log2(len(recent))
+}
+
+// newInterner returns an interner whose cache has 1<<bits slots: 16,384
+// (14 bits) hold the Kita ids, districts and birth dates of a large state.
+func newInterner(bits int) interner {
+	return interner{intern: make(map[string]string), recent: make([]string, 1<<bits), shift: 64 - bits}
+}
+
+// of returns the interned copy of v.
+func (n *interner) of(v []byte) string {
+	// Most strings repeat (Kita ids, districts, dates) and are found in
+	// the cache with one comparison; the hash reads at most 16 bytes.
+	var h uint64
+	if len(v) >= 8 {
+		h = binary.LittleEndian.Uint64(v) ^ bits.RotateLeft64(binary.LittleEndian.Uint64(v[len(v)-8:]), 29)
+	} else {
+		for _, c := range v {
+			h = h<<8 | uint64(c)
+		}
+	}
+	h = (h ^ uint64(len(v))) * 0x9e3779b97f4a7c15
+	slot := &n.recent[h>>n.shift]
+	if *slot == string(v) {
+		return *slot
+	}
+	s, ok := n.intern[string(v)]
+	if !ok {
+		s = string(v)
+		n.intern[s] = s
+	}
+	*slot = s
+	return s
+}
+
+// slabFrom starts a string array on the slab; append its strings to
+// n.slab, then take it with slabTo.
+func (n *interner) slabFrom() int {
+	if len(n.slab) > cap(n.slab)-16 {
+		n.slab = make([]string, 0, 1<<14)
+	}
+	return len(n.slab)
+}
+
+// slabTo returns the strings appended since from, capped so that
+// appending to one array never touches another.
+func (n *interner) slabTo(from int) []string {
+	return n.slab[from:len(n.slab):len(n.slab)]
 }
 
 // malformed returns the error of a syntax or type problem at the current
@@ -262,23 +318,7 @@ func (d *instanceDecoder) str(interned bool) (string, error) {
 	case !interned:
 		return string(v), nil
 	}
-	// A direct-mapped cache in front of the map: most strings repeat
-	// (Kita ids, districts, dates) and are found with one comparison.
-	h := uint32(2166136261)
-	for _, c := range v {
-		h = (h ^ uint32(c)) * 16777619
-	}
-	slot := &d.recent[h%uint32(len(d.recent))]
-	if *slot == string(v) {
-		return *slot, nil
-	}
-	s, ok := d.intern[string(v)]
-	if !ok {
-		s = string(v)
-		d.intern[s] = s
-	}
-	*slot = s
-	return s, nil
+	return d.of(v), nil
 }
 
 // strs reads an array of strings (null: nil; [] stays non-nil). The
@@ -288,10 +328,7 @@ func (d *instanceDecoder) strs(interned bool) ([]string, error) {
 	if null, err := d.begin('['); null || err != nil {
 		return nil, err
 	}
-	if len(d.slab) > cap(d.slab)-16 {
-		d.slab = make([]string, 0, 1<<14)
-	}
-	from := len(d.slab)
+	from := d.slabFrom()
 	for i := 0; ; i++ {
 		more, err := d.more()
 		if err != nil {
@@ -306,7 +343,7 @@ func (d *instanceDecoder) strs(interned bool) ([]string, error) {
 		}
 		d.slab = append(d.slab, s)
 	}
-	return d.slab[from:len(d.slab):len(d.slab)], nil
+	return d.slabTo(from), nil
 }
 
 // boolean reads true, false or null (false).
@@ -716,17 +753,14 @@ func (d *instanceDecoder) choices() (ids []string, hours [][]int, err error) {
 	if _, err := d.begin('['); err != nil {
 		return nil, nil, err
 	}
-	if len(d.slab) > cap(d.slab)-16 {
-		d.slab = make([]string, 0, 1<<14)
-	}
-	from := len(d.slab)
+	from := d.slabFrom()
 	for i := 0; ; i++ {
 		more, err := d.more()
 		if err != nil {
 			return nil, nil, err
 		}
 		if !more {
-			return d.slab[from:len(d.slab):len(d.slab)], hours, nil
+			return d.slabTo(from), hours, nil
 		}
 		if d.dec.PeekKind() != '{' {
 			s, err := d.str(true)

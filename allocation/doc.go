@@ -117,8 +117,8 @@
 // interchange format directly, compact, with priorities and explanations
 // only when Options.Explain asks for them. Every step is linear in the
 // number of choices, except the per-Kita sort (n log n in the applicants
-// of one Kita). `kitaportal allocate` takes the steps one by one, from a
-// streaming [Decode] to WriteJSON.
+// of one Kita). `kitaportal allocate` takes the steps one by one, from
+// [DecodeFile] to WriteJSON.
 //
 // [Synthetic] generates realistic instances without personal data (a
 // Bochum year, all of North Rhine-Westphalia, optionally with twins and
@@ -127,7 +127,7 @@
 //
 // # Error contract
 //
-// [Decode], [DecodeResult], [Validate], [Compile], [Compiled.Allocate],
+// [Decode], [DecodeBuffered], [DecodeFile], [DecodeResult], [Validate], [Compile], [Compiled.Allocate],
 // [Run], [Verify], [Positions] and [PositionsOf] return nil or a [problem.List]: every
 // problem of the input at once (decoding stops at the first), each with a field path
 // in JSON names and array indices ("applicants[3].choices[1]",
@@ -188,6 +188,13 @@
 // are rejected with their path; input is limited to [MaxInputSize].
 // [Decode] streams and interns repeated strings (Kita ids, districts,
 // birth dates), so a whole state's file is never held in memory.
+// [DecodeBuffered] (input read whole) and [DecodeFile] (a file mapped
+// into memory where the system allows, so that it takes no room on the
+// heap) cut the applicants array at applicant boundaries and decode the
+// parts on all cores with a scanner made for the format; they return
+// exactly Decode's instance, and any input the scanner does not take is
+// decoded again by Decode, so their problems are Decode's to the byte
+// offset.
 //
 // A result ([Outcome.WriteJSON] writes it on one line; priorities and
 // explanations only with Options.Explain, [Result.MarshalJSON] always

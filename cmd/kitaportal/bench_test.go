@@ -70,7 +70,8 @@ func BenchmarkAllocateFile(b *testing.B) {
 
 // BenchmarkDecodeFile is the floor of BenchmarkAllocateFile: reading the
 // file alone (read), tokenising it (tokens) and decoding it into an
-// Instance (decode).
+// Instance with the streaming decoder (decode), on all cores (buffered)
+// and on all cores from the mapped file (file, as the command reads).
 func BenchmarkDecodeFile(b *testing.B) {
 	dir := b.TempDir()
 	for _, size := range []int{50_000, 750_000} {
@@ -109,20 +110,29 @@ func BenchmarkDecodeFile(b *testing.B) {
 				f.Close()
 			}
 		})
-		b.Run(name+"/decode", func(b *testing.B) {
-			b.ReportAllocs()
-			cpu := cpuTime()
-			defer reportCPU(b, cpu)
-			for b.Loop() {
-				f, err := os.Open(path)
-				if err != nil {
-					b.Fatal(err)
+		for _, dec := range []struct {
+			name   string
+			decode func(*os.File) (allocation.Instance, error)
+		}{
+			{"decode", func(f *os.File) (allocation.Instance, error) { return allocation.Decode(f) }},
+			{"buffered", func(f *os.File) (allocation.Instance, error) { return allocation.DecodeBuffered(f) }},
+			{"file", allocation.DecodeFile},
+		} {
+			b.Run(name+"/"+dec.name, func(b *testing.B) {
+				b.ReportAllocs()
+				cpu := cpuTime()
+				defer reportCPU(b, cpu)
+				for b.Loop() {
+					f, err := os.Open(path)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if _, err := dec.decode(f); err != nil {
+						b.Fatal(err)
+					}
+					f.Close()
 				}
-				if _, err := allocation.Decode(f); err != nil {
-					b.Fatal(err)
-				}
-				f.Close()
-			}
-		})
+			})
+		}
 	}
 }

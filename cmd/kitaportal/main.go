@@ -40,6 +40,9 @@
 // prints the district of an address or point by the profile's resolution
 // order, or the candidates; an undecided or outside place exits 1.
 //
+// allocate, verify and explain read instance files with
+// allocation.DecodeFile: mapped into memory where the system allows and
+// decoded on all cores; problems are those of the streaming decoder.
 // Unless GOGC or GOMEMLIMIT is set, the command collects garbage only when
 // its heap nears 512 MiB (see tuneGC).
 package main
@@ -237,7 +240,7 @@ func readInstance(path string, stderr io.Writer) (allocation.Instance, bool) {
 		return allocation.Instance{}, false
 	}
 	defer f.Close()
-	inst, err := allocation.Decode(f)
+	inst, err := allocation.DecodeFile(f)
 	if err != nil {
 		report(stderr, path, err)
 		return allocation.Instance{}, false
