@@ -407,15 +407,15 @@ func (a *Application) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// Clone returns a deep copy.
+// Clone returns a deep copy. The guardians, choices and history of an
+// application of usual size (up to two guardians, five Kitas and two
+// events) are copied into one allocation, not three.
 func (a Application) Clone() Application {
 	b := a
-	b.Guardians = slices.Clone(a.Guardians)
-	b.Choices = slices.Clone(a.Choices)
+	b.cloneLists(a)
 	b.HoursAlternatives = slices.Clone(a.HoursAlternatives)
 	b.Criteria.SiblingKitaIDs = slices.Clone(a.Criteria.SiblingKitaIDs)
 	b.Flags = slices.Clone(a.Flags)
-	b.history = slices.Clone(a.history)
 	if a.TP != nil {
 		tp := *a.TP
 		b.TP = &tp
@@ -423,6 +423,60 @@ func (a Application) Clone() Application {
 	b.offer = a.Offer()
 	b.held = a.Held()
 	return b
+}
+
+// listRoom and listRoom1 hold copies of an application's guardians,
+// choices and history in one allocation ([Application.Clone]): listRoom1
+// for one guardian, listRoom for two. Each list has an array of its own,
+// so that appending to one never writes into another.
+type (
+	listRoom struct {
+		guardians [2]Guardian
+		choices   [roomChoices]Choice
+		history   [roomEvents]Event
+	}
+	listRoom1 struct {
+		guardians [1]Guardian
+		choices   [roomChoices]Choice
+		history   [roomEvents]Event
+	}
+)
+
+// roomChoices and roomEvents are the choices and events a list room
+// holds: Bochum's five Kitas; a submission's event and the next one.
+const (
+	roomChoices = 5
+	roomEvents  = 2
+)
+
+// cloneLists sets b's guardians, choices and history to copies of a's, in
+// one list room where they fit (a list that does not fit is copied on its
+// own). A nil list stays nil, an empty one empty.
+func (b *Application) cloneLists(a Application) {
+	var g []Guardian
+	var c []Choice
+	var h []Event
+	switch {
+	case len(a.Guardians) == 0 && len(a.Choices) == 0 && len(a.history) == 0:
+	case len(a.Guardians) <= 1:
+		r := new(listRoom1)
+		g, c, h = r.guardians[:0], r.choices[:0], r.history[:0]
+	default:
+		r := new(listRoom)
+		g, c, h = r.guardians[:0], r.choices[:0], r.history[:0]
+	}
+	b.Guardians = cloneInto(g, a.Guardians)
+	b.Choices = cloneInto(c, a.Choices)
+	b.history = cloneInto(h, a.history)
+}
+
+// cloneInto copies src into room when it fits there, else (or without a
+// room) into a list of its own, as slices.Clone does; a nil src gives nil.
+func cloneInto[T any](room, src []T) []T {
+	if len(src) > cap(room) || room == nil || src == nil {
+		return slices.Clone(src)
+	}
+	return append(room, src...)
 }
 
 // HasFlag reports whether f is set.
