@@ -425,9 +425,9 @@ func (a Application) Clone() Application {
 	return b
 }
 
-// listRoom and listRoom1 hold copies of an application's guardians,
-// choices and history in one allocation ([Application.Clone]): listRoom1
-// for one guardian, listRoom for two. Each list has an array of its own,
+// listRoom and listRoom1 hold an application's guardians, choices and
+// history in one allocation (a new application's, [Application.Clone]'s
+// copies): listRoom1 for one guardian, listRoom for two. Each list has an array of its own,
 // so that appending to one never writes into another.
 type (
 	listRoom struct {
@@ -456,18 +456,24 @@ func (b *Application) cloneLists(a Application) {
 	var g []Guardian
 	var c []Choice
 	var h []Event
-	switch {
-	case len(a.Guardians) == 0 && len(a.Choices) == 0 && len(a.history) == 0:
-	case len(a.Guardians) <= 1:
-		r := new(listRoom1)
-		g, c, h = r.guardians[:0], r.choices[:0], r.history[:0]
-	default:
-		r := new(listRoom)
-		g, c, h = r.guardians[:0], r.choices[:0], r.history[:0]
+	if len(a.Guardians) > 0 || len(a.Choices) > 0 || len(a.history) > 0 {
+		g, c, h = roomFor(len(a.Guardians))
 	}
 	b.Guardians = cloneInto(g, a.Guardians)
 	b.Choices = cloneInto(c, a.Choices)
 	b.history = cloneInto(h, a.history)
+}
+
+// roomFor returns the empty lists of a new list room for an application
+// of n guardians: listRoom1 for up to one, else listRoom (whose guardians
+// list holds two).
+func roomFor(n int) ([]Guardian, []Choice, []Event) {
+	if n <= 1 {
+		r := new(listRoom1)
+		return r.guardians[:0], r.choices[:0], r.history[:0]
+	}
+	r := new(listRoom)
+	return r.guardians[:0], r.choices[:0], r.history[:0]
 }
 
 // cloneInto copies src into room when it fits there, else (or without a

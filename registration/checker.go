@@ -153,10 +153,10 @@ func (s *Checker) Draft(familyID string, in Input, actor string, now time.Time) 
 		SubmittedAt:    now,
 		UpdatedAt:      now,
 		// room for the confirmation's event
-		history: append(make([]Event, 0, 2), Event{At: now, Actor: actor, To: Submitted}),
+		history: append(chk.history, Event{At: now, Actor: actor, To: Submitted}),
 	}
 	if len(in.Guardians) > 0 {
-		app.Guardians = make([]Guardian, 0, len(in.Guardians))
+		app.Guardians = chk.guardians
 	}
 	for _, g := range in.Guardians {
 		app.Guardians = append(app.Guardians, Guardian(g))
