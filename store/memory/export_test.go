@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"testing"
+	"unsafe"
 
 	"github.com/kitaportal/kitaportal/notify"
 	"github.com/kitaportal/kitaportal/registration"
@@ -47,6 +48,18 @@ func rendered(o *outboxData) map[string]notify.Message {
 	}
 	return out
 }
+
+// KeptCompact reports whether the message id is kept in the compact form
+// (storedMessage), not whole.
+func KeptCompact(s *Store, id string) bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	m, ok := s.data.outbox.msgs[id]
+	return ok && m.full == nil
+}
+
+// StoredMessageSize is the size of a message's stored form.
+const StoredMessageSize = unsafe.Sizeof(storedMessage{})
 
 // StatusOf returns the stored status of the message id, without
 // rendering it.
