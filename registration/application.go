@@ -425,29 +425,39 @@ func (a Application) Clone() Application {
 	return b
 }
 
-// listRoom and listRoom1 hold an application's guardians, choices and
-// history in one allocation (a new application's, [Application.Clone]'s
-// copies): listRoom1 for one guardian, listRoom for two. Each list has an array of its own,
-// so that appending to one never writes into another.
+// The list rooms hold an application's guardians, choices and history in
+// one allocation (a new application's, [Application.Clone]'s copies), in
+// four sizes, so that the usual application (one guardian, three Kitas)
+// takes no more room than three lists of their own: one or two guardians,
+// up to three or up to five (Bochum's maximum) Kitas, two events. Each
+// list has an array of its own, so that appending to one never writes
+// into another.
 type (
-	listRoom struct {
-		guardians [2]Guardian
-		choices   [roomChoices]Choice
+	listRoom13 struct {
+		guardians [1]Guardian
+		choices   [3]Choice
 		history   [roomEvents]Event
 	}
-	listRoom1 struct {
+	listRoom15 struct {
 		guardians [1]Guardian
-		choices   [roomChoices]Choice
+		choices   [5]Choice
+		history   [roomEvents]Event
+	}
+	listRoom23 struct {
+		guardians [2]Guardian
+		choices   [3]Choice
+		history   [roomEvents]Event
+	}
+	listRoom25 struct {
+		guardians [2]Guardian
+		choices   [5]Choice
 		history   [roomEvents]Event
 	}
 )
 
-// roomChoices and roomEvents are the choices and events a list room
-// holds: Bochum's five Kitas; a submission's event and the next one.
-const (
-	roomChoices = 5
-	roomEvents  = 2
-)
+// roomEvents are the events a list room holds: a submission's and the
+// next one.
+const roomEvents = 2
 
 // cloneLists sets b's guardians, choices and history to copies of a's, in
 // one list room where they fit (a list that does not fit is copied on its
@@ -457,7 +467,7 @@ func (b *Application) cloneLists(a Application) {
 	var c []Choice
 	var h []Event
 	if len(a.Guardians) > 0 || len(a.Choices) > 0 || len(a.history) > 0 {
-		g, c, h = roomFor(len(a.Guardians))
+		g, c, h = roomFor(len(a.Guardians), len(a.Choices))
 	}
 	b.Guardians = cloneInto(g, a.Guardians)
 	b.Choices = cloneInto(c, a.Choices)
@@ -465,14 +475,21 @@ func (b *Application) cloneLists(a Application) {
 }
 
 // roomFor returns the empty lists of a new list room for an application
-// of n guardians: listRoom1 for up to one, else listRoom (whose guardians
-// list holds two).
-func roomFor(n int) ([]Guardian, []Choice, []Event) {
-	if n <= 1 {
-		r := new(listRoom1)
+// of g guardians and c choices: the smallest room that holds them, or
+// the largest (the lists that do not fit it get lists of their own).
+func roomFor(g, c int) ([]Guardian, []Choice, []Event) {
+	switch {
+	case g <= 1 && c <= 3:
+		r := new(listRoom13)
+		return r.guardians[:0], r.choices[:0], r.history[:0]
+	case g <= 1:
+		r := new(listRoom15)
+		return r.guardians[:0], r.choices[:0], r.history[:0]
+	case c <= 3:
+		r := new(listRoom23)
 		return r.guardians[:0], r.choices[:0], r.history[:0]
 	}
-	r := new(listRoom)
+	r := new(listRoom25)
 	return r.guardians[:0], r.choices[:0], r.history[:0]
 }
 

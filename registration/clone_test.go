@@ -45,7 +45,10 @@ func TestCloneIsADeepCopyWhateverTheListsSizes(t *testing.T) {
 		g, c, e int
 	}{
 		{"an application of usual size fits one allocation", 1, 3, 1},
-		{"two guardians, five Kitas and two events fill the room", 2, 5, 2},
+		{"two guardians, five Kitas and two events fill the largest room", 2, 5, 2},
+		{"one guardian and four Kitas take the room for five", 1, 4, 2},
+		{"two guardians and three Kitas take the room for three", 2, 3, 2},
+		{"one guardian, five Kitas and two events fill their room", 1, 5, 2},
 		{"a third guardian is copied on its own", 3, 2, 1},
 		{"a sixth Kita is copied on its own", 1, 6, 1},
 		{"a third event is copied on its own", 2, 1, 3},

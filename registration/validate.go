@@ -200,7 +200,7 @@ func (s *Checker) check(in Input, now time.Time) (checked, error) {
 	}
 	seen := make(map[string]bool, len(in.Kitas))
 	// The application's lists share one allocation where they fit.
-	out.guardians, out.choices, out.history = roomFor(len(in.Guardians))
+	out.guardians, out.choices, out.history = roomFor(len(in.Guardians), len(in.Kitas))
 	if cap(out.guardians) < len(in.Guardians) {
 		out.guardians = make([]Guardian, 0, len(in.Guardians))
 	}
