@@ -6,8 +6,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/kitaportal/kitaportal/access"
 	"github.com/kitaportal/kitaportal/allocation"
 	"github.com/kitaportal/kitaportal/contract"
@@ -36,7 +34,7 @@ type Config struct {
 	// Clock returns the current instant; time.Now when nil. The App reads
 	// it in the profile's time zone, the one "today" of every service.
 	Clock func() time.Time
-	// NewID returns new ids; UUID version 7 when nil.
+	// NewID returns new ids; UUID version 7 when nil (notify.NewID).
 	NewID func() string
 	// Logger receives operational logs (never personal data); nil discards.
 	Logger *slog.Logger
@@ -93,7 +91,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	// The one clock: every service reads "today" in the city's time zone.
 	clock := func() time.Time { return base().In(loc) }
 	if cfg.NewID == nil {
-		cfg.NewID = func() string { return uuid.Must(uuid.NewV7()).String() }
+		cfg.NewID = notify.NewID
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)

@@ -1,8 +1,10 @@
 package notify
 
 import (
+	"crypto/rand"
 	"net/mail"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -12,8 +14,41 @@ import (
 )
 
 // NewID returns a new message id: a UUIDv7, so that ids sort roughly by
-// creation time.
-func NewID() string { return uuid.Must(uuid.NewV7()).String() }
+// creation time. Its random bits come from crypto/rand, read ahead a few
+// kilobytes at a time (idRandom) rather than 16 bytes per id. Safe for
+// concurrent use.
+func NewID() string { return uuid.Must(uuid.NewV7FromReader(&idRandom)).String() }
+
+// idRandom is the randomness of NewID.
+var idRandom randomAhead
+
+// randomAhead reads crypto/rand ahead into a buffer and hands its bytes
+// out once each, clearing them as it does; safe for concurrent use. One
+// read of the operating system's randomness serves 256 ids.
+type randomAhead struct {
+	mu       sync.Mutex
+	buf      [4096]byte
+	off, end int // buf[off:end] is not handed out yet
+}
+
+// Read fills p with random bytes; it never fails (crypto/rand.Read does
+// not return an error).
+func (r *randomAhead) Read(p []byte) (int, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := 0
+	for n < len(p) {
+		if r.off == r.end {
+			_, _ = rand.Read(r.buf[:])
+			r.off, r.end = 0, len(r.buf)
+		}
+		c := copy(p[n:], r.buf[r.off:r.end])
+		clear(r.buf[r.off : r.off+c])
+		r.off += c
+		n += c
+	}
+	return n, nil
+}
 
 // Validate checks m before it is enqueued and returns every problem as a
 // [problem.List] whose problems unwrap to [ErrMessage]. Problems name

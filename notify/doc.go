@@ -41,6 +41,10 @@
 // but before the outbox recorded it) is healed by receivers that drop
 // duplicate Message-IDs. See [Dispatcher].
 //
+// Message ids ([NewID], also the default ids of registration and app) are
+// UUIDs of version 7 whose random bits come from crypto/rand, read a few
+// kilobytes ahead and handed out once each.
+//
 // # Error contract
 //
 // Sentinels carry the "notify: " prefix and are matched with errors.Is:

@@ -407,15 +407,15 @@ func (a *Application) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// Clone returns a deep copy.
+// Clone returns a deep copy. The guardians, choices and history of an
+// application of usual size (up to two guardians, five Kitas and two
+// events) are copied into one allocation, not three.
 func (a Application) Clone() Application {
 	b := a
-	b.Guardians = slices.Clone(a.Guardians)
-	b.Choices = slices.Clone(a.Choices)
+	b.cloneLists(a)
 	b.HoursAlternatives = slices.Clone(a.HoursAlternatives)
 	b.Criteria.SiblingKitaIDs = slices.Clone(a.Criteria.SiblingKitaIDs)
 	b.Flags = slices.Clone(a.Flags)
-	b.history = slices.Clone(a.history)
 	if a.TP != nil {
 		tp := *a.TP
 		b.TP = &tp
@@ -423,6 +423,83 @@ func (a Application) Clone() Application {
 	b.offer = a.Offer()
 	b.held = a.Held()
 	return b
+}
+
+// The list rooms hold an application's guardians, choices and history in
+// one allocation (a new application's, [Application.Clone]'s copies), in
+// four sizes, so that the usual application (one guardian, three Kitas)
+// takes no more room than three lists of their own: one or two guardians,
+// up to three or up to five (Bochum's maximum) Kitas, two events. Each
+// list has an array of its own, so that appending to one never writes
+// into another.
+type (
+	listRoom13 struct {
+		guardians [1]Guardian
+		choices   [3]Choice
+		history   [roomEvents]Event
+	}
+	listRoom15 struct {
+		guardians [1]Guardian
+		choices   [5]Choice
+		history   [roomEvents]Event
+	}
+	listRoom23 struct {
+		guardians [2]Guardian
+		choices   [3]Choice
+		history   [roomEvents]Event
+	}
+	listRoom25 struct {
+		guardians [2]Guardian
+		choices   [5]Choice
+		history   [roomEvents]Event
+	}
+)
+
+// roomEvents are the events a list room holds: a submission's and the
+// next one.
+const roomEvents = 2
+
+// cloneLists sets b's guardians, choices and history to copies of a's, in
+// one list room where they fit (a list that does not fit is copied on its
+// own). A nil list stays nil, an empty one empty.
+func (b *Application) cloneLists(a Application) {
+	var g []Guardian
+	var c []Choice
+	var h []Event
+	if len(a.Guardians) > 0 || len(a.Choices) > 0 || len(a.history) > 0 {
+		g, c, h = roomFor(len(a.Guardians), len(a.Choices))
+	}
+	b.Guardians = cloneInto(g, a.Guardians)
+	b.Choices = cloneInto(c, a.Choices)
+	b.history = cloneInto(h, a.history)
+}
+
+// roomFor returns the empty lists of a new list room for an application
+// of g guardians and c choices: the smallest room that holds them, or
+// the largest (the lists that do not fit it get lists of their own).
+func roomFor(g, c int) ([]Guardian, []Choice, []Event) {
+	switch {
+	case g <= 1 && c <= 3:
+		r := new(listRoom13)
+		return r.guardians[:0], r.choices[:0], r.history[:0]
+	case g <= 1:
+		r := new(listRoom15)
+		return r.guardians[:0], r.choices[:0], r.history[:0]
+	case c <= 3:
+		r := new(listRoom23)
+		return r.guardians[:0], r.choices[:0], r.history[:0]
+	}
+	r := new(listRoom25)
+	return r.guardians[:0], r.choices[:0], r.history[:0]
+}
+
+// cloneInto copies src into room when it fits there, else (or without a
+// room) into a list of its own, as slices.Clone does; a nil src gives nil.
+func cloneInto[T any](room, src []T) []T {
+	if len(src) > cap(room) || room == nil || src == nil {
+		return slices.Clone(src)
+	}
+	return append(room, src...)
 }
 
 // HasFlag reports whether f is set.

@@ -9,7 +9,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/rickb777/date"
 
 	"github.com/kitaportal/kitaportal/access"
@@ -24,7 +23,8 @@ type Config struct {
 	Districts Districts
 	Offices   Offices
 	Templates *notify.Templates
-	// NewID returns a new unique id; UUID version 7 when nil.
+	// NewID returns a new unique id; UUID version 7 when nil
+	// (notify.NewID).
 	NewID func() string
 }
 
@@ -83,7 +83,7 @@ func NewChecker(cfg Config) (*Checker, error) {
 		offices: cfg.Offices, templates: cfg.Templates, newID: cfg.NewID,
 	}
 	if s.newID == nil {
-		s.newID = func() string { return uuid.Must(uuid.NewV7()).String() }
+		s.newID = notify.NewID
 	}
 	return s, nil
 }
@@ -153,10 +153,10 @@ func (s *Checker) Draft(familyID string, in Input, actor string, now time.Time) 
 		SubmittedAt:    now,
 		UpdatedAt:      now,
 		// room for the confirmation's event
-		history: append(make([]Event, 0, 2), Event{At: now, Actor: actor, To: Submitted}),
+		history: append(chk.history, Event{At: now, Actor: actor, To: Submitted}),
 	}
 	if len(in.Guardians) > 0 {
-		app.Guardians = make([]Guardian, 0, len(in.Guardians))
+		app.Guardians = chk.guardians
 	}
 	for _, g := range in.Guardians {
 		app.Guardians = append(app.Guardians, Guardian(g))

@@ -82,6 +82,10 @@ type checked struct {
 	flags    []Flag
 	choices  []Choice
 	lines    []notify.KitaLine // the chosen Kitas as a confirmation lists them, aligned with choices
+	// guardians and history are the empty lists of the application, with
+	// room for its guardians and two events (roomFor).
+	guardians []Guardian
+	history   []Event
 }
 
 // dayBounds are what check derives from the day of a submission alone;
@@ -195,7 +199,14 @@ func (s *Checker) check(in Input, now time.Time) (checked, error) {
 		c.Add("kitas", "registration.too_many_choices", ErrTooManyChoices, "max", strconv.Itoa(r.MaxChoices))
 	}
 	seen := make(map[string]bool, len(in.Kitas))
-	out.choices = make([]Choice, 0, len(in.Kitas))
+	// The application's lists share one allocation where they fit.
+	out.guardians, out.choices, out.history = roomFor(len(in.Guardians), len(in.Kitas))
+	if cap(out.guardians) < len(in.Guardians) {
+		out.guardians = make([]Guardian, 0, len(in.Guardians))
+	}
+	if cap(out.choices) < len(in.Kitas) {
+		out.choices = make([]Choice, 0, len(in.Kitas))
+	}
 	out.lines = make([]notify.KitaLine, 0, len(in.Kitas))
 	// The child's band and age at the start, the same for every choice;
 	// the band stays unset while birth or start are in doubt.

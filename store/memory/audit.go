@@ -17,12 +17,19 @@ import (
 type auditLog struct {
 	recs [][]auditRec
 	text [][]byte
+	locs locTable
+	n    int
+}
+
+// locTable lists the locations of the times a part of the store keeps as
+// instants, so that a time keeps the index of its location (a number, not
+// a pointer). A location, once listed, stays listed.
+type locTable struct {
 	locs []*time.Location
 	// locOf indexes locs; last is the index of the latest location used,
-	// which nearly every entry shares (the clock's).
+	// which nearly every time shares (the clock's).
 	locOf map[*time.Location]uint32
 	last  uint32
-	n     int
 }
 
 // The strings of an entry, in the order they are kept in its text.
@@ -60,9 +67,8 @@ const (
 // entries.
 func newAuditLog(n int) auditLog {
 	return auditLog{
-		recs:  make([][]auditRec, 0, n/auditChunk+1),
-		text:  make([][]byte, 0, n*auditText/textChunk+1),
-		locOf: map[*time.Location]uint32{},
+		recs: make([][]auditRec, 0, n/auditChunk+1),
+		text: make([][]byte, 0, n*auditText/textChunk+1),
 	}
 }
 
@@ -81,7 +87,7 @@ func (l *auditLog) append(e registration.AuditEntry) {
 	}
 	c := len(l.text) - 1
 	buf := l.text[c]
-	r := auditRec{at: instantOf(e.At), loc: l.locIndex(e.At.Location()), chunk: uint32(c), off: uint32(len(buf))}
+	r := auditRec{at: instantOf(e.At), loc: l.locs.index(e.At.Location()), chunk: uint32(c), off: uint32(len(buf))}
 	for i, f := range fields {
 		buf = append(buf, f...)
 		r.ends[i] = uint32(len(buf))
@@ -92,19 +98,27 @@ func (l *auditLog) append(e registration.AuditEntry) {
 	l.n++
 }
 
-// locIndex returns the index of loc in locs, adding it when it is new.
-func (l *auditLog) locIndex(loc *time.Location) uint32 {
+// index returns the index of loc in the table, adding it when it is new.
+func (l *locTable) index(loc *time.Location) uint32 {
 	if int(l.last) < len(l.locs) && l.locs[l.last] == loc {
 		return l.last
 	}
 	i, ok := l.locOf[loc]
 	if !ok {
+		if l.locOf == nil {
+			l.locOf = map[*time.Location]uint32{}
+		}
 		i = uint32(len(l.locs))
 		l.locs = append(l.locs, loc)
 		l.locOf[loc] = i
 	}
 	l.last = i
 	return i
+}
+
+// time returns the time of instant a in the location of index loc.
+func (l *locTable) time(a instant, loc uint32) time.Time {
+	return time.Unix(a.sec, int64(a.nsec)).In(l.locs[loc])
 }
 
 // pop removes the latest entry and its text. A text chunk left empty stays
@@ -146,7 +160,7 @@ func (l *auditLog) entry(i int) registration.AuditEntry {
 	}
 	return registration.AuditEntry{
 		Seq:           int64(i) + 1,
-		At:            time.Unix(r.at.sec, int64(r.at.nsec)).In(l.locs[r.loc]),
+		At:            l.locs.time(r.at, r.loc),
 		Actor:         f[auditActor],
 		Action:        f[auditAction],
 		ApplicationID: f[auditApplication],

@@ -20,10 +20,7 @@ import (
 // times' instants and locations.
 func TestAuditEntriesReadBackAsAppended(t *testing.T) {
 	ctx := context.Background()
-	berlin, err := time.LoadLocation("Europe/Berlin")
-	require.NoError(t, err)
-	parsed, err := time.Parse(time.RFC3339Nano, "2026-11-25T10:00:00.123456789+05:30")
-	require.NoError(t, err)
+	berlin, parsed := otherZones(t)
 	base := time.Date(2026, 11, 25, 10, 0, 0, 0, berlin)
 	shapes := []registration.AuditEntry{
 		{At: base, Actor: "guardian:family-1", Action: registration.AuditSubmit, ApplicationID: "0192f0a4-7b1c-7e2d-8f00-000000000001", FamilyID: "family-1", Reason: "voranmeldung"},

@@ -35,6 +35,13 @@
 // or a new family's first application and message allocate nothing there.
 // An audit entry reads back with the same instant in the same location,
 // without a monotonic clock reading (as from PostgreSQL).
+// A message as it is enqueued (Pending, untried, its texts in its
+// Content) is kept in a compact form in the map's own slots: its strings,
+// its Content, and its times as instants with the index of their
+// locations, read back as the same values; any other message (claimed,
+// sent, without Content, or with a time carrying a monotonic clock
+// reading) is kept whole. The guardians, choices and history of a stored
+// application share one allocation (registration.Application.Clone).
 // A message enqueued with its notify.Content is kept so and
 // rendered on every read (Message, Messages, FamilyMessages, Claim): the
 // submitting step renders nothing. A read whose rendering fails (a city

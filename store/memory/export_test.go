@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"testing"
+	"unsafe"
 
 	"github.com/kitaportal/kitaportal/notify"
 	"github.com/kitaportal/kitaportal/registration"
@@ -22,7 +23,7 @@ func Dump(t *testing.T, s *Store) string {
 		"apps": apps(d.reg.apps), "by_key": d.reg.byKey, "by_child": byChild(d.reg.byChild), "families": families(d.reg.families), "seq": d.reg.seq,
 		"places": placesList(d.reg.places), "audit": slices.Collect(d.reg.audit.all),
 		"referrals": d.tp.referrals, "minders": d.tp.minders, "groups": d.tp.groups,
-		"messages": rendered(d.outbox.msgs), "messages_by_subject": bySubject(d), "kita_edits": d.cat.edits, "drafts": d.drafts.byID,
+		"messages": rendered(&d.outbox), "messages_by_subject": bySubject(d), "kita_edits": d.cat.edits, "drafts": d.drafts.byID,
 	}
 	b, err := json.Marshal(all)
 	if err != nil {
@@ -34,9 +35,10 @@ func Dump(t *testing.T, s *Store) string {
 // rendered are the messages as they are read, with their texts; one
 // that cannot be rendered shows what its Content holds instead, so that a
 // search for personal data finds it too.
-func rendered(msgs map[string]notify.Message) map[string]notify.Message {
-	out := make(map[string]notify.Message, len(msgs))
-	for id, m := range msgs {
+func rendered(o *outboxData) map[string]notify.Message {
+	out := make(map[string]notify.Message, len(o.msgs))
+	for id := range o.msgs {
+		m := o.message(id)
 		r, err := m.Rendered()
 		if err != nil {
 			r = m
@@ -47,12 +49,24 @@ func rendered(msgs map[string]notify.Message) map[string]notify.Message {
 	return out
 }
 
+// KeptCompact reports whether the message id is kept in the compact form
+// (storedMessage), not whole.
+func KeptCompact(s *Store, id string) bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	m, ok := s.data.outbox.msgs[id]
+	return ok && m.full == nil
+}
+
+// StoredMessageSize is the size of a message's stored form.
+const StoredMessageSize = unsafe.Sizeof(storedMessage{})
+
 // StatusOf returns the stored status of the message id, without
 // rendering it.
 func StatusOf(s *Store, id string) (notify.Status, string) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	m := s.data.outbox.msgs[id]
+	m := s.data.outbox.message(id)
 	return m.Status, m.LastError
 }
 

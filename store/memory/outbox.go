@@ -12,7 +12,8 @@ import (
 	"github.com/kitaportal/kitaportal/problem"
 )
 
-// outboxData is the outbox part of the store: every message by id.
+// outboxData is the outbox part of the store: every message by id, in
+// its stored form (storedMessage: compact as enqueued, else whole).
 // notify.Message holds only values (its Content is never changed), so a
 // struct copy is a deep copy. A message is kept as it was enqueued, with
 // its Content where it has one, and rendered on every read (read).
@@ -26,9 +27,11 @@ import (
 // every message of the year. Every change goes through putMessage and
 // dropMessage, which keep the indexes and their undo.
 type outboxData struct {
-	msgs      map[string]notify.Message
+	msgs      map[string]storedMessage
 	bySubject map[string][]string
 	pending   map[string]claimTimes
+	// locs are the locations of the messages' times (storedMessage).
+	locs locTable
 }
 
 // claimTimes are what a claim needs to know of a pending message: its
@@ -60,7 +63,7 @@ func (a instant) after(b instant) bool { return a.compare(b) > 0 }
 // of n applications, each pending until the dispatcher sends it.
 func newOutboxData(n int) outboxData {
 	return outboxData{
-		msgs:      make(map[string]notify.Message, n),
+		msgs:      make(map[string]storedMessage, n),
 		bySubject: make(map[string][]string, n),
 		pending:   make(map[string]claimTimes, n),
 	}
@@ -74,24 +77,25 @@ func (t *tx) putMessage(m notify.Message) {
 
 // storeMessage is putMessage for a caller that has looked up the message
 // stored under m's id: old, if it had one.
-func (t *tx) storeMessage(m, old notify.Message, had bool) {
+func (t *tx) storeMessage(m notify.Message, old storedMessage, had bool) {
 	o := &t.d.outbox
+	s := keep(m, &o.locs)
 	if had {
-		setStr(t, o.msgs, m.ID, m)
+		setStr(t, o.msgs, m.ID, s)
 	} else {
-		putNew(t, o.msgs, m.ID, m)
+		putNew(t, o.msgs, m.ID, s)
 	}
-	if !had || old.FamilyID != m.FamilyID {
-		if had && old.FamilyID != "" {
-			t.indexFamily(old.FamilyID, m.ID, true, false)
+	if !had || old.familyID != m.FamilyID {
+		if had && old.familyID != "" {
+			t.indexFamily(old.familyID, m.ID, true, false)
 		}
 		if m.FamilyID != "" {
 			t.indexFamily(m.FamilyID, m.ID, true, true)
 		}
 	}
-	if !had || old.Subject != m.Subject {
+	if !had || old.subject != m.Subject {
 		if had {
-			t.indexSubject(old.Subject, m.ID, false)
+			t.indexSubject(old.subject, m.ID, false)
 		}
 		t.indexSubject(m.Subject, m.ID, true)
 	}
@@ -115,10 +119,10 @@ func (t *tx) dropMessage(id string) {
 		return
 	}
 	deleteKey(t, o.msgs, id)
-	if old.FamilyID != "" {
-		t.indexFamily(old.FamilyID, id, true, false)
+	if old.familyID != "" {
+		t.indexFamily(old.familyID, id, true, false)
 	}
-	t.indexSubject(old.Subject, id, false)
+	t.indexSubject(old.subject, id, false)
 	deleteKey(t, o.pending, id)
 }
 
@@ -127,7 +131,7 @@ func (t *tx) dropMessage(id string) {
 func (o *outboxData) messagesIn(ids []string) ([]notify.Message, error) {
 	out := make([]notify.Message, 0, len(ids))
 	for _, id := range ids {
-		m, err := read(o.msgs[id])
+		m, err := read(o.message(id))
 		if err != nil {
 			return nil, err
 		}
@@ -135,6 +139,16 @@ func (o *outboxData) messagesIn(ids []string) ([]notify.Message, error) {
 	}
 	slices.SortFunc(out, byAge)
 	return out, nil
+}
+
+// message returns the stored message id as it was stored (not rendered;
+// the zero message when there is none).
+func (o *outboxData) message(id string) notify.Message {
+	s, ok := o.msgs[id]
+	if !ok {
+		return notify.Message{}
+	}
+	return s.message(id, &o.locs)
 }
 
 // read is a stored message as the store hands it out: rendered from its
@@ -155,7 +169,7 @@ func (t *tx) enqueue(msgs ...notify.Message) error {
 		if _, ok := t.d.outbox.msgs[m.ID]; ok {
 			return notify.ErrExists
 		}
-		t.storeMessage(m, notify.Message{}, false)
+		t.storeMessage(m, storedMessage{}, false)
 	}
 	return nil
 }
@@ -219,10 +233,10 @@ func (o outbox) Claim(ctx context.Context, token string, now time.Time, lease ti
 // message stay as they were.
 func (o outbox) Complete(ctx context.Context, token string, m notify.Message) error {
 	return o.s.write(ctx, func(t *tx) error {
-		cur, ok := t.d.outbox.msgs[m.ID]
-		if !ok {
+		if _, ok := t.d.outbox.msgs[m.ID]; !ok {
 			return notify.ErrNotFound
 		}
+		cur := t.d.outbox.message(m.ID)
 		if token == "" || cur.ClaimToken != token || cur.Status != notify.Pending {
 			return notify.ErrNotClaimed
 		}
@@ -245,12 +259,11 @@ func (o outbox) Complete(ctx context.Context, token string, m notify.Message) er
 func (o outbox) Message(ctx context.Context, id string) (notify.Message, error) {
 	var out notify.Message
 	err := o.s.read(ctx, func(d *data) error {
-		m, ok := d.outbox.msgs[id]
-		if !ok {
+		if _, ok := d.outbox.msgs[id]; !ok {
 			return notify.ErrNotFound
 		}
 		var err error
-		out, err = read(m)
+		out, err = read(d.outbox.message(id))
 		return err
 	})
 	return out, err
@@ -293,7 +306,7 @@ func oldestDue(o *outboxData, now time.Time, limit int) []notify.Message {
 	slices.SortFunc(h, ageRef.compare)
 	out := make([]notify.Message, len(h))
 	for i, r := range h {
-		out[i] = o.msgs[r.id]
+		out[i] = o.message(r.id)
 	}
 	return out
 }
