@@ -395,7 +395,7 @@ func (e *engine) rank(pos []int32, seed uint64) {
 	for i := range e.pairRank {
 		e.pairRank[i] = -1
 	}
-	sortFacility := func(f int, tmp []int32, scratch []sortKey) ([]int32, []sortKey) {
+	sortFacility := func(f int, buf *sortBufs) {
 		s, t := e.facStart[f], e.facStart[f+1]
 		bucket := e.facOrder[s:t]
 		switch pr := e.inst.Facilities[f].Priority; {
@@ -409,37 +409,35 @@ func (e *engine) rank(pos []int32, seed uint64) {
 				return cmp.Compare(pos[e.pairApp[p]], pos[e.pairApp[q]])
 			})
 		case ib[f] >= 0:
-			tmp, scratch = sortPacked(bucket, ks[s:t], int(ib[f]), byPair, tmp, scratch, key, compare)
+			sortPacked(bucket, ks[s:t], int(ib[f]), byPair, buf, key, compare)
 		default:
-			scratch = scratch[:0]
+			buf.scratch = buf.scratch[:0]
 			for _, p := range bucket {
-				scratch = append(scratch, key(p))
+				buf.scratch = append(buf.scratch, key(p))
 			}
-			slices.SortFunc(scratch, compare)
-			for i, k := range scratch {
+			slices.SortFunc(buf.scratch, compare)
+			for i, k := range buf.scratch {
 				bucket[i] = k.pair
 			}
 		}
 		for r, p := range bucket {
 			e.pairRank[p] = int32(r)
 		}
-		return tmp, scratch
 	}
 	// Facilities with explicit orders share pos, so worker 0 sorts all of
 	// them; the policy-ranked ones are spread over the workers.
 	for w := 0; w < workers; w++ {
 		wg.Go(func() {
-			var tmp []int32
-			var scratch []sortKey
+			var buf sortBufs
 			for f := 0; f < e.nF; f++ {
 				if e.inst.Facilities[f].Priority != nil {
 					if w == 0 {
-						tmp, scratch = sortFacility(f, tmp, scratch)
+						sortFacility(f, &buf)
 					}
 					continue
 				}
 				if f%workers == w {
-					tmp, scratch = sortFacility(f, tmp, scratch)
+					sortFacility(f, &buf)
 				}
 			}
 		})
@@ -506,24 +504,33 @@ func packKey(hi, lot uint64, hiBits, ib, i int) uint64 {
 	return k | uint64(i)
 }
 
+// sortBufs is scratch that one sorting worker reuses from one facility
+// to the next.
+type sortBufs struct {
+	pos     []int32   // positions, when the keys carry them
+	scratch []sortKey // ties
+	keys    []uint64  // keys by bucket (sortKeys)
+	count   []int32   // bucket ends (sortKeys)
+}
+
 // sortPacked sorts a facility's pairs into bucket by their packed keys ks
 // (see packKey; the last ib bits are the pair when byPair is set, else its
 // position in bucket). Pairs whose keys tie before those bits (rare) are
 // re-sorted with compare, which looks at the whole lottery number and the
-// id; the result is the order compare defines. tmp and scratch are reused.
-func sortPacked(bucket []int32, ks []uint64, ib int, byPair bool, tmp []int32, scratch []sortKey,
-	key func(int32) sortKey, compare func(x, y sortKey) int) ([]int32, []sortKey) {
+// id; the result is the order compare defines.
+func sortPacked(bucket []int32, ks []uint64, ib int, byPair bool, buf *sortBufs,
+	key func(int32) sortKey, compare func(x, y sortKey) int) {
 	n := len(bucket)
-	slices.Sort(ks)
+	sortKeys(ks, buf)
 	idx := uint64(1)<<ib - 1
 	if byPair {
 		for i, k := range ks {
 			bucket[i] = int32(k & idx)
 		}
 	} else {
-		tmp = append(tmp[:0], bucket...)
+		buf.pos = append(buf.pos[:0], bucket...)
 		for i, k := range ks {
-			bucket[i] = tmp[k&idx]
+			bucket[i] = buf.pos[k&idx]
 		}
 	}
 	for i := 0; i < n; {
@@ -532,18 +539,76 @@ func sortPacked(bucket []int32, ks []uint64, ib int, byPair bool, tmp []int32, s
 			j++
 		}
 		if j-i > 1 {
-			scratch = scratch[:0]
+			buf.scratch = buf.scratch[:0]
 			for _, p := range bucket[i:j] {
-				scratch = append(scratch, key(p))
+				buf.scratch = append(buf.scratch, key(p))
 			}
-			slices.SortFunc(scratch, compare)
-			for r, k := range scratch {
+			slices.SortFunc(buf.scratch, compare)
+			for r, k := range buf.scratch {
 				bucket[i+r] = k.pair
 			}
 		}
 		i = j
 	}
-	return tmp, scratch
+}
+
+// sortKeys sorts ks in increasing order. Long lists are distributed over
+// about as many buckets as keys by their leading bits above the smallest
+// key (one counting pass and one scatter), and each bucket, a few keys as
+// a rule, is sorted by insertion; a bucket that lumpy keys make long is
+// sorted by slices.Sort, so no input costs much more than slices.Sort.
+func sortKeys(ks []uint64, buf *sortBufs) {
+	n := len(ks)
+	if n < 64 {
+		insertionSort(ks)
+		return
+	}
+	lo, hi := ks[0], ks[0]
+	for _, k := range ks {
+		lo, hi = min(lo, k), max(hi, k)
+	}
+	shift := max(0, bits.Len64(hi-lo)-bits.Len(uint(n)))
+	nb := int((hi-lo)>>shift) + 1
+	cnt := slices.Grow(buf.count[:0], nb+1)[:nb+1]
+	clear(cnt)
+	for _, k := range ks {
+		cnt[(k-lo)>>shift+1]++
+	}
+	for b := 1; b <= nb; b++ {
+		cnt[b] += cnt[b-1]
+	}
+	tmp := slices.Grow(buf.keys[:0], n)[:n]
+	copy(tmp, ks)
+	for _, k := range tmp {
+		b := (k - lo) >> shift
+		ks[cnt[b]] = k
+		cnt[b]++
+	}
+	// cnt[b] is now the end of bucket b, cnt[b-1] its start.
+	s := int32(0)
+	for _, e := range cnt[:nb] {
+		switch {
+		case e-s > 48:
+			slices.Sort(ks[s:e])
+		case e-s > 1:
+			insertionSort(ks[s:e])
+		}
+		s = e
+	}
+	buf.keys, buf.count = tmp, cnt
+}
+
+// insertionSort sorts a short list of keys in increasing order.
+func insertionSort(ks []uint64) {
+	for i := 1; i < len(ks); i++ {
+		k := ks[i]
+		j := i
+		for j > 0 && ks[j-1] > k {
+			ks[j] = ks[j-1]
+			j--
+		}
+		ks[j] = k
+	}
 }
 
 // explain returns the explanation of pair p of facility f at rank r.

@@ -57,15 +57,52 @@ func TestSortPacked(t *testing.T) {
 			for i, p := range bucket {
 				ks[i] = packKey(keyHi[p], keyLo[p], tt.hiBits, ib, i)
 			}
-			sortPacked(bucket, ks, ib, false, nil, nil, key, compare)
+			sortPacked(bucket, ks, ib, false, &sortBufs{}, key, compare)
 			assert.Equal(t, want, bucket, "keys with positions")
 
 			pb := bits.Len(uint(n))
 			for i, p := range bucket {
 				ks[i] = packKey(keyHi[p], keyLo[p], tt.hiBits, pb, int(p))
 			}
-			sortPacked(bucket, ks, pb, true, nil, nil, key, compare)
+			sortPacked(bucket, ks, pb, true, &sortBufs{}, key, compare)
 			assert.Equal(t, want, bucket, "keys with pairs")
+		})
+	}
+}
+
+func TestSortKeys(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, tt := range []struct {
+		name string
+		n    int
+		key  func() uint64
+	}{
+		{"a short list sorts by insertion", 40, rng.Uint64},
+		{"uniform keys spread over the buckets", 5000, rng.Uint64},
+		{"a few value classes with lottery bits below sort within each class", 3000, func() uint64 { return uint64(rng.IntN(4))<<62 | rng.Uint64()>>20 }},
+		{"one far outlier puts nearly all keys in one bucket", 4000, func() uint64 {
+			if rng.IntN(4000) == 0 {
+				return 1 << 63
+			}
+			return rng.Uint64() >> 40
+		}},
+		{"many equal keys stay together", 2000, func() uint64 { return uint64(rng.IntN(3)) }},
+		{"all keys equal", 500, func() uint64 { return 7 }},
+		{"keys at both ends of the range", 1000, func() uint64 { return uint64(rng.IntN(2)) * ^uint64(0) }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ks := make([]uint64, tt.n)
+			for i := range ks {
+				ks[i] = tt.key()
+			}
+			want := slices.Clone(ks)
+			slices.Sort(want)
+			var buf sortBufs
+			sortKeys(ks, &buf)
+			assert.Equal(t, want, ks)
+			rng.Shuffle(len(ks), func(i, j int) { ks[i], ks[j] = ks[j], ks[i] })
+			sortKeys(ks, &buf) // reused buffers
+			assert.Equal(t, want, ks)
 		})
 	}
 }
