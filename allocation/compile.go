@@ -127,6 +127,7 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 		}
 	}
 
+	e.facs.indexMemory()
 	e.extendPoolInfo()
 	e.pools.orderByHours(e.poolBand)
 	uses := map[Kind]bool{}
@@ -339,19 +340,11 @@ func (e *engine) pairsByFacility() []int32 {
 // checks in its loop over the applicants, and reports whether none had;
 // then every choice is a pair. Otherwise the pairs and the index are
 // left to that loop, which reports the problems in order. The ids are
-// indexed while blocks of applicants are checked in parallel. needAge
+// indexed in parallel first (insertAll). needAge
 // and needRegistered tell whether the policy needs birth dates and
 // registration times.
 func (e *engine) pairsOfValid(resolved []int32, offs []int, needAge, needRegistered bool) bool {
-	ids := true
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		for i := range e.inst.Applicants {
-			if e.inst.Applicants[i].ID == "" || !e.apps.insert(int32(i)) {
-				ids = false
-			}
-		}
-	})
+	ids := e.apps.insertAll()
 	total := offs[e.nA]
 	e.pairApp, e.pairFac, e.pairPool = e.pairApp[:total], e.pairFac[:total], e.pairPool[:total]
 	var bad atomic.Bool
@@ -385,7 +378,6 @@ func (e *engine) pairsOfValid(resolved []int32, offs []int, needAge, needRegiste
 			}
 		}
 	})
-	wg.Wait()
 	if !ids || bad.Load() {
 		e.pairApp, e.pairFac, e.pairPool = e.pairApp[:0], e.pairFac[:0], e.pairPool[:0]
 		return false

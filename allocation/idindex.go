@@ -1,5 +1,10 @@
 package allocation
 
+import (
+	"sync"
+	"unsafe"
+)
+
 // idIndex maps ids to their dense indices: open addressing over a
 // power-of-two table, keyed by the ids' 64-bit FNV-1a hashes (the same the
 // lottery draws from), checked against the id itself on a hit. It is built
@@ -9,6 +14,19 @@ type idIndex struct {
 	id    func(i int32) string
 	slots []int32 // index+1; 0: empty
 	mask  uint64
+
+	// Ids by where their bytes are (see indexMemory): a string that
+	// shares its memory with an indexed id (an interned choice, or the
+	// very string of the Kita's id) is found without hashing its bytes.
+	mem     []memSlot
+	memMask uint64
+}
+
+// memSlot is an indexed id's memory: its address and length, and the
+// index find returns for it.
+type memSlot struct {
+	addr uintptr // 0: empty
+	n, i int32
 }
 
 // newIDIndex returns an empty index for n ids, id returning the id of an
@@ -45,8 +63,101 @@ func (x *idIndex) insert(i int32) bool {
 	}
 }
 
+// insertAll adds every index and reports whether all ids were new (none
+// empty). The table is split into parts, one per processor; a part's
+// goroutine adds the ids whose first slot is in it, and an id whose probe
+// would leave the part is added afterwards. Unlike insert, a duplicate
+// leaves the index as it is: the input is invalid, and the caller indexes
+// the ids again with insert.
+func (x *idIndex) insertAll() bool {
+	var mu sync.Mutex
+	var spill []int32
+	ok := true
+	parallel(len(x.slots), 2*len(x.hash), func(lo, hi int) {
+		var out []int32
+		fine := true
+		for i, h := range x.hash {
+			s := int(h & x.mask)
+			if s < lo || s >= hi {
+				continue
+			}
+			id := x.id(int32(i))
+			for ; ; s++ {
+				if s == hi {
+					out = append(out, int32(i))
+					break
+				}
+				v := x.slots[s]
+				if v == 0 {
+					x.slots[s] = int32(i) + 1
+					break
+				}
+				if x.hash[v-1] == h && x.id(v-1) == id {
+					fine = false
+					break
+				}
+			}
+			if id == "" {
+				fine = false
+			}
+		}
+		mu.Lock()
+		spill = append(spill, out...)
+		ok = ok && fine
+		mu.Unlock()
+	})
+	for _, i := range spill {
+		ok = x.insert(i) && ok
+	}
+	return ok
+}
+
+// indexMemory indexes the ids by their memory too, once every id is
+// inserted; find then answers strings that share an id's memory from
+// there, with the index it would find by hashing (the later of equal ids).
+func (x *idIndex) indexMemory() {
+	n := len(x.hash)
+	size := 16
+	for size < 2*n {
+		size *= 2
+	}
+	x.mem, x.memMask = make([]memSlot, size), uint64(size-1)
+	for i := range n {
+		id := x.id(int32(i))
+		j, ok := x.find(id)
+		if id == "" || !ok {
+			continue
+		}
+		addr := uintptr(unsafe.Pointer(unsafe.StringData(id)))
+		for s := memHash(addr) & x.memMask; ; s = (s + 1) & x.memMask {
+			m := &x.mem[s]
+			if m.addr == 0 {
+				*m = memSlot{addr: addr, n: int32(len(id)), i: j}
+				break
+			}
+			if m.addr == addr && int(m.n) == len(id) {
+				break // the same string twice: already there
+			}
+		}
+	}
+}
+
+func memHash(addr uintptr) uint64 { return uint64(addr) * 0x9e3779b97f4a7c15 >> 20 }
+
 // find returns the index of id.
 func (x *idIndex) find(id string) (int32, bool) {
+	if x.mem != nil && id != "" {
+		addr := uintptr(unsafe.Pointer(unsafe.StringData(id)))
+		for s := memHash(addr) & x.memMask; ; s = (s + 1) & x.memMask {
+			m := &x.mem[s]
+			if m.addr == addr && int(m.n) == len(id) {
+				return m.i, true
+			}
+			if m.addr == 0 {
+				break // not shared: hash its bytes
+			}
+		}
+	}
 	h := fnv64(id)
 	for s := h & x.mask; ; s = (s + 1) & x.mask {
 		v := x.slots[s]

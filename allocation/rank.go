@@ -171,21 +171,11 @@ func (e *engine) rank(pos []int32, seed uint64) {
 			}
 		}
 	})
+	pv := pairValues{appDistrict: appDistrict, facDistrict: facDistrict, sibStart: sibStart, sibFac: sibFac,
+		nReal: e.nReal, appLot: appLot, facHash: facHash, perFacility: perFacility}
 	local := func(k Kind, p, a, f int32) int64 {
-		switch k {
-		case KindDistrict:
-			if d := appDistrict[a]; d != 0 && d == facDistrict[f] {
-				return 1
-			}
-		case KindSibling:
-			if p >= e.nReal { // a boosted twin: a sibling holds a place here
-				return 1
-			}
-			for _, s := range sibFac[sibStart[a]:sibStart[a+1]] {
-				if s == f {
-					return 1
-				}
-			}
+		if k == KindDistrict && pv.district(a, f) || k == KindSibling && pv.sibling(p, a, f) {
+			return 1
 		}
 		return 0
 	}
@@ -218,12 +208,6 @@ func (e *engine) rank(pos []int32, seed uint64) {
 			}
 		}
 		return sum
-	}
-	lottery := func(a, f int32) uint64 {
-		if perFacility {
-			return mix(appLot[a] ^ facHash[f])
-		}
-		return appLot[a]
 	}
 	// Packed, a pair's value is its applicant's base (the tiers and points
 	// that do not depend on the facility, each tier in its bits) plus the
@@ -265,22 +249,12 @@ func (e *engine) rank(pos []int32, seed uint64) {
 			}
 		})
 	}
-	// hiOf is the packed value, inverted so that better sorts first.
-	hiOf := func(p, a, f int32) uint64 {
-		h := base[a]
-		if wDistrict != 0 && local(KindDistrict, p, a, f) != 0 {
-			h += wDistrict
-		}
-		if wSibling != 0 && local(KindSibling, p, a, f) != 0 {
-			h += wSibling
-		}
-		return ^h
-	}
+	pv.base, pv.wDistrict, pv.wSibling = base, wDistrict, wSibling
 	key := func(p int32) sortKey {
 		a, f := e.pairApp[p], e.pairFac[p]
-		k := sortKey{lo: lottery(a, f), pair: p}
+		k := sortKey{lo: pv.lottery(a, f), pair: p}
 		if packed {
-			k.hi = hiOf(p, a, f)
+			k.hi = pv.hi(p, a, f)
 		}
 		return k
 	}
@@ -374,10 +348,10 @@ func (e *engine) rank(pos []int32, seed uint64) {
 				b := int(ib[f])
 				switch {
 				case b >= 0 && byPair:
-					ks[i] = packKey(hiOf(p, a, f), lottery(a, f), bitsUsed, b, int(p))
+					ks[i] = packKey(pv.hi(p, a, f), pv.lottery(a, f), bitsUsed, b, int(p))
 					continue
 				case b >= 0:
-					ks[i] = packKey(hiOf(p, a, f), lottery(a, f), bitsUsed, b, int(i-e.facStart[f]))
+					ks[i] = packKey(pv.hi(p, a, f), pv.lottery(a, f), bitsUsed, b, int(i-e.facStart[f]))
 				case !packed:
 					row := keys[int(p)*stride : int(p+1)*stride]
 					for t := range e.tiers {
@@ -488,6 +462,62 @@ func (e *engine) dropBoosts() {
 	})
 	e.facOrder, e.facStart, e.pairRank = order, start, rank
 	e.pairApp, e.pairFac, e.pairPool = e.pairApp[:e.nReal], e.pairFac[:e.nReal], e.pairPool[:e.nReal]
+}
+
+// pairValues are what a pair's packed sort key is made of: its
+// applicant's base value, the weights of district and sibling where they
+// are met, and the lottery number.
+type pairValues struct {
+	base                []uint64 // per applicant (packed keys only)
+	wDistrict, wSibling uint64
+	appDistrict         []int32 // 0: none, or no Kita there
+	facDistrict         []int32
+	sibStart            []int32
+	sibFac              []int32
+	nReal               int32
+	appLot              []uint64
+	facHash             []uint64
+	perFacility         bool
+}
+
+// district reports whether applicant a lives in facility f's district.
+func (v *pairValues) district(a, f int32) bool {
+	d := v.appDistrict[a]
+	return d != 0 && d == v.facDistrict[f]
+}
+
+// sibling reports whether a sibling of pair p's applicant a holds a place
+// at facility f (or p is a boosted twin, see families.go).
+func (v *pairValues) sibling(p, a, f int32) bool {
+	if p >= v.nReal {
+		return true
+	}
+	for _, s := range v.sibFac[v.sibStart[a]:v.sibStart[a+1]] {
+		if s == f {
+			return true
+		}
+	}
+	return false
+}
+
+// hi is pair p's packed value, inverted so that better sorts first.
+func (v *pairValues) hi(p, a, f int32) uint64 {
+	h := v.base[a]
+	if v.wDistrict != 0 && v.district(a, f) {
+		h += v.wDistrict
+	}
+	if v.wSibling != 0 && v.sibling(p, a, f) {
+		h += v.wSibling
+	}
+	return ^h
+}
+
+// lottery is applicant a's lottery number at facility f.
+func (v *pairValues) lottery(a, f int32) uint64 {
+	if v.perFacility {
+		return mix(v.appLot[a] ^ v.facHash[f])
+	}
+	return v.appLot[a]
 }
 
 // packKey is a pair's sort key as one uint64, sorted as a plain number:
