@@ -366,9 +366,11 @@ func (e *engine) rank(pos []int32, seed uint64) {
 	wg.Wait()
 
 	e.pairRank = make([]int32, nP)
-	for i := range e.pairRank {
-		e.pairRank[i] = -1
-	}
+	parallel(nP, nP, func(lo, hi int) {
+		for p := lo; p < hi; p++ {
+			e.pairRank[p] = -1
+		}
+	})
 	sortFacility := func(f int, buf *sortBufs) {
 		s, t := e.facStart[f], e.facStart[f+1]
 		bucket := e.facOrder[s:t]
@@ -383,7 +385,8 @@ func (e *engine) rank(pos []int32, seed uint64) {
 				return cmp.Compare(pos[e.pairApp[p]], pos[e.pairApp[q]])
 			})
 		case ib[f] >= 0:
-			sortPacked(bucket, ks[s:t], int(ib[f]), byPair, buf, key, compare)
+			sortPacked(bucket, ks[s:t], int(ib[f]), byPair, buf, key, compare, e.pairRank)
+			return
 		default:
 			buf.scratch = buf.scratch[:0]
 			for _, p := range bucket {
@@ -545,27 +548,31 @@ type sortBufs struct {
 
 // sortPacked sorts a facility's pairs into bucket by their packed keys ks
 // (see packKey; the last ib bits are the pair when byPair is set, else its
-// position in bucket). Pairs whose keys tie before those bits (rare) are
-// re-sorted with compare, which looks at the whole lottery number and the
-// id; the result is the order compare defines.
+// position in bucket), and sets rank[p] to pair p's position. Pairs whose
+// keys tie before those bits (rare) are re-sorted with compare, which
+// looks at the whole lottery number and the id; the result is the order
+// compare defines. ks is left in no particular order.
 func sortPacked(bucket []int32, ks []uint64, ib int, byPair bool, buf *sortBufs,
-	key func(int32) sortKey, compare func(x, y sortKey) int) {
+	key func(int32) sortKey, compare func(x, y sortKey) int, rank []int32) {
 	n := len(bucket)
-	sortKeys(ks, buf)
+	sorted := sortKeys(ks, buf)
 	idx := uint64(1)<<ib - 1
-	if byPair {
-		for i, k := range ks {
-			bucket[i] = int32(k & idx)
-		}
-	} else {
+	if !byPair {
 		buf.pos = append(buf.pos[:0], bucket...)
-		for i, k := range ks {
-			bucket[i] = buf.pos[k&idx]
-		}
 	}
-	for i := 0; i < n; {
+	tie := false
+	for i, k := range sorted {
+		p := int32(k & idx)
+		if !byPair {
+			p = buf.pos[p]
+		}
+		bucket[i] = p
+		rank[p] = int32(i)
+		tie = tie || i > 0 && k>>ib == sorted[i-1]>>ib
+	}
+	for i := 0; i < n && tie; {
 		j := i + 1
-		for j < n && ks[j]>>ib == ks[i]>>ib {
+		for j < n && sorted[j]>>ib == sorted[i]>>ib {
 			j++
 		}
 		if j-i > 1 {
@@ -576,22 +583,25 @@ func sortPacked(bucket []int32, ks []uint64, ib int, byPair bool, buf *sortBufs,
 			slices.SortFunc(buf.scratch, compare)
 			for r, k := range buf.scratch {
 				bucket[i+r] = k.pair
+				rank[k.pair] = int32(i + r)
 			}
 		}
 		i = j
 	}
 }
 
-// sortKeys sorts ks in increasing order. Long lists are distributed over
-// about as many buckets as keys by their leading bits above the smallest
-// key (one counting pass and one scatter), and each bucket, a few keys as
-// a rule, is sorted by insertion; a bucket that lumpy keys make long is
-// sorted by slices.Sort, so no input costs much more than slices.Sort.
-func sortKeys(ks []uint64, buf *sortBufs) {
+// sortKeys returns ks in increasing order: ks itself, sorted, or buf's
+// keys, leaving ks in no particular order. Long lists are distributed
+// over about as many buckets as keys by their leading bits above the
+// smallest key (one counting pass and one scatter), and each bucket, a
+// few keys as a rule, is sorted by insertion; a bucket that lumpy keys
+// make long is sorted by slices.Sort, so no input costs much more than
+// slices.Sort.
+func sortKeys(ks []uint64, buf *sortBufs) []uint64 {
 	n := len(ks)
 	if n < 64 {
 		insertionSort(ks)
-		return
+		return ks
 	}
 	lo, hi := ks[0], ks[0]
 	for _, k := range ks {
@@ -607,11 +617,10 @@ func sortKeys(ks []uint64, buf *sortBufs) {
 	for b := 1; b <= nb; b++ {
 		cnt[b] += cnt[b-1]
 	}
-	tmp := slices.Grow(buf.keys[:0], n)[:n]
-	copy(tmp, ks)
-	for _, k := range tmp {
+	out := slices.Grow(buf.keys[:0], n)[:n]
+	for _, k := range ks {
 		b := (k - lo) >> shift
-		ks[cnt[b]] = k
+		out[cnt[b]] = k
 		cnt[b]++
 	}
 	// cnt[b] is now the end of bucket b, cnt[b-1] its start.
@@ -619,13 +628,14 @@ func sortKeys(ks []uint64, buf *sortBufs) {
 	for _, e := range cnt[:nb] {
 		switch {
 		case e-s > 48:
-			slices.Sort(ks[s:e])
+			slices.Sort(out[s:e])
 		case e-s > 1:
-			insertionSort(ks[s:e])
+			insertionSort(out[s:e])
 		}
 		s = e
 	}
-	buf.keys, buf.count = tmp, cnt
+	buf.keys, buf.count = out, cnt
+	return out
 }
 
 // insertionSort sorts a short list of keys in increasing order.
