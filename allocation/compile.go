@@ -21,6 +21,9 @@ type engine struct {
 	facs *idIndex // facility ids
 
 	fixed []int32 // per applicant: facility index of a fixed placement, or -1
+	// days is per applicant its birth date's day number (0 without), set
+	// when validation parsed them all for the age criterion; else nil.
+	days []int64
 
 	// repairScans is the number of scans for blocking applicants and
 	// families the last family-aware deferred acceptance made.
@@ -153,9 +156,8 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 		}
 	}
 	e.pairApp = make([]int32, 0, total+spare)
-	e.pairFac = make([]int32, 0, total+spare)
 	e.pairPool = make([]int32, 0, total+spare)
-	resolved := e.resolveChoices(offs)
+	resolved := e.resolveChoices(offs, total+spare)
 	seen := make([]int32, e.nF) // applicant index+1 that last chose the facility
 	next := 0
 	valid := e.pairsOfValid(resolved, offs, uses[KindAge], uses[KindRegistrationDate])
@@ -345,8 +347,12 @@ func (e *engine) pairsByFacility() []int32 {
 // registration times.
 func (e *engine) pairsOfValid(resolved []int32, offs []int, needAge, needRegistered bool) bool {
 	ids := e.apps.insertAll()
+	if needAge {
+		e.days = make([]int64, e.nA)
+	}
 	total := offs[e.nA]
-	e.pairApp, e.pairFac, e.pairPool = e.pairApp[:total], e.pairFac[:total], e.pairPool[:total]
+	// Every choice is then a pair: the pairs' facilities are the choices'.
+	e.pairApp, e.pairFac, e.pairPool = e.pairApp[:total], resolved, e.pairPool[:total]
 	var bad atomic.Bool
 	parallel(e.nA, total, func(lo, hi int) {
 		seen := make([]int32, e.nF) // applicant index+1 that last chose the facility
@@ -362,12 +368,15 @@ func (e *engine) pairsOfValid(resolved []int32, offs []int, needAge, needRegiste
 					break
 				}
 				seen[f] = int32(i) + 1
-				e.pairApp[p], e.pairFac[p], e.pairPool[p] = int32(i), f, e.poolOf(f, a.Band)
+				e.pairApp[p], e.pairPool[p] = int32(i), e.poolOf(f, a.Band)
 				ok = ok && e.pairPool[p] >= 0
 			}
 			if a.BirthDate != "" {
-				_, dayOK := parseDay(a.BirthDate)
+				day, dayOK := parseDay(a.BirthDate)
 				ok = ok && dayOK
+				if e.days != nil {
+					e.days[i] = day
+				}
 			}
 			for _, id := range a.Siblings {
 				_, found := e.facs.find(id)
@@ -379,7 +388,8 @@ func (e *engine) pairsOfValid(resolved []int32, offs []int, needAge, needRegiste
 		}
 	})
 	if !ids || bad.Load() {
-		e.pairApp, e.pairFac, e.pairPool = e.pairApp[:0], e.pairFac[:0], e.pairPool[:0]
+		e.days = nil
+		e.pairApp, e.pairFac, e.pairPool = e.pairApp[:0], make([]int32, 0, cap(resolved)), e.pairPool[:0]
 		return false
 	}
 	return true
@@ -407,11 +417,11 @@ func sortedKeys(m map[string]string) []string {
 }
 
 // resolveChoices maps every choice to its facility index (-1 if unknown),
-// flattened in applicant order (applicant i's from offs[i]); large inputs
-// are split over the CPUs.
-func (e *engine) resolveChoices(offs []int) []int32 {
+// flattened in applicant order (applicant i's from offs[i]), in a slice
+// of capacity size; large inputs are split over the CPUs.
+func (e *engine) resolveChoices(offs []int, size int) []int32 {
 	total := offs[e.nA]
-	out := make([]int32, total)
+	out := make([]int32, total, size)
 	parallel(e.nA, total, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			for j, id := range e.inst.Applicants[i].Choices {

@@ -94,16 +94,25 @@ func (e *engine) rank(pos []int32, seed uint64) {
 	apps := e.inst.Applicants
 
 	// Districts as small integers, so that the per-pair test is cheap.
+	// An applicant's district is found in an index of the Kitas'
+	// districts, by memory when interned.
 	district := map[string]int32{"": 0}
+	var names []string // district d's name is names[d-1]
 	facDistrict := make([]int32, e.nF)
 	for f := range e.inst.Facilities {
 		d, ok := district[e.inst.Facilities[f].District]
 		if !ok {
-			d = int32(len(district))
+			names = append(names, e.inst.Facilities[f].District)
+			d = int32(len(names))
 			district[e.inst.Facilities[f].District] = d
 		}
 		facDistrict[f] = d
 	}
+	districts := newIDIndex(len(names), func(i int32) string { return names[i] })
+	for i := range names {
+		districts.insert(int32(i))
+	}
+	districts.indexMemory()
 
 	// Values that do not depend on the facility, once per applicant, in
 	// parallel: with the applicant's district and its number of siblings'
@@ -116,17 +125,22 @@ func (e *engine) rank(pos []int32, seed uint64) {
 	parallel(e.nA, e.nA*(nT+len(e.points)+1), func(lo, hi int) {
 		for a := lo; a < hi; a++ { // all criteria of one applicant while it is in cache
 			for t, cr := range e.tiers {
-				if !facilityDependent(cr.Kind) {
+				switch {
+				case cr.Kind == KindAge && e.days != nil:
+					appVal[t*e.nA+a] = -e.days[a]
+				case !facilityDependent(cr.Kind):
 					appVal[t*e.nA+a] = e.criterionValue(cr.Kind, int32(a), -1)
 				}
 			}
 			for _, cr := range e.points {
-				if !facilityDependent(cr.Kind) {
+				if !facilityDependent(cr.Kind) { // age is a tier only
 					appPoints[a] += int64(cr.Points) * e.criterionValue(cr.Kind, int32(a), -1)
 				}
 			}
 			appLot[a] = mix(seed ^ mix(e.apps.hash[a])) // fnv64 of the id
-			appDistrict[a] = district[apps[a].District] // 0: none, or no Kita there
+			if d, ok := districts.find(apps[a].District); ok {
+				appDistrict[a] = d + 1
+			} // else 0: none, or no Kita there
 			sibStart[a+1] = int32(len(apps[a].Siblings))
 		}
 	})
