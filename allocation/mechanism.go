@@ -22,19 +22,13 @@ func (e *engine) childProposing() []int32 {
 // below, so a pool's worst rank only moves down its list, 64 ranks a step.
 // It returns per applicant the proposal placing it, or -1.
 //
-// The loop's data is laid out for an evicted applicant, which proposes
-// next: its state (next proposal, end, placement) is one record, a
-// proposal's pool and rank are one record, and each pool keeps the
-// applicant at each admitted rank next to its bits' words, so an
-// eviction costs a few cache misses, not one per array.
+// The applicants waiting to propose (all at first, then each evicted one)
+// are a queue; the loop reads the state of the applicant some places
+// ahead, and its next proposal, so that these are in the cache when its
+// turn comes. An applicant's state (next proposal, end, placement) is one
+// record, and each pool keeps the applicant at each admitted rank, so an
+// eviction costs few cache misses.
 func (e *engine) proposing(start, pools, rank []int32) []int32 {
-	type proposal struct{ pool, rank int32 }
-	props := make([]proposal, len(pools))
-	parallel(len(props), len(props), func(lo, hi int) {
-		for p := lo; p < hi; p++ {
-			props[p] = proposal{pools[p], rank[p]}
-		}
-	})
 	type applicant struct{ next, end, match int32 }
 	st := make([]applicant, e.nA)
 	type held struct{ n, c, worst, at int32 } // at: the pool's first word
@@ -59,7 +53,8 @@ func (e *engine) proposing(start, pools, rank []int32) []int32 {
 	}
 	// Reading the state of the applicant 16 places ahead in the queue, and
 	// the next proposal of the one 8 ahead, brings them into the cache
-	// while this one proposes; sink only keeps the reads.
+	// while this one proposes; sink only keeps the reads. Deferred
+	// acceptance places the same whatever the order of the proposals.
 	const ahead = 16
 	var sink int32
 	for head := 0; head < len(queue); head++ {
@@ -68,17 +63,16 @@ func (e *engine) proposing(start, pools, rank []int32) []int32 {
 			sink += st[queue[head+ahead]].next
 		}
 		if head+ahead/2 < len(queue) {
-			if n := st[queue[head+ahead/2]].next; int(n) < len(props) {
-				sink += props[n].rank
+			if n := st[queue[head+ahead/2]].next; int(n) < len(pools) {
+				sink += pools[n] + rank[n]
 			}
 		}
 		s := &st[a]
 		for s.next < s.end {
 			pair := s.next
 			s.next++
-			pr := props[pair]
-			rk := pr.rank
-			h := &ps[pr.pool]
+			rk := rank[pair]
+			h := &ps[pools[pair]]
 			if h.n < h.c {
 				set[h.at+rk>>6] |= 1 << (rk & 63)
 				who[64*h.at+rk] = a
