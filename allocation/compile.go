@@ -139,14 +139,13 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 	}
 
 	// Applicants and their choices.
-	e.start = make([]int32, e.nA+1)
-	offs := make([]int, e.nA+1) // applicant i's choices are offs[i]..offs[i+1]-1 of all
+	offs := make([]int32, e.nA+1) // applicant i's choices are offs[i]..offs[i+1]-1 of all
 	most := 0
 	for i := range inst.Applicants {
-		offs[i+1] = offs[i] + len(inst.Applicants[i].Choices)
+		offs[i+1] = offs[i] + int32(len(inst.Applicants[i].Choices))
 		most = max(most, len(inst.Applicants[i].Choices))
 	}
-	total := offs[e.nA]
+	total := int(offs[e.nA])
 	// Room for the boosted twins of the pairs of children of families
 	// not placed together (see addBoosts), at most one per pair.
 	spare := 0
@@ -162,6 +161,7 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 	next := 0
 	valid := e.pairsOfValid(resolved, offs, uses[KindAge], uses[KindRegistrationDate])
 	if !valid {
+		e.start = make([]int32, e.nA+1)
 		clear(e.apps.slots)
 	}
 	for i := 0; i < e.nA && !valid; i++ {
@@ -345,12 +345,12 @@ func (e *engine) pairsByFacility() []int32 {
 // indexed in parallel first (insertAll). needAge
 // and needRegistered tell whether the policy needs birth dates and
 // registration times.
-func (e *engine) pairsOfValid(resolved []int32, offs []int, needAge, needRegistered bool) bool {
+func (e *engine) pairsOfValid(resolved, offs []int32, needAge, needRegistered bool) bool {
 	ids := e.apps.insertAll()
 	if needAge {
 		e.days = make([]int64, e.nA)
 	}
-	total := offs[e.nA]
+	total := int(offs[e.nA])
 	// Every choice is then a pair: the pairs' facilities are the choices'.
 	e.pairApp, e.pairFac, e.pairPool = e.pairApp[:total], resolved, e.pairPool[:total]
 	var bad atomic.Bool
@@ -360,7 +360,6 @@ func (e *engine) pairsOfValid(resolved []int32, offs []int, needAge, needRegiste
 			a := &e.inst.Applicants[i]
 			ok := (a.Band == 0 || a.Band.Valid()) && (a.BirthDate != "" || !needAge) &&
 				(!a.RegisteredAt.IsZero() || !needRegistered)
-			e.start[i] = int32(offs[i])
 			for p := offs[i]; p < offs[i+1]; p++ {
 				f := resolved[p]
 				if f < 0 || seen[f] == int32(i)+1 {
@@ -388,10 +387,11 @@ func (e *engine) pairsOfValid(resolved []int32, offs []int, needAge, needRegiste
 		}
 	})
 	if !ids || bad.Load() {
-		e.days = nil
+		e.days = nil // parsed in part
 		e.pairApp, e.pairFac, e.pairPool = e.pairApp[:0], make([]int32, 0, cap(resolved)), e.pairPool[:0]
 		return false
 	}
+	e.start = offs // every choice is a pair
 	return true
 }
 
@@ -419,13 +419,13 @@ func sortedKeys(m map[string]string) []string {
 // resolveChoices maps every choice to its facility index (-1 if unknown),
 // flattened in applicant order (applicant i's from offs[i]), in a slice
 // of capacity size; large inputs are split over the CPUs.
-func (e *engine) resolveChoices(offs []int, size int) []int32 {
-	total := offs[e.nA]
+func (e *engine) resolveChoices(offs []int32, size int) []int32 {
+	total := int(offs[e.nA])
 	out := make([]int32, total, size)
 	parallel(e.nA, total, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			for j, id := range e.inst.Applicants[i].Choices {
-				out[offs[i]+j], _ = e.facs.find(id) // -1 if unknown
+				out[int(offs[i])+j], _ = e.facs.find(id) // -1 if unknown
 			}
 		}
 	})
