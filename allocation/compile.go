@@ -140,11 +140,7 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 
 	// Applicants and their choices.
 	offs := make([]int32, e.nA+1) // applicant i's choices are offs[i]..offs[i+1]-1 of all
-	most := 0
-	for i := range inst.Applicants {
-		offs[i+1] = offs[i] + int32(len(inst.Applicants[i].Choices))
-		most = max(most, len(inst.Applicants[i].Choices))
-	}
+	most := e.choiceOffsets(offs)
 	total := int(offs[e.nA])
 	// Room for the boosted twins of the pairs of children of families
 	// not placed together (see addBoosts), at most one per pair.
@@ -156,11 +152,13 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 	}
 	e.pairApp = make([]int32, 0, total+spare)
 	e.pairPool = make([]int32, 0, total+spare)
-	resolved := e.resolveChoices(offs, total+spare)
+	// The choices' facility indices (-1 if unknown), flattened.
+	resolved := make([]int32, total, total+spare)
 	seen := make([]int32, e.nF) // applicant index+1 that last chose the facility
 	next := 0
 	valid := e.pairsOfValid(resolved, offs, uses[KindAge], uses[KindRegistrationDate])
 	if !valid {
+		e.resolveChoices(resolved, offs)
 		e.start = make([]int32, e.nA+1)
 		clear(e.apps.slots)
 	}
@@ -337,14 +335,15 @@ func (e *engine) pairsByFacility() []int32 {
 	return byFac
 }
 
-// pairsOfValid sets the pairs (start, pairApp, pairFac, pairPool) and
-// indexes the applicant ids when no applicant has a problem that build
-// checks in its loop over the applicants, and reports whether none had;
-// then every choice is a pair. Otherwise the pairs and the index are
-// left to that loop, which reports the problems in order. The ids are
-// indexed in parallel first (insertAll). needAge
-// and needRegistered tell whether the policy needs birth dates and
-// registration times.
+// pairsOfValid resolves the choices into resolved and sets the pairs
+// (start, pairApp, pairFac, pairPool) and indexes the applicant ids when
+// no applicant has a problem that build checks in its loop over the
+// applicants, and reports whether none had; then every choice is a pair.
+// Otherwise resolved, the pairs and the index are left to resolveChoices
+// and that loop, which reports the problems in order. The ids are indexed
+// in parallel first (insertAll), then blocks of applicants are checked in
+// parallel. needAge and needRegistered tell whether the policy needs
+// birth dates and registration times.
 func (e *engine) pairsOfValid(resolved, offs []int32, needAge, needRegistered bool) bool {
 	ids := e.apps.insertAll()
 	if needAge {
@@ -360,8 +359,10 @@ func (e *engine) pairsOfValid(resolved, offs []int32, needAge, needRegistered bo
 			a := &e.inst.Applicants[i]
 			ok := (a.Band == 0 || a.Band.Valid()) && (a.BirthDate != "" || !needAge) &&
 				(!a.RegisteredAt.IsZero() || !needRegistered)
-			for p := offs[i]; p < offs[i+1]; p++ {
-				f := resolved[p]
+			for j, id := range a.Choices {
+				p := offs[i] + int32(j)
+				f, _ := e.facs.find(id) // -1 if unknown
+				resolved[p] = f
 				if f < 0 || seen[f] == int32(i)+1 {
 					ok = false
 					break
@@ -395,6 +396,47 @@ func (e *engine) pairsOfValid(resolved, offs []int32, needAge, needRegistered bo
 	return true
 }
 
+// choiceOffsets sets offs[i+1] to the number of choices of applicants 0
+// to i, and returns the most choices of one applicant. Parts of the
+// applicants are summed in parallel, then moved by the earlier parts'
+// sums.
+func (e *engine) choiceOffsets(offs []int32) int {
+	workers := min(runtime.GOMAXPROCS(0), 8)
+	if e.nA < 1<<15 {
+		workers = 1
+	}
+	part := func(w int) (int, int) { return e.nA * w / workers, e.nA * (w + 1) / workers }
+	sums := make([]int32, workers)
+	most := make([]int, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			lo, hi := part(w)
+			var sum int32
+			for i := lo; i < hi; i++ {
+				n := len(e.inst.Applicants[i].Choices)
+				sum += int32(n)
+				offs[i+1] = sum
+				most[w] = max(most[w], n)
+			}
+			sums[w] = sum
+		})
+	}
+	wg.Wait()
+	for w := 1; w < workers; w++ {
+		base := sums[w-1]
+		sums[w] += base
+		lo, hi := part(w)
+		wg.Go(func() {
+			for i := lo; i < hi; i++ {
+				offs[i+1] += base
+			}
+		})
+	}
+	wg.Wait()
+	return slices.Max(most)
+}
+
 // appPath is the field path of applicant i, built only for a problem.
 func appPath(i int) string { return "applicants[" + strconv.Itoa(i) + "]" }
 
@@ -417,19 +459,16 @@ func sortedKeys(m map[string]string) []string {
 }
 
 // resolveChoices maps every choice to its facility index (-1 if unknown),
-// flattened in applicant order (applicant i's from offs[i]), in a slice
-// of capacity size; large inputs are split over the CPUs.
-func (e *engine) resolveChoices(offs []int32, size int) []int32 {
-	total := int(offs[e.nA])
-	out := make([]int32, total, size)
-	parallel(e.nA, total, func(lo, hi int) {
+// into out, flattened in applicant order (applicant i's from offs[i]);
+// large inputs are split over the CPUs.
+func (e *engine) resolveChoices(out, offs []int32) {
+	parallel(e.nA, len(out), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			for j, id := range e.inst.Applicants[i].Choices {
 				out[int(offs[i])+j], _ = e.facs.find(id) // -1 if unknown
 			}
 		}
 	})
-	return out
 }
 
 // parallel calls fn on contiguous parts of [0, n), on several goroutines
