@@ -357,7 +357,7 @@ func (e *engine) pairsOfValid(resolved, offs []int32, needAge, needRegistered bo
 		seen := make([]int32, e.nF) // applicant index+1 that last chose the facility
 		for i := lo; i < hi && !bad.Load(); i++ {
 			a := &e.inst.Applicants[i]
-			ok := (a.Band == 0 || a.Band.Valid()) && (a.BirthDate != "" || !needAge) &&
+			ok := a.ID != "" && (a.Band == 0 || a.Band.Valid()) && (a.BirthDate != "" || !needAge) &&
 				(!a.RegisteredAt.IsZero() || !needRegistered)
 			for j, id := range a.Choices {
 				p := offs[i] + int32(j)

@@ -74,7 +74,8 @@ func TestIDIndexInsertAll(t *testing.T) {
 		{"distinct ids are all indexed", func([]string) {}, true},
 		{"a duplicate among many is found", func(ids []string) { ids[n-1] = ids[n/3] }, false},
 		{"a duplicate whose probe leaves its part is found", func(ids []string) { ids[n-1] = edge[2] }, false},
-		{"an empty id is reported", func(ids []string) { ids[n/2] = "" }, false},
+		{"an empty id is indexed like any other", func(ids []string) { ids[n/2] = "" }, true},
+		{"two empty ids are duplicates", func(ids []string) { ids[n/2], ids[n/3] = "", "" }, false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			ids := distinct()
