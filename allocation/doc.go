@@ -100,7 +100,7 @@
 // computes every Kita's priority order (one packed integer key per choice,
 // written as the choices are grouped by Kita, then sorted per Kita by
 // spreading the keys over about as many buckets as keys and sorting each
-// bucket by insertion; both
+// bucket by insertion, linear for keys spread as lottery numbers are; both
 // steps split over the processors; a valid input's choices are checked and
 // flattened in parallel after the ids are indexed, and only an input with
 // a problem goes through the loop that reports the problems in order);
@@ -123,8 +123,8 @@
 // [Result] of maps keyed by id, while [Outcome.WriteJSON] writes the
 // interchange format directly, compact, with priorities and explanations
 // only when Options.Explain asks for them. Every step is linear in the
-// number of choices, except the per-Kita sort (linear for keys spread as
-// lottery numbers are, n log n at worst in the applicants of one Kita). `kitaportal allocate` takes the steps one by one, from a
+// number of choices, except the per-Kita sort (n log n in the applicants
+// of one Kita). `kitaportal allocate` takes the steps one by one, from a
 // streaming [Decode] to WriteJSON.
 //
 // [Synthetic] generates realistic instances without personal data (a
