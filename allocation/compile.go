@@ -355,13 +355,14 @@ func (e *engine) pairsOfValid(resolved, offs []int32, needAge, needRegistered bo
 	var bad atomic.Bool
 	parallel(e.nA, total, func(lo, hi int) {
 		seen := make([]int32, e.nF) // applicant index+1 that last chose the facility
+		facs := finder{x: e.facs}
 		for i := lo; i < hi && !bad.Load(); i++ {
 			a := &e.inst.Applicants[i]
 			ok := a.ID != "" && (a.Band == 0 || a.Band.Valid()) && (a.BirthDate != "" || !needAge) &&
 				(!a.RegisteredAt.IsZero() || !needRegistered)
 			for j, id := range a.Choices {
 				p := offs[i] + int32(j)
-				f, _ := e.facs.find(id) // -1 if unknown
+				f, _ := facs.find(id) // -1 if unknown
 				resolved[p] = f
 				if f < 0 || seen[f] == int32(i)+1 {
 					ok = false
@@ -379,7 +380,7 @@ func (e *engine) pairsOfValid(resolved, offs []int32, needAge, needRegistered bo
 				}
 			}
 			for _, id := range a.Siblings {
-				_, found := e.facs.find(id)
+				_, found := facs.find(id)
 				ok = ok && found
 			}
 			if !ok {
@@ -463,9 +464,10 @@ func sortedKeys(m map[string]string) []string {
 // large inputs are split over the CPUs.
 func (e *engine) resolveChoices(out, offs []int32) {
 	parallel(e.nA, len(out), func(lo, hi int) {
+		facs := finder{x: e.facs}
 		for i := lo; i < hi; i++ {
 			for j, id := range e.inst.Applicants[i].Choices {
-				out[int(offs[i])+j], _ = e.facs.find(id) // -1 if unknown
+				out[int(offs[i])+j], _ = facs.find(id) // -1 if unknown
 			}
 		}
 	})

@@ -153,18 +153,50 @@ func memHash(addr uintptr) uint64 { return uint64(addr) * 0x9e3779b97f4a7c15 >> 
 
 // find returns the index of id.
 func (x *idIndex) find(id string) (int32, bool) {
-	if x.mem != nil && id != "" {
-		addr := uintptr(unsafe.Pointer(unsafe.StringData(id)))
-		for s := memHash(addr) & x.memMask; ; s = (s + 1) & x.memMask {
-			m := &x.mem[s]
-			if m.addr == addr && int(m.n) == len(id) {
-				return m.i, true
-			}
-			if m.addr == 0 {
-				break // not shared: hash its bytes
-			}
+	if i, ok := x.findMemory(id); ok {
+		return i, true
+	}
+	return x.findHash(id)
+}
+
+// findMemory returns the index of id if id shares an indexed id's memory.
+func (x *idIndex) findMemory(id string) (int32, bool) {
+	if x.mem == nil || id == "" {
+		return -1, false
+	}
+	addr := uintptr(unsafe.Pointer(unsafe.StringData(id)))
+	for s := memHash(addr) & x.memMask; ; s = (s + 1) & x.memMask {
+		m := &x.mem[s]
+		if m.addr == addr && int(m.n) == len(id) {
+			return m.i, true
+		}
+		if m.addr == 0 {
+			return -1, false // not shared
 		}
 	}
+}
+
+// finder finds ids in an index for one goroutine, as find does, but
+// stops looking them up by memory once many more strings did not share an
+// id's memory than did (strings not interned with the ids).
+type finder struct {
+	x            *idIndex
+	hits, misses int
+}
+
+func (f *finder) find(id string) (int32, bool) {
+	if f.misses <= f.hits+256 {
+		if i, ok := f.x.findMemory(id); ok {
+			f.hits++
+			return i, true
+		}
+		f.misses++
+	}
+	return f.x.findHash(id)
+}
+
+// findHash returns the index of id, found by its hash.
+func (x *idIndex) findHash(id string) (int32, bool) {
 	h := fnv64(id)
 	for s := h & x.mask; ; s = (s + 1) & x.mask {
 		v := x.slots[s]

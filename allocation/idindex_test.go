@@ -96,3 +96,28 @@ func TestIDIndexInsertAll(t *testing.T) {
 		})
 	}
 }
+
+func TestFinderStopsLookingByMemoryForStringsNotShared(t *testing.T) {
+	ids := make([]string, 100)
+	for i := range ids {
+		ids[i] = "k" + strconv.Itoa(i)
+	}
+	x := indexOf(ids)
+	x.indexMemory()
+	f := finder{x: x}
+	for k := range 1000 {
+		i, ok := f.find(strings.Clone(ids[k%100]))
+		require.True(t, ok)
+		assert.Equal(t, int32(k%100), i)
+	}
+	assert.Equal(t, 257, f.misses, "copies stop the lookups by memory")
+	shared := finder{x: x}
+	for k := range 1000 {
+		i, ok := shared.find(ids[k%100])
+		require.True(t, ok)
+		assert.Equal(t, int32(k%100), i)
+	}
+	assert.Equal(t, 1000, shared.hits, "the ids' own strings are found by memory")
+	_, ok := shared.find("k100")
+	assert.False(t, ok)
+}

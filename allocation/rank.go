@@ -179,9 +179,10 @@ func (e *engine) rank(pos []int32, seed uint64) {
 	}
 	sibFac := make([]int32, sibStart[e.nA])
 	parallel(e.nA, int(sibStart[e.nA])+e.nA/8, func(lo, hi int) {
+		facs := finder{x: e.facs}
 		for a := lo; a < hi; a++ {
 			for j, id := range apps[a].Siblings {
-				sibFac[int(sibStart[a])+j], _ = e.facs.find(id)
+				sibFac[int(sibStart[a])+j], _ = facs.find(id)
 			}
 		}
 	})
