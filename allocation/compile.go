@@ -21,6 +21,9 @@ type engine struct {
 	facs *idIndex // facility ids
 
 	fixed []int32 // per applicant: facility index of a fixed placement, or -1
+	// days is per applicant its birth date's day number (0 without), set
+	// when validation parsed them all for the age criterion; else nil.
+	days []int64
 
 	// repairScans is the number of scans for blocking applicants and
 	// families the last family-aware deferred acceptance made.
@@ -127,6 +130,7 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 		}
 	}
 
+	e.facs.indexMemory()
 	e.extendPoolInfo()
 	e.pools.orderByHours(e.poolBand)
 	uses := map[Kind]bool{}
@@ -135,14 +139,9 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 	}
 
 	// Applicants and their choices.
-	e.start = make([]int32, e.nA+1)
-	offs := make([]int, e.nA+1) // applicant i's choices are offs[i]..offs[i+1]-1 of all
-	most := 0
-	for i := range inst.Applicants {
-		offs[i+1] = offs[i] + len(inst.Applicants[i].Choices)
-		most = max(most, len(inst.Applicants[i].Choices))
-	}
-	total := offs[e.nA]
+	offs := make([]int32, e.nA+1) // applicant i's choices are offs[i]..offs[i+1]-1 of all
+	most := e.choiceOffsets(offs)
+	total := int(offs[e.nA])
 	// Room for the boosted twins of the pairs of children of families
 	// not placed together (see addBoosts), at most one per pair.
 	spare := 0
@@ -152,13 +151,15 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 		}
 	}
 	e.pairApp = make([]int32, 0, total+spare)
-	e.pairFac = make([]int32, 0, total+spare)
 	e.pairPool = make([]int32, 0, total+spare)
-	resolved := e.resolveChoices(offs)
+	// The choices' facility indices (-1 if unknown), flattened.
+	resolved := make([]int32, total, total+spare)
 	seen := make([]int32, e.nF) // applicant index+1 that last chose the facility
 	next := 0
 	valid := e.pairsOfValid(resolved, offs, uses[KindAge], uses[KindRegistrationDate])
 	if !valid {
+		e.resolveChoices(resolved, offs)
+		e.start = make([]int32, e.nA+1)
 		clear(e.apps.slots)
 	}
 	for i := 0; i < e.nA && !valid; i++ {
@@ -334,50 +335,52 @@ func (e *engine) pairsByFacility() []int32 {
 	return byFac
 }
 
-// pairsOfValid sets the pairs (start, pairApp, pairFac, pairPool) and
-// indexes the applicant ids when no applicant has a problem that build
-// checks in its loop over the applicants, and reports whether none had;
-// then every choice is a pair. Otherwise the pairs and the index are
-// left to that loop, which reports the problems in order. The ids are
-// indexed while blocks of applicants are checked in parallel. needAge
-// and needRegistered tell whether the policy needs birth dates and
-// registration times.
-func (e *engine) pairsOfValid(resolved []int32, offs []int, needAge, needRegistered bool) bool {
-	ids := true
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		for i := range e.inst.Applicants {
-			if e.inst.Applicants[i].ID == "" || !e.apps.insert(int32(i)) {
-				ids = false
-			}
-		}
-	})
-	total := offs[e.nA]
-	e.pairApp, e.pairFac, e.pairPool = e.pairApp[:total], e.pairFac[:total], e.pairPool[:total]
+// pairsOfValid resolves the choices into resolved and sets the pairs
+// (start, pairApp, pairFac, pairPool) and indexes the applicant ids when
+// no applicant has a problem that build checks in its loop over the
+// applicants, and reports whether none had; then every choice is a pair.
+// Otherwise resolved, the pairs and the index are left to resolveChoices
+// and that loop, which reports the problems in order. The ids are indexed
+// in parallel first (insertAll), then blocks of applicants are checked in
+// parallel. needAge and needRegistered tell whether the policy needs
+// birth dates and registration times.
+func (e *engine) pairsOfValid(resolved, offs []int32, needAge, needRegistered bool) bool {
+	ids := e.apps.insertAll()
+	if needAge {
+		e.days = make([]int64, e.nA)
+	}
+	total := int(offs[e.nA])
+	// Every choice is then a pair: the pairs' facilities are the choices'.
+	e.pairApp, e.pairFac, e.pairPool = e.pairApp[:total], resolved, e.pairPool[:total]
 	var bad atomic.Bool
 	parallel(e.nA, total, func(lo, hi int) {
 		seen := make([]int32, e.nF) // applicant index+1 that last chose the facility
+		facs := finder{x: e.facs}
 		for i := lo; i < hi && !bad.Load(); i++ {
 			a := &e.inst.Applicants[i]
-			ok := (a.Band == 0 || a.Band.Valid()) && (a.BirthDate != "" || !needAge) &&
+			ok := a.ID != "" && (a.Band == 0 || a.Band.Valid()) && (a.BirthDate != "" || !needAge) &&
 				(!a.RegisteredAt.IsZero() || !needRegistered)
-			e.start[i] = int32(offs[i])
-			for p := offs[i]; p < offs[i+1]; p++ {
-				f := resolved[p]
+			for j, id := range a.Choices {
+				p := offs[i] + int32(j)
+				f, _ := facs.find(id) // -1 if unknown
+				resolved[p] = f
 				if f < 0 || seen[f] == int32(i)+1 {
 					ok = false
 					break
 				}
 				seen[f] = int32(i) + 1
-				e.pairApp[p], e.pairFac[p], e.pairPool[p] = int32(i), f, e.poolOf(f, a.Band)
+				e.pairApp[p], e.pairPool[p] = int32(i), e.poolOf(f, a.Band)
 				ok = ok && e.pairPool[p] >= 0
 			}
 			if a.BirthDate != "" {
-				_, dayOK := parseDay(a.BirthDate)
+				day, dayOK := parseDay(a.BirthDate)
 				ok = ok && dayOK
+				if e.days != nil {
+					e.days[i] = day
+				}
 			}
 			for _, id := range a.Siblings {
-				_, found := e.facs.find(id)
+				_, found := facs.find(id)
 				ok = ok && found
 			}
 			if !ok {
@@ -385,12 +388,54 @@ func (e *engine) pairsOfValid(resolved []int32, offs []int, needAge, needRegiste
 			}
 		}
 	})
-	wg.Wait()
 	if !ids || bad.Load() {
-		e.pairApp, e.pairFac, e.pairPool = e.pairApp[:0], e.pairFac[:0], e.pairPool[:0]
+		e.days = nil // parsed in part
+		e.pairApp, e.pairFac, e.pairPool = e.pairApp[:0], make([]int32, 0, cap(resolved)), e.pairPool[:0]
 		return false
 	}
+	e.start = offs // every choice is a pair
 	return true
+}
+
+// choiceOffsets sets offs[i+1] to the number of choices of applicants 0
+// to i, and returns the most choices of one applicant. Parts of the
+// applicants are summed in parallel, then moved by the earlier parts'
+// sums.
+func (e *engine) choiceOffsets(offs []int32) int {
+	workers := min(runtime.GOMAXPROCS(0), 8)
+	if e.nA < 1<<15 {
+		workers = 1
+	}
+	part := func(w int) (int, int) { return e.nA * w / workers, e.nA * (w + 1) / workers }
+	sums := make([]int32, workers)
+	most := make([]int, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			lo, hi := part(w)
+			var sum int32
+			for i := lo; i < hi; i++ {
+				n := len(e.inst.Applicants[i].Choices)
+				sum += int32(n)
+				offs[i+1] = sum
+				most[w] = max(most[w], n)
+			}
+			sums[w] = sum
+		})
+	}
+	wg.Wait()
+	for w := 1; w < workers; w++ {
+		base := sums[w-1]
+		sums[w] += base
+		lo, hi := part(w)
+		wg.Go(func() {
+			for i := lo; i < hi; i++ {
+				offs[i+1] += base
+			}
+		})
+	}
+	wg.Wait()
+	return slices.Max(most)
 }
 
 // appPath is the field path of applicant i, built only for a problem.
@@ -415,19 +460,17 @@ func sortedKeys(m map[string]string) []string {
 }
 
 // resolveChoices maps every choice to its facility index (-1 if unknown),
-// flattened in applicant order (applicant i's from offs[i]); large inputs
-// are split over the CPUs.
-func (e *engine) resolveChoices(offs []int) []int32 {
-	total := offs[e.nA]
-	out := make([]int32, total)
-	parallel(e.nA, total, func(lo, hi int) {
+// into out, flattened in applicant order (applicant i's from offs[i]);
+// large inputs are split over the CPUs.
+func (e *engine) resolveChoices(out, offs []int32) {
+	parallel(e.nA, len(out), func(lo, hi int) {
+		facs := finder{x: e.facs}
 		for i := lo; i < hi; i++ {
 			for j, id := range e.inst.Applicants[i].Choices {
-				out[offs[i]+j], _ = e.facs.find(id) // -1 if unknown
+				out[int(offs[i])+j], _ = facs.find(id) // -1 if unknown
 			}
 		}
 	})
-	return out
 }
 
 // parallel calls fn on contiguous parts of [0, n), on several goroutines

@@ -93,15 +93,22 @@
 //
 // [Run] is three steps that can be taken one by one: [Compile] validates an
 // instance once, maps its ids to dense int32 indices (an open-addressing
-// index over the ids' FNV-1a hashes, the same the lottery draws from) and
+// index over the ids' FNV-1a hashes, the same the lottery draws from,
+// built in parts, one per processor; a string that shares its memory with
+// a Kita id or a district, as the strings [Decode] interns do, is found by
+// its address without hashing its bytes) and
 // computes every Kita's priority order (one packed integer key per choice,
-// written as the choices are grouped by Kita, then sorted per Kita; both
+// written as the choices are grouped by Kita, then sorted per Kita by
+// spreading the keys over about as many buckets as keys and sorting each
+// bucket by insertion, linear for keys spread as lottery numbers are; both
 // steps split over the processors; a valid input's choices are checked and
-// flattened in parallel while the ids are indexed, and only an input with
+// flattened in parallel after the ids are indexed, and only an input with
 // a problem goes through the loop that reports the problems in order);
 // [Compiled.Allocate] runs a mechanism
 // on flat arrays (choices, per-facility priority orders; per pool the
-// admitted ranks as bits and the worst admitted rank, or a heap of rank
+// admitted ranks as bits, the applicant at each and the worst admitted
+// rank, the applicants waiting to propose in a queue read a few places
+// ahead, or a heap of rank
 // and applicant together when families' sibling boosts change ranks, with the
 // worst rank of a full pool kept beside it; a
 // repair scan after families are placed visits, at each pool whose

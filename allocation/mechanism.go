@@ -1,6 +1,9 @@
 package allocation
 
-import "math/bits"
+import (
+	"math/bits"
+	"runtime"
+)
 
 // The mechanisms work on pairs and pools only. Each returns, per applicant,
 // the pair it is placed by, or -1. Fixed applicants take no part.
@@ -18,9 +21,16 @@ func (e *engine) childProposing() []int32 {
 // applicant at that rank, and the next worse rank is found among the bits
 // below, so a pool's worst rank only moves down its list, 64 ranks a step.
 // It returns per applicant the proposal placing it, or -1.
+//
+// The applicants waiting to propose (all at first, then each evicted one)
+// are a queue; the loop reads the state of the applicant some places
+// ahead, and its next proposal, so that these are in the cache when its
+// turn comes. An applicant's state (next proposal, end, placement) is one
+// record, and each pool keeps the applicant at each admitted rank, so an
+// eviction costs few cache misses.
 func (e *engine) proposing(start, pools, rank []int32) []int32 {
-	match := make([]int32, e.nA)
-	next := make([]int32, e.nA)
+	type applicant struct{ next, end, match int32 }
+	st := make([]applicant, e.nA)
 	type held struct{ n, c, worst, at int32 } // at: the pool's first word
 	ps := make([]held, len(e.poolCap))
 	words := int32(0)
@@ -32,37 +42,51 @@ func (e *engine) proposing(start, pools, rank []int32) []int32 {
 		}
 	}
 	set := make([]uint64, words)
+	who := make([]int32, 64*int(words)) // the applicant at an admitted rank
 
-	stack := make([]int32, 0, e.nA)
-	for a := e.nA - 1; a >= 0; a-- {
-		match[a] = -1
-		next[a] = start[a]
+	queue := make([]int32, 0, e.nA+e.nA/2) // evicted applicants queue again
+	for a := range e.nA {
+		st[a] = applicant{next: start[a], end: start[a+1], match: -1}
 		if e.fixed[a] < 0 {
-			stack = append(stack, int32(a))
+			queue = append(queue, int32(a))
 		}
 	}
-	for len(stack) > 0 {
-		a := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		for next[a] < start[a+1] {
-			pair := next[a]
-			next[a]++
-			q := pools[pair]
+	// Reading the state of the applicant 16 places ahead in the queue, and
+	// the next proposal of the one 8 ahead, brings them into the cache
+	// while this one proposes; sink only keeps the reads. Deferred
+	// acceptance places the same whatever the order of the proposals.
+	const ahead = 16
+	var sink int32
+	for head := 0; head < len(queue); head++ {
+		a := queue[head]
+		if head+ahead < len(queue) {
+			sink += st[queue[head+ahead]].next
+		}
+		if head+ahead/2 < len(queue) {
+			if n := st[queue[head+ahead/2]].next; int(n) < len(pools) {
+				sink += pools[n] + rank[n]
+			}
+		}
+		s := &st[a]
+		for s.next < s.end {
+			pair := s.next
+			s.next++
 			rk := rank[pair]
-			h := &ps[q]
+			h := &ps[pools[pair]]
 			if h.n < h.c {
 				set[h.at+rk>>6] |= 1 << (rk & 63)
+				who[64*h.at+rk] = a
 				h.n++
 				h.worst = max(h.worst, rk)
-				match[a] = pair
+				s.match = pair
 				break
 			}
 			if rk > h.worst { // also when the pool has no places (worst -1)
 				continue // rejected
 			}
 			w := h.worst
-			f := e.poolFac[q]
-			out := e.pairApp[e.facOrder[e.facStart[f]+w]]
+			out := who[64*h.at+w]
+			who[64*h.at+rk] = a
 			bs := set[h.at:]
 			bs[w>>6] &^= 1 << (w & 63)
 			bs[rk>>6] |= 1 << (rk & 63)
@@ -73,12 +97,19 @@ func (e *engine) proposing(start, pools, rank []int32) []int32 {
 				x = bs[i]
 			}
 			h.worst = i*64 + int32(bits.Len64(x)) - 1
-			match[a] = pair
-			match[out] = -1
-			stack = append(stack, out)
+			s.match = pair
+			st[out].match = -1
+			queue = append(queue, out)
 			break
 		}
 	}
+	runtime.KeepAlive(sink)
+	match := make([]int32, e.nA)
+	parallel(e.nA, e.nA, func(lo, hi int) {
+		for a := lo; a < hi; a++ {
+			match[a] = st[a].match
+		}
+	})
 	return match
 }
 

@@ -202,13 +202,13 @@ func (e *engine) extendPoolInfo() {
 // flattened in applicant order, applicant i's from offs[i]. Blocks of
 // applicants are checked in parallel, each into its own collector, and
 // the problems are added in applicant order.
-func (e *engine) checkChoiceHours(c *problem.Collector, resolved []int32, offs []int) {
+func (e *engine) checkChoiceHours(c *problem.Collector, resolved, offs []int32) {
 	if e.pools != nil {
 		e.pools.start = make([]int32, e.nA)
 	}
 	const block = 1 << 12 // applicants
 	parts := make([]problem.Collector, (e.nA+block-1)/block)
-	parallel(len(parts), offs[e.nA], func(lo, hi int) {
+	parallel(len(parts), int(offs[e.nA]), func(lo, hi int) {
 		for k := lo; k < hi; k++ {
 			e.checkHoursOf(&parts[k], resolved, offs, k*block, min(e.nA, (k+1)*block))
 		}
@@ -241,11 +241,11 @@ func (e *engine) checkChoiceHours(c *problem.Collector, resolved []int32, offs [
 // checkHoursOf checks applicants lo..hi-1: a start month, if given, is a
 // month, and every hour named at a choice is in range, named once and
 // offered by a pool of that Kita. It sets their desired months.
-func (e *engine) checkHoursOf(c *problem.Collector, resolved []int32, offs []int, lo, hi int) {
+func (e *engine) checkHoursOf(c *problem.Collector, resolved, offs []int32, lo, hi int) {
 	ps := e.pools
 	for i := lo; i < hi; i++ {
 		a := &e.inst.Applicants[i]
-		at := offs[i] // a's choices' facilities are resolved[at:]
+		at := int(offs[i]) // a's choices' facilities are resolved[at:]
 		if ps != nil {
 			ps.start[i] = -1
 		}

@@ -94,16 +94,25 @@ func (e *engine) rank(pos []int32, seed uint64) {
 	apps := e.inst.Applicants
 
 	// Districts as small integers, so that the per-pair test is cheap.
+	// An applicant's district is found in an index of the Kitas'
+	// districts, by memory when interned.
 	district := map[string]int32{"": 0}
+	var names []string // district d's name is names[d-1]
 	facDistrict := make([]int32, e.nF)
 	for f := range e.inst.Facilities {
 		d, ok := district[e.inst.Facilities[f].District]
 		if !ok {
-			d = int32(len(district))
+			names = append(names, e.inst.Facilities[f].District)
+			d = int32(len(names))
 			district[e.inst.Facilities[f].District] = d
 		}
 		facDistrict[f] = d
 	}
+	districts := newIDIndex(len(names), func(i int32) string { return names[i] })
+	for i := range names {
+		districts.insert(int32(i))
+	}
+	districts.indexMemory()
 
 	// Values that do not depend on the facility, once per applicant, in
 	// parallel: with the applicant's district and its number of siblings'
@@ -116,17 +125,22 @@ func (e *engine) rank(pos []int32, seed uint64) {
 	parallel(e.nA, e.nA*(nT+len(e.points)+1), func(lo, hi int) {
 		for a := lo; a < hi; a++ { // all criteria of one applicant while it is in cache
 			for t, cr := range e.tiers {
-				if !facilityDependent(cr.Kind) {
+				switch {
+				case cr.Kind == KindAge && e.days != nil:
+					appVal[t*e.nA+a] = -e.days[a]
+				case !facilityDependent(cr.Kind):
 					appVal[t*e.nA+a] = e.criterionValue(cr.Kind, int32(a), -1)
 				}
 			}
 			for _, cr := range e.points {
-				if !facilityDependent(cr.Kind) {
+				if !facilityDependent(cr.Kind) { // age is a tier only
 					appPoints[a] += int64(cr.Points) * e.criterionValue(cr.Kind, int32(a), -1)
 				}
 			}
 			appLot[a] = mix(seed ^ mix(e.apps.hash[a])) // fnv64 of the id
-			appDistrict[a] = district[apps[a].District] // 0: none, or no Kita there
+			if d, ok := districts.find(apps[a].District); ok {
+				appDistrict[a] = d + 1
+			} // else 0: none, or no Kita there
 			sibStart[a+1] = int32(len(apps[a].Siblings))
 		}
 	})
@@ -165,27 +179,18 @@ func (e *engine) rank(pos []int32, seed uint64) {
 	}
 	sibFac := make([]int32, sibStart[e.nA])
 	parallel(e.nA, int(sibStart[e.nA])+e.nA/8, func(lo, hi int) {
+		facs := finder{x: e.facs}
 		for a := lo; a < hi; a++ {
 			for j, id := range apps[a].Siblings {
-				sibFac[int(sibStart[a])+j], _ = e.facs.find(id)
+				sibFac[int(sibStart[a])+j], _ = facs.find(id)
 			}
 		}
 	})
+	pv := pairValues{appDistrict: appDistrict, facDistrict: facDistrict, sibStart: sibStart, sibFac: sibFac,
+		nReal: e.nReal, appLot: appLot, facHash: facHash, perFacility: perFacility}
 	local := func(k Kind, p, a, f int32) int64 {
-		switch k {
-		case KindDistrict:
-			if d := appDistrict[a]; d != 0 && d == facDistrict[f] {
-				return 1
-			}
-		case KindSibling:
-			if p >= e.nReal { // a boosted twin: a sibling holds a place here
-				return 1
-			}
-			for _, s := range sibFac[sibStart[a]:sibStart[a+1]] {
-				if s == f {
-					return 1
-				}
-			}
+		if k == KindDistrict && pv.district(a, f) || k == KindSibling && pv.sibling(p, a, f) {
+			return 1
 		}
 		return 0
 	}
@@ -218,12 +223,6 @@ func (e *engine) rank(pos []int32, seed uint64) {
 			}
 		}
 		return sum
-	}
-	lottery := func(a, f int32) uint64 {
-		if perFacility {
-			return mix(appLot[a] ^ facHash[f])
-		}
-		return appLot[a]
 	}
 	// Packed, a pair's value is its applicant's base (the tiers and points
 	// that do not depend on the facility, each tier in its bits) plus the
@@ -265,22 +264,12 @@ func (e *engine) rank(pos []int32, seed uint64) {
 			}
 		})
 	}
-	// hiOf is the packed value, inverted so that better sorts first.
-	hiOf := func(p, a, f int32) uint64 {
-		h := base[a]
-		if wDistrict != 0 && local(KindDistrict, p, a, f) != 0 {
-			h += wDistrict
-		}
-		if wSibling != 0 && local(KindSibling, p, a, f) != 0 {
-			h += wSibling
-		}
-		return ^h
-	}
+	pv.base, pv.wDistrict, pv.wSibling = base, wDistrict, wSibling
 	key := func(p int32) sortKey {
 		a, f := e.pairApp[p], e.pairFac[p]
-		k := sortKey{lo: lottery(a, f), pair: p}
+		k := sortKey{lo: pv.lottery(a, f), pair: p}
 		if packed {
-			k.hi = hiOf(p, a, f)
+			k.hi = pv.hi(p, a, f)
 		}
 		return k
 	}
@@ -374,10 +363,10 @@ func (e *engine) rank(pos []int32, seed uint64) {
 				b := int(ib[f])
 				switch {
 				case b >= 0 && byPair:
-					ks[i] = packKey(hiOf(p, a, f), lottery(a, f), bitsUsed, b, int(p))
+					ks[i] = packKey(pv.hi(p, a, f), pv.lottery(a, f), bitsUsed, b, int(p))
 					continue
 				case b >= 0:
-					ks[i] = packKey(hiOf(p, a, f), lottery(a, f), bitsUsed, b, int(i-e.facStart[f]))
+					ks[i] = packKey(pv.hi(p, a, f), pv.lottery(a, f), bitsUsed, b, int(i-e.facStart[f]))
 				case !packed:
 					row := keys[int(p)*stride : int(p+1)*stride]
 					for t := range e.tiers {
@@ -392,10 +381,12 @@ func (e *engine) rank(pos []int32, seed uint64) {
 	wg.Wait()
 
 	e.pairRank = make([]int32, nP)
-	for i := range e.pairRank {
-		e.pairRank[i] = -1
-	}
-	sortFacility := func(f int, tmp []int32, scratch []sortKey) ([]int32, []sortKey) {
+	parallel(nP, nP, func(lo, hi int) {
+		for p := lo; p < hi; p++ {
+			e.pairRank[p] = -1
+		}
+	})
+	sortFacility := func(f int, buf *sortBufs) {
 		s, t := e.facStart[f], e.facStart[f+1]
 		bucket := e.facOrder[s:t]
 		switch pr := e.inst.Facilities[f].Priority; {
@@ -409,37 +400,36 @@ func (e *engine) rank(pos []int32, seed uint64) {
 				return cmp.Compare(pos[e.pairApp[p]], pos[e.pairApp[q]])
 			})
 		case ib[f] >= 0:
-			tmp, scratch = sortPacked(bucket, ks[s:t], int(ib[f]), byPair, tmp, scratch, key, compare)
+			sortPacked(bucket, ks[s:t], int(ib[f]), byPair, buf, key, compare, e.pairRank)
+			return
 		default:
-			scratch = scratch[:0]
+			buf.scratch = buf.scratch[:0]
 			for _, p := range bucket {
-				scratch = append(scratch, key(p))
+				buf.scratch = append(buf.scratch, key(p))
 			}
-			slices.SortFunc(scratch, compare)
-			for i, k := range scratch {
+			slices.SortFunc(buf.scratch, compare)
+			for i, k := range buf.scratch {
 				bucket[i] = k.pair
 			}
 		}
 		for r, p := range bucket {
 			e.pairRank[p] = int32(r)
 		}
-		return tmp, scratch
 	}
 	// Facilities with explicit orders share pos, so worker 0 sorts all of
 	// them; the policy-ranked ones are spread over the workers.
 	for w := 0; w < workers; w++ {
 		wg.Go(func() {
-			var tmp []int32
-			var scratch []sortKey
+			var buf sortBufs
 			for f := 0; f < e.nF; f++ {
 				if e.inst.Facilities[f].Priority != nil {
 					if w == 0 {
-						tmp, scratch = sortFacility(f, tmp, scratch)
+						sortFacility(f, &buf)
 					}
 					continue
 				}
 				if f%workers == w {
-					tmp, scratch = sortFacility(f, tmp, scratch)
+					sortFacility(f, &buf)
 				}
 			}
 		})
@@ -492,6 +482,62 @@ func (e *engine) dropBoosts() {
 	e.pairApp, e.pairFac, e.pairPool = e.pairApp[:e.nReal], e.pairFac[:e.nReal], e.pairPool[:e.nReal]
 }
 
+// pairValues are what a pair's packed sort key is made of: its
+// applicant's base value, the weights of district and sibling where they
+// are met, and the lottery number.
+type pairValues struct {
+	base                []uint64 // per applicant (packed keys only)
+	wDistrict, wSibling uint64
+	appDistrict         []int32 // 0: none, or no Kita there
+	facDistrict         []int32
+	sibStart            []int32
+	sibFac              []int32
+	nReal               int32
+	appLot              []uint64
+	facHash             []uint64
+	perFacility         bool
+}
+
+// district reports whether applicant a lives in facility f's district.
+func (v *pairValues) district(a, f int32) bool {
+	d := v.appDistrict[a]
+	return d != 0 && d == v.facDistrict[f]
+}
+
+// sibling reports whether a sibling of pair p's applicant a holds a place
+// at facility f (or p is a boosted twin, see families.go).
+func (v *pairValues) sibling(p, a, f int32) bool {
+	if p >= v.nReal {
+		return true
+	}
+	for _, s := range v.sibFac[v.sibStart[a]:v.sibStart[a+1]] {
+		if s == f {
+			return true
+		}
+	}
+	return false
+}
+
+// hi is pair p's packed value, inverted so that better sorts first.
+func (v *pairValues) hi(p, a, f int32) uint64 {
+	h := v.base[a]
+	if v.wDistrict != 0 && v.district(a, f) {
+		h += v.wDistrict
+	}
+	if v.wSibling != 0 && v.sibling(p, a, f) {
+		h += v.wSibling
+	}
+	return ^h
+}
+
+// lottery is applicant a's lottery number at facility f.
+func (v *pairValues) lottery(a, f int32) uint64 {
+	if v.perFacility {
+		return mix(v.appLot[a] ^ v.facHash[f])
+	}
+	return v.appLot[a]
+}
+
 // packKey is a pair's sort key as one uint64, sorted as a plain number:
 // the packed tier and points value hi (inverted, its low hiBits bits),
 // then the lottery number's leading bits, then the pair's position i in
@@ -506,44 +552,118 @@ func packKey(hi, lot uint64, hiBits, ib, i int) uint64 {
 	return k | uint64(i)
 }
 
+// sortBufs is scratch that one sorting worker reuses from one facility
+// to the next.
+type sortBufs struct {
+	pos     []int32   // positions, when the keys carry them
+	scratch []sortKey // ties
+	keys    []uint64  // keys by bucket (sortKeys)
+	count   []int32   // bucket ends (sortKeys)
+}
+
 // sortPacked sorts a facility's pairs into bucket by their packed keys ks
 // (see packKey; the last ib bits are the pair when byPair is set, else its
-// position in bucket). Pairs whose keys tie before those bits (rare) are
-// re-sorted with compare, which looks at the whole lottery number and the
-// id; the result is the order compare defines. tmp and scratch are reused.
-func sortPacked(bucket []int32, ks []uint64, ib int, byPair bool, tmp []int32, scratch []sortKey,
-	key func(int32) sortKey, compare func(x, y sortKey) int) ([]int32, []sortKey) {
+// position in bucket), and sets rank[p] to pair p's position. Pairs whose
+// keys tie before those bits (rare) are re-sorted with compare, which
+// looks at the whole lottery number and the id; the result is the order
+// compare defines. ks is left in no particular order.
+func sortPacked(bucket []int32, ks []uint64, ib int, byPair bool, buf *sortBufs,
+	key func(int32) sortKey, compare func(x, y sortKey) int, rank []int32) {
 	n := len(bucket)
-	slices.Sort(ks)
+	sorted := sortKeys(ks, buf)
 	idx := uint64(1)<<ib - 1
-	if byPair {
-		for i, k := range ks {
-			bucket[i] = int32(k & idx)
-		}
-	} else {
-		tmp = append(tmp[:0], bucket...)
-		for i, k := range ks {
-			bucket[i] = tmp[k&idx]
-		}
+	if !byPair {
+		buf.pos = append(buf.pos[:0], bucket...)
 	}
-	for i := 0; i < n; {
+	tie := false
+	for i, k := range sorted {
+		p := int32(k & idx)
+		if !byPair {
+			p = buf.pos[p]
+		}
+		bucket[i] = p
+		rank[p] = int32(i)
+		tie = tie || i > 0 && k>>ib == sorted[i-1]>>ib
+	}
+	for i := 0; i < n && tie; {
 		j := i + 1
-		for j < n && ks[j]>>ib == ks[i]>>ib {
+		for j < n && sorted[j]>>ib == sorted[i]>>ib {
 			j++
 		}
 		if j-i > 1 {
-			scratch = scratch[:0]
+			buf.scratch = buf.scratch[:0]
 			for _, p := range bucket[i:j] {
-				scratch = append(scratch, key(p))
+				buf.scratch = append(buf.scratch, key(p))
 			}
-			slices.SortFunc(scratch, compare)
-			for r, k := range scratch {
+			slices.SortFunc(buf.scratch, compare)
+			for r, k := range buf.scratch {
 				bucket[i+r] = k.pair
+				rank[k.pair] = int32(i + r)
 			}
 		}
 		i = j
 	}
-	return tmp, scratch
+}
+
+// sortKeys returns ks in increasing order: ks itself, sorted, or buf's
+// keys, leaving ks in no particular order. Long lists are distributed
+// over about as many buckets as keys by their leading bits above the
+// smallest key (one counting pass and one scatter), and each bucket, a
+// few keys as a rule, is sorted by insertion; a bucket that lumpy keys
+// make long is sorted by slices.Sort, so no input costs much more than
+// slices.Sort.
+func sortKeys(ks []uint64, buf *sortBufs) []uint64 {
+	n := len(ks)
+	if n < 64 {
+		insertionSort(ks)
+		return ks
+	}
+	lo, hi := ks[0], ks[0]
+	for _, k := range ks {
+		lo, hi = min(lo, k), max(hi, k)
+	}
+	shift := max(0, bits.Len64(hi-lo)-bits.Len(uint(n)))
+	nb := int((hi-lo)>>shift) + 1
+	cnt := slices.Grow(buf.count[:0], nb+1)[:nb+1]
+	clear(cnt)
+	for _, k := range ks {
+		cnt[(k-lo)>>shift+1]++
+	}
+	for b := 1; b <= nb; b++ {
+		cnt[b] += cnt[b-1]
+	}
+	out := slices.Grow(buf.keys[:0], n)[:n]
+	for _, k := range ks {
+		b := (k - lo) >> shift
+		out[cnt[b]] = k
+		cnt[b]++
+	}
+	// cnt[b] is now the end of bucket b, cnt[b-1] its start.
+	s := int32(0)
+	for _, e := range cnt[:nb] {
+		switch {
+		case e-s > 48:
+			slices.Sort(out[s:e])
+		case e-s > 1:
+			insertionSort(out[s:e])
+		}
+		s = e
+	}
+	buf.keys, buf.count = out, cnt
+	return out
+}
+
+// insertionSort sorts a short list of keys in increasing order.
+func insertionSort(ks []uint64) {
+	for i := 1; i < len(ks); i++ {
+		k := ks[i]
+		j := i
+		for j > 0 && ks[j-1] > k {
+			ks[j] = ks[j-1]
+			j--
+		}
+		ks[j] = k
+	}
 }
 
 // explain returns the explanation of pair p of facility f at rank r.

@@ -47,6 +47,7 @@ func TestSortPacked(t *testing.T) {
 				return cmp.Compare(x.pair, y.pair)
 			}
 			bucket := make([]int32, n)
+			rank := make([]int32, n)
 			for i, p := range rng.Perm(n) {
 				bucket[i] = int32(p)
 			}
@@ -57,15 +58,52 @@ func TestSortPacked(t *testing.T) {
 			for i, p := range bucket {
 				ks[i] = packKey(keyHi[p], keyLo[p], tt.hiBits, ib, i)
 			}
-			sortPacked(bucket, ks, ib, false, nil, nil, key, compare)
+			sortPacked(bucket, ks, ib, false, &sortBufs{}, key, compare, rank)
 			assert.Equal(t, want, bucket, "keys with positions")
+			for r, p := range want {
+				assert.Equal(t, int32(r), rank[p], "rank of pair %d", p)
+			}
 
 			pb := bits.Len(uint(n))
 			for i, p := range bucket {
 				ks[i] = packKey(keyHi[p], keyLo[p], tt.hiBits, pb, int(p))
 			}
-			sortPacked(bucket, ks, pb, true, nil, nil, key, compare)
+			sortPacked(bucket, ks, pb, true, &sortBufs{}, key, compare, rank)
 			assert.Equal(t, want, bucket, "keys with pairs")
+		})
+	}
+}
+
+func TestSortKeys(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, tt := range []struct {
+		name string
+		n    int
+		key  func() uint64
+	}{
+		{"a short list sorts by insertion", 40, rng.Uint64},
+		{"uniform keys spread over the buckets", 5000, rng.Uint64},
+		{"a few value classes with lottery bits below sort within each class", 3000, func() uint64 { return uint64(rng.IntN(4))<<62 | rng.Uint64()>>20 }},
+		{"one far outlier puts nearly all keys in one bucket", 4000, func() uint64 {
+			if rng.IntN(4000) == 0 {
+				return 1 << 63
+			}
+			return rng.Uint64() >> 40
+		}},
+		{"many equal keys stay together", 2000, func() uint64 { return uint64(rng.IntN(3)) }},
+		{"all keys equal", 500, func() uint64 { return 7 }},
+		{"keys at both ends of the range", 1000, func() uint64 { return uint64(rng.IntN(2)) * ^uint64(0) }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ks := make([]uint64, tt.n)
+			for i := range ks {
+				ks[i] = tt.key()
+			}
+			want := slices.Clone(ks)
+			slices.Sort(want)
+			var buf sortBufs
+			assert.Equal(t, want, sortKeys(slices.Clone(ks), &buf))
+			assert.Equal(t, want, sortKeys(ks, &buf), "reused buffers")
 		})
 	}
 }
