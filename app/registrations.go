@@ -120,26 +120,25 @@ func (r *Registrations) SubmitAtCounter(ctx context.Context, actor access.Actor,
 	}
 	// a is the one value the step shares with this call: the step only
 	// sets its reference (fn may run again), the receipt returns it, or
-	// earlier when the key was found.
+	// earlier when the key was found (a pointer, set only then, so that a
+	// submission does not carry a second application on the heap).
 	a, lines, year := draft.Application, draft.Lines, draft.Year
-	var (
-		earlier registration.Application
-		found   bool
-	)
+	var earlier *registration.Application
 	err = r.app.store.Atomic(ctx, func(step Tx) error {
 		tx := step.Applications()
 		// The review check reads before the reference is drawn: the
 		// sequence's counter stays taken until the step ends, and the
 		// fewer statements run after it, the more submissions a database
 		// takes at once.
-		var (
-			review bool
-			family []registration.Application
-			err    error
-		)
-		earlier, found, review, family, err = submissionReads(ctx, tx, a)
-		if err != nil || found {
+		earlier = nil
+		prev, found, review, family, err := submissionReads(ctx, tx, a)
+		if err != nil {
 			return err
+		}
+		if found {
+			earlier = new(registration.Application)
+			*earlier = prev
+			return nil
 		}
 		if err := registration.CheckTogether(a, family); err != nil {
 			return err
@@ -171,8 +170,8 @@ func (r *Registrations) SubmitAtCounter(ctx context.Context, actor access.Actor,
 	if err != nil {
 		return registration.Receipt{}, err
 	}
-	if found {
-		return registration.Receipt{Application: earlier, Replayed: true}, nil
+	if earlier != nil {
+		return registration.Receipt{Application: *earlier, Replayed: true}, nil
 	}
 	return registration.Receipt{Application: a.AtVersion(1)}, nil
 }
