@@ -1,8 +1,10 @@
 package allocation
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -21,7 +23,11 @@ type goldenCase struct {
 	fixed int // every fixed-th applicant has a fixed place (0: none)
 	// policy, when set, changes the generated instance's policy.
 	policy func(*Instance)
-	digest map[Mechanism]string
+	// viaJSON writes the instance as JSON and reads it back with
+	// DecodeBuffered: its strings then share no memory, so ids are found
+	// by hashing, not by their memory.
+	viaJSON bool
+	digest  map[Mechanism]string
 }
 
 // onlyDA pins deferred acceptance, the one mechanism for families and
@@ -43,6 +49,11 @@ func goldenCases() []goldenCase {
 	poolsOnly := city
 	poolsOnly.hours, poolsOnly.months = true, true
 	explicit := genSpec{applicants: 400, facilities: 9, choices: 4, capacity: 300, bands: true, explicit: true}
+	// state: large enough for the parallel paths (sorting, indexing,
+	// pools), which start at 32,768 applicants or pairs.
+	state := genSpec{applicants: 40_000, facilities: 500, choices: 5, capacity: 34_000, bands: true}
+	stateHours := state
+	stateHours.families, stateHours.hours, stateHours.months = 5, true, true
 	return []goldenCase{
 		{name: "a city with band quotas and a lottery per child", spec: city, seed: 2026, digest: every(
 			"7daa5c02c75b114f9e2f7958291f4737d23602e39bf4d96602c6c9276a5fc62e",
@@ -70,6 +81,12 @@ func goldenCases() []goldenCase {
 		{name: "hours and months with a lottery per Kita", spec: poolsOnly, seed: 21, digest: onlyDA("d75b488e294b10cf4207f7e137e290f97bb4ec712a307020b63f9c2e20b1ebab")},
 		{name: "families, hours and months", spec: hours, seed: 2026, digest: onlyDA("6fb4c0430ca7c38559e684cfe447cb1802d4e78415d45b03c0631aa7d106bb16")},
 		{name: "families, hours and months with a lottery per Kita", spec: hours, seed: 13, digest: onlyDA("014edc3bed097207f6aeae2bd1e10de5bceb38367227daca213831ab398e954e")},
+		{name: "a state's share on the parallel paths", spec: state, seed: 2026, digest: every(
+			"bfb3c16c4afff8d1207b9a35a69b8658d31f785da66cc38fe7fa812f027c689a",
+			"06e501910bafb845a1e4a592ea5acef7e04886ca34e6892d57079a511ff6043b",
+			"0a3ddf05134a918c9d48195080c276648352013e5334064818d2a67224efdfd8")},
+		{name: "a state's share read from JSON, ids found by hashing", spec: state, seed: 2027, fixed: 23, viaJSON: true, digest: onlyDA("839f499a354255f0d07ee61ee03b56a0660771cca5f2ece849dd6dbd8337a1b4")},
+		{name: "families, hours and months at a state's share", spec: stateHours, seed: 2026, digest: onlyDA("d290ce1636eb124d1e5777f3a026b838ff7f5a24cedf8ff68d52df515b5993ff")},
 	}
 }
 
@@ -82,6 +99,12 @@ func TestOutcomesEqualThePinnedOnes(t *testing.T) {
 			}
 			if tc.fixed > 0 {
 				fixSome(&inst, tc.fixed)
+			}
+			if tc.viaJSON {
+				b, err := json.Marshal(inst)
+				require.NoError(t, err)
+				inst, err = DecodeBuffered(bytes.NewReader(b))
+				require.NoError(t, err)
 			}
 			comp, err := Compile(inst)
 			require.NoError(t, err)
