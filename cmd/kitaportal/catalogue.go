@@ -115,7 +115,7 @@ func catalogue(args []string, stdout, stderr io.Writer) int {
 		printReport(stdout, *csvPath, rep, p.Districts)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: %s: %d problems, nothing imported\n", name, *csvPath, len(rep.Problems))
+		fmt.Fprintf(stderr, "%s: %s: %s, nothing imported\n", name, *csvPath, counted(len(rep.Problems), "problem"))
 		return exitFail
 	}
 	if mode == "import" {
@@ -192,13 +192,13 @@ func printReport(w io.Writer, path string, rep kita.ImportReport, dir *district.
 		return where + ": " + tr.Message(pr, "en")
 	}
 	if len(rep.Notices) > 0 {
-		fmt.Fprintf(w, "%d notices\n", len(rep.Notices))
+		fmt.Fprintln(w, counted(len(rep.Notices), "notice"))
 		for _, n := range rep.Notices {
 			fmt.Fprintf(w, "  %s\n", line(n))
 		}
 	}
 	if len(rep.Problems) > 0 {
-		fmt.Fprintf(w, "%d problems\n", len(rep.Problems))
+		fmt.Fprintln(w, counted(len(rep.Problems), "problem"))
 		for _, p := range rep.Problems {
 			fmt.Fprintf(w, "  %s\n", line(p))
 		}
@@ -252,7 +252,7 @@ func reportIn(w io.Writer, path string, err error, msgs ...problem.Catalog) {
 		return
 	}
 	tr := problem.NewTranslator(msgs...)
-	fmt.Fprintf(w, "kitaportal: %s: %d problems\n", path, len(list))
+	fmt.Fprintf(w, "kitaportal: %s: %s\n", path, counted(len(list), "problem"))
 	for _, line := range tr.Messages(list, "en") {
 		fmt.Fprintf(w, "  %s\n", strings.TrimSpace(line))
 	}

@@ -48,7 +48,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -57,7 +56,6 @@ import (
 	"strings"
 
 	"github.com/kitaportal/kitaportal/allocation"
-	"github.com/kitaportal/kitaportal/problem"
 )
 
 // Exit codes.
@@ -219,8 +217,8 @@ func verify(args []string, stdout, stderr io.Writer) int {
 				families++
 			}
 		}
-		fmt.Fprintf(stdout, "%s: %d violations (blocking single applicants: %d, split or blocking families: %d)\n",
-			*resPath, len(violations), blocking, families)
+		fmt.Fprintf(stdout, "%s: %s (blocking single applicants: %d, split or blocking families: %d)\n",
+			*resPath, counted(len(violations), "violation"), blocking, families)
 		for _, v := range violations {
 			fmt.Fprintf(stdout, "  %s\n", v)
 		}
@@ -277,14 +275,14 @@ func readResult(path string, stderr io.Writer) (allocation.Result, bool) {
 
 // report prints every problem of err in English, one per line.
 func report(w io.Writer, path string, err error) {
-	var list problem.List
-	if !errors.As(err, &list) {
-		fmt.Fprintf(w, "kitaportal: %s: %v\n", path, err)
-		return
+	reportIn(w, path, err, allocation.Messages)
+}
+
+// counted returns n and noun, in the plural unless n is 1: "1 problem",
+// "2 problems".
+func counted(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
 	}
-	tr := problem.NewTranslator(allocation.Messages)
-	fmt.Fprintf(w, "kitaportal: %s: %d problems\n", path, len(list))
-	for _, line := range tr.Messages(list, "en") {
-		fmt.Fprintf(w, "  %s\n", strings.TrimSpace(line))
-	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
