@@ -2,6 +2,7 @@ package memory_test
 
 import (
 	"context"
+	"reflect"
 	"testing"
 	"time"
 
@@ -170,4 +171,25 @@ func TestAStoredMessageFitsAMapSlot(t *testing.T) {
 	// A map keeps a value of up to 128 bytes in its own slots; a larger
 	// one in an object of its own per entry.
 	assert.LessOrEqual(t, memory.StoredMessageSize, uintptr(128))
+}
+
+// TestTheCompactFormAccountsForEveryFieldOfAMessage fails when
+// notify.Message gains a field: the compact form (message.go) keeps the
+// fields it stores and checks that the others are empty before it takes a
+// message, so a new field must be added to one of the two, or a message
+// carrying it would read back without it.
+func TestTheCompactFormAccountsForEveryFieldOfAMessage(t *testing.T) {
+	accounted := []string{
+		// the map's key
+		"ID",
+		// kept by the compact form
+		"Kind", "Subject", "FamilyID", "To", "ToName", "Lang", "Content", "CreatedAt", "NextAttempt",
+		// checked to be as the compact form gives them back (compact)
+		"Title", "Body", "Status", "Attempts", "ClaimedUntil", "ClaimToken", "SentAt", "LastError",
+	}
+	var fields []string
+	for f := range reflect.TypeFor[notify.Message]().Fields() {
+		fields = append(fields, f.Name)
+	}
+	assert.ElementsMatch(t, accounted, fields)
 }
