@@ -158,13 +158,10 @@
 // document, and a test fails when a domain type gains a field its document
 // does not store.
 //
-// Application documents are read and written with
+// Application documents are written with encoding/json and read with
 // github.com/go-json-experiment/json, which decodes a round's documents in
 // about 60 % of encoding/json's time; its stricter reading (exact names,
-// valid UTF-8, no name twice) holds for every document written here. It
-// writes them with the options of encoding/json they need, byte for byte
-// as encoding/json wrote them (a text that is not valid UTF-8 is still
-// written by encoding/json), with a third fewer allocations.
+// valid UTF-8, no name twice) holds for every document written here.
 //
 // Ids sort with the "C" collation, as Go compares strings. Instants are
 // timestamptz, which keeps microseconds; calendar dates are ISO dates

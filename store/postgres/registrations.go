@@ -8,8 +8,6 @@ import (
 	"strings"
 
 	jsonv2 "github.com/go-json-experiment/json"
-	"github.com/go-json-experiment/json/jsontext"
-	jsonv1 "github.com/go-json-experiment/json/v1"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/rickb777/date"
@@ -314,9 +312,9 @@ func (x regTx) InsertSubmission(ctx context.Context, a registration.Application,
 // nothing on a conflict with any unique index.
 func insertApplication(a registration.Application) (string, []any, error) {
 	a = a.AtVersion(1)
-	doc, err := encodeApplication(a)
+	doc, err := json.Marshal(toApplicationDoc(a))
 	if err != nil {
-		return "", nil, err
+		return "", nil, fmt.Errorf("postgres: encode application: %w", err)
 	}
 	return insertApplicationRow + ` ON CONFLICT DO NOTHING`,
 		[]any{a.ID, a.FamilyID, a.Year, a.ChildKey, a.IdempotencyKey, a.Status().String(), a.SubmittedAt, kitaIDs(a), doc}, nil
@@ -379,9 +377,9 @@ func (x regTx) Update(ctx context.Context, a registration.Application) error {
 func updateApplication(a registration.Application) (string, []any, error) {
 	read := a.Version()
 	a = a.AtVersion(read + 1)
-	doc, err := encodeApplication(a)
+	doc, err := json.Marshal(toApplicationDoc(a))
 	if err != nil {
-		return "", nil, err
+		return "", nil, fmt.Errorf("postgres: encode application: %w", err)
 	}
 	return `UPDATE applications SET family_id = $3, year = $4, child_key = $5,
 idempotency_key = $6, status = $7, submitted_at = $8, kita_ids = $9, version = version + 1, doc = $10
@@ -576,53 +574,12 @@ func scanApplication(ctx context.Context, row pgx.Row) (registration.Application
 	return decodeApplication(version, doc)
 }
 
-// encodeApplication encodes a's stored document with
-// github.com/go-json-experiment/json and the options of encoding/json
-// that the documents need (docV1): the same bytes encoding/json writes
-// (its omitempty, null for nil slices, HTML and U+2028 escapes,
-// instants), with fewer allocations (BenchmarkEncodeApplications: 222k
-// instead of 355k for a Bochum year's 8,861 documents). Text that is not
-// valid UTF-8, which encoding/json writes as the escape \ufffd and this
-// encoder as the character itself, is left to encoding/json.
-// TestApplicationDocumentsEncodeAsEncodingJSON and FuzzEncodeApplication
-// pin the bytes.
-func encodeApplication(a registration.Application) ([]byte, error) {
-	d := toApplicationDoc(a)
-	doc, err := jsonv2.Marshal(d, docV1)
-	if err != nil {
-		doc, err = json.Marshal(d)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("postgres: encode application: %w", err)
-	}
-	return doc, nil
-}
-
-// docV1 are the options of encoding/json that the documents need, and a
-// writer of calendar dates without fmt (date.Date's own uses it).
-var docV1 = jsonv2.JoinOptions(jsonv1.OmitEmptyWithLegacySemantics(true), jsonv2.FormatNilSliceAsNull(true),
-	jsonv2.FormatNilMapAsNull(true), jsontext.EscapeForHTML(true), jsontext.EscapeForJS(true),
-	jsonv2.WithMarshalers(jsonv2.MarshalFunc(marshalDate)))
-
-// marshalDate writes d as date.Date's MarshalJSON does: "2006-01-02", and
-// for a year outside 0–9999 (left to MarshalJSON) with a sign.
-func marshalDate(d date.Date) ([]byte, error) {
-	y, m, day := d.Date()
-	if y < 0 || y > 9999 {
-		return d.MarshalJSON()
-	}
-	b := make([]byte, 0, 12)
-	b = append(b, '"', byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
-		byte('0'+int(m)/10), byte('0'+int(m)%10), '-', byte('0'+day/10), byte('0'+day%10), '"')
-	return b, nil
-}
-
 // decodeApplication decodes a stored document. It reads with
 // github.com/go-json-experiment/json, the JSON library the allocation
 // codec already uses: about 40 % less CPU and half the allocations of
 // encoding/json for a round's 8,861 documents (BenchmarkDecodeApplications).
 // Its stricter reading (exact member names, valid UTF-8, no member twice)
-// holds for every document the adapter writes (encodeApplication), and for
+// holds for every document the adapter writes with encoding/json, and for
 // the former jsonb documents (TestDocumentsOfTheFormerSchemaReadUnchanged).
 // Its calendar dates are read with kita.ParseDate (docDates).
 func decodeApplication(version int64, doc []byte) (registration.Application, error) {

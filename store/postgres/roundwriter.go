@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -185,9 +186,9 @@ func updateArrays(apps []registration.Application) ([]any, error) {
 	for _, a := range apps {
 		v := a.Version()
 		next := a.AtVersion(v + 1)
-		doc, err := encodeApplication(next)
+		doc, err := json.Marshal(toApplicationDoc(next))
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("postgres: encode application: %w", err)
 		}
 		id, family, year, child = append(id, a.ID), append(family, a.FamilyID), append(year, a.Year), append(child, a.ChildKey)
 		key, status, docs = append(key, a.IdempotencyKey), append(status, a.Status().String()), append(docs, string(doc))
