@@ -28,7 +28,7 @@
 //     the first receipt, Replayed, whatever the body: input with problems
 //     looks the key up before it returns them, valid input in its step,
 //     with the step's reads where the step offers
-//     registration.KeyedSubmissionReader), Get, List, ChangeChoices,
+//     registration.SubmissionReader), Get, List, ChangeChoices,
 //     ChangeHours (the family's ranking of care hours), Withdraw,
 //     Offer, Accept (registration.ErrOfferLapsed after RespondBy),
 //     AcceptWith (KeepWaiting: an upgrade; registration.ErrNothingAbove),

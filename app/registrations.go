@@ -244,31 +244,22 @@ func (r *Registrations) replay(ctx context.Context, familyID, key string) (regis
 // idempotency key (found; nothing else is read then), whether a is a
 // match across families (crossFamilyMatch) and the family's applications
 // of a's Kita year: in one call where the step offers
-// [registration.KeyedSubmissionReader]; else the key with ApplicationByKey
-// and the reads in one call where the step offers
-// [registration.SubmissionReader], else with two Applications.
+// [registration.SubmissionReader]; else the key with ApplicationByKey and
+// the reads with two Applications.
 func submissionReads(ctx context.Context, tx registration.Tx, a registration.Application) (earlier registration.Application, found, review bool, family []registration.Application, err error) {
-	var same []registration.Application
-	keyed, ok := tx.(registration.KeyedSubmissionReader)
-	switch {
-	case ok && a.ChildKey != "":
-		earlier, found, same, family, err = keyed.KeyedSubmissionReads(ctx, a.FamilyID, a.IdempotencyKey, a.ChildKey, a.Year)
+	if sr, ok := tx.(registration.SubmissionReader); ok && a.ChildKey != "" {
+		var same []registration.Application
+		earlier, found, same, family, err = sr.SubmissionReads(ctx, a.FamilyID, a.IdempotencyKey, a.ChildKey, a.Year)
 		if err != nil || found {
 			return earlier, found, false, nil, err
 		}
 		return earlier, false, slices.ContainsFunc(same, a.IsCrossFamilyMatch), family, nil
-	case a.IdempotencyKey != "":
+	}
+	if a.IdempotencyKey != "" {
 		earlier, err = tx.ApplicationByKey(ctx, a.FamilyID, a.IdempotencyKey)
 		if err == nil || !errors.Is(err, registration.ErrNotFound) {
 			return earlier, err == nil, false, nil, err
 		}
-	}
-	if sr, ok := tx.(registration.SubmissionReader); ok && a.ChildKey != "" {
-		same, family, err = sr.SubmissionReads(ctx, a.FamilyID, a.ChildKey, a.Year)
-		if err != nil {
-			return registration.Application{}, false, false, nil, err
-		}
-		return registration.Application{}, false, slices.ContainsFunc(same, a.IsCrossFamilyMatch), family, nil
 	}
 	if review, err = crossFamilyMatch(ctx, tx, a); err != nil {
 		return registration.Application{}, false, false, nil, err

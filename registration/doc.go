@@ -10,11 +10,10 @@
 // [AuditTrail]; a helper that needs one concern takes that port only). It decides no access and runs
 // no step: every use case (submit, change, withdraw, offers and their
 // answers, rounds, lapses, expiry, export, erasure, retention, reads) is
-// in package app, as one access decision and one atomic step. Three
-// optional capabilities of a Tx ([SubmissionWriter], [SubmissionReader],
-// [KeyedSubmissionReader]) let a database adapter send a submission's
-// rows, and its two reads (with the lookup of its idempotency key), in
-// one round trip each. The [Checker] validates an [Input] against the [Rules], the Kita catalogue,
+// in package app, as one access decision and one atomic step. Two
+// optional capabilities of a Tx ([SubmissionWriter], [SubmissionReader])
+// let a database adapter send a submission's rows, and its two reads
+// with the lookup of its idempotency key, in one round trip each. The [Checker] validates an [Input] against the [Rules], the Kita catalogue,
 // the districts and the clock's instant and drafts the application
 // ([Checker.Draft]); it changes choices ([Checker.ChangeChoices]), builds
 // the allocation engine's input ([Checker.Instance], [Allocate],

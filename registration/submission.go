@@ -18,26 +18,17 @@ type SubmissionWriter interface {
 	InsertSubmission(ctx context.Context, a Application, msgs []notify.Message, audit []AuditEntry) error
 }
 
-// SubmissionReader is an optional capability of a [Tx]: the two reads a
+// SubmissionReader is an optional capability of a [Tx]: the reads a
 // submission makes before it writes, in one call, which a database
-// adapter sends to the server in one round trip. It returns what
-// [Tx.Applications] returns for Query{ChildKey: childKey, Year: year} (the
-// child's applications of the Kita year in every family, for the review
-// of a match across families) and for Query{FamilyID: familyID, Year:
-// year} (the family's). childKey must not be empty. A submission on a Tx
-// without it reads with Applications twice.
+// adapter sends to the server in one round trip. earlier is what
+// [Tx.ApplicationByKey] returns for (familyID, key), found false where
+// that is ErrNotFound (an empty key is never found); child and family are
+// what [Tx.Applications] returns for Query{ChildKey: childKey, Year: year}
+// (the child's applications of the Kita year in every family, for the
+// review of a match across families) and for Query{FamilyID: familyID,
+// Year: year} (the family's). childKey must not be empty. A submission on
+// a Tx without it looks the key up with ApplicationByKey and reads with
+// Applications twice.
 type SubmissionReader interface {
-	SubmissionReads(ctx context.Context, familyID, childKey, year string) (child, family []Application, err error)
-}
-
-// KeyedSubmissionReader is an optional capability of a [Tx]: the reads of
-// [SubmissionReader] together with the lookup of the family's idempotency
-// key, in one call, which a database adapter sends to the server in one
-// round trip. earlier is what [Tx.ApplicationByKey] returns for (familyID,
-// key), found false where that is ErrNotFound (an empty key is never
-// found); child and family are what SubmissionReads returns. childKey
-// must not be empty. A submission on a Tx without it looks the key up
-// with ApplicationByKey.
-type KeyedSubmissionReader interface {
-	KeyedSubmissionReads(ctx context.Context, familyID, key, childKey, year string) (earlier Application, found bool, child, family []Application, err error)
+	SubmissionReads(ctx context.Context, familyID, key, childKey, year string) (earlier Application, found bool, child, family []Application, err error)
 }

@@ -83,7 +83,7 @@ func benchMessage(a registration.Application) notify.Message {
 // reference number drawn outside the step (DrawNumber), and one atomic
 // step that looks the family's idempotency key up and reads the child's
 // applications of the Kita year (the review across families) and the
-// family's in one batch (registration.KeyedSubmissionReader), then writes
+// family's in one batch (registration.SubmissionReader), then writes
 // the application, its confirmation and its audit entry
 // (registration.SubmissionWriter; concurrent steps commit together). The reference numbers are
 // drawn one statement each, and from blocks of 16 (postgres.NumberBlock).
@@ -121,7 +121,7 @@ func benchmarkSubmit(b *testing.B, block int) {
 			}
 			a.Reference = fmt.Sprintf("BO-2027-%06d", seq)
 			err = s.Atomic(ctx, func(tx registration.Tx) error {
-				_, found, _, _, err := tx.(registration.KeyedSubmissionReader).KeyedSubmissionReads(ctx, a.FamilyID, a.IdempotencyKey, a.ChildKey, a.Year)
+				_, found, _, _, err := tx.(registration.SubmissionReader).SubmissionReads(ctx, a.FamilyID, a.IdempotencyKey, a.ChildKey, a.Year)
 				if err != nil {
 					return err
 				}

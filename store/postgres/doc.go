@@ -44,7 +44,7 @@
 // and seven for the one submission in a block that reserves the next, or
 // without blocks): the reference number, the idempotency key's lookup
 // with the step's two reads in one batch
-// (registration.KeyedSubmissionReader), and its three rows in one batch,
+// (registration.SubmissionReader), and its three rows in one batch,
 // which concurrent submissions share (group commit, below); a repeated
 // key is found in the first batch and the step writes nothing. Every write
 // that could race is a conditional statement, so the database decides:
@@ -75,8 +75,8 @@
 // and saves about a quarter of the database's processor time per
 // submission. Their reads go together the same way (readGroup): an
 // idempotency key's lookup ([Store.Registrations]' ApplicationByKey) and
-// a step's reads before its first write (SubmissionReads,
-// KeyedSubmissionReads), made while
+// a step's reads before its first write (SubmissionReads), made
+// while
 // another caller's reads are on their way, go in the next caller's batch,
 // each statement reading its own snapshot as alone; when such a batch
 // fails, every caller whose reads it did not answer reads again alone,

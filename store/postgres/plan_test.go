@@ -32,7 +32,7 @@ func TestSubmissionReadsUseTheirIndexes(t *testing.T) {
 	_, err := reg.ApplicationByKey(ctx, a.FamilyID, a.IdempotencyKey)
 	require.ErrorIs(t, err, registration.ErrNotFound)
 	require.NoError(t, reg.Atomic(ctx, func(tx registration.Tx) error {
-		_, _, err := tx.(registration.SubmissionReader).SubmissionReads(ctx, a.FamilyID, a.ChildKey, a.Year)
+		_, _, _, _, err := tx.(registration.SubmissionReader).SubmissionReads(ctx, a.FamilyID, "", a.ChildKey, a.Year)
 		return err
 	}))
 	reads := sent.takeStatements()

@@ -157,7 +157,7 @@ func TestReadGroup(t *testing.T) {
 		got := make([]lists, len(apps))
 		errs := make([]error, len(apps))
 		// The second and third look their keys up too
-		// (KeyedSubmissionReads): the second's is stored, the third's not.
+		// (SubmissionReads): the second's is stored, the third's not.
 		keys := []string{"", apps[1].IdempotencyKey, "a key not used"}
 		var wg sync.WaitGroup
 		for i, a := range apps {
@@ -168,10 +168,10 @@ func TestReadGroup(t *testing.T) {
 				errs[i] = reg.Atomic(ctx, func(tx registration.Tx) error {
 					var err error
 					if keys[i] == "" {
-						got[i].child, got[i].family, err = tx.(registration.SubmissionReader).SubmissionReads(ctx, a.FamilyID, a.ChildKey, a.Year)
+						_, _, got[i].child, got[i].family, err = tx.(registration.SubmissionReader).SubmissionReads(ctx, a.FamilyID, "", a.ChildKey, a.Year)
 						return err
 					}
-					got[i].earlier, got[i].found, got[i].child, got[i].family, err = tx.(registration.KeyedSubmissionReader).KeyedSubmissionReads(ctx, a.FamilyID, keys[i], a.ChildKey, a.Year)
+					got[i].earlier, got[i].found, got[i].child, got[i].family, err = tx.(registration.SubmissionReader).SubmissionReads(ctx, a.FamilyID, keys[i], a.ChildKey, a.Year)
 					return err
 				})
 			})
@@ -214,7 +214,7 @@ func TestReadGroup(t *testing.T) {
 			stepErr = reg.Atomic(ctx, func(tx registration.Tx) error {
 				close(inStep) // the step holds the pool's only connection
 				<-lookupStarted
-				_, _, err := tx.(registration.SubmissionReader).SubmissionReads(ctx, a.FamilyID, a.ChildKey, a.Year)
+				_, _, _, _, err := tx.(registration.SubmissionReader).SubmissionReads(ctx, a.FamilyID, "", a.ChildKey, a.Year)
 				return err
 			})
 		})

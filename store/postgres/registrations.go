@@ -31,10 +31,9 @@ var _ registration.Store = regView{}
 type regTx struct{ tx txn }
 
 var (
-	_ registration.Tx                    = regTx{}
-	_ registration.SubmissionWriter      = regTx{}
-	_ registration.SubmissionReader      = regTx{}
-	_ registration.KeyedSubmissionReader = regTx{}
+	_ registration.Tx               = regTx{}
+	_ registration.SubmissionWriter = regTx{}
+	_ registration.SubmissionReader = regTx{}
 )
 
 // Atomic runs fn in one transaction; see [Store] for the retry rule.
@@ -619,26 +618,13 @@ func listApplications(ctx context.Context, q querier, query registration.Query) 
 	return collectApplications(ctx, rows)
 }
 
-// SubmissionReads implements registration.SubmissionReader: the child's
-// and the family's applications of the Kita year, two statements in one
-// round trip (a batch of plain reads, which a step sends on its own
-// before its first write).
-func (x regTx) SubmissionReads(ctx context.Context, familyID, childKey, year string) (child, family []registration.Application, err error) {
-	_, _, child, family, err = x.submissionReads(ctx, familyID, "", childKey, year)
-	return child, family, err
-}
-
-// KeyedSubmissionReads implements registration.KeyedSubmissionReader: the
-// lookup of the family's idempotency key and the two reads of
-// SubmissionReads, three statements in one round trip.
-func (x regTx) KeyedSubmissionReads(ctx context.Context, familyID, key, childKey, year string) (earlier registration.Application, found bool, child, family []registration.Application, err error) {
-	return x.submissionReads(ctx, familyID, key, childKey, year)
-}
-
-// submissionReads sends the lookup of key (none when key is empty) and
-// the child's and the family's applications of the year in one batch:
-// alone, or with the reads of other steps (readGroup).
-func (x regTx) submissionReads(ctx context.Context, familyID, key, childKey, year string) (earlier registration.Application, found bool, child, family []registration.Application, err error) {
+// SubmissionReads implements registration.SubmissionReader: the lookup
+// of the family's idempotency key (none when key is empty) and the
+// child's and the family's applications of the Kita year, three
+// statements in one round trip (a batch of plain reads, which a step
+// sends on its own before its first write, or with the reads of other
+// steps: readGroup).
+func (x regTx) SubmissionReads(ctx context.Context, familyID, key, childKey, year string) (earlier registration.Application, found bool, child, family []registration.Application, err error) {
 	if err := ctx.Err(); err != nil {
 		return registration.Application{}, false, nil, nil, err
 	}

@@ -140,7 +140,7 @@ func TestStepRoundTrips(t *testing.T) {
 		var child, family, wantChild, wantFamily []registration.Application
 		require.NoError(t, reg.Atomic(ctx, func(tx registration.Tx) error {
 			var err error
-			child, family, err = tx.(registration.SubmissionReader).SubmissionReads(ctx, first.FamilyID, first.ChildKey, first.Year)
+			_, _, child, family, err = tx.(registration.SubmissionReader).SubmissionReads(ctx, first.FamilyID, "", first.ChildKey, first.Year)
 			return err
 		}))
 		assert.Equal(t, []string{"select"}, trips.take(), "both reads in one batch, on their own")
@@ -158,7 +158,7 @@ func TestStepRoundTrips(t *testing.T) {
 		assert.Equal(t, wantFamily, family)
 
 		err := reg.Atomic(ctx, func(tx registration.Tx) error {
-			_, _, err := tx.(registration.SubmissionReader).SubmissionReads(ctx, first.FamilyID, "", first.Year)
+			_, _, _, _, err := tx.(registration.SubmissionReader).SubmissionReads(ctx, first.FamilyID, "", "", first.Year)
 			return err
 		})
 		assert.Error(t, err, "an empty child key is refused, not read as every child")
@@ -170,7 +170,7 @@ func TestStepRoundTrips(t *testing.T) {
 			trips.take()
 			require.NoError(t, reg.Atomic(ctx, func(tx registration.Tx) error {
 				var err error
-				earlier, found, child, family, err = tx.(registration.KeyedSubmissionReader).KeyedSubmissionReads(ctx, familyID, key, first.ChildKey, first.Year)
+				earlier, found, child, family, err = tx.(registration.SubmissionReader).SubmissionReads(ctx, familyID, key, first.ChildKey, first.Year)
 				return err
 			}))
 			return earlier, found, child, family
@@ -185,7 +185,7 @@ func TestStepRoundTrips(t *testing.T) {
 		var wantChild, wantFamily []registration.Application
 		require.NoError(t, reg.Atomic(ctx, func(tx registration.Tx) error {
 			var err error
-			wantChild, wantFamily, err = tx.(registration.SubmissionReader).SubmissionReads(ctx, first.FamilyID, first.ChildKey, first.Year)
+			_, _, wantChild, wantFamily, err = tx.(registration.SubmissionReader).SubmissionReads(ctx, first.FamilyID, "", first.ChildKey, first.Year)
 			return err
 		}))
 		assert.Equal(t, wantChild, child)
@@ -208,7 +208,7 @@ func TestStepRoundTrips(t *testing.T) {
 		assert.Equal(t, wantChild, child)
 
 		err = reg.Atomic(ctx, func(tx registration.Tx) error {
-			_, _, _, _, err := tx.(registration.KeyedSubmissionReader).KeyedSubmissionReads(ctx, first.FamilyID, first.IdempotencyKey, "", first.Year)
+			_, _, _, _, err := tx.(registration.SubmissionReader).SubmissionReads(ctx, first.FamilyID, first.IdempotencyKey, "", first.Year)
 			return err
 		})
 		assert.Error(t, err, "an empty child key is refused, not read as every child")
