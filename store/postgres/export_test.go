@@ -10,3 +10,7 @@ var (
 	StoredEdits       = storedEdits
 	StoredDraft       = storedDraft
 )
+
+// The statements of a read group (readGroup): the keys' lookup, the
+// children's and the families' applications of their Kita years.
+var GroupReads = []string{groupKeysSQL, groupChildSQL, groupFamilySQL}

@@ -51,15 +51,16 @@ type member struct {
 	t       *stepTx
 	queries []*pgx.QueuedQuery
 	reads   []func(br pgx.BatchResults) error
-	alone   bool // the group was refused: the step sends its rows alone
+	rows    []*submissionRows // what queries insert, for the group's INSERTs
+	alone   bool              // the group was refused: the step sends its rows alone
 	err     error
 }
 
 // commit commits the queued rows of t, a step that began no transaction,
 // alone or in a group with other steps.
 func (c *committer) commit(ctx context.Context, t *stepTx) error {
-	m := &member{t: t, queries: t.queued.QueuedQueries, reads: t.reads}
-	t.queued, t.reads = pgx.Batch{}, nil
+	m := &member{t: t, queries: t.queued.QueuedQueries, reads: t.reads, rows: t.rows}
+	t.queued, t.reads, t.rows = pgx.Batch{}, nil, nil
 	group := c.turns.take(m)
 	if group == nil {
 		return m.outcome(ctx)
@@ -92,32 +93,19 @@ func (m *member) sendAlone(ctx context.Context) error {
 	return t.sendWith(ctx, &pgx.Batch{}, false).Close()
 }
 
-// sendGroup sends the rows of group on conn in one transaction and sets
-// every member's outcome: committed (err nil), refused (alone), or the
+// sendGroup sends the rows of group on conn in one round trip and one
+// transaction, one INSERT per table (queueGroupRows), and sets every
+// member's outcome: committed (err nil), refused (alone), or the
 // connection's error.
 func sendGroup(ctx context.Context, conn *pgxpool.Conn, group []*member) {
 	b := &pgx.Batch{}
-	b.Queue("begin")
-	for _, m := range group {
-		// Copies: pgx keeps a statement's description on its queued
-		// query, valid on this connection only, and a refused group's
-		// steps send their own queries again on their own connections.
-		for _, q := range m.queries {
-			b.Queue(q.SQL, q.Arguments...)
-		}
-	}
-	b.Queue("commit")
+	n := queueGroupRows(b, group)
 	br := conn.SendBatch(ctx, b)
-	_, err := br.Exec()
-	for _, m := range group {
-		for _, read := range m.reads {
-			if rerr := read(br); rerr != nil && err == nil {
-				err = rerr
-			}
+	var err error
+	for range n {
+		if _, eerr := br.Exec(); eerr != nil && err == nil {
+			err = eerr
 		}
-	}
-	if _, cerr := br.Exec(); cerr != nil && err == nil {
-		err = cerr
 	}
 	if cerr := br.Close(); cerr != nil && err == nil {
 		err = cerr
@@ -133,8 +121,8 @@ func sendGroup(ctx context.Context, conn *pgxpool.Conn, group []*member) {
 		}
 		return
 	}
-	// The server answered with an error: the transaction is rolled back
-	// (or, in a pipeline, aborted until this ROLLBACK) and stored nothing.
+	// The server answered with an error: the batch's implicit transaction
+	// is rolled back and stored nothing.
 	if pc.TxStatus() != 'I' {
 		_, _ = conn.Exec(ctx, "rollback")
 	}

@@ -54,37 +54,28 @@ func (v regView) ApplicationByKey(ctx context.Context, familyID, key string) (re
 	if key == "" {
 		return registration.Application{}, registration.ErrNotFound
 	}
-	var (
-		a    registration.Application
-		aerr error
-	)
-	err := v.s.keyReads.run(ctx, v.s.pool, &readItem{
-		queries: []*pgx.QueuedQuery{{SQL: byKeySQL, Arguments: []any{familyID, key}}},
-		read: func(br pgx.BatchResults) error {
-			var (
-				version int64
-				doc     []byte
-			)
-			err := br.QueryRow().Scan(&version, &doc)
-			switch {
-			case errors.Is(err, pgx.ErrNoRows):
-				a, aerr = registration.Application{}, registration.ErrNotFound
-			case err != nil:
-				return err
-			default:
-				a, aerr = decodeApplication(version, doc)
-			}
-			return nil
-		},
-		alone: func() error {
-			a, aerr = applicationByKey(ctx, v.s.pool, familyID, key)
-			return nil
-		},
-	})
-	if err != nil {
+	it := &readItem{familyID: familyID, key: key}
+	it.alone = func() error { return it.readKey(ctx, v.s.pool.QueryRow(ctx, byKeySQL, familyID, key)) }
+	if err := v.s.keyReads.run(ctx, v.s.pool, it); err != nil {
 		return registration.Application{}, err
 	}
-	return a, aerr
+	if !it.found {
+		return registration.Application{}, registration.ErrNotFound
+	}
+	return decodeApplication(it.version, it.doc)
+}
+
+// readKey reads the row of byKeySQL into the item's answers.
+func (it *readItem) readKey(ctx context.Context, row pgx.Row) error {
+	switch err := row.Scan(&it.version, &it.doc); {
+	case errors.Is(err, pgx.ErrNoRows):
+		it.found = false
+	case err != nil:
+		return wrap(ctx, "read application", err)
+	default:
+		it.found = true
+	}
+	return nil
 }
 
 func (v regView) Applications(ctx context.Context, q registration.Query) ([]registration.Application, error) {
@@ -256,23 +247,14 @@ func (x regTx) InsertSubmission(ctx context.Context, a registration.Application,
 	if st, ok := x.tx.(*stepTx); ok {
 		// Sent with the step's COMMIT: without ON CONFLICT, so that a
 		// refused row fails the whole step on the server.
-		st.later(func(b *pgx.Batch) {
-			b.Queue(insertApplicationRow, args...)
-			for _, m := range msgs {
-				b.Queue(insertMessageRow, messageArgs(m)...)
-			}
-			for _, e := range audit {
-				b.Queue(insertAudit, auditArgs(e)...)
-			}
-		}, func(br pgx.BatchResults) error {
-			var first error
-			for range 1 + len(msgs) + len(audit) {
-				if _, err := br.Exec(); err != nil && first == nil {
-					first = refusedRow(ctx, err)
-				}
-			}
-			return first
-		})
+		r := &submissionRows{app: args, msgs: make([][]any, len(msgs)), audit: make([][]any, len(audit))}
+		for i, m := range msgs {
+			r.msgs[i] = messageArgs(m)
+		}
+		for i, e := range audit {
+			r.audit[i] = auditArgs(e)
+		}
+		st.laterRows(ctx, r)
 		return nil
 	}
 	var b pgx.Batch
@@ -555,9 +537,11 @@ func applicationByKey(ctx context.Context, q querier, familyID, key string) (reg
 	return scanApplication(ctx, q.QueryRow(ctx, byKeySQL, familyID, key))
 }
 
-// byKeySQL reads the application of a family's idempotency key.
+// byKeySQL reads the application of a family's idempotency key, never
+// empty: the condition on the empty key lets the generic plan use the
+// keys' partial unique index.
 const byKeySQL = `SELECT version, doc FROM applications
-WHERE family_id = $1 AND idempotency_key = $2`
+WHERE family_id = $1 AND idempotency_key = $2 AND idempotency_key <> ''`
 
 func scanApplication(ctx context.Context, row pgx.Row) (registration.Application, error) {
 	var (
@@ -639,49 +623,43 @@ func (x regTx) SubmissionReads(ctx context.Context, familyID, key, childKey, yea
 		sql, args := listSQL(q)
 		b.Queue(sql, args...)
 	}
-	// read reads the batch's results; an error of the key's document is
-	// an answer, kept in kerr, not a failed batch.
-	var kerr error
-	read := func(br pgx.BatchResults) error {
-		earlier, found, kerr = registration.Application{}, false, nil
-		if key != "" {
-			var (
-				version int64
-				doc     []byte
-			)
-			switch err := br.QueryRow().Scan(&version, &doc); {
-			case errors.Is(err, pgx.ErrNoRows):
-			case err != nil:
-				return wrap(ctx, "read application", err)
-			default:
-				earlier, kerr = decodeApplication(version, doc)
-				found = kerr == nil
-			}
-		}
-		var err error
-		child, family, err = readTwoLists(ctx, br)
-		return err
-	}
-	alone := func() error {
+	it := &readItem{familyID: familyID, key: key, childKey: childKey, year: year}
+	it.alone = func() error {
 		br := x.tx.SendBatch(ctx, b)
-		err := read(br)
+		err := it.readAlone(ctx, br)
 		if cerr := br.Close(); cerr != nil && err == nil {
 			err = wrap(ctx, "list applications", cerr)
 		}
 		return err
 	}
 	if st, ok := x.tx.(*stepTx); ok && st.readers != nil && st.allAlone(b) {
-		err = st.readers.run(ctx, st.conn, &readItem{queries: b.QueuedQueries, read: read, alone: alone})
+		err = st.readers.run(ctx, st.conn, it)
 	} else {
-		err = alone()
-	}
-	if err == nil {
-		err = kerr
+		err = it.alone()
 	}
 	if err != nil {
 		return registration.Application{}, false, nil, nil, err
 	}
-	return earlier, found, child, family, nil
+	if it.found {
+		// A damaged stored document of the key is the answer.
+		if earlier, err = decodeApplication(it.version, it.doc); err != nil {
+			return registration.Application{}, false, nil, nil, err
+		}
+	}
+	return earlier, it.found, it.child, it.family, nil
+}
+
+// readAlone reads the results of SubmissionReads' own batch into the item's
+// answers.
+func (it *readItem) readAlone(ctx context.Context, br pgx.BatchResults) error {
+	if it.key != "" {
+		if err := it.readKey(ctx, br.QueryRow()); err != nil {
+			return err
+		}
+	}
+	var err error
+	it.child, it.family, err = readTwoLists(ctx, br)
+	return err
 }
 
 // readTwoLists reads the results of two listSQL statements of a batch.

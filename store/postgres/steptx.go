@@ -44,6 +44,8 @@ type stepTx struct {
 	// their results in the order they were queued.
 	queued pgx.Batch
 	reads  []func(br pgx.BatchResults) error
+	// rows are the submissions whose rows are queued (laterRows).
+	rows   []*submissionRows
 	failed error // the first error of a queued write
 	ended  bool  // committed, or the commit was sent
 	// group commits the queued writes of a step that began no
@@ -69,6 +71,22 @@ func (e *queuedError) Unwrap() error { return e.err }
 func (t *stepTx) later(q func(b *pgx.Batch), read func(br pgx.BatchResults) error) {
 	q(&t.queued)
 	t.reads = append(t.reads, read)
+}
+
+// laterRows queues the rows of a submission (later), one statement each;
+// a group commit sends them with other steps' in one INSERT per table.
+func (t *stepTx) laterRows(ctx context.Context, r *submissionRows) {
+	t.later(r.queue, func(br pgx.BatchResults) error { return r.readRows(ctx, br) })
+	t.rows = append(t.rows, r)
+}
+
+// onlyRows reports whether every queued write is a submission's row.
+func (t *stepTx) onlyRows() bool {
+	n := 0
+	for _, r := range t.rows {
+		n += r.statements()
+	}
+	return len(t.rows) > 0 && n == len(t.queued.QueuedQueries)
 }
 
 // pending reports whether the next statement has to travel with BEGIN or
@@ -127,7 +145,7 @@ func (t *stepTx) sendWith(ctx context.Context, b *pgx.Batch, begin bool) pgx.Bat
 	all.QueuedQueries = append(all.QueuedQueries, t.queued.QueuedQueries...)
 	all.QueuedQueries = append(all.QueuedQueries, b.QueuedQueries...)
 	reads := t.reads
-	t.queued, t.reads = pgx.Batch{}, nil
+	t.queued, t.reads, t.rows = pgx.Batch{}, nil, nil
 	br := t.conn.SendBatch(ctx, all)
 	var err error
 	if began {
@@ -233,9 +251,10 @@ func (t *stepTx) commit(ctx context.Context) error {
 	b := &pgx.Batch{}
 	var err error
 	switch {
-	case t.tx == nil && t.group != nil:
-		// The queued writes are all the step writes: with those of
-		// other steps ending now, in one transaction (committer).
+	case t.tx == nil && t.group != nil && t.onlyRows():
+		// The queued writes are all the step writes, rows of
+		// submissions: with those of other steps ending now, in one
+		// transaction (committer).
 		err = t.group.commit(ctx, t)
 	case t.tx == nil:
 		// The queued writes are all the step writes: one batch, one
@@ -261,7 +280,7 @@ func (t *stepTx) commit(ctx context.Context) error {
 
 // rollback undoes the step unless it ended; queued writes are dropped.
 func (t *stepTx) rollback(ctx context.Context) {
-	t.queued, t.reads = pgx.Batch{}, nil
+	t.queued, t.reads, t.rows = pgx.Batch{}, nil, nil
 	if t.ended || t.tx == nil || t.conn.Conn().PgConn().TxStatus() == 'I' {
 		return
 	}
