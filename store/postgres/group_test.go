@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -26,6 +27,9 @@ type heldBatches struct {
 	release chan struct{}
 	once    sync.Once
 	reads   atomic.Int64 // queries done (each outside a batch)
+	// inserts are the batches that insert, each statement as its table
+	// and number of rows ("applications 4").
+	inserts [][]string
 }
 
 func newHeldBatches() *heldBatches {
@@ -39,6 +43,17 @@ func (h *heldBatches) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEn
 func (h *heldBatches) TraceBatchStart(ctx context.Context, c *pgx.Conn, d pgx.TraceBatchStartData) context.Context {
 	ctx = h.roundTrips.TraceBatchStart(ctx, c, d)
 	if strings.HasPrefix(d.Batch.QueuedQueries[0].SQL, "INSERT") {
+		var trip []string
+		for _, q := range d.Batch.QueuedQueries {
+			rows := 1 // a row's fields, or the rows' columns (arrays)
+			if v := reflect.ValueOf(q.Arguments[0]); v.Kind() == reflect.Slice {
+				rows = v.Len()
+			}
+			trip = append(trip, fmt.Sprintf("%s %d", strings.Fields(q.SQL)[2], rows))
+		}
+		h.mu.Lock()
+		h.inserts = append(h.inserts, trip)
+		h.mu.Unlock()
 		first := false
 		h.once.Do(func() { first = true })
 		if first {
@@ -96,37 +111,41 @@ func TestGroupCommit(t *testing.T) {
 		wg.Wait()
 		h.mu.Lock()
 		defer h.mu.Unlock()
-		return errs, h.sent, reg
-	}
-	// inserts returns the round trips that insert, each statement as
-	// its table and number of rows ("applications 4").
-	inserts := func(batches [][]string) [][]string {
-		var out [][]string
-		for _, b := range batches {
-			if !strings.HasPrefix(b[0], "INSERT") {
-				continue
-			}
-			var trip []string
-			for _, sql := range b {
-				table := strings.Fields(sql)[2]
-				trip = append(trip, fmt.Sprintf("%s %d", table, strings.Count(sql, "), (")+1))
-			}
-			out = append(out, trip)
-		}
-		return out
+		return errs, h.inserts, reg
 	}
 	alone := []string{"applications 1", "messages 1", "audit 1"}
 
 	t.Run("steps that end together are committed in one transaction", func(t *testing.T) {
 		others := []registration.Application{benchApp(2), benchApp(3), benchApp(4), benchApp(5)}
-		errs, batches, _ := run(t, registration.Application{}, others)
+		// Kita ids are written as array text in a group: characters
+		// that array text quotes or escapes are kept.
+		others[1].Choices[0].KitaID = `kita "a,b" {c} \d`
+		others[2].Choices = nil
+		errs, got, reg := run(t, registration.Application{}, others)
 		for _, err := range errs {
 			require.NoError(t, err)
 		}
-		got := inserts(batches)
 		require.Len(t, got, 2, "the first step's rows alone, then the four others' together")
 		assert.Equal(t, alone, got[0], "a step alone sends its rows one statement each")
 		assert.Equal(t, []string{"applications 4", "messages 4", "audit 4"}, got[1], "one INSERT per table for the four steps' rows")
+		for _, a := range others {
+			stored, err := reg.Application(ctx, a.ID)
+			require.NoError(t, err)
+			assert.Equal(t, a.AtVersion(1), stored)
+			for _, c := range a.Choices {
+				byKita, err := reg.Applications(ctx, registration.Query{Year: a.Year, KitaIDs: []string{c.KitaID}})
+				require.NoError(t, err)
+				assert.Contains(t, ids(byKita), a.ID, "found by its Kita %q", c.KitaID)
+			}
+			msgs, err := reg.FamilyMessages(ctx, a.FamilyID)
+			require.NoError(t, err)
+			require.Len(t, msgs, 1)
+			assert.Equal(t, benchMessage(a).Title, msgs[0].Title)
+			audit, err := reg.Audit(ctx, registration.AuditQuery{ApplicationID: a.ID})
+			require.NoError(t, err)
+			require.Len(t, audit, 1)
+			assert.Equal(t, auditOf(a)[0].Reason, audit[0].Reason)
+		}
 	})
 
 	t.Run("a refused step of a group fails alone and the others are stored", func(t *testing.T) {
@@ -134,7 +153,7 @@ func TestGroupCommit(t *testing.T) {
 		dup := benchApp(30)
 		dup.ID = taken.ID // an id stored already
 		others := []registration.Application{benchApp(2), dup, benchApp(4), benchApp(5)}
-		errs, batches, reg := run(t, taken, others)
+		errs, got, reg := run(t, taken, others)
 		require.NoError(t, errs[0], "the first, alone")
 		assert.NoError(t, errs[1])
 		assert.ErrorIs(t, errs[2], registration.ErrExists)
@@ -151,11 +170,19 @@ func TestGroupCommit(t *testing.T) {
 		msgs, err := reg.FamilyMessages(ctx, dup.FamilyID)
 		require.NoError(t, err)
 		assert.Empty(t, msgs, "the refused step stored none of its rows")
-		got := inserts(batches)
 		require.Len(t, got, 2+len(others), "the first alone, the refused group, then each of its steps alone")
 		assert.Equal(t, []string{"applications 4", "messages 4", "audit 4"}, got[1])
 		for _, trip := range got[2:] {
 			assert.Equal(t, alone, trip)
 		}
 	})
+}
+
+// ids returns the ids of apps.
+func ids(apps []registration.Application) []string {
+	out := make([]string, len(apps))
+	for i, a := range apps {
+		out[i] = a.ID
+	}
+	return out
 }

@@ -2,20 +2,23 @@ package postgres
 
 import (
 	"context"
-	"strconv"
 	"strings"
-	"sync"
+	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/kitaportal/kitaportal/notify"
+	"github.com/kitaportal/kitaportal/registration"
 )
 
 // submissionRows are the rows of one submission a step queued
-// (InsertSubmission): the arguments of insertApplicationRow, of
-// insertMessageRow for each message and of insertAudit for each entry.
+// (InsertSubmission): the application at Version 1 and its document, its
+// messages (rendered) and its audit entries.
 type submissionRows struct {
-	app   []any
-	msgs  [][]any
-	audit [][]any
+	app   registration.Application
+	doc   []byte
+	msgs  []notify.Message
+	audit []registration.AuditEntry
 }
 
 // statements is the number of statements the rows take when sent alone.
@@ -23,116 +26,13 @@ func (r *submissionRows) statements() int { return 1 + len(r.msgs) + len(r.audit
 
 // queue queues the rows one statement each, as a step alone sends them.
 func (r *submissionRows) queue(b *pgx.Batch) {
-	b.Queue(insertApplicationRow, r.app...)
+	b.Queue(insertApplicationRow, applicationArgs(r.app, r.doc)...)
 	for _, m := range r.msgs {
-		b.Queue(insertMessageRow, m...)
+		b.Queue(insertMessageRow, messageArgs(m)...)
 	}
 	for _, e := range r.audit {
-		b.Queue(insertAudit, e...)
+		b.Queue(insertAudit, auditArgs(e)...)
 	}
-}
-
-// rowsInsert builds an INSERT of many rows into one table in one
-// statement: the columns of head, one VALUES tuple per row. A unique
-// violation of any row fails the whole statement.
-type rowsInsert struct {
-	head  string // "INSERT INTO t (c1, c2, ...) VALUES "
-	tuple []string
-	sql   sync.Map // number of rows → statement
-}
-
-// newRowsInsert returns the INSERT into table of the columns cols, one
-// "$" in tuple standing for each row's next argument, other text kept
-// as it is (a constant).
-func newRowsInsert(table, cols string, tuple ...string) *rowsInsert {
-	return &rowsInsert{head: "INSERT INTO " + table + " (" + cols + ") VALUES ", tuple: tuple}
-}
-
-// args is the number of arguments of one row.
-func (ri *rowsInsert) args() int {
-	n := 0
-	for _, c := range ri.tuple {
-		if c == "$" {
-			n++
-		}
-	}
-	return n
-}
-
-// statement returns the INSERT of n rows.
-func (ri *rowsInsert) statement(n int) string {
-	if s, ok := ri.sql.Load(n); ok {
-		return s.(string)
-	}
-	var sb strings.Builder
-	sb.WriteString(ri.head)
-	p := 0
-	for i := range n {
-		if i > 0 {
-			sb.WriteString(", ")
-		}
-		sb.WriteByte('(')
-		for j, c := range ri.tuple {
-			if j > 0 {
-				sb.WriteString(", ")
-			}
-			if c != "$" {
-				sb.WriteString(c)
-				continue
-			}
-			p++
-			sb.WriteByte('$')
-			sb.WriteString(strconv.Itoa(p))
-		}
-		sb.WriteByte(')')
-	}
-	s, _ := ri.sql.LoadOrStore(n, sb.String())
-	return s.(string)
-}
-
-// queue queues the INSERT of rows, if any.
-func (ri *rowsInsert) queue(b *pgx.Batch, rows [][]any) {
-	if len(rows) == 0 {
-		return
-	}
-	args := make([]any, 0, len(rows)*ri.args())
-	for _, r := range rows {
-		args = append(args, r...)
-	}
-	b.Queue(ri.statement(len(rows)), args...)
-}
-
-// The inserts of a group's rows, one statement per table; the columns and
-// constants are those of insertApplicationRow, insertMessageRow and
-// insertAudit.
-var (
-	applicationRows = newRowsInsert("applications",
-		"id, family_id, year, child_key, idempotency_key, status, submitted_at, kita_ids, version, doc",
-		"$", "$", "$", "$", "$", "$", "$", "$", "1", "$")
-	messageRows = newRowsInsert("messages", messageColumns,
-		"$", "$", "$", "$", "$", "$", "$", "$", "$", "$", "$", "$", "$", "$", "$", "$", "$")
-	auditRows = newRowsInsert("audit", "at, actor, action, application_id, family_id, reason",
-		"$", "$", "$", "$", "$", "$")
-)
-
-// queueGroupRows queues the rows of every submission of group in one
-// INSERT per table, in the order of group, and returns the number of
-// statements queued. One statement for all is one implicit transaction
-// with the others of its batch: a refused row fails them all.
-func queueGroupRows(b *pgx.Batch, group []*member) int {
-	var apps, msgs, audit [][]any
-	for _, m := range group {
-		for _, r := range m.rows {
-			apps = append(apps, r.app)
-			msgs = append(msgs, r.msgs...)
-			audit = append(audit, r.audit...)
-		}
-	}
-	n := len(b.QueuedQueries)
-	applicationRows.queue(b, apps)
-	messageRows.queue(b, msgs)
-	auditRows.queue(b, audit)
-	return len(b.QueuedQueries) - n
 }
 
 // readRows reads the results of a submission's rows sent one statement
@@ -145,4 +45,115 @@ func (r *submissionRows) readRows(ctx context.Context, br pgx.BatchResults) erro
 		}
 	}
 	return first
+}
+
+// The inserts of a group's rows: one statement per table, the rows given
+// column by column as arrays, without ON CONFLICT, so that a refused row
+// fails the statement. Each array is read through a subquery, (SELECT
+// $1::text[]): the planner then cannot count a call's rows, estimates
+// every call alike and keeps the statement's generic plan, where it
+// would plan every call anew for the rows it counts.
+const (
+	insertApplicationRows = `INSERT INTO applications
+(id, family_id, year, child_key, idempotency_key, status, submitted_at, kita_ids, version, doc)
+SELECT id, family_id, year, child_key, idempotency_key, status, submitted_at, kita_ids::text[], 1, doc::json
+FROM unnest((SELECT $1::text[]), (SELECT $2::text[]), (SELECT $3::text[]), (SELECT $4::text[]), (SELECT $5::text[]),
+	(SELECT $6::text[]), (SELECT $7::timestamptz[]), (SELECT $8::text[]), (SELECT $9::text[]))
+	AS r(id, family_id, year, child_key, idempotency_key, status, submitted_at, kita_ids, doc)`
+
+	insertMessageRows = `INSERT INTO messages (` + messageColumns + `)
+SELECT ` + messageColumns + ` FROM unnest((SELECT $1::text[]), (SELECT $2::text[]), (SELECT $3::text[]),
+	(SELECT $4::text[]), (SELECT $5::text[]), (SELECT $6::text[]), (SELECT $7::text[]), (SELECT $8::text[]),
+	(SELECT $9::text[]), (SELECT $10::text[]), (SELECT $11::integer[]), (SELECT $12::timestamptz[]),
+	(SELECT $13::timestamptz[]), (SELECT $14::timestamptz[]), (SELECT $15::text[]), (SELECT $16::timestamptz[]),
+	(SELECT $17::text[]))
+	AS m(` + messageColumns + `)`
+
+	// The entries are numbered (seq) in the order of the group.
+	insertAuditRows = `INSERT INTO audit (at, actor, action, application_id, family_id, reason)
+SELECT at, actor, action, application_id, family_id, reason
+FROM unnest((SELECT $1::timestamptz[]), (SELECT $2::text[]), (SELECT $3::text[]), (SELECT $4::text[]),
+	(SELECT $5::text[]), (SELECT $6::text[])) WITH ORDINALITY AS e(at, actor, action, application_id, family_id, reason, n)
+ORDER BY n`
+)
+
+// queueGroupRows queues the rows of every submission of group in one
+// INSERT per table and returns the number of statements queued. In one
+// batch they are one implicit transaction: a refused row fails them all.
+func queueGroupRows(b *pgx.Batch, group []*member) int {
+	var (
+		apps  []*submissionRows
+		msgs  []notify.Message
+		audit []registration.AuditEntry
+	)
+	for _, m := range group {
+		for _, r := range m.rows {
+			apps = append(apps, r)
+			msgs = append(msgs, r.msgs...)
+			audit = append(audit, r.audit...)
+		}
+	}
+	n := len(b.QueuedQueries)
+	if len(apps) > 0 {
+		b.Queue(insertApplicationRows, applicationArrays(apps)...)
+	}
+	if len(msgs) > 0 {
+		b.Queue(insertMessageRows, messageArrays(msgs)...)
+	}
+	if len(audit) > 0 {
+		b.Queue(insertAuditRows, auditArrays(audit)...)
+	}
+	return len(b.QueuedQueries) - n
+}
+
+// applicationArrays returns the arguments of insertApplicationRows.
+func applicationArrays(rows []*submissionRows) []any {
+	n := len(rows)
+	text := func() []string { return make([]string, 0, n) }
+	id, family, year, child, key, status, kitas := text(), text(), text(), text(), text(), text(), text()
+	submitted := make([]time.Time, 0, n)
+	docs := make([][]byte, 0, n)
+	for _, r := range rows {
+		a := r.app
+		id, family, year, child = append(id, a.ID), append(family, a.FamilyID), append(year, a.Year), append(child, a.ChildKey)
+		key, status = append(key, a.IdempotencyKey), append(status, a.Status().String())
+		submitted, kitas, docs = append(submitted, a.SubmittedAt), append(kitas, arrayLiteral(kitaIDs(a))), append(docs, r.doc)
+	}
+	return []any{id, family, year, child, key, status, submitted, kitas, docs}
+}
+
+// arrayLiteral writes ids as the text of a PostgreSQL array, every
+// element quoted.
+func arrayLiteral(ids []string) string {
+	var sb strings.Builder
+	sb.WriteByte('{')
+	for i, id := range ids {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		sb.WriteByte('"')
+		for _, c := range []byte(id) {
+			if c == '"' || c == '\\' {
+				sb.WriteByte('\\')
+			}
+			sb.WriteByte(c)
+		}
+		sb.WriteByte('"')
+	}
+	sb.WriteByte('}')
+	return sb.String()
+}
+
+// auditArrays returns the fields of entries column by column, in the
+// order of insertAudit.
+func auditArrays(entries []registration.AuditEntry) []any {
+	n := len(entries)
+	text := func() []string { return make([]string, 0, n) }
+	actor, action, app, family, reason := text(), text(), text(), text(), text()
+	at := make([]time.Time, 0, n)
+	for _, e := range entries {
+		at, actor, action = append(at, e.At), append(actor, e.Actor), append(action, e.Action)
+		app, family, reason = append(app, e.ApplicationID), append(family, e.FamilyID), append(reason, e.Reason)
+	}
+	return []any{at, actor, action, app, family, reason}
 }

@@ -85,7 +85,7 @@ func (it *readItem) outcome() error {
 // apart, so that the planner never joins the pairs with the whole table,
 // which it would do on a table without statistics.
 const groupKeysSQL = `SELECT r.n, a.version, a.doc
-FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS r(family_id, key, n)
+FROM unnest((SELECT $1::text[]), (SELECT $2::text[])) WITH ORDINALITY AS r(family_id, key, n)
 CROSS JOIN LATERAL (SELECT version, doc FROM applications
 	WHERE family_id = r.family_id AND idempotency_key = r.key AND idempotency_key <> '' LIMIT 1) AS a`
 
@@ -94,7 +94,7 @@ CROSS JOIN LATERAL (SELECT version, doc FROM applications
 // names its pair by n, counted from 1, in the order of listSQL.
 func groupListSQL(column string) string {
 	return `SELECT r.n, a.version, a.doc
-FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS r(` + column + `, year, n)
+FROM unnest((SELECT $1::text[]), (SELECT $2::text[])) WITH ORDINALITY AS r(` + column + `, year, n)
 CROSS JOIN LATERAL (SELECT version, doc, submitted_at, id FROM applications
 	WHERE ` + column + ` = r.` + column + ` AND year = r.year ORDER BY submitted_at, id) AS a
 ORDER BY r.n, a.submitted_at, a.id`

@@ -240,22 +240,19 @@ func (x regTx) InsertSubmission(ctx context.Context, a registration.Application,
 	if err != nil {
 		return err
 	}
-	sql, args, err := insertApplication(a)
-	if err != nil {
-		return err
-	}
 	if st, ok := x.tx.(*stepTx); ok {
 		// Sent with the step's COMMIT: without ON CONFLICT, so that a
 		// refused row fails the whole step on the server.
-		r := &submissionRows{app: args, msgs: make([][]any, len(msgs)), audit: make([][]any, len(audit))}
-		for i, m := range msgs {
-			r.msgs[i] = messageArgs(m)
+		a, doc, err := newApplicationDoc(a)
+		if err != nil {
+			return err
 		}
-		for i, e := range audit {
-			r.audit[i] = auditArgs(e)
-		}
-		st.laterRows(ctx, r)
+		st.laterRows(ctx, &submissionRows{app: a, doc: doc, msgs: msgs, audit: audit})
 		return nil
+	}
+	sql, args, err := insertApplication(a)
+	if err != nil {
+		return err
 	}
 	var b pgx.Batch
 	b.Queue(sql, args...)
@@ -292,13 +289,26 @@ func (x regTx) InsertSubmission(ctx context.Context, a registration.Application,
 // insertApplication is the statement that stores a with Version 1, or
 // nothing on a conflict with any unique index.
 func insertApplication(a registration.Application) (string, []any, error) {
+	a, doc, err := newApplicationDoc(a)
+	if err != nil {
+		return "", nil, err
+	}
+	return insertApplicationRow + ` ON CONFLICT DO NOTHING`, applicationArgs(a, doc), nil
+}
+
+// newApplicationDoc returns a at Version 1 and its document.
+func newApplicationDoc(a registration.Application) (registration.Application, []byte, error) {
 	a = a.AtVersion(1)
 	doc, err := json.Marshal(toApplicationDoc(a))
 	if err != nil {
-		return "", nil, fmt.Errorf("postgres: encode application: %w", err)
+		return registration.Application{}, nil, fmt.Errorf("postgres: encode application: %w", err)
 	}
-	return insertApplicationRow + ` ON CONFLICT DO NOTHING`,
-		[]any{a.ID, a.FamilyID, a.Year, a.ChildKey, a.IdempotencyKey, a.Status().String(), a.SubmittedAt, kitaIDs(a), doc}, nil
+	return a, doc, nil
+}
+
+// applicationArgs are the arguments of insertApplicationRow.
+func applicationArgs(a registration.Application, doc []byte) []any {
+	return []any{a.ID, a.FamilyID, a.Year, a.ChildKey, a.IdempotencyKey, a.Status().String(), a.SubmittedAt, kitaIDs(a), doc}
 }
 
 // insertApplicationRow stores a new application (insertApplication's
