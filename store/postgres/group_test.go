@@ -148,6 +148,34 @@ func TestGroupCommit(t *testing.T) {
 		}
 	})
 
+	t.Run("of two steps of a group with one idempotency key, one is stored and the other refused", func(t *testing.T) {
+		first := benchApp(2)
+		twin := benchApp(3) // another child, the same family and key
+		twin.FamilyID, twin.IdempotencyKey = first.FamilyID, first.IdempotencyKey
+		others := []registration.Application{first, twin, benchApp(4)}
+		errs, got, reg := run(t, registration.Application{}, others)
+		require.NoError(t, errs[0])
+		require.NoError(t, errs[3])
+		require.Len(t, got, 2+len(others), "the first alone, the refused group, then each of its steps alone")
+		assert.Equal(t, []string{"applications 3", "messages 3", "audit 3"}, got[1])
+		stored, refused := 1, 2
+		if errs[1] != nil {
+			stored, refused = 2, 1
+		}
+		require.NoError(t, errs[stored])
+		assert.ErrorIs(t, errs[refused], registration.ErrDuplicate)
+		byKey, err := reg.ApplicationByKey(ctx, first.FamilyID, first.IdempotencyKey)
+		require.NoError(t, err)
+		assert.Equal(t, others[stored-1].ID, byKey.ID)
+		_, err = reg.Application(ctx, others[refused-1].ID)
+		assert.ErrorIs(t, err, registration.ErrNotFound)
+		audit, err := reg.Audit(ctx, registration.AuditQuery{ApplicationID: others[refused-1].ID})
+		require.NoError(t, err)
+		assert.Empty(t, audit, "the refused step stored none of its rows")
+		_, err = reg.Application(ctx, benchApp(4).ID)
+		assert.NoError(t, err)
+	})
+
 	t.Run("a refused step of a group fails alone and the others are stored", func(t *testing.T) {
 		taken := benchApp(3)
 		dup := benchApp(30)
