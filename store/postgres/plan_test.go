@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kitaportal/kitaportal/notify"
 	"github.com/kitaportal/kitaportal/registration"
 	"github.com/kitaportal/kitaportal/store/postgres"
 )
@@ -103,4 +104,63 @@ FROM generate_series(1, 3000) AS i`, a.Year)
 	_, err = conn.Exec(ctx, "ANALYZE applications")
 	require.NoError(t, err)
 	t.Run("on an analyzed year", check)
+}
+
+// TestGroupStatementsKeepTheirGenericPlans checks that the statements of
+// read groups and group commits, which take their rows as arrays, are
+// planned for their first calls on a connection only: a plan for each
+// call costs the server more than the statement's work. A planner that
+// counts a call's array elements finds each call cheaper planned alone
+// than the generic plan, and never keeps it.
+func TestGroupStatementsKeepTheirGenericPlans(t *testing.T) {
+	ctx := context.Background()
+	db := newTestDB(t)
+	schema := db.schemas[db.store(t, 1)]
+	conn, err := db.admin.Acquire(ctx)
+	require.NoError(t, err)
+	defer conn.Release()
+	_, err = conn.Exec(ctx, "SET search_path = "+pgx.Identifier{schema}.Sanitize())
+	require.NoError(t, err)
+	defer func() { _, _ = conn.Exec(context.Background(), "RESET search_path; DEALLOCATE ALL") }()
+
+	const calls = 10
+	n := 0
+	var statements []string
+	for size := range calls {
+		var (
+			apps  []registration.Application
+			msgs  []notify.Message
+			audit []registration.AuditEntry
+		)
+		for range 1 + size%4 {
+			n++
+			a := benchApp(n)
+			apps, msgs = append(apps, a), append(msgs, benchMessage(a))
+			audit = append(audit, registration.AuditEntry{At: a.SubmittedAt, Actor: "guardian:g1", Action: registration.AuditSubmit, ApplicationID: a.ID, FamilyID: a.FamilyID, Reason: "voranmeldung"})
+		}
+		inserts, err := postgres.GroupInserts(apps, msgs, audit)
+		require.NoError(t, err)
+		require.Len(t, inserts, 3)
+		statements = nil
+		for _, q := range inserts {
+			tag, err := conn.Exec(ctx, q.SQL, q.Arguments...)
+			require.NoError(t, err)
+			assert.Equal(t, int64(len(apps)), tag.RowsAffected())
+			statements = append(statements, q.SQL)
+		}
+		pairs := []any{ids(apps), ids(apps)}
+		for _, sql := range postgres.GroupReads {
+			rows, err := conn.Query(ctx, sql, pairs...)
+			require.NoError(t, err)
+			rows.Close()
+			require.NoError(t, rows.Err())
+		}
+	}
+	statements = append(statements, postgres.GroupReads...)
+	for _, sql := range statements {
+		var generic, custom int64
+		require.NoError(t, conn.QueryRow(ctx, `SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement = $1`, sql).Scan(&generic, &custom))
+		assert.Equal(t, int64(calls), generic+custom, sql)
+		assert.LessOrEqual(t, custom, int64(5), "planned for the first five calls at most:\n"+sql)
+	}
 }
