@@ -65,24 +65,29 @@
 // not wait for each other. Submissions also commit together (group
 // commit): a step whose only writes are its queued rows, ending while
 // another such step's rows are on their way, waits for them and then goes
-// with every step that waited, in one round trip and one transaction
-// (BEGIN, the rows, COMMIT); a step alone sends its rows as before. Each
-// step is told it committed only after COMMIT, so a crash stores all of a
-// group or none of it; when the server refuses a group, every step of it
-// sends its rows again alone, so a refused submission gets its own error
-// and the others commit; a group is sent without its leader's
-// cancellation. With 16 clients a group carries about four submissions
-// and saves about a quarter of the database's processor time per
-// submission. Their reads go together the same way (readGroup): an
-// idempotency key's lookup ([Store.Registrations]' ApplicationByKey) and
-// a step's reads before its first write (SubmissionReads), made
-// while
-// another caller's reads are on their way, go in the next caller's batch,
-// each statement reading its own snapshot as alone; when such a batch
-// fails, every caller whose reads it did not answer reads again alone,
-// with its own context. Lookups (on the pool) and steps' reads (each on
-// its step's connection) group apart, so a lookup waiting for a
-// connection never holds up a step that holds one. An allocation round's publication takes its
+// with every step that waited, in one round trip and one transaction: one
+// INSERT per table (applications, messages, audit) whose rows are given
+// column by column as arrays; a step alone sends its rows one statement
+// each, as before. Each step is told it committed only after the
+// transaction ended, so a crash stores all of a group or none of it; when
+// the server refuses a group (a refused row fails its table's whole
+// INSERT), every step of it sends its rows again alone, so a refused
+// submission gets its own error and the others commit; a group is sent
+// without its leader's cancellation. With 16 clients a group carries
+// about four submissions. Their reads go together the same way
+// (readGroup): an idempotency key's lookup ([Store.Registrations]'
+// ApplicationByKey) and a step's reads before its first write
+// (SubmissionReads), made while another caller's reads are on their way,
+// go in the next caller's batch as one statement per kind of read (the
+// keys, the children's applications of their Kita years, the families'),
+// each row naming its caller; each statement reads its own snapshot,
+// taken after every caller of the group began to wait; when such a batch
+// fails, every caller of the group reads again alone, with its own
+// context. The statements of groups read their arrays through subqueries,
+// (SELECT $1::text[]), so that the server keeps their generic plans
+// instead of planning each call for its number of rows. Lookups (on the
+// pool) and steps' reads (each on its step's connection) group apart, so
+// a lookup waiting for a connection never holds up a step that holds one. An allocation round's publication takes its
 // places, updates its applications and appends its audit entries in one
 // call each (app.RoundWriter): the places in two statements (the places
 // rows of the round locked in key order, FOR UPDATE, the places given in

@@ -21,19 +21,21 @@ const groupTimeout = 30 * time.Second
 // implicit transaction, and the batches of several such steps can go in
 // one transaction just as well. One step at a time sends (the leader);
 // the steps that end meanwhile wait, and the next leader sends all of them
-// in one round trip and one transaction: BEGIN, every step's rows,
-// COMMIT. A step that finds nobody sending, or nobody waiting with it,
-// sends its rows alone, without BEGIN and COMMIT, as it would without the
-// committer.
+// in one round trip and one implicit transaction: one INSERT per table
+// for every step's rows (queueGroupRows), so the server parses, plans and
+// runs three statements for the group, not three per step. A step that
+// finds nobody sending, or nobody waiting with it, sends its rows alone,
+// one statement each, as it would without the committer.
 //
 // Each step's outcome stays its own:
 //
-//   - a step is told it committed only once COMMIT returned; a group is one
-//     transaction, so after a crash either all its steps are stored or
-//     none is, and none was told it committed when it did not;
+//   - a step is told it committed only once the batch's transaction
+//     ended; a group is one transaction, so after a crash either all its
+//     steps are stored or none is, and none was told it committed when it
+//     did not;
 //   - when the server refuses the group (a taken id, a duplicate, a
-//     deadlock, ...), its transaction is rolled back and nothing of it is
-//     stored; every step of the group then sends its rows again alone, on
+//     deadlock, ...: one refused row fails its table's INSERT), its
+//     transaction is rolled back and nothing of it is stored; every step of the group then sends its rows again alone, on
 //     its own connection and with its own context, so that the refused
 //     step gets its own error (registration.ErrExists, ...) and the
 //     others commit;
