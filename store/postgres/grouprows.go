@@ -49,25 +49,27 @@ func (r *submissionRows) readRows(ctx context.Context, br pgx.BatchResults) erro
 
 // The inserts of a group's rows: one statement per table, the rows given
 // column by column as arrays, without ON CONFLICT, so that a refused row
-// fails the statement. Each array is read through a subquery, (SELECT
-// $1::text[]): the planner then cannot count a call's rows, estimates
-// every call alike and keeps the statement's generic plan, where it
-// would plan every call anew for the rows it counts.
+// fails the statement. The applications and messages are unnested in the
+// select list, which walks the arrays in step without copying the rows
+// (2 KB documents, message texts) into a function scan's store first.
+// Each array is read through a subquery, (SELECT $1::text[]): the planner
+// then cannot count a call's rows, estimates every call alike and keeps
+// the statement's generic plan, where it would plan every call anew for
+// the rows it counts.
 const (
 	insertApplicationRows = `INSERT INTO applications
-(id, family_id, year, child_key, idempotency_key, status, submitted_at, kita_ids, version, doc)
-SELECT id, family_id, year, child_key, idempotency_key, status, submitted_at, kita_ids::text[], 1, doc::json
-FROM unnest((SELECT $1::text[]), (SELECT $2::text[]), (SELECT $3::text[]), (SELECT $4::text[]), (SELECT $5::text[]),
-	(SELECT $6::text[]), (SELECT $7::timestamptz[]), (SELECT $8::text[]), (SELECT $9::text[]))
-	AS r(id, family_id, year, child_key, idempotency_key, status, submitted_at, kita_ids, doc)`
+(id, family_id, year, child_key, idempotency_key, status, submitted_at, kita_ids, doc, version)
+SELECT unnest((SELECT $1::text[])), unnest((SELECT $2::text[])), unnest((SELECT $3::text[])),
+	unnest((SELECT $4::text[])), unnest((SELECT $5::text[])), unnest((SELECT $6::text[])),
+	unnest((SELECT $7::timestamptz[])), unnest((SELECT $8::text[]))::text[], unnest((SELECT $9::text[]))::json, 1`
 
 	insertMessageRows = `INSERT INTO messages (` + messageColumns + `)
-SELECT ` + messageColumns + ` FROM unnest((SELECT $1::text[]), (SELECT $2::text[]), (SELECT $3::text[]),
-	(SELECT $4::text[]), (SELECT $5::text[]), (SELECT $6::text[]), (SELECT $7::text[]), (SELECT $8::text[]),
-	(SELECT $9::text[]), (SELECT $10::text[]), (SELECT $11::integer[]), (SELECT $12::timestamptz[]),
-	(SELECT $13::timestamptz[]), (SELECT $14::timestamptz[]), (SELECT $15::text[]), (SELECT $16::timestamptz[]),
-	(SELECT $17::text[]))
-	AS m(` + messageColumns + `)`
+SELECT unnest((SELECT $1::text[])), unnest((SELECT $2::text[])), unnest((SELECT $3::text[])),
+	unnest((SELECT $4::text[])), unnest((SELECT $5::text[])), unnest((SELECT $6::text[])),
+	unnest((SELECT $7::text[])), unnest((SELECT $8::text[])), unnest((SELECT $9::text[])),
+	unnest((SELECT $10::text[])), unnest((SELECT $11::integer[])), unnest((SELECT $12::timestamptz[])),
+	unnest((SELECT $13::timestamptz[])), unnest((SELECT $14::timestamptz[])), unnest((SELECT $15::text[])),
+	unnest((SELECT $16::timestamptz[])), unnest((SELECT $17::text[]))`
 
 	// The entries are numbered (seq) in the order of the group.
 	insertAuditRows = `INSERT INTO audit (at, actor, action, application_id, family_id, reason)
