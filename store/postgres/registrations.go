@@ -625,16 +625,16 @@ func (x regTx) SubmissionReads(ctx context.Context, familyID, key, childKey, yea
 	if childKey == "" {
 		return registration.Application{}, false, nil, nil, errors.New("postgres: submission reads: empty child key")
 	}
-	b := &pgx.Batch{}
-	if key != "" {
-		b.Queue(byKeySQL, familyID, key)
-	}
-	for _, q := range []registration.Query{{ChildKey: childKey, Year: year}, {FamilyID: familyID, Year: year}} {
-		sql, args := listSQL(q)
-		b.Queue(sql, args...)
-	}
 	it := &readItem{familyID: familyID, key: key, childKey: childKey, year: year}
 	it.alone = func() error {
+		b := &pgx.Batch{}
+		if key != "" {
+			b.Queue(byKeySQL, familyID, key)
+		}
+		for _, q := range []registration.Query{{ChildKey: childKey, Year: year}, {FamilyID: familyID, Year: year}} {
+			sql, args := listSQL(q)
+			b.Queue(sql, args...)
+		}
 		br := x.tx.SendBatch(ctx, b)
 		err := it.readAlone(ctx, br)
 		if cerr := br.Close(); cerr != nil && err == nil {
@@ -642,7 +642,7 @@ func (x regTx) SubmissionReads(ctx context.Context, familyID, key, childKey, yea
 		}
 		return err
 	}
-	if st, ok := x.tx.(*stepTx); ok && st.readers != nil && st.allAlone(b) {
+	if st, ok := x.tx.(*stepTx); ok && st.readers != nil && st.readsAlone() {
 		err = st.readers.run(ctx, st.conn, it)
 	} else {
 		err = it.alone()

@@ -98,7 +98,13 @@ func (t *stepTx) pending() bool {
 // alone reports whether a statement can run on its own, outside the
 // transaction: a plain read before the step's first write.
 func (t *stepTx) alone(sql string) bool {
-	return t.tx == nil && len(t.queued.QueuedQueries) == 0 && t.failed == nil && plainRead(sql)
+	return t.readsAlone() && plainRead(sql)
+}
+
+// readsAlone reports whether a plain read can run on its own, outside the
+// transaction: the step has written nothing yet.
+func (t *stepTx) readsAlone() bool {
+	return t.tx == nil && len(t.queued.QueuedQueries) == 0 && t.failed == nil
 }
 
 // allAlone reports whether every statement of b can run on its own (see
