@@ -224,7 +224,7 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 	}
 
 	// Explicit priority orders.
-	pos := make([]int32, e.nA) // facility index+1 that listed the applicant
+	var pos []int32 // facility index+1 that listed the applicant
 	explicitAll := true
 	var byFac []int32 // pairs by facility, in applicant order
 	for i := range inst.Facilities {
@@ -234,7 +234,7 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 			continue
 		}
 		if byFac == nil {
-			byFac = e.pairsByFacility()
+			byFac, pos = e.pairsByFacility(), make([]int32, e.nA)
 		}
 		path := "facilities[" + strconv.Itoa(i) + "].priority"
 		for j, id := range f.Priority {

@@ -26,27 +26,35 @@ func (e *engine) childProposing() []int32 {
 // are a queue; the loop reads the state of the applicant some places
 // ahead, and its next proposal, so that these are in the cache when its
 // turn comes. An applicant's state (next proposal, end, placement) is one
-// record, and each pool keeps the applicant at each admitted rank, so an
-// eviction costs few cache misses.
+// record, and the applicant at each admitted rank is kept by Kita (a rank
+// is one applicant's), so an eviction costs few cache misses.
 func (e *engine) proposing(start, pools, rank []int32) []int32 {
 	type applicant struct{ next, end, match int32 }
 	st := make([]applicant, e.nA)
-	type held struct{ n, c, worst, at int32 } // at: the pool's first word
+	// free: places left; at: the pool's first word; of: where its Kita's
+	// ranks start in who
+	type held struct{ free, worst, at, of int32 }
 	ps := make([]held, len(e.poolCap))
 	words := int32(0)
 	for q, c := range e.poolCap {
 		f := e.poolFac[q]
-		ps[q] = held{c: c, worst: -1, at: words}
+		ps[q] = held{free: c, worst: -1, at: words, of: e.facStart[f]}
 		if c > 0 {
 			words += (e.facStart[f+1] - e.facStart[f] + 63) / 64
 		}
 	}
 	set := make([]uint64, words)
-	who := make([]int32, 64*int(words)) // the applicant at an admitted rank
+	// who is the applicant at an admitted rank, by Kita: a rank is one
+	// applicant's, who holds at most one of the Kita's pools at a time.
+	who := make([]int32, e.facStart[e.nF])
 
+	parallel(e.nA, e.nA, func(lo, hi int) {
+		for a := lo; a < hi; a++ {
+			st[a] = applicant{next: start[a], end: start[a+1], match: -1}
+		}
+	})
 	queue := make([]int32, 0, e.nA+e.nA/2) // evicted applicants queue again
 	for a := range e.nA {
-		st[a] = applicant{next: start[a], end: start[a+1], match: -1}
 		if e.fixed[a] < 0 {
 			queue = append(queue, int32(a))
 		}
@@ -73,10 +81,10 @@ func (e *engine) proposing(start, pools, rank []int32) []int32 {
 			s.next++
 			rk := rank[pair]
 			h := &ps[pools[pair]]
-			if h.n < h.c {
+			if h.free > 0 {
 				set[h.at+rk>>6] |= 1 << (rk & 63)
-				who[64*h.at+rk] = a
-				h.n++
+				who[h.of+rk] = a
+				h.free--
 				h.worst = max(h.worst, rk)
 				s.match = pair
 				break
@@ -85,8 +93,8 @@ func (e *engine) proposing(start, pools, rank []int32) []int32 {
 				continue // rejected
 			}
 			w := h.worst
-			out := who[64*h.at+w]
-			who[64*h.at+rk] = a
+			out := who[h.of+w]
+			who[h.of+rk] = a
 			bs := set[h.at:]
 			bs[w>>6] &^= 1 << (w & 63)
 			bs[rk>>6] |= 1 << (rk & 63)

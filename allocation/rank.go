@@ -87,7 +87,8 @@ type sortKey struct {
 }
 
 // rank computes every facility's priority order (facOrder) and each pair's
-// rank. pos is scratch of one int32 per applicant.
+// rank. pos is scratch of one int32 per applicant, nil when no facility
+// has an explicit order.
 func (e *engine) rank(pos []int32, seed uint64) {
 	nP := len(e.pairApp)
 	nT := len(e.tiers)
@@ -380,12 +381,6 @@ func (e *engine) rank(pos []int32, seed uint64) {
 	}
 	wg.Wait()
 
-	e.pairRank = make([]int32, nP)
-	parallel(nP, nP, func(lo, hi int) {
-		for p := lo; p < hi; p++ {
-			e.pairRank[p] = -1
-		}
-	})
 	sortFacility := func(f int, buf *sortBufs) {
 		s, t := e.facStart[f], e.facStart[f+1]
 		bucket := e.facOrder[s:t]
@@ -400,8 +395,7 @@ func (e *engine) rank(pos []int32, seed uint64) {
 				return cmp.Compare(pos[e.pairApp[p]], pos[e.pairApp[q]])
 			})
 		case ib[f] >= 0:
-			sortPacked(bucket, ks[s:t], int(ib[f]), byPair, buf, key, compare, e.pairRank)
-			return
+			sortPacked(bucket, ks[s:t], int(ib[f]), byPair, buf, key, compare)
 		default:
 			buf.scratch = buf.scratch[:0]
 			for _, p := range bucket {
@@ -411,9 +405,6 @@ func (e *engine) rank(pos []int32, seed uint64) {
 			for i, k := range buf.scratch {
 				bucket[i] = k.pair
 			}
-		}
-		for r, p := range bucket {
-			e.pairRank[p] = int32(r)
 		}
 	}
 	// Facilities with explicit orders share pos, so worker 0 sorts all of
@@ -435,10 +426,85 @@ func (e *engine) rank(pos []int32, seed uint64) {
 		})
 	}
 	wg.Wait()
+	e.pairRank = make([]int32, nP)
+	e.ranksFromOrder(ks) // the keys are read
 	e.xRank = e.pairRank
 	if int(e.nReal) < nP {
 		e.dropBoosts()
 	}
+}
+
+// ranksFromOrder sets pairRank from facOrder: each pair's position in its
+// facility's list, -1 for a pair in none (a fixed applicant's). Written
+// pair by pair in list order, the ranks would land all over pairRank; so
+// every (pair, position) is first put with the others of its block of
+// pairRank, in parallel over parts of the facilities, then each block,
+// small enough to stay in the cache, is written. scratch is reused when it
+// holds as many entries as facOrder.
+func (e *engine) ranksFromOrder(scratch []uint64) {
+	const shift = 18 // a block is 1<<18 ranks (1 MiB)
+	nP, total := len(e.pairRank), len(e.facOrder)
+	if len(scratch) < total {
+		scratch = make([]uint64, total)
+	}
+	nb := nP>>shift + 1
+	workers := min(runtime.GOMAXPROCS(0), 8)
+	if total < 1<<15 {
+		workers = 1
+	}
+	// Worker w takes facilities from[w] to from[w+1]-1, about as many
+	// pairs each.
+	from := make([]int, workers+1)
+	for w := 1; w < workers; w++ {
+		from[w], _ = slices.BinarySearch(e.facStart[:e.nF], int32(total*w/workers))
+	}
+	from[workers] = e.nF
+	// at[w*nb+b]: worker w's count of entries of block b, then where it
+	// puts the next one; the blocks' entries follow one another, each
+	// block's by worker.
+	at := make([]int, workers*nb)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			cnt := at[w*nb : (w+1)*nb]
+			for _, p := range e.facOrder[e.facStart[from[w]]:e.facStart[from[w+1]]] {
+				cnt[p>>shift]++
+			}
+		})
+	}
+	wg.Wait()
+	end := make([]int, nb+1) // block b's entries are end[b]..end[b+1]-1
+	for b := range nb {
+		n := end[b]
+		for w := range workers {
+			at[w*nb+b], n = n, n+at[w*nb+b]
+		}
+		end[b+1] = n
+	}
+	for w := range workers {
+		wg.Go(func() {
+			next := at[w*nb : (w+1)*nb]
+			for f := from[w]; f < from[w+1]; f++ {
+				for i, p := range e.facOrder[e.facStart[f]:e.facStart[f+1]] {
+					b := p >> shift
+					scratch[next[b]] = uint64(p)<<32 | uint64(i)
+					next[b]++
+				}
+			}
+		})
+	}
+	wg.Wait()
+	parallel(nb, nP+total, func(lo, hi int) {
+		for b := lo; b < hi; b++ {
+			block := e.pairRank[b<<shift : min(nP, (b+1)<<shift)]
+			for i := range block {
+				block[i] = -1
+			}
+			for _, x := range scratch[end[b]:end[b+1]] {
+				e.pairRank[x>>32] = int32(uint32(x))
+			}
+		}
+	})
 }
 
 // dropBoosts keeps the ranks of the orders merged with the boosted twins
@@ -563,12 +629,12 @@ type sortBufs struct {
 
 // sortPacked sorts a facility's pairs into bucket by their packed keys ks
 // (see packKey; the last ib bits are the pair when byPair is set, else its
-// position in bucket), and sets rank[p] to pair p's position. Pairs whose
+// position in bucket). Pairs whose
 // keys tie before those bits (rare) are re-sorted with compare, which
 // looks at the whole lottery number and the id; the result is the order
 // compare defines. ks is left in no particular order.
 func sortPacked(bucket []int32, ks []uint64, ib int, byPair bool, buf *sortBufs,
-	key func(int32) sortKey, compare func(x, y sortKey) int, rank []int32) {
+	key func(int32) sortKey, compare func(x, y sortKey) int) {
 	n := len(bucket)
 	sorted := sortKeys(ks, buf)
 	idx := uint64(1)<<ib - 1
@@ -582,7 +648,6 @@ func sortPacked(bucket []int32, ks []uint64, ib int, byPair bool, buf *sortBufs,
 			p = buf.pos[p]
 		}
 		bucket[i] = p
-		rank[p] = int32(i)
 		tie = tie || i > 0 && k>>ib == sorted[i-1]>>ib
 	}
 	for i := 0; i < n && tie; {
@@ -598,7 +663,6 @@ func sortPacked(bucket []int32, ks []uint64, ib int, byPair bool, buf *sortBufs,
 			slices.SortFunc(buf.scratch, compare)
 			for r, k := range buf.scratch {
 				bucket[i+r] = k.pair
-				rank[k.pair] = int32(i + r)
 			}
 		}
 		i = j
