@@ -136,6 +136,15 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 	uses := map[Kind]bool{}
 	for _, cr := range inst.Policy.Criteria {
 		uses[cr.Kind] = true
+		if cr.Mode == ModeTier {
+			e.tiers = append(e.tiers, cr)
+		} else {
+			e.points = append(e.points, cr)
+		}
+	}
+	var vals *appValues // filled by the validation pass when it can
+	if rank {
+		vals = e.newAppValues(seed)
 	}
 
 	// Applicants and their choices.
@@ -156,7 +165,7 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 	resolved := make([]int32, total, total+spare)
 	seen := make([]int32, e.nF) // applicant index+1 that last chose the facility
 	next := 0
-	valid := e.pairsOfValid(resolved, offs, uses[KindAge], uses[KindRegistrationDate])
+	valid := e.pairsOfValid(resolved, offs, uses[KindAge], uses[KindRegistrationDate], vals)
 	if !valid {
 		e.resolveChoices(resolved, offs)
 		e.start = make([]int32, e.nA+1)
@@ -311,7 +320,7 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 		return nil, err
 	}
 	if rank {
-		e.rank(pos, seed)
+		e.rank(pos, vals)
 	}
 	return e, nil
 }
@@ -343,8 +352,9 @@ func (e *engine) pairsByFacility() []int32 {
 // and that loop, which reports the problems in order. The ids are indexed
 // in parallel first (insertAll), then blocks of applicants are checked in
 // parallel. needAge and needRegistered tell whether the policy needs
-// birth dates and registration times.
-func (e *engine) pairsOfValid(resolved, offs []int32, needAge, needRegistered bool) bool {
+// birth dates and registration times. vals, unless nil, is filled for
+// every applicant when all are valid (their struct is in the cache then).
+func (e *engine) pairsOfValid(resolved, offs []int32, needAge, needRegistered bool, vals *appValues) bool {
 	ids := e.apps.insertAll()
 	if needAge {
 		e.days = make([]int64, e.nA)
@@ -385,6 +395,8 @@ func (e *engine) pairsOfValid(resolved, offs []int32, needAge, needRegistered bo
 			}
 			if !ok {
 				bad.Store(true)
+			} else if vals != nil {
+				vals.set(e, i)
 			}
 		}
 	})
@@ -394,6 +406,9 @@ func (e *engine) pairsOfValid(resolved, offs []int32, needAge, needRegistered bo
 		return false
 	}
 	e.start = offs // every choice is a pair
+	if vals != nil {
+		vals.done = true
+	}
 	return true
 }
 
@@ -529,11 +544,6 @@ func (e *engine) checkPolicy(c *problem.Collector, explicitAll bool) {
 		}
 		if cr.Points < -MaxPoints || cr.Points > MaxPoints {
 			c.Add(path+".points", CodePointsRange, ErrPolicy, "max", strconv.Itoa(MaxPoints))
-		}
-		if cr.Mode == ModeTier {
-			e.tiers = append(e.tiers, cr)
-		} else {
-			e.points = append(e.points, cr)
 		}
 	}
 	if !pol.Lottery.Valid() && (pol.Lottery != 0 || !explicitAll) {

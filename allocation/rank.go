@@ -86,20 +86,34 @@ type sortKey struct {
 	pair   int32
 }
 
-// rank computes every facility's priority order (facOrder) and each pair's
-// rank. pos is scratch of one int32 per applicant, nil when no facility
-// has an explicit order.
-func (e *engine) rank(pos []int32, seed uint64) {
-	nP := len(e.pairApp)
-	nT := len(e.tiers)
-	apps := e.inst.Applicants
+// appValues are the values of each applicant that do not depend on the
+// facility: the tiers' and the points' (see criterionValue), the lottery
+// number of a lottery per child, the district as a small integer and the
+// number of siblings' Kitas. set fills them for one applicant; the
+// validation pass calls it for each applicant it reads anyway.
+type appValues struct {
+	val         []int64 // tier t's value of applicant a at t*nA+a
+	points      []int64
+	lot         []uint64
+	district    []int32 // 0: none, or no Kita there
+	sibStart    []int32 // at a+1 the count of applicant a's, summed by rank
+	facDistrict []int32 // per facility
+	districts   *idIndex
+	seed        uint64
+	done        bool // set for every applicant
+}
 
-	// Districts as small integers, so that the per-pair test is cheap.
-	// An applicant's district is found in an index of the Kitas'
-	// districts, by memory when interned.
+// newAppValues returns room for every applicant's values, and the Kitas'
+// districts as small integers, so that the per-pair test is cheap; an
+// applicant's district is found in an index of the Kitas' districts, by
+// memory when interned. It needs the criteria split into tiers and
+// points.
+func (e *engine) newAppValues(seed uint64) *appValues {
 	district := map[string]int32{"": 0}
 	var names []string // district d's name is names[d-1]
-	facDistrict := make([]int32, e.nF)
+	v := &appValues{facDistrict: make([]int32, e.nF), seed: seed,
+		district: make([]int32, e.nA), sibStart: make([]int32, e.nA+1),
+		val: make([]int64, len(e.tiers)*e.nA), points: make([]int64, e.nA), lot: make([]uint64, e.nA)}
 	for f := range e.inst.Facilities {
 		d, ok := district[e.inst.Facilities[f].District]
 		if !ok {
@@ -107,44 +121,55 @@ func (e *engine) rank(pos []int32, seed uint64) {
 			d = int32(len(names))
 			district[e.inst.Facilities[f].District] = d
 		}
-		facDistrict[f] = d
+		v.facDistrict[f] = d
 	}
-	districts := newIDIndex(len(names), func(i int32) string { return names[i] })
+	v.districts = newIDIndex(len(names), func(i int32) string { return names[i] })
 	for i := range names {
-		districts.insert(int32(i))
+		v.districts.insert(int32(i))
 	}
-	districts.indexMemory()
+	v.districts.indexMemory()
+	return v
+}
 
-	// Values that do not depend on the facility, once per applicant, in
-	// parallel: with the applicant's district and its number of siblings'
-	// Kitas.
-	appDistrict := make([]int32, e.nA)
-	sibStart := make([]int32, e.nA+1)
-	appVal := make([]int64, nT*e.nA)
-	appPoints := make([]int64, e.nA)
-	appLot := make([]uint64, e.nA)
-	parallel(e.nA, e.nA*(nT+len(e.points)+1), func(lo, hi int) {
-		for a := lo; a < hi; a++ { // all criteria of one applicant while it is in cache
-			for t, cr := range e.tiers {
-				switch {
-				case cr.Kind == KindAge && e.days != nil:
-					appVal[t*e.nA+a] = -e.days[a]
-				case !facilityDependent(cr.Kind):
-					appVal[t*e.nA+a] = e.criterionValue(cr.Kind, int32(a), -1)
-				}
-			}
-			for _, cr := range e.points {
-				if !facilityDependent(cr.Kind) { // age is a tier only
-					appPoints[a] += int64(cr.Points) * e.criterionValue(cr.Kind, int32(a), -1)
-				}
-			}
-			appLot[a] = mix(seed ^ mix(e.apps.hash[a])) // fnv64 of the id
-			if d, ok := districts.find(apps[a].District); ok {
-				appDistrict[a] = d + 1
-			} // else 0: none, or no Kita there
-			sibStart[a+1] = int32(len(apps[a].Siblings))
+// set fills applicant a's values; e.days, when set, must hold a's day.
+func (v *appValues) set(e *engine, a int) {
+	ap := &e.inst.Applicants[a]
+	for t, cr := range e.tiers {
+		switch {
+		case cr.Kind == KindAge && e.days != nil:
+			v.val[t*e.nA+a] = -e.days[a]
+		case !facilityDependent(cr.Kind):
+			v.val[t*e.nA+a] = e.criterionValue(cr.Kind, int32(a), -1)
 		}
-	})
+	}
+	for _, cr := range e.points {
+		if !facilityDependent(cr.Kind) { // age is a tier only
+			v.points[a] += int64(cr.Points) * e.criterionValue(cr.Kind, int32(a), -1)
+		}
+	}
+	v.lot[a] = mix(v.seed ^ mix(e.apps.hash[a])) // fnv64 of the id
+	if d, ok := v.districts.find(ap.District); ok {
+		v.district[a] = d + 1
+	}
+	v.sibStart[a+1] = int32(len(ap.Siblings))
+}
+
+// rank computes every facility's priority order (facOrder) and each pair's
+// rank from the applicants' values v (filled here unless v.done). pos is
+// scratch of one int32 per applicant, nil when no facility has an
+// explicit order.
+func (e *engine) rank(pos []int32, v *appValues) {
+	nP := len(e.pairApp)
+	nT := len(e.tiers)
+	apps := e.inst.Applicants
+	if !v.done {
+		parallel(e.nA, e.nA*(nT+len(e.points)+1), func(lo, hi int) {
+			for a := lo; a < hi; a++ {
+				v.set(e, a)
+			}
+		})
+	}
+	appVal, appPoints, appLot, appDistrict, sibStart, facDistrict := v.val, v.points, v.lot, v.district, v.sibStart, v.facDistrict
 	lowT := make([]int64, nT)
 	highT := make([]int64, nT)
 	for t, cr := range e.tiers {
