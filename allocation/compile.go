@@ -24,6 +24,9 @@ type engine struct {
 	// days is per applicant its birth date's day number (0 without), set
 	// when validation parsed them all for the age criterion; else nil.
 	days []int64
+	// noHours is set when the validation pass read every applicant and
+	// none named a start month or choice hours.
+	noHours bool
 
 	// repairScans is the number of scans for blocking applicants and
 	// families the last family-aware deferred acceptance made.
@@ -362,12 +365,14 @@ func (e *engine) pairsOfValid(resolved, offs []int32, needAge, needRegistered bo
 	total := int(offs[e.nA])
 	// Every choice is then a pair: the pairs' facilities are the choices'.
 	e.pairApp, e.pairFac, e.pairPool = e.pairApp[:total], resolved, e.pairPool[:total]
-	var bad atomic.Bool
+	var bad, hours atomic.Bool
 	parallel(e.nA, total, func(lo, hi int) {
 		seen := make([]int32, e.nF) // applicant index+1 that last chose the facility
 		facs := finder{x: e.facs}
+		named := false // a start month or choice hours
 		for i := lo; i < hi && !bad.Load(); i++ {
 			a := &e.inst.Applicants[i]
+			named = named || a.Start != "" || a.ChoiceHours != nil
 			ok := a.ID != "" && (a.Band == 0 || a.Band.Valid()) && (a.BirthDate != "" || !needAge) &&
 				(!a.RegisteredAt.IsZero() || !needRegistered)
 			for j, id := range a.Choices {
@@ -399,6 +404,9 @@ func (e *engine) pairsOfValid(resolved, offs []int32, needAge, needRegistered bo
 				vals.set(e, i)
 			}
 		}
+		if named {
+			hours.Store(true)
+		}
 	})
 	if !ids || bad.Load() {
 		e.days = nil // parsed in part
@@ -406,6 +414,7 @@ func (e *engine) pairsOfValid(resolved, offs []int32, needAge, needRegistered bo
 		return false
 	}
 	e.start = offs // every choice is a pair
+	e.noHours = !hours.Load()
 	if vals != nil {
 		vals.done = true
 	}

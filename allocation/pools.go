@@ -201,10 +201,21 @@ func (e *engine) extendPoolInfo() {
 // same hours. resolved holds every choice's facility index (-1: unknown),
 // flattened in applicant order, applicant i's from offs[i]. Blocks of
 // applicants are checked in parallel, each into its own collector, and
-// the problems are added in applicant order.
+// the problems are added in applicant order. When no applicant named
+// any (noHours), there is nothing to check: every desired month is unset.
 func (e *engine) checkChoiceHours(c *problem.Collector, resolved, offs []int32) {
 	if e.pools != nil {
 		e.pools.start = make([]int32, e.nA)
+	}
+	if e.noHours {
+		if e.pools != nil {
+			parallel(e.nA, e.nA, func(lo, hi int) {
+				for i := lo; i < hi; i++ {
+					e.pools.start[i] = -1
+				}
+			})
+		}
+		return
 	}
 	const block = 1 << 12 // applicants
 	parts := make([]problem.Collector, (e.nA+block-1)/block)
