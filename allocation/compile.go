@@ -68,6 +68,10 @@ type engine struct {
 	// ordering, when set, is building facOrder and facStart; the
 	// family-aware deferred acceptance waits for it before its first scan.
 	ordering *sync.WaitGroup
+
+	// spare is memory ranking no longer needs (the sort keys), which the
+	// first allocation takes for its scratch (see carve); nil once taken.
+	spare atomic.Pointer[[]uint64]
 }
 
 // Validate reports every problem of inst as a [problem.List], or nil.

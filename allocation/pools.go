@@ -369,13 +369,13 @@ func (e *engine) options(a int32, opt, optPool []int32) ([]int32, []int32) {
 // child proposes to its best fitting pool at a Kita first; a pool keeps its
 // best-ranked children (ranked by the Kita's order) up to its capacity.
 // It returns per applicant the pair and the engine pool placing it.
-func (e *engine) poolDA() (match, pool []int32) {
+func (e *engine) poolDA(spare []uint64) (match, pool []int32) {
 	optStart, opt, optPool := e.joinedOptions()
 	rank := make([]int32, len(opt))
 	for o, p := range opt {
 		rank[o] = e.pairRank[p]
 	}
-	at := e.proposing(optStart, optPool, rank)
+	at := e.proposing(optStart, optPool, rank, spare)
 	match, pool = at, make([]int32, e.nA)
 	for a, o := range at {
 		match[a], pool[a] = -1, -1

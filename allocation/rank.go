@@ -452,7 +452,8 @@ func (e *engine) rank(pos []int32, v *appValues) {
 	}
 	wg.Wait()
 	e.pairRank = make([]int32, nP)
-	e.ranksFromOrder(ks) // the keys are read
+	spare := e.ranksFromOrder(ks) // the keys are read
+	e.spare.Store(&spare)
 	e.xRank = e.pairRank
 	if int(e.nReal) < nP {
 		e.dropBoosts()
@@ -465,8 +466,8 @@ func (e *engine) rank(pos []int32, v *appValues) {
 // every (pair, position) is first put with the others of its block of
 // pairRank, in parallel over parts of the facilities, then each block,
 // small enough to stay in the cache, is written. scratch is reused when it
-// holds as many entries as facOrder.
-func (e *engine) ranksFromOrder(scratch []uint64) {
+// holds as many entries as facOrder; the scratch used is returned.
+func (e *engine) ranksFromOrder(scratch []uint64) []uint64 {
 	const shift = 18 // a block is 1<<18 ranks (1 MiB)
 	nP, total := len(e.pairRank), len(e.facOrder)
 	if len(scratch) < total {
@@ -530,6 +531,7 @@ func (e *engine) ranksFromOrder(scratch []uint64) {
 			}
 		}
 	})
+	return scratch
 }
 
 // dropBoosts keeps the ranks of the orders merged with the boosted twins

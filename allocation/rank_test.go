@@ -103,3 +103,59 @@ func TestSortKeys(t *testing.T) {
 		})
 	}
 }
+
+func TestRanksFromOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, tt := range []struct {
+		name          string
+		pairs, facs   int
+		skip          int // every skip-th pair is in no list (a fixed applicant's); 0: none
+		reuseKeys     bool
+		scratchTooFew bool
+	}{
+		{"a few pairs in one block", 1000, 7, 0, true, false},
+		{"pairs over several blocks, written by several workers", 700_000, 900, 0, true, false},
+		{"pairs in no list get no rank", 600_000, 300, 11, true, false},
+		{"scratch too small is replaced", 300_000, 50, 0, false, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := &engine{nF: tt.facs, pairRank: make([]int32, tt.pairs)}
+			var listed []int32
+			for p := range tt.pairs {
+				if tt.skip == 0 || p%tt.skip != 0 {
+					listed = append(listed, int32(p))
+				}
+			}
+			rng.Shuffle(len(listed), func(i, j int) { listed[i], listed[j] = listed[j], listed[i] })
+			e.facOrder = listed
+			e.facStart = make([]int32, tt.facs+1)
+			for f := 1; f < tt.facs; f++ {
+				e.facStart[f] = int32(rng.IntN(len(listed) + 1))
+			}
+			e.facStart[tt.facs] = int32(len(listed))
+			slices.Sort(e.facStart)
+			want := slices.Repeat([]int32{-1}, tt.pairs)
+			for f := range tt.facs {
+				for i, p := range e.facOrder[e.facStart[f]:e.facStart[f+1]] {
+					want[p] = int32(i)
+				}
+			}
+			scratch := make([]uint64, len(listed))
+			if tt.scratchTooFew {
+				scratch = scratch[:len(listed)-1]
+			}
+			used := e.ranksFromOrder(scratch)
+			wrong := 0
+			for p := range want {
+				if e.pairRank[p] != want[p] {
+					if wrong == 0 {
+						t.Errorf("pair %d: rank %d, want %d", p, e.pairRank[p], want[p])
+					}
+					wrong++
+				}
+			}
+			assert.Zero(t, wrong, "pairs with a wrong rank")
+			assert.Equal(t, !tt.scratchTooFew, len(scratch) > 0 && &used[0] == &scratch[0], "scratch reused")
+		})
+	}
+}
