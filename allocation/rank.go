@@ -474,6 +474,19 @@ func (e *engine) ranksFromOrder(scratch []uint64) []uint64 {
 		scratch = make([]uint64, total)
 	}
 	nb := nP>>shift + 1
+	if nb == 1 { // pairRank stays in the cache as it is: written directly
+		for i := range e.pairRank {
+			e.pairRank[i] = -1
+		}
+		parallel(e.nF, total, func(lo, hi int) {
+			for f := lo; f < hi; f++ {
+				for i, p := range e.facOrder[e.facStart[f]:e.facStart[f+1]] {
+					e.pairRank[p] = int32(i)
+				}
+			}
+		})
+		return scratch
+	}
 	workers := min(runtime.GOMAXPROCS(0), 8)
 	if total < 1<<15 {
 		workers = 1
