@@ -25,7 +25,9 @@ func TestCarve(t *testing.T) {
 		spare := make([]uint64, 5)
 		type three struct{ a, b, c int32 }
 		s := carve[three](&spare, 3) // 36 bytes: 5 words
-		assert.Len(t, s, 3)
+		require.Len(t, s, 3)
+		s[2] = three{a: 1, b: 2, c: 3}
+		assert.Equal(t, three{a: 1, b: 2, c: 3}, s[2])
 		assert.Empty(t, spare)
 	})
 	t.Run("a spare too small gives new memory and is left as it was", func(t *testing.T) {
