@@ -465,8 +465,10 @@ func (e *engine) rank(pos []int32, v *appValues) {
 // pair by pair in list order, the ranks would land all over pairRank; so
 // every (pair, position) is first put with the others of its block of
 // pairRank, in parallel over parts of the facilities, then each block,
-// small enough to stay in the cache, is written. scratch is reused when it
-// holds as many entries as facOrder; the scratch used is returned.
+// small enough to stay in the cache, is written (a pairRank of one block
+// is written directly). scratch is reused when it holds as many entries
+// as facOrder; the scratch used is returned (scratch for deferred
+// acceptance then, see carve).
 func (e *engine) ranksFromOrder(scratch []uint64) []uint64 {
 	const shift = 18 // a block is 1<<18 ranks (1 MiB)
 	nP, total := len(e.pairRank), len(e.facOrder)
