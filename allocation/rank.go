@@ -199,7 +199,8 @@ func (e *engine) rank(pos []int32, v *appValues) {
 		}
 	}
 	// Siblings as facility indices (validation made sure they exist),
-	// found in parallel after their count.
+	// found in parallel after their count; only the applicants with
+	// siblings are read again.
 	for a := range e.nA {
 		sibStart[a+1] += sibStart[a]
 	}
@@ -207,6 +208,9 @@ func (e *engine) rank(pos []int32, v *appValues) {
 	parallel(e.nA, int(sibStart[e.nA])+e.nA/8, func(lo, hi int) {
 		facs := finder{x: e.facs}
 		for a := lo; a < hi; a++ {
+			if sibStart[a+1] == sibStart[a] {
+				continue
+			}
 			for j, id := range apps[a].Siblings {
 				sibFac[int(sibStart[a])+j], _ = facs.find(id)
 			}
