@@ -24,6 +24,9 @@ type engine struct {
 	// days is per applicant its birth date's day number (0 without), set
 	// when validation parsed them all for the age criterion; else nil.
 	days []int64
+	// noHours is set when the validation pass read every applicant and
+	// none named a start month or choice hours.
+	noHours bool
 
 	// repairScans is the number of scans for blocking applicants and
 	// families the last family-aware deferred acceptance made.
@@ -65,6 +68,10 @@ type engine struct {
 	// ordering, when set, is building facOrder and facStart; the
 	// family-aware deferred acceptance waits for it before its first scan.
 	ordering *sync.WaitGroup
+
+	// spare is memory ranking no longer needs (the sort keys), which the
+	// first allocation takes for its scratch (see carve); nil once taken.
+	spare atomic.Pointer[[]uint64]
 }
 
 // Validate reports every problem of inst as a [problem.List], or nil.
@@ -136,6 +143,15 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 	uses := map[Kind]bool{}
 	for _, cr := range inst.Policy.Criteria {
 		uses[cr.Kind] = true
+		if cr.Mode == ModeTier {
+			e.tiers = append(e.tiers, cr)
+		} else {
+			e.points = append(e.points, cr)
+		}
+	}
+	var vals *appValues // filled by the validation pass when it can
+	if rank {
+		vals = e.newAppValues(seed)
 	}
 
 	// Applicants and their choices.
@@ -156,7 +172,7 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 	resolved := make([]int32, total, total+spare)
 	seen := make([]int32, e.nF) // applicant index+1 that last chose the facility
 	next := 0
-	valid := e.pairsOfValid(resolved, offs, uses[KindAge], uses[KindRegistrationDate])
+	valid := e.pairsOfValid(resolved, offs, uses[KindAge], uses[KindRegistrationDate], vals)
 	if !valid {
 		e.resolveChoices(resolved, offs)
 		e.start = make([]int32, e.nA+1)
@@ -224,7 +240,7 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 	}
 
 	// Explicit priority orders.
-	pos := make([]int32, e.nA) // facility index+1 that listed the applicant
+	var pos []int32 // facility index+1 that listed the applicant
 	explicitAll := true
 	var byFac []int32 // pairs by facility, in applicant order
 	for i := range inst.Facilities {
@@ -234,7 +250,7 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 			continue
 		}
 		if byFac == nil {
-			byFac = e.pairsByFacility()
+			byFac, pos = e.pairsByFacility(), make([]int32, e.nA)
 		}
 		path := "facilities[" + strconv.Itoa(i) + "].priority"
 		for j, id := range f.Priority {
@@ -311,7 +327,7 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 		return nil, err
 	}
 	if rank {
-		e.rank(pos, seed)
+		e.rank(pos, vals)
 	}
 	return e, nil
 }
@@ -343,8 +359,9 @@ func (e *engine) pairsByFacility() []int32 {
 // and that loop, which reports the problems in order. The ids are indexed
 // in parallel first (insertAll), then blocks of applicants are checked in
 // parallel. needAge and needRegistered tell whether the policy needs
-// birth dates and registration times.
-func (e *engine) pairsOfValid(resolved, offs []int32, needAge, needRegistered bool) bool {
+// birth dates and registration times. vals, unless nil, is filled for
+// every applicant when all are valid (their struct is in the cache then).
+func (e *engine) pairsOfValid(resolved, offs []int32, needAge, needRegistered bool, vals *appValues) bool {
 	ids := e.apps.insertAll()
 	if needAge {
 		e.days = make([]int64, e.nA)
@@ -352,12 +369,14 @@ func (e *engine) pairsOfValid(resolved, offs []int32, needAge, needRegistered bo
 	total := int(offs[e.nA])
 	// Every choice is then a pair: the pairs' facilities are the choices'.
 	e.pairApp, e.pairFac, e.pairPool = e.pairApp[:total], resolved, e.pairPool[:total]
-	var bad atomic.Bool
+	var bad, hours atomic.Bool
 	parallel(e.nA, total, func(lo, hi int) {
 		seen := make([]int32, e.nF) // applicant index+1 that last chose the facility
 		facs := finder{x: e.facs}
+		named := false // a start month or choice hours
 		for i := lo; i < hi && !bad.Load(); i++ {
 			a := &e.inst.Applicants[i]
+			named = named || a.Start != "" || a.ChoiceHours != nil
 			ok := a.ID != "" && (a.Band == 0 || a.Band.Valid()) && (a.BirthDate != "" || !needAge) &&
 				(!a.RegisteredAt.IsZero() || !needRegistered)
 			for j, id := range a.Choices {
@@ -385,7 +404,12 @@ func (e *engine) pairsOfValid(resolved, offs []int32, needAge, needRegistered bo
 			}
 			if !ok {
 				bad.Store(true)
+			} else if vals != nil {
+				vals.set(e, i)
 			}
+		}
+		if named {
+			hours.Store(true)
 		}
 	})
 	if !ids || bad.Load() {
@@ -394,6 +418,10 @@ func (e *engine) pairsOfValid(resolved, offs []int32, needAge, needRegistered bo
 		return false
 	}
 	e.start = offs // every choice is a pair
+	e.noHours = !hours.Load()
+	if vals != nil {
+		vals.done = true
+	}
 	return true
 }
 
@@ -529,11 +557,6 @@ func (e *engine) checkPolicy(c *problem.Collector, explicitAll bool) {
 		}
 		if cr.Points < -MaxPoints || cr.Points > MaxPoints {
 			c.Add(path+".points", CodePointsRange, ErrPolicy, "max", strconv.Itoa(MaxPoints))
-		}
-		if cr.Mode == ModeTier {
-			e.tiers = append(e.tiers, cr)
-		} else {
-			e.points = append(e.points, cr)
 		}
 	}
 	if !pol.Lottery.Valid() && (pol.Lottery != 0 || !explicitAll) {

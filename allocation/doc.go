@@ -100,15 +100,19 @@
 // computes every Kita's priority order (one packed integer key per choice,
 // written as the choices are grouped by Kita, then sorted per Kita by
 // spreading the keys over about as many buckets as keys and sorting each
-// bucket by insertion, linear for keys spread as lottery numbers are; both
-// steps split over the processors; a valid input's choices are checked and
-// flattened in parallel after the ids are indexed, and only an input with
-// a problem goes through the loop that reports the problems in order);
+// bucket by insertion, linear for keys spread as lottery numbers are; each
+// choice's rank is then written block by block of the choices, so that the
+// writes stay in the cache; these steps split over the processors; a valid
+// input's choices are checked and flattened, and each applicant's values
+// that do not depend on the Kita computed, in parallel after the ids are
+// indexed, and only an input with a problem goes through the loop that
+// reports the problems in order);
 // [Compiled.Allocate] runs a mechanism
 // on flat arrays (choices, per-facility priority orders; per pool the
-// admitted ranks as bits, the applicant at each and the worst admitted
-// rank, the applicants waiting to propose in a queue read a few places
-// ahead, or a heap of rank
+// admitted ranks as bits and the worst admitted rank, per Kita the
+// applicant at each admitted rank, the applicants waiting to propose in a
+// queue read a few places ahead, its scratch carved from the sort keys
+// Compile no longer needs, or a heap of rank
 // and applicant together when families' sibling boosts change ranks, with the
 // worst rank of a full pool kept beside it; a
 // repair scan after families are placed visits, at each pool whose

@@ -261,7 +261,7 @@ func TestWithoutFamiliesTheFamilyEngineIsDeferredAcceptance(t *testing.T) {
 				require.NoError(t, err)
 				e := comp.e
 				require.Nil(t, e.fam)
-				want := e.childProposing()
+				want := e.childProposing(nil)
 				e.fam = &families{of: slices.Repeat([]int32{-1}, e.nA), start: []int32{0}}
 				got, unstable := e.familyDA()
 				assert.Nil(t, unstable)

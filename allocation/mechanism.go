@@ -3,14 +3,31 @@ package allocation
 import (
 	"math/bits"
 	"runtime"
+	"unsafe"
 )
 
 // The mechanisms work on pairs and pools only. Each returns, per applicant,
 // the pair it is placed by, or -1. Fixed applicants take no part.
 
-// childProposing runs child-proposing deferred acceptance over the pairs.
-func (e *engine) childProposing() []int32 {
-	return e.proposing(e.start, e.pairPool, e.pairRank)
+// childProposing runs child-proposing deferred acceptance over the pairs,
+// with spare memory for its scratch (see carve).
+func (e *engine) childProposing(spare []uint64) []int32 {
+	return e.proposing(e.start, e.pairPool, e.pairRank, spare)
+}
+
+// carve returns n elements of T from the front of *spare, which keeps the
+// rest, or new ones when it holds too few. T must hold no pointers (the
+// memory is not scanned by the garbage collector), and carved elements
+// keep whatever values were there.
+func carve[T any](spare *[]uint64, n int) []T {
+	var t T
+	words := (n*int(unsafe.Sizeof(t)) + 7) / 8
+	if n == 0 || words > len(*spare) || unsafe.Alignof(t) > 8 {
+		return make([]T, n)
+	}
+	s := unsafe.Slice((*T)(unsafe.Pointer(&(*spare)[0])), n)
+	*spare = (*spare)[words:]
+	return s
 }
 
 // proposing runs child-proposing deferred acceptance over proposals: those
@@ -26,27 +43,37 @@ func (e *engine) childProposing() []int32 {
 // are a queue; the loop reads the state of the applicant some places
 // ahead, and its next proposal, so that these are in the cache when its
 // turn comes. An applicant's state (next proposal, end, placement) is one
-// record, and each pool keeps the applicant at each admitted rank, so an
-// eviction costs few cache misses.
-func (e *engine) proposing(start, pools, rank []int32) []int32 {
+// record, and the applicant at each admitted rank is kept by Kita (a rank
+// is one applicant's), so an eviction costs few cache misses. Its scratch
+// is carved from spare while that lasts.
+func (e *engine) proposing(start, pools, rank []int32, spare []uint64) []int32 {
 	type applicant struct{ next, end, match int32 }
-	st := make([]applicant, e.nA)
-	type held struct{ n, c, worst, at int32 } // at: the pool's first word
+	// who is the applicant at an admitted rank, by Kita: a rank is one
+	// applicant's, who holds at most one of the Kita's pools at a time.
+	who := carve[int32](&spare, int(e.facStart[e.nF]))
+	st := carve[applicant](&spare, e.nA)
+	queue := carve[int32](&spare, e.nA+e.nA/2)[:0] // evicted applicants queue again
+	// free: places left; at: the pool's first word; of: where its Kita's
+	// ranks start in who
+	type held struct{ free, worst, at, of int32 }
 	ps := make([]held, len(e.poolCap))
 	words := int32(0)
 	for q, c := range e.poolCap {
 		f := e.poolFac[q]
-		ps[q] = held{c: c, worst: -1, at: words}
+		ps[q] = held{free: c, worst: -1, at: words, of: e.facStart[f]}
 		if c > 0 {
 			words += (e.facStart[f+1] - e.facStart[f] + 63) / 64
 		}
 	}
-	set := make([]uint64, words)
-	who := make([]int32, 64*int(words)) // the applicant at an admitted rank
+	set := carve[uint64](&spare, int(words))
+	clear(set)
 
-	queue := make([]int32, 0, e.nA+e.nA/2) // evicted applicants queue again
+	parallel(e.nA, e.nA, func(lo, hi int) {
+		for a := lo; a < hi; a++ {
+			st[a] = applicant{next: start[a], end: start[a+1], match: -1}
+		}
+	})
 	for a := range e.nA {
-		st[a] = applicant{next: start[a], end: start[a+1], match: -1}
 		if e.fixed[a] < 0 {
 			queue = append(queue, int32(a))
 		}
@@ -73,10 +100,10 @@ func (e *engine) proposing(start, pools, rank []int32) []int32 {
 			s.next++
 			rk := rank[pair]
 			h := &ps[pools[pair]]
-			if h.n < h.c {
+			if h.free > 0 {
 				set[h.at+rk>>6] |= 1 << (rk & 63)
-				who[64*h.at+rk] = a
-				h.n++
+				who[h.of+rk] = a
+				h.free--
 				h.worst = max(h.worst, rk)
 				s.match = pair
 				break
@@ -85,8 +112,8 @@ func (e *engine) proposing(start, pools, rank []int32) []int32 {
 				continue // rejected
 			}
 			w := h.worst
-			out := who[64*h.at+w]
-			who[64*h.at+rk] = a
+			out := who[h.of+w]
+			who[h.of+rk] = a
 			bs := set[h.at:]
 			bs[w>>6] &^= 1 << (w & 63)
 			bs[rk>>6] |= 1 << (rk & 63)

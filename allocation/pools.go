@@ -201,10 +201,21 @@ func (e *engine) extendPoolInfo() {
 // same hours. resolved holds every choice's facility index (-1: unknown),
 // flattened in applicant order, applicant i's from offs[i]. Blocks of
 // applicants are checked in parallel, each into its own collector, and
-// the problems are added in applicant order.
+// the problems are added in applicant order. When no applicant named
+// any (noHours), there is nothing to check: every desired month is unset.
 func (e *engine) checkChoiceHours(c *problem.Collector, resolved, offs []int32) {
 	if e.pools != nil {
 		e.pools.start = make([]int32, e.nA)
+	}
+	if e.noHours {
+		if e.pools != nil {
+			parallel(e.nA, e.nA, func(lo, hi int) {
+				for i := lo; i < hi; i++ {
+					e.pools.start[i] = -1
+				}
+			})
+		}
+		return
 	}
 	const block = 1 << 12 // applicants
 	parts := make([]problem.Collector, (e.nA+block-1)/block)
@@ -358,13 +369,13 @@ func (e *engine) options(a int32, opt, optPool []int32) ([]int32, []int32) {
 // child proposes to its best fitting pool at a Kita first; a pool keeps its
 // best-ranked children (ranked by the Kita's order) up to its capacity.
 // It returns per applicant the pair and the engine pool placing it.
-func (e *engine) poolDA() (match, pool []int32) {
+func (e *engine) poolDA(spare []uint64) (match, pool []int32) {
 	optStart, opt, optPool := e.joinedOptions()
 	rank := make([]int32, len(opt))
 	for o, p := range opt {
 		rank[o] = e.pairRank[p]
 	}
-	at := e.proposing(optStart, optPool, rank)
+	at := e.proposing(optStart, optPool, rank, spare)
 	match, pool = at, make([]int32, e.nA)
 	for a, o := range at {
 		match[a], pool[a] = -1, -1

@@ -86,19 +86,34 @@ type sortKey struct {
 	pair   int32
 }
 
-// rank computes every facility's priority order (facOrder) and each pair's
-// rank. pos is scratch of one int32 per applicant.
-func (e *engine) rank(pos []int32, seed uint64) {
-	nP := len(e.pairApp)
-	nT := len(e.tiers)
-	apps := e.inst.Applicants
+// appValues are the values of each applicant that do not depend on the
+// facility: the tiers' and the points' (see criterionValue), the lottery
+// number of a lottery per child, the district as a small integer and the
+// number of siblings' Kitas. set fills them for one applicant; the
+// validation pass calls it for each applicant it reads anyway.
+type appValues struct {
+	val         []int64 // tier t's value of applicant a at t*nA+a
+	points      []int64
+	lot         []uint64
+	district    []int32 // 0: none, or no Kita there
+	sibStart    []int32 // at a+1 the count of applicant a's, summed by rank
+	facDistrict []int32 // per facility
+	districts   *idIndex
+	seed        uint64
+	done        bool // set for every applicant
+}
 
-	// Districts as small integers, so that the per-pair test is cheap.
-	// An applicant's district is found in an index of the Kitas'
-	// districts, by memory when interned.
+// newAppValues returns room for every applicant's values, and the Kitas'
+// districts as small integers, so that the per-pair test is cheap; an
+// applicant's district is found in an index of the Kitas' districts, by
+// memory when interned. It needs the criteria split into tiers and
+// points.
+func (e *engine) newAppValues(seed uint64) *appValues {
 	district := map[string]int32{"": 0}
 	var names []string // district d's name is names[d-1]
-	facDistrict := make([]int32, e.nF)
+	v := &appValues{facDistrict: make([]int32, e.nF), seed: seed,
+		district: make([]int32, e.nA), sibStart: make([]int32, e.nA+1),
+		val: make([]int64, len(e.tiers)*e.nA), points: make([]int64, e.nA), lot: make([]uint64, e.nA)}
 	for f := range e.inst.Facilities {
 		d, ok := district[e.inst.Facilities[f].District]
 		if !ok {
@@ -106,44 +121,55 @@ func (e *engine) rank(pos []int32, seed uint64) {
 			d = int32(len(names))
 			district[e.inst.Facilities[f].District] = d
 		}
-		facDistrict[f] = d
+		v.facDistrict[f] = d
 	}
-	districts := newIDIndex(len(names), func(i int32) string { return names[i] })
+	v.districts = newIDIndex(len(names), func(i int32) string { return names[i] })
 	for i := range names {
-		districts.insert(int32(i))
+		v.districts.insert(int32(i))
 	}
-	districts.indexMemory()
+	v.districts.indexMemory()
+	return v
+}
 
-	// Values that do not depend on the facility, once per applicant, in
-	// parallel: with the applicant's district and its number of siblings'
-	// Kitas.
-	appDistrict := make([]int32, e.nA)
-	sibStart := make([]int32, e.nA+1)
-	appVal := make([]int64, nT*e.nA)
-	appPoints := make([]int64, e.nA)
-	appLot := make([]uint64, e.nA)
-	parallel(e.nA, e.nA*(nT+len(e.points)+1), func(lo, hi int) {
-		for a := lo; a < hi; a++ { // all criteria of one applicant while it is in cache
-			for t, cr := range e.tiers {
-				switch {
-				case cr.Kind == KindAge && e.days != nil:
-					appVal[t*e.nA+a] = -e.days[a]
-				case !facilityDependent(cr.Kind):
-					appVal[t*e.nA+a] = e.criterionValue(cr.Kind, int32(a), -1)
-				}
-			}
-			for _, cr := range e.points {
-				if !facilityDependent(cr.Kind) { // age is a tier only
-					appPoints[a] += int64(cr.Points) * e.criterionValue(cr.Kind, int32(a), -1)
-				}
-			}
-			appLot[a] = mix(seed ^ mix(e.apps.hash[a])) // fnv64 of the id
-			if d, ok := districts.find(apps[a].District); ok {
-				appDistrict[a] = d + 1
-			} // else 0: none, or no Kita there
-			sibStart[a+1] = int32(len(apps[a].Siblings))
+// set fills applicant a's values; e.days, when set, must hold a's day.
+func (v *appValues) set(e *engine, a int) {
+	ap := &e.inst.Applicants[a]
+	for t, cr := range e.tiers {
+		switch {
+		case cr.Kind == KindAge && e.days != nil:
+			v.val[t*e.nA+a] = -e.days[a]
+		case !facilityDependent(cr.Kind):
+			v.val[t*e.nA+a] = e.criterionValue(cr.Kind, int32(a), -1)
 		}
-	})
+	}
+	for _, cr := range e.points {
+		if !facilityDependent(cr.Kind) { // age is a tier only
+			v.points[a] += int64(cr.Points) * e.criterionValue(cr.Kind, int32(a), -1)
+		}
+	}
+	v.lot[a] = mix(v.seed ^ mix(e.apps.hash[a])) // fnv64 of the id
+	if d, ok := v.districts.find(ap.District); ok {
+		v.district[a] = d + 1
+	}
+	v.sibStart[a+1] = int32(len(ap.Siblings))
+}
+
+// rank computes every facility's priority order (facOrder) and each pair's
+// rank from the applicants' values v (filled here unless v.done). pos is
+// scratch of one int32 per applicant, nil when no facility has an
+// explicit order.
+func (e *engine) rank(pos []int32, v *appValues) {
+	nP := len(e.pairApp)
+	nT := len(e.tiers)
+	apps := e.inst.Applicants
+	if !v.done {
+		parallel(e.nA, e.nA*(nT+len(e.points)+1), func(lo, hi int) {
+			for a := lo; a < hi; a++ {
+				v.set(e, a)
+			}
+		})
+	}
+	appVal, appPoints, appLot, appDistrict, sibStart, facDistrict := v.val, v.points, v.lot, v.district, v.sibStart, v.facDistrict
 	lowT := make([]int64, nT)
 	highT := make([]int64, nT)
 	for t, cr := range e.tiers {
@@ -173,7 +199,8 @@ func (e *engine) rank(pos []int32, seed uint64) {
 		}
 	}
 	// Siblings as facility indices (validation made sure they exist),
-	// found in parallel after their count.
+	// found in parallel after their count; only the applicants with
+	// siblings are read again.
 	for a := range e.nA {
 		sibStart[a+1] += sibStart[a]
 	}
@@ -181,6 +208,9 @@ func (e *engine) rank(pos []int32, seed uint64) {
 	parallel(e.nA, int(sibStart[e.nA])+e.nA/8, func(lo, hi int) {
 		facs := finder{x: e.facs}
 		for a := lo; a < hi; a++ {
+			if sibStart[a+1] == sibStart[a] {
+				continue
+			}
 			for j, id := range apps[a].Siblings {
 				sibFac[int(sibStart[a])+j], _ = facs.find(id)
 			}
@@ -380,12 +410,6 @@ func (e *engine) rank(pos []int32, seed uint64) {
 	}
 	wg.Wait()
 
-	e.pairRank = make([]int32, nP)
-	parallel(nP, nP, func(lo, hi int) {
-		for p := lo; p < hi; p++ {
-			e.pairRank[p] = -1
-		}
-	})
 	sortFacility := func(f int, buf *sortBufs) {
 		s, t := e.facStart[f], e.facStart[f+1]
 		bucket := e.facOrder[s:t]
@@ -400,8 +424,7 @@ func (e *engine) rank(pos []int32, seed uint64) {
 				return cmp.Compare(pos[e.pairApp[p]], pos[e.pairApp[q]])
 			})
 		case ib[f] >= 0:
-			sortPacked(bucket, ks[s:t], int(ib[f]), byPair, buf, key, compare, e.pairRank)
-			return
+			sortPacked(bucket, ks[s:t], int(ib[f]), byPair, buf, key, compare)
 		default:
 			buf.scratch = buf.scratch[:0]
 			for _, p := range bucket {
@@ -411,9 +434,6 @@ func (e *engine) rank(pos []int32, seed uint64) {
 			for i, k := range buf.scratch {
 				bucket[i] = k.pair
 			}
-		}
-		for r, p := range bucket {
-			e.pairRank[p] = int32(r)
 		}
 	}
 	// Facilities with explicit orders share pos, so worker 0 sorts all of
@@ -435,10 +455,102 @@ func (e *engine) rank(pos []int32, seed uint64) {
 		})
 	}
 	wg.Wait()
+	e.pairRank = make([]int32, nP)
+	spare := e.ranksFromOrder(ks) // the keys are read
+	e.spare.Store(&spare)
 	e.xRank = e.pairRank
 	if int(e.nReal) < nP {
 		e.dropBoosts()
 	}
+}
+
+// ranksFromOrder sets pairRank from facOrder: each pair's position in its
+// facility's list, -1 for a pair in none (a fixed applicant's). Written
+// pair by pair in list order, the ranks would land all over pairRank; so
+// every (pair, position) is first put with the others of its block of
+// pairRank, in parallel over parts of the facilities, then each block,
+// small enough to stay in the cache, is written (a pairRank of one block
+// is written directly). scratch is reused when it holds as many entries
+// as facOrder; the scratch used is returned (scratch for deferred
+// acceptance then, see carve).
+func (e *engine) ranksFromOrder(scratch []uint64) []uint64 {
+	const shift = 18 // a block is 1<<18 ranks (1 MiB)
+	nP, total := len(e.pairRank), len(e.facOrder)
+	if len(scratch) < total {
+		scratch = make([]uint64, total)
+	}
+	nb := nP>>shift + 1
+	if nb == 1 { // pairRank stays in the cache as it is: written directly
+		for i := range e.pairRank {
+			e.pairRank[i] = -1
+		}
+		parallel(e.nF, total, func(lo, hi int) {
+			for f := lo; f < hi; f++ {
+				for i, p := range e.facOrder[e.facStart[f]:e.facStart[f+1]] {
+					e.pairRank[p] = int32(i)
+				}
+			}
+		})
+		return scratch
+	}
+	workers := min(runtime.GOMAXPROCS(0), 8)
+	if total < 1<<15 {
+		workers = 1
+	}
+	// Worker w takes facilities from[w] to from[w+1]-1, about as many
+	// pairs each.
+	from := make([]int, workers+1)
+	for w := 1; w < workers; w++ {
+		from[w], _ = slices.BinarySearch(e.facStart[:e.nF], int32(total*w/workers))
+	}
+	from[workers] = e.nF
+	// at[w*nb+b]: worker w's count of entries of block b, then where it
+	// puts the next one; the blocks' entries follow one another, each
+	// block's by worker.
+	at := make([]int, workers*nb)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			cnt := at[w*nb : (w+1)*nb]
+			for _, p := range e.facOrder[e.facStart[from[w]]:e.facStart[from[w+1]]] {
+				cnt[p>>shift]++
+			}
+		})
+	}
+	wg.Wait()
+	end := make([]int, nb+1) // block b's entries are end[b]..end[b+1]-1
+	for b := range nb {
+		n := end[b]
+		for w := range workers {
+			at[w*nb+b], n = n, n+at[w*nb+b]
+		}
+		end[b+1] = n
+	}
+	for w := range workers {
+		wg.Go(func() {
+			next := at[w*nb : (w+1)*nb]
+			for f := from[w]; f < from[w+1]; f++ {
+				for i, p := range e.facOrder[e.facStart[f]:e.facStart[f+1]] {
+					b := p >> shift
+					scratch[next[b]] = uint64(p)<<32 | uint64(i)
+					next[b]++
+				}
+			}
+		})
+	}
+	wg.Wait()
+	parallel(nb, nP+total, func(lo, hi int) {
+		for b := lo; b < hi; b++ {
+			block := e.pairRank[b<<shift : min(nP, (b+1)<<shift)]
+			for i := range block {
+				block[i] = -1
+			}
+			for _, x := range scratch[end[b]:end[b+1]] {
+				e.pairRank[x>>32] = int32(uint32(x))
+			}
+		}
+	})
+	return scratch
 }
 
 // dropBoosts keeps the ranks of the orders merged with the boosted twins
@@ -563,12 +675,12 @@ type sortBufs struct {
 
 // sortPacked sorts a facility's pairs into bucket by their packed keys ks
 // (see packKey; the last ib bits are the pair when byPair is set, else its
-// position in bucket), and sets rank[p] to pair p's position. Pairs whose
+// position in bucket). Pairs whose
 // keys tie before those bits (rare) are re-sorted with compare, which
 // looks at the whole lottery number and the id; the result is the order
 // compare defines. ks is left in no particular order.
 func sortPacked(bucket []int32, ks []uint64, ib int, byPair bool, buf *sortBufs,
-	key func(int32) sortKey, compare func(x, y sortKey) int, rank []int32) {
+	key func(int32) sortKey, compare func(x, y sortKey) int) {
 	n := len(bucket)
 	sorted := sortKeys(ks, buf)
 	idx := uint64(1)<<ib - 1
@@ -582,7 +694,6 @@ func sortPacked(bucket []int32, ks []uint64, ib int, byPair bool, buf *sortBufs,
 			p = buf.pos[p]
 		}
 		bucket[i] = p
-		rank[p] = int32(i)
 		tie = tie || i > 0 && k>>ib == sorted[i-1]>>ib
 	}
 	for i := 0; i < n && tie; {
@@ -598,7 +709,6 @@ func sortPacked(bucket []int32, ks []uint64, ib int, byPair bool, buf *sortBufs,
 			slices.SortFunc(buf.scratch, compare)
 			for r, k := range buf.scratch {
 				bucket[i+r] = k.pair
-				rank[k.pair] = int32(i + r)
 			}
 		}
 		i = j

@@ -47,7 +47,6 @@ func TestSortPacked(t *testing.T) {
 				return cmp.Compare(x.pair, y.pair)
 			}
 			bucket := make([]int32, n)
-			rank := make([]int32, n)
 			for i, p := range rng.Perm(n) {
 				bucket[i] = int32(p)
 			}
@@ -58,17 +57,14 @@ func TestSortPacked(t *testing.T) {
 			for i, p := range bucket {
 				ks[i] = packKey(keyHi[p], keyLo[p], tt.hiBits, ib, i)
 			}
-			sortPacked(bucket, ks, ib, false, &sortBufs{}, key, compare, rank)
+			sortPacked(bucket, ks, ib, false, &sortBufs{}, key, compare)
 			assert.Equal(t, want, bucket, "keys with positions")
-			for r, p := range want {
-				assert.Equal(t, int32(r), rank[p], "rank of pair %d", p)
-			}
 
 			pb := bits.Len(uint(n))
 			for i, p := range bucket {
 				ks[i] = packKey(keyHi[p], keyLo[p], tt.hiBits, pb, int(p))
 			}
-			sortPacked(bucket, ks, pb, true, &sortBufs{}, key, compare, rank)
+			sortPacked(bucket, ks, pb, true, &sortBufs{}, key, compare)
 			assert.Equal(t, want, bucket, "keys with pairs")
 		})
 	}
@@ -104,6 +100,62 @@ func TestSortKeys(t *testing.T) {
 			var buf sortBufs
 			assert.Equal(t, want, sortKeys(slices.Clone(ks), &buf))
 			assert.Equal(t, want, sortKeys(ks, &buf), "reused buffers")
+		})
+	}
+}
+
+func TestRanksFromOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, tt := range []struct {
+		name          string
+		pairs, facs   int
+		skip          int // every skip-th pair is in no list (a fixed applicant's); 0: none
+		reuseKeys     bool
+		scratchTooFew bool
+	}{
+		{"a few pairs in one block", 1000, 7, 0, true, false},
+		{"pairs over several blocks, written by several workers", 700_000, 900, 0, true, false},
+		{"pairs in no list get no rank", 600_000, 300, 11, true, false},
+		{"scratch too small is replaced", 300_000, 50, 0, false, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := &engine{nF: tt.facs, pairRank: make([]int32, tt.pairs)}
+			var listed []int32
+			for p := range tt.pairs {
+				if tt.skip == 0 || p%tt.skip != 0 {
+					listed = append(listed, int32(p))
+				}
+			}
+			rng.Shuffle(len(listed), func(i, j int) { listed[i], listed[j] = listed[j], listed[i] })
+			e.facOrder = listed
+			e.facStart = make([]int32, tt.facs+1)
+			for f := 1; f < tt.facs; f++ {
+				e.facStart[f] = int32(rng.IntN(len(listed) + 1))
+			}
+			e.facStart[tt.facs] = int32(len(listed))
+			slices.Sort(e.facStart)
+			want := slices.Repeat([]int32{-1}, tt.pairs)
+			for f := range tt.facs {
+				for i, p := range e.facOrder[e.facStart[f]:e.facStart[f+1]] {
+					want[p] = int32(i)
+				}
+			}
+			scratch := make([]uint64, len(listed))
+			if tt.scratchTooFew {
+				scratch = scratch[:len(listed)-1]
+			}
+			used := e.ranksFromOrder(scratch)
+			wrong := 0
+			for p := range want {
+				if e.pairRank[p] != want[p] {
+					if wrong == 0 {
+						t.Errorf("pair %d: rank %d, want %d", p, e.pairRank[p], want[p])
+					}
+					wrong++
+				}
+			}
+			assert.Zero(t, wrong, "pairs with a wrong rank")
+			assert.Equal(t, !tt.scratchTooFew, len(scratch) > 0 && &used[0] == &scratch[0], "scratch reused")
 		})
 	}
 }

@@ -64,6 +64,10 @@ func (c *Compiled) Allocate(opts Options) (*Outcome, error) {
 	}
 	var match, pool []int32
 	var unstable *Instability
+	var spare []uint64 // scratch for deferred acceptance, if not taken yet
+	if p := c.e.spare.Swap(nil); p != nil {
+		spare = *p
+	}
 	switch opts.Mechanism {
 	case DeferredAcceptance:
 		if c.e.pools != nil && c.e.fam != nil {
@@ -71,14 +75,14 @@ func (c *Compiled) Allocate(opts Options) (*Outcome, error) {
 			break
 		}
 		if c.e.pools != nil {
-			match, pool = c.e.poolDA()
+			match, pool = c.e.poolDA(spare)
 			break
 		}
 		if c.e.fam != nil {
 			match, unstable = c.e.familyDA()
 			break
 		}
-		match = c.e.childProposing()
+		match = c.e.childProposing(spare)
 	case KitaProposing:
 		match = c.e.kitaProposing()
 	case ImmediateAcceptance:
