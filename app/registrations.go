@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -118,49 +119,15 @@ func (r *Registrations) SubmitAtCounter(ctx context.Context, actor access.Actor,
 			return registration.Receipt{}, err
 		}
 	}
-	// a is the one value the step shares with this call: the step only
-	// sets its reference (fn may run again), the receipt returns it, or
-	// earlier when the key was found (a pointer, set only then, so that a
-	// submission does not carry a second application on the heap).
-	a, lines, year := draft.Application, draft.Lines, draft.Year
-	var earlier *registration.Application
-	err = r.app.store.Atomic(ctx, func(step Tx) error {
-		tx := step.Applications()
-		// The review check reads before the reference is drawn: the
-		// sequence's counter stays taken until the step ends, and the
-		// fewer statements run after it, the more submissions a database
-		// takes at once.
-		earlier = nil
-		prev, found, review, family, err := submissionReads(ctx, tx, a)
-		if err != nil {
-			return err
-		}
-		if found {
-			earlier = new(registration.Application)
-			*earlier = prev
-			return nil
-		}
-		if err := registration.CheckTogether(a, family); err != nil {
-			return err
-		}
-		seq := drawn
-		if seq == 0 {
-			if seq, err = tx.NextSequence(ctx, r.svc.SequenceName(year)); err != nil {
-				return err
-			}
-		}
-		a.Reference = r.svc.Reference(year, seq)
-		if err := writeSubmission(ctx, tx, r.svc, &a, lines, now, who, review); err != nil {
-			return err
-		}
-		if a.TP != nil {
-			ref := tagespflege.NewReferral(a.TP.ReferralID, a.ID, a.FamilyID, a.Reference, a.TP.District, now)
-			if err := tx.CreateReferral(ctx, ref); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	// The step's state, with the one application it shares with this
+	// call, is a pooled submitStep: the step only sets the application's
+	// reference (it may run again), the receipt returns it, or the
+	// application stored earlier when the key was found.
+	st := submitSteps.Get().(*submitStep)
+	defer st.release()
+	st.r, st.ctx, st.a, st.lines, st.year = r, ctx, draft.Application, draft.Lines, draft.Year
+	st.drawn, st.now, st.who = drawn, now, who
+	err = r.app.store.Atomic(ctx, st.run)
 	if errors.Is(err, registration.ErrDuplicate) {
 		// A concurrent submission with the same key won; return its result.
 		if prev, ok, perr := r.replay(ctx, familyID, in.IdempotencyKey); ok && perr == nil {
@@ -170,10 +137,83 @@ func (r *Registrations) SubmitAtCounter(ctx context.Context, actor access.Actor,
 	if err != nil {
 		return registration.Receipt{}, err
 	}
-	if earlier != nil {
-		return registration.Receipt{Application: *earlier, Replayed: true}, nil
+	if st.found {
+		return registration.Receipt{Application: st.earlier, Replayed: true}, nil
 	}
-	return registration.Receipt{Application: a.AtVersion(1)}, nil
+	return registration.Receipt{Application: st.a.AtVersion(1)}, nil
+}
+
+// submitStep is the state of SubmitAtCounter's atomic step, and the step
+// itself (run, bound once to the state): a submission takes one from
+// submitSteps, so that neither the step's closure nor the application it
+// shares with SubmitAtCounter is allocated per submission. release
+// clears it before it goes back, so that no personal data stays in the
+// pool.
+type submitStep struct {
+	r     *Registrations
+	ctx   context.Context
+	a     registration.Application
+	lines []notify.KitaLine
+	year  kita.Year
+	drawn int64
+	now   time.Time
+	who   string
+	// earlier is the application stored earlier with the idempotency
+	// key, when the step found one (found).
+	earlier registration.Application
+	found   bool
+	run     func(Tx) error
+}
+
+var submitSteps = sync.Pool{New: func() any {
+	st := new(submitStep)
+	st.run = st.step
+	return st
+}}
+
+// release clears st and puts it back into submitSteps.
+func (st *submitStep) release() {
+	*st = submitStep{run: st.run}
+	submitSteps.Put(st)
+}
+
+// step is the atomic step of a submission.
+func (st *submitStep) step(step Tx) error {
+	ctx, r := st.ctx, st.r
+	tx := step.Applications()
+	// The review check reads before the reference is drawn: the
+	// sequence's counter stays taken until the step ends, and the
+	// fewer statements run after it, the more submissions a database
+	// takes at once.
+	st.earlier, st.found = registration.Application{}, false
+	prev, found, review, family, err := submissionReads(ctx, tx, st.a)
+	if err != nil {
+		return err
+	}
+	if found {
+		st.earlier, st.found = prev, true
+		return nil
+	}
+	if err := registration.CheckTogether(st.a, family); err != nil {
+		return err
+	}
+	seq := st.drawn
+	if seq == 0 {
+		if seq, err = tx.NextSequence(ctx, r.svc.SequenceName(st.year)); err != nil {
+			return err
+		}
+	}
+	st.a.Reference = r.svc.Reference(st.year, seq)
+	if err := writeSubmission(ctx, tx, r.svc, &st.a, st.lines, st.now, st.who, review); err != nil {
+		return err
+	}
+	if a := &st.a; a.TP != nil {
+		ref := tagespflege.NewReferral(a.TP.ReferralID, a.ID, a.FamilyID, a.Reference, a.TP.District, st.now)
+		if err := tx.CreateReferral(ctx, ref); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // writeSubmission stores a new application, its messages (the checker's
