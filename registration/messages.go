@@ -72,8 +72,9 @@ func lineOf(rank int, k kita.Kita) notify.KitaLine {
 // familyMessages are the outbox messages of kind to the family: to the
 // first guardian, and a copy as its own message to the second where the
 // address differs. Their texts are rendered from data when they are read
-// ([notify.Content]).
-func (s *Checker) familyMessages(a Application, kind notify.Kind, data any, now time.Time) ([]notify.Message, error) {
+// ([notify.Content], each message's kept with its data:
+// [notify.ContentOf]).
+func familyMessages[D any](s *Checker, a Application, kind notify.Kind, data D, now time.Time) ([]notify.Message, error) {
 	var out []notify.Message
 	for i, g := range a.Guardians {
 		if i > 0 && g.Email == a.Guardians[0].Email {
@@ -83,7 +84,7 @@ func (s *Checker) familyMessages(a Application, kind notify.Kind, data any, now 
 		if l == "" {
 			l = lang(a)
 		}
-		content, err := s.templates.Content(kind, l, data)
+		content, err := notify.ContentOf(s.templates, kind, l, data)
 		if err != nil {
 			return nil, err
 		}
@@ -116,7 +117,7 @@ func (s *Checker) SubmissionMessages(a Application, lines []notify.KitaLine, now
 		d, _ := s.districts.Get(a.TP.District)
 		data.Tagespflege = &notify.ReferralLine{District: d.Name, Office: notify.Contact{Name: o.Name, Email: o.Email, Phone: o.Phone}}
 	}
-	msgs, err := s.familyMessages(a, notify.Confirmation, data, now)
+	msgs, err := familyMessages(s, a, notify.Confirmation, data, now)
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +130,7 @@ func (s *Checker) SubmissionMessages(a Application, lines []notify.KitaLine, now
 			Guardian: notify.Contact{Name: g.GivenName + " " + g.FamilyName, Email: g.Email, Phone: g.Phone},
 			Language: languageName(g.Language),
 		}
-		content, err := s.templates.Content(notify.Referral, "de", rd)
+		content, err := notify.ContentOf(s.templates, notify.Referral, "de", rd)
 		if err != nil {
 			return nil, err
 		}
@@ -157,19 +158,16 @@ var languageNames = map[string]string{
 
 // LifecycleMessages renders a lifecycle message (offer, withdrawal) to the family.
 func (s *Checker) LifecycleMessages(a Application, kind notify.Kind, now time.Time) ([]notify.Message, error) {
-	var data any
 	switch kind {
 	case notify.Offer, notify.OfferReminder:
 		k, _ := s.catalogue.Get(a.offer.KitaID)
 		line := s.kitaLine(0, a.offer.KitaID)
-		data = notify.OfferData{
+		return familyMessages(s, a, kind, notify.OfferData{
 			Reference: a.Reference, ChildName: childName(a), KitaName: k.Name, KitaAddress: line.Address,
 			StartDate: noteDate(a.Start), Hours: int(a.Hours), RespondBy: noteDate(a.offer.RespondBy),
-		}
+		}, now)
 	case notify.Withdrawal:
-		data = notify.WithdrawalData{Reference: a.Reference, ChildName: childName(a), WithdrawnOn: noteDate(s.rules.Today(now))}
-	default:
-		return nil, nil
+		return familyMessages(s, a, kind, notify.WithdrawalData{Reference: a.Reference, ChildName: childName(a), WithdrawnOn: noteDate(s.rules.Today(now))}, now)
 	}
-	return s.familyMessages(a, kind, data, now)
+	return nil, nil
 }
