@@ -55,9 +55,21 @@ func checkID(c *problem.Collector, field, v string, required bool) {
 		}
 		return
 	}
-	if len(v) > maxID || !utf8.ValidString(v) || slices.ContainsFunc([]rune(v), func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+	if len(v) > maxID || !utf8.ValidString(v) || hasControl(v) {
 		c.Add(field, CodeID, ErrID)
 	}
+}
+
+// hasControl reports whether s holds NUL or another control character
+// (below U+0020, or DEL), without a list of its runes (an id of a UUID's
+// 36 characters is longer than the runes a conversion keeps off the heap).
+func hasControl(s string) bool {
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f {
+			return true
+		}
+	}
+	return false
 }
 
 // ids validates field/value pairs of required ids.
