@@ -174,7 +174,13 @@ type submitStep struct {
 	// key, when the step found one (found).
 	earlier registration.Application
 	found   bool
-	run     func(Tx) error
+	// msgs is the room of the submission's messages (the confirmation
+	// and, with Tagespflege, the referral message), handed to the store
+	// within the step; a store keeps no list of them beyond its step
+	// (PostgreSQL's rows queued for the COMMIT are sent before Atomic
+	// returns, and from its rendered copy).
+	msgs [2]notify.Message
+	run  func(Tx) error
 }
 
 var submitSteps = sync.Pool{New: func() any {
@@ -216,7 +222,7 @@ func (st *submitStep) step(step Tx) error {
 		}
 	}
 	st.a.Reference = r.svc.Reference(st.year, seq)
-	if err := writeSubmission(ctx, tx, r.svc, &st.a, st.lines, st.now, st.who, review); err != nil {
+	if err := writeSubmission(ctx, tx, r.svc, &st.a, st.lines, st.now, st.who, review, st.msgs[:]); err != nil {
 		return err
 	}
 	if a := &st.a; a.TP != nil {
@@ -229,15 +235,16 @@ func (st *submitStep) step(step Tx) error {
 }
 
 // writeSubmission stores a new application, its messages (the checker's
-// [registration.Checker.SubmissionMessages] with the chosen Kitas' lines)
-// and the audit entries (submissionAudit): in one call where the step
-// offers [registration.SubmissionWriter], else with Insert, Enqueue and
-// AppendAudit (rendering only once the application is in; the entries
-// are passed one by one, so no list of them is made).
-func writeSubmission(ctx context.Context, tx registration.Tx, svc *registration.Checker, a *registration.Application, lines []notify.KitaLine, now time.Time, who string, review bool) error {
+// [registration.Checker.SubmissionMessages] with the chosen Kitas' lines,
+// made in the room of buf) and the audit entries (submissionAudit): in
+// one call where the step offers [registration.SubmissionWriter], else
+// with Insert, Enqueue and AppendAudit (rendering only once the
+// application is in; the entries are passed one by one, so no list of
+// them is made).
+func writeSubmission(ctx context.Context, tx registration.Tx, svc *registration.Checker, a *registration.Application, lines []notify.KitaLine, now time.Time, who string, review bool, buf []notify.Message) error {
 	submitted, reviewed := submissionAudit(a, now, who)
 	if sw, ok := tx.(registration.SubmissionWriter); ok {
-		msgs, err := svc.SubmissionMessages(*a, lines, now)
+		msgs, err := svc.AppendSubmissionMessages(buf[:0], *a, lines, now)
 		if err != nil {
 			return err
 		}
@@ -250,7 +257,7 @@ func writeSubmission(ctx context.Context, tx registration.Tx, svc *registration.
 	if err := tx.Insert(ctx, *a); err != nil {
 		return err
 	}
-	msgs, err := svc.SubmissionMessages(*a, lines, now)
+	msgs, err := svc.AppendSubmissionMessages(buf[:0], *a, lines, now)
 	if err != nil {
 		return err
 	}

@@ -73,9 +73,8 @@ func lineOf(rank int, k kita.Kita) notify.KitaLine {
 // first guardian, and a copy as its own message to the second where the
 // address differs. Their texts are rendered from data when they are read
 // ([notify.Content], each message's kept with its data:
-// [notify.ContentOf]).
-func familyMessages[D any](s *Checker, a Application, kind notify.Kind, data D, now time.Time) ([]notify.Message, error) {
-	var out []notify.Message
+// [notify.ContentOf]), appended to out.
+func familyMessages[D any](s *Checker, out []notify.Message, a Application, kind notify.Kind, data D, now time.Time) ([]notify.Message, error) {
 	for i, g := range a.Guardians {
 		if i > 0 && g.Email == a.Guardians[0].Email {
 			continue
@@ -102,6 +101,14 @@ func familyMessages[D any](s *Checker, a Application, kind notify.Kind, data D, 
 // lines are the chosen Kitas in rank order as validation looked them up
 // ([Draft.Lines]).
 func (s *Checker) SubmissionMessages(a Application, lines []notify.KitaLine, now time.Time) ([]notify.Message, error) {
+	return s.AppendSubmissionMessages(nil, a, lines, now)
+}
+
+// AppendSubmissionMessages appends the messages of [Checker.SubmissionMessages]
+// to dst and returns the list (dst's room is used where it has enough: a
+// caller that hands the list on at once may pass the same room again).
+// On a problem it returns nil and the problem.
+func (s *Checker) AppendSubmissionMessages(dst []notify.Message, a Application, lines []notify.KitaLine, now time.Time) ([]notify.Message, error) {
 	data := notify.ConfirmationData{
 		Reference:    a.Reference,
 		ChildName:    childName(a),
@@ -117,7 +124,7 @@ func (s *Checker) SubmissionMessages(a Application, lines []notify.KitaLine, now
 		d, _ := s.districts.Get(a.TP.District)
 		data.Tagespflege = &notify.ReferralLine{District: d.Name, Office: notify.Contact{Name: o.Name, Email: o.Email, Phone: o.Phone}}
 	}
-	msgs, err := familyMessages(s, a, notify.Confirmation, data, now)
+	msgs, err := familyMessages(s, dst, a, notify.Confirmation, data, now)
 	if err != nil {
 		return nil, err
 	}
@@ -162,12 +169,12 @@ func (s *Checker) LifecycleMessages(a Application, kind notify.Kind, now time.Ti
 	case notify.Offer, notify.OfferReminder:
 		k, _ := s.catalogue.Get(a.offer.KitaID)
 		line := s.kitaLine(0, a.offer.KitaID)
-		return familyMessages(s, a, kind, notify.OfferData{
+		return familyMessages(s, nil, a, kind, notify.OfferData{
 			Reference: a.Reference, ChildName: childName(a), KitaName: k.Name, KitaAddress: line.Address,
 			StartDate: noteDate(a.Start), Hours: int(a.Hours), RespondBy: noteDate(a.offer.RespondBy),
 		}, now)
 	case notify.Withdrawal:
-		return familyMessages(s, a, kind, notify.WithdrawalData{Reference: a.Reference, ChildName: childName(a), WithdrawnOn: noteDate(s.rules.Today(now))}, now)
+		return familyMessages(s, nil, a, kind, notify.WithdrawalData{Reference: a.Reference, ChildName: childName(a), WithdrawnOn: noteDate(s.rules.Today(now))}, now)
 	}
 	return nil, nil
 }
