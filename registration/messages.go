@@ -104,10 +104,11 @@ func (s *Checker) SubmissionMessages(a Application, lines []notify.KitaLine, now
 	return s.AppendSubmissionMessages(nil, a, lines, now)
 }
 
-// AppendSubmissionMessages appends the messages of [Checker.SubmissionMessages]
-// to dst and returns the list (dst's room is used where it has enough: a
-// caller that hands the list on at once may pass the same room again).
-// On a problem it returns nil and the problem.
+// AppendSubmissionMessages appends the messages of
+// [Checker.SubmissionMessages] to dst and returns the extended list, in
+// dst's room where it has enough (as append does), so that a caller
+// handing the messages on at once can make them without allocating the
+// list. On a problem it returns nil and the problem.
 func (s *Checker) AppendSubmissionMessages(dst []notify.Message, a Application, lines []notify.KitaLine, now time.Time) ([]notify.Message, error) {
 	data := notify.ConfirmationData{
 		Reference:    a.Reference,
