@@ -114,10 +114,12 @@ func TestOfferLapse(t *testing.T) {
 
 func TestIDsValidatedBeforeLookup(t *testing.T) {
 	bad := map[string]string{
-		"a NUL":           "app\x00lication",
-		"invalid UTF-8":   "app\xff\xfe",
-		"an over-long id": strings.Repeat("x", 300),
-		"a line break":    "a\nb",
+		"a NUL":                           "app\x00lication",
+		"invalid UTF-8":                   "app\xff\xfe",
+		"an over-long id":                 strings.Repeat("x", 300),
+		"a line break":                    "a\nb",
+		"a DEL after a UUID's characters": "0192f3a4-5b6c-7d8e-9f01-23456789abcd\x7f",
+		"a tab after a UUID's characters": "0192f3a4-5b6c-7d8e-9f01-23456789abcd\t",
 	}
 	forEach(t, func(t *testing.T, w *world) {
 		for name, id := range bad {

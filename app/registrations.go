@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -54,9 +55,21 @@ func checkID(c *problem.Collector, field, v string, required bool) {
 		}
 		return
 	}
-	if len(v) > maxID || !utf8.ValidString(v) || slices.ContainsFunc([]rune(v), func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+	if len(v) > maxID || !utf8.ValidString(v) || hasControl(v) {
 		c.Add(field, CodeID, ErrID)
 	}
+}
+
+// hasControl reports whether s holds NUL or another control character
+// (below U+0020, or DEL), without a list of its runes (an id of a UUID's
+// 36 characters is longer than the runes a conversion keeps off the heap).
+func hasControl(s string) bool {
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f {
+			return true
+		}
+	}
+	return false
 }
 
 // ids validates field/value pairs of required ids.
@@ -118,49 +131,15 @@ func (r *Registrations) SubmitAtCounter(ctx context.Context, actor access.Actor,
 			return registration.Receipt{}, err
 		}
 	}
-	// a is the one value the step shares with this call: the step only
-	// sets its reference (fn may run again), the receipt returns it, or
-	// earlier when the key was found (a pointer, set only then, so that a
-	// submission does not carry a second application on the heap).
-	a, lines, year := draft.Application, draft.Lines, draft.Year
-	var earlier *registration.Application
-	err = r.app.store.Atomic(ctx, func(step Tx) error {
-		tx := step.Applications()
-		// The review check reads before the reference is drawn: the
-		// sequence's counter stays taken until the step ends, and the
-		// fewer statements run after it, the more submissions a database
-		// takes at once.
-		earlier = nil
-		prev, found, review, family, err := submissionReads(ctx, tx, a)
-		if err != nil {
-			return err
-		}
-		if found {
-			earlier = new(registration.Application)
-			*earlier = prev
-			return nil
-		}
-		if err := registration.CheckTogether(a, family); err != nil {
-			return err
-		}
-		seq := drawn
-		if seq == 0 {
-			if seq, err = tx.NextSequence(ctx, r.svc.SequenceName(year)); err != nil {
-				return err
-			}
-		}
-		a.Reference = r.svc.Reference(year, seq)
-		if err := writeSubmission(ctx, tx, r.svc, &a, lines, now, who, review); err != nil {
-			return err
-		}
-		if a.TP != nil {
-			ref := tagespflege.NewReferral(a.TP.ReferralID, a.ID, a.FamilyID, a.Reference, a.TP.District, now)
-			if err := tx.CreateReferral(ctx, ref); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	// The step's state, with the one application it shares with this
+	// call, is a pooled submitStep: the step only sets the application's
+	// reference (it may run again), the receipt returns it, or the
+	// application stored earlier when the key was found.
+	st := submitSteps.Get().(*submitStep)
+	defer st.release()
+	st.r, st.ctx, st.a, st.lines, st.year = r, ctx, draft.Application, draft.Lines, draft.Year
+	st.drawn, st.now, st.who = drawn, now, who
+	err = r.app.store.Atomic(ctx, st.run)
 	if errors.Is(err, registration.ErrDuplicate) {
 		// A concurrent submission with the same key won; return its result.
 		if prev, ok, perr := r.replay(ctx, familyID, in.IdempotencyKey); ok && perr == nil {
@@ -170,22 +149,102 @@ func (r *Registrations) SubmitAtCounter(ctx context.Context, actor access.Actor,
 	if err != nil {
 		return registration.Receipt{}, err
 	}
-	if earlier != nil {
-		return registration.Receipt{Application: *earlier, Replayed: true}, nil
+	if st.found {
+		return registration.Receipt{Application: st.earlier, Replayed: true}, nil
 	}
-	return registration.Receipt{Application: a.AtVersion(1)}, nil
+	return registration.Receipt{Application: st.a.AtVersion(1)}, nil
+}
+
+// submitStep is the state of SubmitAtCounter's atomic step, and the step
+// itself (run, bound once to the state): a submission takes one from
+// submitSteps, so that neither the step's closure nor the application it
+// shares with SubmitAtCounter is allocated per submission. release
+// clears it before it goes back, so that no personal data stays in the
+// pool.
+type submitStep struct {
+	r     *Registrations
+	ctx   context.Context
+	a     registration.Application
+	lines []notify.KitaLine
+	year  kita.Year
+	drawn int64
+	now   time.Time
+	who   string
+	// earlier is the application stored earlier with the idempotency
+	// key, when the step found one (found).
+	earlier registration.Application
+	found   bool
+	// msgs is the room of the submission's messages (the confirmation
+	// and, with Tagespflege, the referral message), handed to the store
+	// within the step; a store keeps no list of them beyond its step
+	// (PostgreSQL's rows queued for the COMMIT are sent before Atomic
+	// returns, and from its rendered copy).
+	msgs [2]notify.Message
+	run  func(Tx) error
+}
+
+var submitSteps = sync.Pool{New: func() any {
+	st := new(submitStep)
+	st.run = st.step
+	return st
+}}
+
+// release clears st and puts it back into submitSteps.
+func (st *submitStep) release() {
+	*st = submitStep{run: st.run}
+	submitSteps.Put(st)
+}
+
+// step is the atomic step of a submission.
+func (st *submitStep) step(step Tx) error {
+	ctx, r := st.ctx, st.r
+	tx := step.Applications()
+	// The review check reads before the reference is drawn: the
+	// sequence's counter stays taken until the step ends, and the
+	// fewer statements run after it, the more submissions a database
+	// takes at once.
+	st.earlier, st.found = registration.Application{}, false
+	prev, found, review, family, err := submissionReads(ctx, tx, st.a)
+	if err != nil {
+		return err
+	}
+	if found {
+		st.earlier, st.found = prev, true
+		return nil
+	}
+	if err := registration.CheckTogether(st.a, family); err != nil {
+		return err
+	}
+	seq := st.drawn
+	if seq == 0 {
+		if seq, err = tx.NextSequence(ctx, r.svc.SequenceName(st.year)); err != nil {
+			return err
+		}
+	}
+	st.a.Reference = r.svc.Reference(st.year, seq)
+	if err := writeSubmission(ctx, tx, r.svc, &st.a, st.lines, st.now, st.who, review, st.msgs[:]); err != nil {
+		return err
+	}
+	if a := &st.a; a.TP != nil {
+		ref := tagespflege.NewReferral(a.TP.ReferralID, a.ID, a.FamilyID, a.Reference, a.TP.District, st.now)
+		if err := tx.CreateReferral(ctx, ref); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // writeSubmission stores a new application, its messages (the checker's
-// [registration.Checker.SubmissionMessages] with the chosen Kitas' lines)
-// and the audit entries (submissionAudit): in one call where the step
-// offers [registration.SubmissionWriter], else with Insert, Enqueue and
-// AppendAudit (rendering only once the application is in; the entries
-// are passed one by one, so no list of them is made).
-func writeSubmission(ctx context.Context, tx registration.Tx, svc *registration.Checker, a *registration.Application, lines []notify.KitaLine, now time.Time, who string, review bool) error {
+// [registration.Checker.SubmissionMessages] with the chosen Kitas' lines,
+// made in the room of buf) and the audit entries (submissionAudit): in
+// one call where the step offers [registration.SubmissionWriter], else
+// with Insert, Enqueue and AppendAudit (rendering only once the
+// application is in; the entries are passed one by one, so no list of
+// them is made).
+func writeSubmission(ctx context.Context, tx registration.Tx, svc *registration.Checker, a *registration.Application, lines []notify.KitaLine, now time.Time, who string, review bool, buf []notify.Message) error {
 	submitted, reviewed := submissionAudit(a, now, who)
 	if sw, ok := tx.(registration.SubmissionWriter); ok {
-		msgs, err := svc.SubmissionMessages(*a, lines, now)
+		msgs, err := svc.AppendSubmissionMessages(buf[:0], *a, lines, now)
 		if err != nil {
 			return err
 		}
@@ -198,7 +257,7 @@ func writeSubmission(ctx context.Context, tx registration.Tx, svc *registration.
 	if err := tx.Insert(ctx, *a); err != nil {
 		return err
 	}
-	msgs, err := svc.SubmissionMessages(*a, lines, now)
+	msgs, err := svc.AppendSubmissionMessages(buf[:0], *a, lines, now)
 	if err != nil {
 		return err
 	}

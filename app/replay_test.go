@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kitaportal/kitaportal/access"
+	"github.com/kitaportal/kitaportal/app"
 	"github.com/kitaportal/kitaportal/problem"
 	"github.com/kitaportal/kitaportal/registration"
 	"github.com/kitaportal/kitaportal/tagespflege"
@@ -60,6 +61,7 @@ func TestSubmissionReplay(t *testing.T) {
 		first, err := w.app.Registrations.Submit(w.ctx, guardianB, keyed("Mia", "form-b-1"))
 		require.NoError(t, err)
 		require.False(t, first.Replayed)
+		assert.True(t, app.SubmitStepLeftClear(), "a submission leaves nothing of itself in the pool of steps")
 		before := w.stored(t, "B")
 		require.Equal(t, 1, before.apps)
 		require.NotZero(t, before.msgs)
@@ -75,6 +77,7 @@ func TestSubmissionReplay(t *testing.T) {
 			assert.Equal(t, first.Application.Version(), again.Application.Version())
 			assert.Equal(t, first.Application.Child, again.Application.Child)
 			assert.Equal(t, before, w.stored(t, "B"), "nothing stored a second time")
+			assert.True(t, app.SubmitStepLeftClear(), "a replay leaves nothing of itself in the pool of steps")
 		}
 
 		t.Run("the same body again returns the first receipt and stores nothing", func(t *testing.T) {
@@ -90,6 +93,7 @@ func TestSubmissionReplay(t *testing.T) {
 			in.IdempotencyKey = "form-b-4"
 			_, err := w.app.Registrations.Submit(w.ctx, guardianB, in)
 			require.ErrorIs(t, err, registration.ErrTogetherChoices, "with a new key the step refuses it")
+			assert.True(t, app.SubmitStepLeftClear(), "a refused step leaves nothing of itself in the pool of steps")
 			var list problem.List
 			require.ErrorAs(t, err, &list)
 			assert.True(t, list.Has("kitas", registration.CodeTogetherChoices))

@@ -28,20 +28,55 @@ type Content struct {
 // that needs more than the budget fails there, with the problems of
 // [Templates.Render].
 func (t *Templates) Content(kind Kind, lang string, data any) (*Content, error) {
+	if err := t.checkContent(kind, lang, data); err != nil {
+		return nil, err
+	}
+	return &Content{t: t, kind: kind, lang: lang, data: data}, nil
+}
+
+// checkContent returns the problems Content reports: an invalid kind,
+// data not of the kind's type, no template for kind in lang or German.
+func (t *Templates) checkContent(kind Kind, lang string, data any) error {
 	var c problem.Collector
 	if !kind.Valid() {
 		c.Add("kind", CodeKindInvalid, ErrTemplate)
-		return nil, c.Err()
+		return c.Err()
 	}
 	if ok, want := checkData(kind, data); !ok {
 		c.Add("data", CodeDataMismatch, ErrTemplate, "want", want)
-		return nil, c.Err()
+		return c.Err()
 	}
 	if t.set[lang][kind] == nil && t.set[FallbackLang][kind] == nil {
 		c.Add(kind.String(), CodeTemplateMissing, ErrTemplate)
-		return nil, c.Err()
 	}
-	return &Content{t: t, kind: kind, lang: lang, data: data}, nil
+	return c.Err()
+}
+
+// ContentOf is [Templates.Content] for data of the type D, kept with the
+// content in one allocation where D is the kind's data type
+// ([ConfirmationData] for [Confirmation], …): Content's data boxed in an
+// interface is an object of its own, so a store that keeps messages keeps
+// one object fewer per message. It checks what Content checks, with the
+// same problems, and its content renders the same texts.
+func ContentOf[D any](t *Templates, kind Kind, lang string, data D) (*Content, error) {
+	if err := t.checkContent(kind, lang, data); err != nil {
+		return nil, err
+	}
+	x := &contentWith[D]{data: data}
+	// The content renders from a pointer to its copy of the data, which
+	// the templates read as they read the value (checkData takes both); D
+	// a pointer already is kept as it is.
+	if ok, _ := checkData(kind, &x.data); !ok {
+		return &Content{t: t, kind: kind, lang: lang, data: data}, nil
+	}
+	x.c = Content{t: t, kind: kind, lang: lang, data: &x.data}
+	return &x.c, nil
+}
+
+// contentWith is a Content and its data in one allocation (ContentOf).
+type contentWith[D any] struct {
+	c    Content
+	data D
 }
 
 // Render renders the content as [Templates.RenderContext] does.

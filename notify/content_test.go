@@ -10,8 +10,9 @@ import (
 )
 
 // TestContentRendersWhatRenderGives renders every built-in template of
-// every language through a Content and a Message carrying it, on data
-// taking every branch, and requires the texts Render gives.
+// every language through a Content (of Content and of ContentOf) and a
+// Message carrying it, on data taking every branch, and requires the
+// texts Render gives.
 func TestContentRendersWhatRenderGives(t *testing.T) {
 	tpl := DefaultTemplates()
 	data := messageData()
@@ -27,13 +28,79 @@ func TestContentRendersWhatRenderGives(t *testing.T) {
 				assert.Equal(t, subject, m.Title, "%s %s #%d", lang, kind, i)
 				assert.Equal(t, body, m.Body, "%s %s #%d", lang, kind, i)
 				assert.Nil(t, m.Content)
+				typed, err := contentOfTyped(tpl, kind, lang, d)
+				require.NoError(t, err, "%s %s #%d", lang, kind, i)
+				m, err = Message{ID: "m", Kind: kind, Lang: lang, Content: typed}.Rendered()
+				require.NoError(t, err)
+				assert.Equal(t, subject, m.Title, "ContentOf %s %s #%d", lang, kind, i)
+				assert.Equal(t, body, m.Body, "ContentOf %s %s #%d", lang, kind, i)
 			}
 		}
 	}
 }
 
-// TestContentRefusesWhatRenderRefuses checks that Content finds, before
-// any rendering, the problems Render finds before it renders.
+// contentOfTyped calls ContentOf with d's own type, as a caller holding
+// the kind's data type calls it.
+func contentOfTyped(tpl *Templates, kind Kind, lang string, d any) (*Content, error) {
+	switch d := d.(type) {
+	case ConfirmationData:
+		return ContentOf(tpl, kind, lang, d)
+	case ReferralData:
+		return ContentOf(tpl, kind, lang, d)
+	case OfferData:
+		return ContentOf(tpl, kind, lang, d)
+	case WithdrawalData:
+		return ContentOf(tpl, kind, lang, d)
+	case ContractReadyData:
+		return ContentOf(tpl, kind, lang, d)
+	}
+	return ContentOf(tpl, kind, lang, d)
+}
+
+// TestContentOfKeepsItsOwnCopyInOneAllocation checks that ContentOf
+// allocates once for the content and its data (Content: twice, the data
+// boxed and the content), that the content renders from its own copy of
+// the data, and that data of a pointer or an interface type renders the
+// same texts.
+func TestContentOfKeepsItsOwnCopyInOneAllocation(t *testing.T) {
+	tpl := DefaultTemplates()
+	d := messageData()[Withdrawal][0].(WithdrawalData)
+	subject, body, err := tpl.Render(Withdrawal, "en", d)
+	require.NoError(t, err)
+	allocs := testing.AllocsPerRun(100, func() {
+		if _, err := ContentOf(tpl, Withdrawal, "en", d); err != nil {
+			t.Fatal(err)
+		}
+	})
+	assert.Equal(t, 1.0, allocs)
+	allocs = testing.AllocsPerRun(100, func() {
+		if _, err := tpl.Content(Withdrawal, "en", d); err != nil {
+			t.Fatal(err)
+		}
+	})
+	assert.Equal(t, 2.0, allocs)
+
+	c, err := ContentOf(tpl, Withdrawal, "en", d)
+	require.NoError(t, err)
+	ptr, err := ContentOf(tpl, Withdrawal, "en", &d)
+	require.NoError(t, err)
+	boxed, err := ContentOf[any](tpl, Withdrawal, "en", d)
+	require.NoError(t, err)
+	d.Reference = "BO-2099-999999"
+	for name, c := range map[string]*Content{"value": c, "boxed": boxed} {
+		s, b, err := c.Render(t.Context())
+		require.NoError(t, err)
+		assert.Equal(t, subject, s, name)
+		assert.Equal(t, body, b, name)
+	}
+	s, _, err := ptr.Render(t.Context())
+	require.NoError(t, err)
+	assert.Contains(t, s, "BO-2099-999999", "a pointer is kept as it is")
+}
+
+// TestContentRefusesWhatRenderRefuses checks that Content and ContentOf
+// find, before any rendering, the problems Render finds before it
+// renders.
 func TestContentRefusesWhatRenderRefuses(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -53,6 +120,10 @@ func TestContentRefusesWhatRenderRefuses(t *testing.T) {
 			assert.Nil(t, c)
 			require.ErrorIs(t, err, ErrTemplate)
 			assert.Equal(t, problemsOf(want), problemsOf(err))
+			c, err = contentOfTyped(tc.t, tc.kind, "en", tc.data)
+			assert.Nil(t, c)
+			require.ErrorIs(t, err, ErrTemplate)
+			assert.Equal(t, problemsOf(want), problemsOf(err), "ContentOf")
 		})
 	}
 }

@@ -15,7 +15,8 @@
 //     the same atomic step as the change they report (store/memory,
 //     store/postgres implement the port; store/storetest checks them).
 //     A message may carry the [Content] its texts are rendered from
-//     instead of the texts ([Templates.Content]): the step then renders
+//     instead of the texts ([Templates.Content]; [ContentOf] keeps the
+//     kind's data with the content in one allocation): the step then renders
 //     nothing, the in-memory outbox renders on every read, a database
 //     before it writes ([Message.Rendered], [RenderAll]); readers always
 //     get the texts [Templates.Render] gives.

@@ -18,8 +18,10 @@
 // ([Checker.Draft]); it changes choices ([Checker.ChangeChoices]), builds
 // the allocation engine's input ([Checker.Instance], [Allocate],
 // [PlacesOf]) and makes the family's messages, which carry what their
-// texts are rendered from when they are read (notify.Content), so that a
-// step writing them renders nothing. The aggregate's methods
+// texts are rendered from when they are read (notify.Content, each kept
+// with its data: notify.ContentOf), so that a step writing them renders
+// nothing; [Checker.AppendSubmissionMessages] makes a submission's in a
+// list the caller gives. The aggregate's methods
 // run the lifecycle (submitted → confirmed → offered → accepted →
 // contracted, or declined, withdrawn, expired) with a history of
 // timestamps and actors, each returning a rule-named error:

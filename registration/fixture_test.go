@@ -100,21 +100,7 @@ func newFixtureIn(t testing.TB, st *memory.Store, edit ...func(ks []kita.Kita)) 
 	}
 	cat, err := kita.NewCatalogue(ks, kita.NRWHours)
 	require.NoError(t, err)
-	f, err := os.Open("../municipality/bochum/districts.json")
-	require.NoError(t, err)
-	defer f.Close()
-	dirs, err := district.Load(f)
-	require.NoError(t, err)
-	var offices []tagespflege.Office
-	for _, d := range dirs.All() {
-		offices = append(offices, tagespflege.Office{
-			District: d.ID, Name: "Fachberatung Kindertagespflege " + d.Name,
-			Email: "tagespflege-" + d.ID + "@bochum.example", Phone: "+492349100",
-			Address: geo.Address{Street: "Rathausplatz", HouseNumber: "1", PostalCode: "44787", City: "Bochum"},
-		})
-	}
-	offs, err := tagespflege.NewOffices(offices)
-	require.NoError(t, err)
+	dirs, offs := testDistricts(t)
 	profile, err := bochum.Profile()
 	require.NoError(t, err)
 	profile.Registration = bochumRules()
@@ -131,6 +117,27 @@ func newFixtureIn(t testing.TB, st *memory.Store, edit ...func(ks []kita.Kita)) 
 	require.NoError(t, err)
 	fx.svc = a.Registrations
 	return fx
+}
+
+// testDistricts are Bochum's districts with a Fachberatung office each.
+func testDistricts(t testing.TB) (*district.Directory, *tagespflege.Offices) {
+	t.Helper()
+	f, err := os.Open("../municipality/bochum/districts.json")
+	require.NoError(t, err)
+	defer f.Close()
+	dirs, err := district.Load(f)
+	require.NoError(t, err)
+	var offices []tagespflege.Office
+	for _, d := range dirs.All() {
+		offices = append(offices, tagespflege.Office{
+			District: d.ID, Name: "Fachberatung Kindertagespflege " + d.Name,
+			Email: "tagespflege-" + d.ID + "@bochum.example", Phone: "+492349100",
+			Address: geo.Address{Street: "Rathausplatz", HouseNumber: "1", PostalCode: "44787", City: "Bochum"},
+		})
+	}
+	offs, err := tagespflege.NewOffices(offices)
+	require.NoError(t, err)
+	return dirs, offs
 }
 
 // get reads an application as stored.

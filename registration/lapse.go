@@ -40,7 +40,7 @@ func (s *Checker) ContractReadyMessages(a Application, now time.Time) ([]notify.
 		return nil, ErrTransition
 	}
 	k, _ := s.catalogue.Get(a.offer.KitaID)
-	return s.familyMessages(a, notify.ContractReady, notify.ContractReadyData{
+	return familyMessages(s, nil, a, notify.ContractReady, notify.ContractReadyData{
 		Reference: a.Reference, ChildName: childName(a), KitaName: k.Name, StartDate: noteDate(a.Start), Hours: int(a.Hours),
 	}, now)
 }

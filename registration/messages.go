@@ -72,9 +72,9 @@ func lineOf(rank int, k kita.Kita) notify.KitaLine {
 // familyMessages are the outbox messages of kind to the family: to the
 // first guardian, and a copy as its own message to the second where the
 // address differs. Their texts are rendered from data when they are read
-// ([notify.Content]).
-func (s *Checker) familyMessages(a Application, kind notify.Kind, data any, now time.Time) ([]notify.Message, error) {
-	var out []notify.Message
+// ([notify.Content], each message's kept with its data:
+// [notify.ContentOf]), appended to out.
+func familyMessages[D any](s *Checker, out []notify.Message, a Application, kind notify.Kind, data D, now time.Time) ([]notify.Message, error) {
 	for i, g := range a.Guardians {
 		if i > 0 && g.Email == a.Guardians[0].Email {
 			continue
@@ -83,7 +83,7 @@ func (s *Checker) familyMessages(a Application, kind notify.Kind, data any, now 
 		if l == "" {
 			l = lang(a)
 		}
-		content, err := s.templates.Content(kind, l, data)
+		content, err := notify.ContentOf(s.templates, kind, l, data)
 		if err != nil {
 			return nil, err
 		}
@@ -101,6 +101,15 @@ func (s *Checker) familyMessages(a Application, kind notify.Kind, data any, now 
 // lines are the chosen Kitas in rank order as validation looked them up
 // ([Draft.Lines]).
 func (s *Checker) SubmissionMessages(a Application, lines []notify.KitaLine, now time.Time) ([]notify.Message, error) {
+	return s.AppendSubmissionMessages(nil, a, lines, now)
+}
+
+// AppendSubmissionMessages appends the messages of
+// [Checker.SubmissionMessages] to dst and returns the extended list, in
+// dst's room where it has enough (as append does), so that a caller
+// handing the messages on at once can make them without allocating the
+// list. On a problem it returns nil and the problem.
+func (s *Checker) AppendSubmissionMessages(dst []notify.Message, a Application, lines []notify.KitaLine, now time.Time) ([]notify.Message, error) {
 	data := notify.ConfirmationData{
 		Reference:    a.Reference,
 		ChildName:    childName(a),
@@ -116,7 +125,7 @@ func (s *Checker) SubmissionMessages(a Application, lines []notify.KitaLine, now
 		d, _ := s.districts.Get(a.TP.District)
 		data.Tagespflege = &notify.ReferralLine{District: d.Name, Office: notify.Contact{Name: o.Name, Email: o.Email, Phone: o.Phone}}
 	}
-	msgs, err := s.familyMessages(a, notify.Confirmation, data, now)
+	msgs, err := familyMessages(s, dst, a, notify.Confirmation, data, now)
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +138,7 @@ func (s *Checker) SubmissionMessages(a Application, lines []notify.KitaLine, now
 			Guardian: notify.Contact{Name: g.GivenName + " " + g.FamilyName, Email: g.Email, Phone: g.Phone},
 			Language: languageName(g.Language),
 		}
-		content, err := s.templates.Content(notify.Referral, "de", rd)
+		content, err := notify.ContentOf(s.templates, notify.Referral, "de", rd)
 		if err != nil {
 			return nil, err
 		}
@@ -157,19 +166,16 @@ var languageNames = map[string]string{
 
 // LifecycleMessages renders a lifecycle message (offer, withdrawal) to the family.
 func (s *Checker) LifecycleMessages(a Application, kind notify.Kind, now time.Time) ([]notify.Message, error) {
-	var data any
 	switch kind {
 	case notify.Offer, notify.OfferReminder:
 		k, _ := s.catalogue.Get(a.offer.KitaID)
 		line := s.kitaLine(0, a.offer.KitaID)
-		data = notify.OfferData{
+		return familyMessages(s, nil, a, kind, notify.OfferData{
 			Reference: a.Reference, ChildName: childName(a), KitaName: k.Name, KitaAddress: line.Address,
 			StartDate: noteDate(a.Start), Hours: int(a.Hours), RespondBy: noteDate(a.offer.RespondBy),
-		}
+		}, now)
 	case notify.Withdrawal:
-		data = notify.WithdrawalData{Reference: a.Reference, ChildName: childName(a), WithdrawnOn: noteDate(s.rules.Today(now))}
-	default:
-		return nil, nil
+		return familyMessages(s, nil, a, kind, notify.WithdrawalData{Reference: a.Reference, ChildName: childName(a), WithdrawnOn: noteDate(s.rules.Today(now))}, now)
 	}
-	return s.familyMessages(a, kind, data, now)
+	return nil, nil
 }
