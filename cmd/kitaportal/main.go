@@ -44,7 +44,9 @@
 // allocation.DecodeFile: mapped into memory where the system allows and
 // decoded on all cores; problems are those of the streaming decoder.
 // Unless GOGC or GOMEMLIMIT is set, the command collects garbage only when
-// its heap nears 512 MiB (see tuneGC).
+// its heap nears 512 MiB (see tuneGC); for a large instance it first asks
+// for huge pages for its heap where the kernel gives them on request
+// (see warmHeap).
 package main
 
 import (
