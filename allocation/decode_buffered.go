@@ -264,6 +264,9 @@ func arrayEnd(data []byte, from, stop int) int {
 			}
 		case data[j] == ',':
 			j = skipSpace(data, j+1)
+			if j+1 >= len(data) || data[j] != '"' || (data[j+1] != 'f' && data[j+1] != 'p' && data[j+1] != 'm') {
+				continue // no member of the instance, such as an applicant's next member
+			}
 			for _, name := range []string{`"facilities"`, `"policy"`, `"fixed"`, `"families"`, `"format"`, `"meta"`} {
 				if bytes.HasPrefix(data[j:], []byte(name)) {
 					if k := skipSpace(data, j+len(name)); k < len(data) && data[k] == ':' {
