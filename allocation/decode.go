@@ -101,9 +101,15 @@ type instanceDecoder struct {
 // from a shared slab.
 type interner struct {
 	intern map[string]string
-	slab   []string // backing store of the string arrays
 	recent []string // direct-mapped cache in front of intern
 	shift  int      // 64 - log2(len(recent))
+	slabs
+}
+
+// slabs cuts string arrays from a shared backing store, so that a large
+// state's arrays take a few large allocations instead of one each.
+type slabs struct {
+	slab []string
 }
 
 // newInterner returns an interner whose cache has 1<<bits slots: 16,384
@@ -140,7 +146,7 @@ func (n *interner) of(v []byte) string {
 
 // slabFrom starts a string array on the slab; append its strings to
 // n.slab, then take it with slabTo.
-func (n *interner) slabFrom() int {
+func (n *slabs) slabFrom() int {
 	if len(n.slab) > cap(n.slab)-16 {
 		n.slab = make([]string, 0, 1<<14)
 	}
@@ -149,7 +155,7 @@ func (n *interner) slabFrom() int {
 
 // slabTo returns the strings appended since from, capped so that
 // appending to one array never touches another.
-func (n *interner) slabTo(from int) []string {
+func (n *slabs) slabTo(from int) []string {
 	return n.slab[from:len(n.slab):len(n.slab)]
 }
 

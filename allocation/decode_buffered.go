@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // partSize is the least number of bytes of the applicants array given to
@@ -80,7 +81,28 @@ func decodeParts(data []byte, size int, mapped bool) (Instance, bool) {
 	for i := range parts {
 		parts[i].from, parts[i].stops = bounds[i], bounds[i+1:]
 	}
-	final := precount(data, parts)
+	final, guess, ok := precount(data, parts, mapped)
+	if !ok {
+		return Instance{}, false
+	}
+	// The rest of the instance (Kitas, policy, …) first, where the array's
+	// end was guessed: the Kitas' ids and districts seed the scanners'
+	// strings, so that choices and districts share memory with them as
+	// Decode's do (and the engine finds them by their address). A wrong
+	// guess costs a second decoding of the rest below, nothing else.
+	var inst Instance
+	tab := newStrtab(0)
+	if guess >= 0 {
+		if inst, ok = decodeRest(data, start, guess); ok {
+			tab = newStrtab(len(inst.Facilities) + 4096)
+			for i := range inst.Facilities {
+				tab.add(inst.Facilities[i].ID)
+				tab.add(inst.Facilities[i].District)
+			}
+		} else {
+			guess = -1
+		}
+	}
 	workers := min(runtime.GOMAXPROCS(0), len(parts))
 	var next sync.Mutex
 	taken := 0
@@ -89,7 +111,7 @@ func decodeParts(data []byte, size int, mapped bool) (Instance, bool) {
 			defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 			defer recoverFault(func() {})
 		}
-		s := newScanner(data)
+		s := newScanner(data, tab)
 		for {
 			next.Lock()
 			i := taken
@@ -149,12 +171,22 @@ func decodeParts(data []byte, size int, mapped bool) (Instance, bool) {
 			apps = append(apps, p.out...)
 		}
 	}
-	// The rest of the instance, with an empty applicants array in place.
+	if end != guess {
+		if inst, ok = decodeRest(data, start, end); !ok {
+			return Instance{}, false
+		}
+	}
+	inst.Applicants = apps
+	return inst, true
+}
+
+// decodeRest decodes the instance with an empty applicants array in place
+// of data[start:end]; ok is false unless Decode takes it.
+func decodeRest(data []byte, start, end int) (Instance, bool) {
 	inst, err := Decode(io.MultiReader(bytes.NewReader(data[:start]), strings.NewReader("[]"), bytes.NewReader(data[end:])))
 	if err != nil || inst.Applicants == nil || len(inst.Applicants) != 0 {
 		return Instance{}, false
 	}
-	inst.Applicants = apps
 	return inst, true
 }
 
@@ -169,27 +201,82 @@ type part struct {
 	ok          bool        // decoded without doubt
 	next        int         // offset after the last element's ',' and white space
 	end         int         // offset after the array's ']', or -1
+	endGuess    int         // precount's guess of end in this part, or -1
 }
 
 // precount estimates the applicants of every part by counting `{"id"`
-// (the usual start of an applicant) and returns a slice holding all.
-func precount(data []byte, parts []part) []Applicant {
+// (the usual start of an applicant) and returns a slice holding all. It
+// also guesses the offset after the applicants array's ']' (-1: no guess):
+// the first ']' followed by the next member of the instance or by the
+// instance's end. With mapped, a fault reading data makes ok false.
+func precount(data []byte, parts []part, mapped bool) (final []Applicant, guess int, ok bool) {
 	var wg sync.WaitGroup
+	var faulted atomic.Bool
 	for i := range parts {
 		p := &parts[i]
 		stop := len(data)
 		if len(p.stops) > 0 {
 			stop = p.stops[0]
 		}
-		wg.Go(func() { p.count = bytes.Count(data[p.from:stop], []byte(`{"id"`)) })
+		wg.Go(func() {
+			if mapped {
+				defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+				defer recoverFault(func() { faulted.Store(true) })
+			}
+			p.count = bytes.Count(data[p.from:stop], []byte(`{"id"`))
+			p.endGuess = arrayEnd(data, p.from, stop)
+		})
 	}
 	wg.Wait()
-	total := 0
+	if faulted.Load() {
+		return nil, 0, false
+	}
+	total, guess := 0, -1
 	for i := range parts {
 		parts[i].base = total
 		total += parts[i].count
+		if guess < 0 {
+			guess = parts[i].endGuess
+		}
 	}
-	return make([]Applicant, total)
+	return make([]Applicant, total), guess, true
+}
+
+// arrayEnd returns the offset after the first ']' in data[from:stop] that
+// is followed, white space between, by ',' and the name of a member of the
+// instance other than "applicants", or by '}' and the end of data; -1 if
+// there is none. An applicant's own members never match, so in a valid
+// instance this is the applicants array's end.
+func arrayEnd(data []byte, from, stop int) int {
+	for from < stop {
+		i := bytes.IndexByte(data[from:stop], ']')
+		if i < 0 {
+			return -1
+		}
+		i += from
+		from = i + 1
+		j := skipSpace(data, i+1)
+		switch {
+		case j >= len(data):
+		case data[j] == '}':
+			if skipSpace(data, j+1) == len(data) {
+				return i + 1
+			}
+		case data[j] == ',':
+			j = skipSpace(data, j+1)
+			if j+1 >= len(data) || data[j] != '"' || (data[j+1] != 'f' && data[j+1] != 'p' && data[j+1] != 'm') {
+				continue // no member of the instance, such as an applicant's next member
+			}
+			for _, name := range []string{`"facilities"`, `"policy"`, `"fixed"`, `"families"`, `"format"`, `"meta"`} {
+				if bytes.HasPrefix(data[j:], []byte(name)) {
+					if k := skipSpace(data, j+len(name)); k < len(data) && data[k] == ':' {
+						return i + 1
+					}
+				}
+			}
+		}
+	}
+	return -1
 }
 
 // applicantsArray finds the '[' of the instance's "applicants" member.

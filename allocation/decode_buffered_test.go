@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/require"
 
@@ -161,6 +162,10 @@ func TestDecodeBufferedGivesDecodesInstanceOrProblems(t *testing.T) {
 		{"hours with a leading zero", `{"applicants":[{"choices":[{"kita":"k","hours":[01]}]}]}`, false},
 		{"hours beyond int64", `{"applicants":[{"choices":[{"kita":"k","hours":[9223372036854775808]}]}]}`, false},
 		{"hours at int64's bounds", `{"applicants":[{"choices":[{"kita":"k","hours":[9223372036854775807,-9223372036854775808]}]}]}`, true},
+		{"the applicants last", `{"facilities":[{"id":"k","capacity":1}],"applicants":[{"id":"a","choices":["k"]}]}`, true},
+		{"the applicants last, white space after", "{\"facilities\":[{\"id\":\"k\",\"capacity\":1}],\"applicants\":[{\"id\":\"a\",\"choices\":[\"k\"]} ] }\n", true},
+		{"an escaped member name after the applicants", `{"applicants":[{"id":"a","choices":["k"]}],"polic\u0079":{"lottery":"per_child"},"facilities":[{"id":"k","capacity":1}]}`, true},
+		{"a member of the instance inside an applicant", `{"applicants":[{"id":"a","siblings":[],"policy":{}}],"policy":{}}`, false},
 		{"a byte order mark", "\ufeff{\"applicants\":[]}", false},
 		{"an array, not an instance", `[{"id":"a"}]`, false},
 		{"nothing", ``, false},
@@ -168,6 +173,46 @@ func TestDecodeBufferedGivesDecodesInstanceOrProblems(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			require.Equal(t, tc.parallel, requireDecodesLikeDecode(t, []byte(tc.data), true))
 		})
+	}
+}
+
+func TestDecodeBufferedSharesTheKitasStringsWithTheApplicantsAsDecodeDoes(t *testing.T) {
+	inst := generate(genSpec{applicants: 3000, facilities: 40, choices: 4, capacity: 2500, bands: true}, 11)
+	data := oneApplicantPerLine(t, inst)
+	shared := func(inst Instance) (choices, districts int) {
+		ids := make(map[*byte]bool)
+		for _, f := range inst.Facilities {
+			ids[unsafe.StringData(f.ID)] = true
+			ids[unsafe.StringData(f.District)] = true
+		}
+		for _, a := range inst.Applicants {
+			for _, c := range a.Choices {
+				if ids[unsafe.StringData(c)] {
+					choices++
+				}
+			}
+			if ids[unsafe.StringData(a.District)] {
+				districts++
+			}
+		}
+		return choices, districts
+	}
+	want, err := Decode(bytes.NewReader(data))
+	require.NoError(t, err)
+	wantChoices, wantDistricts := shared(want)
+	require.Equal(t, 3000*4, wantChoices, "Decode shares every choice with a Kita id")
+	require.Positive(t, wantDistricts)
+	got, err := DecodeBuffered(bytes.NewReader(data))
+	require.NoError(t, err)
+	choices, districts := shared(got)
+	require.Equal(t, wantChoices, choices)
+	require.Equal(t, wantDistricts, districts)
+	for _, size := range []int{200, 4096} {
+		got, ok := decodeParts(data, size, false)
+		require.True(t, ok)
+		choices, districts := shared(got)
+		require.Equal(t, wantChoices, choices, "parts of %d bytes", size)
+		require.Equal(t, wantDistricts, districts, "parts of %d bytes", size)
 	}
 }
 

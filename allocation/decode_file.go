@@ -10,16 +10,18 @@ import (
 // [DecodeBuffered] does. Where the system allows, it maps the file into
 // memory instead of reading it: the file's bytes then take no room on the
 // heap, so that a large state's file is decoded without a garbage
-// collection. The mapping is released before DecodeFile returns; the file
-// must not change meanwhile (a file cut short while mapped is decoded
-// again by [Decode], which reports what it then reads).
+// collection. The mapping is released as DecodeFile returns; the file
+// must not change while DecodeFile runs (a file cut short while mapped is
+// decoded again by [Decode], which reports what it then reads).
 func DecodeFile(f *os.File) (Instance, error) {
 	data, unmap, ok := mapFile(f)
 	if !ok {
 		return DecodeBuffered(f)
 	}
 	inst, ok := decodeMapped(data)
-	unmap()
+	// Nothing decoded refers to the mapping; releasing it (the page table
+	// entries of a whole state's file) need not hold up the caller.
+	go unmap()
 	if ok {
 		return inst, nil
 	}

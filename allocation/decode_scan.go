@@ -15,15 +15,13 @@ import (
 type scanner struct {
 	data []byte
 	pos  int
-	interner
+	tab  *strtab // interned strings, this scanner's own
+	slabs
 }
 
-func newScanner(data []byte) *scanner {
-	bits := 10
-	if len(data) > 8<<20 {
-		bits = 14
-	}
-	return &scanner{data: data, interner: newInterner(bits)}
+// newScanner returns a scanner of data interning into a clone of tab.
+func newScanner(data []byte, tab *strtab) *scanner {
+	return &scanner{data: data, tab: tab.clone()}
 }
 
 // part decodes the applicants of p, appending to p.out: from p.from to the
@@ -251,7 +249,7 @@ func (s *scanner) str(interned bool) (string, bool) {
 	case !ok:
 		return "", false
 	case interned:
-		return s.of(v), true
+		return s.tab.of(v), true
 	}
 	return string(v), true
 }

@@ -126,7 +126,8 @@
 // maps or allocations per proposal; [Outcome.Result] turns the outcome into a
 // [Result] of maps keyed by id, while [Outcome.WriteJSON] writes the
 // interchange format directly, compact, with priorities and explanations
-// only when Options.Explain asks for them. Every step is linear in the
+// only when Options.Explain asks for them (a state's placements built in
+// chunks on every processor, written in order). Every step is linear in the
 // number of choices, except the per-Kita sort (n log n in the applicants
 // of one Kita). `kitaportal allocate` takes the steps one by one, from
 // [DecodeFile] to WriteJSON.
@@ -202,10 +203,12 @@
 // [DecodeBuffered] (input read whole) and [DecodeFile] (a file mapped
 // into memory where the system allows, so that it takes no room on the
 // heap) cut the applicants array at applicant boundaries and decode the
-// parts on all cores with a scanner made for the format; they return
-// exactly Decode's instance, and any input the scanner does not take is
-// decoded again by Decode, so their problems are Decode's to the byte
-// offset.
+// parts on all cores with a scanner made for the format; the rest of the
+// instance is decoded first, so that the scanners intern into a table
+// seeded with the Kitas' ids and districts and the choices share memory
+// with them as Decode's do. They return exactly Decode's instance, and
+// any input the scanner does not take is decoded again by Decode, so
+// their problems are Decode's to the byte offset.
 //
 // A result ([Outcome.WriteJSON] writes it on one line; priorities and
 // explanations only with Options.Explain, [Result.MarshalJSON] always

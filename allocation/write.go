@@ -3,6 +3,7 @@ package allocation
 import (
 	"bufio"
 	"io"
+	"runtime"
 	"strconv"
 	"unicode/utf8"
 
@@ -33,19 +34,18 @@ func (o *Outcome) WriteJSON(w io.Writer) error {
 	b = append(b, `,"seed":`...)
 	b = strconv.AppendUint(b, e.inst.Policy.Seed, 10)
 
+	// The statistics are counted while the placements are written.
+	stats := make(chan poolStats, 1)
+	go func() { stats <- o.statistics() }()
 	b = append(b, `,"placements":{`...)
-	for a := range apps {
-		if a > 0 {
-			b = append(b, ',')
+	if len(apps) < placementsChunk*runtime.GOMAXPROCS(0) {
+		for a := range apps {
+			b = flush(o.appendPlacement(b, a))
 		}
-		b = appendJSONString(b, apps[a].ID)
-		b = append(b, ':')
-		if f := o.placement(a); f != "" {
-			b = appendJSONString(b, f)
-		} else {
-			b = append(b, "null"...)
-		}
-		b = flush(b)
+	} else {
+		bw.Write(b) //nolint:errcheck // bufio keeps the first error for Flush
+		o.writePlacements(bw)
+		b = b[:0]
 	}
 	b = append(b, '}')
 
@@ -55,7 +55,7 @@ func (o *Outcome) WriteJSON(w io.Writer) error {
 		})
 	}
 
-	st := o.statistics()
+	st := <-stats
 	b = append(b, `,"cutoffs":{`...)
 	var cuts []Cutoff
 	for f := range facs {
@@ -163,6 +163,56 @@ func (o *Outcome) WriteJSON(w io.Writer) error {
 	b = append(b, "}\n"...)
 	bw.Write(b) //nolint:errcheck // bufio keeps the first error for Flush
 	return bw.Flush()
+}
+
+// placementsChunk is the number of applicants whose placements one
+// goroutine writes at a time; outcomes smaller than one chunk per
+// processor are written by one.
+const placementsChunk = 1 << 14
+
+// appendPlacement appends applicant a's member of "placements", after a
+// comma unless a is the first.
+func (o *Outcome) appendPlacement(b []byte, a int) []byte {
+	if a > 0 {
+		b = append(b, ',')
+	}
+	b = appendJSONString(b, o.e.inst.Applicants[a].ID)
+	b = append(b, ':')
+	if f := o.placement(a); f != "" {
+		return appendJSONString(b, f)
+	}
+	return append(b, "null"...)
+}
+
+// writePlacements writes the members of "placements" to bw: each
+// processor appends every GOMAXPROCS-th chunk of applicants into one of
+// its two buffers while the chunks before are written, in order.
+func (o *Outcome) writePlacements(bw *bufio.Writer) {
+	n := len(o.e.inst.Applicants)
+	chunks := (n + placementsChunk - 1) / placementsChunk
+	type worker struct{ free, done chan []byte }
+	workers := make([]worker, min(runtime.GOMAXPROCS(0), chunks))
+	for w := range workers {
+		wk := worker{free: make(chan []byte, 2), done: make(chan []byte, 2)}
+		wk.free <- nil
+		wk.free <- nil
+		workers[w] = wk
+		go func() {
+			for c := w; c < chunks; c += len(workers) {
+				b := (<-wk.free)[:0]
+				for a := c * placementsChunk; a < min(n, (c+1)*placementsChunk); a++ {
+					b = o.appendPlacement(b, a)
+				}
+				wk.done <- b
+			}
+		}()
+	}
+	for c := range chunks {
+		wk := workers[c%len(workers)]
+		b := <-wk.done
+		bw.Write(b) //nolint:errcheck // bufio keeps the first error for Flush
+		wk.free <- b
+	}
 }
 
 // appendOrders appends `,"name":{...}`: per Kita, in input order, an array

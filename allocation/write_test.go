@@ -1,6 +1,7 @@
 package allocation
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"testing"
@@ -73,4 +74,34 @@ func TestAllocateRejectsAnInvalidMechanism(t *testing.T) {
 	require.NoError(t, err)
 	_, err = comp.Allocate(Options{})
 	assert.ErrorIs(t, err, ErrMechanism)
+}
+
+func TestWriteJSONWritesTheChunkedPlacementsOfALargeInstanceInOrder(t *testing.T) {
+	inst := generate(genSpec{applicants: 2*placementsChunk + 1234, facilities: 60, choices: 3, capacity: 2 * placementsChunk, bands: true}, 9)
+	inst.Fixed = map[string]string{inst.Applicants[placementsChunk].ID: inst.Facilities[0].ID}
+	comp, err := Compile(inst)
+	require.NoError(t, err)
+	out, err := comp.Allocate(Options{Mechanism: DeferredAcceptance})
+	require.NoError(t, err)
+
+	var one []byte
+	for a := range inst.Applicants {
+		one = out.appendPlacement(one, a)
+	}
+	var chunked bytes.Buffer
+	bw := bufio.NewWriter(&chunked)
+	out.writePlacements(bw)
+	require.NoError(t, bw.Flush())
+	require.Equal(t, string(one), chunked.String())
+	require.Contains(t, string(one), ":null", "some applicant is unplaced")
+
+	res, err := Run(inst, Options{Mechanism: DeferredAcceptance})
+	require.NoError(t, err)
+	want, err := res.MarshalJSON()
+	require.NoError(t, err)
+	wantV := decodeAny(t, want)
+	delete(wantV, "priorities")
+	var buf bytes.Buffer
+	require.NoError(t, out.WriteJSON(&buf))
+	assert.Equal(t, wantV, decodeAny(t, buf.Bytes()))
 }
