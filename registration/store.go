@@ -121,7 +121,8 @@ type Referrals interface {
 // Outbox is the outbox port of a step: messages are queued in the step
 // that causes them, and erased with the family they are about.
 type Outbox interface {
-	// Enqueue puts messages into the outbox.
+	// Enqueue puts messages into the outbox. It must not keep the slice
+	// msgs after the step ends: the caller may reuse it.
 	Enqueue(ctx context.Context, msgs ...notify.Message) error
 	// EraseFamilyMessages deletes every outbox message of a family (sent or
 	// not) and returns how many.

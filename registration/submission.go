@@ -13,7 +13,8 @@ import (
 // (notify.ErrExists, a message's validation error) would; after an error
 // the step must fail, since rows sent with the application may be
 // stored. A submission on a Tx without it is written with Insert,
-// Enqueue and AppendAudit.
+// Enqueue and AppendAudit. The adapter must not keep the slice msgs
+// after the step ends: the caller reuses it for the next submission.
 type SubmissionWriter interface {
 	InsertSubmission(ctx context.Context, a Application, msgs []notify.Message, audit []AuditEntry) error
 }
