@@ -370,10 +370,13 @@ func (e *engine) pairsOfValid(resolved, offs []int32, needAge, needRegistered bo
 	// Every choice is then a pair: the pairs' facilities are the choices'.
 	e.pairApp, e.pairFac, e.pairPool = e.pairApp[:total], resolved, e.pairPool[:total]
 	var bad, hours atomic.Bool
+	var mu sync.Mutex
+	var sibParts []sibPart // the siblings' Kitas of each part, when vals is set
 	parallel(e.nA, total, func(lo, hi int) {
 		seen := make([]int32, e.nF) // applicant index+1 that last chose the facility
 		facs := finder{x: e.facs}
 		named := false // a start month or choice hours
+		var sibs []int32
 		for i := lo; i < hi && !bad.Load(); i++ {
 			a := &e.inst.Applicants[i]
 			named = named || a.Start != "" || a.ChoiceHours != nil
@@ -399,8 +402,9 @@ func (e *engine) pairsOfValid(resolved, offs []int32, needAge, needRegistered bo
 				}
 			}
 			for _, id := range a.Siblings {
-				_, found := facs.find(id)
+				f, found := facs.find(id)
 				ok = ok && found
+				sibs = append(sibs, f)
 			}
 			if !ok {
 				bad.Store(true)
@@ -410,6 +414,11 @@ func (e *engine) pairsOfValid(resolved, offs []int32, needAge, needRegistered bo
 		}
 		if named {
 			hours.Store(true)
+		}
+		if vals != nil {
+			mu.Lock()
+			sibParts = append(sibParts, sibPart{lo, sibs})
+			mu.Unlock()
 		}
 	})
 	if !ids || bad.Load() {
@@ -421,8 +430,30 @@ func (e *engine) pairsOfValid(resolved, offs []int32, needAge, needRegistered bo
 	e.noHours = !hours.Load()
 	if vals != nil {
 		vals.done = true
+		vals.sibFac = joinSibParts(sibParts)
 	}
 	return true
+}
+
+// sibPart is the siblings' Kitas (facility indices) of the applicants of
+// one part of the validation pass, from applicant lo on, in order.
+type sibPart struct {
+	lo   int
+	facs []int32
+}
+
+// joinSibParts puts the parts' siblings' Kitas in applicant order.
+func joinSibParts(parts []sibPart) []int32 {
+	slices.SortFunc(parts, func(x, y sibPart) int { return x.lo - y.lo })
+	n := 0
+	for _, p := range parts {
+		n += len(p.facs)
+	}
+	all := make([]int32, 0, n)
+	for _, p := range parts {
+		all = append(all, p.facs...)
+	}
+	return all
 }
 
 // choiceOffsets sets offs[i+1] to the number of choices of applicants 0

@@ -97,6 +97,7 @@ type appValues struct {
 	lot         []uint64
 	district    []int32 // 0: none, or no Kita there
 	sibStart    []int32 // at a+1 the count of applicant a's, summed by rank
+	sibFac      []int32 // the siblings' Kitas in applicant order, when done
 	facDistrict []int32 // per facility
 	districts   *idIndex
 	seed        uint64
@@ -198,24 +199,27 @@ func (e *engine) rank(pos []int32, v *appValues) {
 			facHash[f] = e.facs.hash[f]
 		}
 	}
-	// Siblings as facility indices (validation made sure they exist),
-	// found in parallel after their count; only the applicants with
-	// siblings are read again.
+	// Siblings as facility indices (validation made sure they exist):
+	// found by the validation pass, else here in parallel after their
+	// count, reading again only the applicants with siblings.
 	for a := range e.nA {
 		sibStart[a+1] += sibStart[a]
 	}
-	sibFac := make([]int32, sibStart[e.nA])
-	parallel(e.nA, int(sibStart[e.nA])+e.nA/8, func(lo, hi int) {
-		facs := finder{x: e.facs}
-		for a := lo; a < hi; a++ {
-			if sibStart[a+1] == sibStart[a] {
-				continue
+	sibFac := v.sibFac
+	if !v.done {
+		sibFac = make([]int32, sibStart[e.nA])
+		parallel(e.nA, int(sibStart[e.nA])+e.nA/8, func(lo, hi int) {
+			facs := finder{x: e.facs}
+			for a := lo; a < hi; a++ {
+				if sibStart[a+1] == sibStart[a] {
+					continue
+				}
+				for j, id := range apps[a].Siblings {
+					sibFac[int(sibStart[a])+j], _ = facs.find(id)
+				}
 			}
-			for j, id := range apps[a].Siblings {
-				sibFac[int(sibStart[a])+j], _ = facs.find(id)
-			}
-		}
-	})
+		})
+	}
 	pv := pairValues{appDistrict: appDistrict, facDistrict: facDistrict, sibStart: sibStart, sibFac: sibFac,
 		nReal: e.nReal, appLot: appLot, facHash: facHash, perFacility: perFacility}
 	local := func(k Kind, p, a, f int32) int64 {
