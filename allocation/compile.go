@@ -371,12 +371,15 @@ func (e *engine) pairsOfValid(resolved, offs []int32, needAge, needRegistered bo
 	e.pairApp, e.pairFac, e.pairPool = e.pairApp[:total], resolved, e.pairPool[:total]
 	var bad, hours atomic.Bool
 	var mu sync.Mutex
-	var sibParts []sibPart // the siblings' Kitas of each part, when vals is set
+	var parts []passPart // each part's siblings' Kitas and pair counts, when vals is set
 	parallel(e.nA, total, func(lo, hi int) {
 		seen := make([]int32, e.nF) // applicant index+1 that last chose the facility
 		facs := finder{x: e.facs}
 		named := false // a start month or choice hours
-		var sibs []int32
+		var sibs, cnt []int32
+		if vals != nil {
+			cnt = make([]int32, e.nF)
+		}
 		for i := lo; i < hi && !bad.Load(); i++ {
 			a := &e.inst.Applicants[i]
 			named = named || a.Start != "" || a.ChoiceHours != nil
@@ -391,6 +394,9 @@ func (e *engine) pairsOfValid(resolved, offs []int32, needAge, needRegistered bo
 					break
 				}
 				seen[f] = int32(i) + 1
+				if cnt != nil {
+					cnt[f]++
+				}
 				e.pairApp[p], e.pairPool[p] = int32(i), e.poolOf(f, a.Band)
 				ok = ok && e.pairPool[p] >= 0
 			}
@@ -417,7 +423,7 @@ func (e *engine) pairsOfValid(resolved, offs []int32, needAge, needRegistered bo
 		}
 		if vals != nil {
 			mu.Lock()
-			sibParts = append(sibParts, sibPart{lo, sibs})
+			parts = append(parts, passPart{lo: lo, hi: hi, sibs: sibs, cnt: cnt})
 			mu.Unlock()
 		}
 	})
@@ -430,28 +436,32 @@ func (e *engine) pairsOfValid(resolved, offs []int32, needAge, needRegistered bo
 	e.noHours = !hours.Load()
 	if vals != nil {
 		vals.done = true
-		vals.sibFac = joinSibParts(sibParts)
+		slices.SortFunc(parts, func(x, y passPart) int { return x.lo - y.lo })
+		vals.parts = parts
+		vals.sibFac = joinSiblings(parts)
 	}
 	return true
 }
 
-// sibPart is the siblings' Kitas (facility indices) of the applicants of
-// one part of the validation pass, from applicant lo on, in order.
-type sibPart struct {
-	lo   int
-	facs []int32
+// passPart is what the validation pass found in one part of the
+// applicants, lo to hi-1: their siblings' Kitas (facility indices) in
+// order, and the number of their choices of each facility.
+type passPart struct {
+	lo, hi int
+	sibs   []int32
+	cnt    []int32
 }
 
-// joinSibParts puts the parts' siblings' Kitas in applicant order.
-func joinSibParts(parts []sibPart) []int32 {
-	slices.SortFunc(parts, func(x, y sibPart) int { return x.lo - y.lo })
+// joinSiblings puts the parts' siblings' Kitas in applicant order; the
+// parts are in order.
+func joinSiblings(parts []passPart) []int32 {
 	n := 0
 	for _, p := range parts {
-		n += len(p.facs)
+		n += len(p.sibs)
 	}
 	all := make([]int32, 0, n)
 	for _, p := range parts {
-		all = append(all, p.facs...)
+		all = append(all, p.sibs...)
 	}
 	return all
 }
