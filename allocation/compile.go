@@ -21,9 +21,6 @@ type engine struct {
 	facs *idIndex // facility ids
 
 	fixed []int32 // per applicant: facility index of a fixed placement, or -1
-	// days is per applicant its birth date's day number (0 without), set
-	// when validation parsed them all for the age criterion; else nil.
-	days []int64
 	// noHours is set when the validation pass read every applicant and
 	// none named a start month or choice hours.
 	noHours bool
@@ -363,9 +360,6 @@ func (e *engine) pairsByFacility() []int32 {
 // every applicant when all are valid (their struct is in the cache then).
 func (e *engine) pairsOfValid(resolved, offs []int32, needAge, needRegistered bool, vals *appValues) bool {
 	ids := e.apps.insertAll()
-	if needAge {
-		e.days = make([]int64, e.nA)
-	}
 	total := int(offs[e.nA])
 	// Every choice is then a pair: the pairs' facilities are the choices'.
 	e.pairApp, e.pairFac, e.pairPool = e.pairApp[:total], resolved, e.pairPool[:total]
@@ -400,12 +394,11 @@ func (e *engine) pairsOfValid(resolved, offs []int32, needAge, needRegistered bo
 				e.pairApp[p], e.pairPool[p] = int32(i), e.poolOf(f, a.Band)
 				ok = ok && e.pairPool[p] >= 0
 			}
+			var day int64 // 0 without a birth date, as criterionValue
 			if a.BirthDate != "" {
-				day, dayOK := parseDay(a.BirthDate)
+				var dayOK bool
+				day, dayOK = parseDay(a.BirthDate)
 				ok = ok && dayOK
-				if e.days != nil {
-					e.days[i] = day
-				}
 			}
 			for _, id := range a.Siblings {
 				f, found := facs.find(id)
@@ -415,7 +408,7 @@ func (e *engine) pairsOfValid(resolved, offs []int32, needAge, needRegistered bo
 			if !ok {
 				bad.Store(true)
 			} else if vals != nil {
-				vals.set(e, i)
+				vals.set(e, i, day, true)
 			}
 		}
 		if named {
@@ -428,7 +421,6 @@ func (e *engine) pairsOfValid(resolved, offs []int32, needAge, needRegistered bo
 		}
 	})
 	if !ids || bad.Load() {
-		e.days = nil // parsed in part
 		e.pairApp, e.pairFac, e.pairPool = e.pairApp[:0], make([]int32, 0, cap(resolved)), e.pairPool[:0]
 		return false
 	}

@@ -133,13 +133,14 @@ func (e *engine) newAppValues(seed uint64) *appValues {
 	return v
 }
 
-// set fills applicant a's values; e.days, when set, must hold a's day.
-func (v *appValues) set(e *engine, a int) {
+// set fills applicant a's values; when parsed is set, day is a's birth
+// date's day number (0 without), else it is parsed here when needed.
+func (v *appValues) set(e *engine, a int, day int64, parsed bool) {
 	ap := &e.inst.Applicants[a]
 	for t, cr := range e.tiers {
 		switch {
-		case cr.Kind == KindAge && e.days != nil:
-			v.val[t*e.nA+a] = -e.days[a]
+		case cr.Kind == KindAge && parsed:
+			v.val[t*e.nA+a] = -day
 		case !facilityDependent(cr.Kind):
 			v.val[t*e.nA+a] = e.criterionValue(cr.Kind, int32(a), -1)
 		}
@@ -167,7 +168,7 @@ func (e *engine) rank(pos []int32, v *appValues) {
 	if !v.done {
 		parallel(e.nA, e.nA*(nT+len(e.points)+1), func(lo, hi int) {
 			for a := lo; a < hi; a++ {
-				v.set(e, a)
+				v.set(e, a, 0, false)
 			}
 		})
 	}
