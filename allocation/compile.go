@@ -86,7 +86,11 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 		facIDs[i] = inst.Facilities[i].ID
 	}
 	e.facs = newIDIndex(e.nF, func(i int32) string { return facIDs[i] })
-	e.apps = newIDIndex(e.nA, func(i int32) string { return inst.Applicants[i].ID })
+	// offs[i+1] is first applicant i's number of choices, counted while
+	// its id is hashed; choiceOffsets sums them.
+	offs := make([]int32, e.nA+1) // applicant i's choices are offs[i]..offs[i+1]-1 of all
+	e.apps = newIDIndexAlso(e.nA, func(i int32) string { return inst.Applicants[i].ID },
+		func(i int32) { offs[i+1] = int32(len(inst.Applicants[i].Choices)) })
 
 	// Facilities and pools.
 	e.facPool = make([]int32, 3*e.nF)
@@ -152,7 +156,6 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 	}
 
 	// Applicants and their choices.
-	offs := make([]int32, e.nA+1) // applicant i's choices are offs[i]..offs[i+1]-1 of all
 	most := e.choiceOffsets(offs)
 	total := int(offs[e.nA])
 	// Room for the boosted twins of the pairs of children of families
@@ -458,10 +461,11 @@ func joinSiblings(parts []passPart) []int32 {
 	return all
 }
 
-// choiceOffsets sets offs[i+1] to the number of choices of applicants 0
-// to i, and returns the most choices of one applicant. Parts of the
-// applicants are summed in parallel, then moved by the earlier parts'
-// sums.
+// choiceOffsets turns offs, where offs[i+1] is applicant i's number of
+// choices, into offsets: offs[i+1] becomes the number of choices of
+// applicants 0 to i. It returns the most choices of one applicant. Parts
+// of the applicants are summed in parallel, then moved by the earlier
+// parts' sums.
 func (e *engine) choiceOffsets(offs []int32) int {
 	workers := min(runtime.GOMAXPROCS(0), 8)
 	if e.nA < 1<<15 {
@@ -476,7 +480,7 @@ func (e *engine) choiceOffsets(offs []int32) int {
 			lo, hi := part(w)
 			var sum int32
 			for i := lo; i < hi; i++ {
-				n := len(e.inst.Applicants[i].Choices)
+				n := int(offs[i+1])
 				sum += int32(n)
 				offs[i+1] = sum
 				most[w] = max(most[w], n)
