@@ -145,11 +145,13 @@ func (v *appValues) set(e *engine, a int, day int64, parsed bool) {
 			v.val[t*e.nA+a] = e.criterionValue(cr.Kind, int32(a), -1)
 		}
 	}
+	var sum int64
 	for _, cr := range e.points {
 		if !facilityDependent(cr.Kind) { // age is a tier only
-			v.points[a] += int64(cr.Points) * e.criterionValue(cr.Kind, int32(a), -1)
+			sum += int64(cr.Points) * e.criterionValue(cr.Kind, int32(a), -1)
 		}
 	}
+	v.points[a] = sum
 	v.lot[a] = mix(v.seed ^ mix(e.apps.hash[a])) // fnv64 of the id
 	if d, ok := v.districts.find(ap.District); ok {
 		v.district[a] = d + 1
