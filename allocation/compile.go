@@ -172,6 +172,9 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 	resolved := make([]int32, total, total+spare)
 	seen := make([]int32, e.nF) // applicant index+1 that last chose the facility
 	next := 0
+	if vals != nil {
+		vals.countPairs = spare == 0 // no boosted twins will join the pairs
+	}
 	valid := e.pairsOfValid(resolved, offs, uses[KindAge], uses[KindRegistrationDate], vals)
 	if !valid {
 		e.resolveChoices(resolved, offs)
@@ -374,7 +377,7 @@ func (e *engine) pairsOfValid(resolved, offs []int32, needAge, needRegistered bo
 		facs := finder{x: e.facs}
 		named := false // a start month or choice hours
 		var sibs, cnt []int32
-		if vals != nil {
+		if vals != nil && vals.countPairs {
 			cnt = make([]int32, e.nF)
 		}
 		for i := lo; i < hi && !bad.Load(); i++ {
@@ -440,7 +443,8 @@ func (e *engine) pairsOfValid(resolved, offs []int32, needAge, needRegistered bo
 
 // passPart is what the validation pass found in one part of the
 // applicants, lo to hi-1: their siblings' Kitas (facility indices) in
-// order, and the number of their choices of each facility.
+// order, and the number of their choices of each facility (nil unless
+// the pass counts them: when no boosted twins will join the pairs).
 type passPart struct {
 	lo, hi int
 	sibs   []int32

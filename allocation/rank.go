@@ -99,6 +99,7 @@ type appValues struct {
 	sibStart    []int32    // at a+1 the count of applicant a's, summed by rank
 	sibFac      []int32    // the siblings' Kitas in applicant order, when done
 	parts       []passPart // the validation pass's parts, in order, when done
+	countPairs  bool       // the validation pass counts the parts' pairs per facility
 	facDistrict []int32    // per facility
 	districts   *idIndex
 	seed        uint64
@@ -594,7 +595,7 @@ func (e *engine) dropBoosts() {
 // grouping's outcome does not depend on the parts.
 func (e *engine) pairCounts(v *appValues) ([][]int32, func(w int) (int, int)) {
 	nP := len(e.pairApp)
-	if parts := v.parts; v.done && len(parts) > 0 && int(e.nReal) == nP {
+	if parts := v.parts; v.done && v.countPairs && len(parts) > 0 && int(e.nReal) == nP {
 		cnts := make([][]int32, len(parts))
 		for w := range parts {
 			cnts[w] = parts[w].cnt
