@@ -21,9 +21,6 @@ type engine struct {
 	facs *idIndex // facility ids
 
 	fixed []int32 // per applicant: facility index of a fixed placement, or -1
-	// days is per applicant its birth date's day number (0 without), set
-	// when validation parsed them all for the age criterion; else nil.
-	days []int64
 	// noHours is set when the validation pass read every applicant and
 	// none named a start month or choice hours.
 	noHours bool
@@ -89,7 +86,11 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 		facIDs[i] = inst.Facilities[i].ID
 	}
 	e.facs = newIDIndex(e.nF, func(i int32) string { return facIDs[i] })
-	e.apps = newIDIndex(e.nA, func(i int32) string { return inst.Applicants[i].ID })
+	// offs[i+1] is first applicant i's number of choices, counted while
+	// its id is hashed; choiceOffsets sums them.
+	offs := make([]int32, e.nA+1) // applicant i's choices are offs[i]..offs[i+1]-1 of all
+	e.apps = newIDIndexAlso(e.nA, func(i int32) string { return inst.Applicants[i].ID },
+		func(i int32) { offs[i+1] = int32(len(inst.Applicants[i].Choices)) })
 
 	// Facilities and pools.
 	e.facPool = make([]int32, 3*e.nF)
@@ -155,7 +156,6 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 	}
 
 	// Applicants and their choices.
-	offs := make([]int32, e.nA+1) // applicant i's choices are offs[i]..offs[i+1]-1 of all
 	most := e.choiceOffsets(offs)
 	total := int(offs[e.nA])
 	// Room for the boosted twins of the pairs of children of families
@@ -172,6 +172,9 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 	resolved := make([]int32, total, total+spare)
 	seen := make([]int32, e.nF) // applicant index+1 that last chose the facility
 	next := 0
+	if vals != nil {
+		vals.countPairs = spare == 0 // no boosted twins will join the pairs
+	}
 	valid := e.pairsOfValid(resolved, offs, uses[KindAge], uses[KindRegistrationDate], vals)
 	if !valid {
 		e.resolveChoices(resolved, offs)
@@ -363,17 +366,20 @@ func (e *engine) pairsByFacility() []int32 {
 // every applicant when all are valid (their struct is in the cache then).
 func (e *engine) pairsOfValid(resolved, offs []int32, needAge, needRegistered bool, vals *appValues) bool {
 	ids := e.apps.insertAll()
-	if needAge {
-		e.days = make([]int64, e.nA)
-	}
 	total := int(offs[e.nA])
 	// Every choice is then a pair: the pairs' facilities are the choices'.
 	e.pairApp, e.pairFac, e.pairPool = e.pairApp[:total], resolved, e.pairPool[:total]
 	var bad, hours atomic.Bool
+	var mu sync.Mutex
+	var parts []passPart // each part's siblings' Kitas and pair counts, when vals is set
 	parallel(e.nA, total, func(lo, hi int) {
 		seen := make([]int32, e.nF) // applicant index+1 that last chose the facility
 		facs := finder{x: e.facs}
 		named := false // a start month or choice hours
+		var sibs, cnt []int32
+		if vals != nil && vals.countPairs {
+			cnt = make([]int32, e.nF)
+		}
 		for i := lo; i < hi && !bad.Load(); i++ {
 			a := &e.inst.Applicants[i]
 			named = named || a.Start != "" || a.ChoiceHours != nil
@@ -388,32 +394,39 @@ func (e *engine) pairsOfValid(resolved, offs []int32, needAge, needRegistered bo
 					break
 				}
 				seen[f] = int32(i) + 1
+				if cnt != nil {
+					cnt[f]++
+				}
 				e.pairApp[p], e.pairPool[p] = int32(i), e.poolOf(f, a.Band)
 				ok = ok && e.pairPool[p] >= 0
 			}
+			var day int64 // 0 without a birth date, as criterionValue
 			if a.BirthDate != "" {
-				day, dayOK := parseDay(a.BirthDate)
+				var dayOK bool
+				day, dayOK = parseDay(a.BirthDate)
 				ok = ok && dayOK
-				if e.days != nil {
-					e.days[i] = day
-				}
 			}
 			for _, id := range a.Siblings {
-				_, found := facs.find(id)
+				f, found := facs.find(id)
 				ok = ok && found
+				sibs = append(sibs, f)
 			}
 			if !ok {
 				bad.Store(true)
 			} else if vals != nil {
-				vals.set(e, i)
+				vals.set(e, i, day, true)
 			}
 		}
 		if named {
 			hours.Store(true)
 		}
+		if vals != nil {
+			mu.Lock()
+			parts = append(parts, passPart{lo: lo, hi: hi, sibs: sibs, cnt: cnt})
+			mu.Unlock()
+		}
 	})
 	if !ids || bad.Load() {
-		e.days = nil // parsed in part
 		e.pairApp, e.pairFac, e.pairPool = e.pairApp[:0], make([]int32, 0, cap(resolved)), e.pairPool[:0]
 		return false
 	}
@@ -421,14 +434,42 @@ func (e *engine) pairsOfValid(resolved, offs []int32, needAge, needRegistered bo
 	e.noHours = !hours.Load()
 	if vals != nil {
 		vals.done = true
+		slices.SortFunc(parts, func(x, y passPart) int { return x.lo - y.lo })
+		vals.parts = parts
+		vals.sibFac = joinSiblings(parts)
 	}
 	return true
 }
 
-// choiceOffsets sets offs[i+1] to the number of choices of applicants 0
-// to i, and returns the most choices of one applicant. Parts of the
-// applicants are summed in parallel, then moved by the earlier parts'
-// sums.
+// passPart is what the validation pass found in one part of the
+// applicants, lo to hi-1: their siblings' Kitas (facility indices) in
+// order, and the number of their choices of each facility (nil unless
+// the pass counts them: when no boosted twins will join the pairs).
+type passPart struct {
+	lo, hi int
+	sibs   []int32
+	cnt    []int32
+}
+
+// joinSiblings puts the parts' siblings' Kitas in applicant order; the
+// parts are in order.
+func joinSiblings(parts []passPart) []int32 {
+	n := 0
+	for _, p := range parts {
+		n += len(p.sibs)
+	}
+	all := make([]int32, 0, n)
+	for _, p := range parts {
+		all = append(all, p.sibs...)
+	}
+	return all
+}
+
+// choiceOffsets turns offs, where offs[i+1] is applicant i's number of
+// choices, into offsets: offs[i+1] becomes the number of choices of
+// applicants 0 to i. It returns the most choices of one applicant. Parts
+// of the applicants are summed in parallel, then moved by the earlier
+// parts' sums.
 func (e *engine) choiceOffsets(offs []int32) int {
 	workers := min(runtime.GOMAXPROCS(0), 8)
 	if e.nA < 1<<15 {
@@ -443,7 +484,7 @@ func (e *engine) choiceOffsets(offs []int32) int {
 			lo, hi := part(w)
 			var sum int32
 			for i := lo; i < hi; i++ {
-				n := len(e.inst.Applicants[i].Choices)
+				n := int(offs[i+1])
 				sum += int32(n)
 				offs[i+1] = sum
 				most[w] = max(most[w], n)

@@ -32,7 +32,12 @@ type memSlot struct {
 
 // newIDIndex returns an empty index for n ids, id returning the id of an
 // index, with every id's hash computed (in parallel when n is large).
-func newIDIndex(n int, id func(i int32) string) *idIndex {
+func newIDIndex(n int, id func(i int32) string) *idIndex { return newIDIndexAlso(n, id, nil) }
+
+// newIDIndexAlso is newIDIndex that also calls also, unless nil, with
+// every index after hashing its id, on the goroutine that hashed it, so
+// that other fields of the id's record are read while it is in the cache.
+func newIDIndexAlso(n int, id func(i int32) string, also func(i int32)) *idIndex {
 	size := 16
 	for size < 2*n {
 		size *= 2
@@ -41,6 +46,9 @@ func newIDIndex(n int, id func(i int32) string) *idIndex {
 	parallel(n, 4*n, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			x.hash[i] = fnv64(id(int32(i)))
+			if also != nil {
+				also(int32(i))
+			}
 		}
 	})
 	return x

@@ -95,9 +95,12 @@ type appValues struct {
 	val         []int64 // tier t's value of applicant a at t*nA+a
 	points      []int64
 	lot         []uint64
-	district    []int32 // 0: none, or no Kita there
-	sibStart    []int32 // at a+1 the count of applicant a's, summed by rank
-	facDistrict []int32 // per facility
+	district    []int32    // 0: none, or no Kita there
+	sibStart    []int32    // at a+1 the count of applicant a's, summed by rank
+	sibFac      []int32    // the siblings' Kitas in applicant order, when done
+	parts       []passPart // the validation pass's parts, in order, when done
+	countPairs  bool       // the validation pass counts the parts' pairs per facility
+	facDistrict []int32    // per facility
 	districts   *idIndex
 	seed        uint64
 	done        bool // set for every applicant
@@ -131,22 +134,25 @@ func (e *engine) newAppValues(seed uint64) *appValues {
 	return v
 }
 
-// set fills applicant a's values; e.days, when set, must hold a's day.
-func (v *appValues) set(e *engine, a int) {
+// set fills applicant a's values; when parsed is set, day is a's birth
+// date's day number (0 without), else it is parsed here when needed.
+func (v *appValues) set(e *engine, a int, day int64, parsed bool) {
 	ap := &e.inst.Applicants[a]
 	for t, cr := range e.tiers {
 		switch {
-		case cr.Kind == KindAge && e.days != nil:
-			v.val[t*e.nA+a] = -e.days[a]
+		case cr.Kind == KindAge && parsed:
+			v.val[t*e.nA+a] = -day
 		case !facilityDependent(cr.Kind):
 			v.val[t*e.nA+a] = e.criterionValue(cr.Kind, int32(a), -1)
 		}
 	}
+	var sum int64
 	for _, cr := range e.points {
 		if !facilityDependent(cr.Kind) { // age is a tier only
-			v.points[a] += int64(cr.Points) * e.criterionValue(cr.Kind, int32(a), -1)
+			sum += int64(cr.Points) * e.criterionValue(cr.Kind, int32(a), -1)
 		}
 	}
+	v.points[a] = sum
 	v.lot[a] = mix(v.seed ^ mix(e.apps.hash[a])) // fnv64 of the id
 	if d, ok := v.districts.find(ap.District); ok {
 		v.district[a] = d + 1
@@ -165,7 +171,7 @@ func (e *engine) rank(pos []int32, v *appValues) {
 	if !v.done {
 		parallel(e.nA, e.nA*(nT+len(e.points)+1), func(lo, hi int) {
 			for a := lo; a < hi; a++ {
-				v.set(e, a)
+				v.set(e, a, 0, false)
 			}
 		})
 	}
@@ -198,24 +204,27 @@ func (e *engine) rank(pos []int32, v *appValues) {
 			facHash[f] = e.facs.hash[f]
 		}
 	}
-	// Siblings as facility indices (validation made sure they exist),
-	// found in parallel after their count; only the applicants with
-	// siblings are read again.
+	// Siblings as facility indices (validation made sure they exist):
+	// found by the validation pass, else here in parallel after their
+	// count, reading again only the applicants with siblings.
 	for a := range e.nA {
 		sibStart[a+1] += sibStart[a]
 	}
-	sibFac := make([]int32, sibStart[e.nA])
-	parallel(e.nA, int(sibStart[e.nA])+e.nA/8, func(lo, hi int) {
-		facs := finder{x: e.facs}
-		for a := lo; a < hi; a++ {
-			if sibStart[a+1] == sibStart[a] {
-				continue
+	sibFac := v.sibFac
+	if !v.done {
+		sibFac = make([]int32, sibStart[e.nA])
+		parallel(e.nA, int(sibStart[e.nA])+e.nA/8, func(lo, hi int) {
+			facs := finder{x: e.facs}
+			for a := lo; a < hi; a++ {
+				if sibStart[a+1] == sibStart[a] {
+					continue
+				}
+				for j, id := range apps[a].Siblings {
+					sibFac[int(sibStart[a])+j], _ = facs.find(id)
+				}
 			}
-			for j, id := range apps[a].Siblings {
-				sibFac[int(sibStart[a])+j], _ = facs.find(id)
-			}
-		}
-	})
+		})
+	}
 	pv := pairValues{appDistrict: appDistrict, facDistrict: facDistrict, sibStart: sibStart, sibFac: sibFac,
 		nReal: e.nReal, appLot: appLot, facHash: facHash, perFacility: perFacility}
 	local := func(k Kind, p, a, f int32) int64 {
@@ -326,31 +335,15 @@ func (e *engine) rank(pos []int32, v *appValues) {
 	// after the earlier parts'). A policy-ranked facility's pairs get their
 	// packed sort key (see packKey) as they are placed; without packing,
 	// each pair's row of generic keys is filled.
-	workers := min(runtime.GOMAXPROCS(0), 8)
-	if nP < 1<<14 {
-		workers = 1
-	}
-	part := func(w int) (int, int) { return nP * w / workers, nP * (w + 1) / workers }
-	fill := make([]int32, workers*e.nF)
+	fill, part := e.pairCounts(v)
+	workers := len(fill)
 	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Go(func() {
-			cnt := fill[w*e.nF : (w+1)*e.nF]
-			lo, hi := part(w)
-			for p := lo; p < hi; p++ {
-				if e.fixed[e.pairApp[p]] < 0 {
-					cnt[e.pairFac[p]]++
-				}
-			}
-		})
-	}
-	wg.Wait()
 	e.facStart = make([]int32, e.nF+1)
 	for f := 0; f < e.nF; f++ {
 		at := e.facStart[f]
 		for w := 0; w < workers; w++ {
-			n := fill[w*e.nF+f]
-			fill[w*e.nF+f] = at
+			n := fill[w][f]
+			fill[w][f] = at
 			at += n
 		}
 		e.facStart[f+1] = at
@@ -381,7 +374,7 @@ func (e *engine) rank(pos []int32, v *appValues) {
 	}
 	for w := 0; w < workers; w++ {
 		wg.Go(func() {
-			at := fill[w*e.nF : (w+1)*e.nF]
+			at := fill[w]
 			lo, hi := part(w)
 			for p := int32(lo); p < int32(hi); p++ {
 				a, f := e.pairApp[p], e.pairFac[p]
@@ -592,6 +585,54 @@ func (e *engine) dropBoosts() {
 	})
 	e.facOrder, e.facStart, e.pairRank = order, start, rank
 	e.pairApp, e.pairFac, e.pairPool = e.pairApp[:e.nReal], e.pairFac[:e.nReal], e.pairPool[:e.nReal]
+}
+
+// pairCounts splits this round's pairs into parts, for workers, and
+// returns the number of each part's pairs of each facility, leaving out
+// the fixed applicants' pairs, and the bounds of part w. The validation
+// pass's parts and counts are taken when it counted every pair (no
+// boosted twins); else the pairs are counted here, in parallel. The
+// grouping's outcome does not depend on the parts.
+func (e *engine) pairCounts(v *appValues) ([][]int32, func(w int) (int, int)) {
+	nP := len(e.pairApp)
+	if parts := v.parts; v.done && v.countPairs && len(parts) > 0 && int(e.nReal) == nP {
+		cnts := make([][]int32, len(parts))
+		for w := range parts {
+			cnts[w] = parts[w].cnt
+		}
+		for id := range e.inst.Fixed {
+			a, ok := e.apps.find(id)
+			if !ok || e.fixed[a] < 0 {
+				continue
+			}
+			w, _ := slices.BinarySearchFunc(parts, int(a)+1, func(x passPart, a1 int) int { return cmp.Compare(x.hi, a1) })
+			for p := e.start[a]; p < e.start[a+1]; p++ {
+				cnts[w][e.pairFac[p]]--
+			}
+		}
+		return cnts, func(w int) (int, int) { return int(e.start[parts[w].lo]), int(e.start[parts[w].hi]) }
+	}
+	workers := min(runtime.GOMAXPROCS(0), 8)
+	if nP < 1<<14 {
+		workers = 1
+	}
+	part := func(w int) (int, int) { return nP * w / workers, nP * (w + 1) / workers }
+	cnts := make([][]int32, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		cnts[w] = make([]int32, e.nF)
+		wg.Go(func() {
+			cnt := cnts[w]
+			lo, hi := part(w)
+			for p := lo; p < hi; p++ {
+				if e.fixed[e.pairApp[p]] < 0 {
+					cnt[e.pairFac[p]]++
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return cnts, part
 }
 
 // pairValues are what a pair's packed sort key is made of: its
