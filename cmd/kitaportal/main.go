@@ -44,9 +44,7 @@
 // allocation.DecodeFile: mapped into memory where the system allows and
 // decoded on all cores; problems are those of the streaming decoder.
 // Unless GOGC or GOMEMLIMIT is set, the command collects garbage only when
-// its heap nears 512 MiB (see tuneGC); for a large instance it first asks
-// for huge pages for its heap where the kernel gives them on request
-// (see warmHeap).
+// its heap nears 512 MiB (see tuneGC).
 package main
 
 import (
@@ -230,11 +228,6 @@ func verify(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// heapPerByte is about the heap allocate needs per byte of an instance
-// file written by simulate (all of North Rhine-Westphalia: 148 MB of file,
-// 430 MB allocated).
-const heapPerByte = 3
-
 // readInstance decodes an instance file, reporting problems. Validation
 // is left to the step that uses the instance ([allocation.Compile] or
 // [allocation.Verify]), so that it runs once.
@@ -245,9 +238,6 @@ func readInstance(path string, stderr io.Writer) (allocation.Instance, bool) {
 		return allocation.Instance{}, false
 	}
 	defer f.Close()
-	if info, err := f.Stat(); err == nil {
-		warmHeap(heapPerByte * info.Size())
-	}
 	inst, err := allocation.DecodeFile(f)
 	if err != nil {
 		report(stderr, path, err)
