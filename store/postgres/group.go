@@ -35,8 +35,9 @@ const groupTimeout = 30 * time.Second
 //     did not;
 //   - when the server refuses the group (a taken id, a duplicate, a
 //     deadlock, ...: one refused row fails its table's INSERT), its
-//     transaction is rolled back and nothing of it is stored; every step of the group then sends its rows again alone, on
-//     its own connection and with its own context, so that the refused
+//     transaction is rolled back and nothing of it is stored; every
+//     step of the group then sends its rows again alone, on its own
+//     connection and with its own context, so that the refused
 //     step gets its own error (registration.ErrExists, ...) and the
 //     others commit;
 //   - when the connection fails while the group is sent, whether it
