@@ -28,6 +28,8 @@ func FuzzDecodeApplication(f *testing.F) {
 	f.Add([]byte("{\"child\":{\"given_name\":\"\xff\"}}"))
 	f.Add([]byte(`{"child":{"birth_date":"00000-00"}}`))
 	f.Add([]byte(`null`))
+	f.Add([]byte(`{"ID":"a","Start":"0"}`))
+	f.Add([]byte(`{"id":"a","choices":[{"Kita_ID":"k"}],"note":"unknown"}`))
 	f.Fuzz(func(t *testing.T, doc []byte) {
 		a, err := decodeApplication(3, doc)
 		if err != nil {
@@ -53,6 +55,8 @@ func FuzzDecodeTagespflegeDocs(f *testing.F) {
 	f.Add([]byte(`{"id":"r","start":"00000-00"}`))
 	f.Add([]byte(`{"id":"m","licence":{"valid_from":"00000-00","valid_to":"2027-13-45"},"placements":[{"start":"+0000-00"}]}`))
 	f.Add([]byte(`{"id":"r","start":"2027-02-30"}`))
+	f.Add([]byte(`{"Start":"0"}`))
+	f.Add([]byte(`{"id":"m","licence":{"Valid_from":"0"},"placements":[{"Start":"0"}]}`))
 	f.Fuzz(func(t *testing.T, doc []byte) {
 		r, err := decodeDoc("referral", doc, 2, referralDoc.referral)
 		if err != nil {

@@ -215,11 +215,11 @@ func getDoc[D, T any](ctx context.Context, q querier, what, sql, id string, valu
 }
 
 // decodeDoc decodes a stored document D and turns it into the domain value
-// at the stored version v. Its calendar dates are read with kita.ParseDate
-// (docDates), so a damaged row is an error, never a panic or a day moved.
+// at the stored version v, read as docOptions says, so a damaged row is an
+// error, never a panic, a day moved or a member dropped.
 func decodeDoc[D, T any](what string, doc []byte, v int64, value func(D, int64) T) (T, error) {
 	var d D
-	if err := jsonv2.Unmarshal(doc, &d, docDates); err != nil {
+	if err := jsonv2.Unmarshal(doc, &d, docOptions); err != nil {
 		var zero T
 		return zero, errors.New("postgres: decode " + what + ": invalid document")
 	}
