@@ -66,6 +66,16 @@ type engine struct {
 	// family-aware deferred acceptance waits for it before its first scan.
 	ordering *sync.WaitGroup
 
+	// pairKey is every pair's priority key when Compile left the Kitas'
+	// orders to be built on first need (orderOnce, see engine.ordered):
+	// the packed key of its Kita's order, whose last keyBits bits are the
+	// pair, in pair order; keyTie orders two pairs of one Kita whose keys
+	// tie above those bits. nil when the orders are built.
+	pairKey   []uint64
+	keyBits   int
+	keyTie    func(p, q int32) int
+	orderOnce func()
+
 	// spare is memory ranking no longer needs (the sort keys), which the
 	// first allocation takes for its scratch (see carve); nil once taken.
 	spare atomic.Pointer[[]uint64]
@@ -73,12 +83,12 @@ type engine struct {
 
 // Validate reports every problem of inst as a [problem.List], or nil.
 func Validate(inst Instance) error {
-	_, err := build(&inst, inst.Policy.Seed, false)
+	_, err := build(&inst, inst.Policy.Seed, rankNone)
 	return err
 }
 
 // build validates inst and, when rank is set, computes the priorities.
-func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
+func build(inst *Instance, seed uint64, rank rankMode) (*engine, error) {
 	var c problem.Collector
 	e := &engine{inst: inst, nA: len(inst.Applicants), nF: len(inst.Facilities)}
 	facIDs := make([]string, e.nF) // compact, for the many finds of choices
@@ -151,7 +161,7 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 		}
 	}
 	var vals *appValues // filled by the validation pass when it can
-	if rank {
+	if rank != rankNone {
 		vals = e.newAppValues(seed)
 	}
 
@@ -329,10 +339,30 @@ func build(inst *Instance, seed uint64, rank bool) (*engine, error) {
 	if err := c.Err(); err != nil {
 		return nil, err
 	}
-	if rank {
-		e.rank(pos, vals)
+	if rank != rankNone {
+		e.rank(pos, vals, rank == rankLazy)
 	}
 	return e, nil
+}
+
+// rankMode tells build whether to rank: not at all (validation only),
+// every Kita's order now, or only what deferred acceptance needs when
+// that is enough, the orders on first need (see engine.ordered).
+type rankMode int
+
+const (
+	rankNone rankMode = iota
+	rankNow
+	rankLazy
+)
+
+// ordered builds the Kitas' orders and the pairs' ranks if build left
+// them for later; it returns once they are there. Safe for concurrent
+// use.
+func (e *engine) ordered() {
+	if e.orderOnce != nil {
+		e.orderOnce()
+	}
 }
 
 // pairsByFacility groups the pairs by facility, in applicant order, and

@@ -12,6 +12,7 @@ import (
 // childProposing runs child-proposing deferred acceptance over the pairs,
 // with spare memory for its scratch (see carve).
 func (e *engine) childProposing(spare []uint64) []int32 {
+	e.ordered()
 	return e.proposing(e.start, e.pairPool, e.pairRank, spare)
 }
 
@@ -47,11 +48,10 @@ func carve[T any](spare *[]uint64, n int) []T {
 // is one applicant's), so an eviction costs few cache misses. Its scratch
 // is carved from spare while that lasts.
 func (e *engine) proposing(start, pools, rank []int32, spare []uint64) []int32 {
-	type applicant struct{ next, end, match int32 }
 	// who is the applicant at an admitted rank, by Kita: a rank is one
 	// applicant's, who holds at most one of the Kita's pools at a time.
 	who := carve[int32](&spare, int(e.facStart[e.nF]))
-	st := carve[applicant](&spare, e.nA)
+	st := carve[daApplicant](&spare, e.nA)
 	queue := carve[int32](&spare, e.nA+e.nA/2)[:0] // evicted applicants queue again
 	// free: places left; at: the pool's first word; of: where its Kita's
 	// ranks start in who
@@ -70,7 +70,7 @@ func (e *engine) proposing(start, pools, rank []int32, spare []uint64) []int32 {
 
 	parallel(e.nA, e.nA, func(lo, hi int) {
 		for a := lo; a < hi; a++ {
-			st[a] = applicant{next: start[a], end: start[a+1], match: -1}
+			st[a] = daApplicant{next: start[a], end: start[a+1], match: -1}
 		}
 	})
 	for a := range e.nA {
@@ -139,6 +139,157 @@ func (e *engine) proposing(start, pools, rank []int32, spare []uint64) []int32 {
 	})
 	return match
 }
+
+// keyProposing is childProposing by the pairs' priority keys (pairKey)
+// instead of their ranks, for a compiled instance whose Kitas' orders are
+// not built: each pool keeps the keys it admits, in any order until it is
+// full, then in a 4-ary heap with the worst key on top (and beside the
+// pool), so a proposal to a full pool is compared with that key alone,
+// and a better one replaces it. Two keys are compared as numbers above their
+// last keyBits bits (the pair), and by keyTie when equal there, which is
+// the order the Kita's sorted list would have. It returns per applicant
+// the pair placing it, or -1. Its scratch is carved from spare while that
+// lasts.
+func (e *engine) keyProposing(spare []uint64) []int32 {
+	// A pool's admitted keys: n of places at at, in any order while it has
+	// places left, then a 4-ary heap with the worst key, also kept as top,
+	// on top.
+	type pool struct {
+		top           uint64
+		n, places, at int32
+	}
+	ps := make([]pool, len(e.poolCap))
+	seats := int32(0)
+	for q, c := range e.poolCap {
+		ps[q] = pool{places: c, at: seats}
+		seats += c
+	}
+	heap := carve[uint64](&spare, int(seats))
+	keys, pools, start, pairApp := e.pairKey, e.pairPool, e.start, e.pairApp
+	o := e.keyOrder()
+	ib := o.bits
+	pairOf := uint64(1)<<ib - 1
+	// after reports whether key x comes after key y in their Kita's order.
+	after := func(x, y uint64) bool { return x>>ib > y>>ib || x>>ib == y>>ib && o.worse(x, y) }
+	// down moves key k from slot i of heap h (n keys) down to its place.
+	down := func(h []uint64, i, n int32, k uint64) {
+		for {
+			c := 4*i + 1
+			if c >= n {
+				break
+			}
+			m := c // the worst child
+			for j := c + 1; j < min(c+4, n); j++ {
+				if after(h[j], h[m]) {
+					m = j
+				}
+			}
+			if !after(h[m], k) {
+				break
+			}
+			h[i] = h[m]
+			i = m
+		}
+		h[i] = k
+	}
+	st := carve[daApplicant](&spare, e.nA)
+	// The queue holds the pairs whose applicants wait to propose: each
+	// applicant's first pair at first, then each evicted pair, whose
+	// applicant is looked up only when its turn nears.
+	queue := carve[int32](&spare, e.nA+e.nA/2)[:0]
+	parallel(e.nA, e.nA, func(lo, hi int) {
+		for a := lo; a < hi; a++ {
+			st[a] = daApplicant{next: start[a], end: start[a+1], match: -1}
+		}
+	})
+	for a := range e.nA {
+		if e.fixed[a] < 0 && start[a] < start[a+1] {
+			queue = append(queue, start[a])
+		}
+	}
+	// The applicant of the pair some places ahead in the queue, its state
+	// a few places later, and its next proposal later still are read
+	// early, each when the one before is in the cache, so that all are
+	// there when its turn comes.
+	const ahead = 24
+	var sink uint64
+	for head := 0; head < len(queue); head++ {
+		if head+ahead < len(queue) {
+			sink += uint64(pairApp[queue[head+ahead]])
+		}
+		if head+ahead/2 < len(queue) {
+			sink += uint64(st[pairApp[queue[head+ahead/2]]].next)
+		}
+		if head+ahead/6 < len(queue) {
+			if n := st[pairApp[queue[head+ahead/6]]].next; int(n) < len(pools) {
+				sink += uint64(pools[n]) + keys[n]
+			}
+		}
+		a := pairApp[queue[head]]
+		s := &st[a]
+		s.match = -1 // evicted, unless it is its first turn
+		for s.next < s.end {
+			pair := s.next
+			s.next++
+			k := keys[pair]
+			p := &ps[pools[pair]]
+			if p.n < p.places {
+				h := heap[p.at : p.at+p.places]
+				h[p.n] = k
+				p.n++
+				if p.n == p.places { // full: heapify
+					for i := (p.n - 2) / 4; i >= 0; i-- {
+						down(h, i, p.n, h[i])
+					}
+					p.top = h[0]
+				}
+				s.match = pair
+				break
+			}
+			if p.places == 0 || after(k, p.top) {
+				continue // rejected
+			}
+			h := heap[p.at : p.at+p.places]
+			out := int32(p.top & pairOf)
+			down(h, 0, p.n, k)
+			p.top = h[0]
+			s.match = pair
+			queue = append(queue, out)
+			break
+		}
+	}
+	runtime.KeepAlive(sink)
+	match := make([]int32, e.nA)
+	parallel(e.nA, e.nA, func(lo, hi int) {
+		for a := lo; a < hi; a++ {
+			match[a] = st[a].match
+		}
+	})
+	return match
+}
+
+// keyOrder is the order of the keys of one Kita's pairs (engine.pairKey).
+type keyOrder struct {
+	bits uint // of the pair, at the end of a key
+	tie  func(p, q int32) int
+}
+
+func (e *engine) keyOrder() keyOrder { return keyOrder{bits: uint(e.keyBits), tie: e.keyTie} }
+
+// worse reports whether key x comes after key y in their Kita's order: as
+// numbers above the pair's bits, and by tie when equal there.
+func (o keyOrder) worse(x, y uint64) bool {
+	if x>>o.bits != y>>o.bits {
+		return x > y
+	}
+	pair := uint64(1)<<o.bits - 1
+	return o.tie(int32(x&pair), int32(y&pair)) > 0
+}
+
+// daApplicant is an applicant's state in deferred acceptance: its next
+// proposal, the end of its proposals, and the proposal that holds a place
+// (-1: none).
+type daApplicant struct{ next, end, match int32 }
 
 // poolOrders returns each pool's pairs in priority order:
 // order[start[p]:start[p+1]].

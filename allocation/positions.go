@@ -118,7 +118,7 @@ func (ps *positioner) at(f int32) *facRanks {
 }
 
 func newPositioner(inst Instance, res Result) (*positioner, error) {
-	e, err := build(&inst, res.Seed, true)
+	e, err := build(&inst, res.Seed, rankNow)
 	if err != nil {
 		return nil, err
 	}

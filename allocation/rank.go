@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"unsafe"
 )
 
 // Lottery numbers come from a keyed hash, not from a stream of random
@@ -103,7 +104,8 @@ type appValues struct {
 	facDistrict []int32    // per facility
 	districts   *idIndex
 	seed        uint64
-	done        bool // set for every applicant
+	done        bool     // set for every applicant
+	block       []uint64 // val and points
 }
 
 // newAppValues returns room for every applicant's values, and the Kitas'
@@ -114,9 +116,13 @@ type appValues struct {
 func (e *engine) newAppValues(seed uint64) *appValues {
 	district := map[string]int32{"": 0}
 	var names []string // district d's name is names[d-1]
+	// The tiers' and the points' values in one block, which deferred
+	// acceptance by keys takes for its scratch once the keys are packed.
+	vp := make([]uint64, (len(e.tiers)+1)*e.nA)
+	asInt := unsafe.Slice((*int64)(unsafe.Pointer(unsafe.SliceData(vp))), len(vp))
 	v := &appValues{facDistrict: make([]int32, e.nF), seed: seed,
 		district: make([]int32, e.nA), sibStart: make([]int32, e.nA+1),
-		val: make([]int64, len(e.tiers)*e.nA), points: make([]int64, e.nA), lot: make([]uint64, e.nA)}
+		val: asInt[:len(e.tiers)*e.nA], points: asInt[len(e.tiers)*e.nA:], lot: make([]uint64, e.nA), block: vp}
 	for f := range e.inst.Facilities {
 		d, ok := district[e.inst.Facilities[f].District]
 		if !ok {
@@ -164,7 +170,7 @@ func (v *appValues) set(e *engine, a int, day int64, parsed bool) {
 // rank from the applicants' values v (filled here unless v.done). pos is
 // scratch of one int32 per applicant, nil when no facility has an
 // explicit order.
-func (e *engine) rank(pos []int32, v *appValues) {
+func (e *engine) rank(pos []int32, v *appValues, lazy bool) {
 	nP := len(e.pairApp)
 	nT := len(e.tiers)
 	apps := e.inst.Applicants
@@ -269,6 +275,17 @@ func (e *engine) rank(pos []int32, v *appValues) {
 	// criterion's points, or the lowest bit of its tier.
 	var base []uint64
 	var wDistrict, wSibling uint64
+	// Without explicit orders, families or pools, and with every key
+	// carrying its pair, deferred acceptance needs only the pairs' keys
+	// (see keyProposing), computed here with each applicant's base value;
+	// the Kitas' orders and the pairs' ranks are then built when an outcome
+	// first needs them (engine.ordered).
+	byPair := packed && bitsUsed+bits.Len(uint(nP))+16 <= 64
+	keyBits := bits.Len(uint(nP))
+	var pk []uint64
+	if lazy && byPair && pos == nil && e.fam == nil && e.pools == nil && int(e.nReal) == nP {
+		pk = []uint64{} // made with base
+	}
 	if packed {
 		shift := bits.Len64(uint64(highP - lowP))
 		shifts := make([]int, nT)
@@ -291,6 +308,10 @@ func (e *engine) rank(pos []int32, v *appValues) {
 			weigh(cr.Kind, uint64(int64(cr.Points)))
 		}
 		base = make([]uint64, e.nA)
+		if pk != nil {
+			pk = make([]uint64, nP)
+		}
+		pv.wDistrict, pv.wSibling = wDistrict, wSibling
 		parallel(e.nA, e.nA*(nT+1), func(lo, hi int) {
 			for a := lo; a < hi; a++ {
 				h := uint64(appPoints[a] - lowP)
@@ -300,6 +321,13 @@ func (e *engine) rank(pos []int32, v *appValues) {
 					}
 				}
 				base[a] = h
+				if pk == nil {
+					continue
+				}
+				for p := e.start[a]; p < e.start[a+1]; p++ {
+					f := e.pairFac[p]
+					pk[p] = packKey(pv.hiOf(h, p, int32(a), f), pv.lottery(int32(a), f), bitsUsed, keyBits, int(p))
+				}
 			}
 		})
 	}
@@ -330,131 +358,145 @@ func (e *engine) rank(pos []int32, v *appValues) {
 		return cmp.Compare(apps[e.pairApp[x.pair]].ID, apps[e.pairApp[y.pair]].ID)
 	}
 
-	// Group this round's pairs by facility, in parallel over parts of the
-	// pairs (each part counts its pairs per facility, then writes them
-	// after the earlier parts'). A policy-ranked facility's pairs get their
-	// packed sort key (see packKey) as they are placed; without packing,
-	// each pair's row of generic keys is filled.
-	fill, part := e.pairCounts(v)
-	workers := len(fill)
-	var wg sync.WaitGroup
-	e.facStart = make([]int32, e.nF+1)
-	for f := 0; f < e.nF; f++ {
-		at := e.facStart[f]
+	if pk != nil {
+		e.pairKey, e.keyBits = pk, keyBits
+		e.keyTie = func(p, q int32) int { return compare(key(p), key(q)) }
+		e.spare.Store(&v.block) // packed, the keys need val and points no more
+	}
+	orders := func() {
+		// Group this round's pairs by facility, in parallel over parts of the
+		// pairs (each part counts its pairs per facility, then writes them
+		// after the earlier parts'). A policy-ranked facility's pairs get their
+		// packed sort key (see packKey) as they are placed; without packing,
+		// each pair's row of generic keys is filled.
+		fill, part := e.pairCounts(v)
+		workers := len(fill)
+		var wg sync.WaitGroup
+		e.facStart = make([]int32, e.nF+1)
+		for f := 0; f < e.nF; f++ {
+			at := e.facStart[f]
+			for w := 0; w < workers; w++ {
+				n := fill[w][f]
+				fill[w][f] = at
+				at += n
+			}
+			e.facStart[f+1] = at
+		}
+		total := e.facStart[e.nF]
+		e.facOrder = make([]int32, total)
+		// ib[f] is the number of bits of a position in facility f's list when
+		// its keys are packed, or -1. When the packed value and a pair index
+		// leave 16 bits or more for the lottery, the keys carry the pair
+		// itself (byPair: nothing else is written per pair, nothing is copied
+		// back), else the pair's position in the list.
+		ib := make([]int8, e.nF)
+		for f := range ib {
+			n := int(e.facStart[f+1] - e.facStart[f])
+			ib[f] = -1
+			switch {
+			case !packed || e.inst.Facilities[f].Priority != nil:
+			case byPair:
+				ib[f] = int8(bits.Len(uint(nP)))
+			case bitsUsed+bits.Len(uint(n)) <= 64:
+				ib[f] = int8(bits.Len(uint(n)))
+			}
+		}
+		var ks []uint64
+		if packed {
+			ks = make([]uint64, total)
+		}
 		for w := 0; w < workers; w++ {
-			n := fill[w][f]
-			fill[w][f] = at
-			at += n
-		}
-		e.facStart[f+1] = at
-	}
-	total := e.facStart[e.nF]
-	e.facOrder = make([]int32, total)
-	// ib[f] is the number of bits of a position in facility f's list when
-	// its keys are packed, or -1. When the packed value and a pair index
-	// leave 16 bits or more for the lottery, the keys carry the pair
-	// itself (byPair: nothing else is written per pair, nothing is copied
-	// back), else the pair's position in the list.
-	byPair := packed && bitsUsed+bits.Len(uint(nP))+16 <= 64
-	ib := make([]int8, e.nF)
-	for f := range ib {
-		n := int(e.facStart[f+1] - e.facStart[f])
-		ib[f] = -1
-		switch {
-		case !packed || e.inst.Facilities[f].Priority != nil:
-		case byPair:
-			ib[f] = int8(bits.Len(uint(nP)))
-		case bitsUsed+bits.Len(uint(n)) <= 64:
-			ib[f] = int8(bits.Len(uint(n)))
-		}
-	}
-	var ks []uint64
-	if packed {
-		ks = make([]uint64, total)
-	}
-	for w := 0; w < workers; w++ {
-		wg.Go(func() {
-			at := fill[w]
-			lo, hi := part(w)
-			for p := int32(lo); p < int32(hi); p++ {
-				a, f := e.pairApp[p], e.pairFac[p]
-				if e.fixed[a] >= 0 {
-					continue
-				}
-				i := at[f]
-				at[f]++
-				b := int(ib[f])
-				switch {
-				case b >= 0 && byPair:
-					ks[i] = packKey(pv.hi(p, a, f), pv.lottery(a, f), bitsUsed, b, int(p))
-					continue
-				case b >= 0:
-					ks[i] = packKey(pv.hi(p, a, f), pv.lottery(a, f), bitsUsed, b, int(i-e.facStart[f]))
-				case !packed:
-					row := keys[int(p)*stride : int(p+1)*stride]
-					for t := range e.tiers {
-						row[t] = value(t, p, a, f)
+			wg.Go(func() {
+				at := fill[w]
+				lo, hi := part(w)
+				for p := int32(lo); p < int32(hi); p++ {
+					a, f := e.pairApp[p], e.pairFac[p]
+					if e.fixed[a] >= 0 {
+						continue
 					}
-					row[nT] = points(p, a, f)
+					i := at[f]
+					at[f]++
+					b := int(ib[f])
+					switch {
+					case b >= 0 && byPair && pk != nil:
+						ks[i] = pk[p]
+						continue
+					case b >= 0 && byPair:
+						ks[i] = packKey(pv.hi(p, a, f), pv.lottery(a, f), bitsUsed, b, int(p))
+						continue
+					case b >= 0:
+						ks[i] = packKey(pv.hi(p, a, f), pv.lottery(a, f), bitsUsed, b, int(i-e.facStart[f]))
+					case !packed:
+						row := keys[int(p)*stride : int(p+1)*stride]
+						for t := range e.tiers {
+							row[t] = value(t, p, a, f)
+						}
+						row[nT] = points(p, a, f)
+					}
+					e.facOrder[i] = p
 				}
-				e.facOrder[i] = p
-			}
-		})
-	}
-	wg.Wait()
-
-	sortFacility := func(f int, buf *sortBufs) {
-		s, t := e.facStart[f], e.facStart[f+1]
-		bucket := e.facOrder[s:t]
-		switch pr := e.inst.Facilities[f].Priority; {
-		case pr != nil:
-			for j := len(pr) - 1; j >= 0; j-- { // first occurrence wins
-				if a, ok := e.apps.find(pr[j]); ok {
-					pos[a] = int32(j)
-				}
-			}
-			slices.SortFunc(bucket, func(p, q int32) int {
-				return cmp.Compare(pos[e.pairApp[p]], pos[e.pairApp[q]])
 			})
-		case ib[f] >= 0:
-			sortPacked(bucket, ks[s:t], int(ib[f]), byPair, buf, key, compare)
-		default:
-			buf.scratch = buf.scratch[:0]
-			for _, p := range bucket {
-				buf.scratch = append(buf.scratch, key(p))
-			}
-			slices.SortFunc(buf.scratch, compare)
-			for i, k := range buf.scratch {
-				bucket[i] = k.pair
+		}
+		wg.Wait()
+
+		sortFacility := func(f int, buf *sortBufs) {
+			s, t := e.facStart[f], e.facStart[f+1]
+			bucket := e.facOrder[s:t]
+			switch pr := e.inst.Facilities[f].Priority; {
+			case pr != nil:
+				for j := len(pr) - 1; j >= 0; j-- { // first occurrence wins
+					if a, ok := e.apps.find(pr[j]); ok {
+						pos[a] = int32(j)
+					}
+				}
+				slices.SortFunc(bucket, func(p, q int32) int {
+					return cmp.Compare(pos[e.pairApp[p]], pos[e.pairApp[q]])
+				})
+			case ib[f] >= 0:
+				sortPacked(bucket, ks[s:t], int(ib[f]), byPair, buf, key, compare)
+			default:
+				buf.scratch = buf.scratch[:0]
+				for _, p := range bucket {
+					buf.scratch = append(buf.scratch, key(p))
+				}
+				slices.SortFunc(buf.scratch, compare)
+				for i, k := range buf.scratch {
+					bucket[i] = k.pair
+				}
 			}
 		}
-	}
-	// Facilities with explicit orders share pos, so worker 0 sorts all of
-	// them; the policy-ranked ones are spread over the workers.
-	for w := 0; w < workers; w++ {
-		wg.Go(func() {
-			var buf sortBufs
-			for f := 0; f < e.nF; f++ {
-				if e.inst.Facilities[f].Priority != nil {
-					if w == 0 {
+		// Facilities with explicit orders share pos, so worker 0 sorts all of
+		// them; the policy-ranked ones are spread over the workers.
+		for w := 0; w < workers; w++ {
+			wg.Go(func() {
+				var buf sortBufs
+				for f := 0; f < e.nF; f++ {
+					if e.inst.Facilities[f].Priority != nil {
+						if w == 0 {
+							sortFacility(f, &buf)
+						}
+						continue
+					}
+					if f%workers == w {
 						sortFacility(f, &buf)
 					}
-					continue
 				}
-				if f%workers == w {
-					sortFacility(f, &buf)
-				}
-			}
-		})
+			})
+		}
+		wg.Wait()
+		e.pairRank = make([]int32, nP)
+		spare := e.ranksFromOrder(ks) // the keys are read
+		e.spare.Store(&spare)
+		e.xRank = e.pairRank
+		if int(e.nReal) < nP {
+			e.dropBoosts()
+		}
 	}
-	wg.Wait()
-	e.pairRank = make([]int32, nP)
-	spare := e.ranksFromOrder(ks) // the keys are read
-	e.spare.Store(&spare)
-	e.xRank = e.pairRank
-	if int(e.nReal) < nP {
-		e.dropBoosts()
+	if pk != nil {
+		e.orderOnce = sync.OnceFunc(orders)
+		return
 	}
+	orders()
 }
 
 // ranksFromOrder sets pairRank from facOrder: each pair's position in its
@@ -672,8 +714,10 @@ func (v *pairValues) sibling(p, a, f int32) bool {
 }
 
 // hi is pair p's packed value, inverted so that better sorts first.
-func (v *pairValues) hi(p, a, f int32) uint64 {
-	h := v.base[a]
+func (v *pairValues) hi(p, a, f int32) uint64 { return v.hiOf(v.base[a], p, a, f) }
+
+// hiOf is hi from applicant a's base value h.
+func (v *pairValues) hiOf(h uint64, p, a, f int32) uint64 {
 	if v.wDistrict != 0 && v.district(a, f) {
 		h += v.wDistrict
 	}

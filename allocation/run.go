@@ -42,7 +42,7 @@ type Compiled struct {
 // policy and seed. Invalid input yields a [problem.List] naming every
 // problem, and no Compiled.
 func Compile(inst Instance) (*Compiled, error) {
-	e, err := build(&inst, inst.Policy.Seed, true)
+	e, err := build(&inst, inst.Policy.Seed, rankLazy)
 	if err != nil {
 		return nil, err
 	}
@@ -62,11 +62,18 @@ func (c *Compiled) Allocate(opts Options) (*Outcome, error) {
 		pc.Add("mechanism", CodePoolsMechanism, ErrMechanism)
 		return nil, pc.Err()
 	}
+	keys := opts.Mechanism == DeferredAcceptance && c.e.pairKey != nil
+	if !keys {
+		c.e.ordered()
+	}
 	var match, pool []int32
 	var unstable *Instability
 	var spare []uint64 // scratch for deferred acceptance, if not taken yet
 	if p := c.e.spare.Swap(nil); p != nil {
 		spare = *p
+	}
+	if keys {
+		return &Outcome{e: c.e, match: c.e.keyProposing(spare), opts: opts}, nil
 	}
 	switch opts.Mechanism {
 	case DeferredAcceptance:
@@ -116,6 +123,7 @@ func (o *Outcome) Unstable() *Instability { return o.unstable }
 // cut-offs and statistics, and explanations when the options asked for
 // them.
 func (o *Outcome) Result() Result {
+	o.e.ordered()
 	e, apps, facs := o.e, o.e.inst.Applicants, o.e.inst.Facilities
 	res := Result{
 		Mechanism:  o.opts.Mechanism,

@@ -140,7 +140,7 @@ func (v Violation) String() string {
 // res.Seed; res.Priorities and res.Cutoffs are not trusted. An invalid
 // instance yields a [problem.List] error.
 func Verify(inst Instance, res Result) ([]Violation, error) {
-	e, err := build(&inst, res.Seed, true)
+	e, err := build(&inst, res.Seed, rankNow)
 	if err != nil {
 		return nil, err
 	}

@@ -18,6 +18,7 @@ import (
 // (without priorities unless explained); the cost is linear in the number
 // of choices.
 func (o *Outcome) WriteJSON(w io.Writer) error {
+	o.e.ordered()
 	e := o.e
 	apps, facs := e.inst.Applicants, e.inst.Facilities
 	bw := bufio.NewWriterSize(w, 1<<16)
