@@ -26,8 +26,17 @@ var nrwFamilies = genSpec{applicants: 750_000, facilities: 10_500, choices: 5, c
 var nrw = genSpec{applicants: 750_000, facilities: 10_500, choices: 5, capacity: 650_000, bands: true}
 
 // benchmarkEngine measures the engine alone: validation, priorities and
-// the mechanism (Compile and Allocate), not the conversion to maps.
+// the mechanism (Compile and Allocate), not the conversion to maps. Where
+// deferred acceptance needs only every choice's priority key, the Kitas'
+// whole orders are left to the outcome that needs them
+// (BenchmarkNRWOrders measures them too).
 func benchmarkEngine(b *testing.B, spec genSpec, m Mechanism) {
+	benchmarkEngineThen(b, spec, m, nil)
+}
+
+// benchmarkEngineThen is benchmarkEngine calling then, unless nil, with
+// each outcome.
+func benchmarkEngineThen(b *testing.B, spec genSpec, m Mechanism, then func(*Outcome)) {
 	inst := generate(spec, 2026)
 	b.ReportAllocs()
 	cpu := cpuTime()
@@ -37,8 +46,12 @@ func benchmarkEngine(b *testing.B, spec genSpec, m Mechanism) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := comp.Allocate(Options{Mechanism: m}); err != nil {
+		out, err := comp.Allocate(Options{Mechanism: m})
+		if err != nil {
 			b.Fatal(err)
+		}
+		if then != nil {
+			then(out)
 		}
 	}
 }
@@ -51,6 +64,13 @@ func BenchmarkBochumYear(b *testing.B) {
 
 func BenchmarkNRW(b *testing.B) {
 	benchmarkEngine(b, nrw, DeferredAcceptance)
+}
+
+// BenchmarkNRWOrders is BenchmarkNRW with every Kita's whole priority
+// order and every choice's rank built, as an outcome's cut-offs,
+// statistics and explanations need them.
+func BenchmarkNRWOrders(b *testing.B) {
+	benchmarkEngineThen(b, nrw, DeferredAcceptance, func(o *Outcome) { o.e.ordered() })
 }
 
 // BenchmarkNRWResult is Run: the engine and a Result of maps keyed by id
