@@ -324,9 +324,23 @@ func (e *engine) rank(pos []int32, v *appValues, lazy bool) {
 				if pk == nil {
 					continue
 				}
+				// pv.hiOf and pv.lottery with the applicant's parts read once
+				d, lot := appDistrict[a], appLot[a]
+				sibs := sibFac[sibStart[a]:sibStart[a+1]]
 				for p := e.start[a]; p < e.start[a+1]; p++ {
 					f := e.pairFac[p]
-					pk[p] = packKey(pv.hiOf(h, p, int32(a), f), pv.lottery(int32(a), f), bitsUsed, keyBits, int(p))
+					hp := h
+					if wDistrict != 0 && d != 0 && facDistrict[f] == d {
+						hp += wDistrict
+					}
+					if wSibling != 0 && len(sibs) > 0 && slices.Contains(sibs, f) {
+						hp += wSibling
+					}
+					l := lot
+					if perFacility {
+						l = mix(lot ^ facHash[f])
+					}
+					pk[p] = packKey(^hp, l, bitsUsed, keyBits, int(p))
 				}
 			}
 		})
