@@ -76,6 +76,15 @@ type engine struct {
 	keyTie    func(p, q int32) int
 	orderOnce func()
 
+	// keyFill computes the keys of applicants lo to hi-1's pairs; the
+	// first to need them fills them all once (keysOnce), and keysReady is
+	// closed then; while deferred acceptance fills them alongside,
+	// keysDone is the number of applicants whose keys are there.
+	keyFill   func(lo, hi int)
+	keysOnce  sync.Once
+	keysReady chan struct{}
+	keysDone  atomic.Int32
+
 	// spare is memory ranking no longer needs (the sort keys), which the
 	// first allocation takes for its scratch (see carve); nil once taken.
 	spare atomic.Pointer[[]uint64]
@@ -355,6 +364,17 @@ const (
 	rankNow
 	rankLazy
 )
+
+// keys fills every pair's key if no one has, or waits until whoever
+// fills them is done. Safe for concurrent use.
+func (e *engine) keys() {
+	e.keysOnce.Do(func() {
+		parallel(e.nA, len(e.pairKey), e.keyFill)
+		e.keysDone.Store(int32(e.nA))
+		close(e.keysReady)
+	})
+	<-e.keysReady
+}
 
 // ordered builds the Kitas' orders and the pairs' ranks if build left
 // them for later; it returns once they are there. Safe for concurrent

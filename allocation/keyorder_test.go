@@ -48,6 +48,7 @@ func TestKeyOrderIsTheKitasOrder(t *testing.T) {
 	if e.facOrder != nil {
 		t.Fatal("Compile built the Kitas' orders before they were needed")
 	}
+	e.keys()
 	e.ordered()
 	o := e.keyOrder()
 	ties := 0

@@ -207,6 +207,29 @@ func (e *engine) keyProposing(spare []uint64) []int32 {
 			queue = append(queue, start[a])
 		}
 	}
+	// With a processor to spare, the keys are filled there, applicant by
+	// applicant, while the first turns (in applicant order) use them; an
+	// applicant's turn waits until its keys are there (ready). An evicted
+	// applicant had its turn before, so its keys are there.
+	filling := false
+	if runtime.GOMAXPROCS(0) > 1 {
+		e.keysOnce.Do(func() {
+			filling = true
+			go func() {
+				const block = 1 << 12
+				for lo := 0; lo < e.nA; lo += block {
+					hi := min(e.nA, lo+block)
+					e.keyFill(lo, hi)
+					e.keysDone.Store(int32(hi))
+				}
+				close(e.keysReady)
+			}()
+		})
+	}
+	if !filling {
+		e.keys()
+	}
+	ready := e.keysDone.Load()
 	// The applicant of the pair some places ahead in the queue, its state
 	// a few places later, and its next proposal later still are read
 	// early, each when the one before is in the cache, so that all are
@@ -221,11 +244,19 @@ func (e *engine) keyProposing(spare []uint64) []int32 {
 			sink += uint64(st[pairApp[queue[head+ahead/2]]].next)
 		}
 		if head+ahead/6 < len(queue) {
-			if n := st[pairApp[queue[head+ahead/6]]].next; int(n) < len(pools) {
-				sink += uint64(pools[n]) + keys[n]
+			b := pairApp[queue[head+ahead/6]]
+			if n := st[b].next; int(n) < len(pools) {
+				sink += uint64(pools[n])
+				if b < ready {
+					sink += keys[n]
+				}
 			}
 		}
 		a := pairApp[queue[head]]
+		for a >= ready {
+			runtime.Gosched()
+			ready = e.keysDone.Load()
+		}
 		s := &st[a]
 		s.match = -1 // evicted, unless it is its first turn
 		for s.next < s.end {

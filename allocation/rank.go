@@ -277,9 +277,9 @@ func (e *engine) rank(pos []int32, v *appValues, lazy bool) {
 	var wDistrict, wSibling uint64
 	// Without explicit orders, families or pools, and with every key
 	// carrying its pair, deferred acceptance needs only the pairs' keys
-	// (see keyProposing), computed here with each applicant's base value;
-	// the Kitas' orders and the pairs' ranks are then built when an outcome
-	// first needs them (engine.ordered).
+	// (see keyProposing), computed when first needed (engine.keys, or
+	// while deferred acceptance runs); the Kitas' orders and the pairs'
+	// ranks are built when an outcome first needs them (engine.ordered).
 	byPair := packed && bitsUsed+bits.Len(uint(nP))+16 <= 64
 	keyBits := bits.Len(uint(nP))
 	var pk []uint64
@@ -308,10 +308,6 @@ func (e *engine) rank(pos []int32, v *appValues, lazy bool) {
 			weigh(cr.Kind, uint64(int64(cr.Points)))
 		}
 		base = make([]uint64, e.nA)
-		if pk != nil {
-			pk = make([]uint64, nP)
-		}
-		pv.wDistrict, pv.wSibling = wDistrict, wSibling
 		parallel(e.nA, e.nA*(nT+1), func(lo, hi int) {
 			for a := lo; a < hi; a++ {
 				h := uint64(appPoints[a] - lowP)
@@ -321,10 +317,16 @@ func (e *engine) rank(pos []int32, v *appValues, lazy bool) {
 					}
 				}
 				base[a] = h
-				if pk == nil {
-					continue
-				}
-				// pv.hiOf and pv.lottery with the applicant's parts read once
+			}
+		})
+	}
+	if pk != nil {
+		// The keys of applicants lo to hi-1's pairs: pv.hi and pv.lottery
+		// with each applicant's parts read once.
+		pk = make([]uint64, nP)
+		e.keyFill = func(lo, hi int) {
+			for a := lo; a < hi; a++ {
+				h := base[a]
 				d, lot := appDistrict[a], appLot[a]
 				sibs := sibFac[sibStart[a]:sibStart[a+1]]
 				for p := e.start[a]; p < e.start[a+1]; p++ {
@@ -343,7 +345,7 @@ func (e *engine) rank(pos []int32, v *appValues, lazy bool) {
 					pk[p] = packKey(^hp, l, bitsUsed, keyBits, int(p))
 				}
 			}
-		})
+		}
 	}
 	pv.base, pv.wDistrict, pv.wSibling = base, wDistrict, wSibling
 	key := func(p int32) sortKey {
@@ -373,11 +375,14 @@ func (e *engine) rank(pos []int32, v *appValues, lazy bool) {
 	}
 
 	if pk != nil {
-		e.pairKey, e.keyBits = pk, keyBits
+		e.pairKey, e.keyBits, e.keysReady = pk, keyBits, make(chan struct{})
 		e.keyTie = func(p, q int32) int { return compare(key(p), key(q)) }
 		e.spare.Store(&v.block) // packed, the keys need val and points no more
 	}
 	orders := func() {
+		if pk != nil {
+			e.keys() // the grouping reads them
+		}
 		// Group this round's pairs by facility, in parallel over parts of the
 		// pairs (each part counts its pairs per facility, then writes them
 		// after the earlier parts'). A policy-ranked facility's pairs get their
