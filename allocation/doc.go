@@ -108,13 +108,17 @@
 // indexed, and only an input with a problem goes through the loop that
 // reports the problems in order). When deferred acceptance needs no more
 // (no explicit orders, families or pools, and each packed key has room
-// for its choice's index), Compile computes only every choice's key, in
-// choice order, and the Kitas' orders and ranks are built when an outcome
-// first needs them ([Outcome.Result], [Outcome.WriteJSON]), once, safely
-// for concurrent callers; deferred acceptance then compares keys: per
-// pool the admitted keys, in any order while places are left, then a
-// 4-ary heap with the worst key on top and kept beside the pool, its
-// scratch carved from the per-applicant values the keys were made of.
+// for its choice's index), Compile stops at each applicant's packed
+// value; every choice's key is filled when first needed, by deferred
+// acceptance on a spare processor while its first turns, in applicant
+// order, use them; and the Kitas' orders and ranks are built when an
+// outcome first needs them ([Outcome.Result], [Outcome.WriteJSON]), each
+// once, safely for concurrent callers. Deferred acceptance then compares
+// keys: per pool the admitted keys, in any order while places are left,
+// then a 4-ary heap with the worst key on top and kept beside the pool,
+// its queue holding the evicted choices, whose applicants are read a few
+// turns ahead, its scratch carved from the per-applicant values the keys
+// were made of.
 // [Compiled.Allocate] runs a mechanism
 // on flat arrays (choices, per-facility priority orders; per pool the
 // admitted ranks as bits and the worst admitted rank, per Kita the
