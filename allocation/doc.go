@@ -112,8 +112,10 @@
 // value; every choice's key is filled when first needed, by deferred
 // acceptance on a spare processor while its first turns, in applicant
 // order, use them; and the Kitas' orders and ranks are built when an
-// outcome first needs them ([Outcome.Result], [Outcome.WriteJSON]), each
-// once, safely for concurrent callers. Deferred acceptance then compares
+// outcome first needs them ([Outcome.Result], or [Outcome.WriteJSON] with
+// explanations), each once, safely for concurrent callers; an outcome's
+// statistics and cut-offs are then taken by keys (the rank of a pool's
+// last admitted counted in one pass over the choices). Deferred acceptance then compares
 // keys: per pool the admitted keys, in any order while places are left,
 // then a 4-ary heap with the worst key on top and kept beside the pool,
 // its queue holding the evicted choices, whose applicants are read a few

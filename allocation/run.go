@@ -1,7 +1,9 @@
 package allocation
 
 import (
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/kitaportal/kitaportal/problem"
 )
@@ -187,10 +189,22 @@ type poolStats struct {
 	Statistics
 	admitted []int32
 	worst    []int32
+	// rank is the rank of the last admitted at its Kita, per pool, when
+	// the statistics were taken by keys (nil: see pairRank).
+	rank []int32
 }
 
 func (o *Outcome) statistics() poolStats {
 	e := o.e
+	// With the choices' keys, the last admitted and its rank are found by
+	// them, so that an outcome needs no Kita's whole order for its
+	// statistics and cut-offs.
+	byKey := e.pairKey != nil
+	var order keyOrder
+	if byKey {
+		e.keys()
+		order = e.keyOrder()
+	}
 	st := poolStats{Statistics: Statistics{Applicants: e.nA}}
 	var maxLen int32
 	for a := 0; a < e.nA; a++ {
@@ -217,9 +231,13 @@ func (o *Outcome) statistics() poolStats {
 		st.ByChoice[pair-e.start[a]]++
 		pool := o.poolOf(a)
 		st.admitted[pool]++
-		if w := st.worst[pool]; w < 0 || e.pairRank[pair] > e.pairRank[w] {
+		if w := st.worst[pool]; w < 0 || byKey && order.worse(e.pairKey[pair], e.pairKey[w]) ||
+			!byKey && e.pairRank[pair] > e.pairRank[w] {
 			st.worst[pool] = pair
 		}
+	}
+	if byKey {
+		st.rank = e.ranksByKey(st.worst)
 	}
 	if len(st.ByChoice) > 0 {
 		st.FirstChoice = st.ByChoice[0]
@@ -236,6 +254,56 @@ func (o *Outcome) statistics() poolStats {
 		}
 	}
 	return st
+}
+
+// rankOf returns the rank at its Kita of pool's last admitted pair w.
+func (st poolStats) rankOf(e *engine, pool, w int32) int {
+	if st.rank != nil {
+		return int(st.rank[pool])
+	}
+	return int(e.pairRank[w])
+}
+
+// ranksByKey returns, per pool with a last admitted pair (worst, -1 for
+// none), that pair's rank at its Kita: how many pairs of the Kita, not of
+// fixed applicants, come before it by key. One pass over the pairs, in
+// parallel parts with counts of their own.
+func (e *engine) ranksByKey(worst []int32) []int32 {
+	order := e.keyOrder()
+	parts := min(runtime.GOMAXPROCS(0), 8)
+	if len(e.pairKey) < 1<<15 {
+		parts = 1
+	}
+	counts := make([][]int32, parts)
+	var wg sync.WaitGroup
+	for w := range parts {
+		counts[w] = make([]int32, len(worst))
+		lo, hi := len(e.pairKey)*w/parts, len(e.pairKey)*(w+1)/parts
+		wg.Go(func() {
+			cnt := counts[w]
+			for p := lo; p < hi; p++ {
+				if e.fixed[e.pairApp[p]] >= 0 {
+					continue
+				}
+				f := int(e.pairFac[p])
+				for b, q := range e.facPool[3*f : 3*f+3] {
+					if q < 0 || b > 0 && q == e.facPool[3*f+b-1] || worst[q] < 0 {
+						continue // no pool, the same pool again, or none admitted
+					}
+					if order.worse(e.pairKey[worst[q]], e.pairKey[p]) {
+						cnt[q]++
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for w := 1; w < parts; w++ {
+		for q, n := range counts[w] {
+			counts[0][q] += n
+		}
+	}
+	return counts[0]
 }
 
 // poolOf returns the engine pool of placed applicant a.
@@ -263,7 +331,7 @@ func (o *Outcome) cutoffs(f int, st poolStats, dst []Cutoff) []Cutoff {
 			pool := ps.first[f] + int32(j)
 			c := Cutoff{Band: p.Band, Hours: p.Hours, From: p.From, Capacity: int(e.poolCap[pool]), Admitted: int(st.admitted[pool])}
 			if w := st.worst[pool]; w >= 0 {
-				c.Rank = int(e.pairRank[w]) + 1
+				c.Rank = st.rankOf(e, pool, w) + 1
 				c.Applicant = e.inst.Applicants[e.pairApp[w]].ID
 			}
 			dst = append(dst, c)
@@ -277,7 +345,7 @@ func (o *Outcome) cutoffs(f int, st poolStats, dst []Cutoff) []Cutoff {
 		}
 		c := Cutoff{Band: e.poolBand[pool], Capacity: int(e.poolCap[pool]), Admitted: int(st.admitted[pool])}
 		if w := st.worst[pool]; w >= 0 {
-			c.Rank = int(e.pairRank[w]) + 1
+			c.Rank = st.rankOf(e, pool, w) + 1
 			c.Applicant = e.inst.Applicants[e.pairApp[w]].ID
 		}
 		dst = append(dst, c)

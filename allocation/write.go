@@ -18,7 +18,9 @@ import (
 // (without priorities unless explained); the cost is linear in the number
 // of choices.
 func (o *Outcome) WriteJSON(w io.Writer) error {
-	o.e.ordered()
+	if o.opts.Explain || o.e.pairKey == nil {
+		o.e.ordered() // the priorities, or the ranks for the cut-offs
+	}
 	e := o.e
 	apps, facs := e.inst.Applicants, e.inst.Facilities
 	bw := bufio.NewWriterSize(w, 1<<16)
