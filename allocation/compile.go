@@ -77,13 +77,11 @@ type engine struct {
 	orderOnce func()
 
 	// keyFill computes the keys of applicants lo to hi-1's pairs; the
-	// first to need them fills them all once (keysOnce), and keysReady is
-	// closed then; while deferred acceptance fills them alongside,
-	// keysDone is the number of applicants whose keys are there.
+	// first to need them fills them all once (keysOnce, or alongside
+	// deferred acceptance), and keysReady is closed then.
 	keyFill   func(lo, hi int)
 	keysOnce  sync.Once
 	keysReady chan struct{}
-	keysDone  atomic.Int32
 
 	// spare is memory ranking no longer needs (the sort keys), which the
 	// first allocation takes for its scratch (see carve); nil once taken.
@@ -370,7 +368,6 @@ const (
 func (e *engine) keys() {
 	e.keysOnce.Do(func() {
 		parallel(e.nA, len(e.pairKey), e.keyFill)
-		e.keysDone.Store(int32(e.nA))
 		close(e.keysReady)
 	})
 	<-e.keysReady

@@ -3,6 +3,7 @@ package allocation
 import (
 	"math/bits"
 	"runtime"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -207,29 +208,54 @@ func (e *engine) keyProposing(spare []uint64) []int32 {
 			queue = append(queue, start[a])
 		}
 	}
-	// With a processor to spare, the keys are filled there, applicant by
-	// applicant, while the first turns (in applicant order) use them; an
-	// applicant's turn waits until its keys are there (ready). An evicted
-	// applicant had its turn before, so its keys are there.
+	// With a processor to spare, the keys are filled there, block by block
+	// of applicants, while the first turns (in applicant order) use them;
+	// a turn that overtakes the filling fills the next block itself. An
+	// evicted applicant had its turn before, so its keys are there.
 	filling := false
-	if runtime.GOMAXPROCS(0) > 1 {
+	const block = 1 << 12 // applicants whose keys are filled at once
+	nb := (e.nA + block - 1) / block
+	var claimed, left atomic.Int32 // blocks claimed, blocks not filled
+	done := make([]atomic.Bool, nb)
+	fill := func(b int) {
+		e.keyFill(b*block, min(e.nA, (b+1)*block))
+		done[b].Store(true)
+		if left.Add(-1) == 0 {
+			close(e.keysReady)
+		}
+	}
+	if runtime.GOMAXPROCS(0) > 1 && nb > 0 {
 		e.keysOnce.Do(func() {
 			filling = true
+			left.Store(int32(nb))
 			go func() {
-				const block = 1 << 12
-				for lo := 0; lo < e.nA; lo += block {
-					hi := min(e.nA, lo+block)
-					e.keyFill(lo, hi)
-					e.keysDone.Store(int32(hi))
+				for b := int(claimed.Add(1) - 1); b < nb; b = int(claimed.Add(1) - 1) {
+					fill(b)
 				}
-				close(e.keysReady)
 			}()
 		})
 	}
-	if !filling {
+	ready, filled := int32(e.nA), nb // applicants and leading blocks with keys
+	if filling {
+		ready, filled = 0, 0
+	} else {
 		e.keys()
 	}
-	ready := e.keysDone.Load()
+	// wait makes ready pass applicant a: it fills the next unclaimed block
+	// itself, or yields while the last are being filled.
+	wait := func(a int32) {
+		for a >= ready {
+			if b := int(claimed.Add(1) - 1); b < nb {
+				fill(b)
+			} else {
+				runtime.Gosched()
+			}
+			for filled < nb && done[filled].Load() {
+				filled++
+			}
+			ready = int32(min(e.nA, filled*block))
+		}
+	}
 	// The applicant of the pair some places ahead in the queue, its state
 	// a few places later, and its next proposal later still are read
 	// early, each when the one before is in the cache, so that all are
@@ -253,9 +279,8 @@ func (e *engine) keyProposing(spare []uint64) []int32 {
 			}
 		}
 		a := pairApp[queue[head]]
-		for a >= ready {
-			runtime.Gosched()
-			ready = e.keysDone.Load()
+		if a >= ready {
+			wait(a)
 		}
 		s := &st[a]
 		s.match = -1 // evicted, unless it is its first turn
