@@ -69,11 +69,7 @@ func (e *engine) proposing(start, pools, rank []int32, spare []uint64) []int32 {
 	set := carve[uint64](&spare, int(words))
 	clear(set)
 
-	parallel(e.nA, e.nA, func(lo, hi int) {
-		for a := lo; a < hi; a++ {
-			st[a] = daApplicant{next: start[a], end: start[a+1], match: -1}
-		}
-	})
+	daStart(st, start)
 	for a := range e.nA {
 		if e.fixed[a] < 0 {
 			queue = append(queue, int32(a))
@@ -132,13 +128,7 @@ func (e *engine) proposing(start, pools, rank []int32, spare []uint64) []int32 {
 		}
 	}
 	runtime.KeepAlive(sink)
-	match := make([]int32, e.nA)
-	parallel(e.nA, e.nA, func(lo, hi int) {
-		for a := lo; a < hi; a++ {
-			match[a] = st[a].match
-		}
-	})
-	return match
+	return daMatches(st)
 }
 
 // keyProposing is childProposing by the pairs' priority keys (pairKey)
@@ -198,11 +188,7 @@ func (e *engine) keyProposing(spare []uint64) []int32 {
 	// applicant's first pair at first, then each evicted pair, whose
 	// applicant is looked up only when its turn nears.
 	queue := carve[int32](&spare, e.nA+e.nA/2)[:0]
-	parallel(e.nA, e.nA, func(lo, hi int) {
-		for a := lo; a < hi; a++ {
-			st[a] = daApplicant{next: start[a], end: start[a+1], match: -1}
-		}
-	})
+	daStart(st, start)
 	for a := range e.nA {
 		if e.fixed[a] < 0 && start[a] < start[a+1] {
 			queue = append(queue, start[a])
@@ -315,13 +301,7 @@ func (e *engine) keyProposing(spare []uint64) []int32 {
 		}
 	}
 	runtime.KeepAlive(sink)
-	match := make([]int32, e.nA)
-	parallel(e.nA, e.nA, func(lo, hi int) {
-		for a := lo; a < hi; a++ {
-			match[a] = st[a].match
-		}
-	})
-	return match
+	return daMatches(st)
 }
 
 // keyOrder is the order of the keys of one Kita's pairs (engine.pairKey).
@@ -346,6 +326,27 @@ func (o keyOrder) worse(x, y uint64) bool {
 // proposal, the end of its proposals, and the proposal that holds a place
 // (-1: none).
 type daApplicant struct{ next, end, match int32 }
+
+// daStart sets each applicant's state before its first proposal: its
+// proposals are start[a]..start[a+1]-1.
+func daStart(st []daApplicant, start []int32) {
+	parallel(len(st), len(st), func(lo, hi int) {
+		for a := lo; a < hi; a++ {
+			st[a] = daApplicant{next: start[a], end: start[a+1], match: -1}
+		}
+	})
+}
+
+// daMatches returns per applicant the proposal holding its place, or -1.
+func daMatches(st []daApplicant) []int32 {
+	match := make([]int32, len(st))
+	parallel(len(st), len(st), func(lo, hi int) {
+		for a := lo; a < hi; a++ {
+			match[a] = st[a].match
+		}
+	})
+	return match
+}
 
 // poolOrders returns each pool's pairs in priority order:
 // order[start[p]:start[p+1]].
