@@ -21,11 +21,14 @@ func Run(inst Instance, opts Options) (Result, error) {
 		}
 		return Result{}, c.Err()
 	}
-	comp, err := Compile(inst)
+	// A Result holds every Kita's whole order, so Run builds the orders
+	// with the priorities and allocates by ranks, which costs less than
+	// allocating by keys and building the orders after.
+	e, err := build(&inst, inst.Policy.Seed, rankNow)
 	if err != nil {
 		return Result{}, err
 	}
-	out, err := comp.Allocate(opts)
+	out, err := (&Compiled{e: e}).Allocate(opts)
 	if err != nil {
 		return Result{}, err
 	}
@@ -33,8 +36,10 @@ func Run(inst Instance, opts Options) (Result, error) {
 }
 
 // Compiled is an instance validated once and mapped to dense indices, with
-// every Kita's priority order computed: ready to be allocated by any
-// mechanism, any number of times. It does not copy the instance's slices
+// its priorities computed (every Kita's whole order, or where deferred
+// acceptance needs no more, each applicant's packed value, the orders
+// then built when an outcome first needs them): ready to be allocated by
+// any mechanism, any number of times. It does not copy the instance's slices
 // and maps; do not change them while the Compiled is in use.
 type Compiled struct {
 	e *engine
