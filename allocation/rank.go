@@ -284,7 +284,7 @@ func (e *engine) rank(pos []int32, v *appValues, lazy bool) {
 	keyBits := bits.Len(uint(nP))
 	var pk []uint64
 	if lazy && byPair && pos == nil && e.fam == nil && e.pools == nil && int(e.nReal) == nP {
-		pk = []uint64{} // made with base
+		pk = make([]uint64, nP)
 	}
 	if packed {
 		shift := bits.Len64(uint64(highP - lowP))
@@ -320,34 +320,20 @@ func (e *engine) rank(pos []int32, v *appValues, lazy bool) {
 			}
 		})
 	}
+	pv.base, pv.wDistrict, pv.wSibling = base, wDistrict, wSibling
 	if pk != nil {
-		// The keys of applicants lo to hi-1's pairs: pv.hi and pv.lottery
-		// with each applicant's parts read once.
-		pk = make([]uint64, nP)
+		// The keys of applicants lo to hi-1's pairs, each applicant's
+		// values read once (no boosted twins here).
 		e.keyFill = func(lo, hi int) {
 			for a := lo; a < hi; a++ {
-				h := base[a]
-				d, lot := appDistrict[a], appLot[a]
-				sibs := sibFac[sibStart[a]:sibStart[a+1]]
+				h, d, sibs := base[a], appDistrict[a], sibFac[sibStart[a]:sibStart[a+1]]
 				for p := e.start[a]; p < e.start[a+1]; p++ {
 					f := e.pairFac[p]
-					hp := h
-					if wDistrict != 0 && d != 0 && facDistrict[f] == d {
-						hp += wDistrict
-					}
-					if wSibling != 0 && len(sibs) > 0 && slices.Contains(sibs, f) {
-						hp += wSibling
-					}
-					l := lot
-					if perFacility {
-						l = mix(lot ^ facHash[f])
-					}
-					pk[p] = packKey(^hp, l, bitsUsed, keyBits, int(p))
+					pk[p] = packKey(pv.hiAt(f, h, d, sibs, false), pv.lottery(int32(a), f), bitsUsed, keyBits, int(p))
 				}
 			}
 		}
 	}
-	pv.base, pv.wDistrict, pv.wSibling = base, wDistrict, wSibling
 	key := func(p int32) sortKey {
 		a, f := e.pairApp[p], e.pairFac[p]
 		k := sortKey{lo: pv.lottery(a, f), pair: p}
@@ -733,14 +719,17 @@ func (v *pairValues) sibling(p, a, f int32) bool {
 }
 
 // hi is pair p's packed value, inverted so that better sorts first.
-func (v *pairValues) hi(p, a, f int32) uint64 { return v.hiOf(v.base[a], p, a, f) }
+func (v *pairValues) hi(p, a, f int32) uint64 {
+	return v.hiAt(f, v.base[a], v.appDistrict[a], v.sibFac[v.sibStart[a]:v.sibStart[a+1]], p >= v.nReal)
+}
 
-// hiOf is hi from applicant a's base value h.
-func (v *pairValues) hiOf(h uint64, p, a, f int32) uint64 {
-	if v.wDistrict != 0 && v.district(a, f) {
+// hiAt is hi at facility f of an applicant with base value h, district d
+// and siblings' Kitas sibs, a boosted twin when twin is set (see sibling).
+func (v *pairValues) hiAt(f int32, h uint64, d int32, sibs []int32, twin bool) uint64 {
+	if v.wDistrict != 0 && d != 0 && d == v.facDistrict[f] {
 		h += v.wDistrict
 	}
-	if v.wSibling != 0 && v.sibling(p, a, f) {
+	if v.wSibling != 0 && (twin || slices.Contains(sibs, f)) {
 		h += v.wSibling
 	}
 	return ^h
