@@ -3,6 +3,7 @@ package allocation
 import (
 	"math/bits"
 	"runtime"
+	"slices"
 	"sync/atomic"
 	"unsafe"
 )
@@ -138,9 +139,14 @@ func (e *engine) proposing(start, pools, rank []int32, spare []uint64) []int32 {
 // pool), so a proposal to a full pool is compared with that key alone,
 // and a better one replaces it. Two keys are compared as numbers above their
 // last keyBits bits (the pair), and by keyTie when equal there, which is
-// the order the Kita's sorted list would have. It returns per applicant
-// the pair placing it, or -1. Its scratch is carved from spare while that
-// lasts.
+// the order the Kita's sorted list would have. The turns need no state per
+// applicant: a pair evicted or rejected is followed by the applicant's
+// next pair, if any, and the pairs placed are those left in the pools at
+// the end. The outcome does not depend on the order of the turns (deferred
+// acceptance's applicant-optimal matching is unique), so each round of
+// evicted pairs is taken in the order their keys lie in memory. It returns
+// per applicant the pair placing it, or -1. Its scratch is carved from
+// spare while that lasts.
 func (e *engine) keyProposing(spare []uint64) []int32 {
 	// A pool's admitted keys: n of places at at, in any order while it has
 	// places left, then a 4-ary heap with the worst key, also kept as top,
@@ -156,7 +162,7 @@ func (e *engine) keyProposing(spare []uint64) []int32 {
 		seats += c
 	}
 	heap := carve[uint64](&spare, int(seats))
-	keys, pools, start, pairApp := e.pairKey, e.pairPool, e.start, e.pairApp
+	keys, pools, start := e.pairKey, e.pairPool, e.start
 	o := e.keyOrder()
 	ib := o.bits
 	pairOf := uint64(1)<<ib - 1
@@ -183,21 +189,27 @@ func (e *engine) keyProposing(spare []uint64) []int32 {
 		}
 		h[i] = k
 	}
-	st := carve[daApplicant](&spare, e.nA)
-	// The queue holds the pairs whose applicants wait to propose: each
-	// applicant's first pair at first, then each evicted pair, whose
-	// applicant is looked up only when its turn nears.
+	// The queue holds the pairs to be proposed next: each applicant's first
+	// at first, then the one after each evicted pair unless that was its
+	// applicant's last (a bit in last). So a turn reads no applicant
+	// record, and the pairs placed are those in the heaps at the end.
+	nP := len(keys)
+	last := carve[uint64](&spare, (nP+63)/64)
+	clear(last)
 	queue := carve[int32](&spare, e.nA+e.nA/2)[:0]
-	daStart(st, start)
 	for a := range e.nA {
-		if e.fixed[a] < 0 && start[a] < start[a+1] {
-			queue = append(queue, start[a])
+		if start[a] < start[a+1] {
+			p := start[a+1] - 1
+			last[p>>6] |= 1 << (p & 63)
+			if e.fixed[a] < 0 {
+				queue = append(queue, start[a])
+			}
 		}
 	}
 	// With a processor to spare, the keys are filled there, block by block
 	// of applicants, while the first turns (in applicant order) use them;
 	// a turn that overtakes the filling fills the next block itself. An
-	// evicted applicant had its turn before, so its keys are there.
+	// evicted pair's applicant had its turn before, so its keys are there.
 	filling := false
 	const block = 1 << 12 // applicants whose keys are filled at once
 	nb := (e.nA + block - 1) / block
@@ -221,16 +233,16 @@ func (e *engine) keyProposing(spare []uint64) []int32 {
 			}()
 		})
 	}
-	ready, filled := int32(e.nA), nb // applicants and leading blocks with keys
+	ready, filled := int32(nP), nb // pairs and leading blocks with keys
 	if filling {
 		ready, filled = 0, 0
 	} else {
 		e.keys()
 	}
-	// wait makes ready pass applicant a: it fills the next unclaimed block
+	// wait makes ready pass pair p: it fills the next unclaimed block
 	// itself, or yields while the last are being filled.
-	wait := func(a int32) {
-		for a >= ready {
+	wait := func(p int32) {
+		for p >= ready {
 			if b := int(claimed.Add(1) - 1); b < nb {
 				fill(b)
 			} else {
@@ -239,40 +251,33 @@ func (e *engine) keyProposing(spare []uint64) []int32 {
 			for filled < nb && done[filled].Load() {
 				filled++
 			}
-			ready = int32(min(e.nA, filled*block))
+			ready = start[min(e.nA, filled*block)]
 		}
 	}
-	// The applicant of the pair some places ahead in the queue, its state
-	// a few places later, and its next proposal later still are read
-	// early, each when the one before is in the cache, so that all are
-	// there when its turn comes.
-	const ahead = 24
+	// The pool and key of the pair some places ahead in the queue are read
+	// early, so that they are in the cache when its turn comes.
+	const ahead = 16
 	var sink uint64
+	// The queue is taken in rounds: the pairs queued in one round are
+	// grouped by where their keys lie before the next, so that their keys
+	// and pools are read in address order.
+	round := len(queue) // the end of this round's pairs
+	var bucket bucketer
 	for head := 0; head < len(queue); head++ {
+		if head == round {
+			round = len(queue)
+			bucket.sort(queue[head:round], nP)
+		}
 		if head+ahead < len(queue) {
-			sink += uint64(pairApp[queue[head+ahead]])
-		}
-		if head+ahead/2 < len(queue) {
-			sink += uint64(st[pairApp[queue[head+ahead/2]]].next)
-		}
-		if head+ahead/6 < len(queue) {
-			b := pairApp[queue[head+ahead/6]]
-			if n := st[b].next; int(n) < len(pools) {
-				sink += uint64(pools[n])
-				if b < ready {
-					sink += keys[n]
-				}
+			if n := queue[head+ahead]; n < ready {
+				sink += uint64(pools[n]) + keys[n]
 			}
 		}
-		a := pairApp[queue[head]]
-		if a >= ready {
-			wait(a)
+		pair := queue[head]
+		if pair >= ready {
+			wait(pair)
 		}
-		s := &st[a]
-		s.match = -1 // evicted, unless it is its first turn
-		for s.next < s.end {
-			pair := s.next
-			s.next++
+		for {
 			k := keys[pair]
 			p := &ps[pools[pair]]
 			if p.n < p.places {
@@ -285,23 +290,52 @@ func (e *engine) keyProposing(spare []uint64) []int32 {
 					}
 					p.top = h[0]
 				}
-				s.match = pair
 				break
 			}
-			if p.places == 0 || after(k, p.top) {
-				continue // rejected
+			if p.places == 0 || after(k, p.top) { // rejected
+				if last[pair>>6]&(1<<(pair&63)) != 0 {
+					break
+				}
+				pair++
+				continue
 			}
 			h := heap[p.at : p.at+p.places]
 			out := int32(p.top & pairOf)
 			down(h, 0, p.n, k)
 			p.top = h[0]
-			s.match = pair
-			queue = append(queue, out)
+			if last[out>>6]&(1<<(out&63)) == 0 {
+				queue = append(queue, out+1)
+			}
 			break
 		}
 	}
 	runtime.KeepAlive(sink)
-	return daMatches(st)
+	// Every pair left in a heap places its applicant: marked in placed
+	// (last's memory, no longer needed), then found in each applicant's
+	// range of pairs, in applicant order.
+	placed := last
+	clear(placed)
+	for q := range ps {
+		for _, k := range heap[ps[q].at : ps[q].at+ps[q].n] {
+			p := k & pairOf
+			placed[p>>6] |= 1 << (p & 63)
+		}
+	}
+	match := make([]int32, e.nA)
+	parallel(e.nA, e.nA, func(lo, hi int) {
+		for a := lo; a < hi; a++ {
+			match[a] = -1
+			for p, end := start[a], start[a+1]; p < end; {
+				n := min(end-p, 64-p&63) // pairs in p's word
+				if w := placed[p>>6] >> (p & 63) & (1<<n - 1); w != 0 {
+					match[a] = p + int32(bits.TrailingZeros64(w))
+					break
+				}
+				p += n
+			}
+		}
+	})
+	return match
 }
 
 // keyOrder is the order of the keys of one Kita's pairs (engine.pairKey).
@@ -477,4 +511,39 @@ func (e *engine) immediateAcceptance() []int32 {
 		}
 	}
 	return match
+}
+
+// bucketer groups pairs by the block of keys they lie in (blocks of
+// 1<<bucketShift pairs), keeping their order within a block; q of fewer
+// than bucketMin pairs is left as it is.
+type bucketer struct {
+	cnt []int32
+	tmp []int32
+}
+
+const (
+	bucketShift = 12
+	bucketMin   = 1 << 10
+)
+
+func (b *bucketer) sort(q []int32, nP int) {
+	if len(q) < bucketMin {
+		return
+	}
+	nb := nP>>bucketShift + 1
+	b.cnt = slices.Grow(b.cnt[:0], nb+1)[:nb+1]
+	clear(b.cnt)
+	for _, p := range q {
+		b.cnt[p>>bucketShift+1]++
+	}
+	for i := 1; i <= nb; i++ {
+		b.cnt[i] += b.cnt[i-1]
+	}
+	b.tmp = slices.Grow(b.tmp[:0], len(q))[:len(q)]
+	for _, p := range q {
+		i := p >> bucketShift
+		b.tmp[b.cnt[i]] = p
+		b.cnt[i]++
+	}
+	copy(q, b.tmp)
 }

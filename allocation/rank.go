@@ -96,12 +96,12 @@ type appValues struct {
 	val         []int64 // tier t's value of applicant a at t*nA+a
 	points      []int64
 	lot         []uint64
-	district    []int32    // 0: none, or no Kita there
+	district    []int32    // as facDistrict; 0: none, or no Kita there
 	sibStart    []int32    // at a+1 the count of applicant a's, summed by rank
 	sibFac      []int32    // the siblings' Kitas in applicant order, when done
 	parts       []passPart // the validation pass's parts, in order, when done
 	countPairs  bool       // the validation pass counts the parts' pairs per facility
-	facDistrict []int32    // per facility
+	facDistrict []int32    // per facility, its district as 1 + an index (never 0)
 	districts   *idIndex
 	seed        uint64
 	done        bool     // set for every applicant
@@ -324,15 +324,8 @@ func (e *engine) rank(pos []int32, v *appValues, lazy bool) {
 	if pk != nil {
 		// The keys of applicants lo to hi-1's pairs, each applicant's
 		// values read once (no boosted twins here).
-		e.keyFill = func(lo, hi int) {
-			for a := lo; a < hi; a++ {
-				h, d, sibs := base[a], appDistrict[a], sibFac[sibStart[a]:sibStart[a+1]]
-				for p := e.start[a]; p < e.start[a+1]; p++ {
-					f := e.pairFac[p]
-					pk[p] = packKey(pv.hiAt(f, h, d, sibs, false), pv.lottery(int32(a), f), bitsUsed, keyBits, int(p))
-				}
-			}
-		}
+		kp := newKeyPacker(bitsUsed, keyBits)
+		e.keyFill = func(lo, hi int) { pv.fillKeys(pk, e.start, e.pairFac, kp, lo, hi) }
 	}
 	key := func(p int32) sortKey {
 		a, f := e.pairApp[p], e.pairFac[p]
@@ -726,13 +719,23 @@ func (v *pairValues) hi(p, a, f int32) uint64 {
 // hiAt is hi at facility f of an applicant with base value h, district d
 // and siblings' Kitas sibs, a boosted twin when twin is set (see sibling).
 func (v *pairValues) hiAt(f int32, h uint64, d int32, sibs []int32, twin bool) uint64 {
-	if v.wDistrict != 0 && d != 0 && d == v.facDistrict[f] {
-		h += v.wDistrict
+	return pairHi(h, d, v.facDistrict[f], twin || slices.Contains(sibs, f), v.wDistrict, v.wSibling)
+}
+
+// pairHi is the packed value, inverted, of a pair whose applicant has base
+// value h and lives in district d (0: none), at a Kita in district fd
+// (never 0, see newAppValues), sibling telling whether a sibling holds a
+// place there: h plus the district's and the sibling's weight where they
+// are met.
+func pairHi(h uint64, d, fd int32, sibling bool, wDistrict, wSibling uint64) uint64 {
+	var add uint64
+	if d == fd {
+		add = wDistrict
 	}
-	if v.wSibling != 0 && (twin || slices.Contains(sibs, f)) {
-		h += v.wSibling
+	if sibling {
+		add += wSibling
 	}
-	return ^h
+	return ^(h + add)
 }
 
 // lottery is applicant a's lottery number at facility f.
@@ -748,13 +751,48 @@ func (v *pairValues) lottery(a, f int32) uint64 {
 // then the lottery number's leading bits, then the pair's position i in
 // its facility's list (ib bits). hiBits+ib must not exceed 64.
 func packKey(hi, lot uint64, hiBits, ib, i int) uint64 {
-	lotBits := 64 - hiBits - ib
-	mask := uint64(1)<<hiBits - 1
-	k := (hi & mask) << (64 - hiBits)
-	if lotBits > 0 {
-		k |= lot >> (64 - lotBits) << ib
+	return newKeyPacker(hiBits, ib).pack(hi, lot, i)
+}
+
+// keyPacker is packKey with its shifts and mask worked out once.
+type keyPacker struct {
+	mask                  uint64 // of hi
+	hiShift, lotShift, ib uint
+	lotMask               uint64 // all ones when the lottery has bits, else 0
+}
+
+func newKeyPacker(hiBits, ib int) keyPacker {
+	k := keyPacker{mask: uint64(1)<<hiBits - 1, hiShift: uint(64 - hiBits), ib: uint(ib)}
+	if lotBits := 64 - hiBits - ib; lotBits > 0 {
+		k.lotShift, k.lotMask = uint(64-lotBits), ^uint64(0)
 	}
-	return k | uint64(i)
+	return k
+}
+
+func (k keyPacker) pack(hi, lot uint64, i int) uint64 {
+	return (hi&k.mask)<<k.hiShift | (lot>>k.lotShift<<k.ib)&k.lotMask | uint64(i)
+}
+
+// fillKeys sets pk[p], the key of each pair p of applicants lo to hi-1,
+// packed by kp (no boosted twins here).
+func (v *pairValues) fillKeys(pk []uint64, start, pairFac []int32, kp keyPacker, lo, hi int) {
+	base, appDistrict, appLot := v.base[lo:hi], v.appDistrict[lo:hi], v.appLot[lo:hi]
+	sibStart, sibFac := v.sibStart[lo:hi+1], v.sibFac
+	facDistrict, facHash, perFacility := v.facDistrict, v.facHash, v.perFacility
+	wDistrict, wSibling := v.wDistrict, v.wSibling
+	start = start[lo : hi+1]
+	for i, h := range base {
+		d, lot := appDistrict[i], appLot[i]
+		sibs := sibFac[sibStart[i]:sibStart[i+1]]
+		for p := start[i]; p < start[i+1]; p++ {
+			f := pairFac[p]
+			l := lot
+			if perFacility {
+				l = mix(lot ^ facHash[f])
+			}
+			pk[p] = kp.pack(pairHi(h, d, facDistrict[f], len(sibs) != 0 && slices.Contains(sibs, f), wDistrict, wSibling), l, int(p))
+		}
+	}
 }
 
 // sortBufs is scratch that one sorting worker reuses from one facility
