@@ -3,6 +3,7 @@ package allocation
 import (
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -447,6 +448,58 @@ func TestValidate(t *testing.T) {
 		require.ErrorIs(t, err, ErrMechanism)
 		assert.ErrorIs(t, err, ErrCapacity)
 	})
+}
+
+// TestDuplicateChoiceFoundInAnyList checks the one problem of otherwise
+// valid instances, which the validation pass must find on its own: a Kita
+// chosen twice, early or late in short and long lists of choices.
+func TestDuplicateChoiceFoundInAnyList(t *testing.T) {
+	facilities := make([]Facility, 12)
+	ids := make([]string, 12)
+	for i := range facilities {
+		ids[i] = "k" + strconv.Itoa(i)
+		facilities[i] = Facility{ID: ids[i], Capacity: 1}
+	}
+	tests := []struct {
+		name    string
+		choices []int // facility indices
+		dup     int   // index of the repeated choice, -1: none
+	}{
+		{"short list, no repeat", []int{0, 1, 2, 3, 4}, -1},
+		{"short list, repeat at the end", []int{0, 1, 2, 3, 1}, 4},
+		{"seven choices, repeat of the first", []int{0, 1, 2, 3, 4, 5, 0}, 6},
+		{"long list, no repeat", []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, -1},
+		{"long list, repeat of an early one late", []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 1}, 10},
+		{"long list, repeat at the first marked place", []int{0, 1, 2, 3, 4, 5, 6, 7, 3}, 8},
+		{"long list, repeat of a late one", []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 9}, 10},
+		{"long list, repeat among the first eight", []int{0, 1, 2, 3, 2, 5, 6, 7, 8, 9}, 4},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			choices := make([]string, len(tt.choices))
+			for i, f := range tt.choices {
+				choices[i] = ids[f]
+			}
+			inst := Instance{
+				Facilities: facilities,
+				Applicants: []Applicant{
+					{ID: "a", Choices: []string{"k0", "k1"}},
+					{ID: "b", Choices: choices},
+					{ID: "c", Choices: choices[:min(len(choices), 3)]},
+				},
+				Policy: Policy{Lottery: LotteryPerChild},
+			}
+			err := Validate(inst)
+			if tt.dup < 0 {
+				require.NoError(t, err)
+				return
+			}
+			var list problem.List
+			require.ErrorAs(t, err, &list)
+			require.Len(t, list, 1, "%v", list)
+			assert.True(t, list.Has("applicants[1].choices["+strconv.Itoa(tt.dup)+"]", CodeDuplicateChoice), "%v", list)
+		})
+	}
 }
 
 func TestDecode(t *testing.T) {
