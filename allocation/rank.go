@@ -307,7 +307,10 @@ func (e *engine) rank(pos []int32, v *appValues, lazy bool) {
 		for _, cr := range e.points {
 			weigh(cr.Kind, uint64(int64(cr.Points)))
 		}
-		base = make([]uint64, e.nA)
+		// Each applicant's base replaces its first value (or its points
+		// without tiers) in place: the values are read first, and no longer
+		// needed once packed.
+		base = v.block[:e.nA]
 		parallel(e.nA, e.nA*(nT+1), func(lo, hi int) {
 			for a := lo; a < hi; a++ {
 				h := uint64(appPoints[a] - lowP)
@@ -356,7 +359,8 @@ func (e *engine) rank(pos []int32, v *appValues, lazy bool) {
 	if pk != nil {
 		e.pairKey, e.keyBits, e.keysReady = pk, keyBits, make(chan struct{})
 		e.keyTie = func(p, q int32) int { return compare(key(p), key(q)) }
-		e.spare.Store(&v.block) // packed, the keys need val and points no more
+		spare := v.block[e.nA:] // packed, the keys need val and points no more
+		e.spare.Store(&spare)
 	}
 	orders := func() {
 		if pk != nil {
