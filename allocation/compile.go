@@ -589,9 +589,34 @@ func (e *engine) resolveChoices(out, offs []int32) {
 	})
 }
 
-// parallel calls fn on contiguous parts of [0, n), on several goroutines
-// when work (a rough count of steps) is large enough to pay for them.
+// parallel calls fn on contiguous pieces of [0, n), on several goroutines
+// when work (a rough count of steps) is large enough to pay for them. The
+// range is cut into more pieces than goroutines, which take them in turn,
+// so that a goroutine held up (by the garbage collector, or by its
+// processor lent to another virtual machine) leaves its share to the
+// others.
 func parallel(n, work int, fn func(lo, hi int)) {
+	workers := min(runtime.GOMAXPROCS(0), 8)
+	if work < 1<<15 || workers < 2 {
+		fn(0, n)
+		return
+	}
+	pieces := min(n, 8*workers)
+	var next atomic.Int32
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < pieces; i = int(next.Add(1) - 1) {
+				fn(n*i/pieces, n*(i+1)/pieces)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// parallelParts is parallel with one piece per goroutine, for work that
+// reads all its input once per piece.
+func parallelParts(n, work int, fn func(lo, hi int)) {
 	workers := min(runtime.GOMAXPROCS(0), 8)
 	if work < 1<<15 || workers < 2 {
 		fn(0, n)

@@ -105,7 +105,10 @@
 // writes stay in the cache; these steps split over the processors; a valid
 // input's choices are checked and flattened, and each applicant's values
 // that do not depend on the Kita computed, in parallel after the ids are
-// indexed, and only an input with a problem goes through the loop that
+// indexed (the parallel steps cut their range into more pieces than
+// processors, taken in turn, so that a processor held up by the garbage
+// collector or by the host leaves its share to the others), and only an
+// input with a problem goes through the loop that
 // reports the problems in order). When deferred acceptance needs no more
 // (no explicit orders, families or pools, and each packed key has room
 // for its choice's index), Compile stops at each applicant's packed
@@ -117,10 +120,14 @@
 // statistics and cut-offs are then taken by keys (the rank of a pool's
 // last admitted counted in one pass over the choices). Deferred acceptance then compares
 // keys: per pool the admitted keys, in any order while places are left,
-// then a 4-ary heap with the worst key on top and kept beside the pool,
-// its queue holding the evicted choices, whose applicants are read a few
-// turns ahead, its scratch carved from the per-applicant values the keys
-// were made of.
+// then a 4-ary heap with the worst key on top and kept beside the pool;
+// it keeps no state per applicant: its queue holds the choices to be
+// proposed next (each applicant's first, then the one after each evicted
+// choice, unless that was the applicant's last), each round of them taken
+// in the order their keys lie in memory (the matching does not depend on
+// the order of the proposals), and the choices left in the pools at the
+// end are the placements; its scratch is carved from the per-applicant
+// values the keys were made of.
 // [Compiled.Allocate] runs a mechanism
 // on flat arrays (choices, per-facility priority orders; per pool the
 // admitted ranks as bits and the worst admitted rank, per Kita the

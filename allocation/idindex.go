@@ -84,7 +84,7 @@ func (x *idIndex) insertAll() bool {
 	var mu sync.Mutex
 	var spill []int32
 	ok := true
-	parallel(len(x.slots), 2*len(x.hash), func(lo, hi int) {
+	parallelParts(len(x.slots), 2*len(x.hash), func(lo, hi int) {
 		var out []int32
 		fine := true
 		const ahead = 16
