@@ -595,13 +595,20 @@ func (e *engine) resolveChoices(out, offs []int32) {
 // so that a goroutine held up (by the garbage collector, or by its
 // processor lent to another virtual machine) leaves its share to the
 // others.
-func parallel(n, work int, fn func(lo, hi int)) {
+func parallel(n, work int, fn func(lo, hi int)) { inPieces(n, work, 8, fn) }
+
+// parallelParts is parallel with one piece per goroutine, for work that
+// reads all its input once per piece.
+func parallelParts(n, work int, fn func(lo, hi int)) { inPieces(n, work, 1, fn) }
+
+// inPieces is parallel with perWorker pieces per goroutine.
+func inPieces(n, work, perWorker int, fn func(lo, hi int)) {
 	workers := min(runtime.GOMAXPROCS(0), 8)
 	if work < 1<<15 || workers < 2 {
 		fn(0, n)
 		return
 	}
-	pieces := min(n, 8*workers)
+	pieces := min(n, perWorker*workers)
 	var next atomic.Int32
 	var wg sync.WaitGroup
 	for range workers {
@@ -610,22 +617,6 @@ func parallel(n, work int, fn func(lo, hi int)) {
 				fn(n*i/pieces, n*(i+1)/pieces)
 			}
 		})
-	}
-	wg.Wait()
-}
-
-// parallelParts is parallel with one piece per goroutine, for work that
-// reads all its input once per piece.
-func parallelParts(n, work int, fn func(lo, hi int)) {
-	workers := min(runtime.GOMAXPROCS(0), 8)
-	if work < 1<<15 || workers < 2 {
-		fn(0, n)
-		return
-	}
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		lo, hi := n*w/workers, n*(w+1)/workers
-		wg.Go(func() { fn(lo, hi) })
 	}
 	wg.Wait()
 }

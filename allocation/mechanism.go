@@ -50,10 +50,11 @@ func carve[T any](spare *[]uint64, n int) []T {
 // is one applicant's), so an eviction costs few cache misses. Its scratch
 // is carved from spare while that lasts.
 func (e *engine) proposing(start, pools, rank []int32, spare []uint64) []int32 {
+	type applicant struct{ next, end, match int32 }
 	// who is the applicant at an admitted rank, by Kita: a rank is one
 	// applicant's, who holds at most one of the Kita's pools at a time.
 	who := carve[int32](&spare, int(e.facStart[e.nF]))
-	st := carve[daApplicant](&spare, e.nA)
+	st := carve[applicant](&spare, e.nA)
 	queue := carve[int32](&spare, e.nA+e.nA/2)[:0] // evicted applicants queue again
 	// free: places left; at: the pool's first word; of: where its Kita's
 	// ranks start in who
@@ -70,7 +71,11 @@ func (e *engine) proposing(start, pools, rank []int32, spare []uint64) []int32 {
 	set := carve[uint64](&spare, int(words))
 	clear(set)
 
-	daStart(st, start)
+	parallel(e.nA, e.nA, func(lo, hi int) {
+		for a := lo; a < hi; a++ {
+			st[a] = applicant{next: start[a], end: start[a+1], match: -1}
+		}
+	})
 	for a := range e.nA {
 		if e.fixed[a] < 0 {
 			queue = append(queue, int32(a))
@@ -129,7 +134,13 @@ func (e *engine) proposing(start, pools, rank []int32, spare []uint64) []int32 {
 		}
 	}
 	runtime.KeepAlive(sink)
-	return daMatches(st)
+	match := make([]int32, e.nA)
+	parallel(e.nA, e.nA, func(lo, hi int) {
+		for a := lo; a < hi; a++ {
+			match[a] = st[a].match
+		}
+	})
+	return match
 }
 
 // keyProposing is childProposing by the pairs' priority keys (pairKey)
@@ -166,8 +177,9 @@ func (e *engine) keyProposing(spare []uint64) []int32 {
 	o := e.keyOrder()
 	ib := o.bits
 	pairOf := uint64(1)<<ib - 1
-	// after reports whether key x comes after key y in their Kita's order.
-	after := func(x, y uint64) bool { return x>>ib > y>>ib || x>>ib == y>>ib && o.worse(x, y) }
+	// after is o.worse with the shift held in a register: whether key x
+	// comes after key y in their Kita's order.
+	after := func(x, y uint64) bool { return x>>ib > y>>ib || x>>ib == y>>ib && o.tied(x, y) }
 	// down moves key k from slot i of heap h (n keys) down to its place.
 	down := func(h []uint64, i, n int32, k uint64) {
 		for {
@@ -352,34 +364,13 @@ func (o keyOrder) worse(x, y uint64) bool {
 	if x>>o.bits != y>>o.bits {
 		return x > y
 	}
+	return o.tied(x, y)
+}
+
+// tied is worse for keys equal above the pair's bits (rare).
+func (o keyOrder) tied(x, y uint64) bool {
 	pair := uint64(1)<<o.bits - 1
 	return o.tie(int32(x&pair), int32(y&pair)) > 0
-}
-
-// daApplicant is an applicant's state in deferred acceptance: its next
-// proposal, the end of its proposals, and the proposal that holds a place
-// (-1: none).
-type daApplicant struct{ next, end, match int32 }
-
-// daStart sets each applicant's state before its first proposal: its
-// proposals are start[a]..start[a+1]-1.
-func daStart(st []daApplicant, start []int32) {
-	parallel(len(st), len(st), func(lo, hi int) {
-		for a := lo; a < hi; a++ {
-			st[a] = daApplicant{next: start[a], end: start[a+1], match: -1}
-		}
-	})
-}
-
-// daMatches returns per applicant the proposal holding its place, or -1.
-func daMatches(st []daApplicant) []int32 {
-	match := make([]int32, len(st))
-	parallel(len(st), len(st), func(lo, hi int) {
-		for a := lo; a < hi; a++ {
-			match[a] = st[a].match
-		}
-	})
-	return match
 }
 
 // poolOrders returns each pool's pairs in priority order:

@@ -717,13 +717,7 @@ func (v *pairValues) sibling(p, a, f int32) bool {
 
 // hi is pair p's packed value, inverted so that better sorts first.
 func (v *pairValues) hi(p, a, f int32) uint64 {
-	return v.hiAt(f, v.base[a], v.appDistrict[a], v.sibFac[v.sibStart[a]:v.sibStart[a+1]], p >= v.nReal)
-}
-
-// hiAt is hi at facility f of an applicant with base value h, district d
-// and siblings' Kitas sibs, a boosted twin when twin is set (see sibling).
-func (v *pairValues) hiAt(f int32, h uint64, d int32, sibs []int32, twin bool) uint64 {
-	return pairHi(h, d, v.facDistrict[f], twin || slices.Contains(sibs, f), v.wDistrict, v.wSibling)
+	return pairHi(v.base[a], v.appDistrict[a], v.facDistrict[f], v.sibling(p, a, f), v.wDistrict, v.wSibling)
 }
 
 // pairHi is the packed value, inverted, of a pair whose applicant has base
@@ -744,10 +738,16 @@ func pairHi(h uint64, d, fd int32, sibling bool, wDistrict, wSibling uint64) uin
 
 // lottery is applicant a's lottery number at facility f.
 func (v *pairValues) lottery(a, f int32) uint64 {
-	if v.perFacility {
-		return mix(v.appLot[a] ^ v.facHash[f])
+	return lotteryAt(v.appLot[a], v.facHash, f, v.perFacility)
+}
+
+// lotteryAt is the lottery number at facility f of an applicant whose own
+// is lot: lot itself, or drawn again per facility.
+func lotteryAt(lot uint64, facHash []uint64, f int32, perFacility bool) uint64 {
+	if perFacility {
+		return mix(lot ^ facHash[f])
 	}
-	return v.appLot[a]
+	return lot
 }
 
 // packKey is a pair's sort key as one uint64, sorted as a plain number:
@@ -790,11 +790,8 @@ func (v *pairValues) fillKeys(pk []uint64, start, pairFac []int32, kp keyPacker,
 		sibs := sibFac[sibStart[i]:sibStart[i+1]]
 		for p := start[i]; p < start[i+1]; p++ {
 			f := pairFac[p]
-			l := lot
-			if perFacility {
-				l = mix(lot ^ facHash[f])
-			}
-			pk[p] = kp.pack(pairHi(h, d, facDistrict[f], len(sibs) != 0 && slices.Contains(sibs, f), wDistrict, wSibling), l, int(p))
+			sibling := len(sibs) != 0 && slices.Contains(sibs, f)
+			pk[p] = kp.pack(pairHi(h, d, facDistrict[f], sibling, wDistrict, wSibling), lotteryAt(lot, facHash, f, perFacility), int(p))
 		}
 	}
 }
